@@ -1,0 +1,1 @@
+"""peerconomy: share out a pool's work and goods by contributions."""
