@@ -1,0 +1,478 @@
+"""The scenario format: one period's pool, as a file or a dict (``peerconomy-scenario/1``).
+
+A scenario holds participants, projects, tasks, goods, offers, wishes and settings (see
+``DESIGN.md``). :func:`parse_scenario` turns a JSON-like mapping into a frozen
+:class:`Scenario` or raises :class:`ScenarioError`, whose message names the field and
+carries the bad value, e.g. ``participants[0].capacity: must be >= 0, got -3``.
+
+Checked here: every key is known, every number is finite and of the right kind (``true``
+is not a number, ``"3"`` is not a number, ``2.5`` is not an integer), ids are unique
+within their kind, every reference resolves, at most one offer per participant and task,
+and a wish's alternatives are all auction goods or all non-auction goods.
+
+>>> s = parse_scenario({"format": "peerconomy-scenario/1",
+...                     "participants": [{"id": "ana"}], "projects": [{"id": "bikes"}]})
+>>> s.participants[0].capacity is None
+True
+>>> parse_scenario({"format": "peerconomy-scenario/1", "participants": [{"id": "ana",
+...                 "capacity": -3}], "projects": []})
+Traceback (most recent call last):
+...
+peerconomy.domain.scenario.ScenarioError: participants[0].capacity: must be >= 0, got -3
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+__all__ = [
+    "FORMAT",
+    "Alternative",
+    "Good",
+    "GoodId",
+    "GoodModel",
+    "Offer",
+    "Participant",
+    "ParticipantId",
+    "ProductType",
+    "Project",
+    "ProjectId",
+    "Scenario",
+    "ScenarioError",
+    "Settings",
+    "Task",
+    "TaskId",
+    "Wish",
+    "WishId",
+    "load_scenario_file",
+    "parse_scenario",
+]
+
+FORMAT: Final = "peerconomy-scenario/1"
+
+Id = Annotated[str, Strict(), Field(min_length=1)]
+ParticipantId = Id
+ProjectId = Id
+TaskId = Id
+GoodId = Id
+WishId = Id
+ProductType = Id
+GoodModel = Literal["flat_rate", "flat_allocation", "effort", "auction"]
+
+Hours = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
+"""A finite number >= 0 (hours, or contribution in hours). Integers are accepted."""
+PositiveNumber = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
+Count = Annotated[int, Strict(), Field(ge=0)]
+Flag = Annotated[bool, Strict()]
+
+_CONFIG: Final = ConfigDict(frozen=True, extra="forbid")
+
+
+class ScenarioError(ValueError):
+    """Bad scenario input: ``path`` names the field, ``reason`` says what is wrong with it."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class Settings(BaseModel):
+    """Pool-wide settings for the period."""
+
+    model_config = _CONFIG
+
+    max_weight: PositiveNumber = 5.0
+    """The weight at which hours no offer covers are posted on the hint board."""
+    seed: Annotated[int, Strict()] = 0
+    """Seed of the lottery for over-wished non-auction goods."""
+    weight_estimates: dict[TaskId, PositiveNumber] = Field(default_factory=dict)
+    """Estimated weights per task for stage-1 effort costs (absent: 1, a standard hour)."""
+
+
+class Participant(BaseModel):
+    """A person in the pool."""
+
+    model_config = _CONFIG
+
+    id: ParticipantId
+    capacity: Hours | None = None
+    """Hours they can give this period; absent means no limit."""
+    exempt: Flag = False
+    """Cannot contribute: their charges are carried by the others."""
+
+
+class Project(BaseModel):
+    """A group that sets its own goals and produces goods or services."""
+
+    model_config = _CONFIG
+
+    id: ProjectId
+
+
+class Task(BaseModel):
+    """Work a project needs done, in hours."""
+
+    model_config = _CONFIG
+
+    id: TaskId
+    project: ProjectId
+    fixed_hours: Hours = 0.0
+    """Hours needed whatever is produced (bookkeeping, upkeep)."""
+
+
+class Good(BaseModel):
+    """Something a project produces, with its recipe and a capacity per period."""
+
+    model_config = _CONFIG
+
+    id: GoodId
+    project: ProjectId
+    model: GoodModel
+    capacity: Count | None = None
+    """Units per period; absent means no limit."""
+    recipe: dict[TaskId, Hours] = Field(default_factory=dict)
+    """Task hours per unit."""
+    product_type: ProductType | None = None
+
+
+class Offer(BaseModel):
+    """A participant offers up to ``hours`` on a task, at a weight of at least ``min_weight``."""
+
+    model_config = _CONFIG
+
+    participant: ParticipantId
+    task: TaskId
+    hours: Hours
+    min_weight: PositiveNumber
+
+
+class Alternative(BaseModel):
+    """One acceptable choice of a wish: a ``good``, or any good of a ``product_type``.
+
+    Exactly one of the two is given (checked with the whole scenario, see :class:`Scenario`).
+    """
+
+    model_config = _CONFIG
+
+    good: GoodId | None = None
+    product_type: ProductType | None = None
+    max_cost: Hours | None = None
+    """The most the wisher would contribute for it; absent: effort cost only, no bid."""
+
+
+class Wish(BaseModel):
+    """A participant wants up to ``quantity`` units, each from any of the alternatives."""
+
+    model_config = _CONFIG
+
+    participant: ParticipantId
+    id: WishId
+    quantity: Annotated[int, Strict(), Field(ge=1)] = 1
+    alternatives: Annotated[list[Alternative], Field(min_length=1)]
+
+
+class Scenario(BaseModel):
+    """One period of a pool: everything the clearing needs."""
+
+    model_config = _CONFIG
+
+    format: Literal["peerconomy-scenario/1"]
+    settings: Settings = Field(default_factory=Settings)
+    participants: list[Participant]
+    projects: list[Project]
+    tasks: list[Task] = Field(default_factory=list)
+    goods: list[Good] = Field(default_factory=list)
+    offers: list[Offer] = Field(default_factory=list)
+    wishes: list[Wish] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Scenario:
+        problem = _cross_check(self)
+        if problem is not None:
+            path, reason = problem
+            raise PydanticCustomError(
+                _CROSS_CHECK, "{path}: {reason}", {"path": path, "reason": reason}
+            )
+        return self
+
+
+# --- cross-checks --------------------------------------------------------------------------
+
+_CROSS_CHECK: Final = "scenario_cross_check"
+_MIXED: Final = "mixes auction and non-auction goods"
+_Problem = tuple[str, str]
+
+
+def _unique_ids(
+    kind: str, items: Sequence[Participant | Project | Task | Good | Wish]
+) -> dict[str, int] | _Problem:
+    """Map id -> index, or the first duplicate as a problem."""
+    index: dict[str, int] = {}
+    for i, item in enumerate(items):
+        first = index.setdefault(item.id, i)
+        if first != i:
+            return f"{kind}[{i}].id", f"duplicate id {item.id!r} (also {kind}[{first}])"
+    return index
+
+
+def _cross_check(s: Scenario) -> _Problem | None:
+    """The first problem no single field shows: ids, then references, kind by kind."""
+    indexes: list[dict[str, int]] = []
+    for kind, items in (
+        ("participants", s.participants),
+        ("projects", s.projects),
+        ("tasks", s.tasks),
+        ("goods", s.goods),
+    ):
+        found = _unique_ids(kind, items)
+        if isinstance(found, tuple):
+            return found
+        indexes.append(found)
+    participants, projects, tasks, _ = indexes
+
+    for key in s.settings.weight_estimates:
+        if key not in tasks:
+            return f"settings.weight_estimates{_key(key)}", f"unknown task {key!r}"
+    for i, task in enumerate(s.tasks):
+        if task.project not in projects:
+            return f"tasks[{i}].project", f"unknown project {task.project!r}"
+
+    # product type -> is it made as an auction good? (None: by both kinds of goods)
+    type_auction: dict[str | None, bool | None] = {}
+    good_auction: dict[str | None, bool] = {}
+    for i, good in enumerate(s.goods):
+        if good.project not in projects:
+            return f"goods[{i}].project", f"unknown project {good.project!r}"
+        for key in good.recipe:
+            if key not in tasks:
+                return f"goods[{i}].recipe{_key(key)}", f"unknown task {key!r}"
+        auction = good.model == "auction"
+        good_auction[good.id] = auction
+        if good.product_type is not None:
+            seen = type_auction.setdefault(good.product_type, auction)
+            if seen is not None and seen != auction:
+                type_auction[good.product_type] = None
+
+    offered: dict[tuple[str, str], int] = {}
+    for i, offer in enumerate(s.offers):
+        if offer.participant not in participants:
+            return f"offers[{i}].participant", f"unknown participant {offer.participant!r}"
+        if offer.task not in tasks:
+            return f"offers[{i}].task", f"unknown task {offer.task!r}"
+        first = offered.setdefault((offer.participant, offer.task), i)
+        if first != i:
+            return f"offers[{i}]", (
+                f"duplicate offer by {offer.participant!r} on task {offer.task!r}"
+                f" (also offers[{first}])"
+            )
+
+    wishes = s.wishes
+    wish_ids = [wish.id for wish in wishes]
+    if len(set(wish_ids)) != len(wish_ids) or not (
+        {wish.participant for wish in wishes} <= participants.keys()
+    ):
+        wish_index: dict[str, int] = {}
+        for i, wish in enumerate(wishes):
+            first = wish_index.setdefault(wish.id, i)
+            if first != i:
+                return f"wishes[{i}].id", f"duplicate id {wish.id!r} (also wishes[{first}])"
+            if wish.participant not in participants:
+                return f"wishes[{i}].participant", f"unknown participant {wish.participant!r}"
+    for i, wish in enumerate(wishes):
+        # fast path: one set of kinds per wish; None marks a problem the slow path names
+        kinds = {
+            good_auction.get(alt.good)
+            if alt.product_type is None
+            else (type_auction.get(alt.product_type) if alt.good is None else None)
+            for alt in wish.alternatives
+        }
+        if len(kinds) != 1 or None in kinds:
+            return _alternatives_problem(i, wish, good_auction, type_auction)
+    return None
+
+
+def _alternatives_problem(
+    i: int,
+    wish: Wish,
+    good_auction: Mapping[str | None, bool],
+    type_auction: Mapping[str | None, bool | None],
+) -> _Problem:
+    """Name the first bad alternative of ``wishes[i]`` (the fast path found one)."""
+    wants_auction: bool | None = None  # not known until the first alternative
+    for j, alt in enumerate(wish.alternatives):
+        named_good, named_type = alt.good, alt.product_type
+        is_auction: bool | None
+        if named_good is not None:
+            if named_type is not None:
+                return f"wishes[{i}].alternatives[{j}]", (
+                    "must name either 'good' or 'product_type', not both"
+                )
+            is_auction = good_auction.get(named_good)
+            if is_auction is None:
+                return f"wishes[{i}].alternatives[{j}].good", f"unknown good {named_good!r}"
+        elif named_type is not None:
+            if named_type not in type_auction:
+                return f"wishes[{i}].alternatives[{j}].product_type", (
+                    f"unknown product type {named_type!r}"
+                )
+            is_auction = type_auction[named_type]
+            if is_auction is None:
+                return f"wishes[{i}].alternatives[{j}].product_type", _MIXED
+        else:
+            return f"wishes[{i}].alternatives[{j}]", "must name a 'good' or a 'product_type'"
+        if wants_auction is None:
+            wants_auction = is_auction
+        elif wants_auction != is_auction:
+            return f"wishes[{i}].alternatives", _MIXED
+    raise AssertionError(f"wishes[{i}]: no problem found")  # pragma: no cover
+
+
+# --- errors --------------------------------------------------------------------------------
+
+_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+_TYPE_NAMES: Final = {
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "int_from_float": "an integer",
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+    "list_type": "a list",
+}
+
+
+def _key(key: str) -> str:
+    """A dict key as a path step: ``.assemble``, or ``["odd key"]``."""
+    return f".{key}" if _IDENTIFIER.match(key) else f"[{json.dumps(key, ensure_ascii=False)}]"
+
+
+def _path(loc: Sequence[int | str]) -> str:
+    out = ""
+    for step in loc:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        elif out:
+            out += _key(step)
+        else:
+            out = step if _IDENTIFIER.match(step) else _key(step)
+    return out or "<scenario>"
+
+
+def _show(value: object, limit: int = 60) -> str:
+    """The bad value as a user would recognise it from their JSON, kept short."""
+    if isinstance(value, str):
+        text = repr(value)
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=repr)
+        except (ValueError, TypeError, RecursionError):
+            text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _number(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _reason(error: ErrorDetails) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx", {})
+    got = _show(error["input"])
+    if kind == "missing":
+        return "field required"
+    if kind == "extra_forbidden":
+        return f"unknown key {error['loc'][-1]!r}" if error["loc"] else "unknown key"
+    if kind == "finite_number":
+        return f"must be a finite number, got {got}"
+    for bound, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+        if kind.endswith(("_than", "_than_equal")) and bound in ctx:
+            return f"must be {sign} {_number(ctx[bound])}, got {got}"
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return f"must have at least {n} item{'s' if n != 1 else ''}, got {got}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace(" or ", ", ")
+        return (
+            f"must be one of {expected}, got {got}"
+            if "," in expected
+            else (f"must be {expected}, got {got}")
+        )
+    if kind in _TYPE_NAMES:
+        return f"must be {_TYPE_NAMES[kind]}, got {got}"
+    return f"{error['msg'][:1].lower()}{error['msg'][1:]}, got {got}"  # not expected
+
+
+def _from_validation_error(err: ValidationError) -> ScenarioError:
+    first = err.errors(include_url=False)[0]
+    if first["type"] == _CROSS_CHECK:
+        ctx = first.get("ctx", {})
+        return ScenarioError(str(ctx["path"]), str(ctx["reason"]))
+    loc = first["loc"]
+    if first["type"] == "extra_forbidden" or (loc and loc[-1] == "[key]"):
+        # an unknown key is named by its own path; a bad dict key by its dict's path
+        loc = loc[:-1] if loc and loc[-1] == "[key]" else loc
+        if first["type"] != "extra_forbidden":
+            return ScenarioError(_path(loc[:-1]), f"bad key {_show(loc[-1])}: {_reason(first)}")
+    return ScenarioError(_path(loc), _reason(first))
+
+
+# --- entry points --------------------------------------------------------------------------
+
+
+def parse_scenario(data: Mapping[str, Any]) -> Scenario:
+    """Validate a JSON-like mapping as a scenario; raise :class:`ScenarioError` if it is not one."""
+    # A big scenario makes a few hundred thousand objects, none of them cyclic garbage; the
+    # collector's passes over them would take most of the time, so it pauses meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise _from_validation_error(err) from None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def load_scenario_file(path: str | os.PathLike[str]) -> Scenario:
+    """Read a UTF-8 JSON scenario file; raise :class:`ScenarioError` for any problem with it."""
+    name = os.fspath(path)
+    try:
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+    except UnicodeDecodeError as err:
+        raise ScenarioError(name, f"not UTF-8 text (byte {err.start})") from None
+    except OSError as err:
+        raise ScenarioError(name, f"cannot read file: {err.strerror or err}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ScenarioError(
+            f"{name}:{err.lineno}:{err.colno}", f"invalid JSON: {err.msg}"
+        ) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(name, f"must hold a JSON object, got {_show(data)}")
+    try:
+        return parse_scenario(data)
+    except ScenarioError as err:
+        if err.path == "<scenario>":
+            raise ScenarioError(name, err.reason) from None
+        raise
