@@ -73,7 +73,6 @@ PositiveNumber = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
 Count = Annotated[int, Strict(), Field(ge=0)]
 Flag = Annotated[bool, Strict()]
 
-_CONFIG: Final = ConfigDict(frozen=True, extra="forbid")
 
 
 class ScenarioError(ValueError):
@@ -88,7 +87,7 @@ class ScenarioError(ValueError):
 class Settings(BaseModel):
     """Pool-wide settings for the period."""
 
-    model_config = _CONFIG
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     max_weight: PositiveNumber = 5.0
     """The weight at which hours no offer covers are posted on the hint board."""
@@ -101,7 +100,7 @@ class Settings(BaseModel):
 class Participant(BaseModel):
     """A person in the pool."""
 
-    model_config = _CONFIG
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: ParticipantId
     capacity: Hours | None = None
@@ -113,7 +112,7 @@ class Participant(BaseModel):
 class Project(BaseModel):
     """A group that sets its own goals and produces goods or services."""
 
-    model_config = _CONFIG
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: ProjectId
 
@@ -121,7 +120,7 @@ class Project(BaseModel):
 class Task(BaseModel):
     """Work a project needs done, in hours."""
 
-    model_config = _CONFIG
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: TaskId
     project: ProjectId
@@ -132,7 +131,7 @@ class Task(BaseModel):
 class Good(BaseModel):
     """Something a project produces, with its recipe and a capacity per period."""
 
-    model_config = _CONFIG
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: GoodId
     project: ProjectId
@@ -147,7 +146,7 @@ class Good(BaseModel):
 class Offer(BaseModel):
     """A participant offers up to ``hours`` on a task, at a weight of at least ``min_weight``."""
 
-    model_config = _CONFIG
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     participant: ParticipantId
     task: TaskId
@@ -161,7 +160,7 @@ class Alternative(BaseModel):
     Exactly one of the two is given (checked with the whole scenario, see :class:`Scenario`).
     """
 
-    model_config = _CONFIG
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     good: GoodId | None = None
     product_type: ProductType | None = None
@@ -172,7 +171,7 @@ class Alternative(BaseModel):
 class Wish(BaseModel):
     """A participant wants up to ``quantity`` units, each from any of the alternatives."""
 
-    model_config = _CONFIG
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     participant: ParticipantId
     id: WishId
@@ -183,7 +182,7 @@ class Wish(BaseModel):
 class Scenario(BaseModel):
     """One period of a pool: everything the clearing needs."""
 
-    model_config = _CONFIG
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     format: Literal["peerconomy-scenario/1"]
     settings: Settings = Field(default_factory=Settings)
@@ -459,7 +458,9 @@ def load_scenario_file(path: str | os.PathLike[str]) -> Scenario:
         with open(path, encoding="utf-8") as file:
             text = file.read()
     except UnicodeDecodeError as err:
-        raise ScenarioError(name, f"not UTF-8 text (byte {err.start})") from None
+        before = err.object[: err.start]
+        line, column = before.count(b"\n") + 1, err.start - (before.rfind(b"\n") + 1) + 1
+        raise ScenarioError(f"{name}:{line}:{column}", "not UTF-8 text") from None
     except OSError as err:
         raise ScenarioError(name, f"cannot read file: {err.strerror or err}") from None
     try:

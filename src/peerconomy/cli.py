@@ -1,0 +1,119 @@
+"""The ``peerconomy`` command: clear or check a scenario file.
+
+Entrypoints stay thin: parse the arguments, call the domain, map a :class:`ScenarioError`
+to one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from peerconomy import __version__
+from peerconomy.domain.scenario import Scenario, ScenarioError, load_scenario_file
+
+__all__ = ["app"]
+
+EXIT_BAD_INPUT = 2
+
+app = typer.Typer(
+    name="peerconomy",
+    help="Share out a pool's work and goods by contributions, not exchange.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    one_line = message.replace("\r", "\\r").replace("\n", "\\n")
+    sys.stderr.write(f"error: {one_line}\n")
+    sys.stderr.flush()
+    raise typer.Exit(code)
+
+
+def _load(path: Path) -> Scenario:
+    try:
+        return load_scenario_file(path)
+    except ScenarioError as err:
+        _fail(str(err))
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"peerconomy {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Share out a pool's work and goods by contributions, not exchange."""
+
+
+ScenarioPath = Annotated[
+    Path, typer.Argument(metavar="SCENARIO.json", help="A peerconomy-scenario/1 JSON file.")
+]
+
+
+@app.command()
+def clear(
+    scenario: ScenarioPath,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="PLAN.json", help="Write the plan here, not to stdout."
+        ),
+    ] = None,
+) -> None:
+    """Clear one period: print the plan (weights, assignments, allocations, shares) as JSON."""
+    loaded = _load(scenario)
+    from peerconomy.domain.clearing import clear_scenario  # the engine, loaded when needed
+
+    try:
+        plan: dict[str, Any] = clear_scenario(loaded)
+    except ScenarioError as err:
+        _fail(str(err))
+    text = json.dumps(plan, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as err:
+        _fail(f"{output}: cannot write file: {err.strerror or err}", code=1)
+
+
+@app.command()
+def validate(scenario: ScenarioPath) -> None:
+    """Check a scenario file and summarise it; exit 2 with the first problem if it is bad."""
+    loaded = _load(scenario)
+    table = Table()
+    table.add_column("kind")
+    table.add_column("count", justify="right")
+    for kind, items in (
+        ("participants", loaded.participants),
+        ("projects", loaded.projects),
+        ("tasks", loaded.tasks),
+        ("goods", loaded.goods),
+        ("offers", loaded.offers),
+        ("wishes", loaded.wishes),
+    ):
+        table.add_row(kind, str(len(items)))
+    console = Console()
+    console.print(f"[green]✓[/green] {escape(str(scenario))}: a valid scenario")
+    console.print(table)
