@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from peerconomy.domain.scenario import (
     Alternative,
     Participant,
+    Scenario,
     ScenarioError,
     load_scenario_file,
     parse_scenario,
@@ -448,6 +449,31 @@ def test_a_scenario_file_is_read_as_utf8_json(tmp_path: Path) -> None:
     assert load_scenario_file(str(path)) == parse_scenario(data)
 
 
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [pytest.param(mutate, message, id=case) for case, mutate, message in BAD_INPUT],
+)
+def test_bad_input_in_a_file_gets_the_same_message(
+    mutate: Mutation, message: str, tmp_path: Path
+) -> None:
+    data = scenario()
+    mutate(data)
+    path = tmp_path / "pool.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_file(path)
+
+    assert str(caught.value) == message
+
+
+def test_a_leading_byte_order_mark_is_no_error(tmp_path: Path) -> None:
+    path = tmp_path / "pool.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(scenario()).encode())
+
+    assert load_scenario_file(path) == parse_scenario(scenario())
+
+
 def file_error(path: Path) -> ScenarioError:
     with pytest.raises(ScenarioError) as caught:
         load_scenario_file(path)
@@ -522,18 +548,32 @@ KEYS = [
 ]
 
 
-def check_parses_or_explains(data: Any) -> None:
+def outcome(load: Callable[[], Scenario]) -> Scenario | str:
     try:
-        parse_scenario(data)
+        return load()
     except ScenarioError as err:
         assert "\n" not in str(err)
         assert err.path and err.reason
         assert str(err) == f"{err.path}: {err.reason}"
+        return str(err)
 
 
-@given(st.dictionaries(st.sampled_from(KEYS), json_values, max_size=9))
-def test_junk_either_parses_or_raises_a_scenario_error(data: Data) -> None:
-    check_parses_or_explains(data)
+def check_parses_or_explains(data: Any, directory: Path) -> None:
+    """A dict gives a scenario or a ScenarioError, and the same one when read from a file."""
+    from_dict = outcome(lambda: parse_scenario(data))
+    path = directory / "pool.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert outcome(lambda: load_scenario_file(path)) == from_dict
+
+
+@pytest.fixture(scope="module")
+def directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("scenarios")
+
+
+@given(data=st.dictionaries(st.sampled_from(KEYS), json_values, max_size=9))
+def test_junk_either_parses_or_raises_a_scenario_error(data: Data, directory: Path) -> None:
+    check_parses_or_explains(data, directory)
 
 
 def places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -553,7 +593,7 @@ PLACES = places(scenario())[1:]
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.lists(
+    mutations=st.lists(
         st.tuples(
             st.sampled_from(PLACES),
             st.sampled_from(["replace", "delete", "add key", "copy"]),
@@ -564,7 +604,7 @@ PLACES = places(scenario())[1:]
     )
 )
 def test_a_mutated_valid_scenario_either_parses_or_raises_a_scenario_error(
-    mutations: list[tuple[tuple[Any, ...], str, Any]],
+    mutations: list[tuple[tuple[Any, ...], str, Any]], directory: Path
 ) -> None:
     data: Any = copy.deepcopy(scenario())
     for place, action, value in mutations:
@@ -584,4 +624,4 @@ def test_a_mutated_valid_scenario_either_parses_or_raises_a_scenario_error(
             target["colour"] = value
         elif action == "copy" and isinstance(target, list) and target:
             target.append(copy.deepcopy(target[0]))
-    check_parses_or_explains(data)
+    check_parses_or_explains(data, directory)

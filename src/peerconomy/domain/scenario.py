@@ -27,7 +27,7 @@ import gc
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
@@ -72,7 +72,6 @@ Hours = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
 PositiveNumber = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
 Count = Annotated[int, Strict(), Field(ge=0)]
 Flag = Annotated[bool, Strict()]
-
 
 
 class ScenarioError(ValueError):
@@ -208,6 +207,7 @@ class Scenario(BaseModel):
 
 _CROSS_CHECK: Final = "scenario_cross_check"
 _MIXED: Final = "mixes auction and non-auction goods"
+_ROOT: Final = "<scenario>"
 _Problem = tuple[str, str]
 
 
@@ -368,7 +368,7 @@ def _path(loc: Sequence[int | str]) -> str:
             out += _key(step)
         else:
             out = step if _IDENTIFIER.match(step) else _key(step)
-    return out or "<scenario>"
+    return out or _ROOT
 
 
 def _show(value: object, limit: int = 60) -> str:
@@ -436,14 +436,13 @@ def _from_validation_error(err: ValidationError) -> ScenarioError:
 # --- entry points --------------------------------------------------------------------------
 
 
-def parse_scenario(data: Mapping[str, Any]) -> Scenario:
-    """Validate a JSON-like mapping as a scenario; raise :class:`ScenarioError` if it is not one."""
+def _validated(validate: Callable[[], Scenario]) -> Scenario:
     # A big scenario makes a few hundred thousand objects, none of them cyclic garbage; the
     # collector's passes over them would take most of the time, so it pauses meanwhile.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return Scenario.model_validate(data)
+        return validate()
     except ValidationError as err:
         raise _from_validation_error(err) from None
     finally:
@@ -451,11 +450,20 @@ def parse_scenario(data: Mapping[str, Any]) -> Scenario:
             gc.enable()
 
 
+def parse_scenario(data: Mapping[str, Any]) -> Scenario:
+    """Validate a JSON-like mapping as a scenario; raise :class:`ScenarioError` if it is not one."""
+    return _validated(lambda: Scenario.model_validate(data))
+
+
 def load_scenario_file(path: str | os.PathLike[str]) -> Scenario:
-    """Read a UTF-8 JSON scenario file; raise :class:`ScenarioError` for any problem with it."""
+    """Read a UTF-8 JSON scenario file; raise :class:`ScenarioError` for any problem with it.
+
+    Errors inside the scenario are named by field (``offers[2].hours: ...``); errors in the
+    file itself by the file name, with line and column for malformed JSON.
+    """
     name = os.fspath(path)
     try:
-        with open(path, encoding="utf-8") as file:
+        with open(path, encoding="utf-8-sig") as file:  # -sig: a leading BOM is no error
             text = file.read()
     except UnicodeDecodeError as err:
         before = err.object[: err.start]
@@ -463,17 +471,17 @@ def load_scenario_file(path: str | os.PathLike[str]) -> Scenario:
         raise ScenarioError(f"{name}:{line}:{column}", "not UTF-8 text") from None
     except OSError as err:
         raise ScenarioError(name, f"cannot read file: {err.strerror or err}") from None
+    try:  # the fast way: pydantic reads the JSON straight into the models
+        return _validated(lambda: Scenario.model_validate_json(text))
+    except ScenarioError as err:
+        if err.path != _ROOT:
+            raise
+    # The file is no JSON object; let the standard library say where and why.
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise ScenarioError(
-            f"{name}:{err.lineno}:{err.colno}", f"invalid JSON: {err.msg}"
-        ) from None
+        where = f"{name}:{err.lineno}:{err.colno}"
+        raise ScenarioError(where, f"invalid JSON: {err.msg}") from None
     if not isinstance(data, dict):
         raise ScenarioError(name, f"must hold a JSON object, got {_show(data)}")
-    try:
-        return parse_scenario(data)
-    except ScenarioError as err:
-        if err.path == "<scenario>":
-            raise ScenarioError(name, err.reason) from None
-        raise
+    return parse_scenario(data)  # pragma: no cover - only if the two JSON readers disagree
