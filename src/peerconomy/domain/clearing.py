@@ -1,0 +1,269 @@
+"""Clearing one period: a scenario in, a plan out (``peerconomy-plan/1``), no I/O.
+
+This is the functional core's composition of DESIGN.md's stages: the goods are allocated
+first (auction premiums at the estimated task weights, lotteries for the rest), their recipes
+and the fixed hours give the hours each task needs, the task auction assigns those hours and
+sets the weights, and the costs and shares follow from the weights. The same scenario and
+seed always give the same plan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any, Final
+
+import numpy as np
+
+from peerconomy.domain.scenario import Scenario, parse_scenario
+from peerconomy.mechanisms.goods import (
+    AUCTION,
+    EFFORT,
+    FLAT_ALLOCATION,
+    FLAT_RATE,
+    GoodsMarket,
+    allocate_goods,
+)
+from peerconomy.mechanisms.shares import charge
+from peerconomy.mechanisms.tasks import TaskMarket, auction_tasks
+
+__all__ = ["PLAN_FORMAT", "clear", "clear_scenario", "validate"]
+
+PLAN_FORMAT: Final = "peerconomy-plan/1"
+_MODEL_CODES: Final = {
+    "flat_rate": FLAT_RATE,
+    "flat_allocation": FLAT_ALLOCATION,
+    "effort": EFFORT,
+    "auction": AUCTION,
+}
+_EPS: Final = 1e-9
+
+
+def validate(data: Mapping[str, Any]) -> Scenario:
+    """Check a scenario; raise :class:`ScenarioError` naming the first bad field."""
+    return parse_scenario(data)
+
+
+def clear(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a scenario and return its plan as a JSON-ready dict."""
+    return clear_scenario(parse_scenario(data))
+
+
+def clear_scenario(scenario: Scenario) -> dict[str, Any]:
+    """The plan of a valid scenario: assignments, weights, allocations, costs, shares, hints."""
+    rng = np.random.default_rng(scenario.settings.seed)
+    participants = [p.id for p in scenario.participants]
+    tasks = [t.id for t in scenario.tasks]
+    goods = [g.id for g in scenario.goods]
+    projects = [p.id for p in scenario.projects]
+    p_index = {p: i for i, p in enumerate(participants)}
+    t_index = {t: i for i, t in enumerate(tasks)}
+    g_index = {g: i for i, g in enumerate(goods)}
+    j_index = {j: i for i, j in enumerate(projects)}
+
+    # recipes, and each good's stage-1 effort at the estimated weights
+    estimate = np.array(
+        [scenario.settings.weight_estimates.get(t, 1.0) for t in tasks], dtype=np.float64
+    )
+    recipe_good, recipe_task, recipe_hours = [], [], []
+    for g, good in enumerate(scenario.goods):
+        for task, hours in good.recipe.items():
+            recipe_good.append(g)
+            recipe_task.append(t_index[task])
+            recipe_hours.append(hours)
+    r_good = np.array(recipe_good, dtype=np.int64)
+    r_task = np.array(recipe_task, dtype=np.int64)
+    r_hours = np.array(recipe_hours, dtype=np.float64)
+    good_model = np.array([_MODEL_CODES[g.model] for g in scenario.goods], dtype=np.int64)
+    good_effort = np.bincount(
+        r_good, weights=r_hours * estimate[r_task], minlength=len(goods)
+    ).astype(np.float64)
+
+    # stage 1: goods
+    alternatives = _expand_alternatives(scenario, g_index, good_effort)
+    goods_market = GoodsMarket(
+        good_model=good_model,
+        good_capacity=np.array(
+            [np.inf if g.capacity is None else float(g.capacity) for g in scenario.goods],
+            dtype=np.float64,
+        ),
+        good_effort=good_effort,
+        wish_quantity=np.array([w.quantity for w in scenario.wishes], dtype=np.int64),
+        alt_wish=np.array([a[0] for a in alternatives], dtype=np.int64),
+        alt_good=np.array([a[1] for a in alternatives], dtype=np.int64),
+        alt_max_cost=np.array([a[2] for a in alternatives], dtype=np.float64),
+    )
+    allocation = allocate_goods(goods_market, rng)
+    production = allocation.production
+
+    # stage 2: tasks
+    fixed = np.array([t.fixed_hours for t in scenario.tasks], dtype=np.float64)
+    hours = fixed + np.bincount(
+        r_task, weights=r_hours * production[r_good], minlength=len(tasks)
+    )
+    offers = scenario.offers
+    task_market = TaskMarket(
+        hours_needed=hours,
+        capacity=np.array(
+            [np.inf if p.capacity is None else p.capacity for p in scenario.participants],
+            dtype=np.float64,
+        ),
+        offer_participant=np.array([p_index[o.participant] for o in offers], dtype=np.int64),
+        offer_task=np.array([t_index[o.task] for o in offers], dtype=np.int64),
+        offer_hours=np.array([o.hours for o in offers], dtype=np.float64),
+        offer_min_weight=np.array([o.min_weight for o in offers], dtype=np.float64),
+        max_weight=scenario.settings.max_weight,
+    )
+    work = auction_tasks(task_market, order=rng.permutation(len(participants)).astype(np.int64))
+    needed = hours > _EPS
+    weight = np.where(needed, work.weight, estimate)
+
+    # stage 3: costs and shares
+    alloc_alt = np.flatnonzero(allocation.alt_units > 0)
+    alloc_wish = goods_market.alt_wish[alloc_alt]
+    alloc_good = goods_market.alt_good[alloc_alt]
+    alloc_units = allocation.alt_units[alloc_alt]
+    alloc_participant = np.array(
+        [p_index[scenario.wishes[w].participant] for w in alloc_wish], dtype=np.int64
+    )
+    charges = charge(
+        weight=weight,
+        hours=hours,
+        fixed_hours=fixed,
+        recipe_good=r_good,
+        recipe_task=r_task,
+        recipe_hours=r_hours,
+        good_model=good_model,
+        good_project=np.array([j_index[g.project] for g in scenario.goods], dtype=np.int64),
+        premium=allocation.premium,
+        alloc_participant=alloc_participant,
+        alloc_good=alloc_good,
+        alloc_units=alloc_units,
+        exempt=np.array([p.exempt for p in scenario.participants], dtype=bool),
+    )
+
+    credit = np.zeros(len(participants), dtype=np.float64)
+    np.add.at(credit, task_market.offer_participant, work.assigned * weight[task_market.offer_task])
+
+    # what each good was wished for, and what stayed unmet
+    wished = np.zeros(len(goods), dtype=np.int64)
+    unmet_by_good = np.zeros(len(goods), dtype=np.int64)
+    got = np.bincount(goods_market.alt_wish, weights=allocation.alt_units, minlength=len(scenario.wishes))
+    wish_goods: dict[int, set[int]] = defaultdict(set)
+    for w, g, _ in alternatives:
+        wish_goods[w].add(g)
+    for w, wish in enumerate(scenario.wishes):
+        short = wish.quantity - int(round(got[w]))
+        for g in wish_goods[w]:
+            wished[g] += wish.quantity
+            unmet_by_good[g] += short
+
+    plan: dict[str, Any] = {
+        "format": PLAN_FORMAT,
+        "weights": {t: float(weight[i]) for i, t in enumerate(tasks) if needed[i]},
+        "assignments": [
+            {"participant": offers[k].participant, "task": offers[k].task,
+             "hours": float(work.assigned[k])}
+            for k in np.flatnonzero(work.assigned > _EPS)
+        ],
+        "uncovered": {t: float(work.uncovered[i]) for i, t in enumerate(tasks) if needed[i]},
+        "production": {g: int(production[i]) for i, g in enumerate(goods)},
+        "goods": {
+            g: {
+                "wished": int(wished[i]),
+                "allocated": int(production[i]),
+                "premium": float(allocation.premium[i]),
+                "unit_cost": float(charges.unit_cost[i]),
+            }
+            for i, g in enumerate(goods)
+        },
+        "allocations": [
+            {
+                "participant": scenario.wishes[int(alloc_wish[k])].participant,
+                "wish": scenario.wishes[int(alloc_wish[k])].id,
+                "good": goods[int(alloc_good[k])],
+                "quantity": int(alloc_units[k]),
+                "cost": float(charges.allocation_cost[k]),
+            }
+            for k in range(len(alloc_alt))
+        ],
+        "shares": {p: float(charges.share[i]) for i, p in enumerate(participants)},
+        "credits": {p: float(credit[i]) for i, p in enumerate(participants)},
+        "weighted_effort": charges.weighted_effort,
+        "hints": _hints(scenario, tasks, goods, weight, work.uncovered, production, unmet_by_good),
+    }
+    return plan
+
+
+def _expand_alternatives(
+    scenario: Scenario, g_index: Mapping[str, int], effort: np.ndarray[Any, np.dtype[np.float64]]
+) -> list[tuple[int, int, float]]:
+    """Each wish's alternatives as (wish, good, max_cost or nan), in preference order.
+
+    A product type stands for every good of that type, least effort first (ties by the order
+    of the goods), so wished units go to the producers with the least effort first.
+    """
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for g, good in enumerate(scenario.goods):
+        if good.product_type is not None:
+            by_type[good.product_type].append(g)
+    for members in by_type.values():
+        members.sort(key=lambda g: (effort[g], g))
+    out: list[tuple[int, int, float]] = []
+    for w, wish in enumerate(scenario.wishes):
+        for alt in wish.alternatives:
+            cost = math.nan if alt.max_cost is None else float(alt.max_cost)
+            if alt.good is not None:
+                out.append((w, g_index[alt.good], cost))
+            else:
+                assert alt.product_type is not None  # guaranteed by the scenario model
+                out.extend((w, g, cost) for g in by_type[alt.product_type])
+    return out
+
+
+def _hints(
+    scenario: Scenario,
+    tasks: list[str],
+    goods: list[str],
+    weight: np.ndarray[Any, np.dtype[np.float64]],
+    uncovered: np.ndarray[Any, np.dtype[np.float64]],
+    production: np.ndarray[Any, np.dtype[np.int64]],
+    unmet_by_good: np.ndarray[Any, np.dtype[np.int64]],
+) -> list[dict[str, Any]]:
+    """The hint board: uncovered task hours (highest weight first), unmet wishes, and over-
+    and underproduction per project and product (its product type, or the good itself)."""
+    hints: list[dict[str, Any]] = []
+    open_tasks = [i for i in range(len(tasks)) if uncovered[i] > 0]
+    open_tasks.sort(key=lambda i: (-weight[i], -uncovered[i], tasks[i]))
+    hints.extend(
+        {"kind": "uncovered_task", "task": tasks[i], "hours": float(uncovered[i]),
+         "weight": float(weight[i])}
+        for i in open_tasks
+    )
+    hints.extend(
+        {"kind": "unmet_wish", "good": goods[i], "units": int(unmet_by_good[i])}
+        for i in range(len(goods)) if unmet_by_good[i] > 0
+    )
+    # per (product, project): idle capacity, and unmet units where the project is at capacity
+    idle: dict[tuple[str, str, str], int] = defaultdict(int)
+    full: dict[tuple[str, str, str], bool] = {}
+    unmet: dict[tuple[str, str], int] = defaultdict(int)
+    for i, good in enumerate(scenario.goods):
+        product = ("product_type", good.product_type) if good.product_type else ("good", good.id)
+        key = (*product, good.project)
+        if good.capacity is not None:
+            idle[key] += good.capacity - int(production[i])
+            full[key] = full.get(key, True) and int(production[i]) >= good.capacity
+        else:
+            full[key] = False
+        unmet[product] = max(unmet[product], int(unmet_by_good[i]))
+    for (kind, name, project), units in idle.items():
+        if units > 0:
+            hints.append({"kind": "overproduction", kind: name, "project": project,
+                          "units": units})
+    for (kind, name, project), is_full in full.items():
+        if is_full and unmet[(kind, name)] > 0:
+            hints.append({"kind": "underproduction", kind: name, "project": project,
+                          "units": unmet[(kind, name)]})
+    return hints

@@ -1,0 +1,153 @@
+"""Stage 1 of a period: which wishes get which goods, and the premiums of scarce auction goods.
+
+Problem. Each wish asks for ``quantity`` units, each from any of its alternatives (goods, in
+the wisher's order of preference). A good has a capacity in units (or none). Goods follow one
+of four models; three of them (``flat_rate``, ``flat_allocation``, ``effort``) are shared out
+as wished while capacity lasts and by drawing lots where it does not; ``auction`` goods are
+shared out by *preference weighting*.
+
+Auction. A wisher names the most they would contribute for a unit (``max_cost``); its value
+over the good's effort is ``max_cost - effort``. The units go where the total value is
+greatest and each auction good gets the *minimal competitive premium*: the least premiums at
+which every wisher gets units from one of their best alternatives (value minus premium) and
+every good with a positive premium is fully taken: "raise the relative cost until enough
+prospective users get second thoughts". For unit wishes these premiums are the VCG prices,
+so naming one's true ``max_cost`` is best. A winner's stage-1 cost, effort plus premium,
+never exceeds their ``max_cost``. A wish without ``max_cost`` takes a unit at effort cost
+where one is left at premium 0.
+
+Lottery. Non-auction wishes are served in a seeded random order, one unit per wish and round,
+each unit from the first alternative with room; an alternative whose effort (0 for
+``flat_rate``) exceeds a given ``max_cost`` is passed over.
+
+Only wished goods are produced: production is allocation.
+
+Example. The seaside flats A and B (one each): x offers up to 10 over effort for A and 8 for
+B, y 9 for A, z 5 for B. x gets B, y gets A; premiums A 7, B 5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from peerconomy.mechanisms.flow import FloatArray, IntArray, Market, solve
+
+__all__ = ["AUCTION", "EFFORT", "FLAT_ALLOCATION", "FLAT_RATE", "GoodsAllocation", "GoodsMarket",
+           "allocate_goods"]
+
+FLAT_RATE, FLAT_ALLOCATION, EFFORT, AUCTION = 0, 1, 2, 3
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class GoodsMarket:
+    """Goods and wishes. Alternatives are flat arrays grouped by wish, in preference order.
+
+    ``alt_max_cost`` is ``nan`` where the wisher gave no ``max_cost``.
+    """
+
+    good_model: IntArray  # (goods,) FLAT_RATE .. AUCTION
+    good_capacity: FloatArray  # (goods,) units, inf for no limit
+    good_effort: FloatArray  # (goods,) stage-1 effort per unit, in standard hours
+    wish_quantity: IntArray  # (wishes,)
+    alt_wish: IntArray  # (alternatives,) non-decreasing
+    alt_good: IntArray
+    alt_max_cost: FloatArray
+
+
+@dataclass(frozen=True)
+class GoodsAllocation:
+    """Units along each alternative, premium per good (0 but for scarce auction goods)."""
+
+    alt_units: IntArray
+    premium: FloatArray
+    production: IntArray
+
+
+def allocate_goods(market: GoodsMarket, rng: np.random.Generator) -> GoodsAllocation:
+    """Allocate every wish: the auction for auction wishes, the lottery for the others."""
+    n_goods = len(market.good_model)
+    n_wishes = len(market.wish_quantity)
+    alt_units = np.zeros(len(market.alt_good), dtype=np.int64)
+    auction_alt = market.good_model[market.alt_good] == AUCTION
+    # all alternatives of a wish share a kind (checked by the scenario), so a wish is an
+    # auction wish if its first alternative is
+    is_auction = np.zeros(n_wishes, dtype=bool)
+    is_auction[market.alt_wish[auction_alt]] = True
+    premium = _auction(market, is_auction, auction_alt, alt_units, rng)
+    _lottery(market, is_auction, alt_units, rng)
+    production = np.bincount(market.alt_good, weights=alt_units, minlength=n_goods)
+    return GoodsAllocation(
+        alt_units=alt_units, premium=premium, production=np.rint(production).astype(np.int64)
+    )
+
+
+def _auction(
+    market: GoodsMarket,
+    is_auction: BoolArray,
+    auction_alt: BoolArray,
+    alt_units: IntArray,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """Fill ``alt_units`` for auction wishes; return the minimal competitive premiums."""
+    n_goods = len(market.good_model)
+    premium = np.zeros(n_goods, dtype=np.float64)
+    wishes = np.flatnonzero(is_auction)
+    if len(wishes) == 0:
+        return premium
+    order = wishes[rng.permutation(len(wishes))]  # ties between equal bids: drawing lots
+    row_of = np.full(len(market.wish_quantity), -1, dtype=np.int64)
+    row_of[order] = np.arange(len(order), dtype=np.int64)
+    goods = np.flatnonzero(market.good_model == AUCTION)
+    col_of = np.full(n_goods, -1, dtype=np.int64)
+    col_of[goods] = np.arange(len(goods), dtype=np.int64)
+
+    alt_cost = market.alt_max_cost
+    value = np.where(np.isnan(alt_cost), 0.0, alt_cost - market.good_effort[market.alt_good])
+    arcs = np.flatnonzero(auction_alt & (value >= 0.0))
+    result = solve(
+        Market(
+            row_supply=market.wish_quantity[order].astype(np.float64),
+            col_capacity=market.good_capacity[goods].astype(np.float64),
+            arc_row=row_of[market.alt_wish[arcs]],
+            arc_col=col_of[market.alt_good[arcs]],
+            arc_value=value[arcs],
+            arc_capacity=np.full(len(arcs), np.inf),
+        ),
+        prices="min",
+    )
+    alt_units[arcs] = np.rint(result.flow).astype(np.int64)
+    premium[goods] = result.col_price
+    return premium
+
+
+def _lottery(
+    market: GoodsMarket, is_auction: BoolArray, alt_units: IntArray, rng: np.random.Generator
+) -> None:
+    """Fill ``alt_units`` for non-auction wishes: one unit per wish and round, lots drawn."""
+    starts = np.searchsorted(market.alt_wish, np.arange(len(market.wish_quantity) + 1))
+    stage1_cost = np.where(market.good_model == FLAT_RATE, 0.0, market.good_effort)
+    room = market.good_capacity.astype(np.float64).copy()
+    wanting = np.flatnonzero(~is_auction & (market.wish_quantity > 0))
+    remaining = market.wish_quantity.astype(np.int64).copy()
+    active = [int(w) for w in wanting[rng.permutation(len(wanting))]]
+    while active:
+        still = []
+        for w in active:
+            for a in range(starts[w], starts[w + 1]):
+                g = market.alt_good[a]
+                cap = market.alt_max_cost[a]
+                if room[g] < 1.0 or (not np.isnan(cap) and stage1_cost[g] > cap):
+                    continue
+                take = int(remaining[w]) if np.isinf(room[g]) else 1
+                alt_units[a] += take
+                room[g] -= take
+                remaining[w] -= take
+                if remaining[w] > 0:
+                    still.append(w)
+                break
+        active = still
+
