@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import gc
 import json
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -418,6 +419,19 @@ def test_a_scenario_error_is_a_value_error_with_its_path_and_reason() -> None:
     assert caught.value.path == "participants[0].capacity"
     assert caught.value.reason == "must be >= 0, got -3"
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_a_scenario_error_survives_pickling() -> None:
+    err = ScenarioError("offers[1].hours", "must be >= 0, got -1")
+
+    again = pickle.loads(pickle.dumps(err))
+
+    assert (type(again), again.path, again.reason, str(again)) == (
+        ScenarioError,
+        err.path,
+        err.reason,
+        str(err),
+    )
 
 
 def test_a_long_bad_value_is_shortened_in_the_message() -> None:

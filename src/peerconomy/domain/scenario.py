@@ -82,6 +82,9 @@ class ScenarioError(ValueError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[str, str]]:
+        return type(self), (self.path, self.reason)  # so it pickles (worker processes)
+
 
 class Settings(BaseModel):
     """Pool-wide settings for the period."""
