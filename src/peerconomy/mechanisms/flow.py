@@ -193,9 +193,13 @@ def _relax(v, nd, arc, cur, dist, pred, touched, state, heap_keys, heap_nodes, s
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _expand_row(u, d, n_rows, n_arcs, sink, row_start, row_arcs, arc_col, arc_value, arc_cap,  # type: ignore[no-untyped-def]
-                flow, pi, dist, done, pred, touched, state, heap_keys, heap_nodes, stack):
-    """Relax a settled row's arcs that have room, and its outside arc."""
+def _expand_row(u, d, cur, n_rows, n_arcs, sink, row_start, row_arcs, arc_col, arc_value,  # type: ignore[no-untyped-def]
+                arc_cap, flow, pi, dist, done, pred, touched, state, heap_keys, heap_nodes, stack):
+    """Relax the arcs with room and the outside arc of row u, settled at distance d.
+
+    ``cur`` is the distance being settled by the search (d itself, or less when u is expanded
+    on the spot from a column settled at ``cur``).
+    """
     for idx in range(row_start[u], row_start[u + 1]):
         e = row_arcs[idx]
         if arc_cap[e] - flow[e] <= _EPS:
@@ -204,10 +208,10 @@ def _expand_row(u, d, n_rows, n_arcs, sink, row_start, row_arcs, arc_col, arc_va
         if done[v]:
             continue
         rc = -arc_value[e] + pi[u] - pi[v]
-        _relax(v, d + (rc if rc > 0.0 else 0.0), e, d, dist, pred, touched, state, heap_keys,
+        _relax(v, d + (rc if rc > 0.0 else 0.0), e, cur, dist, pred, touched, state, heap_keys,
                heap_nodes, stack)
     rc = pi[u] - pi[sink]
-    _relax(sink, d + (rc if rc > 0.0 else 0.0), n_arcs + u, d, dist, pred, touched, state,
+    _relax(sink, d + (rc if rc > 0.0 else 0.0), n_arcs + u, cur, dist, pred, touched, state,
            heap_keys, heap_nodes, stack)
 
 
@@ -324,7 +328,7 @@ def _solve(row_supply, col_cap, arc_row, arc_col, arc_value, arc_cap, n_rows, n_
             touched[0] = src
             dist[src] = 0.0
             done[src] = True
-            _expand_row(src, 0.0, n_rows, n_arcs, sink, row_start, row_arcs, arc_col, arc_value,
+            _expand_row(src, 0.0, 0.0, n_rows, n_arcs, sink, row_start, row_arcs, arc_col, arc_value,
                         arc_cap, flow, pi, dist, done, pred, touched, state, heap_keys,
                         heap_nodes, stack)
             while state[0] > 0 or state[1] > 0:
@@ -342,7 +346,7 @@ def _solve(row_supply, col_cap, arc_row, arc_col, arc_value, arc_cap, n_rows, n_
                 if u == sink:
                     break
                 if u < n_rows:
-                    _expand_row(u, d, n_rows, n_arcs, sink, row_start, row_arcs, arc_col,
+                    _expand_row(u, d, d, n_rows, n_arcs, sink, row_start, row_arcs, arc_col,
                                 arc_value, arc_cap, flow, pi, dist, done, pred, touched, state,
                                 heap_keys, heap_nodes, stack)
                     continue
@@ -366,7 +370,7 @@ def _solve(row_supply, col_cap, arc_row, arc_col, arc_value, arc_cap, n_rows, n_
                         dist[r] = nd
                         pred[r] = e + m
                         done[r] = True
-                        _expand_row(r, nd, n_rows, n_arcs, sink, row_start, row_arcs, arc_col,
+                        _expand_row(r, nd, d, n_rows, n_arcs, sink, row_start, row_arcs, arc_col,
                                     arc_value, arc_cap, flow, pi, dist, done, pred, touched,
                                     state, heap_keys, heap_nodes, stack)
                     else:
