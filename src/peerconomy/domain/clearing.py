@@ -17,11 +17,13 @@ from typing import Any, Final
 import numpy as np
 
 from peerconomy.domain.scenario import Scenario, parse_scenario
+from peerconomy.mechanisms.flow import FloatArray, IntArray
 from peerconomy.mechanisms.goods import (
     AUCTION,
     EFFORT,
     FLAT_ALLOCATION,
     FLAT_RATE,
+    BoolArray,
     GoodsMarket,
     allocate_goods,
 )
@@ -68,10 +70,10 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
     )
     recipe_good, recipe_task, recipe_hours = [], [], []
     for g, good in enumerate(scenario.goods):
-        for task, hours in good.recipe.items():
+        for task, amount in good.recipe.items():
             recipe_good.append(g)
             recipe_task.append(t_index[task])
-            recipe_hours.append(hours)
+            recipe_hours.append(amount)
     r_good = np.array(recipe_good, dtype=np.int64)
     r_task = np.array(recipe_task, dtype=np.int64)
     r_hours = np.array(recipe_hours, dtype=np.float64)
@@ -99,7 +101,7 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
 
     # stage 2: tasks
     fixed = np.array([t.fixed_hours for t in scenario.tasks], dtype=np.float64)
-    hours = fixed + np.bincount(
+    hours: FloatArray = fixed + np.bincount(
         r_task, weights=r_hours * production[r_good], minlength=len(tasks)
     )
     offers = scenario.offers
@@ -116,7 +118,7 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
         max_weight=scenario.settings.max_weight,
     )
     work = auction_tasks(task_market, order=rng.permutation(len(participants)).astype(np.int64))
-    needed = hours > _EPS
+    needed: BoolArray = hours > _EPS
     weight = np.where(needed, work.weight, estimate)
 
     # stage 3: costs and shares
@@ -149,12 +151,14 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
     # what each good was wished for, and what stayed unmet
     wished = np.zeros(len(goods), dtype=np.int64)
     unmet_by_good = np.zeros(len(goods), dtype=np.int64)
-    got = np.bincount(goods_market.alt_wish, weights=allocation.alt_units, minlength=len(scenario.wishes))
+    got = np.bincount(
+        goods_market.alt_wish, weights=allocation.alt_units, minlength=len(scenario.wishes)
+    )
     wish_goods: dict[int, set[int]] = defaultdict(set)
     for w, g, _ in alternatives:
         wish_goods[w].add(g)
     for w, wish in enumerate(scenario.wishes):
-        short = wish.quantity - int(round(got[w]))
+        short = wish.quantity - round(float(got[w]))
         for g in wish_goods[w]:
             wished[g] += wish.quantity
             unmet_by_good[g] += short
@@ -197,7 +201,7 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
 
 
 def _expand_alternatives(
-    scenario: Scenario, g_index: Mapping[str, int], effort: np.ndarray[Any, np.dtype[np.float64]]
+    scenario: Scenario, g_index: Mapping[str, int], effort: FloatArray
 ) -> list[tuple[int, int, float]]:
     """Each wish's alternatives as (wish, good, max_cost or nan), in preference order.
 
@@ -226,10 +230,10 @@ def _hints(
     scenario: Scenario,
     tasks: list[str],
     goods: list[str],
-    weight: np.ndarray[Any, np.dtype[np.float64]],
-    uncovered: np.ndarray[Any, np.dtype[np.float64]],
-    production: np.ndarray[Any, np.dtype[np.int64]],
-    unmet_by_good: np.ndarray[Any, np.dtype[np.int64]],
+    weight: FloatArray,
+    uncovered: FloatArray,
+    production: IntArray,
+    unmet_by_good: IntArray,
 ) -> list[dict[str, Any]]:
     """The hint board: uncovered task hours (highest weight first), unmet wishes, and over-
     and underproduction per project and product (its product type, or the good itself)."""

@@ -82,7 +82,9 @@ def charge(
     if is_flat_allocation.any():
         projects = good_project[is_flat_allocation]
         n_projects = int(good_project.max()) + 1
-        project_units = np.bincount(projects, weights=units[is_flat_allocation], minlength=n_projects)
+        project_units = np.bincount(
+            projects, weights=units[is_flat_allocation], minlength=n_projects
+        )
         project_effort = np.bincount(
             projects, weights=(units * effort)[is_flat_allocation], minlength=n_projects
         )
@@ -93,7 +95,7 @@ def charge(
             np.isnan(mean[projects]), effort[is_flat_allocation], mean[projects]
         )
     unit_cost = np.where(good_model == FLAT_RATE, 0.0, beta * raw)
-    allocation_cost = unit_cost[alloc_good] * alloc_units
+    allocation_cost: FloatArray = unit_cost[alloc_good] * alloc_units.astype(np.float64)
 
     own = np.bincount(alloc_participant, weights=allocation_cost, minlength=n_participants)
     overhead = math.fsum((units * effort)[good_model == FLAT_RATE]) + math.fsum(

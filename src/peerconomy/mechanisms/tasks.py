@@ -78,7 +78,9 @@ def auction_tasks(market: TaskMarket, order: IntArray | None = None) -> TaskAuct
 
     useful = (market.offer_hours > _EPS) & (market.hours_needed[market.offer_task] > _EPS)
     offered = np.bincount(
-        market.offer_participant[useful], weights=market.offer_hours[useful], minlength=n_participants
+        market.offer_participant[useful],
+        weights=market.offer_hours[useful],
+        minlength=n_participants,
     )
     supply = np.minimum(market.capacity, offered)
     flow_market = Market(
