@@ -14,10 +14,11 @@ and its dual::
 
 An infinite bound has no dual variable (it is fixed at 0). The column prices of the optimal
 dual solutions form a lattice; ``price_bounds`` finds, column by column, its least and greatest
-element by optimising ``p_j`` over the optimal dual face (the dual objective pinned to its
-optimum). ``is_competitive`` checks a flow and a price vector directly against the
-equilibrium (complementary-slackness) conditions, and ``brute_force_value`` enumerates every
-integer flow of a tiny instance, so the LP itself can be cross-checked.
+element by optimising ``p_j`` over the optimal dual face: lexicographically (dual objective
+first, then ``p_j``) where that lands on the face, which is exact; otherwise with the dual
+objective pinned to its optimum. ``is_competitive`` checks a flow and a price vector directly
+against the equilibrium (complementary-slackness) conditions, and ``brute_force_value``
+enumerates every integer flow of a tiny instance, so the LP itself can be cross-checked.
 
 Nothing here imports the solver under test except the ``Market`` container.
 """
@@ -42,6 +43,9 @@ _HIGHS = {
 }
 
 
+_LEXICOGRAPHIC = 1e4
+
+
 class UnboundedMarketError(ValueError):
     """The market's optimal value is infinite (an unlimited path with positive value)."""
 
@@ -50,12 +54,8 @@ def _incidence(market: Market) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     n_arcs = len(market.arc_value)
     arcs = np.arange(n_arcs)
     ones = np.ones(n_arcs)
-    rows = sp.csr_matrix(
-        (ones, (market.arc_row, arcs)), shape=(len(market.row_supply), n_arcs)
-    )
-    cols = sp.csr_matrix(
-        (ones, (market.arc_col, arcs)), shape=(len(market.col_capacity), n_arcs)
-    )
+    rows = sp.csr_matrix((ones, (market.arc_row, arcs)), shape=(len(market.row_supply), n_arcs))
+    cols = sp.csr_matrix((ones, (market.arc_col, arcs)), shape=(len(market.col_capacity), n_arcs))
     return rows, cols
 
 
@@ -129,9 +129,9 @@ def price_bounds(market: Market) -> tuple[FloatArray, FloatArray]:
     if res.status != 0:
         raise RuntimeError(f"HiGHS failed on the dual: {res.message}")
     best = float(res.fun)
-    pin = best + 1e-10 * max(1.0, abs(best))
+    slack = 1e-9 * max(1.0, abs(best))
     a_face = sp.vstack([a_ub, sp.csr_matrix(objective)]).tocsr()
-    b_face = np.concatenate([b_ub, [pin]])
+    b_face = np.concatenate([b_ub, [best + 1e-10 * max(1.0, abs(best))]])
     for j in range(n_cols):
         column = n_rows + j
         if bounds[column] == (0.0, 0.0):
@@ -139,6 +139,23 @@ def price_bounds(market: Market) -> tuple[FloatArray, FloatArray]:
         for sign, out in ((1.0, low), (-1.0, high)):
             goal = np.zeros(len(objective))
             goal[column] = sign
+            # Lexicographic: the dual objective first, then +-p_j. If the vertex found lies on
+            # the optimal face it optimises p_j over the face (any better point of the face
+            # would beat it), exactly: no pin, no drift. It does whenever every edge leaving
+            # the face raises the dual objective by more than 1/_LEXICOGRAPHIC per unit of p_j.
+            res = linprog(
+                _LEXICOGRAPHIC * objective + goal,
+                A_ub=a_ub,
+                b_ub=b_ub,
+                bounds=bounds,
+                method="highs-ds",
+                options=_HIGHS,
+            )
+            if res.status == 0 and float(objective @ res.x) <= best + slack:
+                out[j] = max(0.0, float(res.x[column]))
+                continue
+            # Otherwise optimise p_j over the face with the dual objective pinned (inexact by
+            # about pin / rate of that edge).
             res = linprog(
                 goal, A_ub=a_face, b_ub=b_face, bounds=bounds, method="highs-ds", options=_HIGHS
             )

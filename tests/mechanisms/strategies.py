@@ -18,7 +18,9 @@ from peerconomy.mechanisms.flow import Market
 INF = math.inf
 
 
-def quantities(*, integral: bool, zero: bool = True, max_value: int = 6) -> st.SearchStrategy[float]:
+def quantities(
+    *, integral: bool, zero: bool = True, max_value: int = 6
+) -> st.SearchStrategy[float]:
     """A supply or capacity: a small integer or (unless ``integral``) a multiple of 0.01."""
     low = 0 if zero else 1
     ints = st.integers(low, max_value).map(float)
@@ -63,7 +65,9 @@ def markets(
     n_rows = draw(st.integers(1, max_rows), label="rows")
     n_cols = draw(st.integers(1, max_cols), label="cols")
     pairs = [(i, j) for i in range(n_rows) for j in range(n_cols)]
-    chosen = draw(st.lists(st.sampled_from(pairs), unique=not parallel_arcs, max_size=len(pairs) + 2))
+    chosen = draw(
+        st.lists(st.sampled_from(pairs), unique=not parallel_arcs, max_size=len(pairs) + 2)
+    )
     if parallel_arcs and chosen:
         chosen += draw(st.lists(st.sampled_from(chosen), max_size=3))
     qty = quantities(integral=integral, max_value=max_quantity)
