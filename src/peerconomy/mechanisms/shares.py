@@ -111,7 +111,7 @@ def charge(
             share[carriers] += carried * share[carriers] / base
         else:
             share[carriers] += carried / carriers.sum()
-        _settle_residue(share, weighted_effort)
+        _settle_residue(share, weighted_effort, carriers)
     return Charges(
         unit_cost=unit_cost,
         allocation_cost=allocation_cost,
@@ -120,11 +120,17 @@ def charge(
     )
 
 
-def _settle_residue(share: FloatArray, total: float) -> None:
-    """Give the rounding residue to the largest share so that ``fsum(share) == total``."""
-    largest = int(np.argmax(share))
-    for _ in range(4):
-        residue = total - math.fsum(share)
-        if residue == 0.0:
-            return
-        share[largest] += residue
+def _settle_residue(share: FloatArray, total: float, carriers: NDArray[np.bool_]) -> None:
+    """Give the rounding residue to one carrier's share so that ``fsum(share) == total``.
+
+    The residue goes to the largest share, then that share is stepped a float at a time
+    until the correctly rounded sum lands on ``total``. Where rounding ties make that
+    impossible for one share, the next largest is tried.
+    """
+    for k in np.argsort(-np.where(carriers, share, -np.inf), kind="stable")[: int(carriers.sum())]:
+        share[k] += total - math.fsum(share)
+        for _ in range(8):
+            current = math.fsum(share)
+            if current == total:
+                return
+            share[k] = np.nextafter(share[k], np.inf if current < total else -np.inf)

@@ -1,0 +1,242 @@
+"""Stage 1: auction premiums for scarce goods, and lots drawn for the rest."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from peerconomy.mechanisms.goods import (
+    AUCTION,
+    EFFORT,
+    FLAT_RATE,
+    GoodsAllocation,
+    GoodsMarket,
+    allocate_goods,
+)
+
+NAN = math.nan
+INF = math.inf
+
+
+def goods_market(
+    goods: list[tuple[int, float, float]],
+    wishes: list[tuple[int, list[tuple[int, float]]]],
+) -> GoodsMarket:
+    """Goods as (model, capacity, effort); wishes as (quantity, [(good, max_cost or nan)])."""
+    alts = [(w, g, c) for w, (_, alternatives) in enumerate(wishes) for g, c in alternatives]
+    return GoodsMarket(
+        good_model=np.array([g[0] for g in goods], dtype=np.int64),
+        good_capacity=np.array([g[1] for g in goods], dtype=np.float64),
+        good_effort=np.array([g[2] for g in goods], dtype=np.float64),
+        wish_quantity=np.array([q for q, _ in wishes], dtype=np.int64),
+        alt_wish=np.array([a[0] for a in alts], dtype=np.int64),
+        alt_good=np.array([a[1] for a in alts], dtype=np.int64),
+        alt_max_cost=np.array([a[2] for a in alts], dtype=np.float64),
+    )
+
+
+def allocate(market: GoodsMarket, seed: int = 0) -> GoodsAllocation:
+    return allocate_goods(market, np.random.default_rng(seed))
+
+
+def units_per_wish(market: GoodsMarket, result: GoodsAllocation) -> list[dict[int, int]]:
+    out: list[dict[int, int]] = [{} for _ in market.wish_quantity]
+    for a, units in enumerate(result.alt_units):
+        if units:
+            w, g = int(market.alt_wish[a]), int(market.alt_good[a])
+            out[w][g] = out[w].get(g, 0) + int(units)
+    return out
+
+
+def test_seaside_flats_go_where_they_are_valued_most_at_the_least_competitive_premiums() -> None:
+    # Flats A and B (one each, no effort). x: A 10 or B 8; y: A 9; z: B 5.
+    a, b = 0, 1
+    market = goods_market(
+        [(AUCTION, 1, 0.0), (AUCTION, 1, 0.0)],
+        [(1, [(a, 10.0), (b, 8.0)]), (1, [(a, 9.0)]), (1, [(b, 5.0)])],
+    )
+    result = allocate(market)
+    assert units_per_wish(market, result) == [{b: 1}, {a: 1}, {}]
+    assert result.premium.tolist() == [7.0, 5.0]
+    assert result.production.tolist() == [1, 1]
+
+
+def test_the_premium_is_counted_over_the_effort() -> None:
+    # one flat that takes 6 hours of upkeep; Ana would contribute up to 20, Ben up to 15:
+    # Ana gets it, and the premium is what makes Ben step back: 15 - 6 = 9
+    market = goods_market([(AUCTION, 1, 6.0)], [(1, [(0, 20.0)]), (1, [(0, 15.0)])])
+    result = allocate(market)
+    assert units_per_wish(market, result) == [{0: 1}, {}]
+    assert result.premium.tolist() == [9.0]
+
+
+def test_without_scarcity_there_is_no_premium() -> None:
+    market = goods_market([(AUCTION, 3, 2.0)], [(1, [(0, 20.0)]), (2, [(0, 15.0)])])
+    result = allocate(market)
+    assert units_per_wish(market, result) == [{0: 1}, {0: 2}]
+    assert result.premium.tolist() == [0.0]
+
+
+def test_a_wish_without_max_cost_takes_a_leftover_unit_at_effort_cost() -> None:
+    market = goods_market([(AUCTION, 2, 2.0)], [(1, [(0, 20.0)]), (1, [(0, NAN)])])
+    result = allocate(market)
+    assert units_per_wish(market, result) == [{0: 1}, {0: 1}]
+    assert result.premium.tolist() == [0.0]
+
+
+def test_a_wish_without_max_cost_does_not_bid_for_a_scarce_good() -> None:
+    market = goods_market([(AUCTION, 1, 2.0)], [(1, [(0, NAN)]), (1, [(0, 3.0)])])
+    result = allocate(market)
+    assert units_per_wish(market, result) == [{}, {0: 1}]
+    assert result.premium.tolist() == [0.0]  # the other wish would pay no premium either
+
+
+def test_over_wished_goods_are_shared_by_drawing_lots() -> None:
+    # one bicycle, two wishes: over 200 draws each wins about half of the time
+    market = goods_market([(EFFORT, 1, 3.0)], [(1, [(0, NAN)]), (1, [(0, NAN)])])
+    wins = [units_per_wish(market, allocate(market, seed))[0].get(0, 0) for seed in range(200)]
+    assert 70 <= sum(wins) <= 130
+    assert all(allocate(market, 5).alt_units.tolist() == allocate(market, 5).alt_units.tolist()
+               for _ in range(3))
+
+
+def test_lots_give_one_unit_per_wish_and_round() -> None:
+    # three units, wishes of 3 and 1: the small wish always gets its unit
+    market = goods_market([(EFFORT, 3, 1.0)], [(3, [(0, NAN)]), (1, [(0, NAN)])])
+    for seed in range(20):
+        assert units_per_wish(market, allocate(market, seed)) == [{0: 2}, {0: 1}]
+
+
+def test_a_wish_falls_back_to_its_next_alternative() -> None:
+    market = goods_market(
+        [(EFFORT, 1, 1.0), (EFFORT, 5, 1.0)], [(1, [(0, NAN), (1, NAN)])] * 3
+    )
+    result = allocate(market)
+    assert result.production.tolist() == [1, 2]
+
+
+def test_a_good_dearer_than_the_wish_allows_is_passed_over() -> None:
+    market = goods_market([(EFFORT, INF, 9.0), (EFFORT, INF, 3.0)], [(1, [(0, 5.0), (1, 5.0)])])
+    assert allocate(market).production.tolist() == [0, 1]
+
+
+def test_flat_rate_goods_cost_nothing_at_stage_one() -> None:
+    market = goods_market([(FLAT_RATE, INF, 9.0)], [(2, [(0, 0.0)])])
+    assert allocate(market).production.tolist() == [2]
+
+
+# --- properties of the auction on small unit-wish markets ----------------------------------
+
+
+@st.composite
+def unit_auctions(draw: st.DrawFn) -> GoodsMarket:
+    n_goods = draw(st.integers(1, 3))
+    goods = [
+        (AUCTION, float(draw(st.integers(1, 2))), float(draw(st.integers(0, 3))))
+        for _ in range(n_goods)
+    ]
+    wishes = []
+    for _ in range(draw(st.integers(1, 5))):
+        named = draw(st.lists(st.integers(0, n_goods - 1), min_size=1, max_size=n_goods,
+                              unique=True))
+        wishes.append((1, [(g, float(draw(st.integers(0, 12)))) for g in named]))
+    return goods_market(goods, wishes)
+
+
+def values(market: GoodsMarket) -> list[dict[int, float]]:
+    """Each wish's value over effort per good (the best if a good is named twice)."""
+    out: list[dict[int, float]] = [{} for _ in market.wish_quantity]
+    for a in range(len(market.alt_good)):
+        g = int(market.alt_good[a])
+        v = market.alt_max_cost[a] - market.good_effort[g]
+        w = int(market.alt_wish[a])
+        out[w][g] = max(out[w].get(g, -INF), v)
+    return out
+
+
+def best_welfare(market: GoodsMarket, without: int | None = None) -> float:
+    """Brute force: the most total value over all assignments of one unit per wish."""
+    vals = values(market)
+    wishes = [w for w in range(len(vals)) if w != without]
+    best = 0.0
+    for choice in itertools.product(*[[None, *vals[w]] for w in wishes]):
+        used = np.zeros(len(market.good_model))
+        total = 0.0
+        for w, g in zip(wishes, choice, strict=True):
+            if g is not None:
+                used[g] += 1
+                total += vals[w][g]
+        if np.all(used <= market.good_capacity):
+            best = max(best, total)
+    return best
+
+
+@settings(max_examples=200, deadline=None)
+@given(market=unit_auctions())
+def test_the_auction_maximises_value_and_charges_vcg_premiums(market: GoodsMarket) -> None:
+    result = allocate(market)
+    vals = values(market)
+    got = units_per_wish(market, result)
+    welfare = sum(vals[w][g] * n for w, d in enumerate(got) for g, n in d.items())
+    assert welfare == best_welfare(market)
+    for w, d in enumerate(got):
+        for g in d:
+            # the least competitive premium is the winner's VCG payment over effort
+            others_now = welfare - vals[w][g]
+            vcg = best_welfare(market, without=w) - others_now
+            assert math.isclose(result.premium[g], vcg, abs_tol=1e-9)
+            # stage-1 cost (effort + premium) within the winner's max_cost
+            max_cost = vals[w][g] + market.good_effort[g]
+            assert market.good_effort[g] + result.premium[g] <= max_cost + 1e-9
+
+
+@settings(max_examples=200, deadline=None)
+@given(market=unit_auctions(), data=st.data())
+def test_bidding_ones_true_max_cost_is_best(market: GoodsMarket, data: st.DataObject) -> None:
+    vals = values(market)
+    bidder = data.draw(st.integers(0, len(vals) - 1))
+    factor = data.draw(st.sampled_from([0.0, 0.5, 0.9, 1.1, 1.5, 3.0]))
+    mine = market.alt_wish == bidder
+    assume(mine.any())
+    lie = market.alt_max_cost.copy()
+    lie[mine] = market.good_effort[market.alt_good[mine]] + factor * (
+        market.alt_max_cost[mine] - market.good_effort[market.alt_good[mine]]
+    )
+    liar = GoodsMarket(market.good_model, market.good_capacity, market.good_effort,
+                       market.wish_quantity, market.alt_wish, market.alt_good, lie)
+
+    def utility(m: GoodsMarket) -> float:
+        result = allocate(m)
+        got = units_per_wish(m, result)[bidder]
+        return sum((vals[bidder][g] - result.premium[g]) * n for g, n in got.items())
+
+    assert utility(liar) <= utility(market) + 1e-9
+
+
+@settings(max_examples=200, deadline=None)
+@given(market=unit_auctions(), seed=st.integers(0, 1000))
+def test_premiums_are_competitive_and_none_could_be_lower(market: GoodsMarket, seed: int) -> None:
+    result = allocate(market, seed)
+    vals = values(market)
+    got = units_per_wish(market, result)
+    p = result.premium
+
+    def envious(prices: np.ndarray) -> bool:
+        """Some wish would rather have another alternative (or one at all) at these prices."""
+        for w, d in enumerate(got):
+            mine = max((vals[w][g] - prices[g] for g in d), default=0.0)
+            if any(v - prices[g] > mine + 1e-9 for g, v in vals[w].items()):
+                return True
+        return False
+
+    assert not envious(p)
+    for g in range(len(p)):
+        if p[g] > 0:
+            assert result.production[g] == market.good_capacity[g]
+            lowered = p.copy()
+            lowered[g] -= 1e-4
+            assert envious(lowered)
