@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import gc
 import json
 import pickle
@@ -97,8 +98,10 @@ def test_a_valid_scenario_parses_into_frozen_models() -> None:
     assert s.participants[0] == Participant(id="ana", capacity=40.0, exempt=False)
     assert s.goods[0].recipe == {"assemble": 2.0, "paint": 1.0}
     assert s.wishes[1].alternatives == [Alternative(product_type="flat", max_cost=12.0)]
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         s.participants[0].capacity = 1.0  # type: ignore[misc]
+    with pytest.raises(pydantic.ValidationError):
+        s.participants = []  # type: ignore[misc]
 
 
 def test_a_parsed_scenario_round_trips_through_json() -> None:

@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
+from pydantic.dataclasses import dataclass
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 __all__ = [
@@ -86,10 +87,9 @@ class ScenarioError(ValueError):
         return type(self), (self.path, self.reason)  # so it pickles (worker processes)
 
 
-class Settings(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+class Settings:
     """Pool-wide settings for the period."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     max_weight: PositiveNumber = 5.0
     """The weight at which hours no offer covers are posted on the hint board."""
@@ -99,10 +99,9 @@ class Settings(BaseModel):
     """Estimated weights per task for stage-1 effort costs (absent: 1, a standard hour)."""
 
 
-class Participant(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+class Participant:
     """A person in the pool."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: ParticipantId
     capacity: Hours | None = None
@@ -111,18 +110,16 @@ class Participant(BaseModel):
     """Cannot contribute: their charges are carried by the others."""
 
 
-class Project(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+class Project:
     """A group that sets its own goals and produces goods or services."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: ProjectId
 
 
-class Task(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+class Task:
     """Work a project needs done, in hours."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: TaskId
     project: ProjectId
@@ -130,10 +127,9 @@ class Task(BaseModel):
     """Hours needed whatever is produced (bookkeeping, upkeep)."""
 
 
-class Good(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+class Good:
     """Something a project produces, with its recipe and a capacity per period."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: GoodId
     project: ProjectId
@@ -145,10 +141,9 @@ class Good(BaseModel):
     product_type: ProductType | None = None
 
 
-class Offer(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+class Offer:
     """A participant offers up to ``hours`` on a task, at a weight of at least ``min_weight``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     participant: ParticipantId
     task: TaskId
@@ -156,13 +151,12 @@ class Offer(BaseModel):
     min_weight: PositiveNumber
 
 
-class Alternative(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+class Alternative:
     """One acceptable choice of a wish: a ``good``, or any good of a ``product_type``.
 
     Exactly one of the two is given (checked with the whole scenario, see :class:`Scenario`).
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     good: GoodId | None = None
     product_type: ProductType | None = None
@@ -170,10 +164,9 @@ class Alternative(BaseModel):
     """The most the wisher would contribute for it; absent: effort cost only, no bid."""
 
 
-class Wish(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+class Wish:
     """A participant wants up to ``quantity`` units, each from any of the alternatives."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     participant: ParticipantId
     id: WishId
@@ -341,6 +334,7 @@ def _alternatives_problem(
 # --- errors --------------------------------------------------------------------------------
 
 _IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+_UNKNOWN_KEY: Final = ("extra_forbidden", "unexpected_keyword_argument")
 _TYPE_NAMES: Final = {
     "float_type": "a number",
     "float_parsing": "a number",
@@ -352,6 +346,8 @@ _TYPE_NAMES: Final = {
     "bool_parsing": "true or false",
     "dict_type": "an object",
     "model_type": "an object",
+    "dataclass_type": "an object",
+    "dataclass_args_type": "an object",
     "model_attributes_type": "an object",
     "list_type": "a list",
 }
@@ -398,7 +394,7 @@ def _reason(error: ErrorDetails) -> str:
     got = _show(error["input"])
     if kind == "missing":
         return "field required"
-    if kind == "extra_forbidden":
+    if kind in _UNKNOWN_KEY:
         return f"unknown key {error['loc'][-1]!r}" if error["loc"] else "unknown key"
     if kind == "finite_number":
         return f"must be a finite number, got {got}"
@@ -428,11 +424,8 @@ def _from_validation_error(err: ValidationError) -> ScenarioError:
         ctx = first.get("ctx", {})
         return ScenarioError(str(ctx["path"]), str(ctx["reason"]))
     loc = first["loc"]
-    if first["type"] == "extra_forbidden" or (loc and loc[-1] == "[key]"):
-        # an unknown key is named by its own path; a bad dict key by its dict's path
-        loc = loc[:-1] if loc and loc[-1] == "[key]" else loc
-        if first["type"] != "extra_forbidden":
-            return ScenarioError(_path(loc[:-1]), f"bad key {_show(loc[-1])}: {_reason(first)}")
+    if len(loc) >= 2 and loc[-1] == "[key]":  # a bad key of a dict, named by the dict's path
+        return ScenarioError(_path(loc[:-2]), f"bad key {_show(loc[-2])}: {_reason(first)}")
     return ScenarioError(_path(loc), _reason(first))
 
 
