@@ -5,6 +5,10 @@ A scenario holds participants, projects, tasks, goods, offers, wishes and settin
 :class:`Scenario` or raises :class:`ScenarioError`, whose message names the field and
 carries the bad value, e.g. ``participants[0].capacity: must be >= 0, got -3``.
 
+:class:`Scenario` is a pydantic model (``model_validate``, ``model_dump_json``, JSON schema);
+its parts are frozen, slotted pydantic dataclasses: value objects, compared by value, and
+about twice as fast to validate as models when a pool sends a few hundred thousand of them.
+
 Checked here: every key is known, every number is finite and of the right kind (``true``
 is not a number, ``"3"`` is not a number, ``2.5`` is not an integer), ids are unique
 within their kind, every reference resolves, at most one offer per participant and task,
