@@ -9,7 +9,6 @@ seed always give the same plan.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any, Final
@@ -83,7 +82,7 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
     ).astype(np.float64)
 
     # stage 1: goods
-    alternatives = _expand_alternatives(scenario, g_index, good_effort)
+    alt_wish, alt_good, alt_max_cost = _expand_alternatives(scenario, g_index, good_effort)
     goods_market = GoodsMarket(
         good_model=good_model,
         good_capacity=np.array(
@@ -92,9 +91,9 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
         ),
         good_effort=good_effort,
         wish_quantity=np.array([w.quantity for w in scenario.wishes], dtype=np.int64),
-        alt_wish=np.array([a[0] for a in alternatives], dtype=np.int64),
-        alt_good=np.array([a[1] for a in alternatives], dtype=np.int64),
-        alt_max_cost=np.array([a[2] for a in alternatives], dtype=np.float64),
+        alt_wish=alt_wish,
+        alt_good=alt_good,
+        alt_max_cost=alt_max_cost,
     )
     allocation = allocate_goods(goods_market, rng)
     production = allocation.production
@@ -148,20 +147,19 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
     credit = np.zeros(len(participants), dtype=np.float64)
     np.add.at(credit, task_market.offer_participant, work.assigned * weight[task_market.offer_task])
 
-    # what each good was wished for, and what stayed unmet
-    wished = np.zeros(len(goods), dtype=np.int64)
-    unmet_by_good = np.zeros(len(goods), dtype=np.int64)
+    # what each good was wished for (each wish once per good it names), and what stayed unmet
     got = np.bincount(
         goods_market.alt_wish, weights=allocation.alt_units, minlength=len(scenario.wishes)
     )
-    wish_goods: dict[int, set[int]] = defaultdict(set)
-    for w, g, _ in alternatives:
-        wish_goods[w].add(g)
-    for w, wish in enumerate(scenario.wishes):
-        short = wish.quantity - round(float(got[w]))
-        for g in wish_goods[w]:
-            wished[g] += wish.quantity
-            unmet_by_good[g] += short
+    short = goods_market.wish_quantity - np.rint(got).astype(np.int64)
+    pair = np.unique(goods_market.alt_wish * len(goods) + goods_market.alt_good)
+    pair_wish, pair_good = pair // max(len(goods), 1), pair % max(len(goods), 1)
+    wished = np.bincount(
+        pair_good, weights=goods_market.wish_quantity[pair_wish], minlength=len(goods)
+    ).astype(np.int64)
+    unmet_by_good = np.bincount(
+        pair_good, weights=short[pair_wish], minlength=len(goods)
+    ).astype(np.int64)
 
     plan: dict[str, Any] = {
         "format": PLAN_FORMAT,
@@ -202,8 +200,8 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
 
 def _expand_alternatives(
     scenario: Scenario, g_index: Mapping[str, int], effort: FloatArray
-) -> list[tuple[int, int, float]]:
-    """Each wish's alternatives as (wish, good, max_cost or nan), in preference order.
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Each wish's alternatives as arrays (wish, good, max_cost or nan), in preference order.
 
     A product type stands for every good of that type, least effort first (ties by the order
     of the goods), so wished units go to the producers with the least effort first.
@@ -214,16 +212,26 @@ def _expand_alternatives(
             by_type[good.product_type].append(g)
     for members in by_type.values():
         members.sort(key=lambda g: (effort[g], g))
-    out: list[tuple[int, int, float]] = []
+    wish_of: list[int] = []
+    good_of: list[int] = []
+    cost_of: list[float | None] = []
     for w, wish in enumerate(scenario.wishes):
         for alt in wish.alternatives:
-            cost = math.nan if alt.max_cost is None else float(alt.max_cost)
             if alt.good is not None:
-                out.append((w, g_index[alt.good], cost))
+                wish_of.append(w)
+                good_of.append(g_index[alt.good])
+                cost_of.append(alt.max_cost)
             else:
                 assert alt.product_type is not None  # guaranteed by the scenario model
-                out.extend((w, g, cost) for g in by_type[alt.product_type])
-    return out
+                members = by_type[alt.product_type]
+                wish_of.extend([w] * len(members))
+                good_of.extend(members)
+                cost_of.extend([alt.max_cost] * len(members))
+    return (
+        np.array(wish_of, dtype=np.int64),
+        np.array(good_of, dtype=np.int64),
+        np.array(cost_of, dtype=np.float64),  # None becomes nan
+    )
 
 
 def _hints(
