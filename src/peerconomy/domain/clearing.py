@@ -152,7 +152,8 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
         goods_market.alt_wish, weights=allocation.alt_units, minlength=len(scenario.wishes)
     )
     short = goods_market.wish_quantity - np.rint(got).astype(np.int64)
-    pair = np.unique(goods_market.alt_wish * len(goods) + goods_market.alt_good)
+    pair = np.sort(goods_market.alt_wish * len(goods) + goods_market.alt_good)
+    pair = pair[np.r_[True, pair[1:] != pair[:-1]]] if len(pair) else pair
     pair_wish, pair_good = pair // max(len(goods), 1), pair % max(len(goods), 1)
     wished = np.bincount(
         pair_good, weights=goods_market.wish_quantity[pair_wish], minlength=len(goods)
@@ -161,13 +162,15 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
         pair_good, weights=short[pair_wish], minlength=len(goods)
     ).astype(np.int64)
 
+    worked = np.flatnonzero(work.assigned > _EPS)
     plan: dict[str, Any] = {
         "format": PLAN_FORMAT,
         "weights": {t: float(weight[i]) for i, t in enumerate(tasks) if needed[i]},
         "assignments": [
-            {"participant": offers[k].participant, "task": offers[k].task,
-             "hours": float(work.assigned[k])}
-            for k in np.flatnonzero(work.assigned > _EPS)
+            {"participant": offers[k].participant, "task": offers[k].task, "hours": hours_k}
+            for k, hours_k in zip(
+                worked.tolist(), work.assigned[worked].tolist(), strict=True
+            )
         ],
         "uncovered": {t: float(work.uncovered[i]) for i, t in enumerate(tasks) if needed[i]},
         "production": {g: int(production[i]) for i, g in enumerate(goods)},
@@ -182,13 +185,16 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
         },
         "allocations": [
             {
-                "participant": scenario.wishes[int(alloc_wish[k])].participant,
-                "wish": scenario.wishes[int(alloc_wish[k])].id,
-                "good": goods[int(alloc_good[k])],
-                "quantity": int(alloc_units[k]),
-                "cost": float(charges.allocation_cost[k]),
+                "participant": scenario.wishes[w].participant,
+                "wish": scenario.wishes[w].id,
+                "good": goods[g],
+                "quantity": units,
+                "cost": cost,
             }
-            for k in range(len(alloc_alt))
+            for w, g, units, cost in zip(
+                alloc_wish.tolist(), alloc_good.tolist(), alloc_units.tolist(),
+                charges.allocation_cost.tolist(), strict=True,
+            )
         ],
         "shares": {p: float(charges.share[i]) for i, p in enumerate(participants)},
         "credits": {p: float(credit[i]) for i, p in enumerate(participants)},
