@@ -1,0 +1,520 @@
+"""Benchmark ``peerconomy.clear`` against OR-Tools solving only the flow of the same graph.
+
+Usage::
+
+    python benchmarks/clear.py [--size small|full] [--seed 0] [--repeat 3]
+
+Two seeded scenarios (DESIGN.md's scenario format):
+
+(a) an auction pool: 50,000 unit wishes, each naming 5 distinct auction goods with a
+    ``max_cost`` each, over 2,000 goods (one project, one upkeep task, recipes of 0.5-2
+    hours) whose capacities total about 1/1.5 of the wishes; every wisher also offers hours
+    on the upkeep task, so the task side is covered;
+(b) a task side: 10,000 participants, 200 tasks with fixed hours, 5 offers each, no goods;
+    the offered hours exceed the needed hours somewhat.
+
+``--size small`` divides every count by 10.
+
+Each measured thing runs in a fresh subprocess (this script with ``--worker``), so its peak
+RSS (``ru_maxrss``, the whole process: scenario, solver, plan) is its own. ``peerconomy.clear``
+is run once to warm up the numba JIT, then timed best of ``--repeat``. OR-Tools'
+``SimpleMinCostFlow`` solves only the flow (costs x1000, rounded to integers; all data are on
+a 0.01 grid so that is exact), build and solve timed separately, best of ``--repeat``. The
+optimal value of the flow is checked against the value of peerconomy's plan: for (a) the sum
+over allocations of ``max_cost - effort`` (effort at weight 1), for (b) the sum over
+assignments of ``hours * (max_weight - min_weight)``.
+
+This is a script, not a test: pytest does not collect ``benchmarks/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+SIZES = {"full": 1, "small": 10}
+MAX_WEIGHT = 5.0
+COST_SCALE = 1000
+TARGET_RATIO = 3.0
+TARGET_RSS_MB = 1024.0
+
+
+# ---- scenarios --------------------------------------------------------------------------
+
+
+def _distinct_choices(
+    rng: np.random.Generator, n_rows: int, n_items: int, k: int, p: np.ndarray | None = None
+) -> np.ndarray:
+    """``k`` distinct items per row, drawn with probabilities ``p`` (uniform if None)."""
+    out = rng.choice(n_items, size=(n_rows, k), p=p)
+    for _ in range(100):
+        srt = np.sort(out, axis=1)
+        bad = np.flatnonzero(np.any(srt[:, 1:] == srt[:, :-1], axis=1))
+        if len(bad) == 0:
+            return out
+        out[bad] = rng.choice(n_items, size=(len(bad), k), p=p)
+    for r in np.flatnonzero(np.any(np.diff(np.sort(out, axis=1), axis=1) == 0, axis=1)):
+        out[r] = rng.choice(n_items, size=k, replace=False, p=p)
+    return out
+
+
+def auction_pool(size: str, seed: int) -> dict[str, Any]:
+    """Scenario (a): many unit wishes with 5 alternatives each over scarce auction goods."""
+    div = SIZES[size]
+    n_wishes, n_goods, k = 50_000 // div, 2_000 // div, 5
+    rng = np.random.default_rng([seed, 1])
+    recipe = np.round(rng.uniform(0.5, 2.0, n_goods), 2)
+    # capacities 1..32 (mean 16.5): about n_wishes / 1.5 units in all at full size
+    capacity = rng.integers(1, round(2 * n_wishes / (1.5 * n_goods)), n_goods)
+    popularity = 1.0 / (np.arange(n_goods) + 0.1 * n_goods)
+    popularity = rng.permutation(popularity / popularity.sum())
+    choice = _distinct_choices(rng, n_wishes, n_goods, k, popularity)
+    # max_cost = effort plus up to 3 hours of eagerness (a few below effort: not worth it)
+    max_cost = np.clip(np.round(recipe[choice] + rng.uniform(-0.2, 3.0, (n_wishes, k)), 2), 0, None)
+    hours = rng.integers(1, 4, n_wishes)
+    min_weight = np.round(rng.uniform(0.5, 2.0, n_wishes), 2)
+    pid = [f"p{i + 1:05d}" for i in range(n_wishes)]
+    gid = [f"g{g:04d}" for g in range(n_goods)]
+    return {
+        "format": "peerconomy-scenario/1",
+        "settings": {"max_weight": MAX_WEIGHT, "seed": seed},
+        "participants": [{"id": p, "capacity": 10} for p in pid],
+        "projects": [{"id": "commons"}],
+        "tasks": [{"id": "upkeep", "project": "commons", "fixed_hours": 0}],
+        "goods": [
+            {
+                "id": gid[g],
+                "project": "commons",
+                "model": "auction",
+                "capacity": int(capacity[g]),
+                "recipe": {"upkeep": float(recipe[g])},
+            }
+            for g in range(n_goods)
+        ],
+        "offers": [
+            {
+                "participant": pid[i],
+                "task": "upkeep",
+                "hours": int(hours[i]),
+                "min_weight": float(min_weight[i]),
+            }
+            for i in range(n_wishes)
+        ],
+        "wishes": [
+            {
+                "participant": pid[i],
+                "id": f"w{i + 1:05d}",
+                "quantity": 1,
+                "alternatives": [
+                    {"good": gid[g], "max_cost": float(c)}
+                    for g, c in zip(choice[i].tolist(), max_cost[i].tolist(), strict=True)
+                ],
+            }
+            for i in range(n_wishes)
+        ],
+    }
+
+
+def task_side(size: str, seed: int) -> dict[str, Any]:
+    """Scenario (b): many participants with 5 offers each over tasks with fixed hours."""
+    div = SIZES[size]
+    n_people, n_tasks, k = 10_000 // div, 200 // div, 5
+    rng = np.random.default_rng([seed, 2])
+    choice = _distinct_choices(rng, n_people, n_tasks, k)
+    hours = rng.integers(1, 11, (n_people, k))
+    min_weight = np.round(rng.uniform(0.5, 3.0, (n_people, k)), 2)
+    capacity = rng.integers(10, 41, n_people)
+    offered = np.bincount(choice.ravel(), weights=hours.ravel(), minlength=n_tasks)
+    fixed = np.floor(0.65 * offered * rng.uniform(0.8, 1.2, n_tasks))
+    pid = [f"p{i + 1:05d}" for i in range(n_people)]
+    tid = [f"t{t:03d}" for t in range(n_tasks)]
+    return {
+        "format": "peerconomy-scenario/1",
+        "settings": {"max_weight": MAX_WEIGHT, "seed": seed},
+        "participants": [{"id": p, "capacity": int(c)} for p, c in zip(pid, capacity, strict=True)],
+        "projects": [{"id": "commons"}],
+        "tasks": [
+            {"id": tid[t], "project": "commons", "fixed_hours": float(fixed[t])}
+            for t in range(n_tasks)
+        ],
+        "goods": [],
+        "offers": [
+            {
+                "participant": pid[i],
+                "task": tid[int(choice[i, j])],
+                "hours": int(hours[i, j]),
+                "min_weight": float(min_weight[i, j]),
+            }
+            for i in range(n_people)
+            for j in range(k)
+        ],
+        "wishes": [],
+    }
+
+
+SCENARIOS: dict[str, Callable[[str, int], dict[str, Any]]] = {"a": auction_pool, "b": task_side}
+
+
+# ---- values of a plan ---------------------------------------------------------------------
+
+
+def plan_value(case: str, scenario: dict[str, Any], plan: dict[str, Any]) -> float:
+    """The flow value of peerconomy's plan, in the units OR-Tools optimises."""
+    if case == "a":
+        effort = {g["id"]: sum(g["recipe"].values()) for g in scenario["goods"]}
+        max_cost = {
+            (w["id"], alt["good"]): alt["max_cost"]
+            for w in scenario["wishes"]
+            for alt in w["alternatives"]
+        }
+        return math.fsum(
+            a["quantity"] * (max_cost[a["wish"], a["good"]] - effort[a["good"]])
+            for a in plan["allocations"]
+        )
+    min_weight = {(o["participant"], o["task"]): o["min_weight"] for o in scenario["offers"]}
+    max_weight = scenario["settings"]["max_weight"]
+    return math.fsum(
+        a["hours"] * (max_weight - min_weight[a["participant"], a["task"]])
+        for a in plan["assignments"]
+    )
+
+
+# ---- workers (each in a fresh process) ----------------------------------------------------
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def _current_rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _breakdown(scenario: dict[str, Any]) -> dict[str, float]:
+    """Seconds per stage of one more ``peerconomy.clear``, by wrapping the stages it calls."""
+    import peerconomy
+    from peerconomy.domain import clearing
+    from peerconomy.mechanisms import goods, tasks
+
+    spent: dict[str, float] = {}
+
+    def timed(module: Any, name: str, label: str) -> None:
+        inner = getattr(module, name, None)
+        if inner is None:
+            return
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
+
+        setattr(module, name, wrapper)
+
+    timed(clearing, "parse_scenario", "validate")
+    timed(clearing, "allocate_goods", "goods (stage 1)")
+    timed(goods, "solve", "  flow core in goods")
+    timed(clearing, "auction_tasks", "tasks (stage 2)")
+    timed(tasks, "solve", "  flow core in tasks")
+    timed(clearing, "charge", "shares (stage 3)")
+    start = time.perf_counter()
+    peerconomy.clear(scenario)
+    total = time.perf_counter() - start
+    accounted = sum(v for k, v in spent.items() if not k.startswith("  "))
+    order = [
+        "validate",
+        "goods (stage 1)",
+        "  flow core in goods",
+        "tasks (stage 2)",
+        "  flow core in tasks",
+        "shares (stage 3)",
+    ]
+    breakdown = {k: spent[k] for k in order if k in spent}
+    breakdown["plan, hints, glue"] = total - accounted
+    breakdown["total"] = total
+    return breakdown
+
+
+def work_clear(case: str, size: str, seed: int, repeat: int) -> dict[str, Any]:
+    start = time.perf_counter()
+    scenario = SCENARIOS[case](size, seed)
+    built = time.perf_counter() - start
+    import peerconomy
+
+    rss_before = _current_rss_mb()
+    start = time.perf_counter()
+    plan = peerconomy.clear(scenario)  # warm-up: numba JIT
+    cold = time.perf_counter() - start
+    times = []
+    for _ in range(repeat):
+        del plan
+        gc.collect()
+        start = time.perf_counter()
+        plan = peerconomy.clear(scenario)
+        times.append(time.perf_counter() - start)
+    peak = _rss_mb()
+    value = plan_value(case, scenario, plan)
+    summary = {
+        "allocations": len(plan["allocations"]),
+        "assignments": len(plan["assignments"]),
+        "uncovered": math.fsum(plan["uncovered"].values()),
+    }
+    del plan
+    gc.collect()
+    return {
+        "scenario_s": built,
+        "cold_s": cold,
+        "best_s": min(times),
+        "times_s": times,
+        "rss_before_mb": rss_before,
+        "peak_rss_mb": peak,
+        "value": value,
+        "summary": summary,
+        "breakdown": _breakdown(scenario),
+    }
+
+
+def flow_graph(case: str, scenario: dict[str, Any]) -> dict[str, np.ndarray | int]:
+    """The flow of the scenario as arrays: tails, heads, capacities, unit costs, supply."""
+    if case == "a":
+        goods = scenario["goods"]
+        g_index = {g["id"]: i for i, g in enumerate(goods)}
+        effort = np.array([sum(g["recipe"].values()) for g in goods])
+        wishes = scenario["wishes"]
+        n_w, n_g = len(wishes), len(goods)
+        source, sink = 0, 1 + n_w + n_g
+        alt_wish = np.array([w for w, wish in enumerate(wishes) for _ in wish["alternatives"]])
+        alt_good = np.array([g_index[a["good"]] for wish in wishes for a in wish["alternatives"]])
+        alt_cost = np.array([a["max_cost"] for wish in wishes for a in wish["alternatives"]])
+        value = alt_cost - effort[alt_good]
+        capacity = np.array([g["capacity"] for g in goods])
+        tails = np.concatenate([np.zeros(n_w), 1 + alt_wish, 1 + n_w + np.arange(n_g), [source]])
+        heads = np.concatenate([1 + np.arange(n_w), 1 + n_w + alt_good, np.full(n_g, sink), [sink]])
+        caps = np.concatenate([np.ones(n_w), np.ones(len(alt_wish)), capacity, [n_w]])
+        costs = np.concatenate([np.zeros(n_w), -value, np.zeros(n_g), [0.0]])
+        supply = n_w
+    else:
+        people = scenario["participants"]
+        tasks = scenario["tasks"]
+        p_index = {p["id"]: i for i, p in enumerate(people)}
+        t_index = {t["id"]: i for i, t in enumerate(tasks)}
+        n_p, n_t = len(people), len(tasks)
+        source, sink = 0, 1 + n_p + n_t
+        offers = scenario["offers"]
+        o_p = np.array([p_index[o["participant"]] for o in offers])
+        o_t = np.array([t_index[o["task"]] for o in offers])
+        o_h = np.array([o["hours"] for o in offers])
+        o_w = np.array([o["min_weight"] for o in offers])
+        capacity = np.array([p["capacity"] for p in people])
+        needed = np.array([t["fixed_hours"] for t in tasks])
+        max_weight = scenario["settings"]["max_weight"]
+        supply = int(capacity.sum())
+        # value of an hour of work over leaving it uncovered: max_weight - min_weight;
+        # source -> sink carries the capacity nobody needs
+        tails = np.concatenate([np.zeros(n_p), 1 + o_p, 1 + n_p + np.arange(n_t), [source]])
+        heads = np.concatenate([1 + np.arange(n_p), 1 + n_p + o_t, np.full(n_t, sink), [sink]])
+        caps = np.concatenate([capacity, o_h, needed, [supply]])
+        costs = np.concatenate([np.zeros(n_p), o_w - max_weight, np.zeros(n_t), [0.0]])
+    return {
+        "tails": tails.astype(np.int32),
+        "heads": heads.astype(np.int32),
+        "caps": np.rint(caps).astype(np.int64),
+        "costs": np.rint(costs * COST_SCALE).astype(np.int64),
+        "supply": int(supply),
+        "source": int(source),
+        "sink": int(sink),
+    }
+
+
+def work_ortools(case: str, size: str, seed: int, repeat: int) -> dict[str, Any]:
+    from ortools.graph.python import min_cost_flow
+
+    scenario = SCENARIOS[case](size, seed)
+    graph = flow_graph(case, scenario)
+    del scenario
+    gc.collect()
+    rss_before = _current_rss_mb()
+    builds, solves, value = [], [], math.nan
+    for _ in range(repeat):
+        start = time.perf_counter()
+        smcf = min_cost_flow.SimpleMinCostFlow()
+        smcf.add_arcs_with_capacity_and_unit_cost(
+            graph["tails"], graph["heads"], graph["caps"], graph["costs"]
+        )
+        smcf.set_node_supply(graph["source"], graph["supply"])
+        smcf.set_node_supply(graph["sink"], -graph["supply"])
+        builds.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        status = smcf.solve()
+        solves.append(time.perf_counter() - start)
+        if status != smcf.OPTIMAL:
+            raise RuntimeError(f"OR-Tools min cost flow: status {status}")
+        value = -smcf.optimal_cost() / COST_SCALE
+        del smcf
+    totals = [b + s for b, s in zip(builds, solves, strict=True)]
+    return {
+        "build_s": min(builds),
+        "solve_s": min(solves),
+        "total_s": min(totals),
+        "arcs": len(graph["tails"]),
+        "rss_before_mb": rss_before,
+        "peak_rss_mb": _rss_mb(),
+        "value": value,
+    }
+
+
+WORKERS = {"clear": work_clear, "ortools": work_ortools}
+
+
+def run_worker(kind: str, case: str, args: argparse.Namespace) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        f"{kind}:{case}",
+        "--size",
+        args.size,
+        "--seed",
+        str(args.seed),
+        "--repeat",
+        str(args.repeat),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["(no message)"])[-1]}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+# ---- report -------------------------------------------------------------------------------
+
+
+def _fmt(x: Any, spec: str = ".3f") -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, spec)
+
+
+def report(results: dict[str, dict[str, dict[str, Any]]], size: str) -> None:
+    header = [
+        "case",
+        "clear s",
+        "clear cold s",
+        "OR-Tools solve s",
+        "OR-Tools total s",
+        "ratio",
+        "ratio vs solve",
+        "clear peak MB",
+        "OR-Tools peak MB",
+    ]
+    rows = []
+    names = {"a": "(a) auction pool", "b": "(b) task side"}
+    for case in ("a", "b"):
+        c, o = results[case]["clear"], results[case]["ortools"]
+        wall = c.get("best_s")
+        rows.append(
+            [
+                names[case],
+                _fmt(wall),
+                _fmt(c.get("cold_s")),
+                _fmt(o.get("solve_s")),
+                _fmt(o.get("total_s")),
+                _fmt(wall / o["total_s"] if wall and o.get("total_s") else None, ".2f"),
+                _fmt(wall / o["solve_s"] if wall and o.get("solve_s") else None, ".2f"),
+                _fmt(c.get("peak_rss_mb"), ".0f"),
+                _fmt(o.get("peak_rss_mb"), ".0f"),
+            ]
+        )
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:  # plain table
+        print(f"peerconomy.clear vs OR-Tools flow only (size {size})")
+        print(" | ".join(header))
+        for row in rows:
+            print(" | ".join(row))
+        console = None
+    else:
+        table = Table(
+            title=f"peerconomy.clear vs OR-Tools flow only (size {size})",
+            caption="ratio = clear s / OR-Tools total (build + solve) s; peaks are process RSS",
+        )
+        for h in header:
+            table.add_column(h, justify="left" if h == "case" else "right")
+        for row in rows:
+            table.add_row(*row)
+        console = Console(width=max(120, Console().width))
+        console.print(table)
+    say = console.print if console is not None else print
+
+    for case in ("a", "b"):
+        c, o = results[case]["clear"], results[case]["ortools"]
+        say(f"\n{names[case]}")
+        for kind, r in (("peerconomy.clear", c), ("OR-Tools", o)):
+            if "error" in r:
+                say(f"  {kind}: failed: {r['error']}")
+        if "error" not in c:
+            say(
+                f"  scenario built in {c['scenario_s']:.2f} s; RSS before clearing "
+                f"{c['rss_before_mb']:.0f} MB; runs {', '.join(f'{t:.3f}' for t in c['times_s'])} s"
+            )
+            say(f"  plan: {c['summary']}")
+            say("  breakdown of one more clear (s):")
+            for k, v in c["breakdown"].items():
+                say(f"    {k:<24}{v:8.3f}")
+        if "error" not in o:
+            say(
+                f"  OR-Tools graph: {o['arcs']} arcs; build {o['build_s']:.3f} s, "
+                f"solve {o['solve_s']:.3f} s; RSS before {o['rss_before_mb']:.0f} MB"
+            )
+        if "error" not in c and "error" not in o:
+            diff = abs(c["value"] - o["value"])
+            ok = diff <= 1e-6 * max(1.0, abs(o["value"]))
+            say(
+                f"  value check: peerconomy {c['value']:.4f} vs OR-Tools optimum "
+                f"{o['value']:.4f}: {'OK' if ok else 'MISMATCH'} (|diff| {diff:.2e})"
+            )
+
+    c, o = results["a"]["clear"], results["a"]["ortools"]
+    verdict = ""
+    if "error" not in c and "error" not in o:
+        ratio = c["best_s"] / o["total_s"]
+        met = ratio <= TARGET_RATIO and c["peak_rss_mb"] < TARGET_RSS_MB
+        verdict = (
+            f"  -> measured ratio {ratio:.2f}, peak RSS {c['peak_rss_mb']:.0f} MB: "
+            f"{'met' if met else 'NOT met'}"
+            + ("" if size == "full" else " (small size; the target is for --size full)")
+        )
+    say(f"\n(a) target: ratio ≤ {TARGET_RATIO:.1f}, peak RSS < {TARGET_RSS_MB:.0f} MB{verdict}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="full")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        kind, case = args.worker.split(":")
+        print(json.dumps(WORKERS[kind](case, args.size, args.seed, args.repeat)))
+        return 0
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    for case in ("a", "b"):
+        results[case] = {kind: run_worker(kind, case, args) for kind in WORKERS}
+    report(results, args.size)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
