@@ -273,6 +273,8 @@ def test_the_plan_is_feasible(scenario: dict[str, Any]) -> None:
     by_wish: dict[str, int] = defaultdict(int)
     for a in plan["allocations"]:
         by_wish[a["wish"]] += a["quantity"]
+    pairs = [(a["wish"], a["good"]) for a in plan["allocations"]]
+    assert len(pairs) == len(set(pairs))  # one allocation per wish and good
     for w in scenario["wishes"]:
         assert by_wish[w["id"]] <= w["quantity"]
 

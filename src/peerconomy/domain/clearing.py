@@ -121,10 +121,15 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
     weight = np.where(needed, work.weight, estimate)
 
     # stage 3: costs and shares
+    # one allocation per wish and good (a good may be named twice: itself and by its type)
     alloc_alt = np.flatnonzero(allocation.alt_units > 0)
-    alloc_wish = goods_market.alt_wish[alloc_alt]
-    alloc_good = goods_market.alt_good[alloc_alt]
-    alloc_units = allocation.alt_units[alloc_alt]
+    key = goods_market.alt_wish[alloc_alt] * len(goods) + goods_market.alt_good[alloc_alt]
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    in_order = np.argsort(first, kind="stable")
+    alloc_units = np.bincount(inverse, weights=allocation.alt_units[alloc_alt])[in_order]
+    alloc_units = np.rint(alloc_units).astype(np.int64)
+    alloc_wish = goods_market.alt_wish[alloc_alt[first[in_order]]]
+    alloc_good = goods_market.alt_good[alloc_alt[first[in_order]]]
     alloc_participant = np.array(
         [p_index[scenario.wishes[w].participant] for w in alloc_wish], dtype=np.int64
     )
