@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.scenario import Scenario, parse_scenario
 from peerconomy.mechanisms.flow import FloatArray, IntArray
 from peerconomy.mechanisms.goods import (
@@ -48,7 +49,8 @@ def validate(data: Mapping[str, Any]) -> Scenario:
 
 def clear(data: Mapping[str, Any]) -> dict[str, Any]:
     """Validate a scenario and return its plan as a JSON-ready dict."""
-    return clear_scenario(parse_scenario(data))
+    with paused_collection():
+        return clear_scenario(parse_scenario(data))
 
 
 def clear_scenario(scenario: Scenario) -> dict[str, Any]:

@@ -27,7 +27,6 @@ peerconomy.domain.scenario.ScenarioError: participants[0].capacity: must be >= 0
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
@@ -37,6 +36,8 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 from pydantic.dataclasses import dataclass
 from pydantic_core import ErrorDetails, PydanticCustomError
+
+from peerconomy.domain.collection import paused_collection
 
 __all__ = [
     "FORMAT",
@@ -439,15 +440,11 @@ def _from_validation_error(err: ValidationError) -> ScenarioError:
 def _validated(validate: Callable[[], Scenario]) -> Scenario:
     # A big scenario makes a few hundred thousand objects, none of them cyclic garbage; the
     # collector's passes over them would take most of the time, so it pauses meanwhile.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return validate()
-    except ValidationError as err:
-        raise _from_validation_error(err) from None
-    finally:
-        if collecting:
-            gc.enable()
+    with paused_collection():
+        try:
+            return validate()
+        except ValidationError as err:
+            raise _from_validation_error(err) from None
 
 
 def parse_scenario(data: Mapping[str, Any]) -> Scenario:
