@@ -14,14 +14,33 @@ price* vector (buyer-optimal; for unit demand it equals VCG and is strategy-proo
 element the maximal one (used by the task auction, where a task's weight is ``max_weight`` minus
 its price, so the least weights are the greatest prices).
 
-Method. Successive shortest paths (Ahuja, Magnanti & Orlin, *Network Flows*, ch. 9): rows are
-added one at a time, each routed along a shortest path of the residual graph by Dijkstra on
-reduced costs, with node potentials that keep every reduced cost non-negative. Each row's
-outside option is an arc to the sink, so displacing another row is an ordinary path. After
-the last row, the potentials are optimal duals; one more Dijkstra pass from (or to) the sink
-over the residual graph gives the extreme ones: the maximal potentials rooted at the sink are
-its shortest-path distances, which yield the least prices, and distances *to* the sink yield
-the greatest. The loops are compiled with numba.
+Ties. Among optimal plans, the one whose vector of units served per row, read in the market's
+order, is lexicographically greatest: an earlier row is never left out (or given less) so that
+a later row can have the same value. A row that values a free column at exactly 0 takes it.
+
+Guarantees. The flow is optimal and the prices are exactly the least or the greatest optimal
+duals. Where the values lie on a decimal grid (multiples of ``10**-k``, ``k <= 9``, up to float
+rounding of about ``1e-13`` relative), which is what the pool's data give, all of that is
+computed in integers: exact, ties included. Supplies and capacities on such a grid give an
+exact flow (integral where they are integers); otherwise amounts within ``1e-9`` count as equal.
+
+Method (fast path). Values become integers ``V_e`` on their grid and every arc costs
+``-alpha * (B * V_e + w_i)``, where ``w_i`` ranks the rows (the first row highest) and ``B``
+exceeds what ranks can add up to along a cycle, so value comes first and ranks only break ties
+(the served amounts form a polymatroid, whose lexicographically greatest point is also its
+best one for any strictly decreasing weights). Goldberg's cost scaling (push-relabel with
+eps-optimal prices, eps falling by a factor 8 per phase down to 1, with look-ahead and global
+price updates) then finds the optimal flow: with costs multiplied by ``alpha``, one more than
+the arcs of the longest simple cycle, a 1-optimal flow is optimal (Goldberg & Tarjan 1990).
+The extreme duals are shortest distances over the optimal flow's residual graph with value
+costs only, from the sink (least prices) or to it (greatest): one Dijkstra pass, guided by the
+final prices; its labels are exact, and are checked to be. Amounts (hours, units) too are
+scaled to integers when they lie on a decimal grid. Details: ``_flow_scaling``.
+
+Fallback. Values on no such grid (or too fine a one for 64-bit integers at the market's size)
+go to successive shortest paths on float costs (``_flow_ssp``): exact up to float rounding,
+with the same prices, ties going to earlier rows as far as rounding lets them, but slow when
+thousands of rows compete for the last free units.
 
 Example. Two sea-view flats A and B (one each) and three wishers: x values A at 10 and B at 8,
 y values A at 9, z values B at 5. The best plan gives B to x and A to y (17 > 15). The least
@@ -34,16 +53,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
+
+from peerconomy.mechanisms import _flow_scaling, _flow_ssp
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 __all__ = ["Clearing", "Market", "solve"]
 
-_EPS = 1e-9  # amounts (units, hours) at or below this are treated as zero
+_EPS = 1e-9  # amounts (units, hours) on no decimal grid: at or below this count as zero
+_MAX_DECIMALS = 9  # grids tried: 10**-k for k = 0 .. _MAX_DECIMALS
+_EXACT_SUM = 2.0**52  # scaled amounts stay below this, so their sums are exact in float64
 
 
 @dataclass(frozen=True)
@@ -89,385 +111,163 @@ class Clearing:
 def solve(market: Market, prices: Literal["min", "max"] = "min") -> Clearing:
     """Optimal flow and the least (``"min"``) or greatest (``"max"``) optimal column prices.
 
-    Ties between equally good plans go to rows earlier in the market's order, so a caller that
-    wants fair tie-breaking shuffles the rows with its own seeded generator first. A column that
-    can reach no flow at all gets price 0 under ``"min"``; under ``"max"`` a column of capacity 0
-    that nobody holds has no upper bound and gets ``inf``.
+    Ties between equally good plans go to rows earlier in the market's order (see the module
+    docstring), so a caller that wants fair tie-breaking shuffles the rows with its own seeded
+    generator first. A column that can reach no flow at all gets price 0 under ``"min"``;
+    under ``"max"`` a column of capacity 0 that nobody holds has no upper bound and gets ``inf``.
     """
     if prices not in ("min", "max"):
         raise ValueError(f"prices must be 'min' or 'max', got {prices!r}")
-    n_rows, n_cols = len(market.row_supply), len(market.col_capacity)
-    flow, col_price = _solve(
-        np.ascontiguousarray(market.row_supply, dtype=np.float64),
-        np.ascontiguousarray(market.col_capacity, dtype=np.float64),
-        np.ascontiguousarray(market.arc_row, dtype=np.int64),
-        np.ascontiguousarray(market.arc_col, dtype=np.int64),
-        np.ascontiguousarray(market.arc_value, dtype=np.float64),
-        np.ascontiguousarray(market.arc_capacity, dtype=np.float64),
-        n_rows,
-        n_cols,
-        prices == "max",
+    row_supply = np.ascontiguousarray(market.row_supply, dtype=np.float64)
+    col_capacity = np.ascontiguousarray(market.col_capacity, dtype=np.float64)
+    arc_row = np.ascontiguousarray(market.arc_row, dtype=np.int64)
+    arc_col = np.ascontiguousarray(market.arc_col, dtype=np.int64)
+    arc_value = np.ascontiguousarray(market.arc_value, dtype=np.float64)
+    arc_capacity = np.ascontiguousarray(market.arc_capacity, dtype=np.float64)
+    maximal = prices == "max"
+    result = _solve_scaled(
+        row_supply, col_capacity, arc_row, arc_col, arc_value, arc_capacity, maximal
     )
+    if result is None:
+        result = _flow_ssp.solve_ssp(
+            row_supply,
+            col_capacity,
+            arc_row,
+            arc_col,
+            arc_value,
+            arc_capacity,
+            len(row_supply),
+            len(col_capacity),
+            maximal,
+        )
+    flow, col_price = result
     return Clearing(flow=flow, col_price=col_price)
 
 
-# --- the compiled part -------------------------------------------------------------------------
-#
-# Nodes: rows 0..R-1, columns R..R+C-1, the sink T = R+C. Forward arcs a < M: row->column arcs
-# (0..E-1), each row's outside arc row->T (E..E+R-1), each column's arc column->T (E+R..M-1).
-# Arc a + M is the reverse of arc a. Residual of a forward arc: cap - flow; of a reverse: flow.
-# Reduced cost of arc (u, v): cost + pi[u] - pi[v] >= 0 on every residual arc.
+def _decimal_scale(x: FloatArray, limit: float) -> float | None:
+    """The least ``10**k`` that makes every entry of ``x`` an integer, up to float rounding.
 
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _heap_push(keys, nodes, size, key, node):  # type: ignore[no-untyped-def]
-    i = size
-    keys[i] = key
-    nodes[i] = node
-    while i > 0:
-        parent = (i - 1) >> 1
-        if keys[parent] <= keys[i]:
-            break
-        keys[parent], keys[i] = keys[i], keys[parent]
-        nodes[parent], nodes[i] = nodes[i], nodes[parent]
-        i = parent
-    return size + 1
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _heap_pop(keys, nodes, size):  # type: ignore[no-untyped-def]
-    key, node = keys[0], nodes[0]
-    size -= 1
-    keys[0], nodes[0] = keys[size], nodes[size]
-    i = 0
-    while True:
-        left = 2 * i + 1
-        if left >= size:
-            break
-        child = left
-        if left + 1 < size and keys[left + 1] < keys[left]:
-            child = left + 1
-        if keys[i] <= keys[child]:
-            break
-        keys[child], keys[i] = keys[i], keys[child]
-        nodes[child], nodes[i] = nodes[i], nodes[child]
-        i = child
-    return key, node, size
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _residual(a, m, cap, flow):  # type: ignore[no-untyped-def]
-    if a < m:
-        return cap[a] - flow[a]
-    return flow[a - m]
-
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _swap_in(e, pos, col_arcs, arc_pos):  # type: ignore[no-untyped-def]
-    """Move arc e to position pos of its column's list (swapping with what stands there)."""
-    other = col_arcs[pos]
-    old = arc_pos[e]
-    col_arcs[pos], col_arcs[old] = e, other
-    arc_pos[e], arc_pos[other] = pos, old
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _relax(v, nd, arc, cur, dist, pred, touched, state, heap_keys, heap_nodes, stack):  # type: ignore[no-untyped-def]
-    """Offer node v distance nd via arc. state = [heap size, stack size, touched count].
-
-    A node reached at the distance being settled (``cur``) is final at once, so it goes on a
-    stack settled before the heap: tight arcs then cost no heap operations.
+    ``None`` if there is none with ``k <= _MAX_DECIMALS`` and ``max|x| * 10**k <= limit``.
     """
-    if nd < dist[v]:
-        if dist[v] == np.inf:
-            touched[state[2]] = v
-            state[2] += 1
-        dist[v] = nd
-        pred[v] = arc
-        if nd <= cur:
-            stack[state[1]] = v
-            state[1] += 1
-        else:
-            state[0] = _heap_push(heap_keys, heap_nodes, state[0], nd, v)
+    if x.size == 0:
+        return 1.0
+    largest = float(np.max(np.abs(x)))
+    for k in range(_MAX_DECIMALS + 1):
+        scale = 10.0**k
+        if largest * scale > limit:
+            return None
+        y = x * scale
+        if np.all(np.abs(y - np.rint(y)) <= np.maximum(1e-9, 1e-13 * np.abs(y))):
+            return scale
+    return None
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _expand_row(u, d, cur, n_rows, n_arcs, sink, row_start, row_arcs, arc_col, arc_value,  # type: ignore[no-untyped-def]
-                arc_cap, flow, pi, dist, done, pred, touched, state, heap_keys, heap_nodes, stack):
-    """Relax the arcs with room and the outside arc of row u, settled at distance d.
+def _solve_scaled(
+    row_supply: FloatArray,
+    col_capacity: FloatArray,
+    arc_row: IntArray,
+    arc_col: IntArray,
+    arc_value: FloatArray,
+    arc_capacity: FloatArray,
+    maximal: bool,
+) -> tuple[FloatArray, FloatArray] | None:
+    """The fast path (module docstring); ``None`` where the values are on no usable grid."""
+    n_cols = len(col_capacity)
+    flow = np.zeros(len(arc_value), dtype=np.float64)
 
-    ``cur`` is the distance being settled by the search (d itself, or less when u is expanded
-    on the spot from a column settled at ``cur``).
-    """
-    for idx in range(row_start[u], row_start[u + 1]):
-        e = row_arcs[idx]
-        if arc_cap[e] - flow[e] <= _EPS:
-            continue
-        v = n_rows + arc_col[e]
-        if done[v]:
-            continue
-        rc = -arc_value[e] + pi[u] - pi[v]
-        _relax(v, d + (rc if rc > 0.0 else 0.0), e, cur, dist, pred, touched, state, heap_keys,
-               heap_nodes, stack)
-    rc = pi[u] - pi[sink]
-    _relax(sink, d + (rc if rc > 0.0 else 0.0), n_arcs + u, cur, dist, pred, touched, state,
-           heap_keys, heap_nodes, stack)
+    # Amounts: integers on their grid where there is one (tol 0), else floats (tol _EPS).
+    finite_arc = np.isfinite(arc_capacity)
+    finite_col = np.isfinite(col_capacity)
+    amounts = np.concatenate(
+        [row_supply, arc_capacity[finite_arc], col_capacity[finite_col]]
+    )
+    q_scale = _decimal_scale(amounts, _EXACT_SUM / max(1.0, float(np.sum(row_supply))))
+    if q_scale is None:
+        q_scale, tol = 1.0, _EPS
+        supply = row_supply.copy()
+        arc_cap = arc_capacity.copy()
+        col_cap = col_capacity.copy()
+    else:
+        tol = 0.0
+        supply = np.rint(row_supply * q_scale)
+        arc_cap = np.where(finite_arc, np.rint(arc_capacity * q_scale), np.inf)
+        col_cap = np.where(finite_col, np.rint(col_capacity * q_scale), np.inf)
 
+    # Arcs that can matter: value >= 0 (a negative one never carries flow nor bounds a price)
+    # and room > 0 once cut to the row's supply. Arcs into a column of capacity 0 ("dead")
+    # carry nothing either; they only bound that column's least price, from below.
+    arc_cap = np.minimum(arc_cap, supply[arc_row])
+    keep = (arc_value >= 0.0) & (arc_cap > tol)
+    live = np.flatnonzero(keep & (col_cap[arc_col] > tol))
+    dead = np.flatnonzero(keep & (col_cap[arc_col] <= tol))
+    col_price = np.where(maximal & (col_capacity == 0.0), np.inf, 0.0)
+    if len(live) + len(dead) == 0:
+        return flow, col_price
+    rows, row_of_arc = np.unique(arc_row[live], return_inverse=True)
+    n_rows = len(rows)  # rows with live arcs, in market order
+    cols = arc_col[live]
+    cap = arc_cap[live]
+    inflow = np.bincount(cols, weights=cap, minlength=n_cols)
+    col_room = np.minimum(col_cap, inflow)
+    cut = col_cap > inflow + tol  # room in truth even when col_room is used up
 
-@numba.njit(cache=True, nogil=True)
-def _solve(row_supply, col_cap, arc_row, arc_col, arc_value, arc_cap, n_rows, n_cols, maximal):  # type: ignore[no-untyped-def]
-    n_arcs = arc_row.shape[0]
-    sink = n_rows + n_cols
-    n_nodes = sink + 1
-    m = n_arcs + n_rows + n_cols
-    tail = np.empty(2 * m, np.int64)
-    head = np.empty(2 * m, np.int64)
-    cost = np.empty(2 * m, np.float64)
-    cap = np.empty(m, np.float64)
-    for e in range(n_arcs):
-        tail[e] = arc_row[e]
-        head[e] = n_rows + arc_col[e]
-        cost[e] = -arc_value[e]
-        cap[e] = arc_cap[e]
-    for i in range(n_rows):
-        a = n_arcs + i
-        tail[a] = i
-        head[a] = sink
-        cost[a] = 0.0
-        cap[a] = np.inf
-    for j in range(n_cols):
-        a = n_arcs + n_rows + j
-        tail[a] = n_rows + j
-        head[a] = sink
-        cost[a] = 0.0
-        cap[a] = col_cap[j]
-    for a in range(m):
-        tail[a + m] = head[a]
-        head[a + m] = tail[a]
-        cost[a + m] = -cost[a]
-    # out-adjacency (CSR by tail) over all 2m arcs
-    out_start = np.zeros(n_nodes + 1, np.int64)
-    for a in range(2 * m):
-        out_start[tail[a] + 1] += 1
-    for v in range(n_nodes):
-        out_start[v + 1] += out_start[v]
-    fill = out_start[:-1].copy()
-    out_arcs = np.empty(2 * m, np.int64)
-    for a in range(2 * m):
-        out_arcs[fill[tail[a]]] = a
-        fill[tail[a]] += 1
+    # Values: integers on their grid, small enough for int64 (see _flow_scaling).
+    longest_cycle = 2 * min(n_rows, len(np.unique(cols))) + 2
+    alpha = longest_cycle + 1
+    tie = n_rows + 1  # B: one unit of value outweighs any change of ranks along a cycle
+    limit = (int(_flow_scaling.COST_LIMIT) // (longest_cycle + 2) // alpha - n_rows) // tie
+    v_scale = _decimal_scale(arc_value[np.concatenate([live, dead])], float(limit))
+    if v_scale is None:
+        return None
+    units = np.rint(arc_value[live] * v_scale).astype(np.int64)
+    rank = (n_rows - row_of_arc).astype(np.int64)  # w_i: n_rows for the first row, down to 1
+    step = alpha * tie  # one unit of value in the costs
 
-    flow = np.zeros(m, np.float64)
-    pi = np.zeros(n_nodes, np.float64)
-    best = np.zeros(n_rows, np.float64)
-    for e in range(n_arcs):
-        if arc_value[e] > best[arc_row[e]] and arc_cap[e] > _EPS:
-            best[arc_row[e]] = arc_value[e]
-    for i in range(n_rows):
-        pi[i] = best[i]
-
-    dist = np.full(n_nodes, np.inf)
-    done = np.zeros(n_nodes, np.bool_)
-    pred = np.full(n_nodes, -1, np.int64)
-    touched = np.empty(n_nodes, np.int64)
-    heap_keys = np.empty(2 * m + n_nodes, np.float64)
-    heap_nodes = np.empty(2 * m + n_nodes, np.int64)
-    stack = np.empty(2 * m + n_nodes, np.int64)
-    state = np.zeros(3, np.int64)
-
-    # arcs by column, those with flow first (the holders a search may displace), and by row
-    col_start = np.zeros(n_cols + 1, np.int64)
-    row_start = np.zeros(n_rows + 1, np.int64)
-    for e in range(n_arcs):
-        col_start[arc_col[e] + 1] += 1
-        row_start[arc_row[e] + 1] += 1
-    for j in range(n_cols):
-        col_start[j + 1] += col_start[j]
-    for i in range(n_rows):
-        row_start[i + 1] += row_start[i]
-    col_arcs = np.empty(n_arcs, np.int64)
-    row_arcs = np.empty(n_arcs, np.int64)
-    arc_pos = np.empty(n_arcs, np.int64)
-    col_fill = col_start[:-1].copy()
-    row_fill = row_start[:-1].copy()
-    for e in range(n_arcs):
-        j = arc_col[e]
-        col_arcs[col_fill[j]] = e
-        arc_pos[e] = col_fill[j]
-        col_fill[j] += 1
-        row_arcs[row_fill[arc_row[e]]] = e
-        row_fill[arc_row[e]] += 1
-    n_held = np.zeros(n_cols, np.int64)  # arcs with flow into column j: col_arcs[start:start+n]
-    n_used = np.zeros(n_rows, np.int64)  # arcs with flow out of row i
-
-    # rows in order of their best value (highest first), ties by position: a good warm start
-    order = np.argsort(-best, kind="mergesort")
-    for k in range(n_rows):
-        src = order[k]
-        left = row_supply[src]
-        # the row's tightest feasible potential: its best surplus at the current prices; if
-        # that is 0, staying out is a shortest path and no search is needed
-        top = 0.0
-        for idx in range(row_start[src], row_start[src + 1]):
-            e = row_arcs[idx]
-            if arc_cap[e] > _EPS:
-                s_e = arc_value[e] + pi[n_rows + arc_col[e]] - pi[sink]
-                if s_e > top:
-                    top = s_e
-        pi[src] = top + pi[sink]
-        if top <= 0.0:
-            flow[n_arcs + src] += left
-            continue
-        while left > _EPS:
-            # Dijkstra from src until the sink is settled. A row that holds flow on one arc only
-            # is entered from that column alone, so it is settled and expanded on the spot.
-            state[0] = 0
-            state[1] = 0
-            state[2] = 1
-            touched[0] = src
-            dist[src] = 0.0
-            done[src] = True
-            _expand_row(src, 0.0, 0.0, n_rows, n_arcs, sink, row_start, row_arcs, arc_col, arc_value,
-                        arc_cap, flow, pi, dist, done, pred, touched, state, heap_keys,
-                        heap_nodes, stack)
-            while state[0] > 0 or state[1] > 0:
-                if state[1] > 0:
-                    state[1] -= 1
-                    u = stack[state[1]]
-                    d = dist[u]
-                else:
-                    d, u, state[0] = _heap_pop(heap_keys, heap_nodes, state[0])
-                    if d > dist[u]:
-                        continue
-                if done[u]:
-                    continue
-                done[u] = True
-                if u == sink:
-                    break
-                if u < n_rows:
-                    _expand_row(u, d, d, n_rows, n_arcs, sink, row_start, row_arcs, arc_col,
-                                arc_value, arc_cap, flow, pi, dist, done, pred, touched, state,
-                                heap_keys, heap_nodes, stack)
-                    continue
-                j = u - n_rows
-                a = n_arcs + n_rows + j
-                if cap[a] - flow[a] > _EPS:
-                    rc = pi[u] - pi[sink]
-                    _relax(sink, d + (rc if rc > 0.0 else 0.0), a, d, dist, pred, touched, state,
-                           heap_keys, heap_nodes, stack)
-                for idx in range(col_start[j], col_start[j] + n_held[j]):
-                    e = col_arcs[idx]
-                    r = arc_row[e]
-                    if done[r]:
-                        continue
-                    rc = arc_value[e] + pi[u] - pi[r]
-                    nd = d + (rc if rc > 0.0 else 0.0)
-                    if n_used[r] == 1 and nd < dist[r]:
-                        if dist[r] == np.inf:
-                            touched[state[2]] = r
-                            state[2] += 1
-                        dist[r] = nd
-                        pred[r] = e + m
-                        done[r] = True
-                        _expand_row(r, nd, d, n_rows, n_arcs, sink, row_start, row_arcs, arc_col,
-                                    arc_value, arc_cap, flow, pi, dist, done, pred, touched,
-                                    state, heap_keys, heap_nodes, stack)
-                    else:
-                        _relax(r, nd, e + m, d, dist, pred, touched, state, heap_keys,
-                               heap_nodes, stack)
-            n_touched = state[2]
-            total = dist[sink]
-            # augment along the path
-            delta = left
-            v = sink
-            while v != src:
-                a = pred[v]
-                r = _residual(a, m, cap, flow)
-                if r < delta:
-                    delta = r
-                v = tail[a]
-            v = sink
-            while v != src:
-                a = pred[v]
-                if a < m:
-                    if a < n_arcs and flow[a] <= _EPS:  # a new holder of its column
-                        j = arc_col[a]
-                        _swap_in(a, col_start[j] + n_held[j], col_arcs, arc_pos)
-                        n_held[j] += 1
-                        n_used[arc_row[a]] += 1
-                    flow[a] += delta
-                else:
-                    flow[a - m] -= delta
-                    if flow[a - m] <= _EPS:
-                        flow[a - m] = 0.0
-                        if a - m < n_arcs:  # no longer a holder
-                            e = a - m
-                            j = arc_col[e]
-                            n_held[j] -= 1
-                            _swap_in(e, col_start[j] + n_held[j], col_arcs, arc_pos)
-                            n_used[arc_row[e]] -= 1
-                v = tail[a]
-            left -= delta
-            # potentials: settled nodes closer than the sink move down by the gap
-            for t in range(n_touched):
-                v = touched[t]
-                if done[v] and dist[v] < total:
-                    pi[v] -= total - dist[v]
-                dist[v] = np.inf
-                done[v] = False
-                pred[v] = -1
-
-    # extreme duals: distances from the sink (least prices) or to it (greatest prices)
-    n_touched = 0
-    dist[sink] = 0.0
-    size = _heap_push(heap_keys, heap_nodes, 0, 0.0, sink)
-    while size > 0:
-        d, u, size = _heap_pop(heap_keys, heap_nodes, size)
-        if done[u] or d > dist[u]:
-            continue
-        done[u] = True
-        for idx in range(out_start[u], out_start[u + 1]):
-            b = out_arcs[idx]
-            if maximal:  # walk arcs backwards: b = u->v, its pair a = v->u must have room
-                a = b + m if b < m else b - m
-                if _residual(a, m, cap, flow) <= _EPS:
-                    continue
-                v = head[b]
-                rc = cost[a] + pi[v] - pi[u]
-            else:
-                if _residual(b, m, cap, flow) <= _EPS:
-                    continue
-                v = head[b]
-                rc = cost[b] + pi[u] - pi[v]
-            if done[v]:
-                continue
-            if rc < 0.0:
-                rc = 0.0
-            nd = d + rc
-            if nd < dist[v]:
-                dist[v] = nd
-                size = _heap_push(heap_keys, heap_nodes, size, nd, v)
-    col_price = np.zeros(n_cols, np.float64)
-    for j in range(n_cols):
-        v = n_rows + j
-        if maximal:
-            p = dist[v] - pi[v] + pi[sink]
-        else:
-            p = pi[sink] - pi[v] - dist[v]
-        col_price[j] = p if p > 0.0 else 0.0
-    # rows that value a free column at exactly 0 take it rather than stay out
-    # (any optimal flow has the same optimal duals, so this comes after the prices)
-    for e in range(n_arcs):
-        if arc_value[e] == 0.0:
-            i = arc_row[e]
-            free = flow[n_arcs + i]
-            room = col_cap[arc_col[e]] - flow[n_arcs + n_rows + arc_col[e]]
-            arc_room = arc_cap[e] - flow[e]
-            delta = min(free, room, arc_room)
-            if delta > _EPS:
-                flow[e] += delta
-                flow[n_arcs + i] -= delta
-                flow[n_arcs + n_rows + arc_col[e]] += delta
-
-    return flow[:n_arcs].copy(), col_price
+    n_nodes = n_rows + n_cols + 1
+    sink = n_nodes - 1
+    n_live = len(live)
+    tail = np.concatenate([row_of_arc, np.arange(n_rows), n_rows + np.arange(n_cols)])
+    head = np.concatenate([n_rows + cols, np.full(n_rows, sink), np.full(n_cols, sink)])
+    zeros = np.zeros(n_rows + n_cols, dtype=np.int64)
+    cost = np.concatenate([-alpha * (tie * units + rank), zeros])
+    value_cost = np.concatenate([-step * units, zeros])
+    row_total = supply[rows]
+    capacity = np.concatenate([cap, row_total, col_room]).astype(np.float64)
+    first, res_head, rev, res_cost, res_value_cost, res, pos = _flow_scaling.build(
+        n_nodes, tail.astype(np.int64), head.astype(np.int64), cost, value_cost, capacity
+    )
+    excess = np.zeros(n_nodes, dtype=np.float64)
+    excess[:n_rows] = row_total
+    excess[sink] = -float(np.sum(row_total))
+    price, status = _flow_scaling.cost_scaling(
+        n_nodes, n_rows, first, res_head, rev, res_cost, res, excess, tol
+    )
+    if status != _flow_scaling.OK:
+        return None
+    always = np.zeros(len(res), dtype=np.bool_)
+    always[pos[n_live : n_live + n_rows]] = True  # staying out is never full
+    always[pos[n_live + n_rows :][cut]] = True
+    dist = _flow_scaling.extreme_distances(
+        n_nodes, sink, first, res_head, rev, res_value_cost, res, price, tol, maximal, always
+    )
+    col_dist = dist[n_rows:sink]
+    if not maximal and len(dead):
+        # a dead column is a leaf: its distance is the least over its arcs (a row without
+        # live arcs stays out, at distance 0)
+        row_dist = np.zeros(len(supply), dtype=np.int64)
+        row_dist[rows] = dist[:n_rows]
+        via = row_dist[arc_row[dead]]
+        ok = via != _flow_scaling.UNREACHED
+        label = via[ok] - step * np.rint(arc_value[dead][ok] * v_scale).astype(np.int64)
+        col_dist = col_dist.copy()
+        np.minimum.at(col_dist, arc_col[dead][ok], label)
+    reached = col_dist != _flow_scaling.UNREACHED
+    if np.any(col_dist[reached] % step):
+        return None  # not exact: cannot happen (see _flow_scaling); the fallback is
+    levels = np.where(reached, col_dist, 0) // step
+    if maximal:
+        col_price = np.where(reached, np.maximum(levels, 0) / v_scale, np.inf)
+    else:
+        col_price = np.maximum(-levels, 0) / v_scale
+    flow[live] = res[rev[pos[:n_live]]] / q_scale
+    return flow, col_price.astype(np.float64)
