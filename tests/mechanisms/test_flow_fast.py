@@ -314,3 +314,47 @@ def test_clearing_is_deterministic_on_a_bigger_market(prices: Prices) -> None:
     first, second = solve(m, prices), solve(m, prices)
     np.testing.assert_array_equal(first.flow, second.flow)
     np.testing.assert_array_equal(first.col_price, second.col_price)
+
+
+# ---- edges -----------------------------------------------------------------------------------
+
+INF = math.inf
+EDGES = {
+    "an unlimited column takes everything": ([1, 1], [INF], [(0, 0, 3, INF), (1, 0, 2, 1)]),
+    "a column exactly as big as all supply": ([1, 1], [2], [(0, 0, 3, INF), (1, 0, 2, 1)]),
+    "capacities far above the supply": (
+        [1.5, 1], [1e300, 1], [(0, 0, 3, 1e300), (1, 1, 2, 1), (0, 1, 4, 1)]
+    ),
+    "only negative values": ([1], [1, 0], [(0, 0, -1, 1), (0, 1, -2, 1)]),
+    "only columns of capacity 0": ([1, 1], [0, 0], [(0, 0, 3, 1), (1, 0, 5, 1), (1, 1, 2, 1)]),
+    "a row without supply": ([0, 1], [1], [(0, 0, 9, 1), (1, 0, 2, 1)]),
+}
+
+
+@pytest.mark.parametrize("prices", BOTH)
+@pytest.mark.parametrize("name", sorted(EDGES))
+def test_edge_markets_clear_like_the_lp(prices: Prices, name: str) -> None:
+    supply, capacity, arcs = EDGES[name]
+    m = Market(
+        np.array(supply, dtype=float),
+        np.array(capacity, dtype=float),
+        np.array([a[0] for a in arcs], dtype=np.int64),
+        np.array([a[1] for a in arcs], dtype=np.int64),
+        np.array([a[2] for a in arcs], dtype=float),
+        np.array([a[3] for a in arcs], dtype=float),
+    )
+    assert takes_fast_path(m, prices)
+    clearing = solve(m, prices)
+    assert float(np.dot(m.arc_value, clearing.flow)) == pytest.approx(optimal_value(m), abs=1e-9)
+    low, high = price_bounds(m)
+    np.testing.assert_allclose(clearing.col_price, low if prices == "min" else high, atol=1e-9)
+
+
+@pytest.mark.parametrize("prices", BOTH)
+def test_markets_without_rows_or_columns_clear_to_nothing(prices: Prices) -> None:
+    empty = np.zeros(0, dtype=np.int64)
+    no_rows = Market(np.zeros(0), np.array([1.0, 0.0]), empty, empty, np.zeros(0), np.zeros(0))
+    no_cols = Market(np.ones(2), np.zeros(0), empty, empty, np.zeros(0), np.zeros(0))
+    expected = [0.0, INF] if prices == "max" else [0.0, 0.0]
+    np.testing.assert_array_equal(solve(no_rows, prices).col_price, expected)
+    assert solve(no_cols, prices).col_price.shape == (0,)

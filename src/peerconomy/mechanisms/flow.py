@@ -176,27 +176,23 @@ def _solve_scaled(
     flow = np.zeros(len(arc_value), dtype=np.float64)
 
     # Amounts: integers on their grid where there is one (tol 0), else floats (tol _EPS).
-    finite_arc = np.isfinite(arc_capacity)
-    finite_col = np.isfinite(col_capacity)
-    amounts = np.concatenate(
-        [row_supply, arc_capacity[finite_arc], col_capacity[finite_col]]
-    )
-    q_scale = _decimal_scale(amounts, _EXACT_SUM / max(1.0, float(np.sum(row_supply))))
+    # A capacity above the total supply is as good as unlimited: cut it there first.
+    total = float(np.sum(row_supply))
+    arc_cap = np.minimum(arc_capacity, row_supply[arc_row])
+    col_cap = np.minimum(col_capacity, total)
+    q_scale = _decimal_scale(np.concatenate([row_supply, arc_cap, col_cap, [total]]), _EXACT_SUM)
     if q_scale is None:
         q_scale, tol = 1.0, _EPS
-        supply = row_supply.copy()
-        arc_cap = arc_capacity.copy()
-        col_cap = col_capacity.copy()
+        supply = row_supply
     else:
         tol = 0.0
         supply = np.rint(row_supply * q_scale)
-        arc_cap = np.where(finite_arc, np.rint(arc_capacity * q_scale), np.inf)
-        col_cap = np.where(finite_col, np.rint(col_capacity * q_scale), np.inf)
+        arc_cap = np.rint(arc_cap * q_scale)
+        col_cap = np.rint(col_cap * q_scale)
 
     # Arcs that can matter: value >= 0 (a negative one never carries flow nor bounds a price)
-    # and room > 0 once cut to the row's supply. Arcs into a column of capacity 0 ("dead")
-    # carry nothing either; they only bound that column's least price, from below.
-    arc_cap = np.minimum(arc_cap, supply[arc_row])
+    # and room > 0. Arcs into a column of capacity 0 ("dead") carry nothing either; they only
+    # bound that column's least price, from below.
     keep = (arc_value >= 0.0) & (arc_cap > tol)
     live = np.flatnonzero(keep & (col_cap[arc_col] > tol))
     dead = np.flatnonzero(keep & (col_cap[arc_col] <= tol))
@@ -209,7 +205,9 @@ def _solve_scaled(
     cap = arc_cap[live]
     inflow = np.bincount(cols, weights=cap, minlength=n_cols)
     col_room = np.minimum(col_cap, inflow)
-    cut = col_cap > inflow + tol  # room in truth even when col_room is used up
+    # room in truth even when col_room is used up: a capacity cut to what the arcs can bring,
+    # or above the total supply
+    cut = (col_cap > inflow + tol) | (col_capacity > total)
 
     # Values: integers on their grid, small enough for int64 (see _flow_scaling).
     longest_cycle = 2 * min(n_rows, len(np.unique(cols))) + 2
