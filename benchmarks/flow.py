@@ -8,14 +8,18 @@ Instances (all data on a 0.01 grid, so OR-Tools' integer costs, x100, are exact)
 
 (a)    goods side: 50,000 unit rows, each with 5 distinct random columns out of 2,000, values
        uniform 1-20, unlimited arcs, every column of capacity 16 (about 1.5x over-demand);
+(pool) the goods market that ``benchmarks/clear.py``'s auction pool hands the flow core:
+       50,000 unit wishes with 5 distinct goods out of 2,000 drawn by a skewed popularity,
+       values ``max_cost - effort`` (0-3 hours, negative ones dropped), capacities 1-32,
+       rows in a shuffled order;
 (task) task side: 10,000 rows with supply 10-40 hours, 200 columns, 5 arcs each with 1-10
        hours at value ``5 - min_weight`` (min_weight 0.5-3), columns needing 1/1.5 of the hours
        offered to them.
 
 Prints, per instance and price side: the best of ``--repeat`` warm runs of ``solve`` (after
 one call that compiles or loads the numba code, timed apart), OR-Tools' ``SimpleMinCostFlow``
-on the same flow (build + solve, best of ``--repeat``; no prices), the ratio, and a check that
-both optimal values agree. This is a script, not a test: pytest does not collect it.
+on the same flow (build + solve, best of ``--repeat``; no prices, no tie rule), the ratio, and
+a check that both optimal values agree. This is a script, not a test: pytest does not collect it.
 """
 
 from __future__ import annotations
@@ -47,6 +51,28 @@ def goods_side(seed: int = 0) -> Market:
     )
 
 
+def auction_pool(seed: int = 0) -> Market:
+    rng = np.random.default_rng([seed, 1])
+    n_rows, n_cols, k = 50_000, 2_000, 5
+    effort = np.round(rng.uniform(0.5, 2.0, n_cols), 2)
+    capacity = rng.integers(1, round(2 * n_rows / (1.5 * n_cols)), n_cols).astype(float)
+    popularity = 1.0 / (np.arange(n_cols) + 0.1 * n_cols)
+    popularity = rng.permutation(popularity / popularity.sum())
+    alts = np.array([rng.choice(n_cols, k, replace=False, p=popularity) for _ in range(n_rows)])
+    max_cost = np.clip(np.round(effort[alts] + rng.uniform(-0.2, 3.0, (n_rows, k)), 2), 0, None)
+    value = (max_cost - effort[alts]).ravel()
+    rows = rng.permutation(n_rows)[np.repeat(np.arange(n_rows), k)]
+    arcs = np.flatnonzero(value >= 0)
+    return Market(
+        np.ones(n_rows),
+        capacity,
+        rows[arcs].astype(np.int64),
+        alts.ravel()[arcs].astype(np.int64),
+        value[arcs],
+        np.full(len(arcs), np.inf),
+    )
+
+
 def task_side(seed: int = 0) -> Market:
     rng = np.random.default_rng(seed)
     n_rows, n_cols, k, max_weight = 10_000, 200, 5, 5.0
@@ -66,24 +92,28 @@ def task_side(seed: int = 0) -> Market:
 
 
 def or_tools(m: Market) -> float:
-    """Optimal value by OR-Tools (amounts x100, costs x100: exact on a 0.01 grid)."""
+    """Optimal value by OR-Tools, on its best footing: amounts as small integers (x100 only
+    where they are not integers), unlimited arcs cut to the row's supply, costs x100."""
     from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 
     n_rows, n_cols = len(m.row_supply), len(m.col_capacity)
     source, sink = n_rows + n_cols, n_rows + n_cols + 1
-    total = int(np.rint(m.row_supply.sum() * 100))
-    big = 10 * total
-
-    def amounts(x: np.ndarray) -> np.ndarray:
-        return np.where(np.isinf(x), big, np.rint(np.where(np.isinf(x), 0, x) * 100))
+    integral = all(
+        np.all(x[np.isfinite(x)] == np.rint(x[np.isfinite(x)]))
+        for x in (m.row_supply, m.col_capacity, m.arc_capacity)
+    )
+    scale = 1 if integral else 100
+    supply = np.rint(m.row_supply * scale)
+    total = int(supply.sum())
+    arc_cap = np.minimum(np.where(np.isinf(m.arc_capacity), total, m.arc_capacity * scale),
+                         supply[m.arc_row])
+    col_cap = np.where(np.isinf(m.col_capacity), total, m.col_capacity * scale)
 
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
         np.concatenate([np.full(n_rows, source), m.arc_row, n_rows + np.arange(n_cols), [source]]),
         np.concatenate([np.arange(n_rows), n_rows + m.arc_col, np.full(n_cols, sink), [sink]]),
-        np.concatenate(
-            [amounts(m.row_supply), amounts(m.arc_capacity), amounts(m.col_capacity), [total]]
-        ).astype(np.int64),
+        np.rint(np.concatenate([supply, arc_cap, col_cap, [total]])).astype(np.int64),
         np.concatenate(
             [np.zeros(n_rows), -np.rint(m.arc_value * 100), np.zeros(n_cols), [0]]
         ).astype(np.int64),
@@ -93,7 +123,7 @@ def or_tools(m: Market) -> float:
     flow.set_nodes_supplies(np.arange(n_rows + n_cols + 2), supplies)
     if flow.solve() != flow.OPTIMAL:
         raise RuntimeError("OR-Tools did not solve the flow")
-    return float(-flow.optimal_cost() / 100 / 100)
+    return float(-flow.optimal_cost() / 100 / scale)
 
 
 Out = TypeVar("Out")
@@ -111,7 +141,7 @@ def best_of(repeat: int, run: Callable[[], Out]) -> tuple[float, Out]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", default="a,task")
+    parser.add_argument("--only", default="a,pool,task")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -121,7 +151,7 @@ def main() -> None:
     solve(tiny, "max")
     print(f"first call (numba compile or cache load): {time.perf_counter() - start:.2f} s")
 
-    builders = {"a": goods_side, "task": task_side}
+    builders = {"a": goods_side, "pool": auction_pool, "task": task_side}
     print(f"{'instance':<10}{'prices':<8}{'solve s':>10}{'OR-Tools s':>12}{'ratio':>8}  value")
     for name in args.only.split(","):
         m = builders[name]()

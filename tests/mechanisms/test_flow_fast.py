@@ -217,6 +217,49 @@ def test_a_goods_market_like_the_benchmark_matches_or_tools() -> None:
         np.testing.assert_allclose(clearing.col_price, ref_price, atol=1e-9)
 
 
+@pytest.mark.parametrize("prices", BOTH)
+def test_a_price_war_ends_the_warm_start_and_the_result_stays_exact(prices: Prices) -> None:
+    # Unit rows, values within 5 cents over a few columns that hold 90% of them: the auction
+    # would raise prices a quarter cent at a time, so it gives up and cost scaling starts cold.
+    rng = np.random.default_rng(0)
+    n_rows, n_cols = 1000, 10
+    cols = np.array([rng.choice(n_cols, 3, replace=False) for _ in range(n_rows)]).ravel()
+    m = Market(
+        np.ones(n_rows),
+        np.full(n_cols, 90.0),
+        np.repeat(np.arange(n_rows), 3),
+        cols,
+        np.round(rng.uniform(5.0, 5.05, 3 * n_rows), 2),
+        np.full(3 * n_rows, np.inf),
+    )
+    scaled = flow._solve_scaled(
+        m.row_supply, m.col_capacity, m.arc_row, m.arc_col, m.arc_value, m.arc_capacity,
+        prices == "max",
+    )
+    assert scaled is not None
+    ref_flow, ref_price = ssp(m, prices)
+    assert np.dot(m.arc_value, scaled[0]) == pytest.approx(np.dot(m.arc_value, ref_flow), rel=1e-12)
+    np.testing.assert_allclose(scaled[1], ref_price, atol=1e-9)
+
+
+def test_the_warm_start_gives_up_on_a_price_war() -> None:
+    from peerconomy.mechanisms import _flow_auction
+
+    # Two rows worth 100 and 90 for a column of one (node 2; node 3 is the sink). Row 0 bids
+    # its whole surplus plus eps (staying out is its second best), row 1 then stays out.
+    # With a single bid allowed, row 1 is still waiting: the auction gives up.
+    first = np.array([0, 2, 4, 5, 6], dtype=np.int64)
+    head = np.array([2, 3, 2, 3, 3, 3], dtype=np.int64)
+    cost = np.array([-100, 0, -90, 0, 0, 0], dtype=np.int64)
+    cap = np.array([1.0])
+    held, cheapest, done = _flow_auction.auction(2, first, head, cost, cap, 1, 10)
+    assert done
+    assert list(held) == [0, -1]
+    assert cheapest[0] == 101
+    _, _, done = _flow_auction.auction(2, first, head, cost, cap, 1, 1)
+    assert not done
+
+
 # ---- ties ------------------------------------------------------------------------------------
 
 

@@ -35,8 +35,10 @@ Refine(eps) starts by raising each row's price to its best arc with room and sat
 arc left with a negative reduced cost (a 0-optimal pseudo-flow), then pushes excess along
 admissible arcs and relabels nodes that have none (FIFO, with look-ahead before pushes and a
 global price update from the deficits at the start and every few node-counts of relabels).
-eps falls by ``theta`` per phase down to 1. A 1-optimal flow is optimal for the costs above,
-since every simple cycle has fewer than ``alpha`` arcs.
+eps falls by ``THETA`` per phase down to 1, from the largest cost with zero prices, or from a
+warm start (prices for which the flow handed in is eps-optimal, from ``_flow_auction``). A
+1-optimal flow is optimal for the costs above, since every simple cycle has fewer than
+``alpha`` arcs.
 
 Extreme duals. The least (greatest) optimal column prices come from shortest distances
 from (to) T over the residual graph of the optimal flow, with the *value* costs alone
@@ -301,9 +303,12 @@ def _refine(n_nodes, n_rows, first, head, rev, cost, res, price, excess, eps, to
 
 
 @numba.njit(cache=True, nogil=True)
-def cost_scaling(n_nodes, n_rows, first, head, rev, cost, res, excess, tol):  # type: ignore[no-untyped-def]
-    """Make the pseudo-flow in ``res``/``excess`` an optimal flow: (prices, status)."""
-    price = np.zeros(n_nodes, np.int64)
+def cost_scaling(n_nodes, n_rows, first, head, rev, cost, res, excess, tol, price, eps):  # type: ignore[no-untyped-def]
+    """Make the pseudo-flow in ``res``/``excess`` an optimal flow: (prices, status).
+
+    ``price`` holds prices for which the pseudo-flow is ``eps``-optimal (zeros and the largest
+    cost will do); the first phase runs at ``eps // THETA``.
+    """
     status = np.zeros(1, np.int64)
     max_cost = np.int64(1)
     for a in range(cost.shape[0]):
@@ -318,7 +323,8 @@ def cost_scaling(n_nodes, n_rows, first, head, rev, cost, res, excess, tol):  # 
     entry_node = np.empty(cost.shape[0] + n_nodes, np.int64)
     entry_next = np.empty(cost.shape[0] + n_nodes, np.int64)
     scanned = np.zeros(n_nodes, np.bool_)
-    eps = max_cost
+    if eps <= 0:
+        eps = max_cost
     while status[0] == OK:
         eps = eps // THETA
         if eps < 1:
