@@ -187,6 +187,27 @@ def test_bigger_markets_agree_with_the_old_ssp(
     assert competitive_violations(m, clearing.flow, clearing.col_price, TOL) == []
 
 
+@pytest.mark.parametrize("prices", BOTH)
+def test_values_too_fine_for_ranks_still_clear_exactly(prices: Prices) -> None:
+    # Values in nanos up to 1000: too fine to carry the rows' ranks in 64 bits at this size,
+    # so every row weighs the same (rows that value a free column at 0 still take it).
+    rng = np.random.default_rng(3)
+    m = random_market(rng, 2000, 100, arcs_per_row=4, values=(0.0, 1000.0, 0.5), unit=False)
+    value = m.arc_value + rng.integers(0, 10**6, len(m.arc_value)) * 1e-9
+    value[::7] = 0.0
+    m = Market(m.row_supply, m.col_capacity, m.arc_row, m.arc_col, value, m.arc_capacity)
+    assert takes_fast_path(m, prices)
+    clearing = solve(m, prices)
+    ref_flow, ref_price = ssp(m, prices)
+    assert np.dot(value, clearing.flow) == pytest.approx(np.dot(value, ref_flow), rel=1e-12)
+    both_inf = np.isinf(clearing.col_price) & np.isinf(ref_price)
+    np.testing.assert_allclose(clearing.col_price[~both_inf], ref_price[~both_inf], atol=1e-7)
+    free = np.bincount(m.arc_col, weights=clearing.flow, minlength=100) < m.col_capacity - 1e-9
+    left = served(m, clearing.flow) < m.row_supply - 1e-9
+    zero = (value == 0.0) & free[m.arc_col] & left[m.arc_row] & (clearing.flow < m.arc_capacity)
+    assert not np.any(zero), "a row valuing a free column at 0 left it"
+
+
 def test_a_goods_market_like_the_benchmark_matches_or_tools() -> None:
     min_cost_flow = pytest.importorskip("ortools.graph.python.min_cost_flow")
     rng = np.random.default_rng(7)

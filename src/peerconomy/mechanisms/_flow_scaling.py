@@ -25,8 +25,10 @@ ranks of the rows served, so among optimal plans the one that serves earlier row
 (the served amounts of rows form a polymatroid, and strictly decreasing weights pick its
 lexicographically greatest vector). A residual cycle changes at most two rows' served amounts
 by the same amount, so its rank part is below ``B`` in size and can never outweigh one unit
-of value. ``alpha = L + 1`` where ``L = 2 * min(R, C) + 2`` bounds the arcs of a simple cycle
-(rows and columns alternate, with T at most once).
+of value. (The caller may use ``w_i = 1`` for every row and ``B = 2`` instead, to save bits:
+then ties only favour plans that serve more units.) ``alpha = L + 1``, where
+``L = 2 * min(R, C) + 2`` bounds the arcs of a simple cycle (rows and columns alternate,
+with T at most once).
 
 Cost scaling (Goldberg 1997). Prices ``p``; the reduced cost of arc ``a = (v, w)`` is
 ``cost[a] + p[v] - p[w]``; ``a`` is *admissible* when it has room and a negative reduced cost;
@@ -44,7 +46,7 @@ Extreme duals. The least (greatest) optimal column prices come from shortest dis
 from (to) T over the residual graph of the optimal flow, with the *value* costs alone
 (``-alpha * B * V_e``). Dijkstra runs on ``value cost + p[v] - p[w]`` with the final prices:
 these lengths can be negative, but along any path that does not pass T their sum exceeds the
-path's true length by less than ``alpha * B`` (rank part below ``alpha * R`` in size plus at
+path's true length by less than ``alpha * B`` (rank part below ``alpha * (B - 1)`` in size plus at
 most ``L`` from 1-optimality), while all paths to a node have true lengths that differ by
 multiples of ``alpha * B``. So the first time a node is settled its label is exact (the usual
 Dijkstra argument goes through), and every label is checked to be such a multiple.

@@ -21,17 +21,22 @@ a later row can have the same value. A row that values a free column at exactly 
 Guarantees. The flow is optimal and the prices are exactly the least or the greatest optimal
 duals. Where the values lie on a decimal grid (multiples of ``10**-k``, ``k <= 9``, up to float
 rounding of about ``1e-13`` relative), which is what the pool's data give, all of that is
-computed in integers: exact, ties included. Supplies and capacities on such a grid give an
-exact flow (integral where they are integers); otherwise amounts within ``1e-9`` count as equal.
+computed in 64-bit integers: exact, ties included. Supplies and capacities on such a grid give
+an exact flow (integral where they are integers); otherwise amounts within ``1e-9`` count as
+equal. The tie rule needs about ``log2(rows)`` more bits; where the grid is too fine for them
+at the market's size (say 5 decimals at 50,000 rows), ties still go to plans that serve the
+most units (so the zero-value rule holds), but which rows those are is left to the algorithm
+(deterministic, not by the order). Values on no usable grid go to the fallback below.
 
 Method (fast path). Values become integers ``V_e`` on their grid and every arc costs
-``-alpha * (B * V_e + w_i)``, where ``w_i`` ranks the rows (the first row highest) and ``B``
-exceeds what ranks can add up to along a cycle, so value comes first and ranks only break ties
-(the served amounts form a polymatroid, whose lexicographically greatest point is also its
-best one for any strictly decreasing weights). Goldberg's cost scaling (push-relabel with
-eps-optimal prices, eps falling by a factor 8 per phase down to 1, with look-ahead and global
-price updates) then finds the optimal flow: with costs multiplied by ``alpha``, one more than
-the arcs of the longest simple cycle, a 1-optimal flow is optimal (Goldberg & Tarjan 1990).
+``-alpha * (B * V_e + w_i)``, where ``w_i`` ranks the rows (the first row highest; all 1 where
+the grid is too fine) and ``B`` exceeds what ranks can add up to along a cycle, so value comes
+first and ranks only break ties (the served amounts form a polymatroid, whose lexicographically
+greatest point is also its best one for any strictly decreasing weights). Goldberg's cost
+scaling (push-relabel with eps-optimal prices, eps falling by a factor 8 per phase down to 1,
+with look-ahead and global price updates) then finds the optimal flow: with costs multiplied by
+``alpha``, one more than the arcs of the longest simple cycle, a 1-optimal flow is optimal
+(Goldberg & Tarjan 1990).
 The extreme duals are shortest distances over the optimal flow's residual graph with value
 costs only, from the sink (least prices) or to it (greatest): one Dijkstra pass, guided by the
 final prices; its labels are exact, and are checked to be. Amounts (hours, units) too are
@@ -41,10 +46,11 @@ quarter unit of value, and cost scaling starts from there, eight times finer; an
 turns into a price war gives up after 12 bids per row. Details: ``_flow_scaling``,
 ``_flow_auction``.
 
-Fallback. Values on no such grid (or too fine a one for 64-bit integers at the market's size)
-go to successive shortest paths on float costs (``_flow_ssp``): exact up to float rounding,
-with the same prices, ties going to earlier rows as far as rounding lets them, but slow when
-thousands of rows compete for the last free units.
+Fallback. Values on no decimal grid (or one too fine even without the ranks) go to successive
+shortest paths on float costs (``_flow_ssp``): optimal and with the extreme prices up to float
+rounding; rows are added best value first, then in market order, which favours earlier rows
+among equals but is not the lexicographic rule; slow when thousands of rows compete for the
+last free units (seconds at 50,000 rows).
 
 Example. Two sea-view flats A and B (one each) and three wishers: x values A at 10 and B at 8,
 y values A at 9, z values B at 5. The best plan gives B to x and A to y (17 > 15). The least
@@ -251,16 +257,23 @@ def _solve_scaled(
     # or above the total supply
     cut = (col_cap > inflow + tol) | (col_capacity > total)
 
-    # Values: integers on their grid, small enough for int64 (see _flow_scaling).
+    # Values: integers on their grid, small enough for int64 (see _flow_scaling). Ranks w_i
+    # (n_rows for the first row down to 1, weight B = n_rows + 1) break ties lexicographically;
+    # where that does not fit, every row weighs 1 (B = 2): plans serving the most units still
+    # win ties, but which rows they serve is then left to the algorithm.
     longest_cycle = 2 * min(n_rows, len(np.unique(cols))) + 2
     alpha = longest_cycle + 1
-    tie = n_rows + 1  # B: one unit of value outweighs any change of ranks along a cycle
-    limit = (int(_flow_scaling.COST_LIMIT) // (longest_cycle + 2) // alpha - n_rows) // tie
-    v_scale = _decimal_scale(arc_value[np.concatenate([live, dead])], float(limit))
+    values = arc_value[np.concatenate([live, dead])]
+    room = int(_flow_scaling.COST_LIMIT) // (longest_cycle + 2) // alpha
+    tie = n_rows + 1
+    v_scale = _decimal_scale(values, float((room - n_rows) // tie))
     if v_scale is None:
-        return None
+        tie = 2
+        v_scale = _decimal_scale(values, float((room - n_rows) // tie))
+        if v_scale is None:
+            return None
+    rank = (n_rows - row_of_arc if tie > 2 else np.ones(len(live))).astype(np.int64)
     units = np.rint(arc_value[live] * v_scale).astype(np.int64)
-    rank = (n_rows - row_of_arc).astype(np.int64)  # w_i: n_rows for the first row, down to 1
     step = alpha * tie  # one unit of value in the costs
 
     n_nodes = n_rows + n_cols + 1
