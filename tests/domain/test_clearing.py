@@ -401,3 +401,23 @@ def test_premiums_are_competitive_and_none_could_be_lower(scenario: dict[str, An
         if premium[g["id"]] > 0:
             assert plan["production"][g["id"]] == g["capacity"]
             assert envious({**premium, g["id"]: premium[g["id"]] - 1e-4})
+
+
+def test_a_project_at_capacity_with_unmet_wishes_is_told_to_make_more() -> None:
+    # three households want a bicycle; the workshop can make two
+    scenario = load("workshop.json")
+    for good in scenario["goods"]:
+        if good["id"] == "bicycle":
+            good["capacity"] = 2
+    scenario["wishes"] = [
+        {"participant": p["id"], "id": f"bike_{p['id']}",
+         "alternatives": [{"good": "bicycle"}]}
+        for p in scenario["participants"][:3]
+    ]
+    plan = peerconomy.clear(scenario)
+    assert plan["production"]["bicycle"] == 2
+    hints = plan["hints"]
+    assert {"kind": "unmet_wish", "good": "bicycle", "units": 1} in hints
+    project = next(g["project"] for g in scenario["goods"] if g["id"] == "bicycle")
+    assert {"kind": "underproduction", "product_type": "bicycle", "project": project,
+            "units": 1} in hints
