@@ -97,7 +97,9 @@ def auction_tasks(market: TaskMarket, order: IntArray | None = None) -> TaskAuct
     covered = np.bincount(market.offer_task, weights=assigned, minlength=n_tasks)
     uncovered = np.maximum(market.hours_needed - covered, 0.0)
     uncovered[uncovered <= _EPS] = 0.0
+    # max_weight - price in floats can land a hair off the decimal the data give (4.0 - 3.1
+    # is 0.8999999999999999); the prices are exact on that grid, so round the noise away
     weight = np.where(
-        market.hours_needed > _EPS, market.max_weight - result.col_price, np.nan
+        market.hours_needed > _EPS, np.round(market.max_weight - result.col_price, 12), np.nan
     )
     return TaskAuction(assigned=assigned, weight=weight, uncovered=uncovered)
