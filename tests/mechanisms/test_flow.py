@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import competitive_violations, optimal_value, price_bounds
-from strategies import markets
+from strategies import market, markets
 
 from peerconomy.mechanisms.flow import Clearing, Market, solve
 
@@ -23,22 +23,6 @@ BOTH: list[Prices] = ["min", "max"]
 INF = math.inf
 TOL = 1e-7
 PROPERTIES = settings(max_examples=200, deadline=None)
-
-
-def market(
-    supply: list[float],
-    capacity: list[float],
-    arcs: list[tuple[int, int, float, float]],
-) -> Market:
-    """A market from row supplies, column capacities and arcs (row, column, value, capacity)."""
-    return Market(
-        row_supply=np.array(supply, dtype=np.float64),
-        col_capacity=np.array(capacity, dtype=np.float64),
-        arc_row=np.array([a[0] for a in arcs], dtype=np.int64),
-        arc_col=np.array([a[1] for a in arcs], dtype=np.int64),
-        arc_value=np.array([a[2] for a in arcs], dtype=np.float64),
-        arc_capacity=np.array([a[3] for a in arcs], dtype=np.float64),
-    )
 
 
 def value_of(m: Market, clearing: Clearing) -> float:

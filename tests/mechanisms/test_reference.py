@@ -15,25 +15,9 @@ from reference import (
     optimal_value,
     price_bounds,
 )
-from strategies import markets, tiny_integer_markets
+from strategies import market, markets, tiny_integer_markets
 
 from peerconomy.mechanisms.flow import Market
-
-
-def market(
-    supply: list[float],
-    capacity: list[float],
-    arcs: list[tuple[int, int, float, float]],
-) -> Market:
-    return Market(
-        row_supply=np.array(supply, dtype=float),
-        col_capacity=np.array(capacity, dtype=float),
-        arc_row=np.array([a[0] for a in arcs], dtype=np.int64),
-        arc_col=np.array([a[1] for a in arcs], dtype=np.int64),
-        arc_value=np.array([a[2] for a in arcs], dtype=float),
-        arc_capacity=np.array([a[3] for a in arcs], dtype=float),
-    )
-
 
 SEA_VIEW = market(
     [1, 1, 1],
