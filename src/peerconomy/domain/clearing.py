@@ -124,9 +124,10 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
 
     # stage 3: costs and shares
     # one allocation per wish and good (a good may be named twice: itself and by its type)
+    n_keys = max(len(goods), 1)
+    wish_good = goods_market.alt_wish * n_keys + goods_market.alt_good  # per alternative
     alloc_alt = np.flatnonzero(allocation.alt_units > 0)
-    key = goods_market.alt_wish[alloc_alt] * len(goods) + goods_market.alt_good[alloc_alt]
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    _, first, inverse = np.unique(wish_good[alloc_alt], return_index=True, return_inverse=True)
     in_order = np.argsort(first, kind="stable")
     alloc_units = np.bincount(inverse, weights=allocation.alt_units[alloc_alt])[in_order]
     alloc_units = np.rint(alloc_units).astype(np.int64)
@@ -151,17 +152,20 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
         exempt=np.array([p.exempt for p in scenario.participants], dtype=bool),
     )
 
-    credit = np.zeros(len(participants), dtype=np.float64)
-    np.add.at(credit, task_market.offer_participant, work.assigned * weight[task_market.offer_task])
+    credit = np.bincount(
+        task_market.offer_participant,
+        weights=work.assigned * weight[task_market.offer_task],
+        minlength=len(participants),
+    )
 
     # what each good was wished for (each wish once per good it names), and what stayed unmet
     got = np.bincount(
         goods_market.alt_wish, weights=allocation.alt_units, minlength=len(scenario.wishes)
     )
     short = goods_market.wish_quantity - np.rint(got).astype(np.int64)
-    pair = np.sort(goods_market.alt_wish * len(goods) + goods_market.alt_good)
+    pair = np.sort(wish_good)
     pair = pair[np.r_[True, pair[1:] != pair[:-1]]] if len(pair) else pair
-    pair_wish, pair_good = pair // max(len(goods), 1), pair % max(len(goods), 1)
+    pair_wish, pair_good = pair // n_keys, pair % n_keys
     wished = np.bincount(
         pair_good, weights=goods_market.wish_quantity[pair_wish], minlength=len(goods)
     ).astype(np.int64)

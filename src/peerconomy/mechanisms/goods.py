@@ -74,7 +74,7 @@ def allocate_goods(market: GoodsMarket, rng: np.random.Generator) -> GoodsAlloca
     alt_units = np.zeros(len(market.alt_good), dtype=np.int64)
     auction_alt = market.good_model[market.alt_good] == AUCTION
     # all alternatives of a wish share a kind (checked by the scenario), so a wish is an
-    # auction wish if its first alternative is
+    # auction wish if any of its alternatives is
     is_auction = np.zeros(n_wishes, dtype=bool)
     is_auction[market.alt_wish[auction_alt]] = True
     premium = _auction(market, is_auction, auction_alt, alt_units, rng)
