@@ -61,6 +61,8 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from peerconomy.mechanisms._flow_ssp import _heap_pop, _heap_push
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -357,23 +359,7 @@ def extreme_distances(n_nodes, source, first, head, rev, pcost, res, price, tol,
     nodes[0] = source
     size = 1
     while size > 0:
-        d = keys[0]
-        u = nodes[0]
-        size -= 1
-        keys[0] = keys[size]
-        nodes[0] = nodes[size]
-        i = 0
-        while True:
-            child = 2 * i + 1
-            if child >= size:
-                break
-            if child + 1 < size and keys[child + 1] < keys[child]:
-                child += 1
-            if keys[i] <= keys[child]:
-                break
-            keys[child], keys[i] = keys[i], keys[child]
-            nodes[child], nodes[i] = nodes[i], nodes[child]
-            i = child
+        d, u, size = _heap_pop(keys, nodes, size)
         if done[u] or d > dist[u]:
             continue
         done[u] = True
@@ -393,17 +379,7 @@ def extreme_distances(n_nodes, source, first, head, rev, pcost, res, price, tol,
                 nd = d + pcost[b] + pu - price[v]
             if nd < dist[v]:
                 dist[v] = nd
-                i = size
-                keys[i] = nd
-                nodes[i] = v
-                size += 1
-                while i > 0:
-                    parent = (i - 1) >> 1
-                    if keys[parent] <= keys[i]:
-                        break
-                    keys[parent], keys[i] = keys[i], keys[parent]
-                    nodes[parent], nodes[i] = nodes[i], nodes[parent]
-                    i = parent
+                size = _heap_push(keys, nodes, size, nd, v)
     ps = price[source]
     for v in range(n_nodes):
         if dist[v] != UNREACHED:
