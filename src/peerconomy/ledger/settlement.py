@@ -34,10 +34,11 @@ def settlement(
 
 
 def _against_pool(amounts: Mapping[str, float], sign: Decimal) -> tuple[Posting, ...]:
+    rounded = {who: hours(amount) for who, amount in amounts.items()}
     postings = [
-        Posting(participant_account(who), sign * hours(amount))
-        for who, amount in amounts.items()
-        if hours(amount) != 0
+        Posting(participant_account(who), sign * amount)
+        for who, amount in rounded.items()
+        if amount != 0
     ]
     total = sum((p.amount for p in postings), Decimal(0))
     return (*postings, Posting(POOL, -total)) if postings else ()
