@@ -247,8 +247,13 @@ def _solve_scaled(
     col_price = np.where(maximal & (col_capacity == 0.0), np.inf, 0.0)
     if len(live) + len(dead) == 0:
         return flow, col_price
-    rows, row_of_arc = np.unique(arc_row[live], return_inverse=True)
-    n_rows = len(rows)  # rows with live arcs, in market order
+    # rows with live arcs, in market order, and each live arc's index among them (what
+    # np.unique(..., return_inverse=True) gives, by counting: the ids are small integers)
+    has_arc = np.zeros(len(row_supply), dtype=bool)
+    has_arc[arc_row[live]] = True
+    rows = np.flatnonzero(has_arc)
+    row_of_arc = (np.cumsum(has_arc) - 1)[arc_row[live]]
+    n_rows = len(rows)
     cols = arc_col[live]
     cap = arc_cap[live]
     inflow = np.bincount(cols, weights=cap, minlength=n_cols)
@@ -261,7 +266,7 @@ def _solve_scaled(
     # (n_rows for the first row down to 1, weight B = n_rows + 1) break ties lexicographically;
     # where that does not fit, every row weighs 1 (B = 2): plans serving the most units still
     # win ties, but which rows they serve is then left to the algorithm.
-    longest_cycle = 2 * min(n_rows, len(np.unique(cols))) + 2
+    longest_cycle = 2 * min(n_rows, int(np.count_nonzero(np.bincount(cols, minlength=n_cols)))) + 2
     alpha = longest_cycle + 1
     values = arc_value[np.concatenate([live, dead])]
     room = int(_flow_scaling.COST_LIMIT) // (longest_cycle + 2) // alpha
