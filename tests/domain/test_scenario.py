@@ -185,6 +185,11 @@ BAD_INPUT: list[tuple[str, Mutation, str]] = [
         "participants[0].capacity: must be >= 0, got -3",
     ),
     (
+        "a negative seed (the lottery's generator takes none)",
+        lambda d: d["settings"].update(seed=-1),
+        "settings.seed: must be >= 0, got -1",
+    ),
+    (
         "a weight that is not positive",
         lambda d: d["settings"].update(max_weight=0),
         "settings.max_weight: must be > 0, got 0",

@@ -31,9 +31,17 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 from pydantic.dataclasses import dataclass
 from pydantic_core import ErrorDetails, PydanticCustomError
 
@@ -58,7 +66,9 @@ __all__ = [
     "TaskId",
     "Wish",
     "WishId",
+    "check_alternatives",
     "load_scenario_file",
+    "parse_part",
     "parse_scenario",
 ]
 
@@ -98,7 +108,7 @@ class Settings:
 
     max_weight: PositiveNumber = 5.0
     """The weight at which hours no offer covers are posted on the hint board."""
-    seed: Annotated[int, Strict()] = 0
+    seed: Annotated[int, Strict(), Field(ge=0)] = 0
     """Seed of the lottery for over-wished non-auction goods."""
     weight_estimates: dict[TaskId, PositiveNumber] = Field(default_factory=dict)
     """Estimated weights per task for stage-1 effort costs (absent: 1, a standard hour)."""
@@ -246,21 +256,12 @@ def _cross_check(s: Scenario) -> _Problem | None:
         if task.project not in projects:
             return f"tasks[{i}].project", f"unknown project {task.project!r}"
 
-    # product type -> is it made as an auction good? (None: by both kinds of goods)
-    type_auction: dict[str | None, bool | None] = {}
-    good_auction: dict[str | None, bool] = {}
     for i, good in enumerate(s.goods):
         if good.project not in projects:
             return f"goods[{i}].project", f"unknown project {good.project!r}"
         for key in good.recipe:
             if key not in tasks:
                 return f"goods[{i}].recipe{_key(key)}", f"unknown task {key!r}"
-        auction = good.model == "auction"
-        good_auction[good.id] = auction
-        if good.product_type is not None:
-            seen = type_auction.setdefault(good.product_type, auction)
-            if seen is not None and seen != auction:
-                type_auction[good.product_type] = None
 
     offered: dict[tuple[str, str], int] = {}
     for i, offer in enumerate(s.offers):
@@ -287,17 +288,57 @@ def _cross_check(s: Scenario) -> _Problem | None:
                 return f"wishes[{i}].id", f"duplicate id {wish.id!r} (also wishes[{first}])"
             if wish.participant not in participants:
                 return f"wishes[{i}].participant", f"unknown participant {wish.participant!r}"
+    good_auction, type_auction = _auction_kinds(s.goods)
     for i, wish in enumerate(wishes):
-        # fast path: one set of kinds per wish; None marks a problem the slow path names
-        kinds = {
-            good_auction.get(alt.good)
-            if alt.product_type is None
-            else (type_auction.get(alt.product_type) if alt.good is None else None)
-            for alt in wish.alternatives
-        }
-        if len(kinds) != 1 or None in kinds:
-            return _alternatives_problem(i, wish, good_auction, type_auction)
+        problem = _first_alternatives_problem(i, wish, good_auction, type_auction)
+        if problem is not None:
+            return problem
     return None
+
+
+def _auction_kinds(
+    goods: Sequence[Good],
+) -> tuple[dict[str | None, bool], dict[str | None, bool | None]]:
+    """Good -> is it an auction good; product type -> is it made as auction goods (None: by
+    both kinds of goods)."""
+    good_auction: dict[str | None, bool] = {}
+    type_auction: dict[str | None, bool | None] = {}
+    for good in goods:
+        auction = good.model == "auction"
+        good_auction[good.id] = auction
+        if good.product_type is not None:
+            seen = type_auction.setdefault(good.product_type, auction)
+            if seen is not None and seen != auction:
+                type_auction[good.product_type] = None
+    return good_auction, type_auction
+
+
+def _first_alternatives_problem(
+    i: int,
+    wish: Wish,
+    good_auction: Mapping[str | None, bool],
+    type_auction: Mapping[str | None, bool | None],
+) -> _Problem | None:
+    # fast path: one set of kinds per wish; None marks a problem the slow path names
+    kinds = {
+        good_auction.get(alt.good)
+        if alt.product_type is None
+        else (type_auction.get(alt.product_type) if alt.good is None else None)
+        for alt in wish.alternatives
+    }
+    if len(kinds) != 1 or None in kinds:
+        return _alternatives_problem(i, wish, good_auction, type_auction)
+    return None
+
+
+def check_alternatives(wish: Wish, goods: Sequence[Good], path: str = "wish") -> None:
+    """Check a wish's alternatives against the goods on offer, as the scenario does: each
+    names a known good or product type, and all are auction goods or none is. Raise
+    :class:`ScenarioError` naming the bad alternative under ``path``."""
+    problem = _first_alternatives_problem(0, wish, *_auction_kinds(goods))
+    if problem is not None:
+        where, reason = problem
+        raise ScenarioError(path + where[len("wishes[0]") :], reason)
 
 
 def _alternatives_problem(
@@ -450,6 +491,34 @@ def _validated(validate: Callable[[], Scenario]) -> Scenario:
 def parse_scenario(data: Mapping[str, Any]) -> Scenario:
     """Validate a JSON-like mapping as a scenario; raise :class:`ScenarioError` if it is not one."""
     return _validated(lambda: Scenario.model_validate(data))
+
+
+_Part = TypeVar("_Part")
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def parse_part(kind: type[_Part], data: Mapping[str, Any], path: str = "") -> _Part:
+    """Validate one part of a pool (an offer, a wish, a task, ...) on its own.
+
+    Raise :class:`ScenarioError` naming the field under ``path``, e.g. ``offer.hours``. Only
+    the part itself is checked; whether its references resolve is the caller's business.
+
+    >>> parse_part(Offer, {"participant": "ana", "task": "t", "hours": -1, "min_weight": 1},
+    ...            "offer")
+    Traceback (most recent call last):
+    ...
+    peerconomy.domain.scenario.ScenarioError: offer.hours: must be >= 0, got -1
+    """
+    adapter = _ADAPTERS.get(kind)
+    if adapter is None:
+        adapter = _ADAPTERS[kind] = TypeAdapter(kind)
+    try:
+        result: _Part = adapter.validate_python(dict(data))
+    except ValidationError as err:
+        problem = _from_validation_error(err)
+        where = ".".join(p for p in (path, problem.path if problem.path != _ROOT else "") if p)
+        raise ScenarioError(where or _ROOT, problem.reason) from None
+    return result
 
 
 def load_scenario_file(path: str | os.PathLike[str]) -> Scenario:

@@ -1,0 +1,138 @@
+"""A pool as the service keeps it, period after period: the records next to the scenario's parts.
+
+The scenario format (:mod:`peerconomy.domain.scenario`) describes one period; a pool lives
+longer. These frozen records add what the service needs beyond one period: the pool and its
+settings, a project's standing in the pool (joined, left, forked from), a participant's role,
+each period's state, the cleared plan with the hash of its input, and work logged against
+the plan. Tasks, goods, offers and wishes are the scenario's own value objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from peerconomy.domain.period import PeriodState
+from peerconomy.domain.scenario import Participant
+
+__all__ = [
+    "Assignment",
+    "Member",
+    "Period",
+    "Plan",
+    "Pool",
+    "PoolProject",
+    "PoolSettings",
+    "Role",
+    "WorkLog",
+    "WorkStatus",
+]
+
+Role = Literal["member", "coordinator"]
+WorkStatus = Literal["pending", "confirmed", "rejected"]
+
+
+@dataclass(frozen=True, slots=True)
+class PoolSettings:
+    """How a pool clears and validates work."""
+
+    max_weight: float = 5.0
+    """The weight at which uncovered hours go on the hint board (the scenario's setting)."""
+    seed: int = 0
+    """Seed of period 1's lottery; period n uses ``seed + n - 1``."""
+    communal_validation: bool = True
+    """Logged work counts only once a second member or a coordinator confirms it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """A distribution pool: several projects and the people who share their work and goods."""
+
+    name: str
+    settings: PoolSettings = field(default_factory=PoolSettings)
+
+
+@dataclass(frozen=True, slots=True)
+class PoolProject:
+    """A project's standing in a pool; only active projects' tasks and goods are cleared."""
+
+    id: str
+    active: bool = True
+    forked_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A participant of a pool with their role; inactive members have left the pool."""
+
+    id: str
+    capacity: float | None = None
+    exempt: bool = False
+    role: Role = "member"
+    active: bool = True
+
+    def as_participant(self) -> Participant:
+        """The member as the scenario format's participant."""
+        return Participant(id=self.id, capacity=self.capacity, exempt=self.exempt)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One period of a pool, numbered from 1, with the weight estimates its clearing uses."""
+
+    pool: str
+    number: int
+    state: PeriodState
+    weight_estimates: dict[str, float] = field(default_factory=dict)
+
+    def moved_to(self, state: PeriodState) -> Period:
+        """This period in another state."""
+        return replace(self, state=state)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A cleared period's plan (format ``peerconomy-plan/1``), kept as cleared, never changed.
+
+    ``input_hash`` is the SHA-256 of the scenario it was cleared from, so anyone can check that
+    the plan belongs to the offers and wishes on record.
+    """
+
+    pool: str
+    period: int
+    input_hash: str
+    cleared_at: datetime
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Hours of a task the plan gives a participant, at the task's weight."""
+
+    participant: str
+    task: str
+    hours: float
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class WorkLog:
+    """Hours a participant reports on a task in a cleared period.
+
+    ``assigned`` tells whether the plan gave them that task; unassigned work counts only
+    once a coordinator accepts it (``accepted_by``). Where the pool asks for communal
+    validation, work counts only once ``confirmed_by`` (another member or a coordinator).
+    """
+
+    id: int
+    pool: str
+    period: int
+    participant: str
+    task: str
+    hours: float
+    logged_at: datetime
+    assigned: bool
+    status: WorkStatus = "pending"
+    confirmed_by: str | None = None
+    accepted_by: str | None = None

@@ -1,0 +1,135 @@
+"""Offers and wishes: made, changed and withdrawn while the period is collecting.
+
+An offer or wish is checked against the pool as it stands (the participant is a member, the
+task or goods belong to an active project) so that the period always clears; a changed offer
+or wish keeps its place in the order the clearing breaks ties by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from peerconomy.domain.period import PeriodState
+from peerconomy.domain.pool import Period
+from peerconomy.domain.scenario import (
+    Alternative,
+    Good,
+    Offer,
+    ScenarioError,
+    Task,
+    Wish,
+    check_alternatives,
+)
+from peerconomy.services import lookup
+from peerconomy.services.errors import NotFoundError
+from peerconomy.services.ports import UnitOfWork
+
+__all__ = [
+    "active_goods",
+    "active_tasks",
+    "make_offer",
+    "make_wish",
+    "withdraw_everything_of",
+    "withdraw_offer",
+    "withdraw_wish",
+]
+
+
+def active_tasks(uow: UnitOfWork, pool: str) -> list[Task]:
+    """The tasks of the pool's active projects."""
+    active = {p.id for p in uow.pools.projects(pool) if p.active}
+    return [t for t in uow.pools.tasks(pool) if t.project in active]
+
+
+def active_goods(uow: UnitOfWork, pool: str) -> list[Good]:
+    """The goods of the pool's active projects."""
+    active = {p.id for p in uow.pools.projects(pool) if p.active}
+    return [g for g in uow.pools.goods(pool) if g.project in active]
+
+
+def _collecting(uow: UnitOfWork, pool: str, action: str) -> Period:
+    lookup.pool(uow, pool, lock=True)
+    period = lookup.current_period(uow, pool)
+    lookup.require_state(period, PeriodState.COLLECTING, action)
+    return period
+
+
+def make_offer(uow: UnitOfWork, pool: str, offer: Offer) -> Offer:
+    """Offer hours on a task (replacing the participant's earlier offer on it)."""
+    with uow:
+        period = _collecting(uow, pool, "make an offer in")
+        lookup.member(uow, pool, offer.participant)
+        if offer.task not in {t.id for t in active_tasks(uow, pool)}:
+            raise NotFoundError("task", offer.task, pool)
+        uow.periods.put_offer(pool, period.number, offer)
+        uow.commit()
+    return offer
+
+
+def withdraw_offer(uow: UnitOfWork, pool: str, participant: str, task: str) -> None:
+    """Withdraw a participant's offer on a task."""
+    with uow:
+        period = _collecting(uow, pool, "withdraw an offer in")
+        if not uow.periods.remove_offer(pool, period.number, participant, task):
+            raise NotFoundError("offer", f"{participant} on {task}", pool)
+        uow.commit()
+
+
+def make_wish(uow: UnitOfWork, pool: str, wish: Wish) -> Wish:
+    """Make a wish (replacing the wish with the same id, which must be the same person's)."""
+    with uow:
+        period = _collecting(uow, pool, "make a wish in")
+        lookup.member(uow, pool, wish.participant)
+        wishes = uow.periods.wishes(pool, period.number)
+        earlier = next((w for w in wishes if w.id == wish.id), None)
+        if earlier is not None and earlier.participant != wish.participant:
+            raise ScenarioError("wish.id", f"{wish.id!r} is another participant's wish")
+        check_alternatives(wish, active_goods(uow, pool))
+        uow.periods.put_wish(pool, period.number, wish)
+        uow.commit()
+    return wish
+
+
+def withdraw_wish(uow: UnitOfWork, pool: str, wish: str) -> None:
+    """Withdraw a wish."""
+    with uow:
+        period = _collecting(uow, pool, "withdraw a wish in")
+        if not uow.periods.remove_wish(pool, period.number, wish):
+            raise NotFoundError("wish", wish, pool)
+        uow.commit()
+
+
+def withdraw_everything_of(
+    uow: UnitOfWork,
+    period: Period,
+    *,
+    participants: Collection[str] = (),
+    tasks: Collection[str] = (),
+    goods: Collection[str] = (),
+) -> None:
+    """Inside a service's transaction: withdraw the offers and wishes of ``participants``,
+    the offers on ``tasks`` and the wish alternatives that only ``goods`` could meet (a wish
+    left without alternatives is withdrawn)."""
+    if not (participants or tasks or goods):
+        return
+    pool, number = period.pool, period.number
+    for offer in uow.periods.offers(pool, number):
+        if offer.participant in participants or offer.task in tasks:
+            uow.periods.remove_offer(pool, number, offer.participant, offer.task)
+    remaining = [g for g in active_goods(uow, pool) if g.id not in goods]
+    types = {g.product_type for g in remaining if g.product_type is not None}
+    for wish in uow.periods.wishes(pool, number):
+        kept = [a for a in wish.alternatives if _still_met(a, goods, types)]
+        if wish.participant in participants or not kept:
+            uow.periods.remove_wish(pool, number, wish.id)
+        elif len(kept) < len(wish.alternatives):
+            changed = Wish(
+                participant=wish.participant, id=wish.id, quantity=wish.quantity, alternatives=kept
+            )
+            uow.periods.put_wish(pool, number, changed)
+
+
+def _still_met(alternative: Alternative, gone: Collection[str], types: Collection[str]) -> bool:
+    if alternative.good is not None:
+        return alternative.good not in gone
+    return alternative.product_type in types

@@ -1,0 +1,33 @@
+"""What a service refuses, as exceptions an entrypoint maps to an answer.
+
+The CLI prints each as one line and exits with code 2; the web API answers 404
+(:class:`NotFoundError`), 409 (:class:`ConflictError`,
+:class:`~peerconomy.domain.period.IllegalTransitionError`), 403 (:class:`NotAllowedError`)
+and 422 (:class:`~peerconomy.domain.scenario.ScenarioError`, which names the field).
+Whatever is refused, the transaction rolls back: nothing is stored.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ConflictError", "NotAllowedError", "NotFoundError", "ServiceError"]
+
+
+class ServiceError(Exception):
+    """A step the service refuses."""
+
+
+class NotFoundError(ServiceError):
+    """Something named does not exist, e.g. ``no participant 'zoe' in pool 'farm'``."""
+
+    def __init__(self, kind: str, name: object, pool: str | None = None) -> None:
+        self.kind, self.name, self.pool = kind, name, pool
+        where = f" in pool {pool!r}" if pool is not None else ""
+        super().__init__(f"no {kind} {name!r}{where}")
+
+
+class ConflictError(ServiceError):
+    """The step clashes with what is stored: a name already taken, a plan already made."""
+
+
+class NotAllowedError(ServiceError):
+    """The person named may not take this step, e.g. confirm their own work."""

@@ -1,0 +1,133 @@
+"""The hint board: what the pool needs most, read from the latest plan and the work logged.
+
+Stigmergy, not orders: uncovered task hours ordered by weight (the higher, the more wanted),
+wishes no one could meet, goods made beyond or short of what was wished, and each project's
+to-do list (hours planned, done and still open per task).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from peerconomy.domain.work import credited_hours
+from peerconomy.services import lookup
+from peerconomy.services.ports import UnitOfWork
+
+__all__ = ["HintBoard", "ToDo", "hint_board"]
+
+
+@dataclass(frozen=True, slots=True)
+class ToDo:
+    """One task of a project's to-do list, in hours."""
+
+    task: str
+    weight: float
+    planned: float
+    """Hours the plan assigned."""
+    done: float
+    """Confirmed hours that earn credit (assigned work, and accepted work of others)."""
+    open: float
+    """Assigned hours not yet done."""
+    uncovered: float
+    """Hours the plan needs that nobody was assigned and nobody has done yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class HintBoard:
+    """The board for the pool's latest cleared period (``period`` None: nothing cleared yet)."""
+
+    pool: str
+    period: int | None
+    uncovered: list[dict[str, Any]] = field(default_factory=list)
+    unmet_wishes: list[dict[str, Any]] = field(default_factory=list)
+    overproduction: list[dict[str, Any]] = field(default_factory=list)
+    underproduction: list[dict[str, Any]] = field(default_factory=list)
+    todo: dict[str, list[ToDo]] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The board as JSON-ready data."""
+        return {
+            "pool": self.pool,
+            "period": self.period,
+            "uncovered": self.uncovered,
+            "unmet_wishes": self.unmet_wishes,
+            "overproduction": self.overproduction,
+            "underproduction": self.underproduction,
+            "todo": {
+                project: [
+                    {"task": t.task, "weight": t.weight, "planned": t.planned, "done": t.done,
+                     "open": t.open, "uncovered": t.uncovered}
+                    for t in items
+                ]
+                for project, items in self.todo.items()
+            },
+        }
+
+
+def hint_board(uow: UnitOfWork, pool: str) -> HintBoard:
+    """The hint board of the pool's latest period that has a plan."""
+    with uow:
+        lookup.pool(uow, pool)
+        period = lookup.current_period(uow, pool)
+        plan = uow.periods.plan(pool, period.number)
+        number = period.number
+        if plan is None and number > 1:
+            number -= 1
+            plan = uow.periods.plan(pool, number)
+        if plan is None:
+            return HintBoard(pool, None)
+        logs = uow.periods.work_logs(pool, number)
+        assignments = uow.periods.assignments(pool, number)
+        projects = {t.id: t.project for t in uow.pools.tasks(pool)}
+    data = plan.data
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for hint in data["hints"]:
+        by_kind.setdefault(hint["kind"], []).append(
+            {k: v for k, v in hint.items() if k != "kind"}
+        )
+    from_assignments, unassigned = credited_hours(assignments, data["uncovered"], logs)
+    done: dict[str, float] = defaultdict(float)  # hours that earn credit, by task
+    stepped_in: dict[str, float] = defaultdict(float)  # of those, accepted unassigned work
+    for (_, task), hours in from_assignments.items():
+        done[task] += hours
+    for (_, task), hours in unassigned.items():
+        done[task] += hours
+        stepped_in[task] += hours
+    left = {  # uncovered hours nobody has stepped in for yet
+        task: max(hours - stepped_in[task], 0.0) for task, hours in data["uncovered"].items()
+    }
+    uncovered = sorted(
+        (
+            {**h, "hours": left[h["task"]], "project": projects.get(h["task"])}
+            for h in by_kind.get("uncovered_task", [])
+            if left[h["task"]] > 0
+        ),
+        key=lambda h: (-h["weight"], -h["hours"], h["task"]),
+    )
+    planned: dict[str, float] = defaultdict(float)
+    for a in assignments:
+        planned[a.task] += a.hours
+    todo: dict[str, list[ToDo]] = {}
+    for task, weight in sorted(data["weights"].items(), key=lambda kv: (-kv[1], kv[0])):
+        todo.setdefault(projects.get(task, "?"), []).append(
+            ToDo(
+                task,
+                weight,
+                planned[task],
+                done[task],
+                max(planned[task] + data["uncovered"].get(task, 0.0) - done[task] - left.get(
+                    task, 0.0), 0.0),
+                left.get(task, 0.0),
+            )
+        )
+    return HintBoard(
+        pool,
+        number,
+        uncovered,
+        by_kind.get("unmet_wish", []),
+        by_kind.get("overproduction", []),
+        by_kind.get("underproduction", []),
+        dict(sorted(todo.items())),
+    )

@@ -1,0 +1,130 @@
+"""A period's lifecycle steps: clear (make the plan), settle (post it to the books and open
+the next period), close.
+
+Each step locks the pool first, so when two coordinators clear at once the second waits, then
+finds the period cleared and is refused; the store holds one plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+
+from peerconomy.domain.clearing import clear_scenario
+from peerconomy.domain.period import PeriodState, advance
+from peerconomy.domain.pool import Period, Plan
+from peerconomy.domain.scenario import FORMAT, Project, Scenario, Settings
+from peerconomy.domain.work import credits
+from peerconomy.ledger.settlement import settlement
+from peerconomy.services import lookup
+from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
+from peerconomy.services.errors import NotFoundError
+from peerconomy.services.ports import UnitOfWork
+
+__all__ = ["clear_period", "close_period", "input_hash", "period_scenario", "settle_period"]
+
+
+def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
+    """Inside a transaction: the scenario a period clears (active members and projects,
+    their tasks and goods, the period's offers and wishes, the pool's settings)."""
+    pool = lookup.pool(uow, period.pool)
+    tasks = active_tasks(uow, pool.name)
+    task_ids = {t.id for t in tasks}
+    return Scenario(
+        format=FORMAT,
+        settings=Settings(
+            max_weight=pool.settings.max_weight,
+            seed=pool.settings.seed + period.number - 1,
+            weight_estimates={
+                k: w for k, w in period.weight_estimates.items() if k in task_ids and w > 0
+            },
+        ),
+        participants=[m.as_participant() for m in uow.pools.members(pool.name) if m.active],
+        projects=[Project(id=p.id) for p in uow.pools.projects(pool.name) if p.active],
+        tasks=tasks,
+        goods=active_goods(uow, pool.name),
+        offers=uow.periods.offers(pool.name, period.number),
+        wishes=uow.periods.wishes(pool.name, period.number),
+    )
+
+
+def input_hash(scenario: Scenario) -> str:
+    """SHA-256 of the scenario's canonical JSON: what a plan was cleared from."""
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+
+
+def clear_period(uow: UnitOfWork, pool: str, *, now: datetime | None = None) -> Plan:
+    """Clear the pool's collecting period and keep its plan; return the plan."""
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        period = lookup.current_period(uow, pool)
+        after = advance(period.state, "clear")
+        scenario = period_scenario(uow, period)
+        plan = Plan(
+            pool,
+            period.number,
+            input_hash(scenario),
+            now or datetime.now(UTC),
+            clear_scenario(scenario),
+        )
+        uow.periods.add_plan(plan)
+        uow.periods.set_state(pool, period.number, after)
+        uow.commit()
+    return plan
+
+
+def settle_period(uow: UnitOfWork, pool: str, *, on: date | None = None) -> Period:
+    """Post the cleared period's shares and confirmed credits to the ledger, and open the next
+    period, collecting, with the offers and wishes standing and the weights just found as its
+    estimates. Return the new period."""
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        period = lookup.current_period(uow, pool)
+        after = advance(period.state, "settle")
+        plan = uow.periods.plan(pool, period.number)
+        if plan is None:  # pragma: no cover - a cleared period always has its plan
+            raise NotFoundError("plan of period", period.number, pool)
+        weights: dict[str, float] = plan.data["weights"]
+        earned = credits(
+            uow.periods.assignments(pool, period.number),
+            weights,
+            plan.data["uncovered"],
+            uow.periods.work_logs(pool, period.number),
+        )
+        uow.journal.add(
+            pool, settlement(period.number, on or date.today(), plan.data["shares"], earned)
+        )
+        uow.periods.set_state(pool, period.number, after)
+        following = Period(pool, period.number + 1, PeriodState.COLLECTING, dict(weights))
+        uow.periods.add(following)
+        uow.periods.carry_over(pool, period.number, following.number)
+        _withdraw_what_left(uow, following)
+        uow.commit()
+    return following
+
+
+def _withdraw_what_left(uow: UnitOfWork, period: Period) -> None:
+    """Standing offers and wishes do not outlive their members and projects: members and
+    projects that left while the period was cleared take theirs with them."""
+    pool = period.pool
+    active = {p.id for p in uow.pools.projects(pool) if p.active}
+    withdraw_everything_of(
+        uow,
+        period,
+        participants={m.id for m in uow.pools.members(pool) if not m.active},
+        tasks={t.id for t in uow.pools.tasks(pool) if t.project not in active},
+        goods={g.id for g in uow.pools.goods(pool) if g.project not in active},
+    )
+
+
+def close_period(uow: UnitOfWork, pool: str, number: int) -> Period:
+    """Close a settled period: its books are final (corrections go into later periods)."""
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        period = uow.periods.get(pool, number)
+        if period is None:
+            raise NotFoundError("period", number, pool)
+        closed = period.moved_to(advance(period.state, "close"))
+        uow.periods.set_state(pool, number, closed.state)
+        uow.commit()
+    return closed

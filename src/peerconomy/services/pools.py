@@ -1,0 +1,162 @@
+"""Pools and their members: import a pool from a scenario, add, change and remove members."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+from typing import Final
+
+from peerconomy.domain.period import PeriodState
+from peerconomy.domain.pool import Member, Period, Pool, PoolProject, PoolSettings, Role
+from peerconomy.domain.scenario import Scenario, ScenarioError
+from peerconomy.services import lookup
+from peerconomy.services.collecting import withdraw_everything_of
+from peerconomy.services.errors import ConflictError
+from peerconomy.services.ports import UnitOfWork
+
+__all__ = [
+    "KEEP",
+    "Keep",
+    "add_member",
+    "check_pool_name",
+    "import_scenario",
+    "remove_member",
+    "update_member",
+]
+
+MAX_NAME_LENGTH = 100
+
+
+class Keep(Enum):
+    """Leave a setting as it is (the default of :func:`update_member`'s arguments)."""
+
+    KEEP = "keep"
+
+
+KEEP: Final = Keep.KEEP
+
+
+def check_pool_name(name: str) -> str:
+    """A pool name: 1 to 100 printable characters, no leading or trailing space."""
+    if not name or name != name.strip():
+        raise ScenarioError(
+            "pool", f"must be a non-empty name without surrounding space, got {name!r}"
+        )
+    if len(name) > MAX_NAME_LENGTH or not name.isprintable():
+        raise ScenarioError("pool", f"must be at most {MAX_NAME_LENGTH} printable characters")
+    return name
+
+
+def import_scenario(
+    uow: UnitOfWork,
+    name: str,
+    scenario: Scenario,
+    *,
+    coordinators: Iterable[str] = (),
+    communal_validation: bool = True,
+) -> Period:
+    """Create pool ``name`` with everything in ``scenario`` and period 1 collecting its offers
+    and wishes, so that clearing it gives the scenario's plan.
+
+    ``coordinators`` are participants who may accept unassigned work and run the periods.
+    """
+    check_pool_name(name)
+    leads = list(coordinators)
+    ids = {p.id for p in scenario.participants}
+    for i, who in enumerate(leads):
+        if who not in ids:
+            raise ScenarioError(f"coordinators[{i}]", f"no participant {who!r} in the scenario")
+    settings = scenario.settings
+    with uow:
+        if uow.pools.get(name) is not None:
+            raise ConflictError(f"a pool called {name!r} exists already")
+        uow.pools.add(
+            Pool(name, PoolSettings(settings.max_weight, settings.seed, communal_validation))
+        )
+        for project in scenario.projects:
+            uow.pools.put_project(name, PoolProject(project.id))
+        role: dict[str, Role] = {who: "coordinator" for who in leads}
+        uow.pools.add_members(
+            name,
+            (
+                Member(p.id, p.capacity, p.exempt, role.get(p.id, "member"))
+                for p in scenario.participants
+            ),
+        )
+        uow.pools.add_tasks(name, scenario.tasks)
+        uow.pools.add_goods(name, scenario.goods)
+        period = Period(name, 1, PeriodState.COLLECTING, dict(settings.weight_estimates))
+        uow.periods.add(period)
+        uow.periods.add_offers(name, 1, scenario.offers)
+        uow.periods.add_wishes(name, 1, scenario.wishes)
+        uow.commit()
+    return period
+
+
+def add_member(uow: UnitOfWork, pool: str, member: Member) -> Member:
+    """Add someone to the pool (or welcome back someone who left, with these settings)."""
+    _check_member(member)
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        known = {m.id: m for m in uow.pools.members(pool)}
+        if member.id in known and known[member.id].active:
+            raise ConflictError(f"{member.id!r} is a member of pool {pool!r} already")
+        uow.pools.put_member(pool, member)
+        uow.commit()
+    return member
+
+
+def update_member(
+    uow: UnitOfWork,
+    pool: str,
+    participant: str,
+    *,
+    capacity: float | Keep | None = KEEP,
+    exempt: bool | Keep = KEEP,
+    role: Role | Keep = KEEP,
+) -> Member:
+    """Change a member's capacity (None: no limit), exempt flag or role."""
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        old = lookup.member(uow, pool, participant)
+        new = Member(
+            old.id,
+            old.capacity if isinstance(capacity, Keep) else capacity,
+            old.exempt if isinstance(exempt, Keep) else exempt,
+            old.role if isinstance(role, Keep) else role,
+        )
+        _check_member(new)
+        uow.pools.put_member(pool, new)
+        uow.commit()
+    return new
+
+
+def remove_member(uow: UnitOfWork, pool: str, participant: str) -> Member:
+    """A member leaves the pool: their offers and wishes in a collecting period are withdrawn;
+    their account and its history stay in the books."""
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        old = lookup.member(uow, pool, participant)
+        period = lookup.current_period(uow, pool)
+        if period.state is PeriodState.COLLECTING:
+            withdraw_everything_of(uow, period, participants={participant})
+        gone = Member(old.id, old.capacity, old.exempt, old.role, active=False)
+        uow.pools.put_member(pool, gone)
+        uow.commit()
+    return gone
+
+
+def _check_member(member: Member) -> None:
+    if not isinstance(member.id, str) or not member.id:
+        raise ScenarioError("participant", "must be a non-empty id")
+    capacity = member.capacity
+    if capacity is not None and (
+        isinstance(capacity, bool)
+        or not isinstance(capacity, int | float)
+        or not 0 <= capacity < float("inf")
+    ):
+        raise ScenarioError("capacity", f"must be a finite number >= 0, got {capacity!r}")
+    if not isinstance(member.exempt, bool):
+        raise ScenarioError("exempt", f"must be true or false, got {member.exempt!r}")
+    if member.role not in ("member", "coordinator"):
+        raise ScenarioError("role", f"must be 'member' or 'coordinator', got {member.role!r}")

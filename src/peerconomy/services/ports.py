@@ -1,0 +1,184 @@
+"""What the services need from a store: repositories and a unit of work, as protocols.
+
+Services never see SQLAlchemy. They receive a :class:`UnitOfWork`, open it with ``with``, use
+its three repositories and call :meth:`UnitOfWork.commit`; leaving the block without a commit
+rolls everything back, so a service call is one transaction. Two adapters implement these
+protocols: :mod:`peerconomy.store.memory` (in memory, for tests and the simulator) and
+:mod:`peerconomy.store.sql` (SQLite and PostgreSQL).
+
+Ordering is part of the contract, because the clearing breaks ties by row order: every
+list comes back in the order its items were first added (a changed offer or wish keeps its
+place), so a pool imported from a scenario clears exactly as the scenario file does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from types import TracebackType
+from typing import Protocol, Self
+
+from peerconomy.domain.period import PeriodState
+from peerconomy.domain.pool import Assignment, Member, Period, Plan, Pool, PoolProject, WorkLog
+from peerconomy.domain.scenario import Good, Offer, Task, Wish
+from peerconomy.ledger.journal import Account, Transaction
+
+__all__ = ["JournalRepository", "PeriodRepository", "PoolRepository", "UnitOfWork"]
+
+
+class PoolRepository(Protocol):
+    """Pools and what they are made of: projects, members, tasks, goods."""
+
+    def add(self, pool: Pool) -> None:
+        """Store a new pool (its name is not taken: the service checks)."""
+
+    def get(self, name: str) -> Pool | None:
+        """The pool called ``name``, or None."""
+
+    def lock(self, name: str) -> Pool | None:
+        """Like :meth:`get`, and hold the pool against other writers until the transaction
+        ends (``SELECT ... FOR UPDATE``), so two coordinators' steps on one pool serialise."""
+
+    def names(self) -> list[str]:
+        """Every pool's name, sorted."""
+
+    def projects(self, pool: str) -> list[PoolProject]:
+        """The pool's projects, active or not."""
+
+    def put_project(self, pool: str, project: PoolProject) -> None:
+        """Add a project, or replace the one with its id."""
+
+    def members(self, pool: str) -> list[Member]:
+        """The pool's members, active or not."""
+
+    def add_members(self, pool: str, members: Iterable[Member]) -> None:
+        """Add new members (ids not yet in the pool)."""
+
+    def put_member(self, pool: str, member: Member) -> None:
+        """Add a member, or replace the one with its id."""
+
+    def tasks(self, pool: str) -> list[Task]:
+        """Every task of every project the pool ever had."""
+
+    def add_tasks(self, pool: str, tasks: Iterable[Task]) -> None:
+        """Add new tasks (ids not yet in the pool)."""
+
+    def goods(self, pool: str) -> list[Good]:
+        """Every good of every project the pool ever had."""
+
+    def add_goods(self, pool: str, goods: Iterable[Good]) -> None:
+        """Add new goods (ids not yet in the pool)."""
+
+
+class PeriodRepository(Protocol):
+    """Periods, the offers and wishes collected in them, their plans and the work logged."""
+
+    def add(self, period: Period) -> None:
+        """Store a new period."""
+
+    def latest(self, pool: str) -> Period | None:
+        """The pool's period with the highest number, or None."""
+
+    def get(self, pool: str, number: int) -> Period | None:
+        """One period, or None."""
+
+    def set_state(self, pool: str, number: int, state: PeriodState) -> None:
+        """Move a period to ``state`` (the service has checked the step is allowed)."""
+
+    def offers(self, pool: str, number: int) -> list[Offer]:
+        """The period's offers."""
+
+    def add_offers(self, pool: str, number: int, offers: Iterable[Offer]) -> None:
+        """Add new offers (no offer yet for their participant and task)."""
+
+    def put_offer(self, pool: str, number: int, offer: Offer) -> None:
+        """Add an offer, or replace the one for its participant and task (keeping its place)."""
+
+    def remove_offer(self, pool: str, number: int, participant: str, task: str) -> bool:
+        """Withdraw an offer; False if there was none."""
+
+    def wishes(self, pool: str, number: int) -> list[Wish]:
+        """The period's wishes."""
+
+    def add_wishes(self, pool: str, number: int, wishes: Iterable[Wish]) -> None:
+        """Add new wishes (ids not yet in the period)."""
+
+    def put_wish(self, pool: str, number: int, wish: Wish) -> None:
+        """Add a wish, or replace the one with its id (keeping its place)."""
+
+    def remove_wish(self, pool: str, number: int, wish: str) -> bool:
+        """Withdraw a wish; False if there was none."""
+
+    def carry_over(self, pool: str, source: int, target: int) -> None:
+        """Copy period ``source``'s offers and wishes into period ``target`` (standing
+        offers and wishes: members change what differs)."""
+
+    def add_plan(self, plan: Plan) -> None:
+        """Store a period's plan; a period has at most one, and it is never changed."""
+
+    def plan(self, pool: str, number: int) -> Plan | None:
+        """The period's plan, or None if it was not cleared."""
+
+    def assignments(self, pool: str, number: int) -> list[Assignment]:
+        """The plan's assignments with their tasks' weights (empty if not cleared)."""
+
+    def add_work_log(self, log: WorkLog) -> WorkLog:
+        """Store a work log (its ``id`` is ignored) and return it with its new id."""
+
+    def work_log(self, pool: str, log_id: int) -> WorkLog | None:
+        """One work log of the pool, or None."""
+
+    def work_logs(self, pool: str, number: int) -> list[WorkLog]:
+        """The period's work logs, oldest first."""
+
+    def put_work_log(self, log: WorkLog) -> None:
+        """Replace a work log (a confirmation, an acceptance, a rejection)."""
+
+
+class JournalRepository(Protocol):
+    """The pool's books: append-only; there is no way to change or delete a transaction."""
+
+    def add(self, pool: str, transactions: Sequence[Transaction]) -> None:
+        """Append transactions to the pool's journal (ids are new within the pool)."""
+
+    def get(self, pool: str, transaction: str) -> Transaction | None:
+        """One transaction, or None."""
+
+    def transactions(self, pool: str) -> list[Transaction]:
+        """The pool's journal in the order it was written."""
+
+    def balances(self, pool: str) -> dict[Account, Decimal]:
+        """Every account's balance (accounts never posted to are left out)."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction over the store: ``with uow: ...; uow.commit()``.
+
+    Leaving the ``with`` block without :meth:`commit` (or by an exception) rolls back.
+    """
+
+    @property
+    def pools(self) -> PoolRepository:
+        """Pools, projects, members, tasks and goods."""
+
+    @property
+    def periods(self) -> PeriodRepository:
+        """Periods, offers, wishes, plans and work logs."""
+
+    @property
+    def journal(self) -> JournalRepository:
+        """The books."""
+
+    def __enter__(self) -> Self:
+        """Begin the transaction."""
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """End it: roll back whatever was not committed."""
+
+    def commit(self) -> None:
+        """Make everything done in this transaction durable."""

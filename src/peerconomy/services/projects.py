@@ -1,0 +1,162 @@
+"""Projects in a pool: join with tasks and goods, leave, or fork another project.
+
+Forking copies a project's tasks, goods and recipes into a new project, the copies' ids
+prefixed with the new project's (``bakery2/knead``), recipes pointing at the copied tasks; the
+goods keep their product types, so the fork's bread and the original's are one product type
+and wishes for ``bread`` are met by either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from peerconomy.domain.period import PeriodState
+from peerconomy.domain.pool import PoolProject
+from peerconomy.domain.scenario import Good, ScenarioError, Task
+from peerconomy.services import lookup
+from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
+from peerconomy.services.errors import ConflictError, NotFoundError
+from peerconomy.services.ports import UnitOfWork
+
+__all__ = ["fork_project", "join_project", "leave_project"]
+
+
+def join_project(
+    uow: UnitOfWork,
+    pool: str,
+    project: str,
+    tasks: Sequence[Task] = (),
+    goods: Sequence[Good] = (),
+) -> PoolProject:
+    """A project joins the pool with its tasks and goods (a project that left may rejoin;
+    its earlier tasks and goods come back with it)."""
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        known = {p.id: p for p in uow.pools.projects(pool)}
+        if project in known and known[project].active:
+            raise ConflictError(f"project {project!r} is in pool {pool!r} already")
+        _check_new(uow, pool, project, tasks, goods)
+        before = known.get(project)
+        if before is not None:
+            _check_returning_goods(uow, pool, project)
+        joined = PoolProject(project, True, before.forked_from if before else None)
+        uow.pools.put_project(pool, joined)
+        uow.pools.add_tasks(pool, tasks)
+        uow.pools.add_goods(pool, goods)
+        uow.commit()
+    return joined
+
+
+def leave_project(uow: UnitOfWork, pool: str, project: str) -> PoolProject:
+    """A project leaves the pool: its tasks and goods are no longer cleared, offers on its
+    tasks and wishes only its goods could meet are withdrawn from a collecting period. A
+    period already cleared keeps its plan, so the work done for it is still credited."""
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        old = _active_project(uow, pool, project)
+        own_tasks = {t.id for t in uow.pools.tasks(pool) if t.project == project}
+        for good in active_goods(uow, pool):
+            needed = own_tasks.intersection(good.recipe)
+            if good.project != project and needed:
+                raise ConflictError(
+                    f"project {project!r} cannot leave: good {good.id!r} of project"
+                    f" {good.project!r} needs its task {min(needed)!r}"
+                )
+        period = lookup.current_period(uow, pool)
+        if period.state is PeriodState.COLLECTING:
+            withdraw_everything_of(
+                uow,
+                period,
+                tasks=own_tasks,
+                goods={g.id for g in uow.pools.goods(pool) if g.project == project},
+            )
+        left = replace(old, active=False)
+        uow.pools.put_project(pool, left)
+        uow.commit()
+    return left
+
+
+def fork_project(uow: UnitOfWork, pool: str, source: str, project: str) -> PoolProject:
+    """Copy project ``source``'s tasks, goods and recipes into a new project ``project``."""
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        _active_project(uow, pool, source)
+        if any(p.id == project for p in uow.pools.projects(pool)):
+            raise ConflictError(f"project {project!r} is in pool {pool!r} already")
+        renamed = {t.id: f"{project}/{t.id}" for t in uow.pools.tasks(pool) if t.project == source}
+        tasks = [
+            replace(t, id=renamed[t.id], project=project)
+            for t in uow.pools.tasks(pool)
+            if t.project == source
+        ]
+        goods = [
+            replace(
+                g,
+                id=f"{project}/{g.id}",
+                project=project,
+                recipe={renamed.get(k, k): h for k, h in g.recipe.items()},
+            )
+            for g in uow.pools.goods(pool)
+            if g.project == source
+        ]
+        _check_new(uow, pool, project, tasks, goods)
+        forked = PoolProject(project, True, forked_from=source)
+        uow.pools.put_project(pool, forked)
+        uow.pools.add_tasks(pool, tasks)
+        uow.pools.add_goods(pool, goods)
+        uow.commit()
+    return forked
+
+
+def _active_project(uow: UnitOfWork, pool: str, project: str) -> PoolProject:
+    found = next((p for p in uow.pools.projects(pool) if p.id == project and p.active), None)
+    if found is None:
+        raise NotFoundError("project", project, pool)
+    return found
+
+
+def _check_new(
+    uow: UnitOfWork, pool: str, project: str, tasks: Sequence[Task], goods: Sequence[Good]
+) -> None:
+    """New tasks and goods belong to ``project``, have new ids, and recipes name known tasks."""
+    if not project:
+        raise ScenarioError("project", "must be a non-empty id")
+    task_ids = {t.id for t in uow.pools.tasks(pool)}
+    good_ids = {g.id for g in uow.pools.goods(pool)}
+    usable = _usable_tasks(uow, pool, project) | {t.id for t in tasks}
+    parts: tuple[tuple[str, Sequence[Task | Good], set[str]], ...] = (
+        ("tasks", tasks, task_ids),
+        ("goods", goods, good_ids),
+    )
+    for kind, items, taken in parts:
+        for i, item in enumerate(items):
+            if item.project != project:
+                raise ScenarioError(f"{kind}[{i}].project", f"must be {project!r}")
+            if item.id in taken:
+                raise ConflictError(f"{kind}[{i}].id: {item.id!r} is taken in pool {pool!r}")
+            taken.add(item.id)
+    for i, good in enumerate(goods):
+        for key in good.recipe:
+            if key not in usable:
+                raise ScenarioError(f"goods[{i}].recipe.{key}", f"unknown task {key!r}")
+
+
+def _usable_tasks(uow: UnitOfWork, pool: str, project: str) -> set[str]:
+    """Tasks a good of ``project`` may need: those of active projects and the project's own."""
+    return {t.id for t in active_tasks(uow, pool)} | {
+        t.id for t in uow.pools.tasks(pool) if t.project == project
+    }
+
+
+def _check_returning_goods(uow: UnitOfWork, pool: str, project: str) -> None:
+    """A rejoining project's goods come back only if the tasks they need are still there."""
+    usable = _usable_tasks(uow, pool, project)
+    owner = {t.id: t.project for t in uow.pools.tasks(pool)}
+    for good in uow.pools.goods(pool):
+        missing = sorted(k for k in good.recipe if k not in usable)
+        if good.project == project and missing:
+            raise ConflictError(
+                f"project {project!r} cannot rejoin: good {good.id!r} needs task {missing[0]!r}"
+                f" of project {owner[missing[0]]!r}, which left pool {pool!r}"
+            )

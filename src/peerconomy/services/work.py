@@ -1,0 +1,113 @@
+"""Work logged in a cleared period, and its communal validation.
+
+Where the pool asks for communal validation, logged work counts once another member or a
+coordinator confirms it (never the worker themself). Work on a task the plan did not assign
+to the worker counts only once a coordinator accepts it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from peerconomy.domain.period import PeriodState
+from peerconomy.domain.pool import Member, WorkLog
+from peerconomy.domain.scenario import ScenarioError
+from peerconomy.services import lookup
+from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError
+from peerconomy.services.ports import UnitOfWork
+
+__all__ = ["confirm_work", "log_work", "reject_work"]
+
+
+def log_work(
+    uow: UnitOfWork,
+    pool: str,
+    participant: str,
+    task: str,
+    hours: float,
+    *,
+    confirmed_by: str | None = None,
+    now: datetime | None = None,
+) -> WorkLog:
+    """Log hours a participant worked on a task in the cleared period; ``confirmed_by``
+    confirms it at once (or, for unassigned work, a coordinator accepts it)."""
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not (
+        math.isfinite(hours) and hours > 0
+    ):
+        raise ScenarioError("hours", f"must be a finite number > 0, got {hours!r}")
+    with uow:
+        the_pool = lookup.pool(uow, pool, lock=True)
+        period = lookup.current_period(uow, pool)
+        lookup.require_state(period, PeriodState.CLEARED, "log work in")
+        lookup.member(uow, pool, participant)
+        lookup.task(uow, pool, task)
+        assigned = any(
+            a.participant == participant and a.task == task
+            for a in uow.periods.assignments(pool, period.number)
+        )
+        log = WorkLog(
+            0, pool, period.number, participant, task, float(hours), now or datetime.now(UTC),
+            assigned,
+        )
+        if assigned and not the_pool.settings.communal_validation:
+            log = replace(log, status="confirmed")
+        if confirmed_by is not None:
+            log = _confirmed(log, lookup.member(uow, pool, confirmed_by))
+        stored = uow.periods.add_work_log(log)
+        uow.commit()
+    return stored
+
+
+def confirm_work(uow: UnitOfWork, pool: str, log_id: int, by: str) -> WorkLog:
+    """Confirm logged work (for unassigned work: a coordinator accepts it)."""
+    with uow:
+        log = _pending(uow, pool, log_id)
+        confirmed = _confirmed(log, lookup.member(uow, pool, by))
+        uow.periods.put_work_log(confirmed)
+        uow.commit()
+    return confirmed
+
+
+def reject_work(uow: UnitOfWork, pool: str, log_id: int, by: str) -> WorkLog:
+    """A coordinator rejects logged work: it earns nothing."""
+    with uow:
+        log = _pending(uow, pool, log_id)
+        coordinator = lookup.member(uow, pool, by)
+        if by == log.participant:
+            raise NotAllowedError(f"{by!r} cannot reject their own work")
+        if coordinator.role != "coordinator":
+            raise NotAllowedError(f"only a coordinator may reject work; {by!r} is not one")
+        rejected = replace(log, status="rejected", confirmed_by=by)
+        uow.periods.put_work_log(rejected)
+        uow.commit()
+    return rejected
+
+
+def _pending(uow: UnitOfWork, pool: str, log_id: int) -> WorkLog:
+    lookup.pool(uow, pool, lock=True)
+    log = uow.periods.work_log(pool, log_id)
+    if log is None:
+        raise NotFoundError("work log", log_id, pool)
+    period = lookup.current_period(uow, pool)
+    if log.period != period.number:
+        raise ConflictError(f"work log {log_id} is of period {log.period}, which is settled")
+    lookup.require_state(period, PeriodState.CLEARED, "confirm work in")
+    if log.status != "pending":
+        raise ConflictError(f"work log {log_id} is {log.status} already")
+    return log
+
+
+def _confirmed(log: WorkLog, by: Member) -> WorkLog:
+    if by.id == log.participant:
+        raise NotAllowedError(f"{by.id!r} cannot confirm their own work")
+    if not log.assigned:
+        if by.role != "coordinator":
+            raise NotAllowedError(
+                f"{log.participant!r} has no assignment on task {log.task!r}: only a"
+                f" coordinator may accept that work, and {by.id!r} is not one"
+            )
+        return replace(log, status="confirmed", confirmed_by=by.id, accepted_by=by.id)
+    return replace(log, status="confirmed", confirmed_by=by.id)
+

@@ -1,0 +1,1 @@
+"""Adapters that keep a pool: in memory (:mod:`.memory`) or in SQL (:mod:`.sql`)."""

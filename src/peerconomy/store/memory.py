@@ -1,0 +1,250 @@
+"""An in-memory store: the unit of work and repositories of :mod:`peerconomy.services.ports`
+kept in dictionaries, for service tests and the simulator.
+
+A transaction works on a copy of the state and swaps it in on commit, so a service that
+fails half-way leaves the store as it was, exactly as a database transaction would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, Self
+
+from peerconomy.domain.period import PeriodState
+from peerconomy.domain.pool import Assignment, Member, Period, Plan, Pool, PoolProject, WorkLog
+from peerconomy.domain.scenario import Good, Offer, Task, Wish
+from peerconomy.ledger.journal import Account, Transaction, balances
+
+__all__ = ["MemoryStore", "MemoryUnitOfWork"]
+
+PeriodKey = tuple[str, int]
+
+
+@dataclass
+class _State:
+    pools: dict[str, Pool] = field(default_factory=dict)
+    projects: dict[str, dict[str, PoolProject]] = field(default_factory=dict)
+    members: dict[str, dict[str, Member]] = field(default_factory=dict)
+    tasks: dict[str, dict[str, Task]] = field(default_factory=dict)
+    goods: dict[str, dict[str, Good]] = field(default_factory=dict)
+    periods: dict[PeriodKey, Period] = field(default_factory=dict)
+    offers: dict[PeriodKey, dict[tuple[str, str], Offer]] = field(default_factory=dict)
+    wishes: dict[PeriodKey, dict[str, Wish]] = field(default_factory=dict)
+    plans: dict[PeriodKey, Plan] = field(default_factory=dict)
+    work_logs: dict[int, WorkLog] = field(default_factory=dict)
+    journal: dict[str, list[Transaction]] = field(default_factory=dict)
+    last_log_id: int = 0
+
+    def copy(self) -> _State:
+        """A copy whose containers (two levels deep) are new; the frozen records are shared."""
+        copied: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, dict):
+                value = {k: v.copy() if isinstance(v, dict | list) else v for k, v in value.items()}
+            copied[f.name] = value
+        return _State(**copied)
+
+
+class MemoryStore:
+    """The state that in-memory units of work share (one per simulated or tested pool set)."""
+
+    def __init__(self) -> None:
+        self.state = _State()
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        """A new unit of work over this store."""
+        return MemoryUnitOfWork(self)
+
+
+class _Pools:
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+    def add(self, pool: Pool) -> None:
+        self._s.pools[pool.name] = pool
+        for table in (self._s.projects, self._s.members, self._s.tasks, self._s.goods):
+            table[pool.name] = {}
+        self._s.journal[pool.name] = []
+
+    def get(self, name: str) -> Pool | None:
+        return self._s.pools.get(name)
+
+    lock = get
+
+    def names(self) -> list[str]:
+        return sorted(self._s.pools)
+
+    def projects(self, pool: str) -> list[PoolProject]:
+        return list(self._s.projects[pool].values())
+
+    def put_project(self, pool: str, project: PoolProject) -> None:
+        self._s.projects[pool][project.id] = project
+
+    def members(self, pool: str) -> list[Member]:
+        return list(self._s.members[pool].values())
+
+    def add_members(self, pool: str, members: Iterable[Member]) -> None:
+        self._s.members[pool].update((m.id, m) for m in members)
+
+    def put_member(self, pool: str, member: Member) -> None:
+        self._s.members[pool][member.id] = member
+
+    def tasks(self, pool: str) -> list[Task]:
+        return list(self._s.tasks[pool].values())
+
+    def add_tasks(self, pool: str, tasks: Iterable[Task]) -> None:
+        self._s.tasks[pool].update((t.id, t) for t in tasks)
+
+    def goods(self, pool: str) -> list[Good]:
+        return list(self._s.goods[pool].values())
+
+    def add_goods(self, pool: str, goods: Iterable[Good]) -> None:
+        self._s.goods[pool].update((g.id, g) for g in goods)
+
+
+class _Periods:
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+    def add(self, period: Period) -> None:
+        key = (period.pool, period.number)
+        self._s.periods[key] = period
+        self._s.offers[key] = {}
+        self._s.wishes[key] = {}
+
+    def latest(self, pool: str) -> Period | None:
+        numbers = [n for (p, n) in self._s.periods if p == pool]
+        return self._s.periods[(pool, max(numbers))] if numbers else None
+
+    def get(self, pool: str, number: int) -> Period | None:
+        return self._s.periods.get((pool, number))
+
+    def set_state(self, pool: str, number: int, state: PeriodState) -> None:
+        key = (pool, number)
+        self._s.periods[key] = self._s.periods[key].moved_to(state)
+
+    def offers(self, pool: str, number: int) -> list[Offer]:
+        return list(self._s.offers[(pool, number)].values())
+
+    def add_offers(self, pool: str, number: int, offers: Iterable[Offer]) -> None:
+        self._s.offers[(pool, number)].update(((o.participant, o.task), o) for o in offers)
+
+    def put_offer(self, pool: str, number: int, offer: Offer) -> None:
+        self._s.offers[(pool, number)][(offer.participant, offer.task)] = offer
+
+    def remove_offer(self, pool: str, number: int, participant: str, task: str) -> bool:
+        return self._s.offers[(pool, number)].pop((participant, task), None) is not None
+
+    def wishes(self, pool: str, number: int) -> list[Wish]:
+        return list(self._s.wishes[(pool, number)].values())
+
+    def add_wishes(self, pool: str, number: int, wishes: Iterable[Wish]) -> None:
+        self._s.wishes[(pool, number)].update((w.id, w) for w in wishes)
+
+    def put_wish(self, pool: str, number: int, wish: Wish) -> None:
+        self._s.wishes[(pool, number)][wish.id] = wish
+
+    def remove_wish(self, pool: str, number: int, wish: str) -> bool:
+        return self._s.wishes[(pool, number)].pop(wish, None) is not None
+
+    def carry_over(self, pool: str, source: int, target: int) -> None:
+        self._s.offers[(pool, target)].update(self._s.offers[(pool, source)])
+        self._s.wishes[(pool, target)].update(self._s.wishes[(pool, source)])
+
+    def add_plan(self, plan: Plan) -> None:
+        key = (plan.pool, plan.period)
+        if key in self._s.plans:
+            raise ValueError(f"period {plan.period} of pool {plan.pool!r} already has a plan")
+        self._s.plans[key] = plan
+
+    def plan(self, pool: str, number: int) -> Plan | None:
+        return self._s.plans.get((pool, number))
+
+    def assignments(self, pool: str, number: int) -> list[Assignment]:
+        plan = self._s.plans.get((pool, number))
+        if plan is None:
+            return []
+        weights = plan.data["weights"]
+        return [
+            Assignment(a["participant"], a["task"], a["hours"], weights[a["task"]])
+            for a in plan.data["assignments"]
+        ]
+
+    def add_work_log(self, log: WorkLog) -> WorkLog:
+        self._s.last_log_id += 1
+        stored = replace(log, id=self._s.last_log_id)
+        self._s.work_logs[stored.id] = stored
+        return stored
+
+    def work_log(self, pool: str, log_id: int) -> WorkLog | None:
+        log = self._s.work_logs.get(log_id)
+        return log if log is not None and log.pool == pool else None
+
+    def work_logs(self, pool: str, number: int) -> list[WorkLog]:
+        return [w for w in self._s.work_logs.values() if (w.pool, w.period) == (pool, number)]
+
+    def put_work_log(self, log: WorkLog) -> None:
+        self._s.work_logs[log.id] = log
+
+
+class _Journal:
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+    def add(self, pool: str, transactions: Sequence[Transaction]) -> None:
+        journal = self._s.journal[pool]
+        taken = {t.id for t in journal}
+        for t in transactions:
+            if t.id in taken:
+                raise ValueError(f"transaction {t.id!r} is already in the journal")
+            taken.add(t.id)
+            journal.append(t)
+
+    def get(self, pool: str, transaction: str) -> Transaction | None:
+        return next((t for t in self._s.journal[pool] if t.id == transaction), None)
+
+    def transactions(self, pool: str) -> list[Transaction]:
+        return list(self._s.journal[pool])
+
+    def balances(self, pool: str) -> dict[Account, Decimal]:
+        return balances(self._s.journal[pool])
+
+
+class MemoryUnitOfWork:
+    """A transaction over a :class:`MemoryStore`."""
+
+    pools: _Pools
+    periods: _Periods
+    journal: _Journal
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._work: _State | None = None
+
+    def __enter__(self) -> Self:
+        self._work = self._store.state.copy()
+        self.pools, self.periods, self.journal = (
+            _Pools(self._work),
+            _Periods(self._work),
+            _Journal(self._work),
+        )
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._work = None
+
+    def commit(self) -> None:
+        if self._work is None:
+            raise RuntimeError("commit outside a transaction")
+        self._store.state = self._work
+        self._work = self._work.copy()
+        self.pools._s = self.periods._s = self.journal._s = self._work
