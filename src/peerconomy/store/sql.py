@@ -1,0 +1,1090 @@
+"""The SQL store: the unit of work and repositories of :mod:`peerconomy.services.ports` on
+SQLite (the default, one file) or PostgreSQL, with SQLAlchemy Core.
+
+Open a store with :func:`open_store` (a fresh, empty database gets the schema at once; one at
+an older schema revision is refused until ``peerconomy db upgrade`` runs
+:func:`upgrade_database`), then use it as the services do::
+
+    store = open_store("sqlite:///farm.sqlite3")
+    with store.unit_of_work() as uow:
+        uow.pools.add(Pool("farm"))
+        uow.commit()
+
+Where the database is: :func:`default_database_url` reads ``PEERCONOMY_DATABASE_URL``, or
+else uses ``peerconomy.sqlite3`` in the user's data directory.
+
+It behaves exactly as :mod:`peerconomy.store.memory`: lists come back in the order their
+items were first added (a ``position`` column; a replaced offer or wish keeps its place),
+a second plan for a period or a journal entry with a known id is refused with
+:class:`ValueError`, and leaving a unit of work without :meth:`SqlUnitOfWork.commit` rolls
+back.
+
+Concurrency. On SQLite every transaction starts with ``BEGIN IMMEDIATE`` (SQLAlchemy's
+recipe: the driver's own transaction handling is switched off), so two processes writing at
+once queue behind SQLite's write lock (``busy_timeout`` 30 s) instead of one failing with
+``SQLITE_BUSY`` when it turns from reading to writing; WAL lets readers of other processes
+carry on meanwhile. On PostgreSQL :meth:`SqlPoolRepository.lock` takes the pool's row with
+``SELECT ... FOR UPDATE``, so the services' steps on one pool serialise.
+
+Speed. A pool of 10,000 participants has 50,000 offers and wishes and a plan of as many
+assignments. Rows go in with one ``executemany`` (SQLite, straight to the driver after
+SQLAlchemy's type processing) or ``COPY`` (PostgreSQL, above :data:`COPY_THRESHOLD` rows),
+and come out in one query each, validated into the scenario's value objects in bulk by a
+cached :class:`pydantic.TypeAdapter`.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+import weakref
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from decimal import Decimal
+from functools import wraps
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, ParamSpec, Self, TypeVar
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
+from alembic.util import CommandError
+from pydantic import TypeAdapter
+from pydantic_core import from_json, to_json
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    Row,
+    Table,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.schema import CreateSchema, DropSchema
+from sqlalchemy.sql.elements import ColumnElement
+
+from peerconomy.domain.collection import paused_collection
+from peerconomy.domain.period import PeriodState
+from peerconomy.domain.pool import (
+    Assignment,
+    Member,
+    Period,
+    Plan,
+    Pool,
+    PoolProject,
+    PoolSettings,
+    WorkLog,
+)
+from peerconomy.domain.scenario import Alternative, Good, Offer, Task, Wish
+from peerconomy.ledger.journal import Account, Posting, Transaction
+from peerconomy.store import tables as t
+
+__all__ = [
+    "COPY_THRESHOLD",
+    "DATABASE_URL_SETTING",
+    "MIGRATIONS",
+    "DatabaseSchemaError",
+    "DatabaseUrlError",
+    "SqlJournalRepository",
+    "SqlPeriodRepository",
+    "SqlPoolRepository",
+    "SqlStore",
+    "SqlUnitOfWork",
+    "StoreError",
+    "create_engine_for",
+    "database_revision",
+    "default_data_dir",
+    "default_database_url",
+    "head_revision",
+    "is_current",
+    "open_store",
+    "scoped_schema",
+    "upgrade_database",
+]
+
+DATABASE_URL_SETTING: Final = "PEERCONOMY_DATABASE_URL"
+"""The environment variable that names the database (an SQLAlchemy URL)."""
+
+MIGRATIONS = "peerconomy.store:migrations"
+"""Alembic's ``script_location``: the migrations shipped inside the package."""
+
+COPY_THRESHOLD: Final = 1000
+"""On PostgreSQL, batches of more rows than this go in with ``COPY``."""
+
+BUSY_TIMEOUT_MS: Final = 30_000
+"""How long a SQLite writer waits for another's write lock before giving up."""
+
+_MIGRATION_LOCK: Final = 0x70656572636F6E  # "peercon": a PostgreSQL advisory lock key
+
+
+class StoreError(Exception):
+    """The store cannot be opened: the message says why and what to do (the CLI prints it)."""
+
+
+class DatabaseUrlError(StoreError, ValueError):
+    """``PEERCONOMY_DATABASE_URL`` (or a ``--db`` option) names no database peerconomy uses."""
+
+
+class DatabaseSchemaError(StoreError):
+    """The database's schema is not the one this version of peerconomy works with."""
+
+
+def _shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+@contextmanager
+def _reaching(url: URL) -> Iterator[None]:
+    """Turn a database that cannot be reached or opened into a :class:`StoreError` naming it."""
+    try:
+        yield
+    except OperationalError as err:
+        reason = str(err.orig if err.orig is not None else err).strip()
+        raise StoreError(f"cannot open the database {_shown(url)}: {reason}") from err
+
+
+# --- where the database is, and how to open it ---------------------------------------------
+
+
+def default_data_dir() -> Path:
+    """The user's peerconomy data directory (made if missing), e.g.
+    ``~/.local/share/peerconomy`` on Linux."""
+    folder = Path(platformdirs.user_data_dir("peerconomy"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def default_database_url() -> str:
+    """``PEERCONOMY_DATABASE_URL`` if set, else the SQLite file ``peerconomy.sqlite3`` in the
+    user's data directory (:func:`default_data_dir`)."""
+    configured = os.environ.get(DATABASE_URL_SETTING, "").strip()
+    if configured:
+        return configured
+    path = default_data_dir() / "peerconomy.sqlite3"
+    return URL.create("sqlite", database=str(path)).render_as_string()
+
+
+def _parse(url: str | URL) -> URL:
+    """The URL with its driver settled (psycopg 3 for PostgreSQL), or a
+    :class:`DatabaseUrlError` that names the setting."""
+    example = "sqlite:///path/to/peerconomy.sqlite3 or postgresql://user@host/database"
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUrlError(
+            f"{DATABASE_URL_SETTING} must be a database URL such as {example}, got {url!r}"
+        ) from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend == "sqlite" and driver in ("", "pysqlite"):
+        return parsed
+    if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
+        return parsed.set(drivername="postgresql+psycopg")
+    raise DatabaseUrlError(
+        f"{DATABASE_URL_SETTING}: peerconomy stores pools in SQLite or PostgreSQL (through"
+        f" psycopg 3), not {parsed.drivername!r}; use a URL such as {example}"
+    )
+
+
+def create_engine_for(url: str | URL) -> Engine:
+    """An engine for a ``sqlite:///`` or ``postgresql://`` URL, set up for the store.
+
+    SQLite: WAL journal, ``busy_timeout`` 30 s, foreign keys on, ``synchronous=NORMAL``, and
+    every transaction begins with ``BEGIN IMMEDIATE`` so that writers queue. PostgreSQL
+    (``postgresql://`` or ``postgresql+psycopg://``): psycopg 3, connections pinged before use.
+    """
+    parsed = _parse(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed)
+        event.listen(engine, "connect", _sqlite_connected)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _sqlite_connected(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # the driver emits no BEGIN; _sqlite_begin does
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # Take the write lock up front: a deferred transaction that reads and then writes fails
+    # with SQLITE_BUSY_SNAPSHOT when another wrote meanwhile, whatever the busy timeout.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# --- the schema's revision ------------------------------------------------------------------
+
+
+def _alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The schema revision this version of peerconomy works with."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    if head is None:  # pragma: no cover - the package ships its migrations
+        raise DatabaseSchemaError(f"no migrations found in {MIGRATIONS}")
+    return head
+
+
+def _take_migration_lock(connection: Connection) -> None:
+    """On PostgreSQL, one migration at a time (SQLite's BEGIN IMMEDIATE already is one)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
+
+
+def upgrade_database(url: str | URL | None = None, revision: str = "head") -> str | None:
+    """Bring the database's schema up to ``revision`` (the newest by default), in one
+    transaction, and return the revision it is at: what ``peerconomy db upgrade`` does."""
+    engine = create_engine_for(url if url is not None else default_database_url())
+    try:
+        with _reaching(engine.url), engine.begin() as connection:
+            _take_migration_lock(connection)
+            command.upgrade(_alembic_config(connection), revision)
+            return _revision(connection)
+    finally:
+        engine.dispose()
+
+
+def _revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def database_revision(url: str | URL | None = None) -> str | None:
+    """The database's schema revision (None for a database without peerconomy's schema)."""
+    engine = create_engine_for(url if url is not None else default_database_url())
+    try:
+        with _reaching(engine.url), engine.connect() as connection:
+            return _revision(connection)
+    finally:
+        engine.dispose()
+
+
+def is_current(url: str | URL | None = None) -> bool:
+    """Whether the database has the schema this version of peerconomy works with."""
+    return database_revision(url) == head_revision()
+
+
+def _check_revision(current: str | None, empty: bool, url: URL) -> None:
+    script = ScriptDirectory.from_config(_alembic_config())
+    head = script.get_current_head()
+    if current == head:
+        return
+    where = f"the database {_shown(url)}"
+    if current is None:
+        if empty:
+            raise DatabaseSchemaError(
+                f"{where} has no peerconomy tables yet: run `peerconomy db upgrade` to make them"
+            )
+        raise DatabaseSchemaError(
+            f"{where} holds tables but no peerconomy schema revision: it is not a peerconomy"
+            f" database (point {DATABASE_URL_SETTING} at another one)"
+        )
+    try:
+        script.get_revision(current)
+    except (RevisionError, CommandError):
+        raise DatabaseSchemaError(
+            f"{where} is at schema revision {current!r}, which this version of peerconomy"
+            f" does not know (it works with {head!r}): a newer peerconomy wrote it; upgrade"
+            " peerconomy"
+        ) from None
+    raise DatabaseSchemaError(
+        f"{where} is at schema revision {current!r}, and this version of peerconomy works with"
+        f" {head!r}: back it up, then run `peerconomy db upgrade`"
+    )
+
+
+def open_store(url: str | URL | None = None, *, upgrade_if_empty: bool = True) -> SqlStore:
+    """A store on the database at ``url`` (default: :func:`default_database_url`).
+
+    A fresh, empty database gets the schema at once (unless ``upgrade_if_empty`` is False).
+    Raise :class:`StoreError` if it cannot be: :class:`DatabaseUrlError` for a bad URL,
+    :class:`DatabaseSchemaError` for a database at another schema revision (the message
+    says what to do, e.g. run ``peerconomy db upgrade``), a plain :class:`StoreError` for a
+    database that cannot be reached or opened.
+    """
+    engine = create_engine_for(url if url is not None else default_database_url())
+    try:
+        with _reaching(engine.url), engine.begin() as connection:
+            _take_migration_lock(connection)
+            current = _revision(connection)
+            empty = current is None and not inspect(connection).get_table_names()
+            if empty and upgrade_if_empty:
+                command.upgrade(_alembic_config(connection), "head")
+                current = _revision(connection)
+            _check_revision(current, empty, engine.url)
+    except BaseException:
+        engine.dispose()
+        raise
+    return SqlStore(engine)
+
+
+@contextmanager
+def scoped_schema(url: str | URL, prefix: str = "peerconomy") -> Iterator[str]:
+    """A fresh, empty schema on the PostgreSQL server at ``url`` for the ``with`` block,
+    dropped with everything in it afterwards (for tests and benchmarks).
+
+    Yields a URL whose connections put the schema first on their ``search_path``, so that a
+    store opened on it, Alembic's version table included, lives in that schema alone.
+    """
+    parsed = _parse(url)
+    if parsed.get_backend_name() != "postgresql":
+        raise DatabaseUrlError(f"a schema of its own needs a PostgreSQL URL, not {_shown(parsed)}")
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    given = parsed.query.get("options", ())
+    options = " ".join([*([given] if isinstance(given, str) else given), f"-csearch_path={schema}"])
+    engine = create_engine_for(parsed)
+    try:
+        with _reaching(engine.url), engine.begin() as connection:
+            connection.execute(CreateSchema(schema))
+        try:
+            yield parsed.update_query_dict({"options": options}).render_as_string(
+                hide_password=False
+            )
+        finally:
+            with engine.begin() as connection:
+                connection.execute(DropSchema(schema, cascade=True))
+    finally:
+        engine.dispose()
+
+
+class SqlStore:
+    """A pool store in a SQL database: hands out units of work; :meth:`close` when done.
+
+    A store that is dropped unclosed closes its connections then (not at some later garbage
+    collection, where the driver would warn of connections deleted while open).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._finalizer = weakref.finalize(self, engine.dispose)
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        """A new unit of work over this store."""
+        return SqlUnitOfWork(self.engine)
+
+    def close(self) -> None:
+        """Close the store's connections."""
+        self._finalizer()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+# --- bulk rows ------------------------------------------------------------------------------
+
+
+def _insert_many(connection: Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert rows: tuples of all of ``table``'s columns in order, as the database keeps them
+    (JSON as text, amounts in micro-hours).
+
+    The rows go straight to the driver, past SQLAlchemy's per-row parameter handling:
+    ``executemany`` on SQLite and for a small batch on PostgreSQL, ``COPY`` for a large one.
+    """
+    if not rows:
+        return
+    dialect = connection.dialect
+    statement = str(insert(table).compile(dialect=dialect))
+    if dialect.name != "postgresql":
+        connection.exec_driver_sql(statement, list(rows))
+    elif len(rows) <= COPY_THRESHOLD:
+        columns = table.columns.keys()
+        connection.exec_driver_sql(
+            statement, [dict(zip(columns, row, strict=True)) for row in rows]
+        )
+    else:
+        _copy(connection, table, rows)
+
+
+def _copy(connection: Connection, table: Table, rows: Iterable[tuple[Any, ...]]) -> None:
+    """``COPY table FROM STDIN`` through psycopg, inside the connection's transaction."""
+    from psycopg import sql  # only PostgreSQL stores need psycopg
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, table.columns.keys()))
+    )
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _to_json(value: Any) -> str:
+    """JSON text (pydantic's encoder: several times faster than ``json``, floats exact)."""
+    return to_json(value, inf_nan_mode="constants").decode()
+
+
+def _from_json(text: str) -> Any:
+    return from_json(text, allow_inf_nan=True)
+
+
+_ALTERNATIVES: Final = TypeAdapter(list[Alternative])
+_ALTERNATIVE_LISTS: Final = TypeAdapter(list[list[Alternative]])
+
+
+def _alternatives_json(alternatives: list[Alternative]) -> str:
+    """A wish's alternatives as a JSON list, leaving out what an alternative does not name."""
+    return _ALTERNATIVES.dump_json(alternatives, exclude_none=True).decode()
+
+
+_Item = TypeVar("_Item")
+
+
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def _adapter(kind: type[_Item]) -> TypeAdapter[list[_Item]]:
+    """A cached validator of a list of ``kind`` (offers, wishes, ...)."""
+    adapter = _ADAPTERS.get(kind)
+    if adapter is None:
+        adapter = _ADAPTERS[kind] = TypeAdapter(list[kind])  # type: ignore[valid-type]
+    return adapter
+
+
+def _validated(kind: type[_Item], items: list[dict[str, Any]]) -> list[_Item]:
+    return _adapter(kind).validate_python(items)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _bulk(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``method`` with the cyclic garbage collector paused: it makes tens of thousands of
+    objects, none of them cyclic garbage, and the collector's passes over them would cost more
+    than the query."""
+
+    @wraps(method)
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with paused_collection():
+            return method(*args, **kwargs)
+
+    return paused
+
+
+def _next_position(connection: Connection, table: Table, *scope: ColumnElement[bool]) -> int:
+    """The position after the last row in ``scope`` (1 for the first)."""
+    last = connection.scalar(select(func.max(table.c.position)).where(*scope))
+    return 1 if last is None else int(last) + 1
+
+
+def _dialect_insert(
+    connection: Connection,
+) -> Callable[[Table], postgresql.Insert | sqlite.Insert]:
+    """The dialect's INSERT, which has ``ON CONFLICT``."""
+    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+
+
+def _put(
+    connection: Connection,
+    table: Table,
+    keys: dict[str, Any],
+    values: dict[str, Any],
+    scope: Sequence[str],
+) -> None:
+    """Insert a row at the end of its list (``scope``: the key columns the list is per), or
+    update the one with its ``keys`` in place, keeping its position."""
+    position = (
+        select(func.coalesce(func.max(table.c.position), 0) + 1)
+        .where(*(table.c[name] == keys[name] for name in scope))
+        .scalar_subquery()
+    )
+    statement = _dialect_insert(connection)(table).values(**keys, **values, position=position)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in values}
+    )
+    connection.execute(statement)
+
+
+# --- repositories ---------------------------------------------------------------------------
+
+
+class SqlPoolRepository:
+    """Pools and what they are made of (:class:`~peerconomy.services.ports.PoolRepository`)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, pool: Pool) -> None:
+        s = pool.settings
+        self._c.execute(
+            insert(t.pools).values(
+                name=pool.name,
+                max_weight=s.max_weight,
+                seed=s.seed,
+                communal_validation=s.communal_validation,
+            )
+        )
+
+    def get(self, name: str) -> Pool | None:
+        return self._pool(name, lock=False)
+
+    def lock(self, name: str) -> Pool | None:
+        return self._pool(name, lock=True)
+
+    def _pool(self, name: str, *, lock: bool) -> Pool | None:
+        p = t.pools.c
+        query = select(p.max_weight, p.seed, p.communal_validation).where(p.name == name)
+        row = self._c.execute(query.with_for_update() if lock else query).first()
+        if row is None:
+            return None
+        return Pool(name, PoolSettings(row.max_weight, row.seed, row.communal_validation))
+
+    def names(self) -> list[str]:
+        return sorted(self._c.scalars(select(t.pools.c.name)))
+
+    def projects(self, pool: str) -> list[PoolProject]:
+        p = t.projects.c
+        rows = self._c.execute(
+            select(p.id, p.active, p.forked_from).where(p.pool == pool).order_by(p.position)
+        )
+        return [PoolProject(id, active, forked_from) for id, active, forked_from in rows]
+
+    def put_project(self, pool: str, project: PoolProject) -> None:
+        _put(
+            self._c,
+            t.projects,
+            {"pool": pool, "id": project.id},
+            {"active": project.active, "forked_from": project.forked_from},
+            scope=("pool",),
+        )
+
+    @_bulk
+    def members(self, pool: str) -> list[Member]:
+        m = t.members.c
+        rows = self._c.execute(
+            select(m.id, m.capacity, m.exempt, m.role, m.active)
+            .where(m.pool == pool)
+            .order_by(m.position)
+        )
+        return [Member(*row) for row in rows]
+
+    @_bulk
+    def add_members(self, pool: str, members: Iterable[Member]) -> None:
+        start = _next_position(self._c, t.members, t.members.c.pool == pool)
+        rows = [
+            (pool, m.id, i, m.capacity, m.exempt, m.role, m.active)
+            for i, m in enumerate(members, start)
+        ]
+        _insert_many(self._c, t.members, rows)
+
+    def put_member(self, pool: str, member: Member) -> None:
+        _put(
+            self._c,
+            t.members,
+            {"pool": pool, "id": member.id},
+            {
+                "capacity": member.capacity,
+                "exempt": member.exempt,
+                "role": member.role,
+                "active": member.active,
+            },
+            scope=("pool",),
+        )
+
+    @_bulk
+    def tasks(self, pool: str) -> list[Task]:
+        c = t.tasks.c
+        rows = self._c.execute(
+            select(c.id, c.project, c.fixed_hours).where(c.pool == pool).order_by(c.position)
+        )
+        return _validated(
+            Task, [{"id": id, "project": project, "fixed_hours": h} for id, project, h in rows]
+        )
+
+    @_bulk
+    def add_tasks(self, pool: str, tasks: Iterable[Task]) -> None:
+        start = _next_position(self._c, t.tasks, t.tasks.c.pool == pool)
+        rows = [(pool, x.id, i, x.project, x.fixed_hours) for i, x in enumerate(tasks, start)]
+        _insert_many(self._c, t.tasks, rows)
+
+    @_bulk
+    def goods(self, pool: str) -> list[Good]:
+        c = t.goods.c
+        rows = self._c.execute(
+            select(c.id, c.project, c.model, c.capacity, c.recipe, c.product_type)
+            .where(c.pool == pool)
+            .order_by(c.position)
+        )
+        return _validated(
+            Good,
+            [
+                {
+                    "id": id,
+                    "project": project,
+                    "model": model,
+                    "capacity": capacity,
+                    "recipe": _from_json(recipe),
+                    "product_type": product_type,
+                }
+                for id, project, model, capacity, recipe, product_type in rows
+            ],
+        )
+
+    @_bulk
+    def add_goods(self, pool: str, goods: Iterable[Good]) -> None:
+        start = _next_position(self._c, t.goods, t.goods.c.pool == pool)
+        rows = [
+            (pool, g.id, i, g.project, g.model, g.capacity, _to_json(g.recipe), g.product_type)
+            for i, g in enumerate(goods, start)
+        ]
+        _insert_many(self._c, t.goods, rows)
+
+
+def _period_record(row: Row[Any]) -> Period:
+    return Period(row.pool, row.number, PeriodState(row.state), _from_json(row.weight_estimates))
+
+
+def _work_log(row: Row[Any]) -> WorkLog:
+    return WorkLog(**row._asdict())
+
+
+def _work_log_values(log: WorkLog) -> dict[str, Any]:
+    """The log's columns but its id (a naive time is refused here, with a plain ValueError)."""
+    values = {c.name: getattr(log, c.name) for c in t.work_logs.columns if c.name != "id"}
+    values["logged_at"] = t.utc(log.logged_at)
+    return values
+
+
+class SqlPeriodRepository:
+    """Periods, offers, wishes, plans and work logs
+    (:class:`~peerconomy.services.ports.PeriodRepository`)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    # periods
+
+    def add(self, period: Period) -> None:
+        self._c.execute(
+            insert(t.periods).values(
+                pool=period.pool,
+                number=period.number,
+                state=period.state.value,
+                weight_estimates=_to_json(period.weight_estimates),
+            )
+        )
+
+    def latest(self, pool: str) -> Period | None:
+        p = t.periods.c
+        row = self._c.execute(
+            select(t.periods).where(p.pool == pool).order_by(p.number.desc()).limit(1)
+        ).first()
+        return None if row is None else _period_record(row)
+
+    def get(self, pool: str, number: int) -> Period | None:
+        p = t.periods.c
+        row = self._c.execute(select(t.periods).where(p.pool == pool, p.number == number)).first()
+        return None if row is None else _period_record(row)
+
+    def set_state(self, pool: str, number: int, state: PeriodState) -> None:
+        p = t.periods.c
+        self._c.execute(
+            update(t.periods).where(p.pool == pool, p.number == number).values(state=state.value)
+        )
+
+    # offers
+
+    @_bulk
+    def offers(self, pool: str, number: int) -> list[Offer]:
+        o = t.offers.c
+        rows = self._c.execute(
+            select(o.participant, o.task, o.hours, o.min_weight)
+            .where(o.pool == pool, o.period == number)
+            .order_by(o.position)
+        ).all()
+        return _validated(
+            Offer,
+            [
+                {"participant": who, "task": task, "hours": h, "min_weight": w}
+                for who, task, h, w in rows
+            ],
+        )
+
+    @_bulk
+    def add_offers(self, pool: str, number: int, offers: Iterable[Offer]) -> None:
+        o = t.offers.c
+        start = _next_position(self._c, t.offers, o.pool == pool, o.period == number)
+        rows = [
+            (pool, number, x.participant, x.task, i, x.hours, x.min_weight)
+            for i, x in enumerate(offers, start)
+        ]
+        _insert_many(self._c, t.offers, rows)
+
+    def put_offer(self, pool: str, number: int, offer: Offer) -> None:
+        _put(
+            self._c,
+            t.offers,
+            {"pool": pool, "period": number, "participant": offer.participant, "task": offer.task},
+            {"hours": offer.hours, "min_weight": offer.min_weight},
+            scope=("pool", "period"),
+        )
+
+    def remove_offer(self, pool: str, number: int, participant: str, task: str) -> bool:
+        o = t.offers.c
+        result = self._c.execute(
+            delete(t.offers).where(
+                o.pool == pool, o.period == number, o.participant == participant, o.task == task
+            )
+        )
+        return result.rowcount > 0
+
+    # wishes
+
+    @_bulk
+    def wishes(self, pool: str, number: int) -> list[Wish]:
+        w = t.wishes.c
+        rows = self._c.execute(
+            select(w.participant, w.id, w.quantity, w.alternatives)
+            .where(w.pool == pool, w.period == number)
+            .order_by(w.position)
+        ).all()
+        # one JSON document for all wishes' alternatives: one call into pydantic, not 50,000
+        alternatives = _ALTERNATIVE_LISTS.validate_json(
+            "[" + ",".join(row.alternatives for row in rows) + "]"
+        )
+        return _validated(
+            Wish,
+            [
+                {"participant": who, "id": id, "quantity": n, "alternatives": alts}
+                for (who, id, n, _), alts in zip(rows, alternatives, strict=True)
+            ],
+        )
+
+    @_bulk
+    def add_wishes(self, pool: str, number: int, wishes: Iterable[Wish]) -> None:
+        w = t.wishes.c
+        start = _next_position(self._c, t.wishes, w.pool == pool, w.period == number)
+        rows = [
+            (
+                pool,
+                number,
+                x.id,
+                i,
+                x.participant,
+                x.quantity,
+                _alternatives_json(x.alternatives),
+            )
+            for i, x in enumerate(wishes, start)
+        ]
+        _insert_many(self._c, t.wishes, rows)
+
+    def put_wish(self, pool: str, number: int, wish: Wish) -> None:
+        _put(
+            self._c,
+            t.wishes,
+            {"pool": pool, "period": number, "id": wish.id},
+            {
+                "participant": wish.participant,
+                "quantity": wish.quantity,
+                "alternatives": _alternatives_json(wish.alternatives),
+            },
+            scope=("pool", "period"),
+        )
+
+    def remove_wish(self, pool: str, number: int, wish: str) -> bool:
+        w = t.wishes.c
+        result = self._c.execute(
+            delete(t.wishes).where(w.pool == pool, w.period == number, w.id == wish)
+        )
+        return result.rowcount > 0
+
+    def carry_over(self, pool: str, source: int, target: int) -> None:
+        for table, keys in ((t.offers, ("participant", "task")), (t.wishes, ("id",))):
+            self._carry_over(table, keys, pool, source, target)
+
+    def _carry_over(
+        self, table: Table, keys: Sequence[str], pool: str, source: int, target: int
+    ) -> None:
+        """INSERT ... SELECT the source period's rows into the target period: a row the
+        target has already is updated in place, a new one goes after the target's last (the
+        upsert only where the target has rows: into an empty period a plain insert is
+        faster)."""
+        c = table.c
+        offset = _next_position(self._c, table, c.pool == pool, c.period == target) - 1
+        values = [
+            column.name
+            for column in table.columns
+            if column.name not in (*keys, "pool", "period", "position")
+        ]
+        rows = (
+            select(
+                c.pool,
+                literal(target, Integer).label("period"),
+                *(c[k] for k in keys),
+                (c.position + offset).label("position"),
+                *(c[v] for v in values),
+            )
+            .where(c.pool == pool, c.period == source)
+            .order_by(c.position)
+        )
+        statement = _dialect_insert(self._c)(table).from_select(
+            ["pool", "period", *keys, "position", *values], rows
+        )
+        if offset:
+            statement = statement.on_conflict_do_update(
+                index_elements=["pool", "period", *keys],
+                set_={name: statement.excluded[name] for name in values},
+            )
+        self._c.execute(statement)
+
+    # plans
+
+    @_bulk
+    def add_plan(self, plan: Plan) -> None:
+        if self._has_plan(plan.pool, plan.period):
+            raise ValueError(f"period {plan.period} of pool {plan.pool!r} already has a plan")
+        cleared_at = t.utc(plan.cleared_at)  # a naive time is refused before anything is written
+        self._c.execute(
+            insert(t.plans).values(
+                pool=plan.pool,
+                period=plan.period,
+                input_hash=plan.input_hash,
+                cleared_at=cleared_at,
+                data=_to_json(plan.data),
+            )
+        )
+        weights = plan.data.get("weights", {})
+        rows = [
+            (plan.pool, plan.period, i, a["participant"], a["task"], a["hours"], weights[a["task"]])
+            for i, a in enumerate(plan.data.get("assignments", ()), 1)
+        ]
+        _insert_many(self._c, t.assignments, rows)
+
+    def _has_plan(self, pool: str, number: int) -> bool:
+        p = t.plans.c
+        found = self._c.scalar(select(p.period).where(p.pool == pool, p.period == number))
+        return found is not None
+
+    @_bulk
+    def plan(self, pool: str, number: int) -> Plan | None:
+        p = t.plans.c
+        row = self._c.execute(
+            select(p.input_hash, p.cleared_at, p.data).where(p.pool == pool, p.period == number)
+        ).first()
+        if row is None:
+            return None
+        return Plan(pool, number, row.input_hash, row.cleared_at, _from_json(row.data))
+
+    @_bulk
+    def assignments(self, pool: str, number: int) -> list[Assignment]:
+        a = t.assignments.c
+        rows = self._c.execute(
+            select(a.participant, a.task, a.hours, a.weight)
+            .where(a.pool == pool, a.period == number)
+            .order_by(a.position)
+        ).all()
+        return [Assignment(who, task, h, w) for who, task, h, w in rows]
+
+    # work logs
+
+    def add_work_log(self, log: WorkLog) -> WorkLog:
+        values = _work_log_values(log)
+        result = self._c.execute(insert(t.work_logs).values(**values))
+        key = result.inserted_primary_key
+        assert key is not None
+        return replace(log, id=int(key[0]))
+
+    def work_log(self, pool: str, log_id: int) -> WorkLog | None:
+        w = t.work_logs.c
+        row = self._c.execute(select(t.work_logs).where(w.id == log_id, w.pool == pool)).first()
+        return None if row is None else _work_log(row)
+
+    def work_logs(self, pool: str, number: int) -> list[WorkLog]:
+        w = t.work_logs.c
+        rows = self._c.execute(
+            select(t.work_logs).where(w.pool == pool, w.period == number).order_by(w.id)
+        )
+        return [_work_log(row) for row in rows]
+
+    def put_work_log(self, log: WorkLog) -> None:
+        values = _work_log_values(log)
+        result = self._c.execute(
+            update(t.work_logs).where(t.work_logs.c.id == log.id).values(**values)
+        )
+        if result.rowcount == 0:
+            raise ValueError(f"no work log {log.id} to replace")
+
+
+_IN_CHUNK: Final = 500
+
+
+class SqlJournalRepository:
+    """The pool's append-only books (:class:`~peerconomy.services.ports.JournalRepository`)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    @_bulk
+    def add(self, pool: str, transactions: Sequence[Transaction]) -> None:
+        if not transactions:
+            return
+        x, p = t.transactions.c, t.postings.c
+        ids = [tx.id for tx in transactions]
+        taken: set[str] = set()
+        for i in range(0, len(ids), _IN_CHUNK):
+            taken.update(
+                self._c.scalars(
+                    select(x.id).where(x.pool == pool, x.id.in_(ids[i : i + _IN_CHUNK]))
+                )
+            )
+        for tx in transactions:
+            if tx.id in taken:
+                raise ValueError(f"transaction {tx.id!r} is already in the journal")
+            taken.add(tx.id)
+        seq = _last(self._c, x.seq, x.pool == pool)
+        self._c.execute(
+            insert(t.transactions),
+            [
+                {
+                    "pool": pool,
+                    "id": tx.id,
+                    "seq": seq + i,
+                    "period": tx.period,
+                    "date": tx.date,
+                    "kind": tx.kind,
+                    "narration": tx.narration,
+                    "reverses": tx.reverses,
+                }
+                for i, tx in enumerate(transactions, 1)
+            ],
+        )
+        line = _last(self._c, p.seq, p.pool == pool)
+        rows = [
+            (pool, line + i, tx_id, posting.account, t.to_micro(posting.amount))
+            for i, (tx_id, posting) in enumerate(
+                ((tx.id, posting) for tx in transactions for posting in tx.postings), 1
+            )
+        ]
+        _insert_many(self._c, t.postings, rows)
+
+    def get(self, pool: str, transaction: str) -> Transaction | None:
+        found = self._read(pool, t.transactions.c.id == transaction)
+        return found[0] if found else None
+
+    def transactions(self, pool: str) -> list[Transaction]:
+        return self._read(pool)
+
+    @_bulk
+    def _read(self, pool: str, *where: ColumnElement[bool]) -> list[Transaction]:
+        x, p = t.transactions.c, t.postings.c
+        heads = self._c.execute(
+            select(x.id, x.period, x.date, x.kind, x.narration, x.reverses)
+            .where(x.pool == pool, *where)
+            .order_by(x.seq)
+        ).all()
+        if not heads:
+            return []
+        lines = select(p.transaction_id, p.account, p.amount).where(p.pool == pool)
+        if where:
+            lines = lines.where(p.transaction_id.in_([h.id for h in heads]))
+        postings: defaultdict[str, list[Posting]] = defaultdict(list)
+        for tx_id, account, amount in self._c.execute(lines.order_by(p.seq)):
+            postings[tx_id].append(Posting(account, amount))
+        return [
+            Transaction(id, period, on, kind, narration, tuple(postings[id]), reverses)
+            for id, period, on, kind, narration, reverses in heads
+        ]
+
+    def balances(self, pool: str) -> dict[Account, Decimal]:
+        p = t.postings.c
+        rows = self._c.execute(
+            select(p.account, func.sum(p.amount))
+            .where(p.pool == pool)
+            .group_by(p.account)
+            .order_by(func.min(p.seq))
+        )
+        return {account: total for account, total in rows}
+
+
+def _last(connection: Connection, column: Any, *scope: ColumnElement[bool]) -> int:
+    last = connection.scalar(select(func.max(column)).where(*scope))
+    return 0 if last is None else int(last)
+
+
+class SqlUnitOfWork:
+    """One database transaction (:class:`~peerconomy.services.ports.UnitOfWork`).
+
+    ``with uow:`` opens a connection and begins; :meth:`commit` commits (what follows in the
+    block runs in a new transaction); leaving the block rolls back whatever was not committed
+    and closes the connection.
+    """
+
+    pools: SqlPoolRepository
+    periods: SqlPeriodRepository
+    journal: SqlJournalRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("this unit of work is in use already")
+        connection = self._engine.connect()
+        try:
+            connection.begin()
+        except BaseException:
+            connection.close()
+            raise
+        self._connection = connection
+        self.pools = SqlPoolRepository(connection)
+        self.periods = SqlPeriodRepository(connection)
+        self.journal = SqlJournalRepository(connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            if connection.in_transaction():
+                connection.rollback()
+        finally:
+            connection.close()
+
+    def commit(self) -> None:
+        if self._connection is None:
+            raise RuntimeError("commit outside a transaction")
+        self._connection.commit()

@@ -1,0 +1,350 @@
+"""The SQL schema of a pool store, as SQLAlchemy Core tables (no ORM).
+
+Core, because a pool of 100,000 offers and wishes must load and insert in a fraction of a
+second: the adapter (:mod:`peerconomy.store.sql`) reads rows into the scenario's value
+objects in bulk and writes them with ``executemany`` (or ``COPY`` on PostgreSQL).
+
+The pool's name is the key of everything (text, as the user typed it). Lists come back in
+the order their items were first added, so every table whose rows form a list has a
+``position`` column (numbered per pool, or per pool and period); replacing a row keeps its
+position.
+
+What is nested (a good's recipe, a wish's alternatives, a period's weight estimates, a whole
+plan) is kept as JSON text: the adapter encodes and decodes it in bulk (pydantic's JSON, in
+Rust) where SQLAlchemy's JSON type would go row by row, floats and key order come back
+exactly (PostgreSQL's ``jsonb`` would reorder keys), and a plan reads as it was written.
+
+Foreign keys tie pools, projects, members, tasks, goods, periods, plans, work logs and the
+journal together. The bulk tables (offers, wishes, assignments) leave them out: on
+PostgreSQL every foreign key costs a locking lookup per row, which for 50,000 offers takes
+longer than the rest of the insert; the services check those references before they write.
+
+Amounts in the books are exact: :class:`MicroHours` stores a :class:`~decimal.Decimal` as
+an integer count of micro-hours, which SQLite and PostgreSQL both add up exactly. Times are
+timezone-aware and stored in UTC (:class:`UtcDateTime`).
+
+The schema itself is made by the Alembic migrations in ``migrations/versions`` (written out
+by hand, table by table); a test checks that they and these tables agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, Final
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Double,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+from peerconomy.ledger.journal import QUANTUM
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "MicroHours",
+    "UtcDateTime",
+    "assignments",
+    "from_micro",
+    "goods",
+    "members",
+    "metadata",
+    "offers",
+    "periods",
+    "plans",
+    "pools",
+    "postings",
+    "projects",
+    "tasks",
+    "to_micro",
+    "transactions",
+    "utc",
+    "wishes",
+    "work_logs",
+]
+
+
+def to_micro(amount: Decimal) -> int:
+    """An amount of hours as an integer count of micro-hours (it must be on the quantum)."""
+    micro = amount.scaleb(6)
+    if micro != micro.to_integral_value():
+        raise ValueError(f"amount {amount} is finer than {QUANTUM}")
+    return int(micro)
+
+
+_ZERO: Final = Decimal("0.000000")
+
+
+def from_micro(micro: int) -> Decimal:
+    """Micro-hours back as hours with six places: ``2500000`` is ``Decimal('2.500000')``."""
+    return Decimal(micro).scaleb(-6) if micro else _ZERO
+
+
+def utc(moment: datetime) -> datetime:
+    """A timezone-aware moment in UTC; a naive one is refused (its zone is unknown)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"a stored time must be timezone-aware, got {moment.isoformat()}")
+    return moment.astimezone(UTC)
+
+
+class MicroHours(TypeDecorator[Decimal]):
+    """A :class:`~decimal.Decimal` amount of hours kept as a BIGINT of micro-hours."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        return None if value is None else to_micro(value)
+
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else from_micro(int(value))
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime, stored in UTC (SQLite keeps no zone: it is always UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:  # SQLite
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+NAMING_CONVENTION: Final = {
+    "pk": "pk_%(table_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+}
+"""Constraint names, the same on every database (the migrations spell them out)."""
+
+metadata: Final = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _pool() -> Column[str]:
+    return Column("pool", Text, nullable=False)
+
+
+def _period() -> Column[int]:
+    return Column("period", Integer, nullable=False)
+
+
+def _position() -> Column[int]:
+    """The row's place in its list: 1, 2, ... in the order rows were first added."""
+    return Column("position", Integer, nullable=False)
+
+
+def _of_pool() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(["pool"], ["pools.name"])
+
+
+def _of_period() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(["pool", "period"], ["periods.pool", "periods.number"])
+
+
+pools: Final = Table(
+    "pools",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("max_weight", Double, nullable=False),
+    Column("seed", BigInteger, nullable=False),
+    Column("communal_validation", Boolean, nullable=False),
+)
+
+projects: Final = Table(
+    "projects",
+    metadata,
+    _pool(),
+    Column("id", Text, nullable=False),
+    _position(),
+    Column("active", Boolean, nullable=False),
+    Column("forked_from", Text),
+    PrimaryKeyConstraint("pool", "id"),
+    UniqueConstraint("pool", "position"),
+    _of_pool(),
+)
+
+members: Final = Table(
+    "members",
+    metadata,
+    _pool(),
+    Column("id", Text, nullable=False),
+    _position(),
+    Column("capacity", Double),
+    Column("exempt", Boolean, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    PrimaryKeyConstraint("pool", "id"),
+    UniqueConstraint("pool", "position"),
+    _of_pool(),
+)
+
+tasks: Final = Table(
+    "tasks",
+    metadata,
+    _pool(),
+    Column("id", Text, nullable=False),
+    _position(),
+    Column("project", Text, nullable=False),
+    Column("fixed_hours", Double, nullable=False),
+    PrimaryKeyConstraint("pool", "id"),
+    UniqueConstraint("pool", "position"),
+    ForeignKeyConstraint(["pool", "project"], ["projects.pool", "projects.id"]),
+)
+
+goods: Final = Table(
+    "goods",
+    metadata,
+    _pool(),
+    Column("id", Text, nullable=False),
+    _position(),
+    Column("project", Text, nullable=False),
+    Column("model", Text, nullable=False),
+    Column("capacity", Integer),
+    Column("recipe", Text, nullable=False),  # JSON object
+    Column("product_type", Text),
+    PrimaryKeyConstraint("pool", "id"),
+    UniqueConstraint("pool", "position"),
+    ForeignKeyConstraint(["pool", "project"], ["projects.pool", "projects.id"]),
+)
+
+periods: Final = Table(
+    "periods",
+    metadata,
+    _pool(),
+    Column("number", Integer, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("weight_estimates", Text, nullable=False),  # JSON object
+    PrimaryKeyConstraint("pool", "number"),
+    _of_pool(),
+)
+
+offers: Final = Table(
+    "offers",
+    metadata,
+    _pool(),
+    _period(),
+    Column("participant", Text, nullable=False),
+    Column("task", Text, nullable=False),
+    _position(),
+    Column("hours", Double, nullable=False),
+    Column("min_weight", Double, nullable=False),
+    PrimaryKeyConstraint("pool", "period", "participant", "task"),
+    UniqueConstraint("pool", "period", "position"),
+)
+
+wishes: Final = Table(
+    "wishes",
+    metadata,
+    _pool(),
+    _period(),
+    Column("id", Text, nullable=False),
+    _position(),
+    Column("participant", Text, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("alternatives", Text, nullable=False),  # JSON list
+    PrimaryKeyConstraint("pool", "period", "id"),
+    UniqueConstraint("pool", "period", "position"),
+)
+
+plans: Final = Table(
+    "plans",
+    metadata,
+    _pool(),
+    _period(),
+    Column("input_hash", Text, nullable=False),
+    Column("cleared_at", UtcDateTime, nullable=False),
+    Column("data", Text, nullable=False),  # JSON object
+    PrimaryKeyConstraint("pool", "period"),
+    _of_period(),
+)
+"""One plan per period, never changed (the migration's triggers refuse UPDATE and DELETE, as
+they do on ``assignments``, ``transactions`` and ``postings``).
+``data`` is the plan's JSON text."""
+
+assignments: Final = Table(
+    "assignments",
+    metadata,
+    _pool(),
+    _period(),
+    _position(),
+    Column("participant", Text, nullable=False),
+    Column("task", Text, nullable=False),
+    Column("hours", Double, nullable=False),
+    Column("weight", Double, nullable=False),
+    PrimaryKeyConstraint("pool", "period", "position"),
+)
+"""The plan's assignments with their tasks' weights, written with the plan (a query's view
+of ``plans.data``: who does what, at which weight)."""
+
+work_logs: Final = Table(
+    "work_logs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _pool(),
+    _period(),
+    Column("participant", Text, nullable=False),
+    Column("task", Text, nullable=False),
+    Column("hours", Double, nullable=False),
+    Column("logged_at", UtcDateTime, nullable=False),
+    Column("assigned", Boolean, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("confirmed_by", Text),
+    Column("accepted_by", Text),
+    Index(None, "pool", "period"),
+    _of_period(),
+    sqlite_autoincrement=True,
+)
+
+transactions: Final = Table(
+    "transactions",
+    metadata,
+    _pool(),
+    Column("id", Text, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("narration", Text, nullable=False),
+    Column("reverses", Text),
+    PrimaryKeyConstraint("pool", "id"),
+    UniqueConstraint("pool", "seq"),
+    _of_pool(),
+    ForeignKeyConstraint(["pool", "reverses"], ["transactions.pool", "transactions.id"]),
+)
+"""The journal, append-only; ``seq`` numbers a pool's transactions in the order written."""
+
+postings: Final = Table(
+    "postings",
+    metadata,
+    _pool(),
+    Column("seq", Integer, nullable=False),
+    Column("transaction_id", Text, nullable=False),
+    Column("account", Text, nullable=False),
+    Column("amount", MicroHours, nullable=False),
+    PrimaryKeyConstraint("pool", "seq"),
+    Index(None, "pool", "transaction_id"),
+    ForeignKeyConstraint(["pool", "transaction_id"], ["transactions.pool", "transactions.id"]),
+)
+"""Postings, append-only; ``seq`` numbers a pool's postings in the order written."""

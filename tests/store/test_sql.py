@@ -1,0 +1,398 @@
+"""What only the SQL store has: a schema with revisions, books the database itself keeps
+append-only, SQLite's settings, writers that queue, and the database URL setting."""
+
+from __future__ import annotations
+
+import fnmatch
+import shutil
+import threading
+import time
+import tomllib
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from peerconomy.domain.period import PeriodState
+from peerconomy.domain.pool import Member, Period, Plan, Pool, WorkLog
+from peerconomy.ledger.journal import POOL, Posting, Transaction, participant_account
+from peerconomy.store import sql
+from peerconomy.store.sql import (
+    DatabaseSchemaError,
+    SqlStore,
+    StoreError,
+    create_engine_for,
+    database_revision,
+    default_database_url,
+    head_revision,
+    is_current,
+    open_store,
+    scoped_schema,
+    upgrade_database,
+)
+from peerconomy.store.tables import metadata
+
+ROOT = Path(__file__).parents[2]
+PACKAGE = ROOT / "src" / "peerconomy"
+
+# --- the schema and its revisions -----------------------------------------------------------
+
+
+def test_a_fresh_database_gets_the_schema_when_first_opened(database_url: str) -> None:
+    assert database_revision(database_url) is None
+    with open_store(database_url):
+        pass
+    assert database_revision(database_url) == head_revision() == "0001"
+    assert is_current(database_url)
+
+
+def test_without_upgrade_if_empty_an_empty_database_asks_for_db_upgrade(
+    database_url: str,
+) -> None:
+    with pytest.raises(
+        DatabaseSchemaError, match=r"no peerconomy tables yet: run `peerconomy db upgrade`"
+    ):
+        open_store(database_url, upgrade_if_empty=False)
+    assert upgrade_database(database_url) == "0001"
+    assert upgrade_database(database_url) == "0001"  # nothing left to do: a no-op
+    with open_store(database_url, upgrade_if_empty=False) as store:
+        assert isinstance(store, SqlStore)
+
+
+def test_the_migrations_make_exactly_the_tables_of_tables_py(database_url: str) -> None:
+    upgrade_database(database_url)
+    engine = create_engine_for(database_url)
+    try:
+        with engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    finally:
+        engine.dispose()
+    assert differences == []
+
+
+def test_downgrading_to_base_removes_every_table(database_url: str) -> None:
+    """As ``alembic downgrade base`` with the package's migrations would."""
+    upgrade_database(database_url)
+    config = Config()
+    config.set_main_option("script_location", sql.MIGRATIONS)
+    config.attributes["url"] = database_url
+    command.downgrade(config, "base")
+    engine = create_engine_for(database_url)
+    try:
+        with engine.connect() as connection:
+            assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+    finally:
+        engine.dispose()
+    assert database_revision(database_url) is None
+
+
+@pytest.fixture
+def next_release(tmp_path: Path) -> str:
+    """The migrations of a future peerconomy: ours and a revision 0002 that indexes roles."""
+    migrations = tmp_path / "migrations"
+    with resources.as_file(resources.files("peerconomy.store") / "migrations") as ours:
+        shutil.copytree(ours, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    (migrations / "versions" / "0002_roles.py").write_text(
+        '"""Index members by role."""\n'
+        "from alembic import op\n\n"
+        'revision = "0002"\ndown_revision = "0001"\nbranch_labels = None\ndepends_on = None\n\n\n'
+        "def upgrade() -> None:\n"
+        '    op.create_index("ix_members_role", "members", ["pool", "role"])\n\n\n'
+        "def downgrade() -> None:\n"
+        '    op.drop_index("ix_members_role", table_name="members")\n',
+        encoding="utf-8",
+    )
+    return str(migrations)
+
+
+def test_a_database_at_an_older_revision_is_refused_until_upgraded(
+    database_url: str, next_release: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upgrade_database(database_url)  # revision 0001
+    monkeypatch.setattr(sql, "MIGRATIONS", next_release)  # this peerconomy wants 0002
+    assert not is_current(database_url)
+    with pytest.raises(
+        DatabaseSchemaError,
+        match=r"at schema revision '0001', and this version of peerconomy works with '0002':"
+        r" back it up, then run `peerconomy db upgrade`",
+    ):
+        open_store(database_url)
+    upgrade_database(database_url)
+    with open_store(database_url):
+        assert database_revision(database_url) == "0002"
+
+
+def test_a_database_from_a_newer_peerconomy_is_refused(
+    database_url: str, next_release: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as newer:
+        newer.setattr(sql, "MIGRATIONS", next_release)
+        upgrade_database(database_url)
+    with pytest.raises(DatabaseSchemaError, match=r"'0002', which this version of peerconomy"
+                       r" does not know .* upgrade peerconomy"):
+        open_store(database_url)
+
+
+def test_a_database_of_something_else_is_left_alone(database_url: str) -> None:
+    engine = create_engine_for(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE inventory (item TEXT)"))
+    finally:
+        engine.dispose()
+    with pytest.raises(DatabaseSchemaError, match="not a peerconomy database"):
+        open_store(database_url)
+    assert database_revision(database_url) is None
+
+
+def test_a_database_that_cannot_be_opened_is_named_without_its_password(
+    tmp_path: Path,
+) -> None:
+    nowhere = f"sqlite:///{tmp_path / 'no such folder' / 'pool.sqlite3'}"
+    with pytest.raises(StoreError, match=r"cannot open the database sqlite:///.*no such folder"):
+        open_store(nowhere)
+    with pytest.raises(StoreError) as refused:
+        open_store("mysql://ana:s3cret@db/pool")
+    assert "s3cret" not in str(refused.value)
+    assert isinstance(refused.value, ValueError)
+
+
+def test_a_scoped_schema_is_gone_after_the_block(postgresql_url: str) -> None:
+    with scoped_schema(postgresql_url, "inner") as url:
+        assert "search_path%3Dinner_" in url
+        with open_store(url) as store, store.unit_of_work() as uow:
+            uow.pools.add(Pool("workshop"))
+            uow.commit()
+        schema = url.split("search_path%3D")[1]
+    engine = create_engine_for(postgresql_url)
+    try:
+        with engine.connect() as connection:
+            assert schema not in inspect(connection).get_schema_names()
+            assert inspect(connection).get_table_names() == []  # the outer schema: untouched
+    finally:
+        engine.dispose()
+
+
+# --- the database keeps the books append-only -----------------------------------------------
+
+
+@pytest.fixture
+def settled(database_url: str) -> SqlStore:
+    """A store with a cleared plan and a transaction in the books of pool 'workshop'."""
+    store = open_store(database_url)
+    with store.unit_of_work() as uow:
+        uow.pools.add(Pool("workshop"))
+        uow.periods.add(Period("workshop", 1, PeriodState.SETTLED))
+        plan = {"weights": {"weld": 1.0}, "assignments": [
+            {"participant": "ana", "task": "weld", "hours": 2.0}
+        ]}
+        uow.periods.add_plan(Plan("workshop", 1, "c0ffee", datetime.now(UTC), plan))
+        uow.journal.add("workshop", [Transaction(
+            "period-1-shares", 1, date(2026, 11, 30), "share", "shares of period 1",
+            (Posting(participant_account("ana"), Decimal("-2")), Posting(POOL, Decimal("2"))),
+        )])
+        uow.commit()
+    return store
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE postings SET amount = 0",
+        "DELETE FROM postings",
+        "UPDATE transactions SET narration = 'nothing happened'",
+        "DELETE FROM transactions WHERE id = 'period-1-shares'",
+    ],
+)
+def test_the_database_refuses_to_rewrite_the_books(settled: SqlStore, statement: str) -> None:
+    with settled, settled.engine.connect() as connection, pytest.raises(
+        IntegrityError, match="the ledger is append-only: add a reversing entry instead"
+    ):
+        connection.execute(text(statement))
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE plans SET input_hash = 'decaf'",
+        "DELETE FROM plans",
+        "UPDATE assignments SET hours = 20",
+        "DELETE FROM assignments",
+    ],
+)
+def test_the_database_refuses_to_change_a_plan(settled: SqlStore, statement: str) -> None:
+    with settled, settled.engine.connect() as connection, pytest.raises(
+        IntegrityError, match="a cleared plan is never changed"
+    ):
+        connection.execute(text(statement))
+
+
+def test_postgresql_refuses_to_truncate_the_books(postgresql_url: str) -> None:
+    with (
+        open_store(postgresql_url) as store,
+        store.engine.connect() as connection,
+        pytest.raises(IntegrityError, match="append-only"),
+    ):
+        connection.execute(text("TRUNCATE postings"))
+
+
+def test_a_time_without_a_zone_is_refused(sqlite_url: str) -> None:
+    with open_store(sqlite_url) as store, store.unit_of_work() as uow:
+        uow.pools.add(Pool("workshop"))
+        uow.periods.add(Period("workshop", 1, PeriodState.CLEARED))
+        naive = datetime(2026, 11, 2, 9, 30)
+        with pytest.raises(ValueError, match="must be timezone-aware"):
+            uow.periods.add_work_log(WorkLog(0, "workshop", 1, "ana", "weld", 1.0, naive, True))
+        with pytest.raises(ValueError, match="must be timezone-aware"):
+            uow.periods.add_plan(Plan("workshop", 1, "c0ffee", naive, {}))
+
+
+# --- SQLite ---------------------------------------------------------------------------------
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(sqlite_url: str) -> None:
+    with open_store(sqlite_url) as store, store.engine.connect() as connection:
+        def pragma(name: str) -> object:
+            return connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+        assert pragma("journal_mode") == "wal"
+        assert pragma("foreign_keys") == 1
+        assert pragma("busy_timeout") == 30_000
+        assert pragma("synchronous") == 1  # NORMAL
+
+
+def test_a_foreign_key_holds_on_sqlite(sqlite_url: str) -> None:
+    with (
+        open_store(sqlite_url) as store,
+        store.unit_of_work() as uow,
+        pytest.raises(IntegrityError, match="FOREIGN KEY"),
+    ):
+        uow.pools.add_members("nowhere", [Member("ana")])
+
+
+def _add_hours_one_by_one(url: str, times: int, start: threading.Barrier) -> Callable[[], None]:
+    """A coordinator who, ``times`` over, reads ana's capacity and writes it back one hour
+    higher: a read and a write in one transaction, as the services' steps are."""
+
+    def run() -> None:
+        with open_store(url) as store:
+            start.wait()
+            for _ in range(times):
+                with store.unit_of_work() as uow:
+                    uow.pools.lock("workshop")
+                    ana = next(m for m in uow.pools.members("workshop") if m.id == "ana")
+                    time.sleep(0.002)  # the other coordinator reads meanwhile, if it can
+                    assert ana.capacity is not None
+                    uow.pools.put_member("workshop", Member("ana", ana.capacity + 1))
+                    uow.commit()
+
+    return run
+
+
+def test_two_coordinators_writing_at_once_take_turns(database_url: str) -> None:
+    """Neither fails (SQLite: SQLITE_BUSY) nor loses the other's update: on SQLite every
+    transaction takes the write lock first, on PostgreSQL ``lock`` holds the pool's row."""
+    with open_store(database_url) as store, store.unit_of_work() as uow:
+        uow.pools.add(Pool("workshop"))
+        uow.pools.add_members("workshop", [Member("ana", 0.0)])
+        uow.commit()
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def guarded(run: Callable[[], None]) -> Callable[[], None]:
+        def body() -> None:
+            try:
+                run()
+            except BaseException as error:  # reported by the test's assertion
+                errors.append(error)
+        return body
+
+    threads = [
+        threading.Thread(target=guarded(_add_hours_one_by_one(database_url, 15, start)))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with open_store(database_url) as store, store.unit_of_work() as uow:
+        assert uow.pools.members("workshop") == [Member("ana", 30.0)]
+
+
+# --- where the database is ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["peerconomy.sqlite3", "/var/lib/peerconomy.db", "", "::"])
+def test_a_setting_that_is_no_url_is_named_in_the_error(url: str) -> None:
+    with pytest.raises(ValueError, match=r"PEERCONOMY_DATABASE_URL must be a database URL such"
+                       r" as sqlite:///path/to/peerconomy.sqlite3"):
+        create_engine_for(url)
+
+
+@pytest.mark.parametrize("url", ["mysql://ana@db/pool", "postgresql+psycopg2://ana@db/pool"])
+def test_other_databases_and_drivers_are_refused(url: str) -> None:
+    with pytest.raises(ValueError, match=r"PEERCONOMY_DATABASE_URL: peerconomy stores pools in"
+                       r" SQLite or PostgreSQL"):
+        create_engine_for(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://ana@db/pool", "postgresql+psycopg://ana@db/pool", "postgres://ana@db/pool"]
+)
+def test_postgresql_urls_go_through_psycopg_3(url: str) -> None:
+    engine = create_engine_for(url)  # no connection yet
+    try:
+        assert engine.dialect.name == "postgresql"
+        assert engine.dialect.driver == "psycopg"
+    finally:
+        engine.dispose()
+
+
+def test_the_database_url_setting_names_the_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PEERCONOMY_DATABASE_URL", "postgresql://ana@db/pool")
+    assert default_database_url() == "postgresql://ana@db/pool"
+
+
+def test_without_the_setting_the_database_is_a_file_in_the_users_data_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("PEERCONOMY_DATABASE_URL", raising=False)
+    data = tmp_path / "data" / "peerconomy"
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda app: str(tmp_path / "data" / app))
+    url = default_database_url()
+    assert url == f"sqlite:///{data / 'peerconomy.sqlite3'}"
+    assert data.is_dir()
+    with open_store(url):
+        assert (data / "peerconomy.sqlite3").is_file()
+
+
+# --- packaging ------------------------------------------------------------------------------
+
+
+def test_the_migrations_ship_with_the_package() -> None:
+    """A wheel holds the package's modules and the package data pyproject.toml names: every
+    file of the migrations must be one or the other."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["peerconomy"]
+    migrations = PACKAGE / "store" / "migrations"
+    shipped = [
+        path for path in migrations.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+    assert {p.name for p in shipped} >= {"env.py", "script.py.mako", "0001_initial.py"}
+    for path in shipped:
+        relative = path.relative_to(PACKAGE).as_posix()
+        is_module = path.suffix == ".py" and (path.parent / "__init__.py").is_file()
+        assert is_module or any(fnmatch.fnmatch(relative, p) for p in patterns), relative
+    assert "sqlalchemy>=2.0" in pyproject["project"]["dependencies"]
