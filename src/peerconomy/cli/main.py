@@ -1,7 +1,7 @@
-"""The ``peerconomy`` command: clear or check a scenario file.
+"""The ``peerconomy`` command: clear or check a scenario file, run a pool, show the demo.
 
-Entrypoints stay thin: parse the arguments, call the domain, map a :class:`ScenarioError`
-to one line on stderr and exit code 2.
+Entrypoints stay thin: parse the arguments, call the domain or one service, map a refusal
+to one line on stderr and exit code 2 (see :mod:`peerconomy.cli.common`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,11 +17,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from peerconomy import __version__
+from peerconomy.cli.common import fail
+from peerconomy.cli.db import db_app
+from peerconomy.cli.demo import demo
+from peerconomy.cli.ledger import ledger_app
+from peerconomy.cli.pool import hints, period_app, pool_app, work_app
 from peerconomy.domain.scenario import Scenario, ScenarioError, load_scenario_file
 
 __all__ = ["app"]
-
-EXIT_BAD_INPUT = 2
 
 app = typer.Typer(
     name="peerconomy",
@@ -32,18 +35,11 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    one_line = message.replace("\r", "\\r").replace("\n", "\\n")
-    sys.stderr.write(f"error: {one_line}\n")
-    sys.stderr.flush()
-    raise typer.Exit(code)
-
-
 def _load(path: Path) -> Scenario:
     try:
         return load_scenario_file(path)
     except ScenarioError as err:
-        _fail(str(err))
+        fail(str(err))
 
 
 def _show_version(value: bool) -> None:
@@ -86,7 +82,7 @@ def clear(
     try:
         plan: dict[str, Any] = clear_scenario(loaded)
     except ScenarioError as err:
-        _fail(str(err))
+        fail(str(err))
     text = json.dumps(plan, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.buffer.write(text.encode("utf-8"))
@@ -95,7 +91,7 @@ def clear(
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as err:
-        _fail(f"{output}: cannot write file: {err.strerror or err}", code=1)
+        fail(f"{output}: cannot write file: {err.strerror or err}", code=1)
 
 
 @app.command()
@@ -117,3 +113,12 @@ def validate(scenario: ScenarioPath) -> None:
     console = Console()
     console.print(f"[green]✓[/green] {escape(str(scenario))}: a valid scenario")
     console.print(table)
+
+
+app.add_typer(pool_app, name="pool")
+app.add_typer(period_app, name="period")
+app.add_typer(work_app, name="work")
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(db_app, name="db")
+app.command()(hints)
+app.command()(demo)

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from peerconomy import __version__
 from peerconomy.cli import app
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.json"))
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
 
 runner = CliRunner()
 

@@ -1,0 +1,89 @@
+"""What every command shares: one-line errors with exit code 2, the ``--db`` and ``--pool``
+options, and opening the store.
+
+Entrypoints stay thin: parse the arguments, call one service, and turn a refusal
+(:class:`ScenarioError`, :class:`ServiceError`, :class:`IllegalTransitionError`) into one line
+on stderr and exit code 2. The refused call's transaction rolled back, so nothing is stored.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+
+import typer
+
+from peerconomy.domain.period import IllegalTransitionError
+from peerconomy.domain.scenario import ScenarioError
+from peerconomy.services.errors import ServiceError
+
+if TYPE_CHECKING:
+    from peerconomy.services.ports import UnitOfWork
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "DbOption",
+    "JsonOption",
+    "PoolOption",
+    "fail",
+    "print_json",
+    "refusals",
+    "unit_of_work",
+]
+
+EXIT_BAD_INPUT = 2
+_T = TypeVar("_T")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="URL",
+        envvar="PEERCONOMY_DATABASE_URL",
+        show_envvar=True,
+        help="Database URL (sqlite:///path or postgresql+psycopg://...); default: a SQLite"
+        " file in your data directory.",
+    ),
+]
+PoolOption = Annotated[str, typer.Option("--pool", metavar="NAME", help="The pool's name.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print ``error: <message>`` as one line on stderr and exit."""
+    one_line = message.replace("\r", "\\r").replace("\n", "\\n")
+    sys.stderr.write(f"error: {one_line}\n")
+    sys.stderr.flush()
+    raise typer.Exit(code)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Turn a service's refusal into a one-line error and exit code 2."""
+    try:
+        yield
+    except (ScenarioError, ServiceError, IllegalTransitionError) as err:
+        fail(str(err))
+
+
+def unit_of_work(db: str | None) -> Callable[[], UnitOfWork]:
+    """A factory of units of work on the database at ``db`` (default: the user's SQLite file),
+    upgraded first if it is new."""
+    from peerconomy.store.sql import StoreError, default_database_url, open_store
+
+    url = db or default_database_url()
+    try:
+        store = open_store(url)
+    except StoreError as err:
+        fail(str(err))
+    return store.unit_of_work
+
+
+def print_json(data: Any) -> None:
+    """Print data as indented UTF-8 JSON on stdout."""
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()

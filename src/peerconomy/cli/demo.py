@@ -1,0 +1,55 @@
+"""``peerconomy demo``: a sample pool, run for two periods in a fresh SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from peerconomy.cli.common import fail
+
+__all__ = ["demo"]
+
+
+def demo(
+    path: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            metavar="PATH",
+            help="The SQLite file to build the demo in (replaced if it exists); default:"
+            " demo.sqlite3 in your data directory.",
+        ),
+    ] = None,
+    periods: Annotated[int, typer.Option("--periods", min=1, max=12, help="Periods to run.")] = 2,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the sample pool.")] = 0,
+) -> None:
+    """Build a sample pool and run two periods of it, with simulated work.
+
+    A farm, a bakery and a bicycle workshop, about thirty people: see the weights, premiums,
+    shares, credits, balances and the hint board."""
+    from peerconomy.demo import run_demo
+    from peerconomy.store.sql import StoreError, default_data_dir, open_store
+
+    target = path or default_data_dir() / "demo.sqlite3"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+    except OSError as err:
+        fail(f"--file: cannot use {target}: {err.strerror or err}")
+    url = f"sqlite:///{target}"
+    try:
+        store = open_store(url)
+    except StoreError as err:
+        fail(str(err))
+    console = Console()
+    run_demo(store.unit_of_work, console, periods=periods, seed=seed)
+    console.print(
+        f"\nThe demo pool is in [bold]{escape(str(target))}[/bold]. Look around, e.g.:\n"
+        f"  peerconomy hints --pool demo --db {escape(url)}\n"
+        f"  peerconomy ledger export --pool demo --format beancount --db {escape(url)}"
+    )

@@ -1,0 +1,220 @@
+"""Coordinator commands: import a pool, run its periods, log and confirm work, read hints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from peerconomy.cli.common import DbOption, JsonOption, PoolOption, fail, print_json, refusals
+from peerconomy.cli.common import unit_of_work as open_uow
+from peerconomy.domain.scenario import ScenarioError, load_scenario_file
+from peerconomy.services import hints as hint_service
+from peerconomy.services import periods, pools, work
+from peerconomy.services.hints import HintBoard
+
+__all__ = ["hints", "period_app", "pool_app", "work_app"]
+
+pool_app = typer.Typer(help="Create pools.", no_args_is_help=True)
+period_app = typer.Typer(help="Run a pool's period: clear, settle, close.", no_args_is_help=True)
+work_app = typer.Typer(help="Log work and confirm it.", no_args_is_help=True)
+
+ParticipantOption = Annotated[str, typer.Option("--participant", metavar="P", help="Who.")]
+
+
+@pool_app.command("import")
+def import_(
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO.json")],
+    pool: PoolOption,
+    coordinator: Annotated[
+        list[str] | None,
+        typer.Option("--coordinator", metavar="P", help="A coordinator (repeat for more)."),
+    ] = None,
+    communal_validation: Annotated[
+        bool,
+        typer.Option(
+            "--communal-validation/--no-communal-validation",
+            help="Logged work counts once a second member or a coordinator confirms it.",
+        ),
+    ] = True,
+    db: DbOption = None,
+) -> None:
+    """Create a pool from a scenario file.
+
+    The pool gets everything in the scenario and period 1, collecting its offers and wishes."""
+    try:
+        loaded = load_scenario_file(scenario)
+    except ScenarioError as err:
+        fail(str(err))
+    uow = open_uow(db)
+    with refusals():
+        pools.import_scenario(
+            uow(), pool, loaded, coordinators=coordinator or (),
+            communal_validation=communal_validation,
+        )
+    Console().print(
+        f"[green]✓[/green] pool [bold]{escape(pool)}[/bold]: {len(loaded.participants)}"
+        f" participants, {len(loaded.projects)} projects, {len(loaded.tasks)} tasks,"
+        f" {len(loaded.goods)} goods; period 1 is collecting {len(loaded.offers)} offers and"
+        f" {len(loaded.wishes)} wishes"
+    )
+
+
+@period_app.command("clear")
+def clear(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
+    """Clear the collecting period and keep its plan."""
+    uow = open_uow(db)
+    with refusals():
+        plan = periods.clear_period(uow(), pool)
+    if json:
+        print_json(plan.data)
+        return
+    data = plan.data
+    console = Console()
+    console.print(
+        f"[green]✓[/green] period {plan.period} of [bold]{escape(pool)}[/bold] cleared:"
+        f" {len(data['assignments'])} assignments, {len(data['allocations'])} allocations,"
+        f" weighted effort {data['weighted_effort']:.2f} h (input {plan.input_hash[:12]})"
+    )
+    table = Table(title="task weights")
+    for column in ("task", "weight", "uncovered h"):
+        table.add_column(column, justify="left" if column == "task" else "right")
+    for task, weight in sorted(data["weights"].items(), key=lambda kv: (-kv[1], kv[0]))[:20]:
+        table.add_row(escape(task), f"{weight:.3f}", f"{data['uncovered'].get(task, 0.0):.2f}")
+    console.print(table)
+
+
+@period_app.command("settle")
+def settle(pool: PoolOption, db: DbOption = None) -> None:
+    """Post the cleared period to the ledger and open the next period."""
+    uow = open_uow(db)
+    with refusals():
+        following = periods.settle_period(uow(), pool)
+    Console().print(
+        f"[green]✓[/green] period {following.number - 1} of [bold]{escape(pool)}[/bold] settled;"
+        f" period {following.number} is collecting (standing offers and wishes carried over)"
+    )
+
+
+@period_app.command("close")
+def close(
+    pool: PoolOption,
+    number: Annotated[int, typer.Option("--period", metavar="N", help="The settled period.")],
+    db: DbOption = None,
+) -> None:
+    """Close a settled period."""
+    uow = open_uow(db)
+    with refusals():
+        periods.close_period(uow(), pool, number)
+    Console().print(f"[green]✓[/green] period {number} of [bold]{escape(pool)}[/bold] closed")
+
+
+@work_app.command("log")
+def log(
+    pool: PoolOption,
+    participant: ParticipantOption,
+    task: Annotated[str, typer.Option("--task", metavar="T", help="The task worked on.")],
+    hours: Annotated[float, typer.Option("--hours", metavar="H", help="Hours worked.")],
+    confirmed_by: Annotated[
+        str | None,
+        typer.Option("--confirmed-by", metavar="Q", help="Another member who confirms it."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Log hours worked on a task in the cleared period."""
+    uow = open_uow(db)
+    with refusals():
+        logged = work.log_work(uow(), pool, participant, task, hours, confirmed_by=confirmed_by)
+    _print_log(logged.id, logged.status, f"{participant} {hours:g} h on {task}")
+
+
+@work_app.command("confirm")
+def confirm(
+    pool: PoolOption,
+    log_id: Annotated[int, typer.Option("--log", metavar="ID", help="The work log's id.")],
+    by: Annotated[str, typer.Option("--by", metavar="Q", help="Who confirms.")],
+    db: DbOption = None,
+) -> None:
+    """Confirm logged work (a coordinator's confirmation accepts unassigned work)."""
+    uow = open_uow(db)
+    with refusals():
+        confirmed = work.confirm_work(uow(), pool, log_id, by)
+    _print_log(confirmed.id, confirmed.status, f"confirmed by {by}")
+
+
+@work_app.command("reject")
+def reject(
+    pool: PoolOption,
+    log_id: Annotated[int, typer.Option("--log", metavar="ID", help="The work log's id.")],
+    by: Annotated[str, typer.Option("--by", metavar="Q", help="The coordinator.")],
+    db: DbOption = None,
+) -> None:
+    """Reject logged work (coordinators only): it earns nothing."""
+    uow = open_uow(db)
+    with refusals():
+        rejected = work.reject_work(uow(), pool, log_id, by)
+    _print_log(rejected.id, rejected.status, f"rejected by {by}")
+
+
+def _print_log(log_id: int, status: str, what: str) -> None:
+    Console().print(f"[green]✓[/green] work log {log_id}: {escape(what)} ({status})")
+
+
+def hints(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
+    """The hint board: what the pool needs most."""
+    uow = open_uow(db)
+    with refusals():
+        board = hint_service.hint_board(uow(), pool)
+    if json:
+        print_json(board.as_json())
+        return
+    print_hint_board(Console(), board)
+
+
+def print_hint_board(console: Console, board: HintBoard) -> None:
+    """The hint board as tables."""
+    if board.period is None:
+        console.print(f"No plan yet in pool {escape(board.pool)}: clear a period first.")
+        return
+    console.print(f"[bold]Hint board of {escape(board.pool)}, period {board.period}[/bold]")
+    _table(console, "uncovered task hours, most wanted first", board.uncovered,
+           ("task", "project", "hours", "weight"))
+    _table(console, "unmet wishes", board.unmet_wishes, ("good", "units"))
+    _table(console, "overproduction (idle capacity)", board.overproduction,
+           ("project", "good", "product_type", "units"))
+    _table(console, "underproduction (at capacity, wished for more)", board.underproduction,
+           ("project", "good", "product_type", "units"))
+    for project, items in board.todo.items():
+        rows = [
+            {"task": t.task, "weight": t.weight, "planned": t.planned, "done": t.done,
+             "open": t.open, "uncovered": t.uncovered}
+            for t in items
+        ]
+        _table(console, f"to-do of {project}", rows,
+               ("task", "weight", "planned", "done", "open", "uncovered"))
+
+
+def _table(
+    console: Console, title: str, rows: list[dict[str, Any]], columns: tuple[str, ...]
+) -> None:
+    if not rows:
+        console.print(f"{escape(title)}: none")
+        return
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column.replace("_", " "))
+    for row in rows:
+        table.add_row(*(_cell(row.get(column)) for column in columns))
+    console.print(table)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return escape(str(value))

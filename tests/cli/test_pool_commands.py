@@ -1,0 +1,201 @@
+"""A coordinator runs the bike workshop's pool from the command line, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from beancount import loader
+from typer.testing import CliRunner
+
+from peerconomy.cli import app
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+WORKSHOP = EXAMPLES / "workshop.json"
+
+runner = CliRunner()
+
+
+def run(db: str, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, [*args, "--db", db])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def ok(db: str, *args: str) -> str:
+    code, out, err = run(db, *args)
+    assert code == 0, err or out
+    return out
+
+
+def refused(db: str, *args: str) -> str:
+    """Run a command that must be refused: exit 2 and one line on stderr."""
+    code, out, err = run(db, *args)
+    assert code == 2, out
+    assert err.endswith("\n") and err.count("\n") == 1 and err.startswith("error: ")
+    return err
+
+
+def imported(db: str) -> str:
+    ok(db, "pool", "import", str(WORKSHOP), "--pool", "workshop", "--coordinator", "ana")
+    return db
+
+
+def balances(db: str) -> dict[str, Decimal]:
+    data = json.loads(ok(db, "ledger", "balances", "--pool", "workshop", "--json"))
+    held = {who: Decimal(v) for who, v in data["participants"].items()}
+    held["pool"] = Decimal(data["pool_account"])
+    assert Decimal(data["sum"]) == sum(held.values()) == 0
+    return held
+
+
+def test_a_cleared_pool_prints_the_plan_of_its_scenario_file(
+    db_url: str, workshop_plan: dict[str, object]
+) -> None:
+    imported(db_url)
+    plan = json.loads(ok(db_url, "period", "clear", "--pool", "workshop", "--json"))
+    assert plan == workshop_plan
+
+
+def test_a_whole_period_from_import_to_settled_books(db_url: str) -> None:
+    imported(db_url)
+    ok(db_url, "period", "clear", "--pool", "workshop")
+    out = ok(db_url, "work", "log", "--pool", "workshop", "--participant", "ana",
+             "--task", "assemble", "--hours", "8", "--confirmed-by", "chiara")
+    assert "confirmed" in out
+    out = ok(db_url, "work", "log", "--pool", "workshop", "--participant", "chiara",
+             "--task", "paint", "--hours", "6")
+    assert "pending" in out
+    log_id = out.split("work log ")[1].split(":")[0]
+    ok(db_url, "work", "confirm", "--pool", "workshop", "--log", log_id, "--by", "ben")
+    assert "period 2 is collecting" in ok(db_url, "period", "settle", "--pool", "workshop")
+
+    held = balances(db_url)
+    # shares: ana one bicycle (3), ben two (6), chiara a motorcycle (9), dario a bicycle (3)
+    assert held == {"ana": Decimal(5), "ben": Decimal(-6), "chiara": Decimal(-3),
+                    "dario": Decimal(-3), "pool": Decimal(7)}
+
+
+def test_the_three_exports_agree_with_the_balances(db_url: str) -> None:
+    imported(db_url)
+    ok(db_url, "period", "clear", "--pool", "workshop")
+    ok(db_url, "work", "log", "--pool", "workshop", "--participant", "ben",
+       "--task", "paint", "--hours", "1", "--confirmed-by", "ana")
+    ok(db_url, "period", "settle", "--pool", "workshop")
+    held = balances(db_url)
+    expected = {("pool" if k == "pool" else f"participant:{k}"): v for k, v in held.items()}
+    expected = {k: v for k, v in expected.items() if v != 0}
+
+    rows = csv.DictReader(io.StringIO(ok(db_url, "ledger", "export", "--pool", "workshop",
+                                         "--format", "csv")))
+    from_csv: dict[str, Decimal] = {}
+    for row in rows:
+        from_csv[row["account"]] = from_csv.get(row["account"], Decimal(0)) + Decimal(row["amount"])
+    assert from_csv == expected
+
+    from_json: dict[str, Decimal] = {}
+    for txn in json.loads(ok(db_url, "ledger", "export", "--pool", "workshop", "--format",
+                             "json")):
+        for p in txn["postings"]:
+            from_json[p["account"]] = from_json.get(p["account"], Decimal(0)) + Decimal(p["amount"])
+    assert from_json == expected
+
+    text = ok(db_url, "ledger", "export", "--pool", "workshop", "--format", "beancount")
+    entries, errors, _ = loader.load_string(text)
+    assert errors == []
+    postings = [p for e in entries if hasattr(e, "postings") for p in e.postings]
+    assert sum(p.units.number for p in postings) == 0
+    assert len({p.account for p in postings}) == len(expected)
+
+
+def test_hints_show_the_board_as_json(db_url: str) -> None:
+    imported(db_url)
+    assert "No plan yet" in ok(db_url, "hints", "--pool", "workshop")
+    ok(db_url, "period", "clear", "--pool", "workshop")
+    board = json.loads(ok(db_url, "hints", "--pool", "workshop", "--json"))
+    assert board["period"] == 1
+    todo = {t["task"]: t for t in board["todo"]["workshop"]}
+    assert todo["assemble"]["planned"] == 14.0 and todo["assemble"]["done"] == 0.0
+    assert "to-do of workshop" in ok(db_url, "hints", "--pool", "workshop")
+
+
+def test_an_existing_pool_name_is_refused_and_the_pool_stays_as_it_was(
+    db_url: str, workshop_plan: dict[str, object]
+) -> None:
+    imported(db_url)
+    err = refused(db_url, "pool", "import", str(EXAMPLES / "farm.json"), "--pool", "workshop")
+    assert "a pool called 'workshop' exists already" in err
+    plan = json.loads(ok(db_url, "period", "clear", "--pool", "workshop", "--json"))
+    assert plan == workshop_plan
+
+
+def test_an_invalid_scenario_is_refused_and_no_pool_is_made(
+    db_url: str, tmp_path: Path
+) -> None:
+    data = json.loads(WORKSHOP.read_text())
+    data["offers"][1]["hours"] = -2
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    err = refused(db_url, "pool", "import", str(bad), "--pool", "workshop")
+    assert "offers[1].hours: must be >= 0, got -2" in err
+    assert "no pool 'workshop'" in refused(db_url, "hints", "--pool", "workshop")
+
+
+def test_an_unknown_coordinator_is_refused_and_no_pool_is_made(db_url: str) -> None:
+    err = refused(db_url, "pool", "import", str(WORKSHOP), "--pool", "w", "--coordinator", "zoe")
+    assert "coordinators[0]: no participant 'zoe'" in err
+    assert "no pool 'w'" in refused(db_url, "hints", "--pool", "w")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--participant", "ana", "--task", "assemble", "--hours", "-1"),
+         "hours: must be a finite number > 0, got -1.0"),
+        (("--participant", "zoe", "--task", "assemble", "--hours", "1"),
+         "no participant 'zoe' in pool 'workshop'"),
+        (("--participant", "ana", "--task", "weld", "--hours", "1"),
+         "no task 'weld' in pool 'workshop'"),
+        (("--participant", "ana", "--task", "assemble", "--hours", "1", "--confirmed-by", "ana"),
+         "'ana' cannot confirm their own work"),
+        (("--participant", "chiara", "--task", "assemble", "--hours", "1", "--confirmed-by",
+          "ben"), "only a coordinator may accept that work, and 'ben' is not one"),
+    ],
+)
+def test_bad_work_logs_are_refused_and_nothing_is_credited(
+    db_url: str, args: tuple[str, ...], message: str
+) -> None:
+    imported(db_url)
+    ok(db_url, "period", "clear", "--pool", "workshop")
+    assert message in refused(db_url, "work", "log", "--pool", "workshop", *args)
+    ok(db_url, "period", "settle", "--pool", "workshop")
+    assert balances(db_url)["pool"] == Decimal(21)  # all shares, no credit
+
+
+def test_steps_out_of_order_are_refused(db_url: str) -> None:
+    imported(db_url)
+    assert "cannot settle a period that is collecting (it must be cleared)" in refused(
+        db_url, "period", "settle", "--pool", "workshop"
+    )
+    assert "cannot log work in a period that is collecting" in refused(
+        db_url, "work", "log", "--pool", "workshop", "--participant", "ana", "--task",
+        "assemble", "--hours", "1",
+    )
+    ok(db_url, "period", "clear", "--pool", "workshop")
+    assert "cannot clear a period that is cleared (it must be collecting)" in refused(
+        db_url, "period", "clear", "--pool", "workshop"
+    )
+
+
+def test_a_reversed_transaction_leaves_the_books_as_before(db_url: str) -> None:
+    imported(db_url)
+    ok(db_url, "period", "clear", "--pool", "workshop")
+    ok(db_url, "period", "settle", "--pool", "workshop")
+    ok(db_url, "ledger", "correct", "--pool", "workshop", "--transaction", "period-1-shares",
+       "--reason", "the bikes were not delivered")
+    assert set(balances(db_url).values()) == {Decimal(0)}
+    out = ok(db_url, "ledger", "statement", "--pool", "workshop", "--participant", "ben")
+    assert "period-1-shares-reversed" in out
