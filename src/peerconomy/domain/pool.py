@@ -9,9 +9,12 @@ the plan. Tasks, goods, offers and wishes are the scenario's own value objects.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal
+
+from pydantic import TypeAdapter
 
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.scenario import Participant
@@ -27,6 +30,7 @@ __all__ = [
     "Role",
     "WorkLog",
     "WorkStatus",
+    "active_participants",
 ]
 
 Role = Literal["member", "coordinator"]
@@ -75,6 +79,17 @@ class Member:
     def as_participant(self) -> Participant:
         """The member as the scenario format's participant."""
         return Participant(id=self.id, capacity=self.capacity, exempt=self.exempt)
+
+
+_PARTICIPANTS: Final = TypeAdapter(list[Participant])
+
+
+def active_participants(members: Iterable[Member]) -> list[Participant]:
+    """The active members as the scenario's participants, in their order; validated in one
+    call, which for a pool of thousands is many times faster than one member at a time."""
+    return _PARTICIPANTS.validate_python(
+        [{"id": m.id, "capacity": m.capacity, "exempt": m.exempt} for m in members if m.active]
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,9 @@ import hashlib
 from datetime import UTC, date, datetime
 
 from peerconomy.domain.clearing import clear_scenario
+from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.period import PeriodState, advance
-from peerconomy.domain.pool import Period, Plan
+from peerconomy.domain.pool import Period, Plan, active_participants
 from peerconomy.domain.scenario import FORMAT, Project, Scenario, Settings
 from peerconomy.domain.work import credits
 from peerconomy.ledger.settlement import settlement
@@ -39,7 +40,7 @@ def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
                 k: w for k, w in period.weight_estimates.items() if k in task_ids and w > 0
             },
         ),
-        participants=[m.as_participant() for m in uow.pools.members(pool.name) if m.active],
+        participants=active_participants(uow.pools.members(pool.name)),
         projects=[Project(id=p.id) for p in uow.pools.projects(pool.name) if p.active],
         tasks=tasks,
         goods=active_goods(uow, pool.name),
@@ -55,7 +56,7 @@ def input_hash(scenario: Scenario) -> str:
 
 def clear_period(uow: UnitOfWork, pool: str, *, now: datetime | None = None) -> Plan:
     """Clear the pool's collecting period and keep its plan; return the plan."""
-    with uow:
+    with uow, paused_collection():  # a big pool's scenario and plan: ~10^5 acyclic objects
         lookup.pool(uow, pool, lock=True)
         period = lookup.current_period(uow, pool)
         after = advance(period.state, "clear")
@@ -77,7 +78,7 @@ def settle_period(uow: UnitOfWork, pool: str, *, on: date | None = None) -> Peri
     """Post the cleared period's shares and confirmed credits to the ledger, and open the next
     period, collecting, with the offers and wishes standing and the weights just found as its
     estimates. Return the new period."""
-    with uow:
+    with uow, paused_collection():
         lookup.pool(uow, pool, lock=True)
         period = lookup.current_period(uow, pool)
         after = advance(period.state, "settle")

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import Final
 
+from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, PoolSettings, Role
 from peerconomy.domain.scenario import Scenario, ScenarioError
@@ -67,7 +68,7 @@ def import_scenario(
         if who not in ids:
             raise ScenarioError(f"coordinators[{i}]", f"no participant {who!r} in the scenario")
     settings = scenario.settings
-    with uow:
+    with uow, paused_collection():
         if uow.pools.get(name) is not None:
             raise ConflictError(f"a pool called {name!r} exists already")
         uow.pools.add(
