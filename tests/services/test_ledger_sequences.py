@@ -261,7 +261,8 @@ class PoolSequences(RuleBasedStateMachine):
             by = data.draw(st.sampled_from(COORDINATORS) | participants, label="by")
             reject = data.draw(st.sampled_from([False, False, True]), label="reject")
             log = self.logs[log_id]
-            allowed = by in COORDINATORS if reject else self.may_confirm(
+            # a coordinator rejects others' work, never their own
+            allowed = (by in COORDINATORS and by != log["who"]) if reject else self.may_confirm(
                 log["who"], log["assigned"], by
             )
             step = work.reject_work if reject else work.confirm_work
