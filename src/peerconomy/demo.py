@@ -815,7 +815,8 @@ def _show_board(console: Console, board: HintBoard) -> None:
         console,
         f"The hint board after period {board.period} shows what the pool needs most"
         " (stigmergy, not orders): open task hours by weight, unmet wishes, spare and short"
-        " capacity, and each project's to-do list.",
+        " capacity, and each project's to-do list (assigned hours still to do, and open"
+        " hours nobody was assigned).",
     )
     lines = [
         "Open hours: "
@@ -835,7 +836,7 @@ def _show_board(console: Console, board: HintBoard) -> None:
                 f"{_name(str(h.get('product_type') or h.get('good')))} at {h['project']}"
                 f" ({h['units']} units)" for h in hints_of_kind]) + ".")
     _bullets(console, lines)
-    table = _table("Project", "Task", "Weight", "Planned h", "Done h", "Still to do h",
+    table = _table("Project", "Task", "Weight", "Assigned h", "Done h", "Still to do h",
                    "Open h", numeric_from=2)
     for project, items in board.todo.items():
         for item in items:
