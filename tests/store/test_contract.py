@@ -83,7 +83,8 @@ PLAN = {
 
 def workshop(uow: UnitOfWork) -> None:
     """Inside a transaction: the bike workshop with period 1 collecting its offers and wishes."""
-    uow.pools.add(Pool(WORKSHOP, PoolSettings(max_weight=4.0, seed=7, communal_validation=False)))
+    uow.pools.add(Pool(WORKSHOP, PoolSettings(max_weight=4.0, seed=7, communal_validation=False,
+                                              admission="open", public=True)))
     uow.pools.put_project(WORKSHOP, PoolProject("bikes"))
     uow.pools.put_project(WORKSHOP, PoolProject("repairs", forked_from="bikes"))
     uow.pools.add_members(WORKSHOP, MEMBERS)
@@ -116,10 +117,17 @@ def shares_of_period_1() -> Transaction:
 
 def test_a_pool_comes_back_with_its_settings(uow: UnitOfWork) -> None:
     with uow:
-        assert uow.pools.get(WORKSHOP) == Pool(WORKSHOP, PoolSettings(4.0, 7, False))
+        assert uow.pools.get(WORKSHOP) == Pool(WORKSHOP, PoolSettings(4.0, 7, False, "open", True))
         assert uow.pools.lock(WORKSHOP) == uow.pools.get(WORKSHOP)
         assert uow.pools.get("bakery") is None
         assert uow.pools.lock("bakery") is None
+        uow.pools.add(Pool("bakery"))
+        uow.commit()
+    with uow:
+        bakery = uow.pools.get("bakery")
+        assert bakery == Pool("bakery", PoolSettings())
+        assert bakery is not None
+        assert (bakery.settings.admission, bakery.settings.public) == ("approval", False)
 
 
 def test_pool_names_are_sorted(store: Store) -> None:

@@ -22,6 +22,7 @@ from peerconomy.cli.db import db_app
 from peerconomy.cli.demo import demo
 from peerconomy.cli.ledger import ledger_app
 from peerconomy.cli.pool import hints, period_app, pool_app, work_app
+from peerconomy.cli.serve import serve
 from peerconomy.domain.scenario import Scenario, ScenarioError, load_scenario_file
 
 __all__ = ["app"]
@@ -122,3 +123,4 @@ app.add_typer(ledger_app, name="ledger")
 app.add_typer(db_app, name="db")
 app.command()(hints)
 app.command()(demo)
+app.command()(serve)

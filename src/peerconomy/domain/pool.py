@@ -20,6 +20,7 @@ from peerconomy.domain.period import PeriodState
 from peerconomy.domain.scenario import Participant
 
 __all__ = [
+    "Admission",
     "Assignment",
     "Member",
     "Period",
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 Role = Literal["member", "coordinator"]
+Admission = Literal["open", "approval"]
 WorkStatus = Literal["pending", "confirmed", "rejected"]
 
 
@@ -47,6 +49,10 @@ class PoolSettings:
     """Seed of period 1's lottery; period n uses ``seed + n - 1``."""
     communal_validation: bool = True
     """Logged work counts only once a second member or a coordinator confirms it."""
+    admission: Admission = "approval"
+    """Who may join: anyone signed in (``open``), or whom a coordinator approves."""
+    public: bool = False
+    """Whether people outside the pool may see it (its plans, weights and books)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from peerconomy.domain.scenario import (
     check_alternatives,
 )
 from peerconomy.services import lookup
-from peerconomy.services.errors import NotFoundError
+from peerconomy.services.errors import ConflictError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
@@ -47,21 +47,31 @@ def active_goods(uow: UnitOfWork, pool: str) -> list[Good]:
     return [g for g in uow.pools.goods(pool) if g.project in active]
 
 
-def _collecting(uow: UnitOfWork, pool: str, action: str) -> Period:
+def _collecting(
+    uow: UnitOfWork, pool: str, action: str, expected: int | None = None
+) -> Period:
     lookup.pool(uow, pool, lock=True)
     period = lookup.current_period(uow, pool)
+    if expected is not None and expected != period.number:
+        raise ConflictError(
+            f"period {expected} of pool {pool!r} is over; period {period.number} is current"
+            " (reload and try again)"
+        )
     lookup.require_state(period, PeriodState.COLLECTING, action)
     return period
 
 
-def make_offer(uow: UnitOfWork, pool: str, offer: Offer) -> Offer:
-    """Offer hours on a task (replacing the participant's earlier offer on it)."""
+def make_offer(
+    uow: UnitOfWork, pool: str, offer: Offer, *, period: int | None = None
+) -> Offer:
+    """Offer hours on a task (replacing the participant's earlier offer on it). ``period``,
+    if given, is the period the offer was made for: another one current is a stale update."""
     with uow:
-        period = _collecting(uow, pool, "make an offer in")
+        current = _collecting(uow, pool, "make an offer in", period)
         lookup.member(uow, pool, offer.participant)
         if offer.task not in {t.id for t in active_tasks(uow, pool)}:
             raise NotFoundError("task", offer.task, pool)
-        uow.periods.put_offer(pool, period.number, offer)
+        uow.periods.put_offer(pool, current.number, offer)
         uow.commit()
     return offer
 
@@ -75,25 +85,33 @@ def withdraw_offer(uow: UnitOfWork, pool: str, participant: str, task: str) -> N
         uow.commit()
 
 
-def make_wish(uow: UnitOfWork, pool: str, wish: Wish) -> Wish:
-    """Make a wish (replacing the wish with the same id, which must be the same person's)."""
+def make_wish(uow: UnitOfWork, pool: str, wish: Wish, *, period: int | None = None) -> Wish:
+    """Make a wish (replacing the wish with the same id, which must be the same person's);
+    ``period`` as for :func:`make_offer`."""
     with uow:
-        period = _collecting(uow, pool, "make a wish in")
+        current = _collecting(uow, pool, "make a wish in", period)
         lookup.member(uow, pool, wish.participant)
-        wishes = uow.periods.wishes(pool, period.number)
+        wishes = uow.periods.wishes(pool, current.number)
         earlier = next((w for w in wishes if w.id == wish.id), None)
         if earlier is not None and earlier.participant != wish.participant:
             raise ScenarioError("wish.id", f"{wish.id!r} is another participant's wish")
         check_alternatives(wish, active_goods(uow, pool))
-        uow.periods.put_wish(pool, period.number, wish)
+        uow.periods.put_wish(pool, current.number, wish)
         uow.commit()
     return wish
 
 
-def withdraw_wish(uow: UnitOfWork, pool: str, wish: str) -> None:
-    """Withdraw a wish."""
+def withdraw_wish(
+    uow: UnitOfWork, pool: str, wish: str, *, participant: str | None = None
+) -> None:
+    """Withdraw a wish (if ``participant`` is given, only one of theirs)."""
     with uow:
         period = _collecting(uow, pool, "withdraw a wish in")
+        if participant is not None and not any(
+            w.id == wish and w.participant == participant
+            for w in uow.periods.wishes(pool, period.number)
+        ):
+            raise NotFoundError("wish", wish, pool)
         if not uow.periods.remove_wish(pool, period.number, wish):
             raise NotFoundError("wish", wish, pool)
         uow.commit()

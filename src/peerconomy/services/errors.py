@@ -1,7 +1,7 @@
 """What a service refuses, as exceptions an entrypoint maps to an answer.
 
 The CLI prints each as one line and exits with code 2; the web API answers 404
-(:class:`NotFoundError`), 409 (:class:`ConflictError`,
+(:class:`NotFoundError`), 401 (:class:`SignInError`), 409 (:class:`ConflictError`,
 :class:`~peerconomy.domain.period.IllegalTransitionError`), 403 (:class:`NotAllowedError`)
 and 422 (:class:`~peerconomy.domain.scenario.ScenarioError`, which names the field).
 Whatever is refused, the transaction rolls back: nothing is stored.
@@ -9,7 +9,7 @@ Whatever is refused, the transaction rolls back: nothing is stored.
 
 from __future__ import annotations
 
-__all__ = ["ConflictError", "NotAllowedError", "NotFoundError", "ServiceError"]
+__all__ = ["ConflictError", "NotAllowedError", "NotFoundError", "ServiceError", "SignInError"]
 
 
 class ServiceError(Exception):
@@ -31,3 +31,8 @@ class ConflictError(ServiceError):
 
 class NotAllowedError(ServiceError):
     """The person named may not take this step, e.g. confirm their own work."""
+
+
+class SignInError(NotAllowedError):
+    """Credentials that sign nobody in: a wrong name or password, an unknown or revoked
+    API token (the API answers 401)."""

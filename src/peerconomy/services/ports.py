@@ -1,7 +1,7 @@
 """What the services need from a store: repositories and a unit of work, as protocols.
 
 Services never see SQLAlchemy. They receive a :class:`UnitOfWork`, open it with ``with``, use
-its three repositories and call :meth:`UnitOfWork.commit`; leaving the block without a commit
+its four repositories and call :meth:`UnitOfWork.commit`; leaving the block without a commit
 rolls everything back, so a service call is one transaction. Two adapters implement these
 protocols: :mod:`peerconomy.store.memory` (in memory, for tests and the simulator) and
 :mod:`peerconomy.store.sql` (SQLite and PostgreSQL).
@@ -18,12 +18,19 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Protocol, Self
 
+from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Assignment, Member, Period, Plan, Pool, PoolProject, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.ledger.journal import Account, Transaction
 
-__all__ = ["JournalRepository", "PeriodRepository", "PoolRepository", "UnitOfWork"]
+__all__ = [
+    "AccountRepository",
+    "JournalRepository",
+    "PeriodRepository",
+    "PoolRepository",
+    "UnitOfWork",
+]
 
 
 class PoolRepository(Protocol):
@@ -151,6 +158,62 @@ class JournalRepository(Protocol):
         """Every account's balance (accounts never posted to are left out)."""
 
 
+class AccountRepository(Protocol):
+    """Users, their API tokens, invitations into pools and requests to join them."""
+
+    def add_user(self, user: User) -> None:
+        """Store a new user (name and email not taken: the service checks)."""
+
+    def user(self, name: str) -> User | None:
+        """The user called ``name``, or None."""
+
+    def user_by_email(self, email: str) -> User | None:
+        """The user with this (lower-case) email, or None."""
+
+    def put_user(self, user: User) -> None:
+        """Replace a user's record (a new password, display name, locale or admin flag)."""
+
+    def user_count(self) -> int:
+        """How many users there are (the first to sign up becomes site admin)."""
+
+    def memberships(self, user: str) -> dict[str, Member]:
+        """The user's membership of each pool they are a member of (active or not), by pool
+        name, sorted by name."""
+
+    def add_token(self, token: ApiToken) -> None:
+        """Store a new API token."""
+
+    def token(self, id: str) -> ApiToken | None:
+        """One API token, or None."""
+
+    def tokens(self, user: str) -> list[ApiToken]:
+        """The user's tokens, oldest first, revoked ones included."""
+
+    def put_token(self, token: ApiToken) -> None:
+        """Replace a token's record (its revocation)."""
+
+    def add_invitation(self, invitation: Invitation) -> None:
+        """Store a new invitation."""
+
+    def invitation(self, id: str) -> Invitation | None:
+        """One invitation, or None."""
+
+    def invitations(self, pool: str) -> list[Invitation]:
+        """The pool's invitations, oldest first."""
+
+    def put_invitation(self, invitation: Invitation) -> None:
+        """Replace an invitation's record (its use)."""
+
+    def join_request(self, pool: str, user: str) -> JoinRequest | None:
+        """The user's request to join the pool, or None."""
+
+    def join_requests(self, pool: str) -> list[JoinRequest]:
+        """The pool's requests to join, oldest first, decided ones included."""
+
+    def put_join_request(self, request: JoinRequest) -> None:
+        """Add a request, or replace the one for its pool and user (keeping its place)."""
+
+
 class UnitOfWork(Protocol):
     """One transaction over the store: ``with uow: ...; uow.commit()``.
 
@@ -168,6 +231,10 @@ class UnitOfWork(Protocol):
     @property
     def journal(self) -> JournalRepository:
         """The books."""
+
+    @property
+    def accounts(self) -> AccountRepository:
+        """Users, tokens, invitations and requests to join."""
 
     def __enter__(self) -> Self:
         """Begin the transaction."""

@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
+from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Assignment, Member, Period, Plan, Pool, PoolProject, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
@@ -21,6 +22,7 @@ from peerconomy.ledger.journal import Account, Transaction, balances
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
 PeriodKey = tuple[str, int]
+_Record = TypeVar("_Record")
 
 
 @dataclass
@@ -37,6 +39,10 @@ class _State:
     work_logs: dict[int, WorkLog] = field(default_factory=dict)
     journal: dict[str, list[Transaction]] = field(default_factory=dict)
     last_log_id: int = 0
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, ApiToken] = field(default_factory=dict)
+    invitations: dict[str, Invitation] = field(default_factory=dict)
+    join_requests: dict[tuple[str, str], JoinRequest] = field(default_factory=dict)
 
     def copy(self) -> _State:
         """A copy whose containers (two levels deep) are new; the frozen records are shared."""
@@ -214,12 +220,84 @@ class _Journal:
         return balances(self._s.journal[pool])
 
 
+class _Accounts:
+    """Users, tokens, invitations and requests to join, each kept in one dictionary in the
+    order first added (a replaced record keeps its place, as a dictionary's key does)."""
+
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+    def add_user(self, user: User) -> None:
+        self._s.users[user.name] = user
+
+    def user(self, name: str) -> User | None:
+        return self._s.users.get(name)
+
+    def user_by_email(self, email: str) -> User | None:
+        return next((u for u in self._s.users.values() if u.email == email), None)
+
+    def put_user(self, user: User) -> None:
+        _replace(self._s.users, user.name, user, "user")
+
+    def user_count(self) -> int:
+        return len(self._s.users)
+
+    def memberships(self, user: str) -> dict[str, Member]:
+        return {
+            pool: members[user]
+            for pool, members in sorted(self._s.members.items())
+            if user in members
+        }
+
+    def add_token(self, token: ApiToken) -> None:
+        self._s.tokens[token.id] = token
+
+    def token(self, id: str) -> ApiToken | None:
+        return self._s.tokens.get(id)
+
+    def tokens(self, user: str) -> list[ApiToken]:
+        return [t for t in self._s.tokens.values() if t.user == user]
+
+    def put_token(self, token: ApiToken) -> None:
+        _replace(self._s.tokens, token.id, token, "API token")
+
+    def add_invitation(self, invitation: Invitation) -> None:
+        self._s.invitations[invitation.id] = invitation
+
+    def invitation(self, id: str) -> Invitation | None:
+        return self._s.invitations.get(id)
+
+    def invitations(self, pool: str) -> list[Invitation]:
+        return [i for i in self._s.invitations.values() if i.pool == pool]
+
+    def put_invitation(self, invitation: Invitation) -> None:
+        _replace(self._s.invitations, invitation.id, invitation, "invitation")
+
+    def join_request(self, pool: str, user: str) -> JoinRequest | None:
+        return self._s.join_requests.get((pool, user))
+
+    def join_requests(self, pool: str) -> list[JoinRequest]:
+        return [r for (p, _), r in self._s.join_requests.items() if p == pool]
+
+    def put_join_request(self, request: JoinRequest) -> None:
+        self._s.join_requests[(request.pool, request.user)] = request
+
+
+def _replace(records: dict[str, _Record], key: str, record: _Record, kind: str) -> None:
+    """Replace the record under ``key`` in place; ValueError if there is none (as the SQL
+    store, whose UPDATE finds no row)."""
+    if key not in records:
+        raise ValueError(f"no {kind} {key!r} to replace")
+    records[key] = record
+
+
 class MemoryUnitOfWork:
     """A transaction over a :class:`MemoryStore`."""
 
     pools: _Pools
     periods: _Periods
     journal: _Journal
+    accounts: _Accounts
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -227,10 +305,11 @@ class MemoryUnitOfWork:
 
     def __enter__(self) -> Self:
         self._work = self._store.state.copy()
-        self.pools, self.periods, self.journal = (
+        self.pools, self.periods, self.journal, self.accounts = (
             _Pools(self._work),
             _Periods(self._work),
             _Journal(self._work),
+            _Accounts(self._work),
         )
         return self
 
@@ -247,4 +326,4 @@ class MemoryUnitOfWork:
             raise RuntimeError("commit outside a transaction")
         self._store.state = self._work
         self._work = self._work.copy()
-        self.pools._s = self.periods._s = self.journal._s = self._work
+        self.pools._s = self.periods._s = self.journal._s = self.accounts._s = self._work

@@ -79,6 +79,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.schema import CreateSchema, DropSchema
 from sqlalchemy.sql.elements import ColumnElement
 
+from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import (
@@ -101,6 +102,7 @@ __all__ = [
     "MIGRATIONS",
     "DatabaseSchemaError",
     "DatabaseUrlError",
+    "SqlAccountRepository",
     "SqlJournalRepository",
     "SqlPeriodRepository",
     "SqlPoolRepository",
@@ -549,6 +551,8 @@ class SqlPoolRepository:
                 max_weight=s.max_weight,
                 seed=s.seed,
                 communal_validation=s.communal_validation,
+                admission=s.admission,
+                public=s.public,
             )
         )
 
@@ -560,11 +564,13 @@ class SqlPoolRepository:
 
     def _pool(self, name: str, *, lock: bool) -> Pool | None:
         p = t.pools.c
-        query = select(p.max_weight, p.seed, p.communal_validation).where(p.name == name)
+        query = select(p.max_weight, p.seed, p.communal_validation, p.admission, p.public).where(
+            p.name == name
+        )
         row = self._c.execute(query.with_for_update() if lock else query).first()
         if row is None:
             return None
-        return Pool(name, PoolSettings(row.max_weight, row.seed, row.communal_validation))
+        return Pool(name, PoolSettings(**row._asdict()))
 
     def names(self) -> list[str]:
         return sorted(self._c.scalars(select(t.pools.c.name)))
@@ -1038,6 +1044,151 @@ def _last(connection: Connection, column: Any, *scope: ColumnElement[bool]) -> i
     return 0 if last is None else int(last)
 
 
+def _field(column: str) -> str:
+    """The record's field a column holds: ``user_name`` holds ``user``."""
+    return "user" if column == "user_name" else column
+
+
+def _fields(table: Table) -> list[ColumnElement[Any]]:
+    """The table's columns named as its record's fields, without ``position``: a row of them
+    is the record's keyword arguments."""
+    return [c.label(_field(c.name)) for c in table.columns if c.name != "position"]
+
+
+def _values(table: Table, record: Any) -> dict[str, Any]:
+    """A record's fields as the table's column values (without ``position``); a time without a
+    zone is refused here, with a plain ValueError, before anything is written."""
+    values = {}
+    for c in table.columns:
+        if c.name == "position":
+            continue
+        value = getattr(record, _field(c.name))
+        if isinstance(c.type, t.UtcDateTime) and value is not None:
+            value = t.utc(value)
+        values[c.name] = value
+    return values
+
+
+class SqlAccountRepository:
+    """Users, their API tokens, invitations and requests to join
+    (:class:`~peerconomy.services.ports.AccountRepository`).
+
+    A token's and a request's owner is the column ``user_name`` (see
+    :data:`peerconomy.store.tables.api_tokens` why not ``user``). Tokens are numbered per
+    user, invitations and requests per pool, so that each list comes back oldest first; a
+    replaced record keeps its number.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    # users
+
+    def add_user(self, user: User) -> None:
+        self._c.execute(insert(t.users).values(**_values(t.users, user)))
+
+    def user(self, name: str) -> User | None:
+        return self._user(t.users.c.name == name)
+
+    def user_by_email(self, email: str) -> User | None:
+        return self._user(t.users.c.email == email)
+
+    def _user(self, where: ColumnElement[bool]) -> User | None:
+        row = self._c.execute(select(t.users).where(where)).first()
+        return None if row is None else User(**row._asdict())
+
+    def put_user(self, user: User) -> None:
+        self._replace(t.users, "name", user, "user")
+
+    def user_count(self) -> int:
+        return int(self._c.scalar(select(func.count()).select_from(t.users)) or 0)
+
+    def memberships(self, user: str) -> dict[str, Member]:
+        m = t.members.c
+        rows = self._c.execute(
+            select(m.pool, m.id, m.capacity, m.exempt, m.role, m.active).where(m.id == user)
+        )
+        # sorted here, not by ORDER BY: PostgreSQL would sort by its locale's collation
+        return {pool: Member(*member) for pool, *member in sorted(rows, key=lambda r: r.pool)}
+
+    # API tokens
+
+    def add_token(self, token: ApiToken) -> None:
+        c = t.api_tokens.c
+        position = _next_position(self._c, t.api_tokens, c.user_name == token.user)
+        values = _values(t.api_tokens, token)
+        self._c.execute(insert(t.api_tokens).values(**values, position=position))
+
+    def token(self, id: str) -> ApiToken | None:
+        found = self._tokens(t.api_tokens.c.id == id)
+        return found[0] if found else None
+
+    def tokens(self, user: str) -> list[ApiToken]:
+        return self._tokens(t.api_tokens.c.user_name == user)
+
+    def _tokens(self, where: ColumnElement[bool]) -> list[ApiToken]:
+        rows = self._c.execute(
+            select(*_fields(t.api_tokens)).where(where).order_by(t.api_tokens.c.position)
+        )
+        return [ApiToken(**row._asdict()) for row in rows]
+
+    def put_token(self, token: ApiToken) -> None:
+        self._replace(t.api_tokens, "id", token, "API token")
+
+    # invitations
+
+    def add_invitation(self, invitation: Invitation) -> None:
+        c = t.invitations.c
+        position = _next_position(self._c, t.invitations, c.pool == invitation.pool)
+        values = _values(t.invitations, invitation)
+        self._c.execute(insert(t.invitations).values(**values, position=position))
+
+    def invitation(self, id: str) -> Invitation | None:
+        found = self._invitations(t.invitations.c.id == id)
+        return found[0] if found else None
+
+    def invitations(self, pool: str) -> list[Invitation]:
+        return self._invitations(t.invitations.c.pool == pool)
+
+    def _invitations(self, where: ColumnElement[bool]) -> list[Invitation]:
+        rows = self._c.execute(
+            select(*_fields(t.invitations)).where(where).order_by(t.invitations.c.position)
+        )
+        return [Invitation(**row._asdict()) for row in rows]
+
+    def put_invitation(self, invitation: Invitation) -> None:
+        self._replace(t.invitations, "id", invitation, "invitation")
+
+    # requests to join
+
+    def join_request(self, pool: str, user: str) -> JoinRequest | None:
+        found = self._join_requests(pool, t.join_requests.c.user_name == user)
+        return found[0] if found else None
+
+    def join_requests(self, pool: str) -> list[JoinRequest]:
+        return self._join_requests(pool)
+
+    def _join_requests(self, pool: str, *where: ColumnElement[bool]) -> list[JoinRequest]:
+        c = t.join_requests.c
+        rows = self._c.execute(
+            select(*_fields(t.join_requests)).where(c.pool == pool, *where).order_by(c.position)
+        )
+        return [JoinRequest(**row._asdict()) for row in rows]
+
+    def put_join_request(self, request: JoinRequest) -> None:
+        values = _values(t.join_requests, request)
+        keys = {k: values.pop(k) for k in ("pool", "user_name")}
+        _put(self._c, t.join_requests, keys, values, scope=("pool",))
+
+    def _replace(self, table: Table, key: str, record: Any, kind: str) -> None:
+        """Replace the row whose ``key`` column is the record's (its place in its list
+        stays); ValueError if there is none."""
+        values = _values(table, record)
+        result = self._c.execute(update(table).where(table.c[key] == values[key]).values(**values))
+        if result.rowcount == 0:
+            raise ValueError(f"no {kind} {values[key]!r} to replace")
+
+
 class SqlUnitOfWork:
     """One database transaction (:class:`~peerconomy.services.ports.UnitOfWork`).
 
@@ -1049,6 +1200,7 @@ class SqlUnitOfWork:
     pools: SqlPoolRepository
     periods: SqlPeriodRepository
     journal: SqlJournalRepository
+    accounts: SqlAccountRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -1067,6 +1219,7 @@ class SqlUnitOfWork:
         self.pools = SqlPoolRepository(connection)
         self.periods = SqlPeriodRepository(connection)
         self.journal = SqlJournalRepository(connection)
+        self.accounts = SqlAccountRepository(connection)
         return self
 
     def __exit__(

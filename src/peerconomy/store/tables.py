@@ -15,9 +15,12 @@ Rust) where SQLAlchemy's JSON type would go row by row, floats and key order com
 exactly (PostgreSQL's ``jsonb`` would reorder keys), and a plan reads as it was written.
 
 Foreign keys tie pools, projects, members, tasks, goods, periods, plans, work logs and the
-journal together. The bulk tables (offers, wishes, assignments) leave them out: on
-PostgreSQL every foreign key costs a locking lookup per row, which for 50,000 offers takes
-longer than the rest of the insert; the services check those references before they write.
+journal together, and users to their API tokens, invitations and requests to join. A member
+is not tied to a user (a user's name is their member id in every pool they join): a pool
+imported from a scenario has members who never sign in. The bulk tables (offers, wishes,
+assignments) have no foreign keys at all: on PostgreSQL every foreign key costs a locking
+lookup per row, which for 50,000 offers takes longer than the rest of the insert; the
+services check those references before they write.
 
 Amounts in the books are exact: :class:`MicroHours` stores a :class:`~decimal.Decimal` as
 an integer count of micro-hours, which SQLite and PostgreSQL both add up exactly. Times are
@@ -50,6 +53,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 
 from peerconomy.ledger.journal import QUANTUM
@@ -58,9 +62,12 @@ __all__ = [
     "NAMING_CONVENTION",
     "MicroHours",
     "UtcDateTime",
+    "api_tokens",
     "assignments",
     "from_micro",
     "goods",
+    "invitations",
+    "join_requests",
     "members",
     "metadata",
     "offers",
@@ -72,6 +79,7 @@ __all__ = [
     "tasks",
     "to_micro",
     "transactions",
+    "users",
     "utc",
     "wishes",
     "work_logs",
@@ -170,7 +178,10 @@ pools: Final = Table(
     Column("max_weight", Double, nullable=False),
     Column("seed", BigInteger, nullable=False),
     Column("communal_validation", Boolean, nullable=False),
+    Column("admission", Text, nullable=False, server_default="approval"),
+    Column("public", Boolean, nullable=False, server_default=false()),
 )
+"""A pool and its settings (``admission``: ``open`` or ``approval``)."""
 
 projects: Final = Table(
     "projects",
@@ -197,8 +208,10 @@ members: Final = Table(
     Column("active", Boolean, nullable=False),
     PrimaryKeyConstraint("pool", "id"),
     UniqueConstraint("pool", "position"),
+    Index(None, "id"),
     _of_pool(),
 )
+"""A pool's members; the index on ``id`` finds a user's memberships across pools."""
 
 tasks: Final = Table(
     "tasks",
@@ -348,3 +361,74 @@ postings: Final = Table(
     ForeignKeyConstraint(["pool", "transaction_id"], ["transactions.pool", "transactions.id"]),
 )
 """Postings, append-only; ``seq`` numbers a pool's postings in the order written."""
+
+users: Final = Table(
+    "users",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("email", Text, nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("display_name", Text, nullable=False),
+    Column("site_admin", Boolean, nullable=False),
+    Column("locale", Text),
+    Index(None, "email", unique=True),
+)
+"""People who can sign in; ``email`` is unique (the services keep it lower-case)."""
+
+api_tokens: Final = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("user_name", Text, nullable=False),
+    _position(),
+    Column("label", Text, nullable=False),
+    Column("secret_hash", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    UniqueConstraint("user_name", "position"),
+    ForeignKeyConstraint(["user_name"], ["users.name"]),
+)
+"""API tokens, numbered per user. The owner's column is ``user_name`` here and in
+``join_requests``, not ``user``: PostgreSQL reserves ``user`` (unquoted, it is the role
+the session runs as), which a hand-typed query would trip over."""
+
+invitations: Final = Table(
+    "invitations",
+    metadata,
+    Column("id", Text, primary_key=True),
+    _pool(),
+    _position(),
+    Column("role", Text, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("secret_hash", Text, nullable=False),
+    Column("used_by", Text),
+    Column("used_at", UtcDateTime),
+    UniqueConstraint("pool", "position"),
+    _of_pool(),
+    ForeignKeyConstraint(["created_by"], ["users.name"]),
+    ForeignKeyConstraint(["used_by"], ["users.name"]),
+)
+"""Invitations into pools, numbered per pool."""
+
+join_requests: Final = Table(
+    "join_requests",
+    metadata,
+    _pool(),
+    Column("user_name", Text, nullable=False),
+    _position(),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("decided_by", Text),
+    Column("decided_at", UtcDateTime),
+    PrimaryKeyConstraint("pool", "user_name"),
+    UniqueConstraint("pool", "position"),
+    _of_pool(),
+    ForeignKeyConstraint(["user_name"], ["users.name"]),
+)
+"""Requests to join a pool, one per user and pool, numbered per pool (a decided request
+keeps its place). ``decided_by`` has no foreign key: it names the coordinator who decided,
+and a pool's coordinators are its members, who need not have accounts (a pool imported from
+a scenario, run from the command line)."""

@@ -1,0 +1,45 @@
+"""The application: the API under ``/api/v1`` (OpenAPI docs at ``/api/docs``), the pages,
+sessions and error answers, on a store."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+
+from peerconomy import __version__
+from peerconomy.api.deps import Store
+from peerconomy.api.errors import install_error_handlers
+from peerconomy.api.routes import auth, books, periods, pools
+from peerconomy.api.settings import AppSettings
+
+__all__ = ["SESSION_COOKIE", "create_app"]
+
+SESSION_COOKIE = "peerconomy_session"
+
+
+def create_app(store: Store, settings: AppSettings, *, pages: bool = False) -> FastAPI:
+    """The web service on ``store`` (the pages are not there yet: ``pages`` is ignored)."""
+    app = FastAPI(
+        title="peerconomy",
+        version=__version__,
+        description="A distribution pool's work and goods, shared by contributions.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.store = store
+    app.state.settings = settings
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_days * 24 * 3600,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    api = APIRouter(prefix="/api/v1")
+    for module in (auth, pools, periods, books):
+        api.include_router(module.router)
+    app.include_router(api)
+    install_error_handlers(app)
+    return app

@@ -1,0 +1,122 @@
+"""Refusals as HTTP answers: JSON under ``/api``, a page elsewhere.
+
+422 for bad input (``detail`` lists each field's path and what is wrong with it, as FastAPI
+does for its own validation), 401 without a valid sign-in, 403 for a step the caller may
+not take, 404 for something that does not exist (or a private pool the caller may not see),
+409 for an illegal period transition, a name already taken or a stale update.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+
+from peerconomy.domain.period import IllegalTransitionError
+from peerconomy.domain.scenario import ScenarioError
+from peerconomy.services.errors import (
+    ConflictError,
+    NotAllowedError,
+    NotFoundError,
+    SignInError,
+)
+
+__all__ = ["NotSignedInError", "body_is", "field_location", "install_error_handlers"]
+
+HtmlRenderer = Callable[[Request, int, str], Response]
+
+
+class NotSignedInError(Exception):
+    """The route needs a signed-in caller (a session or an API token) and has none."""
+
+    def __init__(self, message: str = "sign in first (a session or an API token)") -> None:
+        super().__init__(message)
+
+
+@contextmanager
+def body_is(name: str) -> Iterator[None]:
+    """Inside: a service's refusal naming field ``name.x`` names the request body's ``x``
+    (``make_wish`` says ``wish.alternatives[0]``; the API's body is the wish)."""
+    try:
+        yield
+    except ScenarioError as error:
+        if error.path.startswith(name + "."):
+            raise ScenarioError(error.path[len(name) + 1 :], error.reason) from None
+        raise
+
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def field_location(path: str) -> list[str | int]:
+    """``alternatives[0].good`` as ``["alternatives", 0, "good"]``."""
+    return [int(index) if index else name for name, index in _PART.findall(path)]
+
+
+def _status(error: Exception) -> int:
+    if isinstance(error, ScenarioError):
+        return 422
+    if isinstance(error, NotSignedInError | SignInError):
+        return 401
+    if isinstance(error, NotAllowedError):
+        return 403
+    if isinstance(error, NotFoundError):
+        return 404
+    return 409
+
+
+def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> None:
+    """Answer each refusal with its status: JSON for the API, ``html`` for the pages."""
+
+    def handler(request: Request, error: Exception) -> Response:
+        status = _status(error)
+        if html is not None and not request.url.path.startswith("/api/"):
+            return html(request, status, str(error))
+        body: dict[str, Any]
+        if isinstance(error, ScenarioError):
+            body = {
+                "detail": [
+                    {
+                        "loc": ["body", *field_location(error.path)],
+                        "msg": error.reason,
+                        "type": "value_error",
+                    }
+                ]
+            }
+        else:
+            body = {"detail": str(error)}
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(body, status, headers=headers)
+
+    async def async_handler(request: Request, error: Exception) -> Response:
+        return handler(request, error)
+
+    for kind in (
+        ScenarioError,
+        NotSignedInError,
+        NotAllowedError,
+        NotFoundError,
+        ConflictError,
+        IllegalTransitionError,
+    ):
+        app.add_exception_handler(kind, async_handler)
+
+    if html is not None:
+        default = app.exception_handlers.get(RequestValidationError)
+
+        async def validation(request: Request, error: Exception) -> Response:
+            if not request.url.path.startswith("/api/"):
+                assert isinstance(error, RequestValidationError)
+                first = error.errors()[0] if error.errors() else {"msg": "bad input"}
+                where = ".".join(str(p) for p in first.get("loc", ())[1:])
+                return html(request, 422, f"{where}: {first['msg']}" if where else first["msg"])
+            assert default is not None
+            result: Awaitable[Response] | Response = default(request, error)
+            return await result if isinstance(result, Awaitable) else result
+
+        app.add_exception_handler(RequestValidationError, validation)

@@ -1,0 +1,189 @@
+"""A period over the API: its state and plan, offers and wishes while it collects, clearing
+and settling (coordinators), work logged and confirmed, the hint board and *my period*."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, status
+
+from peerconomy.api.deps import UowDep, pool_access
+from peerconomy.api.errors import body_is
+from peerconomy.api.routes.pools import period_out
+from peerconomy.api.schemas import OfferIn, PeriodOut, WishIn, WorkIn
+from peerconomy.domain.pool import WorkLog
+from peerconomy.domain.scenario import Offer, Wish
+from peerconomy.services import collecting, hints, lookup, overview, periods, work
+from peerconomy.services.errors import NotFoundError
+from peerconomy.services.membership import Access, Level
+
+__all__ = ["acting_for", "router"]
+
+router = APIRouter(tags=["periods"])
+AccessDep = Annotated[Access, Depends(pool_access)]
+
+
+def acting_for(access: Access, participant: str | None, action: str) -> str:
+    """Whose step this is: the caller's own (members), or anyone's (coordinators)."""
+    access.require(Level.MEMBER, action)
+    own = access.member.id if access.member else None
+    if participant is None or participant == own:
+        if own is None:  # a site admin who is not a member names someone
+            raise NotFoundError("participant", access.user, access.pool.name)
+        return own
+    access.require(Level.COORDINATOR, f"{action} for someone else")
+    return participant
+
+
+def _log_out(log: WorkLog) -> dict[str, Any]:
+    return asdict(log)
+
+
+@router.get("/pools/{pool}/period")
+def current_period(pool: str, access: AccessDep, uow: UowDep) -> PeriodOut:
+    """The pool's current period."""
+    with uow:
+        return period_out(lookup.current_period(uow, pool))
+
+
+@router.post("/pools/{pool}/period/clear")
+def clear(pool: str, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+    """Clear the collecting period (coordinators); the plan, as ``peerconomy clear`` prints."""
+    access.require(Level.COORDINATOR, "clear a period")
+    return periods.clear_period(uow, pool).data
+
+
+@router.post("/pools/{pool}/period/settle")
+def settle(pool: str, access: AccessDep, uow: UowDep) -> PeriodOut:
+    """Post the cleared period to the books and open the next one (coordinators)."""
+    access.require(Level.COORDINATOR, "settle a period")
+    return period_out(periods.settle_period(uow, pool))
+
+
+@router.post("/pools/{pool}/periods/{number}/close")
+def close(pool: str, number: int, access: AccessDep, uow: UowDep) -> PeriodOut:
+    """Close a settled period: its books are final (coordinators)."""
+    access.require(Level.COORDINATOR, "close a period")
+    return period_out(periods.close_period(uow, pool, number))
+
+
+@router.get("/pools/{pool}/periods/{number}/plan")
+def plan(pool: str, number: int, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+    """A cleared period's plan, with the hash of its input and when it was made."""
+    with uow:
+        found = uow.periods.plan(pool, number)
+    if found is None:
+        raise NotFoundError("plan of period", number, pool)
+    return {"input_hash": found.input_hash, "cleared_at": found.cleared_at, **found.data}
+
+
+@router.get("/pools/{pool}/offers")
+def offers(pool: str, access: AccessDep, uow: UowDep) -> list[Offer]:
+    """The current period's offers."""
+    with uow:
+        return uow.periods.offers(pool, lookup.current_period(uow, pool).number)
+
+
+@router.put("/pools/{pool}/offers/{task}")
+def make_offer(pool: str, task: str, body: OfferIn, access: AccessDep, uow: UowDep) -> Offer:
+    """Offer hours on a task (or change the offer)."""
+    who = acting_for(access, body.participant, "make offers")
+    offer = Offer(participant=who, task=task, hours=body.hours, min_weight=body.min_weight)
+    return collecting.make_offer(uow, pool, offer, period=body.period)
+
+
+@router.delete("/pools/{pool}/offers/{task}", status_code=status.HTTP_204_NO_CONTENT)
+def withdraw_offer(pool: str, task: str, access: AccessDep, uow: UowDep,
+                   participant: Annotated[str | None, Query()] = None) -> None:
+    """Withdraw an offer."""
+    who = acting_for(access, participant, "withdraw offers")
+    collecting.withdraw_offer(uow, pool, who, task)
+
+
+@router.get("/pools/{pool}/wishes")
+def wishes(pool: str, access: AccessDep, uow: UowDep) -> list[Wish]:
+    """The current period's wishes."""
+    with uow:
+        return uow.periods.wishes(pool, lookup.current_period(uow, pool).number)
+
+
+@router.post("/pools/{pool}/wishes", status_code=status.HTTP_201_CREATED)
+def make_wish(pool: str, body: WishIn, access: AccessDep, uow: UowDep) -> Wish:
+    """Make a wish (or change one, giving its id)."""
+    who = acting_for(access, body.participant, "make wishes")
+    wish = Wish(participant=who, id=body.id or f"{who}-{secrets.token_hex(4)}",
+                quantity=body.quantity, alternatives=body.alternatives)
+    with body_is("wish"):
+        return collecting.make_wish(uow, pool, wish, period=body.period)
+
+
+@router.delete("/pools/{pool}/wishes/{wish}", status_code=status.HTTP_204_NO_CONTENT)
+def withdraw_wish(pool: str, wish: str, access: AccessDep, uow: UowDep) -> None:
+    """Withdraw a wish (one's own; coordinators any)."""
+    access.require(Level.MEMBER, "withdraw wishes")
+    own = None if access.level is Level.COORDINATOR else acting_for(access, None, "wish")
+    collecting.withdraw_wish(uow, pool, wish, participant=own)
+
+
+@router.get("/pools/{pool}/work")
+def work_logs(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, Any]]:
+    """Work logged in the current period."""
+    with uow:
+        number = lookup.current_period(uow, pool).number
+        return [_log_out(log) for log in uow.periods.work_logs(pool, number)]
+
+
+@router.post("/pools/{pool}/work", status_code=status.HTTP_201_CREATED)
+def log_work(pool: str, body: WorkIn, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+    """Log hours worked on a task in the cleared period."""
+    who = acting_for(access, body.participant, "log work")
+    return _log_out(work.log_work(uow, pool, who, body.task, body.hours))
+
+
+@router.post("/pools/{pool}/work/{log_id}/confirm")
+def confirm(pool: str, log_id: int, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+    """Confirm someone's logged work (a co-worker or a coordinator)."""
+    access.require(Level.MEMBER, "confirm work")
+    return _log_out(work.confirm_work(uow, pool, log_id, _me(access)))
+
+
+@router.post("/pools/{pool}/work/{log_id}/reject")
+def reject(pool: str, log_id: int, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+    """Reject someone's logged work (coordinators)."""
+    access.require(Level.COORDINATOR, "reject work")
+    return _log_out(work.reject_work(uow, pool, log_id, _me(access)))
+
+
+def _me(access: Access) -> str:
+    if access.member is None:
+        raise NotFoundError("participant", access.user, access.pool.name)
+    return access.member.id
+
+
+@router.get("/pools/{pool}/hints")
+def hint_board(pool: str, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+    """What the pool needs most: open task hours, unmet wishes, over- and underproduction,
+    each project's to-do list."""
+    return hints.hint_board(uow, pool).as_json()
+
+
+@router.get("/pools/{pool}/me")
+def my_period(pool: str, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+    """The caller's share, credits so far, balance, assignments and next steps."""
+    access.require(Level.MEMBER, "have a period of their own")
+    mine = overview.my_period(uow, pool, _me(access))
+    return {**asdict(mine), "period": period_out(mine.period).model_dump()}
+
+
+@router.get("/pools/{pool}/tasks")
+def tasks(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, Any]]:
+    """Each task with the hours the latest plan needed, its weight and the open hours."""
+    return [asdict(row) for row in overview.tasks_overview(uow, pool)]
+
+
+@router.get("/pools/{pool}/goods")
+def goods(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, Any]]:
+    """Each good with the latest plan's unit cost, premium and allocation."""
+    return [asdict(row) for row in overview.goods_overview(uow, pool)]

@@ -1,0 +1,208 @@
+"""Pools over the API: found and list them, join (at once or on approval), invitations,
+members and projects."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+
+from peerconomy.api.deps import CallerDep, UowDep, UserDep, pool_access
+from peerconomy.api.schemas import (
+    Decision,
+    Fork,
+    InvitationOut,
+    JoinOut,
+    MemberChange,
+    MemberOut,
+    NewInvitation,
+    NewPool,
+    NewProject,
+    PeriodOut,
+    PoolOut,
+)
+from peerconomy.domain.account import JoinRequest
+from peerconomy.domain.pool import Member, Period, Pool, PoolProject, Role
+from peerconomy.services import membership, pools, projects
+from peerconomy.services.membership import Access, Level
+
+__all__ = ["member_out", "period_out", "router"]
+
+router = APIRouter(tags=["pools"])
+AccessDep = Annotated[Access, Depends(pool_access)]
+
+
+def pool_out(pool: Pool, role: Role | None = None) -> PoolOut:
+    s = pool.settings
+    return PoolOut(
+        name=pool.name,
+        admission=s.admission,
+        public=s.public,
+        communal_validation=s.communal_validation,
+        max_weight=s.max_weight,
+        my_role=role,
+    )
+
+
+def member_out(m: Member) -> MemberOut:
+    return MemberOut(id=m.id, capacity=m.capacity, exempt=m.exempt, role=m.role,
+                     active=m.active)
+
+
+def period_out(p: Period) -> PeriodOut:
+    return PeriodOut(pool=p.pool, number=p.number, state=p.state.value,
+                     weight_estimates=p.weight_estimates)
+
+
+@router.get("/pools")
+def list_pools(who: CallerDep, uow: UowDep) -> list[PoolOut]:
+    """The pools the caller may see, with their role in each."""
+    return [pool_out(p, role) for p, role in membership.visible_pools(uow, who.user)]
+
+
+@router.post("/pools", status_code=status.HTTP_201_CREATED)
+def found_pool(body: NewPool, user: UserDep, uow: UowDep) -> PeriodOut:
+    """Found a pool; the caller becomes its coordinator and period 1 starts collecting."""
+    return period_out(
+        membership.found_pool(
+            uow, body.name, user, admission=body.admission, public=body.public,
+            communal_validation=body.communal_validation, max_weight=body.max_weight,
+        )
+    )
+
+
+@router.get("/pools/{pool}")
+def get_pool(access: AccessDep) -> PoolOut:
+    """One pool's settings and the caller's role in it."""
+    return pool_out(access.pool, access.member.role if access.member else None)
+
+
+@router.post("/pools/{pool}/join")
+def join(pool: str, user: UserDep, uow: UowDep, response: Response) -> JoinOut:
+    """Join the pool: at once if it is open (201), else ask its coordinators (202)."""
+    outcome = membership.join_pool(uow, pool, user)
+    if isinstance(outcome, JoinRequest):
+        response.status_code = status.HTTP_202_ACCEPTED
+        return JoinOut(status="pending")
+    response.status_code = status.HTTP_201_CREATED
+    return JoinOut(status="member", member=member_out(outcome))
+
+
+@router.get("/pools/{pool}/requests")
+def join_requests(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, object]]:
+    """Requests to join (coordinators)."""
+    access.require(Level.COORDINATOR, "see requests to join")
+    with uow:
+        return [
+            {"user": r.user, "requested_at": r.requested_at, "status": r.status,
+             "decided_by": r.decided_by}
+            for r in uow.accounts.join_requests(pool)
+        ]
+
+
+@router.post("/pools/{pool}/requests/{user}")
+def decide(pool: str, user: str, body: Decision, access: AccessDep,
+           uow: UowDep) -> dict[str, object]:
+    """Approve or decline a request to join (coordinators)."""
+    access.require(Level.COORDINATOR, "decide requests to join")
+    assert access.user is not None
+    decided = membership.decide_request(uow, pool, user, access.user, approve=body.approve)
+    return {"user": decided.user, "status": decided.status}
+
+
+@router.post("/pools/{pool}/invitations", status_code=status.HTTP_201_CREATED)
+def invite(pool: str, body: NewInvitation, access: AccessDep, uow: UowDep,
+           request: Request) -> InvitationOut:
+    """An invitation link into the pool (coordinators); the code is shown only once."""
+    access.require(Level.COORDINATOR, "invite people")
+    assert access.user is not None
+    invitation, code = membership.invite(uow, pool, access.user, body.role, days=body.days)
+    base = request.app.state.settings.base_url
+    return InvitationOut(
+        id=invitation.id, pool=pool, role=invitation.role, expires_at=invitation.expires_at,
+        code=code, link=f"{base}/invitations/{code}",
+    )
+
+
+@router.post("/invitations/{code}/accept", status_code=status.HTTP_201_CREATED)
+def accept(code: str, user: UserDep, uow: UowDep) -> MemberOut:
+    """Join a pool by an invitation code."""
+    return member_out(membership.accept_invitation(uow, code, user))
+
+
+@router.get("/pools/{pool}/members")
+def members(pool: str, access: AccessDep, uow: UowDep) -> list[MemberOut]:
+    """The pool's members, those who left included."""
+    with uow:
+        return [member_out(m) for m in uow.pools.members(pool)]
+
+
+@router.patch("/pools/{pool}/members/{participant}")
+def change_member(pool: str, participant: str, body: MemberChange, access: AccessDep,
+                  uow: UowDep) -> MemberOut:
+    """Change a member's capacity (they themselves, or a coordinator), exempt flag or role
+    (coordinators)."""
+    own_capacity_only = body.exempt is None and body.role is None
+    if not (own_capacity_only and access.member and access.member.id == participant):
+        access.require(Level.COORDINATOR, "change another member's settings")
+    capacity: float | pools.Keep | None = pools.KEEP
+    if body.clear_capacity:
+        capacity = None
+    elif body.capacity is not None:
+        capacity = body.capacity
+    return member_out(
+        pools.update_member(
+            uow, pool, participant, capacity=capacity,
+            exempt=pools.KEEP if body.exempt is None else body.exempt,
+            role=pools.KEEP if body.role is None else body.role,
+        )
+    )
+
+
+@router.delete("/pools/{pool}/members/{participant}")
+def remove_member(pool: str, participant: str, access: AccessDep, uow: UowDep) -> MemberOut:
+    """A member leaves (themselves) or is removed (by a coordinator)."""
+    if not (access.member and access.member.id == participant):
+        access.require(Level.COORDINATOR, "remove another member")
+    return member_out(pools.remove_member(uow, pool, participant))
+
+
+def _project_out(p: PoolProject) -> dict[str, object]:
+    return {"id": p.id, "active": p.active, "forked_from": p.forked_from}
+
+
+@router.get("/pools/{pool}/projects")
+def list_projects(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, object]]:
+    """The pool's projects with their tasks and goods."""
+    with uow:
+        tasks, goods = uow.pools.tasks(pool), uow.pools.goods(pool)
+        return [
+            {**_project_out(p),
+             "tasks": [t for t in tasks if t.project == p.id],
+             "goods": [g for g in goods if g.project == p.id]}
+            for p in uow.pools.projects(pool)
+        ]
+
+
+@router.post("/pools/{pool}/projects", status_code=status.HTTP_201_CREATED)
+def join_project(pool: str, body: NewProject, access: AccessDep,
+                 uow: UowDep) -> dict[str, object]:
+    """A project joins the pool with its tasks and goods (coordinators)."""
+    access.require(Level.COORDINATOR, "add projects")
+    return _project_out(projects.join_project(uow, pool, body.id, body.tasks, body.goods))
+
+
+@router.post("/pools/{pool}/projects/{project}/leave")
+def leave_project(pool: str, project: str, access: AccessDep,
+                  uow: UowDep) -> dict[str, object]:
+    """A project leaves the pool (coordinators)."""
+    access.require(Level.COORDINATOR, "remove projects")
+    return _project_out(projects.leave_project(uow, pool, project))
+
+
+@router.post("/pools/{pool}/projects/{project}/fork", status_code=status.HTTP_201_CREATED)
+def fork_project(pool: str, project: str, body: Fork, access: AccessDep,
+                 uow: UowDep) -> dict[str, object]:
+    """Copy a project's tasks, goods and recipes into a new project (coordinators)."""
+    access.require(Level.COORDINATOR, "fork projects")
+    return _project_out(projects.fork_project(uow, pool, project, body.project))

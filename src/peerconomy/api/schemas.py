@@ -1,0 +1,188 @@
+"""The API's request bodies and answers, as pydantic models (they make the OpenAPI schema).
+
+The scenario's own value objects (tasks, goods, offers, wishes) are used as they are where
+the API takes or gives them whole.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from peerconomy.domain.pool import Admission, Role
+from peerconomy.domain.scenario import Alternative, Good, Task
+
+__all__ = [
+    "BalanceOut",
+    "Body",
+    "Correction",
+    "Decision",
+    "Fork",
+    "Hours",
+    "InvitationOut",
+    "JoinOut",
+    "JsonObject",
+    "MemberChange",
+    "MemberOut",
+    "NewInvitation",
+    "NewPool",
+    "NewProject",
+    "NewToken",
+    "OfferIn",
+    "PeriodOut",
+    "PoolOut",
+    "SignUp",
+    "TokenOut",
+    "UserOut",
+    "WishIn",
+    "WorkIn",
+]
+
+Hours = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]
+
+
+class Body(BaseModel):
+    """A request body: unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SignUp(Body):
+    name: str = Field(description="User name: 2-32 of a-z 0-9 _ . -; also the participant id.")
+    email: str
+    password: str = Field(description="At least 8 characters.")
+    display_name: str = ""
+
+
+class NewToken(Body):
+    login: str = Field(description="User name or email.")
+    password: str
+    label: str = Field("script", description="What the token is for.")
+
+
+class TokenOut(BaseModel):
+    id: str
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+    token: str | None = Field(None, description="The token itself; shown only once.")
+
+
+class UserOut(BaseModel):
+    name: str
+    email: str
+    display_name: str
+    site_admin: bool
+    locale: str | None
+
+
+class NewPool(Body):
+    name: str
+    admission: Admission = "approval"
+    public: bool = False
+    communal_validation: bool = True
+    max_weight: float = Field(5.0, ge=1.0, le=1000.0)
+
+
+class PoolOut(BaseModel):
+    name: str
+    admission: Admission
+    public: bool
+    communal_validation: bool
+    max_weight: float
+    my_role: Role | None = None
+
+
+class PeriodOut(BaseModel):
+    pool: str
+    number: int
+    state: str
+    weight_estimates: dict[str, float]
+
+
+class MemberOut(BaseModel):
+    id: str
+    capacity: float | None
+    exempt: bool
+    role: Role
+    active: bool
+
+
+class MemberChange(Body):
+    capacity: Hours | None = Field(None, description="Hours this period; null: no limit.")
+    clear_capacity: bool = Field(False, description="Set no limit on the capacity.")
+    exempt: bool | None = None
+    role: Role | None = None
+
+
+class JoinOut(BaseModel):
+    status: Literal["member", "pending"]
+    member: MemberOut | None = None
+
+
+class Decision(Body):
+    approve: bool
+
+
+class NewInvitation(Body):
+    role: Role = "member"
+    days: int = Field(14, ge=1, le=365)
+
+
+class InvitationOut(BaseModel):
+    id: str
+    pool: str
+    role: Role
+    expires_at: datetime
+    code: str
+    link: str
+
+
+class NewProject(Body):
+    id: str = Field(min_length=1, max_length=100)
+    tasks: list[Task] = Field(default_factory=list)
+    goods: list[Good] = Field(default_factory=list)
+
+
+class Fork(Body):
+    project: str = Field(min_length=1, max_length=100, description="The new project's id.")
+
+
+class OfferIn(Body):
+    hours: Hours
+    min_weight: float = Field(1.0, gt=0, le=1000, allow_inf_nan=False)
+    participant: str | None = Field(None, description="Whose offer (coordinators only; "
+                                    "default: the caller).")
+    period: int | None = Field(None, description="The period the caller saw; another one"
+                               " answers 409 (a stale update).")
+
+
+class WishIn(Body):
+    id: str | None = Field(None, min_length=1, max_length=100,
+                           description="The wish's id (default: a new one).")
+    quantity: int = Field(1, ge=1, le=100_000)
+    alternatives: list[Alternative] = Field(min_length=1, max_length=50)
+    participant: str | None = None
+    period: int | None = None
+
+
+class WorkIn(Body):
+    task: str
+    hours: float = Field(gt=0, le=1000, allow_inf_nan=False)
+    participant: str | None = Field(None, description="Whose work (coordinators only; "
+                                    "default: the caller).")
+
+
+class Correction(Body):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class BalanceOut(BaseModel):
+    balances: dict[str, Decimal]
+    total: Decimal
+
+
+JsonObject = dict[str, Any]

@@ -1,0 +1,212 @@
+"""Accounts: sign up, sign in, change what a user may change, and personal API tokens.
+
+Passwords are hashed with argon2 (argon2-cffi's defaults, rehashed when they change); a
+wrong name and a wrong password are told apart by nobody, so sign-in does not reveal who
+has an account. API tokens are ``pct_<id>_<secret>``: the id finds the record, the secret's
+SHA-256 hash is compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Final
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from peerconomy.domain.account import ApiToken, User, check_email, check_user_name
+from peerconomy.domain.scenario import ScenarioError
+from peerconomy.services.errors import ConflictError, NotFoundError, SignInError
+from peerconomy.services.ports import UnitOfWork
+
+__all__ = [
+    "MIN_PASSWORD_LENGTH",
+    "TOKEN_PREFIX",
+    "authenticate",
+    "change_password",
+    "hash_secret",
+    "issue_token",
+    "revoke_token",
+    "sign_up",
+    "token_user",
+    "update_profile",
+]
+
+MIN_PASSWORD_LENGTH: Final = 8
+MAX_PASSWORD_LENGTH: Final = 1024
+TOKEN_PREFIX: Final = "pct_"
+_HASHER: Final = PasswordHasher()
+_NOBODY: Final = _HASHER.hash("a password nobody has")  # sign-in of an unknown name costs the same
+_BAD_SIGN_IN: Final = "wrong user name or password"
+
+
+def hash_secret(secret: str) -> str:
+    """The SHA-256 hash (hex) of a random secret, as tokens and invitations keep it."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _check_password(password: str) -> str:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise ScenarioError(
+            "password",
+            f"must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters long",
+        )
+    return password
+
+
+def _checked(field: str, check: Callable[[str], str], value: str) -> str:
+    try:
+        return check(value)
+    except ValueError as error:
+        raise ScenarioError(field, str(error)) from None
+
+
+def sign_up(
+    uow: UnitOfWork,
+    name: str,
+    email: str,
+    password: str,
+    *,
+    display_name: str = "",
+    now: datetime | None = None,
+) -> User:
+    """Make an account. The first account of a site is its site admin."""
+    name = _checked("name", check_user_name, name)
+    email = _checked("email", check_email, email)
+    _check_password(password)
+    display_name = display_name.strip()
+    if len(display_name) > 100:
+        raise ScenarioError("display_name", "must be at most 100 characters")
+    password_hash = _HASHER.hash(password)
+    with uow:
+        if uow.accounts.user(name) is not None:
+            raise ConflictError(f"the user name {name!r} is taken")
+        if uow.accounts.user_by_email(email) is not None:
+            raise ConflictError("an account with this email exists already")
+        user = User(
+            name,
+            email,
+            password_hash,
+            now or datetime.now(UTC),
+            display_name,
+            site_admin=uow.accounts.user_count() == 0,
+        )
+        uow.accounts.add_user(user)
+        uow.commit()
+    return user
+
+
+def authenticate(uow: UnitOfWork, login: str, password: str) -> User:
+    """The user whose name or email is ``login`` if ``password`` is theirs; else
+    :class:`SignInError` (the same for an unknown name as for a wrong password)."""
+    with uow:
+        user = _verified(uow, login, password)
+        if _HASHER.check_needs_rehash(user.password_hash):
+            user = replace(user, password_hash=_HASHER.hash(password))
+            uow.accounts.put_user(user)
+            uow.commit()
+    return user
+
+
+def change_password(uow: UnitOfWork, name: str, old: str, new: str) -> User:
+    """Change a user's password, given the old one."""
+    _check_password(new)
+    with uow:
+        user = _verified(uow, name, old)
+        changed = replace(user, password_hash=_HASHER.hash(new))
+        uow.accounts.put_user(changed)
+        uow.commit()
+    return changed
+
+
+def _verified(uow: UnitOfWork, login: str, password: str) -> User:
+    login = login.strip().lower()
+    user = uow.accounts.user_by_email(login) if "@" in login else uow.accounts.user(login)
+    try:
+        _HASHER.verify(user.password_hash if user else _NOBODY, password)
+    except (VerificationError, InvalidHashError):
+        raise SignInError(_BAD_SIGN_IN) from None
+    if user is None:  # pragma: no cover - nobody is given _NOBODY's password
+        raise SignInError(_BAD_SIGN_IN)
+    return user
+
+
+def update_profile(
+    uow: UnitOfWork, name: str, *, display_name: str | None = None, locale: str | None = None
+) -> User:
+    """Change a user's display name or language (``locale`` ``""``: the browser's again)."""
+    with uow:
+        user = _user(uow, name)
+        if display_name is not None:
+            if len(display_name.strip()) > 100:
+                raise ScenarioError("display_name", "must be at most 100 characters")
+            user = replace(user, display_name=display_name.strip())
+        if locale is not None:
+            user = replace(user, locale=locale or None)
+        uow.accounts.put_user(user)
+        uow.commit()
+    return user
+
+
+def issue_token(
+    uow: UnitOfWork, name: str, label: str, *, now: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """A new API token for the user's scripts: its record, and the token itself (shown once,
+    never stored)."""
+    label = label.strip()
+    if not 1 <= len(label) <= 100:
+        raise ScenarioError("label", "must be 1 to 100 characters")
+    token_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    with uow:
+        _user(uow, name)
+        token = ApiToken(token_id, name, label, hash_secret(secret), now or datetime.now(UTC))
+        uow.accounts.add_token(token)
+        uow.commit()
+    return token, f"{TOKEN_PREFIX}{token_id}_{secret}"
+
+
+def token_user(uow: UnitOfWork, token: str) -> User:
+    """The user a presented API token belongs to; :class:`SignInError` if it is unknown,
+    malformed or revoked."""
+    refused = SignInError("the API token is not valid")
+    if not token.startswith(TOKEN_PREFIX):
+        raise refused
+    token_id, _, secret = token.removeprefix(TOKEN_PREFIX).partition("_")
+    with uow:
+        record = uow.accounts.token(token_id)
+        if (
+            record is None
+            or record.revoked_at is not None
+            or not hmac.compare_digest(record.secret_hash, hash_secret(secret))
+        ):
+            raise refused
+        return _user(uow, record.user)
+
+
+def revoke_token(
+    uow: UnitOfWork, name: str, token_id: str, *, now: datetime | None = None
+) -> ApiToken:
+    """Revoke one of the user's tokens; it no longer signs anything in."""
+    with uow:
+        token = uow.accounts.token(token_id)
+        if token is None or token.user != name:
+            raise NotFoundError("API token", token_id)
+        if token.revoked_at is not None:
+            raise ConflictError(f"API token {token_id!r} is revoked already")
+        revoked = replace(token, revoked_at=now or datetime.now(UTC))
+        uow.accounts.put_token(revoked)
+        uow.commit()
+    return revoked
+
+
+def _user(uow: UnitOfWork, name: str) -> User:
+    user = uow.accounts.user(name)
+    if user is None:
+        raise NotFoundError("user", name)
+    return user

@@ -1,0 +1,159 @@
+"""A whole period of the seaside flats through the API, and how it answers bad input."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+
+Headers = dict[str, str]
+POOL = "/api/v1/pools/seaside"
+
+
+def test_a_period_runs_from_offers_to_the_books(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    ana, ben = people["ana"], people["ben"]
+    plan = client.post(f"{POOL}/period/clear", headers=ana)
+    assert plan.status_code == 200, plan.text
+    assert plan.json()["format"] == "peerconomy-plan/1"
+    assert plan.json()["goods"]["sea-view"]["allocated"] == 1
+    mine = client.get(f"{POOL}/me", headers=ben).json()
+    assert mine["period"]["state"] == "cleared"
+    assert mine["share"] > 0
+    assert "log_work" in mine["next_steps"]
+    task = mine["assignments"][0]["task"]
+    hours = mine["assignments"][0]["hours"]
+
+    logged = client.post(f"{POOL}/work", json={"task": task, "hours": hours}, headers=ben)
+    assert logged.status_code == 201, logged.text
+    assert logged.json()["status"] == "pending"  # the pool asks for communal validation
+    confirmed = client.post(f"{POOL}/work/{logged.json()['id']}/confirm", headers=ana)
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["status"] == "confirmed"
+
+    settled = client.post(f"{POOL}/period/settle", headers=ana)
+    assert settled.json() == {"pool": "seaside", "number": 2, "state": "collecting",
+                              "weight_estimates": plan.json()["weights"]}
+    books = client.get(f"{POOL}/ledger/balances", headers=ben).json()
+    assert Decimal(books["total"]) == 0
+    weight = plan.json()["weights"][task]
+    expected = Decimal(str(round(hours * weight - plan.json()["shares"]["ben"], 6)))
+    assert abs(Decimal(books["balances"]["ben"]) - expected) <= Decimal("0.000002")
+    beancount = client.get(f"{POOL}/ledger/export", params={"format": "beancount"},
+                           headers=ben)
+    assert beancount.status_code == 200
+    assert "Assets:" in beancount.text or "Equity:" in beancount.text or "Liabilities:" in \
+        beancount.text
+    history = client.get(f"{POOL}/ledger/history", headers=ben).json()
+    assert history["periods"] == [1]
+    assert Decimal(history["balances"]["1"]) == Decimal(books["balances"]["ben"])
+
+
+def test_bad_input_names_the_field_and_changes_nothing(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    ben = people["ben"]
+    before = client.get(f"{POOL}/offers", headers=ben).json()
+    answer = client.put(f"{POOL}/offers/garden", json={"hours": -2}, headers=ben)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "hours"]
+    unknown = client.post(f"{POOL}/wishes", headers=ben,
+                          json={"alternatives": [{"good": "yacht"}]})
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"][0]["loc"][:2] == ["body", "alternatives"]
+    assert "yacht" in unknown.json()["detail"][0]["msg"]
+    assert client.get(f"{POOL}/offers", headers=ben).json() == before
+
+
+def test_an_illegal_period_step_and_a_stale_offer_are_conflicts(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    ana, ben = people["ana"], people["ben"]
+    early = client.post(f"{POOL}/period/settle", headers=ana)
+    assert early.status_code == 409
+    assert "collecting" in early.json()["detail"]
+    client.post(f"{POOL}/period/clear", headers=ana)
+    client.post(f"{POOL}/period/settle", headers=ana)
+    stale = client.put(f"{POOL}/offers/garden", json={"hours": 1, "period": 1}, headers=ben)
+    assert stale.status_code == 409
+    assert "period 2 is current" in stale.json()["detail"]
+    fresh = client.put(f"{POOL}/offers/garden", json={"hours": 1, "period": 2}, headers=ben)
+    assert fresh.status_code == 200
+
+
+def test_a_private_pool_is_not_found_by_outsiders_and_refuses_members_coordinator_steps(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    assert client.get(POOL, headers=people["cleo"]).status_code == 404
+    assert client.get(POOL).status_code == 404
+    refused = client.post(f"{POOL}/period/clear", headers=people["ben"])
+    assert refused.status_code == 403
+    assert "coordinator" in refused.json()["detail"]
+    assert client.get("/api/v1/me").status_code == 401
+    assert client.get("/api/v1/pools", headers=people["cleo"]).json() == []
+
+
+def test_an_outsider_asks_to_join_and_a_coordinator_approves(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    asked = client.post(f"{POOL}/join", headers=people["cleo"])
+    assert asked.status_code == 202
+    assert asked.json() == {"status": "pending", "member": None}
+    requests = client.get(f"{POOL}/requests", headers=people["ana"]).json()
+    assert [(r["user"], r["status"]) for r in requests] == [("cleo", "pending")]
+    decided = client.post(f"{POOL}/requests/cleo", json={"approve": True},
+                          headers=people["ana"])
+    assert decided.json() == {"user": "cleo", "status": "approved"}
+    assert client.get(POOL, headers=people["cleo"]).json()["my_role"] == "member"
+
+
+def test_a_revoked_token_signs_nothing_in(client: TestClient, people: dict[str, Headers]) -> None:
+    cleo = people["cleo"]
+    tokens = client.get("/api/v1/me/tokens", headers=cleo).json()
+    assert [t["label"] for t in tokens] == ["tests"]
+    assert all(t["token"] is None for t in tokens)  # the secret is shown once only
+    revoked = client.delete(f"/api/v1/me/tokens/{tokens[0]['id']}", headers=cleo)
+    assert revoked.status_code == 200
+    assert client.get("/api/v1/me", headers=cleo).status_code == 401
+
+
+def test_sign_up_refuses_a_taken_name_and_a_short_password(client: TestClient) -> None:
+    first = {"name": "dora", "email": "dora@seaside.example", "password": "long enough"}
+    assert client.post("/api/v1/auth/signup", json=first).status_code == 201
+    again = client.post("/api/v1/auth/signup", json={**first, "email": "d2@seaside.example"})
+    assert again.status_code == 409
+    short = client.post("/api/v1/auth/signup",
+                        json={"name": "eve", "email": "eve@x.example", "password": "short"})
+    assert short.status_code == 422
+    assert short.json()["detail"][0]["loc"] == ["body", "password"]
+    wrong = client.post("/api/v1/auth/tokens", json={"login": "dora", "password": "not hers!"})
+    assert wrong.status_code == 401
+
+
+def test_a_public_pool_is_read_by_outsiders_who_may_not_take_part(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    ana, cleo = people["ana"], people["cleo"]
+    opened = client.post("/api/v1/pools", headers=ana,
+                         json={"name": "harbour", "public": True, "admission": "open"})
+    assert opened.status_code == 201
+    assert client.get("/api/v1/pools/harbour/period", headers=cleo).status_code == 200
+    assert client.get("/api/v1/pools/harbour/period").status_code == 200
+    assert [p["name"] for p in client.get("/api/v1/pools", headers=cleo).json()] == ["harbour"]
+    assert client.get("/api/v1/pools/harbour/me", headers=cleo).status_code == 403
+    joined = client.post("/api/v1/pools/harbour/join", headers=cleo)
+    assert joined.status_code == 201
+    assert joined.json()["member"]["role"] == "member"
+
+
+def test_a_member_leaves_the_pool_and_their_offers_go_with_them(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    ben = people["ben"]
+    left = client.delete(f"{POOL}/members/ben", headers=ben)
+    assert left.status_code == 200
+    assert left.json()["active"] is False
+    offers = client.get(f"{POOL}/offers", headers=people["ana"]).json()
+    assert {o["participant"] for o in offers} == {"ana"}
+    assert client.get(POOL, headers=ben).status_code == 404
