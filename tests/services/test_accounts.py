@@ -1,0 +1,157 @@
+"""Accounts and pool membership on the in-memory store: the seaside flats, where ana founds
+the pool, ben is invited and cleo asks to join."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from peerconomy.domain.account import JoinRequest
+from peerconomy.domain.pool import Member
+from peerconomy.domain.scenario import ScenarioError
+from peerconomy.services import accounts, membership
+from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError, SignInError
+from peerconomy.services.membership import Level
+from peerconomy.store.memory import MemoryStore
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def seaside() -> MemoryStore:
+    """Ana (the site's first account, so its admin), ben and cleo; ana's private pool."""
+    store = MemoryStore()
+    for name in ("ana", "ben", "cleo"):
+        accounts.sign_up(store.unit_of_work(), name, f"{name.upper()}@Seaside.example",
+                         f"{name} by the sea", now=NOW)
+    membership.found_pool(store.unit_of_work(), "seaside", "ben")
+    return store
+
+
+def test_the_first_account_is_the_site_admin_and_emails_are_kept_lower_case(
+    seaside: MemoryStore,
+) -> None:
+    with seaside.unit_of_work() as uow:
+        ana, ben = uow.accounts.user("ana"), uow.accounts.user("ben")
+    assert ana is not None and ana.site_admin
+    assert ben is not None and not ben.site_admin
+    assert ben.email == "ben@seaside.example"
+    assert ben.password_hash.startswith("$argon2id$")
+    assert "ben by the sea" not in ben.password_hash
+
+
+def test_sign_in_by_name_or_email_and_a_wrong_password_tells_nothing(
+    seaside: MemoryStore,
+) -> None:
+    assert accounts.authenticate(seaside.unit_of_work(), "ben", "ben by the sea").name == "ben"
+    assert accounts.authenticate(
+        seaside.unit_of_work(), " BEN@seaside.example ", "ben by the sea").name == "ben"
+    with pytest.raises(SignInError) as wrong:
+        accounts.authenticate(seaside.unit_of_work(), "ben", "ben by the lake")
+    with pytest.raises(SignInError) as unknown:
+        accounts.authenticate(seaside.unit_of_work(), "zoe", "ben by the sea")
+    assert str(wrong.value) == str(unknown.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "password", "field"),
+    [
+        ("Ben", "b@x.example", "long enough", "name"),
+        ("b", "b@x.example", "long enough", "name"),
+        ("dora", "not an email", "long enough", "email"),
+        ("dora", "d@x.example", "short", "password"),
+    ],
+)
+def test_sign_up_names_the_bad_field_and_stores_nothing(
+    seaside: MemoryStore, name: str, email: str, password: str, field: str
+) -> None:
+    with pytest.raises(ScenarioError) as refused:
+        accounts.sign_up(seaside.unit_of_work(), name, email, password)
+    assert refused.value.path == field
+    with seaside.unit_of_work() as uow:
+        assert uow.accounts.user_count() == 3
+
+
+def test_a_name_or_email_is_taken_once(seaside: MemoryStore) -> None:
+    with pytest.raises(ConflictError, match="taken"):
+        accounts.sign_up(seaside.unit_of_work(), "ben", "other@x.example", "long enough")
+    with pytest.raises(ConflictError, match="email"):
+        accounts.sign_up(seaside.unit_of_work(), "dora", "ben@seaside.example", "long enough")
+
+
+def test_a_password_is_changed_only_with_the_old_one(seaside: MemoryStore) -> None:
+    with pytest.raises(SignInError):
+        accounts.change_password(seaside.unit_of_work(), "ben", "guess", "a new password")
+    accounts.change_password(seaside.unit_of_work(), "ben", "ben by the sea", "a new password")
+    assert accounts.authenticate(seaside.unit_of_work(), "ben", "a new password").name == "ben"
+
+
+def test_an_api_token_is_kept_hashed_and_stops_working_when_revoked(
+    seaside: MemoryStore,
+) -> None:
+    record, token = accounts.issue_token(seaside.unit_of_work(), "ben", "laptop", now=NOW)
+    assert token.startswith("pct_" + record.id + "_")
+    assert token.split("_", 2)[2] not in record.secret_hash
+    assert accounts.token_user(seaside.unit_of_work(), token).name == "ben"
+    forged = token[:-1] + ("A" if token[-1] != "A" else "B")
+    with pytest.raises(SignInError):
+        accounts.token_user(seaside.unit_of_work(), forged)
+    with pytest.raises(NotFoundError):  # another user's token is not theirs to revoke
+        accounts.revoke_token(seaside.unit_of_work(), "cleo", record.id)
+    accounts.revoke_token(seaside.unit_of_work(), "ben", record.id, now=NOW)
+    with pytest.raises(SignInError):
+        accounts.token_user(seaside.unit_of_work(), token)
+
+
+def test_the_founder_coordinates_and_outsiders_do_not_see_a_private_pool(
+    seaside: MemoryStore,
+) -> None:
+    assert membership.access(seaside.unit_of_work(), "seaside", "ben").level is Level.COORDINATOR
+    cleo = membership.access(seaside.unit_of_work(), "seaside", "cleo")
+    assert cleo.level is Level.NONE
+    with pytest.raises(NotFoundError, match="no pool 'seaside'"):
+        cleo.require(Level.VIEWER, "see this pool")
+    assert membership.visible_pools(seaside.unit_of_work(), "cleo") == []
+    # the site admin sees and manages every pool
+    admin = membership.access(seaside.unit_of_work(), "seaside", "ana")
+    assert admin.level is Level.COORDINATOR and admin.member is None
+
+
+def test_a_request_to_join_waits_for_a_coordinator(seaside: MemoryStore) -> None:
+    request = membership.join_pool(seaside.unit_of_work(), "seaside", "cleo", now=NOW)
+    assert isinstance(request, JoinRequest) and request.status == "pending"
+    with pytest.raises(ConflictError, match="already"):
+        membership.join_pool(seaside.unit_of_work(), "seaside", "cleo", now=NOW)
+    assert membership.access(seaside.unit_of_work(), "seaside", "cleo").level is Level.NONE
+    decided = membership.decide_request(seaside.unit_of_work(), "seaside", "cleo", "ben",
+                                        approve=True, now=NOW)
+    assert (decided.status, decided.decided_by) == ("approved", "ben")
+    assert membership.access(seaside.unit_of_work(), "seaside", "cleo").level is Level.MEMBER
+
+
+def test_an_invitation_is_used_once_and_not_after_it_expires(seaside: MemoryStore) -> None:
+    invitation, code = membership.invite(seaside.unit_of_work(), "seaside", "ben",
+                                         "coordinator", days=1, now=NOW)
+    assert code.split(".")[1] not in invitation.secret_hash
+    with pytest.raises(NotFoundError):
+        membership.accept_invitation(seaside.unit_of_work(), code + "x", "cleo", now=NOW)
+    late = NOW + timedelta(days=2)
+    with pytest.raises(ConflictError, match="expired"):
+        membership.accept_invitation(seaside.unit_of_work(), code, "cleo", now=late)
+    member = membership.accept_invitation(seaside.unit_of_work(), code, "cleo", now=NOW)
+    assert member.role == "coordinator"
+    with pytest.raises(ConflictError, match="used"):
+        membership.accept_invitation(seaside.unit_of_work(), code, "ana", now=NOW)
+
+
+def test_a_member_is_refused_a_coordinators_step(seaside: MemoryStore) -> None:
+    membership.found_pool(seaside.unit_of_work(), "harbour", "ben", admission="open",
+                          public=True)
+    joined = membership.join_pool(seaside.unit_of_work(), "harbour", "cleo")
+    assert isinstance(joined, Member) and joined.role == "member"
+    cleo = membership.access(seaside.unit_of_work(), "harbour", "cleo")
+    with pytest.raises(NotAllowedError, match="only a coordinator of pool 'harbour'"):
+        cleo.require(Level.COORDINATOR, "clear a period")
+    assert [(p.name, role) for p, role in membership.visible_pools(
+        seaside.unit_of_work(), "cleo")] == [("harbour", "member")]
