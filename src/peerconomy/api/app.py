@@ -3,12 +3,16 @@ sessions and error answers, on a store."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from peerconomy import __version__
 from peerconomy.api.deps import Store
 from peerconomy.api.errors import install_error_handlers
+from peerconomy.api.mail import Mailer
 from peerconomy.api.routes import auth, books, periods, pools
 from peerconomy.api.settings import AppSettings
 
@@ -19,7 +23,15 @@ SESSION_COOKIE = "peerconomy_session"
 
 def create_app(store: Store, settings: AppSettings, *, pages: bool = False) -> FastAPI:
     """The web service on ``store`` (the pages are not there yet: ``pages`` is ignored)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if app.state.mailer is not None:
+            app.state.mailer.close()  # send what is pending
+
     app = FastAPI(
+        lifespan=lifespan,
         title="peerconomy",
         version=__version__,
         description="A distribution pool's work and goods, shared by contributions.",
@@ -29,6 +41,9 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = False) -> F
     )
     app.state.store = store
     app.state.settings = settings
+    app.state.mailer = (
+        Mailer(settings.smtp_url, settings.mail_from) if settings.smtp_url else None
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

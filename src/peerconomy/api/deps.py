@@ -13,27 +13,35 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Protocol
 
 from fastapi import Depends, Request
 
 from peerconomy.api.errors import NotSignedInError
+from peerconomy.api.mail import Mailer, notify
 from peerconomy.services import accounts, membership
 from peerconomy.services.errors import NotAllowedError
 from peerconomy.services.membership import Access
+from peerconomy.services.notices import Notice
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
     "SAFE_METHODS",
+    "BaseUrlDep",
     "Caller",
     "CallerDep",
+    "Notify",
+    "NotifyDep",
     "Store",
     "UowDep",
     "UserDep",
+    "base_url",
     "caller",
     "check_csrf",
     "csrf_token",
+    "notifier",
     "pool_access",
     "signed_in",
     "unit_of_work",
@@ -51,6 +59,29 @@ class Store(Protocol):
     def unit_of_work(self) -> UnitOfWork: ...
 
 
+class Notify(Protocol):
+    """Send the notices a composer makes, in the background (if mail is configured)."""
+
+    def __call__(self, compose: Callable[[UnitOfWork], Iterable[Notice]]) -> None: ...
+
+
+def notifier(request: Request) -> Notify:
+    """What routes call after a step others should hear of."""
+    store: Store = request.app.state.store
+    mailer: Mailer | None = request.app.state.mailer
+
+    def send(compose: Callable[[UnitOfWork], Iterable[Notice]]) -> None:
+        notify(mailer, store.unit_of_work, compose)
+
+    return send
+
+
+def base_url(request: Request) -> str:
+    """Where people reach the site (links in notices and invitations)."""
+    url: str = request.app.state.settings.base_url
+    return url
+
+
 def unit_of_work(request: Request) -> UnitOfWork:
     """A new unit of work on the app's store."""
     store: Store = request.app.state.store
@@ -58,6 +89,8 @@ def unit_of_work(request: Request) -> UnitOfWork:
 
 
 UowDep = Annotated[UnitOfWork, Depends(unit_of_work)]
+NotifyDep = Annotated[Notify, Depends(notifier)]
+BaseUrlDep = Annotated[str, Depends(base_url)]
 
 
 @dataclass(frozen=True, slots=True)
