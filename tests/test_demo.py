@@ -17,6 +17,7 @@ from peerconomy.demo import (
     COORDINATORS,
     POOL_NAME,
     DemoResult,
+    add_demo_accounts,
     demo_scenario,
     run_demo,
     simulate_work,
@@ -24,6 +25,7 @@ from peerconomy.demo import (
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.scenario import parse_scenario
 from peerconomy.ledger.journal import hours, participant_account
+from peerconomy.services import accounts, membership
 from peerconomy.services.periods import clear_period
 from peerconomy.services.pools import import_scenario
 from peerconomy.store.memory import MemoryStore
@@ -243,3 +245,15 @@ def test_the_demo_runs_alike_on_a_sqlite_file(
     result = run_demo(store.unit_of_work, Console(file=out, width=WIDTH), periods=1)
     assert result.plans[0] == demo[0].plans[0]
     assert result.balances[0] == demo[0].balances[0]
+
+
+def test_the_demo_sign_ins_open_the_pool_with_their_roles() -> None:
+    _, _, store = _run(periods=1)
+    sign_ins = add_demo_accounts(store.unit_of_work)
+    assert [(name, role) for name, _, role in sign_ins] == [
+        ("ana", "coordinator"), ("ben", "member"), ("chiara", "member")
+    ]
+    for name, password, role in sign_ins:
+        assert accounts.authenticate(store.unit_of_work(), name, password).name == name
+        standing = membership.access(store.unit_of_work(), POOL_NAME, name)
+        assert standing.member is not None and standing.member.role == role

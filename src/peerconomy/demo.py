@@ -17,6 +17,7 @@ Everything is seeded: the same seed gives the same pool, the same plans and the 
 from __future__ import annotations
 
 import math
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,18 +32,20 @@ from rich.table import Table
 from peerconomy.domain.pool import Assignment, Member
 from peerconomy.domain.scenario import Offer, parse_scenario
 from peerconomy.ledger.journal import POOL, Account, participant_of
-from peerconomy.services import books, collecting, hints, pools, work
+from peerconomy.services import accounts, books, collecting, hints, pools, work
 from peerconomy.services.hints import HintBoard
 from peerconomy.services.periods import clear_period, settle_period
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
     "COORDINATORS",
+    "DEMO_SIGN_INS",
     "POOL_NAME",
     "DemoResult",
     "LoggedWork",
     "PeriodFigures",
     "WorkSummary",
+    "add_demo_accounts",
     "demo_scenario",
     "run_demo",
     "simulate_work",
@@ -508,6 +511,22 @@ def run_demo(
 
     _epilogue(console, figures)
     return DemoResult(POOL_NAME, data, tuple(figures))
+
+
+DEMO_SIGN_INS: Final = (("ana", "coordinator"), ("ben", "member"), ("chiara", "member"))
+
+
+def add_demo_accounts(uow_factory: UnitOfWorkFactory) -> list[tuple[str, str, str]]:
+    """Accounts for three of the demo's people, so the pool can be tried in the browser:
+    (name, password, role) each. The passwords are made up on the spot, not kept anywhere
+    but in the fresh demo database (as argon2 hashes)."""
+    made = []
+    for name, role in DEMO_SIGN_INS:
+        password = f"{name}-{secrets.token_hex(4)}"
+        accounts.sign_up(uow_factory(), name, f"{name}@demo.example", password,
+                         display_name=name.capitalize())
+        made.append((name, password, role))
+    return made
 
 
 def _period_estimates(uow_factory: UnitOfWorkFactory, pool: str) -> Mapping[str, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Annotated
 
@@ -26,12 +27,18 @@ def demo(
     ] = None,
     periods: Annotated[int, typer.Option("--periods", min=1, max=12, help="Periods to run.")] = 2,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the sample pool.")] = 0,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the pool in the browser after.")
+    ] = True,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8000,
 ) -> None:
-    """Build a sample pool and run two periods of it, with simulated work.
+    """Build a sample pool, run two periods of it with simulated work, and serve it.
 
     A farm, a bakery and a bicycle workshop, about thirty people: see the weights, premiums,
-    shares, credits, balances and the hint board."""
-    from peerconomy.demo import run_demo
+    shares, credits, balances and the hint board, then sign in at the printed address and
+    take the next period through in the browser."""
+    from peerconomy.demo import add_demo_accounts, run_demo
     from peerconomy.store.sql import StoreError, default_data_dir, open_store
 
     target = path or default_data_dir() / "demo.sqlite3"
@@ -48,8 +55,27 @@ def demo(
         fail(str(err))
     console = Console()
     run_demo(store.unit_of_work, console, periods=periods, seed=seed)
+    sign_ins = add_demo_accounts(store.unit_of_work)
     console.print(
         f"\nThe demo pool is in [bold]{escape(str(target))}[/bold]. Look around, e.g.:\n"
         f"  peerconomy hints --pool demo --db {escape(url)}\n"
         f"  peerconomy ledger export --pool demo --format beancount --db {escape(url)}"
     )
+    address = f"http://{host}:{port}"
+    console.print(f"\nDemo sign-ins (for [bold]{escape(address)}[/bold]):")
+    for name, password, role in sign_ins:
+        console.print(f"  {name:<8} password {password:<20} {role}")
+    if not serve:
+        store.close()
+        return
+    import uvicorn
+
+    from peerconomy.api import AppSettings, create_app
+
+    settings = AppSettings(secret_key=secrets.token_urlsafe(32), base_url=address)
+    console.print(f"\nServing the demo pool at [bold]{escape(address)}[/bold]"
+                  " (Ctrl-C to stop).")
+    try:
+        uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning")
+    finally:
+        store.close()
