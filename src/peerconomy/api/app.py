@@ -21,8 +21,8 @@ __all__ = ["SESSION_COOKIE", "create_app"]
 SESSION_COOKIE = "peerconomy_session"
 
 
-def create_app(store: Store, settings: AppSettings, *, pages: bool = False) -> FastAPI:
-    """The web service on ``store`` (the pages are not there yet: ``pages`` is ignored)."""
+def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> FastAPI:
+    """The web service on ``store``; ``pages`` False serves the API alone."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -56,5 +56,10 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = False) -> F
     for module in (auth, pools, periods, books):
         api.include_router(module.router)
     app.include_router(api)
-    install_error_handlers(app)
+    html = None
+    if pages:
+        from peerconomy.web import install_pages
+
+        html = install_pages(app)
+    install_error_handlers(app, html)
     return app

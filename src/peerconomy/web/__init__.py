@@ -1,0 +1,67 @@
+"""The pages members and coordinators use: server-rendered Jinja2 with a little htmx, in
+English and German.
+
+:func:`install_pages` adds them to the application of :mod:`peerconomy.api`; like the API's
+routes, each page handler parses its input, calls a service and shows the result. Every form
+carries the session's CSRF token; a GET never changes anything; a successful post is answered
+by a redirect (303) to the page that shows its effect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from starlette.staticfiles import StaticFiles
+
+from peerconomy.web.clearing import ClearingJobs
+from peerconomy.web.forms import local_path
+from peerconomy.web.i18n import N_, gettext_for
+from peerconomy.web.rendering import redirect, render
+
+__all__ = ["HtmlRenderer", "install_pages", "render_refusal"]
+
+HtmlRenderer = Callable[[Request, int, str], Response]
+
+_HEADINGS = {
+    401: N_("Please sign in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    409: N_("That clashes with what is there"),
+    422: N_("Please check your input"),
+}
+
+
+def render_refusal(request: Request, status_code: int, message: str) -> Response:
+    """A refusal as a page: not signed in, a redirect to the sign-in page (and back)."""
+    if status_code == 401:
+        back = request.url.path if request.method == "GET" else "/"
+        if request.url.query and request.method == "GET":
+            back += "?" + request.url.query
+        return redirect("/signin?next=" + quote(back, safe=""))
+    _ = gettext_for(request)
+    heading = _(_HEADINGS.get(status_code, N_("That did not work")))
+    referer = request.headers.get("Referer", "")
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    back = local_path(referer.removeprefix(origin) if referer.startswith(origin) else None)
+    return render(request, "error.html", status_code, heading=heading, message=message,
+                  back=back)
+
+
+def install_pages(app: FastAPI) -> HtmlRenderer:
+    """Serve the pages and their static files on ``app``; the renderer of refusals."""
+    from peerconomy.web import (
+        routes_accounts,
+        routes_books,
+        routes_period,
+        routes_pool,
+        routes_projects,
+    )
+
+    app.state.clearing = ClearingJobs()
+    app.mount("/static", StaticFiles(packages=[("peerconomy.web", "static")]), name="static")
+    for module in (routes_accounts, routes_pool, routes_period, routes_books, routes_projects):
+        app.include_router(module.router)
+    return render_refusal

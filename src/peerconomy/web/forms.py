@@ -1,0 +1,91 @@
+"""Reading a posted form: its CSRF token checked first, then its fields by name.
+
+A field that is missing or malformed is refused like any bad input
+(:class:`~peerconomy.domain.scenario.ScenarioError`, naming the field); numbers may be written
+with a decimal comma, as German speakers do (``1,5``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
+
+from peerconomy.api.deps import check_csrf
+from peerconomy.domain.scenario import ScenarioError
+
+__all__ = ["Form", "FormDep", "local_path"]
+
+
+class Form:
+    """A posted form whose CSRF token has been checked."""
+
+    def __init__(self, data: FormData) -> None:
+        self.data = data
+
+    def text(self, name: str, *, default: str | None = None) -> str:
+        """The field's text, trimmed; a missing field is refused unless it has a default."""
+        value = self.data.get(name)
+        if isinstance(value, str):
+            return value.strip()
+        if default is not None:
+            return default
+        raise ScenarioError(name, "is missing")
+
+    def texts(self, name: str) -> list[str]:
+        """Every value of a field that may be given several times (checkboxes)."""
+        return [v.strip() for v in self.data.getlist(name) if isinstance(v, str) and v.strip()]
+
+    def flag(self, name: str) -> bool:
+        """Whether a checkbox is ticked."""
+        return self.data.get(name) not in (None, "", "0", "false", "off")
+
+    def number(self, name: str) -> float:
+        """The field as a finite number."""
+        found = self.optional_number(name)
+        if found is None:
+            raise ScenarioError(name, "is missing")
+        return found
+
+    def optional_number(self, name: str) -> float | None:
+        """The field as a finite number, None if it is left empty."""
+        text = self.text(name, default="")
+        if not text:
+            return None
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            raise ScenarioError(name, f"must be a number, got {text!r}") from None
+        if not math.isfinite(value):
+            raise ScenarioError(name, f"must be a finite number, got {text!r}")
+        return value
+
+    def whole_number(self, name: str, *, default: int | None = None) -> int:
+        """The field as a whole number."""
+        text = self.text(name, default="" if default is not None else None)
+        if not text and default is not None:
+            return default
+        try:
+            return int(text)
+        except ValueError:
+            raise ScenarioError(name, f"must be a whole number, got {text!r}") from None
+
+
+async def posted(request: Request) -> Form:
+    """The request's form, refused (403) unless it carries the session's CSRF token."""
+    data = await request.form()
+    token = data.get("csrf_token")
+    check_csrf(request, token if isinstance(token, str) else None)
+    return Form(data)
+
+
+FormDep = Annotated[Form, Depends(posted)]
+
+
+def local_path(target: str | None, default: str = "/") -> str:
+    """``target`` if it is a path on this site (never another site: no open redirects)."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return default

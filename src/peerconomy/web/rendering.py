@@ -1,0 +1,170 @@
+"""Pages from templates: the Jinja2 environment, the context every page gets, and the short
+notes ("flash") that a redirect carries to the next page.
+
+Templates are translated with Jinja2's i18n extension; its ``gettext`` looks up the language
+of the page being rendered (:func:`peerconomy.web.i18n.using`), so one environment serves
+every language at once, thread-safely.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Final
+from urllib.parse import quote
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse
+
+from peerconomy.api.deps import csrf_token
+from peerconomy.services.membership import Access, Level
+from peerconomy.web.i18n import (
+    LANGUAGES,
+    active_locale,
+    active_translations,
+    locale_of,
+    using,
+)
+
+__all__ = [
+    "ENVIRONMENT",
+    "flash",
+    "pool_page",
+    "pool_url",
+    "redirect",
+    "render",
+    "render_fragment",
+    "signed_in_user",
+]
+
+FLASH: Final = "flash"
+BLANK: Final = "\N{EN DASH}"
+"""What a page shows where there is no value."""
+
+
+def _gettext(message: str) -> str:
+    return active_translations().gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return active_translations().ngettext(singular, plural, n)
+
+
+def _pgettext(context: str, message: str) -> str:
+    return str(active_translations().pgettext(context, message))
+
+
+def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return active_translations().npgettext(context, singular, plural, n)
+
+
+def number(value: float | Decimal | int | None, places: int = 2) -> str:
+    """A number as the page's language writes it (``1.5`` / ``1,5``); a dash for none."""
+    if value is None:
+        return BLANK
+    return format_decimal(value, format="#,##0." + "#" * places, locale=active_locale())
+
+
+def when(value: datetime | date | None) -> str:
+    """A date or moment as the page's language writes it."""
+    if value is None:
+        return BLANK
+    if isinstance(value, datetime):
+        return format_datetime(value, "medium", locale=active_locale())
+    return format_date(value, "medium", locale=active_locale())
+
+
+ENVIRONMENT: Final = Environment(
+    loader=PackageLoader("peerconomy.web", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENVIRONMENT.install_gettext_callables(  # type: ignore[attr-defined]
+    _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
+)
+ENVIRONMENT.filters["num"] = number
+ENVIRONMENT.filters["when"] = when
+ENVIRONMENT.filters["seg"] = lambda text: quote(str(text), safe="")
+
+
+def signed_in_user(request: Request) -> str | None:
+    """The session's user name (pages check it against the store through ``caller``)."""
+    name = request.session.get("user")
+    return name if isinstance(name, str) else None
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    """Show ``message`` (already translated) on the next page this browser gets."""
+    notes = request.session.get(FLASH)
+    request.session[FLASH] = [*(notes if isinstance(notes, list) else []), [kind, message]]
+
+
+def redirect(url: str) -> RedirectResponse:
+    """See other: where a successful form post goes."""
+    return RedirectResponse(url, status_code=303)
+
+
+def _context(request: Request, values: dict[str, Any]) -> dict[str, Any]:
+    notes = request.session.pop(FLASH, None)
+    return {
+        "request": request,
+        "user": signed_in_user(request),
+        "csrf_token": csrf_token(request),
+        "lang": active_locale(),
+        "languages": LANGUAGES,
+        "flashes": notes if isinstance(notes, list) else [],
+        "here": request.url.path,
+        **values,
+    }
+
+
+def render(
+    request: Request, template: str, status_code: int = 200, **values: Any
+) -> HTMLResponse:
+    """The page ``template`` in the request's language."""
+    with using(locale_of(request)):
+        html = ENVIRONMENT.get_template(template).render(_context(request, values))
+    return HTMLResponse(
+        html,
+        status_code,
+        headers={"Content-Language": locale_of(request), "Vary": "Accept-Language, Cookie"},
+    )
+
+
+def render_fragment(request: Request, template: str, **values: Any) -> HTMLResponse:
+    """A piece of a page for htmx to swap in (no notes are taken off the session)."""
+    with using(locale_of(request)):
+        html = ENVIRONMENT.get_template(template).render(
+            {"request": request, "csrf_token": csrf_token(request), "lang": active_locale(),
+             **values}
+        )
+    return HTMLResponse(html)
+
+
+def pool_url(pool: str) -> str:
+    """The address of a pool's pages."""
+    return "/pools/" + quote(pool, safe="")
+
+
+def pool_page(
+    request: Request, template: str, access: Access, tab: str, **values: Any
+) -> HTMLResponse:
+    """A page of one pool, with the pool's tabs (the coordinators' tab for them only)."""
+    role = access.member.role if access.member else None
+    return render(
+        request,
+        template,
+        pool=access.pool.name,
+        pool_url=pool_url(access.pool.name),
+        level=int(access.level),
+        role=role,
+        is_member=access.level >= Level.MEMBER and access.member is not None,
+        tab=tab,
+        **values,
+    )

@@ -1,0 +1,197 @@
+"""Pages of a person rather than a pool: home (their pools, founding one), signing up, in
+and out, their account (name, language, password, API tokens) and the language switch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from peerconomy.api.deps import UowDep
+from peerconomy.domain.pool import Admission
+from peerconomy.domain.scenario import ScenarioError
+from peerconomy.services import accounts, membership
+from peerconomy.services.errors import ConflictError, NotAllowedError
+from peerconomy.web.forms import FormDep, local_path
+from peerconomy.web.i18n import LANGUAGES, gettext_for
+from peerconomy.web.rendering import flash, pool_url, redirect, render
+from peerconomy.web.viewer import user_of, who_signed_in
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+NextDep = Annotated[str | None, Query(alias="next")]
+SHOWN_ONCE = "shown_once"
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, uow: UowDep) -> Response:
+    """The caller's pools and the public ones; founding a pool."""
+    user = user_of(request, uow)
+    found = membership.visible_pools(uow, user)
+    return render(
+        request,
+        "home.html",
+        mine=[(p.name, pool_url(p.name), role) for p, role in found if role is not None],
+        others=[(p.name, pool_url(p.name)) for p, role in found if role is None],
+    )
+
+
+@router.post("/pools")
+def found_pool(request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Found a pool: the caller coordinates it, its first period collects."""
+    user = who_signed_in(request, uow)
+    name = form.text("name")
+    admission: Admission = (
+        "open" if form.text("admission", default="approval") == "open" else "approval"
+    )
+    membership.found_pool(uow, name, user, admission=admission, public=form.flag("public"))
+    flash(request, gettext_for(request)("Your pool is founded; its first period collects "
+                                        "offers and wishes."))
+    return redirect(pool_url(name) + "/projects")
+
+
+def _sign_in(request: Request, name: str, locale: str | None) -> None:
+    request.session.pop("csrf_token", None)  # a new token for the signed-in session
+    request.session["user"] = name
+    if locale in LANGUAGES:
+        request.session["lang"] = locale
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def sign_up_page(request: Request, next_: NextDep = None) -> Response:
+    """The sign-up form."""
+    return render(request, "signup.html", next=local_path(next_), error=None, values={})
+
+
+_SIGN_UP_FIELDS = ("name", "email", "display_name")
+
+
+@router.post("/signup")
+def sign_up(request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Make an account and sign in with it."""
+    _ = gettext_for(request)
+    values = {k: form.text(k, default="") for k in _SIGN_UP_FIELDS}
+    target = local_path(form.text("next", default="/"))
+    try:
+        user = accounts.sign_up(uow, values["name"], values["email"],
+                                form.text("password", default=""),
+                                display_name=values["display_name"])
+    except ScenarioError as error:
+        why = {
+            "name": _("A user name is 2 to 32 lower-case letters, digits, '_', '.' or '-',"
+                      " starting with a letter or digit."),
+            "email": _("Please give an email address."),
+            "password": _("A password is at least 8 characters long."),
+            "display_name": _("A display name is at most 100 characters long."),
+        }.get(error.path, str(error))
+        return render(request, "signup.html", 422, next=target, error=why, values=values)
+    except ConflictError as error:
+        why = (_("An account with this email exists already.") if "email" in str(error)
+               else _("This user name is taken; please choose another."))
+        return render(request, "signup.html", 409, next=target, error=why, values=values)
+    _sign_in(request, user.name, None)
+    flash(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.name})
+    return redirect(target)
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def sign_in_page(request: Request, next_: NextDep = None) -> Response:
+    """The sign-in form."""
+    return render(request, "signin.html", next=local_path(next_), error=None, login="")
+
+
+@router.post("/signin")
+def sign_in(request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Sign in with a user name (or email) and password."""
+    _ = gettext_for(request)
+    login = form.text("login", default="")
+    target = local_path(form.text("next", default="/"))
+    try:
+        user = accounts.authenticate(uow, login, form.text("password", default=""))
+    except NotAllowedError:
+        return render(request, "signin.html", 403, next=target, login=login,
+                      error=_("Wrong user name or password."))
+    _sign_in(request, user.name, user.locale)
+    return redirect(target)
+
+
+@router.post("/signout")
+def sign_out(request: Request, form: FormDep) -> Response:
+    """Sign out: the session is forgotten."""
+    lang = request.session.get("lang")
+    request.session.clear()
+    if isinstance(lang, str):
+        request.session["lang"] = lang
+    return redirect("/")
+
+
+@router.post("/language")
+def switch_language(request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Choose the language of the pages (kept for a signed-in user's next sessions)."""
+    lang = form.text("lang")
+    if lang not in LANGUAGES:
+        raise ScenarioError("lang", f"must be one of {', '.join(LANGUAGES)}")
+    request.session["lang"] = lang
+    user = user_of(request, uow)
+    if user is not None:
+        accounts.update_profile(uow, user, locale=lang)
+    return redirect(local_path(form.text("next", default="/")))
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, uow: UowDep) -> Response:
+    """The caller's account: display name, language, password, API tokens."""
+    name = who_signed_in(request, uow)
+    with uow:
+        user = uow.accounts.user(name)
+        tokens = uow.accounts.tokens(name)
+    new_token = request.session.pop(SHOWN_ONCE, None)
+    return render(request, "account.html", account=user, tokens=tokens,
+                  new_token=new_token if isinstance(new_token, str) else None)
+
+
+@router.post("/account")
+def change_account(request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Change the display name and the language ("" : the browser's)."""
+    name = who_signed_in(request, uow)
+    locale = form.text("locale", default="")
+    if locale and locale not in LANGUAGES:
+        raise ScenarioError("locale", f"must be empty or one of {', '.join(LANGUAGES)}")
+    accounts.update_profile(uow, name, display_name=form.text("display_name", default=""),
+                            locale=locale)
+    if locale:
+        request.session["lang"] = locale
+    else:
+        request.session.pop("lang", None)
+    flash(request, gettext_for(request)("Your account is saved."))
+    return redirect("/account")
+
+
+@router.post("/account/password")
+def change_password(request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Change the password, given the old one."""
+    name = who_signed_in(request, uow)
+    accounts.change_password(uow, name, form.text("old_password", default=""),
+                             form.text("new_password", default=""))
+    flash(request, gettext_for(request)("Your password is changed."))
+    return redirect("/account")
+
+
+@router.post("/account/tokens")
+def new_token(request: Request, form: FormDep, uow: UowDep) -> Response:
+    """A personal API token; the next page shows it, once."""
+    name = who_signed_in(request, uow)
+    _, secret = accounts.issue_token(uow, name, form.text("label", default=""))
+    request.session[SHOWN_ONCE] = secret
+    return redirect("/account")
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(token_id: str, request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Revoke one of the caller's API tokens."""
+    name = who_signed_in(request, uow)
+    accounts.revoke_token(uow, name, token_id)
+    flash(request, gettext_for(request)("The token is revoked."))
+    return redirect("/account")

@@ -1,0 +1,109 @@
+"""What every member may read of a pool: the hint board (also as an Atom feed) and the
+ledger (statements, balances, charts over the periods, downloads)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+
+from peerconomy.api.deps import UowDep
+from peerconomy.ledger.journal import POOL, participant_of
+from peerconomy.services import books, hints, overview
+from peerconomy.web.charts import line_chart
+from peerconomy.web.feed import atom_feed
+from peerconomy.web.i18n import gettext_for, locale_of, using
+from peerconomy.web.rendering import number, pool_page, pool_url
+from peerconomy.web.viewer import pool_access
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+EXPORTS = {"csv": ("text/csv; charset=utf-8", "csv"),
+           "beancount": ("text/plain; charset=utf-8", "beancount")}
+
+
+@router.get("/pools/{pool}/hints", response_class=HTMLResponse)
+def hint_board(pool: str, request: Request, uow: UowDep) -> Response:
+    """Uncovered task hours (most wanted first), unmet wishes, over- and underproduction and
+    each project's to-do list."""
+    access = pool_access(request, uow, pool)
+    board = hints.hint_board(uow, pool)
+    return pool_page(request, "hints.html", access, "hints", board=board)
+
+
+@router.get("/pools/{pool}/hints.atom")
+def hint_feed(pool: str, request: Request, uow: UowDep) -> Response:
+    """The hint board as an Atom feed."""
+    pool_access(request, uow, pool)
+    board = hints.hint_board(uow, pool)
+    updated = datetime.now(UTC)
+    if board.period is not None:
+        with uow:
+            plan = uow.periods.plan(pool, board.period)
+        if plan is not None:
+            updated = plan.cleared_at
+    _ = gettext_for(request)
+    base: str = request.app.state.settings.base_url
+    text = atom_feed(
+        board,
+        link=f"{base}{pool_url(pool)}/hints",
+        updated=updated,
+        title=_("Hint board of %(pool)s") % {"pool": pool},
+        gettext=_,
+    )
+    return Response(text, media_type="application/atom+xml; charset=utf-8",
+                    headers={"Content-Language": locale_of(request)})
+
+
+@router.get("/pools/{pool}/ledger", response_class=HTMLResponse)
+def ledger(pool: str, request: Request, uow: UowDep) -> Response:
+    """My statement, everyone's balances, charts of my balance, weights and premiums."""
+    access = pool_access(request, uow, pool)
+    me = access.member.id if access.member else None
+    statement = books.participant_statement(uow, pool, me) if me else []
+    found = books.balances(uow, pool)
+    balances = sorted(
+        ((participant_of(account) or account, amount)
+         for account, amount in found.items() if account != POOL),
+    )
+    history = overview.history(uow, pool, me)
+    _ = gettext_for(request)
+    def chart(series: Mapping[str, Mapping[int, float]], title: str) -> Markup | None:
+        if not series:
+            return None
+        with using(locale_of(request)):
+            return line_chart(series, title=title, x_label=_("period"), y_label=_("hours"),
+                              number=number)
+
+    charts = {
+        "balance": chart(
+            {_("my balance"): {p: float(b) for p, b in history.balances.items()}}
+            if history.balances else {},
+            _("My balance over the periods"),
+        ),
+        "weights": chart(history.weights, _("Task weights over the periods")),
+        "premiums": chart(history.premiums, _("Premiums of scarce goods over the periods")),
+    }
+    return pool_page(
+        request, "ledger.html", access, "ledger", statement=statement, balances=balances,
+        pool_balance=found.get(POOL, Decimal(0)), total=sum(found.values(), Decimal(0)),
+        charts=charts, me=me,
+    )
+
+
+@router.get("/pools/{pool}/ledger.{fmt}")
+def download(pool: str, fmt: str, request: Request, uow: UowDep) -> Response:
+    """The whole journal as CSV or Beancount text, to download."""
+    pool_access(request, uow, pool)
+    if fmt not in EXPORTS:
+        return Response(status_code=404)
+    media, suffix = EXPORTS[fmt]
+    text = books.export(uow, pool, "csv" if fmt == "csv" else "beancount")
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in pool)
+    return Response(text, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{safe}.{suffix}"'})

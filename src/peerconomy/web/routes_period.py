@@ -1,0 +1,148 @@
+"""The coordinators' page of a pool: the period's lifecycle (clearing with progress, settling,
+closing), the plan as a report, requests to join and invitation links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from peerconomy.api.deps import Store, UowDep
+from peerconomy.domain.period import advance
+from peerconomy.domain.pool import Role
+from peerconomy.services import lookup, membership, periods
+from peerconomy.services.membership import Access
+from peerconomy.web.clearing import ClearingJobs
+from peerconomy.web.forms import FormDep
+from peerconomy.web.i18n import gettext_for
+from peerconomy.web.rendering import flash, pool_page, pool_url, redirect, render_fragment
+from peerconomy.web.viewer import Level, pool_access
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+INVITATION_SHOWN_ONCE = "invitation_once"
+
+
+def _coordinating(request: Request, uow: UowDep, pool: str, action: str) -> Access:
+    return pool_access(request, uow, pool, Level.COORDINATOR, action)
+
+
+def _jobs(request: Request) -> ClearingJobs:
+    jobs: ClearingJobs = request.app.state.clearing
+    return jobs
+
+
+@router.get("/pools/{pool}/period", response_class=HTMLResponse)
+def period_page(pool: str, request: Request, uow: UowDep) -> Response:
+    """The current period, its lifecycle buttons and the latest plan as a report."""
+    access = _coordinating(request, uow, pool, "run the periods")
+    with uow:
+        period = lookup.current_period(uow, pool)
+        previous = uow.periods.get(pool, period.number - 1) if period.number > 1 else None
+        plan = uow.periods.plan(pool, period.number)
+        if plan is None and previous is not None:
+            plan = uow.periods.plan(pool, previous.number)
+        requests = [r for r in uow.accounts.join_requests(pool) if r.status == "pending"]
+        members = [m for m in uow.pools.members(pool) if m.active]
+    job = _jobs(request).get(pool)
+    if job is not None and job.state != "running":
+        _jobs(request).forget(pool)
+    invitation = request.session.pop(INVITATION_SHOWN_ONCE, None)
+    report: dict[str, Any] | None = None
+    if plan is not None:
+        data = plan.data
+        report = {
+            "period": plan.period,
+            "cleared_at": plan.cleared_at,
+            "input_hash": plan.input_hash,
+            "weights": sorted(data["weights"].items(), key=lambda kv: (-kv[1], kv[0])),
+            "uncovered": data["uncovered"],
+            "assignments": data["assignments"],
+            "goods": sorted(data["goods"].items()),
+            "allocations": data["allocations"],
+            "shares": sorted(
+                (m.id, data["shares"].get(m.id, 0.0), data["credits"].get(m.id, 0.0))
+                for m in members
+            ),
+            "weighted_effort": data["weighted_effort"],
+        }
+    return pool_page(
+        request, "period.html", access, "period", period=period, previous=previous,
+        report=report, requests=requests, job=job,
+        invitation=invitation if isinstance(invitation, str) else None,
+    )
+
+
+@router.get("/pools/{pool}/period/clearing", response_class=HTMLResponse)
+def clearing_status(pool: str, request: Request, uow: UowDep) -> Response:
+    """How the clearing stands (polled by the period page while it runs)."""
+    _coordinating(request, uow, pool, "run the periods")
+    job = _jobs(request).get(pool)
+    answer = render_fragment(request, "_clearing.html", job=job, pool_url=pool_url(pool))
+    if job is None or job.state != "running":
+        answer.headers["HX-Refresh"] = "true"  # the whole page, with the plan or the failure
+    return answer
+
+
+@router.post("/pools/{pool}/period/clear")
+def clear(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Start clearing the collecting period; the page shows its progress."""
+    _coordinating(request, uow, pool, "clear a period")
+    with uow:
+        advance(lookup.current_period(uow, pool).state, "clear")  # refused at once if not
+    store: Store = request.app.state.store
+    job = _jobs(request).start(pool, lambda: periods.clear_period(store.unit_of_work(), pool))
+    if request.headers.get("HX-Request") == "true":
+        return render_fragment(request, "_clearing.html", job=job, pool_url=pool_url(pool))
+    return redirect(pool_url(pool) + "/period")
+
+
+@router.post("/pools/{pool}/period/settle")
+def settle(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Post the cleared period to the books and open the next one."""
+    _coordinating(request, uow, pool, "settle a period")
+    following = periods.settle_period(uow, pool)
+    flash(request, gettext_for(request)(
+        "The period is settled; period %(number)d collects offers and wishes."
+    ) % {"number": following.number})
+    return redirect(pool_url(pool) + "/period")
+
+
+@router.post("/pools/{pool}/periods/{number}/close")
+def close(pool: str, number: int, request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Close a settled period: its books are final."""
+    _coordinating(request, uow, pool, "close a period")
+    periods.close_period(uow, pool, number)
+    flash(request, gettext_for(request)("Period %(number)d is closed.") % {"number": number})
+    return redirect(pool_url(pool) + "/period")
+
+
+@router.post("/pools/{pool}/requests/{user}/{decision}")
+def decide(pool: str, user: str, decision: str, request: Request, form: FormDep,
+           uow: UowDep) -> Response:
+    """Approve or decline a request to join."""
+    access = _coordinating(request, uow, pool, "decide requests to join")
+    if decision not in ("approve", "decline"):
+        return Response(status_code=404)
+    assert access.user is not None
+    membership.decide_request(uow, pool, user, access.user, approve=decision == "approve")
+    _ = gettext_for(request)
+    flash(request, (_("%(user)s is now a member.") if decision == "approve"
+                    else _("The request of %(user)s is declined.")) % {"user": user})
+    return redirect(pool_url(pool) + "/period#requests")
+
+
+@router.post("/pools/{pool}/invitations")
+def invite(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Make an invitation link; the next page shows it, once."""
+    access = _coordinating(request, uow, pool, "invite people")
+    assert access.user is not None
+    role: Role = "coordinator" if form.text("role", default="member") == "coordinator" else "member"
+    _, code = membership.invite(uow, pool, access.user, role,
+                                days=form.whole_number("days", default=14))
+    base: str = request.app.state.settings.base_url
+    request.session[INVITATION_SHOWN_ONCE] = f"{base}/invitations/{code}"
+    return redirect(pool_url(pool) + "/period#invite")
+

@@ -1,0 +1,227 @@
+"""A member's pages of a pool: *My period* (with logging and confirming work), *Tasks*
+(offers) and *Goods* (wishes), and joining a pool."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from peerconomy.api.deps import UowDep
+from peerconomy.domain.account import JoinRequest
+from peerconomy.domain.period import PeriodState
+from peerconomy.domain.scenario import Offer, ScenarioError, Wish, parse_part
+from peerconomy.services import collecting, lookup, membership, overview, work
+from peerconomy.web.forms import FormDep
+from peerconomy.web.i18n import N_, gettext_for
+from peerconomy.web.rendering import flash, pool_page, pool_url, redirect, render_fragment
+from peerconomy.web.viewer import Level, member_id, pool_access, who_signed_in
+
+__all__ = ["NEXT_STEPS", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+NEXT_STEPS: dict[str, tuple[str, str]] = {
+    "offer": (N_("Offer hours on the tasks you would like to do."), "/tasks"),
+    "wish": (N_("Wish for the goods you would like this period."), "/goods"),
+    "wait_for_clearing": (
+        N_("When the offers and wishes are in, the coordinators clear the period; then you"
+           " see your assignments here."),
+        "",
+    ),
+    "log_work": (N_("Log the hours you have worked on your assignments."), "#log-work"),
+    "confirm_work": (N_("Confirm the work of others that you saw done."), "#confirm"),
+    "wait_for_settlement": (
+        N_("Once the work is done, the coordinators settle the period and your credits go"
+           " into the books."),
+        "",
+    ),
+}
+"""What each of :attr:`MyPeriod.next_steps`'s codes asks, and where to do it."""
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@router.get("/pools/{pool}", response_class=HTMLResponse)
+def my_period(pool: str, request: Request, uow: UowDep) -> Response:
+    """My share, credits so far, balance, assignments and next steps; work to confirm."""
+    access = pool_access(request, uow, pool)
+    values: dict[str, Any] = {"mine": None, "steps": [], "tasks": [], "request_pending": False}
+    with uow:
+        period = lookup.current_period(uow, pool)
+        if access.member is None and access.user is not None:
+            asked = uow.accounts.join_request(pool, access.user)
+            values["request_pending"] = asked is not None and asked.status == "pending"
+    if access.member is not None:
+        _ = gettext_for(request)
+        mine = overview.my_period(uow, pool, access.member.id)
+        base = pool_url(pool)
+        values["mine"] = mine
+        values["steps"] = [
+            (_(NEXT_STEPS[code][0]), base + NEXT_STEPS[code][1] if NEXT_STEPS[code][1] else "")
+            for code in mine.next_steps
+            if code in NEXT_STEPS
+        ]
+        assigned = [a.task for a in mine.assignments]
+        others = [r.task.id for r in overview.tasks_overview(uow, pool)]
+        values["tasks"] = assigned + [t for t in others if t not in assigned]
+    return pool_page(request, "my_period.html", access, "me", period=period,
+                     admission=access.pool.settings.admission, **values)
+
+
+@router.post("/pools/{pool}/join")
+def join(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Join the pool: at once if it is open, else ask its coordinators."""
+    user = who_signed_in(request, uow)
+    outcome = membership.join_pool(uow, pool, user)
+    _ = gettext_for(request)
+    if isinstance(outcome, JoinRequest):
+        flash(request, _("You asked to join; a coordinator will decide."))
+    else:
+        flash(request, _("Welcome to the pool!"))
+    return redirect(pool_url(pool))
+
+
+@router.post("/pools/{pool}/work")
+def log_work(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Log hours worked on a task."""
+    me = member_id(pool_access(request, uow, pool, Level.MEMBER, "log work"))
+    task, hours = form.text("task"), form.number("hours")
+    work.log_work(uow, pool, me, task, hours)
+    flash(request, gettext_for(request)("Your hours on %(task)s are logged.") % {"task": task})
+    return redirect(pool_url(pool) + "#log-work")
+
+
+def _decided(pool: str, request: Request, log_id: int, uow: UowDep, *, confirm: bool
+             ) -> Response:
+    needed = Level.MEMBER if confirm else Level.COORDINATOR
+    me = member_id(pool_access(request, uow, pool, needed, "confirm work"))
+    if confirm:
+        log = work.confirm_work(uow, pool, log_id, me)
+    else:
+        log = work.reject_work(uow, pool, log_id, me)
+    if _is_htmx(request):
+        return render_fragment(request, "_work_row.html", log=log, pool_url=pool_url(pool),
+                               can_reject=False)
+    _ = gettext_for(request)
+    flash(request, _("The work is confirmed.") if confirm else _("The work is rejected."))
+    return redirect(pool_url(pool) + "#confirm")
+
+
+@router.post("/pools/{pool}/work/{log_id}/confirm")
+def confirm_work(pool: str, log_id: int, request: Request, form: FormDep, uow: UowDep
+                 ) -> Response:
+    """Confirm another member's logged work."""
+    return _decided(pool, request, log_id, uow, confirm=True)
+
+
+@router.post("/pools/{pool}/work/{log_id}/reject")
+def reject_work(pool: str, log_id: int, request: Request, form: FormDep, uow: UowDep
+                ) -> Response:
+    """Reject logged work (coordinators)."""
+    return _decided(pool, request, log_id, uow, confirm=False)
+
+
+@router.get("/pools/{pool}/tasks", response_class=HTMLResponse)
+def tasks(pool: str, request: Request, uow: UowDep) -> Response:
+    """Each task with its hours needed, last weight and open hours; my offers."""
+    access = pool_access(request, uow, pool)
+    rows = overview.tasks_overview(uow, pool)
+    with uow:
+        period = lookup.current_period(uow, pool)
+        offers = uow.periods.offers(pool, period.number)
+    me = access.member.id if access.member else None
+    return pool_page(
+        request, "tasks.html", access, "tasks", rows=rows, period=period,
+        collecting=period.state is PeriodState.COLLECTING,
+        my_offers={o.task: o for o in offers if o.participant == me},
+        offered={t: sum(o.hours for o in offers if o.task == t) for t in {o.task for o in offers}},
+    )
+
+
+@router.post("/pools/{pool}/offers/{task}")
+def make_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDep
+               ) -> Response:
+    """Offer hours on a task, or change the offer."""
+    me = member_id(pool_access(request, uow, pool, Level.MEMBER, "make offers"))
+    offer = parse_part(
+        Offer,
+        {"participant": me, "task": task, "hours": form.number("hours"),
+         "min_weight": form.number("min_weight")},
+    )
+    collecting.make_offer(uow, pool, offer, period=form.whole_number("period", default=0) or None)
+    flash(request, gettext_for(request)("Your offer on %(task)s is recorded.") % {"task": task})
+    return redirect(pool_url(pool) + "/tasks")
+
+
+@router.post("/pools/{pool}/offers/{task}/withdraw")
+def withdraw_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDep
+                   ) -> Response:
+    """Withdraw my offer on a task."""
+    me = member_id(pool_access(request, uow, pool, Level.MEMBER, "withdraw offers"))
+    collecting.withdraw_offer(uow, pool, me, task)
+    flash(request, gettext_for(request)("Your offer on %(task)s is withdrawn.") % {"task": task})
+    return redirect(pool_url(pool) + "/tasks")
+
+
+@router.get("/pools/{pool}/goods", response_class=HTMLResponse)
+def goods(pool: str, request: Request, uow: UowDep) -> Response:
+    """Each good with its model and last cost; my wishes and the wish form."""
+    access = pool_access(request, uow, pool)
+    rows = overview.goods_overview(uow, pool)
+    with uow:
+        period = lookup.current_period(uow, pool)
+        wishes = uow.periods.wishes(pool, period.number)
+    me = access.member.id if access.member else None
+    types: dict[str, bool] = {}
+    for row in rows:
+        if row.good.product_type is not None:
+            kind = row.good.product_type
+            types[kind] = types.get(kind, False) or row.good.model == "auction"
+    return pool_page(
+        request, "goods.html", access, "goods", rows=rows, period=period,
+        collecting=period.state is PeriodState.COLLECTING,
+        my_wishes=[w for w in wishes if w.participant == me],
+        product_types=sorted(types.items()),
+    )
+
+
+@router.post("/pools/{pool}/wishes")
+def make_wish(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Make a wish: a quantity, and the goods or product types any of which would do."""
+    me = member_id(pool_access(request, uow, pool, Level.MEMBER, "make wishes"))
+    alternatives: list[dict[str, Any]] = []
+    for choice in form.texts("alternative"):
+        kind, _, name = choice.partition(":")
+        if kind not in ("good", "type") or not name:
+            raise ScenarioError("alternative", f"must be good:<id> or type:<id>, got {choice!r}")
+        alternative: dict[str, Any] = {"good" if kind == "good" else "product_type": name}
+        most = form.optional_number(f"max_cost:{choice}")
+        if most is not None:
+            alternative["max_cost"] = most
+        alternatives.append(alternative)
+    if not alternatives:
+        raise ScenarioError("alternative", "tick at least one good or product type")
+    wish = parse_part(
+        Wish,
+        {"participant": me, "id": f"{me}-{secrets.token_hex(4)}",
+         "quantity": form.whole_number("quantity", default=1), "alternatives": alternatives},
+        "wish",
+    )
+    collecting.make_wish(uow, pool, wish, period=form.whole_number("period", default=0) or None)
+    flash(request, gettext_for(request)("Your wish is recorded."))
+    return redirect(pool_url(pool) + "/goods")
+
+
+@router.post("/pools/{pool}/wishes/{wish}/withdraw")
+def withdraw_wish(pool: str, wish: str, request: Request, form: FormDep, uow: UowDep
+                  ) -> Response:
+    """Withdraw one of my wishes."""
+    me = member_id(pool_access(request, uow, pool, Level.MEMBER, "withdraw wishes"))
+    collecting.withdraw_wish(uow, pool, wish, participant=me)
+    flash(request, gettext_for(request)("Your wish is withdrawn."))
+    return redirect(pool_url(pool) + "/goods")
