@@ -142,6 +142,8 @@ def test_pool_names_are_sorted(store: Store) -> None:
 def test_members_tasks_and_goods_come_back_as_added(uow: UnitOfWork) -> None:
     with uow:
         assert uow.pools.members(WORKSHOP) == MEMBERS
+        assert [uow.pools.member(WORKSHOP, m.id) for m in MEMBERS] == MEMBERS
+        assert uow.pools.member(WORKSHOP, "nobody") is None
         assert uow.pools.tasks(WORKSHOP) == TASKS
         assert uow.pools.goods(WORKSHOP) == GOODS
         assert uow.pools.projects(WORKSHOP) == [

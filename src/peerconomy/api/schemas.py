@@ -154,7 +154,8 @@ class Fork(Body):
 class OfferIn(Body):
     hours: Hours
     min_weight: float = Field(1.0, gt=0, le=1000, allow_inf_nan=False)
-    participant: str | None = Field(None, description="Whose offer (coordinators only; "
+    participant: str | None = Field(None, min_length=1, max_length=100,
+                                    description="Whose offer (coordinators only; "
                                     "default: the caller).")
     period: int | None = Field(None, description="The period the caller saw; another one"
                                " answers 409 (a stale update).")
@@ -165,14 +166,17 @@ class WishIn(Body):
                            description="The wish's id (default: a new one).")
     quantity: int = Field(1, ge=1, le=100_000)
     alternatives: list[Alternative] = Field(min_length=1, max_length=50)
-    participant: str | None = None
+    participant: str | None = Field(None, min_length=1, max_length=100,
+                                    description="Whose wish (coordinators only; "
+                                    "default: the caller).")
     period: int | None = None
 
 
 class WorkIn(Body):
     task: str
     hours: float = Field(gt=0, le=1000, allow_inf_nan=False)
-    participant: str | None = Field(None, description="Whose work (coordinators only; "
+    participant: str | None = Field(None, min_length=1, max_length=100,
+                                    description="Whose work (coordinators only; "
                                     "default: the caller).")
 
 

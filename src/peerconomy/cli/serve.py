@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -15,22 +16,50 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes (about one per core; more than one needs PostgreSQL to"
+            " pay off, SQLite writes one at a time).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the pages and the REST API (docs at /api/docs) on the database."""
     import uvicorn
 
     from peerconomy.api import AppSettings, create_app
-    from peerconomy.store.sql import StoreError, default_data_dir, default_database_url, open_store
+    from peerconomy.store.sql import (
+        DATABASE_URL_SETTING,
+        StoreError,
+        default_data_dir,
+        default_database_url,
+        open_store,
+    )
 
     url = db or default_database_url()
     try:
-        store = open_store(url)
+        store = open_store(url)  # checked (and a new database set up) once, before any worker
     except StoreError as err:
         fail(str(err))
     settings = AppSettings.from_environment(default_data_dir())
-    app = create_app(store, settings)
     typer.echo(f"peerconomy serves on http://{host}:{port} (API docs: /api/docs)")
+    if workers > 1:
+        store.close()
+        # each worker builds its app from the environment: the same database and secret key
+        os.environ[DATABASE_URL_SETTING] = url
+        os.environ["PEERCONOMY_SECRET_KEY"] = settings.secret_key
+        uvicorn.run(
+            "peerconomy.api.asgi:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+        return
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning")
     finally:
         store.close()

@@ -39,7 +39,7 @@ def require_state(period: Period, state: PeriodState, action: str) -> None:
 
 def member(uow: UnitOfWork, pool_name: str, participant: str, *, active: bool = True) -> Member:
     """A member of the pool (by default one who has not left)."""
-    found = next((m for m in uow.pools.members(pool_name) if m.id == participant), None)
+    found = uow.pools.member(pool_name, participant)
     if found is None or (active and not found.active):
         raise NotFoundError("participant", participant, pool_name)
     return found

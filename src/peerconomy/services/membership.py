@@ -82,9 +82,9 @@ def access(uow: UnitOfWork, pool: str, user: str | None) -> Access:
         account = uow.accounts.user(user) if user is not None else None
         member = None
         if account is not None:
-            member = next(
-                (m for m in uow.pools.members(pool) if m.id == account.name and m.active), None
-            )
+            member = uow.pools.member(pool, account.name)
+            if member is not None and not member.active:
+                member = None
     if account is not None and account.site_admin:
         level = Level.COORDINATOR
     elif member is not None:

@@ -112,7 +112,7 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
     """A member's share, credits so far, balance, assignments and next steps."""
     with uow:
         lookup.pool(uow, pool)
-        lookup.member(uow, pool, participant, active=False)
+        me = lookup.member(uow, pool, participant, active=False)
         period = lookup.current_period(uow, pool)
         number = period.number
         offers = [o for o in uow.periods.offers(pool, number) if o.participant == participant]
@@ -121,7 +121,6 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         all_assignments = uow.periods.assignments(pool, number) if plan else []
         logs = uow.periods.work_logs(pool, number) if plan else []
         balance = uow.journal.balances(pool).get(participant_account(participant), Decimal(0))
-        members = {m.id: m for m in uow.pools.members(pool)}
     mine = [a for a in all_assignments if a.participant == participant]
     share = float(plan.data["shares"].get(participant, 0.0)) if plan else None
     earned = (
@@ -132,7 +131,7 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         else 0.0
     )
     my_tasks = {a.task for a in mine}
-    is_coordinator = members[participant].role == "coordinator"
+    is_coordinator = me.role == "coordinator"
     to_confirm = [
         log
         for log in logs

@@ -58,6 +58,9 @@ class PoolRepository(Protocol):
     def members(self, pool: str) -> list[Member]:
         """The pool's members, active or not."""
 
+    def member(self, pool: str, participant: str) -> Member | None:
+        """One of the pool's members, active or not (None: no such member)."""
+
     def add_members(self, pool: str, members: Iterable[Member]) -> None:
         """Add new members (ids not yet in the pool)."""
 

@@ -93,6 +93,9 @@ class _Pools:
     def members(self, pool: str) -> list[Member]:
         return list(self._s.members[pool].values())
 
+    def member(self, pool: str, participant: str) -> Member | None:
+        return self._s.members.get(pool, {}).get(participant)
+
     def add_members(self, pool: str, members: Iterable[Member]) -> None:
         self._s.members[pool].update((m.id, m) for m in members)
 

@@ -601,6 +601,15 @@ class SqlPoolRepository:
         )
         return [Member(*row) for row in rows]
 
+    def member(self, pool: str, participant: str) -> Member | None:
+        m = t.members.c
+        row = self._c.execute(
+            select(m.id, m.capacity, m.exempt, m.role, m.active).where(
+                m.pool == pool, m.id == participant
+            )
+        ).first()
+        return None if row is None else Member(*row)
+
     @_bulk
     def add_members(self, pool: str, members: Iterable[Member]) -> None:
         start = _next_position(self._c, t.members, t.members.c.pool == pool)

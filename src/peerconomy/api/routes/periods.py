@@ -14,7 +14,7 @@ from peerconomy.api.errors import body_is
 from peerconomy.api.routes.pools import period_out
 from peerconomy.api.schemas import OfferIn, PeriodOut, WishIn, WorkIn
 from peerconomy.domain.pool import WorkLog
-from peerconomy.domain.scenario import Offer, Wish
+from peerconomy.domain.scenario import Offer, Wish, parse_part
 from peerconomy.services import collecting, hints, lookup, notices, overview, periods, work
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access, Level
@@ -96,7 +96,9 @@ def offers(pool: str, access: AccessDep, uow: UowDep) -> list[Offer]:
 def make_offer(pool: str, task: str, body: OfferIn, access: AccessDep, uow: UowDep) -> Offer:
     """Offer hours on a task (or change the offer)."""
     who = acting_for(access, body.participant, "make offers")
-    offer = Offer(participant=who, task=task, hours=body.hours, min_weight=body.min_weight)
+    with body_is("offer"):
+        offer = parse_part(Offer, {"participant": who, "task": task, "hours": body.hours,
+                                   "min_weight": body.min_weight}, "offer")
     return collecting.make_offer(uow, pool, offer, period=body.period)
 
 
@@ -119,9 +121,10 @@ def wishes(pool: str, access: AccessDep, uow: UowDep) -> list[Wish]:
 def make_wish(pool: str, body: WishIn, access: AccessDep, uow: UowDep) -> Wish:
     """Make a wish (or change one, giving its id)."""
     who = acting_for(access, body.participant, "make wishes")
-    wish = Wish(participant=who, id=body.id or f"{who}-{secrets.token_hex(4)}",
-                quantity=body.quantity, alternatives=body.alternatives)
+    wish_id = body.id or f"{who}-{secrets.token_hex(4)}"
     with body_is("wish"):
+        wish = parse_part(Wish, {"participant": who, "id": wish_id, "quantity": body.quantity,
+                                 "alternatives": body.alternatives}, "wish")
         return collecting.make_wish(uow, pool, wish, period=body.period)
 
 

@@ -1,0 +1,25 @@
+"""The application as an ASGI server process builds it from the environment: what
+``peerconomy serve --workers N`` gives each of its worker processes (and what a process
+manager may run directly, e.g. ``uvicorn --factory peerconomy.api.asgi:app_from_environment``).
+
+The database is ``PEERCONOMY_DATABASE_URL`` (default: the SQLite file in the data directory);
+the other settings are those of :meth:`AppSettings.from_environment`.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from peerconomy.api.app import create_app
+from peerconomy.api.settings import AppSettings
+
+__all__ = ["app_from_environment"]
+
+
+def app_from_environment() -> FastAPI:
+    """The pages and the API on the configured database (its connections end with the
+    worker process)."""
+    from peerconomy.store.sql import default_data_dir, default_database_url, open_store
+
+    store = open_store(default_database_url())
+    return create_app(store, AppSettings.from_environment(default_data_dir()))
