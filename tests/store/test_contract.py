@@ -10,6 +10,7 @@ cleo (exempt) build bikes and mend them; bikes and cargo bikes are bicycles.
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -233,6 +234,17 @@ def test_offers_and_wishes_come_back_as_made(uow: UnitOfWork) -> None:
     with uow:
         assert uow.periods.offers(WORKSHOP, 1) == OFFERS
         assert uow.periods.wishes(WORKSHOP, 1) == WISHES
+
+
+def test_one_participants_offers_and_wishes_come_back_in_their_order(uow: UnitOfWork) -> None:
+    with uow:
+        for who in {o.participant for o in OFFERS} | {w.participant for w in WISHES} | {"x"}:
+            assert uow.periods.offers(WORKSHOP, 1, participant=who) == [
+                o for o in OFFERS if o.participant == who
+            ]
+            assert uow.periods.wishes(WORKSHOP, 1, participant=who) == [
+                w for w in WISHES if w.participant == who
+            ]
 
 
 def test_a_changed_offer_keeps_its_place_and_a_new_one_goes_last(uow: UnitOfWork) -> None:
@@ -544,3 +556,47 @@ def test_a_unit_of_work_reads_its_own_writes(store: Store) -> None:
         workshop(uow)
         assert uow.pools.members(WORKSHOP) == MEMBERS
         assert uow.periods.offers(WORKSHOP, 1) == OFFERS
+
+
+def test_a_block_inside_another_joins_its_transaction(uow: UnitOfWork) -> None:
+    """A page reads several services in one transaction: the inner blocks neither end it
+    nor roll it back; the outermost one does."""
+    with uow:
+        with uow:
+            uow.periods.set_state(WORKSHOP, 1, PeriodState.CLEARED)
+        period = uow.periods.get(WORKSHOP, 1)
+        assert period is not None and period.state is PeriodState.CLEARED
+    with uow:
+        period = uow.periods.get(WORKSHOP, 1)
+        assert period is not None and period.state is PeriodState.COLLECTING
+
+
+def test_a_commit_inside_a_nested_block_commits_the_transaction_around_it(
+    uow: UnitOfWork,
+) -> None:
+    with uow:
+        with uow:
+            uow.periods.set_state(WORKSHOP, 1, PeriodState.CLEARED)
+            uow.commit()
+        uow.periods.set_state(WORKSHOP, 1, PeriodState.SETTLED)
+    with uow:
+        period = uow.periods.get(WORKSHOP, 1)
+        assert period is not None and period.state is PeriodState.CLEARED
+
+
+def test_another_thread_may_not_enter_a_unit_of_work_in_use(uow: UnitOfWork) -> None:
+    refused: list[Exception] = []
+
+    def enter() -> None:
+        try:
+            with uow:
+                pass
+        except RuntimeError as error:
+            refused.append(error)
+
+    with uow:
+        other = threading.Thread(target=enter)
+        other.start()
+        other.join()
+        assert uow.pools.get(WORKSHOP) is not None
+    assert len(refused) == 1 and "another thread" in str(refused[0])

@@ -2,25 +2,32 @@
 (the stairs, the garden, the laundry) and one sea-view room that everybody wants.
 
 Each person browses with a client of their own (their own cookies) and goes through the
-forms as a browser does: fetch the page, take the CSRF token from its form, post. Root signed
-up first and is the site admin; ana founded the pool ``seaside`` and coordinates it; ben
-joined by ana's invitation link; cleo has an account but is not in the pool.
+forms as a browser does: fetch the page, take the CSRF token from its form, post (see
+:mod:`browsing`). Root signed up first and is the site admin; ana founded the pool
+``seaside`` and coordinates it; ben joined by ana's invitation link; cleo has an account but
+is not in the pool.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from http.cookiejar import Cookie
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
+from browsing import Browser, clear, invite, offer, sign_up, wish
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from httpx2 import Response
 
 from peerconomy.api import AppSettings, create_app
 from peerconomy.domain.scenario import Good, Task, parse_part
-from peerconomy.services import projects
+from peerconomy.services import accounts, projects
 from peerconomy.store.memory import MemoryStore
+from peerconomy.web.clearing import ClearingJobs
 
 TASKS: list[dict[str, Any]] = [
     {"id": "stairs", "project": "flats", "fixed_hours": 4},
@@ -32,44 +39,26 @@ GOODS: list[dict[str, Any]] = [
      "recipe": {"laundry": 1}},
     {"id": "guest-bed", "project": "flats", "model": "effort", "recipe": {"laundry": 0.5}},
 ]
-_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-class Browser:
-    """One person's browser: a client with its own cookies that does not follow redirects."""
+_QUICK = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+_QUICK_NOBODY = _QUICK.hash("a password nobody has")
 
-    def __init__(self, client: TestClient) -> None:
-        self.client = client
 
-    def get(self, url: str, **headers: str) -> Response:
-        return self.client.get(url, headers=headers)
+@contextmanager
+def _quick_hashing() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_HASHER", _QUICK)
+        patch.setattr(accounts, "_NOBODY", _QUICK_NOBODY)
+        yield
 
-    def page(self, url: str, **headers: str) -> str:
-        """The page's HTML; it must be there (200)."""
-        answer = self.get(url, **headers)
-        assert answer.status_code == 200, (url, answer.status_code, answer.text[:500])
-        return answer.text
 
-    def csrf(self, url: str = "/") -> str:
-        """The CSRF token in the forms of the page at ``url``."""
-        found = _TOKEN.search(self.page(url))
-        assert found is not None, f"no form with a CSRF token on {url}"
-        return found.group(1)
-
-    def post(self, url: str, data: dict[str, Any] | None = None, *, form_on: str = "/",
-             token: str | None = None, **headers: str) -> Response:
-        """Post a form as a browser would, with the token of the page ``form_on`` (or
-        ``token``, which may be wrong or empty, to see a forged post refused)."""
-        fields = dict(data or {})
-        fields["csrf_token"] = self.csrf(form_on) if token is None else token
-        return self.client.post(url, data=fields, headers=headers)
-
-    def submit(self, url: str, data: dict[str, Any] | None = None, *, form_on: str = "/"
-               ) -> str:
-        """Post a form that must succeed (303); where it leads."""
-        answer = self.post(url, data, form_on=form_on)
-        assert answer.status_code == 303, (url, answer.status_code, answer.text[:800])
-        return answer.headers["location"]
+@pytest.fixture(autouse=True)
+def quick_password_hashing() -> Iterator[None]:
+    """Argon2 at its least cost: every page test signs people up and in, and the hashing is
+    not what these tests are about (the accounts service's tests run it at full cost)."""
+    with _quick_hashing():
+        yield
 
 
 @pytest.fixture
@@ -77,46 +66,37 @@ def store() -> MemoryStore:
     return MemoryStore()
 
 
-@pytest.fixture
-def app(store: MemoryStore) -> Any:
-    return create_app(store, AppSettings(secret_key="seaside test key"), pages=True)
+@pytest.fixture(scope="session")
+def site() -> FastAPI:
+    """The application the page tests share (making one takes longer than most tests)."""
+    return create_app(MemoryStore(), AppSettings(secret_key="seaside test key"), pages=True)
 
 
 @pytest.fixture
-def browser(app: Any) -> Iterator[Any]:
-    """A factory of browsers on the app (each with its own cookies)."""
-    clients: list[TestClient] = []
+def app(site: FastAPI, store: MemoryStore) -> FastAPI:
+    """The application on this test's own store, with no clearing running."""
+    site.state.store = store
+    site.state.clearing = ClearingJobs()
+    return site
 
+
+def _browsers(app: FastAPI, clients: ExitStack) -> Callable[[], Browser]:
     def make() -> Browser:
-        client = TestClient(app, follow_redirects=False)
-        clients.append(client)
-        return Browser(client)
+        # Entered, a client keeps one event loop for all its requests (much faster).
+        return Browser(clients.enter_context(TestClient(app, follow_redirects=False)))
 
-    yield make
-    for client in clients:
-        client.close()
-
-
-def sign_up(who: Browser, name: str) -> Browser:
-    """Make an account through the sign-up form (signed in afterwards)."""
-    who.submit("/signup", {"name": name, "email": f"{name}@seaside.example",
-                           "password": f"{name} by the sea", "next": "/"}, form_on="/signup")
-    return who
-
-
-def invite(coordinator: Browser, pool: str = "seaside", role: str = "member") -> str:
-    """An invitation link made on the period page; the path it points to."""
-    coordinator.submit(f"/pools/{pool}/invitations", {"role": role, "days": "7"},
-                       form_on=f"/pools/{pool}/period")
-    link = re.search(r'id="invitation-link">([^<]+)<', coordinator.page(f"/pools/{pool}/period"))
-    assert link is not None
-    return "/invitations/" + link.group(1).rsplit("/invitations/", 1)[1]
+    return make
 
 
 @pytest.fixture
-def people(browser: Any, store: MemoryStore) -> dict[str, Browser]:
-    """Root, ana (coordinator of seaside, with the flats project), ben (member by invitation)
-    and cleo (outsider), each signed in in a browser of their own; period 1 collects."""
+def browser(app: FastAPI) -> Iterator[Callable[[], Browser]]:
+    """A factory of browsers on the app (each with its own cookies)."""
+    with ExitStack() as clients:
+        yield _browsers(app, clients)
+
+
+def _sign_up_the_seaside_people(browser: Callable[[], Browser], store: MemoryStore
+                                ) -> dict[str, Browser]:
     signed = {name: sign_up(browser(), name) for name in ("root", "ana", "ben", "cleo")}
     ana, ben = signed["ana"], signed["ben"]
     ana.submit("/pools", {"name": "seaside", "admission": "approval"})
@@ -129,24 +109,7 @@ def people(browser: Any, store: MemoryStore) -> dict[str, Browser]:
     return signed
 
 
-def offer(who: Browser, task: str, hours: float, min_weight: float) -> None:
-    who.submit(f"/pools/seaside/offers/{task}", {"hours": hours, "min_weight": min_weight},
-               form_on="/pools/seaside/tasks")
-
-
-def wish(who: Browser, *alternatives: str, quantity: int = 1, **max_costs: float) -> None:
-    data: dict[str, Any] = {"alternative": list(alternatives), "quantity": quantity}
-    for choice in alternatives:
-        name = choice.split(":", 1)[1].replace("-", "_")
-        if name in max_costs:
-            data[f"max_cost:{choice}"] = max_costs[name]
-    who.submit("/pools/seaside/wishes", data, form_on="/pools/seaside/goods")
-
-
-@pytest.fixture
-def collected(people: dict[str, Browser]) -> dict[str, Browser]:
-    """The seaside flats with everyone's offers and wishes in: ana and ben both want the
-    sea-view room (ana would contribute up to 6 h, ben 4 h); ben wants two guest beds."""
+def _collect_offers_and_wishes(people: dict[str, Browser]) -> None:
     ana, ben = people["ana"], people["ben"]
     offer(ana, "stairs", 3, 1.0)
     offer(ana, "laundry", 2, 1.0)
@@ -156,17 +119,91 @@ def collected(people: dict[str, Browser]) -> dict[str, Browser]:
     wish(ana, "good:sea-view", sea_view=6)
     wish(ben, "good:sea-view", sea_view=4)
     wish(ben, "good:guest-bed", quantity=2)
-    return people
 
 
-def clear(coordinator: Browser, pool: str = "seaside") -> None:
-    """Clear the period from the period page and wait for the plan, as the page polls."""
-    coordinator.submit(f"/pools/{pool}/period/clear", form_on=f"/pools/{pool}/period")
-    for _ in range(200):
-        status = coordinator.get(f"/pools/{pool}/period/clearing", **{"HX-Request": "true"})
-        if status.headers.get("HX-Refresh") == "true":
-            return
-        import time
+@dataclass(frozen=True)
+class Saved:
+    """The seaside as the pages left it at one step: the store's state and every person's
+    cookies (their signed sessions), to start a test from without taking the steps again."""
 
-        time.sleep(0.02)
-    raise AssertionError("the clearing did not finish")
+    state: Any
+    cookies: dict[str, list[Cookie]]
+
+    @classmethod
+    def of(cls, store: MemoryStore, people: dict[str, Browser]) -> Saved:
+        return cls(store.state.copy(),
+                   {name: list(who.client.cookies.jar) for name, who in people.items()})
+
+    def restore(self, store: MemoryStore, people: dict[str, Browser]) -> dict[str, Browser]:
+        store.state = self.state.copy()
+        for name, who in people.items():
+            who.client.cookies.clear()
+            for cookie in self.cookies[name]:
+                who.client.cookies.jar.set_cookie(copy.copy(cookie))
+        return people
+
+
+@pytest.fixture(scope="session")
+def seaside_steps(site: FastAPI) -> dict[str, Saved]:
+    """The seaside taken through the pages once a test session: ``people`` and
+    ``collected`` as their fixtures say (each test starts from a copy)."""
+    store = MemoryStore()
+    test_s = site.state.store, site.state.clearing  # a test may have begun already
+    site.state.store, site.state.clearing = store, ClearingJobs()
+    try:
+        with _quick_hashing(), ExitStack() as clients:
+            people = _sign_up_the_seaside_people(_browsers(site, clients), store)
+            saved = {"people": Saved.of(store, people)}
+            _collect_offers_and_wishes(people)
+            saved["collected"] = Saved.of(store, people)
+    finally:
+        site.state.store, site.state.clearing = test_s
+    return saved
+
+
+@pytest.fixture
+def people(seaside_steps: dict[str, Saved], browser: Callable[[], Browser],
+           store: MemoryStore) -> dict[str, Browser]:
+    """Root, ana (coordinator of seaside, with the flats project), ben (member by invitation)
+    and cleo (outsider), each signed in in a browser of their own; period 1 collects.
+
+    They signed up on the sign-up page; ana founded the pool on the home page and made an
+    invitation link on the period page, which ben followed (see
+    :func:`_sign_up_the_seaside_people`; a test starts from a copy of what that left)."""
+    return seaside_steps["people"].restore(
+        store, {name: browser() for name in ("root", "ana", "ben", "cleo")})
+
+
+@pytest.fixture
+def collected(seaside_steps: dict[str, Saved], people: dict[str, Browser],
+              store: MemoryStore) -> dict[str, Browser]:
+    """The seaside flats with everyone's offers and wishes in, made on the Tasks and Goods
+    pages: ana offers 3 h of stairs and 2 h of laundry at a weight of 1; ben 2 h of stairs at
+    1.5, 2 h of the garden at 1 and 2 h of laundry at 1.2. Ana and ben both want the sea-view
+    room (ana would contribute up to 6 h, ben 4 h); ben wants two guest beds (see
+    :func:`_collect_offers_and_wishes`)."""
+    return seaside_steps["collected"].restore(store, people)
+
+
+@pytest.fixture
+def cleared(collected: dict[str, Browser]) -> dict[str, Browser]:
+    """Period 1 cleared. The plan: ana does 3 h of stairs and 2 h of laundry, ben 1 h of
+    stairs and 2 h of the garden; stairs weigh 1.5, the rest 1. Ana gets the sea-view room,
+    ben his two guest beds; ana's share is 5.6 h, ben's 4.4 h (10 h in all)."""
+    clear(collected["ana"])
+    return collected
+
+
+@pytest.fixture
+def settled(cleared: dict[str, Browser]) -> dict[str, Browser]:
+    """Period 1 settled, period 2 collecting: ben worked his 2 h in the garden (credit 2) and
+    ana her 3 h on the stairs (credit 4.5), each confirmed by the other; the 1 h of stairs
+    ben was assigned and ana's 2 h of laundry were not done. Balances: ana -1.1, ben -2.4,
+    the pool +3.5."""
+    ana, ben = cleared["ana"], cleared["ben"]
+    ben.submit("/pools/seaside/work", {"task": "garden", "hours": "2"}, form_on="/pools/seaside")
+    ana.submit("/pools/seaside/work", {"task": "stairs", "hours": "3"}, form_on="/pools/seaside")
+    ana.submit("/pools/seaside/work/1/confirm", form_on="/pools/seaside")
+    ben.submit("/pools/seaside/work/2/confirm", form_on="/pools/seaside")
+    ana.submit("/pools/seaside/period/settle", form_on="/pools/seaside/period")
+    return cleared

@@ -65,7 +65,7 @@ class Notify(Protocol):
     def __call__(self, compose: Callable[[UnitOfWork], Iterable[Notice]]) -> None: ...
 
 
-def notifier(request: Request) -> Notify:
+async def notifier(request: Request) -> Notify:
     """What routes call after a step others should hear of."""
     store: Store = request.app.state.store
     mailer: Mailer | None = request.app.state.mailer
@@ -76,14 +76,17 @@ def notifier(request: Request) -> Notify:
     return send
 
 
-def base_url(request: Request) -> str:
+async def base_url(request: Request) -> str:
     """Where people reach the site (links in notices and invitations)."""
     url: str = request.app.state.settings.base_url
     return url
 
 
-def unit_of_work(request: Request) -> UnitOfWork:
-    """A new unit of work on the app's store."""
+async def unit_of_work(request: Request) -> UnitOfWork:
+    """A new unit of work on the app's store (it opens no connection until it is entered).
+
+    This and the other dependencies that do no I/O are coroutines, so FastAPI runs them on
+    the event loop instead of handing each to a worker thread and back."""
     store: Store = request.app.state.store
     return store.unit_of_work()
 
@@ -150,7 +153,7 @@ def uow_user_gone(uow: UnitOfWork, name: str) -> bool:
 CallerDep = Annotated[Caller, Depends(caller)]
 
 
-def signed_in(who: CallerDep) -> str:
+async def signed_in(who: CallerDep) -> str:
     """The signed-in caller's user name; 401 if nobody is signed in."""
     if who.user is None:
         raise NotSignedInError()

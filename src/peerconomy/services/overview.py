@@ -115,8 +115,8 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         me = lookup.member(uow, pool, participant, active=False)
         period = lookup.current_period(uow, pool)
         number = period.number
-        offers = [o for o in uow.periods.offers(pool, number) if o.participant == participant]
-        wishes = [w for w in uow.periods.wishes(pool, number) if w.participant == participant]
+        offers = uow.periods.offers(pool, number, participant=participant)
+        wishes = uow.periods.wishes(pool, number, participant=participant)
         plan = uow.periods.plan(pool, number)
         all_assignments = uow.periods.assignments(pool, number) if plan else []
         logs = uow.periods.work_logs(pool, number) if plan else []

@@ -95,8 +95,8 @@ class PeriodRepository(Protocol):
     def set_state(self, pool: str, number: int, state: PeriodState) -> None:
         """Move a period to ``state`` (the service has checked the step is allowed)."""
 
-    def offers(self, pool: str, number: int) -> list[Offer]:
-        """The period's offers."""
+    def offers(self, pool: str, number: int, *, participant: str | None = None) -> list[Offer]:
+        """The period's offers (only ``participant``'s, if given)."""
 
     def add_offers(self, pool: str, number: int, offers: Iterable[Offer]) -> None:
         """Add new offers (no offer yet for their participant and task)."""
@@ -107,8 +107,8 @@ class PeriodRepository(Protocol):
     def remove_offer(self, pool: str, number: int, participant: str, task: str) -> bool:
         """Withdraw an offer; False if there was none."""
 
-    def wishes(self, pool: str, number: int) -> list[Wish]:
-        """The period's wishes."""
+    def wishes(self, pool: str, number: int, *, participant: str | None = None) -> list[Wish]:
+        """The period's wishes (only ``participant``'s, if given)."""
 
     def add_wishes(self, pool: str, number: int, wishes: Iterable[Wish]) -> None:
         """Add new wishes (ids not yet in the period)."""
@@ -220,7 +220,10 @@ class AccountRepository(Protocol):
 class UnitOfWork(Protocol):
     """One transaction over the store: ``with uow: ...; uow.commit()``.
 
-    Leaving the ``with`` block without :meth:`commit` (or by an exception) rolls back.
+    Leaving the ``with`` block without :meth:`commit` (or by an exception) rolls back. A
+    ``with uow:`` inside another one (in the same thread) joins the transaction around it:
+    a page that calls several services reads them all in one transaction, and only the
+    outermost block ends it. Another thread may not enter a unit of work in use.
     """
 
     @property

@@ -7,6 +7,7 @@ fails half-way leaves the store as it was, exactly as a database transaction wou
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
@@ -136,8 +137,9 @@ class _Periods:
         key = (pool, number)
         self._s.periods[key] = self._s.periods[key].moved_to(state)
 
-    def offers(self, pool: str, number: int) -> list[Offer]:
-        return list(self._s.offers[(pool, number)].values())
+    def offers(self, pool: str, number: int, *, participant: str | None = None) -> list[Offer]:
+        found = self._s.offers[(pool, number)].values()
+        return [o for o in found if participant is None or o.participant == participant]
 
     def add_offers(self, pool: str, number: int, offers: Iterable[Offer]) -> None:
         self._s.offers[(pool, number)].update(((o.participant, o.task), o) for o in offers)
@@ -148,8 +150,9 @@ class _Periods:
     def remove_offer(self, pool: str, number: int, participant: str, task: str) -> bool:
         return self._s.offers[(pool, number)].pop((participant, task), None) is not None
 
-    def wishes(self, pool: str, number: int) -> list[Wish]:
-        return list(self._s.wishes[(pool, number)].values())
+    def wishes(self, pool: str, number: int, *, participant: str | None = None) -> list[Wish]:
+        found = self._s.wishes[(pool, number)].values()
+        return [w for w in found if participant is None or w.participant == participant]
 
     def add_wishes(self, pool: str, number: int, wishes: Iterable[Wish]) -> None:
         self._s.wishes[(pool, number)].update((w.id, w) for w in wishes)
@@ -305,8 +308,16 @@ class MemoryUnitOfWork:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self._work: _State | None = None
+        self._depth = 0
+        self._thread: int | None = None
 
     def __enter__(self) -> Self:
+        if self._work is not None:
+            if self._thread != threading.get_ident():
+                raise RuntimeError("this unit of work is in use by another thread")
+            self._depth += 1  # a block inside another joins its transaction
+            return self
+        self._thread = threading.get_ident()
         self._work = self._store.state.copy()
         self.pools, self.periods, self.journal, self.accounts = (
             _Pools(self._work),
@@ -322,7 +333,11 @@ class MemoryUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._depth:
+            self._depth -= 1
+            return
         self._work = None
+        self._thread = None
 
     def commit(self) -> None:
         if self._work is None:

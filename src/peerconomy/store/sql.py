@@ -36,6 +36,7 @@ cached :class:`pydantic.TypeAdapter`.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 import weakref
 from collections import defaultdict
@@ -737,13 +738,14 @@ class SqlPeriodRepository:
     # offers
 
     @_bulk
-    def offers(self, pool: str, number: int) -> list[Offer]:
+    def offers(self, pool: str, number: int, *, participant: str | None = None) -> list[Offer]:
         o = t.offers.c
-        rows = self._c.execute(
-            select(o.participant, o.task, o.hours, o.min_weight)
-            .where(o.pool == pool, o.period == number)
-            .order_by(o.position)
-        ).all()
+        query = select(o.participant, o.task, o.hours, o.min_weight).where(
+            o.pool == pool, o.period == number
+        )
+        if participant is not None:
+            query = query.where(o.participant == participant)
+        rows = self._c.execute(query.order_by(o.position)).all()
         return _validated(
             Offer,
             [
@@ -783,13 +785,14 @@ class SqlPeriodRepository:
     # wishes
 
     @_bulk
-    def wishes(self, pool: str, number: int) -> list[Wish]:
+    def wishes(self, pool: str, number: int, *, participant: str | None = None) -> list[Wish]:
         w = t.wishes.c
-        rows = self._c.execute(
-            select(w.participant, w.id, w.quantity, w.alternatives)
-            .where(w.pool == pool, w.period == number)
-            .order_by(w.position)
-        ).all()
+        query = select(w.participant, w.id, w.quantity, w.alternatives).where(
+            w.pool == pool, w.period == number
+        )
+        if participant is not None:
+            query = query.where(w.participant == participant)
+        rows = self._c.execute(query.order_by(w.position)).all()
         # one JSON document for all wishes' alternatives: one call into pydantic, not 50,000
         alternatives = _ALTERNATIVE_LISTS.validate_json(
             "[" + ",".join(row.alternatives for row in rows) + "]"
@@ -1203,7 +1206,7 @@ class SqlUnitOfWork:
 
     ``with uow:`` opens a connection and begins; :meth:`commit` commits (what follows in the
     block runs in a new transaction); leaving the block rolls back whatever was not committed
-    and closes the connection.
+    and closes the connection. A block inside another joins its transaction.
     """
 
     pools: SqlPoolRepository
@@ -1214,10 +1217,16 @@ class SqlUnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._connection: Connection | None = None
+        self._depth = 0
+        self._thread: int | None = None
 
     def __enter__(self) -> Self:
         if self._connection is not None:
-            raise RuntimeError("this unit of work is in use already")
+            if self._thread != threading.get_ident():
+                raise RuntimeError("this unit of work is in use by another thread")
+            self._depth += 1  # a block inside another joins its transaction
+            return self
+        self._thread = threading.get_ident()
         connection = self._engine.connect()
         try:
             connection.begin()
@@ -1237,7 +1246,11 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._depth:
+            self._depth -= 1
+            return
         connection, self._connection = self._connection, None
+        self._thread = None
         if connection is None:
             return
         try:

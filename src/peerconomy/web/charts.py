@@ -45,7 +45,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     ticks = []
     value = start
     while value < high + step * 0.999:
-        ticks.append(round(value, 10))
+        ticks.append(round(float(value), 10))
         value += step
     return ticks
 

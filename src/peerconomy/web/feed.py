@@ -19,32 +19,50 @@ __all__ = ["ATOM", "atom_feed"]
 
 ATOM = "http://www.w3.org/2005/Atom"
 Gettext = Callable[[str], str]
+Ngettext = Callable[[str, str, int], str]
 
 
-def _entries(board: HintBoard, _: Gettext) -> list[tuple[str, str, str]]:
+def _english_plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
+def _count(value: float) -> int:
+    """What a plural form is chosen by: 1 for exactly one (hour, unit), else 2 (also for
+    fractions: "0.5 hours", "1.5 hours")."""
+    return 1 if float(value) == 1 else 2
+
+
+def _entries(board: HintBoard, _: Gettext, ngettext: Ngettext) -> list[tuple[str, str, str]]:
     """(key, title, summary) of each hint, in the board's order."""
     entries: list[tuple[str, str, str]] = []
     for h in board.uncovered:
         entries.append((
             f"uncovered/{h['task']}",
-            _("%(hours)s open hours of %(task)s") % {"hours": _n(h["hours"]), "task": h["task"]},
+            ngettext("%(hours)s open hour of %(task)s", "%(hours)s open hours of %(task)s",
+                     _count(h["hours"])) % {"hours": _n(h["hours"]), "task": h["task"]},
             _("Nobody has offered these hours yet; they are credited at a weight of"
               " %(weight)s.") % {"weight": _n(h["weight"])},
         ))
     for h in board.unmet_wishes:
         entries.append((
             f"unmet/{h['good']}",
-            _("%(units)s units of %(good)s wished for but not made") % {
-                "units": _n(h["units"]), "good": h["good"]},
+            ngettext("%(units)s unit of %(good)s wished for but not made",
+                     "%(units)s units of %(good)s wished for but not made",
+                     _count(h["units"])) % {"units": _n(h["units"]), "good": h["good"]},
             _("More were wished for than the pool could make."),
         ))
-    for kind, said in (
-        ("overproduction", _("%(units)s units of %(what)s made beyond what was wished")),
-        ("underproduction", _("%(units)s units of %(what)s short of what was wished")),
-    ):
+    for kind in ("overproduction", "underproduction"):
         hints: list[dict[str, Any]] = getattr(board, kind)
         for h in hints:
             what = h.get("good") or h.get("product_type") or "?"
+            n = _count(h["units"])
+            said = (
+                ngettext("%(units)s unit of %(what)s made beyond what was wished",
+                         "%(units)s units of %(what)s made beyond what was wished", n)
+                if kind == "overproduction" else
+                ngettext("%(units)s unit of %(what)s short of what was wished",
+                         "%(units)s units of %(what)s short of what was wished", n)
+            )
             entries.append((
                 f"{kind}/{what}",
                 said % {"units": _n(h["units"]), "what": what},
@@ -58,9 +76,11 @@ def _n(value: float) -> str:
 
 
 def atom_feed(
-    board: HintBoard, *, link: str, updated: datetime, title: str, gettext: Gettext
+    board: HintBoard, *, link: str, updated: datetime, title: str, gettext: Gettext,
+    ngettext: Ngettext = _english_plural,
 ) -> str:
-    """The board as Atom XML; ``link`` is the hint board page's full address."""
+    """The board as Atom XML; ``link`` is the hint board page's full address; ``gettext``
+    and ``ngettext`` translate its words."""
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed")
 
@@ -78,7 +98,7 @@ def atom_feed(
     add(feed, "link", href=link + ".atom", rel="self", type="application/atom+xml")
     author = add(feed, "author")
     add(author, "name", f"peerconomy: {board.pool}")
-    for key, entry_title, summary in _entries(board, gettext):
+    for key, entry_title, summary in _entries(board, gettext, ngettext):
         entry = add(feed, "entry")
         add(entry, "id", f"{link}#period-{board.period}/{quote(key, safe='/')}")
         add(entry, "title", entry_title)

@@ -34,6 +34,12 @@ class Form:
             return default
         raise ScenarioError(name, "is missing")
 
+    def block(self, name: str) -> str:
+        """A multi-line field's text as written, untrimmed, so that its line numbers stay
+        (missing: empty)."""
+        value = self.data.get(name)
+        return value if isinstance(value, str) else ""
+
     def texts(self, name: str) -> list[str]:
         """Every value of a field that may be given several times (checkboxes)."""
         return [v.strip() for v in self.data.getlist(name) if isinstance(v, str) and v.strip()]

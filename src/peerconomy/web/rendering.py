@@ -8,14 +8,16 @@ every language at once, thread-safely.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
+from babel.core import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
@@ -61,11 +63,28 @@ def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
     return active_translations().npgettext(context, singular, plural, n)
 
 
+@functools.cache
+def _separators(locale: str) -> dict[int, str]:
+    """How ``locale`` writes the decimal point and the thousands separator (Babel's data)."""
+    symbols = Locale.parse(locale).number_symbols["latn"]
+    return {ord("."): symbols["decimal"], ord(","): symbols["group"]}
+
+
 def number(value: float | Decimal | int | None, places: int = 2) -> str:
-    """A number as the page's language writes it (``1.5`` / ``1,5``); a dash for none."""
+    """A number as the page's language writes it, to at most ``places`` decimals without
+    trailing zeros (``1,234.5`` / ``1.234,5``); a dash for none.
+
+    Babel's own formatting parses its pattern on every call, which a page of many figures
+    feels; the separators are all that differ between the shipped languages.
+    """
     if value is None:
         return BLANK
-    return format_decimal(value, format="#,##0." + "#" * places, locale=active_locale())
+    text = f"{value:,.{places}f}"
+    if places:
+        text = text.rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    return text.translate(_separators(active_locale()))
 
 
 def when(value: datetime | date | None) -> str:
@@ -84,6 +103,7 @@ ENVIRONMENT: Final = Environment(
     extensions=["jinja2.ext.i18n"],
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # the templates are part of the installed package
 )
 ENVIRONMENT.install_gettext_callables(  # type: ignore[attr-defined]
     _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
@@ -110,16 +130,32 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def _here(request: Request) -> str:
+    """The page's path and query, where the language switch returns to (without ``lang``,
+    which would outvote the language just chosen)."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return request.url.path + ("?" + urlencode(query) if query else "")
+
+
+def _csrf(request: Request) -> dict[str, str | Markup]:
+    """The session's CSRF token, and the hidden field that carries it in every form."""
+    token = csrf_token(request)
+    return {
+        "csrf_token": token,
+        "csrf_field": Markup('<input type="hidden" name="csrf_token" value="%s">') % token,
+    }
+
+
 def _context(request: Request, values: dict[str, Any]) -> dict[str, Any]:
     notes = request.session.pop(FLASH, None)
     return {
         "request": request,
         "user": signed_in_user(request),
-        "csrf_token": csrf_token(request),
+        **_csrf(request),
         "lang": active_locale(),
         "languages": LANGUAGES,
         "flashes": notes if isinstance(notes, list) else [],
-        "here": request.url.path,
+        "here": _here(request),
         **values,
     }
 
@@ -141,7 +177,7 @@ def render_fragment(request: Request, template: str, **values: Any) -> HTMLRespo
     """A piece of a page for htmx to swap in (no notes are taken off the session)."""
     with using(locale_of(request)):
         html = ENVIRONMENT.get_template(template).render(
-            {"request": request, "csrf_token": csrf_token(request), "lang": active_locale(),
+            {"request": request, **_csrf(request), "lang": active_locale(),
              **values}
         )
     return HTMLResponse(html)
@@ -153,13 +189,15 @@ def pool_url(pool: str) -> str:
 
 
 def pool_page(
-    request: Request, template: str, access: Access, tab: str, **values: Any
+    request: Request, template: str, access: Access, tab: str, status_code: int = 200,
+    **values: Any,
 ) -> HTMLResponse:
     """A page of one pool, with the pool's tabs (the coordinators' tab for them only)."""
     role = access.member.role if access.member else None
     return render(
         request,
         template,
+        status_code,
         pool=access.pool.name,
         pool_url=pool_url(access.pool.name),
         level=int(access.level),

@@ -12,7 +12,7 @@ from peerconomy.api.deps import UowDep
 from peerconomy.domain.pool import Admission
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import accounts, membership
-from peerconomy.services.errors import ConflictError, NotAllowedError
+from peerconomy.services.errors import ConflictError, NotAllowedError, SignInError
 from peerconomy.web.forms import FormDep, local_path
 from peerconomy.web.i18n import LANGUAGES, gettext_for
 from peerconomy.web.rendering import flash, pool_url, redirect, render
@@ -140,16 +140,21 @@ def switch_language(request: Request, form: FormDep, uow: UowDep) -> Response:
     return redirect(local_path(form.text("next", default="/")))
 
 
-@router.get("/account", response_class=HTMLResponse)
-def account(request: Request, uow: UowDep) -> Response:
-    """The caller's account: display name, language, password, API tokens."""
-    name = who_signed_in(request, uow)
+def _account_page(request: Request, uow: UowDep, name: str, status_code: int = 200,
+                  password_error: str | None = None) -> Response:
     with uow:
         user = uow.accounts.user(name)
         tokens = uow.accounts.tokens(name)
     new_token = request.session.pop(SHOWN_ONCE, None)
-    return render(request, "account.html", account=user, tokens=tokens,
-                  new_token=new_token if isinstance(new_token, str) else None)
+    return render(request, "account.html", status_code, account=user, tokens=tokens,
+                  new_token=new_token if isinstance(new_token, str) else None,
+                  password_error=password_error)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, uow: UowDep) -> Response:
+    """The caller's account: display name, language, password, API tokens."""
+    return _account_page(request, uow, who_signed_in(request, uow))
 
 
 @router.post("/account")
@@ -173,9 +178,17 @@ def change_account(request: Request, form: FormDep, uow: UowDep) -> Response:
 def change_password(request: Request, form: FormDep, uow: UowDep) -> Response:
     """Change the password, given the old one."""
     name = who_signed_in(request, uow)
-    accounts.change_password(uow, name, form.text("old_password", default=""),
-                             form.text("new_password", default=""))
-    flash(request, gettext_for(request)("Your password is changed."))
+    _ = gettext_for(request)
+    try:
+        accounts.change_password(uow, name, form.text("old_password", default=""),
+                                 form.text("new_password", default=""))
+    except SignInError:  # not a failed sign-in: they stay signed in and may try again
+        return _account_page(request, uow, name, 403,
+                             _("Your current password is not the one you gave."))
+    except ScenarioError:
+        return _account_page(request, uow, name, 422,
+                             _("A password is at least 8 characters long."))
+    flash(request, _("Your password is changed."))
     return redirect("/account")
 
 

@@ -14,9 +14,10 @@ from markupsafe import Markup
 from peerconomy.api.deps import UowDep
 from peerconomy.ledger.journal import POOL, participant_of
 from peerconomy.services import books, hints, overview
+from peerconomy.services.errors import NotFoundError
 from peerconomy.web.charts import line_chart
 from peerconomy.web.feed import atom_feed
-from peerconomy.web.i18n import gettext_for, locale_of, using
+from peerconomy.web.i18n import gettext_for, locale_of, translations, using
 from peerconomy.web.rendering import number, pool_page, pool_url
 from peerconomy.web.viewer import pool_access
 
@@ -55,6 +56,7 @@ def hint_feed(pool: str, request: Request, uow: UowDep) -> Response:
         updated=updated,
         title=_("Hint board of %(pool)s") % {"pool": pool},
         gettext=_,
+        ngettext=translations(locale_of(request)).ngettext,
     )
     return Response(text, media_type="application/atom+xml; charset=utf-8",
                     headers={"Content-Language": locale_of(request)})
@@ -101,7 +103,7 @@ def download(pool: str, fmt: str, request: Request, uow: UowDep) -> Response:
     """The whole journal as CSV or Beancount text, to download."""
     pool_access(request, uow, pool)
     if fmt not in EXPORTS:
-        return Response(status_code=404)
+        raise NotFoundError("download format", fmt)
     media, suffix = EXPORTS[fmt]
     text = books.export(uow, pool, "csv" if fmt == "csv" else "beancount")
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in pool)

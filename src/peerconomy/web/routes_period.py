@@ -12,6 +12,7 @@ from peerconomy.api.deps import Store, UowDep
 from peerconomy.domain.period import advance
 from peerconomy.domain.pool import Role
 from peerconomy.services import lookup, membership, periods
+from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access
 from peerconomy.web.clearing import ClearingJobs
 from peerconomy.web.forms import FormDep
@@ -125,7 +126,7 @@ def decide(pool: str, user: str, decision: str, request: Request, form: FormDep,
     """Approve or decline a request to join."""
     access = _coordinating(request, uow, pool, "decide requests to join")
     if decision not in ("approve", "decline"):
-        return Response(status_code=404)
+        raise NotFoundError("decision", decision)
     assert access.user is not None
     membership.decide_request(uow, pool, user, access.user, approve=decision == "approve")
     _ = gettext_for(request)

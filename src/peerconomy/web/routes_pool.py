@@ -49,16 +49,17 @@ def _is_htmx(request: Request) -> bool:
 @router.get("/pools/{pool}", response_class=HTMLResponse)
 def my_period(pool: str, request: Request, uow: UowDep) -> Response:
     """My share, credits so far, balance, assignments and next steps; work to confirm."""
-    access = pool_access(request, uow, pool)
     values: dict[str, Any] = {"mine": None, "steps": [], "tasks": [], "request_pending": False}
-    with uow:
+    with uow:  # one transaction for everything the page shows
+        access = pool_access(request, uow, pool)
         period = lookup.current_period(uow, pool)
+        active = [t.id for t in collecting.active_tasks(uow, pool)]
         if access.member is None and access.user is not None:
             asked = uow.accounts.join_request(pool, access.user)
             values["request_pending"] = asked is not None and asked.status == "pending"
-    if access.member is not None:
+        mine = overview.my_period(uow, pool, access.member.id) if access.member else None
+    if mine is not None:
         _ = gettext_for(request)
-        mine = overview.my_period(uow, pool, access.member.id)
         base = pool_url(pool)
         values["mine"] = mine
         values["steps"] = [
@@ -67,8 +68,7 @@ def my_period(pool: str, request: Request, uow: UowDep) -> Response:
             if code in NEXT_STEPS
         ]
         assigned = [a.task for a in mine.assignments]
-        others = [r.task.id for r in overview.tasks_overview(uow, pool)]
-        values["tasks"] = assigned + [t for t in others if t not in assigned]
+        values["tasks"] = assigned + [t for t in active if t not in assigned]
     return pool_page(request, "my_period.html", access, "me", period=period,
                      admission=access.pool.settings.admission, **values)
 
@@ -129,9 +129,9 @@ def reject_work(pool: str, log_id: int, request: Request, form: FormDep, uow: Uo
 @router.get("/pools/{pool}/tasks", response_class=HTMLResponse)
 def tasks(pool: str, request: Request, uow: UowDep) -> Response:
     """Each task with its hours needed, last weight and open hours; my offers."""
-    access = pool_access(request, uow, pool)
-    rows = overview.tasks_overview(uow, pool)
-    with uow:
+    with uow:  # one transaction for everything the page shows
+        access = pool_access(request, uow, pool)
+        rows = overview.tasks_overview(uow, pool)
         period = lookup.current_period(uow, pool)
         offers = uow.periods.offers(pool, period.number)
     me = access.member.id if access.member else None
@@ -147,13 +147,15 @@ def tasks(pool: str, request: Request, uow: UowDep) -> Response:
 def make_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDep
                ) -> Response:
     """Offer hours on a task, or change the offer."""
-    me = member_id(pool_access(request, uow, pool, Level.MEMBER, "make offers"))
-    offer = parse_part(
-        Offer,
-        {"participant": me, "task": task, "hours": form.number("hours"),
-         "min_weight": form.number("min_weight")},
-    )
-    collecting.make_offer(uow, pool, offer, period=form.whole_number("period", default=0) or None)
+    with uow:  # the caller's membership checked and the offer made in one transaction
+        me = member_id(pool_access(request, uow, pool, Level.MEMBER, "make offers"))
+        offer = parse_part(
+            Offer,
+            {"participant": me, "task": task, "hours": form.number("hours"),
+             "min_weight": form.number("min_weight")},
+        )
+        collecting.make_offer(uow, pool, offer,
+                              period=form.whole_number("period", default=0) or None)
     flash(request, gettext_for(request)("Your offer on %(task)s is recorded.") % {"task": task})
     return redirect(pool_url(pool) + "/tasks")
 
@@ -171,9 +173,9 @@ def withdraw_offer(pool: str, task: str, request: Request, form: FormDep, uow: U
 @router.get("/pools/{pool}/goods", response_class=HTMLResponse)
 def goods(pool: str, request: Request, uow: UowDep) -> Response:
     """Each good with its model and last cost; my wishes and the wish form."""
-    access = pool_access(request, uow, pool)
-    rows = overview.goods_overview(uow, pool)
-    with uow:
+    with uow:  # one transaction for everything the page shows
+        access = pool_access(request, uow, pool)
+        rows = overview.goods_overview(uow, pool)
         period = lookup.current_period(uow, pool)
         wishes = uow.periods.wishes(pool, period.number)
     me = access.member.id if access.member else None

@@ -1,15 +1,21 @@
-"""A pool's projects (tasks, goods, recipes; forking one), its members, and following an
-invitation link into a pool."""
+"""A pool's projects (tasks, goods, recipes; adding or forking one), its members, and
+following an invitation link into a pool."""
 
 from __future__ import annotations
+
+from typing import Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from peerconomy.api.deps import UowDep
+from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import membership, projects
+from peerconomy.services.errors import ConflictError
+from peerconomy.services.membership import Access
 from peerconomy.web.forms import FormDep
 from peerconomy.web.i18n import gettext_for
+from peerconomy.web.project_lines import MODELS, ProjectLines, parse_project
 from peerconomy.web.rendering import flash, pool_page, pool_url, redirect, render
 from peerconomy.web.viewer import Level, pool_access, user_of, who_signed_in
 
@@ -18,10 +24,12 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/pools/{pool}/projects", response_class=HTMLResponse)
-def projects_page(pool: str, request: Request, uow: UowDep) -> Response:
-    """Each project with its tasks, goods and recipes; the members."""
-    access = pool_access(request, uow, pool)
+_NO_DRAFT: Final = {"project": "", "tasks": "", "goods": ""}
+
+
+def _projects_page(request: Request, uow: UowDep, access: Access, status_code: int = 200,
+                   draft: dict[str, str] = _NO_DRAFT, error: str | None = None) -> Response:
+    pool = access.pool.name
     with uow:
         tasks, goods = uow.pools.tasks(pool), uow.pools.goods(pool)
         found = [
@@ -29,8 +37,38 @@ def projects_page(pool: str, request: Request, uow: UowDep) -> Response:
             for p in uow.pools.projects(pool)
         ]
         members = uow.pools.members(pool)
-    return pool_page(request, "projects.html", access, "projects", projects=found,
-                     members=members, settings=access.pool.settings)
+    return pool_page(request, "projects.html", access, "projects", status_code,
+                     projects=found, members=members, settings=access.pool.settings,
+                     draft=draft, add_error=error, models=MODELS)
+
+
+@router.get("/pools/{pool}/projects", response_class=HTMLResponse)
+def projects_page(pool: str, request: Request, uow: UowDep) -> Response:
+    """Each project with its tasks, goods and recipes; the members; for coordinators, the
+    form that adds a project."""
+    return _projects_page(request, uow, pool_access(request, uow, pool))
+
+
+@router.post("/pools/{pool}/projects")
+def add_project(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
+    """A project joins the pool with the tasks and goods written in the form's lines
+    (coordinators); a mistake shows the form again, as it was written, saying where."""
+    access = pool_access(request, uow, pool, Level.COORDINATOR, "add projects")
+    draft = {"project": form.text("project", default=""), "tasks": form.block("tasks"),
+             "goods": form.block("goods")}
+    project = draft["project"]
+    lines: ProjectLines | None = None
+    try:
+        lines = parse_project(project, draft["tasks"], draft["goods"])
+        projects.join_project(uow, pool, project, lines.tasks, lines.goods)
+    except ScenarioError as error:
+        path = lines.named(error.path) if lines else error.path
+        return _projects_page(request, uow, access, 422, draft, f"{path}: {error.reason}")
+    except ConflictError as error:
+        said = lines.named(str(error)) if lines else str(error)
+        return _projects_page(request, uow, access, 409, draft, said)
+    flash(request, gettext_for(request)("%(project)s joins the pool.") % {"project": project})
+    return redirect(pool_url(pool) + "/projects")
 
 
 @router.post("/pools/{pool}/projects/{project}/fork")

@@ -34,8 +34,13 @@ def who_signed_in(request: Request, uow: UnitOfWork) -> str:
 
 def pool_access(request: Request, uow: UnitOfWork, pool: str, level: Level = Level.VIEWER,
                 action: str = "see this pool") -> Access:
-    """The caller's access to ``pool``, refused below ``level``."""
-    user = user_of(request, uow)
+    """The caller's access to ``pool``, refused below ``level``.
+
+    The session's user is looked up together with their membership, in one transaction (a
+    session whose account is gone counts as nobody's, and is cleared).
+    """
+    name = request.session.get("user")
+    user = name if isinstance(name, str) else None
     try:
         found = membership.access(uow, pool, user)
         found.require(Level.VIEWER, "see this pool")
@@ -43,6 +48,9 @@ def pool_access(request: Request, uow: UnitOfWork, pool: str, level: Level = Lev
         if user is None:
             raise NotSignedInError() from None
         raise
+    if user is not None and found.user is None:
+        request.session.clear()
+        user = None
     if found.level < level and user is None:
         raise NotSignedInError()
     found.require(level, action)

@@ -1,0 +1,206 @@
+"""A project's tasks and goods written as lines of text, as coordinators type them into the
+form of the Projects page.
+
+**Tasks**, one per line: the task's id and, if it needs hours whatever is made (upkeep,
+bookkeeping), those fixed hours::
+
+    stairs 4
+    laundry
+
+**Goods**, one per line: the good's id, its model, then in any order ``capacity=N`` (at most N
+units a period; none: no limit), ``type=NAME`` (its product type) and ``TASK=HOURS`` for each
+task one unit takes (its recipe)::
+
+    bread effort milking=0.5 baking=1
+    sea-view auction capacity=1 laundry=1
+
+The models are ``flat_rate``, ``flat_allocation``, ``effort`` and ``auction`` (a dash may
+stand for the underscore). Numbers may have a decimal comma (``0,5``). Blank lines and lines
+starting with ``#`` are skipped. ``capacity`` and ``type`` are words of the format, so a
+recipe cannot name a task called so.
+
+A mistake is refused with a :class:`~peerconomy.domain.scenario.ScenarioError` that names the
+field, the line and the part of it: ``goods, line 2, capacity``. :meth:`ProjectLines.named`
+says a service's ``goods[1].recipe.milking`` the same way.
+
+>>> lines = parse_project("flats", "stairs 4\\nlaundry", "sea-view auction capacity=1 laundry=1")
+>>> [(t.id, t.fixed_hours) for t in lines.tasks]
+[('stairs', 4.0), ('laundry', 0.0)]
+>>> good = lines.goods[0]
+>>> good.id, good.model, good.capacity, good.recipe
+('sea-view', 'auction', 1, {'laundry': 1.0})
+>>> parse_project("flats", "", "sea-view auction capacity=one")
+Traceback (most recent call last):
+...
+peerconomy.domain.scenario.ScenarioError: goods, line 1, capacity: must be a whole number, got 'one'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Final, get_args
+
+from peerconomy.domain.scenario import Good, GoodModel, ScenarioError, Task, parse_part
+
+__all__ = ["MODELS", "ProjectLines", "parse_goods", "parse_project", "parse_tasks"]
+
+MODELS: Final[tuple[str, ...]] = get_args(GoodModel)
+"""The models a good may have, as the format writes them."""
+
+_REFERENCE: Final = re.compile(r"\b(tasks|goods)\[(\d+)\](?:\.(\S+?))?(?=:|\s|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectLines:
+    """A project's tasks and goods, each with the number of the line it was written on."""
+
+    tasks: tuple[Task, ...]
+    goods: tuple[Good, ...]
+    task_lines: tuple[int, ...]
+    good_lines: tuple[int, ...]
+
+    def named(self, text: str) -> str:
+        """``text`` (a field's path, or a message) with ``tasks[i]`` and ``goods[i]`` said as
+        the field and line where the task or good was written.
+
+        >>> lines = parse_project("farm", "# the dairy\\n\\nmilking 2", "cheese effort milk=1")
+        >>> lines.named("goods[0].recipe.milk: unknown task 'milk'")
+        "goods, line 1, recipe.milk: unknown task 'milk'"
+        >>> lines.named("tasks[0].id: 'milking' is taken in pool 'farm'")
+        "tasks, line 3, id: 'milking' is taken in pool 'farm'"
+        """
+
+        def said(match: re.Match[str]) -> str:
+            field, index, rest = match.group(1), int(match.group(2)), match.group(3)
+            numbers = self.task_lines if field == "tasks" else self.good_lines
+            if index >= len(numbers):
+                return match.group(0)
+            return f"{field}, line {numbers[index]}" + (f", {rest}" if rest else "")
+
+        return _REFERENCE.sub(said, text)
+
+
+def parse_project(project: str, tasks: str, goods: str) -> ProjectLines:
+    """The tasks and goods of ``project`` from the text of the form's two fields."""
+    if not project:
+        raise ScenarioError("project", "must be a non-empty id")
+    numbered_tasks, numbered_goods = parse_tasks(project, tasks), parse_goods(project, goods)
+    return ProjectLines(
+        tasks=tuple(task for _, task in numbered_tasks),
+        goods=tuple(good for _, good in numbered_goods),
+        task_lines=tuple(number for number, _ in numbered_tasks),
+        good_lines=tuple(number for number, _ in numbered_goods),
+    )
+
+
+def _lines(text: str) -> list[tuple[int, list[str]]]:
+    """The words of each line that says something, with its number (counted from 1)."""
+    return [
+        (number, line.split())
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+def _number(text: str, where: str, *, whole: bool = False) -> float:
+    """``text`` as a finite number >= 0 (a decimal comma allowed)."""
+    kind = "a whole number" if whole else "a number"
+    try:
+        value = int(text) if whole else float(text.replace(",", "."))
+    except ValueError:
+        raise ScenarioError(where, f"must be {kind}, got {text!r}") from None
+    if not math.isfinite(value):
+        raise ScenarioError(where, f"must be a finite number, got {text!r}")
+    if value < 0:
+        raise ScenarioError(where, f"must be >= 0, got {text!r}")
+    return value
+
+
+def _validated(kind: type[Any], data: dict[str, Any], where: str) -> Any:
+    try:
+        return parse_part(kind, data)
+    except ScenarioError as error:
+        raise ScenarioError(f"{where}, {error.path}", error.reason) from None
+
+
+def _first_time(seen: dict[str, int], name: str, number: int, where: str) -> None:
+    if name in seen:
+        raise ScenarioError(where, f"{name!r} is on line {seen[name]} already")
+    seen[name] = number
+
+
+def parse_tasks(project: str, text: str) -> list[tuple[int, Task]]:
+    """Each task line of ``text`` with its number: ``id`` or ``id fixed-hours``.
+
+    >>> [(n, t.id, t.fixed_hours) for n, t in parse_tasks("flats", "stairs 4\\n\\ngarden 1,5")]
+    [(1, 'stairs', 4.0), (3, 'garden', 1.5)]
+    >>> parse_tasks("flats", "stairs four hours")
+    Traceback (most recent call last):
+    ...
+    peerconomy.domain.scenario.ScenarioError: tasks, line 1: one task per line: its id and, \
+if it needs them whatever is made, its fixed hours (stairs 4)
+    """
+    found: list[tuple[int, Task]] = []
+    seen: dict[str, int] = {}
+    for number, words in _lines(text):
+        where = f"tasks, line {number}"
+        if len(words) > 2:
+            raise ScenarioError(where, "one task per line: its id and, if it needs them"
+                                       " whatever is made, its fixed hours (stairs 4)")
+        _first_time(seen, words[0], number, f"{where}, id")
+        data: dict[str, Any] = {"id": words[0], "project": project}
+        if len(words) == 2:
+            data["fixed_hours"] = _number(words[1], f"{where}, fixed hours")
+        found.append((number, _validated(Task, data, where)))
+    return found
+
+
+def parse_goods(project: str, text: str) -> list[tuple[int, Good]]:
+    """Each good line of ``text`` with its number: ``id model [capacity=N] [type=NAME]
+    [TASK=HOURS ...]``.
+
+    >>> [(n, g.id, g.model, g.product_type, g.recipe) for n, g in parse_goods(
+    ...     "dairy", "# id model ...\\nbread flat-allocation type=bread baking=1 milling=0,25")]
+    [(2, 'bread', 'flat_allocation', 'bread', {'baking': 1.0, 'milling': 0.25})]
+    >>> parse_goods("dairy", "bread baking=1")
+    Traceback (most recent call last):
+    ...
+    peerconomy.domain.scenario.ScenarioError: goods, line 1, model: must be one of flat_rate, \
+flat_allocation, effort, auction, got 'baking=1'
+    """
+    found: list[tuple[int, Good]] = []
+    seen: dict[str, int] = {}
+    for number, words in _lines(text):
+        where = f"goods, line {number}"
+        good, *rest = words
+        _first_time(seen, good, number, f"{where}, id")
+        if not rest:
+            raise ScenarioError(f"{where}, model",
+                                f"is missing: after the id, say one of {', '.join(MODELS)}")
+        model = rest[0].replace("-", "_")
+        if model not in MODELS:
+            raise ScenarioError(f"{where}, model",
+                                f"must be one of {', '.join(MODELS)}, got {rest[0]!r}")
+        data: dict[str, Any] = {"id": good, "project": project, "model": model}
+        recipe: dict[str, float] = {}
+        given: set[str] = set()
+        for word in rest[1:]:
+            name, equals, value = word.partition("=")
+            if not (equals and name and value):
+                raise ScenarioError(where, f"{word!r} is not NAME=VALUE (capacity=1, type=bread"
+                                           " or a task's hours per unit: baking=0.5)")
+            part = name if name in ("capacity", "type") else f"recipe.{name}"
+            if part in given:
+                raise ScenarioError(f"{where}, {part}", "is given twice")
+            given.add(part)
+            if name == "capacity":
+                data["capacity"] = int(_number(value, f"{where}, capacity", whole=True))
+            elif name == "type":
+                data["product_type"] = value
+            else:
+                recipe[name] = _number(value, f"{where}, {part}")
+        data["recipe"] = recipe
+        found.append((number, _validated(Good, data, where)))
+    return found

@@ -1,0 +1,170 @@
+"""The Projects page: each project's tasks, goods and recipes and the pool's members; for
+coordinators, adding a project from lines of text and forking one."""
+
+from __future__ import annotations
+
+import pytest
+from browsing import BLANK, TIMES, Browser, offer, rows_of, text_of, wish
+
+from peerconomy.domain.scenario import Good, Task
+from peerconomy.store.memory import MemoryStore
+
+People = dict[str, Browser]
+
+DAIRY_TASKS = """\
+# the dairy's chores
+milking 2
+baking
+"""
+DAIRY_GOODS = """\
+cheese effort milking=0,5
+bread flat-allocation type=bread baking=1 milking=0.25
+cellar auction capacity=1 type=room
+"""
+
+
+def pool_tasks(store: MemoryStore) -> list[Task]:
+    with store.unit_of_work() as uow:
+        return list(uow.pools.tasks("seaside"))
+
+
+def pool_goods(store: MemoryStore) -> list[Good]:
+    with store.unit_of_work() as uow:
+        return list(uow.pools.goods("seaside"))
+
+
+def add_project(who: Browser, project: str, tasks: str = "", goods: str = "") -> str:
+    return who.submit("/pools/seaside/projects",
+                      {"project": project, "tasks": tasks, "goods": goods},
+                      form_on="/pools/seaside/projects")
+
+
+def test_the_projects_page_shows_tasks_goods_recipes_and_members(people: People) -> None:
+    page = people["ben"].page("/pools/seaside/projects")
+    said = text_of(page)
+    assert "stairs (4 h needed whatever is made)" in said
+    assert "sea-view — scarce: by preference weighting, up to 1 per period" in said
+    assert "Recipe per unit: 0.5 h laundry" in said
+    assert ["ana", "coordinator", BLANK, ""] in rows_of(page)
+    assert ["ben", "member", BLANK, ""] in rows_of(page)
+    assert "A coordinator approves who joins." in said
+    assert "Logged work counts once a second member confirms it." in said
+
+
+def test_only_coordinators_get_the_forms_that_add_and_fork_projects(people: People) -> None:
+    for_ben = people["ben"].page("/pools/seaside/projects")
+    assert "Add a project" not in for_ben and "/fork" not in for_ben
+    for_ana = people["ana"].page("/pools/seaside/projects")
+    assert 'action="/pools/seaside/projects#add-project"' in for_ana
+    assert 'action="/pools/seaside/projects/flats/fork"' in for_ana
+
+
+def test_a_coordinator_adds_a_project_from_lines(people: People, store: MemoryStore) -> None:
+    ana = people["ana"]
+    assert add_project(ana, "dairy", DAIRY_TASKS, DAIRY_GOODS) == "/pools/seaside/projects"
+    said = ana.text("/pools/seaside/projects")
+    assert "dairy joins the pool." in said
+    assert "milking (2 h needed whatever is made)" in said
+    assert "bread — flat allocation (every unit the same), a kind of bread" in said
+    assert "Recipe per unit: 1 h baking, 0.25 h milking" in said
+    added = [t for t in pool_tasks(store) if t.project == "dairy"]
+    assert added == [Task(id="milking", project="dairy", fixed_hours=2.0),
+                     Task(id="baking", project="dairy")]
+    goods = {g.id: g for g in pool_goods(store) if g.project == "dairy"}
+    assert goods == {
+        "cheese": Good(id="cheese", project="dairy", model="effort",
+                       recipe={"milking": 0.5}),
+        "bread": Good(id="bread", project="dairy", model="flat_allocation",
+                      product_type="bread", recipe={"baking": 1.0, "milking": 0.25}),
+        "cellar": Good(id="cellar", project="dairy", model="auction", capacity=1,
+                       product_type="room"),
+    }
+
+
+def test_members_offer_and_wish_on_an_added_project(people: People) -> None:
+    ana, ben = people["ana"], people["ben"]
+    add_project(ana, "dairy", "milking", "cheese effort milking=0.5 laundry=0.25")
+    offer(ben, "milking", 3, 1.0)
+    wish(ben, "good:cheese", quantity=2)
+    said = ben.text("/pools/seaside")
+    assert "milking: up to 3 h, at a weight of at least 1" in said
+    assert f"2 {TIMES} cheese" in said
+
+
+@pytest.mark.parametrize(
+    ("project", "tasks", "goods", "said"),
+    [
+        ("dairy", "milking two", "", "tasks, line 1, fixed hours: must be a number, got 'two'"),
+        ("dairy", "milking -1", "", "tasks, line 1, fixed hours: must be >= 0, got '-1'"),
+        ("dairy", "milking 2 hours", "", "tasks, line 1: one task per line"),
+        ("dairy", "milking\nmilking 2", "", "tasks, line 2, id: 'milking' is on line 1"),
+        ("dairy", "", "\ncheese", "goods, line 2, model: is missing"),
+        ("dairy", "", "cheese cheap", "goods, line 1, model: must be one of flat_rate,"
+                                      " flat_allocation, effort, auction, got 'cheap'"),
+        ("dairy", "", "cellar auction capacity=1.5",
+         "goods, line 1, capacity: must be a whole number, got '1.5'"),
+        ("dairy", "", "cheese effort milking=lots",
+         "goods, line 1, recipe.milking: must be a number, got 'lots'"),
+        ("dairy", "", "cheese effort milking", "goods, line 1: 'milking' is not NAME=VALUE"),
+        ("dairy", "", "cheese effort capacity=1 capacity=2",
+         "goods, line 1, capacity: is given twice"),
+        ("dairy", "milking", "cheese effort\n\nbutter effort churning=1",
+         "goods, line 3, recipe.churning: unknown task 'churning'"),
+        ("", "milking", "", "project: must be a non-empty id"),
+    ],
+)
+def test_a_mistake_in_the_lines_is_named_and_adds_nothing(
+    people: People, store: MemoryStore, project: str, tasks: str, goods: str, said: str
+) -> None:
+    before = (pool_tasks(store), pool_goods(store))
+    answer = people["ana"].post("/pools/seaside/projects",
+                                {"project": project, "tasks": tasks, "goods": goods},
+                                form_on="/pools/seaside/projects")
+    assert answer.status_code == 422
+    assert said in text_of(answer.text)
+    # What was written is kept to be mended (after the newline a textarea's HTML drops).
+    assert f">\n{tasks}</textarea>" in answer.text and f">\n{goods}</textarea>" in answer.text
+    assert (pool_tasks(store), pool_goods(store)) == before
+
+
+@pytest.mark.parametrize(
+    ("project", "tasks", "said"),
+    [
+        ("flats", "", "project 'flats' is in pool 'seaside' already"),
+        ("dairy", "milking\nstairs 1", "tasks, line 2, id: 'stairs' is taken in pool 'seaside'"),
+    ],
+)
+def test_a_project_or_task_that_is_there_already_is_refused(
+    people: People, store: MemoryStore, project: str, tasks: str, said: str
+) -> None:
+    before = pool_tasks(store)
+    answer = people["ana"].post("/pools/seaside/projects",
+                                {"project": project, "tasks": tasks, "goods": ""},
+                                form_on="/pools/seaside/projects")
+    assert answer.status_code == 409
+    assert said in text_of(answer.text)
+    assert pool_tasks(store) == before
+
+
+def test_a_member_may_not_add_a_project(people: People, store: MemoryStore) -> None:
+    answer = people["ben"].post("/pools/seaside/projects",
+                                {"project": "dairy", "tasks": "milking", "goods": ""},
+                                form_on="/pools/seaside/projects")
+    assert answer.status_code == 403
+    assert "only a coordinator of pool 'seaside' may add projects" in text_of(answer.text)
+    assert all(t.project == "flats" for t in pool_tasks(store))
+
+
+def test_a_coordinator_forks_a_project(people: People, store: MemoryStore) -> None:
+    ana = people["ana"]
+    ana.submit("/pools/seaside/projects/flats/fork", {"project": "annex"},
+               form_on="/pools/seaside/projects")
+    said = ana.text("/pools/seaside/projects")
+    assert "annex is forked from flats." in said
+    assert "Forked from flats." in said
+    assert "annex/sea-view" in said
+    assert {t.id for t in pool_tasks(store) if t.project == "annex"} == {
+        "annex/stairs", "annex/garden", "annex/laundry"}
+    answer = people["ben"].post("/pools/seaside/projects/flats/fork", {"project": "attic"},
+                                form_on="/pools/seaside/projects")
+    assert answer.status_code == 403
