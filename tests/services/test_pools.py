@@ -60,7 +60,8 @@ def test_a_pool_may_be_imported_without_communal_validation(
 
 
 @pytest.mark.parametrize(
-    "name", ["", " workshop", "workshop ", "w" * 101, "work\nshop", "work\x00shop"]
+    "name",
+    ["", " workshop", "workshop ", "w" * 101, "work\nshop", "work\x00shop", "farm/bakery", "a\\b"],
 )
 def test_a_bad_pool_name_is_refused_and_nothing_changes(
     store: MemoryStore, workshop: Scenario, name: str

@@ -38,13 +38,16 @@ KEEP: Final = Keep.KEEP
 
 
 def check_pool_name(name: str) -> str:
-    """A pool name: 1 to 100 printable characters, no leading or trailing space."""
+    """A pool name: 1 to 100 printable characters, no leading or trailing space, and no
+    slash (the name is one segment of the pool's web address)."""
     if not name or name != name.strip():
         raise ScenarioError(
             "pool", f"must be a non-empty name without surrounding space, got {name!r}"
         )
     if len(name) > MAX_NAME_LENGTH or not name.isprintable():
         raise ScenarioError("pool", f"must be at most {MAX_NAME_LENGTH} printable characters")
+    if "/" in name or "\\" in name:
+        raise ScenarioError("pool", f"must not contain a slash, got {name!r}")
     return name
 
 
