@@ -1,11 +1,14 @@
-"""Email notices of the seaside flats, caught by a local SMTP server in the test process."""
+"""Email notices of the seaside flats, caught by a local SMTP server in the test process;
+each member reads them in the language their account says."""
 
 from __future__ import annotations
 
+import doctest
 import email
+import email.policy
 import socket
 from collections.abc import Iterator
-from email.message import Message
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -14,6 +17,9 @@ from fastapi.testclient import TestClient
 from seaside import FLATS, Headers, sign_up
 
 from peerconomy.api import AppSettings, create_app
+from peerconomy.api.mail import Mailer, language_of
+from peerconomy.services import notices
+from peerconomy.services.notices import N_, Notice, text
 from peerconomy.store.memory import MemoryStore
 
 POOL = "/api/v1/pools/seaside"
@@ -23,14 +29,22 @@ class Inbox:
     """An aiosmtpd handler that keeps every message it is sent."""
 
     def __init__(self) -> None:
-        self.messages: list[Message] = []
+        self.messages: list[EmailMessage] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
         return "250 OK"
 
-    def to(self, address: str) -> list[Message]:
+    def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
+
+
+def _body(message: EmailMessage) -> str:
+    """The text of a message as it was written (SMTP carries its lines with CRLF)."""
+    content: str = message.get_content()
+    return content.replace("\r\n", "\n")
 
 
 def _free_port() -> int:
@@ -87,7 +101,8 @@ def test_members_hear_of_the_plan_the_work_to_confirm_and_the_next_period(
     (cleared,) = mail.to("ben@seaside.example")
     assert cleared["Subject"] == "[seaside] Period 1 is cleared"
     assert cleared["From"] == "pool@seaside.example"
-    text = cleared.get_payload()
+    assert cleared["Content-Language"] == "en"
+    text = _body(cleared)
     assert "stairs: 4.00 h" in text
     assert "https://seaside.example/pools/seaside" in text
     to_ana = [m["Subject"] for m in mail.to("ana@seaside.example")]
@@ -102,3 +117,83 @@ def test_members_hear_of_the_plan_the_work_to_confirm_and_the_next_period(
 
 def test_without_a_mail_server_configured_nothing_is_sent(client: TestClient) -> None:
     assert client.app.state.mailer is None  # type: ignore[attr-defined]
+
+
+def test_a_member_who_speaks_german_gets_german_notices(
+    inbox: tuple[Inbox, int], seaside_by_mail: tuple[TestClient, dict[str, Headers]]
+) -> None:
+    mail, _ = inbox
+    client, people = seaside_by_mail
+    ana, ben = people["ana"], people["ben"]
+    flush = client.app.state.mailer.flush  # type: ignore[attr-defined]
+    assert client.patch("/api/v1/me", json={"locale": "de"}, headers=ben).status_code == 200
+    client.post(f"{POOL}/period/clear", headers=ana)
+    client.post(f"{POOL}/work", json={"task": "stairs", "hours": 3}, headers=ben)
+    flush()
+
+    (cleared,) = mail.to("ben@seaside.example")
+    assert cleared["Subject"] == "[seaside] Der Plan für Periode 1 steht"
+    assert cleared["Content-Language"] == "de"
+    said = _body(cleared)
+    assert "Der Plan für Periode 1 im Pool seaside ist berechnet." in said
+    assert "Deine Zuteilungen:\n  - stairs: 4,00 h zum Gewicht 1,00\n" in said
+    assert "Dein Anteil an der Arbeit der Periode:" in said
+    assert "Meine Periode: https://seaside.example/pools/seaside" in said
+    to_ana = mail.to("ana@seaside.example")
+    assert [m["Subject"] for m in to_ana] == ["[seaside] Period 1 is cleared",
+                                              "[seaside] ben's work awaits confirmation"]
+    assert "ben logged 3.00 h of stairs" in _body(to_ana[1])
+
+    assert client.patch("/api/v1/me", json={"locale": "de"}, headers=ana).status_code == 200
+    client.post(f"{POOL}/work", json={"task": "stairs", "hours": 1}, headers=ben)
+    flush()
+    awaits = mail.to("ana@seaside.example")[-1]
+    assert awaits["Subject"] == "[seaside] Arbeit von ben wartet auf Bestätigung"
+    assert "ben hat 1,00 h für stairs im Pool seaside eingetragen." in _body(awaits)
+
+    client.post(f"{POOL}/period/settle", headers=ana)
+    flush()
+    opened = mail.to("ben@seaside.example")[-1]
+    assert opened["Subject"] == "[seaside] Periode 2 ist offen"
+    assert "Aufgaben: https://seaside.example/pools/seaside/tasks" in _body(opened)
+
+
+@pytest.mark.parametrize(
+    ("locale", "language"),
+    [("", "en"), ("en", "en"), ("de", "de"), ("de-AT", "de"), ("de_CH", "de"),
+     ("DE", "de"), ("fr", "en"), ("klingon", "en")],
+)
+def test_a_notice_is_written_in_the_nearest_language_the_site_speaks(
+    locale: str, language: str
+) -> None:
+    assert language_of(locale) == language
+
+
+def test_the_mailer_writes_each_notice_with_its_reader_s_catalog() -> None:
+    asked: list[str] = []
+
+    def catalog(lang: str) -> notices.Gettext:
+        asked.append(lang)
+        german = {"[%(pool)s] Period %(number)s is open": "[%(pool)s] Periode %(number)s offen",
+                  "%(task)s: %(hours)s h at weight %(weight)s": "%(task)s: %(hours)s h zu"
+                  " %(weight)s"}
+        return lambda message: german.get(message, message)
+
+    mailer = Mailer("smtp://127.0.0.1", "pool@seaside.example", translations=catalog)
+    try:
+        notice = Notice("ben@seaside.example",
+                        text(N_("[%(pool)s] Period %(number)s is open"), pool="sea", number=2),
+                        ((text(N_("%(task)s: %(hours)s h at weight %(weight)s"),
+                               task="stairs", hours=1234.5, weight=1.0),), (), ("as is",)),
+                        locale="de-AT")
+        message = mailer.message(notice)
+    finally:
+        mailer.close()
+    assert asked == ["de"]
+    assert message["Subject"] == "[sea] Periode 2 offen"
+    assert message["Content-Language"] == "de"
+    assert message.get_content() == "stairs: 1.234,50 h zu 1,00\n\nas is\n"
+
+
+def test_the_notices_module_s_examples_hold() -> None:
+    assert doctest.testmod(notices).failed == 0

@@ -5,6 +5,10 @@ slow or absent mail server never slows or fails a member's request; a message th
 be sent is logged and dropped (the page shows the same facts). ``PEERCONOMY_SMTP_URL`` is
 ``smtp://[user:password@]host[:port]`` (STARTTLS when the server offers it) or
 ``smtps://...`` (TLS from the start).
+
+Each notice is written in its reader's language (their account's ``locale``; English where
+they chose none or one the site does not speak), from the same gettext catalogs as the pages
+(:mod:`peerconomy.web.i18n`).
 """
 
 from __future__ import annotations
@@ -16,18 +20,38 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from peerconomy.services.notices import Notice
+from peerconomy.services.notices import Gettext, Notice
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["Mailer", "notify"]
+__all__ = ["Mailer", "catalog", "language_of", "notify"]
 
 log = logging.getLogger(__name__)
 
 
-class Mailer:
-    """Sends notices through one SMTP server, one message after another."""
+def language_of(locale: str) -> str:
+    """The shipped language to write to someone whose account says ``locale`` (``de-AT``:
+    ``de``; none, or one not shipped: English)."""
+    # Imported here, not above: peerconomy.web imports this module (through api.deps).
+    from peerconomy.web.i18n import DEFAULT, LANGUAGES
 
-    def __init__(self, url: str, sender: str) -> None:
+    primary = locale.replace("_", "-").split("-")[0].strip().lower()
+    return primary if primary in LANGUAGES else DEFAULT
+
+
+def catalog(lang: str) -> Gettext:
+    """``gettext`` of the catalog of ``lang``, a shipped language (the pages' catalog)."""
+    from peerconomy.web.i18n import translations  # imported here: see language_of
+
+    return translations(lang).gettext
+
+
+class Mailer:
+    """Sends notices through one SMTP server, one message after another, each in its
+    reader's language (``translations`` gives a language's ``gettext``)."""
+
+    def __init__(
+        self, url: str, sender: str, translations: Callable[[str], Gettext] = catalog
+    ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
             raise ValueError(f"PEERCONOMY_SMTP_URL must be smtp://host[:port] or smtps://..., "
@@ -38,6 +62,7 @@ class Mailer:
         self.user = unquote(parts.username) if parts.username else None
         self.password = unquote(parts.password) if parts.password else None
         self.sender = sender
+        self.translations = translations
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerconomy-mail")
         self._pending: list[Future[None]] = []
 
@@ -55,6 +80,18 @@ class Mailer:
         """Send what is pending, then stop the thread."""
         self._pool.shutdown(wait=True)
 
+    def message(self, notice: Notice) -> EmailMessage:
+        """The email of ``notice``, written in its reader's language."""
+        lang = language_of(notice.locale)
+        subject, body = notice.written(self.translations(lang), lang)
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = notice.to
+        message["Subject"] = subject
+        message.set_content(body)
+        message["Content-Language"] = lang  # after the content: setting it clears Content-*
+        return message
+
     def _send(self, compose: Callable[[], Iterable[Notice]]) -> None:
         try:
             notices = list(compose())
@@ -70,12 +107,7 @@ class Mailer:
                 if self.user is not None:
                     server.login(self.user, self.password or "")
                 for notice in notices:
-                    message = EmailMessage()
-                    message["From"] = self.sender
-                    message["To"] = notice.to
-                    message["Subject"] = notice.subject
-                    message.set_content(notice.body)
-                    server.send_message(message)
+                    server.send_message(self.message(notice))
         except Exception:  # a notice is a courtesy: never let it fail anything else
             log.exception("could not send email notices")
 

@@ -4,37 +4,130 @@ A period opens (everyone may make offers and wishes), a plan is cleared (each me
 their own assignments and share), work awaits someone's confirmation (the co-workers on the
 task and the coordinators). Only members with an account get notices; composing them is a
 read of the store, sending them is the mailer's job (:mod:`peerconomy.api.mail`).
+
+Each member reads their notices in their own language. A notice is composed of
+:class:`Text`: an English message marked with :func:`N_` (so that ``pybabel extract`` puts it
+in the catalog, see ``docs/translating.md``) and the values of its placeholders. The notice
+carries its reader's language (:attr:`Notice.locale`); whoever sends it looks up that
+language's catalog and calls :meth:`Notice.written` with its ``gettext``, which translates
+each message and writes the numbers as that language does:
+
+>>> note = Notice("ben@example.org", text(N_("[%(pool)s] Period %(number)s is open"),
+...               pool="seaside", number=2), ((text(N_("%(hours)s weighted hours"),
+...               hours=1.5),),), locale="de")
+>>> note.written(lambda message: message.replace("Period", "Periode"), "de")
+('[seaside] Periode 2 is open', '1,50 weighted hours\\n')
+>>> note.written()
+('[seaside] Period 2 is open', '1.50 weighted hours\\n')
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
+
+from babel.core import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 
 from peerconomy.domain.pool import Plan, WorkLog
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["Notice", "period_opened", "plan_cleared", "work_awaits_confirmation"]
+__all__ = [
+    "N_",
+    "Gettext",
+    "Line",
+    "Notice",
+    "Text",
+    "period_opened",
+    "plan_cleared",
+    "text",
+    "work_awaits_confirmation",
+]
+
+Gettext = Callable[[str], str]
+"""Translates a message into one language (``gettext`` of that language's catalog)."""
+Value = str | int | float
+"""What a placeholder is filled with: floats are written with two decimals."""
+SOURCE_LANGUAGE = "en"
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog; it is translated when the notice is written."""
+    return message
+
+
+def _english(message: str) -> str:
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A message to put in the reader's language, and the values of its placeholders."""
+
+    message: str
+    """English, marked with :func:`N_`; placeholders are ``%(name)s``."""
+    values: tuple[tuple[str, Value], ...] = ()
+
+    def written(self, gettext: Gettext = _english, locale: str = SOURCE_LANGUAGE) -> str:
+        """The message translated by ``gettext``, its numbers written as ``locale`` does."""
+        translated = gettext(self.message)
+        if not self.values:
+            return translated
+        return translated % {name: _written(value, locale) for name, value in self.values}
+
+
+def text(message: str, **values: Value) -> Text:
+    """``Text(message, values)`` with the values named as in the message."""
+    return Text(message, tuple(values.items()))
+
+
+Line = tuple[Text | str, ...]
+"""One line of a notice's body: its parts (a ``str`` is sent as it is: a link, an indent)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """One email to one person."""
+    """One email to one person, in words the sender puts in the reader's language."""
 
     to: str
-    subject: str
-    body: str
+    subject: Text
+    body: tuple[Line, ...]
+    locale: str = ""
+    """The reader's language, as their account says (empty: English)."""
+
+    def written(
+        self, gettext: Gettext = _english, locale: str = SOURCE_LANGUAGE
+    ) -> tuple[str, str]:
+        """Subject and body, translated by ``gettext``, numbers written as ``locale`` does."""
+        lines = (
+            "".join(p if isinstance(p, str) else p.written(gettext, locale) for p in line)
+            for line in self.body
+        )
+        return self.subject.written(gettext, locale), "\n".join(lines) + "\n"
 
 
-def _addresses(uow: UnitOfWork, pool: str, people: set[str] | None = None) -> dict[str, str]:
-    """Email addresses of the pool's active members with accounts (of ``people`` only)."""
-    found: dict[str, str] = {}
+def _written(value: Value, locale: str) -> str:
+    if not isinstance(value, float):
+        return str(value)
+    try:
+        return format_decimal(value, format="#,##0.00", locale=Locale.parse(locale, sep="-"))
+    except (ValueError, UnknownLocaleError):
+        return format_decimal(value, format="#,##0.00", locale=SOURCE_LANGUAGE)
+
+
+def _addresses(
+    uow: UnitOfWork, pool: str, people: set[str] | None = None
+) -> dict[str, tuple[str, str]]:
+    """Email address and language of the pool's active members with accounts (of ``people``
+    only), by member id."""
+    found: dict[str, tuple[str, str]] = {}
     for member in uow.pools.members(pool):
         if not member.active or (people is not None and member.id not in people):
             continue
         user = uow.accounts.user(member.id)
         if user is not None:
-            found[member.id] = user.email
+            found[member.id] = (user.email, user.locale or "")
     return found
 
 
@@ -46,35 +139,48 @@ def period_opened(uow: UnitOfWork, pool: str, number: int, base_url: str) -> lis
     """Everyone: period ``number`` collects offers and wishes."""
     with uow:
         to = _addresses(uow, pool)
-    body = (
-        f"Period {number} of pool {pool} is open: offer the hours you can give and wish for"
-        f" what you need.\n\nTasks: {_link(base_url, pool, '/tasks')}\n"
-        f"Goods: {_link(base_url, pool, '/goods')}\n"
+    subject = text(N_("[%(pool)s] Period %(number)s is open"), pool=pool, number=number)
+    body: tuple[Line, ...] = (
+        (text(N_("Period %(number)s of pool %(pool)s is open: offer the hours you can give"
+                 " and wish for what you need."), number=number, pool=pool),),
+        (),
+        (text(N_("Tasks: %(link)s"), link=_link(base_url, pool, "/tasks")),),
+        (text(N_("Goods: %(link)s"), link=_link(base_url, pool, "/goods")),),
     )
-    return [Notice(email, f"[{pool}] Period {number} is open", body) for email in to.values()]
+    return [Notice(email, subject, body, locale) for email, locale in to.values()]
 
 
 def plan_cleared(uow: UnitOfWork, plan: Plan, base_url: str) -> list[Notice]:
     """Each member: the plan is made, with their assignments and share."""
     with uow:
         to = _addresses(uow, plan.pool)
-    assignments: dict[str, list[str]] = {}
+    assignments: dict[str, list[Line]] = {}
     for a in plan.data["assignments"]:
-        weight = plan.data["weights"].get(a["task"], 1.0)
+        weight = float(plan.data["weights"].get(a["task"], 1.0))
         assignments.setdefault(a["participant"], []).append(
-            f"  - {a['task']}: {a['hours']:.2f} h at weight {weight:.2f}"
+            ("  - ", text(N_("%(task)s: %(hours)s h at weight %(weight)s"),
+                          task=a["task"], hours=float(a["hours"]), weight=weight))
         )
+    subject = text(N_("[%(pool)s] Period %(number)s is cleared"),
+                   pool=plan.pool, number=plan.period)
     notices = []
-    for who, email in to.items():
-        mine = assignments.get(who) or ["  (no work assigned to you this period)"]
-        share = plan.data["shares"].get(who, 0.0)
-        body = (
-            f"Period {plan.period} of pool {plan.pool} is cleared.\n\nYour assignments:\n"
-            + "\n".join(mine)
-            + f"\n\nYour share of the period's work: {share:.2f} weighted hours.\n"
-            f"My period: {_link(base_url, plan.pool)}\n"
+    for who, (email, locale) in to.items():
+        mine = assignments.get(who) or [
+            ("  ", text(N_("(no work assigned to you this period)")))
+        ]
+        share = float(plan.data["shares"].get(who, 0.0))
+        body: tuple[Line, ...] = (
+            (text(N_("Period %(number)s of pool %(pool)s is cleared."),
+                  number=plan.period, pool=plan.pool),),
+            (),
+            (text(N_("Your assignments:")),),
+            *mine,
+            (),
+            (text(N_("Your share of the period's work: %(share)s weighted hours."),
+                  share=share),),
+            (text(N_("My period: %(link)s"), link=_link(base_url, plan.pool)),),
         )
-        notices.append(Notice(email, f"[{plan.pool}] Period {plan.period} is cleared", body))
+        notices.append(Notice(email, subject, body, locale))
     return notices
 
 
@@ -91,9 +197,13 @@ def work_awaits_confirmation(uow: UnitOfWork, log: WorkLog, base_url: str) -> li
         coordinators = {m.id for m in uow.pools.members(log.pool) if m.role == "coordinator"}
         people = (coworkers | coordinators) - {log.participant}
         to = _addresses(uow, log.pool, people)
-    body = (
-        f"{log.participant} logged {log.hours:.2f} h of {log.task} in pool {log.pool}."
-        f" It counts once someone confirms it.\n\nConfirm: {_link(base_url, log.pool)}\n"
+    subject = text(N_("[%(pool)s] %(participant)s's work awaits confirmation"),
+                   pool=log.pool, participant=log.participant)
+    body: tuple[Line, ...] = (
+        (text(N_("%(participant)s logged %(hours)s h of %(task)s in pool %(pool)s. It counts"
+                 " once someone confirms it."), participant=log.participant,
+              hours=float(log.hours), task=log.task, pool=log.pool),),
+        (),
+        (text(N_("Confirm: %(link)s"), link=_link(base_url, log.pool)),),
     )
-    subject = f"[{log.pool}] {log.participant}'s work awaits confirmation"
-    return [Notice(email, subject, body) for email in to.values()]
+    return [Notice(email, subject, body, locale) for email, locale in to.values()]

@@ -25,6 +25,7 @@ __all__ = ["HtmlRenderer", "install_pages", "render_refusal"]
 
 HtmlRenderer = Callable[[Request, int, str], Response]
 
+_OTHER_HEADING = N_("That did not work")
 _HEADINGS = {
     401: N_("Please sign in"),
     403: N_("Not allowed"),
@@ -42,7 +43,7 @@ def render_refusal(request: Request, status_code: int, message: str) -> Response
             back += "?" + request.url.query
         return redirect("/signin?next=" + quote(back, safe=""))
     _ = gettext_for(request)
-    heading = _(_HEADINGS.get(status_code, N_("That did not work")))
+    heading = _(_HEADINGS.get(status_code, _OTHER_HEADING))
     referer = request.headers.get("Referer", "")
     origin = f"{request.url.scheme}://{request.url.netloc}"
     back = local_path(referer.removeprefix(origin) if referer.startswith(origin) else None)

@@ -47,7 +47,8 @@ def found_pool(request: Request, form: FormDep, uow: UowDep) -> Response:
         "open" if form.text("admission", default="approval") == "open" else "approval"
     )
     membership.found_pool(uow, name, user, admission=admission, public=form.flag("public"))
-    flash(request, gettext_for(request)("Your pool is founded; its first period collects "
+    _ = gettext_for(request)
+    flash(request, _("Your pool is founded; its first period collects "
                                         "offers and wishes."))
     return redirect(pool_url(name) + "/projects")
 
@@ -170,7 +171,8 @@ def change_account(request: Request, form: FormDep, uow: UowDep) -> Response:
         request.session["lang"] = locale
     else:
         request.session.pop("lang", None)
-    flash(request, gettext_for(request)("Your account is saved."))
+    _ = gettext_for(request)
+    flash(request, _("Your account is saved."))
     return redirect("/account")
 
 
@@ -206,5 +208,6 @@ def revoke_token(token_id: str, request: Request, form: FormDep, uow: UowDep) ->
     """Revoke one of the caller's API tokens."""
     name = who_signed_in(request, uow)
     accounts.revoke_token(uow, name, token_id)
-    flash(request, gettext_for(request)("The token is revoked."))
+    _ = gettext_for(request)
+    flash(request, _("The token is revoked."))
     return redirect("/account")

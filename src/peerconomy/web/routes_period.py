@@ -105,7 +105,8 @@ def settle(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     """Post the cleared period to the books and open the next one."""
     _coordinating(request, uow, pool, "settle a period")
     following = periods.settle_period(uow, pool)
-    flash(request, gettext_for(request)(
+    _ = gettext_for(request)
+    flash(request, _(
         "The period is settled; period %(number)d collects offers and wishes."
     ) % {"number": following.number})
     return redirect(pool_url(pool) + "/period")
@@ -116,7 +117,8 @@ def close(pool: str, number: int, request: Request, form: FormDep, uow: UowDep) 
     """Close a settled period: its books are final."""
     _coordinating(request, uow, pool, "close a period")
     periods.close_period(uow, pool, number)
-    flash(request, gettext_for(request)("Period %(number)d is closed.") % {"number": number})
+    _ = gettext_for(request)
+    flash(request, _("Period %(number)d is closed.") % {"number": number})
     return redirect(pool_url(pool) + "/period")
 
 

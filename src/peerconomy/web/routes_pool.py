@@ -92,7 +92,8 @@ def log_work(pool: str, request: Request, form: FormDep, uow: UowDep) -> Respons
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "log work"))
     task, hours = form.text("task"), form.number("hours")
     work.log_work(uow, pool, me, task, hours)
-    flash(request, gettext_for(request)("Your hours on %(task)s are logged.") % {"task": task})
+    _ = gettext_for(request)
+    flash(request, _("Your hours on %(task)s are logged.") % {"task": task})
     return redirect(pool_url(pool) + "#log-work")
 
 
@@ -156,7 +157,8 @@ def make_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDe
         )
         collecting.make_offer(uow, pool, offer,
                               period=form.whole_number("period", default=0) or None)
-    flash(request, gettext_for(request)("Your offer on %(task)s is recorded.") % {"task": task})
+    _ = gettext_for(request)
+    flash(request, _("Your offer on %(task)s is recorded.") % {"task": task})
     return redirect(pool_url(pool) + "/tasks")
 
 
@@ -166,7 +168,8 @@ def withdraw_offer(pool: str, task: str, request: Request, form: FormDep, uow: U
     """Withdraw my offer on a task."""
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "withdraw offers"))
     collecting.withdraw_offer(uow, pool, me, task)
-    flash(request, gettext_for(request)("Your offer on %(task)s is withdrawn.") % {"task": task})
+    _ = gettext_for(request)
+    flash(request, _("Your offer on %(task)s is withdrawn.") % {"task": task})
     return redirect(pool_url(pool) + "/tasks")
 
 
@@ -215,7 +218,8 @@ def make_wish(pool: str, request: Request, form: FormDep, uow: UowDep) -> Respon
         "wish",
     )
     collecting.make_wish(uow, pool, wish, period=form.whole_number("period", default=0) or None)
-    flash(request, gettext_for(request)("Your wish is recorded."))
+    _ = gettext_for(request)
+    flash(request, _("Your wish is recorded."))
     return redirect(pool_url(pool) + "/goods")
 
 
@@ -225,5 +229,6 @@ def withdraw_wish(pool: str, wish: str, request: Request, form: FormDep, uow: Uo
     """Withdraw one of my wishes."""
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "withdraw wishes"))
     collecting.withdraw_wish(uow, pool, wish, participant=me)
-    flash(request, gettext_for(request)("Your wish is withdrawn."))
+    _ = gettext_for(request)
+    flash(request, _("Your wish is withdrawn."))
     return redirect(pool_url(pool) + "/goods")

@@ -67,7 +67,8 @@ def add_project(pool: str, request: Request, form: FormDep, uow: UowDep) -> Resp
     except ConflictError as error:
         said = lines.named(str(error)) if lines else str(error)
         return _projects_page(request, uow, access, 409, draft, said)
-    flash(request, gettext_for(request)("%(project)s joins the pool.") % {"project": project})
+    _ = gettext_for(request)
+    flash(request, _("%(project)s joins the pool.") % {"project": project})
     return redirect(pool_url(pool) + "/projects")
 
 
@@ -77,7 +78,8 @@ def fork(pool: str, project: str, request: Request, form: FormDep, uow: UowDep) 
     pool_access(request, uow, pool, Level.COORDINATOR, "fork projects")
     new = form.text("project")
     projects.fork_project(uow, pool, project, new)
-    flash(request, gettext_for(request)("%(new)s is forked from %(project)s.")
+    _ = gettext_for(request)
+    flash(request, _("%(new)s is forked from %(project)s.")
           % {"new": new, "project": project})
     return redirect(pool_url(pool) + "/projects")
 
@@ -95,5 +97,6 @@ def accept(code: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     membership.accept_invitation(uow, code, user)
     with uow:
         found = uow.accounts.invitation(code.partition(".")[0])
-    flash(request, gettext_for(request)("Welcome to the pool!"))
+    _ = gettext_for(request)
+    flash(request, _("Welcome to the pool!"))
     return redirect(pool_url(found.pool) if found else "/")
