@@ -2,8 +2,9 @@
 *Tasks* and now and then offers hours on a task, as a person on their phone would.
 
 Statistics are reset once the last member has signed in, so what is measured is the
-browsing alone. Run by ``load.py`` (``locust -f benchmarks/locustfile.py --headless ...``); it reads the pool,
-its tasks and the members' password from ``PEERCONOMY_LOAD_*`` variables. The baseline user
+browsing alone. Run by ``load.py`` (``locust -f benchmarks/locustfile.py --headless ...``);
+it reads the pool, its tasks and the members' password from ``PEERCONOMY_LOAD_*``
+variables. The baseline user
 class fetches the stylesheet, a static file: the server's floor for one request.
 """
 

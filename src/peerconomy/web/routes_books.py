@@ -75,11 +75,13 @@ def ledger(pool: str, request: Request, uow: UowDep) -> Response:
     )
     history = overview.history(uow, pool, me)
     _ = gettext_for(request)
-    def chart(series: Mapping[str, Mapping[int, float]], title: str) -> Markup | None:
+
+    def chart(series: Mapping[str, Mapping[int, float]], title: str, unit: str
+              ) -> Markup | None:
         if not series:
             return None
         with using(locale_of(request)):
-            return line_chart(series, title=title, x_label=_("period"), y_label=_("hours"),
+            return line_chart(series, title=title, x_label=_("period"), y_label=unit,
                               number=number)
 
     charts = {
@@ -87,9 +89,12 @@ def ledger(pool: str, request: Request, uow: UowDep) -> Response:
             {_("my balance"): {p: float(b) for p, b in history.balances.items()}}
             if history.balances else {},
             _("My balance over the periods"),
+            _("hours"),
         ),
-        "weights": chart(history.weights, _("Task weights over the periods")),
-        "premiums": chart(history.premiums, _("Premiums of scarce goods over the periods")),
+        "weights": chart(history.weights, _("Task weights over the periods"),
+                         _("credit per hour")),
+        "premiums": chart(history.premiums, _("Premiums of scarce goods over the periods"),
+                          _("hours")),
     }
     return pool_page(
         request, "ledger.html", access, "ledger", statement=statement, balances=balances,
