@@ -236,6 +236,12 @@ def test_offers_and_wishes_come_back_as_made(uow: UnitOfWork) -> None:
         assert uow.periods.wishes(WORKSHOP, 1) == WISHES
 
 
+def test_offered_hours_sum_each_tasks_offers(uow: UnitOfWork) -> None:
+    with uow:
+        assert uow.periods.offered_hours(WORKSHOP, 1) == {"assemble": 12.0, "weld": 4.5}
+        assert uow.periods.offered_hours(WORKSHOP, 2) == {}
+
+
 def test_one_participants_offers_and_wishes_come_back_in_their_order(uow: UnitOfWork) -> None:
     with uow:
         for who in {o.participant for o in OFFERS} | {w.participant for w in WISHES} | {"x"}:

@@ -3,9 +3,11 @@ sessions and error answers, on a store."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -26,6 +28,10 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Routes are plain functions run in worker threads; a few threads keep a busy process
+        # from switching between many requests that hold database locks and wait for the GIL
+        threads = int(os.environ.get("PEERCONOMY_THREADS", "8"))
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         yield
         if app.state.mailer is not None:
             app.state.mailer.close()  # send what is pending

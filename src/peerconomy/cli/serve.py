@@ -30,6 +30,7 @@ def serve(
     import uvicorn
 
     from peerconomy.api import AppSettings, create_app
+    from peerconomy.api.asgi import ready_to_serve
     from peerconomy.store.sql import (
         DATABASE_URL_SETTING,
         StoreError,
@@ -60,6 +61,7 @@ def serve(
         )
         return
     try:
-        uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning")
+        app = ready_to_serve(create_app(store, settings))
+        uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         store.close()

@@ -181,10 +181,9 @@ def tasks_overview(uow: UnitOfWork, pool: str) -> list[TaskRow]:
         lookup.pool(uow, pool)
         tasks = active_tasks(uow, pool)
         _, plan = _latest_plan(uow, pool)
-        assigned: dict[str, float] = defaultdict(float)
-        if plan is not None:
-            for a in uow.periods.assignments(pool, plan.period):
-                assigned[a.task] += a.hours
+    assigned: dict[str, float] = defaultdict(float)
+    for a in plan.data["assignments"] if plan else ():
+        assigned[a["task"]] += a["hours"]
     weights = plan.data["weights"] if plan else {}
     uncovered = plan.data["uncovered"] if plan else {}
     return [

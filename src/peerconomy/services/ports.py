@@ -98,6 +98,9 @@ class PeriodRepository(Protocol):
     def offers(self, pool: str, number: int, *, participant: str | None = None) -> list[Offer]:
         """The period's offers (only ``participant``'s, if given)."""
 
+    def offered_hours(self, pool: str, number: int) -> dict[str, float]:
+        """The hours offered on each task this period (tasks nobody offered on left out)."""
+
     def add_offers(self, pool: str, number: int, offers: Iterable[Offer]) -> None:
         """Add new offers (no offer yet for their participant and task)."""
 

@@ -141,6 +141,12 @@ class _Periods:
         found = self._s.offers[(pool, number)].values()
         return [o for o in found if participant is None or o.participant == participant]
 
+    def offered_hours(self, pool: str, number: int) -> dict[str, float]:
+        hours: dict[str, float] = {}
+        for o in self._s.offers.get((pool, number), {}).values():
+            hours[o.task] = hours.get(o.task, 0.0) + o.hours
+        return hours
+
     def add_offers(self, pool: str, number: int, offers: Iterable[Offer]) -> None:
         self._s.offers[(pool, number)].update(((o.participant, o.task), o) for o in offers)
 

@@ -764,6 +764,15 @@ class SqlPeriodRepository:
         ]
         _insert_many(self._c, t.offers, rows)
 
+    def offered_hours(self, pool: str, number: int) -> dict[str, float]:
+        o = t.offers.c
+        rows = self._c.execute(
+            select(o.task, func.sum(o.hours))
+            .where(o.pool == pool, o.period == number)
+            .group_by(o.task)
+        )
+        return {task: float(hours) for task, hours in rows}
+
     def put_offer(self, pool: str, number: int, offer: Offer) -> None:
         _put(
             self._c,

@@ -134,13 +134,16 @@ def tasks(pool: str, request: Request, uow: UowDep) -> Response:
         access = pool_access(request, uow, pool)
         rows = overview.tasks_overview(uow, pool)
         period = lookup.current_period(uow, pool)
-        offers = uow.periods.offers(pool, period.number)
-    me = access.member.id if access.member else None
+        offered = uow.periods.offered_hours(pool, period.number)
+        mine = {
+            o.task: o
+            for o in (uow.periods.offers(pool, period.number, participant=access.member.id)
+                      if access.member else ())
+        }
     return pool_page(
-        request, "tasks.html", access, "tasks", rows=rows, period=period,
+        request, "tasks.html", access, "tasks", period=period,
         collecting=period.state is PeriodState.COLLECTING,
-        my_offers={o.task: o for o in offers if o.participant == me},
-        offered={t: sum(o.hours for o in offers if o.task == t) for t in {o.task for o in offers}},
+        rows=[(row, mine.get(row.task.id), offered.get(row.task.id, 0.0)) for row in rows],
     )
 
 
