@@ -64,6 +64,7 @@ from sqlalchemy import (
     Integer,
     Row,
     Table,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -564,11 +565,7 @@ class SqlPoolRepository:
         return self._pool(name, lock=True)
 
     def _pool(self, name: str, *, lock: bool) -> Pool | None:
-        p = t.pools.c
-        query = select(p.max_weight, p.seed, p.communal_validation, p.admission, p.public).where(
-            p.name == name
-        )
-        row = self._c.execute(query.with_for_update() if lock else query).first()
+        row = self._c.execute(_POOL_LOCKED if lock else _POOL, {"pool": name}).first()
         if row is None:
             return None
         return Pool(name, PoolSettings(**row._asdict()))
@@ -577,10 +574,7 @@ class SqlPoolRepository:
         return sorted(self._c.scalars(select(t.pools.c.name)))
 
     def projects(self, pool: str) -> list[PoolProject]:
-        p = t.projects.c
-        rows = self._c.execute(
-            select(p.id, p.active, p.forked_from).where(p.pool == pool).order_by(p.position)
-        )
+        rows = self._c.execute(_PROJECTS, {"pool": pool})
         return [PoolProject(id, active, forked_from) for id, active, forked_from in rows]
 
     def put_project(self, pool: str, project: PoolProject) -> None:
@@ -603,12 +597,7 @@ class SqlPoolRepository:
         return [Member(*row) for row in rows]
 
     def member(self, pool: str, participant: str) -> Member | None:
-        m = t.members.c
-        row = self._c.execute(
-            select(m.id, m.capacity, m.exempt, m.role, m.active).where(
-                m.pool == pool, m.id == participant
-            )
-        ).first()
+        row = self._c.execute(_MEMBER, {"pool": pool, "participant": participant}).first()
         return None if row is None else Member(*row)
 
     @_bulk
@@ -636,10 +625,7 @@ class SqlPoolRepository:
 
     @_bulk
     def tasks(self, pool: str) -> list[Task]:
-        c = t.tasks.c
-        rows = self._c.execute(
-            select(c.id, c.project, c.fixed_hours).where(c.pool == pool).order_by(c.position)
-        )
+        rows = self._c.execute(_TASKS, {"pool": pool})
         return _validated(
             Task, [{"id": id, "project": project, "fixed_hours": h} for id, project, h in rows]
         )
@@ -718,10 +704,7 @@ class SqlPeriodRepository:
         )
 
     def latest(self, pool: str) -> Period | None:
-        p = t.periods.c
-        row = self._c.execute(
-            select(t.periods).where(p.pool == pool).order_by(p.number.desc()).limit(1)
-        ).first()
+        row = self._c.execute(_LATEST_PERIOD, {"pool": pool}).first()
         return None if row is None else _period_record(row)
 
     def get(self, pool: str, number: int) -> Period | None:
@@ -921,10 +904,7 @@ class SqlPeriodRepository:
 
     @_bulk
     def plan(self, pool: str, number: int) -> Plan | None:
-        p = t.plans.c
-        row = self._c.execute(
-            select(p.input_hash, p.cleared_at, p.data).where(p.pool == pool, p.period == number)
-        ).first()
+        row = self._c.execute(_PLAN, {"pool": pool, "number": number}).first()
         if row is None:
             return None
         return Plan(pool, number, row.input_hash, row.cleared_at, _from_json(row.data))
@@ -1109,7 +1089,8 @@ class SqlAccountRepository:
         self._c.execute(insert(t.users).values(**_values(t.users, user)))
 
     def user(self, name: str) -> User | None:
-        return self._user(t.users.c.name == name)
+        row = self._c.execute(_USER, {"name": name}).first()
+        return None if row is None else User(**row._asdict())
 
     def user_by_email(self, email: str) -> User | None:
         return self._user(t.users.c.email == email)
@@ -1208,6 +1189,42 @@ class SqlAccountRepository:
         result = self._c.execute(update(table).where(table.c[key] == values[key]).values(**values))
         if result.rowcount == 0:
             raise ValueError(f"no {kind} {values[key]!r} to replace")
+
+
+# The reads every page makes, built once: a statement built anew on each call costs more
+# Python than the query costs the database (the values are bound at execution).
+_POOL = select(
+    t.pools.c.max_weight,
+    t.pools.c.seed,
+    t.pools.c.communal_validation,
+    t.pools.c.admission,
+    t.pools.c.public,
+).where(t.pools.c.name == bindparam("pool"))
+_POOL_LOCKED = _POOL.with_for_update()
+_PROJECTS = (
+    select(t.projects.c.id, t.projects.c.active, t.projects.c.forked_from)
+    .where(t.projects.c.pool == bindparam("pool"))
+    .order_by(t.projects.c.position)
+)
+_MEMBER = select(
+    t.members.c.id, t.members.c.capacity, t.members.c.exempt, t.members.c.role,
+    t.members.c.active,
+).where(t.members.c.pool == bindparam("pool"), t.members.c.id == bindparam("participant"))
+_TASKS = (
+    select(t.tasks.c.id, t.tasks.c.project, t.tasks.c.fixed_hours)
+    .where(t.tasks.c.pool == bindparam("pool"))
+    .order_by(t.tasks.c.position)
+)
+_LATEST_PERIOD = (
+    select(t.periods)
+    .where(t.periods.c.pool == bindparam("pool"))
+    .order_by(t.periods.c.number.desc())
+    .limit(1)
+)
+_PLAN = select(t.plans.c.input_hash, t.plans.c.cleared_at, t.plans.c.data).where(
+    t.plans.c.pool == bindparam("pool"), t.plans.c.period == bindparam("number")
+)
+_USER = select(t.users).where(t.users.c.name == bindparam("name"))
 
 
 class SqlUnitOfWork:
