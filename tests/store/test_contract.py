@@ -501,6 +501,10 @@ def test_balances_sum_each_account_and_leave_out_accounts_never_posted_to(
     }
     assert sum(balances.values()) == 0
     assert CLEO not in balances
+    with uow:
+        assert [uow.journal.balance(WORKSHOP, a) for a in (ANA, BEN, POOL, CLEO)] == [
+            Decimal("0.300000"), Decimal("-2.200001"), Decimal("1.900001"), Decimal(0)
+        ]
 
 
 def test_a_transaction_id_is_used_once(uow: UnitOfWork) -> None:

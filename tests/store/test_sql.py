@@ -20,7 +20,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from peerconomy.domain.period import PeriodState
@@ -328,6 +328,159 @@ def test_two_coordinators_writing_at_once_take_turns(database_url: str) -> None:
     assert errors == []
     with open_store(database_url) as store, store.unit_of_work() as uow:
         assert uow.pools.members("workshop") == [Member("ana", 30.0)]
+
+
+# --- what a transaction reads once -----------------------------------------------------------
+
+
+def _counting(store: SqlStore) -> list[str]:
+    """The queries the store sends from now on (SQLite's ``BEGIN IMMEDIATE`` left out)."""
+    sent: list[str] = []
+
+    def count(_c: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("SELECT"):
+            sent.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    return sent
+
+
+def _workshop(store: SqlStore) -> None:
+    with store.unit_of_work() as uow:
+        uow.pools.add(Pool("workshop"))
+        uow.pools.add_members("workshop", [Member("ana", 10.0)])
+        uow.periods.add(Period("workshop", 1, PeriodState.COLLECTING))
+        uow.commit()
+
+
+def test_a_transaction_reads_the_pool_a_member_and_the_period_once_until_it_writes(
+    database_url: str,
+) -> None:
+    with open_store(database_url) as store:
+        _workshop(store)
+        sent = _counting(store)
+        with store.unit_of_work() as uow:
+            for _ in range(3):
+                assert uow.pools.get("workshop") == Pool("workshop")
+                assert uow.pools.member("workshop", "ana") == Member("ana", 10.0)
+                assert uow.periods.latest("workshop") == Period(
+                    "workshop", 1, PeriodState.COLLECTING)
+            assert len(sent) == 3
+            uow.pools.put_member("workshop", Member("ana", 12.0))
+            uow.periods.set_state("workshop", 1, PeriodState.CLEARED)
+            assert uow.pools.member("workshop", "ana") == Member("ana", 12.0)
+            assert uow.periods.latest("workshop") == Period("workshop", 1, PeriodState.CLEARED)
+
+
+def test_after_a_commit_what_others_wrote_is_read_afresh(database_url: str) -> None:
+    with open_store(database_url) as store:
+        _workshop(store)
+        with store.unit_of_work() as reader:
+            assert reader.pools.member("workshop", "ana") == Member("ana", 10.0)
+            reader.commit()
+            with store.unit_of_work() as writer:
+                writer.pools.put_member("workshop", Member("ana", 15.0))
+                writer.commit()
+            assert reader.pools.member("workshop", "ana") == Member("ana", 15.0)
+
+
+def test_after_taking_the_pools_lock_what_others_committed_is_read_afresh(
+    postgresql_url: str,
+) -> None:
+    """A coordinator who read the period before waiting for the lock must not act on what
+    they read then (PostgreSQL reads what is committed; SQLite lets one writer in at a time)."""
+    with open_store(postgresql_url) as store:
+        _workshop(store)
+        with store.unit_of_work() as first:
+            assert first.periods.latest("workshop").state is PeriodState.COLLECTING
+            with store.unit_of_work() as second:
+                second.pools.lock("workshop")
+                second.periods.set_state("workshop", 1, PeriodState.CLEARED)
+                second.commit()
+            first.pools.lock("workshop")
+            assert first.periods.latest("workshop").state is PeriodState.CLEARED
+
+
+_READS = {
+    "SqlPoolRepository": {"get", "lock", "names", "projects", "members", "member", "tasks",
+                          "goods"},
+    "SqlPeriodRepository": {"latest", "get", "offers", "offered_hours", "wishes", "plan",
+                            "assignments", "work_log", "work_logs"},
+    "SqlJournalRepository": {"get", "transactions", "balances", "balance"},
+    "SqlAccountRepository": {"user", "user_by_email", "user_count", "memberships", "token",
+                             "tokens", "invitation", "invitations", "join_request",
+                             "join_requests"},
+}
+
+
+@pytest.mark.parametrize("repository", sorted(_READS))
+def test_every_method_that_writes_makes_the_transaction_forget_what_it_read(
+    repository: str,
+) -> None:
+    """A method that is neither a read known to leave the rows alone nor marked as a write
+    fails here, so a new write cannot leave a stale row in a transaction's memory."""
+    cls = getattr(sql, repository)
+    methods = {name for name in vars(cls) if not name.startswith("_") and callable(
+        getattr(cls, name))}
+    writes = {name for name in methods if f"{repository}.{name}" in sql._WRITERS}
+    assert methods - writes == _READS[repository]
+    assert writes, "each repository has writes"
+
+
+def _plan(hash: str, at: datetime) -> Plan:
+    return Plan("workshop", 1, hash, at, {"weights": {"weld": 1.5}, "assignments": [
+        {"participant": "ana", "task": "weld", "hours": 2.0}]})
+
+
+def test_a_plan_is_parsed_once_and_then_served_while_its_stamp_matches(
+    database_url: str,
+) -> None:
+    at = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    with open_store(database_url) as store:
+        _workshop(store)
+        with store.unit_of_work() as uow:
+            uow.periods.add_plan(_plan("c0ffee", at))
+            uow.commit()
+        sent = _counting(store)
+        with store.unit_of_work() as uow:
+            first = uow.periods.plan("workshop", 1)
+        with store.unit_of_work() as uow:
+            again = uow.periods.plan("workshop", 1)
+        assert first == again == _plan("c0ffee", at)
+        assert again is first
+        assert len(sent) == 3  # the stamp and the plan, then the stamp alone
+
+
+def test_a_plan_that_was_rolled_back_is_never_served(database_url: str) -> None:
+    at = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    with open_store(database_url) as store:
+        _workshop(store)
+        with store.unit_of_work() as uow:
+            uow.periods.add_plan(_plan("c0ffee", at))
+            assert uow.periods.plan("workshop", 1) == _plan("c0ffee", at)
+            # leaving without commit rolls the plan back
+        with store.unit_of_work() as uow:
+            assert uow.periods.plan("workshop", 1) is None
+            uow.periods.add_plan(_plan("decaf", at))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.periods.plan("workshop", 1) == _plan("decaf", at)
+
+
+def test_the_plan_cache_drops_the_least_recently_read_plans_beyond_its_size() -> None:
+    at = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    cache = sql.PlanCache(max_chars=100)
+    plans = [Plan("workshop", n, f"hash{n}", at, {}) for n in (1, 2, 3)]
+    cache.put(plans[0], 40)
+    cache.put(plans[1], 40)
+    assert cache.get("workshop", 1, "hash1", at) is plans[0]  # 1 is now the recent one
+    cache.put(plans[2], 40)
+    assert cache.get("workshop", 2, "hash2", at) is None
+    assert cache.get("workshop", 1, "hash1", at) is plans[0]
+    assert cache.get("workshop", 3, "hash3", at) is plans[2]
+    assert cache.get("workshop", 3, "other", at) is None
+    cache.put(Plan("workshop", 4, "huge", at, {}), 101)  # larger than the whole cache
+    assert cache.get("workshop", 4, "huge", at) is None
 
 
 # --- where the database is ------------------------------------------------------------------

@@ -58,14 +58,16 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    api = APIRouter(prefix="/api/v1")
-    for module in (auth, pools, periods, books):
-        api.include_router(module.router)
-    app.include_router(api)
     html = None
     if pages:
         from peerconomy.web import install_pages
 
         html = install_pages(app)
+    # after the pages: a request is matched against the routes in order, and the pages are
+    # what most requests ask for (their paths and the API's never overlap)
+    api = APIRouter(prefix="/api/v1")
+    for module in (auth, pools, periods, books):
+        api.include_router(module.router)
+    app.include_router(api)
     install_error_handlers(app, html)
     return app

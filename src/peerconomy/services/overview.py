@@ -120,7 +120,7 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         plan = uow.periods.plan(pool, number)
         all_assignments = uow.periods.assignments(pool, number) if plan else []
         logs = uow.periods.work_logs(pool, number) if plan else []
-        balance = uow.journal.balances(pool).get(participant_account(participant), Decimal(0))
+        balance = uow.journal.balance(pool, participant_account(participant))
     mine = [a for a in all_assignments if a.participant == participant]
     share = float(plan.data["shares"].get(participant, 0.0)) if plan else None
     earned = (

@@ -163,6 +163,9 @@ class JournalRepository(Protocol):
     def balances(self, pool: str) -> dict[Account, Decimal]:
         """Every account's balance (accounts never posted to are left out)."""
 
+    def balance(self, pool: str, account: Account) -> Decimal:
+        """One account's balance (0 if it was never posted to)."""
+
 
 class AccountRepository(Protocol):
     """Users, their API tokens, invitations into pools and requests to join them."""

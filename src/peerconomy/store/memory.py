@@ -231,6 +231,12 @@ class _Journal:
     def balances(self, pool: str) -> dict[Account, Decimal]:
         return balances(self._s.journal[pool])
 
+    def balance(self, pool: str, account: Account) -> Decimal:
+        return sum(
+            (p.amount for t in self._s.journal[pool] for p in t.postings if p.account == account),
+            Decimal(0),
+        )
+
 
 class _Accounts:
     """Users, tokens, invitations and requests to join, each kept in one dictionary in the

@@ -39,15 +39,16 @@ import os
 import threading
 import uuid
 import weakref
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from functools import wraps
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, ParamSpec, Self, TypeVar
+from typing import Any, Concatenate, Final, ParamSpec, Self, TypeVar
 
 import platformdirs
 from alembic import command
@@ -102,8 +103,10 @@ __all__ = [
     "COPY_THRESHOLD",
     "DATABASE_URL_SETTING",
     "MIGRATIONS",
+    "POOL_SIZE",
     "DatabaseSchemaError",
     "DatabaseUrlError",
+    "PlanCache",
     "SqlAccountRepository",
     "SqlJournalRepository",
     "SqlPeriodRepository",
@@ -205,12 +208,19 @@ def _parse(url: str | URL) -> URL:
     )
 
 
+POOL_SIZE: Final = 12
+"""PostgreSQL connections a store keeps open: more than a server process's worker threads
+(``PEERCONOMY_THREADS``, 8 by default) and its background jobs use at once."""
+
+
 def create_engine_for(url: str | URL) -> Engine:
     """An engine for a ``sqlite:///`` or ``postgresql://`` URL, set up for the store.
 
     SQLite: WAL journal, ``busy_timeout`` 30 s, foreign keys on, ``synchronous=NORMAL``, and
     every transaction begins with ``BEGIN IMMEDIATE`` so that writers queue. PostgreSQL
-    (``postgresql://`` or ``postgresql+psycopg://``): psycopg 3, connections pinged before use.
+    (``postgresql://`` or ``postgresql+psycopg://``): psycopg 3, connections pinged before use,
+    and a pool of :data:`POOL_SIZE` kept open, so that a busy server's worker threads reuse
+    their connections instead of opening and closing one per request.
     """
     parsed = _parse(url)
     if parsed.get_backend_name() == "sqlite":
@@ -218,7 +228,7 @@ def create_engine_for(url: str | URL) -> Engine:
         event.listen(engine, "connect", _sqlite_connected)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True, pool_size=POOL_SIZE)
 
 
 def _sqlite_connected(dbapi_connection: Any, _record: Any) -> None:
@@ -388,11 +398,12 @@ class SqlStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._plans = PlanCache()
         self._finalizer = weakref.finalize(self, engine.dispose)
 
     def unit_of_work(self) -> SqlUnitOfWork:
         """A new unit of work over this store."""
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self._plans)
 
     def close(self) -> None:
         """Close the store's connections."""
@@ -408,6 +419,50 @@ class SqlStore:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class PlanCache:
+    """Plans as read from the database, kept parsed for the next reader (thread-safe).
+
+    A plan is never changed once stored, and every page shows the latest one: reading and
+    parsing its JSON on every request would cost more than the rest of the page. A reader
+    still asks the database for the plan's stamp (input hash and time of clearing, a few
+    bytes), and takes the kept plan only if the stamp matches, so a plan that was rolled back
+    or replaced by a restore is never served. At most ``max_chars`` of plan JSON are kept, the
+    least recently read plans dropped first.
+    """
+
+    def __init__(self, max_chars: int = 64_000_000) -> None:
+        self._max_chars = max_chars
+        self._kept: OrderedDict[tuple[str, int], tuple[Plan, int]] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    def get(self, pool: str, number: int, input_hash: str, cleared_at: datetime) -> Plan | None:
+        """The kept plan of that period, if it has this stamp."""
+        with self._lock:
+            kept = self._kept.get((pool, number))
+            if kept is None:
+                return None
+            plan = kept[0]
+            if plan.input_hash != input_hash or plan.cleared_at != cleared_at:
+                return None
+            self._kept.move_to_end((pool, number))
+            return plan
+
+    def put(self, plan: Plan, chars: int) -> None:
+        """Keep ``plan``, read from ``chars`` characters of JSON."""
+        if chars > self._max_chars:
+            return
+        with self._lock:
+            old = self._kept.pop((plan.pool, plan.period), None)
+            if old is not None:
+                self._chars -= old[1]
+            self._kept[(plan.pool, plan.period)] = (plan, chars)
+            self._chars += chars
+            while self._chars > self._max_chars:
+                _, (_, dropped) = self._kept.popitem(last=False)
+                self._chars -= dropped
 
 
 # --- bulk rows ------------------------------------------------------------------------------
@@ -539,12 +594,67 @@ def _put(
 # --- repositories ---------------------------------------------------------------------------
 
 
-class SqlPoolRepository:
+class _Repository:
+    """What the repositories of one unit of work share: its connection, and the rows read so
+    far in its transaction (an identity map).
+
+    A page asks for the pool, the caller's membership and the current period in several of
+    the services it calls; within one transaction the answer stays the same until something
+    is written, so the repeated reads are answered from memory (:func:`_remembered`). Every
+    write (:func:`_writes`), taking a lock and committing forget them: after a lock, what
+    another transaction committed meanwhile is read afresh.
+    """
+
+    def __init__(self, connection: Connection, seen: dict[tuple[Any, ...], Any] | None = None
+                 ) -> None:
+        self._c = connection
+        self._seen: dict[tuple[Any, ...], Any] = seen if seen is not None else {}
+
+
+_Repo = TypeVar("_Repo", bound=_Repository)
+_WRITERS: set[str] = set()
+"""The qualified names of the repository methods marked :func:`_writes`."""
+
+
+def _remembered(
+    method: Callable[Concatenate[_Repo, _P], _R],
+) -> Callable[Concatenate[_Repo, _P], _R]:
+    """A read answered from the unit of work's memory when it was made before (and nothing
+    was written since)."""
+    name = method.__qualname__
+
+    @wraps(method)
+    def read(repository: _Repo, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        key = (name, args, tuple(kwargs.items()))
+        seen = repository._seen
+        if key in seen:
+            found: _R = seen[key]
+            return found
+        found = method(repository, *args, **kwargs)
+        seen[key] = found
+        return found
+
+    return read
+
+
+def _writes(
+    method: Callable[Concatenate[_Repo, _P], _R],
+) -> Callable[Concatenate[_Repo, _P], _R]:
+    """A write: the unit of work forgets what it has read."""
+
+    @wraps(method)
+    def write(repository: _Repo, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        repository._seen.clear()
+        return method(repository, *args, **kwargs)
+
+    _WRITERS.add(method.__qualname__)
+    return write
+
+
+class SqlPoolRepository(_Repository):
     """Pools and what they are made of (:class:`~peerconomy.services.ports.PoolRepository`)."""
 
-    def __init__(self, connection: Connection) -> None:
-        self._c = connection
-
+    @_writes
     def add(self, pool: Pool) -> None:
         s = pool.settings
         self._c.execute(
@@ -558,10 +668,12 @@ class SqlPoolRepository:
             )
         )
 
+    @_remembered
     def get(self, name: str) -> Pool | None:
         return self._pool(name, lock=False)
 
     def lock(self, name: str) -> Pool | None:
+        self._seen.clear()  # what others committed while we waited for the lock counts
         return self._pool(name, lock=True)
 
     def _pool(self, name: str, *, lock: bool) -> Pool | None:
@@ -577,6 +689,7 @@ class SqlPoolRepository:
         rows = self._c.execute(_PROJECTS, {"pool": pool})
         return [PoolProject(id, active, forked_from) for id, active, forked_from in rows]
 
+    @_writes
     def put_project(self, pool: str, project: PoolProject) -> None:
         _put(
             self._c,
@@ -596,10 +709,12 @@ class SqlPoolRepository:
         )
         return [Member(*row) for row in rows]
 
+    @_remembered
     def member(self, pool: str, participant: str) -> Member | None:
         row = self._c.execute(_MEMBER, {"pool": pool, "participant": participant}).first()
         return None if row is None else Member(*row)
 
+    @_writes
     @_bulk
     def add_members(self, pool: str, members: Iterable[Member]) -> None:
         start = _next_position(self._c, t.members, t.members.c.pool == pool)
@@ -609,6 +724,7 @@ class SqlPoolRepository:
         ]
         _insert_many(self._c, t.members, rows)
 
+    @_writes
     def put_member(self, pool: str, member: Member) -> None:
         _put(
             self._c,
@@ -630,6 +746,7 @@ class SqlPoolRepository:
             Task, [{"id": id, "project": project, "fixed_hours": h} for id, project, h in rows]
         )
 
+    @_writes
     @_bulk
     def add_tasks(self, pool: str, tasks: Iterable[Task]) -> None:
         start = _next_position(self._c, t.tasks, t.tasks.c.pool == pool)
@@ -659,6 +776,7 @@ class SqlPoolRepository:
             ],
         )
 
+    @_writes
     @_bulk
     def add_goods(self, pool: str, goods: Iterable[Good]) -> None:
         start = _next_position(self._c, t.goods, t.goods.c.pool == pool)
@@ -684,15 +802,18 @@ def _work_log_values(log: WorkLog) -> dict[str, Any]:
     return values
 
 
-class SqlPeriodRepository:
+class SqlPeriodRepository(_Repository):
     """Periods, offers, wishes, plans and work logs
     (:class:`~peerconomy.services.ports.PeriodRepository`)."""
 
-    def __init__(self, connection: Connection) -> None:
-        self._c = connection
+    def __init__(self, connection: Connection, seen: dict[tuple[Any, ...], Any] | None = None,
+                 plans: PlanCache | None = None) -> None:
+        super().__init__(connection, seen)
+        self._plans = plans if plans is not None else PlanCache(0)
 
     # periods
 
+    @_writes
     def add(self, period: Period) -> None:
         self._c.execute(
             insert(t.periods).values(
@@ -703,6 +824,7 @@ class SqlPeriodRepository:
             )
         )
 
+    @_remembered
     def latest(self, pool: str) -> Period | None:
         row = self._c.execute(_LATEST_PERIOD, {"pool": pool}).first()
         return None if row is None else _period_record(row)
@@ -712,6 +834,7 @@ class SqlPeriodRepository:
         row = self._c.execute(select(t.periods).where(p.pool == pool, p.number == number)).first()
         return None if row is None else _period_record(row)
 
+    @_writes
     def set_state(self, pool: str, number: int, state: PeriodState) -> None:
         p = t.periods.c
         self._c.execute(
@@ -737,6 +860,7 @@ class SqlPeriodRepository:
             ],
         )
 
+    @_writes
     @_bulk
     def add_offers(self, pool: str, number: int, offers: Iterable[Offer]) -> None:
         o = t.offers.c
@@ -756,6 +880,7 @@ class SqlPeriodRepository:
         )
         return {task: float(hours) for task, hours in rows}
 
+    @_writes
     def put_offer(self, pool: str, number: int, offer: Offer) -> None:
         _put(
             self._c,
@@ -765,6 +890,7 @@ class SqlPeriodRepository:
             scope=("pool", "period"),
         )
 
+    @_writes
     def remove_offer(self, pool: str, number: int, participant: str, task: str) -> bool:
         o = t.offers.c
         result = self._c.execute(
@@ -797,6 +923,7 @@ class SqlPeriodRepository:
             ],
         )
 
+    @_writes
     @_bulk
     def add_wishes(self, pool: str, number: int, wishes: Iterable[Wish]) -> None:
         w = t.wishes.c
@@ -815,6 +942,7 @@ class SqlPeriodRepository:
         ]
         _insert_many(self._c, t.wishes, rows)
 
+    @_writes
     def put_wish(self, pool: str, number: int, wish: Wish) -> None:
         _put(
             self._c,
@@ -828,6 +956,7 @@ class SqlPeriodRepository:
             scope=("pool", "period"),
         )
 
+    @_writes
     def remove_wish(self, pool: str, number: int, wish: str) -> bool:
         w = t.wishes.c
         result = self._c.execute(
@@ -835,6 +964,7 @@ class SqlPeriodRepository:
         )
         return result.rowcount > 0
 
+    @_writes
     def carry_over(self, pool: str, source: int, target: int) -> None:
         for table, keys in ((t.offers, ("participant", "task")), (t.wishes, ("id",))):
             self._carry_over(table, keys, pool, source, target)
@@ -876,6 +1006,7 @@ class SqlPeriodRepository:
 
     # plans
 
+    @_writes
     @_bulk
     def add_plan(self, plan: Plan) -> None:
         if self._has_plan(plan.pool, plan.period):
@@ -904,10 +1035,19 @@ class SqlPeriodRepository:
 
     @_bulk
     def plan(self, pool: str, number: int) -> Plan | None:
-        row = self._c.execute(_PLAN, {"pool": pool, "number": number}).first()
-        if row is None:
+        key = {"pool": pool, "number": number}
+        stamp = self._c.execute(_PLAN_STAMP, key).first()
+        if stamp is None:
             return None
-        return Plan(pool, number, row.input_hash, row.cleared_at, _from_json(row.data))
+        kept = self._plans.get(pool, number, stamp.input_hash, stamp.cleared_at)
+        if kept is not None:
+            return kept
+        row = self._c.execute(_PLAN, key).first()
+        if row is None:  # pragma: no cover - a plan is never deleted
+            return None
+        plan = Plan(pool, number, row.input_hash, row.cleared_at, _from_json(row.data))
+        self._plans.put(plan, len(row.data))
+        return plan
 
     @_bulk
     def assignments(self, pool: str, number: int) -> list[Assignment]:
@@ -921,6 +1061,7 @@ class SqlPeriodRepository:
 
     # work logs
 
+    @_writes
     def add_work_log(self, log: WorkLog) -> WorkLog:
         values = _work_log_values(log)
         result = self._c.execute(insert(t.work_logs).values(**values))
@@ -940,6 +1081,7 @@ class SqlPeriodRepository:
         )
         return [_work_log(row) for row in rows]
 
+    @_writes
     def put_work_log(self, log: WorkLog) -> None:
         values = _work_log_values(log)
         result = self._c.execute(
@@ -952,12 +1094,10 @@ class SqlPeriodRepository:
 _IN_CHUNK: Final = 500
 
 
-class SqlJournalRepository:
+class SqlJournalRepository(_Repository):
     """The pool's append-only books (:class:`~peerconomy.services.ports.JournalRepository`)."""
 
-    def __init__(self, connection: Connection) -> None:
-        self._c = connection
-
+    @_writes
     @_bulk
     def add(self, pool: str, transactions: Sequence[Transaction]) -> None:
         if not transactions:
@@ -1039,6 +1179,10 @@ class SqlJournalRepository:
         )
         return {account: total for account, total in rows}
 
+    def balance(self, pool: str, account: Account) -> Decimal:
+        total = self._c.scalar(_BALANCE, {"pool": pool, "account": account})
+        return Decimal(0) if total is None else total
+
 
 def _last(connection: Connection, column: Any, *scope: ColumnElement[bool]) -> int:
     last = connection.scalar(select(func.max(column)).where(*scope))
@@ -1070,7 +1214,7 @@ def _values(table: Table, record: Any) -> dict[str, Any]:
     return values
 
 
-class SqlAccountRepository:
+class SqlAccountRepository(_Repository):
     """Users, their API tokens, invitations and requests to join
     (:class:`~peerconomy.services.ports.AccountRepository`).
 
@@ -1080,14 +1224,13 @@ class SqlAccountRepository:
     replaced record keeps its number.
     """
 
-    def __init__(self, connection: Connection) -> None:
-        self._c = connection
-
     # users
 
+    @_writes
     def add_user(self, user: User) -> None:
         self._c.execute(insert(t.users).values(**_values(t.users, user)))
 
+    @_remembered
     def user(self, name: str) -> User | None:
         row = self._c.execute(_USER, {"name": name}).first()
         return None if row is None else User(**row._asdict())
@@ -1099,6 +1242,7 @@ class SqlAccountRepository:
         row = self._c.execute(select(t.users).where(where)).first()
         return None if row is None else User(**row._asdict())
 
+    @_writes
     def put_user(self, user: User) -> None:
         self._replace(t.users, "name", user, "user")
 
@@ -1115,6 +1259,7 @@ class SqlAccountRepository:
 
     # API tokens
 
+    @_writes
     def add_token(self, token: ApiToken) -> None:
         c = t.api_tokens.c
         position = _next_position(self._c, t.api_tokens, c.user_name == token.user)
@@ -1134,11 +1279,13 @@ class SqlAccountRepository:
         )
         return [ApiToken(**row._asdict()) for row in rows]
 
+    @_writes
     def put_token(self, token: ApiToken) -> None:
         self._replace(t.api_tokens, "id", token, "API token")
 
     # invitations
 
+    @_writes
     def add_invitation(self, invitation: Invitation) -> None:
         c = t.invitations.c
         position = _next_position(self._c, t.invitations, c.pool == invitation.pool)
@@ -1158,6 +1305,7 @@ class SqlAccountRepository:
         )
         return [Invitation(**row._asdict()) for row in rows]
 
+    @_writes
     def put_invitation(self, invitation: Invitation) -> None:
         self._replace(t.invitations, "id", invitation, "invitation")
 
@@ -1177,6 +1325,7 @@ class SqlAccountRepository:
         )
         return [JoinRequest(**row._asdict()) for row in rows]
 
+    @_writes
     def put_join_request(self, request: JoinRequest) -> None:
         values = _values(t.join_requests, request)
         keys = {k: values.pop(k) for k in ("pool", "user_name")}
@@ -1221,8 +1370,11 @@ _LATEST_PERIOD = (
     .order_by(t.periods.c.number.desc())
     .limit(1)
 )
-_PLAN = select(t.plans.c.input_hash, t.plans.c.cleared_at, t.plans.c.data).where(
-    t.plans.c.pool == bindparam("pool"), t.plans.c.period == bindparam("number")
+_PLAN_KEY = (t.plans.c.pool == bindparam("pool"), t.plans.c.period == bindparam("number"))
+_PLAN_STAMP = select(t.plans.c.input_hash, t.plans.c.cleared_at).where(*_PLAN_KEY)
+_PLAN = select(t.plans.c.input_hash, t.plans.c.cleared_at, t.plans.c.data).where(*_PLAN_KEY)
+_BALANCE = select(func.sum(t.postings.c.amount)).where(
+    t.postings.c.pool == bindparam("pool"), t.postings.c.account == bindparam("account")
 )
 _USER = select(t.users).where(t.users.c.name == bindparam("name"))
 
@@ -1240,8 +1392,9 @@ class SqlUnitOfWork:
     journal: SqlJournalRepository
     accounts: SqlAccountRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, plans: PlanCache | None = None) -> None:
         self._engine = engine
+        self._plans = plans
         self._connection: Connection | None = None
         self._depth = 0
         self._thread: int | None = None
@@ -1260,10 +1413,12 @@ class SqlUnitOfWork:
             connection.close()
             raise
         self._connection = connection
-        self.pools = SqlPoolRepository(connection)
-        self.periods = SqlPeriodRepository(connection)
-        self.journal = SqlJournalRepository(connection)
-        self.accounts = SqlAccountRepository(connection)
+        seen: dict[tuple[Any, ...], Any] = {}  # the rows this transaction has read
+        self._seen = seen
+        self.pools = SqlPoolRepository(connection, seen)
+        self.periods = SqlPeriodRepository(connection, seen, self._plans)
+        self.journal = SqlJournalRepository(connection, seen)
+        self.accounts = SqlAccountRepository(connection, seen)
         return self
 
     def __exit__(
@@ -1288,4 +1443,5 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         if self._connection is None:
             raise RuntimeError("commit outside a transaction")
+        self._seen.clear()  # the next transaction reads afresh
         self._connection.commit()

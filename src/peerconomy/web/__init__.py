@@ -62,7 +62,8 @@ def install_pages(app: FastAPI) -> HtmlRenderer:
     )
 
     app.state.clearing = ClearingJobs()
-    app.mount("/static", StaticFiles(packages=[("peerconomy.web", "static")]), name="static")
-    for module in (routes_accounts, routes_pool, routes_period, routes_books, routes_projects):
+    # the member's pages first: routes are matched in order, and these are asked for most
+    for module in (routes_pool, routes_accounts, routes_period, routes_books, routes_projects):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(packages=[("peerconomy.web", "static")]), name="static")
     return render_refusal

@@ -53,7 +53,9 @@ def my_period(pool: str, request: Request, uow: UowDep) -> Response:
     with uow:  # one transaction for everything the page shows
         access = pool_access(request, uow, pool)
         period = lookup.current_period(uow, pool)
-        active = [t.id for t in collecting.active_tasks(uow, pool)]
+        # the tasks one may log work on: the form is there once the period is cleared
+        active = ([t.id for t in collecting.active_tasks(uow, pool)]
+                  if period.state is PeriodState.CLEARED else [])
         if access.member is None and access.user is not None:
             asked = uow.accounts.join_request(pool, access.user)
             values["request_pending"] = asked is not None and asked.status == "pending"
