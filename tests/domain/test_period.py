@@ -11,6 +11,7 @@ from peerconomy.domain.period import (
     PeriodState,
     accepts_offers,
     advance,
+    has_plan,
 )
 
 LIFE = [("collect", PeriodState.COLLECTING), ("clear", PeriodState.CLEARED),
@@ -45,3 +46,8 @@ def test_a_settled_period_cannot_be_cleared_again() -> None:
 
 def test_only_a_collecting_period_takes_offers_and_wishes() -> None:
     assert [s for s in PeriodState if accepts_offers(s)] == [PeriodState.COLLECTING]
+
+
+def test_a_period_has_its_plan_from_its_clearing_on() -> None:
+    assert [s for s in PeriodState if has_plan(s)] == [
+        PeriodState.CLEARED, PeriodState.SETTLED, PeriodState.CLOSED]

@@ -17,7 +17,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final, Literal
 
-__all__ = ["Action", "IllegalTransitionError", "PeriodState", "accepts_offers", "advance"]
+__all__ = ["Action", "IllegalTransitionError", "PeriodState", "accepts_offers", "advance",
+           "has_plan"]
 
 
 class PeriodState(StrEnum):
@@ -63,3 +64,9 @@ def advance(state: PeriodState, action: Action) -> PeriodState:
 def accepts_offers(state: PeriodState) -> bool:
     """Whether offers and wishes may be made, changed or withdrawn."""
     return state is PeriodState.COLLECTING
+
+
+def has_plan(state: PeriodState) -> bool:
+    """Whether a period in this state has its plan: it was cleared (clearing stores the plan
+    and moves the period on in one transaction)."""
+    return state in (PeriodState.CLEARED, PeriodState.SETTLED, PeriodState.CLOSED)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from peerconomy.domain.period import PeriodState
+from peerconomy.domain.period import PeriodState, has_plan
 from peerconomy.domain.pool import Assignment, Period, Plan, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.domain.work import credits
@@ -101,11 +101,11 @@ class History:
 
 
 def _latest_plan(uow: UnitOfWork, pool: str) -> tuple[Period, Plan | None]:
+    """The current period and the latest plan: its own once cleared, else the last period's."""
     period = lookup.current_period(uow, pool)
-    plan = uow.periods.plan(pool, period.number)
-    if plan is None and period.number > 1:
-        plan = uow.periods.plan(pool, period.number - 1)
-    return period, plan
+    if has_plan(period.state):
+        return period, uow.periods.plan(pool, period.number)
+    return period, uow.periods.plan(pool, period.number - 1) if period.number > 1 else None
 
 
 def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
@@ -117,7 +117,7 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         number = period.number
         offers = uow.periods.offers(pool, number, participant=participant)
         wishes = uow.periods.wishes(pool, number, participant=participant)
-        plan = uow.periods.plan(pool, number)
+        plan = uow.periods.plan(pool, number) if has_plan(period.state) else None
         all_assignments = uow.periods.assignments(pool, number) if plan else []
         logs = uow.periods.work_logs(pool, number) if plan else []
         balance = uow.journal.balance(pool, participant_account(participant))
