@@ -46,6 +46,7 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
         openapi_url="/api/v1/openapi.json",
     )
     app.state.store = store
+    app.state.pages = pages
     app.state.settings = settings
     app.state.mailer = (
         Mailer(settings.smtp_url, settings.mail_from) if settings.smtp_url else None

@@ -19,11 +19,16 @@ __all__ = ["app_from_environment", "ready_to_serve"]
 
 
 def ready_to_serve(app: FastAPI) -> FastAPI:
-    """``app``, with the objects made at start-up moved out of the garbage collector's sight.
+    """``app``, with its page templates compiled and the objects made at start-up moved out of
+    the garbage collector's sight.
 
     Everything built so far (modules, templates, the routing) lives as long as the process;
     frozen, the collector's full passes no longer walk it on every request's garbage.
     """
+    if app.state.pages:
+        from peerconomy.web.rendering import load_templates
+
+        load_templates()
     gc.collect()
     gc.freeze()
     return app

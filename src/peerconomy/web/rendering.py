@@ -34,6 +34,7 @@ from peerconomy.web.i18n import (
 __all__ = [
     "ENVIRONMENT",
     "flash",
+    "load_templates",
     "pool_page",
     "pool_url",
     "redirect",
@@ -75,16 +76,22 @@ def number(value: float | Decimal | int | None, places: int = 2) -> str:
     trailing zeros (``1,234.5`` / ``1.234,5``); a dash for none.
 
     Babel's own formatting parses its pattern on every call, which a page of many figures
-    feels; the separators are all that differ between the shipped languages.
+    feels; the separators are all that differ between the shipped languages. The same few
+    figures recur on every page (hours, weights), so their texts are kept.
     """
     if value is None:
         return BLANK
+    return _number(value, places, active_locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _number(value: float | Decimal | int, places: int, locale: str) -> str:
     text = f"{value:,.{places}f}"
     if places:
         text = text.rstrip("0").rstrip(".")
     if text == "-0":
         text = "0"
-    return text.translate(_separators(active_locale()))
+    return text.translate(_separators(locale))
 
 
 def when(value: datetime | date | None) -> str:
@@ -111,6 +118,15 @@ ENVIRONMENT.install_gettext_callables(  # type: ignore[attr-defined]
 ENVIRONMENT.filters["num"] = number
 ENVIRONMENT.filters["when"] = when
 ENVIRONMENT.filters["seg"] = lambda text: quote(str(text), safe="")
+
+
+def load_templates() -> int:
+    """Compile every template now (a server does this before its first request, so that its
+    threads do not each compile the same template when the first visitors arrive); how many."""
+    names = ENVIRONMENT.list_templates(extensions=["html"])
+    for name in names:
+        ENVIRONMENT.get_template(name)
+    return len(names)
 
 
 def signed_in_user(request: Request) -> str | None:
