@@ -156,6 +156,24 @@ def test_memberships_follow_a_changed_member(uow: UnitOfWork) -> None:
         }
 
 
+def test_a_users_standing_in_a_pool_is_read_in_one_go(uow: UnitOfWork) -> None:
+    with uow:
+        assert uow.pools.standing(SEASIDE, "ana") == (
+            Pool(SEASIDE), ANA, Member("ana", 20.0, role="coordinator"))
+        assert uow.pools.standing(ALLOTMENT, "ben") == (
+            Pool(ALLOTMENT, PoolSettings(admission="open", public=True)), BEN, None)
+        assert uow.pools.standing(CHOIR, "ana") == (
+            Pool(CHOIR), ANA, Member("ana", active=False))
+        # zoe is a member of the choir without an account; dora has no account yet
+        assert uow.pools.standing(CHOIR, "zoe") == (Pool(CHOIR), None, Member("zoe"))
+        assert uow.pools.standing(SEASIDE, "dora") == (Pool(SEASIDE), None, None)
+        assert uow.pools.standing("nowhere", "ana") is None
+        # and what the standing said is what the single reads say
+        assert uow.pools.get(SEASIDE) == Pool(SEASIDE)
+        assert uow.accounts.user("ana") == ANA
+        assert uow.pools.member(SEASIDE, "ana") == Member("ana", 20.0, role="coordinator")
+
+
 # --- API tokens -----------------------------------------------------------------------------
 
 

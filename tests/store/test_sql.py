@@ -402,8 +402,8 @@ def test_after_taking_the_pools_lock_what_others_committed_is_read_afresh(
 
 
 _READS = {
-    "SqlPoolRepository": {"get", "lock", "names", "projects", "members", "member", "tasks",
-                          "goods"},
+    "SqlPoolRepository": {"get", "lock", "names", "projects", "members", "member", "standing",
+                          "tasks", "goods"},
     "SqlPeriodRepository": {"latest", "get", "offers", "offered_hours", "wishes", "plan",
                             "assignments", "work_log", "work_logs"},
     "SqlJournalRepository": {"get", "transactions", "balances", "balance"},

@@ -78,13 +78,15 @@ class Access:
 def access(uow: UnitOfWork, pool: str, user: str | None) -> Access:
     """The caller's standing in the pool (``user`` None: not signed in)."""
     with uow:
-        found = lookup.pool(uow, pool)
-        account = uow.accounts.user(user) if user is not None else None
-        member = None
-        if account is not None:
-            member = uow.pools.member(pool, account.name)
-            if member is not None and not member.active:
-                member = None
+        if user is None:
+            found, account, member = lookup.pool(uow, pool), None, None
+        else:
+            standing = uow.pools.standing(pool, user)
+            if standing is None:
+                raise NotFoundError("pool", pool)
+            found, account, member = standing
+        if account is None or (member is not None and not member.active):
+            member = None
     if account is not None and account.site_admin:
         level = Level.COORDINATOR
     elif member is not None:

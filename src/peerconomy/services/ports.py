@@ -61,6 +61,10 @@ class PoolRepository(Protocol):
     def member(self, pool: str, participant: str) -> Member | None:
         """One of the pool's members, active or not (None: no such member)."""
 
+    def standing(self, pool: str, user: str) -> tuple[Pool, User | None, Member | None] | None:
+        """The pool, the user and their membership in it (active or not), read together: what
+        every request of a signed-in user asks first (None: no such pool)."""
+
     def add_members(self, pool: str, members: Iterable[Member]) -> None:
         """Add new members (ids not yet in the pool)."""
 

@@ -97,6 +97,12 @@ class _Pools:
     def member(self, pool: str, participant: str) -> Member | None:
         return self._s.members.get(pool, {}).get(participant)
 
+    def standing(self, pool: str, user: str) -> tuple[Pool, User | None, Member | None] | None:
+        found = self._s.pools.get(pool)
+        if found is None:
+            return None
+        return found, self._s.users.get(user), self.member(pool, user)
+
     def add_members(self, pool: str, members: Iterable[Member]) -> None:
         self._s.members[pool].update((m.id, m) for m in members)
 

@@ -65,6 +65,7 @@ from sqlalchemy import (
     Integer,
     Row,
     Table,
+    and_,
     bindparam,
     create_engine,
     delete,
@@ -713,6 +714,25 @@ class SqlPoolRepository(_Repository):
     def member(self, pool: str, participant: str) -> Member | None:
         row = self._c.execute(_MEMBER, {"pool": pool, "participant": participant}).first()
         return None if row is None else Member(*row)
+
+    @_remembered
+    def standing(self, pool: str, user: str) -> tuple[Pool, User | None, Member | None] | None:
+        row = self._c.execute(_STANDING, {"pool": pool, "user": user}).first()
+        if row is None:
+            return None
+        found = Pool(pool, PoolSettings(
+            max_weight=row.max_weight, seed=row.seed,
+            communal_validation=row.communal_validation, admission=row.admission,
+            public=row.public))
+        account = None if row.user_name is None else User(
+            **{f: getattr(row, f"user_{f}") for f in _USER_FIELDS})
+        member = None if row.member_id is None else Member(
+            row.member_id, row.capacity, row.exempt, row.role, row.active)
+        # what the request reads next, answered by this read
+        self._seen[(SqlPoolRepository.get.__qualname__, (pool,), ())] = found
+        self._seen[(SqlAccountRepository.user.__qualname__, (user,), ())] = account
+        self._seen[(SqlPoolRepository.member.__qualname__, (pool, user), ())] = member
+        return found, account, member
 
     @_writes
     @_bulk
@@ -1375,6 +1395,29 @@ _PLAN_STAMP = select(t.plans.c.input_hash, t.plans.c.cleared_at).where(*_PLAN_KE
 _PLAN = select(t.plans.c.input_hash, t.plans.c.cleared_at, t.plans.c.data).where(*_PLAN_KEY)
 _BALANCE = select(func.sum(t.postings.c.amount)).where(
     t.postings.c.pool == bindparam("pool"), t.postings.c.account == bindparam("account")
+)
+_USER_FIELDS: Final = tuple(t.users.c.keys())
+_STANDING = (
+    select(
+        t.pools.c.max_weight,
+        t.pools.c.seed,
+        t.pools.c.communal_validation,
+        t.pools.c.admission,
+        t.pools.c.public,
+        *(t.users.c[f].label(f"user_{f}") for f in _USER_FIELDS),
+        t.members.c.id.label("member_id"),
+        t.members.c.capacity,
+        t.members.c.exempt,
+        t.members.c.role,
+        t.members.c.active,
+    )
+    .select_from(
+        t.pools.outerjoin(t.users, t.users.c.name == bindparam("user")).outerjoin(
+            t.members,
+            and_(t.members.c.pool == t.pools.c.name, t.members.c.id == bindparam("user")),
+        )
+    )
+    .where(t.pools.c.name == bindparam("pool"))
 )
 _USER = select(t.users).where(t.users.c.name == bindparam("name"))
 
