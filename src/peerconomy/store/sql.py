@@ -35,6 +35,7 @@ cached :class:`pydantic.TypeAdapter`.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import uuid
@@ -580,16 +581,28 @@ def _put(
 ) -> None:
     """Insert a row at the end of its list (``scope``: the key columns the list is per), or
     update the one with its ``keys`` in place, keeping its position."""
+    statement = _put_statement(connection.dialect.name, table, tuple(keys), tuple(values),
+                               tuple(scope))
+    connection.execute(statement, {**keys, **values})
+
+
+@functools.cache
+def _put_statement(dialect: str, table: Table, keys: tuple[str, ...], values: tuple[str, ...],
+                   scope: tuple[str, ...]) -> postgresql.Insert | sqlite.Insert:
+    """:func:`_put`'s statement, built once for each table and set of columns (the values
+    are bound when it runs)."""
     position = (
         select(func.coalesce(func.max(table.c.position), 0) + 1)
-        .where(*(table.c[name] == keys[name] for name in scope))
+        .where(*(table.c[name] == bindparam(name) for name in scope))
         .scalar_subquery()
     )
-    statement = _dialect_insert(connection)(table).values(**keys, **values, position=position)
-    statement = statement.on_conflict_do_update(
+    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert_(table).values(
+        **{name: bindparam(name) for name in (*keys, *values)}, position=position
+    )
+    return statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in values}
     )
-    connection.execute(statement)
 
 
 # --- repositories ---------------------------------------------------------------------------
@@ -865,13 +878,8 @@ class SqlPeriodRepository(_Repository):
 
     @_bulk
     def offers(self, pool: str, number: int, *, participant: str | None = None) -> list[Offer]:
-        o = t.offers.c
-        query = select(o.participant, o.task, o.hours, o.min_weight).where(
-            o.pool == pool, o.period == number
-        )
-        if participant is not None:
-            query = query.where(o.participant == participant)
-        rows = self._c.execute(query.order_by(o.position)).all()
+        key = {"pool": pool, "number": number, "participant": participant}
+        rows = self._c.execute(_OFFERS if participant is None else _OFFERS_OF, key).all()
         return _validated(
             Offer,
             [
@@ -892,12 +900,7 @@ class SqlPeriodRepository(_Repository):
         _insert_many(self._c, t.offers, rows)
 
     def offered_hours(self, pool: str, number: int) -> dict[str, float]:
-        o = t.offers.c
-        rows = self._c.execute(
-            select(o.task, func.sum(o.hours))
-            .where(o.pool == pool, o.period == number)
-            .group_by(o.task)
-        )
+        rows = self._c.execute(_OFFERED_HOURS, {"pool": pool, "number": number})
         return {task: float(hours) for task, hours in rows}
 
     @_writes
@@ -924,13 +927,8 @@ class SqlPeriodRepository(_Repository):
 
     @_bulk
     def wishes(self, pool: str, number: int, *, participant: str | None = None) -> list[Wish]:
-        w = t.wishes.c
-        query = select(w.participant, w.id, w.quantity, w.alternatives).where(
-            w.pool == pool, w.period == number
-        )
-        if participant is not None:
-            query = query.where(w.participant == participant)
-        rows = self._c.execute(query.order_by(w.position)).all()
+        key = {"pool": pool, "number": number, "participant": participant}
+        rows = self._c.execute(_WISHES if participant is None else _WISHES_OF, key).all()
         # one JSON document for all wishes' alternatives: one call into pydantic, not 50,000
         alternatives = _ALTERNATIVE_LISTS.validate_json(
             "[" + ",".join(row.alternatives for row in rows) + "]"
@@ -1071,12 +1069,7 @@ class SqlPeriodRepository(_Repository):
 
     @_bulk
     def assignments(self, pool: str, number: int) -> list[Assignment]:
-        a = t.assignments.c
-        rows = self._c.execute(
-            select(a.participant, a.task, a.hours, a.weight)
-            .where(a.pool == pool, a.period == number)
-            .order_by(a.position)
-        ).all()
+        rows = self._c.execute(_ASSIGNMENTS, {"pool": pool, "number": number}).all()
         return [Assignment(who, task, h, w) for who, task, h, w in rows]
 
     # work logs
@@ -1095,10 +1088,7 @@ class SqlPeriodRepository(_Repository):
         return None if row is None else _work_log(row)
 
     def work_logs(self, pool: str, number: int) -> list[WorkLog]:
-        w = t.work_logs.c
-        rows = self._c.execute(
-            select(t.work_logs).where(w.pool == pool, w.period == number).order_by(w.id)
-        )
+        rows = self._c.execute(_WORK_LOGS, {"pool": pool, "number": number})
         return [_work_log(row) for row in rows]
 
     @_writes
@@ -1393,6 +1383,35 @@ _LATEST_PERIOD = (
 _PLAN_KEY = (t.plans.c.pool == bindparam("pool"), t.plans.c.period == bindparam("number"))
 _PLAN_STAMP = select(t.plans.c.input_hash, t.plans.c.cleared_at).where(*_PLAN_KEY)
 _PLAN = select(t.plans.c.input_hash, t.plans.c.cleared_at, t.plans.c.data).where(*_PLAN_KEY)
+_OFFERS = (
+    select(t.offers.c.participant, t.offers.c.task, t.offers.c.hours, t.offers.c.min_weight)
+    .where(t.offers.c.pool == bindparam("pool"), t.offers.c.period == bindparam("number"))
+    .order_by(t.offers.c.position)
+)
+_OFFERS_OF = _OFFERS.where(t.offers.c.participant == bindparam("participant"))
+_OFFERED_HOURS = (
+    select(t.offers.c.task, func.sum(t.offers.c.hours))
+    .where(t.offers.c.pool == bindparam("pool"), t.offers.c.period == bindparam("number"))
+    .group_by(t.offers.c.task)
+)
+_WISHES = (
+    select(t.wishes.c.participant, t.wishes.c.id, t.wishes.c.quantity, t.wishes.c.alternatives)
+    .where(t.wishes.c.pool == bindparam("pool"), t.wishes.c.period == bindparam("number"))
+    .order_by(t.wishes.c.position)
+)
+_WISHES_OF = _WISHES.where(t.wishes.c.participant == bindparam("participant"))
+_ASSIGNMENTS = (
+    select(t.assignments.c.participant, t.assignments.c.task, t.assignments.c.hours,
+           t.assignments.c.weight)
+    .where(t.assignments.c.pool == bindparam("pool"),
+           t.assignments.c.period == bindparam("number"))
+    .order_by(t.assignments.c.position)
+)
+_WORK_LOGS = (
+    select(t.work_logs)
+    .where(t.work_logs.c.pool == bindparam("pool"), t.work_logs.c.period == bindparam("number"))
+    .order_by(t.work_logs.c.id)
+)
 _BALANCE = select(func.sum(t.postings.c.amount)).where(
     t.postings.c.pool == bindparam("pool"), t.postings.c.account == bindparam("account")
 )
