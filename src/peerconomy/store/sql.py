@@ -105,6 +105,7 @@ __all__ = [
     "COPY_THRESHOLD",
     "DATABASE_URL_SETTING",
     "MIGRATIONS",
+    "POOL_OVERFLOW",
     "POOL_SIZE",
     "DatabaseSchemaError",
     "DatabaseUrlError",
@@ -210,9 +211,11 @@ def _parse(url: str | URL) -> URL:
     )
 
 
-POOL_SIZE: Final = 12
+POOL_SIZE: Final = 10
 """PostgreSQL connections a store keeps open: more than a server process's worker threads
-(``PEERCONOMY_THREADS``, 8 by default) and its background jobs use at once."""
+(``PEERCONOMY_THREADS``, 8 by default) use at once; up to :data:`POOL_OVERFLOW` more are
+opened for a burst (background jobs) and closed again, 15 at most, as SQLAlchemy's default."""
+POOL_OVERFLOW: Final = 5
 
 
 def create_engine_for(url: str | URL) -> Engine:
@@ -230,7 +233,9 @@ def create_engine_for(url: str | URL) -> Engine:
         event.listen(engine, "connect", _sqlite_connected)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(parsed, pool_pre_ping=True, pool_size=POOL_SIZE)
+    return create_engine(
+        parsed, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW
+    )
 
 
 def _sqlite_connected(dbapi_connection: Any, _record: Any) -> None:
