@@ -117,7 +117,8 @@ class Plan:
     """A cleared period's plan (format ``peerconomy-plan/1``), kept as cleared, never changed.
 
     ``input_hash`` is the SHA-256 of the scenario it was cleared from, so anyone can check that
-    the plan belongs to the offers and wishes on record.
+    the plan belongs to the offers and wishes on record. ``data`` is read, never changed: a
+    store may hand the same plan to every reader.
     """
 
     pool: str

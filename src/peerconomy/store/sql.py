@@ -1385,36 +1385,42 @@ _LATEST_PERIOD = (
     .order_by(t.periods.c.number.desc())
     .limit(1)
 )
-_PLAN_KEY = (t.plans.c.pool == bindparam("pool"), t.plans.c.period == bindparam("number"))
+
+
+def _of_period(table: Table) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The rows of one period of one pool (bound as ``pool`` and ``number``)."""
+    return table.c.pool == bindparam("pool"), table.c.period == bindparam("number")
+
+
+_PLAN_KEY = _of_period(t.plans)
 _PLAN_STAMP = select(t.plans.c.input_hash, t.plans.c.cleared_at).where(*_PLAN_KEY)
 _PLAN = select(t.plans.c.input_hash, t.plans.c.cleared_at, t.plans.c.data).where(*_PLAN_KEY)
 _OFFERS = (
     select(t.offers.c.participant, t.offers.c.task, t.offers.c.hours, t.offers.c.min_weight)
-    .where(t.offers.c.pool == bindparam("pool"), t.offers.c.period == bindparam("number"))
+    .where(*_of_period(t.offers))
     .order_by(t.offers.c.position)
 )
 _OFFERS_OF = _OFFERS.where(t.offers.c.participant == bindparam("participant"))
 _OFFERED_HOURS = (
     select(t.offers.c.task, func.sum(t.offers.c.hours))
-    .where(t.offers.c.pool == bindparam("pool"), t.offers.c.period == bindparam("number"))
+    .where(*_of_period(t.offers))
     .group_by(t.offers.c.task)
 )
 _WISHES = (
     select(t.wishes.c.participant, t.wishes.c.id, t.wishes.c.quantity, t.wishes.c.alternatives)
-    .where(t.wishes.c.pool == bindparam("pool"), t.wishes.c.period == bindparam("number"))
+    .where(*_of_period(t.wishes))
     .order_by(t.wishes.c.position)
 )
 _WISHES_OF = _WISHES.where(t.wishes.c.participant == bindparam("participant"))
 _ASSIGNMENTS = (
     select(t.assignments.c.participant, t.assignments.c.task, t.assignments.c.hours,
            t.assignments.c.weight)
-    .where(t.assignments.c.pool == bindparam("pool"),
-           t.assignments.c.period == bindparam("number"))
+    .where(*_of_period(t.assignments))
     .order_by(t.assignments.c.position)
 )
 _WORK_LOGS = (
     select(t.work_logs)
-    .where(t.work_logs.c.pool == bindparam("pool"), t.work_logs.c.period == bindparam("number"))
+    .where(*_of_period(t.work_logs))
     .order_by(t.work_logs.c.id)
 )
 _BALANCE = select(func.sum(t.postings.c.amount)).where(
