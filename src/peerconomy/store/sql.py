@@ -570,11 +570,9 @@ def _next_position(connection: Connection, table: Table, *scope: ColumnElement[b
     return 1 if last is None else int(last) + 1
 
 
-def _dialect_insert(
-    connection: Connection,
-) -> Callable[[Table], postgresql.Insert | sqlite.Insert]:
-    """The dialect's INSERT, which has ``ON CONFLICT``."""
-    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+def _dialect_insert(dialect: str) -> Callable[[Table], postgresql.Insert | sqlite.Insert]:
+    """The INSERT of the dialect named ``dialect``, which has ``ON CONFLICT``."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def _put(
@@ -601,8 +599,7 @@ def _put_statement(dialect: str, table: Table, keys: tuple[str, ...], values: tu
         .where(*(table.c[name] == bindparam(name) for name in scope))
         .scalar_subquery()
     )
-    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert_(table).values(
+    statement = _dialect_insert(dialect)(table).values(
         **{name: bindparam(name) for name in (*keys, *values)}, position=position
     )
     return statement.on_conflict_do_update(
@@ -635,6 +632,12 @@ _WRITERS: set[str] = set()
 """The qualified names of the repository methods marked :func:`_writes`."""
 
 
+def _read_key(method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """Where the unit of work keeps what the read ``method`` (its qualified name) returned
+    for these arguments."""
+    return (method, args, tuple(kwargs.items()))
+
+
 def _remembered(
     method: Callable[Concatenate[_Repo, _P], _R],
 ) -> Callable[Concatenate[_Repo, _P], _R]:
@@ -644,7 +647,7 @@ def _remembered(
 
     @wraps(method)
     def read(repository: _Repo, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        key = (name, args, tuple(kwargs.items()))
+        key = _read_key(name, args, kwargs)
         seen = repository._seen
         if key in seen:
             found: _R = seen[key]
@@ -747,9 +750,9 @@ class SqlPoolRepository(_Repository):
         member = None if row.member_id is None else Member(
             row.member_id, row.capacity, row.exempt, row.role, row.active)
         # what the request reads next, answered by this read
-        self._seen[(SqlPoolRepository.get.__qualname__, (pool,), ())] = found
-        self._seen[(SqlAccountRepository.user.__qualname__, (user,), ())] = account
-        self._seen[(SqlPoolRepository.member.__qualname__, (pool, user), ())] = member
+        self._seen[_read_key(SqlPoolRepository.get.__qualname__, (pool,), {})] = found
+        self._seen[_read_key(SqlAccountRepository.user.__qualname__, (user,), {})] = account
+        self._seen[_read_key(SqlPoolRepository.member.__qualname__, (pool, user), {})] = member
         return found, account, member
 
     @_writes
@@ -1017,7 +1020,7 @@ class SqlPeriodRepository(_Repository):
             .where(c.pool == pool, c.period == source)
             .order_by(c.position)
         )
-        statement = _dialect_insert(self._c)(table).from_select(
+        statement = _dialect_insert(self._c.dialect.name)(table).from_select(
             ["pool", "period", *keys, "position", *values], rows
         )
         if offset:
