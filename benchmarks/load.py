@@ -37,7 +37,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,6 +149,25 @@ def wait_until_listening(port: int, server: subprocess.Popen[bytes], timeout: fl
     raise SystemExit(f"the server did not listen on port {port} within {timeout:.0f} s")
 
 
+@contextmanager
+def serving(url: str, env: dict[str, str], workers: int = 1) -> Iterator[tuple[str, int]]:
+    """``peerconomy serve`` on the database at ``url`` in a subprocess on 127.0.0.1 (no mail
+    sent) for the ``with`` block: its address and process id."""
+    port = free_port()
+    env = {key: value for key, value in env.items() if key != "PEERCONOMY_SMTP_URL"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "peerconomy", "serve", "--db", url, "--port", str(port),
+         "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_listening(port, server)
+        yield f"http://127.0.0.1:{port}", server.pid
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
 @dataclass(frozen=True)
 class Row:
     """One line of locust's statistics."""
@@ -209,21 +230,12 @@ def main() -> None:
         tasks = seed_pool(url, args.users, password)
         console.print(f"seeded pool {POOL!r}: {args.users} members, {len(tasks)} tasks "
                       f"({time.perf_counter() - started:.1f} s)")
-        port = free_port()
         env = {**os.environ, "PEERCONOMY_SECRET_KEY": secrets.token_urlsafe(32),
                "PEERCONOMY_LOAD_POOL": POOL, "PEERCONOMY_LOAD_TASKS": ",".join(tasks),
                "PEERCONOMY_LOAD_MEMBERS": str(args.users),
                "PEERCONOMY_LOAD_USERS": str(args.users),
                "PEERCONOMY_LOAD_PASSWORD": password}
-        env.pop("PEERCONOMY_SMTP_URL", None)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "peerconomy", "serve", "--db", url, "--port", str(port),
-             "--workers", str(args.workers)],
-            env=env, stdout=subprocess.DEVNULL,
-        )
-        try:
-            wait_until_listening(port, server)
-            host = f"http://127.0.0.1:{port}"
+        with serving(url, env, args.workers) as (host, _):
             console.print(f"baseline: {args.users} users on the stylesheet for "
                           f"{args.baseline_seconds} s")
             baseline = run_locust("Stylesheet", host, args.users, args.baseline_seconds, env,
@@ -231,9 +243,6 @@ def main() -> None:
             console.print(f"members: {args.users} users for {args.seconds} s "
                           f"(peerconomy serve --workers {args.workers})")
             measured = run_locust("Member", host, args.users, args.seconds, env, folder)
-        finally:
-            server.terminate()
-            server.wait(30)
     shutil.rmtree(folder, ignore_errors=True)
     report(console, args, baseline[-1], measured)
 

@@ -20,8 +20,6 @@ import argparse
 import os
 import re
 import secrets
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 
@@ -30,7 +28,7 @@ import psutil
 from rich.console import Console
 from rich.table import Table
 
-from load import DEFAULT_POSTGRES, POOL, free_port, seed_pool, wait_until_listening
+from load import DEFAULT_POSTGRES, POOL, seed_pool, serving
 from peerconomy.store.sql import scoped_schema
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -62,20 +60,10 @@ def main() -> None:
     password = secrets.token_urlsafe(12)
     with scoped_schema(args.postgres, "bench_page_cost") as url:
         tasks = seed_pool(url, 100, password)
-        port = free_port()
         env = {**os.environ, "PEERCONOMY_SECRET_KEY": secrets.token_urlsafe(32)}
-        env.pop("PEERCONOMY_SMTP_URL", None)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "peerconomy", "serve", "--db", url, "--port", str(port)],
-            env=env, stdout=subprocess.DEVNULL,
-        )
-        try:
-            wait_until_listening(port, server)
-            rows = _measure(f"http://127.0.0.1:{port}", psutil.Process(server.pid), tasks,
-                            password, args.requests, args.rounds)
-        finally:
-            server.terminate()
-            server.wait(30)
+        with serving(url, env) as (host, pid):
+            rows = _measure(host, psutil.Process(pid), tasks, password, args.requests,
+                            args.rounds)
     table = Table(title=f"peerconomy serve on PostgreSQL, one request at a time "
                         f"(cheapest of {args.rounds} rounds of {args.requests})")
     for column in ("request", "server CPU ms", "PostgreSQL CPU ms", "wall ms", "server / static"):
