@@ -228,3 +228,52 @@ def test_offers_and_wishes_are_taken_again_once_the_next_period_collects(
         call(uow)
     assert offer("dario", "paint", 3) in offers_of(uow)
     assert "ana_bike" not in {w.id for w in wishes_of(uow)}
+
+
+# --- a whole bidding round at once ---------------------------------------------------------
+
+
+def test_a_round_replaces_every_offer_and_wish_of_the_period(uow: MemoryUnitOfWork) -> None:
+    new_offers = [offer("dario", "paint", 3, 1.1), offer("ana", "assemble", 5)]
+    new_wishes = [wish("ben", "ben_moto", good("motorcycle")),
+                  wish("ana", "ana_bikes", good("bicycle"), quantity=2)]
+    collecting.submit_round(uow, "workshop", new_offers, new_wishes)
+    assert offers_of(uow) == new_offers
+    assert wishes_of(uow) == new_wishes
+    plan = periods.clear_period(uow, "workshop", now=NOW)
+    assert {a["participant"] for a in plan.data["assignments"]} == {"ana", "dario"}
+    assert plan.data["production"] == {"bicycle": 2, "motorcycle": 1}
+
+
+@pytest.mark.parametrize(
+    ("offers", "wishes", "message"),
+    [
+        ([offer("zoe", "paint", 1)], [], r"offers\[0\]\.participant: no member 'zoe'"),
+        ([offer("ana", "paint", 1), offer("ana", "weld", 1)], [],
+         r"offers\[1\]\.task: no task 'weld'"),
+        ([offer("ana", "paint", 1), offer("ana", "paint", 2)], [],
+         r"offers\[1\]: a second offer of 'ana' on 'paint'"),
+        ([], [wish("zoe", "z", good("bicycle"))], r"wishes\[0\]\.participant: no member 'zoe'"),
+        ([], [wish("ana", "a", good("bicycle")), wish("ben", "a", good("bicycle"))],
+         r"wishes\[1\]\.id: 'a' is used twice"),
+        ([], [wish("ana", "a", good("bicycle")), wish("ben", "b", good("sofa"))],
+         r"wishes\[1\]\.alternatives\[0\]\.good: "),
+    ],
+)
+def test_a_round_with_a_bad_entry_is_refused_whole(
+    store: MemoryStore,
+    uow: MemoryUnitOfWork,
+    offers: list[Offer],
+    wishes: list[Wish],
+    message: str,
+) -> None:
+    before = store.state
+    with pytest.raises(ScenarioError, match=message):
+        collecting.submit_round(uow, "workshop", offers, wishes)
+    assert store.state is before
+
+
+def test_a_round_is_refused_once_the_period_is_cleared(uow: MemoryUnitOfWork) -> None:
+    periods.clear_period(uow, "workshop", now=NOW)
+    with pytest.raises(IllegalTransitionError, match="cannot submit a round in a period"):
+        collecting.submit_round(uow, "workshop", [], [])

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from peerconomy.domain.period import PeriodState
+from peerconomy.domain.period import IllegalTransitionError, PeriodState
 from peerconomy.domain.pool import PoolProject
 from peerconomy.domain.scenario import Alternative, Good, Offer, ScenarioError, Task, Wish
 from peerconomy.services import collecting, periods, projects, work
@@ -346,3 +346,41 @@ def test_a_project_cannot_rejoin_while_its_goods_need_a_task_of_a_project_that_l
     with uow:
         assert uow.periods.get("workshop", 1).state is PeriodState.COLLECTING  # type: ignore[union-attr]
     periods.clear_period(uow, "workshop", now=NOW)
+
+
+# --- planning production -------------------------------------------------------------------
+
+
+def test_a_project_plans_fewer_bicycles_and_the_lottery_shares_them_out(
+    uow: MemoryUnitOfWork,
+) -> None:
+    planned = projects.plan_production(uow, "workshop", "bicycle", 2)
+    assert planned.capacity == 2
+    plan = periods.clear_period(uow, "workshop", now=NOW)
+    assert plan.data["production"]["bicycle"] == 2
+    assert plan.data["goods"]["bicycle"]["wished"] == 4
+
+
+def test_no_capacity_means_no_limit_again(uow: MemoryUnitOfWork) -> None:
+    projects.plan_production(uow, "workshop", "bicycle", 1)
+    projects.plan_production(uow, "workshop", "bicycle", None)
+    plan = periods.clear_period(uow, "workshop", now=NOW)
+    assert plan.data["production"]["bicycle"] == 4
+
+
+@pytest.mark.parametrize("capacity", [-1, 2.5, True])
+def test_a_planned_capacity_is_a_whole_number_not_below_zero(
+    store: MemoryStore, uow: MemoryUnitOfWork, capacity: object
+) -> None:
+    before = store.state
+    with pytest.raises(ScenarioError, match="capacity: must be a whole number >= 0"):
+        projects.plan_production(uow, "workshop", "bicycle", capacity)  # type: ignore[arg-type]
+    assert store.state is before
+
+
+def test_production_is_planned_for_a_known_good_while_collecting(uow: MemoryUnitOfWork) -> None:
+    with pytest.raises(NotFoundError, match="no good 'sofa' in pool 'workshop'"):
+        projects.plan_production(uow, "workshop", "sofa", 1)
+    periods.clear_period(uow, "workshop", now=NOW)
+    with pytest.raises(IllegalTransitionError, match="cannot plan production in a period that is"):
+        projects.plan_production(uow, "workshop", "bicycle", 1)

@@ -374,3 +374,50 @@ def test_a_work_log_of_another_pool_is_not_found(
     log = work.log_work(cleared, "workshop", "ana", "assemble", 2, now=NOW)
     with pytest.raises(NotFoundError, match=f"no work log {log.id} in pool 'garage'"):
         work.confirm_work(cleared, "garage", log.id, by="ben")
+
+
+# --- a whole work sheet at once ------------------------------------------------------------
+
+
+def test_a_work_sheet_logs_and_confirms_every_line_in_one_step(
+    cleared: MemoryUnitOfWork,
+) -> None:
+    sheet = [
+        work.DoneWork("ana", "assemble", 8, confirmed_by="ben"),
+        work.DoneWork("chiara", "paint", 5.5, confirmed_by="ana"),
+    ]
+    logs = work.log_confirmed_work(cleared, "workshop", sheet, now=NOW)
+    assert [(g.participant, g.hours, g.status, g.confirmed_by, g.assigned) for g in logs] == [
+        ("ana", 8.0, "confirmed", "ben", True),
+        ("chiara", 5.5, "confirmed", "ana", True),
+    ]
+    periods.settle_period(cleared, "workshop", on=MONTH_END)
+    assert credit_of(cleared, "workshop", "ana") == hours(8)
+    assert credit_of(cleared, "workshop", "chiara") == hours(5.5)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (work.DoneWork("ana", "assemble", 0, "ben"), r"done\[1\]\.hours: must be a finite"),
+        (work.DoneWork("zoe", "assemble", 1, "ben"), r"done\[1\]\.participant: no member 'zoe'"),
+        (work.DoneWork("ana", "weld", 1, "ben"), r"done\[1\]\.task: no task 'weld'"),
+        (work.DoneWork("ben", "paint", 1, "ben"),
+         r"done\[1\]\.confirmed_by: 'ben' cannot confirm their own work"),
+        (work.DoneWork("dario", "paint", 1, "ben"),
+         r"done\[1\]\.confirmed_by: 'dario' has no assignment on task 'paint'"),
+    ],
+)
+def test_a_work_sheet_with_a_bad_line_is_refused_whole(
+    store: MemoryStore, cleared: MemoryUnitOfWork, line: work.DoneWork, message: str
+) -> None:
+    before = store.state
+    good_line = work.DoneWork("ana", "assemble", 2, confirmed_by="ben")
+    with pytest.raises(ScenarioError, match=message):
+        work.log_confirmed_work(cleared, "workshop", [good_line, line], now=NOW)
+    assert store.state is before
+
+
+def test_a_work_sheet_waits_for_the_plan(uow: MemoryUnitOfWork) -> None:
+    with pytest.raises(IllegalTransitionError, match="cannot log work in a period that is"):
+        work.log_confirmed_work(uow, "workshop", [work.DoneWork("ana", "assemble", 2, "ben")])

@@ -11,6 +11,7 @@ cleo (exempt) build bikes and mend them; bikes and cargo bikes are bicycles.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -180,6 +181,16 @@ def test_a_changed_member_or_project_keeps_its_place_and_a_new_one_goes_last(
         assert [(p.id, p.active) for p in uow.pools.projects(WORKSHOP)] == [
             ("bikes", False), ("repairs", True), ("paint", True)
         ]
+
+
+def test_a_changed_good_keeps_its_place(uow: UnitOfWork) -> None:
+    first, *rest = GOODS
+    planned = replace(first, capacity=7)
+    with uow:
+        uow.pools.put_good(WORKSHOP, planned)
+        uow.commit()
+    with uow:
+        assert uow.pools.goods(WORKSHOP) == [planned, *rest]
 
 
 def test_later_additions_go_after_the_first(uow: UnitOfWork) -> None:

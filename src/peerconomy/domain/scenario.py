@@ -67,6 +67,7 @@ __all__ = [
     "Wish",
     "WishId",
     "check_alternatives",
+    "check_wishes",
     "load_scenario_file",
     "parse_part",
     "parse_scenario",
@@ -339,6 +340,17 @@ def check_alternatives(wish: Wish, goods: Sequence[Good], path: str = "wish") ->
     if problem is not None:
         where, reason = problem
         raise ScenarioError(path + where[len("wishes[0]") :], reason)
+
+
+def check_wishes(wishes: Sequence[Wish], goods: Sequence[Good], path: str = "wishes") -> None:
+    """:func:`check_alternatives` for many wishes, reading the goods once; the path names
+    the first bad wish by its place (``wishes[3].alternatives[0].good``)."""
+    kinds = _auction_kinds(goods)
+    for i, wish in enumerate(wishes):
+        problem = _first_alternatives_problem(0, wish, *kinds)
+        if problem is not None:
+            where, reason = problem
+            raise ScenarioError(f"{path}[{i}]" + where[len("wishes[0]") :], reason)
 
 
 def _alternatives_problem(

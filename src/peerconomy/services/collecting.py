@@ -7,7 +7,7 @@ or wish keeps its place in the order the clearing breaks ties by.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Period
@@ -19,6 +19,7 @@ from peerconomy.domain.scenario import (
     Task,
     Wish,
     check_alternatives,
+    check_wishes,
 )
 from peerconomy.services import lookup
 from peerconomy.services.errors import ConflictError, NotFoundError
@@ -29,6 +30,7 @@ __all__ = [
     "active_tasks",
     "make_offer",
     "make_wish",
+    "submit_round",
     "withdraw_everything_of",
     "withdraw_offer",
     "withdraw_wish",
@@ -114,6 +116,47 @@ def withdraw_wish(
             raise NotFoundError("wish", wish, pool)
         if not uow.periods.remove_wish(pool, period.number, wish):
             raise NotFoundError("wish", wish, pool)
+        uow.commit()
+
+
+def submit_round(
+    uow: UnitOfWork, pool: str, offers: Sequence[Offer], wishes: Sequence[Wish]
+) -> None:
+    """Replace all of the collecting period's offers and wishes at once, as a bidding round
+    brought in whole (a CSA's spreadsheet, a simulated period) would: checked like
+    :func:`make_offer` and :func:`make_wish`, and refused whole, naming the first bad entry
+    (``offers[3].task``), if one fails."""
+    with uow:
+        period = _collecting(uow, pool, "submit a round in")
+        members = {m.id for m in uow.pools.members(pool) if m.active}
+        tasks = {t.id for t in active_tasks(uow, pool)}
+        seen_offers: set[tuple[str, str]] = set()
+        for i, offer in enumerate(offers):
+            if offer.participant not in members:
+                raise ScenarioError(f"offers[{i}].participant",
+                                    f"no member {offer.participant!r} in pool {pool!r}")
+            if offer.task not in tasks:
+                raise ScenarioError(f"offers[{i}].task", f"no task {offer.task!r} in pool {pool!r}")
+            if (offer.participant, offer.task) in seen_offers:
+                raise ScenarioError(f"offers[{i}]", f"a second offer of {offer.participant!r}"
+                                                    f" on {offer.task!r}")
+            seen_offers.add((offer.participant, offer.task))
+        seen_wishes: set[str] = set()
+        for i, wish in enumerate(wishes):
+            if wish.participant not in members:
+                raise ScenarioError(f"wishes[{i}].participant",
+                                    f"no member {wish.participant!r} in pool {pool!r}")
+            if wish.id in seen_wishes:
+                raise ScenarioError(f"wishes[{i}].id", f"{wish.id!r} is used twice")
+            seen_wishes.add(wish.id)
+        check_wishes(wishes, active_goods(uow, pool))
+        number = period.number
+        for old_offer in uow.periods.offers(pool, number):
+            uow.periods.remove_offer(pool, number, old_offer.participant, old_offer.task)
+        for old_wish in uow.periods.wishes(pool, number):
+            uow.periods.remove_wish(pool, number, old_wish.id)
+        uow.periods.add_offers(pool, number, offers)
+        uow.periods.add_wishes(pool, number, wishes)
         uow.commit()
 
 

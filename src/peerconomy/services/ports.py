@@ -83,6 +83,9 @@ class PoolRepository(Protocol):
     def add_goods(self, pool: str, goods: Iterable[Good]) -> None:
         """Add new goods (ids not yet in the pool)."""
 
+    def put_good(self, pool: str, good: Good) -> None:
+        """Replace the good with its id (its capacity, say), keeping its place."""
+
 
 class PeriodRepository(Protocol):
     """Periods, the offers and wishes collected in them, their plans and the work logged."""

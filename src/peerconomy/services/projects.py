@@ -19,7 +19,7 @@ from peerconomy.services.collecting import active_goods, active_tasks, withdraw_
 from peerconomy.services.errors import ConflictError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["fork_project", "join_project", "leave_project"]
+__all__ = ["fork_project", "join_project", "leave_project", "plan_production"]
 
 
 def join_project(
@@ -107,6 +107,27 @@ def fork_project(uow: UnitOfWork, pool: str, source: str, project: str) -> PoolP
         uow.pools.add_goods(pool, goods)
         uow.commit()
     return forked
+
+
+def plan_production(uow: UnitOfWork, pool: str, good: str, capacity: int | None) -> Good:
+    """A project plans how many units of its good it can make in the collecting period
+    (``None``: no limit), as it would after reading the hint board's over- and
+    underproduction."""
+    if capacity is not None and (
+        isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0
+    ):
+        raise ScenarioError("capacity", f"must be a whole number >= 0, got {capacity!r}")
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        period = lookup.current_period(uow, pool)
+        lookup.require_state(period, PeriodState.COLLECTING, "plan production in")
+        found = next((g for g in active_goods(uow, pool) if g.id == good), None)
+        if found is None:
+            raise NotFoundError("good", good, pool)
+        planned = replace(found, capacity=capacity)
+        uow.pools.put_good(pool, planned)
+        uow.commit()
+    return planned
 
 
 def _active_project(uow: UnitOfWork, pool: str, project: str) -> PoolProject:

@@ -8,7 +8,8 @@ to the worker counts only once a coordinator accepts it.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from peerconomy.domain.period import PeriodState
@@ -18,7 +19,7 @@ from peerconomy.services import lookup
 from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["confirm_work", "log_work", "reject_work"]
+__all__ = ["DoneWork", "confirm_work", "log_confirmed_work", "log_work", "reject_work"]
 
 
 def log_work(
@@ -56,6 +57,57 @@ def log_work(
         if confirmed_by is not None:
             log = _confirmed(log, lookup.member(uow, pool, confirmed_by))
         stored = uow.periods.add_work_log(log)
+        uow.commit()
+    return stored
+
+
+@dataclass(frozen=True)
+class DoneWork:
+    """Hours a participant worked on a task, and the member who confirms them."""
+
+    participant: str
+    task: str
+    hours: float
+    confirmed_by: str
+
+
+def log_confirmed_work(
+    uow: UnitOfWork, pool: str, done: Sequence[DoneWork], *, now: datetime | None = None
+) -> list[WorkLog]:
+    """Log many confirmed pieces of work in the cleared period in one transaction, as a
+    coordinator bringing in the work sheet of a whole period (or the simulator) does. Each is
+    checked as :func:`log_work` with ``confirmed_by`` checks it, and the batch is refused
+    whole, naming the first bad entry (``done[3].confirmed_by``), if one fails."""
+    at = now or datetime.now(UTC)
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        period = lookup.current_period(uow, pool)
+        lookup.require_state(period, PeriodState.CLEARED, "log work in")
+        members = {m.id: m for m in uow.pools.members(pool) if m.active}
+        tasks = {t.id for t in uow.pools.tasks(pool)}
+        assigned = {(a.participant, a.task) for a in uow.periods.assignments(pool, period.number)}
+        logs = []
+        for i, entry in enumerate(done):
+            hours = entry.hours
+            if isinstance(hours, bool) or not isinstance(hours, int | float) or not (
+                math.isfinite(hours) and hours > 0
+            ):
+                raise ScenarioError(f"done[{i}].hours",
+                                    f"must be a finite number > 0, got {hours!r}")
+            for field, who in (("participant", entry.participant),
+                               ("confirmed_by", entry.confirmed_by)):
+                if who not in members:
+                    raise ScenarioError(f"done[{i}].{field}",
+                                        f"no member {who!r} in pool {pool!r}")
+            if entry.task not in tasks:
+                raise ScenarioError(f"done[{i}].task", f"no task {entry.task!r} in pool {pool!r}")
+            log = WorkLog(0, pool, period.number, entry.participant, entry.task, float(hours),
+                          at, (entry.participant, entry.task) in assigned)
+            try:
+                logs.append(_confirmed(log, members[entry.confirmed_by]))
+            except NotAllowedError as refused:
+                raise ScenarioError(f"done[{i}].confirmed_by", str(refused)) from refused
+        stored = [uow.periods.add_work_log(log) for log in logs]
         uow.commit()
     return stored
 

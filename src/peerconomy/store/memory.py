@@ -121,6 +121,9 @@ class _Pools:
     def add_goods(self, pool: str, goods: Iterable[Good]) -> None:
         self._s.goods[pool].update((g.id, g) for g in goods)
 
+    def put_good(self, pool: str, good: Good) -> None:
+        self._s.goods[pool][good.id] = good
+
 
 class _Periods:
     def __init__(self, state: _State) -> None:

@@ -827,6 +827,22 @@ class SqlPoolRepository(_Repository):
         ]
         _insert_many(self._c, t.goods, rows)
 
+    @_writes
+    def put_good(self, pool: str, good: Good) -> None:
+        _put(
+            self._c,
+            t.goods,
+            {"pool": pool, "id": good.id},
+            {
+                "project": good.project,
+                "model": good.model,
+                "capacity": good.capacity,
+                "recipe": _to_json(good.recipe),
+                "product_type": good.product_type,
+            },
+            scope=("pool",),
+        )
+
 
 def _period_record(row: Row[Any]) -> Period:
     return Period(row.pool, row.number, PeriodState(row.state), _from_json(row.weight_estimates))
