@@ -68,6 +68,7 @@ __all__ = [
     "WishId",
     "check_alternatives",
     "check_wishes",
+    "error_from_validation",
     "load_scenario_file",
     "parse_part",
     "parse_scenario",
@@ -476,7 +477,9 @@ def _reason(error: ErrorDetails) -> str:
     return f"{error['msg'][:1].lower()}{error['msg'][1:]}, got {got}"  # not expected
 
 
-def _from_validation_error(err: ValidationError) -> ScenarioError:
+def error_from_validation(err: ValidationError) -> ScenarioError:
+    """The first error of a pydantic validation as a :class:`ScenarioError` (``path: reason``,
+    the bad value shown), for other inputs validated the same way (simulation configs)."""
     first = err.errors(include_url=False)[0]
     if first["type"] == _CROSS_CHECK:
         ctx = first.get("ctx", {})
@@ -497,7 +500,7 @@ def _validated(validate: Callable[[], Scenario]) -> Scenario:
         try:
             return validate()
         except ValidationError as err:
-            raise _from_validation_error(err) from None
+            raise error_from_validation(err) from None
 
 
 def parse_scenario(data: Mapping[str, Any]) -> Scenario:
@@ -527,7 +530,7 @@ def parse_part(kind: type[_Part], data: Mapping[str, Any], path: str = "") -> _P
     try:
         result: _Part = adapter.validate_python(dict(data))
     except ValidationError as err:
-        problem = _from_validation_error(err)
+        problem = error_from_validation(err)
         where = ".".join(p for p in (path, problem.path if problem.path != _ROOT else "") if p)
         raise ScenarioError(where or _ROOT, problem.reason) from None
     return result
