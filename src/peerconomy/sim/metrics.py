@@ -101,9 +101,16 @@ def uncovered_hours(model: PoolModel) -> float:
 
 
 def unmet_wishes(model: PoolModel) -> float:
-    """Wished units not allocated."""
+    """Wished units not allocated (the plan's; see ``unmade_units`` for those allocated but
+    not made)."""
     o = _outcome(model)
     return float(o.wished_units - o.bundles.sum())
+
+
+def unmade_units(model: PoolModel) -> float:
+    """Allocated units not made, for want of the hours their recipes needed."""
+    o = _outcome(model)
+    return float((o.bundles * (1 - o.delivered)).sum())
 
 
 def overproduction(model: PoolModel) -> float:
@@ -120,7 +127,7 @@ def envy(model: PoolModel) -> float:
     """Share of members envying another's goods at that member's cost (see
     :func:`envy_share`)."""
     o = _outcome(model)
-    return envy_share(o.values, o.bundles, o.goods_cost)
+    return envy_share(o.values, o.bundles * o.delivered, o.goods_cost)
 
 
 def bid_misreport_gain(model: PoolModel) -> float:
@@ -150,8 +157,9 @@ def hours_per_member(model: PoolModel) -> float:
 
 
 def goods_per_member(model: PoolModel) -> float:
-    """Units received per member."""
-    return float(_outcome(model).bundles.sum(axis=1).mean())
+    """Units received (allocated and made) per member."""
+    o = _outcome(model)
+    return float((o.bundles * o.delivered).sum(axis=1).mean())
 
 
 def weighted_effort(model: PoolModel) -> float:
@@ -204,7 +212,7 @@ METRICS: dict[str, Callable[[PoolModel], float]] = {
     f.__name__: f
     for f in (
         total_utility, gini_hours, gini_shares, shares_vs_benefits, uncovered_hours,
-        unmet_wishes, overproduction, underproduction, envy, bid_misreport_gain,
+        unmet_wishes, unmade_units, overproduction, underproduction, envy, bid_misreport_gain,
         bid_misreport_gain_pay_your_bid, bid_misreport_gain_in_full, ask_misreport_gain,
         hours_per_member, goods_per_member, weighted_effort, premiums, other_goods_cost,
         scarce_goods_cost, mean_weight,

@@ -50,11 +50,15 @@ class PeriodOutcome:
     values: FloatArray
     """(members, goods): what a unit of each good was worth to each member this period."""
     bundles: FloatArray
-    """(members, goods): units each member received."""
+    """(members, goods): units allocated to each member."""
+    delivered: FloatArray
+    """(goods,): the part of each good's allocated units actually made: the least, over the
+    tasks in its recipe, of the hours done over the hours needed (hours nobody was assigned
+    or somebody fell short of leave goods unmade)."""
     goods_cost: FloatArray
     """What each member was charged for their goods (the allocations' costs)."""
     benefit: FloatArray
-    """What the goods each member received were worth to them."""
+    """What the goods each member received (allocated and made) were worth to them."""
     hours: FloatArray
     """Hours each member worked."""
     disutility: FloatArray
@@ -291,20 +295,33 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
         hours = np.zeros(n)
         disutility = np.zeros(n)
         credits = np.zeros(n)
+        done_by_task = np.zeros(len(self.tasks))
         assigned = {(a["participant"], a["task"]): a["hours"] for a in plan["assignments"]}
         for entry in done:
             i, t = self.index[entry.participant], self.task_index[entry.task]
             hours[i] += entry.hours
+            done_by_task[t] += entry.hours
             disutility[i] += entry.hours * self.members[i].traits.disutility[t]
             counted = min(entry.hours, assigned[(entry.participant, entry.task)])
             credits[i] += counted * plan["weights"][entry.task]
+        needed = np.zeros(len(self.tasks))
+        for a in plan["assignments"]:
+            needed[self.task_index[a["task"]]] += a["hours"]
+        for task, open_hours in plan["uncovered"].items():
+            needed[self.task_index[task]] += open_hours
+        made = np.minimum(1.0, done_by_task / np.where(needed > 0, needed, 1.0))
+        delivered = np.array([
+            min((made[self.task_index[t]] for t in good.recipe), default=1.0)
+            for good in self.config.goods
+        ])
         return PeriodOutcome(
             number=number,
             plan=plan,
             values=values,
             bundles=bundles,
+            delivered=delivered,
             goods_cost=goods_cost,
-            benefit=(values * bundles).sum(axis=1),
+            benefit=(values * bundles * delivered).sum(axis=1),
             hours=hours,
             disutility=disutility,
             shares=np.array([plan["shares"][m.name] for m in self.members]),

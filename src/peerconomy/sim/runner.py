@@ -116,7 +116,7 @@ def run(
             outcome = model.outcome
             assert outcome is not None
             totals["hours"] += outcome.hours
-            totals["goods"] += outcome.bundles.sum(axis=1)
+            totals["goods"] += (outcome.bundles * outcome.delivered).sum(axis=1)
             totals["benefit"] += outcome.benefit
             totals["share"] += outcome.shares
             totals["credits"] += outcome.credits
