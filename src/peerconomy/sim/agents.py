@@ -61,7 +61,9 @@ class Market:
     goods: Sequence[str]
     models: Sequence[GoodModel]
     expected_cost: FloatArray
-    """Per good: what a unit cost its taker last period (for auction goods: the effort)."""
+    """Per good: what a unit is expected to cost its taker (smoothed over past periods)."""
+    effort: FloatArray
+    """Per good: its effort at the expected weights (what an auction good costs at least)."""
     units: Sequence[int]
     product_types: Sequence[str | None]
     """Per good: its product type; a member wants one unit of a type, not one of each good."""
@@ -134,9 +136,11 @@ class Member(mesa.Agent):  # type: ignore[misc]
 
     def wishes(self, market: Market, values: FloatArray) -> list[Wish]:
         """Wishes for the goods worth more to them this period (``values``) than a unit is
-        expected to cost; for an auction good, whatever its effort, bidding :meth:`bid`.
-        Goods of a product type are wished for as the type (at the best value among them) or,
-        where members do not coordinate, as the producer worth most to them."""
+        expected to cost (an auction good: than its effort, bidding :meth:`bid`), best value
+        for the cost first, while the expected costs fit in the hours they can give: nobody
+        plans to take more than they could contribute. Goods of a product type are wished for
+        as the type (at the best value among them) or, where members do not coordinate, as
+        the producer worth most to them."""
         wanted: dict[str, tuple[float, list[int]]] = {}
         for g, good in enumerate(market.goods):
             key = market.product_types[g] or good
@@ -146,11 +150,17 @@ class Member(mesa.Agent):  # type: ignore[misc]
             elif values[g] == best:
                 wanted[key][1].append(g)
         made = []
-        for key, (value, goods) in wanted.items():
+        budget = self.traits.capacity
+        ranked = sorted(wanted.items(), key=lambda item: (
+            -item[1][0] / max(market.expected_cost[item[1][1][0]], 1e-9), item[0]))
+        for key, (value, goods) in ranked:
             g = goods[0]
-            if value <= market.expected_cost[g]:
-                continue
             auction = market.models[g] == "auction"
+            floor = market.effort[g] if auction else market.expected_cost[g]
+            spend = market.expected_cost[g] * market.units[g]
+            if value <= floor or spend > budget:
+                continue
+            budget -= spend
             max_cost = self.bid(value) if auction else None
             if market.coordinated and market.product_types[g] is not None:
                 alternatives = [Alternative(product_type=key, max_cost=max_cost)]

@@ -125,6 +125,9 @@ class AgentsConfig(_Frozen):
     """The chance that a member does only part (uniformly drawn) of an assignment."""
     value_noise: Number = 0.2
     """How much a member's wants change from period to period (lognormal sigma)."""
+    learning: Annotated[float, Field(gt=0, le=1)] = 0.5
+    """How far members move their expected weights and costs towards the last plan's each
+    period (1: they expect exactly the last plan's; lower: they smooth over periods)."""
     strategies: Strategies = Field(default_factory=Strategies)
 
 

@@ -99,9 +99,9 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
         self.good_index = {g: i for i, g in enumerate(self.goods)}
         self.task_index = {t: i for i, t in enumerate(self.tasks)}
         self.weights = np.ones(len(self.tasks))
-        self.expected_cost = np.array(
-            [0.0 if m == "flat_rate" else sum(g.recipe.values())
-             for m, g in zip(self.models, config.goods, strict=True)]
+        self.effort = np.array([sum(g.recipe.values()) for g in config.goods])
+        self.expected_cost = np.where(
+            np.array([m == "flat_rate" for m in self.models]), 0.0, self.effort
         )
         self.capacity: list[int | None] = [g.capacity for g in config.goods]
         self.demand: dict[str, list[int]] = defaultdict(list)
@@ -153,6 +153,7 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
             goods=self.goods,
             models=self.models,
             expected_cost=self.expected_cost,
+            effort=self.effort,
             units=[g.units for g in self.config.goods],
             product_types=[g.product_type for g in self.config.goods],
             coordinated=self.config.coordinate_product_types,
@@ -220,20 +221,23 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
         return done
 
     def _learn(self, plan: dict[str, Any]) -> None:
-        """Weights and costs the members expect next period: this plan's."""
+        """Weights and costs the members expect next period: moved towards this plan's by
+        the configured ``learning`` rate."""
+        rate = self.config.agents.learning
         for task, weight in plan["weights"].items():
-            self.weights[self.task_index[task]] = weight
-        effort = np.array([sum(self.weights[self.task_index[t]] * h
-                               for t, h in g.recipe.items()) for g in self.config.goods])
+            t = self.task_index[task]
+            self.weights[t] += rate * (weight - self.weights[t])
+        self.effort = np.array([sum(self.weights[self.task_index[t]] * h
+                                    for t, h in g.recipe.items()) for g in self.config.goods])
         for g, good in enumerate(self.goods):
-            model = self.models[g]
             result = plan["goods"][good]
-            if model == "flat_rate":
-                self.expected_cost[g] = 0.0
-            elif model == "auction" or result["allocated"] == 0:
-                self.expected_cost[g] = effort[g]
+            if self.models[g] == "flat_rate":
+                seen = 0.0
+            elif result["allocated"] == 0:
+                seen = self.effort[g]
             else:
-                self.expected_cost[g] = result["unit_cost"]
+                seen = result["unit_cost"]
+            self.expected_cost[g] += rate * (seen - self.expected_cost[g])
 
     def _plan_production(self, wishes: Sequence[Wish]) -> None:
         """Adaptive projects plan next period's capacity: mean demand seen lately plus
