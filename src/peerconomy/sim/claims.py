@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -121,8 +122,8 @@ def luxury_and_laziness(comparisons: Sequence[Comparison]) -> Verdict:
     for c, h, g in zip(comparisons, hours, goods, strict=True):
         label = point_label(c.point)
         figures += [(f"{label}: hours per member", h), (f"{label}: goods per member", g)]
-    rising = all(b >= a for a, b in zip(hours, hours[1:])) and all(
-        b >= a for a, b in zip(goods, goods[1:]))
+    rising = all(b >= a for a, b in pairwise(hours)) and all(
+        b >= a for a, b in pairwise(goods))
     mixed = [c.runs[0].by_strategy() for c in comparisons]
     each_pays = all(
         s["luxury"]["hours"] > s["laziness"]["hours"]

@@ -239,7 +239,7 @@ def load_config(path: str | os.PathLike[str]) -> SimulationConfig:
 def with_value(config: SimulationConfig, path: str, value: Any) -> SimulationConfig:
     """The configuration with the setting at dotted ``path`` changed (a point of a sweep),
     validated again."""
-    data = copy.deepcopy(config.model_dump(exclude={"sweep", "sweep_mode"}))
+    data = copy.deepcopy(config.model_dump())
     node: Any = data
     steps = path.split(".")
     for step in steps[:-1]:
