@@ -162,15 +162,11 @@ def test_a_bad_field_is_refused_naming_its_path_and_the_bad_value(
     assert str(error).startswith(f"{path}: ")
 
 
-@pytest.mark.xfail(strict=True, reason="AgentsConfig.capacity has no low <= high check, unlike"
-                                       " tasks[].disutility and goods[].value")
 def test_a_reversed_capacity_range_is_refused_like_the_other_ranges() -> None:
     error = _refused(lambda d: d.update(agents={"capacity": [16, 8]}))
     assert error.path == "agents.capacity"
 
 
-@pytest.mark.xfail(strict=True, reason="a bad spelled-out rule is reported against the union's"
-                                       " str branch: 'rules[1].str: must be a string'")
 def test_a_bad_field_of_a_spelled_out_rule_is_named() -> None:
     error = _refused(lambda d: d.update(rules=["auction", {"name": "mine", "scarce": "bogus"}]))
     assert error.path == "rules[1].scarce"

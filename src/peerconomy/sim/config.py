@@ -16,7 +16,15 @@ import tomllib
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from peerconomy.domain.scenario import ScenarioError, error_from_validation
 from peerconomy.sim.rules import PRESETS, AllocationRule
@@ -130,6 +138,11 @@ class AgentsConfig(_Frozen):
     period (1: they expect exactly the last plan's; lower: they smooth over periods)."""
     strategies: Strategies = Field(default_factory=Strategies)
 
+    @model_validator(mode="after")
+    def _check(self) -> AgentsConfig:
+        _ordered(self.capacity, "capacity")
+        return self
+
 
 class SimulationConfig(_Frozen):
     """Everything one simulation run needs; ``rules`` are compared on the same members."""
@@ -161,6 +174,23 @@ class SimulationConfig(_Frozen):
     tasks: Annotated[list[TaskConfig], Field(min_length=1)]
     goods: Annotated[list[GoodConfig], Field(min_length=1)]
     agents: AgentsConfig = Field(default_factory=AgentsConfig)
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _spelled_out_rules(cls, rules: Any) -> Any:
+        """A rule spelled out as a table is checked as one, naming its own bad field."""
+        if not isinstance(rules, list):
+            return rules
+        checked = []
+        for i, rule in enumerate(rules):
+            if isinstance(rule, Mapping):
+                try:
+                    rule = AllocationRule.model_validate(rule)
+                except ValidationError as err:
+                    inner = error_from_validation(err)
+                    raise ScenarioError(f"[{i}].{inner.path}", inner.reason) from None
+            checked.append(rule)
+        return checked
 
     @model_validator(mode="after")
     def _check(self) -> SimulationConfig:
@@ -216,7 +246,8 @@ def parse_config(data: Mapping[str, Any]) -> SimulationConfig:
         cross_check = first.get("ctx", {}).get("error")
         if isinstance(cross_check, ScenarioError):  # a model's own check, under its place
             where = error_from_validation(err).path if first["loc"] else ""
-            path = f"{where}.{cross_check.path}" if where else cross_check.path
+            joint = "" if cross_check.path.startswith("[") else "."
+            path = f"{where}{joint}{cross_check.path}" if where else cross_check.path
             raise ScenarioError(path, cross_check.reason) from None
         raise error_from_validation(err) from None
 

@@ -77,20 +77,22 @@ def auction_utility(
     member: Member,
     values: FloatArray,
     goods: dict[str, int],
-    bids: dict[str, float] | None = None,
+    bids: Bids | None = None,
 ) -> float:
     """The value of the auction goods the member won less their stage-1 cost (effort at the
-    scenario's estimated weights plus the premium); with ``bids`` (stated ``max_cost`` per
-    wish id), less the bid instead (pay-your-bid)."""
+    scenario's estimated weights plus the premium); with ``bids``, less the bid for the
+    alternative that won instead (pay-your-bid)."""
     estimates = scenario.settings.weight_estimates
     recipes = {g.id: g.recipe for g in scenario.goods if g.model == "auction"}
+    types = {g.id: g.product_type or "" for g in scenario.goods}
     result = 0.0
     for a in plan["allocations"]:
         good = a["good"]
         if a["participant"] != member.name or good not in recipes:
             continue
         if bids is not None:
-            price = bids[a["wish"]]
+            wish = a["wish"]
+            price = bids[(wish, good)] if (wish, good) in bids else bids[(wish, types[good])]
         else:
             effort = sum(estimates.get(t, 1.0) * h for t, h in recipes[good].items())
             price = effort + plan["goods"][good]["premium"]
@@ -98,11 +100,15 @@ def auction_utility(
     return result
 
 
-def _bids(wishes: Sequence[Wish], name: str) -> dict[str, float]:
+Bids = dict[tuple[str, str], float]
+"""A member's stated ``max_cost`` by wish id and the good or product type it names."""
+
+
+def _bids(wishes: Sequence[Wish], name: str) -> Bids:
     return {
-        w.id: w.alternatives[0].max_cost
-        for w in wishes
-        if w.participant == name and w.alternatives[0].max_cost is not None
+        (w.id, a.good or a.product_type or ""): a.max_cost
+        for w in wishes if w.participant == name
+        for a in w.alternatives if a.max_cost is not None
     }
 
 
