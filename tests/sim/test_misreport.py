@@ -97,9 +97,10 @@ def test_paying_their_bid_a_winner_gains_their_value_less_the_bid(
 ) -> None:
     scenario, plan = flats
     x = _members(set(), ["x"])[0]
-    assert auction_utility(plan, scenario, x, _values("x"), GOODS, {("x_flat", "flat_b"): 11.0}) == 0
+    bid_for_b = {("x_flat", "flat_b"): 11.0}
+    assert auction_utility(plan, scenario, x, _values("x"), GOODS, bid_for_b) == 0
     worth_more = np.array([13.0, 14.0, 0.0])  # had flat B been worth 14 to x, who bid 11
-    assert auction_utility(plan, scenario, x, worth_more, GOODS, {("x_flat", "flat_b"): 11.0}) == 3
+    assert auction_utility(plan, scenario, x, worth_more, GOODS, bid_for_b) == 3
 
 
 @pytest.mark.parametrize(
