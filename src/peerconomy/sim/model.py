@@ -31,6 +31,7 @@ from peerconomy.ledger.journal import participant_account
 from peerconomy.services import books, collecting, lookup, periods, pools, projects, work
 from peerconomy.sim.agents import FloatArray, Market, Member, draw_population
 from peerconomy.sim.config import SimulationConfig
+from peerconomy.sim.metrics import REPORTERS
 from peerconomy.sim.misreport import Gains, misreport_gains
 from peerconomy.sim.rules import AllocationRule
 from peerconomy.store.memory import MemoryStore
@@ -107,8 +108,6 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
         self.demand: dict[str, list[int]] = defaultdict(list)
         self.outcome: PeriodOutcome | None = None
         self._found_pool()
-        from peerconomy.sim.metrics import REPORTERS  # the reporters read this model
-
         self.datacollector = mesa.DataCollector(model_reporters=dict(REPORTERS))
 
     # --- the pool ------------------------------------------------------------------------
