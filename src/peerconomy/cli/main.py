@@ -1,4 +1,5 @@
-"""The ``peerconomy`` command: clear or check a scenario file, run a pool, show the demo.
+"""The ``peerconomy`` command: clear or check a scenario file, run a pool, show the demo,
+simulate a pool under different rules.
 
 Entrypoints stay thin: parse the arguments, call the domain or one service, map a refusal
 to one line on stderr and exit code 2 (see :mod:`peerconomy.cli.common`).
@@ -23,6 +24,7 @@ from peerconomy.cli.demo import demo
 from peerconomy.cli.ledger import ledger_app
 from peerconomy.cli.pool import hints, period_app, pool_app, work_app
 from peerconomy.cli.serve import serve
+from peerconomy.cli.simulate import simulate
 from peerconomy.domain.scenario import Scenario, ScenarioError, load_scenario_file
 
 __all__ = ["app"]
@@ -124,3 +126,4 @@ app.add_typer(db_app, name="db")
 app.command()(hints)
 app.command()(demo)
 app.command()(serve)
+app.command()(simulate)
