@@ -73,7 +73,8 @@ class Market:
 
 def draw_population(config: SimulationConfig, rng: np.random.Generator) -> list[Traits]:
     """The members' traits, drawn from the configuration's ranges; strategies in exactly the
-    configured proportions (largest remainders), in a drawn order."""
+    configured proportions (largest remainders), in a drawn order. A member values the goods
+    of one product type alike (the first one's draw): any producer's bread is bread."""
     agents = config.agents
     n = agents.count
     shares = np.array([getattr(agents.strategies, s) for s in STRATEGIES], dtype=float)
@@ -87,6 +88,10 @@ def draw_population(config: SimulationConfig, rng: np.random.Generator) -> list[
     disutility = rng.uniform(low, high, size=(n, len(config.tasks)))
     low, high = (np.array([g.value[k] for g in config.goods]) for k in (0, 1))
     values = rng.uniform(low, high, size=(n, len(config.goods)))
+    first_of_type: dict[str, int] = {}
+    for g, good in enumerate(config.goods):  # goods of one product type are worth alike
+        if good.product_type is not None:
+            values[:, g] = values[:, first_of_type.setdefault(good.product_type, g)]
     capacity = rng.uniform(*agents.capacity, size=n)
     taste = agents.strategies.taste
     people = []

@@ -40,6 +40,8 @@ __all__ = ["PeriodOutcome", "PoolModel"]
 
 POOL = "simulated"
 _PLANNING_WINDOW = 8
+_PICK = 0.01
+"""Relative spread of the noise that makes a member prefer one producer of a type."""
 
 
 @dataclass(frozen=True)
@@ -193,13 +195,20 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
             self.datacollector.collect(self)
 
     def _period_values(self) -> FloatArray:
-        """This period's values: each member's own, shaken by lognormal noise (mean kept)."""
+        """This period's values: each member's own, shaken by lognormal noise (mean kept),
+        alike for the goods of one product type but for a hair's breadth (which producer a
+        member would pick this period, where members do not coordinate)."""
         base = np.array([m.traits.values for m in self.members])
         sigma = self.config.agents.value_noise
         if sigma == 0:
             return base
         noise = self.rng.lognormal(-sigma * sigma / 2, sigma, size=base.shape)
-        shaken: FloatArray = base * noise
+        first_of_type: dict[str, int] = {}
+        for g, good in enumerate(self.config.goods):
+            if good.product_type is not None:
+                noise[:, g] = noise[:, first_of_type.setdefault(good.product_type, g)]
+        hair = 1 + _PICK * self.rng.standard_normal(base.shape)
+        shaken: FloatArray = base * noise * hair
         return shaken
 
     def _work(self, plan: dict[str, Any]) -> list[work.DoneWork]:
