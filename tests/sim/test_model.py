@@ -316,8 +316,9 @@ def test_nobody_wishes_for_a_good_worth_no_more_than_it_costs() -> None:
 
 
 def test_nobody_wishes_for_more_than_the_hours_they_can_give_would_pay_for() -> None:
-    # two meals at 1 each would cost 2 hours; 1.5 hours leave room for the room only
-    assert _wishes(_member(capacity=1.5), _market(), (2.0, 3.0)) == {"room": (1, 2.0)}
+    # two meals at 1 each would cost 2 hours; with 1.5 hours the member bids for the room
+    # only, and bids no more than those 1.5 hours though the room is worth 2 to them
+    assert _wishes(_member(capacity=1.5), _market(), (2.0, 3.0)) == {"room": (1, 1.5)}
 
 
 def test_under_fixed_weights_members_offer_only_where_the_weight_covers_their_ask() -> None:

@@ -141,11 +141,12 @@ class Member(mesa.Agent):  # type: ignore[misc]
 
     def wishes(self, market: Market, values: FloatArray) -> list[Wish]:
         """Wishes for the goods worth more to them this period (``values``) than a unit is
-        expected to cost (an auction good: than its effort, bidding :meth:`bid`), best value
-        for the cost first, while the expected costs fit in the hours they can give: nobody
-        plans to take more than they could contribute. Goods of a product type are wished for
-        as the type (at the best value among them) or, where members do not coordinate, as
-        the producer worth most to them."""
+        expected to cost, best value for the cost first, while the expected costs fit in the
+        hours they can give: nobody plans to take more than they could contribute. An auction
+        good is worth to them at most the hours they have left; they wish for it where that
+        beats its effort, and bid (:meth:`bid`) that worth. Goods of a product type are
+        wished for as the type (at the best value among them) or, where members do not
+        coordinate, as the producer worth most to them."""
         wanted: dict[str, tuple[float, list[int]]] = {}
         for g, good in enumerate(market.goods):
             key = market.product_types[g] or good
@@ -160,13 +161,19 @@ class Member(mesa.Agent):  # type: ignore[misc]
             -item[1][0] / max(market.expected_cost[item[1][1][0]], 1e-9), item[0]))
         for key, (value, goods) in ranked:
             g = goods[0]
-            auction = market.models[g] == "auction"
-            floor = market.effort[g] if auction else market.expected_cost[g]
-            spend = market.expected_cost[g] * market.units[g]
-            if value <= floor or spend > budget:
+            units = market.units[g]
+            spend = market.expected_cost[g] * units
+            max_cost = None
+            if market.models[g] == "auction":  # worth to them: at most what they can give
+                worth = min(value, budget / units)
+                if worth <= market.effort[g]:
+                    continue
+                max_cost = self.bid(worth)
+                budget -= min(spend, worth * units)
+            elif value <= market.expected_cost[g] or spend > budget:
                 continue
-            budget -= spend
-            max_cost = self.bid(value) if auction else None
+            else:
+                budget -= spend
             if market.coordinated and market.product_types[g] is not None:
                 alternatives = [Alternative(product_type=key, max_cost=max_cost)]
             else:

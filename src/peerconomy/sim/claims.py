@@ -70,9 +70,11 @@ def auction_lowers_costs(comparisons: Sequence[Comparison]) -> Verdict:
         figures += [(f"{good}: unit cost with the auction", with_auction),
                     (f"{good}: unit cost at effort (lottery)", without)]
         holds = holds and with_auction < without
-    figures.append(("premiums raised per period", _mean(auction, "premiums")))
+    raised = _mean(auction, "premiums")
+    figures.append(("premiums raised per period", raised))
     return Verdict("auction_lowers_costs", "Auctioning the scarce goods lowers the cost of"
-                   " every other good.", holds and bool(figures),
+                   " every other good (by the premiums it raises).",
+                   holds and len(figures) > 1 and raised > 0,
                    figures, ["other_goods_cost", "premiums", "scarce_goods_cost"])
 
 

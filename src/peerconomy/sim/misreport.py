@@ -112,6 +112,20 @@ def _bids(wishes: Sequence[Wish], name: str) -> Bids:
     }
 
 
+def _willingness(
+    values: FloatArray, truth: Bids, scenario: Scenario, goods: dict[str, int]
+) -> FloatArray:
+    """A truthful bidder's values, those of the goods they bid for being their bids: what the
+    good is worth to them within the hours they can give (:meth:`Member.wishes`)."""
+    row = values.copy()
+    types = {g.id: g.product_type for g in scenario.goods}
+    for (_, named), bid in truth.items():
+        for good, i in goods.items():
+            if good == named or types.get(good) == named:
+                row[i] = bid
+    return row
+
+
 def _scaled_bids(scenario: Scenario, name: str, factor: float) -> Scenario:
     wishes = [
         w if w.participant != name else replace(w, alternatives=[
@@ -157,8 +171,8 @@ def misreport_gains(
     full_gains: list[float] = []
     ask_gains: list[float] = []
     for member in chosen_bidders:
-        row = values[position[member.name]]
         truth = _bids(scenario.wishes, member.name)
+        row = _willingness(values[position[member.name]], truth, scenario, index)
         honest = auction_utility(plan, scenario, member, row, index)
         honest_pyb = auction_utility(plan, scenario, member, row, index, truth)
         honest_full = utility(plan, member, row, index)
