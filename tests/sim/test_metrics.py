@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stepping import last_plan, stepped
 
 from peerconomy.sim import metrics
 from peerconomy.sim.config import SimulationConfig, parse_config
 from peerconomy.sim.metrics import correlation, envy_share, gini
 from peerconomy.sim.model import POOL, PoolModel
-from peerconomy.sim.rules import PRESETS
 
 # --- gini --------------------------------------------------------------------------------
 
@@ -138,22 +138,12 @@ SHORT_HANDED = 80.0
 """Harvest hours five members with at most 10 hours each cannot cover."""
 
 
-def _stepped(config: SimulationConfig, rule: str, periods: int) -> PoolModel:
-    model = PoolModel(config, PRESETS[rule])
-    for _ in range(periods):
-        model.step()
-    return model
-
-
-def _plan(model: PoolModel) -> dict[str, Any]:
-    assert model.outcome is not None
-    return model.outcome.plan
 
 
 def _made(model: PoolModel) -> dict[str, float]:
     """The part of each good's allocated units made, with every assignment done in full:
     the least, over its recipe's tasks, of the hours assigned over the hours needed."""
-    plan = _plan(model)
+    plan = last_plan(model)
     assigned = dict.fromkeys(model.tasks, 0.0)
     for a in plan["assignments"]:
         assigned[a["task"]] += a["hours"]
@@ -167,8 +157,8 @@ def _made(model: PoolModel) -> dict[str, float]:
 def test_total_utility_is_the_value_of_goods_made_less_the_disutility_of_hours_worked(
     rule: str, harvest_hours: float
 ) -> None:
-    model = _stepped(_small_pool(harvest_hours), rule, 1)
-    plan = _plan(model)
+    model = stepped(_small_pool(harvest_hours), rule, 1)
+    plan = last_plan(model)
     person = {m.name: m.traits for m in model.members}
     good = {g: i for i, g in enumerate(model.goods)}
     task = {t: i for i, t in enumerate(model.tasks)}
@@ -182,8 +172,8 @@ def test_total_utility_is_the_value_of_goods_made_less_the_disutility_of_hours_w
 
 
 def test_a_cabin_short_of_harvest_hours_is_only_partly_made() -> None:
-    model = _stepped(_small_pool(SHORT_HANDED), "auction", 1)
-    plan = _plan(model)
+    model = stepped(_small_pool(SHORT_HANDED), "auction", 1)
+    plan = last_plan(model)
     made = _made(model)
     assert plan["uncovered"]["harvest"] > 0 and made["cabin"] < 1
     cabins = sum(a["quantity"] for a in plan["allocations"] if a["good"] == "cabin")
@@ -192,8 +182,8 @@ def test_a_cabin_short_of_harvest_hours_is_only_partly_made() -> None:
 
 
 def test_unmet_wishes_are_the_wished_units_the_plan_did_not_allocate() -> None:
-    model = _stepped(_small_pool(), "auction", 1)
-    plan = _plan(model)
+    model = stepped(_small_pool(), "auction", 1)
+    plan = last_plan(model)
     with model.store.unit_of_work() as uow:
         wished = sum(w.quantity for w in uow.periods.wishes(POOL, 1))
     allocated = sum(a["quantity"] for a in plan["allocations"])
@@ -204,8 +194,8 @@ def test_unmet_wishes_are_the_wished_units_the_plan_did_not_allocate() -> None:
 
 
 def test_uncovered_hours_are_the_hours_needed_that_nobody_was_assigned() -> None:
-    model = _stepped(_small_pool(SHORT_HANDED), "auction", 1)
-    plan = _plan(model)
+    model = stepped(_small_pool(SHORT_HANDED), "auction", 1)
+    plan = last_plan(model)
     needed = {"harvest": SHORT_HANDED, "bake": 0.0}
     for g, units in plan["production"].items():
         for t, hours in model.config.goods[model.goods.index(g)].recipe.items():
@@ -219,8 +209,8 @@ def test_uncovered_hours_are_the_hours_needed_that_nobody_was_assigned() -> None
 
 
 def test_the_hours_and_shares_reporters_read_the_period_just_run() -> None:
-    model = _stepped(_small_pool(), "auction", 2)
-    plan = _plan(model)
+    model = stepped(_small_pool(), "auction", 2)
+    plan = last_plan(model)
     hours = dict.fromkeys((m.name for m in model.members), 0.0)
     for a in plan["assignments"]:
         hours[a["participant"]] += a["hours"]
@@ -232,7 +222,7 @@ def test_the_hours_and_shares_reporters_read_the_period_just_run() -> None:
 
 
 def test_the_data_collector_holds_one_row_per_period_of_every_reporter() -> None:
-    model = _stepped(_small_pool(), "auction", 3)
+    model = stepped(_small_pool(), "auction", 3)
     table = model.datacollector.get_model_vars_dataframe()
     assert len(table) == 3
     assert set(metrics.REPORTERS) <= set(table.columns)

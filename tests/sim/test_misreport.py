@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 from peerconomy.domain.clearing import clear_scenario
 from peerconomy.domain.scenario import Scenario, parse_scenario
 from peerconomy.sim.agents import Member, Strategy, Traits
-from peerconomy.sim.misreport import BID_FACTORS, auction_utility, misreport_gains, utility
+from peerconomy.sim.misreport import (
+    BID_FACTORS,
+    Gains,
+    auction_utility,
+    misreport_gains,
+    utility,
+)
 
 # Three flats, one each, upkept by cleaning (2 hours a flat). Stage 1 prices cleaning at the
 # estimated weight 1.5, so each flat's effort is 3. Bids over that effort: x 10 for A or 8 for
@@ -125,14 +131,19 @@ def test_in_full_a_members_utility_counts_goods_work_credits_and_share(
     assert utility(plan, member, _values(name), GOODS) == pytest.approx(expected)
 
 
+def _gains(flats: tuple[Scenario, dict[str, Any]], shading: set[str]) -> Gains:
+    """The flats cleared again for every sampled member, ``shading`` ones shading."""
+    scenario, plan = flats
+    members = _members(shading)
+    values = np.array([TRUE_VALUES[m.name] for m in members])
+    return misreport_gains(scenario, plan, members, values, list(GOODS), 5,
+                           np.random.default_rng(0))
+
+
 def test_misreport_gains_on_the_flats_for_the_one_truthful_bidder(
     flats: tuple[Scenario, dict[str, Any]],
 ) -> None:
-    scenario, plan = flats
-    members = _members({"x"})
-    values = np.array([TRUE_VALUES[m.name] for m in members])
-    gains = misreport_gains(scenario, plan, members, values, list(GOODS), 5,
-                            np.random.default_rng(0))
+    gains = _gains(flats, shading={"x"})
     # x's bids scaled by 0.5 lose flat B to z; by 0.8, 0.95, 1.05, 1.25 x still wins B at
     # premium 5 (z's), so at the auction's prices no scaling gains anything
     assert gains.bids == pytest.approx(0, abs=1e-9)
@@ -147,11 +158,7 @@ def test_misreport_gains_on_the_flats_for_the_one_truthful_bidder(
 def test_paying_their_bid_the_truthful_bidder_gains_by_shading_by_a_fifth(
     flats: tuple[Scenario, dict[str, Any]],
 ) -> None:
-    scenario, plan = flats
-    members = _members({"x"})
-    values = np.array([TRUE_VALUES[m.name] for m in members])
-    gains = misreport_gains(scenario, plan, members, values, list(GOODS), 5,
-                            np.random.default_rng(0))
+    gains = _gains(flats, shading={"x"})
     # truthfully x pays 11 for B worth 11; shaded by 0.8 x still wins B and pays 8.8; by 0.5
     # x loses it; by 0.95 x pays 10.45
     assert gains.bids_pay_your_bid == pytest.approx(0.2 * 11)
@@ -160,11 +167,7 @@ def test_paying_their_bid_the_truthful_bidder_gains_by_shading_by_a_fifth(
 def test_paying_their_bid_a_single_alternative_bidder_gains_the_most_shading_that_still_wins(
     flats: tuple[Scenario, dict[str, Any]],
 ) -> None:
-    scenario, plan = flats
-    members = _members({"y"})
-    values = np.array([TRUE_VALUES[m.name] for m in members])
-    gains = misreport_gains(scenario, plan, members, values, list(GOODS), 5,
-                            np.random.default_rng(0))
+    gains = _gains(flats, shading={"y"})
     # y keeps A while y's bid over effort plus x's 8 for B beats x's 10 for A plus z's 5:
     # (bid - 3) + 8 >= 15, a bid of 10 at least. Shaded by 0.95 (11.4) y still wins and
     # pays 0.6 less; by 0.8 (9.6) or 0.5 y loses A
@@ -175,11 +178,7 @@ def test_paying_their_bid_a_single_alternative_bidder_gains_the_most_shading_tha
 def test_nothing_is_measured_without_a_truthful_member(
     flats: tuple[Scenario, dict[str, Any]],
 ) -> None:
-    scenario, plan = flats
-    members = _members(set())
-    values = np.array([TRUE_VALUES[m.name] for m in members])
-    gains = misreport_gains(scenario, plan, members, values, list(GOODS), 5,
-                            np.random.default_rng(0))
+    gains = _gains(flats, shading=set())
     assert all(math.isnan(g) for g in (gains.bids, gains.bids_pay_your_bid,
                                        gains.bids_in_full, gains.asks))
 

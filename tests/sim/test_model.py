@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stepping import last_plan, stepped
 
 from peerconomy.domain.period import PeriodState
 from peerconomy.ledger.journal import participant_account
@@ -50,16 +51,6 @@ def _config(agents: dict[str, Any] | None = None, **changes: Any) -> SimulationC
     return parse_config(data)
 
 
-def _model(config: SimulationConfig, rule: str = "auction", periods: int = 0) -> PoolModel:
-    model = PoolModel(config, PRESETS[rule])
-    for _ in range(periods):
-        model.step()
-    return model
-
-
-def _plan(model: PoolModel) -> dict[str, Any]:
-    assert model.outcome is not None
-    return model.outcome.plan
 
 
 # --- the services ------------------------------------------------------------------------
@@ -67,7 +58,7 @@ def _plan(model: PoolModel) -> dict[str, Any]:
 
 @pytest.mark.parametrize("rule", list(PRESETS))
 def test_after_some_periods_the_books_balance_and_match_the_outcome(rule: str) -> None:
-    model = _model(_config(), rule, 4)
+    model = stepped(_config(), rule, 4)
     held = books.balances(model.store.unit_of_work(), POOL)
     assert sum(held.values()) == Decimal(0)
     assert any(v != 0 for v in held.values())  # something was posted
@@ -78,7 +69,7 @@ def test_after_some_periods_the_books_balance_and_match_the_outcome(rule: str) -
 
 
 def test_every_period_run_is_settled_and_the_next_one_is_collecting() -> None:
-    model = _model(_config(), "auction", 3)
+    model = stepped(_config(), "auction", 3)
     with model.store.unit_of_work() as uow:
         states = [uow.periods.get(POOL, n).state for n in (1, 2, 3, 4)]  # type: ignore[union-attr]
         latest = uow.periods.latest(POOL)
@@ -88,13 +79,13 @@ def test_every_period_run_is_settled_and_the_next_one_is_collecting() -> None:
 
 @pytest.mark.parametrize("rule", ["auction", "effort", "fixed_weights"])
 def test_no_member_is_assigned_more_hours_than_they_can_give(rule: str) -> None:
-    model = _model(_config(), rule)
+    model = stepped(_config(), rule)
     capacity = {m.name: m.traits.capacity for m in model.members}
     assigned_any = False
     for _ in range(4):
         model.step()
         hours: dict[str, float] = defaultdict(float)
-        for a in _plan(model)["assignments"]:
+        for a in last_plan(model)["assignments"]:
             hours[a["participant"]] += a["hours"]
             assigned_any = True
         for name, total in hours.items():
@@ -105,7 +96,7 @@ def test_no_member_is_assigned_more_hours_than_they_can_give(rule: str) -> None:
 @pytest.mark.parametrize("rule", ["auction", "effort", "flat_rate", "lottery"])
 def test_no_good_is_allocated_beyond_its_capacity(rule: str) -> None:
     # everyone wants the two rooms, so the capacity binds
-    model = _model(_config(goods=[
+    model = stepped(_config(goods=[
         {"id": "bread", "project": "bakery", "recipe": {"bake": 0.5}},
         {"id": "room", "project": "inn", "recipe": {"sweep": 1}, "capacity": 2, "scarce": True,
          "value": [9.0, 12.0]},
@@ -113,11 +104,11 @@ def test_no_good_is_allocated_beyond_its_capacity(rule: str) -> None:
     for _ in range(3):
         model.step()
         units: dict[str, int] = defaultdict(int)
-        for a in _plan(model)["allocations"]:
+        for a in last_plan(model)["allocations"]:
             units[a["good"]] += a["quantity"]
         assert units["room"] <= 2
-        assert _plan(model)["goods"]["room"]["allocated"] == units["room"]
-    assert _plan(model)["goods"]["room"]["wished"] > 2
+        assert last_plan(model)["goods"]["room"]["allocated"] == units["room"]
+    assert last_plan(model)["goods"]["room"]["wished"] > 2
 
 
 def _store_capacity(model: PoolModel, good: str) -> int | None:
@@ -141,15 +132,15 @@ def test_an_adaptive_project_plans_its_capacity_from_the_demand_it_saw() -> None
              "scarce": True},
         ],
     )
-    model = _model(config)
+    model = stepped(config)
     assert _store_capacity(model, "bread") == 0
     model.step()
     first = _wished(model, 1, "bread")
-    assert first > 0 and _plan(model)["goods"]["bread"]["allocated"] == 0
+    assert first > 0 and last_plan(model)["goods"]["bread"]["allocated"] == 0
     # one period seen: its demand, no spread
     assert _store_capacity(model, "bread") == first == model.capacity[0]
     model.step()
-    assert _plan(model)["goods"]["bread"]["allocated"] <= first
+    assert last_plan(model)["goods"]["bread"]["allocated"] <= first
     second = _wished(model, 2, "bread")
     expected = math.ceil(statistics.mean([first, second]) + statistics.pstdev([first, second]))
     assert _store_capacity(model, "bread") == expected
@@ -328,7 +319,7 @@ def test_under_fixed_weights_members_offer_only_where_the_weight_covers_their_as
 
 
 def test_under_the_fixed_weights_rule_every_offer_names_its_tasks_fixed_weight() -> None:
-    model = _model(_config(), "fixed_weights", 1)
+    model = stepped(_config(), "fixed_weights", 1)
     assert model.max_weight == 1.5  # the highest fixed weight
     fixed = {t.id: t.fixed_weight for t in model.config.tasks}
     asks = {m.name: dict(zip(model.tasks, m.asks(), strict=True)) for m in model.members}
@@ -360,9 +351,9 @@ def test_with_certain_shortfalls_members_never_do_more_than_assigned() -> None:
 def test_the_hours_worked_in_a_period_follow_the_shortfall_chance(
     chance: float, exact: bool
 ) -> None:
-    model = _model(_config({"shortfall_chance": chance}), "auction", 2)
+    model = stepped(_config({"shortfall_chance": chance}), "auction", 2)
     assigned = dict.fromkeys((m.name for m in model.members), 0.0)
-    for a in _plan(model)["assignments"]:
+    for a in last_plan(model)["assignments"]:
         assigned[a["participant"]] += a["hours"]
     assert model.outcome is not None
     worked = dict(zip(assigned, model.outcome.hours, strict=True))
