@@ -72,6 +72,7 @@ __all__ = [
     "load_scenario_file",
     "parse_part",
     "parse_scenario",
+    "parse_scenario_json",
 ]
 
 FORMAT: Final = "peerconomy-scenario/1"
@@ -552,12 +553,18 @@ def load_scenario_file(path: str | os.PathLike[str]) -> Scenario:
         raise ScenarioError(f"{name}:{line}:{column}", "not UTF-8 text") from None
     except OSError as err:
         raise ScenarioError(name, f"cannot read file: {err.strerror or err}") from None
+    return parse_scenario_json(text, name)
+
+
+def parse_scenario_json(text: str | bytes, name: str = "<json>") -> Scenario:
+    """Validate a scenario's JSON text; errors in the JSON itself are named by ``name``, with
+    line and column."""
     try:  # the fast way: pydantic reads the JSON straight into the models
         return _validated(lambda: Scenario.model_validate_json(text))
     except ScenarioError as err:
         if err.path != _ROOT:
             raise
-    # The file is no JSON object; let the standard library say where and why.
+    # The text is no JSON object; let the standard library say where and why.
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:

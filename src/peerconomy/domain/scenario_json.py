@@ -1,0 +1,149 @@
+"""Reading a large scenario fast: JSON bytes straight into light, frozen structs (msgspec).
+
+A pool of a whole town (a million wishes) spends most of its clearing time, on the pydantic
+path, building and validating Python objects. Here ``msgspec`` decodes and checks every field
+in C into structs that have the same fields as :class:`~peerconomy.domain.scenario.Scenario`
+and its parts, so the clearing reads them alike, and the same cross-checks (ids, references,
+alternatives) run on them. It accepts exactly what :func:`parse_scenario` accepts: where
+msgspec refuses, the pydantic parser reads the input again, so a bad scenario gets the very
+same error (``offers[2].hours: must be >= 0, got -1``), and is never half-read.
+
+>>> fast = decode_scenario(b'{"format": "peerconomy-scenario/1",'
+...                        b' "participants": [{"id": "ana"}], "projects": []}')
+>>> fast.participants[0].id, fast.settings.max_weight
+('ana', 5.0)
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta, Struct
+
+from peerconomy.domain.collection import paused_collection
+from peerconomy.domain.scenario import (
+    FORMAT,
+    GoodModel,
+    ScenarioError,
+    _cross_check,
+    load_scenario_file,
+    parse_scenario_json,
+)
+
+__all__ = ["FastScenario", "decode_scenario", "read_scenario_file"]
+
+Id = Annotated[str, Meta(min_length=1)]
+Hours = Annotated[float, Meta(ge=0)]
+PositiveNumber = Annotated[float, Meta(gt=0)]
+Count = Annotated[int, Meta(ge=0)]
+
+
+class _Part(Struct, frozen=True, forbid_unknown_fields=True, gc=False):
+    """Parts hold no cycles, so the collector need not track them (millions of them)."""
+
+
+class FastSettings(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
+    max_weight: PositiveNumber = 5.0
+    seed: Annotated[int, Meta(ge=0)] = 0
+    weight_estimates: dict[Id, PositiveNumber] = msgspec.field(default_factory=dict)
+
+
+class FastParticipant(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
+    id: Id
+    capacity: Hours | None = None
+    exempt: bool = False
+
+
+class FastProject(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
+    id: Id
+
+
+class FastTask(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
+    id: Id
+    project: Id
+    fixed_hours: Hours = 0.0
+
+
+class FastGood(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
+    id: Id
+    project: Id
+    model: GoodModel
+    capacity: Count | None = None
+    recipe: dict[Id, Hours] = msgspec.field(default_factory=dict)
+    product_type: Id | None = None
+
+
+class FastOffer(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
+    participant: Id
+    task: Id
+    hours: Hours
+    min_weight: PositiveNumber
+
+
+class FastAlternative(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
+    good: Id | None = None
+    product_type: Id | None = None
+    max_cost: Hours | None = None
+
+
+class FastWish(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
+    participant: Id
+    id: Id
+    alternatives: Annotated[list[FastAlternative], Meta(min_length=1)]
+    quantity: Annotated[int, Meta(ge=1)] = 1
+
+
+class FastScenario(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
+    """A scenario read by :func:`decode_scenario`: the fields of
+    :class:`~peerconomy.domain.scenario.Scenario`, checked alike."""
+
+    format: Literal["peerconomy-scenario/1"]
+    participants: list[FastParticipant]
+    projects: list[FastProject]
+    settings: FastSettings = msgspec.field(default_factory=FastSettings)
+    tasks: list[FastTask] = msgspec.field(default_factory=list)
+    goods: list[FastGood] = msgspec.field(default_factory=list)
+    offers: list[FastOffer] = msgspec.field(default_factory=list)
+    wishes: list[FastWish] = msgspec.field(default_factory=list)
+
+
+_DECODER = msgspec.json.Decoder(FastScenario)
+assert FORMAT == "peerconomy-scenario/1"  # the literal above
+
+
+def decode_scenario(raw: bytes | str, name: str = "<json>") -> FastScenario:
+    """Decode and check a scenario's JSON; raise :class:`ScenarioError` (the pydantic
+    parser's own, JSON errors named by ``name``) for anything it would refuse."""
+    with paused_collection():
+        try:
+            fast = _DECODER.decode(raw)
+        except msgspec.MsgspecError:
+            parse_scenario_json(raw, name)  # raises the canonical error
+            raise _disagree() from None  # pragma: no cover - the two readers agree
+        problem = _cross_check(fast)  # type: ignore[arg-type]  # the same fields, read alike
+    if problem is not None:
+        raise ScenarioError(*problem)
+    return fast
+
+
+def read_scenario_file(path: str | os.PathLike[str]) -> FastScenario:
+    """:func:`~peerconomy.domain.scenario.load_scenario_file`, the fast way: the same errors
+    for a file that cannot be read or is no scenario."""
+    try:
+        with open(path, "rb") as file:
+            raw = file.read()
+    except OSError:
+        load_scenario_file(path)  # raises the canonical error
+        raise _disagree() from None  # pragma: no cover
+    try:
+        return decode_scenario(raw.removeprefix(b"\xef\xbb\xbf"), os.fspath(path))
+    except ScenarioError:
+        load_scenario_file(path)  # names encoding and JSON errors by line and column
+        raise
+
+
+def _disagree() -> ScenarioError:
+    return ScenarioError("<scenario>", "refused by the fast reader but not by the scenario"
+                                       " parser (please report this)")

@@ -1,0 +1,101 @@
+"""The fast scenario reader (msgspec) accepts exactly what the scenario parser accepts, with
+the same errors, and a scenario read either way clears to the same plan."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_clearing import scenarios
+from test_scenario import BAD_INPUT, KEYS, Mutation, json_values, scenario
+
+from peerconomy.domain.clearing import clear_scenario
+from peerconomy.domain.scenario import (
+    ScenarioError,
+    load_scenario_file,
+    parse_scenario,
+)
+from peerconomy.domain.scenario_json import decode_scenario, read_scenario_file
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+def message(read: Callable[[], object]) -> str:
+    with pytest.raises(ScenarioError) as refused:
+        read()
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.stem)
+def test_every_example_clears_to_the_same_plan_read_either_way(path: Path) -> None:
+    assert clear_scenario(read_scenario_file(path)) == clear_scenario(  # type: ignore[arg-type]
+        load_scenario_file(path))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_a_random_pool_clears_to_the_same_plan_read_either_way(data: dict[str, Any]) -> None:
+    fast = decode_scenario(json.dumps(data))
+    assert clear_scenario(fast) == clear_scenario(parse_scenario(data))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [pytest.param(mutate, expected, id=case) for case, mutate, expected in BAD_INPUT],
+)
+def test_bad_input_gets_the_parsers_own_message(mutate: Mutation, expected: str) -> None:
+    data = scenario()
+    mutate(data)
+    assert message(lambda: decode_scenario(json.dumps(data))) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.dictionaries(st.sampled_from(KEYS), json_values, max_size=9))
+def test_junk_is_refused_alike_or_read_alike(data: dict[str, Any]) -> None:
+    text = json.dumps(data)
+    try:
+        slow = parse_scenario(data)
+    except ScenarioError as refused:
+        assert message(lambda: decode_scenario(text)) == str(refused)
+    else:
+        assert clear_scenario(decode_scenario(text)) == clear_scenario(slow)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("content", "write"),
+    [
+        ("{", "text"),
+        ("[1, 2]", "text"),
+        (b"\xff\xfe{}", "bytes"),
+        ('{"format": "peerconomy-scenario/1", "participants": [{"id": 1}], "projects": []}',
+         "text"),
+    ],
+    ids=["malformed", "not an object", "not utf-8", "bad field"],
+)
+def test_a_bad_file_gets_the_same_message(tmp_path: Path, content: str | bytes,
+                                          write: str) -> None:
+    path = tmp_path / "pool.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    assert message(lambda: read_scenario_file(path)) == message(
+        lambda: load_scenario_file(path))
+
+
+def test_a_missing_file_gets_the_same_message(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.json"
+    assert message(lambda: read_scenario_file(path)) == message(
+        lambda: load_scenario_file(path))
+
+
+def test_a_leading_byte_order_mark_is_no_error(tmp_path: Path) -> None:
+    path = tmp_path / "pool.json"
+    path.write_text("\ufeff" + json.dumps(scenario()), encoding="utf-8")
+    assert clear_scenario(read_scenario_file(path)) == clear_scenario(  # type: ignore[arg-type]
+        load_scenario_file(path))
