@@ -5,12 +5,24 @@ first (auction premiums at the estimated task weights, lotteries for the rest), 
 and the fixed hours give the hours each task needs, the task auction assigns those hours and
 sets the weights, and the costs and shares follow from the weights. The same scenario and
 seed always give the same plan.
+
+The stages are separate functions so that a federation of pools (:mod:`peerconomy.scale`)
+can run them piecewise, in parallel, and still get exactly this plan:
+
+* :func:`prepare` turns the scenario into arrays (recipes, stage-1 efforts, the goods market,
+  the offers) and :func:`draw_orders` draws, once, every seeded order the clearing uses: the
+  order in which auction wishes, lottery wishes and participants are served where they tie;
+* :func:`allocate` is stage 1 (goods) on a goods market, replaying the drawn orders;
+* :func:`hours_needed` and :func:`task_market` give stage 2's market, which
+  :func:`auction_tasks` clears in the drawn order of the participants;
+* :func:`plan_of` is stage 3 (costs and shares) and the plan itself.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
@@ -24,13 +36,27 @@ from peerconomy.mechanisms.goods import (
     FLAT_ALLOCATION,
     FLAT_RATE,
     BoolArray,
+    GoodsAllocation,
     GoodsMarket,
     allocate_goods,
 )
 from peerconomy.mechanisms.shares import charge
-from peerconomy.mechanisms.tasks import TaskMarket, auction_tasks
+from peerconomy.mechanisms.tasks import TaskAuction, TaskMarket, auction_tasks
 
-__all__ = ["PLAN_FORMAT", "clear", "clear_scenario", "validate"]
+__all__ = [
+    "PLAN_FORMAT",
+    "Orders",
+    "Prepared",
+    "allocate",
+    "clear",
+    "clear_scenario",
+    "draw_orders",
+    "hours_needed",
+    "plan_of",
+    "prepare",
+    "task_market",
+    "validate",
+]
 
 PLAN_FORMAT: Final = "peerconomy-plan/1"
 _MODEL_CODES: Final = {
@@ -55,15 +81,48 @@ def clear(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def clear_scenario(scenario: Scenario) -> dict[str, Any]:
     """The plan of a valid scenario: assignments, weights, allocations, costs, shares, hints."""
-    rng = np.random.default_rng(scenario.settings.seed)
+    prepared = prepare(scenario)
+    orders = draw_orders(prepared, scenario.settings.seed)
+    allocation = allocate(prepared.goods_market, orders.auction, orders.lottery)
+    hours = hours_needed(prepared, allocation.production)
+    work = auction_tasks(task_market(prepared, hours), order=orders.participants)
+    return plan_of(prepared, allocation, hours, work)
+
+
+# --- the stages ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A scenario as the stages read it: ids in scenario order, recipes as flat arrays (good,
+    task, hours), stage-1 efforts, the goods market, and the offers."""
+
+    scenario: Scenario
+    participants: list[str]
+    tasks: list[str]
+    goods: list[str]
+    estimate: FloatArray  # (tasks,) estimated weights
+    recipe_good: IntArray
+    recipe_task: IntArray
+    recipe_hours: FloatArray
+    good_model: IntArray
+    goods_market: GoodsMarket
+    fixed_hours: FloatArray  # (tasks,)
+    capacity: FloatArray  # (participants,) inf for no limit
+    offer_participant: IntArray
+    offer_task: IntArray
+    offer_hours: FloatArray
+    offer_min_weight: FloatArray
+
+
+def prepare(scenario: Scenario) -> Prepared:
+    """The arrays every stage reads, computed once."""
     participants = [p.id for p in scenario.participants]
     tasks = [t.id for t in scenario.tasks]
     goods = [g.id for g in scenario.goods]
-    projects = [p.id for p in scenario.projects]
     p_index = {p: i for i, p in enumerate(participants)}
     t_index = {t: i for i, t in enumerate(tasks)}
     g_index = {g: i for i, g in enumerate(goods)}
-    j_index = {j: i for i, j in enumerate(projects)}
 
     # recipes, and each good's stage-1 effort at the estimated weights
     estimate = np.array(
@@ -83,7 +142,6 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
         r_good, weights=r_hours * estimate[r_task], minlength=len(goods)
     ).astype(np.float64)
 
-    # stage 1: goods
     alt_wish, alt_good, alt_max_cost = _expand_alternatives(scenario, g_index, good_effort)
     goods_market = GoodsMarket(
         good_model=good_model,
@@ -97,17 +155,19 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
         alt_good=alt_good,
         alt_max_cost=alt_max_cost,
     )
-    allocation = allocate_goods(goods_market, rng)
-    production = allocation.production
-
-    # stage 2: tasks
-    fixed = np.array([t.fixed_hours for t in scenario.tasks], dtype=np.float64)
-    hours: FloatArray = fixed + np.bincount(
-        r_task, weights=r_hours * production[r_good], minlength=len(tasks)
-    )
     offers = scenario.offers
-    task_market = TaskMarket(
-        hours_needed=hours,
+    return Prepared(
+        scenario=scenario,
+        participants=participants,
+        tasks=tasks,
+        goods=goods,
+        estimate=estimate,
+        recipe_good=r_good,
+        recipe_task=r_task,
+        recipe_hours=r_hours,
+        good_model=good_model,
+        goods_market=goods_market,
+        fixed_hours=np.array([t.fixed_hours for t in scenario.tasks], dtype=np.float64),
         capacity=np.array(
             [np.inf if p.capacity is None else p.capacity for p in scenario.participants],
             dtype=np.float64,
@@ -116,13 +176,86 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
         offer_task=np.array([t_index[o.task] for o in offers], dtype=np.int64),
         offer_hours=np.array([o.hours for o in offers], dtype=np.float64),
         offer_min_weight=np.array([o.min_weight for o in offers], dtype=np.float64),
-        max_weight=scenario.settings.max_weight,
     )
-    work = auction_tasks(task_market, order=rng.permutation(len(participants)).astype(np.int64))
-    needed: BoolArray = hours > _EPS
-    weight = np.where(needed, work.weight, estimate)
 
-    # stage 3: costs and shares
+
+@dataclass(frozen=True)
+class Orders:
+    """The seeded orders of a clearing, drawn once: auction wishes, lottery wishes (those
+    wanting a non-auction good) and participants, each as indexes in the order served."""
+
+    auction: IntArray
+    lottery: IntArray
+    participants: IntArray
+
+
+def draw_orders(prepared: Prepared, seed: int) -> Orders:
+    """Every order the clearing draws from the seed, in the order it draws them.
+
+    These are the draws :func:`allocate_goods` makes from the pool's generator (a shuffle of
+    the auction wishes where there are any, then one of the lottery wishes), then the
+    shuffle of the participants for the task auction. A part of the pool cleared on its own
+    serves its rows in these orders, restricted to it, and so breaks ties as the whole does.
+    """
+    rng = np.random.default_rng(seed)
+    market = prepared.goods_market
+    is_auction = _auction_wishes(market)
+    wishes = np.flatnonzero(is_auction)
+    auction = wishes[rng.permutation(len(wishes))] if len(wishes) else wishes
+    wanting = np.flatnonzero(~is_auction & (market.wish_quantity > 0))
+    lottery = wanting[rng.permutation(len(wanting))]
+    participants = rng.permutation(len(prepared.participants)).astype(np.int64)
+    return Orders(
+        auction=auction.astype(np.int64), lottery=lottery.astype(np.int64),
+        participants=participants,
+    )
+
+
+def allocate(market: GoodsMarket, auction: IntArray, lottery: IntArray) -> GoodsAllocation:
+    """Stage 1: :func:`allocate_goods`, serving the auction and the lottery wishes in the given
+    orders (each lists exactly the market's auction wishes, or lottery wishes)."""
+    script = [_positions(auction)] if len(auction) else []  # no auction wishes: no draw
+    return allocate_goods(market, _Replay([*script, _positions(lottery)]))
+
+
+def hours_needed(prepared: Prepared, production: IntArray) -> FloatArray:
+    """Hours each task needs: its fixed hours plus the recipes times the production."""
+    needed: FloatArray = prepared.fixed_hours + np.bincount(
+        prepared.recipe_task,
+        weights=prepared.recipe_hours * production[prepared.recipe_good],
+        minlength=len(prepared.tasks),
+    )
+    return needed
+
+
+def task_market(prepared: Prepared, hours: FloatArray) -> TaskMarket:
+    """Stage 2's market: the hours needed, the participants' capacities and the offers."""
+    return TaskMarket(
+        hours_needed=hours,
+        capacity=prepared.capacity,
+        offer_participant=prepared.offer_participant,
+        offer_task=prepared.offer_task,
+        offer_hours=prepared.offer_hours,
+        offer_min_weight=prepared.offer_min_weight,
+        max_weight=prepared.scenario.settings.max_weight,
+    )
+
+
+def plan_of(
+    prepared: Prepared, allocation: GoodsAllocation, hours: FloatArray, work: TaskAuction
+) -> dict[str, Any]:
+    """Stage 3, costs and shares from the goods allocated and the task weights, and the
+    plan."""
+    scenario = prepared.scenario
+    participants, tasks, goods = prepared.participants, prepared.tasks, prepared.goods
+    p_index = {p: i for i, p in enumerate(participants)}
+    j_index = {p.id: i for i, p in enumerate(scenario.projects)}
+    goods_market = prepared.goods_market
+    production = allocation.production
+    offers = scenario.offers
+    needed: BoolArray = hours > _EPS
+    weight = np.where(needed, work.weight, prepared.estimate)
+
     # one allocation per wish and good (a good may be named twice: itself and by its type)
     n_keys = max(len(goods), 1)
     wish_good = goods_market.alt_wish * n_keys + goods_market.alt_good  # per alternative
@@ -139,11 +272,11 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
     charges = charge(
         weight=weight,
         hours=hours,
-        fixed_hours=fixed,
-        recipe_good=r_good,
-        recipe_task=r_task,
-        recipe_hours=r_hours,
-        good_model=good_model,
+        fixed_hours=prepared.fixed_hours,
+        recipe_good=prepared.recipe_good,
+        recipe_task=prepared.recipe_task,
+        recipe_hours=prepared.recipe_hours,
+        good_model=prepared.good_model,
         good_project=np.array([j_index[g.project] for g in scenario.goods], dtype=np.int64),
         premium=allocation.premium,
         alloc_participant=alloc_participant,
@@ -153,8 +286,8 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
     )
 
     credit = np.bincount(
-        task_market.offer_participant,
-        weights=work.assigned * weight[task_market.offer_task],
+        prepared.offer_participant,
+        weights=work.assigned * weight[prepared.offer_task],
         minlength=len(participants),
     )
 
@@ -213,6 +346,36 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
         "hints": _hints(scenario, tasks, goods, weight, work.uncovered, production, unmet_by_good),
     }
     return plan
+
+
+def _auction_wishes(market: GoodsMarket) -> BoolArray:
+    """Which wishes are auction wishes (all of a wish's alternatives share a kind)."""
+    is_auction = np.zeros(len(market.wish_quantity), dtype=bool)
+    is_auction[market.alt_wish[market.good_model[market.alt_good] == AUCTION]] = True
+    return is_auction
+
+
+def _positions(order: IntArray) -> IntArray:
+    """The permutation that puts the sorted indexes of ``order`` into that order."""
+    positions: IntArray = np.searchsorted(np.sort(order), order).astype(np.int64)
+    return positions
+
+
+class _Replay(np.random.Generator):
+    """A generator whose ``permutation`` calls replay given permutations, one per call, so
+    that :func:`allocate_goods` serves the wishes in orders drawn beforehand."""
+
+    def __init__(self, permutations: Sequence[IntArray]) -> None:
+        super().__init__(np.random.PCG64(0))
+        self._script = list(permutations)
+
+    def permutation(self, x: Any, axis: int = 0) -> Any:
+        if not self._script or not isinstance(x, int | np.integer) or axis != 0:
+            raise RuntimeError("the goods stage drew an order it was not given")
+        perm = self._script.pop(0)
+        if len(perm) != x:
+            raise RuntimeError(f"the goods stage drew an order of {x}, given {len(perm)}")
+        return perm.copy()
 
 
 def _expand_alternatives(
