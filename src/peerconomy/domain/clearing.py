@@ -13,9 +13,20 @@ can run them piecewise, in parallel, and still get exactly this plan:
   the offers) and :func:`draw_orders` draws, once, every seeded order the clearing uses: the
   order in which auction wishes, lottery wishes and participants are served where they tie;
 * :func:`allocate` is stage 1 (goods) on a goods market, replaying the drawn orders;
-* :func:`hours_needed` and :func:`task_market` give stage 2's market, which
-  :func:`auction_tasks` clears in the drawn order of the participants;
+* :func:`hours_needed` and :func:`task_market` give stage 2's market, which :func:`assign`
+  clears in the drawn order of the participants;
 * :func:`plan_of` is stage 3 (costs and shares) and the plan itself.
+
+Parts that do not touch. Both markets are cleared per *connected component* (wishes and goods
+linked by the alternatives; participants and tasks linked by the offers), each serving its
+rows in the drawn orders restricted to it. The flow core breaks ties between rows by that
+order, but where one row has equally good arcs (a wish with two alternatives of equal value,
+a participant with two offers at the same weight) which one carries the flow is left to the
+algorithm, and that choice can depend on the rest of the market. Clearing each component on
+its own makes a part of the pool that shares no good, wish, task or offer with the rest come
+out as if it were cleared alone, so a federation of pools, cleared piecewise, gets exactly
+the plan of its merged pool. Prices (premiums, weights), the units each wish gets and the
+hours each participant gives are the same either way.
 """
 
 from __future__ import annotations
@@ -26,6 +37,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.scenario import Scenario, parse_scenario
@@ -48,6 +61,7 @@ __all__ = [
     "Orders",
     "Prepared",
     "allocate",
+    "assign",
     "clear",
     "clear_scenario",
     "draw_orders",
@@ -85,7 +99,7 @@ def clear_scenario(scenario: Scenario) -> dict[str, Any]:
     orders = draw_orders(prepared, scenario.settings.seed)
     allocation = allocate(prepared.goods_market, orders.auction, orders.lottery)
     hours = hours_needed(prepared, allocation.production)
-    work = auction_tasks(task_market(prepared, hours), order=orders.participants)
+    work = assign(task_market(prepared, hours), orders.participants)
     return plan_of(prepared, allocation, hours, work)
 
 
@@ -212,10 +226,80 @@ def draw_orders(prepared: Prepared, seed: int) -> Orders:
 
 
 def allocate(market: GoodsMarket, auction: IntArray, lottery: IntArray) -> GoodsAllocation:
-    """Stage 1: :func:`allocate_goods`, serving the auction and the lottery wishes in the given
-    orders (each lists exactly the market's auction wishes, or lottery wishes)."""
-    script = [_positions(auction)] if len(auction) else []  # no auction wishes: no draw
-    return allocate_goods(market, _Replay([*script, _positions(lottery)]))
+    """Stage 1: :func:`allocate_goods` on each connected component of wishes and goods, serving
+    the auction and the lottery wishes in the given orders (each lists exactly the market's
+    auction wishes, or its lottery wishes) restricted to the component."""
+    n_wishes, n_goods = len(market.wish_quantity), len(market.good_model)
+    alt_units = np.zeros(len(market.alt_good), dtype=np.int64)
+    premium = np.zeros(n_goods, dtype=np.float64)
+    production = np.zeros(n_goods, dtype=np.int64)
+    label, n = _components(n_wishes, n_goods, market.alt_wish, market.alt_good)
+    wish_label, good_label = label[:n_wishes], label[n_wishes:]
+    wishes, goods = _Groups(wish_label, n), _Groups(good_label, n)
+    alts = _Groups(wish_label[market.alt_wish], n)
+    in_auction, in_lottery = _Groups(wish_label[auction], n), _Groups(wish_label[lottery], n)
+    local_wish, local_good = _local(wish_label, n), _local(good_label, n)
+    for c in range(n):
+        w, g, a = wishes.part(c), goods.part(c), alts.part(c)
+        if len(a) == 0:
+            continue  # a good nobody wishes for: nothing made, no premium
+        part = GoodsMarket(
+            good_model=market.good_model[g],
+            good_capacity=market.good_capacity[g],
+            good_effort=market.good_effort[g],
+            wish_quantity=market.wish_quantity[w],
+            alt_wish=local_wish[market.alt_wish[a]],
+            alt_good=local_good[market.alt_good[a]],
+            alt_max_cost=market.alt_max_cost[a],
+        )
+        order_a = local_wish[auction[in_auction.part(c)]]
+        order_l = local_wish[lottery[in_lottery.part(c)]]
+        script = [_positions(order_a)] if len(order_a) else []  # no auction wishes: no draw
+        result = allocate_goods(part, _Replay([*script, _positions(order_l)]))
+        alt_units[a] = result.alt_units
+        premium[g] = result.premium
+        production[g] = result.production
+    return GoodsAllocation(alt_units=alt_units, premium=premium, production=production)
+
+
+def assign(market: TaskMarket, order: IntArray) -> TaskAuction:
+    """Stage 2: :func:`auction_tasks` on each connected component of participants and tasks,
+    in the given order of the participants restricted to the component. Tasks nobody offers
+    to work on are cleared together: nothing is assigned there, so nothing can tie."""
+    n_people, n_tasks = len(market.capacity), len(market.hours_needed)
+    assigned = np.zeros(len(market.offer_hours), dtype=np.float64)
+    weight = np.full(n_tasks, np.nan, dtype=np.float64)
+    uncovered = np.zeros(n_tasks, dtype=np.float64)
+    label, n = _components(n_people, n_tasks, market.offer_participant, market.offer_task)
+    person_label, task_label = label[:n_people], label[n_people:]
+    offered = np.zeros(n, dtype=bool)
+    offered[person_label[market.offer_participant]] = True
+    people, tasks = _Groups(person_label, n), _Groups(task_label, n)
+    offers = _Groups(person_label[market.offer_participant], n)
+    ranked = _Groups(person_label[order], n)
+    local_person = _local(person_label, n)
+    none = np.zeros(0, dtype=np.int64)
+    lone = np.flatnonzero(~offered[task_label])
+    parts = [(none, lone, none, none)] if len(lone) else []
+    parts += [(people.part(c), tasks.part(c), offers.part(c), ranked.part(c))
+              for c in np.flatnonzero(offered).tolist()]
+    for p, t, o, r in parts:
+        result = auction_tasks(
+            TaskMarket(
+                hours_needed=market.hours_needed[t],
+                capacity=market.capacity[p],
+                offer_participant=local_person[market.offer_participant[o]],
+                offer_task=np.searchsorted(t, market.offer_task[o]),
+                offer_hours=market.offer_hours[o],
+                offer_min_weight=market.offer_min_weight[o],
+                max_weight=market.max_weight,
+            ),
+            order=local_person[order[r]],
+        )
+        assigned[o] = result.assigned
+        weight[t] = result.weight
+        uncovered[t] = result.uncovered
+    return TaskAuction(assigned=assigned, weight=weight, uncovered=uncovered)
 
 
 def hours_needed(prepared: Prepared, production: IntArray) -> FloatArray:
@@ -353,6 +437,37 @@ def _auction_wishes(market: GoodsMarket) -> BoolArray:
     is_auction = np.zeros(len(market.wish_quantity), dtype=bool)
     is_auction[market.alt_wish[market.good_model[market.alt_good] == AUCTION]] = True
     return is_auction
+
+
+def _components(
+    n_rows: int, n_cols: int, edge_row: IntArray, edge_col: IntArray
+) -> tuple[IntArray, int]:
+    """Connected components of a bipartite graph: a label per row, then per column."""
+    n = n_rows + n_cols
+    graph = coo_matrix(
+        (np.ones(len(edge_row), dtype=np.int8), (edge_row, n_rows + edge_col)), shape=(n, n)
+    )
+    count, label = connected_components(graph, directed=False)
+    return label.astype(np.int64), int(count)
+
+
+class _Groups:
+    """The indexes of the items with each label, ascending: ``part(c)``."""
+
+    def __init__(self, label: IntArray, n: int) -> None:
+        self.index = np.argsort(label, kind="stable").astype(np.int64)
+        self.bounds = np.concatenate([[0], np.cumsum(np.bincount(label, minlength=n))])
+
+    def part(self, c: int) -> IntArray:
+        return self.index[self.bounds[c] : self.bounds[c + 1]]
+
+
+def _local(label: IntArray, n: int) -> IntArray:
+    """Each item's index among the items with its label (in ascending order)."""
+    groups = _Groups(label, n)
+    local = np.empty(len(label), dtype=np.int64)
+    local[groups.index] = np.arange(len(label)) - groups.bounds[label[groups.index]]
+    return local
 
 
 def _positions(order: IntArray) -> IntArray:
