@@ -41,9 +41,12 @@ The extreme duals are shortest distances over the optimal flow's residual graph 
 costs only, from the sink (least prices) or to it (greatest): one Dijkstra pass, guided by the
 final prices; its labels are exact, and are checked to be. Amounts (hours, units) too are
 scaled to integers when they lie on a decimal grid. Where every row supplies one unit, a
-forward auction for similar objects (Bertsekas) first finds prices and holders within a
-quarter unit of value, and cost scaling starts from there, eight times finer; an auction that
-turns into a price war gives up after 12 bids per row. Details: ``_flow_scaling``,
+forward auction for similar objects (Bertsekas) runs at eps 1 on these costs: from zero
+prices it ends with every row within 1 of its best choice at the cheapest copies, free copies
+at price 0, so the flow with those prices is 1-optimal, hence optimal, and cost scaling is
+skipped. An auction that turns into a price war gives up after 32 bids per row; then one at a
+quarter unit of value (12 bids per row) hands its prices to cost scaling, eight times finer,
+and where that gives up too, cost scaling starts cold. Details: ``_flow_scaling``,
 ``_flow_auction``.
 
 Fallback. Values on no decimal grid (or one too fine even without the ranks) go to successive
@@ -75,7 +78,8 @@ __all__ = ["Clearing", "Market", "solve"]
 
 _EPS = 1e-9  # amounts (units, hours) on no decimal grid: at or below this count as zero
 _MAX_DECIMALS = 9  # grids tried: 10**-k for k = 0 .. _MAX_DECIMALS
-_AUCTION_BIDS = 12  # bids per row the warm start may spend
+_EXACT_BIDS = 32  # bids per row the exact (eps 1) auction may spend
+_AUCTION_BIDS = 12  # bids per row the coarse warm start may spend
 _EXACT_SUM = 2.0**52  # scaled amounts stay below this, so their sums are exact in float64
 
 
@@ -162,20 +166,20 @@ def _warm_start(
     excess: FloatArray,
     price: IntArray,
     col_room: FloatArray,
-    step: int,
-) -> int:
-    """Auction prices and holders for unit rows, as an eps-optimal flow; 0 if it gave up.
+    eps: int,
+    bids: int,
+) -> bool:
+    """Auction prices and holders for unit rows, as an eps-optimal flow; False if it gave up.
 
-    ``step`` is one unit of value in the costs; the auction runs at a quarter of it and may
-    spend ``_AUCTION_BIDS`` bids per row.
+    The auction runs at ``eps`` (in cost units) and may spend ``bids`` bids per row; the
+    graph, ``excess`` and ``price`` are only touched when it finishes.
     """
     first, head, rev, cost, _, res, pos = graph
-    eps = max(1, step // 4)
     held, cheapest, done = _flow_auction.auction(
-        n_rows, first, head, cost, col_room, eps, _AUCTION_BIDS * n_rows
+        n_rows, first, head, cost, col_room, eps, bids * n_rows
     )
     if not done:
-        return 0
+        return False
     n_live = len(pos) - n_rows - n_cols
     sink = n_rows + n_cols
     on = held >= 0
@@ -189,7 +193,7 @@ def _warm_start(
     excess[:] = 0.0
     price[n_rows:sink] = -cheapest
     price[np.flatnonzero(on)] = -cost[arcs] - cheapest[head[arcs] - n_rows]
-    return eps
+    return True
 
 
 def _decimal_scale(x: FloatArray, limit: float) -> float | None:
@@ -301,12 +305,20 @@ def _solve_scaled(
     price = np.zeros(n_nodes, dtype=np.int64)
     eps = 0  # cold start: eps from the largest cost
     if tol == 0.0 and np.all(row_total == 1.0):
-        eps = _warm_start(n_rows, n_cols, graph, excess, price, col_room, step)
-    price, status = _flow_scaling.cost_scaling(
-        n_nodes, n_rows, first, res_head, rev, res_cost, res, excess, tol, price, eps
-    )
-    if status != _flow_scaling.OK:
-        return None
+        # an auction at eps 1 ends 1-optimal, hence optimal; one that turns into a price war
+        # hands a coarser auction's prices to cost scaling instead
+        if _warm_start(n_rows, n_cols, graph, excess, price, col_room, 1, _EXACT_BIDS):
+            eps = -1
+        elif _warm_start(
+            n_rows, n_cols, graph, excess, price, col_room, max(1, step // 4), _AUCTION_BIDS
+        ):
+            eps = max(1, step // 4)
+    if eps >= 0:
+        price, status = _flow_scaling.cost_scaling(
+            n_nodes, n_rows, first, res_head, rev, res_cost, res, excess, tol, price, eps
+        )
+        if status != _flow_scaling.OK:
+            return None
     always = np.zeros(len(res), dtype=np.bool_)
     always[pos[n_live : n_live + n_rows]] = True  # staying out is never full
     always[pos[n_live + n_rows :][cut]] = True
