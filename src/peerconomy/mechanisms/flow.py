@@ -66,6 +66,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -201,17 +202,31 @@ def _decimal_scale(x: FloatArray, limit: float) -> float | None:
 
     ``None`` if there is none with ``k <= _MAX_DECIMALS`` and ``max|x| * 10**k <= limit``.
     """
-    if x.size == 0:
-        return 1.0
-    largest = float(np.max(np.abs(x)))
-    for k in range(_MAX_DECIMALS + 1):
+    k = int(_decimals(np.ascontiguousarray(x, dtype=np.float64), float(limit), _MAX_DECIMALS))
+    return None if k < 0 else 10.0**k
+
+
+@numba.njit(cache=True, nogil=True)
+def _decimals(x, limit, max_decimals):  # type: ignore[no-untyped-def]
+    """The least ``k`` for ``_decimal_scale`` (-1 if none); a scale fails at its first misfit."""
+    largest = 0.0
+    for v in x:
+        if abs(v) > largest:
+            largest = abs(v)
+    n = x.shape[0]
+    for k in range(max_decimals + 1):
         scale = 10.0**k
         if largest * scale > limit:
-            return None
-        y = x * scale
-        if np.all(np.abs(y - np.rint(y)) <= np.maximum(1e-9, 1e-13 * np.abs(y))):
-            return scale
-    return None
+            return -1
+        i = 0
+        while i < n:
+            y = x[i] * scale
+            if abs(y - np.rint(y)) > max(1e-9, 1e-13 * abs(y)):
+                break
+            i += 1
+        if i == n:
+            return k
+    return -1
 
 
 def _solve_scaled(
