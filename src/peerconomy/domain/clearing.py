@@ -350,8 +350,9 @@ def plan_of(
     alloc_units = np.rint(alloc_units).astype(np.int64)
     alloc_wish = goods_market.alt_wish[alloc_alt[first[in_order]]]
     alloc_good = goods_market.alt_good[alloc_alt[first[in_order]]]
+    wishes = scenario.wishes
     alloc_participant = np.array(
-        [p_index[scenario.wishes[w].participant] for w in alloc_wish], dtype=np.int64
+        [p_index[wishes[w].participant] for w in alloc_wish.tolist()], dtype=np.int64
     )
     charges = charge(
         weight=weight,
@@ -413,19 +414,19 @@ def plan_of(
         },
         "allocations": [
             {
-                "participant": scenario.wishes[w].participant,
-                "wish": scenario.wishes[w].id,
+                "participant": wish.participant,
+                "wish": wish.id,
                 "good": goods[g],
                 "quantity": units,
                 "cost": cost,
             }
-            for w, g, units, cost in zip(
-                alloc_wish.tolist(), alloc_good.tolist(), alloc_units.tolist(),
-                charges.allocation_cost.tolist(), strict=True,
+            for wish, g, units, cost in zip(
+                [wishes[w] for w in alloc_wish.tolist()], alloc_good.tolist(),
+                alloc_units.tolist(), charges.allocation_cost.tolist(), strict=True,
             )
         ],
-        "shares": {p: float(charges.share[i]) for i, p in enumerate(participants)},
-        "credits": {p: float(credit[i]) for i, p in enumerate(participants)},
+        "shares": dict(zip(participants, charges.share.tolist(), strict=True)),
+        "credits": dict(zip(participants, credit.astype(np.float64).tolist(), strict=True)),
         "weighted_effort": charges.weighted_effort,
         "hints": _hints(scenario, tasks, goods, weight, work.uncovered, production, unmet_by_good),
     }
@@ -507,26 +508,25 @@ def _expand_alternatives(
             by_type[good.product_type].append(g)
     for members in by_type.values():
         members.sort(key=lambda g: (effort[g], g))
-    wish_of: list[int] = []
-    good_of: list[int] = []
-    cost_of: list[float | None] = []
-    for w, wish in enumerate(scenario.wishes):
-        for alt in wish.alternatives:
-            if alt.good is not None:
-                wish_of.append(w)
-                good_of.append(g_index[alt.good])
-                cost_of.append(alt.max_cost)
-            else:
-                assert alt.product_type is not None  # guaranteed by the scenario model
-                members = by_type[alt.product_type]
-                wish_of.extend([w] * len(members))
-                good_of.extend(members)
-                cost_of.extend([alt.max_cost] * len(members))
-    return (
-        np.array(wish_of, dtype=np.int64),
-        np.array(good_of, dtype=np.int64),
-        np.array(cost_of, dtype=np.float64),  # None becomes nan
+    wishes = scenario.wishes
+    flat = [alt for wish in wishes for alt in wish.alternatives]
+    per_wish = np.fromiter((len(wish.alternatives) for wish in wishes), np.int64, len(wishes))
+    alt_wish = np.repeat(np.arange(len(wishes), dtype=np.int64), per_wish)
+    alt_cost = np.array([alt.max_cost for alt in flat], dtype=np.float64)  # None becomes nan
+    named = [alt.good for alt in flat]
+    if None not in named:  # goods only: one row per alternative
+        alt_good = np.array([g_index[good] for good in named], dtype=np.int64)  # type: ignore[index]
+        return alt_wish, alt_good, alt_cost
+    # a product type stands for its goods: repeat the alternative once for each of them
+    goods_of = [
+        [g_index[good]] if good is not None else by_type[alt.product_type or ""]
+        for good, alt in zip(named, flat, strict=True)
+    ]
+    widths = np.fromiter((len(members) for members in goods_of), np.int64, len(goods_of))
+    alt_good = np.fromiter(
+        (g for members in goods_of for g in members), np.int64, int(widths.sum())
     )
+    return np.repeat(alt_wish, widths), alt_good, np.repeat(alt_cost, widths)
 
 
 def _hints(
