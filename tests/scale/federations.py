@@ -53,7 +53,7 @@ def federation(seed: int, n_pools: int | None = None, size: int = 4) -> dict[str
                                    "min_weight": float(rng.choice([0.5, 1.0, 1.0, 2.0]))})
         pools[name] = {
             "format": "peerconomy-scenario/1",
-            "settings": settings,
+            "settings": dict(settings),
             "participants": participants,
             "projects": [{"id": f"{name}-j"}],
             "tasks": [{"id": t, "project": f"{name}-j",

@@ -1,5 +1,5 @@
 """The ``peerconomy`` command: clear or check a scenario file, run a pool, show the demo,
-simulate a pool under different rules.
+simulate a pool under different rules, clear a federation of pools.
 
 Entrypoints stay thin: parse the arguments, call the domain or one service, map a refusal
 to one line on stderr and exit code 2 (see :mod:`peerconomy.cli.common`).
@@ -21,6 +21,7 @@ from peerconomy import __version__
 from peerconomy.cli.common import fail
 from peerconomy.cli.db import db_app
 from peerconomy.cli.demo import demo
+from peerconomy.cli.federation import federation_app
 from peerconomy.cli.ledger import ledger_app
 from peerconomy.cli.pool import hints, period_app, pool_app, work_app
 from peerconomy.cli.serve import serve
@@ -123,6 +124,7 @@ app.add_typer(period_app, name="period")
 app.add_typer(work_app, name="work")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(db_app, name="db")
+app.add_typer(federation_app, name="federation")
 app.command()(hints)
 app.command()(demo)
 app.command()(serve)

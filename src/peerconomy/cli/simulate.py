@@ -32,7 +32,7 @@ from peerconomy.domain.scenario import ScenarioError
 if TYPE_CHECKING:
     from peerconomy.sim.claims import Verdict
     from peerconomy.sim.config import SimulationConfig
-    from peerconomy.sim.runner import Comparison
+    from peerconomy.sim.runner import Comparison, PointRunner
 
 __all__ = ["simulate"]
 
@@ -82,7 +82,7 @@ def _periods_to_run(config: SimulationConfig, periods: int | None, sweep: bool) 
 
 
 def _run(config: SimulationConfig, *, periods: int | None, seed: int | None, sweep: bool,
-         total: int) -> list[Comparison]:
+         total: int, parallel: PointRunner | None = None) -> list[Comparison]:
     from peerconomy.sim import runner
 
     columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
@@ -96,8 +96,23 @@ def _run(config: SimulationConfig, *, periods: int | None, seed: int | None, swe
             progress.advance(task, n)
 
         if sweep:
-            return runner.sweep(config, periods=periods, seed=seed, progress=advance)
+            return runner.sweep(config, periods=periods, seed=seed, progress=advance,
+                                parallel=parallel)
         return [runner.compare(config, periods=periods, seed=seed, progress=advance)]
+
+
+def _ray_runner(address: str | None) -> PointRunner:
+    """Ray, started or joined; a one-line error if it cannot be."""
+    from functools import partial
+
+    from peerconomy.scale.ray_runner import ensure_ray, unordered
+
+    try:
+        ensure_ray(address)
+    except (ConnectionError, RuntimeError, ValueError) as err:
+        where = f" at {address}" if address else ""
+        fail(f"--address: cannot start or reach Ray{where}: {err}", code=1)
+    return partial(unordered, address=address)
 
 
 _NOT_MEASURED = "\N{EN DASH}"
@@ -170,6 +185,14 @@ def simulate(
     sweep: Annotated[
         bool, typer.Option("--sweep", help="Run every point of the file's sweep grid.")
     ] = False,
+    on_ray: Annotated[
+        bool, typer.Option("--ray", help="With --sweep: run the points as Ray tasks.")
+    ] = False,
+    address: Annotated[
+        str | None,
+        typer.Option("--address", metavar="ADDR",
+                     help="With --ray: an existing Ray cluster (default: a local Ray)."),
+    ] = None,
 ) -> None:
     """Simulate a pool under the configured allocation rules and write a report.
 
@@ -177,6 +200,10 @@ def simulate(
     (with --sweep: at every point of the configuration's sweep grid).
     The report goes into --out: report.html, plots/ (PNG and SVG),
     and the data as CSV files."""
+    if on_ray and not sweep:
+        fail("--ray: runs a sweep's points in parallel; give --sweep too")
+    if address is not None and not on_ray:
+        fail("--address: only with --ray")
     if periods is not None and periods < 1:
         fail(f"--periods: must be at least 1, got {periods}")
     if seed is not None and seed < 0:
@@ -186,7 +213,9 @@ def simulate(
     if out.exists() and not out.is_dir():
         fail(f"--out: {out} is not a directory")
 
-    comparisons = _run(config, periods=periods, seed=seed, sweep=sweep, total=total)
+    parallel = _ray_runner(address) if on_ray else None
+    comparisons = _run(config, periods=periods, seed=seed, sweep=sweep, total=total,
+                       parallel=parallel)
     verdict, claim_error = _verdict(config, comparisons)
 
     from peerconomy.sim.report import write_report

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,10 +21,16 @@ from peerconomy.sim.metrics import METRICS
 from peerconomy.sim.model import PoolModel
 from peerconomy.sim.rules import AllocationRule
 
-__all__ = ["Comparison", "MemberSummary", "Run", "compare", "run", "sweep"]
+__all__ = ["Comparison", "MemberSummary", "PointRunner", "Run", "compare", "run", "sweep"]
 
 Progress = Callable[[int], None]
-"""Called with the number of periods just finished (1 each time)."""
+"""Called with the number of periods just finished (1 each time; with a point runner, all
+of a sweep point's periods when it finishes)."""
+PointRunner = Callable[
+    [Callable[..., "Comparison"], Sequence[tuple[Any, ...]]], Iterable[tuple[int, "Comparison"]]
+]
+"""Runs ``function(*job)`` for each job (elsewhere, in parallel) and yields ``(index,
+result)`` as each finishes: e.g. :func:`peerconomy.scale.ray_runner.unordered` on Ray."""
 
 
 @dataclass(frozen=True)
@@ -169,16 +175,32 @@ def sweep(
     periods: int | None = None,
     seed: int | None = None,
     progress: Progress | None = None,
+    parallel: PointRunner | None = None,
 ) -> list[Comparison]:
-    """A comparison at every point of the configuration's sweep grid."""
-    comparisons = []
+    """A comparison at every point of the configuration's sweep grid; with ``parallel``, the
+    points run through it (the same comparisons, in the grid's order)."""
+    points = []
     for point in sweep_points(config):
         changed = config
         for path, value in point.items():
             changed = with_value(changed, path, value)
-        comparisons.append(compare(changed, periods=periods, seed=seed, progress=progress,
-                                   point=point))
-    return comparisons
+        points.append((changed, point))
+    if parallel is None:
+        return [compare(changed, periods=periods, seed=seed, progress=progress, point=point)
+                for changed, point in points]
+    done: dict[int, Comparison] = {}
+    jobs = [(changed, periods, seed, point) for changed, point in points]
+    for index, comparison in parallel(_compare_point, jobs):
+        done[index] = comparison
+        if progress is not None:
+            progress(sum(r.periods for r in comparison.runs))
+    return [done[i] for i in range(len(points))]
+
+
+def _compare_point(
+    config: SimulationConfig, periods: int | None, seed: int | None, point: dict[str, Any]
+) -> Comparison:
+    return compare(config, periods=periods, seed=seed, point=point)
 
 
 def _nanmean(series: list[float]) -> float:
