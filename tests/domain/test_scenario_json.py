@@ -33,7 +33,7 @@ def message(read: Callable[[], object]) -> str:
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.stem)
 def test_every_example_clears_to_the_same_plan_read_either_way(path: Path) -> None:
-    assert clear_scenario(read_scenario_file(path)) == clear_scenario(  # type: ignore[arg-type]
+    assert clear_scenario(read_scenario_file(path)) == clear_scenario(
         load_scenario_file(path))
 
 
@@ -41,7 +41,7 @@ def test_every_example_clears_to_the_same_plan_read_either_way(path: Path) -> No
 @given(scenarios())
 def test_a_random_pool_clears_to_the_same_plan_read_either_way(data: dict[str, Any]) -> None:
     fast = decode_scenario(json.dumps(data))
-    assert clear_scenario(fast) == clear_scenario(parse_scenario(data))  # type: ignore[arg-type]
+    assert clear_scenario(fast) == clear_scenario(parse_scenario(data))
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_junk_is_refused_alike_or_read_alike(data: dict[str, Any]) -> None:
     except ScenarioError as refused:
         assert message(lambda: decode_scenario(text)) == str(refused)
     else:
-        assert clear_scenario(decode_scenario(text)) == clear_scenario(slow)  # type: ignore[arg-type]
+        assert clear_scenario(decode_scenario(text)) == clear_scenario(slow)
 
 
 @pytest.mark.parametrize(
@@ -97,5 +97,5 @@ def test_a_missing_file_gets_the_same_message(tmp_path: Path) -> None:
 def test_a_leading_byte_order_mark_is_no_error(tmp_path: Path) -> None:
     path = tmp_path / "pool.json"
     path.write_text("\ufeff" + json.dumps(scenario()), encoding="utf-8")
-    assert clear_scenario(read_scenario_file(path)) == clear_scenario(  # type: ignore[arg-type]
+    assert clear_scenario(read_scenario_file(path)) == clear_scenario(
         load_scenario_file(path))

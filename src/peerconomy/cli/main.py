@@ -26,7 +26,8 @@ from peerconomy.cli.ledger import ledger_app
 from peerconomy.cli.pool import hints, period_app, pool_app, work_app
 from peerconomy.cli.serve import serve
 from peerconomy.cli.simulate import simulate
-from peerconomy.domain.scenario import Scenario, ScenarioError, load_scenario_file
+from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.scenario_json import FastScenario, read_scenario_file
 
 __all__ = ["app"]
 
@@ -39,9 +40,10 @@ app = typer.Typer(
 )
 
 
-def _load(path: Path) -> Scenario:
+def _load(path: Path) -> FastScenario:
+    """The scenario file, read the fast way (the same checks and errors as the parser's)."""
     try:
-        return load_scenario_file(path)
+        return read_scenario_file(path)
     except ScenarioError as err:
         fail(str(err))
 

@@ -42,6 +42,7 @@ from scipy.sparse.csgraph import connected_components
 
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.scenario import Scenario, parse_scenario
+from peerconomy.domain.scenario_json import AnyScenario
 from peerconomy.mechanisms.flow import FloatArray, IntArray
 from peerconomy.mechanisms.goods import (
     AUCTION,
@@ -93,7 +94,7 @@ def clear(data: Mapping[str, Any]) -> dict[str, Any]:
         return clear_scenario(parse_scenario(data))
 
 
-def clear_scenario(scenario: Scenario) -> dict[str, Any]:
+def clear_scenario(scenario: AnyScenario) -> dict[str, Any]:
     """The plan of a valid scenario: assignments, weights, allocations, costs, shares, hints."""
     prepared = prepare(scenario)
     orders = draw_orders(prepared, scenario.settings.seed)
@@ -111,7 +112,7 @@ class Prepared:
     """A scenario as the stages read it: ids in scenario order, recipes as flat arrays (good,
     task, hours), stage-1 efforts, the goods market, and the offers."""
 
-    scenario: Scenario
+    scenario: AnyScenario
     participants: list[str]
     tasks: list[str]
     goods: list[str]
@@ -129,7 +130,7 @@ class Prepared:
     offer_min_weight: FloatArray
 
 
-def prepare(scenario: Scenario) -> Prepared:
+def prepare(scenario: AnyScenario) -> Prepared:
     """The arrays every stage reads, computed once."""
     participants = [p.id for p in scenario.participants]
     tasks = [t.id for t in scenario.tasks]
@@ -495,7 +496,7 @@ class _Replay(np.random.Generator):
 
 
 def _expand_alternatives(
-    scenario: Scenario, g_index: Mapping[str, int], effort: FloatArray
+    scenario: AnyScenario, g_index: Mapping[str, int], effort: FloatArray
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """Each wish's alternatives as arrays (wish, good, max_cost or nan), in preference order.
 
@@ -530,7 +531,7 @@ def _expand_alternatives(
 
 
 def _hints(
-    scenario: Scenario,
+    scenario: AnyScenario,
     tasks: list[str],
     goods: list[str],
     weight: FloatArray,

@@ -17,7 +17,8 @@ same error (``offers[2].hours: must be >= 0, got -1``), and is never half-read.
 from __future__ import annotations
 
 import os
-from typing import Annotated, Literal
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Literal, Protocol
 
 import msgspec
 from msgspec import Meta, Struct
@@ -32,7 +33,7 @@ from peerconomy.domain.scenario import (
     parse_scenario_json,
 )
 
-__all__ = ["FastScenario", "decode_scenario", "read_scenario_file"]
+__all__ = ["AnyScenario", "FastScenario", "decode_scenario", "read_scenario_file"]
 
 Id = Annotated[str, Meta(min_length=1)]
 Hours = Annotated[float, Meta(ge=0)]
@@ -108,6 +109,103 @@ class FastScenario(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
     offers: list[FastOffer] = msgspec.field(default_factory=list)
     wishes: list[FastWish] = msgspec.field(default_factory=list)
 
+
+class _Settings(Protocol):
+    @property
+    def max_weight(self) -> float: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def weight_estimates(self) -> Mapping[str, float]: ...
+
+
+class _Participant(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def capacity(self) -> float | None: ...
+    @property
+    def exempt(self) -> bool: ...
+
+
+class _Project(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+class _Task(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def project(self) -> str: ...
+    @property
+    def fixed_hours(self) -> float: ...
+
+
+class _Good(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def project(self) -> str: ...
+    @property
+    def model(self) -> GoodModel: ...
+    @property
+    def capacity(self) -> int | None: ...
+    @property
+    def recipe(self) -> Mapping[str, float]: ...
+    @property
+    def product_type(self) -> str | None: ...
+
+
+class _Offer(Protocol):
+    @property
+    def participant(self) -> str: ...
+    @property
+    def task(self) -> str: ...
+    @property
+    def hours(self) -> float: ...
+    @property
+    def min_weight(self) -> float: ...
+
+
+class _Alternative(Protocol):
+    @property
+    def good(self) -> str | None: ...
+    @property
+    def product_type(self) -> str | None: ...
+    @property
+    def max_cost(self) -> float | None: ...
+
+
+class _Wish(Protocol):
+    @property
+    def participant(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def alternatives(self) -> Sequence[_Alternative]: ...
+
+
+class AnyScenario(Protocol):
+    """A scenario read either way (:class:`Scenario` or :class:`FastScenario`): the fields
+    the clearing reads, alike in both."""
+
+    @property
+    def settings(self) -> _Settings: ...
+    @property
+    def participants(self) -> Sequence[_Participant]: ...
+    @property
+    def projects(self) -> Sequence[_Project]: ...
+    @property
+    def tasks(self) -> Sequence[_Task]: ...
+    @property
+    def goods(self) -> Sequence[_Good]: ...
+    @property
+    def offers(self) -> Sequence[_Offer]: ...
+    @property
+    def wishes(self) -> Sequence[_Wish]: ...
 
 _DECODER = msgspec.json.Decoder(FastScenario)
 assert FORMAT == "peerconomy-scenario/1"  # the literal above
