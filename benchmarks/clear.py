@@ -24,6 +24,19 @@ optimal value of the flow is checked against the value of peerconomy's plan: for
 over allocations of ``max_cost - effort`` (effort at weight 1), for (b) the sum over
 assignments of ``hours * (max_weight - min_weight)``.
 
+``--large`` runs issue 7's large cases instead, each in a fresh subprocess, the scenario read
+from a JSON file the fast way (``read_scenario_file``, msgspec) and cleared
+(``clear_scenario``), timed from the file to the plan, best of ``--repeat`` after a warm-up,
+with the process's peak RSS:
+
+(big)   1,000,000 unit wishes x 5 alternatives over 10,000 auction goods (scenario (a)'s shape);
+        target at most 10 s and 2 GB peak RSS; OR-Tools' flow alone on the same graph beside it;
+(tasks) 100,000 participants x 1,000 tasks x 10 offers each; target at most 5 s;
+(curve) scenario (a)'s shape from 10^4 to 10^6 wishes (goods = wishes / 100), with the growth
+        exponent fitted on a log-log scale, plotted to ``--plot PATH`` if given.
+
+The files are written once into ``--data DIR`` (default: the system's temp folder) and reused.
+
 This is a script, not a test: pytest does not collect ``benchmarks/``.
 """
 
@@ -498,16 +511,279 @@ def report(results: dict[str, dict[str, dict[str, Any]]], size: str) -> None:
     say(f"\n(a) target: ratio ≤ {TARGET_RATIO:.1f}, peak RSS < {TARGET_RSS_MB:.0f} MB{verdict}")
 
 
+# ---- issue 7's large cases ------------------------------------------------------------------
+
+LARGE_TARGETS = {"big": (10.0, 2048.0), "tasks": (5.0, None)}
+CURVE = (10_000, 30_000, 100_000, 300_000, 1_000_000)
+
+
+def _auction_arrays(n_wishes: int, n_goods: int, seed: int) -> dict[str, Any]:
+    """Scenario (a)'s shape at any size, as arrays (no million dicts in the parent)."""
+    rng = np.random.default_rng([seed, 1, n_wishes])
+    k = 5
+    recipe = np.round(rng.uniform(0.5, 2.0, n_goods), 2)
+    capacity = rng.integers(1, max(2, round(2 * n_wishes / (1.5 * n_goods))), n_goods)
+    popularity = 1.0 / (np.arange(n_goods) + 0.1 * n_goods)
+    popularity = rng.permutation(popularity / popularity.sum())
+    choice = _distinct_choices(rng, n_wishes, n_goods, k, popularity)
+    max_cost = np.clip(np.round(recipe[choice] + rng.uniform(-0.2, 3.0, (n_wishes, k)), 2),
+                       0, None)
+    return {"recipe": recipe, "capacity": capacity, "choice": choice, "max_cost": max_cost,
+            "hours": rng.integers(1, 4, n_wishes),
+            "min_weight": np.round(rng.uniform(0.5, 2.0, n_wishes), 2)}
+
+
+def _write_json(path: Any, parts: list[tuple[str, Any]]) -> None:
+    """A scenario file written piece by piece: ``parts`` are (key, iterable of JSON texts)."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('{"format": "peerconomy-scenario/1"')
+        for key, items in parts:
+            out.write(f', "{key}": ')
+            if isinstance(items, str):
+                out.write(items)
+                continue
+            out.write("[")
+            for i, text in enumerate(items):
+                out.write(("," if i else "") + text)
+            out.write("]")
+        out.write("}")
+
+
+def write_auction_file(path: Any, n_wishes: int, n_goods: int, seed: int) -> None:
+    a = _auction_arrays(n_wishes, n_goods, seed)
+    recipe, capacity, choice, max_cost = a["recipe"], a["capacity"], a["choice"], a["max_cost"]
+    hours, min_weight = a["hours"].tolist(), a["min_weight"].tolist()
+    _write_json(path, [
+        ("settings", json.dumps({"max_weight": MAX_WEIGHT, "seed": seed})),
+        ("participants", (f'{{"id": "p{i}", "capacity": 10}}' for i in range(n_wishes))),
+        ("projects", '[{"id": "commons"}]'),
+        ("tasks", '[{"id": "upkeep", "project": "commons"}]'),
+        ("goods", (f'{{"id": "g{g}", "project": "commons", "model": "auction", "capacity": '
+                   f'{int(capacity[g])}, "recipe": {{"upkeep": {float(recipe[g])!r}}}}}'
+                   for g in range(n_goods))),
+        ("offers", (f'{{"participant": "p{i}", "task": "upkeep", "hours": {hours[i]}, '
+                    f'"min_weight": {min_weight[i]!r}}}' for i in range(n_wishes))),
+        ("wishes", (
+            f'{{"participant": "p{i}", "id": "w{i}", "alternatives": ['
+            + ",".join(f'{{"good": "g{g}", "max_cost": {c!r}}}'
+                       for g, c in zip(gs, cs, strict=True)) + "]}"
+            for i, (gs, cs) in enumerate(zip(choice.tolist(), max_cost.tolist(), strict=True))
+        )),
+    ])
+
+
+def write_task_file(path: Any, n_people: int, n_tasks: int, seed: int) -> None:
+    rng = np.random.default_rng([seed, 2, n_people])
+    k = 10
+    choice = _distinct_choices(rng, n_people, n_tasks, k)
+    hours = rng.integers(1, 11, (n_people, k))
+    min_weight = np.round(rng.uniform(0.5, 3.0, (n_people, k)), 2)
+    capacity = rng.integers(10, 41, n_people)
+    offered = np.bincount(choice.ravel(), weights=hours.ravel(), minlength=n_tasks)
+    fixed = np.floor(0.65 * offered * rng.uniform(0.8, 1.2, n_tasks))
+    ch, hs, mw, cap = choice.tolist(), hours.tolist(), min_weight.tolist(), capacity.tolist()
+    _write_json(path, [
+        ("settings", json.dumps({"max_weight": MAX_WEIGHT, "seed": seed})),
+        ("participants", (f'{{"id": "p{i}", "capacity": {cap[i]}}}' for i in range(n_people))),
+        ("projects", '[{"id": "commons"}]'),
+        ("tasks", (f'{{"id": "t{t}", "project": "commons", "fixed_hours": {float(fixed[t])!r}}}'
+                   for t in range(n_tasks))),
+        ("offers", (f'{{"participant": "p{i}", "task": "t{ch[i][j]}", "hours": {hs[i][j]}, '
+                    f'"min_weight": {mw[i][j]!r}}}' for i in range(n_people) for j in range(k))),
+    ])
+
+
+def large_file(case: str, n: int, seed: int, data: str) -> str:
+    """The case's scenario file, written on first use."""
+    import os
+
+    path = os.path.join(data, f"peerconomy-bench-{case}-{n}-{seed}.json")
+    if not os.path.exists(path):
+        partial = path + ".part"
+        if case == "tasks":
+            write_task_file(partial, n, 1_000, seed)
+        else:
+            write_auction_file(partial, n, max(n // 100, 10), seed)
+        os.replace(partial, path)
+    return path
+
+
+def _high_water_mb() -> float:
+    """This process's peak RSS since it started (VmHWM: unlike ``ru_maxrss``, not inherited
+    from the parent that forked it)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    return _rss_mb()  # pragma: no cover - not Linux
+
+
+def work_large(path: str, repeat: int) -> dict[str, Any]:
+    """Read and clear the file: the warm-up's time, the best time, and peak RSS."""
+    from peerconomy.domain.clearing import clear_scenario
+    from peerconomy.domain.collection import paused_collection
+    from peerconomy.domain.scenario_json import read_scenario_file
+
+    times, reads = [], []
+    plan: dict[str, Any] = {}
+    for _ in range(repeat + 1):
+        plan = {}
+        gc.collect()
+        start = time.perf_counter()
+        scenario = read_scenario_file(path)
+        read = time.perf_counter()
+        with paused_collection():
+            plan = clear_scenario(scenario)
+        times.append(time.perf_counter() - start)
+        reads.append(read - start)
+        del scenario
+    best = int(np.argmin(times[1:])) + 1
+    return {"warm_up_s": times[0], "best_s": times[best], "read_s": reads[best],
+            "peak_rss_mb": _high_water_mb(), "allocations": len(plan["allocations"]),
+            "assignments": len(plan["assignments"])}
+
+
+def work_large_ortools(path: str, repeat: int) -> dict[str, Any]:
+    """OR-Tools' SimpleMinCostFlow on the file's goods flow only (wishes -> goods -> sink)."""
+    from ortools.graph.python import min_cost_flow
+
+    from peerconomy.domain.scenario_json import read_scenario_file
+
+    scenario = read_scenario_file(path)
+    g_index = {g.id: i for i, g in enumerate(scenario.goods)}
+    effort = np.array([sum(g.recipe.values()) for g in scenario.goods])
+    n_w, n_g = len(scenario.wishes), len(scenario.goods)
+    per = np.array([len(w.alternatives) for w in scenario.wishes])
+    alt_wish = np.repeat(np.arange(n_w), per)
+    alt_good = np.array([g_index[a.good] for w in scenario.wishes for a in w.alternatives])
+    alt_cost = np.array([a.max_cost for w in scenario.wishes for a in w.alternatives])
+    capacity = np.array([g.capacity for g in scenario.goods])
+    del scenario
+    gc.collect()
+    source, sink = 0, 1 + n_w + n_g
+    tails = np.concatenate([np.zeros(n_w), 1 + alt_wish, 1 + n_w + np.arange(n_g), [source]])
+    heads = np.concatenate([1 + np.arange(n_w), 1 + n_w + alt_good, np.full(n_g, sink), [sink]])
+    caps = np.concatenate([np.ones(n_w), np.ones(len(alt_wish)), capacity, [n_w]])
+    costs = np.concatenate([np.zeros(n_w), effort[alt_good] - alt_cost, np.zeros(n_g), [0.0]])
+    tails, heads = tails.astype(np.int32), heads.astype(np.int32)
+    caps, costs = np.rint(caps).astype(np.int64), np.rint(costs * COST_SCALE).astype(np.int64)
+    totals = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        smcf = min_cost_flow.SimpleMinCostFlow()
+        smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+        smcf.set_node_supply(source, n_w)
+        smcf.set_node_supply(sink, -n_w)
+        if smcf.solve() != smcf.OPTIMAL:
+            raise RuntimeError("OR-Tools min cost flow did not solve")
+        totals.append(time.perf_counter() - start)
+        del smcf
+    return {"total_s": min(totals), "arcs": len(tails), "peak_rss_mb": _high_water_mb()}
+
+
+def _large_worker(kind: str, path: str, repeat: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--worker", f"{kind}:{path}", "--repeat", str(repeat)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["(no message)"])[-1]}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def run_large(args: argparse.Namespace) -> None:
+    import tempfile
+
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    data = args.data or tempfile.gettempdir()
+    table = Table(title="issue 7's large cases: read the file (msgspec) and clear it")
+    for column in ("case", "best s", "of which reading s", "warm-up s", "peak RSS MB",
+                   "OR-Tools flow only s", "target"):
+        table.add_column(column, justify="left" if column == "case" else "right")
+    for case, n, label in (("big", 1_000_000, "(big) 1,000,000 wishes x 5, 10,000 goods"),
+                           ("tasks", 100_000, "(tasks) 100,000 x 1,000 tasks x 10 offers")):
+        console.print(f"{label}: preparing the file ...")
+        path = large_file(case, n // args.shrink, args.seed, data)
+        result = _large_worker("large", path, args.repeat)
+        ortools = (_large_worker("large_ortools", path, 1) if case == "big" and not
+                   args.no_ortools else {})
+        seconds, megabytes = LARGE_TARGETS[case]
+        if "error" in result:
+            table.add_row(label, "failed: " + result["error"], "", "", "", "", "")
+            continue
+        met = result["best_s"] <= seconds and (megabytes is None
+                                               or result["peak_rss_mb"] <= megabytes)
+        target = f"<= {seconds:.0f} s" + (f", <= {megabytes:.0f} MB" if megabytes else "")
+        table.add_row(label, f"{result['best_s']:.2f}", f"{result['read_s']:.2f}",
+                      f"{result['warm_up_s']:.2f}", f"{result['peak_rss_mb']:.0f}",
+                      _fmt(ortools.get("total_s"), ".2f"),
+                      ("met " if met else "MISSED ") + target)
+    console.print(table)
+    if args.no_curve:
+        return
+    sizes, seconds_at = [], []
+    for n in CURVE:
+        if n // args.shrink < 1_000:
+            continue
+        path = large_file("curve", n // args.shrink, args.seed, data)
+        result = _large_worker("large", path, args.repeat)
+        if "error" in result:
+            console.print(f"{n:,} wishes: failed: {result['error']}")
+            continue
+        sizes.append(n // args.shrink)
+        seconds_at.append(result["best_s"])
+        console.print(f"{n // args.shrink:>9,} wishes: {result['best_s']:.3f} s, "
+                      f"peak {result['peak_rss_mb']:.0f} MB")
+    if len(sizes) >= 2:
+        slope, _ = np.polyfit(np.log(sizes), np.log(seconds_at), 1)
+        console.print(f"growth exponent (log-log fit, time ~ wishes^k): k = {slope:.2f}")
+        if args.plot:
+            _plot_curve(args.plot, sizes, seconds_at, float(slope))
+            console.print(f"plot: {args.plot}")
+
+
+def _plot_curve(path: str, sizes: list[int], seconds: list[float], slope: float) -> None:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.5, 4.2), layout="constrained")
+    axes = figure.subplots()
+    axes.loglog(sizes, seconds, "o-", label=f"read + clear (fitted exponent {slope:.2f})")
+    reference = seconds[0] * (np.array(sizes) / sizes[0])
+    axes.loglog(sizes, reference, ":", color="grey", label="linear growth")
+    axes.set_xlabel("unit wishes (5 alternatives each; goods = wishes / 100)")
+    axes.set_ylabel("seconds")
+    axes.set_title("Clearing time against the number of wishes")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend()
+    figure.savefig(path, dpi=110)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--large", action="store_true", help="issue 7's large cases")
+    parser.add_argument("--data", help="where the large cases' files are kept")
+    parser.add_argument("--plot", help="write the scaling curve's plot here (PNG or SVG)")
+    parser.add_argument("--shrink", type=int, default=1, help="divide the large sizes by this")
+    parser.add_argument("--no-curve", action="store_true")
+    parser.add_argument("--no-ortools", action="store_true")
     args = parser.parse_args(argv)
     if args.worker:
-        kind, case = args.worker.split(":")
-        print(json.dumps(WORKERS[kind](case, args.size, args.seed, args.repeat)))
+        kind, case = args.worker.split(":", 1)
+        if kind == "large":
+            print(json.dumps(work_large(case, args.repeat)))
+        elif kind == "large_ortools":
+            print(json.dumps(work_large_ortools(case, args.repeat)))
+        else:
+            print(json.dumps(WORKERS[kind](case, args.size, args.seed, args.repeat)))
+        return 0
+    if args.large:
+        run_large(args)
         return 0
     results: dict[str, dict[str, dict[str, Any]]] = {}
     for case in ("a", "b"):
