@@ -44,10 +44,12 @@ scaled to integers when they lie on a decimal grid. Where every row supplies one
 forward auction for similar objects (Bertsekas) runs at eps 1 on these costs: from zero
 prices it ends with every row within 1 of its best choice at the cheapest copies, free copies
 at price 0, so the flow with those prices is 1-optimal, hence optimal, and cost scaling is
-skipped. An auction that turns into a price war gives up after 32 bids per row; then one at a
+skipped; one kernel (``_flow_unit``) does all of that straight from the market's arrays, with
+the extreme duals from a Dijkstra pass over the columns alone (a row has one way in, so the
+rows contract away). An auction that turns into a price war gives up after 32 bids per row; then one at a
 quarter unit of value (12 bids per row) hands its prices to cost scaling, eight times finer,
 and where that gives up too, cost scaling starts cold. Details: ``_flow_scaling``,
-``_flow_auction``.
+``_flow_auction``, ``_flow_unit``.
 
 Fallback. Values on no decimal grid (or one too fine even without the ranks) go to successive
 shortest paths on float costs (``_flow_ssp``): optimal and with the extreme prices up to float
@@ -70,7 +72,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from peerconomy.mechanisms import _flow_auction, _flow_scaling, _flow_ssp
+from peerconomy.mechanisms import _flow_auction, _flow_scaling, _flow_ssp, _flow_unit
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -82,6 +84,7 @@ _MAX_DECIMALS = 9  # grids tried: 10**-k for k = 0 .. _MAX_DECIMALS
 _EXACT_BIDS = 32  # bids per row the exact (eps 1) auction may spend
 _AUCTION_BIDS = 12  # bids per row the coarse warm start may spend
 _EXACT_SUM = 2.0**52  # scaled amounts stay below this, so their sums are exact in float64
+_UNIT_KERNEL = True  # unit rows go to _flow_unit (False: the general path, for comparison)
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,17 @@ def _solve_scaled(
     maximal: bool,
 ) -> tuple[FloatArray, FloatArray] | None:
     """The fast path (module docstring); ``None`` where the values are on no usable grid."""
+    exact_auction = True
+    if _UNIT_KERNEL:
+        status, unit_flow, unit_price = _flow_unit.clear(
+            row_supply, col_capacity, arc_row, arc_col, arc_value, arc_capacity,
+            float(np.sum(row_supply)), maximal, _EXACT_BIDS, _EXACT_SUM, _MAX_DECIMALS,
+        )
+        if status == _flow_unit.OK:
+            return unit_flow, unit_price
+        if status in (_flow_unit.NO_GRID, _flow_unit.INEXACT):
+            return None
+        exact_auction = status == _flow_unit.NOT_UNIT
     n_cols = len(col_capacity)
     flow = np.zeros(len(arc_value), dtype=np.float64)
 
@@ -322,7 +336,9 @@ def _solve_scaled(
     if tol == 0.0 and np.all(row_total == 1.0):
         # an auction at eps 1 ends 1-optimal, hence optimal; one that turns into a price war
         # hands a coarser auction's prices to cost scaling instead
-        if _warm_start(n_rows, n_cols, graph, excess, price, col_room, 1, _EXACT_BIDS):
+        if exact_auction and _warm_start(
+            n_rows, n_cols, graph, excess, price, col_room, 1, _EXACT_BIDS
+        ):
             eps = -1
         elif _warm_start(
             n_rows, n_cols, graph, excess, price, col_room, max(1, step // 4), _AUCTION_BIDS
