@@ -176,7 +176,8 @@ def test_an_exact_auction_that_gives_up_leaves_the_old_path_to_clear(prices: Pri
 def kernel_markets(draw: st.DrawFn) -> Market:
     """Unit markets with what the kernel must get right besides: the same column named twice
     by a row, rows without arcs that supply other amounts, columns nobody names, capacities
-    0 (dead columns), more or less capacity than demand, and supplies of a tenth."""
+    0 (dead columns), more or less capacity than demand, supplies of a tenth, and values too
+    large for int32."""
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
     n_rows = int(rng.integers(1, draw(st.sampled_from([5, 30, 200]))))
@@ -187,6 +188,7 @@ def kernel_markets(draw: st.DrawFn) -> Market:
     levels = draw(st.sampled_from([1, 3, 50]))
     value = np.round((rng.integers(0, levels, len(rows)) - draw(st.sampled_from([0, 1]))) * 0.5,
                      10)
+    value *= draw(st.sampled_from([1.0, 1e9]))  # 1e9: integers past int32 (int64 records)
     cap = rng.integers(0, draw(st.sampled_from([1, 3, 20])) + 1, n_cols).astype(float)
     cap[rng.random(n_cols) < 0.1] = np.inf
     supply = np.ones(n_rows)

@@ -46,9 +46,9 @@ prices it ends with every row within 1 of its best choice at the cheapest copies
 at price 0, so the flow with those prices is 1-optimal, hence optimal, and cost scaling is
 skipped; one kernel (``_flow_unit``) does all of that straight from the market's arrays, with
 the extreme duals from a Dijkstra pass over the columns alone (a row has one way in, so the
-rows contract away). An auction that turns into a price war gives up after 32 bids per row; then one at a
-quarter unit of value (12 bids per row) hands its prices to cost scaling, eight times finer,
-and where that gives up too, cost scaling starts cold. Details: ``_flow_scaling``,
+rows contract away). An auction that turns into a price war gives up after 32 bids per row;
+then one at a quarter unit of value (12 bids per row) hands its prices to cost scaling, eight
+times finer, and where that gives up too, cost scaling starts cold. Details: ``_flow_scaling``,
 ``_flow_auction``, ``_flow_unit``.
 
 Fallback. Values on no decimal grid (or one too fine even without the ranks) go to successive
