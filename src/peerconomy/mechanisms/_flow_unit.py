@@ -8,12 +8,15 @@ ranks and integer costs, an eps-1 auction outcome (hence an optimal flow, with t
 row the tie rule fixes), and the same extreme duals, exactly.
 
 Auction. Bertsekas' forward auction for similar objects at eps 1 on the costs (a row values
-arc ``e`` at ``alpha * (B * V_e + w_i)``), Gauss-Seidel: a row bids for the cheapest copy of
-its best column, at a price raised by its best minus second-best net value plus eps; the row
-it displaces joins the back of the queue (bidding at once instead takes several times as many
-bids). A column's copies form a min-heap of their prices; its cheapest
-price ``P_j`` is also kept in a dense array, which is all a bidder reads. It gives up after
-``bids_per_row`` bids per row (a price war), and the caller then takes the general path.
+arc ``e`` at ``alpha * (B * V_e + w_i)``): a row from the queue bids for the cheapest copy of
+its best column, at a price raised by its best minus second-best net value plus eps, and the
+row it displaces joins the back of the queue (bidding at once instead takes several times as
+many bids). A column's copies form a min-heap of their prices; its cheapest price ``P_j`` is
+also kept in a dense array, which is all a bidder reads. Rows are compact records (below) that
+the queue and the copies point at, and the record a few places down the queue is prefetched:
+a bid costs about one cache miss. The auction gives up after ``bids_per_row`` bids per row (a
+price war), and the caller then takes the general path. A row holds, of its arcs to its
+column, the first of greatest value.
 
 Extreme duals. In the residual graph of a unit flow, a row has one way in: from the sink T if
 it stays out, from its column if it is held. So the rows contract away, leaving the columns
