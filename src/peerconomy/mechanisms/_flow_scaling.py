@@ -40,7 +40,11 @@ global price update from the deficits at the start and every few node-counts of 
 eps falls by ``THETA`` per phase down to 1, from the largest cost with zero prices, or from a
 warm start (prices for which the flow handed in is eps-optimal, from ``_flow_auction``). A
 1-optimal flow is optimal for the costs above, since every simple cycle has fewer than
-``alpha`` arcs.
+``alpha`` arcs. Often the flow is optimal phases earlier: after each phase, ``prove_optimal``
+(Bellman-Ford from the current prices, FIFO, giving up on a cycle among its parent pointers
+or after ``_CHECK_SCANS`` scans of the arcs) looks for 0-optimal prices, and scaling stops
+where it finds them; a 0-optimal flow is optimal, and its prices serve the extreme duals
+below as well as 1-optimal ones.
 
 Extreme duals. The least (greatest) optimal column prices come from shortest distances
 from (to) T over the residual graph of the optimal flow, with the *value* costs alone
@@ -71,6 +75,7 @@ UNREACHED = np.int64(1) << np.int64(62)  # distance label of a node not reached
 _LIMIT = np.int64(1) << np.int64(61)  # prices beyond this mean give up (never seen)
 THETA = 8  # eps falls by this factor per phase
 _UPDATE_EVERY = 4  # global price update after this many relabels per node
+_CHECK_SCANS = 16  # an optimality check between phases gives up after this many arc scans each
 COST_LIMIT = np.int64(1) << np.int64(60)  # callers keep max|cost| * (L + 2) below this
 
 # status codes of cost_scaling
@@ -307,11 +312,93 @@ def _refine(n_nodes, n_rows, first, head, rev, cost, res, price, excess, eps, to
 
 
 @numba.njit(cache=True, nogil=True)
-def cost_scaling(n_nodes, n_rows, first, head, rev, cost, res, excess, tol, price, eps):  # type: ignore[no-untyped-def]
+def _parent_cycle(n_nodes, parent, mark):  # type: ignore[no-untyped-def]
+    """Whether the parent pointers of a label-correcting pass close a cycle (then negative)."""
+    for v in range(n_nodes):
+        mark[v] = -1
+    for s in range(n_nodes):
+        v = s
+        while v >= 0 and mark[v] < 0:
+            mark[v] = s
+            v = parent[v]
+        if v >= 0 and mark[v] == s:
+            return True
+    return False
+
+
+@numba.njit(cache=True, nogil=True)
+def prove_optimal(n_nodes, first, head, cost, res, price, tol, budget, dist, parent, queue,  # type: ignore[no-untyped-def]
+                  in_queue, mark):
+    """Whether the flow is already optimal: prices with no negative reduced cost, if cheap.
+
+    Label correcting (FIFO, Bellman-Ford) from every node at once, on the reduced costs at
+    ``price``: ``dist`` ends as the shortest distances from a virtual node joined to every node
+    by arcs of length 0. If they settle, ``price + dist`` leaves every arc with room a
+    reduced cost ``>= 0`` (a 0-optimal flow, which is optimal), and ``price`` takes them. It
+    gives up (False, ``price`` untouched) when the parent pointers close a cycle (looked for
+    after every ``n_nodes`` label changes), which proves a negative cycle, or after ``budget``
+    arc scans.
+    """
+    q_first = 0
+    q_len = 0
+    for v in range(n_nodes):
+        dist[v] = 0
+        parent[v] = -1
+        in_queue[v] = False
+        # only a node with an arc of negative reduced cost can lower a label at first
+        pv = price[v]
+        for a in range(first[v], first[v + 1]):
+            if res[a] > tol and cost[a] + pv - price[head[a]] < 0:
+                queue[q_len] = v
+                q_len += 1
+                in_queue[v] = True
+                break
+    budget -= first[n_nodes]
+    changes = 0
+    while q_len > 0:
+        v = queue[q_first]
+        q_first = q_first + 1 if q_first + 1 < n_nodes else 0
+        q_len -= 1
+        in_queue[v] = False
+        dv = dist[v] + price[v]
+        end = first[v + 1]
+        budget -= end - first[v]
+        if budget < 0:
+            return False
+        for a in range(first[v], end):
+            if res[a] > tol:
+                w = head[a]
+                nd = dv + cost[a] - price[w]
+                if nd < dist[w]:
+                    dist[w] = nd
+                    parent[w] = v
+                    changes += 1
+                    if not in_queue[w]:
+                        at = q_first + q_len
+                        queue[at if at < n_nodes else at - n_nodes] = w
+                        q_len += 1
+                        in_queue[w] = True
+        if changes >= n_nodes:
+            changes = 0
+            if _parent_cycle(n_nodes, parent, mark):
+                return False
+    for v in range(n_nodes):
+        if price[v] + dist[v] < -_LIMIT:
+            return False
+    for v in range(n_nodes):
+        price[v] += dist[v]
+    return True
+
+
+@numba.njit(cache=True, nogil=True)
+def cost_scaling(n_nodes, n_rows, first, head, rev, cost, res, excess, tol, price, eps,  # type: ignore[no-untyped-def]
+                 early_stop):
     """Make the pseudo-flow in ``res``/``excess`` an optimal flow: (prices, status).
 
     ``price`` holds prices for which the pseudo-flow is ``eps``-optimal (zeros and the largest
-    cost will do); the first phase runs at ``eps // THETA``.
+    cost will do); the first phase runs at ``eps // THETA``. With ``early_stop``, every phase
+    above eps 1 is followed by ``prove_optimal`` (at most ``_CHECK_SCANS`` scans of every
+    arc): where it proves the flow optimal, scaling stops there with its 0-optimal prices.
     """
     status = np.zeros(1, np.int64)
     max_cost = np.int64(1)
@@ -335,7 +422,11 @@ def cost_scaling(n_nodes, n_rows, first, head, rev, cost, res, excess, tol, pric
             eps = np.int64(1)
         _refine(n_nodes, n_rows, first, head, rev, cost, res, price, excess, eps, tol, cur,
                 queue, in_queue, rank, bucket, entry_node, entry_next, scanned, status)
-        if eps == 1:
+        if eps == 1 or status[0] != OK:
+            break
+        if early_stop and prove_optimal(n_nodes, first, head, cost, res, price, tol,
+                                        _CHECK_SCANS * cost.shape[0], rank, cur, queue,
+                                        in_queue, entry_node):
             break
     return price, status[0]
 

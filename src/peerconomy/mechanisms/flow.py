@@ -36,7 +36,9 @@ greatest point is also its best one for any strictly decreasing weights). Goldbe
 scaling (push-relabel with eps-optimal prices, eps falling by a factor 8 per phase down to 1,
 with look-ahead and global price updates) then finds the optimal flow: with costs multiplied by
 ``alpha``, one more than the arcs of the longest simple cycle, a 1-optimal flow is optimal
-(Goldberg & Tarjan 1990).
+(Goldberg & Tarjan 1990). After each phase a bounded label-correcting pass looks for prices
+that leave no arc with room a negative reduced cost; where it finds them the flow is already
+optimal and the remaining phases are skipped (on the task side, 5 phases instead of 10).
 The extreme duals are shortest distances over the optimal flow's residual graph with value
 costs only, from the sink (least prices) or to it (greatest): one Dijkstra pass, guided by the
 final prices; its labels are exact, and are checked to be. Amounts (hours, units) too are
@@ -85,6 +87,7 @@ _EXACT_BIDS = 32  # bids per row the exact (eps 1) auction may spend
 _AUCTION_BIDS = 12  # bids per row the coarse warm start may spend
 _EXACT_SUM = 2.0**52  # scaled amounts stay below this, so their sums are exact in float64
 _UNIT_KERNEL = True  # unit rows go to _flow_unit (False: the general path, for comparison)
+_EARLY_STOP = True  # cost scaling stops once a check proves the flow optimal (False: eps 1)
 
 
 @dataclass(frozen=True)
@@ -346,7 +349,8 @@ def _solve_scaled(
             eps = max(1, step // 4)
     if eps >= 0:
         price, status = _flow_scaling.cost_scaling(
-            n_nodes, n_rows, first, res_head, rev, res_cost, res, excess, tol, price, eps
+            n_nodes, n_rows, first, res_head, rev, res_cost, res, excess, tol, price, eps,
+            _EARLY_STOP,
         )
         if status != _flow_scaling.OK:
             return None
