@@ -51,7 +51,11 @@ the extreme duals from a Dijkstra pass over the columns alone (a row has one way
 rows contract away). An auction that turns into a price war gives up after 32 bids per row;
 then one at a quarter unit of value (12 bids per row) hands its prices to cost scaling, eight
 times finer, and where that gives up too, cost scaling starts cold. Details: ``_flow_scaling``,
-``_flow_auction``, ``_flow_unit``.
+``_flow_auction``, ``_flow_unit``. Where every row has just one arc with room (a million
+participants offering on one task), the columns share no row and clear apart: greedily, by
+value and then market order, with the extreme duals written down from the marginal rows
+(``_flow_single``); only with integer amounts and the ranks in full, where that is provably
+the plan and the prices cost scaling would give.
 
 Fallback. Values on no decimal grid (or one too fine even without the ranks) go to successive
 shortest paths on float costs (``_flow_ssp``): optimal and with the extreme prices up to float
@@ -74,7 +78,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from peerconomy.mechanisms import _flow_auction, _flow_scaling, _flow_ssp, _flow_unit
+from peerconomy.mechanisms import _flow_auction, _flow_scaling, _flow_single, _flow_ssp, _flow_unit
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -88,6 +92,7 @@ _AUCTION_BIDS = 12  # bids per row the coarse warm start may spend
 _EXACT_SUM = 2.0**52  # scaled amounts stay below this, so their sums are exact in float64
 _UNIT_KERNEL = True  # unit rows go to _flow_unit (False: the general path, for comparison)
 _EARLY_STOP = True  # cost scaling stops once a check proves the flow optimal (False: eps 1)
+_SINGLE_ARCS = True  # rows with one arc each go to _flow_single (False: cost scaling)
 
 
 @dataclass(frozen=True)
@@ -308,6 +313,7 @@ def _solve_scaled(
     room = int(_flow_scaling.COST_LIMIT) // (longest_cycle + 2) // alpha
     tie = n_rows + 1
     v_scale = _decimal_scale(values, float((room - n_rows) // tie))
+    ranked = v_scale is not None  # the ranks fit: the tie rule holds in full
     if v_scale is None:
         tie = 2
         v_scale = _decimal_scale(values, float((room - n_rows) // tie))
@@ -320,46 +326,53 @@ def _solve_scaled(
     n_nodes = n_rows + n_cols + 1
     sink = n_nodes - 1
     n_live = len(live)
-    tail = np.concatenate([row_of_arc, np.arange(n_rows), n_rows + np.arange(n_cols)])
-    head = np.concatenate([n_rows + cols, np.full(n_rows, sink), np.full(n_cols, sink)])
-    zeros = np.zeros(n_rows + n_cols, dtype=np.int64)
-    cost = np.concatenate([-alpha * (tie * units + rank), zeros])
-    value_cost = np.concatenate([-step * units, zeros])
-    row_total = supply[rows]
-    capacity = np.concatenate([cap, row_total, col_room]).astype(np.float64)
-    graph = _flow_scaling.build(
-        n_nodes, tail.astype(np.int64), head.astype(np.int64), cost, value_cost, capacity
-    )
-    first, res_head, rev, res_cost, res_value_cost, res, pos = graph
-    excess = np.zeros(n_nodes, dtype=np.float64)
-    excess[:n_rows] = row_total
-    excess[sink] = -float(np.sum(row_total))
-    price = np.zeros(n_nodes, dtype=np.int64)
-    eps = 0  # cold start: eps from the largest cost
-    if tol == 0.0 and np.all(row_total == 1.0):
-        # an auction at eps 1 ends 1-optimal, hence optimal; one that turns into a price war
-        # hands a coarser auction's prices to cost scaling instead
-        if exact_auction and _warm_start(
-            n_rows, n_cols, graph, excess, price, col_room, 1, _EXACT_BIDS
-        ):
-            eps = -1
-        elif _warm_start(
-            n_rows, n_cols, graph, excess, price, col_room, max(1, step // 4), _AUCTION_BIDS
-        ):
-            eps = max(1, step // 4)
-    if eps >= 0:
-        price, status = _flow_scaling.cost_scaling(
-            n_nodes, n_rows, first, res_head, rev, res_cost, res, excess, tol, price, eps,
-            _EARLY_STOP,
+    if _SINGLE_ARCS and tol == 0.0 and ranked and n_live == n_rows:
+        # every row has one arc: the columns clear apart, greedily (_flow_single)
+        dist, carried = _flow_single.clear(
+            row_of_arc, cols, cap, units, supply[rows], col_room, cut, step, maximal
         )
-        if status != _flow_scaling.OK:
-            return None
-    always = np.zeros(len(res), dtype=np.bool_)
-    always[pos[n_live : n_live + n_rows]] = True  # staying out is never full
-    always[pos[n_live + n_rows :][cut]] = True
-    dist = _flow_scaling.extreme_distances(
-        n_nodes, sink, first, res_head, rev, res_value_cost, res, price, tol, maximal, always
-    )
+    else:
+        tail = np.concatenate([row_of_arc, np.arange(n_rows), n_rows + np.arange(n_cols)])
+        head = np.concatenate([n_rows + cols, np.full(n_rows, sink), np.full(n_cols, sink)])
+        zeros = np.zeros(n_rows + n_cols, dtype=np.int64)
+        cost = np.concatenate([-alpha * (tie * units + rank), zeros])
+        value_cost = np.concatenate([-step * units, zeros])
+        row_total = supply[rows]
+        capacity = np.concatenate([cap, row_total, col_room]).astype(np.float64)
+        graph = _flow_scaling.build(
+            n_nodes, tail.astype(np.int64), head.astype(np.int64), cost, value_cost, capacity
+        )
+        first, res_head, rev, res_cost, res_value_cost, res, pos = graph
+        excess = np.zeros(n_nodes, dtype=np.float64)
+        excess[:n_rows] = row_total
+        excess[sink] = -float(np.sum(row_total))
+        price = np.zeros(n_nodes, dtype=np.int64)
+        eps = 0  # cold start: eps from the largest cost
+        if tol == 0.0 and np.all(row_total == 1.0):
+            # an auction at eps 1 ends 1-optimal, hence optimal; one that turns into a price war
+            # hands a coarser auction's prices to cost scaling instead
+            if exact_auction and _warm_start(
+                n_rows, n_cols, graph, excess, price, col_room, 1, _EXACT_BIDS
+            ):
+                eps = -1
+            elif _warm_start(
+                n_rows, n_cols, graph, excess, price, col_room, max(1, step // 4), _AUCTION_BIDS
+            ):
+                eps = max(1, step // 4)
+        if eps >= 0:
+            price, status = _flow_scaling.cost_scaling(
+                n_nodes, n_rows, first, res_head, rev, res_cost, res, excess, tol, price, eps,
+                _EARLY_STOP,
+            )
+            if status != _flow_scaling.OK:
+                return None
+        always = np.zeros(len(res), dtype=np.bool_)
+        always[pos[n_live : n_live + n_rows]] = True  # staying out is never full
+        always[pos[n_live + n_rows :][cut]] = True
+        dist = _flow_scaling.extreme_distances(
+            n_nodes, sink, first, res_head, rev, res_value_cost, res, price, tol, maximal, always
+        )
+        carried = res[rev[pos[:n_live]]]
     col_dist = dist[n_rows:sink]
     if not maximal and len(dead):
         # a dead column is a leaf: its distance is the least over its arcs (a row without
@@ -379,5 +392,5 @@ def _solve_scaled(
         col_price = np.where(reached, np.maximum(levels, 0) / v_scale, np.inf)
     else:
         col_price = np.maximum(-levels, 0) / v_scale
-    flow[live] = res[rev[pos[:n_live]]] / q_scale
+    flow[live] = carried / q_scale
     return flow, col_price.astype(np.float64)
