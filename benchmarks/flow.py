@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/flow.py [--repeat 3] [--only a,task]
+    python benchmarks/flow.py [--repeat 3] [--only a,task,one]
 
 Instances (all data on a 0.01 grid, so OR-Tools' integer costs, x100, are exact):
 
@@ -14,7 +14,10 @@ Instances (all data on a 0.01 grid, so OR-Tools' integer costs, x100, are exact)
        rows in a shuffled order;
 (task) task side: 10,000 rows with supply 10-40 hours, 200 columns, 5 arcs each with 1-10
        hours at value ``5 - min_weight`` (min_weight 0.5-3), columns needing 1/1.5 of the hours
-       offered to them.
+       offered to them;
+(one)  a million participants offering on a single task: 1,000,000 rows with supply 1-3 hours,
+       one column needing half the hours offered, values uniform 0-5 (every row has one arc,
+       so the columns clear apart, without cost scaling).
 
 Prints, per instance and price side: the best of ``--repeat`` warm runs of ``solve`` (after
 one call that compiles or loads the numba code, timed apart), OR-Tools' ``SimpleMinCostFlow``
@@ -91,6 +94,20 @@ def task_side(seed: int = 0) -> Market:
     )
 
 
+def one_task(seed: int = 0) -> Market:
+    rng = np.random.default_rng(seed)
+    n_rows = 1_000_000
+    supply = rng.integers(1, 4, n_rows).astype(np.float64)
+    return Market(
+        supply,
+        np.array([float(supply.sum() // 2)]),
+        np.arange(n_rows, dtype=np.int64),
+        np.zeros(n_rows, dtype=np.int64),
+        np.round(rng.uniform(0, 5, n_rows), 2),
+        np.full(n_rows, np.inf),
+    )
+
+
 def or_tools(m: Market) -> float:
     """Optimal value by OR-Tools, on its best footing: amounts as small integers (x100 only
     where they are not integers), unlimited arcs cut to the row's supply, costs x100."""
@@ -141,7 +158,7 @@ def best_of(repeat: int, run: Callable[[], Out]) -> tuple[float, Out]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", default="a,pool,task")
+    parser.add_argument("--only", default="a,pool,task,one")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -151,7 +168,7 @@ def main() -> None:
     solve(tiny, "max")
     print(f"first call (numba compile or cache load): {time.perf_counter() - start:.2f} s")
 
-    builders = {"a": goods_side, "pool": auction_pool, "task": task_side}
+    builders = {"a": goods_side, "pool": auction_pool, "task": task_side, "one": one_task}
     print(f"{'instance':<10}{'prices':<8}{'solve s':>10}{'OR-Tools s':>12}{'ratio':>8}  value")
     for name in args.only.split(","):
         m = builders[name]()
