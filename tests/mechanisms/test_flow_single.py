@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import optimal_value, price_bounds
 
-from peerconomy.mechanisms import _flow_scaling, flow
+from peerconomy.mechanisms import _flow_scaling, _flow_single, flow
 from peerconomy.mechanisms.flow import Clearing, Market, solve
 
 Prices = Literal["min", "max"]
@@ -127,3 +127,23 @@ def test_rows_with_several_arcs_are_left_to_cost_scaling() -> None:
                np.array([1.0, 2.0]), np.full(2, np.inf))
     with pytest.raises(AssertionError, match="cost scaling was run"):
         solve_directly(m, "min")
+
+
+@pytest.mark.parametrize("maximal", [False, True])
+def test_values_too_large_for_one_sort_key_sort_the_same(maximal: bool) -> None:
+    # huge values take the three-key sort; the same order of values, small, the one key
+    rows = np.array([2, 0, 3, 1], np.int64)
+    cols = np.array([0, 0, 1, 0], np.int64)
+    amount = np.array([2.0, 1.0, 1.0, 2.0])
+    supply = np.array([1.0, 2.0, 2.0, 1.0])
+    room, cut = np.array([3.0, 1.0]), np.zeros(2, bool)
+    small = np.array([1, 1, 0, 1], np.int64)
+    big = small * 2**60
+    dist_small, flow_small = _flow_single.clear(rows, cols, amount, small, supply, room, cut, 1,
+                                                maximal)
+    dist_big, flow_big = _flow_single.clear(rows, cols, amount, big, supply, room, cut, 1,
+                                            maximal)
+    np.testing.assert_array_equal(flow_big, flow_small)
+    np.testing.assert_array_equal(flow_small, [0.0, 1.0, 1.0, 2.0])  # rows 0, 1 first
+    reached = dist_small != _flow_scaling.UNREACHED
+    np.testing.assert_array_equal(dist_big[reached], dist_small[reached] * 2**60)

@@ -56,7 +56,12 @@ def clear(
     beyond that where ``cut[c]``.
     """
     n_rows, n_cols = len(row_supply), len(col_room)
-    order = np.lexsort((row_of_arc, -units, arc_col))
+    top = int(units.max()) if len(units) else 0
+    if n_cols * (top + 1) * max(n_rows, 1) < 2**62:
+        # one key, unique per arc (rows are): column, then value down, then market order
+        order = np.argsort((arc_col * (top + 1) + (top - units)) * n_rows + row_of_arc)
+    else:
+        order = np.lexsort((row_of_arc, -units, arc_col))
     col = arc_col[order]
     room = amount[order]
     # what the rows before each one in its column take, were all served in full
