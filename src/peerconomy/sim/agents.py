@@ -34,6 +34,8 @@ FloatArray = NDArray[np.float64]
 Strategy = Literal["truthful", "shading", "luxury", "laziness"]
 STRATEGIES: tuple[Strategy, ...] = ("truthful", "shading", "luxury", "laziness")
 _LEAST_WEIGHT = 0.01
+_DECIMALS = 2
+"""Members state weights and bids to the hundredth, and hours to the tenth."""
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,8 @@ def draw_population(config: SimulationConfig, rng: np.random.Generator) -> list[
     for i in range(n):
         strategy = STRATEGIES[strategies[i]]
         scale = {"luxury": taste, "laziness": 1 / taste}.get(strategy, 1.0)
-        people.append(Traits(disutility[i], values[i] * scale, float(capacity[i] * scale),
-                             strategy))
+        people.append(Traits(disutility[i], values[i] * scale,
+                             round(float(capacity[i] * scale), 1), strategy))
     return people
 
 
@@ -113,8 +115,12 @@ class Member(mesa.Agent):  # type: ignore[misc]
         self.shade = shade if traits.strategy == "shading" else 0.0
 
     def asks(self) -> FloatArray:
-        """The ``min_weight`` they would name on each task."""
-        return np.maximum(self.traits.disutility * (1 + self.shade), _LEAST_WEIGHT)
+        """The ``min_weight`` they would name on each task, to the hundredth (as people
+        state numbers, and as the engine clears fastest and exactly)."""
+        asked: FloatArray = np.maximum(
+            np.round(self.traits.disutility * (1 + self.shade), _DECIMALS), _LEAST_WEIGHT
+        )
+        return asked
 
     def offers(self, market: Market, how_many: int) -> list[Offer]:
         """Up to ``how_many`` offers, of all their hours, on the tasks that pay best over what
@@ -137,7 +143,7 @@ class Member(mesa.Agent):  # type: ignore[misc]
 
     def bid(self, value: float) -> float:
         """The ``max_cost`` they state for a good worth ``value`` to them."""
-        return value * (1 - self.shade)
+        return round(value * (1 - self.shade), _DECIMALS)
 
     def wishes(self, market: Market, values: FloatArray) -> list[Wish]:
         """Wishes for the goods worth more to them this period (``values``) than a unit is

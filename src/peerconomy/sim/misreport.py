@@ -5,7 +5,8 @@ only that member's report changed (everyone else's as it was), and the member's 
 their *true* preferences compared with what truthful reporting gave them. The gain is the
 best misreport's utility less the truthful one (positive: lying paid).
 
-Bids: every ``max_cost`` scaled by one of :data:`BID_FACTORS`, judged two ways:
+Bids: every ``max_cost`` scaled by one of :data:`BID_FACTORS` (to the hundredth, as members
+state them), judged two ways:
 
 * at the auction's prices, the terms ``max_cost`` is stated in: the value of the auction goods
   won less their stage-1 cost (effort at the estimated weights plus the premium). This is
@@ -18,7 +19,8 @@ Bids: every ``max_cost`` scaled by one of :data:`BID_FACTORS`, judged two ways:
   scarce good between its final cost and its auction price could gain by overbidding, and a
   losing bidder by raising the premium others pay.
 
-Asks: every ``min_weight`` scaled by one of :data:`ASK_FACTORS`, judged in full.
+Asks: every ``min_weight`` scaled by one of :data:`ASK_FACTORS` (to the hundredth), judged in
+full.
 """
 
 from __future__ import annotations
@@ -130,7 +132,7 @@ def _scaled_bids(scenario: Scenario, name: str, factor: float) -> Scenario:
     wishes = [
         w if w.participant != name else replace(w, alternatives=[
             a if a.max_cost is None else Alternative(good=a.good, product_type=a.product_type,
-                                                     max_cost=a.max_cost * factor)
+                                                     max_cost=round(a.max_cost * factor, 2))
             for a in w.alternatives
         ])
         for w in scenario.wishes
@@ -139,7 +141,8 @@ def _scaled_bids(scenario: Scenario, name: str, factor: float) -> Scenario:
 
 
 def _scaled_asks(scenario: Scenario, name: str, factor: float) -> Scenario:
-    offers = [o if o.participant != name else replace(o, min_weight=o.min_weight * factor)
+    offers = [o if o.participant != name
+              else replace(o, min_weight=max(round(o.min_weight * factor, 2), 0.01))
               for o in scenario.offers]
     return scenario.model_copy(update={"offers": offers})
 
