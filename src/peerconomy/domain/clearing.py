@@ -244,15 +244,7 @@ def allocate(market: GoodsMarket, auction: IntArray, lottery: IntArray) -> Goods
         w, g, a = wishes.part(c), goods.part(c), alts.part(c)
         if len(a) == 0:
             continue  # a good nobody wishes for: nothing made, no premium
-        part = GoodsMarket(
-            good_model=market.good_model[g],
-            good_capacity=market.good_capacity[g],
-            good_effort=market.good_effort[g],
-            wish_quantity=market.wish_quantity[w],
-            alt_wish=local_wish[market.alt_wish[a]],
-            alt_good=local_good[market.alt_good[a]],
-            alt_max_cost=market.alt_max_cost[a],
-        )
+        part = market.part(w, g, a, local_wish, local_good)
         order_a = local_wish[auction[in_auction.part(c)]]
         order_l = local_wish[lottery[in_lottery.part(c)]]
         script = [_positions(order_a)] if len(order_a) else []  # no auction wishes: no draw
@@ -278,7 +270,7 @@ def assign(market: TaskMarket, order: IntArray) -> TaskAuction:
     people, tasks = _Groups(person_label, n), _Groups(task_label, n)
     offers = _Groups(person_label[market.offer_participant], n)
     ranked = _Groups(person_label[order], n)
-    local_person = _local(person_label, n)
+    local_person, local_task = _local(person_label, n), _local(task_label, n)
     none = np.zeros(0, dtype=np.int64)
     lone = np.flatnonzero(~offered[task_label])
     parts = [(none, lone, none, none)] if len(lone) else []
@@ -286,16 +278,7 @@ def assign(market: TaskMarket, order: IntArray) -> TaskAuction:
               for c in np.flatnonzero(offered).tolist()]
     for p, t, o, r in parts:
         result = auction_tasks(
-            TaskMarket(
-                hours_needed=market.hours_needed[t],
-                capacity=market.capacity[p],
-                offer_participant=local_person[market.offer_participant[o]],
-                offer_task=np.searchsorted(t, market.offer_task[o]),
-                offer_hours=market.offer_hours[o],
-                offer_min_weight=market.offer_min_weight[o],
-                max_weight=market.max_weight,
-            ),
-            order=local_person[order[r]],
+            market.part(p, t, o, local_person, local_task), order=local_person[order[r]]
         )
         assigned[o] = result.assigned
         weight[t] = result.weight

@@ -57,6 +57,26 @@ class GoodsMarket:
     alt_good: IntArray
     alt_max_cost: FloatArray
 
+    def part(
+        self,
+        wishes: IntArray,
+        goods: IntArray,
+        alts: IntArray,
+        local_wish: IntArray,
+        local_good: IntArray,
+    ) -> GoodsMarket:
+        """The market of some of its wishes, goods and alternatives (ascending indexes);
+        ``local_wish`` and ``local_good`` give each wish's and good's index in the part."""
+        return GoodsMarket(
+            good_model=self.good_model[goods],
+            good_capacity=self.good_capacity[goods],
+            good_effort=self.good_effort[goods],
+            wish_quantity=self.wish_quantity[wishes],
+            alt_wish=local_wish[self.alt_wish[alts]],
+            alt_good=local_good[self.alt_good[alts]],
+            alt_max_cost=self.alt_max_cost[alts],
+        )
+
 
 @dataclass(frozen=True)
 class GoodsAllocation:

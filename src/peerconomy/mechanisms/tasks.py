@@ -50,6 +50,26 @@ class TaskMarket:
     offer_min_weight: FloatArray
     max_weight: float
 
+    def part(
+        self,
+        people: IntArray,
+        tasks: IntArray,
+        offers: IntArray,
+        local_person: IntArray,
+        local_task: IntArray,
+    ) -> TaskMarket:
+        """The market of some of its participants, tasks and offers (ascending indexes);
+        ``local_person`` and ``local_task`` give each one's index in the part."""
+        return TaskMarket(
+            hours_needed=self.hours_needed[tasks],
+            capacity=self.capacity[people],
+            offer_participant=local_person[self.offer_participant[offers]],
+            offer_task=local_task[self.offer_task[offers]],
+            offer_hours=self.offer_hours[offers],
+            offer_min_weight=self.offer_min_weight[offers],
+            max_weight=self.max_weight,
+        )
+
 
 @dataclass(frozen=True)
 class TaskAuction:

@@ -44,8 +44,8 @@ from peerconomy.domain.clearing import (
 )
 from peerconomy.domain.collection import paused_collection
 from peerconomy.mechanisms.flow import FloatArray, IntArray
-from peerconomy.mechanisms.goods import GoodsAllocation, GoodsMarket
-from peerconomy.mechanisms.tasks import TaskAuction, TaskMarket
+from peerconomy.mechanisms.goods import GoodsAllocation
+from peerconomy.mechanisms.tasks import TaskAuction
 from peerconomy.scale.federation import Federation, merge_pools
 
 __all__ = ["clear_federation"]
@@ -102,15 +102,7 @@ def _clear(federation: Federation, run: Runner) -> dict[str, Any]:
         goods = np.flatnonzero(np.isin(good_pool, pools))
         alts = np.flatnonzero(np.isin(wish_pool[market.alt_wish], pools))
         local_wish, local_good = _local(wishes, len(wish_pool)), _local(goods, len(good_pool))
-        part = GoodsMarket(
-            good_model=market.good_model[goods],
-            good_capacity=market.good_capacity[goods],
-            good_effort=market.good_effort[goods],
-            wish_quantity=market.wish_quantity[wishes],
-            alt_wish=local_wish[market.alt_wish[alts]],
-            alt_good=local_good[market.alt_good[alts]],
-            alt_max_cost=market.alt_max_cost[alts],
-        )
+        part = market.part(wishes, goods, alts, local_wish, local_good)
         jobs.append((part, _restrict(orders.auction, local_wish),
                      _restrict(orders.lottery, local_wish)))
         places.append((goods, alts))
@@ -137,15 +129,7 @@ def _clear(federation: Federation, run: Runner) -> dict[str, Any]:
         people = np.flatnonzero(np.isin(person_pool, pools))
         offers = np.flatnonzero(np.isin(person_pool[whole.offer_participant], pools))
         local_person, local_task = _local(people, len(person_pool)), _local(tasks, len(task_pool))
-        part_market = TaskMarket(
-            hours_needed=whole.hours_needed[tasks],
-            capacity=whole.capacity[people],
-            offer_participant=local_person[whole.offer_participant[offers]],
-            offer_task=local_task[whole.offer_task[offers]],
-            offer_hours=whole.offer_hours[offers],
-            offer_min_weight=whole.offer_min_weight[offers],
-            max_weight=whole.max_weight,
-        )
+        part_market = whole.part(people, tasks, offers, local_person, local_task)
         task_jobs.append((part_market, _restrict(orders.participants, local_person)))
         task_places.append((tasks, offers))
     assigned = np.zeros(len(whole.offer_hours), dtype=np.float64)
