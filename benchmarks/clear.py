@@ -81,21 +81,46 @@ def _distinct_choices(
     return out
 
 
-def auction_pool(size: str, seed: int) -> dict[str, Any]:
-    """Scenario (a): many unit wishes with 5 alternatives each over scarce auction goods."""
-    div = SIZES[size]
-    n_wishes, n_goods, k = 50_000 // div, 2_000 // div, 5
-    rng = np.random.default_rng([seed, 1])
+def _auction_draws(rng: np.random.Generator, n_wishes: int, n_goods: int) -> dict[str, Any]:
+    """Scenario (a)'s random parts at any size, as arrays: recipes, capacities, each wish's
+    5 goods and ``max_cost`` for them, and its maker's offered hours and ``min_weight``."""
+    k = 5
     recipe = np.round(rng.uniform(0.5, 2.0, n_goods), 2)
-    # capacities 1..32 (mean 16.5): about n_wishes / 1.5 units in all at full size
-    capacity = rng.integers(1, round(2 * n_wishes / (1.5 * n_goods)), n_goods)
+    # capacities 1..32 (mean 16.5): about n_wishes / 1.5 units in all
+    capacity = rng.integers(1, max(2, round(2 * n_wishes / (1.5 * n_goods))), n_goods)
     popularity = 1.0 / (np.arange(n_goods) + 0.1 * n_goods)
     popularity = rng.permutation(popularity / popularity.sum())
     choice = _distinct_choices(rng, n_wishes, n_goods, k, popularity)
     # max_cost = effort plus up to 3 hours of eagerness (a few below effort: not worth it)
-    max_cost = np.clip(np.round(recipe[choice] + rng.uniform(-0.2, 3.0, (n_wishes, k)), 2), 0, None)
-    hours = rng.integers(1, 4, n_wishes)
-    min_weight = np.round(rng.uniform(0.5, 2.0, n_wishes), 2)
+    max_cost = np.clip(np.round(recipe[choice] + rng.uniform(-0.2, 3.0, (n_wishes, k)), 2),
+                       0, None)
+    return {"recipe": recipe, "capacity": capacity, "choice": choice, "max_cost": max_cost,
+            "hours": rng.integers(1, 4, n_wishes),
+            "min_weight": np.round(rng.uniform(0.5, 2.0, n_wishes), 2)}
+
+
+def _task_draws(rng: np.random.Generator, n_people: int, n_tasks: int, k: int
+                ) -> dict[str, Any]:
+    """Scenario (b)'s random parts at any size: each participant's ``k`` tasks, hours and
+    ``min_weight`` there, their capacity, and each task's fixed hours (about 0.65 of the
+    hours offered on it)."""
+    choice = _distinct_choices(rng, n_people, n_tasks, k)
+    hours = rng.integers(1, 11, (n_people, k))
+    min_weight = np.round(rng.uniform(0.5, 3.0, (n_people, k)), 2)
+    capacity = rng.integers(10, 41, n_people)
+    offered = np.bincount(choice.ravel(), weights=hours.ravel(), minlength=n_tasks)
+    fixed = np.floor(0.65 * offered * rng.uniform(0.8, 1.2, n_tasks))
+    return {"choice": choice, "hours": hours, "min_weight": min_weight,
+            "capacity": capacity, "fixed": fixed}
+
+
+def auction_pool(size: str, seed: int) -> dict[str, Any]:
+    """Scenario (a): many unit wishes with 5 alternatives each over scarce auction goods."""
+    div = SIZES[size]
+    n_wishes, n_goods = 50_000 // div, 2_000 // div
+    drawn = _auction_draws(np.random.default_rng([seed, 1]), n_wishes, n_goods)
+    recipe, capacity, choice = drawn["recipe"], drawn["capacity"], drawn["choice"]
+    max_cost, hours, min_weight = drawn["max_cost"], drawn["hours"], drawn["min_weight"]
     pid = [f"p{i + 1:05d}" for i in range(n_wishes)]
     gid = [f"g{g:04d}" for g in range(n_goods)]
     return {
@@ -142,13 +167,9 @@ def task_side(size: str, seed: int) -> dict[str, Any]:
     """Scenario (b): many participants with 5 offers each over tasks with fixed hours."""
     div = SIZES[size]
     n_people, n_tasks, k = 10_000 // div, 200 // div, 5
-    rng = np.random.default_rng([seed, 2])
-    choice = _distinct_choices(rng, n_people, n_tasks, k)
-    hours = rng.integers(1, 11, (n_people, k))
-    min_weight = np.round(rng.uniform(0.5, 3.0, (n_people, k)), 2)
-    capacity = rng.integers(10, 41, n_people)
-    offered = np.bincount(choice.ravel(), weights=hours.ravel(), minlength=n_tasks)
-    fixed = np.floor(0.65 * offered * rng.uniform(0.8, 1.2, n_tasks))
+    drawn = _task_draws(np.random.default_rng([seed, 2]), n_people, n_tasks, k)
+    choice, hours, min_weight = drawn["choice"], drawn["hours"], drawn["min_weight"]
+    capacity, fixed = drawn["capacity"], drawn["fixed"]
     pid = [f"p{i + 1:05d}" for i in range(n_people)]
     tid = [f"t{t:03d}" for t in range(n_tasks)]
     return {
@@ -517,22 +538,6 @@ LARGE_TARGETS = {"big": (10.0, 2048.0), "tasks": (5.0, None)}
 CURVE = (10_000, 30_000, 100_000, 300_000, 1_000_000)
 
 
-def _auction_arrays(n_wishes: int, n_goods: int, seed: int) -> dict[str, Any]:
-    """Scenario (a)'s shape at any size, as arrays (no million dicts in the parent)."""
-    rng = np.random.default_rng([seed, 1, n_wishes])
-    k = 5
-    recipe = np.round(rng.uniform(0.5, 2.0, n_goods), 2)
-    capacity = rng.integers(1, max(2, round(2 * n_wishes / (1.5 * n_goods))), n_goods)
-    popularity = 1.0 / (np.arange(n_goods) + 0.1 * n_goods)
-    popularity = rng.permutation(popularity / popularity.sum())
-    choice = _distinct_choices(rng, n_wishes, n_goods, k, popularity)
-    max_cost = np.clip(np.round(recipe[choice] + rng.uniform(-0.2, 3.0, (n_wishes, k)), 2),
-                       0, None)
-    return {"recipe": recipe, "capacity": capacity, "choice": choice, "max_cost": max_cost,
-            "hours": rng.integers(1, 4, n_wishes),
-            "min_weight": np.round(rng.uniform(0.5, 2.0, n_wishes), 2)}
-
-
 def _write_json(path: Any, parts: list[tuple[str, Any]]) -> None:
     """A scenario file written piece by piece: ``parts`` are (key, iterable of JSON texts)."""
     with open(path, "w", encoding="utf-8") as out:
@@ -550,7 +555,7 @@ def _write_json(path: Any, parts: list[tuple[str, Any]]) -> None:
 
 
 def write_auction_file(path: Any, n_wishes: int, n_goods: int, seed: int) -> None:
-    a = _auction_arrays(n_wishes, n_goods, seed)
+    a = _auction_draws(np.random.default_rng([seed, 1, n_wishes]), n_wishes, n_goods)
     recipe, capacity, choice, max_cost = a["recipe"], a["capacity"], a["choice"], a["max_cost"]
     hours, min_weight = a["hours"].tolist(), a["min_weight"].tolist()
     _write_json(path, [
@@ -573,15 +578,10 @@ def write_auction_file(path: Any, n_wishes: int, n_goods: int, seed: int) -> Non
 
 
 def write_task_file(path: Any, n_people: int, n_tasks: int, seed: int) -> None:
-    rng = np.random.default_rng([seed, 2, n_people])
     k = 10
-    choice = _distinct_choices(rng, n_people, n_tasks, k)
-    hours = rng.integers(1, 11, (n_people, k))
-    min_weight = np.round(rng.uniform(0.5, 3.0, (n_people, k)), 2)
-    capacity = rng.integers(10, 41, n_people)
-    offered = np.bincount(choice.ravel(), weights=hours.ravel(), minlength=n_tasks)
-    fixed = np.floor(0.65 * offered * rng.uniform(0.8, 1.2, n_tasks))
-    ch, hs, mw, cap = choice.tolist(), hours.tolist(), min_weight.tolist(), capacity.tolist()
+    d = _task_draws(np.random.default_rng([seed, 2, n_people]), n_people, n_tasks, k)
+    fixed = d["fixed"]
+    ch, hs, mw, cap = (d[key].tolist() for key in ("choice", "hours", "min_weight", "capacity"))
     _write_json(path, [
         ("settings", json.dumps({"max_weight": MAX_WEIGHT, "seed": seed})),
         ("participants", (f'{{"id": "p{i}", "capacity": {cap[i]}}}' for i in range(n_people))),
