@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -32,6 +33,7 @@ __all__ = [
     "print_json",
     "refusals",
     "unit_of_work",
+    "write_json",
 ]
 
 EXIT_BAD_INPUT = 2
@@ -84,6 +86,18 @@ def unit_of_work(db: str | None) -> Callable[[], UnitOfWork]:
 
 def print_json(data: Any) -> None:
     """Print data as indented UTF-8 JSON on stdout."""
+    write_json(data, None)
+
+
+def write_json(data: Any, output: Path | None) -> None:
+    """Data as indented UTF-8 JSON, into the file ``output`` or, where it is None, on stdout;
+    a file that cannot be written is one line on stderr and exit code 1."""
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.buffer.flush()
+    if output is None:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as err:
+        fail(f"{output}: cannot write file: {err.strerror or err}", code=1)

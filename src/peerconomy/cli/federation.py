@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from peerconomy.cli.common import fail, print_json
+from peerconomy.cli.common import fail, write_json
 from peerconomy.domain.scenario import ScenarioError
 
 __all__ = ["federation_app"]
@@ -69,14 +69,4 @@ def clear(
         plan: dict[str, Any] = clear_federation(federation, serial=serial, address=address)
     except ScenarioError as err:
         fail(str(err))
-    result = split_plan(plan, federation) if split else plan
-    if output is None:
-        print_json(result)
-        return
-    import json
-
-    try:
-        output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
-                          encoding="utf-8")
-    except OSError as err:
-        fail(f"{output}: cannot write file: {err.strerror or err}", code=1)
+    write_json(split_plan(plan, federation) if split else plan, output)

@@ -7,8 +7,6 @@ to one line on stderr and exit code 2 (see :mod:`peerconomy.cli.common`).
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from peerconomy import __version__
-from peerconomy.cli.common import fail
+from peerconomy.cli.common import fail, write_json
 from peerconomy.cli.db import db_app
 from peerconomy.cli.demo import demo
 from peerconomy.cli.federation import federation_app
@@ -89,15 +87,7 @@ def clear(
         plan: dict[str, Any] = clear_scenario(loaded)
     except ScenarioError as err:
         fail(str(err))
-    text = json.dumps(plan, indent=2, ensure_ascii=False) + "\n"
-    if output is None:
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.buffer.flush()
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as err:
-        fail(f"{output}: cannot write file: {err.strerror or err}", code=1)
+    write_json(plan, output)
 
 
 @app.command()
