@@ -23,12 +23,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from peerconomy.domain.scenario import Alternative, GoodModel, Offer, Wish
-from peerconomy.sim.config import SimulationConfig
+from peerconomy.sim.config import GoodConfig, SimulationConfig
 
 if TYPE_CHECKING:
     from peerconomy.sim.model import PoolModel
 
-__all__ = ["STRATEGIES", "Market", "Member", "Strategy", "Traits", "draw_population"]
+__all__ = ["STRATEGIES", "Market", "Member", "Strategy", "Traits", "alike", "draw_population"]
 
 FloatArray = NDArray[np.float64]
 Strategy = Literal["truthful", "shading", "luxury", "laziness"]
@@ -73,6 +73,15 @@ class Market:
     """Wishes name the product type (any producer will do), not the producer's good."""
 
 
+def alike(goods: Sequence[GoodConfig]) -> NDArray[np.int64]:
+    """Per good, the first good of its product type (itself where it has none): the column
+    of a (members, goods) array it takes its draws from, so that a member's draws for the
+    goods of one type are alike."""
+    first: dict[str, int] = {}
+    return np.array([g if good.product_type is None else first.setdefault(good.product_type, g)
+                     for g, good in enumerate(goods)], dtype=np.int64)
+
+
 def draw_population(config: SimulationConfig, rng: np.random.Generator) -> list[Traits]:
     """The members' traits, drawn from the configuration's ranges; strategies in exactly the
     configured proportions (largest remainders), in a drawn order. A member values the goods
@@ -89,11 +98,7 @@ def draw_population(config: SimulationConfig, rng: np.random.Generator) -> list[
     low, high = (np.array([t.disutility[k] for t in config.tasks]) for k in (0, 1))
     disutility = rng.uniform(low, high, size=(n, len(config.tasks)))
     low, high = (np.array([g.value[k] for g in config.goods]) for k in (0, 1))
-    values = rng.uniform(low, high, size=(n, len(config.goods)))
-    first_of_type: dict[str, int] = {}
-    for g, good in enumerate(config.goods):  # goods of one product type are worth alike
-        if good.product_type is not None:
-            values[:, g] = values[:, first_of_type.setdefault(good.product_type, g)]
+    values = rng.uniform(low, high, size=(n, len(config.goods)))[:, alike(config.goods)]
     capacity = rng.uniform(*agents.capacity, size=n)
     taste = agents.strategies.taste
     people = []

@@ -29,7 +29,7 @@ import numpy as np
 from peerconomy.domain.scenario import Offer, Wish, parse_scenario
 from peerconomy.ledger.journal import participant_account
 from peerconomy.services import books, collecting, lookup, periods, pools, projects, work
-from peerconomy.sim.agents import FloatArray, Market, Member, draw_population
+from peerconomy.sim.agents import FloatArray, Market, Member, alike, draw_population
 from peerconomy.sim.config import SimulationConfig
 from peerconomy.sim.metrics import REPORTERS
 from peerconomy.sim.misreport import Gains, misreport_gains
@@ -99,6 +99,8 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
             Member(self, f"m{i:04d}", traits, shade) for i, traits in enumerate(people)
         ]
         self.index = {m.name: i for i, m in enumerate(self.members)}
+        self.base_values = np.array([m.traits.values for m in self.members])
+        self.alike = alike(config.goods)
         self.good_index = {g: i for i, g in enumerate(self.goods)}
         self.task_index = {t: i for i, t in enumerate(self.tasks)}
         self.weights = np.ones(len(self.tasks))
@@ -198,15 +200,11 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
         """This period's values: each member's own, shaken by lognormal noise (mean kept),
         alike for the goods of one product type but for a hair's breadth (which producer a
         member would pick this period, where members do not coordinate)."""
-        base = np.array([m.traits.values for m in self.members])
+        base = self.base_values
         sigma = self.config.agents.value_noise
         if sigma == 0:
             return base
-        noise = self.rng.lognormal(-sigma * sigma / 2, sigma, size=base.shape)
-        first_of_type: dict[str, int] = {}
-        for g, good in enumerate(self.config.goods):
-            if good.product_type is not None:
-                noise[:, g] = noise[:, first_of_type.setdefault(good.product_type, g)]
+        noise = self.rng.lognormal(-sigma * sigma / 2, sigma, size=base.shape)[:, self.alike]
         hair = 1 + _PICK * self.rng.standard_normal(base.shape)
         shaken: FloatArray = base * noise * hair
         return shaken
