@@ -34,10 +34,7 @@ def log_work(
 ) -> WorkLog:
     """Log hours a participant worked on a task in the cleared period; ``confirmed_by``
     confirms it at once (or, for unassigned work, a coordinator accepts it)."""
-    if isinstance(hours, bool) or not isinstance(hours, int | float) or not (
-        math.isfinite(hours) and hours > 0
-    ):
-        raise ScenarioError("hours", f"must be a finite number > 0, got {hours!r}")
+    _check_hours(hours, "hours")
     with uow:
         the_pool = lookup.pool(uow, pool, lock=True)
         period = lookup.current_period(uow, pool)
@@ -88,12 +85,7 @@ def log_confirmed_work(
         assigned = {(a.participant, a.task) for a in uow.periods.assignments(pool, period.number)}
         logs = []
         for i, entry in enumerate(done):
-            hours = entry.hours
-            if isinstance(hours, bool) or not isinstance(hours, int | float) or not (
-                math.isfinite(hours) and hours > 0
-            ):
-                raise ScenarioError(f"done[{i}].hours",
-                                    f"must be a finite number > 0, got {hours!r}")
+            _check_hours(entry.hours, f"done[{i}].hours")
             for field, who in (("participant", entry.participant),
                                ("confirmed_by", entry.confirmed_by)):
                 if who not in members:
@@ -101,7 +93,7 @@ def log_confirmed_work(
                                         f"no member {who!r} in pool {pool!r}")
             if entry.task not in tasks:
                 raise ScenarioError(f"done[{i}].task", f"no task {entry.task!r} in pool {pool!r}")
-            log = WorkLog(0, pool, period.number, entry.participant, entry.task, float(hours),
+            log = WorkLog(0, pool, period.number, entry.participant, entry.task, float(entry.hours),
                           at, (entry.participant, entry.task) in assigned)
             try:
                 logs.append(_confirmed(log, members[entry.confirmed_by]))
@@ -135,6 +127,14 @@ def reject_work(uow: UnitOfWork, pool: str, log_id: int, by: str) -> WorkLog:
         uow.periods.put_work_log(rejected)
         uow.commit()
     return rejected
+
+
+def _check_hours(hours: object, path: str) -> None:
+    """Logged hours are a finite number above 0 (a bool is no number here)."""
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not (
+        math.isfinite(hours) and hours > 0
+    ):
+        raise ScenarioError(path, f"must be a finite number > 0, got {hours!r}")
 
 
 def _pending(uow: UnitOfWork, pool: str, log_id: int) -> WorkLog:
