@@ -622,7 +622,7 @@ def work_large(path: str, repeat: int) -> dict[str, Any]:
     """Read and clear the file: the warm-up's time, the best time, and peak RSS."""
     from peerconomy.domain.clearing import clear_scenario
     from peerconomy.domain.collection import paused_collection
-    from peerconomy.domain.scenario_json import read_scenario_file
+    from peerconomy.domain.scenario_columns import read_columns_file
 
     times, reads = [], []
     plan: dict[str, Any] = {}
@@ -630,7 +630,7 @@ def work_large(path: str, repeat: int) -> dict[str, Any]:
         plan = {}
         gc.collect()
         start = time.perf_counter()
-        scenario = read_scenario_file(path)
+        scenario = read_columns_file(path)
         read = time.perf_counter()
         with paused_collection():
             plan = clear_scenario(scenario)

@@ -25,7 +25,7 @@ from peerconomy.cli.pool import hints, period_app, pool_app, work_app
 from peerconomy.cli.serve import serve
 from peerconomy.cli.simulate import simulate
 from peerconomy.domain.scenario import ScenarioError
-from peerconomy.domain.scenario_json import FastScenario, read_scenario_file
+from peerconomy.domain.scenario_columns import ScenarioColumns, read_columns_file
 
 __all__ = ["app"]
 
@@ -38,10 +38,11 @@ app = typer.Typer(
 )
 
 
-def _load(path: Path) -> FastScenario:
-    """The scenario file, read the fast way (the same checks and errors as the parser's)."""
+def _load(path: Path) -> ScenarioColumns:
+    """The scenario file, read the fast way, into columns (the same checks and errors as the
+    parser's)."""
     try:
-        return read_scenario_file(path)
+        return read_columns_file(path)
     except ScenarioError as err:
         fail(str(err))
 
@@ -97,15 +98,15 @@ def validate(scenario: ScenarioPath) -> None:
     table = Table()
     table.add_column("kind")
     table.add_column("count", justify="right")
-    for kind, items in (
-        ("participants", loaded.participants),
-        ("projects", loaded.projects),
-        ("tasks", loaded.tasks),
-        ("goods", loaded.goods),
-        ("offers", loaded.offers),
-        ("wishes", loaded.wishes),
+    for kind, count in (
+        ("participants", len(loaded.participant_ids)),
+        ("projects", len(loaded.projects)),
+        ("tasks", len(loaded.tasks)),
+        ("goods", len(loaded.goods)),
+        ("offers", len(loaded.offer_hours)),
+        ("wishes", len(loaded.wish_ids)),
     ):
-        table.add_row(kind, str(len(items)))
+        table.add_row(kind, str(count))
     console = Console()
     console.print(f"[green]✓[/green] {escape(str(scenario))}: a valid scenario")
     console.print(table)

@@ -37,12 +37,12 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.scenario import Scenario, parse_scenario
+from peerconomy.domain.scenario_columns import ScenarioColumns, columns_of
 from peerconomy.domain.scenario_json import AnyScenario
+from peerconomy.mechanisms.components import bipartite_components
 from peerconomy.mechanisms.flow import FloatArray, IntArray
 from peerconomy.mechanisms.goods import (
     AUCTION,
@@ -94,7 +94,7 @@ def clear(data: Mapping[str, Any]) -> dict[str, Any]:
         return clear_scenario(parse_scenario(data))
 
 
-def clear_scenario(scenario: AnyScenario) -> dict[str, Any]:
+def clear_scenario(scenario: AnyScenario | ScenarioColumns) -> dict[str, Any]:
     """The plan of a valid scenario: assignments, weights, allocations, costs, shares, hints."""
     prepared = prepare(scenario)
     orders = draw_orders(prepared, scenario.settings.seed)
@@ -109,10 +109,10 @@ def clear_scenario(scenario: AnyScenario) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A scenario as the stages read it: ids in scenario order, recipes as flat arrays (good,
-    task, hours), stage-1 efforts, the goods market, and the offers."""
+    """A scenario as the stages read it: its columns, ids in scenario order, recipes as flat
+    arrays (good, task, hours), stage-1 efforts, the goods market, and the offers."""
 
-    scenario: AnyScenario
+    scenario: ScenarioColumns
     participants: list[str]
     tasks: list[str]
     goods: list[str]
@@ -130,21 +130,20 @@ class Prepared:
     offer_min_weight: FloatArray
 
 
-def prepare(scenario: AnyScenario) -> Prepared:
+def prepare(scenario: AnyScenario | ScenarioColumns) -> Prepared:
     """The arrays every stage reads, computed once."""
-    participants = [p.id for p in scenario.participants]
-    tasks = [t.id for t in scenario.tasks]
-    goods = [g.id for g in scenario.goods]
-    p_index = {p: i for i, p in enumerate(participants)}
+    columns = columns_of(scenario)
+    participants = columns.participant_ids
+    tasks = [t.id for t in columns.tasks]
+    goods = [g.id for g in columns.goods]
     t_index = {t: i for i, t in enumerate(tasks)}
-    g_index = {g: i for i, g in enumerate(goods)}
 
     # recipes, and each good's stage-1 effort at the estimated weights
     estimate = np.array(
-        [scenario.settings.weight_estimates.get(t, 1.0) for t in tasks], dtype=np.float64
+        [columns.settings.weight_estimates.get(t, 1.0) for t in tasks], dtype=np.float64
     )
     recipe_good, recipe_task, recipe_hours = [], [], []
-    for g, good in enumerate(scenario.goods):
+    for g, good in enumerate(columns.goods):
         for task, amount in good.recipe.items():
             recipe_good.append(g)
             recipe_task.append(t_index[task])
@@ -152,27 +151,26 @@ def prepare(scenario: AnyScenario) -> Prepared:
     r_good = np.array(recipe_good, dtype=np.int64)
     r_task = np.array(recipe_task, dtype=np.int64)
     r_hours = np.array(recipe_hours, dtype=np.float64)
-    good_model = np.array([_MODEL_CODES[g.model] for g in scenario.goods], dtype=np.int64)
+    good_model = np.array([_MODEL_CODES[g.model] for g in columns.goods], dtype=np.int64)
     good_effort = np.bincount(
         r_good, weights=r_hours * estimate[r_task], minlength=len(goods)
     ).astype(np.float64)
 
-    alt_wish, alt_good, alt_max_cost = _expand_alternatives(scenario, g_index, good_effort)
+    alt_wish, alt_good, alt_max_cost = _expand_alternatives(columns, good_effort)
     goods_market = GoodsMarket(
         good_model=good_model,
         good_capacity=np.array(
-            [np.inf if g.capacity is None else float(g.capacity) for g in scenario.goods],
+            [np.inf if g.capacity is None else float(g.capacity) for g in columns.goods],
             dtype=np.float64,
         ),
         good_effort=good_effort,
-        wish_quantity=np.array([w.quantity for w in scenario.wishes], dtype=np.int64),
+        wish_quantity=columns.wish_quantity,
         alt_wish=alt_wish,
         alt_good=alt_good,
         alt_max_cost=alt_max_cost,
     )
-    offers = scenario.offers
     return Prepared(
-        scenario=scenario,
+        scenario=columns,
         participants=participants,
         tasks=tasks,
         goods=goods,
@@ -182,15 +180,12 @@ def prepare(scenario: AnyScenario) -> Prepared:
         recipe_hours=r_hours,
         good_model=good_model,
         goods_market=goods_market,
-        fixed_hours=np.array([t.fixed_hours for t in scenario.tasks], dtype=np.float64),
-        capacity=np.array(
-            [np.inf if p.capacity is None else p.capacity for p in scenario.participants],
-            dtype=np.float64,
-        ),
-        offer_participant=np.array([p_index[o.participant] for o in offers], dtype=np.int64),
-        offer_task=np.array([t_index[o.task] for o in offers], dtype=np.int64),
-        offer_hours=np.array([o.hours for o in offers], dtype=np.float64),
-        offer_min_weight=np.array([o.min_weight for o in offers], dtype=np.float64),
+        fixed_hours=np.array([t.fixed_hours for t in columns.tasks], dtype=np.float64),
+        capacity=columns.participant_capacity,
+        offer_participant=columns.offer_participant,
+        offer_task=columns.offer_task,
+        offer_hours=columns.offer_hours,
+        offer_min_weight=columns.offer_min_weight,
     )
 
 
@@ -231,10 +226,12 @@ def allocate(market: GoodsMarket, auction: IntArray, lottery: IntArray) -> Goods
     the auction and the lottery wishes in the given orders (each lists exactly the market's
     auction wishes, or its lottery wishes) restricted to the component."""
     n_wishes, n_goods = len(market.wish_quantity), len(market.good_model)
+    label, n = _components(n_wishes, n_goods, market.alt_wish, market.alt_good)
+    if n == 1 and len(market.alt_good):  # one market, cleared as a whole
+        return _allocate_part(market, auction, lottery)
     alt_units = np.zeros(len(market.alt_good), dtype=np.int64)
     premium = np.zeros(n_goods, dtype=np.float64)
     production = np.zeros(n_goods, dtype=np.int64)
-    label, n = _components(n_wishes, n_goods, market.alt_wish, market.alt_good)
     wish_label, good_label = label[:n_wishes], label[n_wishes:]
     wishes, goods = _Groups(wish_label, n), _Groups(good_label, n)
     alts = _Groups(wish_label[market.alt_wish], n)
@@ -244,15 +241,20 @@ def allocate(market: GoodsMarket, auction: IntArray, lottery: IntArray) -> Goods
         w, g, a = wishes.part(c), goods.part(c), alts.part(c)
         if len(a) == 0:
             continue  # a good nobody wishes for: nothing made, no premium
-        part = market.part(w, g, a, local_wish, local_good)
-        order_a = local_wish[auction[in_auction.part(c)]]
-        order_l = local_wish[lottery[in_lottery.part(c)]]
-        script = [_positions(order_a)] if len(order_a) else []  # no auction wishes: no draw
-        result = allocate_goods(part, _Replay([*script, _positions(order_l)]))
+        result = _allocate_part(
+            market.part(w, g, a, local_wish, local_good),
+            local_wish[auction[in_auction.part(c)]], local_wish[lottery[in_lottery.part(c)]],
+        )
         alt_units[a] = result.alt_units
         premium[g] = result.premium
         production[g] = result.production
     return GoodsAllocation(alt_units=alt_units, premium=premium, production=production)
+
+
+def _allocate_part(part: GoodsMarket, auction: IntArray, lottery: IntArray) -> GoodsAllocation:
+    """:func:`allocate_goods` on one component, in these orders of its wishes."""
+    script = [_positions(auction)] if len(auction) else []  # no auction wishes: no draw
+    return allocate_goods(part, _Replay([*script, _positions(lottery)]))
 
 
 def assign(market: TaskMarket, order: IntArray) -> TaskAuction:
@@ -316,11 +318,9 @@ def plan_of(
     plan."""
     scenario = prepared.scenario
     participants, tasks, goods = prepared.participants, prepared.tasks, prepared.goods
-    p_index = {p: i for i, p in enumerate(participants)}
     j_index = {p.id: i for i, p in enumerate(scenario.projects)}
     goods_market = prepared.goods_market
     production = allocation.production
-    offers = scenario.offers
     needed: BoolArray = hours > _EPS
     weight = np.where(needed, work.weight, prepared.estimate)
 
@@ -334,10 +334,7 @@ def plan_of(
     alloc_units = np.rint(alloc_units).astype(np.int64)
     alloc_wish = goods_market.alt_wish[alloc_alt[first[in_order]]]
     alloc_good = goods_market.alt_good[alloc_alt[first[in_order]]]
-    wishes = scenario.wishes
-    alloc_participant = np.array(
-        [p_index[wishes[w].participant] for w in alloc_wish.tolist()], dtype=np.int64
-    )
+    alloc_participant = scenario.wish_participant[alloc_wish]
     charges = charge(
         weight=weight,
         hours=hours,
@@ -351,7 +348,7 @@ def plan_of(
         alloc_participant=alloc_participant,
         alloc_good=alloc_good,
         alloc_units=alloc_units,
-        exempt=np.array([p.exempt for p in scenario.participants], dtype=bool),
+        exempt=scenario.participant_exempt,
     )
 
     credit = np.bincount(
@@ -362,7 +359,7 @@ def plan_of(
 
     # what each good was wished for (each wish once per good it names), and what stayed unmet
     got = np.bincount(
-        goods_market.alt_wish, weights=allocation.alt_units, minlength=len(scenario.wishes)
+        goods_market.alt_wish, weights=allocation.alt_units, minlength=len(scenario.wish_ids)
     )
     short = goods_market.wish_quantity - np.rint(got).astype(np.int64)
     pair = np.sort(wish_good)
@@ -376,13 +373,16 @@ def plan_of(
     ).astype(np.int64)
 
     worked = np.flatnonzero(work.assigned > _EPS)
+    wish_ids = scenario.wish_ids
     plan: dict[str, Any] = {
         "format": PLAN_FORMAT,
         "weights": {t: float(weight[i]) for i, t in enumerate(tasks) if needed[i]},
         "assignments": [
-            {"participant": offers[k].participant, "task": offers[k].task, "hours": hours_k}
-            for k, hours_k in zip(
-                worked.tolist(), work.assigned[worked].tolist(), strict=True
+            {"participant": participants[p], "task": tasks[t], "hours": hours_k}
+            for p, t, hours_k in zip(
+                prepared.offer_participant[worked].tolist(),
+                prepared.offer_task[worked].tolist(), work.assigned[worked].tolist(),
+                strict=True,
             )
         ],
         "uncovered": {t: float(work.uncovered[i]) for i, t in enumerate(tasks) if needed[i]},
@@ -398,14 +398,14 @@ def plan_of(
         },
         "allocations": [
             {
-                "participant": wish.participant,
-                "wish": wish.id,
+                "participant": participants[p],
+                "wish": wish_ids[w],
                 "good": goods[g],
                 "quantity": units,
                 "cost": cost,
             }
-            for wish, g, units, cost in zip(
-                [wishes[w] for w in alloc_wish.tolist()], alloc_good.tolist(),
+            for p, w, g, units, cost in zip(
+                alloc_participant.tolist(), alloc_wish.tolist(), alloc_good.tolist(),
                 alloc_units.tolist(), charges.allocation_cost.tolist(), strict=True,
             )
         ],
@@ -428,12 +428,7 @@ def _components(
     n_rows: int, n_cols: int, edge_row: IntArray, edge_col: IntArray
 ) -> tuple[IntArray, int]:
     """Connected components of a bipartite graph: a label per row, then per column."""
-    n = n_rows + n_cols
-    graph = coo_matrix(
-        (np.ones(len(edge_row), dtype=np.int8), (edge_row, n_rows + edge_col)), shape=(n, n)
-    )
-    count, label = connected_components(graph, directed=False)
-    return label.astype(np.int64), int(count)
+    return bipartite_components(n_rows, n_cols, edge_row, edge_col)
 
 
 class _Groups:
@@ -456,8 +451,11 @@ def _local(label: IntArray, n: int) -> IntArray:
 
 
 def _positions(order: IntArray) -> IntArray:
-    """The permutation that puts the sorted indexes of ``order`` into that order."""
-    positions: IntArray = np.searchsorted(np.sort(order), order).astype(np.int64)
+    """The permutation that puts the sorted indexes of ``order`` into that order (each index's
+    rank among them, counted rather than sorted)."""
+    present = np.zeros(int(order.max()) + 1 if len(order) else 0, dtype=np.int64)
+    present[order] = 1
+    positions: IntArray = (np.cumsum(present) - 1)[order]
     return positions
 
 
@@ -479,42 +477,35 @@ class _Replay(np.random.Generator):
 
 
 def _expand_alternatives(
-    scenario: AnyScenario, g_index: Mapping[str, int], effort: FloatArray
+    columns: ScenarioColumns, effort: FloatArray
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """Each wish's alternatives as arrays (wish, good, max_cost or nan), in preference order.
 
     A product type stands for every good of that type, least effort first (ties by the order
     of the goods), so wished units go to the producers with the least effort first.
     """
-    by_type: dict[str, list[int]] = defaultdict(list)
-    for g, good in enumerate(scenario.goods):
-        if good.product_type is not None:
-            by_type[good.product_type].append(g)
-    for members in by_type.values():
-        members.sort(key=lambda g: (effort[g], g))
-    wishes = scenario.wishes
-    flat = [alt for wish in wishes for alt in wish.alternatives]
-    per_wish = np.fromiter((len(wish.alternatives) for wish in wishes), np.int64, len(wishes))
-    alt_wish = np.repeat(np.arange(len(wishes), dtype=np.int64), per_wish)
-    alt_cost = np.array([alt.max_cost for alt in flat], dtype=np.float64)  # None becomes nan
-    named = [alt.good for alt in flat]
-    if None not in named:  # goods only: one row per alternative
-        alt_good = np.array([g_index[good] for good in named], dtype=np.int64)  # type: ignore[index]
-        return alt_wish, alt_good, alt_cost
+    alt_type = columns.alt_type
+    named_type = alt_type >= 0
+    if not np.any(named_type):  # goods only: one row per alternative
+        return columns.alt_wish, columns.alt_good, columns.alt_max_cost
     # a product type stands for its goods: repeat the alternative once for each of them
-    goods_of = [
-        [g_index[good]] if good is not None else by_type[alt.product_type or ""]
-        for good, alt in zip(named, flat, strict=True)
-    ]
-    widths = np.fromiter((len(members) for members in goods_of), np.int64, len(goods_of))
-    alt_good = np.fromiter(
-        (g for members in goods_of for g in members), np.int64, int(widths.sum())
-    )
-    return np.repeat(alt_wish, widths), alt_good, np.repeat(alt_cost, widths)
+    position = {t: i for i, t in enumerate(columns.product_types)}
+    good_type = np.array([-1 if g.product_type is None else position[g.product_type]
+                          for g in columns.goods], dtype=np.int64)
+    typed = np.flatnonzero(good_type >= 0)
+    members = typed[np.lexsort((typed, effort[typed], good_type[typed]))]  # by type, effort
+    count = np.bincount(good_type[typed], minlength=len(position))
+    start = np.cumsum(count) - count
+    width = np.where(named_type, count[np.maximum(alt_type, 0)], 1)
+    row = np.repeat(np.arange(len(alt_type), dtype=np.int64), width)
+    offset = np.arange(len(row), dtype=np.int64) - np.repeat(np.cumsum(width) - width, width)
+    alt_good = np.where(named_type[row], members[start[np.maximum(alt_type[row], 0)] + offset],
+                        columns.alt_good[row])
+    return columns.alt_wish[row], alt_good, columns.alt_max_cost[row]
 
 
 def _hints(
-    scenario: AnyScenario,
+    scenario: ScenarioColumns,
     tasks: list[str],
     goods: list[str],
     weight: FloatArray,
