@@ -24,8 +24,14 @@ optimal value of the flow is checked against the value of peerconomy's plan: for
 over allocations of ``max_cost - effort`` (effort at weight 1), for (b) the sum over
 assignments of ``hours * (max_weight - min_weight)``.
 
+Beside them, in one process on the same instance (worker ``core``): the engine's market stage
+alone (for (a) the goods stage, the flow core with the least premiums and the tie rule; for
+(b) the task auction with its weights) against OR-Tools' ``SimpleMinCostFlow`` on that
+market's flow alone and against scipy's HiGHS on the same flow as a linear program; issue 7's
+target for (a) is at least 5x faster than OR-Tools.
+
 ``--large`` runs issue 7's large cases instead, each in a fresh subprocess, the scenario read
-from a JSON file the fast way (``read_scenario_file``, msgspec) and cleared
+from a JSON file the fast way (``read_columns_file``: msgspec, into columns) and cleared
 (``clear_scenario``), timed from the file to the plan, best of ``--repeat`` after a warm-up,
 with the process's peak RSS:
 
@@ -60,6 +66,7 @@ MAX_WEIGHT = 5.0
 COST_SCALE = 1000
 TARGET_RATIO = 3.0
 TARGET_RSS_MB = 1024.0
+TARGET_SPEEDUP = 5.0
 
 
 # ---- scenarios --------------------------------------------------------------------------
@@ -409,7 +416,79 @@ def work_ortools(case: str, size: str, seed: int, repeat: int) -> dict[str, Any]
     }
 
 
-WORKERS = {"clear": work_clear, "ortools": work_ortools}
+def _ortools_solve(graph: dict[str, Any]) -> tuple[float, float]:
+    """OR-Tools' SimpleMinCostFlow on the graph: (build + solve seconds, optimal value)."""
+    from ortools.graph.python import min_cost_flow
+
+    start = time.perf_counter()
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        graph["tails"], graph["heads"], graph["caps"], graph["costs"])
+    smcf.set_node_supply(graph["source"], graph["supply"])
+    smcf.set_node_supply(graph["sink"], -graph["supply"])
+    if smcf.solve() != smcf.OPTIMAL:
+        raise RuntimeError("OR-Tools min cost flow did not solve")
+    return time.perf_counter() - start, -smcf.optimal_cost() / COST_SCALE
+
+
+def _highs_solve(graph: dict[str, Any]) -> tuple[float, float]:
+    """scipy's HiGHS on the same flow as a linear program (flow conservation at every node,
+    arc bounds): (build + solve seconds, optimal value)."""
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix
+
+    start = time.perf_counter()
+    tails, heads = graph["tails"], graph["heads"]
+    n_nodes, n_arcs = int(max(tails.max(), heads.max())) + 1, len(tails)
+    arc = np.arange(n_arcs)
+    incidence = csr_matrix(
+        (np.r_[np.ones(n_arcs), -np.ones(n_arcs)], (np.r_[heads, tails], np.r_[arc, arc])),
+        shape=(n_nodes, n_arcs))
+    balance = np.zeros(n_nodes)
+    balance[graph["source"]], balance[graph["sink"]] = -graph["supply"], graph["supply"]
+    done = linprog(graph["costs"].astype(np.float64), A_eq=incidence, b_eq=balance,
+                   bounds=np.c_[np.zeros(n_arcs), graph["caps"]], method="highs")
+    if done.status != 0:
+        raise RuntimeError(f"HiGHS: {done.message}")
+    return time.perf_counter() - start, -done.fun / COST_SCALE
+
+
+def work_core(case: str, size: str, seed: int, repeat: int) -> dict[str, Any]:
+    """In one process, on the same instance: the engine's market stage (the flow core with the
+    least premiums for (a), the task auction with its weights for (b)), then OR-Tools and
+    HiGHS on that market's flow alone; best of ``repeat`` warm runs each."""
+    from peerconomy.domain import clearing
+    from peerconomy.domain.scenario import parse_scenario
+
+    scenario = SCENARIOS[case](size, seed)
+    graph = flow_graph(case, scenario)
+    prepared = clearing.prepare(parse_scenario(scenario))
+    orders = clearing.draw_orders(prepared, int(scenario["settings"]["seed"]))
+    market = prepared.goods_market
+    if case == "a":
+        def stage() -> Any:
+            return clearing.allocate(market, orders.auction, orders.lottery)
+    else:
+        tasks = clearing.task_market(prepared, prepared.fixed_hours)
+
+        def stage() -> Any:
+            return clearing.assign(tasks, orders.participants)
+    stage()  # warm-up: the numba code compiled or loaded
+    engine = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        stage()
+        engine.append(time.perf_counter() - start)
+    ortools = [_ortools_solve(graph) for _ in range(repeat)]
+    highs = [_highs_solve(graph) for _ in range(max(1, repeat - 1))]
+    return {"engine_s": min(engine), "ortools_s": min(t for t, _ in ortools),
+            "highs_s": min(t for t, _ in highs), "ortools_value": ortools[0][1],
+            "highs_value": highs[0][1], "arcs": len(graph["tails"])}
+
+
+WORKERS = {"clear": work_clear, "ortools": work_ortools,
+           "core": work_core}
 
 
 def run_worker(kind: str, case: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -518,6 +597,24 @@ def report(results: dict[str, dict[str, dict[str, Any]]], size: str) -> None:
                 f"  value check: peerconomy {c['value']:.4f} vs OR-Tools optimum "
                 f"{o['value']:.4f}: {'OK' if ok else 'MISMATCH'} (|diff| {diff:.2e})"
             )
+
+    say("\nThe market stage alone against the flow alone, in one process, on the same instance")
+    say("(the engine's stage includes the least premiums, or the weights, and the tie rule):")
+    for case in ("a", "b"):
+        k = results[case]["core"]
+        if "error" in k:
+            say(f"  {names[case]}: failed: {k['error']}")
+            continue
+        say(f"  {names[case]}: engine {k['engine_s']:.3f} s; OR-Tools {k['ortools_s']:.3f} s "
+            f"({k['ortools_s'] / k['engine_s']:.1f}x the engine's time); HiGHS "
+            f"{k['highs_s']:.3f} s ({k['highs_s'] / k['engine_s']:.1f}x); optimal values "
+            f"{k['ortools_value']:.2f} and {k['highs_value']:.2f}")
+    k = results["a"]["core"]
+    if "error" not in k:
+        speedup = k["ortools_s"] / k["engine_s"]
+        say(f"(a) issue 7's target: at least {TARGET_SPEEDUP:.0f}x faster than OR-Tools -> "
+            f"{speedup:.1f}x: {'met' if speedup >= TARGET_SPEEDUP else 'NOT met'}"
+            + ("" if size == "full" else " (small size; the target is for --size full)"))
 
     c, o = results["a"]["clear"], results["a"]["ortools"]
     verdict = ""
@@ -643,6 +740,48 @@ def work_large(path: str, repeat: int) -> dict[str, Any]:
             "assignments": len(plan["assignments"])}
 
 
+def work_large_stages(path: str, repeat: int) -> dict[str, Any]:
+    """Seconds per stage of reading and clearing the file, each the best of ``repeat`` runs
+    after a warm-up: reading into columns, preparing, the goods stage, the task stage, the
+    plan."""
+    from peerconomy.domain import clearing
+    from peerconomy.domain.collection import paused_collection
+    from peerconomy.domain.scenario_columns import read_columns_file
+
+    best: dict[str, float] = {}
+    spent: dict[str, float] = {}
+    start = 0.0
+
+    def lap(name: str) -> None:
+        nonlocal start
+        now = time.perf_counter()
+        spent[name] = now - start
+        start = now
+
+    for run in range(repeat + 1):
+        gc.collect()
+        spent.clear()
+        start = time.perf_counter()
+
+        columns = read_columns_file(path)
+        lap("read into columns")
+        with paused_collection():
+            prepared = clearing.prepare(columns)
+            orders = clearing.draw_orders(prepared, columns.settings.seed)
+            lap("prepare, draw the orders")
+            allocation = clearing.allocate(prepared.goods_market, orders.auction, orders.lottery)
+            lap("goods stage")
+            hours = clearing.hours_needed(prepared, allocation.production)
+            work = clearing.assign(clearing.task_market(prepared, hours), orders.participants)
+            lap("task stage")
+            plan = clearing.plan_of(prepared, allocation, hours, work)
+            lap("costs, shares and the plan")
+        del columns, prepared, orders, allocation, hours, work, plan
+        if run:
+            best = {k: min(v, best.get(k, math.inf)) for k, v in spent.items()}
+    return best
+
+
 def work_large_ortools(path: str, repeat: int) -> dict[str, Any]:
     """OR-Tools' SimpleMinCostFlow on the file's goods flow only (wishes -> goods -> sink)."""
     from ortools.graph.python import min_cost_flow
@@ -721,6 +860,11 @@ def run_large(args: argparse.Namespace) -> None:
                       _fmt(ortools.get("total_s"), ".2f"),
                       ("met " if met else "MISSED ") + target)
     console.print(table)
+    if args.stages:
+        path = large_file("big", 1_000_000 // args.shrink, args.seed, data)
+        stages = _large_worker("large_stages", path, args.repeat)
+        console.print("(big) per stage, best of each (s): " + ", ".join(
+            f"{k} {v:.2f}" for k, v in stages.items()))
     if args.no_curve:
         return
     sizes, seconds_at = [], []
@@ -771,12 +915,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plot", help="write the scaling curve's plot here (PNG or SVG)")
     parser.add_argument("--shrink", type=int, default=1, help="divide the large sizes by this")
     parser.add_argument("--no-curve", action="store_true")
+    parser.add_argument("--stages", action="store_true", help="(big) per stage, with --large")
     parser.add_argument("--no-ortools", action="store_true")
     args = parser.parse_args(argv)
     if args.worker:
         kind, case = args.worker.split(":", 1)
         if kind == "large":
             print(json.dumps(work_large(case, args.repeat)))
+        elif kind == "large_stages":
+            print(json.dumps(work_large_stages(case, args.repeat)))
         elif kind == "large_ortools":
             print(json.dumps(work_large_ortools(case, args.repeat)))
         else:
