@@ -35,7 +35,7 @@ import numpy as np
 from msgspec import Meta, Raw, Struct
 
 from peerconomy.domain.collection import paused_collection
-from peerconomy.domain.scenario import FORMAT, ScenarioError, _cross_check, load_scenario_file
+from peerconomy.domain.scenario import FORMAT, _cross_check
 from peerconomy.domain.scenario_json import (
     AnyScenario,
     FastGood,
@@ -57,6 +57,7 @@ from peerconomy.domain.scenario_json import (
     _Task,
     _Wish,
     decode_scenario,
+    read_file_with,
 )
 
 __all__ = ["ScenarioColumns", "columns_of", "read_columns", "read_columns_file"]
@@ -135,17 +136,7 @@ def read_columns_file(path: str | os.PathLike[str]) -> ScenarioColumns:
     """:func:`read_columns` on a file: the same errors as
     :func:`~peerconomy.domain.scenario.load_scenario_file` for a file that cannot be read or
     is no scenario."""
-    try:
-        with open(path, "rb") as file:
-            raw = file.read()
-    except OSError:
-        load_scenario_file(path)  # raises the canonical error
-        raise _disagree() from None  # pragma: no cover
-    try:
-        return read_columns(raw.removeprefix(b"\xef\xbb\xbf"), os.fspath(path))
-    except ScenarioError:
-        load_scenario_file(path)  # names encoding and JSON errors by line and column
-        raise
+    return read_file_with(read_columns, path)
 
 
 # --- reading -------------------------------------------------------------------------------

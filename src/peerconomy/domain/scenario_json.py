@@ -17,8 +17,8 @@ same error (``offers[2].hours: must be >= 0, got -1``), and is never half-read.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from typing import Annotated, Literal, Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Literal, Protocol, TypeVar
 
 import msgspec
 from msgspec import Meta, Struct
@@ -229,6 +229,18 @@ def decode_scenario(raw: bytes | str, name: str = "<json>") -> FastScenario:
 def read_scenario_file(path: str | os.PathLike[str]) -> FastScenario:
     """:func:`~peerconomy.domain.scenario.load_scenario_file`, the fast way: the same errors
     for a file that cannot be read or is no scenario."""
+    return read_file_with(decode_scenario, path)
+
+
+_Read = TypeVar("_Read")
+
+
+def read_file_with(
+    decode: Callable[[bytes, str], _Read], path: str | os.PathLike[str]
+) -> _Read:
+    """A scenario file decoded by a fast reader (``decode(raw, name)``), with the errors of
+    :func:`~peerconomy.domain.scenario.load_scenario_file` for a file that cannot be read,
+    is not UTF-8 JSON or is no scenario (a leading byte order mark is allowed)."""
     try:
         with open(path, "rb") as file:
             raw = file.read()
@@ -236,7 +248,7 @@ def read_scenario_file(path: str | os.PathLike[str]) -> FastScenario:
         load_scenario_file(path)  # raises the canonical error
         raise _disagree() from None  # pragma: no cover
     try:
-        return decode_scenario(raw.removeprefix(b"\xef\xbb\xbf"), os.fspath(path))
+        return decode(raw.removeprefix(b"\xef\xbb\xbf"), os.fspath(path))
     except ScenarioError:
         load_scenario_file(path)  # names encoding and JSON errors by line and column
         raise
