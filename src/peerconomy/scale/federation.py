@@ -30,12 +30,12 @@ from typing import Any, Final
 
 from peerconomy.domain.scenario import (
     FORMAT,
-    Scenario,
     ScenarioError,
     Settings,
     parse_part,
     parse_scenario,
 )
+from peerconomy.domain.scenario_columns import ScenarioColumns, columns_of, read_columns
 
 __all__ = [
     "FEDERATION_FILE",
@@ -77,10 +77,20 @@ class Federation:
         """The pools' names, in the merged pool's order."""
         return list(self.pools)
 
-    def scenario(self) -> Scenario:
-        """The merged pool, validated; a problem is named in its pool's file."""
+    def scenario(self) -> ScenarioColumns:
+        """The merged pool, validated, as columns; a problem is named in its pool's file.
+
+        The merged pool is written as JSON and read by the columnar reader, which accepts
+        and refuses exactly what the parser does, with its messages (NaN and infinity are
+        written as JSON's non-standard literals, which the parser refuses by name), and is
+        some five times faster on a large federation. A pool given as Python objects that
+        JSON cannot hold is read by the parser itself."""
         try:
-            return parse_scenario(self.merged)
+            try:
+                text = json.dumps(self.merged)
+            except (TypeError, ValueError):
+                return columns_of(parse_scenario(self.merged))
+            return read_columns(text)
         except ScenarioError as err:
             raise self.located(err) from None
 
