@@ -22,6 +22,7 @@ from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Assignment, Member, Period, Plan, Pool, PoolProject, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
+from peerconomy.domain.security import ResetToken, Session, SignInLimit
 from peerconomy.ledger.journal import Account, Transaction
 
 __all__ = [
@@ -175,7 +176,9 @@ class JournalRepository(Protocol):
 
 
 class AccountRepository(Protocol):
-    """Users, their API tokens, invitations into pools and requests to join them."""
+    """Users, their API tokens and sessions, invitations into pools and requests to join
+    them; the failed sign-ins counted against accounts and clients, and password-reset
+    links."""
 
     def add_user(self, user: User) -> None:
         """Store a new user (name and email not taken: the service checks)."""
@@ -228,6 +231,36 @@ class AccountRepository(Protocol):
 
     def put_join_request(self, request: JoinRequest) -> None:
         """Add a request, or replace the one for its pool and user (keeping its place)."""
+
+    def add_session(self, session: Session) -> None:
+        """Store a new session (its id is new)."""
+
+    def session(self, id: str) -> Session | None:
+        """The session whose id hash is ``id``, or None."""
+
+    def sessions(self, user: str) -> list[Session]:
+        """The user's sessions, oldest first, ended ones included."""
+
+    def put_session(self, session: Session) -> None:
+        """Replace a session's record (seen again, or revoked)."""
+
+    def sign_in_limit(self, key: str) -> SignInLimit | None:
+        """The failed sign-ins counted against ``key``, or None."""
+
+    def put_sign_in_limit(self, record: SignInLimit) -> None:
+        """Add or replace the count of its key."""
+
+    def remove_sign_in_limit(self, key: str) -> None:
+        """Forget the count of ``key`` (a successful sign-in); nothing if there is none."""
+
+    def add_reset_token(self, token: ResetToken) -> None:
+        """Store a new password-reset link."""
+
+    def reset_token(self, id: str) -> ResetToken | None:
+        """One password-reset link, or None."""
+
+    def put_reset_token(self, token: ResetToken) -> None:
+        """Replace a reset link's record (its use)."""
 
 
 class UnitOfWork(Protocol):

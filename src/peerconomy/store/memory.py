@@ -18,6 +18,7 @@ from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Assignment, Member, Period, Plan, Pool, PoolProject, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
+from peerconomy.domain.security import ResetToken, Session, SignInLimit
 from peerconomy.ledger.journal import Account, Transaction, balances
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
@@ -44,6 +45,9 @@ class _State:
     tokens: dict[str, ApiToken] = field(default_factory=dict)
     invitations: dict[str, Invitation] = field(default_factory=dict)
     join_requests: dict[tuple[str, str], JoinRequest] = field(default_factory=dict)
+    sessions: dict[str, Session] = field(default_factory=dict)
+    sign_in_limits: dict[str, SignInLimit] = field(default_factory=dict)
+    reset_tokens: dict[str, ResetToken] = field(default_factory=dict)
 
     def copy(self) -> _State:
         """A copy whose containers (two levels deep) are new; the frozen records are shared."""
@@ -248,8 +252,9 @@ class _Journal:
 
 
 class _Accounts:
-    """Users, tokens, invitations and requests to join, each kept in one dictionary in the
-    order first added (a replaced record keeps its place, as a dictionary's key does)."""
+    """Users, tokens, sessions, invitations, requests to join, sign-in counts and reset
+    links, each kept in one dictionary in the order first added (a replaced record keeps its
+    place, as a dictionary's key does)."""
 
     def __init__(self, state: _State) -> None:
         self._s = state
@@ -308,6 +313,36 @@ class _Accounts:
 
     def put_join_request(self, request: JoinRequest) -> None:
         self._s.join_requests[(request.pool, request.user)] = request
+
+    def add_session(self, session: Session) -> None:
+        self._s.sessions[session.id] = session
+
+    def session(self, id: str) -> Session | None:
+        return self._s.sessions.get(id)
+
+    def sessions(self, user: str) -> list[Session]:
+        return [s for s in self._s.sessions.values() if s.user == user]
+
+    def put_session(self, session: Session) -> None:
+        _replace(self._s.sessions, session.id, session, "session")
+
+    def sign_in_limit(self, key: str) -> SignInLimit | None:
+        return self._s.sign_in_limits.get(key)
+
+    def put_sign_in_limit(self, record: SignInLimit) -> None:
+        self._s.sign_in_limits[record.key] = record
+
+    def remove_sign_in_limit(self, key: str) -> None:
+        self._s.sign_in_limits.pop(key, None)
+
+    def add_reset_token(self, token: ResetToken) -> None:
+        self._s.reset_tokens[token.id] = token
+
+    def reset_token(self, id: str) -> ResetToken | None:
+        return self._s.reset_tokens.get(id)
+
+    def put_reset_token(self, token: ResetToken) -> None:
+        _replace(self._s.reset_tokens, token.id, token, "password-reset link")
 
 
 def _replace(records: dict[str, _Record], key: str, record: _Record, kind: str) -> None:

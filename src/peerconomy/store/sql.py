@@ -98,6 +98,7 @@ from peerconomy.domain.pool import (
     WorkLog,
 )
 from peerconomy.domain.scenario import Alternative, Good, Offer, Task, Wish
+from peerconomy.domain.security import ResetToken, Session, SignInLimit
 from peerconomy.ledger.journal import Account, Posting, Transaction
 from peerconomy.store import tables as t
 
@@ -1249,8 +1250,8 @@ def _values(table: Table, record: Any) -> dict[str, Any]:
 
 
 class SqlAccountRepository(_Repository):
-    """Users, their API tokens, invitations and requests to join
-    (:class:`~peerconomy.services.ports.AccountRepository`).
+    """Users, their API tokens and sessions, invitations, requests to join, failed sign-ins
+    and password-reset links (:class:`~peerconomy.services.ports.AccountRepository`).
 
     A token's and a request's owner is the column ``user_name`` (see
     :data:`peerconomy.store.tables.api_tokens` why not ``user``). Tokens are numbered per
@@ -1364,6 +1365,66 @@ class SqlAccountRepository(_Repository):
         values = _values(t.join_requests, request)
         keys = {k: values.pop(k) for k in ("pool", "user_name")}
         _put(self._c, t.join_requests, keys, values, scope=("pool",))
+
+    # sessions
+
+    @_writes
+    def add_session(self, session: Session) -> None:
+        self._c.execute(insert(t.sessions).values(**_values(t.sessions, session)))
+
+    def session(self, id: str) -> Session | None:
+        found = self._sessions(t.sessions.c.id == id)
+        return found[0] if found else None
+
+    def sessions(self, user: str) -> list[Session]:
+        return self._sessions(t.sessions.c.user_name == user)
+
+    def _sessions(self, where: ColumnElement[bool]) -> list[Session]:
+        c = t.sessions.c
+        rows = self._c.execute(select(*_fields(t.sessions)).where(where).order_by(
+            c.created_at, c.id))
+        return [Session(**row._asdict()) for row in rows]
+
+    @_writes
+    def put_session(self, session: Session) -> None:
+        self._replace(t.sessions, "id", session, "session")
+
+    # failed sign-ins
+
+    def sign_in_limit(self, key: str) -> SignInLimit | None:
+        row = self._c.execute(
+            select(*_fields(t.sign_in_limits)).where(t.sign_in_limits.c.key == key)
+        ).first()
+        return None if row is None else SignInLimit(**row._asdict())
+
+    @_writes
+    def put_sign_in_limit(self, record: SignInLimit) -> None:
+        values = _values(t.sign_in_limits, record)
+        statement = _dialect_insert(self._c.dialect.name)(t.sign_in_limits).values(**values)
+        self._c.execute(statement.on_conflict_do_update(
+            index_elements=["key"],
+            set_={name: statement.excluded[name] for name in values if name != "key"},
+        ))
+
+    @_writes
+    def remove_sign_in_limit(self, key: str) -> None:
+        self._c.execute(delete(t.sign_in_limits).where(t.sign_in_limits.c.key == key))
+
+    # password-reset links
+
+    @_writes
+    def add_reset_token(self, token: ResetToken) -> None:
+        self._c.execute(insert(t.reset_tokens).values(**_values(t.reset_tokens, token)))
+
+    def reset_token(self, id: str) -> ResetToken | None:
+        row = self._c.execute(
+            select(*_fields(t.reset_tokens)).where(t.reset_tokens.c.id == id)
+        ).first()
+        return None if row is None else ResetToken(**row._asdict())
+
+    @_writes
+    def put_reset_token(self, token: ResetToken) -> None:
+        self._replace(t.reset_tokens, "id", token, "password-reset link")
 
     def _replace(self, table: Table, key: str, record: Any, kind: str) -> None:
         """Replace the row whose ``key`` column is the record's (its place in its list

@@ -432,3 +432,44 @@ join_requests: Final = Table(
 keeps its place). ``decided_by`` has no foreign key: it names the coordinator who decided,
 and a pool's coordinators are its members, who need not have accounts (a pool imported from
 a scenario, run from the command line)."""
+
+sessions: Final = Table(
+    "sessions",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("user_name", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    Index(None, "user_name"),
+    ForeignKeyConstraint(["user_name"], ["users.name"]),
+)
+"""Signed-in browsers; ``id`` is the SHA-256 hash of the id their cookie carries. A user's
+sessions are listed (to end them all) through the index on ``user_name``, oldest first by
+``created_at``."""
+
+sign_in_limits: Final = Table(
+    "sign_in_limits",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_start", UtcDateTime),
+    Column("locked_until", UtcDateTime),
+)
+"""Failed sign-ins counted per account (``user:<name>``, or the login as typed where no
+account has it) and per client address (``client:<address>``): no foreign key, since an
+unknown login is counted as a known one is."""
+
+reset_tokens: Final = Table(
+    "reset_tokens",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("user_name", Text, nullable=False),
+    Column("secret_hash", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime),
+    ForeignKeyConstraint(["user_name"], ["users.name"]),
+)
+"""Password-reset links, each usable once before it expires."""
