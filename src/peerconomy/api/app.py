@@ -1,5 +1,9 @@
 """The application: the API under ``/api/v1`` (OpenAPI docs at ``/api/docs``), the pages,
-sessions and error answers, on a store."""
+sessions and error answers, on a store; hardened (:mod:`peerconomy.api.hardening`).
+
+A change through the API on the strength of the session cookie must carry the session's
+CSRF token in the ``X-CSRF-Token`` header, whichever route it goes to (the pages' forms carry
+it as a field; a call with a bearer token needs none)."""
 
 from __future__ import annotations
 
@@ -8,12 +12,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from starlette.middleware.sessions import SessionMiddleware
 
 from peerconomy import __version__
-from peerconomy.api.deps import Store
+from peerconomy.api.deps import CSRF_HEADER, SAFE_METHODS, Store, check_csrf
 from peerconomy.api.errors import install_error_handlers
+from peerconomy.api.hardening import Hardening, docs_policy
 from peerconomy.api.mail import Mailer
 from peerconomy.api.routes import auth, books, periods, pools
 from peerconomy.api.settings import AppSettings
@@ -41,7 +48,7 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
         title="peerconomy",
         version=__version__,
         description="A distribution pool's work and goods, shared by contributions.",
-        docs_url="/api/docs",
+        docs_url=None,  # served below, with a policy that lets Swagger UI run
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -59,6 +66,12 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(  # outermost: its headers and limits hold for every answer
+        Hardening,
+        max_body_bytes=settings.max_body_bytes,
+        max_scenario_bytes=settings.max_scenario_bytes,
+        https=settings.secure_cookies,
+    )
     html = None
     if pages:
         from peerconomy.web import install_pages
@@ -66,9 +79,34 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
         html = install_pages(app)
     # after the pages: a request is matched against the routes in order, and the pages are
     # what most requests ask for (their paths and the API's never overlap)
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix="/api/v1", dependencies=[Depends(session_csrf)])
     for module in (auth, pools, periods, books):
         api.include_router(module.router)
     app.include_router(api)
     install_error_handlers(app, html)
+    _serve_docs(app)
     return app
+
+
+async def session_csrf(request: Request) -> None:
+    """Refuse (403) a change through the API made with a signed-in session's cookie unless it
+    carries the session's CSRF token in ``X-CSRF-Token``; a bearer token needs none."""
+    if request.method in SAFE_METHODS:
+        return
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return
+    if "user" in request.session:
+        check_csrf(request, request.headers.get(CSRF_HEADER))
+
+
+def _serve_docs(app: FastAPI) -> None:
+    """The API's docs (Swagger UI) at ``/api/docs``, allowed its script by its own policy."""
+    assert app.openapi_url is not None
+    page = get_swagger_ui_html(openapi_url=app.openapi_url, title=app.title + " - Swagger UI")
+    body = bytes(page.body)
+    policy = docs_policy(body.decode())
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(body, headers={"Content-Security-Policy": policy})

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["AppSettings", "load_secret_key"]
+__all__ = ["MAX_BODY_BYTES", "MAX_SCENARIO_BYTES", "AppSettings", "load_secret_key"]
+
+MAX_BODY_BYTES = 1024 * 1024
+"""A request body's largest size by default: a form or a JSON call is a few kilobytes."""
+MAX_SCENARIO_BYTES = 8 * 1024 * 1024
+"""The largest body of a route that takes a scenario (a project's tasks and goods)."""
 
 
 def load_secret_key(data_dir: Path) -> str:
@@ -47,6 +53,10 @@ class AppSettings:
     base_url: str = "http://127.0.0.1:8000"
     """Where people reach the site: links in emails and invitations point here."""
     session_days: int = 14
+    max_body_bytes: int = MAX_BODY_BYTES
+    """The largest request body (a form, a JSON call) taken; a larger one is answered 413."""
+    max_scenario_bytes: int = MAX_SCENARIO_BYTES
+    """The largest body of a route that takes a scenario (a project's tasks and goods)."""
 
     @classmethod
     def from_environment(cls, data_dir: Path) -> AppSettings:
@@ -58,4 +68,21 @@ class AppSettings:
             smtp_url=env.get("PEERCONOMY_SMTP_URL") or None,
             mail_from=env.get("PEERCONOMY_MAIL_FROM", "peerconomy@localhost"),
             base_url=env.get("PEERCONOMY_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            max_body_bytes=_size(env, "PEERCONOMY_MAX_BODY_BYTES", MAX_BODY_BYTES),
+            max_scenario_bytes=_size(env, "PEERCONOMY_MAX_SCENARIO_BYTES",
+                                     MAX_SCENARIO_BYTES),
         )
+
+
+def _size(env: Mapping[str, str], name: str, default: int) -> int:
+    """A positive whole number of bytes from ``env[name]`` (``default`` if unset)."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        size = int(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of bytes, got {text!r}") from None
+    if size <= 0:
+        raise ValueError(f"{name} must be a positive number of bytes, got {text!r}")
+    return size

@@ -1,0 +1,230 @@
+"""What every answer of the site carries, what it takes, and what it never tells.
+
+:class:`Hardening` wraps the application (outside the sessions):
+
+- Security headers on every answer: a Content-Security-Policy that allows scripts, styles,
+  images and form targets from the site itself only (no inline script or style, no plugins,
+  never in a frame), ``nosniff``, a same-origin referrer, ``X-Frame-Options: DENY``, no
+  camera, microphone or location, and HSTS where the site is served over HTTPS (the
+  settings' ``secure_cookies``). An answer that brings its own policy keeps it (the API's
+  docs page, which loads Swagger UI).
+- A limit on the size of a request's body: ``max_body_bytes``, or ``max_scenario_bytes``
+  for a route that takes a scenario (a project's tasks and goods). The body is read here,
+  before the application sees any of it, counting what arrives (a declared
+  ``Content-Length`` over the limit is refused before reading); over the limit, the answer
+  is 413 and nothing is stored. The API answers in the shape of its 422::
+
+      {"detail": [{"loc": ["body"], "msg": "...", "type": "too_large"}]}
+
+  and the pages with a short page.
+- No stack trace for the client: an error the application does not handle is logged here
+  with a reference, and the client gets a plain 500 naming the reference only.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import logging
+import re
+import secrets
+from collections.abc import Iterable
+from typing import Final
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "SCENARIO_PATHS",
+    "Hardening",
+    "docs_policy",
+    "inline_script_hashes",
+    "security_headers",
+]
+
+logger = logging.getLogger("peerconomy.api")
+
+CONTENT_SECURITY_POLICY: Final = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+])
+"""Everything from the site itself, nothing inline; never framed, no plugins."""
+
+PERMISSIONS_POLICY: Final = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+HSTS: Final = "max-age=31536000"
+
+SCENARIO_PATHS: Final = re.compile(r"(/api/v1)?/pools/[^/]+/projects/?")
+"""The routes that take a scenario: a project's tasks and goods (the API's JSON, the
+Projects page's form); they get the larger limit."""
+
+_SCRIPT: Final = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def security_headers(*, https: bool) -> list[tuple[str, str]]:
+    """The headers every answer carries (HSTS only over ``https``)."""
+    headers = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    if https:
+        headers.append(("Strict-Transport-Security", HSTS))
+    return headers
+
+
+def inline_script_hashes(page: str) -> list[str]:
+    """The CSP sources (``'sha256-...'``) that allow exactly the inline scripts of ``page``
+    (for a page we do not write ourselves, such as Swagger UI's)."""
+    return [
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in _SCRIPT.findall(page)
+    ]
+
+
+def docs_policy(page: str, cdn: str = "https://cdn.jsdelivr.net",
+                icons: str = "https://fastapi.tiangolo.com") -> str:
+    """The policy of the API's docs page ``page`` (Swagger UI): its script and style sheet
+    from ``cdn``, its icon from ``icons``, and its own inline scripts (by their hashes)."""
+    scripts = " ".join(["'self'", cdn, *inline_script_hashes(page)])
+    return CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src {scripts}").replace(
+        "style-src 'self'", f"style-src 'self' {cdn}").replace(
+        "img-src 'self'", f"img-src 'self' data: {icons}")
+
+
+class _TooLarge(Exception):
+    """The body went over the limit while it was read."""
+
+
+class Hardening:
+    """The ASGI middleware described in :mod:`peerconomy.api.hardening`."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_scenario_bytes: int,
+                 https: bool) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.max_scenario_bytes = max_scenario_bytes
+        self.headers = security_headers(https=https)
+
+    def limit(self, path: str) -> int:
+        """The largest body a request to ``path`` may have."""
+        if SCENARIO_PATHS.fullmatch(path):
+            return max(self.max_scenario_bytes, self.max_body_bytes)
+        return self.max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_hardened(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers:
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        path: str = scope["path"]
+        limit = self.limit(path)
+        try:
+            body = await _read_body(scope, receive, limit)
+        except _TooLarge:
+            await _too_large(path, limit)(scope, receive, send_hardened)
+            return
+        if body is None:  # the client went away
+            return
+        try:
+            await self.app(scope, _replay(body, receive), send_hardened)
+        except Exception:
+            reference = secrets.token_hex(4)
+            logger.exception("unhandled error (reference %s) in %s %s", reference,
+                             scope.get("method"), path)
+            if started:  # too late for an answer of our own; the server closes it
+                raise
+            await _server_error(path, reference)(scope, receive, send_hardened)
+
+
+async def _read_body(scope: Scope, receive: Receive, limit: int) -> bytes | None:
+    """The whole body (None if the client disconnected); :class:`_TooLarge` over ``limit``."""
+    declared = Headers(scope=scope).get("content-length")
+    if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+        raise _TooLarge
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk: bytes = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands over ``body`` at once, then waits as ``receive`` does (for
+    the client to disconnect)."""
+    given = False
+
+    async def replayed() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replayed
+
+
+def _too_large(path: str, limit: int) -> Response:
+    message = f"the request body is larger than the limit of {limit} bytes"
+    if path.startswith("/api/"):
+        return JSONResponse(
+            {"detail": [{"loc": ["body"], "msg": message, "type": "too_large"}]}, 413,
+            headers={"Connection": "close"},
+        )
+    return _page(413, "Too large", f"What you sent is too large: {message}.",
+                 headers={"Connection": "close"})
+
+
+def _server_error(path: str, reference: str) -> Response:
+    message = f"Something went wrong on the server (reference {reference})."
+    if path.startswith("/api/"):
+        return JSONResponse({"detail": message}, 500)
+    return _page(500, "Server error", message + " Please try again later.")
+
+
+def _page(status: int, heading: str, message: str, headers: dict[str, str] | None = None
+          ) -> HTMLResponse:
+    """A page of its own (it needs neither the session nor the templates)."""
+    text = "\n".join(_lines(heading, message))
+    return HTMLResponse(text, status, headers=headers)
+
+
+def _lines(heading: str, message: str) -> Iterable[str]:
+    yield "<!doctype html>"
+    yield '<html lang="en"><head><meta charset="utf-8">'
+    yield '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    yield f"<title>{html.escape(heading)} · peerconomy</title>"
+    yield '<link rel="stylesheet" href="/static/style.css"></head>'
+    yield f'<body><main id="main"><h1>{html.escape(heading)}</h1>'
+    yield f'<p class="flash error" role="alert">{html.escape(message)}</p>'
+    yield '<p><a href="/">Home</a></p></main></body></html>'
