@@ -2,8 +2,13 @@
 
 Passwords are hashed with argon2 (argon2-cffi's defaults, rehashed when they change); a
 wrong name and a wrong password are told apart by nobody, so sign-in does not reveal who
-has an account. API tokens are ``pct_<id>_<secret>``: the id finds the record, the secret's
-SHA-256 hash is compared in constant time.
+has an account. Failed sign-ins are counted per account and per client address
+(:mod:`peerconomy.domain.security`); too many lock the account or the client for a while,
+and a locked sign-in is refused before the password is looked at
+(:class:`~peerconomy.services.security.TooManyFailuresError`). A login nobody has is counted
+and locked as an account is, so a lockout tells nothing either. API tokens are
+``pct_<id>_<secret>``: the id finds the record, the secret's SHA-256 hash is compared in
+constant time.
 """
 
 from __future__ import annotations
@@ -21,16 +26,27 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from peerconomy.domain.account import ApiToken, User, check_email, check_user_name
 from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.security import LimitRule, after_failure, locked_for
 from peerconomy.services.errors import ConflictError, NotFoundError, SignInError
 from peerconomy.services.ports import UnitOfWork
+from peerconomy.services.security import (
+    DEFAULT_POLICY,
+    LockReason,
+    SecurityPolicy,
+    TooManyFailuresError,
+)
+from peerconomy.services.sessions import end_sessions
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
     "TOKEN_PREFIX",
+    "account_key",
     "authenticate",
     "change_password",
+    "check_password",
     "hash_secret",
     "issue_token",
+    "new_password_hash",
     "revoke_token",
     "sign_up",
     "token_user",
@@ -50,7 +66,8 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _check_password(password: str) -> str:
+def check_password(password: str) -> str:
+    """``password`` if it is long enough (and not absurdly long), else ScenarioError."""
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise ScenarioError(
             "password",
@@ -78,7 +95,7 @@ def sign_up(
     """Make an account. The first account of a site is its site admin."""
     name = _checked("name", check_user_name, name)
     email = _checked("email", check_email, email)
-    _check_password(password)
+    check_password(password)
     display_name = display_name.strip()
     if len(display_name) > 100:
         raise ScenarioError("display_name", "must be at most 100 characters")
@@ -101,37 +118,95 @@ def sign_up(
     return user
 
 
-def authenticate(uow: UnitOfWork, login: str, password: str) -> User:
+def authenticate(
+    uow: UnitOfWork,
+    login: str,
+    password: str,
+    *,
+    client: str | None = None,
+    policy: SecurityPolicy = DEFAULT_POLICY,
+    now: datetime | None = None,
+) -> User:
     """The user whose name or email is ``login`` if ``password`` is theirs; else
-    :class:`SignInError` (the same for an unknown name as for a wrong password)."""
+    :class:`SignInError` (the same for an unknown name as for a wrong password), or
+    :class:`TooManyFailuresError` while the account (or the login) or the ``client``
+    address is locked, whatever the password."""
+    now = now or datetime.now(UTC)
+    login = login.strip().lower()
     with uow:
-        user = _verified(uow, login, password)
+        user = _by_login(uow, login)
+        keys: list[tuple[str, LimitRule, LockReason]] = [
+            (account_key(user, login), policy.account_limit, "account")
+        ]
+        if client:
+            keys.append((f"client:{client}", policy.client_limit, "client"))
+        for key, _, reason in keys:
+            wait = locked_for(uow.accounts.sign_in_limit(key), now)
+            if wait is not None:
+                raise TooManyFailuresError(reason, wait)
+        if not _matches(user, password) or user is None:
+            for key, rule, _ in keys:
+                counted = after_failure(uow.accounts.sign_in_limit(key), key, now, rule)
+                uow.accounts.put_sign_in_limit(counted)
+            uow.commit()
+            raise SignInError(_BAD_SIGN_IN)
+        uow.accounts.remove_sign_in_limit(keys[0][0])
         if _HASHER.check_needs_rehash(user.password_hash):
             user = replace(user, password_hash=_HASHER.hash(password))
             uow.accounts.put_user(user)
-            uow.commit()
+        uow.commit()
     return user
 
 
-def change_password(uow: UnitOfWork, name: str, old: str, new: str) -> User:
-    """Change a user's password, given the old one."""
-    _check_password(new)
+def account_key(user: User | None, login: str) -> str:
+    """The key failed sign-ins to ``login`` are counted under: the account's, however it
+    was named (by name or by email); the login as typed where nobody has it."""
+    return f"user:{user.name}" if user is not None else f"login:{login.strip().lower()[:256]}"
+
+
+def change_password(
+    uow: UnitOfWork,
+    name: str,
+    old: str,
+    new: str,
+    *,
+    keeping: str | None = None,
+    now: datetime | None = None,
+) -> User:
+    """Change a user's password, given the old one; every session of theirs but the one
+    whose cookie carries ``keeping`` (the browser that changed it) ends."""
+    changed_hash = new_password_hash(new)
     with uow:
         user = _verified(uow, name, old)
-        changed = replace(user, password_hash=_HASHER.hash(new))
+        changed = replace(user, password_hash=changed_hash)
         uow.accounts.put_user(changed)
+        end_sessions(uow, name, keeping=keeping, now=now)
         uow.commit()
     return changed
 
 
-def _verified(uow: UnitOfWork, login: str, password: str) -> User:
-    login = login.strip().lower()
-    user = uow.accounts.user_by_email(login) if "@" in login else uow.accounts.user(login)
+def new_password_hash(password: str) -> str:
+    """The argon2 hash of a new password; ScenarioError (field ``password``) if it is too
+    short or too long."""
+    return _HASHER.hash(check_password(password))
+
+
+def _by_login(uow: UnitOfWork, login: str) -> User | None:
+    return uow.accounts.user_by_email(login) if "@" in login else uow.accounts.user(login)
+
+
+def _matches(user: User | None, password: str) -> bool:
+    """Whether ``password`` is the user's (as long to find out for nobody as for anyone)."""
     try:
         _HASHER.verify(user.password_hash if user else _NOBODY, password)
     except (VerificationError, InvalidHashError):
-        raise SignInError(_BAD_SIGN_IN) from None
-    if user is None:  # pragma: no cover - nobody is given _NOBODY's password
+        return False
+    return user is not None
+
+
+def _verified(uow: UnitOfWork, login: str, password: str) -> User:
+    user = _by_login(uow, login.strip().lower())
+    if not _matches(user, password) or user is None:
         raise SignInError(_BAD_SIGN_IN)
     return user
 

@@ -1,0 +1,117 @@
+"""Resetting a forgotten password by a one-time link sent to the account's email.
+
+Asking for a link answers the same whether or not an account has the email (the entrypoint
+says "if an account has this address, a link is on its way" either way), so nobody learns
+who has an account. The link carries ``<id>.<secret>``; the store keeps the secret's SHA-256
+hash, compared in constant time. A link works once, until it expires
+(``SecurityPolicy.reset_link_age``); using it sets the new password, ends every session of
+the account and lifts a lockout of the account (its owner has just proved who they are).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from peerconomy.domain.account import User, check_email
+from peerconomy.domain.security import ResetToken
+from peerconomy.services.accounts import account_key, hash_secret, new_password_hash
+from peerconomy.services.errors import ConflictError, NotFoundError
+from peerconomy.services.notices import N_, Line, Notice, text
+from peerconomy.services.ports import UnitOfWork
+from peerconomy.services.security import DEFAULT_POLICY, SecurityPolicy
+from peerconomy.services.sessions import end_sessions
+
+__all__ = ["ResetLink", "check_reset_link", "request_reset", "reset_notice", "reset_password"]
+
+
+@dataclass(frozen=True, slots=True)
+class ResetLink:
+    """A reset link just made: for whom, and the code the link carries (shown once)."""
+
+    user: User
+    code: str
+    expires_at: datetime
+
+
+def request_reset(
+    uow: UnitOfWork,
+    email: str,
+    *,
+    policy: SecurityPolicy = DEFAULT_POLICY,
+    now: datetime | None = None,
+) -> ResetLink | None:
+    """A new reset link for the account with ``email``; None if no account has it (or it is
+    no email address): the caller answers the same either way."""
+    try:
+        email = check_email(email)
+    except ValueError:
+        return None
+    now = now or datetime.now(UTC)
+    token_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    with uow:
+        user = uow.accounts.user_by_email(email)
+        if user is None:
+            return None
+        token = ResetToken(token_id, user.name, hash_secret(secret), now,
+                           now + policy.reset_link_age)
+        uow.accounts.add_reset_token(token)
+        uow.commit()
+    return ResetLink(user, f"{token_id}.{secret}", token.expires_at)
+
+
+def check_reset_link(uow: UnitOfWork, code: str, *, now: datetime | None = None) -> ResetToken:
+    """The reset link ``code`` if it can still be used; else :class:`NotFoundError` (unknown
+    or forged) or :class:`ConflictError` (used already, or expired)."""
+    now = now or datetime.now(UTC)
+    token_id, _, secret = code.partition(".")
+    with uow:
+        token = uow.accounts.reset_token(token_id)
+    if token is None or not hmac.compare_digest(token.secret_hash, hash_secret(secret)):
+        raise NotFoundError("password-reset link", token_id)
+    if token.used_at is not None:
+        raise ConflictError("this password-reset link was used already; ask for a new one")
+    if now >= token.expires_at:
+        raise ConflictError("this password-reset link has expired; ask for a new one")
+    return token
+
+
+def reset_password(
+    uow: UnitOfWork, code: str, password: str, *, now: datetime | None = None
+) -> User:
+    """Set a new password with the reset link ``code`` (see :func:`check_reset_link`); the
+    link is used up, every session of the account ends and its lockout is lifted."""
+    now = now or datetime.now(UTC)
+    password_hash = new_password_hash(password)
+    with uow:
+        token = check_reset_link(uow, code, now=now)
+        user = uow.accounts.user(token.user)
+        if user is None:  # pragma: no cover - a link's user is kept by a foreign key
+            raise NotFoundError("user", token.user)
+        changed = replace(user, password_hash=password_hash)
+        uow.accounts.put_user(changed)
+        uow.accounts.put_reset_token(replace(token, used_at=now))
+        uow.accounts.remove_sign_in_limit(account_key(user, user.name))
+        end_sessions(uow, user.name, now=now)
+        uow.commit()
+    return changed
+
+
+def reset_notice(link: ResetLink, url: str) -> Notice:
+    """The email that carries the reset link ``url`` to the account's owner."""
+    body: tuple[Line, ...] = (
+        (text(N_("Hello %(name)s,"), name=link.user.display_name or link.user.name),),
+        (),
+        (text(N_("Someone (we hope you) asked to reset the password of your account."
+                 " Choose a new password here:")),),
+        (url,),
+        (),
+        (text(N_("The link works once, until %(until)s (UTC). If you did not ask for it,"
+                 " ignore this email: your password stays as it is."),
+              until=link.expires_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")),),
+    )
+    return Notice(link.user.email, text(N_("Reset your password")), body,
+                  link.user.locale or "")
