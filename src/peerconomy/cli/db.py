@@ -1,6 +1,9 @@
-"""Database commands: create or upgrade the schema."""
+"""Database commands: create or upgrade the schema, back a database up and restore it."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -24,3 +27,54 @@ def upgrade(db: DbOption = None) -> None:
     except StoreError as err:
         fail(str(err))
     Console().print(f"[green]✓[/green] database at revision {escape(str(revision))}")
+
+
+@db_app.command()
+def backup(
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="FILE", dir_okay=False,
+                     help="The backup file to write (JSON; replaced whole if it exists)."),
+    ],
+    db: DbOption = None,
+) -> None:
+    """Write every pool, account and book entry of the database into one JSON file."""
+    from peerconomy.store.backup import write_backup
+    from peerconomy.store.sql import StoreError, default_database_url
+
+    url = db or default_database_url()
+    try:
+        document = write_backup(url, output)
+    except StoreError as err:
+        fail(str(err))
+    except OSError as err:
+        fail(f"{output}: cannot write file: {err.strerror or err}", code=1)
+    rows = sum(len(rows) for rows in document["tables"].values())
+    Console().print(
+        f"[green]✓[/green] backed up {rows} rows of {len(document['tables'])} tables"
+        f" (schema revision {escape(document['revision'])}) to {escape(str(output))}",
+        soft_wrap=True,
+    )
+
+
+@db_app.command()
+def restore(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", dir_okay=False, help="A file `db backup` wrote.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Restore a backup into a new, empty database (all of it, or nothing)."""
+    from peerconomy.store.backup import restore as restore_backup
+    from peerconomy.store.sql import StoreError, default_database_url
+
+    url = db or default_database_url()
+    try:
+        restored = restore_backup(url, file)
+    except StoreError as err:
+        fail(str(err))
+    Console().print(
+        f"[green]✓[/green] restored {sum(restored.values())} rows of {len(restored)} tables"
+        f" from {escape(str(file))}",
+        soft_wrap=True,
+    )
