@@ -1,23 +1,33 @@
-"""The permission matrix: every API route, called by each kind of caller of a private pool.
+"""The permission matrix: every route of the application (the API, the pages and the rest:
+docs, schema, static files), called by each kind of caller of a private pool: anonymous, an
+outsider (signed in, not a member), a member and a coordinator.
 
-Each route is listed with the least standing it needs; a new route that is not listed fails
-:func:`test_every_route_is_in_the_matrix`. A caller below the route's standing is refused:
-anonymous callers of account routes with 401, people outside a private pool with 404 (the
-pool is not revealed), members on coordinators' routes with 403. A caller at or above it
-gets past the check (the step itself may still be refused for other reasons, e.g. 409 for a
-period in the wrong state, never 401 or 403).
+Each route is listed with the least standing it needs; a route of ``app.routes`` that is not
+listed (or a listed one that is gone) fails :func:`test_every_route_is_in_the_matrix`. A
+caller below the route's standing is refused: on the API, anonymous callers of account routes
+with 401, people outside a private pool with 404 (the pool is not revealed), members on
+coordinators' routes with 403; on the pages, anonymous callers are sent to sign in, outsiders
+get 404 and members 403 likewise. A caller at or above it gets past the check (the step itself
+may still be refused for other reasons, e.g. 409 for a period in the wrong state, never 401 or
+403), and nobody gets a server error. The API is called with personal tokens, the pages in a
+browser session of each caller's own, with the session's CSRF token.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator
+from contextlib import ExitStack
 from enum import IntEnum
+from http.cookiejar import Cookie
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from seaside import FLATS, Headers, sign_up
+from starlette.routing import Mount
 
 from peerconomy.api import AppSettings, create_app
 from peerconomy.store.memory import MemoryStore
@@ -92,25 +102,118 @@ CALLERS = {"anonymous": Need.ANYONE, "outsider": Need.USER, "member": Need.MEMBE
 WHO = {"outsider": "cleo", "member": "ben", "coordinator": "ana"}
 
 
-def _api_routes() -> set[tuple[str, str]]:
-    """Every route of the API, as its OpenAPI schema lists them."""
-    app = create_app(MemoryStore(), AppSettings(secret_key="k"), pages=False)
-    return {
-        (method.upper(), path)
-        for path, operations in app.openapi()["paths"].items()
-        for method in operations
-    }
+PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
+    ("GET", "/"): (Need.ANYONE, None),
+    ("GET", "/signup"): (Need.ANYONE, None),
+    ("POST", "/signup"): (
+        Need.ANYONE, {"name": "zoe", "email": "zoe@x.example", "password": "zoe by the sea"}),
+    ("GET", "/signin"): (Need.ANYONE, None),
+    ("POST", "/signin"): (Need.ANYONE, {"login": "ben", "password": "ben by the sea"}),
+    ("POST", "/signout"): (Need.ANYONE, {}),
+    ("POST", "/language"): (Need.ANYONE, {"lang": "de"}),
+    ("GET", "/invitations/{code}"): (Need.ANYONE, None),
+    ("POST", "/invitations/{code}"): (Need.USER, {}),
+    ("POST", "/pools"): (Need.USER, {"name": "hillside"}),
+    ("GET", "/account"): (Need.USER, None),
+    ("POST", "/account"): (Need.USER, {"display_name": "Someone"}),
+    ("POST", "/account/password"): (
+        Need.USER, {"old_password": "{who} by the sea", "new_password": "{who} by the lake"}),
+    ("POST", "/account/tokens"): (Need.USER, {"label": "laptop"}),
+    ("POST", "/account/tokens/{token_id}/revoke"): (Need.USER, {}),
+    ("POST", "/pools/{pool}/join"): (Need.USER, {}),
+    ("GET", "/pools/{pool}"): (Need.MEMBER, None),
+    ("GET", "/pools/{pool}/tasks"): (Need.MEMBER, None),
+    ("GET", "/pools/{pool}/goods"): (Need.MEMBER, None),
+    ("GET", "/pools/{pool}/hints"): (Need.MEMBER, None),
+    ("GET", "/pools/{pool}/hints.atom"): (Need.MEMBER, None),
+    ("GET", "/pools/{pool}/ledger"): (Need.MEMBER, None),
+    ("GET", "/pools/{pool}/ledger.{fmt}"): (Need.MEMBER, None),
+    ("GET", "/pools/{pool}/projects"): (Need.MEMBER, None),
+    ("POST", "/pools/{pool}/offers/{task}"): (Need.MEMBER, {"hours": "1", "min_weight": "1"}),
+    ("POST", "/pools/{pool}/offers/{task}/withdraw"): (Need.MEMBER, {}),
+    ("POST", "/pools/{pool}/wishes"): (Need.MEMBER, {"alternative": "good:guest-bed"}),
+    ("POST", "/pools/{pool}/wishes/{wish}/withdraw"): (Need.MEMBER, {}),
+    ("POST", "/pools/{pool}/work"): (Need.MEMBER, {"task": "garden", "hours": "1"}),
+    ("POST", "/pools/{pool}/work/{log_id}/confirm"): (Need.MEMBER, {}),
+    ("POST", "/pools/{pool}/work/{log_id}/reject"): (Need.COORDINATOR, {}),
+    ("GET", "/pools/{pool}/period"): (Need.COORDINATOR, None),
+    ("GET", "/pools/{pool}/period/clearing"): (Need.COORDINATOR, None),
+    ("POST", "/pools/{pool}/period/clear"): (Need.COORDINATOR, {}),
+    ("POST", "/pools/{pool}/period/settle"): (Need.COORDINATOR, {}),
+    ("POST", "/pools/{pool}/periods/{number}/close"): (Need.COORDINATOR, {}),
+    ("POST", "/pools/{pool}/requests/{user}/{decision}"): (Need.COORDINATOR, {}),
+    ("POST", "/pools/{pool}/invitations"): (Need.COORDINATOR, {"role": "member"}),
+    ("POST", "/pools/{pool}/projects"): (
+        Need.COORDINATOR, {"project": "boats", "tasks": "", "goods": ""}),
+    ("POST", "/pools/{pool}/projects/{project}/fork"): (Need.COORDINATOR, {"project": "flats2"}),
+}
+"""The pages: a form's fields as posted (``{who}``: the caller's name), None for a GET."""
+OTHERS: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/openapi.json"): "/api/v1/openapi.json",
+    ("GET", "/api/docs"): "/api/docs",
+    ("GET", "/static/{path}"): "/static/style.css",
+}
+"""Routes anybody may fetch, each with a path to try it on."""
+PAGE_VALUES = {**PATH_VALUES, "fmt": "csv", "decision": "approve"}
+
+
+def _app(store: MemoryStore) -> FastAPI:
+    return create_app(store, AppSettings(secret_key="k"), pages=True)
+
+
+def _routes(app: FastAPI) -> set[tuple[str, str]]:
+    """Every route of ``app`` as (method, path); a mount as one GET of ``{path}`` under it.
+
+    FastAPI keeps an included router as one entry of ``app.routes`` and lists its routes
+    (with their prefix) as its effective route contexts."""
+    found: set[tuple[str, str]] = set()
+    for route in app.routes:
+        if isinstance(route, Mount):
+            found.add(("GET", route.path + "/{path}"))
+            continue
+        inner = getattr(route, "effective_route_contexts", None)
+        for each in inner() if inner is not None else [route]:
+            assert isinstance(each.path, str) and each.methods, f"a route of no kind: {each!r}"
+            found.update((m, each.path) for m in each.methods if m != "HEAD")
+    return found
 
 
 def test_every_route_is_in_the_matrix() -> None:
-    assert _api_routes() == set(MATRIX)
+    app = _app(MemoryStore())
+    listed = [*MATRIX, *PAGES, *OTHERS]
+    assert len(listed) == len(set(listed))
+    assert _routes(app) == set(listed)
+    schema = {(m.upper(), path) for path, ops in app.openapi()["paths"].items() for m in ops}
+    assert schema == set(MATRIX)
+
+
+Seaside = tuple[TestClient, MemoryStore, dict[str, Headers], dict[str, TestClient]]
+
+
+def _sign_in(browser: TestClient, name: str) -> None:
+    token = _csrf(browser, "/signin")
+    answer = browser.post("/signin", data={"login": name, "password": f"{name} by the sea",
+                                           "next": "/", "csrf_token": token})
+    assert answer.status_code == 303, answer.text
+
+
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _csrf(browser: TestClient, url: str = "/") -> str:
+    found = _TOKEN.search(browser.get(url).text)
+    assert found is not None, f"no CSRF token on {url}"
+    return found.group(1)
 
 
 @pytest.fixture(scope="module")
-def seaside() -> Iterator[tuple[TestClient, MemoryStore, dict[str, Headers]]]:
-    """The pool once per module (sign-ups hash passwords slowly); each test restores it."""
+def seaside() -> Iterator[Seaside]:
+    """The pool once per module (sign-ups hash passwords slowly); each test restores it.
+    Besides the API client, each caller has a browser signed in to a session of their own."""
     store = MemoryStore()
-    with TestClient(create_app(store, AppSettings(secret_key="k"), pages=False)) as client:
+    app = _app(store)
+    with ExitStack() as stack:
+        client = stack.enter_context(TestClient(app))
         people = {name: sign_up(client, name) for name in ("root", "ana", "ben", "cleo")}
         ana = people["ana"]
         client.post("/api/v1/pools", json={"name": "seaside"}, headers=ana)
@@ -120,17 +223,28 @@ def seaside() -> Iterator[tuple[TestClient, MemoryStore, dict[str, Headers]]]:
         client.post(f"/api/v1/invitations/{code}/accept", headers=people["ben"])
         client.post("/api/v1/pools/seaside/wishes", headers=people["ben"],
                     json={"id": "ben-guests", "alternatives": [{"good": "guest-bed"}]})
-        yield client, store, people
+        client.cookies.clear()
+        browsers = {
+            caller: stack.enter_context(TestClient(app, follow_redirects=False))
+            for caller in CALLERS
+        }
+        for caller, name in WHO.items():
+            _sign_in(browsers[caller], name)
+        _csrf(browsers["anonymous"], "/signin")  # a session (and a CSRF token) of its own
+        yield client, store, people, browsers
 
 
 @pytest.fixture
-def fresh(
-    seaside: tuple[TestClient, MemoryStore, dict[str, Headers]],
-) -> Iterator[tuple[TestClient, dict[str, Headers]]]:
-    client, store, people = seaside
+def fresh(seaside: Seaside) -> Iterator[tuple[TestClient, dict[str, Headers]]]:
+    client, store, people, browsers = seaside
     saved = copy.deepcopy(store.state)
+    cookies: dict[str, list[Cookie]] = {c: list(b.cookies.jar) for c, b in browsers.items()}
     yield client, people
     store.state = saved
+    for caller, browser in browsers.items():
+        browser.cookies.clear()
+        for cookie in cookies[caller]:
+            browser.cookies.jar.set_cookie(copy.copy(cookie))
 
 
 @pytest.mark.parametrize("caller", list(CALLERS))
@@ -147,6 +261,7 @@ def test_each_caller_is_let_through_or_refused_as_the_matrix_says(
     found = answer.json() if is_json and answer.content else None
     detail = found.get("detail") if isinstance(found, dict) else None
     hidden = answer.status_code == 404 and detail == "no pool 'seaside'"
+    assert answer.status_code < 500, (answer.status_code, answer.text[:500])
     if CALLERS[caller] >= need:
         assert answer.status_code not in (401, 403) and not hidden, (answer.status_code, detail)
     elif caller == "anonymous" and need is Need.USER:
@@ -155,3 +270,41 @@ def test_each_caller_is_let_through_or_refused_as_the_matrix_says(
         assert hidden, (answer.status_code, detail)
     else:
         assert answer.status_code == 403, (answer.status_code, detail)
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+@pytest.mark.parametrize(("method", "path"), sorted(PAGES))
+def test_each_caller_sees_the_pages_or_is_refused_as_the_matrix_says(
+    seaside: Seaside, fresh: tuple[TestClient, dict[str, Headers]], method: str, path: str,
+    caller: str,
+) -> None:
+    browser = seaside[3][caller]
+    need, form = PAGES[(method, path)]
+    url = path.format(**PAGE_VALUES)
+    if form is None:
+        answer = browser.get(url)
+    else:
+        who = WHO.get(caller, "nobody")
+        fields = {k: v.format(who=who) for k, v in form.items()}
+        answer = browser.post(url, data={**fields, "csrf_token": _csrf(browser, "/")})
+    status, where = answer.status_code, answer.headers.get("location", "")
+    to_sign_in = status == 303 and where.startswith("/signin?next=")
+    hidden = status == 404 and "no pool" in answer.text
+    assert status < 500, (status, answer.text[:500])
+    if CALLERS[caller] >= need:
+        assert status not in (401, 403) and not to_sign_in and not hidden, (status, where)
+    elif caller == "anonymous":
+        assert to_sign_in, (status, where)
+    elif need >= Need.MEMBER and CALLERS[caller] < Need.MEMBER:
+        assert hidden, (status, answer.text[:300])
+    else:
+        assert status == 403, (status, answer.text[:300])
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+@pytest.mark.parametrize("route", sorted(OTHERS))
+def test_the_docs_schema_and_static_files_are_there_for_anybody(
+    seaside: Seaside, route: tuple[str, str], caller: str
+) -> None:
+    answer = seaside[3][caller].get(OTHERS[route])
+    assert answer.status_code == 200, answer.status_code
