@@ -1,14 +1,22 @@
-"""A person's own pages: signing up, in and out, the account (password, API tokens) and the
-language the pages speak."""
+"""A person's own pages: signing up, in and out, the account (password, API tokens), the
+language the pages speak, and what keeps sign-in safe: lockouts after failed sign-ins,
+sessions that end on the server, and password resets by mailed one-time links."""
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from http.cookiejar import Cookie
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from browsing import Browser, sign_up, text_of
+from fastapi import FastAPI
+
+from peerconomy.services.notices import Notice
 
 Browsers = Callable[[], Browser]
 
@@ -255,3 +263,199 @@ def test_an_unknown_language_is_refused(dora: Browser) -> None:
     answer = dora.post("/language", {"lang": "xx", "next": "/"})
     assert answer.status_code == 422
     assert "lang: must be one of en, de" in text_of(answer.text)
+
+
+# Lockouts, sessions and password resets
+
+
+class Outbox:
+    """A mailer that keeps what it is given to send."""
+
+    def __init__(self) -> None:
+        self.sent: list[Notice] = []
+
+    def send_later(self, compose: Callable[[], Iterable[Notice]]) -> None:
+        self.sent.extend(compose())
+
+    def close(self) -> None:
+        pass
+
+
+class Clock:
+    """The app's clock, moved on by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def wait(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@contextmanager
+def kept_in(app: FastAPI, name: str, value: object) -> Iterator[None]:
+    """``app.state.<name>`` is ``value`` inside (the app is shared: what was there comes
+    back; monkeypatch would delete it, since the state keeps its values in a dictionary)."""
+    before = getattr(app.state, name, None)
+    setattr(app.state, name, value)
+    try:
+        yield
+    finally:
+        setattr(app.state, name, before)
+
+
+@pytest.fixture
+def clock(app: FastAPI) -> Iterator[Clock]:
+    found = Clock()
+    with kept_in(app, "clock", found):
+        yield found
+
+
+@pytest.fixture
+def outbox(app: FastAPI) -> Iterator[Outbox]:
+    found = Outbox()
+    with kept_in(app, "mailer", found):
+        yield found
+
+
+def test_five_wrong_passwords_lock_the_account_for_a_while(
+    clock: Clock, dora: Browser, browser: Browsers
+) -> None:
+    someone = browser()
+    for _ in range(5):
+        assert someone.post("/signin", {"login": "dora", "password": "a guess"},
+                            form_on="/signin").status_code == 403
+    locked = someone.post("/signin", {"login": "dora", "password": "dora by the sea"},
+                          form_on="/signin")
+    assert locked.status_code == 429
+    assert locked.headers["Retry-After"] == "900"
+    said = ("Too many failed sign-ins. Please wait 15 minutes and try again, or reset your"
+            " password.")
+    assert said in text_of(locked.text)
+    assert signed_in_as(someone) is None
+    clock.wait(minutes=15)
+    assert sign_in(someone, "dora", "dora by the sea") == "/"
+
+
+def test_a_lockout_tells_nothing_of_whether_the_account_exists(
+    clock: Clock, dora: Browser, browser: Browsers
+) -> None:
+    said = []
+    for login in ("dora", "zoe"):
+        someone = browser()
+        for _ in range(6):
+            answer = someone.post("/signin", {"login": login, "password": "a guess"},
+                                  form_on="/signin")
+        said.append((answer.status_code, text_of(answer.text).replace(login, "")))
+    assert said[0] == said[1]
+    assert said[0][0] == 429
+
+
+def copy_cookies(source: Browser | list[Cookie], target: Browser) -> None:
+    """Give ``target`` the cookies of ``source`` (a browser, or cookies kept before)."""
+    cookies = list(source.client.cookies.jar) if isinstance(source, Browser) else source
+    target.client.cookies.clear()
+    for cookie in cookies:
+        target.client.cookies.jar.set_cookie(copy.copy(cookie))
+
+
+def test_signing_out_ends_the_session_for_a_copy_of_its_cookie_too(
+    dora: Browser, browser: Browsers
+) -> None:
+    thief = browser()
+    copy_cookies(dora, thief)
+    assert signed_in_as(thief) == "dora"
+    dora.submit("/signout")
+    assert signed_in_as(thief) is None
+    assert thief.get("/account").status_code == 303
+
+
+def test_signing_in_begins_a_new_session_so_a_planted_one_signs_nobody_in(
+    dora: Browser, browser: Browsers
+) -> None:
+    victim, attacker = browser(), browser()
+    attacker.page("/signin")  # a session of the attacker's, planted in the victim's browser
+    copy_cookies(attacker, victim)
+    assert sign_in(victim, "dora", "dora by the sea") == "/"
+    assert signed_in_as(victim) == "dora"
+    assert signed_in_as(attacker) is None
+    before = list(victim.client.cookies.jar)
+    assert sign_in(victim, "dora", "dora by the sea") == "/"  # again: the old one ends
+    copy_cookies(before, attacker)
+    assert signed_in_as(attacker) is None
+    assert signed_in_as(victim) == "dora"
+
+
+def test_a_session_unused_for_two_days_ends(clock: Clock, browser: Browsers) -> None:
+    dora = sign_up(browser(), "dora")
+    clock.wait(days=1, hours=23)
+    assert signed_in_as(dora) == "dora"
+    clock.wait(days=2)
+    assert signed_in_as(dora) is None
+    assert dora.get("/account").status_code == 303
+
+
+def test_a_new_password_signs_out_every_other_browser(dora: Browser, browser: Browsers) -> None:
+    laptop = browser()
+    sign_in(laptop, "dora", "dora by the sea")
+    dora.submit("/account/password", {"old_password": "dora by the sea",
+                                      "new_password": "dora in the dunes"}, form_on="/account")
+    assert signed_in_as(dora) == "dora"
+    assert signed_in_as(laptop) is None
+
+
+def _reset_link(outbox: Outbox, email: str) -> str:
+    (notice,) = [n for n in outbox.sent if n.to == email]
+    _, body = notice.written()
+    found = re.search(r"http://\S+(/reset/\S+)", body)
+    assert found is not None, body
+    return found.group(1)
+
+
+def test_a_forgotten_password_is_reset_by_a_mailed_link_used_once(
+    outbox: Outbox, dora: Browser, browser: Browsers
+) -> None:
+    someone = browser()
+    assert "Forgot your password?" in someone.text("/signin")
+    answer = someone.post("/reset", {"email": "Dora@Seaside.example"}, form_on="/reset")
+    assert answer.status_code == 200
+    assert "a link to choose a new password is on its way" in text_of(answer.text)
+    link = _reset_link(outbox, "dora@seaside.example")
+    assert "Choose a new password" in someone.text(link)
+    assert someone.submit(link, {"password": "dora in the dunes"}, form_on=link) == "/signin"
+    assert "Your new password is set: sign in with it." in someone.text("/signin")
+    assert signed_in_as(dora) is None, "every session of the account ends"
+    assert sign_in(someone, "dora", "dora in the dunes") == "/"
+    again = browser().get(link)
+    assert again.status_code == 410
+    assert "cannot be used: it was used already" in text_of(again.text)
+    used = browser().post(link, {"password": "dora on the pier"}, form_on="/reset")
+    assert used.status_code == 410
+    assert sign_in(browser(), "dora", "dora in the dunes") == "/"
+
+
+def test_asking_a_reset_for_an_unknown_email_answers_the_same_and_mails_nothing(
+    outbox: Outbox, dora: Browser, browser: Browsers
+) -> None:
+    said = [
+        text_of(browser().post("/reset", {"email": email}, form_on="/reset").text)
+        for email in ("dora@seaside.example", "zoe@seaside.example")
+    ]
+    assert said[0] == said[1]
+    assert [n.to for n in outbox.sent] == ["dora@seaside.example"]
+
+
+def test_an_expired_reset_link_and_a_short_password_are_explained(
+    clock: Clock, outbox: Outbox, dora: Browser, browser: Browsers
+) -> None:
+    someone = browser()
+    someone.post("/reset", {"email": "dora@seaside.example"}, form_on="/reset")
+    link = _reset_link(outbox, "dora@seaside.example")
+    short = someone.post(link, {"password": "short"}, form_on=link)
+    assert short.status_code == 422
+    assert "A password is at least 8 characters long." in text_of(short.text)
+    clock.wait(hours=1)
+    assert someone.get(link).status_code == 410
+    assert sign_in(browser(), "dora", "dora by the sea") == "/"

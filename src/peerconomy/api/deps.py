@@ -1,12 +1,19 @@
-"""What routes depend on: a unit of work, the caller, their access to a pool, and the CSRF
-check.
+"""What routes depend on: a unit of work, the caller, their access to a pool, the CSRF
+check, and the site's sign-in policy and clock.
 
 A caller is signed in by a session cookie (the pages) or by a personal API token
-(``Authorization: Bearer pct_...``, scripts). A request that changes something on the
-strength of a session cookie must also carry the session's CSRF token (a form field
-``csrf_token`` or the header ``X-CSRF-Token``): another site can make a browser send the
-cookie, but cannot read the token. Token-authenticated requests need none; nothing sends a
-bearer token on its own.
+(``Authorization: Bearer pct_...``, scripts). The session cookie (signed by the app) carries
+a random session id, checked against the store's session records
+(:mod:`peerconomy.services.sessions`) before any route reads the store: every route that
+takes a unit of work (:data:`UowDep`) has its session checked first, so a session that
+expired, was signed out or was ended by a new password signs nobody in, on the API and the
+pages alike. The cookie also carries the user's name, which the pages show; it counts only
+while the id is alive, and is dropped with it.
+
+A request that changes something on the strength of a session cookie must also carry the
+session's CSRF token (a form field ``csrf_token`` or the header ``X-CSRF-Token``): another
+site can make a browser send the cookie, but cannot read the token. Token-authenticated
+requests need none; nothing sends a bearer token on its own.
 """
 
 from __future__ import annotations
@@ -15,17 +22,19 @@ import hmac
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Annotated, Protocol
+from datetime import UTC, datetime
+from typing import Annotated, Final, Protocol
 
 from fastapi import Depends, Request
 
 from peerconomy.api.errors import NotSignedInError
 from peerconomy.api.mail import Mailer, notify
-from peerconomy.services import accounts, membership
+from peerconomy.services import accounts, membership, sessions
 from peerconomy.services.errors import NotAllowedError
 from peerconomy.services.membership import Access
 from peerconomy.services.notices import Notice
 from peerconomy.services.ports import UnitOfWork
+from peerconomy.services.security import DEFAULT_POLICY, SecurityPolicy
 
 __all__ = [
     "SAFE_METHODS",
@@ -34,22 +43,40 @@ __all__ = [
     "CallerDep",
     "Notify",
     "NotifyDep",
+    "NowDep",
+    "PolicyDep",
+    "SessionDep",
     "Store",
     "UowDep",
     "UserDep",
     "base_url",
+    "browser_session_id",
     "caller",
     "check_csrf",
+    "client_address",
     "csrf_token",
+    "end_browser_session",
     "notifier",
+    "now",
     "pool_access",
+    "security_policy",
+    "session_user",
     "signed_in",
+    "start_browser_session",
     "unit_of_work",
 ]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
+SESSION_ID: Final = "sid"
+"""The session's key that holds its id (the store keeps the id's hash)."""
+SESSION_USER: Final = "user"
+"""The session's key that holds the signed-in user's name (valid while the id is)."""
+_CHECKED: Final = "peerconomy_session_user"
+"""Where a request keeps the user its session was found to be, once checked."""
+KEPT_ON_SIGN_OUT: Final = ("lang",)
+"""What a browser's session keeps when it is signed out or rotated: the language chosen."""
 
 
 class Store(Protocol):
@@ -82,8 +109,94 @@ async def base_url(request: Request) -> str:
     return url
 
 
-async def unit_of_work(request: Request) -> UnitOfWork:
-    """A new unit of work on the app's store (it opens no connection until it is entered).
+def security_policy(request: Request) -> SecurityPolicy:
+    """The site's limits on sign-in and sessions (``app.state.security``, else the
+    defaults)."""
+    policy = getattr(request.app.state, "security", None)
+    return policy if isinstance(policy, SecurityPolicy) else DEFAULT_POLICY
+
+
+def now(request: Request) -> datetime:
+    """The time by the app's clock (``app.state.clock``, a function; tests set one), else the
+    time now, in UTC."""
+    clock: Callable[[], datetime] | None = getattr(request.app.state, "clock", None)
+    return clock() if clock is not None else datetime.now(UTC)
+
+
+def client_address(request: Request) -> str | None:
+    """The caller's address, against which failed sign-ins are counted (behind a proxy, the
+    server must be told to trust its forwarded-for header)."""
+    return request.client.host if request.client is not None else None
+
+
+def session_user(request: Request) -> str | None:
+    """The user the request's session cookie signs in (None: nobody), checked against the
+    store once per request; a session that is over is dropped from the cookie."""
+    if _CHECKED in request.scope:
+        found: str | None = request.scope[_CHECKED]
+        return found
+    user: str | None = None
+    if "session" in request.scope:
+        session_id = request.session.get(SESSION_ID)
+        name = request.session.get(SESSION_USER)
+        if isinstance(session_id, str):
+            store: Store = request.app.state.store
+            user = sessions.session_user(store.unit_of_work(), session_id,
+                                         policy=security_policy(request), now=now(request))
+            if user != name:
+                user = None
+        if user is None and (session_id is not None or name is not None):
+            _forget(request)
+    request.scope[_CHECKED] = user
+    return user
+
+
+def _forget(request: Request) -> None:
+    """Drop everything of the browser's session but its language."""
+    kept = {k: request.session[k] for k in KEPT_ON_SIGN_OUT if k in request.session}
+    request.session.clear()
+    request.session.update(kept)
+
+
+def start_browser_session(request: Request, user: str) -> None:
+    """Sign the browser in as ``user``: a new session with a new id (and a new CSRF token),
+    the session before it ended (rotation, against session fixation)."""
+    old = request.session.get(SESSION_ID)
+    store: Store = request.app.state.store
+    session_id = sessions.start_session(
+        store.unit_of_work(), user, replacing=old if isinstance(old, str) else None,
+        policy=security_policy(request), now=now(request),
+    )
+    _forget(request)
+    request.session[SESSION_ID] = session_id
+    request.session[SESSION_USER] = user
+    request.scope[_CHECKED] = user
+
+
+def end_browser_session(request: Request) -> None:
+    """Sign the browser out: its session ends in the store, and the cookie forgets it."""
+    session_id = request.session.get(SESSION_ID)
+    if isinstance(session_id, str):
+        store: Store = request.app.state.store
+        sessions.end_session(store.unit_of_work(), session_id, now=now(request))
+    _forget(request)
+    request.scope[_CHECKED] = None
+
+
+def browser_session_id(request: Request) -> str | None:
+    """The id of the browser's session (to keep it when the others end)."""
+    session_id = request.session.get(SESSION_ID) if "session" in request.scope else None
+    return session_id if isinstance(session_id, str) else None
+
+
+SessionDep = Annotated[str | None, Depends(session_user)]
+PolicyDep = Annotated[SecurityPolicy, Depends(security_policy)]
+NowDep = Annotated[datetime, Depends(now)]
+
+
+async def unit_of_work(request: Request, _session: SessionDep) -> UnitOfWork:
+    """A new unit of work on the app's store (it opens no connection until it is entered),
+    after the request's session is checked (:func:`session_user`).
 
     This and the other dependencies that do no I/O are coroutines, so FastAPI runs them on
     the event loop instead of handing each to a worker thread and back."""
@@ -133,21 +246,12 @@ def caller(request: Request, uow: UowDep) -> Caller:
     if scheme.lower() == "bearer" and credentials:
         user = accounts.token_user(uow, credentials.strip())
         return Caller(user.name, by_token=True)
-    name = request.session.get("user")
-    if not isinstance(name, str):
-        return Caller(None)
-    if uow_user_gone(uow, name):
-        request.session.clear()
+    name = session_user(request)
+    if name is None:
         return Caller(None)
     if request.method not in SAFE_METHODS and request.url.path.startswith("/api/"):
         check_csrf(request, request.headers.get(CSRF_HEADER))
     return Caller(name)
-
-
-def uow_user_gone(uow: UnitOfWork, name: str) -> bool:
-    """Whether a session's user no longer exists (a session outlives nothing else)."""
-    with uow:
-        return uow.accounts.user(name) is None
 
 
 CallerDep = Annotated[Caller, Depends(caller)]

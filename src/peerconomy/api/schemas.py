@@ -16,6 +16,7 @@ from peerconomy.domain.pool import Admission, Role
 from peerconomy.domain.scenario import Alternative, Good, Task
 
 __all__ = [
+    "Accepted",
     "BalanceOut",
     "Body",
     "Correction",
@@ -28,14 +29,17 @@ __all__ = [
     "MemberChange",
     "MemberOut",
     "NewInvitation",
+    "NewPassword",
     "NewPool",
     "NewProject",
     "NewToken",
     "OfferIn",
     "PeriodOut",
     "PoolOut",
+    "ResetRequest",
     "SignUp",
     "TokenOut",
+    "TooManyFailures",
     "UserOut",
     "WishIn",
     "WorkIn",
@@ -190,3 +194,25 @@ class BalanceOut(BaseModel):
 
 
 JsonObject = dict[str, Any]
+
+
+class ResetRequest(Body):
+    email: str = Field(description="The email of the account whose password is forgotten.")
+
+
+class NewPassword(Body):
+    password: str = Field(description="At least 8 characters.")
+
+
+class Accepted(BaseModel):
+    detail: str
+
+
+class TooManyFailures(BaseModel):
+    """A sign-in refused for a while (429): too many failed sign-ins lately."""
+
+    detail: str
+    reason: Literal["too_many_failed_sign_ins"] = "too_many_failed_sign_ins"
+    locked: Literal["account", "client"] = Field(
+        description="What is locked: the account (or login) or the client's address.")
+    retry_after: int = Field(description="Seconds to wait, as the Retry-After header says.")

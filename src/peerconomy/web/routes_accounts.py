@@ -1,5 +1,10 @@
 """Pages of a person rather than a pool: home (their pools, founding one), signing up, in
-and out, their account (name, language, password, API tokens) and the language switch."""
+and out, resetting a forgotten password, their account (name, language, password, API
+tokens) and the language switch.
+
+Signing in (or up) begins a new server-side session and ends the browser's old one
+(:func:`~peerconomy.api.deps.start_browser_session`); signing out ends it. Too many failed
+sign-ins are answered 429 with ``Retry-After``, and the same words whatever the password."""
 
 from __future__ import annotations
 
@@ -8,11 +13,27 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from peerconomy.api.deps import UowDep
+from peerconomy.api.deps import (
+    BaseUrlDep,
+    NotifyDep,
+    NowDep,
+    PolicyDep,
+    UowDep,
+    browser_session_id,
+    client_address,
+    end_browser_session,
+    start_browser_session,
+)
 from peerconomy.domain.pool import Admission
 from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services import accounts, membership
-from peerconomy.services.errors import ConflictError, NotAllowedError, SignInError
+from peerconomy.services import accounts, membership, password_reset
+from peerconomy.services.errors import (
+    ConflictError,
+    NotAllowedError,
+    NotFoundError,
+    SignInError,
+)
+from peerconomy.services.security import TooManyFailuresError
 from peerconomy.web.forms import FormDep, local_path
 from peerconomy.web.i18n import LANGUAGES, gettext_for
 from peerconomy.web.rendering import flash, pool_url, redirect, render
@@ -54,8 +75,7 @@ def found_pool(request: Request, form: FormDep, uow: UowDep) -> Response:
 
 
 def _sign_in(request: Request, name: str, locale: str | None) -> None:
-    request.session.pop("csrf_token", None)  # a new token for the signed-in session
-    request.session["user"] = name
+    start_browser_session(request, name)  # a new session, id and CSRF token
     if locale in LANGUAGES:
         request.session["lang"] = locale
 
@@ -104,13 +124,22 @@ def sign_in_page(request: Request, next_: NextDep = None) -> Response:
 
 
 @router.post("/signin")
-def sign_in(request: Request, form: FormDep, uow: UowDep) -> Response:
+def sign_in(request: Request, form: FormDep, uow: UowDep, policy: PolicyDep,
+            now: NowDep) -> Response:
     """Sign in with a user name (or email) and password."""
     _ = gettext_for(request)
     login = form.text("login", default="")
     target = local_path(form.text("next", default="/"))
     try:
-        user = accounts.authenticate(uow, login, form.text("password", default=""))
+        user = accounts.authenticate(uow, login, form.text("password", default=""),
+                                     client=client_address(request), policy=policy, now=now)
+    except TooManyFailuresError as locked:
+        page = render(request, "signin.html", 429, next=target, login=login,
+                      error=_("Too many failed sign-ins. Please wait %(minutes)s minutes and"
+                              " try again, or reset your password.")
+                      % {"minutes": locked.minutes})
+        page.headers["Retry-After"] = str(locked.seconds)
+        return page
     except NotAllowedError:
         return render(request, "signin.html", 403, next=target, login=login,
                       error=_("Wrong user name or password."))
@@ -120,12 +149,67 @@ def sign_in(request: Request, form: FormDep, uow: UowDep) -> Response:
 
 @router.post("/signout")
 def sign_out(request: Request, form: FormDep) -> Response:
-    """Sign out: the session is forgotten."""
-    lang = request.session.get("lang")
-    request.session.clear()
-    if isinstance(lang, str):
-        request.session["lang"] = lang
+    """Sign out: the session ends, on the server too."""
+    end_browser_session(request)
     return redirect("/")
+
+
+@router.get("/reset", response_class=HTMLResponse)
+def reset_request_page(request: Request) -> Response:
+    """Ask for a link to choose a new password."""
+    return render(request, "reset_request.html", sent=False)
+
+
+@router.post("/reset")
+def request_reset(request: Request, form: FormDep, uow: UowDep, notify: NotifyDep,
+                  base: BaseUrlDep, policy: PolicyDep, now: NowDep) -> Response:
+    """Mail a reset link to the account with the email given; the answer is the same
+    whether or not there is one."""
+    link = password_reset.request_reset(uow, form.text("email", default=""), policy=policy,
+                                        now=now)
+    if link is not None:
+        notice = password_reset.reset_notice(link, f"{base}/reset/{link.code}")
+        notify(lambda _uow: [notice])
+    return render(request, "reset_request.html", sent=True)
+
+
+def _reset_page(request: Request, code: str, status_code: int = 200,
+                error: str | None = None, usable: bool = True) -> Response:
+    return render(request, "reset_password.html", status_code, code=code, error=error,
+                  usable=usable)
+
+
+def _unusable(request: Request, code: str) -> Response:
+    _ = gettext_for(request)
+    return _reset_page(request, code, 410, usable=False, error=_(
+        "This link to reset a password cannot be used: it was used already, it has expired,"
+        " or it was never made. Please ask for a new one."))
+
+
+@router.get("/reset/{code}", response_class=HTMLResponse)
+def reset_page(code: str, request: Request, uow: UowDep, now: NowDep) -> Response:
+    """Choose a new password with a reset link (the link is used only when it is set)."""
+    try:
+        password_reset.check_reset_link(uow, code, now=now)
+    except (NotFoundError, ConflictError):
+        return _unusable(request, code)
+    return _reset_page(request, code)
+
+
+@router.post("/reset/{code}")
+def reset(code: str, request: Request, form: FormDep, uow: UowDep, now: NowDep) -> Response:
+    """Set the new password; every session of the account ends, so sign in anew."""
+    _ = gettext_for(request)
+    try:
+        password_reset.reset_password(uow, code, form.text("password", default=""), now=now)
+    except (NotFoundError, ConflictError):
+        return _unusable(request, code)
+    except ScenarioError:
+        return _reset_page(request, code, 422,
+                           error=_("A password is at least 8 characters long."))
+    end_browser_session(request)
+    flash(request, _("Your new password is set: sign in with it."))
+    return redirect("/signin")
 
 
 @router.post("/language")
@@ -177,13 +261,14 @@ def change_account(request: Request, form: FormDep, uow: UowDep) -> Response:
 
 
 @router.post("/account/password")
-def change_password(request: Request, form: FormDep, uow: UowDep) -> Response:
-    """Change the password, given the old one."""
+def change_password(request: Request, form: FormDep, uow: UowDep, now: NowDep) -> Response:
+    """Change the password, given the old one; the account's other sessions end."""
     name = who_signed_in(request, uow)
     _ = gettext_for(request)
     try:
         accounts.change_password(uow, name, form.text("old_password", default=""),
-                                 form.text("new_password", default=""))
+                                 form.text("new_password", default=""),
+                                 keeping=browser_session_id(request), now=now)
     except SignInError:  # not a failed sign-in: they stay signed in and may try again
         return _account_page(request, uow, name, 403,
                              _("Your current password is not the one you gave."))

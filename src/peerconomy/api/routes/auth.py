@@ -1,15 +1,41 @@
 """Accounts over the API: sign up, get a personal API token with a password, list and
-revoke tokens, and see or change one's own account."""
+revoke tokens, reset a forgotten password by a mailed link, and see or change one's own
+account.
+
+Too many failed sign-ins lock the account (or the login typed) and the client's address for
+a while: the token route then answers 429 with ``Retry-After`` and a body naming the reason,
+the same whatever the password and whether or not the account exists.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
+from fastapi.responses import JSONResponse, Response
 
-from peerconomy.api.deps import UowDep, UserDep
-from peerconomy.api.schemas import Body, NewToken, SignUp, TokenOut, UserOut
+from peerconomy.api.deps import (
+    BaseUrlDep,
+    NotifyDep,
+    NowDep,
+    PolicyDep,
+    UowDep,
+    UserDep,
+    client_address,
+)
+from peerconomy.api.schemas import (
+    Accepted,
+    Body,
+    NewPassword,
+    NewToken,
+    ResetRequest,
+    SignUp,
+    TokenOut,
+    TooManyFailures,
+    UserOut,
+)
 from peerconomy.domain.account import ApiToken, User
-from peerconomy.services import accounts
+from peerconomy.services import accounts, password_reset
 from peerconomy.services.errors import NotFoundError
+from peerconomy.services.security import TooManyFailuresError
 
 __all__ = ["router"]
 
@@ -45,13 +71,54 @@ def sign_up(body: SignUp, uow: UowDep) -> UserOut:
     )
 
 
-@router.post("/auth/tokens", status_code=status.HTTP_201_CREATED)
-def new_token(body: NewToken, uow: UowDep) -> TokenOut:
+def too_many_failures(locked: TooManyFailuresError) -> JSONResponse:
+    """The 429 answer to a locked sign-in."""
+    body = TooManyFailures(detail=str(locked), locked=locked.reason,
+                           retry_after=locked.seconds)
+    return JSONResponse(body.model_dump(), status.HTTP_429_TOO_MANY_REQUESTS,
+                        headers={"Retry-After": str(locked.seconds)})
+
+
+@router.post(
+    "/auth/tokens",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TokenOut,
+    responses={429: {"model": TooManyFailures, "description": "Too many failed sign-ins"}},
+)
+def new_token(body: NewToken, request: Request, uow: UowDep, policy: PolicyDep,
+              now: NowDep) -> TokenOut | Response:
     """A personal API token for the user whose name (or email) and password are given;
     send it as ``Authorization: Bearer <token>``."""
-    user = accounts.authenticate(uow, body.login, body.password)
-    token, secret = accounts.issue_token(uow, user.name, body.label)
+    try:
+        user = accounts.authenticate(uow, body.login, body.password,
+                                     client=client_address(request), policy=policy, now=now)
+    except TooManyFailuresError as locked:
+        return too_many_failures(locked)
+    token, secret = accounts.issue_token(uow, user.name, body.label, now=now)
     return _token_out(token, secret)
+
+
+RESET_SENT = ("if an account has this email, a link to choose a new password is on its way;"
+              " it works once, for a short while")
+
+
+@router.post("/auth/password-reset", status_code=status.HTTP_202_ACCEPTED)
+def request_reset(body: ResetRequest, uow: UowDep, notify: NotifyDep, base: BaseUrlDep,
+                  policy: PolicyDep, now: NowDep) -> Accepted:
+    """Mail a one-time link to choose a new password; the answer is the same whether or not
+    an account has the email."""
+    link = password_reset.request_reset(uow, body.email, policy=policy, now=now)
+    if link is not None:
+        notice = password_reset.reset_notice(link, f"{base}/reset/{link.code}")
+        notify(lambda _uow: [notice])
+    return Accepted(detail=RESET_SENT)
+
+
+@router.post("/auth/password-reset/{code}", status_code=status.HTTP_204_NO_CONTENT)
+def reset(code: str, body: NewPassword, uow: UowDep, now: NowDep) -> None:
+    """Set a new password with a reset link's code (404: unknown; 409: used or expired);
+    every session of the account ends."""
+    password_reset.reset_password(uow, code, body.password, now=now)
 
 
 @router.get("/me")

@@ -1,0 +1,266 @@
+"""Sign-in safety through the API: lockouts answered 429 with ``Retry-After``, password
+resets by a mailed one-time link, API tokens that stop working when revoked, and sessions
+that end on the server (a copy of a signed-out cookie signs nobody in).
+
+Dora has an account (password ``dora by the sea``); the app's clock is moved on by hand and
+its mail is kept in an outbox instead of sent. Argon2 runs at its least cost here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from http.cookiejar import Cookie
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from seaside import Headers, sign_up
+
+from peerconomy.api import AppSettings, create_app
+from peerconomy.domain.security import LimitRule
+from peerconomy.services import accounts
+from peerconomy.services.notices import Notice
+from peerconomy.services.security import SecurityPolicy
+from peerconomy.store.memory import MemoryStore
+
+TOKENS = "/api/v1/auth/tokens"
+RESET = "/api/v1/auth/password-reset"
+
+
+class Outbox:
+    """A mailer that keeps what it is given to send."""
+
+    def __init__(self) -> None:
+        self.sent: list[Notice] = []
+
+    def send_later(self, compose: Callable[[], Iterable[Notice]]) -> None:
+        self.sent.extend(compose())
+
+    def close(self) -> None:
+        pass
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def wait(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def quick_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its least cost: these tests sign in wrongly many times."""
+    quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(accounts, "_HASHER", quick)
+    monkeypatch.setattr(accounts, "_NOBODY", quick.hash("a password nobody has"))
+
+
+@pytest.fixture
+def app() -> FastAPI:
+    made = create_app(MemoryStore(), AppSettings(secret_key="dunes test key"), pages=True)
+    made.state.clock = Clock()
+    made.state.mailer = Outbox()
+    return made
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, follow_redirects=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def dora(client: TestClient) -> Headers:
+    return sign_up(client, "dora")
+
+
+def token_for(client: TestClient, login: str, password: str) -> tuple[int, dict[str, object]]:
+    answer = client.post(TOKENS, json={"login": login, "password": password})
+    return answer.status_code, answer.json()
+
+
+# --- lockout --------------------------------------------------------------------------------
+
+
+def test_five_wrong_passwords_lock_the_account_with_429_and_retry_after(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    for _ in range(5):
+        assert token_for(client, "dora", "a guess")[0] == 401
+    answer = client.post(TOKENS, json={"login": "dora", "password": "dora by the sea"})
+    assert answer.status_code == 429
+    assert answer.headers["Retry-After"] == "900"
+    assert answer.json() == {
+        "detail": "too many failed sign-ins; try again in 15 minutes",
+        "reason": "too_many_failed_sign_ins",
+        "locked": "account",
+        "retry_after": 900,
+    }
+    app.state.clock.wait(minutes=10)
+    assert client.post(TOKENS, json={"login": "dora", "password": "a guess"}
+                       ).headers["Retry-After"] == "300"
+    app.state.clock.wait(minutes=5)
+    assert token_for(client, "dora", "dora by the sea")[0] == 201
+
+
+def test_a_lockout_answers_the_same_for_an_account_nobody_has(
+    client: TestClient, dora: Headers
+) -> None:
+    answers = []
+    for login in ("dora", "zoe"):
+        for _ in range(6):
+            answers.append(token_for(client, login, "a guess"))
+    assert answers[5] == answers[11]
+    assert answers[5][0] == 429
+
+
+def test_many_failures_from_one_client_lock_it_on_every_account(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    for n in range(20):
+        assert token_for(client, f"person{n}", "a guess")[0] == 401
+    status, body = token_for(client, "dora", "dora by the sea")
+    assert (status, body["locked"]) == (429, "client")
+    app.state.clock.wait(minutes=15)
+    assert token_for(client, "dora", "dora by the sea")[0] == 201
+
+
+def test_the_site_can_set_its_own_limits(app: FastAPI, client: TestClient, dora: Headers
+                                         ) -> None:
+    minute = timedelta(minutes=1)
+    app.state.security = SecurityPolicy(account_limit=LimitRule(2, minute, 60 * minute))
+    for _ in range(2):
+        token_for(client, "dora", "a guess")
+    answer = client.post(TOKENS, json={"login": "dora", "password": "dora by the sea"})
+    assert (answer.status_code, answer.headers["Retry-After"]) == (429, "3600")
+
+
+# --- password reset -------------------------------------------------------------------------
+
+
+def _code(app: FastAPI, email: str) -> str:
+    (notice,) = [n for n in app.state.mailer.sent if n.to == email]
+    found = re.search(r"/reset/(\S+)", notice.written()[1])
+    assert found is not None
+    return found.group(1)
+
+
+def test_a_reset_is_asked_for_with_the_same_answer_whoever_asks(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    answers = [client.post(RESET, json={"email": email})
+               for email in ("dora@seaside.example", "zoe@seaside.example", "not an email")]
+    assert {a.status_code for a in answers} == {202}
+    assert len({a.text for a in answers}) == 1
+    assert [n.to for n in app.state.mailer.sent] == ["dora@seaside.example"]
+
+
+def test_a_reset_link_sets_a_new_password_once(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    client.post(RESET, json={"email": "dora@seaside.example"})
+    code = _code(app, "dora@seaside.example")
+    assert client.post(f"{RESET}/{code}", json={"password": "short"}).status_code == 422
+    assert client.post(f"{RESET}/{code}", json={"password": "dora in the dunes"}
+                       ).status_code == 204
+    assert token_for(client, "dora", "dora in the dunes")[0] == 201
+    assert token_for(client, "dora", "dora by the sea")[0] == 401
+    again = client.post(f"{RESET}/{code}", json={"password": "dora on the pier"})
+    assert again.status_code == 409
+    assert again.json()["detail"] == (
+        "this password-reset link was used already; ask for a new one")
+
+
+def test_an_expired_or_unknown_reset_link_is_refused(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    client.post(RESET, json={"email": "dora@seaside.example"})
+    code = _code(app, "dora@seaside.example")
+    forged = code.split(".")[0] + ".forged"
+    assert client.post(f"{RESET}/{forged}", json={"password": "long enough"}
+                       ).status_code == 404
+    app.state.clock.wait(hours=1)
+    late = client.post(f"{RESET}/{code}", json={"password": "long enough"})
+    assert late.status_code == 409
+    assert "expired" in late.json()["detail"]
+    assert token_for(client, "dora", "dora by the sea")[0] == 201
+
+
+# --- tokens ---------------------------------------------------------------------------------
+
+
+def test_a_token_is_listed_without_its_secret_and_a_revoked_one_gets_401(
+    client: TestClient, dora: Headers
+) -> None:
+    made = client.post("/api/v1/me/tokens", json={"label": "laptop"}, headers=dora).json()
+    laptop = {"Authorization": f"Bearer {made['token']}"}
+    assert client.get("/api/v1/me", headers=laptop).status_code == 200
+    listed = client.get("/api/v1/me/tokens", headers=dora).json()
+    assert [t["label"] for t in listed] == ["tests", "laptop"]
+    assert all(t["token"] is None for t in listed)
+    assert client.delete(f"/api/v1/me/tokens/{made['id']}", headers=dora).status_code == 200
+    refused = client.get("/api/v1/me", headers=laptop)
+    assert refused.status_code == 401
+    assert refused.headers["WWW-Authenticate"] == "Bearer"
+    assert client.get("/api/v1/me", headers=dora).status_code == 200
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+def _signed_in_browser(app: FastAPI, login: str, password: str) -> TestClient:
+    browser = TestClient(app, follow_redirects=False)
+    page = browser.get("/signin").text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None
+    answer = browser.post("/signin", data={"login": login, "password": password,
+                                           "csrf_token": found.group(1)})
+    assert answer.status_code == 303, answer.text
+    return browser
+
+
+def _cookies(browser: TestClient) -> list[Cookie]:
+    return list(browser.cookies.jar)
+
+
+def test_a_session_signs_the_api_in_until_it_is_signed_out(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    browser = _signed_in_browser(app, "dora", "dora by the sea")
+    kept = _cookies(browser)
+    assert browser.get("/api/v1/me").json()["name"] == "dora"
+    found = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/").text)
+    assert found is not None
+    assert browser.post("/signout", data={"csrf_token": found.group(1)}).status_code == 303
+    replay = TestClient(app)
+    for cookie in kept:
+        replay.cookies.jar.set_cookie(cookie)
+    assert replay.get("/api/v1/me").status_code == 401
+
+
+def test_a_session_ends_at_its_age_however_busy(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    browser = _signed_in_browser(app, "dora", "dora by the sea")
+    for _ in range(13):
+        app.state.clock.wait(days=1)
+        assert browser.get("/api/v1/me").status_code == 200
+    app.state.clock.wait(days=1)
+    assert browser.get("/api/v1/me").status_code == 401
+
+
+def test_a_reset_ends_every_session_of_the_account(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    browser = _signed_in_browser(app, "dora", "dora by the sea")
+    client.post(RESET, json={"email": "dora@seaside.example"})
+    code = _code(app, "dora@seaside.example")
+    client.post(f"{RESET}/{code}", json={"password": "dora in the dunes"})
+    assert browser.get("/api/v1/me").status_code == 401
