@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from starlette.middleware.sessions import SessionMiddleware
 
 from peerconomy import __version__
-from peerconomy.api.deps import CSRF_HEADER, SAFE_METHODS, Store, check_csrf
+from peerconomy.api.deps import CSRF_HEADER, SAFE_METHODS, SESSION_USER, Store, check_csrf
 from peerconomy.api.errors import install_error_handlers
 from peerconomy.api.hardening import Hardening, docs_policy
 from peerconomy.api.mail import Mailer
@@ -90,13 +90,17 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
 
 async def session_csrf(request: Request) -> None:
     """Refuse (403) a change through the API made with a signed-in session's cookie unless it
-    carries the session's CSRF token in ``X-CSRF-Token``; a bearer token needs none."""
+    carries the session's CSRF token in ``X-CSRF-Token``; a bearer token needs none.
+
+    This runs before any route's own dependencies, on every route of the API (those that
+    never look at the caller, such as signing up, too); it reads only the cookie, so a
+    session that is over but still in the cookie is held to the token as well."""
     if request.method in SAFE_METHODS:
         return
     scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
         return
-    if "user" in request.session:
+    if SESSION_USER in request.session:
         check_csrf(request, request.headers.get(CSRF_HEADER))
 
 
