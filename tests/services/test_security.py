@@ -219,6 +219,19 @@ def test_a_wrong_old_password_changes_nothing(seaside: MemoryStore) -> None:
     assert sign_in(seaside, "ben", BEN, MONDAY + MINUTE) == "ben"
 
 
+def test_wrong_old_passwords_count_as_failed_sign_ins(seaside: MemoryStore) -> None:
+    phone = start(seaside, MONDAY)
+    for minute in range(5):
+        with pytest.raises(SignInError):
+            accounts.change_password(seaside.unit_of_work(), "ben", "a guess", "ben by the lake",
+                                     now=MONDAY + minute * MINUTE)
+    with pytest.raises(TooManyFailuresError):
+        accounts.change_password(seaside.unit_of_work(), "ben", BEN, "ben by the lake",
+                                 now=MONDAY + 5 * MINUTE)
+    assert user_of(seaside, phone, MONDAY + 5 * MINUTE) == "ben"
+    assert sign_in(seaside, "ben", BEN, MONDAY + 20 * MINUTE) == "ben"
+
+
 # --- password reset -------------------------------------------------------------------------
 
 

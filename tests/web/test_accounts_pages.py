@@ -406,6 +406,20 @@ def test_a_new_password_signs_out_every_other_browser(dora: Browser, browser: Br
     assert signed_in_as(laptop) is None
 
 
+def test_guessing_the_current_password_locks_the_account_too(dora: Browser) -> None:
+    for _ in range(5):
+        wrong = dora.post("/account/password", {"old_password": "a guess",
+                                                "new_password": "dora in the dunes"},
+                          form_on="/account")
+        assert wrong.status_code == 403
+    locked = dora.post("/account/password", {"old_password": "dora by the sea",
+                                             "new_password": "dora in the dunes"},
+                       form_on="/account")
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins." in text_of(locked.text)
+    assert signed_in_as(dora) == "dora"
+
+
 def _reset_link(outbox: Outbox, email: str) -> str:
     (notice,) = [n for n in outbox.sent if n.to == email]
     _, body = notice.written()

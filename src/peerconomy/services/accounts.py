@@ -171,13 +171,19 @@ def change_password(
     new: str,
     *,
     keeping: str | None = None,
+    client: str | None = None,
+    policy: SecurityPolicy = DEFAULT_POLICY,
     now: datetime | None = None,
 ) -> User:
     """Change a user's password, given the old one; every session of theirs but the one
-    whose cookie carries ``keeping`` (the browser that changed it) ends."""
+    whose cookie carries ``keeping`` (the browser that changed it) ends. A wrong old password
+    counts as a failed sign-in (so a borrowed session cannot guess it at leisure), and while
+    the account is locked the password is not changed (:class:`TooManyFailuresError`)."""
     changed_hash = new_password_hash(new)
+    now = now or datetime.now(UTC)
+    authenticate(uow, name, old, client=client, policy=policy, now=now)
     with uow:
-        user = _verified(uow, name, old)
+        user = _user(uow, name)
         changed = replace(user, password_hash=changed_hash)
         uow.accounts.put_user(changed)
         end_sessions(uow, name, keeping=keeping, now=now)
@@ -202,13 +208,6 @@ def _matches(user: User | None, password: str) -> bool:
     except (VerificationError, InvalidHashError):
         return False
     return user is not None
-
-
-def _verified(uow: UnitOfWork, login: str, password: str) -> User:
-    user = _by_login(uow, login.strip().lower())
-    if not _matches(user, password) or user is None:
-        raise SignInError(_BAD_SIGN_IN)
-    return user
 
 
 def update_profile(

@@ -8,6 +8,7 @@ sign-ins are answered 429 with ``Retry-After``, and the same words whatever the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -123,6 +124,16 @@ def sign_in_page(request: Request, next_: NextDep = None) -> Response:
     return render(request, "signin.html", next=local_path(next_), error=None, login="")
 
 
+def _locked_out(locked: TooManyFailuresError, page: Callable[[str], Response],
+                _: Callable[[str], str]) -> Response:
+    """``page`` with the message of a lockout, answered 429 with ``Retry-After``."""
+    answer = page(_("Too many failed sign-ins. Please wait %(minutes)s minutes and try"
+                    " again, or reset your password.") % {"minutes": locked.minutes})
+    answer.status_code = 429
+    answer.headers["Retry-After"] = str(locked.seconds)
+    return answer
+
+
 @router.post("/signin")
 def sign_in(request: Request, form: FormDep, uow: UowDep, policy: PolicyDep,
             now: NowDep) -> Response:
@@ -134,12 +145,8 @@ def sign_in(request: Request, form: FormDep, uow: UowDep, policy: PolicyDep,
         user = accounts.authenticate(uow, login, form.text("password", default=""),
                                      client=client_address(request), policy=policy, now=now)
     except TooManyFailuresError as locked:
-        page = render(request, "signin.html", 429, next=target, login=login,
-                      error=_("Too many failed sign-ins. Please wait %(minutes)s minutes and"
-                              " try again, or reset your password.")
-                      % {"minutes": locked.minutes})
-        page.headers["Retry-After"] = str(locked.seconds)
-        return page
+        return _locked_out(locked, lambda error: render(
+            request, "signin.html", 429, next=target, login=login, error=error), _)
     except NotAllowedError:
         return render(request, "signin.html", 403, next=target, login=login,
                       error=_("Wrong user name or password."))
@@ -261,15 +268,21 @@ def change_account(request: Request, form: FormDep, uow: UowDep) -> Response:
 
 
 @router.post("/account/password")
-def change_password(request: Request, form: FormDep, uow: UowDep, now: NowDep) -> Response:
-    """Change the password, given the old one; the account's other sessions end."""
+def change_password(request: Request, form: FormDep, uow: UowDep, policy: PolicyDep,
+                    now: NowDep) -> Response:
+    """Change the password, given the old one; the account's other sessions end. A wrong
+    old password counts as a failed sign-in (the account locks after too many)."""
     name = who_signed_in(request, uow)
     _ = gettext_for(request)
     try:
         accounts.change_password(uow, name, form.text("old_password", default=""),
                                  form.text("new_password", default=""),
-                                 keeping=browser_session_id(request), now=now)
-    except SignInError:  # not a failed sign-in: they stay signed in and may try again
+                                 keeping=browser_session_id(request),
+                                 client=client_address(request), policy=policy, now=now)
+    except TooManyFailuresError as locked:
+        return _locked_out(locked, lambda error: _account_page(request, uow, name, 429, error),
+                           _)
+    except SignInError:  # they stay signed in and may try again
         return _account_page(request, uow, name, 403,
                              _("Your current password is not the one you gave."))
     except ScenarioError:
