@@ -47,7 +47,12 @@ def history(pool: str, access: AccessDep, uow: UowDep,
     return asdict(overview.history(uow, pool, who))
 
 
-@router.get("/pools/{pool}/ledger/export", response_class=PlainTextResponse)
+@router.get(
+    "/pools/{pool}/ledger/export",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}},
+                                 "application/json": {"schema": {}}}}},
+)
 def export(pool: str, access: AccessDep, uow: UowDep,
            format: Annotated[Literal["csv", "json", "beancount"], Query()] = "csv"
            ) -> PlainTextResponse:
