@@ -14,7 +14,7 @@ from importlib.resources import files
 from typing import Any
 
 import pytest
-from browsing import HX, Browser, invite
+from browsing import HX, Browser, invite, text_of
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from markupsafe import escape
@@ -270,3 +270,31 @@ def test_the_project_form_may_be_larger_than_other_forms(people: dict[str, Brows
         form_on="/pools/seaside/projects")
     assert answer.status_code == 303, answer.text[:300]
     assert "rowing" in people["ana"].page("/pools/seaside/tasks")
+
+
+def test_a_field_over_the_form_parsers_limit_is_refused_with_a_page(
+        people: dict[str, Browser], store: MemoryStore) -> None:
+    """The project form may be larger than 1 MiB, but one field of it may not (the form
+    parser's own limit): a page says so, not JSON."""
+    before = store.state.copy()
+    answer = people["ana"].post(
+        "/pools/seaside/projects",
+        {"project": "boats", "tasks": "rowing 2\n" + "# a long note\n" * 90_000, "goods": ""},
+        form_on="/pools/seaside/projects")
+    assert answer.status_code == 400
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "maximum size" in text_of(answer.text)
+    assert store.state == before
+
+
+def test_an_address_that_is_no_page_is_answered_with_a_page(people: dict[str, Browser]
+                                                            ) -> None:
+    answer = people["ana"].get("/no/such/page")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "Not found" in text_of(answer.text)
+    assert policy_problems(answer.text) == []
+    assert people["ana"].get("/api/v1/no/such/thing").json() == {"detail": "Not Found"}
+    wrong = people["ana"].client.put("/signin")
+    assert wrong.status_code == 405 and "GET" in wrong.headers["allow"]
+    assert wrong.headers["content-type"].startswith("text/html")

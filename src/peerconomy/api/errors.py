@@ -3,7 +3,10 @@
 422 for bad input (``detail`` lists each field's path and what is wrong with it, as FastAPI
 does for its own validation), 401 without a valid sign-in, 403 for a step the caller may
 not take, 404 for something that does not exist (or a private pool the caller may not see),
-409 for an illegal period transition, a name already taken or a stale update.
+409 for an illegal period transition, a name already taken or a stale update. Off the API,
+the HTTP errors of the framework itself (an address that is no page, a method a page does
+not take, a form the parser refuses) are pages too, never JSON. An error nobody handles is
+answered by :mod:`peerconomy.api.hardening`: a plain 500, no stack trace.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 
 from peerconomy.domain.period import IllegalTransitionError
 from peerconomy.domain.scenario import ScenarioError
@@ -120,3 +125,13 @@ def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> No
             return await result if isinstance(result, Awaitable) else result
 
         app.add_exception_handler(RequestValidationError, validation)
+
+        async def http_error(request: Request, error: Exception) -> Response:
+            assert isinstance(error, HTTPException)
+            if request.url.path.startswith("/api/") or error.status_code < 400:
+                return await http_exception_handler(request, error)
+            answer = html(request, error.status_code, str(error.detail))
+            answer.headers.update(error.headers or {})
+            return answer
+
+        app.add_exception_handler(HTTPException, http_error)
