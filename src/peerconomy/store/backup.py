@@ -64,8 +64,10 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from peerconomy.store.sql import (
+    COPY_THRESHOLD,
     StoreError,
     _alembic_config,
+    _copy,
     _revision,
     _take_migration_lock,
     create_engine_for,
@@ -318,13 +320,30 @@ def restore(url: str | URL, document: Mapping[str, Any] | Path) -> dict[str, int
         try:
             for target in tables:
                 if found := rows.get(target.name):
-                    connection.execute(insert(target), _in_reference_order(target, found))
+                    _insert(connection, target, _in_reference_order(target, found))
         except DBAPIError as err:
             reason = str(err.orig if err.orig is not None else err).strip().splitlines()[0]
             raise BackupError(f"{name} does not fit the schema: {reason}") from None
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection, tables)
     return {target.name: len(rows.get(target.name, ())) for target in tables}
+
+
+def _insert(connection: Connection, target: Table, rows: list[Row]) -> None:
+    """Insert the rows: with ``COPY`` where there are many on PostgreSQL (the values bound as
+    SQLAlchemy would, then handed to psycopg)."""
+    if connection.dialect.name != "postgresql" or len(rows) <= COPY_THRESHOLD:
+        connection.execute(insert(target), rows)
+        return
+    bound = [
+        (column.name, column.type.bind_processor(connection.dialect))
+        for column in target.columns
+    ]
+    _copy(
+        connection,
+        target,
+        [tuple(row[n] if bind is None else bind(row[n]) for n, bind in bound) for row in rows],
+    )
 
 
 def _check_target(connection: Connection, where: str) -> None:
