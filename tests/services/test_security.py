@@ -196,6 +196,18 @@ def test_a_session_is_marked_seen_at_most_once_a_minute(seaside: MemoryStore) ->
         assert uow.accounts.sessions("ben")[0].last_seen_at == MONDAY + timedelta(seconds=90)
 
 
+def test_a_sign_in_forgets_sessions_and_counts_that_are_over(seaside: MemoryStore) -> None:
+    old = start(seaside, MONDAY)
+    fail(seaside, "zoe", MONDAY)
+    later = MONDAY + POLICY.session_max_age
+    kept = start(seaside, later - MINUTE)
+    assert sign_in(seaside, "cleo", "cleo by the sea", later) == "cleo"
+    with seaside.unit_of_work() as uow:
+        assert [s.id for s in uow.accounts.sessions("ben")] == [sessions.session_key(kept)]
+        assert uow.accounts.sign_in_limit("login:zoe") is None
+    assert user_of(seaside, old, later) is None
+
+
 def test_signing_out_ends_the_session(seaside: MemoryStore) -> None:
     session_id = start(seaside, MONDAY)
     sessions.end_session(seaside.unit_of_work(), session_id, now=MONDAY + MINUTE)

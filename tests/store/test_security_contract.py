@@ -139,6 +139,41 @@ def test_put_reset_token_of_no_link_is_refused(uow: UnitOfWork) -> None:
         uow.accounts.put_reset_token(link)
 
 
+# --- forgetting what is over ---------------------------------------------------------------
+
+
+def test_remove_stale_forgets_only_what_is_over(uow: UnitOfWork) -> None:
+    hour = timedelta(hours=1)
+    now = MONDAY + 20 * 24 * hour
+    live = session("live", "ana", 0)
+    live = replace(live, expires_at=now + hour)
+    expired = session("expired", "ana", 1)  # ended 14 days after Monday
+    revoked = replace(session("revoked", "ben", 2), expires_at=now + hour,
+                      revoked_at=now - hour)
+    fresh = ResetToken("r1", "ben", "h1", now - hour / 2, now + hour / 2)
+    stale = ResetToken("r2", "ben", "h2", now - 2 * hour, now - hour)
+    used = ResetToken("r3", "ben", "h3", now - hour / 2, now + hour / 2, used_at=now - hour / 4)
+    counting = SignInLimit("user:ana", 2, now - 10 * timedelta(minutes=1))
+    locked = SignInLimit("user:ben", 0, None, now + 5 * timedelta(minutes=1))
+    old = SignInLimit("login:zoe", 3, now - hour)
+    lifted = SignInLimit("client:x", 0, None, now - timedelta(minutes=1))
+    with uow:
+        for s in (live, expired, revoked):
+            uow.accounts.add_session(s)
+        for r in (fresh, stale, used):
+            uow.accounts.add_reset_token(r)
+        for c in (counting, locked, old, lifted):
+            uow.accounts.put_sign_in_limit(c)
+        uow.accounts.remove_stale(now, now - 15 * timedelta(minutes=1))
+        uow.commit()
+    with uow:
+        assert uow.accounts.sessions("ana") == [live]
+        assert uow.accounts.sessions("ben") == []
+        assert [uow.accounts.reset_token(r) for r in ("r1", "r2", "r3")] == [fresh, None, used]
+        assert [uow.accounts.sign_in_limit(c.key) for c in (counting, locked, old, lifted)] == [
+            counting, locked, None, None]
+
+
 # --- the SQL store only ---------------------------------------------------------------------
 
 

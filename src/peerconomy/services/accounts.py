@@ -35,7 +35,7 @@ from peerconomy.services.security import (
     SecurityPolicy,
     TooManyFailuresError,
 )
-from peerconomy.services.sessions import end_sessions
+from peerconomy.services.sessions import end_sessions, forget_stale
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -154,6 +154,7 @@ def authenticate(
         if _HASHER.check_needs_rehash(user.password_hash):
             user = replace(user, password_hash=_HASHER.hash(password))
             uow.accounts.put_user(user)
+        forget_stale(uow, policy=policy, now=now)
         uow.commit()
     return user
 

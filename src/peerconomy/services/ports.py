@@ -14,6 +14,7 @@ place), so a pool imported from a scenario clears exactly as the scenario file d
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Protocol, Self
@@ -261,6 +262,12 @@ class AccountRepository(Protocol):
 
     def put_reset_token(self, token: ResetToken) -> None:
         """Replace a reset link's record (its use)."""
+
+    def remove_stale(self, ended: datetime, counted: datetime) -> None:
+        """Forget what no longer matters: sessions that expired or ended at or before
+        ``ended``, reset links that expired by then (a used one is kept until it expires, so
+        that a second use is told it was used), and counts of failed sign-ins neither locked
+        after ``ended`` nor begun after ``counted``."""
 
 
 class UnitOfWork(Protocol):

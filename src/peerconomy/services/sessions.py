@@ -19,7 +19,14 @@ from peerconomy.domain.security import Session
 from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import DEFAULT_POLICY, SecurityPolicy
 
-__all__ = ["end_session", "end_sessions", "session_key", "session_user", "start_session"]
+__all__ = [
+    "end_session",
+    "end_sessions",
+    "forget_stale",
+    "session_key",
+    "session_user",
+    "start_session",
+]
 
 
 def session_key(session_id: str) -> str:
@@ -97,6 +104,19 @@ def end_sessions(
                 ended += 1
         uow.commit()
     return ended
+
+
+def forget_stale(
+    uow: UnitOfWork, *, policy: SecurityPolicy = DEFAULT_POLICY, now: datetime | None = None
+) -> None:
+    """Delete the sessions and reset links that are over, and the counts of failed sign-ins
+    that neither lock nor count any more (each sign-in does this, so the tables stay as
+    small as the site's live sessions). Joins and commits the caller's transaction."""
+    now = now or datetime.now(UTC)
+    window = max(policy.account_limit.window, policy.client_limit.window)
+    with uow:
+        uow.accounts.remove_stale(now, now - window)
+        uow.commit()
 
 
 def _end(uow: UnitOfWork, key: str, now: datetime) -> bool:

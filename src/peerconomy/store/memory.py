@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -343,6 +344,20 @@ class _Accounts:
 
     def put_reset_token(self, token: ResetToken) -> None:
         _replace(self._s.reset_tokens, token.id, token, "password-reset link")
+
+    def remove_stale(self, ended: datetime, counted: datetime) -> None:
+        def over(*moments: datetime | None) -> bool:
+            return any(m is not None and m <= ended for m in moments)
+
+        self._s.sessions = {k: v for k, v in self._s.sessions.items()
+                            if not over(v.expires_at, v.revoked_at)}
+        self._s.reset_tokens = {k: v for k, v in self._s.reset_tokens.items()
+                                if not over(v.expires_at)}
+        self._s.sign_in_limits = {
+            k: v for k, v in self._s.sign_in_limits.items()
+            if (v.locked_until is not None and v.locked_until > ended)
+            or (v.window_start is not None and v.window_start > counted)
+        }
 
 
 def _replace(records: dict[str, _Record], key: str, record: _Record, kind: str) -> None:

@@ -75,6 +75,7 @@ from sqlalchemy import (
     insert,
     inspect,
     literal,
+    or_,
     select,
     update,
 )
@@ -1425,6 +1426,18 @@ class SqlAccountRepository(_Repository):
     @_writes
     def put_reset_token(self, token: ResetToken) -> None:
         self._replace(t.reset_tokens, "id", token, "password-reset link")
+
+    @_writes
+    def remove_stale(self, ended: datetime, counted: datetime) -> None:
+        ended, counted = t.utc(ended), t.utc(counted)
+        s, r, limits = t.sessions.c, t.reset_tokens.c, t.sign_in_limits.c
+        self._c.execute(delete(t.sessions).where(or_(s.expires_at <= ended,
+                                                     s.revoked_at <= ended)))
+        self._c.execute(delete(t.reset_tokens).where(r.expires_at <= ended))
+        self._c.execute(delete(t.sign_in_limits).where(
+            or_(limits.locked_until.is_(None), limits.locked_until <= ended),
+            or_(limits.window_start.is_(None), limits.window_start <= counted),
+        ))
 
     def _replace(self, table: Table, key: str, record: Any, kind: str) -> None:
         """Replace the row whose ``key`` column is the record's (its place in its list
