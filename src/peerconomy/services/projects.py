@@ -77,8 +77,16 @@ def leave_project(uow: UnitOfWork, pool: str, project: str) -> PoolProject:
     return left
 
 
+MAX_ID = 100
+"""The longest id of a forked project."""
+
+
 def fork_project(uow: UnitOfWork, pool: str, source: str, project: str) -> PoolProject:
-    """Copy project ``source``'s tasks, goods and recipes into a new project ``project``."""
+    """Copy project ``source``'s tasks, goods and recipes into a new project ``project``
+    (an id of 1 to 100 characters, as the API's ``Fork`` says)."""
+    if not isinstance(project, str) or not 1 <= len(project) <= MAX_ID:
+        raise ScenarioError("project", f"must be an id of 1 to {MAX_ID} characters,"
+                                       f" got {str(project)[:MAX_ID]!r}")
     with uow:
         lookup.pool(uow, pool, lock=True)
         _active_project(uow, pool, source)
