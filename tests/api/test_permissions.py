@@ -1,6 +1,7 @@
 """The permission matrix: every route of the application (the API, the pages and the rest:
 docs, schema, static files), called by each kind of caller of a private pool: anonymous, an
-outsider (signed in, not a member), a member and a coordinator.
+outsider (signed in, coordinating another pool, not a member of this one), a member and a
+coordinator.
 
 Each route is listed with the least standing it needs; a route of ``app.routes`` that is not
 listed (or a listed one that is gone) fails :func:`test_every_route_is_in_the_matrix`. A
@@ -229,6 +230,9 @@ def seaside() -> Iterator[Seaside]:
         client.post(f"/api/v1/invitations/{code}/accept", headers=people["ben"])
         client.post("/api/v1/pools/seaside/wishes", headers=people["ben"],
                     json={"id": "ben-guests", "alternatives": [{"good": "guest-bed"}]})
+        # the outsider is no stranger to the site: cleo coordinates a pool of her own
+        assert client.post("/api/v1/pools", json={"name": "lakeside"},
+                           headers=people["cleo"]).status_code == 201
         client.cookies.clear()
         browsers = {
             caller: stack.enter_context(TestClient(app, follow_redirects=False))
