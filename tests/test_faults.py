@@ -1,21 +1,23 @@
 """``kill -9`` of ``peerconomy serve`` while it clears or settles a period, then a restart:
 the period is wholly in its old state or wholly in its new one, and the books balance.
 
-The pool (an orchard of a thousand members, five thousand offers and wishes) is big enough
-that a clear over the API takes about a second and a settle a few tenths, without a sleep
-anywhere in the server. Each test kills the server several times, each time on a new
-database restored (``peerconomy.store.backup``) from the same stage of the same pool:
+The database holds four copies of one pool (an orchard of a thousand members, five thousand
+offers and wishes), restored (``peerconomy.store.backup``) at the stage before the step: big
+enough that a clear over the API takes about a second and a settle a few tenths, without a
+sleep anywhere in the server. The server first takes the step in the first pool undisturbed
+(timing it), then is killed during the step in each of the others:
 
-- at moments spread over the step's measured duration, the last ones close to its end;
+- at moments spread over the undisturbed step's duration;
 - on PostgreSQL also once at the moment the step has written rows but not yet committed:
   the test watches ``pg_locks`` for the server's connection (named by its
   ``application_name``) holding a write lock on ``plans`` (clear) or ``postings`` (settle).
 
-After each kill the whole database, backed up, must equal the backup of the stage before the
-step or of the stage after it (less the clock: ``plans.cleared_at``, ``transactions.date``),
-every transaction's postings must sum to zero, and so must all of them. The server is then
-started again on the same database: it reports the period in the state the database holds,
-and where the step had not happened it does it now, to the same result as an undisturbed run.
+After each kill the server is started again on the database. The pool's rows must then equal
+its rows before the step or after it (less the clock: ``plans.cleared_at``,
+``transactions.date``), every transaction's postings sum to zero, and so do all of them; a
+step the server had answered must be kept. The restarted server reports the period in the
+state the database holds, and where the step had not happened it takes it, to the result an
+undisturbed run gives; at the end the whole database backs up as the services' own run does.
 """
 
 from __future__ import annotations

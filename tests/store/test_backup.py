@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from peerconomy.cli import app
 from peerconomy.demo import POOL_NAME, add_demo_accounts, run_demo
-from peerconomy.domain.scenario import load_scenario_file
+from peerconomy.domain.scenario import load_scenario_file, parse_scenario
 from peerconomy.services import accounts, books, membership, periods, pools, work
 from peerconomy.store import backup as backup_module
 from peerconomy.store.backup import FORMAT, BackupError, backup, read_backup, restore
@@ -203,6 +203,42 @@ def test_a_restored_pool_goes_on_where_the_original_would(
     highest = max(row["id"] for row in document["tables"]["work_logs"])
     assert logged[1].id == highest + 1
     assert backup(copy_url) == backup(seeded)
+
+
+def test_a_big_pool_round_trips(new_database: Callable[[], str]) -> None:
+    """More rows to a table than one batch (PostgreSQL restores them with COPY)."""
+    people = [f"m{i:04d}" for i in range(400)]
+    scenario = {
+        "format": "peerconomy-scenario/1",
+        "participants": [{"id": p, "capacity": 10} for p in people],
+        "projects": [{"id": "farm"}],
+        "tasks": [{"id": f"t{t}", "project": "farm"} for t in range(4)],
+        "goods": [{"id": "veg", "project": "farm", "model": "effort",
+                   "recipe": {"t0": 0.5, "t1": 0.25}}],
+        "offers": [{"participant": p, "task": f"t{t}", "hours": 1 + t,
+                    "min_weight": 1 + (i % 7) / 10}
+                   for i, p in enumerate(people) for t in range(4)],
+        "wishes": [{"participant": p, "id": f"{p}-veg", "quantity": 2,
+                    "alternatives": [{"good": "veg"}]} for p in people],
+    }
+    source, copy_url = new_database(), new_database()
+    store = open_store(source)
+    try:
+        pools.import_scenario(store.unit_of_work(), "farm", parse_scenario(scenario))
+        periods.clear_period(store.unit_of_work(), "farm")
+        periods.settle_period(store.unit_of_work(), "farm")
+    finally:
+        store.close()
+    document = backup(source)
+    assert len(document["tables"]["offers"]) > 1000 and len(document["tables"]["postings"]) > 400
+
+    restore(copy_url, document)
+    bad = new_database()
+    with pytest.raises(BackupError, match="does not fit the schema"):
+        restore(bad, mangled(document, "offers", "task", None))
+
+    assert backup(copy_url) == document
+    assert tables_of(bad) == []
 
 
 def test_a_backup_file_written_by_the_cli_restores_by_the_cli(

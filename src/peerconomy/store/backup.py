@@ -4,7 +4,7 @@
 empty database. The document::
 
     {"format": "peerconomy-backup/1",
-     "revision": "0002_accounts",
+     "revision": "0002",
      "tables": {"pools": [{"name": "farm", "max_weight": 5.0, ...}, ...], ...}}
 
 It is made from the tables of :mod:`peerconomy.store.tables` (``metadata.sorted_tables``: a
@@ -16,7 +16,8 @@ amount of hours (:class:`~peerconomy.store.tables.MicroHours`) as a decimal stri
 text (JSON columns keep their text as stored) and booleans as JSON has them.
 
 A backup reads the database in one transaction (a snapshot: on PostgreSQL ``REPEATABLE
-READ``), so a server may keep running meanwhile. A restore refuses, changing nothing, a
+READ``), so a server may keep running meanwhile (on SQLite its writes wait until the backup
+is read). A restore refuses, changing nothing, a
 document that is not a backup, one made at another schema revision than this version of
 peerconomy works with, and a database that holds any rows; otherwise it makes the schema (an
 empty database) and inserts every row in one transaction: all of the backup or nothing. On
@@ -61,7 +62,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from peerconomy.store.sql import (
     COPY_THRESHOLD,
@@ -321,12 +322,27 @@ def restore(url: str | URL, document: Mapping[str, Any] | Path) -> dict[str, int
             for target in tables:
                 if found := rows.get(target.name):
                     _insert(connection, target, _in_reference_order(target, found))
-        except DBAPIError as err:
-            reason = str(err.orig if err.orig is not None else err).strip().splitlines()[0]
-            raise BackupError(f"{name} does not fit the schema: {reason}") from None
+        except (IntegrityError, DataError) as err:
+            raise _misfit(name, err.orig if err.orig is not None else err) from None
+        except Exception as err:
+            if _driver_refused(connection, err):  # from COPY, straight from the driver
+                raise _misfit(name, err) from None
+            raise
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection, tables)
     return {target.name: len(rows.get(target.name, ())) for target in tables}
+
+
+def _misfit(name: str, err: BaseException) -> BackupError:
+    reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+    return BackupError(f"{name} does not fit the schema: {reason}")
+
+
+def _driver_refused(connection: Connection, err: Exception) -> bool:
+    """Whether ``err`` is the database driver's refusal of a row (psycopg's own
+    ``IntegrityError`` or ``DataError``)."""
+    driver = connection.dialect.loaded_dbapi
+    return isinstance(err, driver.IntegrityError | driver.DataError)
 
 
 def _insert(connection: Connection, target: Table, rows: list[Row]) -> None:
