@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Final, Protocol
 
+import anyio.to_thread
 from fastapi import Depends, Request
 
 from peerconomy.api.errors import NotSignedInError
@@ -53,6 +54,7 @@ __all__ = [
     "browser_session_id",
     "caller",
     "check_csrf",
+    "checked_session",
     "client_address",
     "csrf_token",
     "end_browser_session",
@@ -189,7 +191,18 @@ def browser_session_id(request: Request) -> str | None:
     return session_id if isinstance(session_id, str) else None
 
 
-SessionDep = Annotated[str | None, Depends(session_user)]
+async def checked_session(request: Request) -> str | None:
+    """:func:`session_user` as a dependency: on the event loop where the request carries no
+    session to check (most anonymous requests), in a worker thread where it reads the
+    store."""
+    if _CHECKED in request.scope or "session" not in request.scope or not (
+        SESSION_ID in request.session or SESSION_USER in request.session
+    ):
+        return session_user(request)
+    return await anyio.to_thread.run_sync(session_user, request)
+
+
+SessionDep = Annotated[str | None, Depends(checked_session)]
 PolicyDep = Annotated[SecurityPolicy, Depends(security_policy)]
 NowDep = Annotated[datetime, Depends(now)]
 
