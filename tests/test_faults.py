@@ -7,10 +7,12 @@ enough that a clear over the API takes about a second and a settle a few tenths,
 sleep anywhere in the server. The server first takes the step in the first pool undisturbed
 (timing it), then is killed during the step in each of the others:
 
-- at moments spread over the undisturbed step's duration;
-- on PostgreSQL also once at the moment the step has written rows but not yet committed:
-  the test watches ``pg_locks`` for the server's connection (named by its
+- twice at moments spread over the undisturbed step's duration;
+- once as soon as the step writes. On PostgreSQL that is when it has written rows but not
+  yet committed: the test watches ``pg_locks`` for the server's connection (named by its
   ``application_name``) holding a write lock on ``plans`` (clear) or ``postings`` (settle).
+  On SQLite, whose transaction keeps its pages in memory until it commits, it is when the
+  write-ahead log file changes: during or just after the commit.
 
 After each kill the server is started again on the database. The pool's rows must then equal
 its rows before the step or after it (less the clock: ``plans.cleared_at``,
@@ -58,7 +60,7 @@ POSTGRES_URL = os.environ.get(
 )
 COORDINATOR = "p0000"
 STARTUP_SECONDS = 30
-KILL_AT = {"sqlite": (0.3, 0.6, 0.9), "postgresql": (0.4, 0.8)}
+KILL_AT = {"sqlite": (0.3, 0.7), "postgresql": (0.4, 0.8)}
 """When to kill, as fractions of the time the step took a server just started."""
 
 Document = dict[str, Any]
@@ -372,24 +374,41 @@ def holds_write_lock(db: str, table: str) -> Iterator[Callable[[], bool]]:
         yield lambda: watcher.execute(query, (name, f"{schema}.{table}")).fetchone() is not None
 
 
+def writes_log(db: str, _table: str) -> Iterator[Callable[[], bool]]:
+    """Whether the SQLite file's write-ahead log has changed: the step writes its pages there
+    (when it commits, or before if they overflow the page cache)."""
+    log = Path(db.removeprefix("sqlite:///") + "-wal")
+
+    def seen() -> tuple[int, int]:
+        found = log.stat()
+        return found.st_size, found.st_mtime_ns
+
+    first = seen()
+    yield lambda: seen() != first
+
+
 @dataclass
 class Kill:
-    """When to kill the server: so many seconds into the request, or (PostgreSQL) as soon as
-    its connection holds a write lock on a table."""
+    """When to kill the server: so many seconds into the request, or as soon as it writes
+    (PostgreSQL: its connection holds a write lock on ``written_table``; SQLite: the
+    write-ahead log changes)."""
 
     after_seconds: float = 0.0
     written_table: str | None = None
 
     def __str__(self) -> str:
-        return self.written_table or f"{self.after_seconds:.2f} s"
+        return f"writing {self.written_table}" if self.written_table else (
+            f"{self.after_seconds:.2f} s"
+        )
 
 
 def kill_during(step: str, server: Server, db: str, pool: str, kill: Kill) -> Answer | None:
     """Ask the server for ``step`` in ``pool`` and ``kill -9`` it at the moment ``kill``
     names; return the server's answer if it came before."""
     answers: list[Answer] = []
+    watching = holds_write_lock if db.startswith("postgresql") else writes_log
     with ExitStack() as stack:
-        watch = (stack.enter_context(contextmanager(holds_write_lock)(db, kill.written_table))
+        watch = (stack.enter_context(contextmanager(watching)(db, kill.written_table))
                  if kill.written_table else None)
         clock = stack.enter_context(
             request_in_background(server, pool, f"/period/{step}", answers)
@@ -429,8 +448,7 @@ def test_a_server_killed_during_a_step_leaves_the_period_whole(
             seconds = time.monotonic() - started
             assert answer.status_code == 200, answer.text
             kills = [Kill(after_seconds=fraction * seconds) for fraction in KILL_AT[kind]]
-            if kind == "postgresql":
-                kills.append(Kill(written_table="plans" if step == "clear" else "postings"))
+            kills.append(Kill(written_table="plans" if step == "clear" else "postings"))
 
             outcomes = []
             for pool, kill in zip(POOLS[1:], kills, strict=True):
