@@ -162,6 +162,21 @@ def test_a_reset_is_asked_for_with_the_same_answer_whoever_asks(
     assert [n.to for n in app.state.mailer.sent] == ["dora@seaside.example"]
 
 
+def test_a_fourth_link_within_the_hour_is_refused_with_429(
+    client: TestClient, dora: Headers
+) -> None:
+    for email in ("dora@seaside.example", "zoe@seaside.example"):
+        for _ in range(3):
+            assert client.post(RESET, json={"email": email}).status_code == 202
+        answer = client.post(RESET, json={"email": email})
+        assert answer.status_code == 429
+        assert answer.headers["Retry-After"] == "3600"
+        assert answer.json() == {
+            "detail": "too many password-reset requests; try again in 60 minutes",
+            "reason": "too_many_reset_requests", "locked": "account", "retry_after": 3600,
+        }
+
+
 def test_a_reset_link_sets_a_new_password_once(
     app: FastAPI, client: TestClient, dora: Headers
 ) -> None:

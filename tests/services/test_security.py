@@ -18,7 +18,11 @@ from peerconomy.domain.scenario import ScenarioError
 from peerconomy.domain.security import LimitRule
 from peerconomy.services import accounts, password_reset, sessions
 from peerconomy.services.errors import ConflictError, NotFoundError, SignInError
-from peerconomy.services.security import SecurityPolicy, TooManyFailuresError
+from peerconomy.services.security import (
+    SecurityPolicy,
+    TooManyFailuresError,
+    TooManyResetRequestsError,
+)
 from peerconomy.store.memory import MemoryStore
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -266,6 +270,32 @@ def test_a_reset_link_is_made_only_for_an_account_and_kept_hashed(
         stored = uow.accounts.reset_token(token_id)
     assert stored is not None and secret not in stored.secret_hash
     assert stored.secret_hash == accounts.hash_secret(secret)
+
+
+def test_an_address_gets_three_links_an_hour_whether_or_not_it_has_an_account(
+    seaside: MemoryStore,
+) -> None:
+    for email in ("ben@seaside.example", "zoe@seaside.example"):
+        for minute in range(3):
+            password_reset.request_reset(seaside.unit_of_work(), email, policy=POLICY,
+                                         now=MONDAY + minute * MINUTE)
+        with pytest.raises(TooManyResetRequestsError) as refused:
+            password_reset.request_reset(seaside.unit_of_work(), email, policy=POLICY,
+                                         now=MONDAY + 3 * MINUTE)
+        assert str(refused.value) == "too many password-reset requests; try again in 59 minutes"
+    assert ask(seaside, "ben@seaside.example", MONDAY + 62 * MINUTE).user.name == "ben"
+
+
+def test_one_client_gets_ten_links_in_a_quarter_hour(seaside: MemoryStore) -> None:
+    for n in range(10):
+        password_reset.request_reset(seaside.unit_of_work(), f"person{n}@seaside.example",
+                                     client="203.0.113.9", now=MONDAY)
+    with pytest.raises(TooManyResetRequestsError) as refused:
+        password_reset.request_reset(seaside.unit_of_work(), "ben@seaside.example",
+                                     client="203.0.113.9", now=MONDAY)
+    assert refused.value.reason == "client"
+    assert password_reset.request_reset(seaside.unit_of_work(), "ben@seaside.example",
+                                        client="198.51.100.7", now=MONDAY) is not None
 
 
 def test_a_reset_link_sets_a_new_password_once(seaside: MemoryStore) -> None:

@@ -461,6 +461,20 @@ def test_asking_a_reset_for_an_unknown_email_answers_the_same_and_mails_nothing(
     assert [n.to for n in outbox.sent] == ["dora@seaside.example"]
 
 
+def test_a_fourth_link_within_the_hour_is_refused_clearly(
+    outbox: Outbox, dora: Browser, browser: Browsers
+) -> None:
+    someone = browser()
+    for _ in range(3):
+        someone.post("/reset", {"email": "dora@seaside.example"}, form_on="/reset")
+    answer = someone.post("/reset", {"email": "dora@seaside.example"}, form_on="/reset")
+    assert answer.status_code == 429
+    assert answer.headers["Retry-After"] == "3600"
+    assert ("Too many links were asked for lately. Please wait 60 minutes and try again."
+            in text_of(answer.text))
+    assert len(outbox.sent) == 3
+
+
 def test_an_expired_reset_link_and_a_short_password_are_explained(
     clock: Clock, outbox: Outbox, dora: Browser, browser: Browsers
 ) -> None:

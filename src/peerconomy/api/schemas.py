@@ -209,10 +209,13 @@ class Accepted(BaseModel):
 
 
 class TooManyFailures(BaseModel):
-    """A sign-in refused for a while (429): too many failed sign-ins lately."""
+    """A sign-in refused for a while (429): too many failed sign-ins lately (or too many
+    password-reset links asked for)."""
 
     detail: str
-    reason: Literal["too_many_failed_sign_ins"] = "too_many_failed_sign_ins"
+    reason: str = Field(
+        "too_many_failed_sign_ins",
+        description="too_many_failed_sign_ins or too_many_reset_requests")
     locked: Literal["account", "client"] = Field(
         description="What is locked: the account (or login) or the client's address.")
     retry_after: int = Field(description="Seconds to wait, as the Retry-After header says.")

@@ -16,12 +16,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from peerconomy.domain.account import User, check_email
-from peerconomy.domain.security import ResetToken
+from peerconomy.domain.security import LimitRule, ResetToken, after_failure, locked_for
 from peerconomy.services.accounts import account_key, hash_secret, new_password_hash
 from peerconomy.services.errors import ConflictError, NotFoundError
 from peerconomy.services.notices import N_, Line, Notice, text
 from peerconomy.services.ports import UnitOfWork
-from peerconomy.services.security import DEFAULT_POLICY, SecurityPolicy
+from peerconomy.services.security import (
+    DEFAULT_POLICY,
+    LockReason,
+    SecurityPolicy,
+    TooManyResetRequestsError,
+)
 from peerconomy.services.sessions import end_sessions
 
 __all__ = ["ResetLink", "check_reset_link", "request_reset", "reset_notice", "reset_password"]
@@ -40,11 +45,14 @@ def request_reset(
     uow: UnitOfWork,
     email: str,
     *,
+    client: str | None = None,
     policy: SecurityPolicy = DEFAULT_POLICY,
     now: datetime | None = None,
 ) -> ResetLink | None:
     """A new reset link for the account with ``email``; None if no account has it (or it is
-    no email address): the caller answers the same either way."""
+    no email address): the caller answers the same either way. Requests are counted per
+    address (whether or not an account has it) and per ``client``; too many refuse the next
+    ones for a while (:class:`TooManyResetRequestsError`)."""
     try:
         email = check_email(email)
     except ValueError:
@@ -52,9 +60,22 @@ def request_reset(
     now = now or datetime.now(UTC)
     token_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
+    keys: list[tuple[str, LimitRule, LockReason]] = [
+        (f"reset:{email}", policy.reset_email_limit, "account")
+    ]
+    if client:
+        keys.append((f"reset-client:{client}", policy.reset_client_limit, "client"))
     with uow:
+        for key, _, reason in keys:
+            wait = locked_for(uow.accounts.sign_in_limit(key), now)
+            if wait is not None:
+                raise TooManyResetRequestsError(reason, wait)
+        for key, rule, _ in keys:
+            uow.accounts.put_sign_in_limit(
+                after_failure(uow.accounts.sign_in_limit(key), key, now, rule))
         user = uow.accounts.user_by_email(email)
         if user is None:
+            uow.commit()
             return None
         token = ResetToken(token_id, user.name, hash_secret(secret), now,
                            now + policy.reset_link_age)

@@ -113,9 +113,8 @@ def forget_stale(
     that neither lock nor count any more (each sign-in does this, so the tables stay as
     small as the site's live sessions). Joins and commits the caller's transaction."""
     now = now or datetime.now(UTC)
-    window = max(policy.account_limit.window, policy.client_limit.window)
     with uow:
-        uow.accounts.remove_stale(now, now - window)
+        uow.accounts.remove_stale(now, now - policy.longest_window)
         uow.commit()
 
 

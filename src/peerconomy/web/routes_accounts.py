@@ -34,7 +34,7 @@ from peerconomy.services.errors import (
     NotFoundError,
     SignInError,
 )
-from peerconomy.services.security import TooManyFailuresError
+from peerconomy.services.security import TooManyFailuresError, TooManyResetRequestsError
 from peerconomy.web.forms import FormDep, local_path
 from peerconomy.web.i18n import LANGUAGES, gettext_for
 from peerconomy.web.rendering import flash, pool_url, redirect, render
@@ -164,7 +164,7 @@ def sign_out(request: Request, form: FormDep) -> Response:
 @router.get("/reset", response_class=HTMLResponse)
 def reset_request_page(request: Request) -> Response:
     """Ask for a link to choose a new password."""
-    return render(request, "reset_request.html", sent=False)
+    return render(request, "reset_request.html", sent=False, error=None)
 
 
 @router.post("/reset")
@@ -172,12 +172,21 @@ def request_reset(request: Request, form: FormDep, uow: UowDep, notify: NotifyDe
                   base: BaseUrlDep, policy: PolicyDep, now: NowDep) -> Response:
     """Mail a reset link to the account with the email given; the answer is the same
     whether or not there is one."""
-    link = password_reset.request_reset(uow, form.text("email", default=""), policy=policy,
-                                        now=now)
+    try:
+        link = password_reset.request_reset(uow, form.text("email", default=""),
+                                            client=client_address(request), policy=policy,
+                                            now=now)
+    except TooManyResetRequestsError as locked:
+        _ = gettext_for(request)
+        answer = render(request, "reset_request.html", 429, sent=False, error=_(
+            "Too many links were asked for lately. Please wait %(minutes)s minutes and try"
+            " again.") % {"minutes": locked.minutes})
+        answer.headers["Retry-After"] = str(locked.seconds)
+        return answer
     if link is not None:
         notice = password_reset.reset_notice(link, f"{base}/reset/{link.code}")
         notify(lambda _uow: [notice])
-    return render(request, "reset_request.html", sent=True)
+    return render(request, "reset_request.html", sent=True, error=None)
 
 
 def _reset_page(request: Request, code: str, status_code: int = 200,

@@ -72,8 +72,8 @@ def sign_up(body: SignUp, uow: UowDep) -> UserOut:
 
 
 def too_many_failures(locked: TooManyFailuresError) -> JSONResponse:
-    """The 429 answer to a locked sign-in."""
-    body = TooManyFailures(detail=str(locked), locked=locked.reason,
+    """The 429 answer to a locked sign-in (or to too many reset links asked for)."""
+    body = TooManyFailures(detail=str(locked), reason=locked.what, locked=locked.reason,
                            retry_after=locked.seconds)
     return JSONResponse(body.model_dump(), status.HTTP_429_TOO_MANY_REQUESTS,
                         headers={"Retry-After": str(locked.seconds)})
@@ -102,12 +102,21 @@ RESET_SENT = ("if an account has this email, a link to choose a new password is 
               " it works once, for a short while")
 
 
-@router.post("/auth/password-reset", status_code=status.HTTP_202_ACCEPTED)
-def request_reset(body: ResetRequest, uow: UowDep, notify: NotifyDep, base: BaseUrlDep,
-                  policy: PolicyDep, now: NowDep) -> Accepted:
+@router.post(
+    "/auth/password-reset",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Accepted,
+    responses={429: {"model": TooManyFailures, "description": "Too many links asked for"}},
+)
+def request_reset(body: ResetRequest, request: Request, uow: UowDep, notify: NotifyDep,
+                  base: BaseUrlDep, policy: PolicyDep, now: NowDep) -> Accepted | Response:
     """Mail a one-time link to choose a new password; the answer is the same whether or not
-    an account has the email."""
-    link = password_reset.request_reset(uow, body.email, policy=policy, now=now)
+    an account has the email (three links an hour for one address at most)."""
+    try:
+        link = password_reset.request_reset(uow, body.email, client=client_address(request),
+                                            policy=policy, now=now)
+    except TooManyFailuresError as locked:
+        return too_many_failures(locked)
     if link is not None:
         notice = password_reset.reset_notice(link, f"{base}/reset/{link.code}")
         notify(lambda _uow: [notice])
