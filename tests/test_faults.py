@@ -380,7 +380,10 @@ def writes_log(db: str, _table: str) -> Iterator[Callable[[], bool]]:
     log = Path(db.removeprefix("sqlite:///") + "-wal")
 
     def seen() -> tuple[int, int]:
-        found = log.stat()
+        try:
+            found = log.stat()
+        except FileNotFoundError:  # no connection open
+            return -1, -1
         return found.st_size, found.st_mtime_ns
 
     first = seen()
