@@ -60,11 +60,13 @@ __all__ = [
     "end_browser_session",
     "notifier",
     "now",
+    "policy_of",
     "pool_access",
     "security_policy",
     "session_user",
     "signed_in",
     "start_browser_session",
+    "time_of",
     "unit_of_work",
 ]
 
@@ -111,18 +113,28 @@ async def base_url(request: Request) -> str:
     return url
 
 
-def security_policy(request: Request) -> SecurityPolicy:
+def policy_of(request: Request) -> SecurityPolicy:
     """The site's limits on sign-in and sessions (``app.state.security``, else the
     defaults)."""
     policy = getattr(request.app.state, "security", None)
     return policy if isinstance(policy, SecurityPolicy) else DEFAULT_POLICY
 
 
-def now(request: Request) -> datetime:
+def time_of(request: Request) -> datetime:
     """The time by the app's clock (``app.state.clock``, a function; tests set one), else the
     time now, in UTC."""
     clock: Callable[[], datetime] | None = getattr(request.app.state, "clock", None)
     return clock() if clock is not None else datetime.now(UTC)
+
+
+async def security_policy(request: Request) -> SecurityPolicy:
+    """:func:`policy_of`, as a dependency (on the event loop: it does no I/O)."""
+    return policy_of(request)
+
+
+async def now(request: Request) -> datetime:
+    """:func:`time_of`, as a dependency (on the event loop)."""
+    return time_of(request)
 
 
 def client_address(request: Request) -> str | None:
@@ -144,7 +156,7 @@ def session_user(request: Request) -> str | None:
         if isinstance(session_id, str):
             store: Store = request.app.state.store
             user = sessions.session_user(store.unit_of_work(), session_id,
-                                         policy=security_policy(request), now=now(request))
+                                         policy=policy_of(request), now=time_of(request))
             if user != name:
                 user = None
         if user is None and (session_id is not None or name is not None):
@@ -167,7 +179,7 @@ def start_browser_session(request: Request, user: str) -> None:
     store: Store = request.app.state.store
     session_id = sessions.start_session(
         store.unit_of_work(), user, replacing=old if isinstance(old, str) else None,
-        policy=security_policy(request), now=now(request),
+        policy=policy_of(request), now=time_of(request),
     )
     _forget(request)
     request.session[SESSION_ID] = session_id
@@ -180,7 +192,7 @@ def end_browser_session(request: Request) -> None:
     session_id = request.session.get(SESSION_ID)
     if isinstance(session_id, str):
         store: Store = request.app.state.store
-        sessions.end_session(store.unit_of_work(), session_id, now=now(request))
+        sessions.end_session(store.unit_of_work(), session_id, now=time_of(request))
     _forget(request)
     request.scope[_CHECKED] = None
 
