@@ -84,6 +84,7 @@ class SoakResult:
     ledger_sums: dict[str, Decimal] = field(default_factory=dict)
     transactions: int = 0
     late_starts: int = 0
+    error_kinds: Counter[str] = field(default_factory=Counter)
 
     @property
     def achieved_rate(self) -> float:
@@ -185,8 +186,14 @@ def rss_mb(pid: int) -> float:
 
 
 async def _sign_in(host: str, name: str, password: str) -> _Member:
-    client = httpx.AsyncClient(base_url=host, timeout=TIMEOUT_S, follow_redirects=False,
-                               limits=httpx.Limits(max_connections=20))
+    # idle connections are dropped before the server's keep-alive (5 s) would close them,
+    # so that no request goes out on a connection the server is closing; the coordinators'
+    # clients carry every confirmation besides their own requests: a roomy pool
+    client = httpx.AsyncClient(
+        base_url=host, timeout=TIMEOUT_S, follow_redirects=False,
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20,
+                            keepalive_expiry=2.0),
+    )
     try:
         page = await client.get("/signin")
         token = _TOKEN.search(page.text)
@@ -259,11 +266,12 @@ class _Mix:
                         await c.delete(f"/api/v1/pools/{POOL}/wishes/{wish}", headers=who.bearer),
                         (204,))
             wish = f"{who.name}-{secrets.token_hex(4)}"
-            who.wishes.append(wish)
             body = {"id": wish, "quantity": 1,
                     "alternatives": [{"good": rng.choice(self.goods), "max_cost": 3}]}
-            return kind, await c.post(f"/api/v1/pools/{POOL}/wishes", json=body,
-                                      headers=who.bearer), (201,)
+            answer = await c.post(f"/api/v1/pools/{POOL}/wishes", json=body, headers=who.bearer)
+            if answer.status_code == 201:  # only then may it be withdrawn
+                who.wishes.append(wish)
+            return kind, answer, (201,)
         if kind == "api work log":
             answer = await c.post(f"/api/v1/pools/{WORK_POOL}/work", headers=who.bearer,
                                   json={"task": rng.choice(self.tasks), "hours": 0.25})
@@ -302,6 +310,7 @@ async def drive(host: str, server_pid: int, names: list[str], password: str,
             result.errors += 1
             result.requests += 1
             counts[kind] += 1
+            result.error_kinds[f"{kind}: {type(error).__name__}"] += 1
             if len(result.error_samples) < 20:
                 result.error_samples.append(f"{kind}: {type(error).__name__} {error}")
             return
@@ -311,6 +320,7 @@ async def drive(host: str, server_pid: int, names: list[str], password: str,
         result.latencies_ms.setdefault(named, []).append(took)
         if answer.status_code not in expected:
             result.errors += 1
+            result.error_kinds[f"{named}: {answer.status_code}"] += 1
             if len(result.error_samples) < 20:
                 result.error_samples.append(
                     f"{named} {answer.request.method} {answer.request.url.path}: "
@@ -400,6 +410,8 @@ def report(result: SoakResult, title: str) -> str:
     console.print(f"ledger: {result.transactions} transactions, sum of postings "
                   + ", ".join(f"{pool} {total}" for pool, total in result.ledger_sums.items()))
     console.print(f"late starts (over 100 ms behind schedule): {result.late_starts}")
+    for kind, count in result.error_kinds.most_common():
+        console.print(f"errors: {count} x {kind}")
     for sample in result.error_samples:
         console.print(f"error: {sample}")
     checks = [(f"errors {result.errors} = 0", result.errors == 0),
