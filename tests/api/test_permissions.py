@@ -125,6 +125,7 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", "/account"): (Need.USER, {"display_name": "Someone"}),
     ("POST", "/account/password"): (
         Need.USER, {"old_password": "{who} by the sea", "new_password": "{who} by the lake"}),
+    ("POST", "/account/sessions/end-others"): (Need.USER, {}),
     ("POST", "/account/tokens"): (Need.USER, {"label": "laptop"}),
     ("POST", "/account/tokens/{token_id}/revoke"): (Need.USER, {}),
     ("POST", "/pools/{pool}/join"): (Need.USER, {}),

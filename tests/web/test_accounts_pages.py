@@ -420,6 +420,17 @@ def test_guessing_the_current_password_locks_the_account_too(dora: Browser) -> N
     assert signed_in_as(dora) == "dora"
 
 
+def test_every_other_browser_is_signed_out_from_the_account_page(
+    dora: Browser, browser: Browsers
+) -> None:
+    laptop, phone = browser(), browser()
+    for other in (laptop, phone):
+        sign_in(other, "dora", "dora by the sea")
+    assert dora.submit("/account/sessions/end-others", form_on="/account") == "/account"
+    assert "Every other browser is signed out." in dora.text("/account")
+    assert [signed_in_as(b) for b in (dora, laptop, phone)] == ["dora", None, None]
+
+
 def _reset_link(outbox: Outbox, email: str) -> str:
     (notice,) = [n for n in outbox.sent if n.to == email]
     _, body = notice.written()

@@ -111,6 +111,7 @@ FORMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "/reset/{code}": ("anonymous", "collected", ("password",)),
     "/account": ("ben", "collected", ("display_name", "locale")),
     "/account/password": ("ben", "collected", ("old_password", "new_password")),
+    "/account/sessions/end-others": ("ben", "collected", ()),
     "/account/tokens": ("ben", "collected", ("label",)),
     "/account/tokens/{token_id}/revoke": ("ben", "collected", ()),
 }

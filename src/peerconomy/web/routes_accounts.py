@@ -27,7 +27,7 @@ from peerconomy.api.deps import (
 )
 from peerconomy.domain.pool import Admission
 from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services import accounts, membership, password_reset
+from peerconomy.services import accounts, membership, password_reset, sessions
 from peerconomy.services.errors import (
     ConflictError,
     NotAllowedError,
@@ -298,6 +298,16 @@ def change_password(request: Request, form: FormDep, uow: UowDep, policy: Policy
         return _account_page(request, uow, name, 422,
                              _("A password is at least 8 characters long."))
     flash(request, _("Your password is changed."))
+    return redirect("/account")
+
+
+@router.post("/account/sessions/end-others")
+def end_other_sessions(request: Request, form: FormDep, uow: UowDep, now: NowDep) -> Response:
+    """Sign out every browser of the caller's but this one."""
+    name = who_signed_in(request, uow)
+    sessions.end_sessions(uow, name, keeping=browser_session_id(request), now=now)
+    _ = gettext_for(request)
+    flash(request, _("Every other browser is signed out."))
     return redirect("/account")
 
 
