@@ -133,30 +133,55 @@ def authenticate(
     address is locked, whatever the password."""
     now = now or datetime.now(UTC)
     login = login.strip().lower()
-    with uow:
+    # Three steps, so that the password is checked outside any transaction: argon2 takes a
+    # while on purpose, and on SQLite a transaction holds the write lock, so fifty people
+    # signing in at once would otherwise queue behind each other's hashing.
+    with uow:  # who it is, and whether a lock refuses them outright
         user = _by_login(uow, login)
-        keys: list[tuple[str, LimitRule, LockReason]] = [
-            (account_key(user, login), policy.account_limit, "account")
-        ]
-        if client:
-            keys.append((f"client:{client}", policy.client_limit, "client"))
-        for key, _, reason in keys:
-            wait = locked_for(uow.accounts.sign_in_limit(key), now)
-            if wait is not None:
-                raise TooManyFailuresError(reason, wait)
-        if not _matches(user, password) or user is None:
+        keys = _limit_keys(user, login, client, policy)
+        _refuse_if_locked(uow, keys, now)
+    matches = _matches(user, password)
+    rehashed = (user is not None and matches and _HASHER.check_needs_rehash(user.password_hash)
+                and _HASHER.hash(password))
+    with uow:  # the outcome, counted; the locks looked at again (others may have failed)
+        _refuse_if_locked(uow, keys, now)
+        if not matches or user is None:
             for key, rule, _ in keys:
                 counted = after_failure(uow.accounts.sign_in_limit(key), key, now, rule)
                 uow.accounts.put_sign_in_limit(counted)
             uow.commit()
             raise SignInError(_BAD_SIGN_IN)
         uow.accounts.remove_sign_in_limit(keys[0][0])
-        if _HASHER.check_needs_rehash(user.password_hash):
-            user = replace(user, password_hash=_HASHER.hash(password))
-            uow.accounts.put_user(user)
+        if rehashed:
+            current = uow.accounts.user(user.name)
+            if current is not None and current.password_hash == user.password_hash:
+                user = replace(current, password_hash=rehashed)
+                uow.accounts.put_user(user)
         forget_stale(uow, policy=policy, now=now)
         uow.commit()
     return user
+
+
+def _limit_keys(
+    user: User | None, login: str, client: str | None, policy: SecurityPolicy
+) -> list[tuple[str, LimitRule, LockReason]]:
+    """The counts a failed sign-in adds to: the account's (or the login's), and the client
+    address's."""
+    keys: list[tuple[str, LimitRule, LockReason]] = [
+        (account_key(user, login), policy.account_limit, "account")
+    ]
+    if client:
+        keys.append((f"client:{client}", policy.client_limit, "client"))
+    return keys
+
+
+def _refuse_if_locked(
+    uow: UnitOfWork, keys: list[tuple[str, LimitRule, LockReason]], now: datetime
+) -> None:
+    for key, _, reason in keys:
+        wait = locked_for(uow.accounts.sign_in_limit(key), now)
+        if wait is not None:
+            raise TooManyFailuresError(reason, wait)
 
 
 def account_key(user: User | None, login: str) -> str:
