@@ -55,6 +55,7 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
     app.state.store = store
     app.state.pages = pages
     app.state.settings = settings
+    app.state.security = settings.security_policy()
     app.state.mailer = (
         Mailer(settings.smtp_url, settings.mail_from) if settings.smtp_url else None
     )

@@ -10,7 +10,11 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+
+from peerconomy.domain.security import LimitRule
+from peerconomy.services.security import SecurityPolicy
 
 __all__ = ["MAX_BODY_BYTES", "MAX_SCENARIO_BYTES", "AppSettings", "load_secret_key"]
 
@@ -53,6 +57,17 @@ class AppSettings:
     base_url: str = "http://127.0.0.1:8000"
     """Where people reach the site: links in emails and invitations point here."""
     session_days: int = 14
+    """A session (and its cookie) ends this many days after sign-in, however active."""
+    session_idle_hours: int = 48
+    """A session unused this many hours ends."""
+    sign_in_limit: int = 5
+    """Failed sign-ins to one account within ``sign_in_lock_minutes`` before it is locked
+    for as long."""
+    client_sign_in_limit: int = 20
+    """Failed sign-ins from one client address (on any accounts) before it is locked."""
+    sign_in_lock_minutes: int = 15
+    reset_link_minutes: int = 60
+    """How long a password-reset link works (once)."""
     max_body_bytes: int = MAX_BODY_BYTES
     """The largest request body (a form, a JSON call) taken; a larger one is answered 413."""
     max_scenario_bytes: int = MAX_SCENARIO_BYTES
@@ -68,21 +83,42 @@ class AppSettings:
             smtp_url=env.get("PEERCONOMY_SMTP_URL") or None,
             mail_from=env.get("PEERCONOMY_MAIL_FROM", "peerconomy@localhost"),
             base_url=env.get("PEERCONOMY_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
-            max_body_bytes=_size(env, "PEERCONOMY_MAX_BODY_BYTES", MAX_BODY_BYTES),
-            max_scenario_bytes=_size(env, "PEERCONOMY_MAX_SCENARIO_BYTES",
-                                     MAX_SCENARIO_BYTES),
+            session_days=_positive(env, "PEERCONOMY_SESSION_DAYS", 14, "days"),
+            session_idle_hours=_positive(env, "PEERCONOMY_SESSION_IDLE_HOURS", 48, "hours"),
+            sign_in_limit=_positive(env, "PEERCONOMY_SIGN_IN_LIMIT", 5, "failures"),
+            client_sign_in_limit=_positive(env, "PEERCONOMY_CLIENT_SIGN_IN_LIMIT", 20,
+                                           "failures"),
+            sign_in_lock_minutes=_positive(env, "PEERCONOMY_SIGN_IN_LOCK_MINUTES", 15,
+                                           "minutes"),
+            reset_link_minutes=_positive(env, "PEERCONOMY_RESET_LINK_MINUTES", 60, "minutes"),
+            max_body_bytes=_positive(env, "PEERCONOMY_MAX_BODY_BYTES", MAX_BODY_BYTES,
+                                     "bytes"),
+            max_scenario_bytes=_positive(env, "PEERCONOMY_MAX_SCENARIO_BYTES",
+                                         MAX_SCENARIO_BYTES, "bytes"),
+        )
+
+    def security_policy(self) -> SecurityPolicy:
+        """The limits of sign-in and sessions these settings give (the rest as
+        :class:`SecurityPolicy`'s defaults)."""
+        lock = timedelta(minutes=self.sign_in_lock_minutes)
+        return SecurityPolicy(
+            account_limit=LimitRule(self.sign_in_limit, lock, lock),
+            client_limit=LimitRule(self.client_sign_in_limit, lock, lock),
+            session_max_age=timedelta(days=self.session_days),
+            session_idle=timedelta(hours=self.session_idle_hours),
+            reset_link_age=timedelta(minutes=self.reset_link_minutes),
         )
 
 
-def _size(env: Mapping[str, str], name: str, default: int) -> int:
-    """A positive whole number of bytes from ``env[name]`` (``default`` if unset)."""
+def _positive(env: Mapping[str, str], name: str, default: int, unit: str) -> int:
+    """A positive whole number (of ``unit``) from ``env[name]`` (``default`` if unset)."""
     text = env.get(name, "").strip()
     if not text:
         return default
     try:
         size = int(text)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number of bytes, got {text!r}") from None
+        raise ValueError(f"{name} must be a whole number of {unit}, got {text!r}") from None
     if size <= 0:
-        raise ValueError(f"{name} must be a positive number of bytes, got {text!r}")
+        raise ValueError(f"{name} must be a positive number of {unit}, got {text!r}")
     return size

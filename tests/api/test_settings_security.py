@@ -1,0 +1,56 @@
+"""The sign-in limits and session lifetimes a site sets in its environment reach the
+services: a site that allows two wrong passwords locks the third attempt."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from seaside import sign_up
+
+from peerconomy.api import AppSettings, create_app
+from peerconomy.services.security import DEFAULT_POLICY
+from peerconomy.store.memory import MemoryStore
+
+
+def test_the_defaults_are_the_policys_defaults() -> None:
+    assert AppSettings(secret_key="k").security_policy() == DEFAULT_POLICY
+
+
+def test_the_environment_sets_the_limits(monkeypatch: pytest.MonkeyPatch,
+                                         tmp_path: Path) -> None:
+    for name, value in (("SESSION_DAYS", "3"), ("SESSION_IDLE_HOURS", "6"),
+                        ("SIGN_IN_LIMIT", "2"), ("CLIENT_SIGN_IN_LIMIT", "9"),
+                        ("SIGN_IN_LOCK_MINUTES", "30"), ("RESET_LINK_MINUTES", "20")):
+        monkeypatch.setenv(f"PEERCONOMY_{name}", value)
+    monkeypatch.setenv("PEERCONOMY_SECRET_KEY", "seaside test key")
+    policy = AppSettings.from_environment(tmp_path).security_policy()
+    assert (policy.account_limit.limit, policy.client_limit.limit) == (2, 9)
+    assert policy.account_limit.lockout == policy.client_limit.window == timedelta(minutes=30)
+    assert policy.session_max_age == timedelta(days=3)
+    assert policy.session_idle == timedelta(hours=6)
+    assert policy.reset_link_age == timedelta(minutes=20)
+
+
+@pytest.mark.parametrize("value", ["two", "0", "-1"])
+def test_a_bad_limit_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                              value: str) -> None:
+    monkeypatch.setenv("PEERCONOMY_SIGN_IN_LIMIT", value)
+    monkeypatch.setenv("PEERCONOMY_SECRET_KEY", "seaside test key")
+    with pytest.raises(ValueError, match=r"^PEERCONOMY_SIGN_IN_LIMIT must be a .* of failures"):
+        AppSettings.from_environment(tmp_path)
+
+
+def test_a_site_allowing_two_failures_locks_the_third_attempt() -> None:
+    settings = AppSettings(secret_key="seaside test key", sign_in_limit=2)
+    with TestClient(create_app(MemoryStore(), settings, pages=False)) as client:
+        sign_up(client, "ana")
+        wrong = {"login": "ana", "password": "not hers", "label": "x"}
+        statuses = [client.post("/api/v1/auth/tokens", json=wrong).status_code
+                    for _ in range(3)]
+        right = client.post("/api/v1/auth/tokens", json={
+            "login": "ana", "password": "ana by the sea", "label": "x"})
+    assert statuses == [401, 401, 429]
+    assert right.status_code == 429  # locked, whatever the password
