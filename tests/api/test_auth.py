@@ -9,8 +9,8 @@ its mail is kept in an outbox instead of sent. Argon2 runs at its least cost her
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from datetime import timedelta
 from http.cookiejar import Cookie
 
 import pytest
@@ -19,39 +19,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from seaside import Headers, sign_up
 
+from fakes import Clock, Outbox
 from peerconomy.api import AppSettings, create_app
 from peerconomy.domain.security import LimitRule
 from peerconomy.services import accounts
-from peerconomy.services.notices import Notice
 from peerconomy.services.security import SecurityPolicy
 from peerconomy.store.memory import MemoryStore
 
 TOKENS = "/api/v1/auth/tokens"
 RESET = "/api/v1/auth/password-reset"
-
-
-class Outbox:
-    """A mailer that keeps what it is given to send."""
-
-    def __init__(self) -> None:
-        self.sent: list[Notice] = []
-
-    def send_later(self, compose: Callable[[], Iterable[Notice]]) -> None:
-        self.sent.extend(compose())
-
-    def close(self) -> None:
-        pass
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def wait(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from http.cookiejar import Cookie
 from urllib.parse import unquote, urlsplit
 
@@ -16,7 +15,7 @@ import pytest
 from browsing import Browser, sign_up, text_of
 from fastapi import FastAPI
 
-from peerconomy.services.notices import Notice
+from fakes import Clock, Outbox
 
 Browsers = Callable[[], Browser]
 
@@ -266,32 +265,6 @@ def test_an_unknown_language_is_refused(dora: Browser) -> None:
 
 
 # Lockouts, sessions and password resets
-
-
-class Outbox:
-    """A mailer that keeps what it is given to send."""
-
-    def __init__(self) -> None:
-        self.sent: list[Notice] = []
-
-    def send_later(self, compose: Callable[[], Iterable[Notice]]) -> None:
-        self.sent.extend(compose())
-
-    def close(self) -> None:
-        pass
-
-
-class Clock:
-    """The app's clock, moved on by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def wait(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @contextmanager
