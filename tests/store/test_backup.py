@@ -162,7 +162,7 @@ def test_a_backup_restored_into_a_new_database_backs_up_the_same(
     assert restored == {name: len(rows) for name, rows in document["tables"].items()}
     for name in ("pools", "members", "offers", "wishes", "plans", "assignments", "work_logs",
                  "transactions", "postings", "users", "api_tokens", "invitations",
-                 "join_requests"):
+                 "join_requests", "audit_log"):
         assert document["tables"][name], f"the seeded pool has no {name}"
 
 

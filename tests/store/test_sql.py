@@ -52,7 +52,7 @@ def test_a_fresh_database_gets_the_schema_when_first_opened(database_url: str) -
     assert database_revision(database_url) is None
     with open_store(database_url):
         pass
-    assert database_revision(database_url) == head_revision() == "0003"
+    assert database_revision(database_url) == head_revision() == "0004"
     assert is_current(database_url)
 
 
@@ -63,8 +63,8 @@ def test_without_upgrade_if_empty_an_empty_database_asks_for_db_upgrade(
         DatabaseSchemaError, match=r"no peerconomy tables yet: run `peerconomy db upgrade`"
     ):
         open_store(database_url, upgrade_if_empty=False)
-    assert upgrade_database(database_url) == "0003"
-    assert upgrade_database(database_url) == "0003"  # nothing left to do: a no-op
+    assert upgrade_database(database_url) == "0004"
+    assert upgrade_database(database_url) == "0004"  # nothing left to do: a no-op
     with open_store(database_url, upgrade_if_empty=False) as store:
         assert isinstance(store, SqlStore)
 
@@ -98,14 +98,14 @@ def test_downgrading_to_base_removes_every_table(database_url: str) -> None:
 
 @pytest.fixture
 def next_release(tmp_path: Path) -> str:
-    """The migrations of a future peerconomy: ours and a revision 0004 that indexes roles."""
+    """The migrations of a future peerconomy: ours and a revision 0005 that indexes roles."""
     migrations = tmp_path / "migrations"
     with resources.as_file(resources.files("peerconomy.store") / "migrations") as ours:
         shutil.copytree(ours, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "0004_roles.py").write_text(
+    (migrations / "versions" / "0005_roles.py").write_text(
         '"""Index members by role."""\n'
         "from alembic import op\n\n"
-        'revision = "0004"\ndown_revision = "0003"\nbranch_labels = None\ndepends_on = None\n\n\n'
+        'revision = "0005"\ndown_revision = "0004"\nbranch_labels = None\ndepends_on = None\n\n\n'
         "def upgrade() -> None:\n"
         '    op.create_index("ix_members_role", "members", ["pool", "role"])\n\n\n'
         "def downgrade() -> None:\n"
@@ -118,18 +118,18 @@ def next_release(tmp_path: Path) -> str:
 def test_a_database_at_an_older_revision_is_refused_until_upgraded(
     database_url: str, next_release: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    upgrade_database(database_url)  # revision 0003
-    monkeypatch.setattr(sql, "MIGRATIONS", next_release)  # this peerconomy wants 0004
+    upgrade_database(database_url)  # revision 0004
+    monkeypatch.setattr(sql, "MIGRATIONS", next_release)  # this peerconomy wants 0005
     assert not is_current(database_url)
     with pytest.raises(
         DatabaseSchemaError,
-        match=r"at schema revision '0003', and this version of peerconomy works with '0004':"
+        match=r"at schema revision '0004', and this version of peerconomy works with '0005':"
         r" back it up, then run `peerconomy db upgrade`",
     ):
         open_store(database_url)
     upgrade_database(database_url)
     with open_store(database_url):
-        assert database_revision(database_url) == "0004"
+        assert database_revision(database_url) == "0005"
 
 
 def test_a_database_from_a_newer_peerconomy_is_refused(
@@ -138,7 +138,7 @@ def test_a_database_from_a_newer_peerconomy_is_refused(
     with monkeypatch.context() as newer:
         newer.setattr(sql, "MIGRATIONS", next_release)
         upgrade_database(database_url)
-    with pytest.raises(DatabaseSchemaError, match=r"'0004', which this version of peerconomy"
+    with pytest.raises(DatabaseSchemaError, match=r"'0005', which this version of peerconomy"
                        r" does not know .* upgrade peerconomy"):
         open_store(database_url)
 
@@ -411,6 +411,7 @@ _READS = {
                              "tokens", "invitation", "invitations", "join_request",
                              "join_requests", "session", "sessions", "sign_in_limit",
                              "reset_token"},
+    "SqlAuditRepository": {"entries"},
 }
 
 

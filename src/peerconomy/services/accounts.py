@@ -27,6 +27,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from peerconomy.domain.account import ApiToken, User, check_email, check_user_name
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.domain.security import LimitRule, after_failure, locked_for
+from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotFoundError, SignInError
 from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import (
@@ -114,6 +115,8 @@ def sign_up(
             site_admin=uow.accounts.user_count() == 0,
         )
         uow.accounts.add_user(user)
+        record(uow, None, "account.sign_up", actor=name, subject=name,
+               detail={"site_admin": user.site_admin}, now=user.created_at)
         uow.commit()
     return user
 
@@ -212,6 +215,8 @@ def change_password(
         user = _user(uow, name)
         changed = replace(user, password_hash=changed_hash)
         uow.accounts.put_user(changed)
+        # recorded before the sessions end: end_sessions commits this transaction
+        record(uow, None, "account.password", actor=name, subject=name, now=now)
         end_sessions(uow, name, keeping=keeping, now=now)
         uow.commit()
     return changed
@@ -249,6 +254,8 @@ def update_profile(
         if locale is not None:
             user = replace(user, locale=locale or None)
         uow.accounts.put_user(user)
+        record(uow, None, "account.profile", actor=name, subject=name,
+               detail={"display_name": user.display_name, "locale": user.locale})
         uow.commit()
     return user
 
@@ -267,6 +274,8 @@ def issue_token(
         _user(uow, name)
         token = ApiToken(token_id, name, label, hash_secret(secret), now or datetime.now(UTC))
         uow.accounts.add_token(token)
+        record(uow, None, "token.issue", actor=name, subject=token_id, detail={"label": label},
+               now=token.created_at)
         uow.commit()
     return token, f"{TOKEN_PREFIX}{token_id}_{secret}"
 
@@ -301,6 +310,7 @@ def revoke_token(
             raise ConflictError(f"API token {token_id!r} is revoked already")
         revoked = replace(token, revoked_at=now or datetime.now(UTC))
         uow.accounts.put_token(revoked)
+        record(uow, None, "token.revoke", actor=name, subject=token_id, now=revoked.revoked_at)
         uow.commit()
     return revoked
 

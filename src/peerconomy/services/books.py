@@ -17,6 +17,7 @@ from peerconomy.ledger.journal import (
     statement,
 )
 from peerconomy.services import lookup
+from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
@@ -63,7 +64,8 @@ def export(uow: UnitOfWork, pool: str, fmt: ExportFormat) -> str:
 
 
 def correct(
-    uow: UnitOfWork, pool: str, transaction: str, reason: str, *, on: date | None = None
+    uow: UnitOfWork, pool: str, transaction: str, reason: str, *, on: date | None = None,
+    actor: str | None = None,
 ) -> Transaction:
     """Reverse a transaction by a new one (nothing in the journal is ever changed)."""
     with uow:
@@ -78,5 +80,7 @@ def correct(
             raise ConflictError(f"transaction {transaction!r} is reversed already")
         undo = reversal(original, undo_id, on or date.today(), reason)
         uow.journal.add(pool, [undo])
+        record(uow, pool, "ledger.correct", actor=actor, subject=transaction,
+               detail={"reversal": undo.id, "reason": reason})
         uow.commit()
     return undo

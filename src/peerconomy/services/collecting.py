@@ -8,6 +8,7 @@ or wish keeps its place in the order the clearing breaks ties by.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import asdict
 
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Period
@@ -22,6 +23,7 @@ from peerconomy.domain.scenario import (
     check_wishes,
 )
 from peerconomy.services import lookup
+from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
@@ -64,7 +66,8 @@ def _collecting(
 
 
 def make_offer(
-    uow: UnitOfWork, pool: str, offer: Offer, *, period: int | None = None
+    uow: UnitOfWork, pool: str, offer: Offer, *, period: int | None = None,
+    actor: str | None = None,
 ) -> Offer:
     """Offer hours on a task (replacing the participant's earlier offer on it). ``period``,
     if given, is the period the offer was made for: another one current is a stale update."""
@@ -74,20 +77,31 @@ def make_offer(
         if offer.task not in {t.id for t in active_tasks(uow, pool)}:
             raise NotFoundError("task", offer.task, pool)
         uow.periods.put_offer(pool, current.number, offer)
+        record(uow, pool, "offer.put", actor=actor, subject=offer.task, detail={
+            "period": current.number, "participant": offer.participant, "hours": offer.hours,
+            "min_weight": offer.min_weight,
+        })
         uow.commit()
     return offer
 
 
-def withdraw_offer(uow: UnitOfWork, pool: str, participant: str, task: str) -> None:
+def withdraw_offer(
+    uow: UnitOfWork, pool: str, participant: str, task: str, *, actor: str | None = None
+) -> None:
     """Withdraw a participant's offer on a task."""
     with uow:
         period = _collecting(uow, pool, "withdraw an offer in")
         if not uow.periods.remove_offer(pool, period.number, participant, task):
             raise NotFoundError("offer", f"{participant} on {task}", pool)
+        record(uow, pool, "offer.withdraw", actor=actor, subject=task,
+               detail={"period": period.number, "participant": participant})
         uow.commit()
 
 
-def make_wish(uow: UnitOfWork, pool: str, wish: Wish, *, period: int | None = None) -> Wish:
+def make_wish(
+    uow: UnitOfWork, pool: str, wish: Wish, *, period: int | None = None,
+    actor: str | None = None,
+) -> Wish:
     """Make a wish (replacing the wish with the same id, which must be the same person's);
     ``period`` as for :func:`make_offer`."""
     with uow:
@@ -99,12 +113,20 @@ def make_wish(uow: UnitOfWork, pool: str, wish: Wish, *, period: int | None = No
             raise ScenarioError("wish.id", f"{wish.id!r} is another participant's wish")
         check_alternatives(wish, active_goods(uow, pool))
         uow.periods.put_wish(pool, current.number, wish)
+        record(uow, pool, "wish.put", actor=actor, subject=wish.id, detail={
+            "period": current.number, "participant": wish.participant,
+            "quantity": wish.quantity,
+            "alternatives": [
+                {k: v for k, v in asdict(a).items() if v is not None} for a in wish.alternatives
+            ],
+        })
         uow.commit()
     return wish
 
 
 def withdraw_wish(
-    uow: UnitOfWork, pool: str, wish: str, *, participant: str | None = None
+    uow: UnitOfWork, pool: str, wish: str, *, participant: str | None = None,
+    actor: str | None = None,
 ) -> None:
     """Withdraw a wish (if ``participant`` is given, only one of theirs)."""
     with uow:
@@ -116,11 +138,14 @@ def withdraw_wish(
             raise NotFoundError("wish", wish, pool)
         if not uow.periods.remove_wish(pool, period.number, wish):
             raise NotFoundError("wish", wish, pool)
+        record(uow, pool, "wish.withdraw", actor=actor, subject=wish,
+               detail={"period": period.number})
         uow.commit()
 
 
 def submit_round(
-    uow: UnitOfWork, pool: str, offers: Sequence[Offer], wishes: Sequence[Wish]
+    uow: UnitOfWork, pool: str, offers: Sequence[Offer], wishes: Sequence[Wish], *,
+    actor: str | None = None,
 ) -> None:
     """Replace all of the collecting period's offers and wishes at once, as a bidding round
     brought in whole (a CSA's spreadsheet, a simulated period) would: checked like
@@ -157,6 +182,8 @@ def submit_round(
             uow.periods.remove_wish(pool, number, old_wish.id)
         uow.periods.add_offers(pool, number, offers)
         uow.periods.add_wishes(pool, number, wishes)
+        record(uow, pool, "round.submit", actor=actor, subject=number,
+               detail={"offers": len(offers), "wishes": len(wishes)})
         uow.commit()
 
 

@@ -21,6 +21,7 @@ from peerconomy.domain.pool import Admission, Member, Period, Pool, PoolSettings
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import lookup
 from peerconomy.services.accounts import hash_secret
+from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError
 from peerconomy.services.pools import check_pool_name
 from peerconomy.services.ports import UnitOfWork
@@ -145,6 +146,10 @@ def found_pool(
         uow.pools.add_members(name, [Member(founder, role="coordinator")])
         period = Period(name, 1, PeriodState.COLLECTING)
         uow.periods.add(period)
+        record(uow, name, "pool.found", actor=founder, subject=name, detail={
+            "admission": admission, "public": public,
+            "communal_validation": communal_validation, "max_weight": max_weight,
+        })
         uow.commit()
     return period
 
@@ -163,6 +168,8 @@ def join_pool(
             raise ConflictError(f"{user!r} is a member of pool {pool!r} already")
         if found.settings.admission == "open":
             member = _welcome(uow, pool, known.get(user), user, "member")
+            record(uow, pool, "member.join", actor=user, subject=user,
+                   detail={"role": member.role}, now=now)
             uow.commit()
             return member
         before = uow.accounts.join_request(pool, user)
@@ -170,6 +177,7 @@ def join_pool(
             raise ConflictError(f"{user!r} has asked to join pool {pool!r} already")
         request = JoinRequest(pool, user, now or datetime.now(UTC))
         uow.accounts.put_join_request(request)
+        record(uow, pool, "join.request", actor=user, subject=user, now=request.requested_at)
         uow.commit()
     return request
 
@@ -199,6 +207,8 @@ def decide_request(
             known = {m.id: m for m in uow.pools.members(pool)}
             _welcome(uow, pool, known.get(user), user, "member")
         uow.accounts.put_join_request(decided)
+        record(uow, pool, "join.approve" if approve else "join.decline", actor=by, subject=user,
+               now=decided.decided_at)
         uow.commit()
     return decided
 
@@ -230,6 +240,9 @@ def invite(
             hash_secret(secret),
         )
         uow.accounts.add_invitation(invitation)
+        record(uow, pool, "invitation.create", actor=by, subject=invitation_id,
+               detail={"role": role, "expires_at": invitation.expires_at.isoformat()},
+               now=moment)
         uow.commit()
     return invitation, f"{invitation_id}.{secret}"
 
@@ -265,6 +278,8 @@ def accept_invitation(
                 replace(request, status="approved", decided_by=invitation.created_by,
                         decided_at=moment)
             )
+        record(uow, pool, "invitation.accept", actor=user, subject=invitation_id,
+               detail={"role": member.role}, now=moment)
         uow.commit()
     return member
 

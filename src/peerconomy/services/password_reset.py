@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from peerconomy.domain.account import User, check_email
 from peerconomy.domain.security import LimitRule, ResetToken, after_failure, locked_for
 from peerconomy.services.accounts import account_key, hash_secret, new_password_hash
+from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotFoundError
 from peerconomy.services.notices import N_, Line, Notice, text
 from peerconomy.services.ports import UnitOfWork
@@ -80,6 +81,8 @@ def request_reset(
         token = ResetToken(token_id, user.name, hash_secret(secret), now,
                            now + policy.reset_link_age)
         uow.accounts.add_reset_token(token)
+        record(uow, None, "account.reset_link", actor=None, subject=user.name,
+               detail={"expires_at": token.expires_at.isoformat()}, now=now)
         uow.commit()
     return ResetLink(user, f"{token_id}.{secret}", token.expires_at)
 
@@ -116,6 +119,9 @@ def reset_password(
         uow.accounts.put_user(changed)
         uow.accounts.put_reset_token(replace(token, used_at=now))
         uow.accounts.remove_sign_in_limit(account_key(user, user.name))
+        # recorded before the sessions end: end_sessions commits this transaction
+        record(uow, None, "account.password_reset", actor=user.name, subject=user.name,
+               now=now)
         end_sessions(uow, user.name, now=now)
         uow.commit()
     return changed

@@ -18,6 +18,7 @@ from peerconomy.domain.scenario import FORMAT, Project, Scenario, Settings
 from peerconomy.domain.work import credits
 from peerconomy.ledger.settlement import settlement
 from peerconomy.services import lookup
+from peerconomy.services.audit import record
 from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.ports import UnitOfWork
@@ -54,7 +55,9 @@ def input_hash(scenario: Scenario) -> str:
     return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
 
 
-def clear_period(uow: UnitOfWork, pool: str, *, now: datetime | None = None) -> Plan:
+def clear_period(
+    uow: UnitOfWork, pool: str, *, now: datetime | None = None, actor: str | None = None
+) -> Plan:
     """Clear the pool's collecting period and keep its plan; return the plan."""
     with uow, paused_collection():  # a big pool's scenario and plan: ~10^5 acyclic objects
         lookup.pool(uow, pool, lock=True)
@@ -70,11 +73,15 @@ def clear_period(uow: UnitOfWork, pool: str, *, now: datetime | None = None) -> 
         )
         uow.periods.add_plan(plan)
         uow.periods.set_state(pool, period.number, after)
+        record(uow, pool, "period.clear", actor=actor, subject=period.number,
+               detail={"input_hash": plan.input_hash}, now=plan.cleared_at)
         uow.commit()
     return plan
 
 
-def settle_period(uow: UnitOfWork, pool: str, *, on: date | None = None) -> Period:
+def settle_period(
+    uow: UnitOfWork, pool: str, *, on: date | None = None, actor: str | None = None
+) -> Period:
     """Post the cleared period's shares and confirmed credits to the ledger, and open the next
     period, collecting, with the offers and wishes standing and the weights just found as its
     estimates. Return the new period."""
@@ -100,6 +107,8 @@ def settle_period(uow: UnitOfWork, pool: str, *, on: date | None = None) -> Peri
         uow.periods.add(following)
         uow.periods.carry_over(pool, period.number, following.number)
         _withdraw_what_left(uow, following)
+        record(uow, pool, "period.settle", actor=actor, subject=period.number,
+               detail={"opened": following.number})
         uow.commit()
     return following
 
@@ -118,7 +127,9 @@ def _withdraw_what_left(uow: UnitOfWork, period: Period) -> None:
     )
 
 
-def close_period(uow: UnitOfWork, pool: str, number: int) -> Period:
+def close_period(
+    uow: UnitOfWork, pool: str, number: int, *, actor: str | None = None
+) -> Period:
     """Close a settled period: its books are final (corrections go into later periods)."""
     with uow:
         lookup.pool(uow, pool, lock=True)
@@ -127,5 +138,6 @@ def close_period(uow: UnitOfWork, pool: str, number: int) -> Period:
             raise NotFoundError("period", number, pool)
         closed = period.moved_to(advance(period.state, "close"))
         uow.periods.set_state(pool, number, closed.state)
+        record(uow, pool, "period.close", actor=actor, subject=number)
         uow.commit()
     return closed

@@ -11,6 +11,7 @@ from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, PoolSettings, Role
 from peerconomy.domain.scenario import Scenario, ScenarioError
 from peerconomy.services import lookup
+from peerconomy.services.audit import record
 from peerconomy.services.collecting import withdraw_everything_of
 from peerconomy.services.errors import ConflictError
 from peerconomy.services.ports import UnitOfWork
@@ -58,6 +59,7 @@ def import_scenario(
     *,
     coordinators: Iterable[str] = (),
     communal_validation: bool = True,
+    actor: str | None = None,
 ) -> Period:
     """Create pool ``name`` with everything in ``scenario`` and period 1 collecting its offers
     and wishes, so that clearing it gives the scenario's plan.
@@ -93,11 +95,19 @@ def import_scenario(
         uow.periods.add(period)
         uow.periods.add_offers(name, 1, scenario.offers)
         uow.periods.add_wishes(name, 1, scenario.wishes)
+        record(uow, name, "pool.import", actor=actor, subject=name, detail={
+            "participants": len(scenario.participants), "projects": len(scenario.projects),
+            "tasks": len(scenario.tasks), "goods": len(scenario.goods),
+            "offers": len(scenario.offers), "wishes": len(scenario.wishes),
+            "coordinators": leads,
+        })
         uow.commit()
     return period
 
 
-def add_member(uow: UnitOfWork, pool: str, member: Member) -> Member:
+def add_member(
+    uow: UnitOfWork, pool: str, member: Member, *, actor: str | None = None
+) -> Member:
     """Add someone to the pool (or welcome back someone who left, with these settings)."""
     _check_member(member)
     with uow:
@@ -106,6 +116,7 @@ def add_member(uow: UnitOfWork, pool: str, member: Member) -> Member:
         if member.id in known and known[member.id].active:
             raise ConflictError(f"{member.id!r} is a member of pool {pool!r} already")
         uow.pools.put_member(pool, member)
+        record(uow, pool, "member.add", actor=actor, subject=member.id, detail=_settings(member))
         uow.commit()
     return member
 
@@ -118,6 +129,7 @@ def update_member(
     capacity: float | Keep | None = KEEP,
     exempt: bool | Keep = KEEP,
     role: Role | Keep = KEEP,
+    actor: str | None = None,
 ) -> Member:
     """Change a member's capacity (None: no limit), exempt flag or role."""
     with uow:
@@ -131,11 +143,17 @@ def update_member(
         )
         _check_member(new)
         uow.pools.put_member(pool, new)
+        before, after = _settings(old), _settings(new)
+        changed = {k: v for k, v in after.items() if before[k] != v}
+        record(uow, pool, "member.role" if "role" in changed else "member.update",
+               actor=actor, subject=participant, detail=changed)
         uow.commit()
     return new
 
 
-def remove_member(uow: UnitOfWork, pool: str, participant: str) -> Member:
+def remove_member(
+    uow: UnitOfWork, pool: str, participant: str, *, actor: str | None = None
+) -> Member:
     """A member leaves the pool: their offers and wishes in a collecting period are withdrawn;
     their account and its history stay in the books."""
     with uow:
@@ -146,8 +164,14 @@ def remove_member(uow: UnitOfWork, pool: str, participant: str) -> Member:
             withdraw_everything_of(uow, period, participants={participant})
         gone = Member(old.id, old.capacity, old.exempt, old.role, active=False)
         uow.pools.put_member(pool, gone)
+        record(uow, pool, "member.remove", actor=actor, subject=participant)
         uow.commit()
     return gone
+
+
+def _settings(member: Member) -> dict[str, object]:
+    """A member's settings as an audit entry's detail."""
+    return {"capacity": member.capacity, "exempt": member.exempt, "role": member.role}
 
 
 def _check_member(member: Member) -> None:

@@ -1,7 +1,7 @@
 """What the services need from a store: repositories and a unit of work, as protocols.
 
 Services never see SQLAlchemy. They receive a :class:`UnitOfWork`, open it with ``with``, use
-its four repositories and call :meth:`UnitOfWork.commit`; leaving the block without a commit
+its five repositories and call :meth:`UnitOfWork.commit`; leaving the block without a commit
 rolls everything back, so a service call is one transaction. Two adapters implement these
 protocols: :mod:`peerconomy.store.memory` (in memory, for tests and the simulator) and
 :mod:`peerconomy.store.sql` (SQLite and PostgreSQL).
@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
+from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Assignment, Member, Period, Plan, Pool, PoolProject, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
@@ -28,6 +29,7 @@ from peerconomy.ledger.journal import Account, Transaction
 
 __all__ = [
     "AccountRepository",
+    "AuditRepository",
     "JournalRepository",
     "PeriodRepository",
     "PoolRepository",
@@ -270,6 +272,21 @@ class AccountRepository(Protocol):
         after ``ended`` nor begun after ``counted``."""
 
 
+class AuditRepository(Protocol):
+    """The audit log: append-only; there is no way to change or delete an entry."""
+
+    def add(self, entry: AuditEntry) -> AuditEntry:
+        """Append an entry (its ``id`` is ignored) and return it with its new id, which is
+        higher than every earlier entry's."""
+
+    def entries(
+        self, pool: str | None, *, limit: int = 50, before_id: int | None = None
+    ) -> list[AuditEntry]:
+        """The pool's entries (``pool`` None: the site-wide ones), newest first, at most
+        ``limit`` of them, only those with an id below ``before_id`` if given (the next
+        page)."""
+
+
 class UnitOfWork(Protocol):
     """One transaction over the store: ``with uow: ...; uow.commit()``.
 
@@ -294,6 +311,10 @@ class UnitOfWork(Protocol):
     @property
     def accounts(self) -> AccountRepository:
         """Users, tokens, invitations and requests to join."""
+
+    @property
+    def audit(self) -> AuditRepository:
+        """The audit log of every change."""
 
     def __enter__(self) -> Self:
         """Begin the transaction."""

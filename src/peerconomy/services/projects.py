@@ -15,6 +15,7 @@ from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import PoolProject
 from peerconomy.domain.scenario import Good, ScenarioError, Task
 from peerconomy.services import lookup
+from peerconomy.services.audit import record
 from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
 from peerconomy.services.errors import ConflictError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
@@ -28,6 +29,8 @@ def join_project(
     project: str,
     tasks: Sequence[Task] = (),
     goods: Sequence[Good] = (),
+    *,
+    actor: str | None = None,
 ) -> PoolProject:
     """A project joins the pool with its tasks and goods (a project that left may rejoin;
     its earlier tasks and goods come back with it)."""
@@ -44,11 +47,17 @@ def join_project(
         uow.pools.put_project(pool, joined)
         uow.pools.add_tasks(pool, tasks)
         uow.pools.add_goods(pool, goods)
+        record(uow, pool, "project.join", actor=actor, subject=project, detail={
+            "tasks": [t.id for t in tasks], "goods": [g.id for g in goods],
+            "rejoined": before is not None,
+        })
         uow.commit()
     return joined
 
 
-def leave_project(uow: UnitOfWork, pool: str, project: str) -> PoolProject:
+def leave_project(
+    uow: UnitOfWork, pool: str, project: str, *, actor: str | None = None
+) -> PoolProject:
     """A project leaves the pool: its tasks and goods are no longer cleared, offers on its
     tasks and wishes only its goods could meet are withdrawn from a collecting period. A
     period already cleared keeps its plan, so the work done for it is still credited."""
@@ -73,6 +82,7 @@ def leave_project(uow: UnitOfWork, pool: str, project: str) -> PoolProject:
             )
         left = replace(old, active=False)
         uow.pools.put_project(pool, left)
+        record(uow, pool, "project.leave", actor=actor, subject=project)
         uow.commit()
     return left
 
@@ -81,7 +91,9 @@ MAX_ID = 100
 """The longest id of a forked project."""
 
 
-def fork_project(uow: UnitOfWork, pool: str, source: str, project: str) -> PoolProject:
+def fork_project(
+    uow: UnitOfWork, pool: str, source: str, project: str, *, actor: str | None = None
+) -> PoolProject:
     """Copy project ``source``'s tasks, goods and recipes into a new project ``project``
     (an id of 1 to 100 characters, as the API's ``Fork`` says)."""
     if not isinstance(project, str) or not 1 <= len(project) <= MAX_ID:
@@ -113,11 +125,16 @@ def fork_project(uow: UnitOfWork, pool: str, source: str, project: str) -> PoolP
         uow.pools.put_project(pool, forked)
         uow.pools.add_tasks(pool, tasks)
         uow.pools.add_goods(pool, goods)
+        record(uow, pool, "project.fork", actor=actor, subject=project, detail={
+            "source": source, "tasks": len(tasks), "goods": len(goods),
+        })
         uow.commit()
     return forked
 
 
-def plan_production(uow: UnitOfWork, pool: str, good: str, capacity: int | None) -> Good:
+def plan_production(
+    uow: UnitOfWork, pool: str, good: str, capacity: int | None, *, actor: str | None = None
+) -> Good:
     """A project plans how many units of its good it can make in the collecting period
     (``None``: no limit), as it would after reading the hint board's over- and
     underproduction."""
@@ -134,6 +151,8 @@ def plan_production(uow: UnitOfWork, pool: str, good: str, capacity: int | None)
             raise NotFoundError("good", good, pool)
         planned = replace(found, capacity=capacity)
         uow.pools.put_good(pool, planned)
+        record(uow, pool, "good.capacity", actor=actor, subject=good,
+               detail={"before": found.capacity, "capacity": capacity})
         uow.commit()
     return planned
 

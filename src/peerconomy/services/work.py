@@ -16,6 +16,7 @@ from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, WorkLog
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import lookup
+from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
@@ -31,6 +32,7 @@ def log_work(
     *,
     confirmed_by: str | None = None,
     now: datetime | None = None,
+    actor: str | None = None,
 ) -> WorkLog:
     """Log hours a participant worked on a task in the cleared period; ``confirmed_by``
     confirms it at once (or, for unassigned work, a coordinator accepts it)."""
@@ -54,6 +56,8 @@ def log_work(
         if confirmed_by is not None:
             log = _confirmed(log, lookup.member(uow, pool, confirmed_by))
         stored = uow.periods.add_work_log(log)
+        record(uow, pool, "work.log", actor=actor, subject=stored.id, detail=_detail(stored),
+               now=stored.logged_at)
         uow.commit()
     return stored
 
@@ -69,7 +73,8 @@ class DoneWork:
 
 
 def log_confirmed_work(
-    uow: UnitOfWork, pool: str, done: Sequence[DoneWork], *, now: datetime | None = None
+    uow: UnitOfWork, pool: str, done: Sequence[DoneWork], *, now: datetime | None = None,
+    actor: str | None = None,
 ) -> list[WorkLog]:
     """Log many confirmed pieces of work in the cleared period in one transaction, as a
     coordinator bringing in the work sheet of a whole period (or the simulator) does. Each is
@@ -100,6 +105,9 @@ def log_confirmed_work(
             except NotAllowedError as refused:
                 raise ScenarioError(f"done[{i}].confirmed_by", str(refused)) from refused
         stored = [uow.periods.add_work_log(log) for log in logs]
+        record(uow, pool, "work.log_sheet", actor=actor, subject=period.number,
+               detail={"logs": [log.id for log in stored],
+                       "hours": sum(log.hours for log in stored)}, now=at)
         uow.commit()
     return stored
 
@@ -110,6 +118,7 @@ def confirm_work(uow: UnitOfWork, pool: str, log_id: int, by: str) -> WorkLog:
         log = _pending(uow, pool, log_id)
         confirmed = _confirmed(log, lookup.member(uow, pool, by))
         uow.periods.put_work_log(confirmed)
+        record(uow, pool, "work.confirm", actor=by, subject=log_id, detail=_detail(confirmed))
         uow.commit()
     return confirmed
 
@@ -125,8 +134,15 @@ def reject_work(uow: UnitOfWork, pool: str, log_id: int, by: str) -> WorkLog:
             raise NotAllowedError(f"only a coordinator may reject work; {by!r} is not one")
         rejected = replace(log, status="rejected", confirmed_by=by)
         uow.periods.put_work_log(rejected)
+        record(uow, pool, "work.reject", actor=by, subject=log_id, detail=_detail(rejected))
         uow.commit()
     return rejected
+
+
+def _detail(log: WorkLog) -> dict[str, object]:
+    """A work log as an audit entry's detail."""
+    return {"period": log.period, "participant": log.participant, "task": log.task,
+            "hours": log.hours, "status": log.status, "confirmed_by": log.confirmed_by}
 
 
 def _check_hours(hours: object, path: str) -> None:

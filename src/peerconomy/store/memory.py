@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
+from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Assignment, Member, Period, Plan, Pool, PoolProject, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
@@ -49,6 +50,8 @@ class _State:
     sessions: dict[str, Session] = field(default_factory=dict)
     sign_in_limits: dict[str, SignInLimit] = field(default_factory=dict)
     reset_tokens: dict[str, ResetToken] = field(default_factory=dict)
+    audit: dict[int, AuditEntry] = field(default_factory=dict)
+    last_audit_id: int = 0
 
     def copy(self) -> _State:
         """A copy whose containers (two levels deep) are new; the frozen records are shared."""
@@ -360,6 +363,28 @@ class _Accounts:
         }
 
 
+class _Audit:
+    """The audit log, by id in the order added; entries are only ever added."""
+
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+    def add(self, entry: AuditEntry) -> AuditEntry:
+        self._s.last_audit_id += 1
+        stored = replace(entry, id=self._s.last_audit_id, detail=dict(entry.detail))
+        self._s.audit[stored.id] = stored
+        return stored
+
+    def entries(
+        self, pool: str | None, *, limit: int = 50, before_id: int | None = None
+    ) -> list[AuditEntry]:
+        found = [
+            e for e in reversed(self._s.audit.values())
+            if e.pool == pool and (before_id is None or e.id < before_id)
+        ]
+        return found[:max(limit, 0)]
+
+
 def _replace(records: dict[str, _Record], key: str, record: _Record, kind: str) -> None:
     """Replace the record under ``key`` in place; ValueError if there is none (as the SQL
     store, whose UPDATE finds no row)."""
@@ -375,6 +400,7 @@ class MemoryUnitOfWork:
     periods: _Periods
     journal: _Journal
     accounts: _Accounts
+    audit: _Audit
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -390,11 +416,12 @@ class MemoryUnitOfWork:
             return self
         self._thread = threading.get_ident()
         self._work = self._store.state.copy()
-        self.pools, self.periods, self.journal, self.accounts = (
+        self.pools, self.periods, self.journal, self.accounts, self.audit = (
             _Pools(self._work),
             _Periods(self._work),
             _Journal(self._work),
             _Accounts(self._work),
+            _Audit(self._work),
         )
         return self
 
@@ -416,3 +443,4 @@ class MemoryUnitOfWork:
         self._store.state = self._work
         self._work = self._work.copy()
         self.pools._s = self.periods._s = self.journal._s = self.accounts._s = self._work
+        self.audit._s = self._work

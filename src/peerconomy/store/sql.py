@@ -86,6 +86,7 @@ from sqlalchemy.schema import CreateSchema, DropSchema
 from sqlalchemy.sql.elements import ColumnElement
 
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
+from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import (
@@ -113,6 +114,7 @@ __all__ = [
     "DatabaseUrlError",
     "PlanCache",
     "SqlAccountRepository",
+    "SqlAuditRepository",
     "SqlJournalRepository",
     "SqlPeriodRepository",
     "SqlPoolRepository",
@@ -1448,6 +1450,48 @@ class SqlAccountRepository(_Repository):
             raise ValueError(f"no {kind} {values[key]!r} to replace")
 
 
+class SqlAuditRepository(_Repository):
+    """The append-only audit log (:class:`~peerconomy.services.ports.AuditRepository`):
+    it inserts and reads, and has no way to change or delete an entry; the database's
+    triggers refuse that too (migration 0004)."""
+
+    @_writes
+    def add(self, entry: AuditEntry) -> AuditEntry:
+        result = self._c.execute(_AUDIT_INSERT, {
+            "at": t.utc(entry.at), "actor": entry.actor, "pool": entry.pool,
+            "action": entry.action, "subject": entry.subject,
+            "detail": _to_json(entry.detail),
+        })
+        key = result.inserted_primary_key
+        assert key is not None
+        return replace(entry, id=int(key[0]), detail=dict(entry.detail))
+
+    def entries(
+        self, pool: str | None, *, limit: int = 50, before_id: int | None = None
+    ) -> list[AuditEntry]:
+        a = t.audit_log.c
+        query = (
+            select(t.audit_log)
+            .where(a.pool.is_(None) if pool is None else a.pool == pool)
+            .order_by(a.id.desc())
+            .limit(max(limit, 0))
+        )
+        if before_id is not None:
+            query = query.where(a.id < before_id)
+        return [
+            AuditEntry(row.id, row.at, row.actor, row.pool, row.action, row.subject,
+                       _from_json(row.detail))
+            for row in self._c.execute(query)
+        ]
+
+
+_AUDIT_INSERT = insert(t.audit_log).values(
+    at=bindparam("at", type_=t.UtcDateTime()), actor=bindparam("actor"),
+    pool=bindparam("pool"), action=bindparam("action"), subject=bindparam("subject"),
+    detail=bindparam("detail"),
+)
+
+
 # The reads every page makes, built once: a statement built anew on each call costs more
 # Python than the query costs the database (the values are bound at execution).
 _POOL = select(
@@ -1557,6 +1601,7 @@ class SqlUnitOfWork:
     periods: SqlPeriodRepository
     journal: SqlJournalRepository
     accounts: SqlAccountRepository
+    audit: SqlAuditRepository
 
     def __init__(self, engine: Engine, plans: PlanCache | None = None) -> None:
         self._engine = engine
@@ -1585,6 +1630,7 @@ class SqlUnitOfWork:
         self.periods = SqlPeriodRepository(connection, seen, self._plans)
         self.journal = SqlJournalRepository(connection, seen)
         self.accounts = SqlAccountRepository(connection, seen)
+        self.audit = SqlAuditRepository(connection, seen)
         return self
 
     def __exit__(

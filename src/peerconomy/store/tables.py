@@ -64,6 +64,7 @@ __all__ = [
     "UtcDateTime",
     "api_tokens",
     "assignments",
+    "audit_log",
     "from_micro",
     "goods",
     "invitations",
@@ -473,3 +474,21 @@ reset_tokens: Final = Table(
     ForeignKeyConstraint(["user_name"], ["users.name"]),
 )
 """Password-reset links, each usable once before it expires."""
+
+audit_log: Final = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", Text),
+    Column("pool", Text),
+    Column("action", Text, nullable=False),
+    Column("subject", Text),
+    Column("detail", Text, nullable=False),
+    Index(None, "pool", "id"),
+    sqlite_autoincrement=True,
+)
+"""The audit log, append-only: who (``actor``, None for the system) changed what in which
+pool (None: site-wide) and when; ``detail`` is JSON text. No foreign keys: an entry names
+members who need not have accounts, and outlives what it names. The migration that makes
+the table also makes triggers by which both databases refuse an UPDATE or DELETE of it."""

@@ -1,0 +1,64 @@
+"""The audit log as the services keep and read it.
+
+:func:`record` is called by every service that changes state, inside its unit of work and
+before its commit, so the entry and the change are committed together or not at all (a
+refused or rolled-back change leaves no entry). :func:`audit_log` is the coordinators' read
+of a pool's entries, newest first, a page at a time. Nothing here, or anywhere, updates or
+deletes an entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from peerconomy.domain.audit import AuditEntry
+from peerconomy.domain.scenario import ScenarioError
+from peerconomy.services import lookup
+from peerconomy.services.ports import UnitOfWork
+
+__all__ = ["MAX_PAGE", "audit_log", "record"]
+
+MAX_PAGE: Final = 200
+"""The most entries one page holds."""
+
+
+def record(
+    uow: UnitOfWork,
+    pool: str | None,
+    action: str,
+    *,
+    actor: str | None,
+    subject: object = None,
+    detail: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> AuditEntry:
+    """Inside a service's transaction: append an entry for the change it is making.
+
+    ``subject`` is kept as text (a work log's number too); ``detail`` must be JSON-able and
+    must hold no secret."""
+    return uow.audit.add(AuditEntry(
+        0,
+        now or datetime.now(UTC),
+        actor,
+        pool,
+        action,
+        None if subject is None else str(subject),
+        dict(detail or {}),
+    ))
+
+
+def audit_log(
+    uow: UnitOfWork, pool: str, *, limit: int = 50, before: int | None = None
+) -> list[AuditEntry]:
+    """The pool's entries, newest first: at most ``limit`` (1 to 200), and only those older
+    than entry ``before`` if given (the next page). Who may read them is the caller's to
+    check (coordinators)."""
+    if isinstance(limit, bool) or not 1 <= limit <= MAX_PAGE:
+        raise ScenarioError("limit", f"must be 1 to {MAX_PAGE}, got {limit!r}")
+    if before is not None and before < 1:
+        raise ScenarioError("before", f"must be an entry's number (1 or more), got {before!r}")
+    with uow:
+        lookup.pool(uow, pool)
+        return uow.audit.entries(pool, limit=limit, before_id=before)
