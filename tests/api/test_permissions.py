@@ -94,6 +94,7 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("GET", P + "/ledger/export"): (Need.MEMBER, None),
     ("POST", P + "/ledger/transactions/{transaction}/correct"): (
         Need.COORDINATOR, {"reason": "typo"}),
+    ("GET", P + "/audit"): (Need.COORDINATOR, None),
 }
 PATH_VALUES = {
     "pool": "seaside", "token_id": "0123456789ab", "code": "0123456789ab.nope",
@@ -146,6 +147,7 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", "/pools/{pool}/work/{log_id}/reject"): (Need.COORDINATOR, {}),
     ("GET", "/pools/{pool}/period"): (Need.COORDINATOR, None),
     ("GET", "/pools/{pool}/period/clearing"): (Need.COORDINATOR, None),
+    ("GET", "/pools/{pool}/audit"): (Need.COORDINATOR, None),
     ("POST", "/pools/{pool}/period/clear"): (Need.COORDINATOR, {}),
     ("POST", "/pools/{pool}/period/settle"): (Need.COORDINATOR, {}),
     ("POST", "/pools/{pool}/periods/{number}/close"): (Need.COORDINATOR, {}),

@@ -1,5 +1,6 @@
 """The coordinators' page of a pool: the period's lifecycle (clearing with progress, settling,
-closing), the plan as a report, requests to join and invitation links."""
+closing), the plan as a report, requests to join and invitation links; and the pool's audit
+log, a page at a time."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from peerconomy.api.deps import Store, UowDep
 from peerconomy.domain.period import advance
 from peerconomy.domain.pool import Role
-from peerconomy.services import lookup, membership, periods
+from peerconomy.services import audit, lookup, membership, periods
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access
 from peerconomy.web.clearing import ClearingJobs
@@ -76,6 +77,22 @@ def period_page(pool: str, request: Request, uow: UowDep) -> Response:
     )
 
 
+AUDIT_PAGE = 50
+"""Entries on one page of the audit log."""
+
+
+@router.get("/pools/{pool}/audit", response_class=HTMLResponse)
+def audit_page(pool: str, request: Request, uow: UowDep, before: int | None = None
+               ) -> Response:
+    """The pool's audit log, newest first, :data:`AUDIT_PAGE` entries a page; ``before``
+    (an entry's number) shows the older ones."""
+    access = _coordinating(request, uow, pool, "read the audit log")
+    entries = audit.audit_log(uow, pool, limit=AUDIT_PAGE, before=before)
+    older = entries[-1].id if len(entries) == AUDIT_PAGE else None
+    return pool_page(request, "audit.html", access, "period", entries=entries, older=older,
+                     paged=before is not None)
+
+
 @router.get("/pools/{pool}/period/clearing", response_class=HTMLResponse)
 def clearing_status(pool: str, request: Request, uow: UowDep) -> Response:
     """How the clearing stands (polled by the period page while it runs)."""
@@ -90,11 +107,12 @@ def clearing_status(pool: str, request: Request, uow: UowDep) -> Response:
 @router.post("/pools/{pool}/period/clear")
 def clear(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     """Start clearing the collecting period; the page shows its progress."""
-    _coordinating(request, uow, pool, "clear a period")
+    access = _coordinating(request, uow, pool, "clear a period")
     with uow:
         advance(lookup.current_period(uow, pool).state, "clear")  # refused at once if not
     store: Store = request.app.state.store
-    job = _jobs(request).start(pool, lambda: periods.clear_period(store.unit_of_work(), pool))
+    job = _jobs(request).start(pool, lambda: periods.clear_period(
+        store.unit_of_work(), pool, actor=access.user))
     if request.headers.get("HX-Request") == "true":
         return render_fragment(request, "_clearing.html", job=job, pool_url=pool_url(pool))
     return redirect(pool_url(pool) + "/period")
@@ -103,8 +121,8 @@ def clear(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
 @router.post("/pools/{pool}/period/settle")
 def settle(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     """Post the cleared period to the books and open the next one."""
-    _coordinating(request, uow, pool, "settle a period")
-    following = periods.settle_period(uow, pool)
+    access = _coordinating(request, uow, pool, "settle a period")
+    following = periods.settle_period(uow, pool, actor=access.user)
     _ = gettext_for(request)
     flash(request, _(
         "The period is settled; period %(number)d collects offers and wishes."
@@ -115,8 +133,8 @@ def settle(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
 @router.post("/pools/{pool}/periods/{number}/close")
 def close(pool: str, number: int, request: Request, form: FormDep, uow: UowDep) -> Response:
     """Close a settled period: its books are final."""
-    _coordinating(request, uow, pool, "close a period")
-    periods.close_period(uow, pool, number)
+    access = _coordinating(request, uow, pool, "close a period")
+    periods.close_period(uow, pool, number, actor=access.user)
     _ = gettext_for(request)
     flash(request, _("Period %(number)d is closed.") % {"number": number})
     return redirect(pool_url(pool) + "/period")

@@ -93,7 +93,7 @@ def log_work(pool: str, request: Request, form: FormDep, uow: UowDep) -> Respons
     """Log hours worked on a task."""
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "log work"))
     task, hours = form.text("task"), form.number("hours")
-    work.log_work(uow, pool, me, task, hours)
+    work.log_work(uow, pool, me, task, hours, actor=me)
     _ = gettext_for(request)
     flash(request, _("Your hours on %(task)s are logged.") % {"task": task})
     return redirect(pool_url(pool) + "#log-work")
@@ -161,7 +161,7 @@ def make_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDe
              "min_weight": form.number("min_weight")},
         )
         collecting.make_offer(uow, pool, offer,
-                              period=form.whole_number("period", default=0) or None)
+                              period=form.whole_number("period", default=0) or None, actor=me)
     _ = gettext_for(request)
     flash(request, _("Your offer on %(task)s is recorded.") % {"task": task})
     return redirect(pool_url(pool) + "/tasks")
@@ -172,7 +172,7 @@ def withdraw_offer(pool: str, task: str, request: Request, form: FormDep, uow: U
                    ) -> Response:
     """Withdraw my offer on a task."""
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "withdraw offers"))
-    collecting.withdraw_offer(uow, pool, me, task)
+    collecting.withdraw_offer(uow, pool, me, task, actor=me)
     _ = gettext_for(request)
     flash(request, _("Your offer on %(task)s is withdrawn.") % {"task": task})
     return redirect(pool_url(pool) + "/tasks")
@@ -222,7 +222,8 @@ def make_wish(pool: str, request: Request, form: FormDep, uow: UowDep) -> Respon
          "quantity": form.whole_number("quantity", default=1), "alternatives": alternatives},
         "wish",
     )
-    collecting.make_wish(uow, pool, wish, period=form.whole_number("period", default=0) or None)
+    collecting.make_wish(uow, pool, wish, period=form.whole_number("period", default=0) or None,
+                         actor=me)
     _ = gettext_for(request)
     flash(request, _("Your wish is recorded."))
     return redirect(pool_url(pool) + "/goods")
@@ -233,7 +234,7 @@ def withdraw_wish(pool: str, wish: str, request: Request, form: FormDep, uow: Uo
                   ) -> Response:
     """Withdraw one of my wishes."""
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "withdraw wishes"))
-    collecting.withdraw_wish(uow, pool, wish, participant=me)
+    collecting.withdraw_wish(uow, pool, wish, participant=me, actor=me)
     _ = gettext_for(request)
     flash(request, _("Your wish is withdrawn."))
     return redirect(pool_url(pool) + "/goods")

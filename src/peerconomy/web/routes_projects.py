@@ -60,7 +60,8 @@ def add_project(pool: str, request: Request, form: FormDep, uow: UowDep) -> Resp
     lines: ProjectLines | None = None
     try:
         lines = parse_project(project, draft["tasks"], draft["goods"])
-        projects.join_project(uow, pool, project, lines.tasks, lines.goods)
+        projects.join_project(uow, pool, project, lines.tasks, lines.goods,
+                              actor=access.user)
     except ScenarioError as error:
         path = lines.named(error.path) if lines else error.path
         return _projects_page(request, uow, access, 422, draft, f"{path}: {error.reason}")
@@ -75,9 +76,9 @@ def add_project(pool: str, request: Request, form: FormDep, uow: UowDep) -> Resp
 @router.post("/pools/{pool}/projects/{project}/fork")
 def fork(pool: str, project: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     """Copy a project's tasks, goods and recipes into a new project (coordinators)."""
-    pool_access(request, uow, pool, Level.COORDINATOR, "fork projects")
+    access = pool_access(request, uow, pool, Level.COORDINATOR, "fork projects")
     new = form.text("project")
-    projects.fork_project(uow, pool, project, new)
+    projects.fork_project(uow, pool, project, new, actor=access.user)
     _ = gettext_for(request)
     flash(request, _("%(new)s is forked from %(project)s.")
           % {"new": new, "project": project})

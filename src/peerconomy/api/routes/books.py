@@ -70,4 +70,4 @@ def correct(pool: str, transaction: str, body: Correction, access: AccessDep,
             uow: UowDep) -> dict[str, Any]:
     """Reverse a transaction by a new one (coordinators)."""
     access.require(Level.COORDINATOR, "correct the books")
-    return asdict(books.correct(uow, pool, transaction, body.reason))
+    return asdict(books.correct(uow, pool, transaction, body.reason, actor=access.user))

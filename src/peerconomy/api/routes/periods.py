@@ -53,7 +53,7 @@ def clear(pool: str, access: AccessDep, uow: UowDep, notify: NotifyDep,
           base: BaseUrlDep) -> dict[str, Any]:
     """Clear the collecting period (coordinators); the plan, as ``peerconomy clear`` prints."""
     access.require(Level.COORDINATOR, "clear a period")
-    made = periods.clear_period(uow, pool)
+    made = periods.clear_period(uow, pool, actor=access.user)
     notify(lambda fresh: notices.plan_cleared(fresh, made, base))
     return made.data
 
@@ -63,7 +63,7 @@ def settle(pool: str, access: AccessDep, uow: UowDep, notify: NotifyDep,
            base: BaseUrlDep) -> PeriodOut:
     """Post the cleared period to the books and open the next one (coordinators)."""
     access.require(Level.COORDINATOR, "settle a period")
-    following = periods.settle_period(uow, pool)
+    following = periods.settle_period(uow, pool, actor=access.user)
     notify(lambda fresh: notices.period_opened(fresh, pool, following.number, base))
     return period_out(following)
 
@@ -72,7 +72,7 @@ def settle(pool: str, access: AccessDep, uow: UowDep, notify: NotifyDep,
 def close(pool: str, number: int, access: AccessDep, uow: UowDep) -> PeriodOut:
     """Close a settled period: its books are final (coordinators)."""
     access.require(Level.COORDINATOR, "close a period")
-    return period_out(periods.close_period(uow, pool, number))
+    return period_out(periods.close_period(uow, pool, number, actor=access.user))
 
 
 @router.get("/pools/{pool}/periods/{number}/plan")
@@ -99,7 +99,7 @@ def make_offer(pool: str, task: str, body: OfferIn, access: AccessDep, uow: UowD
     with body_is("offer"):
         offer = parse_part(Offer, {"participant": who, "task": task, "hours": body.hours,
                                    "min_weight": body.min_weight}, "offer")
-    return collecting.make_offer(uow, pool, offer, period=body.period)
+    return collecting.make_offer(uow, pool, offer, period=body.period, actor=access.user)
 
 
 @router.delete("/pools/{pool}/offers/{task}", status_code=status.HTTP_204_NO_CONTENT)
@@ -107,7 +107,7 @@ def withdraw_offer(pool: str, task: str, access: AccessDep, uow: UowDep,
                    participant: Annotated[str | None, Query()] = None) -> None:
     """Withdraw an offer."""
     who = acting_for(access, participant, "withdraw offers")
-    collecting.withdraw_offer(uow, pool, who, task)
+    collecting.withdraw_offer(uow, pool, who, task, actor=access.user)
 
 
 @router.get("/pools/{pool}/wishes")
@@ -125,7 +125,7 @@ def make_wish(pool: str, body: WishIn, access: AccessDep, uow: UowDep) -> Wish:
     with body_is("wish"):
         wish = parse_part(Wish, {"participant": who, "id": wish_id, "quantity": body.quantity,
                                  "alternatives": body.alternatives}, "wish")
-        return collecting.make_wish(uow, pool, wish, period=body.period)
+        return collecting.make_wish(uow, pool, wish, period=body.period, actor=access.user)
 
 
 @router.delete("/pools/{pool}/wishes/{wish}", status_code=status.HTTP_204_NO_CONTENT)
@@ -133,7 +133,7 @@ def withdraw_wish(pool: str, wish: str, access: AccessDep, uow: UowDep) -> None:
     """Withdraw a wish (one's own; coordinators any)."""
     access.require(Level.MEMBER, "withdraw wishes")
     own = None if access.level is Level.COORDINATOR else acting_for(access, None, "wish")
-    collecting.withdraw_wish(uow, pool, wish, participant=own)
+    collecting.withdraw_wish(uow, pool, wish, participant=own, actor=access.user)
 
 
 @router.get("/pools/{pool}/work")
@@ -149,7 +149,7 @@ def log_work(pool: str, body: WorkIn, access: AccessDep, uow: UowDep, notify: No
              base: BaseUrlDep) -> dict[str, Any]:
     """Log hours worked on a task in the cleared period."""
     who = acting_for(access, body.participant, "log work")
-    logged = work.log_work(uow, pool, who, body.task, body.hours)
+    logged = work.log_work(uow, pool, who, body.task, body.hours, actor=access.user)
     notify(lambda fresh: notices.work_awaits_confirmation(fresh, logged, base))
     return _log_out(logged)
 

@@ -3,9 +3,10 @@ members and projects."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from peerconomy.api.deps import CallerDep, UowDep, UserDep, pool_access
 from peerconomy.api.schemas import (
@@ -23,7 +24,7 @@ from peerconomy.api.schemas import (
 )
 from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, Role
-from peerconomy.services import membership, pools, projects
+from peerconomy.services import audit, membership, pools, projects
 from peerconomy.services.membership import Access, Level
 
 __all__ = ["member_out", "period_out", "router"]
@@ -154,7 +155,7 @@ def change_member(pool: str, participant: str, body: MemberChange, access: Acces
         pools.update_member(
             uow, pool, participant, capacity=capacity,
             exempt=pools.KEEP if body.exempt is None else body.exempt,
-            role=pools.KEEP if body.role is None else body.role,
+            role=pools.KEEP if body.role is None else body.role, actor=access.user,
         )
     )
 
@@ -164,7 +165,7 @@ def remove_member(pool: str, participant: str, access: AccessDep, uow: UowDep) -
     """A member leaves (themselves) or is removed (by a coordinator)."""
     if not (access.member and access.member.id == participant):
         access.require(Level.COORDINATOR, "remove another member")
-    return member_out(pools.remove_member(uow, pool, participant))
+    return member_out(pools.remove_member(uow, pool, participant, actor=access.user))
 
 
 def _project_out(p: PoolProject) -> dict[str, object]:
@@ -189,7 +190,8 @@ def join_project(pool: str, body: NewProject, access: AccessDep,
                  uow: UowDep) -> dict[str, object]:
     """A project joins the pool with its tasks and goods (coordinators)."""
     access.require(Level.COORDINATOR, "add projects")
-    return _project_out(projects.join_project(uow, pool, body.id, body.tasks, body.goods))
+    return _project_out(projects.join_project(uow, pool, body.id, body.tasks, body.goods,
+                                              actor=access.user))
 
 
 @router.post("/pools/{pool}/projects/{project}/leave")
@@ -197,7 +199,7 @@ def leave_project(pool: str, project: str, access: AccessDep,
                   uow: UowDep) -> dict[str, object]:
     """A project leaves the pool (coordinators)."""
     access.require(Level.COORDINATOR, "remove projects")
-    return _project_out(projects.leave_project(uow, pool, project))
+    return _project_out(projects.leave_project(uow, pool, project, actor=access.user))
 
 
 @router.post("/pools/{pool}/projects/{project}/fork", status_code=status.HTTP_201_CREATED)
@@ -205,4 +207,21 @@ def fork_project(pool: str, project: str, body: Fork, access: AccessDep,
                  uow: UowDep) -> dict[str, object]:
     """Copy a project's tasks, goods and recipes into a new project (coordinators)."""
     access.require(Level.COORDINATOR, "fork projects")
-    return _project_out(projects.fork_project(uow, pool, project, body.project))
+    return _project_out(projects.fork_project(uow, pool, project, body.project,
+                                              actor=access.user))
+
+
+@router.get("/pools/{pool}/audit")
+def audit_log(
+    pool: str, access: AccessDep, uow: UowDep,
+    limit: Annotated[int, Query(ge=1, le=audit.MAX_PAGE)] = 50,
+    before: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, object]:
+    """The pool's audit log, newest first (coordinators): who changed what, and when.
+    ``before`` is the ``next`` of the page before (None: no older entries)."""
+    access.require(Level.COORDINATOR, "read the audit log")
+    found = audit.audit_log(uow, pool, limit=limit, before=before)
+    return {
+        "entries": [asdict(e) for e in found],
+        "next": found[-1].id if len(found) == limit else None,
+    }
