@@ -60,7 +60,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import DEFAULT_POSTGRES, load_scenario, serving
 from peerconomy.domain.scenario import parse_scenario
 from peerconomy.services import accounts, periods, pools
-from peerconomy.store.sql import open_store
+from peerconomy.store.sql import SqlStore, open_store
 
 __all__ = ["SoakResult", "fresh_postgres_database", "main", "run_soak", "seed"]
 
@@ -129,40 +129,32 @@ def fresh_postgres_database(server_url: str) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def seed(url: str, members: int, password: str) -> list[str]:
+def seed(store: SqlStore, members: int, password: str) -> list[str]:
     """Accounts for ``members`` members and the pools ``soak`` (period 2 collecting, a
     settled period behind it) and ``soakwork`` (period 1 cleared); the tasks of both."""
     scenario = load_scenario(members)
-    store = open_store(url)
-    try:
-        for p in scenario["participants"]:
-            accounts.sign_up(store.unit_of_work(), p["id"], f"{p['id']}@soak.example", password)
-        for pool in (POOL, WORK_POOL):
-            pools.import_scenario(store.unit_of_work(), pool, parse_scenario(scenario),
-                                  coordinators=COORDINATORS)
-            periods.clear_period(store.unit_of_work(), pool)
-        periods.settle_period(store.unit_of_work(), POOL)
-    finally:
-        store.close()
+    for p in scenario["participants"]:
+        accounts.sign_up(store.unit_of_work(), p["id"], f"{p['id']}@soak.example", password)
+    for pool in (POOL, WORK_POOL):
+        pools.import_scenario(store.unit_of_work(), pool, parse_scenario(scenario),
+                              coordinators=COORDINATORS)
+        periods.clear_period(store.unit_of_work(), pool)
+    periods.settle_period(store.unit_of_work(), POOL)
     return [t["id"] for t in scenario["tasks"]]
 
 
-def settle_and_sum(url: str) -> tuple[dict[str, Decimal], int]:
+def settle_and_sum(store: SqlStore) -> tuple[dict[str, Decimal], int]:
     """Settle ``soakwork``'s period (crediting its confirmed work); the sum of all postings of
     each pool, and the number of transactions."""
-    store = open_store(url)
-    try:
-        periods.settle_period(store.unit_of_work(), WORK_POOL)
-        sums, count = {}, 0
-        uow = store.unit_of_work()
-        with uow:
-            for pool in (POOL, WORK_POOL):
-                found = uow.journal.transactions(pool)
-                count += len(found)
-                sums[pool] = sum((p.amount for t in found for p in t.postings), Decimal(0))
-        return sums, count
-    finally:
-        store.close()
+    periods.settle_period(store.unit_of_work(), WORK_POOL)
+    sums, count = {}, 0
+    uow = store.unit_of_work()
+    with uow:
+        for pool in (POOL, WORK_POOL):
+            found = uow.journal.transactions(pool)
+            count += len(found)
+            sums[pool] = sum((p.amount for t in found for p in t.postings), Decimal(0))
+    return sums, count
 
 
 # --- the driver ----------------------------------------------------------------------------
@@ -377,7 +369,16 @@ def run_soak(url: str, *, rate: float, seconds: float, members: int = 20, worker
     the books: what the run measured."""
     password = secrets.token_urlsafe(12)
     started = time.perf_counter()
-    tasks = seed(url, members, password)
+    # one store for the seeding and the settling: opened (and its schema checked) once
+    with open_store(url) as store:
+        return _run_soak(store, url, password, started, rate=rate, seconds=seconds,
+                         members=members, workers=workers, log=log)
+
+
+def _run_soak(store: SqlStore, url: str, password: str, started: float, *, rate: float,
+              seconds: float, members: int, workers: int, log: Callable[[str], None]
+              ) -> SoakResult:
+    tasks = seed(store, members, password)
     scenario = load_scenario(members)
     goods = [g["id"] for g in scenario["goods"]]
     names = [p["id"] for p in scenario["participants"]]
@@ -389,7 +390,7 @@ def run_soak(url: str, *, rate: float, seconds: float, members: int = 20, worker
             f"(peerconomy serve --workers {workers})")
         result = asyncio.run(drive(host, pid, names, password, tasks, goods, rate, seconds,
                                    log=log))
-    result.ledger_sums, result.transactions = settle_and_sum(url)
+    result.ledger_sums, result.transactions = settle_and_sum(store)
     return result
 
 
