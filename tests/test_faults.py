@@ -249,8 +249,10 @@ def comparable(document: Document) -> Document:
     return {**document, "tables": tables}
 
 
-CLOCK = (("plans", "cleared_at"), ("transactions", "date"))
-"""Columns that hold the time a step ran."""
+CLOCK = (("plans", "cleared_at"), ("transactions", "date"), ("audit_log", "at"),
+         ("audit_log", "id"))
+"""Columns that hold the time a step ran (and the audit entry's number: on PostgreSQL a step
+killed before its commit has used up a number of the sequence)."""
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 
@@ -342,7 +344,7 @@ def stages(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Stages:
                 pools.import_scenario(uow(), pool, scenario, coordinators=[COORDINATOR])
             keep("collecting")
             for pool in POOLS:
-                plan = periods.clear_period(uow(), pool)
+                plan = periods.clear_period(uow(), pool, actor=COORDINATOR)
             keep("cleared")
             done = [work.DoneWork(a["participant"], a["task"], a["hours"], COORDINATOR)
                     for a in plan.data["assignments"][::3] if a["participant"] != COORDINATOR]
@@ -350,7 +352,7 @@ def stages(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Stages:
                 work.log_confirmed_work(uow(), pool, done)
             keep("worked")
             for pool in POOLS:
-                periods.settle_period(uow(), pool)
+                periods.settle_period(uow(), pool, actor=COORDINATOR)
             keep("settled")
         finally:
             store.close()
