@@ -29,6 +29,7 @@ from peerconomy.services import (
     periods,
     pools,
     projects,
+    sessions,
     work,
 )
 from peerconomy.services.errors import ConflictError, NotFoundError, SignInError
@@ -333,3 +334,17 @@ def test_a_bad_page_is_refused(bakery_uow: MemoryUnitOfWork, limit: int,
 def test_the_log_of_no_pool_is_not_found(bakery_uow: MemoryUnitOfWork) -> None:
     with pytest.raises(NotFoundError):
         audit.audit_log(bakery_uow, "nowhere")
+
+
+def test_signing_in_and_out_is_logged_site_wide_without_the_session(site: MemoryStore) -> None:
+    uow = site.unit_of_work()
+    made: list[str] = []
+    began = one_entry(uow, lambda u: made.append(sessions.start_session(u, "ben")), None)
+    assert (began.actor, began.action, began.subject) == ("ben", "session.start", "ben")
+    ended = one_entry(uow, lambda u: sessions.end_session(u, made[0]), None)
+    assert (ended.actor, ended.action) == ("ben", "session.end")
+    before = log_of(uow, None)
+    sessions.end_session(uow, made[0])  # over already: nothing changes, nothing is logged
+    assert log_of(uow, None) == before
+    text = json.dumps([(e.subject, e.detail) for e in before])
+    assert made[0] not in text and sessions.session_key(made[0]) not in text

@@ -6,6 +6,9 @@ can end on the server: it expires (``session_max_age`` after sign-in, or ``sessi
 unused), it is signed out, or a new password ends all of the account's other sessions.
 Signing in always begins a new session and ends the one the browser had (rotation): an id
 planted in a browser before sign-in (session fixation) never becomes a signed-in one.
+
+Signing in and out are kept in the site-wide audit log (``session.start``,
+``session.end``), the session's id never.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from peerconomy.domain.security import Session
+from peerconomy.services.audit import record
 from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import DEFAULT_POLICY, SecurityPolicy
 
@@ -53,6 +57,7 @@ def start_session(
         uow.accounts.add_session(
             Session(session_key(session_id), user, now, now, now + policy.session_max_age)
         )
+        record(uow, None, "session.start", actor=user, subject=user, now=now)
         uow.commit()
     return session_id
 
@@ -84,8 +89,13 @@ def session_user(
 
 def end_session(uow: UnitOfWork, session_id: str, *, now: datetime | None = None) -> None:
     """Sign the session out (nothing if it is unknown or over already)."""
+    now = now or datetime.now(UTC)
     with uow:
-        if _end(uow, session_key(session_id), now or datetime.now(UTC)):
+        key = session_key(session_id)
+        found = uow.accounts.session(key)
+        if _end(uow, key, now):
+            assert found is not None
+            record(uow, None, "session.end", actor=found.user, subject=found.user, now=now)
             uow.commit()
 
 
