@@ -162,17 +162,17 @@ def test_any_utf8_bytes_are_read_or_refused(raw: bytes) -> None:
         _outcome(read, raw)
 
 
-@pytest.mark.xfail(raises=UnicodeError, strict=True,
-                   reason="bytes that are not UTF-8, or text with a lone surrogate, crash the"
-                          " readers (UnicodeDecodeError, UnicodeEncodeError); a file of them"
-                          " crashes `peerconomy validate` and `clear`")
-@pytest.mark.parametrize(("read", "raw"), [
-    (parse_scenario_json, b"\x80{}"),
-    (decode_scenario, b"\x80{}"),
-    (read_columns, b'{"format": "\xff"}'),
-    (decode_scenario, '{"format": "\ud800"}'),
-    (read_columns, '"\ud800"'),
-], ids=["parser-latin1", "decoder-latin1", "columns-latin1", "decoder-surrogate",
-        "columns-surrogate"])
-def test_bytes_that_are_no_utf8_are_refused_with_a_scenario_error(read: Any, raw: Any) -> None:
-    _outcome(read, raw)
+@pytest.mark.parametrize(("read", "raw", "where"), [
+    (parse_scenario_json, b"\x80{}", "<json>:1:1"),
+    (decode_scenario, b"\x80{}", "<json>:1:1"),
+    (read_columns, b'{"format":\n "\xff"}', "<json>:2:3"),
+    (parse_scenario_json, '{"format": "\ud800"}', "<json>:1:13"),
+    (decode_scenario, '{"format": "\ud800"}', "<json>:1:13"),
+    (read_columns, '"\ud800"', "<json>:1:2"),
+], ids=["parser-latin1", "decoder-latin1", "columns-latin1", "parser-surrogate",
+        "decoder-surrogate", "columns-surrogate"])
+def test_bytes_that_are_no_utf8_are_refused_with_a_scenario_error(read: Any, raw: Any,
+                                                                  where: str) -> None:
+    with pytest.raises(ScenarioError) as refused:
+        read(raw)
+    assert str(refused.value) == f"{where}: not UTF-8 text"

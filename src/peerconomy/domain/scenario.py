@@ -537,6 +537,27 @@ def parse_part(kind: type[_Part], data: Mapping[str, Any], path: str = "") -> _P
     return result
 
 
+def _utf8_text(text: str | bytes, name: str) -> str:
+    """JSON text as a string; refuse bytes that are not UTF-8, and a string that cannot be
+    (a lone surrogate), naming the line and column of the first bad character."""
+    if isinstance(text, bytes):
+        try:
+            return text.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise _not_utf8(name, text[: err.start]) from None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise _not_utf8(name, text[: err.start].encode("utf-8", "surrogatepass")) from None
+    return text
+
+
+def _not_utf8(name: str, before: bytes) -> ScenarioError:
+    """The refusal of text that is not UTF-8, at the character after ``before``."""
+    line, column = before.count(b"\n") + 1, len(before) - (before.rfind(b"\n") + 1) + 1
+    return ScenarioError(f"{name}:{line}:{column}", "not UTF-8 text")
+
+
 def load_scenario_file(path: str | os.PathLike[str]) -> Scenario:
     """Read a UTF-8 JSON scenario file; raise :class:`ScenarioError` for any problem with it.
 
@@ -548,9 +569,7 @@ def load_scenario_file(path: str | os.PathLike[str]) -> Scenario:
         with open(path, encoding="utf-8-sig") as file:  # -sig: a leading BOM is no error
             text = file.read()
     except UnicodeDecodeError as err:
-        before = err.object[: err.start]
-        line, column = before.count(b"\n") + 1, err.start - (before.rfind(b"\n") + 1) + 1
-        raise ScenarioError(f"{name}:{line}:{column}", "not UTF-8 text") from None
+        raise _not_utf8(name, err.object[: err.start]) from None
     except OSError as err:
         raise ScenarioError(name, f"cannot read file: {err.strerror or err}") from None
     return parse_scenario_json(text, name)
@@ -558,7 +577,8 @@ def load_scenario_file(path: str | os.PathLike[str]) -> Scenario:
 
 def parse_scenario_json(text: str | bytes, name: str = "<json>") -> Scenario:
     """Validate a scenario's JSON text; errors in the JSON itself are named by ``name``, with
-    line and column."""
+    line and column (also for bytes that are not UTF-8, or text that cannot be)."""
+    text = _utf8_text(text, name)
     try:  # the fast way: pydantic reads the JSON straight into the models
         return _validated(lambda: Scenario.model_validate_json(text))
     except ScenarioError as err:

@@ -217,7 +217,7 @@ def decode_scenario(raw: bytes | str, name: str = "<json>") -> FastScenario:
     with paused_collection():
         try:
             fast = _DECODER.decode(raw)
-        except msgspec.MsgspecError:
+        except (msgspec.MsgspecError, UnicodeError):
             parse_scenario_json(raw, name)  # raises the canonical error
             raise _disagree() from None  # pragma: no cover - the two readers agree
         problem = _cross_check(fast)  # type: ignore[arg-type]  # the same fields, read alike
