@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from load import DEFAULT_POSTGRES, serving
 from peerconomy.services.periods import input_hash, period_scenario
-from peerconomy.store.sql import open_store
+from peerconomy.store.sql import SqlStore, open_store
 from soak import (
     COORDINATORS,
     POOL,
@@ -117,14 +117,18 @@ async def _write(host: str, names: list[str], password: str, tasks: list[str],
 
 def test_fifty_writers_and_a_clear_lose_nothing_and_post_nothing_twice(database: str) -> None:
     password = secrets.token_urlsafe(12)
-    tasks = seed(database, WRITERS, password)
+    with open_store(database) as store:
+        tasks = seed(store, WRITERS, password)
+        before = _stored(store)
     scenario = load_scenario(WRITERS)
     names = [p["id"] for p in scenario["participants"]][:WRITERS]
     goods = [g["id"] for g in scenario["goods"]]
-    before = _stored(database)
     env = {**os.environ, "PEERCONOMY_SECRET_KEY": secrets.token_urlsafe(32)}
     with serving(database, env, workers=2) as (host, _):
         answers = asyncio.run(_write(host, names, password, tasks, goods))
+    with open_store(database) as store:
+        after = _stored(store)
+        sums, _ = settle_and_sum(store)
 
     assert answers.clear == 200
     statuses = [*answers.wishes.values(), *answers.offers.values(),
@@ -133,7 +137,6 @@ def test_fifty_writers_and_a_clear_lose_nothing_and_post_nothing_twice(database:
     assert all(status == 201 for _, status, _ in answers.logs)  # the cleared period takes work
     assert 409 in statuses and (200 in statuses or 201 in statuses)  # the clear fell in between
 
-    after = _stored(database)
     stored_wishes = [w for w in after.wishes if w not in before.wishes]
     assert sorted(stored_wishes) == sorted(w for w, s in answers.wishes.items() if s == 201)
     assert len(set(stored_wishes)) == len(stored_wishes)  # none twice
@@ -148,7 +151,6 @@ def test_fifty_writers_and_a_clear_lose_nothing_and_post_nothing_twice(database:
     new_logs = sorted(i for _, _, i in answers.logs)
     assert sorted(after.logs - before.logs) == new_logs  # every log once, none lost
 
-    sums, _ = settle_and_sum(database)
     assert all(total == Decimal(0) for total in sums.values()), sums
 
 
@@ -160,25 +162,21 @@ class Stored:
     plan_matches_record: bool  # the plan's input hash is the hash of the period's scenario
 
 
-def _stored(url: str) -> Stored:
+def _stored(store: SqlStore) -> Stored:
     """What the store holds of period 2 of ``soak`` and of ``soakwork``'s work logs."""
-    store = open_store(url)
-    try:
-        uow = store.unit_of_work()
-        with uow:
-            period = uow.periods.latest(POOL)
-            assert period is not None
-            plan = uow.periods.plan(POOL, period.number)
-            matches = plan is not None and plan.input_hash == input_hash(
-                period_scenario(uow, period))
-            work_period = uow.periods.latest(WORK_POOL)
-            assert work_period is not None
-            return Stored(
-                wishes=[w.id for w in uow.periods.wishes(POOL, period.number)],
-                offers={(o.participant, o.task): o.hours
-                        for o in uow.periods.offers(POOL, period.number)},
-                logs={log.id for log in uow.periods.work_logs(WORK_POOL, work_period.number)},
-                plan_matches_record=matches,
-            )
-    finally:
-        store.close()
+    uow = store.unit_of_work()
+    with uow:
+        period = uow.periods.latest(POOL)
+        assert period is not None
+        plan = uow.periods.plan(POOL, period.number)
+        matches = plan is not None and plan.input_hash == input_hash(
+            period_scenario(uow, period))
+        work_period = uow.periods.latest(WORK_POOL)
+        assert work_period is not None
+        return Stored(
+            wishes=[w.id for w in uow.periods.wishes(POOL, period.number)],
+            offers={(o.participant, o.task): o.hours
+                    for o in uow.periods.offers(POOL, period.number)},
+            logs={log.id for log in uow.periods.work_logs(WORK_POOL, work_period.number)},
+            plan_matches_record=matches,
+        )

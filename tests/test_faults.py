@@ -54,10 +54,8 @@ from peerconomy.services import accounts, periods, pools, work
 from peerconomy.store.backup import backup, restore
 from peerconomy.store.sql import create_engine_for, open_store, scoped_schema
 from peerconomy.store.tables import metadata
+from postgres_url import POSTGRES_URL
 
-POSTGRES_URL = os.environ.get(
-    "PEERCONOMY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 COORDINATOR = "p0000"
 STARTUP_SECONDS = 30
 KILL_AT = {"sqlite": (0.3, 0.7), "postgresql": (0.4, 0.8)}

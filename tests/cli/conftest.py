@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from peerconomy.cli import app
-
-POSTGRES_URL = os.environ.get(
-    "PEERCONOMY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+from postgres_url import POSTGRES_URL
 
 WORKSHOP = Path(__file__).resolve().parents[2] / "examples" / "workshop.json"
 

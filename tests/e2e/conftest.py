@@ -30,10 +30,8 @@ from e2e_support import People, Server, Shots
 from playwright.sync_api import APIRequestContext, Browser, Playwright, expect, sync_playwright
 
 from peerconomy.store.sql import scoped_schema
+from postgres_url import POSTGRES_URL
 
-POSTGRES_URL = os.environ.get(
-    "PEERCONOMY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 CHROMIUM = Path(os.environ.get("PEERCONOMY_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
 REPOSITORY = Path(__file__).resolve().parents[2]

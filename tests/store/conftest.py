@@ -9,7 +9,6 @@ as it was.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,10 +16,7 @@ import pytest
 
 from peerconomy.store.memory import MemoryStore
 from peerconomy.store.sql import SqlStore, open_store, scoped_schema
-
-POSTGRES_URL = os.environ.get(
-    "PEERCONOMY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+from postgres_url import POSTGRES_URL
 
 Store = MemoryStore | SqlStore
 

@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import POSTGRES_URL
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -32,6 +31,7 @@ from peerconomy.store import backup as backup_module
 from peerconomy.store.backup import FORMAT, BackupError, backup, read_backup, restore
 from peerconomy.store.sql import SqlStore, head_revision, open_store, scoped_schema
 from peerconomy.store.tables import metadata
+from postgres_url import POSTGRES_URL
 
 WORKSHOP = Path(__file__).resolve().parents[2] / "examples" / "workshop.json"
 runner = CliRunner()
