@@ -247,6 +247,21 @@ def test_a_session_ends_at_its_age_however_busy(
     assert browser.get("/api/v1/me").status_code == 401
 
 
+def test_a_reset_revokes_the_accounts_api_tokens(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    assert client.get("/api/v1/me", headers=dora).status_code == 200
+    client.post(RESET, json={"email": "dora@seaside.example"})
+    code = _code(app, "dora@seaside.example")
+    assert client.post(f"{RESET}/{code}", json={"password": "dora in the dunes"}
+                       ).status_code == 204
+    assert client.get("/api/v1/me", headers=dora).status_code == 401
+    status, issued = token_for(client, "dora", "dora in the dunes")
+    assert status == 201
+    new = {"Authorization": f"Bearer {issued['token']}"}
+    assert client.get("/api/v1/me", headers=new).status_code == 200  # a new token works
+
+
 def test_a_reset_ends_every_session_of_the_account(
     app: FastAPI, client: TestClient, dora: Headers
 ) -> None:

@@ -107,7 +107,9 @@ def reset_password(
     uow: UnitOfWork, code: str, password: str, *, now: datetime | None = None
 ) -> User:
     """Set a new password with the reset link ``code`` (see :func:`check_reset_link`); the
-    link is used up, every session of the account ends and its lockout is lifted."""
+    link is used up, every session of the account ends, its API tokens are revoked (a reset
+    is how an account is taken back: whoever held the old password may have made tokens)
+    and its lockout is lifted."""
     now = now or datetime.now(UTC)
     password_hash = new_password_hash(password)
     with uow:
@@ -119,6 +121,11 @@ def reset_password(
         uow.accounts.put_user(changed)
         uow.accounts.put_reset_token(replace(token, used_at=now))
         uow.accounts.remove_sign_in_limit(account_key(user, user.name))
+        for api_token in uow.accounts.tokens(user.name):
+            if api_token.revoked_at is None:
+                uow.accounts.put_token(replace(api_token, revoked_at=now))
+                record(uow, None, "token.revoke", actor=user.name, subject=api_token.id,
+                       now=now)
         # recorded before the sessions end: end_sessions commits this transaction
         record(uow, None, "account.password_reset", actor=user.name, subject=user.name,
                now=now)
