@@ -8,6 +8,8 @@ its mail is kept in an outbox instead of sent. Argon2 runs at its least cost her
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -17,10 +19,12 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from itsdangerous import TimestampSigner
 from seaside import Headers, sign_up
 
 from fakes import Clock, Outbox
 from peerconomy.api import AppSettings, create_app
+from peerconomy.api.app import SESSION_COOKIE
 from peerconomy.domain.security import LimitRule
 from peerconomy.services import accounts
 from peerconomy.services.security import SecurityPolicy
@@ -219,6 +223,60 @@ def _signed_in_browser(app: FastAPI, login: str, password: str) -> TestClient:
 
 def _cookies(browser: TestClient) -> list[Cookie]:
     return list(browser.cookies.jar)
+
+
+KEY = "dunes test key"
+
+
+def _session_of(browser: TestClient) -> dict[str, object]:
+    """What the browser's session cookie holds: Starlette signs base64 of JSON with
+    itsdangerous (the signature checked here with the app's key)."""
+    signed = browser.cookies[SESSION_COOKIE].strip('"')
+    held: dict[str, object] = json.loads(base64.b64decode(TimestampSigner(KEY).unsign(signed)))
+    return held
+
+
+def _with_session(app: FastAPI, held: dict[str, object]) -> TestClient:
+    """A browser whose session cookie holds ``held``, signed with the app's key."""
+    browser = TestClient(app, follow_redirects=False)
+    data = base64.b64encode(json.dumps(held).encode())
+    browser.cookies.set(SESSION_COOKIE, TimestampSigner(KEY).sign(data).decode(),
+                        domain="testserver.local")
+    return browser
+
+
+def test_the_session_cookie_holds_the_session_id_and_nothing_of_the_account(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    browser = _signed_in_browser(app, "dora", "dora by the sea")
+    browser.get("/account")
+    held = _session_of(browser)
+    assert isinstance(held["sid"], str) and len(held["sid"]) >= 32
+    assert set(held) <= {"sid", "csrf_token", "lang", "flash"}
+    assert "dora" not in json.dumps(held)  # neither the name nor dora@seaside.example
+
+
+def test_the_pages_name_the_user_of_the_sessions_record(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    browser = _signed_in_browser(app, "dora", "dora by the sea")
+    assert "Your account (dora)" in browser.get("/account").text
+    missing = browser.get("/no/such/page")  # no route: the refusal's page checks the session
+    assert missing.status_code == 404
+    assert "Your account (dora)" in missing.text
+
+
+def test_a_name_in_an_old_cookie_is_ignored_and_dropped(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    sign_up(client, "eve")
+    session_id = _session_of(_signed_in_browser(app, "dora", "dora by the sea"))["sid"]
+    old = _with_session(app, {"sid": session_id, "user": "eve"})
+    assert old.get("/api/v1/me").json()["name"] == "dora"
+    assert "user" not in _session_of(old)
+    name_only = _with_session(app, {"user": "dora"})
+    assert name_only.get("/api/v1/me").status_code == 401
+    assert "Your account" not in name_only.get("/signin").text
 
 
 def test_a_session_signs_the_api_in_until_it_is_signed_out(

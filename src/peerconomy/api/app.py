@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from starlette.middleware.sessions import SessionMiddleware
 
 from peerconomy import __version__
-from peerconomy.api.deps import CSRF_HEADER, SAFE_METHODS, SESSION_USER, Store, check_csrf
+from peerconomy.api.deps import CSRF_HEADER, SAFE_METHODS, SESSION_ID, Store, check_csrf
 from peerconomy.api.errors import install_error_handlers
 from peerconomy.api.hardening import Hardening, docs_policy
 from peerconomy.api.mail import Mailer
@@ -101,7 +101,7 @@ async def session_csrf(request: Request) -> None:
     scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
         return
-    if SESSION_USER in request.session:
+    if SESSION_ID in request.session:
         check_csrf(request, request.headers.get(CSRF_HEADER))
 
 

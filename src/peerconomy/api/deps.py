@@ -7,8 +7,9 @@ a random session id, checked against the store's session records
 (:mod:`peerconomy.services.sessions`) before any route reads the store: every route that
 takes a unit of work (:data:`UowDep`) has its session checked first, so a session that
 expired, was signed out or was ended by a new password signs nobody in, on the API and the
-pages alike. The cookie also carries the user's name, which the pages show; it counts only
-while the id is alive, and is dropped with it.
+pages alike. The cookie carries nothing else of the account: who is signed in is read from
+the session's record, once per request (the answer is kept in the request's scope), and the
+pages show that name.
 
 A request that changes something on the strength of a session cookie must also carry the
 session's CSRF token (a form field ``csrf_token`` or the header ``X-CSRF-Token``): another
@@ -58,6 +59,7 @@ __all__ = [
     "client_address",
     "csrf_token",
     "end_browser_session",
+    "forget_browser_session",
     "notifier",
     "now",
     "policy_of",
@@ -75,8 +77,8 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SESSION_ID: Final = "sid"
 """The session's key that holds its id (the store keeps the id's hash)."""
-SESSION_USER: Final = "user"
-"""The session's key that holds the signed-in user's name (valid while the id is)."""
+_LEGACY_USER: Final = "user"
+"""Where cookies made before the name left them kept the user's name (dropped when seen)."""
 _CHECKED: Final = "peerconomy_session_user"
 """Where a request keeps the user its session was found to be, once checked."""
 KEPT_ON_SIGN_OUT: Final = ("lang",)
@@ -151,18 +153,23 @@ def session_user(request: Request) -> str | None:
         return found
     user: str | None = None
     if "session" in request.scope:
+        request.session.pop(_LEGACY_USER, None)
         session_id = request.session.get(SESSION_ID)
-        name = request.session.get(SESSION_USER)
         if isinstance(session_id, str):
             store: Store = request.app.state.store
             user = sessions.session_user(store.unit_of_work(), session_id,
                                          policy=policy_of(request), now=time_of(request))
-            if user != name:
-                user = None
-        if user is None and (session_id is not None or name is not None):
+        if user is None and session_id is not None:
             _forget(request)
     request.scope[_CHECKED] = user
     return user
+
+
+def forget_browser_session(request: Request) -> None:
+    """The browser is signed in as nobody for the rest of the request and after (its
+    session's account is gone): the cookie keeps only its language."""
+    _forget(request)
+    request.scope[_CHECKED] = None
 
 
 def _forget(request: Request) -> None:
@@ -183,7 +190,6 @@ def start_browser_session(request: Request, user: str) -> None:
     )
     _forget(request)
     request.session[SESSION_ID] = session_id
-    request.session[SESSION_USER] = user
     request.scope[_CHECKED] = user
 
 
@@ -207,8 +213,10 @@ async def checked_session(request: Request) -> str | None:
     """:func:`session_user` as a dependency: on the event loop where the request carries no
     session to check (most anonymous requests), in a worker thread where it reads the
     store."""
-    if _CHECKED in request.scope or "session" not in request.scope or not (
-        SESSION_ID in request.session or SESSION_USER in request.session
+    if (
+        _CHECKED in request.scope
+        or "session" not in request.scope
+        or SESSION_ID not in request.session
     ):
         return session_user(request)
     return await anyio.to_thread.run_sync(session_user, request)

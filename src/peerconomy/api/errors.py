@@ -75,6 +75,16 @@ def _status(error: Exception) -> int:
     return 409
 
 
+async def _check_session(request: Request) -> None:
+    """Check the request's session before a refusal's page is rendered, if no dependency
+    did (an address that is no page): the page shows who is signed in, and the cookie
+    carries only the session's id."""
+    from peerconomy.api.deps import checked_session  # deps imports this module
+
+    if not request.url.path.startswith("/api/"):
+        await checked_session(request)
+
+
 def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> None:
     """Answer each refusal with its status: JSON for the API, ``html`` for the pages."""
 
@@ -99,6 +109,8 @@ def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> No
         return JSONResponse(body, status, headers=headers)
 
     async def async_handler(request: Request, error: Exception) -> Response:
+        if html is not None:
+            await _check_session(request)
         return handler(request, error)
 
     for kind in (
@@ -117,6 +129,7 @@ def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> No
         async def validation(request: Request, error: Exception) -> Response:
             if not request.url.path.startswith("/api/"):
                 assert isinstance(error, RequestValidationError)
+                await _check_session(request)
                 first = error.errors()[0] if error.errors() else {"msg": "bad input"}
                 where = ".".join(str(p) for p in first.get("loc", ())[1:])
                 return html(request, 422, f"{where}: {first['msg']}" if where else first["msg"])
@@ -130,6 +143,7 @@ def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> No
             assert isinstance(error, HTTPException)
             if request.url.path.startswith("/api/") or error.status_code < 400:
                 return await http_exception_handler(request, error)
+            await _check_session(request)
             answer = html(request, error.status_code, str(error.detail))
             answer.headers.update(error.headers or {})
             return answer

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from peerconomy.api.deps import csrf_token
+from peerconomy.api.deps import csrf_token, session_user
 from peerconomy.services.membership import Access, Level
 from peerconomy.web.i18n import (
     LANGUAGES,
@@ -130,9 +130,11 @@ def load_templates() -> int:
 
 
 def signed_in_user(request: Request) -> str | None:
-    """The session's user name (pages check it against the store through ``caller``)."""
-    name = request.session.get("user")
-    return name if isinstance(name, str) else None
+    """The signed-in user's name, from the store's record of the session whose id the
+    cookie carries (the cookie holds no name). The session is checked once per request:
+    every page's unit of work, and a refusal's page on the event loop, check it before the
+    page is rendered, so this reads the answer kept in the request."""
+    return session_user(request)
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from peerconomy.api.deps import caller
+from peerconomy.api.deps import caller, forget_browser_session, session_user
 from peerconomy.api.errors import NotSignedInError
 from peerconomy.services import membership
 from peerconomy.services.errors import NotFoundError
@@ -36,11 +36,11 @@ def pool_access(request: Request, uow: UnitOfWork, pool: str, level: Level = Lev
                 action: str = "see this pool") -> Access:
     """The caller's access to ``pool``, refused below ``level``.
 
-    The session's user is looked up together with their membership, in one transaction (a
-    session whose account is gone counts as nobody's, and is cleared).
+    The session's user (checked against the store once per request) is looked up together
+    with their membership, in one transaction (a session whose account is gone counts as
+    nobody's, and is forgotten).
     """
-    name = request.session.get("user")
-    user = name if isinstance(name, str) else None
+    user = session_user(request)
     try:
         found = membership.access(uow, pool, user)
         found.require(Level.VIEWER, "see this pool")
@@ -49,7 +49,7 @@ def pool_access(request: Request, uow: UnitOfWork, pool: str, level: Level = Lev
             raise NotSignedInError() from None
         raise
     if user is not None and found.user is None:
-        request.session.clear()
+        forget_browser_session(request)
         user = None
     if found.level < level and user is None:
         raise NotSignedInError()
