@@ -433,6 +433,32 @@ def test_a_body_under_the_limit_reaches_the_app_whole() -> None:
     assert (b"x-frame-options", b"DENY") in sent[0]["headers"]
 
 
+@pytest.mark.parametrize(("given", "merged"), [
+    ([b"Accept-Language, Cookie", b"Cookie"], b"Accept-Language, Cookie"),
+    ([b"accept-language,  COOKIE ,cookie", b"Origin"], b"accept-language, COOKIE, Origin"),
+    ([b"Cookie", b"*"], b"*"),
+    ([b"Cookie"], b"Cookie"),
+])
+def test_vary_names_each_field_once_in_one_header(given: list[bytes], merged: bytes) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"vary", value) for value in given]})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    hardened = Hardening(app, max_body_bytes=4, max_scenario_bytes=4, https=False)
+    anyio.run(hardened, {"type": "http", "method": "GET", "path": "/x", "headers": []},
+              receive, send)
+    assert [v for k, v in sent[0]["headers"] if k == b"vary"] == [merged]
+
+
 def test_the_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch,
                                               tmp_path: Path) -> None:
     monkeypatch.setenv("PEERCONOMY_SECRET_KEY", "k")

@@ -298,3 +298,18 @@ def test_an_address_that_is_no_page_is_answered_with_a_page(people: dict[str, Br
     wrong = people["ana"].client.put("/signin")
     assert wrong.status_code == 405 and "GET" in wrong.headers["allow"]
     assert wrong.headers["content-type"].startswith("text/html")
+
+
+def _vary_fields(headers: list[str]) -> list[str]:
+    return [field.strip().lower() for value in headers for field in value.split(",")]
+
+
+def test_a_page_names_each_field_of_vary_once(people: dict[str, Browser],
+                                               browser: Callable[[], Browser]) -> None:
+    for who, url in ((people["ana"], "/pools/seaside/period"), (people["ben"], "/account"),
+                     (browser(), "/signin"), (people["ana"], "/no/such/page")):
+        answer = who.get(url)
+        assert answer.status_code in (200, 404)
+        vary = answer.headers.get_list("vary")
+        assert _vary_fields(vary) == ["accept-language", "cookie"], (url, vary)
+        assert len(vary) == 1

@@ -17,6 +17,9 @@
       {"detail": [{"loc": ["body"], "msg": "...", "type": "too_large"}]}
 
   and the pages with a short page.
+- ``Vary`` lists each field once: the pages say they vary by ``Accept-Language`` and
+  ``Cookie``, and the sessions add ``Cookie`` again to whatever read the session; the
+  fields are merged here, in their first order, ignoring case.
 - No stack trace for the client: an error the application does not handle is logged here
   with a reference, and the client gets a plain 500 naming the reference only.
 """
@@ -137,6 +140,7 @@ class Hardening:
                 for name, value in self.headers:
                     if name not in headers:
                         headers[name] = value
+                _vary_once(headers)
             await send(message)
 
         path: str = scope["path"]
@@ -157,6 +161,22 @@ class Hardening:
             if started:  # too late for an answer of our own; the server closes it
                 raise
             await _server_error(path, reference)(scope, receive, send_hardened)
+
+
+def _vary_once(headers: MutableHeaders) -> None:
+    """Merge the ``Vary`` headers into one that names each field once (``*`` stands for
+    all)."""
+    given = headers.getlist("vary")
+    if not given:
+        return
+    fields: dict[str, str] = {}
+    for value in given:
+        for field in value.split(","):
+            if field.strip():
+                fields.setdefault(field.strip().lower(), field.strip())
+    merged = "*" if "*" in fields else ", ".join(fields.values())
+    if given != [merged]:
+        headers["vary"] = merged
 
 
 async def _read_body(scope: Scope, receive: Receive, limit: int) -> bytes | None:
