@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -12,7 +13,12 @@ from peerconomy.domain.pool import Member, Pool, PoolProject, PoolSettings, Role
 from peerconomy.domain.scenario import Offer, Scenario, ScenarioError
 from peerconomy.ledger.journal import POOL, participant_account
 from peerconomy.services import books, collecting, periods, pools, work
-from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError
+from peerconomy.services.errors import (
+    ConflictError,
+    NotAllowedError,
+    NotFoundError,
+    StaleEditError,
+)
 from peerconomy.store.memory import MemoryStore, MemoryUnitOfWork
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -152,9 +158,9 @@ def test_a_member_cannot_be_added_to_an_unknown_pool(
 
 def test_updating_a_members_capacity_leaves_the_rest_as_it_was(uow: MemoryUnitOfWork) -> None:
     pools.update_member(uow, "workshop", "ana", capacity=3)
-    assert members_of(uow)["ana"] == Member("ana", capacity=3, role="coordinator")
+    assert members_of(uow)["ana"] == Member("ana", capacity=3, role="coordinator", version=2)
     pools.update_member(uow, "workshop", "dario", capacity=None)
-    assert members_of(uow)["dario"] == Member("dario")
+    assert members_of(uow)["dario"] == Member("dario", version=2)
 
 
 def test_a_lower_capacity_limits_the_members_assignment(uow: MemoryUnitOfWork) -> None:
@@ -167,7 +173,7 @@ def test_an_exempt_member_is_charged_nothing_and_the_others_carry_it(
     uow: MemoryUnitOfWork,
 ) -> None:
     pools.update_member(uow, "workshop", "dario", exempt=True)
-    assert members_of(uow)["dario"] == Member("dario", capacity=10, exempt=True)
+    assert members_of(uow)["dario"] == Member("dario", capacity=10, exempt=True, version=2)
     plan = periods.clear_period(uow, "workshop", now=NOW).data
     assert plan["shares"]["dario"] == 0.0
     assert plan["allocations"][-1]["wish"] == "dario_bike"  # he still gets his bicycle
@@ -227,7 +233,7 @@ def test_an_unknown_member_is_not_updated_or_removed(
 
 def test_a_member_who_leaves_takes_their_offers_and_wishes_along(uow: MemoryUnitOfWork) -> None:
     gone = pools.remove_member(uow, "workshop", "ben")
-    assert gone == Member("ben", active=False)
+    assert gone == Member("ben", active=False, version=2)
     assert members_of(uow)["ben"] == gone
     with uow:
         assert all(o.participant != "ben" for o in uow.periods.offers("workshop", 1))
@@ -274,7 +280,7 @@ def test_a_member_who_left_may_be_welcomed_back_with_new_settings(
 ) -> None:
     pools.remove_member(uow, "workshop", "dario")
     back = pools.add_member(uow, "workshop", Member("dario", capacity=4))
-    assert members_of(uow)["dario"] == back == Member("dario", capacity=4)
+    assert members_of(uow)["dario"] == back == Member("dario", capacity=4, version=3)
     collecting.make_offer(
         uow, "workshop", Offer(participant="dario", task="paint", hours=4, min_weight=1.0)
     )
@@ -292,3 +298,82 @@ def test_a_member_leaving_a_cleared_period_is_charged_for_it_and_the_next_period
         assert all(w.participant != "dario" for w in uow.periods.wishes("workshop", 2))
     plan = periods.clear_period(uow, "workshop", now=NOW).data
     assert "dario" not in plan["shares"]
+
+
+# --- two coordinators at once (optimistic locking) -------------------------------------------
+
+
+def test_of_two_coordinators_editing_one_member_the_later_is_told_to_reload(
+    store: MemoryStore, uow: MemoryUnitOfWork
+) -> None:
+    seen = members_of(uow)["dario"]  # both coordinators open dario's settings at version 1
+    pools.update_member(uow, "workshop", "dario", capacity=4, version=seen.version)
+    before = store.state
+    with pytest.raises(StaleEditError, match=r"member 'dario' was changed by someone else"
+                       r" meanwhile \(it is at version 2, the edit was made from version 1\)"):
+        pools.update_member(uow, "workshop", "dario", role="coordinator", version=seen.version)
+    assert store.state is before
+    assert members_of(uow)["dario"] == Member("dario", capacity=4, version=2)
+    # reloaded, the second coordinator's edit goes through on top of the first one's
+    pools.update_member(uow, "workshop", "dario", role="coordinator", version=2)
+    assert members_of(uow)["dario"] == Member("dario", capacity=4, role="coordinator", version=3)
+
+
+def test_a_member_is_not_removed_on_the_strength_of_an_old_version(
+    store: MemoryStore, uow: MemoryUnitOfWork
+) -> None:
+    pools.update_member(uow, "workshop", "ben", role="coordinator")
+    before = store.state
+    with pytest.raises(StaleEditError):
+        pools.remove_member(uow, "workshop", "ben", version=1)
+    assert store.state is before
+    assert pools.remove_member(uow, "workshop", "ben", version=2).active is False
+
+
+def test_a_stale_edit_is_a_conflict(uow: MemoryUnitOfWork) -> None:
+    """Entrypoints answer it as they answer any conflict: 409, exit code 2."""
+    pools.update_member(uow, "workshop", "ben", capacity=1)
+    with pytest.raises(ConflictError):
+        pools.update_member(uow, "workshop", "ben", capacity=2, version=1)
+
+
+# --- the pool's settings ---------------------------------------------------------------------
+
+
+def test_a_coordinator_opens_the_pool_to_anyone_and_the_version_counts_it(
+    uow: MemoryUnitOfWork,
+) -> None:
+    changed = pools.update_settings(uow, "workshop", admission="open", public=True, version=1)
+    assert changed == Pool("workshop", PoolSettings(5.0, 0, True, "open", True), version=2)
+    with uow:
+        assert uow.pools.get("workshop") == changed
+        entry = uow.audit.entries("workshop")[0]
+    assert (entry.action, entry.detail) == ("pool.settings", {"admission": "open", "public": True})
+
+
+def test_settings_changed_meanwhile_refuse_an_edit_from_before(
+    store: MemoryStore, uow: MemoryUnitOfWork
+) -> None:
+    pools.update_settings(uow, "workshop", max_weight=8.0, version=1)
+    before = store.state
+    with pytest.raises(StaleEditError, match="the settings of pool 'workshop' was changed"):
+        pools.update_settings(uow, "workshop", communal_validation=False, version=1)
+    assert store.state is before
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"max_weight": 0.0}, "max_weight: must be a finite number > 0, got 0.0"),
+        ({"max_weight": float("inf")}, "max_weight: must be a finite number > 0, got inf"),
+        ({"public": "yes"}, "public: must be true or false, got 'yes'"),
+        ({"admission": "anyone"}, "admission: must be 'open' or 'approval', got 'anyone'"),
+    ],
+)
+def test_bad_settings_are_refused_by_name_and_nothing_changes(
+    store: MemoryStore, uow: MemoryUnitOfWork, change: dict[str, object], message: str
+) -> None:
+    before = store.state
+    with pytest.raises(ScenarioError, match=re.escape(message)):
+        pools.update_settings(uow, "workshop", **change)  # type: ignore[arg-type]
+    assert store.state is before

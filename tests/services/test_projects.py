@@ -11,7 +11,7 @@ from peerconomy.domain.period import IllegalTransitionError, PeriodState
 from peerconomy.domain.pool import PoolProject
 from peerconomy.domain.scenario import Alternative, Good, Offer, ScenarioError, Task, Wish
 from peerconomy.services import collecting, periods, projects, work
-from peerconomy.services.errors import ConflictError, NotFoundError
+from peerconomy.services.errors import ConflictError, NotFoundError, StaleEditError
 from peerconomy.store.memory import MemoryStore, MemoryUnitOfWork
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -223,7 +223,7 @@ def test_leaving_withdraws_offers_on_its_tasks_and_wishes_only_its_goods_could_m
     )
     collecting.make_wish(uow, "workshop", wish("dario", "dario_bread", product_type("bread")))
     left = projects.leave_project(uow, "workshop", "bakery")
-    assert left == PoolProject("bakery", active=False)
+    assert left == PoolProject("bakery", active=False, version=2)
     with uow:
         offers = uow.periods.offers("workshop", 1)
         wishes = {w.id: w for w in uow.periods.wishes("workshop", 1)}
@@ -300,7 +300,7 @@ def test_a_project_that_left_may_rejoin_with_its_tasks_and_goods(
     join_bakery(uow)
     projects.leave_project(uow, "workshop", "bakery")
     rejoined = projects.join_project(uow, "workshop", "bakery")
-    assert rejoined == PoolProject("bakery", active=True)
+    assert rejoined == PoolProject("bakery", active=True, version=3)
     collecting.make_offer(uow, "workshop", offer("dario", "knead", 1))
     collecting.make_offer(uow, "workshop", offer("dario", "bake", 1))
     collecting.make_wish(uow, "workshop", wish("ana", "ana_bread", good("bread")))
@@ -313,7 +313,7 @@ def test_a_fork_that_rejoins_is_still_a_fork(uow: MemoryUnitOfWork) -> None:
     projects.fork_project(uow, "workshop", "bakery", "bakery2")
     projects.leave_project(uow, "workshop", "bakery2")
     rejoined = projects.join_project(uow, "workshop", "bakery2")
-    assert rejoined == PoolProject("bakery2", active=True, forked_from="bakery")
+    assert rejoined == PoolProject("bakery2", active=True, forked_from="bakery", version=3)
 
 
 def test_a_good_that_needs_a_task_of_a_project_that_left_is_refused(
@@ -384,3 +384,36 @@ def test_production_is_planned_for_a_known_good_while_collecting(uow: MemoryUnit
     periods.clear_period(uow, "workshop", now=NOW)
     with pytest.raises(IllegalTransitionError, match="cannot plan production in a period that is"):
         projects.plan_production(uow, "workshop", "bicycle", 1)
+
+
+# --- two coordinators at once (optimistic locking) -------------------------------------------
+
+
+def test_planning_a_goods_capacity_counts_as_a_change_of_its_project(
+    uow: MemoryUnitOfWork,
+) -> None:
+    projects.plan_production(uow, "workshop", "bicycle", 2, version=1)
+    with uow:
+        assert uow.pools.projects("workshop") == [PoolProject("workshop", version=2)]
+
+
+def test_a_capacity_planned_from_an_older_version_of_the_project_is_refused(
+    store: MemoryStore, uow: MemoryUnitOfWork
+) -> None:
+    projects.plan_production(uow, "workshop", "bicycle", 2, version=1)
+    before = store.state
+    with pytest.raises(StaleEditError, match="project 'workshop' was changed by someone else"):
+        projects.plan_production(uow, "workshop", "bicycle", 3, version=1)
+    assert store.state is before
+
+
+def test_a_project_does_not_leave_on_the_strength_of_an_old_version(
+    store: MemoryStore, uow: MemoryUnitOfWork
+) -> None:
+    join_bakery(uow, BREAD)
+    projects.plan_production(uow, "workshop", "bread", 10, version=1)
+    before = store.state
+    with pytest.raises(StaleEditError, match=r"project 'bakery' .* at version 2"):
+        projects.leave_project(uow, "workshop", "bakery", version=1)
+    assert store.state is before
+    assert projects.leave_project(uow, "workshop", "bakery", version=2).active is False

@@ -183,6 +183,30 @@ def test_a_changed_member_or_project_keeps_its_place_and_a_new_one_goes_last(
         ]
 
 
+def test_versions_of_pools_members_and_projects_come_back_as_stored(uow: UnitOfWork) -> None:
+    """What optimistic locking compares: each record's version, kept through every read."""
+    with uow:
+        pool = uow.pools.lock(WORKSHOP)
+        assert pool is not None and pool.version == 1
+        uow.pools.put_settings(Pool(WORKSHOP, replace(pool.settings, max_weight=9.0), 2))
+        uow.pools.put_member(WORKSHOP, Member("ana", 12.5, role="coordinator", version=4))
+        uow.pools.put_project(WORKSHOP, PoolProject("bikes", version=3))
+        uow.commit()
+    with uow:
+        assert uow.pools.get(WORKSHOP) == Pool(
+            WORKSHOP, PoolSettings(9.0, 7, False, "open", True), version=2
+        )
+        assert uow.pools.member(WORKSHOP, "ana") == Member(
+            "ana", 12.5, role="coordinator", version=4
+        )
+        assert uow.pools.members(WORKSHOP)[0].version == 4
+        assert uow.pools.projects(WORKSHOP)[0] == PoolProject("bikes", version=3)
+    with uow:
+        standing = uow.pools.standing(WORKSHOP, "ana")
+        assert standing is not None
+        assert (standing[0].version, standing[2]) == (2, uow.pools.member(WORKSHOP, "ana"))
+
+
 def test_a_changed_good_keeps_its_place(uow: UnitOfWork) -> None:
     first, *rest = GOODS
     planned = replace(first, capacity=7)

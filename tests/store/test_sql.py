@@ -43,6 +43,10 @@ from peerconomy.store.sql import (
 from peerconomy.store.tables import metadata
 
 ROOT = Path(__file__).parents[2]
+HEAD = "0005"
+"""The schema revision this peerconomy works with (the newest migration)."""
+NEXT = f"{int(HEAD) + 1:04d}"
+"""The revision of a future peerconomy's first new migration."""
 PACKAGE = ROOT / "src" / "peerconomy"
 
 # --- the schema and its revisions -----------------------------------------------------------
@@ -52,7 +56,7 @@ def test_a_fresh_database_gets_the_schema_when_first_opened(database_url: str) -
     assert database_revision(database_url) is None
     with open_store(database_url):
         pass
-    assert database_revision(database_url) == head_revision() == "0004"
+    assert database_revision(database_url) == head_revision() == HEAD
     assert is_current(database_url)
 
 
@@ -63,8 +67,8 @@ def test_without_upgrade_if_empty_an_empty_database_asks_for_db_upgrade(
         DatabaseSchemaError, match=r"no peerconomy tables yet: run `peerconomy db upgrade`"
     ):
         open_store(database_url, upgrade_if_empty=False)
-    assert upgrade_database(database_url) == "0004"
-    assert upgrade_database(database_url) == "0004"  # nothing left to do: a no-op
+    assert upgrade_database(database_url) == HEAD
+    assert upgrade_database(database_url) == HEAD  # nothing left to do: a no-op
     with open_store(database_url, upgrade_if_empty=False) as store:
         assert isinstance(store, SqlStore)
 
@@ -98,14 +102,15 @@ def test_downgrading_to_base_removes_every_table(database_url: str) -> None:
 
 @pytest.fixture
 def next_release(tmp_path: Path) -> str:
-    """The migrations of a future peerconomy: ours and a revision 0005 that indexes roles."""
+    """The migrations of a future peerconomy: ours and a revision NEXT that indexes roles."""
     migrations = tmp_path / "migrations"
     with resources.as_file(resources.files("peerconomy.store") / "migrations") as ours:
         shutil.copytree(ours, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "0005_roles.py").write_text(
+    (migrations / "versions" / f"{NEXT}_roles.py").write_text(
         '"""Index members by role."""\n'
         "from alembic import op\n\n"
-        'revision = "0005"\ndown_revision = "0004"\nbranch_labels = None\ndepends_on = None\n\n\n'
+        f'revision = "{NEXT}"\ndown_revision = "{HEAD}"\nbranch_labels = None\n'
+        'depends_on = None\n\n\n'
         "def upgrade() -> None:\n"
         '    op.create_index("ix_members_role", "members", ["pool", "role"])\n\n\n'
         "def downgrade() -> None:\n"
@@ -118,18 +123,18 @@ def next_release(tmp_path: Path) -> str:
 def test_a_database_at_an_older_revision_is_refused_until_upgraded(
     database_url: str, next_release: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    upgrade_database(database_url)  # revision 0004
-    monkeypatch.setattr(sql, "MIGRATIONS", next_release)  # this peerconomy wants 0005
+    upgrade_database(database_url)  # revision HEAD
+    monkeypatch.setattr(sql, "MIGRATIONS", next_release)  # this peerconomy wants NEXT
     assert not is_current(database_url)
     with pytest.raises(
         DatabaseSchemaError,
-        match=r"at schema revision '0004', and this version of peerconomy works with '0005':"
+        match=rf"at schema revision '{HEAD}', and this version of peerconomy works with '{NEXT}':"
         r" back it up, then run `peerconomy db upgrade`",
     ):
         open_store(database_url)
     upgrade_database(database_url)
     with open_store(database_url):
-        assert database_revision(database_url) == "0005"
+        assert database_revision(database_url) == NEXT
 
 
 def test_a_database_from_a_newer_peerconomy_is_refused(
@@ -138,7 +143,7 @@ def test_a_database_from_a_newer_peerconomy_is_refused(
     with monkeypatch.context() as newer:
         newer.setattr(sql, "MIGRATIONS", next_release)
         upgrade_database(database_url)
-    with pytest.raises(DatabaseSchemaError, match=r"'0005', which this version of peerconomy"
+    with pytest.raises(DatabaseSchemaError, match=rf"'{NEXT}', which this version of peerconomy"
                        r" does not know .* upgrade peerconomy"):
         open_store(database_url)
 

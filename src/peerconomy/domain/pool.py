@@ -61,6 +61,9 @@ class Pool:
 
     name: str
     settings: PoolSettings = field(default_factory=PoolSettings)
+    version: int = 1
+    """Counts the changes of the settings from 1: an edit made from an older version is
+    refused (optimistic locking: of two coordinators, the later is told to reload)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,10 @@ class PoolProject:
     id: str
     active: bool = True
     forked_from: str | None = None
+    version: int = 1
+    """Counts the changes of the project's standing and of its goods' capacities from 1 (the
+    project with its tasks and goods is edited as one): an edit made from an older version is
+    refused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +88,9 @@ class Member:
     exempt: bool = False
     role: Role = "member"
     active: bool = True
+    version: int = 1
+    """Counts the changes of the member's settings and role from 1: an edit made from an
+    older version is refused."""
 
     def as_participant(self) -> Participant:
         """The member as the scenario format's participant."""

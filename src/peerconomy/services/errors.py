@@ -9,7 +9,15 @@ Whatever is refused, the transaction rolls back: nothing is stored.
 
 from __future__ import annotations
 
-__all__ = ["ConflictError", "NotAllowedError", "NotFoundError", "ServiceError", "SignInError"]
+__all__ = [
+    "ConflictError",
+    "NotAllowedError",
+    "NotFoundError",
+    "ServiceError",
+    "SignInError",
+    "StaleEditError",
+    "check_version",
+]
 
 
 class ServiceError(Exception):
@@ -27,6 +35,25 @@ class NotFoundError(ServiceError):
 
 class ConflictError(ServiceError):
     """The step clashes with what is stored: a name already taken, a plan already made."""
+
+
+class StaleEditError(ConflictError):
+    """An edit made from an older version of what it edits: someone changed it meanwhile
+    (optimistic locking; the API answers 409, a page asks to reload)."""
+
+    def __init__(self, what: str, stored: int, expected: int) -> None:
+        self.what, self.stored, self.expected = what, stored, expected
+        super().__init__(
+            f"{what} was changed by someone else meanwhile (it is at version {stored}, the edit"
+            f" was made from version {expected}): reload it and make the edit again"
+        )
+
+
+def check_version(what: str, stored: int, expected: int | None) -> None:
+    """Refuse an edit made from version ``expected`` of something now at ``stored``
+    (``None``: the caller named no version and takes what is stored as it is)."""
+    if expected is not None and expected != stored:
+        raise StaleEditError(what, stored, expected)
 
 
 class NotAllowedError(ServiceError):

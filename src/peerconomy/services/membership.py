@@ -289,7 +289,9 @@ def _welcome(
 ) -> Member:
     """Make ``user`` an active member (one who left comes back with their settings)."""
     member = (
-        replace(before, active=True, role=role) if before is not None else Member(user, role=role)
+        replace(before, active=True, role=role, version=before.version + 1)
+        if before is not None
+        else Member(user, role=role)
     )
     uow.pools.put_member(pool, member)
     return member

@@ -1,19 +1,35 @@
-"""Pools and their members: import a pool from a scenario, add, change and remove members."""
+"""Pools and their members: import a pool from a scenario, change its settings, add, change
+and remove members.
+
+An edit may name the version it was made from (``version``); if the pool's settings or the
+member changed since, it is refused with :class:`~peerconomy.services.errors.StaleEditError`
+(optimistic locking), so two coordinators editing at once never undo each other unawares.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from dataclasses import replace
 from enum import Enum
 from typing import Final
 
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.period import PeriodState
-from peerconomy.domain.pool import Member, Period, Pool, PoolProject, PoolSettings, Role
+from peerconomy.domain.pool import (
+    Admission,
+    Member,
+    Period,
+    Pool,
+    PoolProject,
+    PoolSettings,
+    Role,
+)
 from peerconomy.domain.scenario import Scenario, ScenarioError
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import withdraw_everything_of
-from peerconomy.services.errors import ConflictError
+from peerconomy.services.errors import ConflictError, check_version
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
@@ -24,13 +40,15 @@ __all__ = [
     "import_scenario",
     "remove_member",
     "update_member",
+    "update_settings",
 ]
 
 MAX_NAME_LENGTH = 100
 
 
 class Keep(Enum):
-    """Leave a setting as it is (the default of :func:`update_member`'s arguments)."""
+    """Leave a setting as it is (the default of :func:`update_member`'s and
+    :func:`update_settings`' arguments)."""
 
     KEEP = "keep"
 
@@ -115,6 +133,8 @@ def add_member(
         known = {m.id: m for m in uow.pools.members(pool)}
         if member.id in known and known[member.id].active:
             raise ConflictError(f"{member.id!r} is a member of pool {pool!r} already")
+        if member.id in known:  # back after leaving: the count of changes goes on
+            member = replace(member, version=known[member.id].version + 1)
         uow.pools.put_member(pool, member)
         record(uow, pool, "member.add", actor=actor, subject=member.id, detail=_settings(member))
         uow.commit()
@@ -129,17 +149,21 @@ def update_member(
     capacity: float | Keep | None = KEEP,
     exempt: bool | Keep = KEEP,
     role: Role | Keep = KEEP,
+    version: int | None = None,
     actor: str | None = None,
 ) -> Member:
-    """Change a member's capacity (None: no limit), exempt flag or role."""
+    """Change a member's capacity (None: no limit), exempt flag or role; ``version``: the
+    member's version the change was made from (None: whatever is stored)."""
     with uow:
         lookup.pool(uow, pool, lock=True)
         old = lookup.member(uow, pool, participant)
-        new = Member(
-            old.id,
-            old.capacity if isinstance(capacity, Keep) else capacity,
-            old.exempt if isinstance(exempt, Keep) else exempt,
-            old.role if isinstance(role, Keep) else role,
+        check_version(f"member {participant!r}", old.version, version)
+        new = replace(
+            old,
+            capacity=old.capacity if isinstance(capacity, Keep) else capacity,
+            exempt=old.exempt if isinstance(exempt, Keep) else exempt,
+            role=old.role if isinstance(role, Keep) else role,
+            version=old.version + 1,
         )
         _check_member(new)
         uow.pools.put_member(pool, new)
@@ -152,21 +176,84 @@ def update_member(
 
 
 def remove_member(
-    uow: UnitOfWork, pool: str, participant: str, *, actor: str | None = None
+    uow: UnitOfWork,
+    pool: str,
+    participant: str,
+    *,
+    version: int | None = None,
+    actor: str | None = None,
 ) -> Member:
     """A member leaves the pool: their offers and wishes in a collecting period are withdrawn;
     their account and its history stay in the books."""
     with uow:
         lookup.pool(uow, pool, lock=True)
         old = lookup.member(uow, pool, participant)
+        check_version(f"member {participant!r}", old.version, version)
         period = lookup.current_period(uow, pool)
         if period.state is PeriodState.COLLECTING:
             withdraw_everything_of(uow, period, participants={participant})
-        gone = Member(old.id, old.capacity, old.exempt, old.role, active=False)
+        gone = replace(old, active=False, version=old.version + 1)
         uow.pools.put_member(pool, gone)
         record(uow, pool, "member.remove", actor=actor, subject=participant)
         uow.commit()
     return gone
+
+
+def update_settings(
+    uow: UnitOfWork,
+    pool: str,
+    *,
+    max_weight: float | Keep = KEEP,
+    communal_validation: bool | Keep = KEEP,
+    admission: Admission | Keep = KEEP,
+    public: bool | Keep = KEEP,
+    version: int | None = None,
+    actor: str | None = None,
+) -> Pool:
+    """Change the pool's settings (the lottery's seed is fixed when the pool is made, so
+    that a period's plan can always be cleared again from its input); ``version``: the
+    pool's version the change was made from (None: whatever is stored)."""
+    with uow:
+        old = lookup.pool(uow, pool, lock=True)
+        check_version(f"the settings of pool {pool!r}", old.version, version)
+        before = old.settings
+        settings = replace(
+            before,
+            max_weight=before.max_weight if isinstance(max_weight, Keep) else max_weight,
+            communal_validation=before.communal_validation
+            if isinstance(communal_validation, Keep) else communal_validation,
+            admission=before.admission if isinstance(admission, Keep) else admission,
+            public=before.public if isinstance(public, Keep) else public,
+        )
+        _check_settings(settings)
+        new = Pool(pool, settings, old.version + 1)
+        uow.pools.put_settings(new)
+        changed = {
+            name: getattr(settings, name)
+            for name in ("max_weight", "communal_validation", "admission", "public")
+            if getattr(settings, name) != getattr(before, name)
+        }
+        record(uow, pool, "pool.settings", actor=actor, subject=pool, detail=changed)
+        uow.commit()
+    return new
+
+
+def _check_settings(settings: PoolSettings) -> None:
+    weight = settings.max_weight
+    if (
+        isinstance(weight, bool)
+        or not isinstance(weight, int | float)
+        or not math.isfinite(weight)
+        or weight <= 0
+    ):
+        raise ScenarioError("max_weight", f"must be a finite number > 0, got {weight!r}")
+    for name in ("communal_validation", "public"):
+        if not isinstance(getattr(settings, name), bool):
+            raise ScenarioError(name, f"must be true or false, got {getattr(settings, name)!r}")
+    if settings.admission not in ("open", "approval"):
+        raise ScenarioError(
+            "admission", f"must be 'open' or 'approval', got {settings.admission!r}"
+        )
 
 
 def _settings(member: Member) -> dict[str, object]:

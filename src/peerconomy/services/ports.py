@@ -50,6 +50,9 @@ class PoolRepository(Protocol):
         """Like :meth:`get`, and hold the pool against other writers until the transaction
         ends (``SELECT ... FOR UPDATE``), so two coordinators' steps on one pool serialise."""
 
+    def put_settings(self, pool: Pool) -> None:
+        """Replace a stored pool's settings and version."""
+
     def names(self) -> list[str]:
         """Every pool's name, sorted."""
 

@@ -1,5 +1,9 @@
 """Projects in a pool: join with tasks and goods, leave, or fork another project.
 
+A project with its tasks and goods is edited as one: its version counts the changes of its
+standing and of its goods' capacities, and an edit made from an older version is refused
+(:class:`~peerconomy.services.errors.StaleEditError`).
+
 Forking copies a project's tasks, goods and recipes into a new project, the copies' ids
 prefixed with the new project's (``bakery2/knead``), recipes pointing at the copied tasks; the
 goods keep their product types, so the fork's bread and the original's are one product type
@@ -17,7 +21,7 @@ from peerconomy.domain.scenario import Good, ScenarioError, Task
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
-from peerconomy.services.errors import ConflictError, NotFoundError
+from peerconomy.services.errors import ConflictError, NotFoundError, check_version
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = ["fork_project", "join_project", "leave_project", "plan_production"]
@@ -43,7 +47,10 @@ def join_project(
         before = known.get(project)
         if before is not None:
             _check_returning_goods(uow, pool, project)
-        joined = PoolProject(project, True, before.forked_from if before else None)
+        joined = (
+            PoolProject(project) if before is None
+            else replace(before, active=True, version=before.version + 1)
+        )
         uow.pools.put_project(pool, joined)
         uow.pools.add_tasks(pool, tasks)
         uow.pools.add_goods(pool, goods)
@@ -56,14 +63,21 @@ def join_project(
 
 
 def leave_project(
-    uow: UnitOfWork, pool: str, project: str, *, actor: str | None = None
+    uow: UnitOfWork,
+    pool: str,
+    project: str,
+    *,
+    version: int | None = None,
+    actor: str | None = None,
 ) -> PoolProject:
     """A project leaves the pool: its tasks and goods are no longer cleared, offers on its
     tasks and wishes only its goods could meet are withdrawn from a collecting period. A
-    period already cleared keeps its plan, so the work done for it is still credited."""
+    period already cleared keeps its plan, so the work done for it is still credited.
+    ``version``: the project's version the step was taken from (None: whatever is stored)."""
     with uow:
         lookup.pool(uow, pool, lock=True)
         old = _active_project(uow, pool, project)
+        check_version(f"project {project!r}", old.version, version)
         own_tasks = {t.id for t in uow.pools.tasks(pool) if t.project == project}
         for good in active_goods(uow, pool):
             needed = own_tasks.intersection(good.recipe)
@@ -80,7 +94,7 @@ def leave_project(
                 tasks=own_tasks,
                 goods={g.id for g in uow.pools.goods(pool) if g.project == project},
             )
-        left = replace(old, active=False)
+        left = replace(old, active=False, version=old.version + 1)
         uow.pools.put_project(pool, left)
         record(uow, pool, "project.leave", actor=actor, subject=project)
         uow.commit()
@@ -133,11 +147,18 @@ def fork_project(
 
 
 def plan_production(
-    uow: UnitOfWork, pool: str, good: str, capacity: int | None, *, actor: str | None = None
+    uow: UnitOfWork,
+    pool: str,
+    good: str,
+    capacity: int | None,
+    *,
+    version: int | None = None,
+    actor: str | None = None,
 ) -> Good:
     """A project plans how many units of its good it can make in the collecting period
     (``None``: no limit), as it would after reading the hint board's over- and
-    underproduction."""
+    underproduction. ``version``: the version of the good's project the plan was made from
+    (None: whatever is stored); the project's version goes up."""
     if capacity is not None and (
         isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0
     ):
@@ -149,8 +170,11 @@ def plan_production(
         found = next((g for g in active_goods(uow, pool) if g.id == good), None)
         if found is None:
             raise NotFoundError("good", good, pool)
+        owner = _active_project(uow, pool, found.project)
+        check_version(f"project {owner.id!r}", owner.version, version)
         planned = replace(found, capacity=capacity)
         uow.pools.put_good(pool, planned)
+        uow.pools.put_project(pool, replace(owner, version=owner.version + 1))
         record(uow, pool, "good.capacity", actor=actor, subject=good,
                detail={"before": found.capacity, "capacity": capacity})
         uow.commit()

@@ -90,6 +90,9 @@ class _Pools:
 
     lock = get
 
+    def put_settings(self, pool: Pool) -> None:
+        self._s.pools[pool.name] = pool
+
     def names(self) -> list[str]:
         return sorted(self._s.pools)
 

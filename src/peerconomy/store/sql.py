@@ -691,6 +691,23 @@ class SqlPoolRepository(_Repository):
                 communal_validation=s.communal_validation,
                 admission=s.admission,
                 public=s.public,
+                version=pool.version,
+            )
+        )
+
+    @_writes
+    def put_settings(self, pool: Pool) -> None:
+        s = pool.settings
+        self._c.execute(
+            update(t.pools)
+            .where(t.pools.c.name == pool.name)
+            .values(
+                max_weight=s.max_weight,
+                seed=s.seed,
+                communal_validation=s.communal_validation,
+                admission=s.admission,
+                public=s.public,
+                version=pool.version,
             )
         )
 
@@ -706,14 +723,15 @@ class SqlPoolRepository(_Repository):
         row = self._c.execute(_POOL_LOCKED if lock else _POOL, {"pool": name}).first()
         if row is None:
             return None
-        return Pool(name, PoolSettings(**row._asdict()))
+        *settings, version = row
+        return Pool(name, PoolSettings(*settings), version)
 
     def names(self) -> list[str]:
         return sorted(self._c.scalars(select(t.pools.c.name)))
 
     def projects(self, pool: str) -> list[PoolProject]:
         rows = self._c.execute(_PROJECTS, {"pool": pool})
-        return [PoolProject(id, active, forked_from) for id, active, forked_from in rows]
+        return [PoolProject(*row) for row in rows]
 
     @_writes
     def put_project(self, pool: str, project: PoolProject) -> None:
@@ -721,7 +739,8 @@ class SqlPoolRepository(_Repository):
             self._c,
             t.projects,
             {"pool": pool, "id": project.id},
-            {"active": project.active, "forked_from": project.forked_from},
+            {"active": project.active, "forked_from": project.forked_from,
+             "version": project.version},
             scope=("pool",),
         )
 
@@ -729,7 +748,7 @@ class SqlPoolRepository(_Repository):
     def members(self, pool: str) -> list[Member]:
         m = t.members.c
         rows = self._c.execute(
-            select(m.id, m.capacity, m.exempt, m.role, m.active)
+            select(m.id, m.capacity, m.exempt, m.role, m.active, m.version)
             .where(m.pool == pool)
             .order_by(m.position)
         )
@@ -748,11 +767,11 @@ class SqlPoolRepository(_Repository):
         found = Pool(pool, PoolSettings(
             max_weight=row.max_weight, seed=row.seed,
             communal_validation=row.communal_validation, admission=row.admission,
-            public=row.public))
+            public=row.public), row.pool_version)
         account = None if row.user_name is None else User(
             **{f: getattr(row, f"user_{f}") for f in _USER_FIELDS})
         member = None if row.member_id is None else Member(
-            row.member_id, row.capacity, row.exempt, row.role, row.active)
+            row.member_id, row.capacity, row.exempt, row.role, row.active, row.version)
         # what the request reads next, answered by this read
         self._seen[_read_key(SqlPoolRepository.get.__qualname__, (pool,), {})] = found
         self._seen[_read_key(SqlAccountRepository.user.__qualname__, (user,), {})] = account
@@ -764,7 +783,7 @@ class SqlPoolRepository(_Repository):
     def add_members(self, pool: str, members: Iterable[Member]) -> None:
         start = _next_position(self._c, t.members, t.members.c.pool == pool)
         rows = [
-            (pool, m.id, i, m.capacity, m.exempt, m.role, m.active)
+            (pool, m.id, i, m.capacity, m.exempt, m.role, m.active, m.version)
             for i, m in enumerate(members, start)
         ]
         _insert_many(self._c, t.members, rows)
@@ -780,6 +799,7 @@ class SqlPoolRepository(_Repository):
                 "exempt": member.exempt,
                 "role": member.role,
                 "active": member.active,
+                "version": member.version,
             },
             scope=("pool",),
         )
@@ -1290,7 +1310,8 @@ class SqlAccountRepository(_Repository):
     def memberships(self, user: str) -> dict[str, Member]:
         m = t.members.c
         rows = self._c.execute(
-            select(m.pool, m.id, m.capacity, m.exempt, m.role, m.active).where(m.id == user)
+            select(m.pool, m.id, m.capacity, m.exempt, m.role, m.active, m.version)
+            .where(m.id == user)
         )
         # sorted here, not by ORDER BY: PostgreSQL would sort by its locale's collation
         return {pool: Member(*member) for pool, *member in sorted(rows, key=lambda r: r.pool)}
@@ -1500,16 +1521,17 @@ _POOL = select(
     t.pools.c.communal_validation,
     t.pools.c.admission,
     t.pools.c.public,
+    t.pools.c.version,
 ).where(t.pools.c.name == bindparam("pool"))
 _POOL_LOCKED = _POOL.with_for_update()
 _PROJECTS = (
-    select(t.projects.c.id, t.projects.c.active, t.projects.c.forked_from)
+    select(t.projects.c.id, t.projects.c.active, t.projects.c.forked_from, t.projects.c.version)
     .where(t.projects.c.pool == bindparam("pool"))
     .order_by(t.projects.c.position)
 )
 _MEMBER = select(
     t.members.c.id, t.members.c.capacity, t.members.c.exempt, t.members.c.role,
-    t.members.c.active,
+    t.members.c.active, t.members.c.version,
 ).where(t.members.c.pool == bindparam("pool"), t.members.c.id == bindparam("participant"))
 _TASKS = (
     select(t.tasks.c.id, t.tasks.c.project, t.tasks.c.fixed_hours)
@@ -1571,12 +1593,14 @@ _STANDING = (
         t.pools.c.communal_validation,
         t.pools.c.admission,
         t.pools.c.public,
+        t.pools.c.version.label("pool_version"),
         *(t.users.c[f].label(f"user_{f}") for f in _USER_FIELDS),
         t.members.c.id.label("member_id"),
         t.members.c.capacity,
         t.members.c.exempt,
         t.members.c.role,
         t.members.c.active,
+        t.members.c.version,
     )
     .select_from(
         t.pools.outerjoin(t.users, t.users.c.name == bindparam("user")).outerjoin(

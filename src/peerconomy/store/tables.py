@@ -164,6 +164,12 @@ def _position() -> Column[int]:
     return Column("position", Integer, nullable=False)
 
 
+def _version() -> Column[int]:
+    """How many times the row was changed, from 1: an edit made from an older version is
+    refused (optimistic locking, migration 0005)."""
+    return Column("version", Integer, nullable=False, server_default="1")
+
+
 def _of_pool() -> ForeignKeyConstraint:
     return ForeignKeyConstraint(["pool"], ["pools.name"])
 
@@ -181,6 +187,7 @@ pools: Final = Table(
     Column("communal_validation", Boolean, nullable=False),
     Column("admission", Text, nullable=False, server_default="approval"),
     Column("public", Boolean, nullable=False, server_default=false()),
+    _version(),
 )
 """A pool and its settings (``admission``: ``open`` or ``approval``)."""
 
@@ -192,6 +199,7 @@ projects: Final = Table(
     _position(),
     Column("active", Boolean, nullable=False),
     Column("forked_from", Text),
+    _version(),
     PrimaryKeyConstraint("pool", "id"),
     UniqueConstraint("pool", "position"),
     _of_pool(),
@@ -207,6 +215,7 @@ members: Final = Table(
     Column("exempt", Boolean, nullable=False),
     Column("role", Text, nullable=False),
     Column("active", Boolean, nullable=False),
+    _version(),
     PrimaryKeyConstraint("pool", "id"),
     UniqueConstraint("pool", "position"),
     Index(None, "id"),
