@@ -119,6 +119,32 @@ def test_without_a_mail_server_configured_nothing_is_sent(client: TestClient) ->
     assert client.app.state.mailer is None  # type: ignore[attr-defined]
 
 
+def test_the_reset_email_speaks_the_language_of_the_account(
+    inbox: tuple[Inbox, int], seaside_by_mail: tuple[TestClient, dict[str, Headers]]
+) -> None:
+    mail, _ = inbox
+    client, people = seaside_by_mail
+    flush = client.app.state.mailer.flush  # type: ignore[attr-defined]
+    assert client.patch("/api/v1/me", json={"locale": "de"}, headers=people["ben"]
+                        ).status_code == 200
+    for who in ("ben", "ana"):
+        answer = client.post("/api/v1/auth/password-reset",
+                             json={"email": f"{who}@seaside.example"})
+        assert answer.status_code == 202
+    flush()
+
+    (german,) = mail.to("ben@seaside.example")
+    assert german["Subject"] == "Dein Passwort zurücksetzen"
+    assert german["Content-Language"] == "de"
+    said = _body(german)
+    assert said.startswith("Hallo ben,\n")
+    assert "Wähle hier ein neues Passwort:\nhttps://seaside.example/reset/" in said
+    assert "Der Link funktioniert einmal, bis " in said
+    (english,) = mail.to("ana@seaside.example")
+    assert english["Subject"] == "Reset your password"
+    assert "Choose a new password here:\nhttps://seaside.example/reset/" in _body(english)
+
+
 def test_a_member_who_speaks_german_gets_german_notices(
     inbox: tuple[Inbox, int], seaside_by_mail: tuple[TestClient, dict[str, Headers]]
 ) -> None:
