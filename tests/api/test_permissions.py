@@ -59,6 +59,7 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", "/api/v1/invitations/{code}/accept"): (Need.USER, None),
     ("POST", P + "/join"): (Need.USER, None),
     ("GET", P): (Need.MEMBER, None),
+    ("PATCH", P): (Need.COORDINATOR, {"public": True}),
     ("GET", P + "/requests"): (Need.COORDINATOR, None),
     ("POST", P + "/requests/{user}"): (Need.COORDINATOR, {"approve": True}),
     ("POST", P + "/invitations"): (Need.COORDINATOR, {}),
@@ -69,6 +70,7 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", P + "/projects"): (Need.COORDINATOR, {"id": "boats"}),
     ("POST", P + "/projects/{project}/leave"): (Need.COORDINATOR, None),
     ("POST", P + "/projects/{project}/fork"): (Need.COORDINATOR, {"project": "flats2"}),
+    ("PATCH", P + "/goods/{good}"): (Need.COORDINATOR, {"capacity": 2}),
     ("GET", P + "/period"): (Need.MEMBER, None),
     ("POST", P + "/period/clear"): (Need.COORDINATOR, None),
     ("POST", P + "/period/settle"): (Need.COORDINATOR, None),
@@ -99,7 +101,7 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
 PATH_VALUES = {
     "pool": "seaside", "token_id": "0123456789ab", "code": "0123456789ab.nope",
     "user": "dora", "participant": "ana", "project": "flats", "number": "1", "task": "garden",
-    "wish": "ben-guests", "log_id": "1", "transaction": "p1-shares",
+    "wish": "ben-guests", "log_id": "1", "transaction": "p1-shares", "good": "guest-bed",
 }
 CALLERS = {"anonymous": Need.ANYONE, "outsider": Need.USER, "member": Need.MEMBER,
            "coordinator": Need.COORDINATOR}

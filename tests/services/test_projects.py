@@ -354,7 +354,7 @@ def test_a_project_cannot_rejoin_while_its_goods_need_a_task_of_a_project_that_l
 def test_a_project_plans_fewer_bicycles_and_the_lottery_shares_them_out(
     uow: MemoryUnitOfWork,
 ) -> None:
-    planned = projects.plan_production(uow, "workshop", "bicycle", 2)
+    planned, _ = projects.plan_production(uow, "workshop", "bicycle", 2)
     assert planned.capacity == 2
     plan = periods.clear_period(uow, "workshop", now=NOW)
     assert plan.data["production"]["bicycle"] == 2
@@ -392,9 +392,10 @@ def test_production_is_planned_for_a_known_good_while_collecting(uow: MemoryUnit
 def test_planning_a_goods_capacity_counts_as_a_change_of_its_project(
     uow: MemoryUnitOfWork,
 ) -> None:
-    projects.plan_production(uow, "workshop", "bicycle", 2, version=1)
+    _, owner = projects.plan_production(uow, "workshop", "bicycle", 2, version=1)
+    assert owner == PoolProject("workshop", version=2)
     with uow:
-        assert uow.pools.projects("workshop") == [PoolProject("workshop", version=2)]
+        assert uow.pools.projects("workshop") == [owner]
 
 
 def test_a_capacity_planned_from_an_older_version_of_the_project_is_refused(

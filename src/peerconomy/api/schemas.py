@@ -19,6 +19,7 @@ __all__ = [
     "Accepted",
     "BalanceOut",
     "Body",
+    "CapacityChange",
     "Correction",
     "Decision",
     "Fork",
@@ -35,7 +36,9 @@ __all__ = [
     "NewToken",
     "OfferIn",
     "PeriodOut",
+    "PoolChange",
     "PoolOut",
+    "ProjectOut",
     "ResetRequest",
     "SignUp",
     "TokenOut",
@@ -91,6 +94,15 @@ class NewPool(Body):
     max_weight: float = Field(5.0, ge=1.0, le=1000.0)
 
 
+def _version_field(what: str) -> Any:
+    return Field(
+        None, ge=1,
+        description=f"The {what}'s version the change was made from (its `version` as last"
+        " read); if it changed since, the answer is 409 and nothing is stored. Absent: change"
+        " whatever is stored.",
+    )
+
+
 class PoolOut(BaseModel):
     name: str
     admission: Admission
@@ -98,6 +110,15 @@ class PoolOut(BaseModel):
     communal_validation: bool
     max_weight: float
     my_role: Role | None = None
+    version: int = Field(description="Counts the changes of the settings (optimistic locking).")
+
+
+class PoolChange(Body):
+    admission: Admission | None = None
+    public: bool | None = None
+    communal_validation: bool | None = None
+    max_weight: float | None = Field(None, gt=0, le=1000, allow_inf_nan=False)
+    version: int | None = _version_field("pool")
 
 
 class PeriodOut(BaseModel):
@@ -113,6 +134,7 @@ class MemberOut(BaseModel):
     exempt: bool
     role: Role
     active: bool
+    version: int = Field(description="Counts the changes of the member (optimistic locking).")
 
 
 class MemberChange(Body):
@@ -120,6 +142,7 @@ class MemberChange(Body):
     clear_capacity: bool = Field(False, description="Set no limit on the capacity.")
     exempt: bool | None = None
     role: Role | None = None
+    version: int | None = _version_field("member")
 
 
 class JoinOut(BaseModel):
@@ -149,6 +172,21 @@ class NewProject(Body):
     id: str = Field(min_length=1, max_length=100)
     tasks: list[Task] = Field(default_factory=list)
     goods: list[Good] = Field(default_factory=list)
+
+
+class ProjectOut(BaseModel):
+    id: str
+    active: bool
+    forked_from: str | None
+    version: int = Field(description="Counts the changes of the project and of its goods'"
+                         " capacities (optimistic locking).")
+
+
+class CapacityChange(Body):
+    capacity: int | None = Field(
+        ge=0, le=10**9, description="Units the project can make this period; null: no limit."
+    )
+    version: int | None = _version_field("good's project")
 
 
 class Fork(Body):

@@ -154,11 +154,11 @@ def plan_production(
     *,
     version: int | None = None,
     actor: str | None = None,
-) -> Good:
+) -> tuple[Good, PoolProject]:
     """A project plans how many units of its good it can make in the collecting period
     (``None``: no limit), as it would after reading the hint board's over- and
-    underproduction. ``version``: the version of the good's project the plan was made from
-    (None: whatever is stored); the project's version goes up."""
+    underproduction: the good as planned, and its project at its new version. ``version``:
+    the version of the good's project the plan was made from (None: whatever is stored)."""
     if capacity is not None and (
         isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0
     ):
@@ -174,11 +174,12 @@ def plan_production(
         check_version(f"project {owner.id!r}", owner.version, version)
         planned = replace(found, capacity=capacity)
         uow.pools.put_good(pool, planned)
-        uow.pools.put_project(pool, replace(owner, version=owner.version + 1))
+        owner = replace(owner, version=owner.version + 1)
+        uow.pools.put_project(pool, owner)
         record(uow, pool, "good.capacity", actor=actor, subject=good,
                detail={"before": found.capacity, "capacity": capacity})
         uow.commit()
-    return planned
+    return planned, owner
 
 
 def _active_project(uow: UnitOfWork, pool: str, project: str) -> PoolProject:

@@ -1,5 +1,9 @@
-"""Pools over the API: found and list them, join (at once or on approval), invitations,
-members and projects."""
+"""Pools over the API: found and list them, change their settings, join (at once or on
+approval), invitations, members, projects and the capacities of their goods.
+
+What two coordinators may edit at once (a pool's settings, a member, a project with its
+goods) is answered with its ``version``; a change that names the version it was made from
+is refused with 409 if someone changed it meanwhile (optimistic locking)."""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
+from pydantic import BaseModel
 
 from peerconomy.api.deps import CallerDep, UowDep, UserDep, pool_access
 from peerconomy.api.schemas import (
+    CapacityChange,
     Decision,
     Fork,
     InvitationOut,
@@ -20,7 +26,9 @@ from peerconomy.api.schemas import (
     NewPool,
     NewProject,
     PeriodOut,
+    PoolChange,
     PoolOut,
+    ProjectOut,
 )
 from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, Role
@@ -42,12 +50,13 @@ def pool_out(pool: Pool, role: Role | None = None) -> PoolOut:
         communal_validation=s.communal_validation,
         max_weight=s.max_weight,
         my_role=role,
+        version=pool.version,
     )
 
 
 def member_out(m: Member) -> MemberOut:
     return MemberOut(id=m.id, capacity=m.capacity, exempt=m.exempt, role=m.role,
-                     active=m.active)
+                     active=m.active, version=m.version)
 
 
 def period_out(p: Period) -> PeriodOut:
@@ -76,6 +85,16 @@ def found_pool(body: NewPool, user: UserDep, uow: UowDep) -> PeriodOut:
 def get_pool(access: AccessDep) -> PoolOut:
     """One pool's settings and the caller's role in it."""
     return pool_out(access.pool, access.member.role if access.member else None)
+
+
+@router.patch("/pools/{pool}")
+def change_pool(pool: str, body: PoolChange, access: AccessDep, uow: UowDep) -> PoolOut:
+    """Change the pool's settings (coordinators); fields left out stay as they are."""
+    access.require(Level.COORDINATOR, "change the pool's settings")
+    changes = body.model_dump(exclude_none=True, exclude={"version"})
+    changed = pools.update_settings(uow, pool, **changes, version=body.version,
+                                    actor=access.user)
+    return pool_out(changed, access.member.role if access.member else None)
 
 
 @router.post("/pools/{pool}/join")
@@ -155,21 +174,30 @@ def change_member(pool: str, participant: str, body: MemberChange, access: Acces
         pools.update_member(
             uow, pool, participant, capacity=capacity,
             exempt=pools.KEEP if body.exempt is None else body.exempt,
-            role=pools.KEEP if body.role is None else body.role, actor=access.user,
+            role=pools.KEEP if body.role is None else body.role, version=body.version,
+            actor=access.user,
         )
     )
 
 
+VersionQuery = Annotated[int | None, Query(
+    ge=1, description="The version the step was taken from (as last read); if it changed"
+    " since, the answer is 409 and nothing is stored. Absent: whatever is stored.")]
+
+
 @router.delete("/pools/{pool}/members/{participant}")
-def remove_member(pool: str, participant: str, access: AccessDep, uow: UowDep) -> MemberOut:
+def remove_member(pool: str, participant: str, access: AccessDep, uow: UowDep,
+                  version: VersionQuery = None) -> MemberOut:
     """A member leaves (themselves) or is removed (by a coordinator)."""
     if not (access.member and access.member.id == participant):
         access.require(Level.COORDINATOR, "remove another member")
-    return member_out(pools.remove_member(uow, pool, participant, actor=access.user))
+    return member_out(
+        pools.remove_member(uow, pool, participant, version=version, actor=access.user)
+    )
 
 
-def _project_out(p: PoolProject) -> dict[str, object]:
-    return {"id": p.id, "active": p.active, "forked_from": p.forked_from}
+def _project_out(p: PoolProject) -> ProjectOut:
+    return ProjectOut(id=p.id, active=p.active, forked_from=p.forked_from, version=p.version)
 
 
 @router.get("/pools/{pool}/projects")
@@ -178,7 +206,7 @@ def list_projects(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, o
     with uow:
         tasks, goods = uow.pools.tasks(pool), uow.pools.goods(pool)
         return [
-            {**_project_out(p),
+            {**_project_out(p).model_dump(),
              "tasks": [t for t in tasks if t.project == p.id],
              "goods": [g for g in goods if g.project == p.id]}
             for p in uow.pools.projects(pool)
@@ -187,7 +215,7 @@ def list_projects(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, o
 
 @router.post("/pools/{pool}/projects", status_code=status.HTTP_201_CREATED)
 def join_project(pool: str, body: NewProject, access: AccessDep,
-                 uow: UowDep) -> dict[str, object]:
+                 uow: UowDep) -> ProjectOut:
     """A project joins the pool with its tasks and goods (coordinators)."""
     access.require(Level.COORDINATOR, "add projects")
     return _project_out(projects.join_project(uow, pool, body.id, body.tasks, body.goods,
@@ -196,15 +224,37 @@ def join_project(pool: str, body: NewProject, access: AccessDep,
 
 @router.post("/pools/{pool}/projects/{project}/leave")
 def leave_project(pool: str, project: str, access: AccessDep,
-                  uow: UowDep) -> dict[str, object]:
+                  uow: UowDep, version: VersionQuery = None) -> ProjectOut:
     """A project leaves the pool (coordinators)."""
     access.require(Level.COORDINATOR, "remove projects")
-    return _project_out(projects.leave_project(uow, pool, project, actor=access.user))
+    return _project_out(
+        projects.leave_project(uow, pool, project, version=version, actor=access.user)
+    )
+
+
+class PlannedGood(BaseModel):
+    id: str
+    project: str
+    capacity: int | None
+    project_version: int
+
+
+@router.patch("/pools/{pool}/goods/{good}")
+def plan_production(pool: str, good: str, body: CapacityChange, access: AccessDep,
+                    uow: UowDep) -> PlannedGood:
+    """Plan how many units of a good its project can make in the collecting period
+    (coordinators); ``version`` is the good's project's version (a plan is a change of the
+    project)."""
+    access.require(Level.COORDINATOR, "plan production")
+    planned, owner = projects.plan_production(uow, pool, good, body.capacity,
+                                              version=body.version, actor=access.user)
+    return PlannedGood(id=planned.id, project=planned.project, capacity=planned.capacity,
+                       project_version=owner.version)
 
 
 @router.post("/pools/{pool}/projects/{project}/fork", status_code=status.HTTP_201_CREATED)
 def fork_project(pool: str, project: str, body: Fork, access: AccessDep,
-                 uow: UowDep) -> dict[str, object]:
+                 uow: UowDep) -> ProjectOut:
     """Copy a project's tasks, goods and recipes into a new project (coordinators)."""
     access.require(Level.COORDINATOR, "fork projects")
     return _project_out(projects.fork_project(uow, pool, project, body.project,
