@@ -348,3 +348,22 @@ def test_signing_in_and_out_is_logged_site_wide_without_the_session(site: Memory
     assert log_of(uow, None) == before
     text = json.dumps([(e.subject, e.detail) for e in before])
     assert made[0] not in text and sessions.session_key(made[0]) not in text
+
+
+def test_the_site_wide_log_reads_only_entries_of_no_pool_a_page_at_a_time(
+    site: MemoryStore,
+) -> None:
+    uow = site.unit_of_work()
+    membership.found_pool(uow, "seaside", "ana")
+    accounts.issue_token(uow, "ben", "laptop", now=NOW)
+    page = audit.site_log(uow, limit=2)
+    assert [(e.action, e.actor) for e in page] == [("token.issue", "ben"),
+                                                   ("account.sign_up", "cleo")]
+    rest = audit.site_log(uow, limit=2, before=page[-1].id)
+    assert [(e.action, e.actor) for e in rest] == [("account.sign_up", "ben"),
+                                                   ("account.sign_up", "ana")]
+    assert all(e.pool is None for e in page + rest)
+    assert audit.site_log(uow, before=rest[-1].id) == []
+    for limit, before in ((0, None), (audit.MAX_PAGE + 1, None), (5, 0)):
+        with pytest.raises(ScenarioError):
+            audit.site_log(uow, limit=limit, before=before)

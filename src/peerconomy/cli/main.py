@@ -1,5 +1,5 @@
 """The ``peerconomy`` command: clear or check a scenario file, run a pool, show the demo,
-simulate a pool under different rules, clear a federation of pools.
+simulate a pool under different rules, clear a federation of pools, read the audit log.
 
 Entrypoints stay thin: parse the arguments, call the domain or one service, map a refusal
 to one line on stderr and exit code 2 (see :mod:`peerconomy.cli.common`).
@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from peerconomy import __version__
+from peerconomy.cli.audit import audit
 from peerconomy.cli.common import fail, write_json
 from peerconomy.cli.db import db_app
 from peerconomy.cli.demo import demo
@@ -122,3 +123,4 @@ app.command()(hints)
 app.command()(demo)
 app.command()(serve)
 app.command()(simulate)
+app.command()(audit)

@@ -3,8 +3,9 @@
 :func:`record` is called by every service that changes state, inside its unit of work and
 before its commit, so the entry and the change are committed together or not at all (a
 refused or rolled-back change leaves no entry). :func:`audit_log` is the coordinators' read
-of a pool's entries, newest first, a page at a time. Nothing here, or anywhere, updates or
-deletes an entry.
+of a pool's entries, newest first, a page at a time; :func:`site_log` reads the site-wide
+entries (accounts, sign-ins, API tokens) alike, for the site's operator (``peerconomy
+audit``). Nothing here, or anywhere, updates or deletes an entry.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import lookup
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["MAX_PAGE", "audit_log", "record"]
+__all__ = ["MAX_PAGE", "audit_log", "record", "site_log"]
 
 MAX_PAGE: Final = 200
 """The most entries one page holds."""
@@ -55,10 +56,25 @@ def audit_log(
     """The pool's entries, newest first: at most ``limit`` (1 to 200), and only those older
     than entry ``before`` if given (the next page). Who may read them is the caller's to
     check (coordinators)."""
+    _check_page(limit, before)
+    with uow:
+        lookup.pool(uow, pool)
+        return uow.audit.entries(pool, limit=limit, before_id=before)
+
+
+def site_log(
+    uow: UnitOfWork, *, limit: int = 50, before: int | None = None
+) -> list[AuditEntry]:
+    """The site-wide entries (those of no pool: sign-ups, sign-ins and outs, passwords,
+    reset links, API tokens), newest first, paged as :func:`audit_log`. For the site's
+    operator; no route serves them."""
+    _check_page(limit, before)
+    with uow:
+        return uow.audit.entries(None, limit=limit, before_id=before)
+
+
+def _check_page(limit: int, before: int | None) -> None:
     if isinstance(limit, bool) or not 1 <= limit <= MAX_PAGE:
         raise ScenarioError("limit", f"must be 1 to {MAX_PAGE}, got {limit!r}")
     if before is not None and before < 1:
         raise ScenarioError("before", f"must be an entry's number (1 or more), got {before!r}")
-    with uow:
-        lookup.pool(uow, pool)
-        return uow.audit.entries(pool, limit=limit, before_id=before)
