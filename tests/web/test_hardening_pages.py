@@ -19,6 +19,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from markupsafe import escape
 
+from peerconomy.domain.scenario import Task
+from peerconomy.services import projects
 from peerconomy.store.memory import MemoryStore
 from peerconomy.web.rendering import ENVIRONMENT
 
@@ -217,12 +219,19 @@ def test_bad_input_is_echoed_as_text_on_the_error_page(people: dict[str, Browser
     assert policy_problems(answer.text) == []
 
 
-def test_a_project_written_with_markup_is_shown_as_text(people: dict[str, Browser]
-                                                       ) -> None:
+def test_a_project_written_with_markup_is_shown_as_text(people: dict[str, Browser],
+                                                       store: MemoryStore) -> None:
+    """The Projects page's form refuses such ids (they are no identifiers); a project that
+    came another way (the API, an import) is still shown as text."""
     ana = people["ana"]
-    ana.submit("/pools/seaside/projects",
-               {"project": ATTRIBUTE, "tasks": "</textarea>" + SCRIPT + " 1", "goods": ""},
-               form_on="/pools/seaside/projects")
+    refused = ana.post("/pools/seaside/projects",
+                       {"project": ATTRIBUTE, "tasks": "</textarea>" + SCRIPT + " 1",
+                        "goods": ""}, form_on="/pools/seaside/projects")
+    assert refused.status_code == 422
+    assert SCRIPT not in refused.text and ATTRIBUTE not in refused.text
+    projects.join_project(store.unit_of_work(), "seaside", ATTRIBUTE,
+                          [Task(id="</textarea>" + SCRIPT, project=ATTRIBUTE,
+                                fixed_hours=1)], [], actor="ana")
     for url in ("/pools/seaside/projects", "/pools/seaside/tasks", "/pools/seaside/period",
                 "/pools/seaside"):
         html = ana.page(url)
@@ -241,7 +250,10 @@ def test_a_project_form_with_a_mistake_is_shown_again_as_text(people: dict[str, 
     assert answer.status_code == 422
     assert SCRIPT not in answer.text
     assert "&lt;/textarea&gt;" + ESCAPED in answer.text  # the form, as it was written
-    assert "capacity: must be a whole number, got &#39;" + ESCAPED in answer.text
+    # the first mistake: a task's id that is no identifier, echoed as text
+    assert ("tasks, line 1, id: must be 1 to 100 letters (a-z, A-Z), digits, &#39;.&#39;,"
+            " &#39;_&#39;, &#39;-&#39; or &#39;/&#39;, starting with a letter or digit, got"
+            " &#39;&lt;/textarea&gt;" + ESCAPED) in answer.text
     assert policy_problems(answer.text) == []
 
 

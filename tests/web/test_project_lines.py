@@ -5,13 +5,25 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import json
 import pkgutil
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 import peerconomy.web
+from peerconomy.demo import demo_scenario
 from peerconomy.domain.scenario import Good, ScenarioError, Task
-from peerconomy.web.project_lines import parse_goods, parse_project, parse_tasks
+from peerconomy.web.project_lines import (
+    item_id,
+    parse_goods,
+    parse_project,
+    parse_tasks,
+    project_id,
+)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.mark.parametrize(
@@ -73,3 +85,60 @@ def test_a_service_s_words_for_a_task_or_good_are_said_as_lines() -> None:
     assert lines.named("goods[5].id") == "goods[5].id", "no such good: said as it was"
     assert lines.named("project 'dairy' is in pool 'farm' already") == (
         "project 'dairy' is in pool 'farm' already")
+
+
+ITEM_REASON = ("must be 1 to 100 letters (a-z, A-Z), digits, '.', '_', '-' or '/', starting"
+               " with a letter or digit, got ")
+PROJECT_REASON = ("must be 1 to 100 letters (a-z, A-Z), digits, '.', '_' or '-', starting with"
+                  " a letter or digit, got ")
+
+
+@pytest.mark.parametrize(
+    ("project", "tasks", "goods", "where", "got"),
+    [
+        ("dairy farm", "", "", "project", "'dairy farm'"),
+        ("<b>dairy</b>", "", "", "project", "'<b>dairy</b>'"),
+        ("annex/dairy", "", "", "project", "'annex/dairy'"),
+        ("-dairy", "", "", "project", "'-dairy'"),
+        ("x" * 101, "", "", "project", repr("x" * 101)),
+        ("dairy", "milking\n<script>", "", "tasks, line 2, id", "'<script>'"),
+        ("dairy", "Käsen 2", "", "tasks, line 1, id", "'Käsen'"),
+        ("dairy", "", "'cheese' effort", "goods, line 1, id", '"\'cheese\'"'),
+        ("dairy", "", "\n../cellar auction", "goods, line 2, id", "'../cellar'"),
+        ("dairy", "", "c" * 101 + " effort", "goods, line 1, id", repr("c" * 101)),
+    ],
+)
+def test_an_id_that_is_no_identifier_is_refused_naming_its_field(
+    project: str, tasks: str, goods: str, where: str, got: str
+) -> None:
+    with pytest.raises(ScenarioError) as refused:
+        parse_project(project, tasks, goods)
+    reason = PROJECT_REASON if where == "project" else ITEM_REASON
+    assert (refused.value.path, refused.value.reason) == (where, reason + got)
+
+
+def test_ids_as_forks_and_people_write_them_are_taken() -> None:
+    lines = parse_project("Dairy_2.0", "annex/stairs\nmilk-0.5 1",
+                          "annex/sea-view auction capacity=1 annex/stairs=1")
+    assert [t.id for t in lines.tasks] == ["annex/stairs", "milk-0.5"]
+    assert [g.id for g in lines.goods] == ["annex/sea-view"]
+    assert project_id("x" * 100) == "x" * 100
+
+
+def _ids(scenario: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """The project ids, and the task and good ids, of a scenario."""
+    projects = {p["id"] for p in scenario["projects"]}
+    items = {t["id"] for t in scenario["tasks"]} | {g["id"] for g in scenario["goods"]}
+    return projects, items
+
+
+@pytest.mark.parametrize("name", ["demo", *sorted(p.name for p in EXAMPLES.glob("*.json"))])
+def test_every_id_of_the_examples_and_the_demo_is_taken(name: str) -> None:
+    scenario = demo_scenario() if name == "demo" else json.loads(
+        (EXAMPLES / name).read_text(encoding="utf-8"))
+    projects, items = _ids(scenario)
+    assert projects and items
+    for project in projects:
+        assert project_id(project) == project
+    for item in items:
+        assert item_id(item, "id") == item

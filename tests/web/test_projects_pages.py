@@ -111,6 +111,15 @@ def test_members_offer_and_wish_on_an_added_project(people: People) -> None:
         ("dairy", "milking", "cheese effort\n\nbutter effort churning=1",
          "goods, line 3, recipe.churning: unknown task 'churning'"),
         ("", "milking", "", "project: must be a non-empty id"),
+        ("dairy farm", "milking", "", "project: must be 1 to 100 letters (a-z, A-Z), digits,"
+                                      " '.', '_' or '-', starting with a letter or digit,"
+                                      " got 'dairy farm'"),
+        ("dairy", "milking\nchurning!", "", "tasks, line 2, id: must be 1 to 100 letters"
+                                            " (a-z, A-Z), digits, '.', '_', '-' or '/',"
+                                            " starting with a letter or digit,"
+                                            " got 'churning!'"),
+        ("dairy", "milking", "cheese effort\nbrie+camembert effort",
+         "goods, line 2, id: must be 1 to 100 letters"),
     ],
 )
 def test_a_mistake_in_the_lines_is_named_and_adds_nothing(
@@ -168,3 +177,23 @@ def test_a_coordinator_forks_a_project(people: People, store: MemoryStore) -> No
     answer = people["ben"].post("/pools/seaside/projects/flats/fork", {"project": "attic"},
                                 form_on="/pools/seaside/projects")
     assert answer.status_code == 403
+
+
+@pytest.mark.parametrize("new", ["the annex", "annex/attic", "<b>annex</b>", ".annex"])
+def test_a_fork_into_an_id_that_is_no_identifier_is_refused(
+    people: People, store: MemoryStore, new: str
+) -> None:
+    before = pool_tasks(store)
+    answer = people["ana"].post("/pools/seaside/projects/flats/fork", {"project": new},
+                                form_on="/pools/seaside/projects")
+    assert answer.status_code == 422
+    assert (f"project: must be 1 to 100 letters (a-z, A-Z), digits, '.', '_' or '-', starting"
+            f" with a letter or digit, got {new!r}") in text_of(answer.text)
+    assert pool_tasks(store) == before
+
+
+def test_a_fork_may_be_named_with_dots_dashes_and_underscores(people: People,
+                                                               store: MemoryStore) -> None:
+    people["ana"].submit("/pools/seaside/projects/flats/fork", {"project": "Flats_2.0-b"},
+                         form_on="/pools/seaside/projects")
+    assert "Flats_2.0-b/stairs" in {t.id for t in pool_tasks(store)}

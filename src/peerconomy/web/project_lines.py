@@ -14,6 +14,11 @@ task one unit takes (its recipe)::
     bread effort milking=0.5 baking=1
     sea-view auction capacity=1 laundry=1
 
+**Ids** are identifiers: 1 to 100 ASCII letters, digits, ``.``, ``_`` and ``-``, starting
+with a letter or digit; a task's or good's may also hold ``/`` (a fork names its copies
+``annex/stairs``), a project's not (its id is a segment of the pages' addresses). Anything
+else (spaces, markup, quotes, other scripts) is refused, naming the field.
+
 The models are ``flat_rate``, ``flat_allocation``, ``effort`` and ``auction`` (a dash may
 stand for the underscore). Numbers may have a decimal comma (``0,5``). Blank lines and lines
 starting with ``#`` are skipped. ``capacity`` and ``type`` are words of the format, so a
@@ -33,6 +38,11 @@ says a service's ``goods[1].recipe.milking`` the same way.
 Traceback (most recent call last):
 ...
 peerconomy.domain.scenario.ScenarioError: goods, line 1, capacity: must be a whole number, got 'one'
+>>> parse_project("flats", "<b>stairs</b> 4", "")
+Traceback (most recent call last):
+...
+peerconomy.domain.scenario.ScenarioError: tasks, line 1, id: must be 1 to 100 letters (a-z, \
+A-Z), digits, '.', '_', '-' or '/', starting with a letter or digit, got '<b>stairs</b>'
 """
 
 from __future__ import annotations
@@ -44,11 +54,24 @@ from typing import Any, Final, get_args
 
 from peerconomy.domain.scenario import Good, GoodModel, ScenarioError, Task, parse_part
 
-__all__ = ["MODELS", "ProjectLines", "parse_goods", "parse_project", "parse_tasks"]
+__all__ = [
+    "MAX_ID",
+    "MODELS",
+    "ProjectLines",
+    "item_id",
+    "parse_goods",
+    "parse_project",
+    "parse_tasks",
+    "project_id",
+]
 
 MODELS: Final[tuple[str, ...]] = get_args(GoodModel)
 """The models a good may have, as the format writes them."""
 
+MAX_ID: Final = 100
+"""The longest id the form takes (as the API's ``Fork``)."""
+_PROJECT_ID: Final = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_ID - 1}}}")
+_ITEM_ID: Final = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._/-]{{0,{MAX_ID - 1}}}")
 _REFERENCE: Final = re.compile(r"\b(tasks|goods)\[(\d+)\](?:\.(\S+?))?(?=:|\s|$)")
 
 
@@ -82,10 +105,40 @@ class ProjectLines:
         return _REFERENCE.sub(said, text)
 
 
+def project_id(text: str, field: str = "project") -> str:
+    """``text`` if it may be a project's id (see the module's docstring); else refused,
+    naming ``field``.
+
+    >>> project_id("dairy-2")
+    'dairy-2'
+    >>> project_id("annex/attic")
+    Traceback (most recent call last):
+    ...
+    peerconomy.domain.scenario.ScenarioError: project: must be 1 to 100 letters (a-z, A-Z), \
+digits, '.', '_' or '-', starting with a letter or digit, got 'annex/attic'
+    """
+    if not text:
+        raise ScenarioError(field, "must be a non-empty id")
+    if not _PROJECT_ID.fullmatch(text):
+        raise ScenarioError(field, f"must be 1 to {MAX_ID} letters (a-z, A-Z), digits, '.', '_'"
+                                   f" or '-', starting with a letter or digit, got"
+                                   f" {text[:MAX_ID + 1]!r}")
+    return text
+
+
+def item_id(text: str, field: str) -> str:
+    """``text`` if it may be a task's or good's id (as a project's, and ``/`` too); else
+    refused, naming ``field``."""
+    if not _ITEM_ID.fullmatch(text):
+        raise ScenarioError(field, f"must be 1 to {MAX_ID} letters (a-z, A-Z), digits, '.', '_',"
+                                   f" '-' or '/', starting with a letter or digit, got"
+                                   f" {text[:MAX_ID + 1]!r}")
+    return text
+
+
 def parse_project(project: str, tasks: str, goods: str) -> ProjectLines:
     """The tasks and goods of ``project`` from the text of the form's two fields."""
-    if not project:
-        raise ScenarioError("project", "must be a non-empty id")
+    project_id(project)
     numbered_tasks, numbered_goods = parse_tasks(project, tasks), parse_goods(project, goods)
     return ProjectLines(
         tasks=tuple(task for _, task in numbered_tasks),
@@ -149,6 +202,7 @@ if it needs them whatever is made, its fixed hours (stairs 4)
         if len(words) > 2:
             raise ScenarioError(where, "one task per line: its id and, if it needs them"
                                        " whatever is made, its fixed hours (stairs 4)")
+        item_id(words[0], f"{where}, id")
         _first_time(seen, words[0], number, f"{where}, id")
         data: dict[str, Any] = {"id": words[0], "project": project}
         if len(words) == 2:
@@ -175,6 +229,7 @@ flat_allocation, effort, auction, got 'baking=1'
     for number, words in _lines(text):
         where = f"goods, line {number}"
         good, *rest = words
+        item_id(good, f"{where}, id")
         _first_time(seen, good, number, f"{where}, id")
         if not rest:
             raise ScenarioError(f"{where}, model",

@@ -15,7 +15,7 @@ from peerconomy.services.errors import ConflictError
 from peerconomy.services.membership import Access
 from peerconomy.web.forms import FormDep
 from peerconomy.web.i18n import gettext_for
-from peerconomy.web.project_lines import MODELS, ProjectLines, parse_project
+from peerconomy.web.project_lines import MODELS, ProjectLines, parse_project, project_id
 from peerconomy.web.rendering import flash, pool_page, pool_url, redirect, render
 from peerconomy.web.viewer import Level, pool_access, user_of, who_signed_in
 
@@ -77,7 +77,7 @@ def add_project(pool: str, request: Request, form: FormDep, uow: UowDep) -> Resp
 def fork(pool: str, project: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     """Copy a project's tasks, goods and recipes into a new project (coordinators)."""
     access = pool_access(request, uow, pool, Level.COORDINATOR, "fork projects")
-    new = form.text("project")
+    new = project_id(form.text("project"))
     projects.fork_project(uow, pool, project, new, actor=access.user)
     _ = gettext_for(request)
     flash(request, _("%(new)s is forked from %(project)s.")
