@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from datetime import timedelta
 from http.cookiejar import Cookie
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -26,7 +27,7 @@ from fakes import Clock, Outbox
 from peerconomy.api import AppSettings, create_app
 from peerconomy.api.app import SESSION_COOKIE
 from peerconomy.domain.security import LimitRule
-from peerconomy.services import accounts
+from peerconomy.services import accounts, sessions
 from peerconomy.services.security import SecurityPolicy
 from peerconomy.store.memory import MemoryStore
 
@@ -264,6 +265,25 @@ def test_the_pages_name_the_user_of_the_sessions_record(
     missing = browser.get("/no/such/page")  # no route: the refusal's page checks the session
     assert missing.status_code == 404
     assert "Your account (dora)" in missing.text
+
+
+def test_the_session_is_looked_up_once_per_request(
+    app: FastAPI, client: TestClient, dora: Headers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    browser = _signed_in_browser(app, "dora", "dora by the sea")
+    looked_up: list[str] = []
+    lookup = sessions.session_user
+
+    def counted(*args: Any, **kwargs: Any) -> str | None:
+        looked_up.append("once")
+        return lookup(*args, **kwargs)
+
+    monkeypatch.setattr(sessions, "session_user", counted)
+    for url, status in (("/account", 200), ("/", 200), ("/api/v1/me", 200),
+                        ("/no/such/page", 404)):
+        looked_up.clear()
+        assert browser.get(url).status_code == status, url
+        assert looked_up == ["once"], url
 
 
 def test_a_name_in_an_old_cookie_is_ignored_and_dropped(
