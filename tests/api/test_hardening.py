@@ -56,6 +56,8 @@ API_BODIES: dict[str, Any] = {
     "/api/v1/me/tokens": {"label": "forged"},
     "/api/v1/pools": {"name": "forged"},
     "/api/v1/pools/{pool}/requests/{user}": {"approve": True},
+    "/api/v1/pools/{pool}": {"public": True},
+    "/api/v1/pools/{pool}/goods/{good}": {"capacity": 1},
     "/api/v1/pools/{pool}/members/{participant}": {"exempt": True},
     "/api/v1/pools/{pool}/projects": {"id": "boats"},
     "/api/v1/pools/{pool}/projects/{project}/fork": {"project": "flats2"},
@@ -70,7 +72,8 @@ FORM = {
     "min_weight": "1", "alternative": "good:guest-bed", "quantity": "1", "role": "member",
     "days": "7", "project": "forged", "tasks": "mopping 1", "goods": "", "next": "/",
     "login": "ana", "password": "ana by the sea", "current": "ana by the sea",
-    "new": "a new password here", "email": "forged@x.example",
+    "new": "a new password here", "email": "forged@x.example", "capacity": "1",
+    "max_weight": "5", "version": "1",
 }
 """What a forged form carries (every field any of the pages' forms has)."""
 
@@ -123,7 +126,7 @@ class Seaside:
             "pool": "seaside", "task": "stairs", "wish": "ana-room", "number": "1",
             "log_id": "1", "user": "cleo", "decision": "approve", "participant": "ben",
             "project": "flats", "code": self.code, "token_id": token_id,
-            "transaction": "t1",
+            "transaction": "t1", "good": "guest-bed",
         }
 
     def url(self, path: str) -> str:

@@ -158,6 +158,13 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", "/pools/{pool}/projects"): (
         Need.COORDINATOR, {"project": "boats", "tasks": "", "goods": ""}),
     ("POST", "/pools/{pool}/projects/{project}/fork"): (Need.COORDINATOR, {"project": "flats2"}),
+    ("POST", "/pools/{pool}/projects/{project}/leave"): (Need.COORDINATOR, {"version": "1"}),
+    ("POST", "/pools/{pool}/goods/{good}/capacity"): (
+        Need.COORDINATOR, {"capacity": "2", "version": "1"}),
+    ("POST", "/pools/{pool}/members/{participant}"): (
+        Need.COORDINATOR, {"role": "coordinator", "version": "1"}),
+    ("POST", "/pools/{pool}/settings"): (
+        Need.COORDINATOR, {"admission": "open", "max_weight": "5", "version": "1"}),
 }
 """The pages: a form's fields as posted (``{who}``: the caller's name), None for a GET."""
 OTHERS: dict[tuple[str, str], str] = {

@@ -3,9 +3,12 @@ coordinators, adding a project from lines of text and forking one."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from browsing import BLANK, TIMES, Browser, offer, rows_of, text_of, wish
 
+from peerconomy.domain.pool import Member
 from peerconomy.domain.scenario import Good, Task
 from peerconomy.store.memory import MemoryStore
 
@@ -197,3 +200,109 @@ def test_a_fork_may_be_named_with_dots_dashes_and_underscores(people: People,
     people["ana"].submit("/pools/seaside/projects/flats/fork", {"project": "Flats_2.0-b"},
                          form_on="/pools/seaside/projects")
     assert "Flats_2.0-b/stairs" in {t.id for t in pool_tasks(store)}
+
+
+# --- coordinators editing: members, capacities, projects, settings ---------------------------
+
+
+def version_in(page: str, action: str) -> str:
+    """The version that the form posting to ``action`` carries, as the page shows it."""
+    found = re.search(re.escape(f'action="{action}"') + r'[^>]*>\s*<input type="hidden"'
+                      r' name="csrf_token" value="[^"]*">\s*<input type="hidden" name="version"'
+                      r' value="(\d+)">', page)
+    assert found is not None, f"no form to {action} with a version"
+    return found.group(1)
+
+
+def members_of(store: MemoryStore) -> dict[str, Member]:
+    with store.unit_of_work() as uow:
+        return {m.id: m for m in uow.pools.members("seaside")}
+
+
+def test_a_coordinator_changes_a_members_role_hours_and_exemption(
+    people: People, store: MemoryStore
+) -> None:
+    ana = people["ana"]
+    page = ana.page("/pools/seaside/projects")
+    version = version_in(page, "/pools/seaside/members/ben")
+    assert version == "1"
+    ana.submit("/pools/seaside/members/ben",
+               {"role": "coordinator", "capacity": "6", "exempt": "on", "version": version},
+               form_on="/pools/seaside/projects")
+    assert members_of(store)["ben"] == Member("ben", 6.0, exempt=True, role="coordinator",
+                                              version=2)
+    said = ana.text("/pools/seaside/projects")
+    assert "The settings of ben are saved." in said
+    # ben, now a coordinator, sees the forms too
+    assert 'action="/pools/seaside/settings"' in people["ben"].page("/pools/seaside/projects")
+
+
+def test_of_two_coordinators_the_later_edit_gets_the_page_back_asking_to_make_it_again(
+    people: People, store: MemoryStore
+) -> None:
+    ana, ben = people["ana"], people["ben"]
+    ana.submit("/pools/seaside/members/ben", {"role": "coordinator", "version": "1"},
+               form_on="/pools/seaside/projects")
+    # both open the Projects page: the flats at version 1
+    seen_by_ana = ana.page("/pools/seaside/projects")
+    seen_by_ben = ben.page("/pools/seaside/projects")
+    assert version_in(seen_by_ana, "/pools/seaside/goods/guest-bed/capacity") == "1"
+    assert version_in(seen_by_ben, "/pools/seaside/projects/flats/leave") == "1"
+    ana.submit("/pools/seaside/goods/guest-bed/capacity", {"capacity": "3", "version": "1"},
+               form_on="/pools/seaside/projects")
+    answer = ben.post("/pools/seaside/projects/flats/leave", {"version": "1"},
+                      form_on="/pools/seaside/projects")
+    assert answer.status_code == 409
+    said = text_of(answer.text)
+    assert "Someone else changed this while you were editing it." in said
+    assert "up to 3 per period" in said  # the page shows what ana planned
+    assert version_in(answer.text, "/pools/seaside/projects/flats/leave") == "2"
+    with store.unit_of_work() as uow:
+        assert [(p.id, p.active, p.version) for p in uow.pools.projects("seaside")] == [
+            ("flats", True, 2)]
+    # made again from what the page now shows, it goes through
+    ben.submit("/pools/seaside/projects/flats/leave", {"version": "2"},
+               form_on="/pools/seaside/projects")
+    assert "flats has left the pool." in ben.text("/pools/seaside/projects")
+
+
+def test_the_pools_settings_are_changed_on_the_page_and_a_stale_form_is_refused(
+    people: People, store: MemoryStore
+) -> None:
+    ana = people["ana"]
+    page = ana.page("/pools/seaside/projects")
+    assert version_in(page, "/pools/seaside/settings") == "1"
+    form = {"admission": "open", "public": "on", "max_weight": "8", "version": "1"}
+    ana.submit("/pools/seaside/settings", form, form_on="/pools/seaside/projects")
+    with store.unit_of_work() as uow:
+        pool = uow.pools.get("seaside")
+    assert pool is not None and pool.version == 2
+    assert (pool.settings.admission, pool.settings.public, pool.settings.communal_validation,
+            pool.settings.max_weight) == ("open", True, False, 8.0)
+    assert "Anyone signed in may join." in ana.text("/pools/seaside/projects")
+    again = ana.post("/pools/seaside/settings", {**form, "admission": "approval"},
+                     form_on="/pools/seaside/projects")
+    assert again.status_code == 409
+    with store.unit_of_work() as uow:
+        assert uow.pools.get("seaside") == pool
+
+
+def test_a_capacity_must_be_a_whole_number_and_members_may_not_edit(
+    people: People, store: MemoryStore
+) -> None:
+    before = pool_goods(store)
+    answer = people["ana"].post("/pools/seaside/goods/guest-bed/capacity",
+                                {"capacity": "2.5", "version": "1"},
+                                form_on="/pools/seaside/projects")
+    assert answer.status_code == 422
+    assert "capacity: must be a whole number &gt;= 0" in answer.text
+    for path, form in (("/pools/seaside/goods/guest-bed/capacity", {"capacity": "1"}),
+                       ("/pools/seaside/members/ben", {"role": "coordinator"}),
+                       ("/pools/seaside/settings", {"admission": "open", "max_weight": "5"}),
+                       ("/pools/seaside/projects/flats/leave", {})):
+        refused = people["ben"].post(path, {**form, "version": "1"},
+                                     form_on="/pools/seaside/projects")
+        assert refused.status_code == 403, path
+    assert pool_goods(store) == before
+    assert members_of(store)["ben"].role == "member"
+

@@ -103,6 +103,8 @@ def leave_project(
 
 MAX_ID = 100
 """The longest id of a forked project."""
+MAX_UNITS = 10**9
+"""The most units of a good a project may plan for one period (what the API allows too)."""
 
 
 def fork_project(
@@ -163,6 +165,8 @@ def plan_production(
         isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0
     ):
         raise ScenarioError("capacity", f"must be a whole number >= 0, got {capacity!r}")
+    if capacity is not None and capacity > MAX_UNITS:
+        raise ScenarioError("capacity", f"must be at most {MAX_UNITS}, got {capacity!r}")
     with uow:
         lookup.pool(uow, pool, lock=True)
         period = lookup.current_period(uow, pool)
