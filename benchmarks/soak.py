@@ -4,14 +4,23 @@ check that nothing failed, that the server's memory stayed flat and that the boo
 Usage::
 
     python benchmarks/soak.py [--rate 100] [--seconds 600] [--members 20] [--workers 2]
-                              [--postgres URL | --sqlite PATH]
+                              [--period-seconds 60] [--postgres URL | --sqlite PATH]
 
-On PostgreSQL the run gets a database of its own (``soak_<pid>``, dropped afterwards). Two
+On PostgreSQL the run gets a database of its own (``soak_<pid>``, dropped afterwards). The
 pools, seeded as ``benchmarks/load.py`` seeds its pool (:func:`load.load_scenario`), share
-``--members`` members with accounts (member000 and member001 coordinate both):
+``--members`` members with accounts (member000 and member001 coordinate all of them):
 
 - ``soak``: period 1 cleared and settled, period 2 collects offers and wishes;
-- ``soakwork``: period 1 cleared, so its members log work and confirm each other's.
+- ``soakwork``, ``soakwork2``, ...: period 1 cleared, so their members log work and confirm
+  each other's; one for every ``--period-seconds`` of the run.
+
+The data the requests read stays about the same size all run long, so that memory that grows
+is memory the server keeps, not a bigger working set: the wishes are withdrawn as they are
+made, and the work is logged in one work pool for ``--period-seconds`` and then in the next,
+as a pool's period would end and the next begin (the *My period* page of a work pool reads
+every work log of its period: at 7 logs a second one period would pile up 4,200 in ten
+minutes, and each of the server's threads keeps the high-water mark of the largest page it
+built; the work logged before moving on is still confirmed).
 
 The driver is open-loop: request *i* starts at ``i / rate`` seconds whatever the answers to
 the earlier ones (asyncio and httpx, one client per member: a signed-in session for the
@@ -25,9 +34,12 @@ answer other than the one expected (a redirect for a form, 200/201/204 for the A
 answer within 30 s.
 
 Every 30 s (and at the start and the end) it samples the resident memory of the server's
-processes. At the end the period of ``soakwork`` is settled (its confirmed work is credited)
-and the sum of every posting of both pools must be zero. The table lists requests, errors,
-the achieved rate, p50/p95/p99 and the RSS at the start, the end and its maximum.
+processes. At the end the periods of the work pools are settled (their confirmed work is
+credited) and the sum of every posting of each pool must be zero. The table lists requests,
+errors, the achieved rate, p50/p95/p99 and the RSS at the start, after the first 30 s (the
+warm-up: the worker threads started, the first of each page built), the end and its maximum;
+memory is flat if the end is within 2 % of the RSS after the warm-up (checked on runs of a
+minute or more).
 
 This is a script, not a test (pytest does not collect ``benchmarks/``); a 20-second variant
 runs in the tests (``tests/test_soak_short.py``).
@@ -37,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import random
 import re
@@ -44,7 +57,7 @@ import secrets
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -66,6 +79,9 @@ __all__ = ["SoakResult", "fresh_postgres_database", "main", "run_soak", "seed"]
 
 POOL = "soak"
 WORK_POOL = "soakwork"
+PERIOD_S = 60.0
+WARMUP_S = 30.0
+FLAT = 0.02
 COORDINATORS = ("member000", "member001")
 SAMPLE_EVERY_S = 30.0
 TIMEOUT_S = 30.0
@@ -90,6 +106,7 @@ class SoakResult:
     late_starts: int = 0
     capped: int = 0
     error_kinds: Counter[str] = field(default_factory=Counter)
+    work_pools: int = 1
 
     @property
     def achieved_rate(self) -> float:
@@ -98,6 +115,20 @@ class SoakResult:
     @property
     def balanced(self) -> bool:
         return bool(self.ledger_sums) and all(s == 0 for s in self.ledger_sums.values())
+
+    @property
+    def warmed_rss_mb(self) -> float | None:
+        """The RSS sampled after the warm-up (none on a run too short to sample it)."""
+        return next((mb for t, mb in self.rss_mb[1:-1] if t >= WARMUP_S), None)
+
+    @property
+    def memory_flat(self) -> bool | None:
+        """Whether the RSS at the end is within 2 % of the RSS after the warm-up (none on a
+        run too short to tell)."""
+        warmed = self.warmed_rss_mb
+        if warmed is None or self.elapsed_s < 2 * WARMUP_S:
+            return None
+        return self.rss_mb[-1][1] <= warmed * (1 + FLAT)
 
     def percentiles(self, kind: str | None = None) -> tuple[float, float, float]:
         values = (self.latencies_ms.get(kind, []) if kind is not None
@@ -129,13 +160,20 @@ def fresh_postgres_database(server_url: str) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def seed(store: SqlStore, members: int, password: str) -> list[str]:
+def work_pools(seconds: float, period_s: float = PERIOD_S) -> list[str]:
+    """The work pools of a run of ``seconds``: one for each ``period_s`` (at least one)."""
+    count = max(1, math.ceil(seconds / period_s))
+    return [WORK_POOL] + [f"{WORK_POOL}{k}" for k in range(2, count + 1)]
+
+
+def seed(store: SqlStore, members: int, password: str,
+         work: Sequence[str] = (WORK_POOL,)) -> list[str]:
     """Accounts for ``members`` members and the pools ``soak`` (period 2 collecting, a
-    settled period behind it) and ``soakwork`` (period 1 cleared); the tasks of both."""
+    settled period behind it) and ``work`` (period 1 cleared); the tasks of all."""
     scenario = load_scenario(members)
     for p in scenario["participants"]:
         accounts.sign_up(store.unit_of_work(), p["id"], f"{p['id']}@soak.example", password)
-    for pool in (POOL, WORK_POOL):
+    for pool in (POOL, *work):
         pools.import_scenario(store.unit_of_work(), pool, parse_scenario(scenario),
                               coordinators=COORDINATORS)
         periods.clear_period(store.unit_of_work(), pool)
@@ -143,14 +181,16 @@ def seed(store: SqlStore, members: int, password: str) -> list[str]:
     return [t["id"] for t in scenario["tasks"]]
 
 
-def settle_and_sum(store: SqlStore) -> tuple[dict[str, Decimal], int]:
-    """Settle ``soakwork``'s period (crediting its confirmed work); the sum of all postings of
-    each pool, and the number of transactions."""
-    periods.settle_period(store.unit_of_work(), WORK_POOL)
+def settle_and_sum(store: SqlStore, work: Sequence[str] = (WORK_POOL,)
+                   ) -> tuple[dict[str, Decimal], int]:
+    """Settle the work pools' periods (crediting their confirmed work); the sum of all
+    postings of each pool, and the number of transactions."""
+    for pool in work:
+        periods.settle_period(store.unit_of_work(), pool)
     sums, count = {}, 0
     uow = store.unit_of_work()
     with uow:
-        for pool in (POOL, WORK_POOL):
+        for pool in (POOL, *work):
             found = uow.journal.transactions(pool)
             count += len(found)
             sums[pool] = sum((p.amount for t in found for p in t.postings), Decimal(0))
@@ -216,13 +256,19 @@ class _Mix:
     """The requests of the soak, chosen by weight; each returns (kind, answer, expected)."""
 
     def __init__(self, members: list[_Member], tasks: list[str], goods: list[str],
-                 rng: random.Random) -> None:
+                 rng: random.Random, work: Sequence[str] = (WORK_POOL,),
+                 period_s: float = PERIOD_S, clock: Callable[[], float] = time.monotonic
+                 ) -> None:
         self.members = members
         self.by_name = {m.name: m for m in members}
         self.tasks = tasks
         self.goods = goods
         self.rng = rng
-        self.pending_logs: deque[tuple[int, str]] = deque()
+        self.work = list(work)
+        self.period_s = period_s
+        self.clock = clock
+        self.started = clock()
+        self.pending_logs: deque[tuple[str, int, str]] = deque()
         self.weighted: list[tuple[str, int]] = [
             ("page my period", 18), ("page tasks", 10), ("page goods", 8),
             ("page my work", 4), ("api hints", 8), ("api balances", 8), ("api period", 6),
@@ -230,6 +276,11 @@ class _Mix:
         ]
         self.kinds = [k for k, _ in self.weighted]
         self.weights = [w for _, w in self.weighted]
+
+    def work_pool(self) -> str:
+        """The work pool of this stretch of the run: the next every ``period_s``."""
+        stretch = int((self.clock() - self.started) // self.period_s)
+        return self.work[min(stretch, len(self.work) - 1)]
 
     def pick(self) -> tuple[str, _Member]:
         return self.rng.choices(self.kinds, self.weights)[0], self.rng.choice(self.members)
@@ -243,7 +294,7 @@ class _Mix:
         if kind == "page goods":
             return kind, await c.get(f"/pools/{POOL}/goods"), (200,)
         if kind == "page my work":
-            return kind, await c.get(f"/pools/{WORK_POOL}"), (200,)
+            return kind, await c.get(f"/pools/{self.work_pool()}"), (200,)
         if kind == "api hints":
             return kind, await c.get(f"/api/v1/pools/{POOL}/hints", headers=who.bearer), (200,)
         if kind == "api balances":
@@ -270,18 +321,19 @@ class _Mix:
                 who.wishes.append(wish)
             return kind, answer, (201,)
         if kind == "api work log":
-            answer = await c.post(f"/api/v1/pools/{WORK_POOL}/work", headers=who.bearer,
+            pool = self.work_pool()
+            answer = await c.post(f"/api/v1/pools/{pool}/work", headers=who.bearer,
                                   json={"task": rng.choice(self.tasks), "hours": 0.25})
             if answer.status_code == 201:
-                self.pending_logs.append((int(answer.json()["id"]), who.name))
+                self.pending_logs.append((pool, int(answer.json()["id"]), who.name))
             return kind, answer, (201,)
         if kind == "api confirm":
             if not self.pending_logs:
                 return await self.send("api hints", who)
-            log_id, worker = self.pending_logs.popleft()
+            pool, log_id, worker = self.pending_logs.popleft()
             # a coordinator accepts the work (it may be work the plan did not assign)
             by = self.by_name[COORDINATORS[0] if worker != COORDINATORS[0] else COORDINATORS[1]]
-            return kind, await by.client.post(f"/api/v1/pools/{WORK_POOL}/work/{log_id}/confirm",
+            return kind, await by.client.post(f"/api/v1/pools/{pool}/work/{log_id}/confirm",
                                               headers=by.bearer), (200,)
         raise ValueError(kind)
 
@@ -289,17 +341,18 @@ class _Mix:
 async def drive(host: str, server_pid: int, names: list[str], password: str,
                 tasks: list[str], goods: list[str], rate: float, seconds: float,
                 *, seed_: int = 0, max_in_flight: int = MAX_IN_FLIGHT,
+                work: Sequence[str] = (WORK_POOL,), period_s: float = PERIOD_S,
                 log: Callable[[str], None] = print) -> SoakResult:
     """Sign the members in, then send ``rate`` requests a second for ``seconds`` (no more
     than ``max_in_flight`` at once: a server that falls behind for a while, e.g. when
     something else takes the CPU, is not buried under requests it can no longer answer in
     time; the schedule catches up once it is back)."""
-    result = SoakResult(rate, seconds)
+    result = SoakResult(rate, seconds, work_pools=len(work))
     members = await asyncio.gather(*(_sign_in(host, n, password) for n in names))
     by_coordinator = {m.name for m in members} >= set(COORDINATORS)
     assert by_coordinator, "the coordinators must be among the members"
-    mix = _Mix(list(members), tasks, goods, random.Random(seed_))
     loop = asyncio.get_running_loop()
+    mix = _Mix(list(members), tasks, goods, random.Random(seed_), work, period_s, loop.time)
     counts: Counter[str] = Counter()
     in_flight: set[asyncio.Task[None]] = set()
 
@@ -330,7 +383,7 @@ async def drive(host: str, server_pid: int, names: list[str], password: str,
     result.rss_mb.append((0.0, rss_mb(server_pid)))
     log(f"RSS at the start: {result.rss_mb[-1][1]:.1f} MB")
     total = int(rate * seconds)
-    start = loop.time()
+    start = mix.started = loop.time()
     next_sample = SAMPLE_EVERY_S
     for i in range(total):
         at = start + i / rate
@@ -364,7 +417,7 @@ async def drive(host: str, server_pid: int, names: list[str], password: str,
 
 
 def run_soak(url: str, *, rate: float, seconds: float, members: int = 20, workers: int = 1,
-             log: Callable[[str], None] = print) -> SoakResult:
+             period_s: float = PERIOD_S, log: Callable[[str], None] = print) -> SoakResult:
     """Seed the pools on the database at ``url``, serve it, drive the load, settle and sum
     the books: what the run measured."""
     password = secrets.token_urlsafe(12)
@@ -372,25 +425,26 @@ def run_soak(url: str, *, rate: float, seconds: float, members: int = 20, worker
     # one store for the seeding and the settling: opened (and its schema checked) once
     with open_store(url) as store:
         return _run_soak(store, url, password, started, rate=rate, seconds=seconds,
-                         members=members, workers=workers, log=log)
+                         members=members, workers=workers, period_s=period_s, log=log)
 
 
 def _run_soak(store: SqlStore, url: str, password: str, started: float, *, rate: float,
-              seconds: float, members: int, workers: int, log: Callable[[str], None]
-              ) -> SoakResult:
-    tasks = seed(store, members, password)
+              seconds: float, members: int, workers: int, period_s: float,
+              log: Callable[[str], None]) -> SoakResult:
+    work = work_pools(seconds, period_s)
+    tasks = seed(store, members, password, work)
     scenario = load_scenario(members)
     goods = [g["id"] for g in scenario["goods"]]
     names = [p["id"] for p in scenario["participants"]]
-    log(f"seeded pools {POOL!r} and {WORK_POOL!r}: {members} members "
-        f"({time.perf_counter() - started:.1f} s)")
+    log(f"seeded pool {POOL!r} and {len(work)} work pool(s) ({WORK_POOL!r}...): {members} "
+        f"members ({time.perf_counter() - started:.1f} s)")
     env = {**os.environ, "PEERCONOMY_SECRET_KEY": secrets.token_urlsafe(32)}
     with serving(url, env, workers) as (host, pid):
         log(f"driving {rate:g} requests/s for {seconds:g} s against {host} "
             f"(peerconomy serve --workers {workers})")
         result = asyncio.run(drive(host, pid, names, password, tasks, goods, rate, seconds,
-                                   log=log))
-    result.ledger_sums, result.transactions = settle_and_sum(store)
+                                   work=work, period_s=period_s, log=log))
+    result.ledger_sums, result.transactions = settle_and_sum(store, work)
     return result
 
 
@@ -418,10 +472,16 @@ def report(result: SoakResult, title: str) -> str:
     rss = [mb for _, mb in result.rss_mb]
     console = Console(record=True, width=100)
     console.print(table)
-    console.print(f"RSS: start {rss[0]:.1f} MB, end {rss[-1]:.1f} MB, max {max(rss):.1f} MB "
+    warmed = result.warmed_rss_mb
+    console.print(f"RSS: start {rss[0]:.1f} MB, after the warm-up "
+                  + (f"{warmed:.1f} MB" if warmed is not None else "-")
+                  + f", end {rss[-1]:.1f} MB, max {max(rss):.1f} MB "
                   f"(samples: {', '.join(f'{mb:.0f}' for mb in rss)})")
+    work = [total for pool, total in result.ledger_sums.items() if pool != POOL]
     console.print(f"ledger: {result.transactions} transactions, sum of postings "
-                  + ", ".join(f"{pool} {total}" for pool, total in result.ledger_sums.items()))
+                  f"{POOL} {result.ledger_sums.get(POOL)}, "
+                  f"{len(work)} work pool(s) {sum(work, Decimal(0))} "
+                  f"(each: {'zero' if all(t == 0 for t in work) else 'NOT zero'})")
     console.print(f"late starts (over 100 ms behind schedule): {result.late_starts}, "
                   f"of which {result.capped} waited for one of {MAX_IN_FLIGHT} requests in"
                   " flight")
@@ -431,6 +491,10 @@ def report(result: SoakResult, title: str) -> str:
         console.print(f"error: {sample}")
     checks = [(f"errors {result.errors} = 0", result.errors == 0),
               ("the ledger balances", result.balanced)]
+    flat = result.memory_flat
+    if flat is not None and warmed is not None:
+        checks.append((f"memory flat: end {rss[-1]:.1f} MB within {FLAT:.0%} of "
+                       f"{warmed:.1f} MB after the warm-up", flat))
     for text, ok in checks:
         console.print(("met    " if ok else "MISSED ") + text)
     return console.export_text()
@@ -442,12 +506,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=600.0)
     parser.add_argument("--members", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--period-seconds", type=float, default=PERIOD_S,
+                        help="how long work is logged in one work pool before the next")
     parser.add_argument("--postgres", default=os.environ.get(
         "PEERCONOMY_TEST_POSTGRES_URL", DEFAULT_POSTGRES))
     parser.add_argument("--sqlite", default=None, help="a SQLite file instead of PostgreSQL")
     args = parser.parse_args()
     kwargs: dict[str, Any] = {"rate": args.rate, "seconds": args.seconds,
-                              "members": args.members, "workers": args.workers}
+                              "members": args.members, "workers": args.workers,
+                              "period_s": args.period_seconds}
     if args.sqlite:
         result = run_soak(f"sqlite:///{args.sqlite}", **kwargs)
         where = "SQLite"
@@ -457,7 +524,8 @@ def main() -> None:
         where = "PostgreSQL"
     report(result, f"soak: peerconomy serve on {where}, {args.rate:g} req/s for "
                    f"{args.seconds:g} s, {args.workers} worker(s)")
-    sys.exit(0 if result.errors == 0 and result.balanced else 1)
+    sys.exit(0 if result.errors == 0 and result.balanced and result.memory_flat is not False
+             else 1)
 
 
 if __name__ == "__main__":
