@@ -1,8 +1,11 @@
 """Fifty members write at once to ``peerconomy serve`` (two workers), on SQLite and on
 PostgreSQL: offers and wishes into a collecting period, work logs into a cleared one, while
-a coordinator clears the collecting period in the middle. No write that was answered as
-stored is lost, none is stored twice, every write the clear overtook is refused as such
-(409, nothing stored), no answer is a server error, and the books balance afterwards.
+a coordinator clears the collecting period in the middle. Each work log is sent twice at
+once under one ``Idempotency-Key``, as a client retrying on a broken connection would. No
+write that was answered as stored is lost, none is stored twice (a retried work log is
+answered with the first one's answer, or 409 while that one runs), every write the clear
+overtook is refused as such (409, nothing stored), no answer is a server error, and the
+books balance afterwards.
 
 The server and the seeded pools are those of the soak (``benchmarks/soak.py``): ``soak``
 collects period 2, ``soakwork`` has period 1 cleared.
@@ -57,7 +60,8 @@ class Answers:
 
     wishes: dict[str, int] = field(default_factory=dict)  # wish id -> status
     offers: dict[tuple[str, str], int] = field(default_factory=dict)  # (member, task) -> status
-    logs: list[tuple[str, int, int | None]] = field(default_factory=list)  # member, status, id
+    logs: list[list[tuple[int, int | None, bool]]] = field(default_factory=list)
+    """Each work log and its retry: (status, log id, whether the answer was replayed)."""
     clear: int | None = None
 
 
@@ -93,12 +97,16 @@ async def _write(host: str, names: list[str], password: str, tasks: list[str],
                 answers.offers[who.name, task] = answer.status_code
                 await wrote()
             if k < LOGS:
-                answer = await who.client.post(
-                    f"/api/v1/pools/{WORK_POOL}/work", headers=who.bearer,
+                keyed = {**who.bearer, "Idempotency-Key": f"{who.name}-log{k}"}
+                sent = await asyncio.gather(*(who.client.post(
+                    f"/api/v1/pools/{WORK_POOL}/work", headers=keyed,
                     json={"task": tasks[(i + k) % len(tasks)], "hours": 0.5})
-                answers.logs.append((who.name, answer.status_code,
-                                     answer.json().get("id") if answer.status_code == 201
-                                     else None))
+                    for _ in range(2)))
+                answers.logs.append([
+                    (a.status_code, a.json().get("id") if a.status_code == 201 else None,
+                     a.headers.get("Idempotent-Replayed") == "true")
+                    for a in sent
+                ])
                 await wrote()
 
     async def clear_in_the_middle() -> None:
@@ -132,9 +140,15 @@ def test_fifty_writers_and_a_clear_lose_nothing_and_post_nothing_twice(database:
 
     assert answers.clear == 200
     statuses = [*answers.wishes.values(), *answers.offers.values(),
-                *(status for _, status, _ in answers.logs)]
+                *(status for pair in answers.logs for status, _, _ in pair)]
     assert all(s in (200, 201, 409) for s in statuses), sorted(set(statuses))
-    assert all(status == 201 for _, status, _ in answers.logs)  # the cleared period takes work
+    fresh = []
+    for pair in answers.logs:  # the cleared period takes work, once per key
+        done = [log for status, log, replayed in pair if status == 201 and not replayed]
+        assert len(done) == 1, pair
+        fresh.extend(done)
+        assert all(log == done[0] or (status, log) == (409, None)
+                   for status, log, _ in pair), pair
     assert 409 in statuses and (200 in statuses or 201 in statuses)  # the clear fell in between
 
     stored_wishes = [w for w in after.wishes if w not in before.wishes]
@@ -148,8 +162,7 @@ def test_fifty_writers_and_a_clear_lose_nothing_and_post_nothing_twice(database:
             assert offered == before.offers.get((member, task)), (member, task)
     # the plan was cleared from exactly the offers and wishes on record: none slipped in
     assert after.plan_matches_record
-    new_logs = sorted(i for _, _, i in answers.logs)
-    assert sorted(after.logs - before.logs) == new_logs  # every log once, none lost
+    assert sorted(after.logs - before.logs) == sorted(fresh)  # every log once, none lost
 
     assert all(total == Decimal(0) for total in sums.values()), sums
 

@@ -21,6 +21,7 @@ from typing import Protocol, Self
 
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.audit import AuditEntry
+from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Assignment, Member, Period, Plan, Pool, PoolProject, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
@@ -29,6 +30,7 @@ from peerconomy.ledger.journal import Account, Transaction
 
 __all__ = [
     "AccountRepository",
+    "AnswerRepository",
     "AuditRepository",
     "JournalRepository",
     "PeriodRepository",
@@ -290,6 +292,24 @@ class AuditRepository(Protocol):
         page)."""
 
 
+class AnswerRepository(Protocol):
+    """Answers kept for idempotency keys, one per caller and key."""
+
+    def reserve(self, answer: StoredAnswer) -> StoredAnswer | None:
+        """Store ``answer`` (its request being handled) unless its caller has an answer for
+        its key already: that answer then, else None."""
+
+    def complete(self, owner: str, key: str, status: int, body: bytes,
+                 media_type: str | None) -> None:
+        """Keep the answer given to the request reserved under ``key``."""
+
+    def release(self, owner: str, key: str) -> None:
+        """Forget the key (its request did nothing: a retry may run)."""
+
+    def purge(self, owner: str, before: datetime) -> None:
+        """Forget the caller's keys made before ``before``."""
+
+
 class UnitOfWork(Protocol):
     """One transaction over the store: ``with uow: ...; uow.commit()``.
 
@@ -318,6 +338,10 @@ class UnitOfWork(Protocol):
     @property
     def audit(self) -> AuditRepository:
         """The audit log of every change."""
+
+    @property
+    def answers(self) -> AnswerRepository:
+        """Answers kept for idempotency keys."""
 
     def __enter__(self) -> Self:
         """Begin the transaction."""

@@ -17,6 +17,7 @@ from typing import Any, Self, TypeVar
 
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.audit import AuditEntry
+from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Assignment, Member, Period, Plan, Pool, PoolProject, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
@@ -52,6 +53,7 @@ class _State:
     reset_tokens: dict[str, ResetToken] = field(default_factory=dict)
     audit: dict[int, AuditEntry] = field(default_factory=dict)
     last_audit_id: int = 0
+    answers: dict[tuple[str, str], StoredAnswer] = field(default_factory=dict)
 
     def copy(self) -> _State:
         """A copy whose containers (two levels deep) are new; the frozen records are shared."""
@@ -388,6 +390,34 @@ class _Audit:
         return found[:max(limit, 0)]
 
 
+class _Answers:
+    """Answers kept for idempotency keys, by caller and key."""
+
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+    def reserve(self, answer: StoredAnswer) -> StoredAnswer | None:
+        found = self._s.answers.get((answer.owner, answer.key))
+        if found is None:
+            self._s.answers[answer.owner, answer.key] = answer
+        return found
+
+    def complete(self, owner: str, key: str, status: int, body: bytes,
+                 media_type: str | None) -> None:
+        held = self._s.answers.get((owner, key))
+        if held is not None:
+            self._s.answers[owner, key] = replace(held, status=status, body=body,
+                                                  media_type=media_type)
+
+    def release(self, owner: str, key: str) -> None:
+        self._s.answers.pop((owner, key), None)
+
+    def purge(self, owner: str, before: datetime) -> None:
+        self._s.answers = {
+            k: a for k, a in self._s.answers.items() if a.owner != owner or a.created_at >= before
+        }
+
+
 def _replace(records: dict[str, _Record], key: str, record: _Record, kind: str) -> None:
     """Replace the record under ``key`` in place; ValueError if there is none (as the SQL
     store, whose UPDATE finds no row)."""
@@ -404,6 +434,7 @@ class MemoryUnitOfWork:
     journal: _Journal
     accounts: _Accounts
     audit: _Audit
+    answers: _Answers
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -426,6 +457,7 @@ class MemoryUnitOfWork:
             _Accounts(self._work),
             _Audit(self._work),
         )
+        self.answers = _Answers(self._work)
         return self
 
     def __exit__(
@@ -446,4 +478,4 @@ class MemoryUnitOfWork:
         self._store.state = self._work
         self._work = self._work.copy()
         self.pools._s = self.periods._s = self.journal._s = self.accounts._s = self._work
-        self.audit._s = self._work
+        self.audit._s = self.answers._s = self._work

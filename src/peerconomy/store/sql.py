@@ -88,6 +88,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.collection import paused_collection
+from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import (
     Assignment,
@@ -677,38 +678,25 @@ def _writes(
     return write
 
 
+def _pool_values(pool: Pool) -> dict[str, Any]:
+    """The columns of a pool's row but its name."""
+    s = pool.settings
+    return {"max_weight": s.max_weight, "seed": s.seed,
+            "communal_validation": s.communal_validation, "admission": s.admission,
+            "public": s.public, "version": pool.version}
+
+
 class SqlPoolRepository(_Repository):
     """Pools and what they are made of (:class:`~peerconomy.services.ports.PoolRepository`)."""
 
     @_writes
     def add(self, pool: Pool) -> None:
-        s = pool.settings
-        self._c.execute(
-            insert(t.pools).values(
-                name=pool.name,
-                max_weight=s.max_weight,
-                seed=s.seed,
-                communal_validation=s.communal_validation,
-                admission=s.admission,
-                public=s.public,
-                version=pool.version,
-            )
-        )
+        self._c.execute(insert(t.pools).values(name=pool.name, **_pool_values(pool)))
 
     @_writes
     def put_settings(self, pool: Pool) -> None:
-        s = pool.settings
         self._c.execute(
-            update(t.pools)
-            .where(t.pools.c.name == pool.name)
-            .values(
-                max_weight=s.max_weight,
-                seed=s.seed,
-                communal_validation=s.communal_validation,
-                admission=s.admission,
-                public=s.public,
-                version=pool.version,
-            )
+            update(t.pools).where(t.pools.c.name == pool.name).values(**_pool_values(pool))
         )
 
     @_remembered
@@ -1471,6 +1459,47 @@ class SqlAccountRepository(_Repository):
             raise ValueError(f"no {kind} {values[key]!r} to replace")
 
 
+class SqlAnswerRepository(_Repository):
+    """Answers kept for idempotency keys (:class:`~peerconomy.services.ports.AnswerRepository`).
+
+    Two requests with one key at once: the second one's insert waits for the first one's
+    transaction (the primary key), then finds its row."""
+
+    def reserve(self, answer: StoredAnswer) -> StoredAnswer | None:
+        k = t.idempotency_keys
+        inserted = self._c.execute(
+            _dialect_insert(self._c.dialect.name)(k)
+            .values(owner=answer.owner, key=answer.key, fingerprint=answer.fingerprint,
+                    created_at=t.utc(answer.created_at), status=None, body=b"",
+                    media_type=None)
+            .on_conflict_do_nothing(index_elements=["owner", "key"])
+            .returning(k.c.key)
+        )
+        if inserted.first() is not None:  # (the driver's rowcount does not say, on PostgreSQL)
+            return None
+        row = self._c.execute(
+            select(k).where(k.c.owner == answer.owner, k.c.key == answer.key)
+        ).one()
+        return StoredAnswer(row.owner, row.key, row.fingerprint, row.created_at, row.status,
+                            bytes(row.body), row.media_type)
+
+    def complete(self, owner: str, key: str, status: int, body: bytes,
+                 media_type: str | None) -> None:
+        k = t.idempotency_keys
+        self._c.execute(
+            update(k).where(k.c.owner == owner, k.c.key == key)
+            .values(status=status, body=body, media_type=media_type)
+        )
+
+    def release(self, owner: str, key: str) -> None:
+        k = t.idempotency_keys
+        self._c.execute(delete(k).where(k.c.owner == owner, k.c.key == key))
+
+    def purge(self, owner: str, before: datetime) -> None:
+        k = t.idempotency_keys
+        self._c.execute(delete(k).where(k.c.owner == owner, k.c.created_at < t.utc(before)))
+
+
 class SqlAuditRepository(_Repository):
     """The append-only audit log (:class:`~peerconomy.services.ports.AuditRepository`):
     it inserts and reads, and has no way to change or delete an entry; the database's
@@ -1626,6 +1655,7 @@ class SqlUnitOfWork:
     journal: SqlJournalRepository
     accounts: SqlAccountRepository
     audit: SqlAuditRepository
+    answers: SqlAnswerRepository
 
     def __init__(self, engine: Engine, plans: PlanCache | None = None) -> None:
         self._engine = engine
@@ -1655,6 +1685,7 @@ class SqlUnitOfWork:
         self.journal = SqlJournalRepository(connection, seen)
         self.accounts = SqlAccountRepository(connection, seen)
         self.audit = SqlAuditRepository(connection, seen)
+        self.answers = SqlAnswerRepository(connection, seen)
         return self
 
     def __exit__(

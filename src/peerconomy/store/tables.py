@@ -47,6 +47,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     Table,
@@ -67,6 +68,7 @@ __all__ = [
     "audit_log",
     "from_micro",
     "goods",
+    "idempotency_keys",
     "invitations",
     "join_requests",
     "members",
@@ -501,3 +503,18 @@ audit_log: Final = Table(
 pool (None: site-wide) and when; ``detail`` is JSON text. No foreign keys: an entry names
 members who need not have accounts, and outlives what it names. The migration that makes
 the table also makes triggers by which both databases refuse an UPDATE or DELETE of it."""
+
+
+idempotency_keys: Final = Table(
+    "idempotency_keys",
+    metadata,
+    Column("owner", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("fingerprint", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("status", Integer),
+    Column("body", LargeBinary, nullable=False),
+    Column("media_type", Text),
+    PrimaryKeyConstraint("owner", "key"),
+)
+"""Answers kept for a caller's idempotency keys (``status`` null: being handled), a day."""

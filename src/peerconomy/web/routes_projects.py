@@ -8,7 +8,8 @@ for the change to be made again (optimistic locking)."""
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable
+from typing import Any, Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -50,11 +51,6 @@ def _projects_page(request: Request, uow: UowDep, access: Access, status_code: i
                      projects=found, members=members, settings=current.settings,
                      pool_version=current.version, collecting=collecting,
                      draft=draft, add_error=error, models=MODELS, stale=stale)
-
-
-def _stale(request: Request, uow: UowDep, access: Access) -> Response:
-    """The page as it is now, saying that someone else changed what the form edited."""
-    return _projects_page(request, uow, access, 409, stale=True)
 
 
 @router.get("/pools/{pool}/projects", response_class=HTMLResponse)
@@ -100,18 +96,28 @@ def fork(pool: str, project: str, request: Request, form: FormDep, uow: UowDep) 
     return redirect(pool_url(pool) + "/projects")
 
 
+def _edited(request: Request, uow: UowDep, access: Access, edit: Callable[[], object],
+            said: str, where: str = "") -> Response:
+    """Make ``edit``, then back to the Projects page (at ``where``) saying ``said``; or, if
+    someone changed what it edits meanwhile, the page as it is now, asking for the change to
+    be made again (409)."""
+    try:
+        edit()
+    except StaleEditError:
+        return _projects_page(request, uow, access, 409, stale=True)
+    flash(request, said)
+    return redirect(pool_url(access.pool.name) + "/projects" + where)
+
+
 @router.post("/pools/{pool}/projects/{project}/leave")
 def leave(pool: str, project: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     """A project leaves the pool (coordinators)."""
     access = pool_access(request, uow, pool, Level.COORDINATOR, "remove projects")
-    try:
-        projects.leave_project(uow, pool, project, version=form.whole_number("version"),
-                               actor=access.user)
-    except StaleEditError:
-        return _stale(request, uow, access)
+    version = form.whole_number("version")
     _ = gettext_for(request)
-    flash(request, _("%(project)s has left the pool.") % {"project": project})
-    return redirect(pool_url(pool) + "/projects")
+    return _edited(request, uow, access, lambda: projects.leave_project(
+        uow, pool, project, version=version, actor=access.user),
+        _("%(project)s has left the pool.") % {"project": project})
 
 
 @router.post("/pools/{pool}/goods/{good}/capacity")
@@ -119,17 +125,13 @@ def plan_capacity(pool: str, good: str, request: Request, form: FormDep, uow: Uo
                   ) -> Response:
     """Plan a good's capacity for the collecting period; empty: no limit (coordinators)."""
     access = pool_access(request, uow, pool, Level.COORDINATOR, "plan production")
-    units = form.optional_number("capacity")
+    units, version = form.optional_number("capacity"), form.whole_number("version")
     if units is not None and not units.is_integer():
         raise ScenarioError("capacity", f"must be a whole number >= 0, got {units!r}")
-    try:
-        projects.plan_production(uow, pool, good, None if units is None else int(units),
-                                 version=form.whole_number("version"), actor=access.user)
-    except StaleEditError:
-        return _stale(request, uow, access)
     _ = gettext_for(request)
-    flash(request, _("The capacity of %(good)s is planned.") % {"good": good})
-    return redirect(pool_url(pool) + "/projects")
+    return _edited(request, uow, access, lambda: projects.plan_production(
+        uow, pool, good, None if units is None else int(units), version=version,
+        actor=access.user), _("The capacity of %(good)s is planned.") % {"good": good})
 
 
 @router.post("/pools/{pool}/members/{participant}")
@@ -139,16 +141,13 @@ def change_member(pool: str, participant: str, request: Request, form: FormDep, 
     (coordinators)."""
     access = pool_access(request, uow, pool, Level.COORDINATOR, "change members")
     role: Role = "coordinator" if form.text("role", default="member") == "coordinator" else "member"
-    try:
-        pools.update_member(uow, pool, participant, role=role,
-                            capacity=form.optional_number("capacity"),
-                            exempt=form.flag("exempt"), version=form.whole_number("version"),
-                            actor=access.user)
-    except StaleEditError:
-        return _stale(request, uow, access)
+    capacity, exempt = form.optional_number("capacity"), form.flag("exempt")
+    version = form.whole_number("version")
     _ = gettext_for(request)
-    flash(request, _("The settings of %(member)s are saved.") % {"member": participant})
-    return redirect(pool_url(pool) + "/projects#members")
+    return _edited(request, uow, access, lambda: pools.update_member(
+        uow, pool, participant, role=role, capacity=capacity, exempt=exempt, version=version,
+        actor=access.user),
+        _("The settings of %(member)s are saved.") % {"member": participant}, "#members")
 
 
 @router.post("/pools/{pool}/settings")
@@ -156,19 +155,14 @@ def change_settings(pool: str, request: Request, form: FormDep, uow: UowDep) -> 
     """Change who may join, whether outsiders see the pool, communal validation and the
     highest weight (coordinators)."""
     access = pool_access(request, uow, pool, Level.COORDINATOR, "change the pool's settings")
-    admission = form.text("admission")
-    try:
-        pools.update_settings(
-            uow, pool, admission=admission,  # type: ignore[arg-type]  # checked by name
-            public=form.flag("public"), communal_validation=form.flag("communal_validation"),
-            max_weight=form.number("max_weight"), version=form.whole_number("version"),
-            actor=access.user,
-        )
-    except StaleEditError:
-        return _stale(request, uow, access)
+    admission: Any = form.text("admission")  # checked by the service, by name
+    public, validation = form.flag("public"), form.flag("communal_validation")
+    max_weight, version = form.number("max_weight"), form.whole_number("version")
     _ = gettext_for(request)
-    flash(request, _("The pool's settings are saved."))
-    return redirect(pool_url(pool) + "/projects#settings")
+    return _edited(request, uow, access, lambda: pools.update_settings(
+        uow, pool, admission=admission, public=public, communal_validation=validation,
+        max_weight=max_weight, version=version, actor=access.user),
+        _("The pool's settings are saved."), "#settings")
 
 
 @router.get("/invitations/{code}", response_class=HTMLResponse)

@@ -21,6 +21,7 @@ from peerconomy.api.deps import (
     UserDep,
     client_address,
 )
+from peerconomy.api.idempotency import IdempotentRoute
 from peerconomy.api.schemas import (
     Accepted,
     Body,
@@ -39,7 +40,7 @@ from peerconomy.services.security import TooManyFailuresError
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], route_class=IdempotentRoute)
 
 
 def user_out(user: User) -> UserOut:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse
 
 from peerconomy.api.deps import UowDep, pool_access
+from peerconomy.api.idempotency import IdempotentRoute
 from peerconomy.api.schemas import BalanceOut, Correction
 from peerconomy.ledger.journal import participant_of
 from peerconomy.services import books, overview
@@ -17,7 +18,7 @@ from peerconomy.services.membership import Access, Level
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["books"])
+router = APIRouter(tags=["books"], route_class=IdempotentRoute)
 AccessDep = Annotated[Access, Depends(pool_access)]
 MEDIA = {"csv": "text/csv", "json": "application/json", "beancount": "text/plain"}
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from peerconomy.api.deps import BaseUrlDep, NotifyDep, UowDep, pool_access
 from peerconomy.api.errors import body_is
+from peerconomy.api.idempotency import IdempotentRoute
 from peerconomy.api.routes.pools import period_out
 from peerconomy.api.schemas import OfferIn, PeriodOut, WishIn, WorkIn
 from peerconomy.domain.pool import WorkLog
@@ -21,7 +22,7 @@ from peerconomy.services.membership import Access, Level
 
 __all__ = ["acting_for", "router"]
 
-router = APIRouter(tags=["periods"])
+router = APIRouter(tags=["periods"], route_class=IdempotentRoute)
 AccessDep = Annotated[Access, Depends(pool_access)]
 
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel
 
 from peerconomy.api.deps import CallerDep, UowDep, UserDep, pool_access
+from peerconomy.api.idempotency import IdempotentRoute
 from peerconomy.api.schemas import (
     CapacityChange,
     Decision,
@@ -37,7 +38,7 @@ from peerconomy.services.membership import Access, Level
 
 __all__ = ["member_out", "period_out", "router"]
 
-router = APIRouter(tags=["pools"])
+router = APIRouter(tags=["pools"], route_class=IdempotentRoute)
 AccessDep = Annotated[Access, Depends(pool_access)]
 
 
