@@ -36,6 +36,7 @@ __all__ = [
     "NewToken",
     "OfferIn",
     "PeriodOut",
+    "PlannedGood",
     "PoolChange",
     "PoolOut",
     "ProjectOut",
@@ -187,6 +188,13 @@ class CapacityChange(Body):
         ge=0, le=10**9, description="Units the project can make this period; null: no limit."
     )
     version: int | None = _version_field("good's project")
+
+
+class PlannedGood(BaseModel):
+    id: str
+    project: str
+    capacity: int | None
+    project_version: int = Field(description="The good's project's version after the plan.")
 
 
 class Fork(Body):

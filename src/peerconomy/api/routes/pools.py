@@ -11,7 +11,6 @@ from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import BaseModel
 
 from peerconomy.api.deps import CallerDep, UowDep, UserDep, pool_access
 from peerconomy.api.idempotency import IdempotentRoute
@@ -27,6 +26,7 @@ from peerconomy.api.schemas import (
     NewPool,
     NewProject,
     PeriodOut,
+    PlannedGood,
     PoolChange,
     PoolOut,
     ProjectOut,
@@ -231,13 +231,6 @@ def leave_project(pool: str, project: str, access: AccessDep,
     return _project_out(
         projects.leave_project(uow, pool, project, version=version, actor=access.user)
     )
-
-
-class PlannedGood(BaseModel):
-    id: str
-    project: str
-    capacity: int | None
-    project_version: int
 
 
 @router.patch("/pools/{pool}/goods/{good}")
