@@ -12,6 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from seaside import Headers
 
+from peerconomy.api import AppSettings, create_app
+from peerconomy.services import collecting
 from peerconomy.store.memory import MemoryStore
 
 POOL = "/api/v1/pools/seaside"
@@ -133,3 +135,23 @@ def test_the_schema_declares_the_key_only_where_it_counts(client: TestClient) ->
     assert not takes_key("/api/v1/me/tokens")
     assert not takes_key("/api/v1/auth/signup")
     assert not takes_key("/api/v1/pools/{pool}/invitations")
+
+
+def test_a_request_that_failed_unexpectedly_is_never_run_again_under_its_key(
+    store: MemoryStore, people: dict[str, Headers], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The step may have been done before the failure: a retry is told so (409), not run."""
+    app = create_app(store, AppSettings(secret_key="seaside test key"), pages=False)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the disk is full")
+
+    ben = {**people["ben"], "Idempotency-Key": "fails"}
+    with TestClient(app, raise_server_exceptions=False) as client:
+        monkeypatch.setattr(collecting, "make_wish", broken)
+        assert client.post(f"{POOL}/wishes", json=GUESTS, headers=ben).status_code == 500
+        monkeypatch.undo()
+        retry = client.post(f"{POOL}/wishes", json=GUESTS, headers=ben)
+        assert retry.status_code == 409
+        assert "still being handled, or was cut off" in retry.json()["detail"]
+        assert "ben-more-guests" not in wishes_of(client, ben)

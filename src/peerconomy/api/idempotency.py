@@ -6,7 +6,8 @@ The key (1 to 255 visible ASCII characters, a random UUID say) belongs to the si
 caller and is kept a day (:mod:`peerconomy.services.idempotency`). Reused for another
 request it answers 422; sent again while the first request is still being handled (or was
 cut off after its step), 409. A request that was refused did nothing, so its key may be
-used again. Anonymous requests, and those whose answer holds a secret shown only once (an
+used again; one that failed otherwise may have done its step, so its key stays reserved.
+Anonymous requests, and those whose answer holds a secret shown only once (an
 API token, an invitation code: no such answer is kept in the database), take no key: it is
 ignored there, and the API's schema declares it only where it counts.
 """
@@ -20,11 +21,14 @@ from typing import Any, Final
 
 import anyio
 import anyio.to_thread
-from fastapi import Request, Response
+from fastapi import HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from peerconomy.api.deps import Store, caller, time_of
+from peerconomy.domain.period import IllegalTransitionError
+from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import idempotency
 from peerconomy.services.errors import ServiceError
 
@@ -49,6 +53,9 @@ PARAMETER: Final = {
 }
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+REFUSALS: Final = (ServiceError, ScenarioError, IllegalTransitionError, HTTPException,
+                   RequestValidationError)
+"""What a route raises when it refuses a request, having changed nothing."""
 
 
 class IdempotentRoute(APIRoute):
@@ -107,10 +114,12 @@ async def _once(handle: Handler, request: Request, owner: str, key: str) -> Resp
     release = partial(idempotency.release, store.unit_of_work(), owner, key)
     try:
         response = await handle(request)
-    except BaseException:
+    except REFUSALS:
         with anyio.CancelScope(shield=True):
             await anyio.to_thread.run_sync(release)  # refused: nothing was done
         raise
+    # anything else (a bug, the client gone while the step ran on) keeps the key reserved:
+    # the step may have been done, so it is never run again under this key
     with anyio.CancelScope(shield=True):
         if 200 <= response.status_code < 300:
             await anyio.to_thread.run_sync(
