@@ -7,13 +7,14 @@ The seaside flats (``conftest.py``): ben is a member, ana coordinates.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from seaside import Headers
 
 from peerconomy.api import AppSettings, create_app
-from peerconomy.services import collecting
+from peerconomy.services import accounts, collecting
 from peerconomy.store.memory import MemoryStore
 
 POOL = "/api/v1/pools/seaside"
@@ -155,3 +156,21 @@ def test_a_request_that_failed_unexpectedly_is_never_run_again_under_its_key(
         assert retry.status_code == 409
         assert "still being handled, or was cut off" in retry.json()["detail"]
         assert "ben-more-guests" not in wishes_of(client, ben)
+
+
+def test_the_caller_of_a_keyed_request_is_found_once(
+    client: TestClient, people: dict[str, Headers], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key asks who is calling before the route does; the token is checked once."""
+    checked: list[str] = []
+    token_user = accounts.token_user
+
+    def counted(uow: Any, token: str) -> Any:
+        checked.append(token)
+        return token_user(uow, token)
+
+    monkeypatch.setattr(accounts, "token_user", counted)
+    answer = client.post(f"{POOL}/wishes", json=GUESTS,
+                         headers={**people["ben"], "Idempotency-Key": "once"})
+    assert answer.status_code == 201
+    assert len(checked) == 1

@@ -81,6 +81,8 @@ _LEGACY_USER: Final = "user"
 """Where cookies made before the name left them kept the user's name (dropped when seen)."""
 _CHECKED: Final = "peerconomy_session_user"
 """Where a request keeps the user its session was found to be, once checked."""
+_CALLER: Final = "peerconomy_caller"
+"""Where a request keeps its caller, once found (:func:`caller`)."""
 KEPT_ON_SIGN_OUT: Final = ("lang",)
 """What a browser's session keeps when it is signed out or rotated: the language chosen."""
 
@@ -170,6 +172,7 @@ def forget_browser_session(request: Request) -> None:
     session's account is gone): the cookie keeps only its language."""
     _forget(request)
     request.scope[_CHECKED] = None
+    request.scope.pop(_CALLER, None)  # found again: who is signed in has changed
 
 
 def _forget(request: Request) -> None:
@@ -191,6 +194,7 @@ def start_browser_session(request: Request, user: str) -> None:
     _forget(request)
     request.session[SESSION_ID] = session_id
     request.scope[_CHECKED] = user
+    request.scope.pop(_CALLER, None)  # found again: who is signed in has changed
 
 
 def end_browser_session(request: Request) -> None:
@@ -201,6 +205,7 @@ def end_browser_session(request: Request) -> None:
         sessions.end_session(store.unit_of_work(), session_id, now=time_of(request))
     _forget(request)
     request.scope[_CHECKED] = None
+    request.scope.pop(_CALLER, None)  # found again: who is signed in has changed
 
 
 def browser_session_id(request: Request) -> str | None:
@@ -273,7 +278,16 @@ def check_csrf(request: Request, presented: str | None) -> None:
 
 def caller(request: Request, uow: UowDep) -> Caller:
     """The caller, from a bearer token or the session; a changing request on the session
-    passes the CSRF check (the header; forms are checked by the pages)."""
+    passes the CSRF check (the header; forms are checked by the pages). Found once per
+    request (an idempotency key asks before the route does)."""
+    found: Caller | None = request.scope.get(_CALLER)
+    if found is None:
+        found = _caller(request, uow)
+        request.scope[_CALLER] = found
+    return found
+
+
+def _caller(request: Request, uow: UnitOfWork) -> Caller:
     authorization = request.headers.get("Authorization", "")
     scheme, _, credentials = authorization.partition(" ")
     if scheme.lower() == "bearer" and credentials:
