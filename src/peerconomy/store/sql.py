@@ -1479,7 +1479,9 @@ class SqlAnswerRepository(_Repository):
             return None
         row = self._c.execute(
             select(k).where(k.c.owner == answer.owner, k.c.key == answer.key)
-        ).one()
+        ).first()
+        if row is None:  # released between the insert and the read: the key is free again
+            return self.reserve(answer)
         return StoredAnswer(row.owner, row.key, row.fingerprint, row.created_at, row.status,
                             bytes(row.body), row.media_type)
 
