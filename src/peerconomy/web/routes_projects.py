@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from peerconomy.api.deps import UowDep
+from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Role
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import lookup, membership, pools, projects
@@ -46,7 +47,7 @@ def _projects_page(request: Request, uow: UowDep, access: Access, status_code: i
             for p in uow.pools.projects(pool)
         ]
         members = uow.pools.members(pool)
-        collecting = lookup.current_period(uow, pool).state.value == "collecting"
+        collecting = lookup.current_period(uow, pool).state is PeriodState.COLLECTING
     return pool_page(request, "projects.html", access, "projects", status_code,
                      projects=found, members=members, settings=current.settings,
                      pool_version=current.version, collecting=collecting,
