@@ -382,6 +382,25 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read() -
     too_large(answer)
 
 
+def hardened(app: Any, method: str, path: str, received: Iterator[dict[str, Any]], *,
+             limit: int = 4, headers: list[tuple[bytes, bytes]] | None = None
+             ) -> list[dict[str, Any]]:
+    """The messages :class:`Hardening` around ``app`` sends for one request whose body
+    arrives as ``received`` (an iterator: what it did not read is left in it)."""
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return next(received)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "headers": headers or []}
+    anyio.run(Hardening(app, max_body_bytes=limit, max_scenario_bytes=limit, https=False),
+              scope, receive, send)
+    return sent
+
+
 def test_a_streamed_body_is_counted_as_it_arrives() -> None:
     called: list[bytes] = []
 
@@ -391,18 +410,8 @@ def test_a_streamed_body_is_counted_as_it_arrives() -> None:
     chunks = [{"type": "http.request", "body": b"x" * 400, "more_body": True}] * 10
     chunks.append({"type": "http.request", "body": b"", "more_body": False})
     received = iter(chunks)
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return next(received)
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    hardened = Hardening(app, max_body_bytes=1_000, max_scenario_bytes=1_000, https=False)
-    scope = {"type": "http", "method": "POST", "path": "/api/v1/pools", "headers": [
-        (b"transfer-encoding", b"chunked")]}
-    anyio.run(hardened, scope, receive, send)
+    sent = hardened(app, "POST", "/api/v1/pools", received, limit=1_000,
+                    headers=[(b"transfer-encoding", b"chunked")])
     assert called == []
     assert sent[0]["status"] == 413
     assert b'"too_large"' in sent[1]["body"]
@@ -417,20 +426,10 @@ def test_a_body_under_the_limit_reaches_the_app_whole() -> None:
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
-    received = iter([{"type": "http.request", "body": b"ab", "more_body": True},
-                     {"type": "http.request", "body": b"cd", "more_body": False}])
-
-    async def receive() -> dict[str, Any]:
-        return next(received)
-
-    sent: list[dict[str, Any]] = []
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    hardened = Hardening(app, max_body_bytes=4, max_scenario_bytes=4, https=False)
-    anyio.run(hardened, {"type": "http", "method": "POST", "path": "/x", "headers": []},
-              receive, send)
+    sent = hardened(app, "POST", "/x", iter([
+        {"type": "http.request", "body": b"ab", "more_body": True},
+        {"type": "http.request", "body": b"cd", "more_body": False},
+    ]))
     assert called == [b"abcd"]
     assert sent[0]["status"] == 204
     assert (b"x-frame-options", b"DENY") in sent[0]["headers"]
@@ -448,17 +447,8 @@ def test_vary_names_each_field_once_in_one_header(given: list[bytes], merged: by
                     "headers": [(b"vary", value) for value in given]})
         await send({"type": "http.response.body", "body": b""})
 
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    sent: list[dict[str, Any]] = []
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    hardened = Hardening(app, max_body_bytes=4, max_scenario_bytes=4, https=False)
-    anyio.run(hardened, {"type": "http", "method": "GET", "path": "/x", "headers": []},
-              receive, send)
+    sent = hardened(app, "GET", "/x", iter([{"type": "http.request", "body": b"",
+                                            "more_body": False}]))
     assert [v for k, v in sent[0]["headers"] if k == b"vary"] == [merged]
 
 
