@@ -10,7 +10,7 @@ import pytest
 from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.pool import Member
 from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services import accounts, membership
+from peerconomy.services import accounts, membership, users
 from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError, SignInError
 from peerconomy.services.membership import Level
 from peerconomy.store.memory import MemoryStore
@@ -20,16 +20,23 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def seaside() -> MemoryStore:
-    """Ana (the site's first account, so its admin), ben and cleo; ana's private pool."""
+    """Ana (the site's admin, made so by the operator), ben and cleo; ben's private pool."""
     store = MemoryStore()
     for name in ("ana", "ben", "cleo"):
         accounts.sign_up(store.unit_of_work(), name, f"{name.upper()}@Seaside.example",
                          f"{name} by the sea", now=NOW)
+    users.set_admin(store.unit_of_work(), "ana", True)
     membership.found_pool(store.unit_of_work(), "seaside", "ben")
     return store
 
 
-def test_the_first_account_is_the_site_admin_and_emails_are_kept_lower_case(
+def test_signing_up_first_makes_nobody_the_admin_and_emails_are_kept_lower_case() -> None:
+    store = MemoryStore()
+    first = accounts.sign_up(store.unit_of_work(), "ana", "ANA@Seaside.example", "ana by the sea")
+    assert not first.site_admin
+
+
+def test_the_admin_is_made_by_the_operator_and_emails_are_kept_lower_case(
     seaside: MemoryStore,
 ) -> None:
     with seaside.unit_of_work() as uow:

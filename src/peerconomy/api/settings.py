@@ -16,7 +16,13 @@ from pathlib import Path
 from peerconomy.domain.security import LimitRule
 from peerconomy.services.security import SecurityPolicy
 
-__all__ = ["MAX_BODY_BYTES", "MAX_SCENARIO_BYTES", "AppSettings", "load_secret_key"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "MAX_SCENARIO_BYTES",
+    "AppSettings",
+    "base_url_from_environment",
+    "load_secret_key",
+]
 
 MAX_BODY_BYTES = 1024 * 1024
 """A request body's largest size by default: a form or a JSON call is a few kilobytes."""
@@ -82,7 +88,7 @@ class AppSettings:
             secure_cookies=env.get("PEERCONOMY_SECURE_COOKIES", "") in {"1", "true", "yes"},
             smtp_url=env.get("PEERCONOMY_SMTP_URL") or None,
             mail_from=env.get("PEERCONOMY_MAIL_FROM", "peerconomy@localhost"),
-            base_url=env.get("PEERCONOMY_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            base_url=base_url_from_environment(),
             session_days=_positive(env, "PEERCONOMY_SESSION_DAYS", 14, "days"),
             session_idle_hours=_positive(env, "PEERCONOMY_SESSION_IDLE_HOURS", 48, "hours"),
             sign_in_limit=_positive(env, "PEERCONOMY_SIGN_IN_LIMIT", 5, "failures"),
@@ -122,3 +128,9 @@ def _positive(env: Mapping[str, str], name: str, default: int, unit: str) -> int
     if size <= 0:
         raise ValueError(f"{name} must be a positive number of {unit}, got {text!r}")
     return size
+
+
+def base_url_from_environment() -> str:
+    """Where people reach the site (``PEERCONOMY_BASE_URL``), for links made off the server
+    too (the command line's invitation and password links)."""
+    return os.environ.get("PEERCONOMY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

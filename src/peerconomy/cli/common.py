@@ -31,7 +31,9 @@ __all__ = [
     "PoolOption",
     "fail",
     "print_json",
+    "read_text_file",
     "refusals",
+    "shown",
     "unit_of_work",
     "write_json",
 ]
@@ -52,6 +54,45 @@ DbOption = Annotated[
 ]
 PoolOption = Annotated[str, typer.Option("--pool", metavar="NAME", help="The pool's name.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def shown(value: str) -> str:
+    """``value`` as the terminal should print it: Rich markup escaped, and control
+    characters (a terminal's escape codes, a bell, a carriage return) written as escapes."""
+    from rich.markup import escape
+
+    return escape("".join(
+        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
+        for c in value
+    ))
+
+
+MAX_TEXT_FILE_BYTES = 16 * 1024 * 1024
+"""The largest list or text file a command reads (a membership list of thousands is far
+less)."""
+
+
+def read_text_file(path: Path, limit: int = MAX_TEXT_FILE_BYTES) -> str:
+    """A regular UTF-8 text file's content; anything else (a FIFO, a device, a folder, a file
+    over ``limit`` bytes, bytes that are not UTF-8) is one line naming the file and exit
+    code 2, without waiting on a pipe or reading a device."""
+    import os
+    import stat
+
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        fail(f"{path}: cannot read file: {error.strerror or error}")
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            fail(f"{path}: is not a regular file")
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        fail(f"{path}: is larger than {limit} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        fail(f"{path}: is not UTF-8 text (byte {error.start})")
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:

@@ -22,9 +22,11 @@ from peerconomy.cli.db import db_app
 from peerconomy.cli.demo import demo
 from peerconomy.cli.federation import federation_app
 from peerconomy.cli.ledger import ledger_app
+from peerconomy.cli.members import member_app
 from peerconomy.cli.pool import hints, period_app, pool_app, work_app
 from peerconomy.cli.serve import serve
 from peerconomy.cli.simulate import simulate
+from peerconomy.cli.users import user_app
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.domain.scenario_columns import ScenarioColumns, read_columns_file
 
@@ -114,6 +116,8 @@ def validate(scenario: ScenarioPath) -> None:
 
 
 app.add_typer(pool_app, name="pool")
+app.add_typer(member_app, name="member")
+app.add_typer(user_app, name="user")
 app.add_typer(period_app, name="period")
 app.add_typer(work_app, name="work")
 app.add_typer(ledger_app, name="ledger")

@@ -10,12 +10,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from peerconomy.api.settings import base_url_from_environment
 from peerconomy.cli.common import DbOption, JsonOption, PoolOption, fail, print_json, refusals
 from peerconomy.cli.common import unit_of_work as open_uow
+from peerconomy.cli.members import InvitationsOption, report_invitations
 from peerconomy.domain.scenario import ScenarioError, load_scenario_file
 from peerconomy.services import hints as hint_service
-from peerconomy.services import periods, pools, work
+from peerconomy.services import membership, periods, pools, work
 from peerconomy.services.hints import HintBoard
+from peerconomy.services.roster import invitation_link
 
 __all__ = ["hints", "period_app", "pool_app", "work_app"]
 
@@ -32,7 +35,9 @@ def import_(
     pool: PoolOption,
     coordinator: Annotated[
         list[str] | None,
-        typer.Option("--coordinator", metavar="P", help="A coordinator (repeat for more)."),
+        typer.Option("--coordinator", metavar="P",
+                     help="A participant who coordinates (repeat for more); like every"
+                     " member, they take their place by their invitation link."),
     ] = None,
     communal_validation: Annotated[
         bool,
@@ -41,11 +46,15 @@ def import_(
             help="Logged work counts once a second member or a coordinator confirms it.",
         ),
     ] = True,
+    invitations: InvitationsOption = None,
     db: DbOption = None,
 ) -> None:
     """Create a pool from a scenario file.
 
-    The pool gets everything in the scenario and period 1, collecting its offers and wishes."""
+    The pool gets everything in the scenario and period 1, collecting its offers and wishes.
+    Its members start unclaimed: each gets an invitation link (printed, or written to
+    --invitations FILE) by which its person takes their place; no account becomes a member
+    by having the same name."""
     try:
         loaded = load_scenario_file(scenario)
     except ScenarioError as err:
@@ -56,12 +65,15 @@ def import_(
             uow(), pool, loaded, coordinators=coordinator or (),
             communal_validation=communal_validation,
         )
+        made = membership.invite_members(uow(), pool)
     Console().print(
         f"[green]✓[/green] pool [bold]{escape(pool)}[/bold]: {len(loaded.participants)}"
         f" participants, {len(loaded.projects)} projects, {len(loaded.tasks)} tasks,"
         f" {len(loaded.goods)} goods; period 1 is collecting {len(loaded.offers)} offers and"
         f" {len(loaded.wishes)} wishes"
     )
+    base = base_url_from_environment()
+    report_invitations([(m, invitation_link(base, code)) for m, _, code in made], invitations)
 
 
 @period_app.command("clear")

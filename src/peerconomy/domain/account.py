@@ -1,8 +1,9 @@
 """People who sign in, and how they come into pools: accounts, API tokens, invitations and
 requests to join.
 
-A user's name is also their participant id in every pool they join, so the books, the plan
-and the pages all speak of the same person by the same name. Secrets are never kept: a
+An account is not a member: a pool's member record (its participant id, the id of the plans
+and books) is claimed by an account only through an invitation for that member or a
+coordinator's link, never because a user picked the same name. Secrets are never kept: a
 password is kept as its argon2 hash, an API token or an invitation link as the SHA-256 hash
 of its random secret (a secret of 256 random bits needs no slow hash).
 """
@@ -59,7 +60,7 @@ class User:
     """Someone who can sign in."""
 
     name: str
-    """Unique; their participant id in every pool they join."""
+    """Unique; what they sign in with (a pool's participant id is the member's own)."""
     email: str
     """Unique, lower-case; where notices go."""
     password_hash: str
@@ -70,6 +71,8 @@ class User:
     """May see and manage every pool."""
     locale: str | None = None
     """The language they chose (None: the browser's)."""
+    disabled: bool = False
+    """Cannot sign in (the site's operator disabled the account); their records stay."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +100,16 @@ class Invitation:
     id: str
     pool: str
     role: Role
-    created_by: str
+    created_by: str | None
+    """The coordinator who made it (None: the site's operator, e.g. on import)."""
     created_at: datetime
     expires_at: datetime
     secret_hash: str
     used_by: str | None = None
     used_at: datetime | None = None
+    member: str | None = None
+    """The participant it is for: whoever accepts it claims that member (None: it makes a
+    new member)."""
 
 
 @dataclass(frozen=True, slots=True)

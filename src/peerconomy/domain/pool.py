@@ -81,7 +81,13 @@ class PoolProject:
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """A participant of a pool with their role; inactive members have left the pool."""
+    """A participant of a pool with their role; inactive members have left the pool.
+
+    The member record exists apart from accounts: ``id`` is the participant id of the plans
+    and books, and ``account`` the user who has claimed it (by an invitation for this
+    member, or linked by a coordinator), never matched by name. A member nobody has claimed
+    (imported, or added by a coordinator) takes part through the coordinators.
+    """
 
     id: str
     capacity: float | None = None
@@ -91,6 +97,18 @@ class Member:
     version: int = 1
     """Counts the changes of the member's settings and role from 1: an edit made from an
     older version is refused."""
+    account: str | None = None
+    """The user name of the account that has claimed this member (None: unclaimed)."""
+    display_name: str = ""
+    """How the pool calls them (empty: their id)."""
+    email: str | None = None
+    """Where their invitation and notices go before they have an account of their own."""
+    phone: str | None = None
+
+    @property
+    def shown_name(self) -> str:
+        """The name to show: the display name, else the participant id."""
+        return self.display_name or self.id
 
     def as_participant(self) -> Participant:
         """The member as the scenario format's participant."""

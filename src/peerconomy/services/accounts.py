@@ -93,7 +93,8 @@ def sign_up(
     display_name: str = "",
     now: datetime | None = None,
 ) -> User:
-    """Make an account. The first account of a site is its site admin."""
+    """Make an account. It joins nothing and administers nothing: the site's admin is made
+    on purpose (``peerconomy user create --admin``), never by being first to sign up."""
     name = _checked("name", check_user_name, name)
     email = _checked("email", check_email, email)
     check_password(password)
@@ -112,7 +113,6 @@ def sign_up(
             password_hash,
             now or datetime.now(UTC),
             display_name,
-            site_admin=uow.accounts.user_count() == 0,
         )
         uow.accounts.add_user(user)
         record(uow, None, "account.sign_up", actor=name, subject=name,

@@ -1,15 +1,20 @@
 """How people come into pools and what they may see there: founding a pool, joining it
-(at once, or on a coordinator's approval), invitations by link, and each caller's access.
+(at once, or on a coordinator's approval), invitations by link, claiming a member, and each
+caller's access.
 
-A user joins a pool as the participant of the same name. Members see everything of their
-own pool (plans, weights, books: that is the pool's transparency); people outside see a
-pool only if it is public; the site admin sees and manages every pool.
+A pool's member records exist apart from accounts. An account becomes a member only by
+joining (a new member, never one that exists), by accepting an invitation (for one member:
+it claims that member; else a new member), or by a coordinator's link; a user name that
+equals a member's id means nothing. Members see everything of their own pool (plans,
+weights, books: that is the pool's transparency); people outside see a pool only if it is
+public (a private pool is not found); the site admin sees and manages every pool.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
@@ -22,7 +27,12 @@ from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import lookup
 from peerconomy.services.accounts import hash_secret
 from peerconomy.services.audit import record
-from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError
+from peerconomy.services.errors import (
+    ConflictError,
+    NotAllowedError,
+    NotFoundError,
+    check_version,
+)
 from peerconomy.services.pools import check_pool_name
 from peerconomy.services.ports import UnitOfWork
 
@@ -33,9 +43,15 @@ __all__ = [
     "accept_invitation",
     "access",
     "decide_request",
+    "find_invitation",
     "found_pool",
     "invite",
+    "invite_members",
     "join_pool",
+    "link_member",
+    "new_invitation",
+    "new_member_id",
+    "unlink_member",
     "visible_pools",
 ]
 
@@ -86,6 +102,8 @@ def access(uow: UnitOfWork, pool: str, user: str | None) -> Access:
             if standing is None:
                 raise NotFoundError("pool", pool)
             found, account, member = standing
+        if account is not None and account.disabled:
+            account = None
         if account is None or (member is not None and not member.active):
             member = None
     if account is not None and account.site_admin:
@@ -103,6 +121,8 @@ def visible_pools(uow: UnitOfWork, user: str | None) -> list[tuple[Pool, Role | 
     (None: they are not a member)."""
     with uow:
         account = uow.accounts.user(user) if user is not None else None
+        if account is not None and account.disabled:
+            account = None
         mine = {
             name: m.role
             for name, m in (uow.accounts.memberships(account.name) if account else {}).items()
@@ -132,10 +152,12 @@ def found_pool(
     if not 1.0 <= max_weight <= 1000.0:
         raise ScenarioError("max_weight", "must be between 1 and 1000")
     with uow:
-        if uow.accounts.user(founder) is None:
+        account = uow.accounts.user(founder)
+        if account is None:
             raise NotFoundError("user", founder)
         if uow.pools.get(name) is not None:
-            raise ConflictError(f"a pool called {name!r} exists already")
+            # the same answer whether the pool is private, public or the name reserved
+            raise ConflictError(f"the name {name!r} cannot be used; choose another")
         settings = PoolSettings(
             max_weight=max_weight,
             communal_validation=communal_validation,
@@ -143,7 +165,9 @@ def found_pool(
             public=public,
         )
         uow.pools.add(Pool(name, settings))
-        uow.pools.add_members(name, [Member(founder, role="coordinator")])
+        uow.pools.add_members(name, [Member(
+            founder, role="coordinator", account=founder, display_name=account.display_name
+        )])
         period = Period(name, 1, PeriodState.COLLECTING)
         uow.periods.add(period)
         record(uow, name, "pool.found", actor=founder, subject=name, detail={
@@ -157,18 +181,22 @@ def found_pool(
 def join_pool(
     uow: UnitOfWork, pool: str, user: str, *, now: datetime | None = None
 ) -> Member | JoinRequest:
-    """A user asks to join: an open pool takes them at once (their membership); one that
-    admits on approval files their request for its coordinators."""
+    """A user asks to join: an open pool takes them at once (a new member, never one that
+    exists); one that admits on approval files their request for its coordinators. A private
+    pool is not found: one comes into it by invitation only."""
     with uow:
         found = lookup.pool(uow, pool, lock=True)
         if uow.accounts.user(user) is None:
             raise NotFoundError("user", user)
         known = {m.id: m for m in uow.pools.members(pool)}
-        if user in known and known[user].active:
+        mine = _claimed_by(known, user)
+        if mine is not None and mine.active:
             raise ConflictError(f"{user!r} is a member of pool {pool!r} already")
+        if not found.settings.public:
+            raise NotFoundError("pool", pool)
         if found.settings.admission == "open":
-            member = _welcome(uow, pool, known.get(user), user, "member")
-            record(uow, pool, "member.join", actor=user, subject=user,
+            member = _welcome(uow, pool, known, user, "member")
+            record(uow, pool, "member.join", actor=user, subject=member.id,
                    detail={"role": member.role}, now=now)
             uow.commit()
             return member
@@ -205,7 +233,9 @@ def decide_request(
         )
         if approve:
             known = {m.id: m for m in uow.pools.members(pool)}
-            _welcome(uow, pool, known.get(user), user, "member")
+            mine = _claimed_by(known, user)
+            if mine is None or not mine.active:
+                _welcome(uow, pool, known, user, "member")
         uow.accounts.put_join_request(decided)
         record(uow, pool, "join.approve" if approve else "join.decline", actor=by, subject=user,
                now=decided.decided_at)
@@ -216,61 +246,144 @@ def decide_request(
 def invite(
     uow: UnitOfWork,
     pool: str,
-    by: str,
+    by: str | None,
     role: Role = "member",
     *,
+    member: str | None = None,
     days: int = INVITATION_DAYS,
     now: datetime | None = None,
 ) -> tuple[Invitation, str]:
-    """A coordinator makes a one-use invitation link into the pool with a role: its record,
-    and the code the link carries (shown once, never stored)."""
+    """A coordinator makes a one-use invitation link into the pool: its record, and the code
+    the link carries (shown once, never stored). With ``member``, it is for that member
+    (active, not claimed yet) and whoever accepts it claims them, with their role; without,
+    it makes a new member with ``role``."""
     if not 1 <= days <= 365:
         raise ScenarioError("days", "must be between 1 and 365")
     moment = now or datetime.now(UTC)
-    invitation_id, secret = secrets.token_hex(6), secrets.token_urlsafe(24)
     with uow:
         lookup.pool(uow, pool)
-        invitation = Invitation(
-            invitation_id,
-            pool,
-            role,
-            by,
-            moment,
-            moment + timedelta(days=days),
-            hash_secret(secret),
-        )
+        if member is not None:
+            invited = lookup.member(uow, pool, member)
+            _check_claimable(pool, invited)
+            role = invited.role
+        invitation, code = new_invitation(pool, role, by, moment, days, member=member)
         uow.accounts.add_invitation(invitation)
-        record(uow, pool, "invitation.create", actor=by, subject=invitation_id,
-               detail={"role": role, "expires_at": invitation.expires_at.isoformat()},
+        record(uow, pool, "invitation.create", actor=by, subject=invitation.id,
+               detail={"role": role, "member": member,
+                       "expires_at": invitation.expires_at.isoformat()},
                now=moment)
         uow.commit()
+    return invitation, code
+
+
+def new_invitation(
+    pool: str,
+    role: Role,
+    by: str | None,
+    now: datetime,
+    days: int,
+    *,
+    member: str | None = None,
+) -> tuple[Invitation, str]:
+    """A new invitation's record (not stored yet) and the code its link carries: an id to
+    find it and a random secret of which only the hash is kept."""
+    invitation_id, secret = secrets.token_hex(6), secrets.token_urlsafe(24)
+    invitation = Invitation(
+        invitation_id, pool, role, by, now, now + timedelta(days=days), hash_secret(secret),
+        member=member,
+    )
     return invitation, f"{invitation_id}.{secret}"
+
+
+def invite_members(
+    uow: UnitOfWork,
+    pool: str,
+    participants: Iterable[str] | None = None,
+    *,
+    by: str | None = None,
+    days: int = INVITATION_DAYS,
+    now: datetime | None = None,
+) -> list[tuple[Member, Invitation, str]]:
+    """One invitation for each of ``participants`` (None: every active member nobody has
+    claimed), in one transaction: each member with its invitation's record and code."""
+    if not 1 <= days <= 365:
+        raise ScenarioError("days", "must be between 1 and 365")
+    moment = now or datetime.now(UTC)
+    made: list[tuple[Member, Invitation, str]] = []
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        known = {m.id: m for m in uow.pools.members(pool)}
+        wanted = (
+            [m.id for m in known.values() if m.active and m.account is None]
+            if participants is None else list(participants)
+        )
+        for participant in wanted:
+            member = known.get(participant)
+            if member is None:
+                raise NotFoundError("participant", participant, pool)
+            _check_claimable(pool, member)
+            invitation, code = new_invitation(pool, member.role, by, moment, days,
+                                              member=member.id)
+            uow.accounts.add_invitation(invitation)
+            made.append((member, invitation, code))
+        record(uow, pool, "invitation.create_many", actor=by, subject=pool,
+               detail={"members": [m.id for m, _, _ in made], "days": days}, now=moment)
+        uow.commit()
+    return made
+
+
+def find_invitation(
+    uow: UnitOfWork, code: str, *, now: datetime | None = None
+) -> Invitation:
+    """The unused, unexpired invitation whose link carries ``code``, else
+    :class:`NotFoundError` (a wrong code) or :class:`ConflictError` (used or expired)."""
+    moment = now or datetime.now(UTC)
+    invitation_id, _, secret = code.partition(".")
+    with uow:
+        invitation = uow.accounts.invitation(invitation_id)
+    if invitation is None or not hmac.compare_digest(
+        invitation.secret_hash, hash_secret(secret)
+    ):
+        raise NotFoundError("invitation", code)
+    if invitation.used_by is not None:
+        raise ConflictError("this invitation has been used already")
+    if invitation.expires_at <= moment:
+        raise ConflictError("this invitation has expired; ask for a new one")
+    return invitation
 
 
 def accept_invitation(
     uow: UnitOfWork, code: str, user: str, *, now: datetime | None = None
 ) -> Member:
-    """A user follows an invitation link: they join its pool with its role."""
+    """A user follows an invitation link: they claim the member it is for, or join its pool
+    as a new member with its role."""
     moment = now or datetime.now(UTC)
-    invitation_id, _, secret = code.partition(".")
+    invitation = find_invitation(uow, code, now=moment)
     with uow:
-        invitation = uow.accounts.invitation(invitation_id)
-        if invitation is None or not hmac.compare_digest(
-            invitation.secret_hash, hash_secret(secret)
-        ):
-            raise NotFoundError("invitation", code)
-        if invitation.used_by is not None:
+        invitation = uow.accounts.invitation(invitation.id) or invitation
+        if invitation.used_by is not None:  # taken meanwhile
             raise ConflictError("this invitation has been used already")
-        if invitation.expires_at <= moment:
-            raise ConflictError("this invitation has expired; ask for a new one")
         pool = invitation.pool
         lookup.pool(uow, pool, lock=True)
-        if uow.accounts.user(user) is None:
+        account = uow.accounts.user(user)
+        if account is None:
             raise NotFoundError("user", user)
         known = {m.id: m for m in uow.pools.members(pool)}
-        if user in known and known[user].active:
+        mine = _claimed_by(known, user)
+        if mine is not None and mine.active:
             raise ConflictError(f"{user!r} is a member of pool {pool!r} already")
-        member = _welcome(uow, pool, known.get(user), user, invitation.role)
+        if invitation.member is not None:
+            invited = known.get(invitation.member)
+            if invited is None:
+                raise NotFoundError("participant", invitation.member, pool)
+            _check_claimable(pool, invited)
+            if mine is not None:  # an old membership of theirs gives way to the claimed one
+                uow.pools.put_member(pool, replace(mine, account=None, version=mine.version + 1))
+            member = replace(invited, account=user, version=invited.version + 1,
+                             display_name=invited.display_name or account.display_name)
+            uow.pools.put_member(pool, member)
+        else:
+            member = _welcome(uow, pool, known, user, invitation.role)
         uow.accounts.put_invitation(replace(invitation, used_by=user, used_at=moment))
         request = uow.accounts.join_request(pool, user)
         if request is not None and request.status == "pending":
@@ -278,20 +391,106 @@ def accept_invitation(
                 replace(request, status="approved", decided_by=invitation.created_by,
                         decided_at=moment)
             )
-        record(uow, pool, "invitation.accept", actor=user, subject=invitation_id,
-               detail={"role": member.role}, now=moment)
+        record(uow, pool, "invitation.accept", actor=user, subject=invitation.id,
+               detail={"role": member.role, "member": member.id}, now=moment)
         uow.commit()
     return member
 
 
-def _welcome(
-    uow: UnitOfWork, pool: str, before: Member | None, user: str, role: Role
+def link_member(
+    uow: UnitOfWork,
+    pool: str,
+    participant: str,
+    user: str,
+    *,
+    version: int | None = None,
+    actor: str | None = None,
 ) -> Member:
-    """Make ``user`` an active member (one who left comes back with their settings)."""
-    member = (
-        replace(before, active=True, role=role, version=before.version + 1)
-        if before is not None
-        else Member(user, role=role)
-    )
+    """A coordinator links an existing account to a member nobody has claimed (someone who
+    signed up before being invited); ``version``: the member's version the link was made
+    from."""
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        member = lookup.member(uow, pool, participant)
+        check_version(f"member {participant!r}", member.version, version)
+        _check_claimable(pool, member)
+        account = uow.accounts.user(user)
+        if account is None or account.disabled:
+            raise NotFoundError("user", user)
+        known = {m.id: m for m in uow.pools.members(pool)}
+        mine = _claimed_by(known, user)
+        if mine is not None:
+            raise ConflictError(
+                f"{user!r} is member {mine.id!r} of pool {pool!r} already; unlink that first"
+            )
+        linked = replace(member, account=user, version=member.version + 1,
+                         display_name=member.display_name or account.display_name)
+        uow.pools.put_member(pool, linked)
+        record(uow, pool, "member.link", actor=actor, subject=participant,
+               detail={"account": user})
+        uow.commit()
+    return linked
+
+
+def unlink_member(
+    uow: UnitOfWork,
+    pool: str,
+    participant: str,
+    *,
+    version: int | None = None,
+    actor: str | None = None,
+) -> Member:
+    """A coordinator takes a member back from the account that claimed it (claimed by the
+    wrong person, or an account given up): the member stays, unclaimed, with its books."""
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        member = lookup.member(uow, pool, participant)
+        check_version(f"member {participant!r}", member.version, version)
+        if member.account is None:
+            raise ConflictError(f"member {participant!r} is not claimed by any account")
+        unlinked = replace(member, account=None, version=member.version + 1)
+        uow.pools.put_member(pool, unlinked)
+        record(uow, pool, "member.unlink", actor=actor, subject=participant,
+               detail={"account": member.account})
+        uow.commit()
+    return unlinked
+
+
+def _check_claimable(pool: str, member: Member) -> None:
+    if not member.active:
+        raise ConflictError(f"member {member.id!r} has left pool {pool!r}")
+    if member.account is not None:
+        raise ConflictError(f"member {member.id!r} of pool {pool!r} is claimed already")
+
+
+def _claimed_by(known: Mapping[str, Member], user: str) -> Member | None:
+    """The member of the pool that ``user``'s account has claimed, if any."""
+    return next((m for m in known.values() if m.account == user), None)
+
+
+def new_member_id(known: Mapping[str, Member], user: str) -> str:
+    """The participant id of an account that joins as a new member: its user name if no
+    member has that id, else the name with the first free number (``ana-2``). An existing
+    member is never taken over by a name."""
+    if user not in known:
+        return user
+    n = 2
+    while f"{user}-{n}" in known:
+        n += 1
+    return f"{user}-{n}"
+
+
+def _welcome(
+    uow: UnitOfWork, pool: str, known: Mapping[str, Member], user: str, role: Role
+) -> Member:
+    """Make ``user`` an active member: the member they claimed before, if they left, comes
+    back with its settings; else a new member."""
+    before = _claimed_by(known, user)
+    if before is not None:
+        member = replace(before, active=True, role=role, version=before.version + 1)
+    else:
+        account = uow.accounts.user(user)
+        member = Member(new_member_id(known, user), role=role, account=user,
+                        display_name=account.display_name if account else "")
     uow.pools.put_member(pool, member)
     return member

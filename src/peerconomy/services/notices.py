@@ -30,7 +30,7 @@ from urllib.parse import quote
 from babel.core import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
 
-from peerconomy.domain.pool import Plan, WorkLog
+from peerconomy.domain.pool import Member, Plan, WorkLog
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "Line",
     "Notice",
     "Text",
+    "invitation",
     "period_opened",
     "plan_cleared",
     "text",
@@ -125,8 +126,8 @@ def _addresses(
     for member in uow.pools.members(pool):
         if not member.active or (people is not None and member.id not in people):
             continue
-        user = uow.accounts.user(member.id)
-        if user is not None:
+        user = uow.accounts.user(member.account) if member.account is not None else None
+        if user is not None and not user.disabled:
             found[member.id] = (user.email, user.locale or "")
     return found
 
@@ -207,3 +208,21 @@ def work_awaits_confirmation(uow: UnitOfWork, log: WorkLog, base_url: str) -> li
         (text(N_("Confirm: %(link)s"), link=_link(base_url, log.pool)),),
     )
     return [Notice(email, subject, body, locale) for email, locale in to.values()]
+
+
+def invitation(member: Member, pool: str, link: str, days: int) -> Notice | None:
+    """The invited member, at the email their pool has for them (None: it has none): how to
+    claim their place in the pool."""
+    if member.email is None:
+        return None
+    subject = text(N_("[%(pool)s] You are invited to pool %(pool)s"), pool=pool)
+    body: tuple[Line, ...] = (
+        (text(N_("Pool %(pool)s has you on its list as %(name)s. Follow this link within"
+                 " %(days)s days to take your place (sign in, or make an account):"),
+              pool=pool, name=member.shown_name, days=days),),
+        ("  ", link),
+        (),
+        (text(N_("If you did not expect this, ignore it: nothing happens without the"
+                 " link.")),),
+    )
+    return Notice(member.email, subject, body)

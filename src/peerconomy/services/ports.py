@@ -201,7 +201,10 @@ class AccountRepository(Protocol):
         """Replace a user's record (a new password, display name, locale or admin flag)."""
 
     def user_count(self) -> int:
-        """How many users there are (the first to sign up becomes site admin)."""
+        """How many users there are."""
+
+    def users(self) -> list[User]:
+        """Every user, sorted by name."""
 
     def memberships(self, user: str) -> dict[str, Member]:
         """The user's membership of each pool they are a member of (active or not), by pool

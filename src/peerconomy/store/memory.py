@@ -114,7 +114,10 @@ class _Pools:
         found = self._s.pools.get(pool)
         if found is None:
             return None
-        return found, self._s.users.get(user), self.member(pool, user)
+        member = next(
+            (m for m in self._s.members.get(pool, {}).values() if m.account == user), None
+        )
+        return found, self._s.users.get(user), member
 
     def add_members(self, pool: str, members: Iterable[Member]) -> None:
         self._s.members[pool].update((m.id, m) for m in members)
@@ -283,11 +286,15 @@ class _Accounts:
     def user_count(self) -> int:
         return len(self._s.users)
 
+    def users(self) -> list[User]:
+        return sorted(self._s.users.values(), key=lambda u: u.name)
+
     def memberships(self, user: str) -> dict[str, Member]:
         return {
-            pool: members[user]
+            pool: member
             for pool, members in sorted(self._s.members.items())
-            if user in members
+            for member in members.values()
+            if member.account == user
         }
 
     def add_token(self, token: ApiToken) -> None:

@@ -43,7 +43,7 @@ import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime
 from decimal import Decimal
 from functools import wraps
@@ -736,9 +736,7 @@ class SqlPoolRepository(_Repository):
     def members(self, pool: str) -> list[Member]:
         m = t.members.c
         rows = self._c.execute(
-            select(m.id, m.capacity, m.exempt, m.role, m.active, m.version)
-            .where(m.pool == pool)
-            .order_by(m.position)
+            select(*_MEMBER_COLUMNS).where(m.pool == pool).order_by(m.position)
         )
         return [Member(*row) for row in rows]
 
@@ -759,11 +757,13 @@ class SqlPoolRepository(_Repository):
         account = None if row.user_name is None else User(
             **{f: getattr(row, f"user_{f}") for f in _USER_FIELDS})
         member = None if row.member_id is None else Member(
-            row.member_id, row.capacity, row.exempt, row.role, row.active, row.version)
+            row.member_id, *(getattr(row, f"member_{f}") for f in _MEMBER_FIELDS[1:]))
         # what the request reads next, answered by this read
         self._seen[_read_key(SqlPoolRepository.get.__qualname__, (pool,), {})] = found
         self._seen[_read_key(SqlAccountRepository.user.__qualname__, (user,), {})] = account
-        self._seen[_read_key(SqlPoolRepository.member.__qualname__, (pool, user), {})] = member
+        if member is not None:
+            key = _read_key(SqlPoolRepository.member.__qualname__, (pool, member.id), {})
+            self._seen[key] = member
         return found, account, member
 
     @_writes
@@ -771,7 +771,8 @@ class SqlPoolRepository(_Repository):
     def add_members(self, pool: str, members: Iterable[Member]) -> None:
         start = _next_position(self._c, t.members, t.members.c.pool == pool)
         rows = [
-            (pool, m.id, i, m.capacity, m.exempt, m.role, m.active, m.version)
+            (pool, m.id, i, m.capacity, m.exempt, m.role, m.active, m.version, m.account,
+             m.display_name, m.email, m.phone)
             for i, m in enumerate(members, start)
         ]
         _insert_many(self._c, t.members, rows)
@@ -788,6 +789,10 @@ class SqlPoolRepository(_Repository):
                 "role": member.role,
                 "active": member.active,
                 "version": member.version,
+                "account": member.account,
+                "display_name": member.display_name,
+                "email": member.email,
+                "phone": member.phone,
             },
             scope=("pool",),
         )
@@ -1295,12 +1300,14 @@ class SqlAccountRepository(_Repository):
     def user_count(self) -> int:
         return int(self._c.scalar(select(func.count()).select_from(t.users)) or 0)
 
+    def users(self) -> list[User]:
+        rows = self._c.execute(select(t.users))
+        # sorted here, not by ORDER BY: PostgreSQL would sort by its locale's collation
+        return sorted((User(**row._asdict()) for row in rows), key=lambda u: u.name)
+
     def memberships(self, user: str) -> dict[str, Member]:
         m = t.members.c
-        rows = self._c.execute(
-            select(m.pool, m.id, m.capacity, m.exempt, m.role, m.active, m.version)
-            .where(m.id == user)
-        )
+        rows = self._c.execute(select(m.pool, *_MEMBER_COLUMNS).where(m.account == user))
         # sorted here, not by ORDER BY: PostgreSQL would sort by its locale's collation
         return {pool: Member(*member) for pool, *member in sorted(rows, key=lambda r: r.pool)}
 
@@ -1560,10 +1567,13 @@ _PROJECTS = (
     .where(t.projects.c.pool == bindparam("pool"))
     .order_by(t.projects.c.position)
 )
-_MEMBER = select(
-    t.members.c.id, t.members.c.capacity, t.members.c.exempt, t.members.c.role,
-    t.members.c.active, t.members.c.version,
-).where(t.members.c.pool == bindparam("pool"), t.members.c.id == bindparam("participant"))
+_MEMBER_FIELDS: Final = tuple(f.name for f in fields(Member))
+"""The members table's columns in the order of :class:`~peerconomy.domain.pool.Member`'s
+fields."""
+_MEMBER_COLUMNS: Final = tuple(t.members.c[f] for f in _MEMBER_FIELDS)
+_MEMBER = select(*_MEMBER_COLUMNS).where(
+    t.members.c.pool == bindparam("pool"), t.members.c.id == bindparam("participant")
+)
 _TASKS = (
     select(t.tasks.c.id, t.tasks.c.project, t.tasks.c.fixed_hours)
     .where(t.tasks.c.pool == bindparam("pool"))
@@ -1626,17 +1636,12 @@ _STANDING = (
         t.pools.c.public,
         t.pools.c.version.label("pool_version"),
         *(t.users.c[f].label(f"user_{f}") for f in _USER_FIELDS),
-        t.members.c.id.label("member_id"),
-        t.members.c.capacity,
-        t.members.c.exempt,
-        t.members.c.role,
-        t.members.c.active,
-        t.members.c.version,
+        *(t.members.c[f].label(f"member_{f}") for f in _MEMBER_FIELDS),
     )
     .select_from(
         t.pools.outerjoin(t.users, t.users.c.name == bindparam("user")).outerjoin(
             t.members,
-            and_(t.members.c.pool == t.pools.c.name, t.members.c.id == bindparam("user")),
+            and_(t.members.c.pool == t.pools.c.name, t.members.c.account == bindparam("user")),
         )
     )
     .where(t.pools.c.name == bindparam("pool"))

@@ -218,12 +218,19 @@ members: Final = Table(
     Column("role", Text, nullable=False),
     Column("active", Boolean, nullable=False),
     _version(),
+    Column("account", Text),
+    Column("display_name", Text, nullable=False, server_default=""),
+    Column("email", Text),
+    Column("phone", Text),
     PrimaryKeyConstraint("pool", "id"),
     UniqueConstraint("pool", "position"),
     Index(None, "id"),
+    Index("ix_members_account", "account"),
+    Index("ux_members_pool_account", "pool", "account", unique=True),
     _of_pool(),
 )
-"""A pool's members; the index on ``id`` finds a user's memberships across pools."""
+"""A pool's members; ``account`` is the user who claimed the member (NULL: nobody yet), at
+most one member per account and pool; its index finds a user's memberships across pools."""
 
 tasks: Final = Table(
     "tasks",
@@ -384,6 +391,7 @@ users: Final = Table(
     Column("display_name", Text, nullable=False),
     Column("site_admin", Boolean, nullable=False),
     Column("locale", Text),
+    Column("disabled", Boolean, nullable=False, server_default=false()),
     Index(None, "email", unique=True),
 )
 """People who can sign in; ``email`` is unique (the services keep it lower-case)."""
@@ -412,12 +420,13 @@ invitations: Final = Table(
     _pool(),
     _position(),
     Column("role", Text, nullable=False),
-    Column("created_by", Text, nullable=False),
+    Column("created_by", Text),
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Column("secret_hash", Text, nullable=False),
     Column("used_by", Text),
     Column("used_at", UtcDateTime),
+    Column("member", Text),
     UniqueConstraint("pool", "position"),
     _of_pool(),
     ForeignKeyConstraint(["created_by"], ["users.name"]),

@@ -1,0 +1,117 @@
+"""``peerconomy user``: the site's operator manages accounts on the database.
+
+The site's first admin is made here on purpose (never by being first to sign up); a new
+account and a reset get a one-time link that sets the password, printed for the operator to
+pass on, so no mail server is needed. Links point at ``PEERCONOMY_BASE_URL``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from peerconomy.api.settings import base_url_from_environment
+from peerconomy.cli.common import DbOption, JsonOption, print_json, refusals, shown
+from peerconomy.cli.common import unit_of_work as open_uow
+from peerconomy.services import users
+from peerconomy.services.users import PasswordLink
+
+__all__ = ["user_app"]
+
+user_app = typer.Typer(help="Manage accounts (the site's operator).", no_args_is_help=True)
+
+NameArgument = Annotated[str, typer.Argument(metavar="NAME", help="The account's user name.")]
+
+
+@user_app.command("create")
+def create(
+    name: NameArgument,
+    email: Annotated[str, typer.Option("--email", metavar="E", help="Their email address.")],
+    admin: Annotated[bool, typer.Option("--admin", help="Make them the site's admin.")] = False,
+    display_name: Annotated[
+        str, typer.Option("--display-name", metavar="TEXT", help="How they are called.")
+    ] = "",
+    db: DbOption = None,
+) -> None:
+    """Make an account; prints a one-time link that sets its password."""
+    uow = open_uow(db)
+    with refusals():
+        link = users.create_user(uow(), name, email, admin=admin, display_name=display_name)
+    role = "site admin" if admin else "account"
+    _print_link(f"{role} {shown(name)} made", link)
+
+
+@user_app.command("list")
+def list_(json: JsonOption = False, db: DbOption = None) -> None:
+    """Every account: name, email, admin, disabled."""
+    uow = open_uow(db)
+    with refusals():
+        found = users.list_users(uow())
+    if json:
+        print_json([{"name": u.name, "email": u.email, "display_name": u.display_name,
+                     "site_admin": u.site_admin, "disabled": u.disabled,
+                     "created_at": u.created_at.isoformat()} for u in found])
+        return
+    table = Table(title="accounts", title_justify="left")
+    for column in ("name", "email", "display name", "admin", "disabled", "since"):
+        table.add_column(column)
+    for u in found:
+        table.add_row(shown(u.name), shown(u.email), shown(u.display_name),
+                      "yes" if u.site_admin else "", "yes" if u.disabled else "",
+                      u.created_at.strftime("%Y-%m-%d"))
+    Console().print(table)
+
+
+@user_app.command("promote")
+def promote(name: NameArgument, db: DbOption = None) -> None:
+    """Make the account a site admin (sees and manages every pool)."""
+    uow = open_uow(db)
+    with refusals():
+        users.set_admin(uow(), name, True)
+    Console().print(f"[green]✓[/green] {shown(name)} is a site admin")
+
+
+@user_app.command("demote")
+def demote(name: NameArgument, db: DbOption = None) -> None:
+    """Take the site admin's rights from the account."""
+    uow = open_uow(db)
+    with refusals():
+        users.set_admin(uow(), name, False)
+    Console().print(f"[green]✓[/green] {shown(name)} is no site admin now")
+
+
+@user_app.command("reset-password")
+def reset_password(name: NameArgument, db: DbOption = None) -> None:
+    """Print a one-time link that sets a new password (no mail server needed)."""
+    uow = open_uow(db)
+    with refusals():
+        link = users.password_link(uow(), name)
+    _print_link(f"a password link for {shown(name)}", link)
+
+
+@user_app.command("disable")
+def disable(name: NameArgument, db: DbOption = None) -> None:
+    """The account can no longer sign in: its sessions end, its API tokens are revoked."""
+    uow = open_uow(db)
+    with refusals():
+        users.disable_user(uow(), name)
+    Console().print(f"[green]✓[/green] {shown(name)} is disabled")
+
+
+@user_app.command("enable")
+def enable(name: NameArgument, db: DbOption = None) -> None:
+    """Let a disabled account in again; prints a link that sets its password."""
+    uow = open_uow(db)
+    with refusals():
+        link = users.enable_user(uow(), name)
+    _print_link(f"{shown(name)} is enabled again", link)
+
+
+def _print_link(what: str, link: PasswordLink) -> None:
+    console = Console(soft_wrap=True)
+    console.print(f"[green]✓[/green] {what}; this link sets the password, once, until"
+                  f" {link.expires_at:%Y-%m-%d %H:%M} UTC:")
+    console.print(link.url(base_url_from_environment()), markup=False, highlight=False)

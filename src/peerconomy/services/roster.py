@@ -1,0 +1,82 @@
+"""Onboarding a real membership list: a pool's members added from a CSV list, each with an
+invitation by which its person claims their place.
+
+The list is checked whole before anything is stored (:func:`peerconomy.domain.roster.read_roster`
+names the line and column of a bad cell); a member already in the pool refuses the list too,
+naming its line. Members, invitations and their audit entries are written in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from peerconomy.domain.account import Invitation
+from peerconomy.domain.pool import Member
+from peerconomy.domain.roster import RosterRow, read_roster
+from peerconomy.domain.scenario import ScenarioError
+from peerconomy.services import lookup, notices
+from peerconomy.services.audit import record
+from peerconomy.services.membership import INVITATION_DAYS, new_invitation
+from peerconomy.services.ports import UnitOfWork
+
+__all__ = ["Invited", "import_members", "invitation_link"]
+
+
+@dataclass(frozen=True, slots=True)
+class Invited:
+    """A member added from the list, with the code of their invitation (shown once)."""
+
+    member: Member
+    invitation: Invitation
+    code: str
+
+    def link(self, base_url: str) -> str:
+        """The invitation's link on the site at ``base_url``."""
+        return invitation_link(base_url, self.code)
+
+    def notice(self, pool: str, base_url: str) -> notices.Notice | None:
+        """The invitation as an email to the member (None: the list gave no email)."""
+        days = max(1, (self.invitation.expires_at - self.invitation.created_at).days)
+        return notices.invitation(self.member, pool, self.link(base_url), days)
+
+
+def invitation_link(base_url: str, code: str) -> str:
+    """Where an invitation's code is followed on the site."""
+    return f"{base_url.rstrip('/')}/invitations/{code}"
+
+
+def import_members(
+    uow: UnitOfWork,
+    pool: str,
+    members_csv: str | list[RosterRow],
+    *,
+    actor: str | None = None,
+    days: int = INVITATION_DAYS,
+    now: datetime | None = None,
+) -> list[Invited]:
+    """Add the members of a CSV list (or rows read from one) to ``pool``, unclaimed, each
+    with an invitation for them; nothing is stored if any row is refused."""
+    if not 1 <= days <= 365:
+        raise ScenarioError("days", "must be between 1 and 365")
+    rows = read_roster(members_csv) if isinstance(members_csv, str) else members_csv
+    moment = now or datetime.now(UTC)
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        known = {m.id for m in uow.pools.members(pool)}
+        for row in rows:
+            if row.member.id in known:
+                raise ScenarioError(f"line {row.line}, id",
+                                    f"{row.member.id!r} is in pool {pool!r} already")
+        uow.pools.add_members(pool, [row.member for row in rows])
+        invited = []
+        for row in rows:
+            invitation, code = new_invitation(pool, row.member.role, actor, moment, days,
+                                              member=row.member.id)
+            uow.accounts.add_invitation(invitation)
+            invited.append(Invited(row.member, invitation, code))
+        record(uow, pool, "member.import", actor=actor, subject=pool, detail={
+            "members": [row.member.id for row in rows], "days": days,
+        }, now=moment)
+        uow.commit()
+    return invited
