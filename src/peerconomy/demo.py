@@ -32,7 +32,7 @@ from rich.table import Table
 from peerconomy.domain.pool import Assignment, Member
 from peerconomy.domain.scenario import Offer, parse_scenario
 from peerconomy.ledger.journal import POOL, Account, participant_of
-from peerconomy.services import accounts, books, collecting, hints, pools, work
+from peerconomy.services import accounts, books, collecting, hints, membership, pools, work
 from peerconomy.services.hints import HintBoard
 from peerconomy.services.periods import clear_period, settle_period
 from peerconomy.services.ports import UnitOfWork
@@ -518,13 +518,15 @@ DEMO_SIGN_INS: Final = (("ana", "coordinator"), ("ben", "member"), ("chiara", "m
 
 def add_demo_accounts(uow_factory: UnitOfWorkFactory) -> list[tuple[str, str, str]]:
     """Accounts for three of the demo's people, so the pool can be tried in the browser:
-    (name, password, role) each. The passwords are made up on the spot, not kept anywhere
-    but in the fresh demo database (as argon2 hashes)."""
+    (name, password, role) each, each account linked to its member as a coordinator would
+    (the demo's other people stay unclaimed). The passwords are made up on the spot, not
+    kept anywhere but in the fresh demo database (as argon2 hashes)."""
     made = []
     for name, role in DEMO_SIGN_INS:
         password = f"{name}-{secrets.token_hex(4)}"
         accounts.sign_up(uow_factory(), name, f"{name}@demo.example", password,
                          display_name=name.capitalize())
+        membership.link_member(uow_factory(), POOL_NAME, name, name)
         made.append((name, password, role))
     return made
 

@@ -67,7 +67,7 @@ def test_the_site_wide_entries_are_read_newest_first_without_secrets(site: str) 
         ("session.start", "dora", None),
         ("account.sign_up", "dora", None),
     ]
-    assert entries[-1]["detail"] == {"site_admin": True}
+    assert entries[-1]["detail"] == {"site_admin": False}  # signing up first makes no admin
     assert entries[1]["detail"] == {"label": "laptop"}
     assert datetime.fromisoformat(entries[-1]["at"]) == MONDAY
     assert [e["id"] for e in entries] == sorted((e["id"] for e in entries), reverse=True)

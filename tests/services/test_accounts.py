@@ -10,7 +10,7 @@ import pytest
 from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.pool import Member
 from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services import accounts, membership, users
+from peerconomy.services import accounts, membership, pools, users
 from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError, SignInError
 from peerconomy.services.membership import Level
 from peerconomy.store.memory import MemoryStore
@@ -125,12 +125,20 @@ def test_the_founder_coordinates_and_outsiders_do_not_see_a_private_pool(
     assert admin.level is Level.COORDINATOR and admin.member is None
 
 
+def test_a_private_pool_is_not_found_by_whoever_asks_to_join_it(seaside: MemoryStore) -> None:
+    with pytest.raises(NotFoundError, match="no pool 'seaside'"):
+        membership.join_pool(seaside.unit_of_work(), "seaside", "cleo", now=NOW)
+    with seaside.unit_of_work() as uow:
+        assert uow.accounts.join_request("seaside", "cleo") is None
+
+
 def test_a_request_to_join_waits_for_a_coordinator(seaside: MemoryStore) -> None:
+    pools.update_settings(seaside.unit_of_work(), "seaside", public=True)
     request = membership.join_pool(seaside.unit_of_work(), "seaside", "cleo", now=NOW)
     assert isinstance(request, JoinRequest) and request.status == "pending"
     with pytest.raises(ConflictError, match="already"):
         membership.join_pool(seaside.unit_of_work(), "seaside", "cleo", now=NOW)
-    assert membership.access(seaside.unit_of_work(), "seaside", "cleo").level is Level.NONE
+    assert membership.access(seaside.unit_of_work(), "seaside", "cleo").level is Level.VIEWER
     decided = membership.decide_request(seaside.unit_of_work(), "seaside", "cleo", "ben",
                                         approve=True, now=NOW)
     assert (decided.status, decided.decided_by) == ("approved", "ben")

@@ -286,7 +286,8 @@ def test_account_changes_are_logged_site_wide_without_secrets(site: MemoryStore)
 
 def test_founding_joining_and_inviting_are_logged_in_the_pool(site: MemoryStore) -> None:
     uow = site.unit_of_work()
-    founded = one_entry(uow, lambda u: membership.found_pool(u, "seaside", "ana"), "seaside")
+    founded = one_entry(uow, lambda u: membership.found_pool(u, "seaside", "ana", public=True),
+                        "seaside")
     assert (founded.actor, founded.action, founded.subject) == ("ana", "pool.found", "seaside")
     asked = one_entry(uow, lambda u: membership.join_pool(u, "seaside", "ben", now=NOW),
                       "seaside")

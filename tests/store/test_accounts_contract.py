@@ -45,9 +45,11 @@ def seaside(uow: UnitOfWork) -> None:
     uow.pools.add(Pool(SEASIDE))
     uow.pools.add(Pool(ALLOTMENT, PoolSettings(admission="open", public=True)))
     uow.pools.add(Pool(CHOIR))
-    uow.pools.add_members(SEASIDE, [Member("ana", 20.0, role="coordinator"), Member("ben")])
-    uow.pools.add_members(ALLOTMENT, [Member("ana", 5.0)])
-    uow.pools.add_members(CHOIR, [Member("ana", active=False), Member("zoe")])
+    uow.pools.add_members(SEASIDE, [Member("ana", 20.0, role="coordinator", account="ana"),
+                                    Member("ben", account="ben")])
+    # ana is "ana-2" in the allotment; its "ben" is somebody else, whom nobody has claimed
+    uow.pools.add_members(ALLOTMENT, [Member("ana-2", 5.0, account="ana"), Member("ben")])
+    uow.pools.add_members(CHOIR, [Member("ana", active=False, account="ana"), Member("zoe")])
 
 
 @pytest.fixture
@@ -135,43 +137,51 @@ def test_memberships_span_pools_sorted_by_name(uow: UnitOfWork) -> None:
     with uow:
         ana = uow.accounts.memberships("ana")
         assert ana == {
-            CHOIR: Member("ana", active=False),
-            ALLOTMENT: Member("ana", 5.0),
-            SEASIDE: Member("ana", 20.0, role="coordinator"),
+            CHOIR: Member("ana", active=False, account="ana"),
+            ALLOTMENT: Member("ana-2", 5.0, account="ana"),
+            SEASIDE: Member("ana", 20.0, role="coordinator", account="ana"),
         }
         assert list(ana) == [CHOIR, ALLOTMENT, SEASIDE]
-        assert uow.accounts.memberships("ben") == {SEASIDE: Member("ben")}
+        # the allotment's unclaimed "ben" is not ben's membership
+        assert uow.accounts.memberships("ben") == {SEASIDE: Member("ben", account="ben")}
         assert uow.accounts.memberships("dora") == {}
 
 
 def test_memberships_follow_a_changed_member(uow: UnitOfWork) -> None:
     with uow:
-        uow.pools.put_member(SEASIDE, Member("ben", 8.0, role="coordinator", active=False))
-        uow.pools.put_member(ALLOTMENT, Member("ben"))
+        uow.pools.put_member(SEASIDE, Member("ben", 8.0, role="coordinator", active=False,
+                                             account="ben"))
+        uow.pools.put_member(ALLOTMENT, Member("ben", account="ben", display_name="Ben B."))
         uow.commit()
     with uow:
         assert uow.accounts.memberships("ben") == {
-            ALLOTMENT: Member("ben"),
-            SEASIDE: Member("ben", 8.0, role="coordinator", active=False),
+            ALLOTMENT: Member("ben", account="ben", display_name="Ben B."),
+            SEASIDE: Member("ben", 8.0, role="coordinator", active=False, account="ben"),
         }
 
 
 def test_a_users_standing_in_a_pool_is_read_in_one_go(uow: UnitOfWork) -> None:
     with uow:
         assert uow.pools.standing(SEASIDE, "ana") == (
-            Pool(SEASIDE), ANA, Member("ana", 20.0, role="coordinator"))
+            Pool(SEASIDE), ANA, Member("ana", 20.0, role="coordinator", account="ana"))
+        assert uow.pools.standing(ALLOTMENT, "ana") == (
+            Pool(ALLOTMENT, PoolSettings(admission="open", public=True)), ANA,
+            Member("ana-2", 5.0, account="ana"))
+        # the allotment's "ben" is unclaimed: ben's account is no member there
         assert uow.pools.standing(ALLOTMENT, "ben") == (
             Pool(ALLOTMENT, PoolSettings(admission="open", public=True)), BEN, None)
         assert uow.pools.standing(CHOIR, "ana") == (
-            Pool(CHOIR), ANA, Member("ana", active=False))
-        # zoe is a member of the choir without an account; dora has no account yet
-        assert uow.pools.standing(CHOIR, "zoe") == (Pool(CHOIR), None, Member("zoe"))
+            Pool(CHOIR), ANA, Member("ana", active=False, account="ana"))
+        # zoe is a member of the choir nobody has claimed; dora has no account yet
+        assert uow.pools.standing(CHOIR, "zoe") == (Pool(CHOIR), None, None)
         assert uow.pools.standing(SEASIDE, "dora") == (Pool(SEASIDE), None, None)
         assert uow.pools.standing("nowhere", "ana") is None
         # and what the standing said is what the single reads say
         assert uow.pools.get(SEASIDE) == Pool(SEASIDE)
         assert uow.accounts.user("ana") == ANA
-        assert uow.pools.member(SEASIDE, "ana") == Member("ana", 20.0, role="coordinator")
+        assert uow.pools.member(SEASIDE, "ana") == Member(
+            "ana", 20.0, role="coordinator", account="ana")
+        assert uow.pools.member(ALLOTMENT, "ana-2") == Member("ana-2", 5.0, account="ana")
 
 
 # --- API tokens -----------------------------------------------------------------------------

@@ -189,7 +189,8 @@ def test_versions_of_pools_members_and_projects_come_back_as_stored(uow: UnitOfW
         pool = uow.pools.lock(WORKSHOP)
         assert pool is not None and pool.version == 1
         uow.pools.put_settings(Pool(WORKSHOP, replace(pool.settings, max_weight=9.0), 2))
-        uow.pools.put_member(WORKSHOP, Member("ana", 12.5, role="coordinator", version=4))
+        uow.pools.put_member(WORKSHOP, Member("ana", 12.5, role="coordinator", version=4,
+                                              account="ana"))
         uow.pools.put_project(WORKSHOP, PoolProject("bikes", version=3))
         uow.commit()
     with uow:
@@ -197,7 +198,7 @@ def test_versions_of_pools_members_and_projects_come_back_as_stored(uow: UnitOfW
             WORKSHOP, PoolSettings(9.0, 7, False, "open", True), version=2
         )
         assert uow.pools.member(WORKSHOP, "ana") == Member(
-            "ana", 12.5, role="coordinator", version=4
+            "ana", 12.5, role="coordinator", version=4, account="ana"
         )
         assert uow.pools.members(WORKSHOP)[0].version == 4
         assert uow.pools.projects(WORKSHOP)[0] == PoolProject("bikes", version=3)

@@ -43,7 +43,7 @@ from peerconomy.store.sql import (
 from peerconomy.store.tables import metadata
 
 ROOT = Path(__file__).parents[2]
-HEAD = "0006"
+HEAD = "0007"
 """The schema revision this peerconomy works with (the newest migration)."""
 NEXT = f"{int(HEAD) + 1:04d}"
 """The revision of a future peerconomy's first new migration."""
@@ -412,7 +412,8 @@ _READS = {
     "SqlPeriodRepository": {"latest", "get", "offers", "offered_hours", "wishes", "plan",
                             "assignments", "work_log", "work_logs"},
     "SqlJournalRepository": {"get", "transactions", "balances", "balance"},
-    "SqlAccountRepository": {"user", "user_by_email", "user_count", "memberships", "token",
+    "SqlAccountRepository": {"user", "user_by_email", "user_count", "users", "memberships",
+                             "token",
                              "tokens", "invitation", "invitations", "join_request",
                              "join_requests", "session", "sessions", "sign_in_limit",
                              "reset_token"},

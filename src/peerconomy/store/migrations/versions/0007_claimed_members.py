@@ -66,8 +66,10 @@ def upgrade() -> None:
         )
         _log.warning("linked member %r of pool %r to the account of the same name",
                      participant, pool)
-    if not linked:
-        _log.warning("no member was linked to an account")
+    unclaimed = bind.scalar(sa.text("SELECT count(*) FROM members WHERE account IS NULL"))
+    if unclaimed:
+        _log.warning("%d members are unclaimed: invite them (peerconomy member invite) or"
+                     " link their accounts", unclaimed)
 
 
 def downgrade() -> None:
