@@ -1,9 +1,9 @@
 """API tests on the in-memory store: the seaside flats, a housing co-op with chores and one
 sea-view room that everybody wants.
 
-Root signed up first and is the site admin. Ana founded the pool ``seaside`` (private,
-joining on approval) and coordinates it; ben joined by her invitation; cleo has an account
-but is not in the pool. Each signs in with a personal API token.
+Root is the site admin (made so by the operator, not by signing up first). Ana founded the
+pool ``seaside`` (private, joining on approval) and coordinates it; ben joined by her
+invitation; cleo has an account but is not in the pool. Each signs in with a personal API token.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from seaside import FLATS, Headers, sign_up
 
 from peerconomy.api import AppSettings, create_app
+from peerconomy.services import users
 from peerconomy.store.memory import MemoryStore
 
 
@@ -31,10 +32,11 @@ def client(store: MemoryStore) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def people(client: TestClient) -> dict[str, Headers]:
+def people(client: TestClient, store: MemoryStore) -> dict[str, Headers]:
     """The seaside flats pool in period 1, collecting, with ana's and ben's offers and
     wishes; the headers of root, ana (coordinator), ben (member) and cleo (outsider)."""
     signed = {name: sign_up(client, name) for name in ("root", "ana", "ben", "cleo")}
+    users.set_admin(store.unit_of_work(), "root", True)
     ana, ben = signed["ana"], signed["ben"]
     assert client.post("/api/v1/pools", json={"name": "seaside"}, headers=ana).status_code == 201
     assert client.post("/api/v1/pools/seaside/projects", json=FLATS,

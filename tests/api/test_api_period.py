@@ -94,9 +94,20 @@ def test_a_private_pool_is_not_found_by_outsiders_and_refuses_members_coordinato
     assert client.get("/api/v1/pools", headers=people["cleo"]).json() == []
 
 
+def test_an_outsider_does_not_find_a_private_pool_by_asking_to_join_it(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    asked = client.post(f"{POOL}/join", headers=people["cleo"])
+    nowhere = client.post("/api/v1/pools/nowhere/join", headers=people["cleo"])
+    assert (asked.status_code, nowhere.status_code) == (404, 404)
+    assert asked.json()["detail"] == "no pool 'seaside'"
+    assert client.get(f"{POOL}/requests", headers=people["ana"]).json() == []
+
+
 def test_an_outsider_asks_to_join_and_a_coordinator_approves(
     client: TestClient, people: dict[str, Headers]
 ) -> None:
+    assert client.patch(POOL, json={"public": True}, headers=people["ana"]).status_code == 200
     asked = client.post(f"{POOL}/join", headers=people["cleo"])
     assert asked.status_code == 202
     assert asked.json() == {"status": "pending", "member": None}

@@ -42,7 +42,8 @@ def seaside() -> tuple[Any, Headers]:
         for name in ("root", "ben"):
             sign_up(client, name)
         ana = sign_up(client, "ana")
-        assert client.post("/api/v1/pools", json={"name": "seaside", "admission": "open"},
+        assert client.post("/api/v1/pools", json={"name": "seaside", "admission": "open",
+                                                  "public": True},
                            headers=ana).status_code == 201
         assert client.post("/api/v1/pools/seaside/projects", json=FLATS,
                            headers=ana).status_code == 201

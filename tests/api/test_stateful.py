@@ -94,13 +94,15 @@ def with_links(raw: dict[str, Any]) -> dict[str, Any]:
 
 def seaside() -> tuple[Any, MemoryStore, Headers]:
     """The app with the seaside flats in period 1, collecting ana's and ben's offers and
-    wishes (ana coordinates, ben is a member); its store and ana's headers."""
+    wishes (ana coordinates the public pool, open to anyone, and ben joined it); its store
+    and ana's headers."""
     store = MemoryStore()
     app = create_app(store, AppSettings(secret_key="seaside test key"), pages=False)
     with TestClient(app) as client:
         ana, ben = sign_up(client, "ana"), sign_up(client, "ben")
         steps = [
-            ("POST", "/api/v1/pools", {"name": "seaside", "admission": "open"}, ana),
+            ("POST", "/api/v1/pools", {"name": "seaside", "admission": "open", "public": True},
+             ana),
             ("POST", "/api/v1/pools/seaside/projects", FLATS, ana),
             ("POST", "/api/v1/pools/seaside/join", None, ben),
             ("PUT", "/api/v1/pools/seaside/offers/stairs", {"hours": 3, "min_weight": 1}, ana),

@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 
 from peerconomy.api import AppSettings, create_app
 from peerconomy.domain.scenario import Good, Task, parse_part
-from peerconomy.services import accounts, projects
+from peerconomy.services import accounts, projects, users
 from peerconomy.store.memory import MemoryStore
 from peerconomy.web.clearing import ClearingJobs
 
@@ -98,6 +98,7 @@ def browser(app: FastAPI) -> Iterator[Callable[[], Browser]]:
 def _sign_up_the_seaside_people(browser: Callable[[], Browser], store: MemoryStore
                                 ) -> dict[str, Browser]:
     signed = {name: sign_up(browser(), name) for name in ("root", "ana", "ben", "cleo")}
+    users.set_admin(store.unit_of_work(), "root", True)
     ana, ben = signed["ana"], signed["ben"]
     ana.submit("/pools", {"name": "seaside", "admission": "approval"})
     projects.join_project(

@@ -230,7 +230,7 @@ def test_a_coordinator_changes_a_members_role_hours_and_exemption(
                {"role": "coordinator", "capacity": "6", "exempt": "on", "version": version},
                form_on="/pools/seaside/projects")
     assert members_of(store)["ben"] == Member("ben", 6.0, exempt=True, role="coordinator",
-                                              version=2)
+                                              version=2, account="ben")
     said = ana.text("/pools/seaside/projects")
     assert "The settings of ben are saved." in said
     # ben, now a coordinator, sees the forms too
