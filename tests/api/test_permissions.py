@@ -66,6 +66,8 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", P + "/requests/{user}"): (Need.COORDINATOR, {"approve": True}),
     ("POST", P + "/invitations"): (Need.COORDINATOR, {}),
     ("GET", P + "/members"): (Need.MEMBER, None),
+    ("POST", P + "/members"): (Need.COORDINATOR, {"id": "dora"}),
+    ("POST", P + "/members/{participant}/link"): (Need.COORDINATOR, {"user": "cleo"}),
     ("PATCH", P + "/members/{participant}"): (Need.COORDINATOR, {"exempt": True}),
     ("DELETE", P + "/members/{participant}"): (Need.COORDINATOR, None),
     ("GET", P + "/projects"): (Need.MEMBER, None),

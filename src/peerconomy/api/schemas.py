@@ -130,12 +130,29 @@ class PeriodOut(BaseModel):
 
 
 class MemberOut(BaseModel):
-    id: str
+    id: str = Field(description="The participant id of the plans and books.")
+    display_name: str = ""
     capacity: float | None
     exempt: bool
     role: Role
     active: bool
     version: int = Field(description="Counts the changes of the member (optimistic locking).")
+    claimed: bool = Field(False, description="Whether an account has claimed this member.")
+    account: str | None = Field(
+        None, description="The account that claimed the member (shown to coordinators only).")
+
+
+class NewMember(Body):
+    id: str = Field(min_length=1, max_length=100, description="The participant id.")
+    display_name: str = Field("", max_length=100)
+    capacity: Hours | None = Field(None, description="Hours a period; null: no limit.")
+    exempt: bool = False
+    role: Role = "member"
+
+
+class MemberLink(Body):
+    user: str = Field(min_length=1, max_length=32, description="The account's user name.")
+    version: int | None = _version_field("member")
 
 
 class MemberChange(Body):
@@ -156,7 +173,11 @@ class Decision(Body):
 
 
 class NewInvitation(Body):
-    role: Role = "member"
+    role: Role = Field("member", description="The role of a new member (ignored with member).")
+    member: str | None = Field(
+        None, min_length=1, max_length=100,
+        description="The participant it is for (nobody has claimed them yet): whoever accepts"
+        " it claims that member, with their role. Absent: it makes a new member.")
     days: int = Field(14, ge=1, le=365)
 
 
@@ -164,6 +185,7 @@ class InvitationOut(BaseModel):
     id: str
     pool: str
     role: Role
+    member: str | None = None
     expires_at: datetime
     code: str
     link: str

@@ -126,15 +126,17 @@ def import_scenario(
 def add_member(
     uow: UnitOfWork, pool: str, member: Member, *, actor: str | None = None
 ) -> Member:
-    """Add someone to the pool (or welcome back someone who left, with these settings)."""
+    """Add someone to the pool, unclaimed (or welcome back someone who left, with these
+    settings: whoever had claimed them still has)."""
     _check_member(member)
     with uow:
         lookup.pool(uow, pool, lock=True)
         known = {m.id: m for m in uow.pools.members(pool)}
         if member.id in known and known[member.id].active:
             raise ConflictError(f"{member.id!r} is a member of pool {pool!r} already")
-        if member.id in known:  # back after leaving: the count of changes goes on
-            member = replace(member, version=known[member.id].version + 1)
+        if member.id in known:  # back after leaving: the count of changes and the claim go on
+            before = known[member.id]
+            member = replace(member, version=before.version + 1, account=before.account)
         uow.pools.put_member(pool, member)
         record(uow, pool, "member.add", actor=actor, subject=member.id, detail=_settings(member))
         uow.commit()

@@ -21,8 +21,10 @@ from peerconomy.api.schemas import (
     InvitationOut,
     JoinOut,
     MemberChange,
+    MemberLink,
     MemberOut,
     NewInvitation,
+    NewMember,
     NewPool,
     NewProject,
     PeriodOut,
@@ -35,6 +37,7 @@ from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, Role
 from peerconomy.services import audit, membership, pools, projects
 from peerconomy.services.membership import Access, Level
+from peerconomy.services.roster import invitation_link
 
 __all__ = ["member_out", "period_out", "router"]
 
@@ -55,9 +58,12 @@ def pool_out(pool: Pool, role: Role | None = None) -> PoolOut:
     )
 
 
-def member_out(m: Member) -> MemberOut:
-    return MemberOut(id=m.id, capacity=m.capacity, exempt=m.exempt, role=m.role,
-                     active=m.active, version=m.version)
+def member_out(m: Member, *, coordinator: bool = False) -> MemberOut:
+    """A member as the API shows it; only coordinators see which account claimed it."""
+    return MemberOut(id=m.id, display_name=m.display_name, capacity=m.capacity,
+                     exempt=m.exempt, role=m.role, active=m.active, version=m.version,
+                     claimed=m.account is not None,
+                     account=m.account if coordinator else None)
 
 
 def period_out(p: Period) -> PeriodOut:
@@ -137,11 +143,12 @@ def invite(pool: str, body: NewInvitation, access: AccessDep, uow: UowDep,
     """An invitation link into the pool (coordinators); the code is shown only once."""
     access.require(Level.COORDINATOR, "invite people")
     assert access.user is not None
-    invitation, code = membership.invite(uow, pool, access.user, body.role, days=body.days)
+    invitation, code = membership.invite(uow, pool, access.user, body.role, member=body.member,
+                                         days=body.days)
     base = request.app.state.settings.base_url
     return InvitationOut(
-        id=invitation.id, pool=pool, role=invitation.role, expires_at=invitation.expires_at,
-        code=code, link=f"{base}/invitations/{code}",
+        id=invitation.id, pool=pool, role=invitation.role, member=invitation.member,
+        expires_at=invitation.expires_at, code=code, link=invitation_link(base, code),
     )
 
 
@@ -154,8 +161,33 @@ def accept(code: str, user: UserDep, uow: UowDep) -> MemberOut:
 @router.get("/pools/{pool}/members")
 def members(pool: str, access: AccessDep, uow: UowDep) -> list[MemberOut]:
     """The pool's members, those who left included."""
+    coordinator = access.level >= Level.COORDINATOR
     with uow:
-        return [member_out(m) for m in uow.pools.members(pool)]
+        return [member_out(m, coordinator=coordinator) for m in uow.pools.members(pool)]
+
+
+@router.post("/pools/{pool}/members", status_code=status.HTTP_201_CREATED)
+def add_member(pool: str, body: NewMember, access: AccessDep, uow: UowDep) -> MemberOut:
+    """Add a member nobody has claimed yet (coordinators); invite them to claim it."""
+    access.require(Level.COORDINATOR, "add members")
+    added = pools.add_member(
+        uow, pool,
+        Member(body.id, body.capacity, body.exempt, body.role, display_name=body.display_name),
+        actor=access.user,
+    )
+    return member_out(added, coordinator=True)
+
+
+@router.post("/pools/{pool}/members/{participant}/link")
+def link_member(pool: str, participant: str, body: MemberLink, access: AccessDep,
+                uow: UowDep) -> MemberOut:
+    """Link an existing account to a member nobody has claimed (coordinators)."""
+    access.require(Level.COORDINATOR, "link accounts to members")
+    return member_out(
+        membership.link_member(uow, pool, participant, body.user, version=body.version,
+                               actor=access.user),
+        coordinator=True,
+    )
 
 
 @router.patch("/pools/{pool}/members/{participant}")
