@@ -167,6 +167,9 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
         Need.COORDINATOR, {"capacity": "2", "version": "1"}),
     ("POST", "/pools/{pool}/members/{participant}"): (
         Need.COORDINATOR, {"role": "coordinator", "version": "1"}),
+    ("POST", "/pools/{pool}/members/{participant}/link"): (
+        Need.COORDINATOR, {"user": "cleo", "version": "1"}),
+    ("POST", "/pools/{pool}/member-list"): (Need.COORDINATOR, {"members": "id\nflat-4\n"}),
     ("POST", "/pools/{pool}/settings"): (
         Need.COORDINATOR, {"admission": "open", "max_weight": "5", "version": "1"}),
 }

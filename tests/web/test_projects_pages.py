@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browsing import BLANK, TIMES, Browser, offer, rows_of, text_of, wish
+from browsing import BLANK, TIMES, Browser, offer, rows_of, sign_up, text_of, wish
+from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from peerconomy.domain.pool import Member
 from peerconomy.domain.scenario import Good, Task
@@ -306,3 +308,64 @@ def test_a_capacity_must_be_a_whole_number_and_members_may_not_edit(
     assert pool_goods(store) == before
     assert members_of(store)["ben"].role == "member"
 
+
+
+# --- claiming members ------------------------------------------------------------------------
+
+
+def upload_members(who: Browser, text: str) -> Response:
+    """Post a membership list as the Projects page's upload form does."""
+    return who.client.post(
+        "/pools/seaside/member-list",
+        data={"csrf_token": who.csrf("/pools/seaside/projects")},
+        files={"members": ("households.csv", text.encode("utf-8"), "text/csv")},
+    )
+
+
+def test_a_coordinator_uploads_a_membership_list_and_sees_each_invitation_once(
+    people: People, store: MemoryStore
+) -> None:
+    ana = people["ana"]
+    answer = upload_members(ana, "id,display_name,email\nflat-4,Dora,dora@seaside.example\n"
+                                 "flat-5,Emil,\n")
+    assert answer.status_code == 200, answer.text[:500]
+    said = text_of(answer.text)
+    assert "2 members added." in said
+    links = re.findall(r'class="secret">(https?://[^<]+/invitations/[^<]+)<', answer.text)
+    assert len(links) == 2
+    assert members_of(store)["flat-4"] == Member("flat-4", display_name="Dora",
+                                                 email="dora@seaside.example")
+    assert "/invitations/" not in ana.page("/pools/seaside/projects")  # shown only once
+    # dora, who has an account of another name, claims flat-4 by her link
+    dora = sign_up(Browser(TestClient(ana.client.app, follow_redirects=False)), "dora")
+    path = links[0].split("://", 1)[1].partition("/")[2]
+    assert dora.submit(f"/{path}", form_on=f"/{path}") == "/pools/seaside"
+    assert members_of(store)["flat-4"].account == "dora"
+
+
+def test_a_membership_list_with_a_bad_row_is_refused_with_its_line_and_nothing_stored(
+    people: People, store: MemoryStore
+) -> None:
+    before = members_of(store)
+    answer = upload_members(people["ana"], "id,email\nflat-4,dora@seaside.example\n"
+                                           "flat-5,emil at home\n")
+    assert answer.status_code == 422
+    assert "line 3, email: is not an email address" in text_of(answer.text)
+    assert members_of(store) == before
+    with store.unit_of_work() as uow:
+        assert all(i.member is None for i in uow.accounts.invitations("seaside"))
+    assert upload_members(people["ben"], "id\nflat-6\n").status_code == 403
+
+
+def test_a_coordinator_links_an_account_to_a_member_nobody_claimed(
+    people: People, store: MemoryStore
+) -> None:
+    ana = people["ana"]
+    upload_members(ana, "id,display_name\nflat-4,Dora\n")
+    page = ana.page("/pools/seaside/projects")
+    assert "not claimed yet" in text_of(page)
+    version = version_in(page, "/pools/seaside/members/flat-4/link")
+    ana.submit("/pools/seaside/members/flat-4/link", {"user": "cleo", "version": version},
+               form_on="/pools/seaside/projects")
+    assert members_of(store)["flat-4"].account == "cleo"
+    assert people["cleo"].get("/pools/seaside").status_code == 200

@@ -8,6 +8,7 @@ with a decimal comma, as German speakers do (``1,5``).
 from __future__ import annotations
 
 import math
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -39,6 +40,20 @@ class Form:
         (missing: empty)."""
         value = self.data.get(name)
         return value if isinstance(value, str) else ""
+
+    def upload(self, name: str, limit: int) -> str:
+        """An uploaded text file's content (empty: no file chosen); refused if it is larger
+        than ``limit`` bytes or not UTF-8."""
+        value = self.data.get(name)
+        if value is None or isinstance(value, str):
+            return ""
+        data = value.file.read(limit + 1)
+        if len(data) > limit:
+            raise ScenarioError(name, f"is larger than {limit} bytes")
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ScenarioError(name, f"is not UTF-8 text (byte {error.start})") from None
 
     def texts(self, name: str) -> list[str]:
         """Every value of a field that may be given several times (checkboxes)."""
@@ -79,12 +94,16 @@ class Form:
             raise ScenarioError(name, f"must be a whole number, got {text!r}") from None
 
 
-async def posted(request: Request) -> Form:
-    """The request's form, refused (403) unless it carries the session's CSRF token."""
+async def posted(request: Request) -> AsyncIterator[Form]:
+    """The request's form, refused (403) unless it carries the session's CSRF token; its
+    uploaded files are closed once the route is done."""
     data = await request.form()
-    token = data.get("csrf_token")
-    check_csrf(request, token if isinstance(token, str) else None)
-    return Form(data)
+    try:
+        token = data.get("csrf_token")
+        check_csrf(request, token if isinstance(token, str) else None)
+        yield Form(data)
+    finally:
+        await data.close()
 
 
 FormDep = Annotated[Form, Depends(posted)]

@@ -74,6 +74,7 @@ def period_page(pool: str, request: Request, uow: UowDep) -> Response:
         request, "period.html", access, "period", period=period, previous=previous,
         report=report, requests=requests, job=job,
         invitation=invitation if isinstance(invitation, str) else None,
+        unclaimed=[m for m in members if m.account is None],
     )
 
 
@@ -161,7 +162,8 @@ def invite(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     access = _coordinating(request, uow, pool, "invite people")
     assert access.user is not None
     role: Role = "coordinator" if form.text("role", default="member") == "coordinator" else "member"
-    _, code = membership.invite(uow, pool, access.user, role,
+    member = form.text("member", default="") or None
+    _, code = membership.invite(uow, pool, access.user, role, member=member,
                                 days=form.whole_number("days", default=14))
     base: str = request.app.state.settings.base_url
     request.session[INVITATION_SHOWN_ONCE] = f"{base}/invitations/{code}"

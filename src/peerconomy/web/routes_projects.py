@@ -8,17 +8,17 @@ for the change to be made again (optimistic locking)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from peerconomy.api.deps import UowDep
+from peerconomy.api.deps import NotifyDep, UowDep
 from peerconomy.domain.period import PeriodState
-from peerconomy.domain.pool import Role
+from peerconomy.domain.pool import Member, Role
 from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services import lookup, membership, pools, projects
+from peerconomy.services import lookup, membership, pools, projects, roster
 from peerconomy.services.errors import ConflictError, StaleEditError
 from peerconomy.services.membership import Access
 from peerconomy.web.forms import FormDep
@@ -33,11 +33,14 @@ router = APIRouter(include_in_schema=False)
 
 
 _NO_DRAFT: Final = {"project": "", "tasks": "", "goods": ""}
+MAX_TEXT_BYTES: Final = 1024 * 1024
+"""The largest membership list taken (thousands of rows are a few hundred kilobytes)."""
 
 
 def _projects_page(request: Request, uow: UowDep, access: Access, status_code: int = 200,
                    draft: dict[str, str] = _NO_DRAFT, error: str | None = None,
-                   stale: bool = False) -> Response:
+                   stale: bool = False,
+                   invited: Sequence[tuple[Member, str]] = ()) -> Response:
     pool = access.pool.name
     with uow:
         current = lookup.pool(uow, pool)
@@ -51,7 +54,8 @@ def _projects_page(request: Request, uow: UowDep, access: Access, status_code: i
     return pool_page(request, "projects.html", access, "projects", status_code,
                      projects=found, members=members, settings=current.settings,
                      pool_version=current.version, collecting=collecting,
-                     draft=draft, add_error=error, models=MODELS, stale=stale)
+                     draft=draft, add_error=error, models=MODELS, stale=stale,
+                     invited=invited)
 
 
 @router.get("/pools/{pool}/projects", response_class=HTMLResponse)
@@ -149,6 +153,35 @@ def change_member(pool: str, participant: str, request: Request, form: FormDep, 
         uow, pool, participant, role=role, capacity=capacity, exempt=exempt, version=version,
         actor=access.user),
         _("The settings of %(member)s are saved.") % {"member": participant}, "#members")
+
+
+@router.post("/pools/{pool}/members/{participant}/link")
+def link_member(pool: str, participant: str, request: Request, form: FormDep, uow: UowDep
+                ) -> Response:
+    """Link an existing account to a member nobody has claimed (coordinators)."""
+    access = pool_access(request, uow, pool, Level.COORDINATOR, "link accounts to members")
+    user, version = form.text("user"), form.whole_number("version")
+    _ = gettext_for(request)
+    return _edited(request, uow, access, lambda: membership.link_member(
+        uow, pool, participant, user, version=version, actor=access.user),
+        _("%(user)s is now %(member)s.") % {"user": user, "member": participant}, "#members")
+
+
+@router.post("/pools/{pool}/member-list")
+def import_members(pool: str, request: Request, form: FormDep, uow: UowDep,
+                   notify: NotifyDep) -> Response:
+    """Add the members of an uploaded CSV list, each with an invitation (coordinators): the
+    links are shown on the page this once, and mailed to those with an email address."""
+    access = pool_access(request, uow, pool, Level.COORDINATOR, "add members")
+    text = form.upload("members", MAX_TEXT_BYTES)
+    if not text.strip():
+        raise ScenarioError("members", "choose a CSV file with the membership list")
+    invited = roster.import_members(uow, pool, text, actor=access.user)
+    base: str = request.app.state.settings.base_url
+    mails = [n for n in (i.notice(pool, base) for i in invited) if n is not None]
+    notify(lambda _uow: mails)
+    return _projects_page(request, uow, access,
+                          invited=[(i.member, i.link(base)) for i in invited])
 
 
 @router.post("/pools/{pool}/settings")
