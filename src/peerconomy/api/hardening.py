@@ -17,6 +17,10 @@
       {"detail": [{"loc": ["body"], "msg": "...", "type": "too_large"}]}
 
   and the pages with a short page.
+- Text no request may bring (:mod:`peerconomy.api.inputs`): a NUL or a lone surrogate in
+  the path, the query, a header, a JSON body or a form, or ``NaN``/``Infinity`` in JSON, is
+  refused here with 422 (the API's shape above, ``"type": "bad_text"``; a short page off
+  the API), naming where it is and never repeating it; nothing is stored.
 - ``Vary`` lists each field once: the pages say they vary by ``Accept-Language`` and
   ``Cookie``, and the sessions add ``Cookie`` again to whatever read the session; the
   fields are merged here, in their first order, ignoring case.
@@ -38,6 +42,8 @@ from typing import Final
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from peerconomy.api.inputs import Refusal, bad_text, refused
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -144,6 +150,11 @@ class Hardening:
             await send(message)
 
         path: str = scope["path"]
+        bad = refused(path, scope.get("raw_path"), scope.get("query_string", b""),
+                      scope.get("headers", ()))
+        if bad is not None:
+            await _bad_input(path, bad)(scope, receive, send_hardened)
+            return
         limit = self.limit(path)
         try:
             body = await _read_body(scope, receive, limit)
@@ -151,6 +162,10 @@ class Hardening:
             await _too_large(path, limit)(scope, receive, send_hardened)
             return
         if body is None:  # the client went away
+            return
+        bad = bad_text(body, Headers(scope=scope).get("content-type", ""))
+        if bad is not None:
+            await _bad_input(path, bad)(scope, receive, send_hardened)
             return
         try:
             await self.app(scope, _replay(body, receive), send_hardened)
@@ -223,6 +238,14 @@ def _too_large(path: str, limit: int) -> Response:
         )
     return _page(413, "Too large", f"What you sent is too large: {message}.",
                  headers={"Connection": "close"})
+
+
+def _bad_input(path: str, refusal: Refusal) -> Response:
+    if path.startswith("/api/"):
+        return JSONResponse({"detail": [
+            {"loc": list(refusal.loc), "msg": refusal.msg, "type": "bad_text"}]}, 422)
+    where = ".".join(str(part) for part in refusal.loc[1:]) or str(refusal.loc[0])
+    return _page(422, "Bad input", f"{where}: {refusal.msg}.")
 
 
 def _server_error(path: str, reference: str) -> Response:

@@ -1,10 +1,11 @@
 """The books as CSV, JSON and Beancount text; each agrees with :func:`balances` exactly.
 
 CSV has one row per posting, and a text cell that a spreadsheet would take for a formula
-(starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a ``'``
-before it, so that it shows as the text it is (CSV injection); numbers stay numbers; JSON one object per transaction, amounts as decimal strings (so
-nothing is lost to floats); Beancount text opens one account per participant under
-``Assets:Participants`` and the pool's as ``Equity:Pool``, in the commodity ``WH`` (weighted
+(starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a
+``'`` before it, so that it shows as the text it is (CSV injection); numbers stay numbers.
+JSON has one object per transaction, amounts as decimal strings (so nothing is lost to
+floats); Beancount text opens one account per participant under ``Assets:Participants`` and
+the pool's as ``Equity:Pool``, in the commodity ``WH`` (weighted
 hours), so that Fava can show the books.
 """
 
