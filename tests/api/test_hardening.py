@@ -307,6 +307,36 @@ def test_the_api_docs_run_swagger_ui_under_a_policy_of_their_own() -> None:
     assert policy != CONTENT_SECURITY_POLICY
 
 
+# caching
+
+
+def test_no_answer_to_a_signed_in_caller_or_with_a_secret_is_stored(site: tuple[Seaside, str]
+                                                                      ) -> None:
+    made, token = site
+    ana = made.client  # signed in by her session cookie
+    anonymous = TestClient(made.app, follow_redirects=False)
+    answers = {
+        "session, API": ana.get("/api/v1/me"),
+        "session, page": ana.get("/pools/seaside"),
+        "session, refused": ana.get("/pools/nowhere/members"),
+        "token": anonymous.get("/api/v1/pools", headers=made.headers["ben"]),
+        "a new token": anonymous.post("/api/v1/auth/tokens", json={
+            "login": "ben", "password": "ben by the sea"}),
+        "an invitation link": ana.post("/api/v1/pools/seaside/invitations", json={},
+                                       headers={"X-CSRF-Token": token}),
+        "an invitation's page": anonymous.get(f"/invitations/{made.code}"),
+        "a reset link's page": anonymous.get("/reset/some-code"),
+    }
+    for what, answer in answers.items():
+        assert answer.headers.get("Cache-Control") == "no-store", what
+    assert answers["a new token"].json()["token"]
+    assert answers["an invitation link"].json()["link"]
+    fresh = TestClient(made.app)
+    for public in (ana.get("/static/style.css"), fresh.get("/api/v1/openapi.json")):
+        assert public.status_code == 200
+        assert "no-store" not in public.headers.get("Cache-Control", "")
+
+
 # cookies
 
 

@@ -72,6 +72,8 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
         max_body_bytes=settings.max_body_bytes,
         max_scenario_bytes=settings.max_scenario_bytes,
         https=settings.secure_cookies,
+        session_cookie=SESSION_COOKIE,
+        unavailable=getattr(store, "unavailable_errors", ()),
     )
     html = None
     if pages:
