@@ -10,11 +10,13 @@ session cookie is what the CSRF tests send.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import anyio
 import pytest
@@ -195,6 +197,32 @@ def test_a_change_with_the_session_cookie_and_no_csrf_token_is_refused(
         answer = made.client.request(method, url, data=form, headers={"HX-Request": "true"})
         assert answer.status_code == 403, (method, url, answer.text[:500])
         assert "CSRF token missing or wrong" in answer.text
+    assert made.store.state == before, (method, url)
+    still_signed_in(made)
+
+
+@pytest.mark.parametrize("hostile", ["a\x00b", "a\ud800b"], ids=["nul", "surrogate"])
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_a_change_carrying_hostile_text_is_refused_whole_on_every_route(
+        site: tuple[Seaside, str], method: str, path: str, hostile: str) -> None:
+    """With a valid CSRF token, so that only the text stops it: 422, nothing stored."""
+    made, token = site
+    before = made.store.state.copy()
+    url = made.url(path)
+    if path.startswith("/api/"):
+        body = {**(API_BODIES.get(path) or {}), "label": hostile}
+        answer = made.client.request(
+            method, url, content=json.dumps(body).encode(),
+            headers={"X-CSRF-Token": token, "Content-Type": "application/json"})
+        assert answer.status_code == 422, (method, url, answer.text)
+        assert answer.json()["detail"][0]["loc"] == ["body", "label"]
+    else:
+        form = urlencode({**FORM, "csrf_token": token, "name": hostile},
+                         errors="surrogatepass")  # as a browser would send it
+        answer = made.client.request(method, url, content=form.encode(), headers={
+            "Content-Type": "application/x-www-form-urlencoded"})
+        assert answer.status_code == 422, (method, url, answer.text[:500])
+        assert ("name" if "\x00" in hostile else "UTF-8") in answer.text
     assert made.store.state == before, (method, url)
     still_signed_in(made)
 
