@@ -190,6 +190,11 @@ def test_a_nul_in_a_form_field_is_refused_on_the_sign_in_page(site: Site) -> Non
     assert site.stored() == before
 
 
+MULTIPART = (b'--xyz\r\nContent-Disposition: form-data; name="login"\r\n\r\nben\x00\r\n'
+             b'--xyz\r\nContent-Disposition: form-data; name="members"; filename="m.csv"\r\n'
+             b"Content-Type: text/csv\r\n\r\nid\x00\r\n--xyz--\r\n")
+
+
 @pytest.mark.parametrize(("body", "content_type", "found"), [
     (b"login=ben%00", "application/x-www-form-urlencoded",
      Refusal(("body", "login"), "holds a NUL character")),
@@ -199,6 +204,10 @@ def test_a_nul_in_a_form_field_is_refused_on_the_sign_in_page(site: Site) -> Non
      Refusal(("body", "a", 1, "b"), "is not a finite number (NaN and Infinity are not JSON)")),
     (b"[" * 100_000 + b"]" * 100_000, "application/json",
      Refusal(("body",), "is nested too deeply")),
+    (MULTIPART, "multipart/form-data; boundary=xyz",
+     Refusal(("body", "login"), "holds a NUL character")),
+    (MULTIPART.replace(b"ben\x00", b"ben"), "multipart/form-data; boundary=xyz",
+     None),  # an uploaded file is its reader's to check
     (b'{"a": "\\u0000"}', "text/plain", None),  # not read as JSON by anyone
     (b'{"a": "fine", "b": [1.5, null, true]}', "application/json", None),
 ])

@@ -4,7 +4,8 @@ A request is refused whole, before any route sees it, where a string it brings h
 (``\\u0000``: PostgreSQL cannot store it) or a lone surrogate (``\\ud800``: no UTF-8 text can
 hold it), or where its JSON holds ``NaN``, ``Infinity`` or ``-Infinity`` (not JSON, and not a
 number anything here may take). Looked at: the path, the query string, the header values,
-a JSON body (every key and string, at any depth) and a posted form's fields. The refusal
+a JSON body (every key and string, at any depth) and a posted form's fields (urlencoded, or
+the text fields of a multipart form; an uploaded file is its reader's to check). The refusal
 names where the bad text is, as FastAPI's 422 does, and never repeats the text itself::
 
     >>> bad_text(b'{"name": "ben\\\\u0000"}', "application/json")
@@ -15,12 +16,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any, Final, NamedTuple
 from urllib.parse import parse_qsl, unquote_to_bytes
 
 __all__ = ["Refusal", "bad_text", "refused"]
 
 FORM: Final = "application/x-www-form-urlencoded"
+MULTIPART: Final = "multipart/form-data"
 
 
 class Refusal(NamedTuple):
@@ -61,6 +65,8 @@ def bad_text(body: bytes, content_type: str) -> Refusal | None:
         return None
     if media == FORM:
         return _bad_pairs(body, ("body",))
+    if media == MULTIPART:
+        return _bad_parts(body, content_type)
     if media and not (media == "application/json" or media.endswith("+json")):
         return None
     try:
@@ -104,6 +110,29 @@ def _bad_pairs(encoded: bytes, where: tuple[str, ...]) -> Refusal | None:
             return Refusal(where, f"a name {reason}")
         if (reason := problem(value)) is not None:
             return Refusal((*where, name), reason)
+    return None
+
+
+def _bad_parts(body: bytes, content_type: str) -> Refusal | None:
+    """The first bad name or text field of a multipart form (files are left to their
+    readers)."""
+    head = b"Content-Type: " + content_type.encode("latin-1", errors="replace") + b"\r\n\r\n"
+    message = BytesParser(policy=HTTP).parsebytes(head + body)
+    if not message.is_multipart():
+        return None  # not a form the application could read either
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str) or part.get_filename() is not None:
+            continue
+        if (reason := problem(name)) is not None:
+            return Refusal(("body",), f"a name {reason}")
+        payload = part.get_payload(decode=True)
+        try:
+            text = payload.decode("utf-8") if isinstance(payload, bytes) else ""
+        except UnicodeDecodeError:
+            return Refusal(("body", name), "is not valid UTF-8")
+        if (reason := problem(text)) is not None:
+            return Refusal(("body", name), reason)
     return None
 
 
