@@ -22,13 +22,20 @@ CONTROLS = {chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F
 
 
 def test_control_characters_are_shown_escaped() -> None:
-    assert plain(HOSTILE) == "ana\\x1b]0;owned\\x07\\x1b[31m\\x0d\\x9b2J\\u202e"
+    assert plain("a\ud800b") == "a\\ud800b"  # a lone surrogate cannot even be printed
+    assert plain(HOSTILE) == "ana\\x1b]0;owned\\x07\\x1b[31m\\x0d\\u009b2J\\u202e"
     assert plain("two\tcolumns\nand lines") == "two\tcolumns\nand lines"
 
 
 @given(st.text())
 def test_nothing_plain_gives_is_a_control_character(text: str) -> None:
     assert not CONTROLS & set(plain(text))
+
+
+@given(st.recursive(st.text(st.characters(exclude_categories=())) | st.integers() | st.none(),
+                    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)))
+def test_json_shown_plain_is_still_json_of_the_same_data(data: object) -> None:
+    assert json.loads(plain(json.dumps(data, ensure_ascii=False))) == data
 
 
 def test_a_table_and_a_message_show_a_hostile_name_escaped() -> None:

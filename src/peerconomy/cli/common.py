@@ -67,20 +67,25 @@ PoolOption = Annotated[str, typer.Option("--pool", metavar="NAME", help="The poo
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 r"""What a terminal takes as a command, not text: C0 controls but tab and newline, DEL, C1
 controls (``\x9b`` starts a sequence as ``\x1b[`` does), and the bidirectional overrides
-that make text read in another order than it is stored."""
+that make text read in another order than it is stored; and lone surrogates, which no
+terminal can be sent at all."""
 
 
 def _escaped(found: re.Match[str]) -> str:
+    # C0 as \x1b; the others as \u009b, which is also how JSON writes them, so that JSON
+    # output stays JSON (and the same data): JSON escapes C0 itself
     code = ord(found.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
 
 
 def plain(text: str) -> str:
     r"""``text`` with every terminal control character escaped (``"\x1b[31m"`` is shown as
-    ``\x1b[31m``); newlines and tabs stay."""
+    ``\x1b[31m``, ``"\x9b"`` as ``\u009b``); newlines and tabs stay. JSON text stays JSON
+    with the same data."""
     return _CONTROL.sub(_escaped, text)
 
 
@@ -135,9 +140,7 @@ def print_json(data: Any) -> None:
 def write_json(data: Any, output: Path | None) -> None:
     """Data as indented UTF-8 JSON, into the file ``output`` or, where it is None, on stdout;
     a file that cannot be written is one line on stderr and exit code 1."""
-    # JSON escapes C0 controls itself; the others become \u escapes (the same JSON)
-    text = _CONTROL.sub(lambda found: f"\\u{ord(found.group()):04x}",
-                        json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+    text = plain(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
     if output is None:
         write_text(text)
         return
