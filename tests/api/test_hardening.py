@@ -9,13 +9,14 @@ session cookie is what the CSRF tests send.
 
 from __future__ import annotations
 
-import base64
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import anyio
 import pytest
@@ -26,6 +27,7 @@ from fastapi.testclient import TestClient
 from seaside import FLATS, Headers, sign_up
 
 from peerconomy.api import AppSettings, create_app
+from peerconomy.api import app as app_module
 from peerconomy.api.app import SESSION_COOKIE
 from peerconomy.api.hardening import CONTENT_SECURITY_POLICY, Hardening
 from peerconomy.services import accounts
@@ -200,6 +202,32 @@ def test_a_change_with_the_session_cookie_and_no_csrf_token_is_refused(
     still_signed_in(made)
 
 
+@pytest.mark.parametrize("hostile", ["a\x00b", "a\ud800b"], ids=["nul", "surrogate"])
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_a_change_carrying_hostile_text_is_refused_whole_on_every_route(
+        site: tuple[Seaside, str], method: str, path: str, hostile: str) -> None:
+    """With a valid CSRF token, so that only the text stops it: 422, nothing stored."""
+    made, token = site
+    before = made.store.state.copy()
+    url = made.url(path)
+    if path.startswith("/api/"):
+        body = {**(API_BODIES.get(path) or {}), "label": hostile}
+        answer = made.client.request(
+            method, url, content=json.dumps(body).encode(),
+            headers={"X-CSRF-Token": token, "Content-Type": "application/json"})
+        assert answer.status_code == 422, (method, url, answer.text)
+        assert answer.json()["detail"][0]["loc"] == ["body", "label"]
+    else:
+        form = urlencode({**FORM, "csrf_token": token, "name": hostile},
+                         errors="surrogatepass")  # as a browser would send it
+        answer = made.client.request(method, url, content=form.encode(), headers={
+            "Content-Type": "application/x-www-form-urlencoded"})
+        assert answer.status_code == 422, (method, url, answer.text[:500])
+        assert ("name" if "\x00" in hostile else "UTF-8") in answer.text
+    assert made.store.state == before, (method, url)
+    still_signed_in(made)
+
+
 def test_with_the_csrf_header_the_session_changes_through_the_api(
         site: tuple[Seaside, str]) -> None:
     made, token = site
@@ -291,21 +319,69 @@ def test_hsts_only_where_cookies_are_secure() -> None:
         header_checks(client.get("/api/v1/pools").headers, https=True)
 
 
-def test_the_api_docs_run_swagger_ui_under_a_policy_of_their_own() -> None:
-    app = create_app(MemoryStore(), AppSettings(secret_key="k"))
+@pytest.mark.parametrize("pages", [True, False])
+def test_the_api_docs_load_swagger_ui_from_the_site_itself(pages: bool) -> None:
+    app = create_app(MemoryStore(), AppSettings(secret_key="k"), pages=pages)
     with TestClient(app) as client:
         answer = client.get("/api/docs")
-    assert answer.status_code == 200
-    policy = answer.headers["Content-Security-Policy"]
-    inline = re.findall(r"<script>(.*?)</script>", answer.text, re.DOTALL)
-    assert len(inline) == 1 and "SwaggerUIBundle" in inline[0]
-    digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
-    assert f"'sha256-{digest}'" in policy
-    assert "unsafe" not in policy
-    for kept in ("object-src 'none'", "frame-ancestors 'none'", "base-uri 'self'"):
-        assert kept in policy
+        assert answer.status_code == 200
+        policy = answer.headers["Content-Security-Policy"]
+        # the site's own policy, images from data: URLs aside (Swagger UI's icons)
+        assert policy == CONTENT_SECURITY_POLICY.replace("img-src 'self'", "img-src 'self' data:")
+        assert "<script>" not in answer.text  # no inline script
+        assets = re.findall(r'(?:src|href)="([^"]+)"', answer.text)
+        assert len(assets) == 4
+        for asset in assets:
+            assert asset.startswith("/api/docs/assets/")  # same origin, nothing from a CDN
+            served = client.get(asset)
+            assert served.status_code == 200, asset
+            header_checks(served.headers)
+        bundle = client.get("/api/docs/assets/swagger-ui-bundle.js")
+        assert bundle.headers["content-type"].startswith(("text/javascript",
+                                                          "application/javascript"))
+        assert "SwaggerUIBundle" in bundle.text
+        assert "SwaggerUIBundle(" in client.get("/api/docs/assets/docs.js").text
     assert answer.headers["X-Frame-Options"] == "DENY"
-    assert policy != CONTENT_SECURITY_POLICY
+
+
+def test_the_vendored_swagger_ui_says_its_version_and_licence() -> None:
+    folder = Path(app_module.__file__).with_name("swagger_ui")
+    readme = (folder / "README.md").read_text()
+    assert f"version **{app_module.SWAGGER_UI_VERSION}**" in readme
+    assert "Apache License" in (folder / "LICENSE").read_text()
+    bundle = (folder / "swagger-ui-bundle.js").read_bytes()
+    digest = hashlib.sha256(bundle).hexdigest()
+    assert f"{digest}  swagger-ui-bundle.js" in readme  # the file is the one recorded
+
+
+# caching
+
+
+def test_no_answer_to_a_signed_in_caller_or_with_a_secret_is_stored(site: tuple[Seaside, str]
+                                                                      ) -> None:
+    made, token = site
+    ana = made.client  # signed in by her session cookie
+    anonymous = TestClient(made.app, follow_redirects=False)
+    answers = {
+        "session, API": ana.get("/api/v1/me"),
+        "session, page": ana.get("/pools/seaside"),
+        "session, refused": ana.get("/pools/nowhere/members"),
+        "token": anonymous.get("/api/v1/pools", headers=made.headers["ben"]),
+        "a new token": anonymous.post("/api/v1/auth/tokens", json={
+            "login": "ben", "password": "ben by the sea"}),
+        "an invitation link": ana.post("/api/v1/pools/seaside/invitations", json={},
+                                       headers={"X-CSRF-Token": token}),
+        "an invitation's page": anonymous.get(f"/invitations/{made.code}"),
+        "a reset link's page": anonymous.get("/reset/some-code"),
+    }
+    for what, answer in answers.items():
+        assert answer.headers.get("Cache-Control") == "no-store", what
+    assert answers["a new token"].json()["token"]
+    assert answers["an invitation link"].json()["link"]
+    fresh = TestClient(made.app)
+    for public in (ana.get("/static/style.css"), fresh.get("/api/v1/openapi.json")):
+        assert public.status_code == 200
+        assert "no-store" not in public.headers.get("Cache-Control", "")
 
 
 # cookies

@@ -177,6 +177,7 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
 OTHERS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/openapi.json"): "/api/v1/openapi.json",
     ("GET", "/api/docs"): "/api/docs",
+    ("GET", "/api/docs/assets/{path}"): "/api/docs/assets/swagger-ui-bundle.js",
     ("GET", "/static/{path}"): "/static/style.css",
 }
 """Routes anybody may fetch, each with a path to try it on."""

@@ -5,16 +5,24 @@ The requests come from a coordinator of the seaside flats (ana, by token), so th
 the permission checks; about half of them name the pool ``seaside`` and its tasks, goods and
 members, so they reach the services rather than stopping at "no such pool". Run with a
 few examples per operation to keep the suite fast; ``PEERCONOMY_FUZZ_EXAMPLES=200`` asks
-for more. Besides no server error, an answer whose status the schema documents must have the
-documented content type and match the documented schema (the stateful sequences of
+for more. Besides no server error, an answer whose status the schema documents must have
+the documented content type and match the documented schema (the stateful sequences of
 ``test_stateful`` check the same).
+
+Then every operation gets hostile values in each path and query parameter and each body
+field: NUL, lone surrogates, NaN, Infinity and invalid UTF-8 are refused (4xx); numbers
+beyond the store are refused or taken as text; none is a server error.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from typing import Any
+from urllib.parse import quote
 
+import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
@@ -78,3 +86,63 @@ def test_no_request_makes_a_server_error(case: Any) -> None:
     # an answer whose status the schema documents has its content type and matches it
     case.validate_response(answer, checks=[response_schema_conformance,
                                            content_type_conformance])
+
+
+# hostile values in every place of every operation
+
+HOSTILE_TEXT = {"nul": "a\x00b", "surrogate": "a\ud800b"}
+HOSTILE_JSON = {**{k: json.dumps(v) for k, v in HOSTILE_TEXT.items()},
+                "nan": "NaN", "infinity": "-Infinity", "huge": str(2**70), "large": str(2**31)}
+HOSTILE_PATH = {"nul": "a%00b", "surrogate": "a%ED%A0%80b", "huge": str(2**70),
+                "large": str(2**31), "invalid utf-8": "a%FFb"}
+
+
+def operations() -> list[tuple[str, str, list[str], list[str], list[str]]]:
+    """Every operation of the API: method, path, its path and query parameters and the
+    properties of its JSON body."""
+    spec = APP.openapi()
+    found = []
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            parameters = operation.get("parameters", [])
+            body = operation.get("requestBody", {}).get("content", {}).get(
+                "application/json", {}).get("schema", {})
+            if "$ref" in body:
+                body = spec["components"]["schemas"][body["$ref"].split("/")[-1]]
+            found.append((method.upper(), path,
+                          [p["name"] for p in parameters if p["in"] == "path"],
+                          [p["name"] for p in parameters if p["in"] == "query"],
+                          list(body.get("properties", {}))))
+    return found
+
+
+@pytest.mark.parametrize(("method", "path", "in_path", "in_query", "in_body"), operations(),
+                         ids=lambda part: part if isinstance(part, str) else None)
+def test_a_hostile_value_anywhere_is_refused_not_a_server_error(
+        method: str, path: str, in_path: list[str], in_query: list[str],
+        in_body: list[str]) -> None:
+    known = {k: quote(str(v)) for k, v in KNOWN.items()}
+
+    def url(**given: str) -> str:
+        return re.sub(r"\{(\w+)\}", lambda m: given.get(m.group(1), known.get(m.group(1), "x")),
+                      path)
+
+    # (address, body, whether it must be refused: a number may be a fine text)
+    sent: list[tuple[str, dict[str, Any], bool]] = []
+    for kind, value in HOSTILE_PATH.items():
+        refuse = kind not in ("huge", "large")
+        sent += [(url(**{name: value}), {}, refuse) for name in in_path]
+        sent += [(f"{url()}?{name}={value}", {}, refuse) for name in in_query]
+    for kind, value in HOSTILE_JSON.items():
+        refuse = kind not in ("huge", "large")
+        sent += [(url(), {"content": f'{{"{name}": {value}}}'.encode()}, refuse)
+                 for name in in_body]
+    with TestClient(APP, raise_server_exceptions=False) as client:
+        for target, body, refuse in sent:
+            answer = client.request(method, target, headers={
+                **ANA, "Content-Type": "application/json"}, **body)
+            assert answer.status_code < 500, (target, body, answer.status_code,
+                                              answer.text[:300])
+            assert not refuse or answer.status_code >= 400, (target, body, answer.text[:300])
+            answer.content.decode("utf-8")
+            assert "\x00" not in answer.text

@@ -30,7 +30,7 @@ from peerconomy.ledger import (
     to_csv,
     to_json,
 )
-from peerconomy.ledger.export import beancount_accounts
+from peerconomy.ledger.export import FORMULA_START, beancount_accounts, csv_text
 
 ANA, BEN = participant_account("ana"), participant_account("ben")
 NOV = date(2026, 11, 30)
@@ -153,3 +153,22 @@ def test_the_books_always_balance_and_every_export_agrees(journal: list[Transact
     for account in books:
         lines = statement(journal, account)
         assert lines[-1].balance == books[account]
+
+
+def test_a_csv_cell_that_starts_like_a_formula_is_written_as_text() -> None:
+    hostile = '=HYPERLINK("https://evil.example","click")'
+    journal = [Transaction("=1+1", 1, NOV, "share", hostile,
+                           (Posting(ANA, hours(-2)), Posting(POOL, hours(2))))]
+    rows = list(csv.DictReader(io.StringIO(to_csv(journal))))
+    assert [r["narration"] for r in rows] == ["'" + hostile] * 2
+    assert [r["transaction"] for r in rows] == ["'=1+1"] * 2
+    assert [r["amount"] for r in rows] == ["-2.000000", "2.000000"]  # numbers stay numbers
+    assert from_csv(to_csv(journal)) == balances(journal)
+
+
+@given(text=st.text())
+def test_no_text_cell_starts_like_a_formula(text: str) -> None:
+    cell = csv_text(text)
+    assert cell == text or cell == "'" + text
+    if cell.startswith(FORMULA_START):
+        float(cell)  # only a number may

@@ -7,15 +7,18 @@ it as a field; a call with a bearer token needs none)."""
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Final
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.staticfiles import StaticFiles
 
 from peerconomy import __version__
 from peerconomy.api.deps import CSRF_HEADER, SAFE_METHODS, SESSION_ID, Store, check_csrf
@@ -25,9 +28,13 @@ from peerconomy.api.mail import Mailer
 from peerconomy.api.routes import auth, books, periods, pools
 from peerconomy.api.settings import AppSettings
 
-__all__ = ["SESSION_COOKIE", "create_app"]
+__all__ = ["SESSION_COOKIE", "SWAGGER_UI_VERSION", "create_app"]
 
 SESSION_COOKIE = "peerconomy_session"
+SWAGGER_UI = Path(__file__).with_name("swagger_ui")
+SWAGGER_UI_VERSION: Final = "5.36.0"
+"""The version of Swagger UI vendored in ``swagger_ui/`` (npm ``swagger-ui-dist``,
+Apache-2.0; its README says where from and how to update)."""
 
 
 def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> FastAPI:
@@ -72,6 +79,8 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
         max_body_bytes=settings.max_body_bytes,
         max_scenario_bytes=settings.max_scenario_bytes,
         https=settings.secure_cookies,
+        session_cookie=SESSION_COOKIE,
+        unavailable=getattr(store, "unavailable_errors", ()),
     )
     html = None
     if pages:
@@ -106,11 +115,27 @@ async def session_csrf(request: Request) -> None:
 
 
 def _serve_docs(app: FastAPI) -> None:
-    """The API's docs (Swagger UI) at ``/api/docs``, allowed its script by its own policy."""
+    """The API's docs (Swagger UI) at ``/api/docs``, its script and style sheet served by the
+    site itself from ``/api/docs/assets/`` (vendored, :data:`SWAGGER_UI_VERSION`), no
+    inline script: the site's own policy, with images from ``data:`` URLs (Swagger UI's
+    icons)."""
     assert app.openapi_url is not None
-    page = get_swagger_ui_html(openapi_url=app.openapi_url, title=app.title + " - Swagger UI")
-    body = bytes(page.body)
-    policy = docs_policy(body.decode())
+    assets = "/api/docs/assets"
+    body = "\n".join([
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(app.title)} - Swagger UI</title>",
+        f'<link rel="stylesheet" href="{assets}/swagger-ui.css?v={SWAGGER_UI_VERSION}">',
+        f'<link rel="icon" type="image/png" href="{assets}/favicon-32x32.png">',
+        "</head><body>",
+        f'<div id="swagger-ui" data-openapi-url="{html.escape(app.openapi_url)}"></div>',
+        f'<script src="{assets}/swagger-ui-bundle.js?v={SWAGGER_UI_VERSION}"></script>',
+        f'<script src="{assets}/docs.js?v={SWAGGER_UI_VERSION}"></script>',
+        "</body></html>",
+    ])
+    policy = docs_policy()
+    app.mount(assets, StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
 
     @app.get("/api/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:

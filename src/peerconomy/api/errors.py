@@ -1,18 +1,20 @@
 """Refusals as HTTP answers: JSON under ``/api``, a page elsewhere.
 
 422 for bad input (``detail`` lists each field's path and what is wrong with it, as FastAPI
-does for its own validation), 401 without a valid sign-in, 403 for a step the caller may
-not take, 404 for something that does not exist (or a private pool the caller may not see),
-409 for an illegal period transition, a name already taken or a stale update. Off the API,
-the HTTP errors of the framework itself (an address that is no page, a method a page does
-not take, a form the parser refuses) are pages too, never JSON. An error nobody handles is
-answered by :mod:`peerconomy.api.hardening`: a plain 500, no stack trace.
+does for its own validation, but never the input itself), 404 for a path parameter that
+cannot name anything (a number beyond what the store holds), 401 without a valid sign-in,
+403 for a step the caller may not take, 404 for something that does not exist (or a private
+pool the caller may not see), 409 for an illegal period transition, a name already taken or
+a stale update. Off the API, the HTTP errors of the framework itself (an address that is no
+page, a method a page does not take, a form the parser refuses) are pages too, never JSON.
+An error nobody handles is answered by :mod:`peerconomy.api.hardening`: a plain 500, no
+stack trace.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,7 +33,13 @@ from peerconomy.services.errors import (
     SignInError,
 )
 
-__all__ = ["NotSignedInError", "body_is", "field_location", "install_error_handlers"]
+__all__ = [
+    "NotSignedInError",
+    "body_is",
+    "field_location",
+    "install_error_handlers",
+    "validation_problem",
+]
 
 HtmlRenderer = Callable[[Request, int, str], Response]
 
@@ -61,6 +69,15 @@ _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 def field_location(path: str) -> list[str | int]:
     """``alternatives[0].good`` as ``["alternatives", 0, "good"]``."""
     return [int(index) if index else name for name, index in _PART.findall(path)]
+
+
+def validation_problem(problem: Mapping[str, Any]) -> dict[str, Any]:
+    """One problem of FastAPI's 422 as the API shows it: where, what and its kind, never the
+    input itself (which may be anything the caller sent)."""
+    return {"loc": [part if isinstance(part, int) else str(part)
+                    for part in problem.get("loc", ())],
+            "msg": str(problem.get("msg", "bad input")),
+            "type": str(problem.get("type", "value_error"))}
 
 
 def _status(error: Exception) -> int:
@@ -123,22 +140,26 @@ def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> No
     ):
         app.add_exception_handler(kind, async_handler)
 
+    async def validation(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        problems = error.errors()
+        api = html is None or request.url.path.startswith("/api/")
+        if html is not None and not api:
+            await _check_session(request)
+        if any(tuple(p.get("loc", ()))[:1] == ("path",) for p in problems):
+            # a path that names nothing the store could hold (a number out of range)
+            if not api and html is not None:
+                return html(request, 404, "Not Found")
+            return JSONResponse({"detail": "Not Found"}, 404)
+        if not api and html is not None:
+            first = problems[0] if problems else {"msg": "bad input"}
+            where = ".".join(str(p) for p in first.get("loc", ())[1:])
+            return html(request, 422, f"{where}: {first['msg']}" if where else first["msg"])
+        return JSONResponse({"detail": [validation_problem(p) for p in problems]}, 422)
+
+    app.add_exception_handler(RequestValidationError, validation)
+
     if html is not None:
-        default = app.exception_handlers.get(RequestValidationError)
-
-        async def validation(request: Request, error: Exception) -> Response:
-            if not request.url.path.startswith("/api/"):
-                assert isinstance(error, RequestValidationError)
-                await _check_session(request)
-                first = error.errors()[0] if error.errors() else {"msg": "bad input"}
-                where = ".".join(str(p) for p in first.get("loc", ())[1:])
-                return html(request, 422, f"{where}: {first['msg']}" if where else first["msg"])
-            assert default is not None
-            result: Awaitable[Response] | Response = default(request, error)
-            return await result if isinstance(result, Awaitable) else result
-
-        app.add_exception_handler(RequestValidationError, validation)
-
         async def http_error(request: Request, error: Exception) -> Response:
             assert isinstance(error, HTTPException)
             if request.url.path.startswith("/api/") or error.status_code < 400:

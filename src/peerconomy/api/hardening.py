@@ -7,7 +7,7 @@
   never in a frame), ``nosniff``, a same-origin referrer, ``X-Frame-Options: DENY``, no
   camera, microphone or location, and HSTS where the site is served over HTTPS (the
   settings' ``secure_cookies``). An answer that brings its own policy keeps it (the API's
-  docs page, which loads Swagger UI).
+  docs page, whose Swagger UI, served by the site itself, draws icons from ``data:``).
 - A limit on the size of a request's body: ``max_body_bytes``, or ``max_scenario_bytes``
   for a route that takes a scenario (a project's tasks and goods). The body is read here,
   before the application sees any of it, counting what arrives (a declared
@@ -17,17 +17,29 @@
       {"detail": [{"loc": ["body"], "msg": "...", "type": "too_large"}]}
 
   and the pages with a short page.
+- Text no request may bring (:mod:`peerconomy.api.inputs`): a NUL or a lone surrogate in
+  the path, the query, a header, a JSON body or a form, or ``NaN``/``Infinity`` in JSON, is
+  refused here with 422 (the API's shape above, ``"type": "bad_text"``; a short page off
+  the API), naming where it is and never repeating it; nothing is stored.
 - ``Vary`` lists each field once: the pages say they vary by ``Accept-Language`` and
   ``Cookie``, and the sessions add ``Cookie`` again to whatever read the session; the
   fields are merged here, in their first order, ignoring case.
+- ``Cache-Control: no-store`` on every answer to a request that carries credentials (an
+  ``Authorization`` header or the session cookie), that sets a cookie, that changes
+  something (a new API token or an invitation link is shown once, in such an answer), or
+  whose address holds a secret code (a password-reset or invitation link): no browser or
+  proxy keeps a copy of what only its owner may see. The site's static files are the same
+  for everyone and may be kept.
+- A lost database is 503 with ``Retry-After``, not 500: an error of the store's kind
+  ``unavailable`` (for the SQL store, a connection that cannot be opened or was lost)
+  anywhere in what the application raised is answered "try again shortly" (JSON under the
+  API, a short page elsewhere; neither needs the database).
 - No stack trace for the client: an error the application does not handle is logged here
   with a reference, and the client gets a plain 500 naming the reference only.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import logging
 import re
@@ -39,12 +51,15 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from peerconomy.api.inputs import Refusal, bad_text, refused
+
 __all__ = [
     "CONTENT_SECURITY_POLICY",
+    "NO_STORE_PATHS",
+    "RETRY_AFTER_SECONDS",
     "SCENARIO_PATHS",
     "Hardening",
     "docs_policy",
-    "inline_script_hashes",
     "security_headers",
 ]
 
@@ -69,7 +84,14 @@ SCENARIO_PATHS: Final = re.compile(r"(/api/v1)?/pools/[^/]+/projects/?")
 """The routes that take a scenario: a project's tasks and goods (the API's JSON, the
 Projects page's form); they get the larger limit."""
 
-_SCRIPT: Final = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+NO_STORE_PATHS: Final = re.compile(r"(/api/v1)?/(reset|invitations)/.*")
+"""Addresses that carry a secret code (a password-reset or an invitation link)."""
+PUBLIC_FILES: Final = ("/static/", "/api/docs/assets/")
+"""Where the site's own files are: the same for everyone, so a cache may keep them."""
+SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+RETRY_AFTER_SECONDS: Final = 30
+"""What a 503 for a lost database asks the client to wait."""
+
 
 
 def security_headers(*, https: bool) -> list[tuple[str, str]]:
@@ -87,23 +109,10 @@ def security_headers(*, https: bool) -> list[tuple[str, str]]:
     return headers
 
 
-def inline_script_hashes(page: str) -> list[str]:
-    """The CSP sources (``'sha256-...'``) that allow exactly the inline scripts of ``page``
-    (for a page we do not write ourselves, such as Swagger UI's)."""
-    return [
-        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
-        for body in _SCRIPT.findall(page)
-    ]
-
-
-def docs_policy(page: str, cdn: str = "https://cdn.jsdelivr.net",
-                icons: str = "https://fastapi.tiangolo.com") -> str:
-    """The policy of the API's docs page ``page`` (Swagger UI): its script and style sheet
-    from ``cdn``, its icon from ``icons``, and its own inline scripts (by their hashes)."""
-    scripts = " ".join(["'self'", cdn, *inline_script_hashes(page)])
-    return CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src {scripts}").replace(
-        "style-src 'self'", f"style-src 'self' {cdn}").replace(
-        "img-src 'self'", f"img-src 'self' data: {icons}")
+def docs_policy() -> str:
+    """The policy of the API's docs page (Swagger UI, served by the site itself): the site's
+    own, but for images from ``data:`` URLs, as Swagger UI's style sheet draws its icons."""
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self'", "img-src 'self' data:")
 
 
 class _TooLarge(Exception):
@@ -114,11 +123,39 @@ class Hardening:
     """The ASGI middleware described in :mod:`peerconomy.api.hardening`."""
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_scenario_bytes: int,
-                 https: bool) -> None:
+                 https: bool, session_cookie: str = "session",
+                 unavailable: tuple[type[BaseException], ...] = ()) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_scenario_bytes = max_scenario_bytes
         self.headers = security_headers(https=https)
+        self.session_cookie = session_cookie
+        self.unavailable = unavailable
+
+    def private(self, scope: Scope) -> bool:
+        """Whether the answer to the request of ``scope`` must not be stored by any cache
+        (before the answer says whether it sets a cookie)."""
+        if scope.get("method") not in SAFE_METHODS or NO_STORE_PATHS.fullmatch(scope["path"]):
+            return True
+        if scope["path"].startswith(PUBLIC_FILES):
+            return False
+        headers = Headers(scope=scope)
+        if headers.get("authorization"):
+            return True
+        cookies = ";".join(headers.getlist("cookie"))
+        return any(part.strip().startswith(self.session_cookie + "=")
+                   for part in cookies.split(";"))
+
+    def lost_database(self, error: BaseException) -> bool:
+        """Whether ``error``, or an error it arose from, says the database is unavailable."""
+        seen: set[int] = set()
+        found: BaseException | None = error
+        while found is not None and id(found) not in seen:
+            if isinstance(found, self.unavailable):
+                return True
+            seen.add(id(found))
+            found = found.__cause__ or found.__context__
+        return False
 
     def limit(self, path: str) -> int:
         """The largest body a request to ``path`` may have."""
@@ -131,6 +168,7 @@ class Hardening:
             await self.app(scope, receive, send)
             return
         started = False
+        private = self.private(scope)
 
         async def send_hardened(message: Message) -> None:
             nonlocal started
@@ -140,10 +178,17 @@ class Hardening:
                 for name, value in self.headers:
                     if name not in headers:
                         headers[name] = value
+                if private or "set-cookie" in headers:
+                    headers["Cache-Control"] = "no-store"
                 _vary_once(headers)
             await send(message)
 
         path: str = scope["path"]
+        bad = refused(path, scope.get("raw_path"), scope.get("query_string", b""),
+                      scope.get("headers", ()))
+        if bad is not None:
+            await _bad_input(path, bad)(scope, receive, send_hardened)
+            return
         limit = self.limit(path)
         try:
             body = await _read_body(scope, receive, limit)
@@ -152,9 +197,18 @@ class Hardening:
             return
         if body is None:  # the client went away
             return
+        bad = bad_text(body, Headers(scope=scope).get("content-type", ""))
+        if bad is not None:
+            await _bad_input(path, bad)(scope, receive, send_hardened)
+            return
         try:
             await self.app(scope, _replay(body, receive), send_hardened)
-        except Exception:
+        except Exception as error:
+            if self.lost_database(error) and not started:
+                logger.warning("the database is unavailable (%s %s): %s", scope.get("method"),
+                               path, error)
+                await _unavailable(path)(scope, receive, send_hardened)
+                return
             reference = secrets.token_hex(4)
             logger.exception("unhandled error (reference %s) in %s %s", reference,
                              scope.get("method"), path)
@@ -223,6 +277,22 @@ def _too_large(path: str, limit: int) -> Response:
         )
     return _page(413, "Too large", f"What you sent is too large: {message}.",
                  headers={"Connection": "close"})
+
+
+def _bad_input(path: str, refusal: Refusal) -> Response:
+    if path.startswith("/api/"):
+        return JSONResponse({"detail": [
+            {"loc": list(refusal.loc), "msg": refusal.msg, "type": "bad_text"}]}, 422)
+    where = ".".join(str(part) for part in refusal.loc[1:]) or str(refusal.loc[0])
+    return _page(422, "Bad input", f"{where}: {refusal.msg}.")
+
+
+def _unavailable(path: str) -> Response:
+    message = "The database cannot be reached just now; please try again shortly."
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if path.startswith("/api/"):
+        return JSONResponse({"detail": message}, 503, headers=headers)
+    return _page(503, "Unavailable", message, headers=headers)
 
 
 def _server_error(path: str, reference: str) -> Response:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from peerconomy.domain.pool import Admission, Role
 from peerconomy.domain.scenario import Alternative, Good, Task
 
 __all__ = [
+    "STORED_INT_MAX",
     "Accepted",
     "BalanceOut",
     "Body",
@@ -34,7 +36,9 @@ __all__ = [
     "NewPool",
     "NewProject",
     "NewToken",
+    "NumberQuery",
     "OfferIn",
+    "PathNumber",
     "PeriodOut",
     "PlannedGood",
     "PoolChange",
@@ -42,6 +46,7 @@ __all__ = [
     "ProjectOut",
     "ResetRequest",
     "SignUp",
+    "StoredInt",
     "TokenOut",
     "TooManyFailures",
     "UserOut",
@@ -50,6 +55,19 @@ __all__ = [
 ]
 
 Hours = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]
+
+STORED_INT_MAX: Final = 2**31 - 1
+"""The largest whole number every store holds: PostgreSQL's INTEGER columns (period numbers,
+versions, work log and audit entry ids) end here, SQLite's at 2**63 - 1. A number beyond it
+names nothing stored; taken further, the database would refuse it with an error."""
+StoredInt = Annotated[int, Field(ge=-STORED_INT_MAX - 1, le=STORED_INT_MAX)]
+"""A whole number in a request body that is compared with what is stored."""
+PathNumber = Annotated[int, Path(ge=1, le=STORED_INT_MAX)]
+"""A number in a route's path (a period, a work log): beyond the store's range it names
+nothing, and the answer is 404 (:mod:`peerconomy.api.errors`)."""
+NumberQuery = Annotated[int | None, Query(ge=1, le=STORED_INT_MAX)]
+"""An optional number in the query string (an entry to page from, a period); out of range:
+422."""
 
 
 class Body(BaseModel):
@@ -97,7 +115,7 @@ class NewPool(Body):
 
 def _version_field(what: str) -> Any:
     return Field(
-        None, ge=1,
+        None, ge=1, le=STORED_INT_MAX,
         description=f"The {what}'s version the change was made from (its `version` as last"
         " read); if it changed since, the answer is 409 and nothing is stored. Absent: change"
         " whatever is stored.",
@@ -229,7 +247,7 @@ class OfferIn(Body):
     participant: str | None = Field(None, min_length=1, max_length=100,
                                     description="Whose offer (coordinators only; "
                                     "default: the caller).")
-    period: int | None = Field(None, description="The period the caller saw; another one"
+    period: StoredInt | None = Field(None, description="The period the caller saw; another one"
                                " answers 409 (a stale update).")
 
 
@@ -241,7 +259,7 @@ class WishIn(Body):
     participant: str | None = Field(None, min_length=1, max_length=100,
                                     description="Whose wish (coordinators only; "
                                     "default: the caller).")
-    period: int | None = None
+    period: StoredInt | None = None
 
 
 class WorkIn(Body):

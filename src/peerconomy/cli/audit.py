@@ -14,11 +14,10 @@ from datetime import UTC
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from peerconomy.cli.common import DbOption, JsonOption, print_json, refusals
+from peerconomy.cli.common import DbOption, JsonOption, print_json, refusals, terminal
 from peerconomy.cli.common import unit_of_work as open_uow
 from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.scenario import ScenarioError
@@ -74,7 +73,7 @@ def audit(
             escape(entry.subject) if entry.subject is not None else "",
             escape(json_module.dumps(entry.detail, ensure_ascii=False)) if entry.detail else "",
         )
-    console = Console()
+    console = terminal()
     console.print(table)
     if following is not None:
         console.print(f"older entries: --before {following}")

@@ -1,5 +1,11 @@
-"""What every command shares: one-line errors with exit code 2, the ``--db`` and ``--pool``
-options, and opening the store.
+r"""What every command shares: one-line errors with exit code 2, the ``--db`` and ``--pool``
+options, opening the store, and output that cannot drive the terminal.
+
+Whatever a command prints goes through :func:`plain` (tables and messages through the
+:func:`terminal`, JSON through :func:`write_json`, exports through :func:`write_text`, errors
+through :func:`fail`): a name or id holding terminal control characters (``\x1b[31m``,
+``\x07``, ``\r``) is shown with those escaped, as ``\x1b[31m``, so that it can neither
+recolour, ring, overwrite nor hide what the command says.
 
 Entrypoints stay thin: parse the arguments, call one service, and turn a refusal
 (:class:`ScenarioError`, :class:`ServiceError`, :class:`IllegalTransitionError`) into one line
@@ -9,6 +15,7 @@ on stderr and exit code 2. The refused call's transaction rolled back, so nothin
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
+from rich.console import Console
+from rich.text import Text
 
 from peerconomy.domain.period import IllegalTransitionError
 from peerconomy.domain.scenario import ScenarioError
@@ -29,13 +38,16 @@ __all__ = [
     "DbOption",
     "JsonOption",
     "PoolOption",
+    "TerminalConsole",
     "fail",
+    "plain",
     "print_json",
     "read_text_file",
     "refusals",
-    "shown",
+    "terminal",
     "unit_of_work",
     "write_json",
+    "write_text",
 ]
 
 EXIT_BAD_INPUT = 2
@@ -56,15 +68,39 @@ PoolOption = Annotated[str, typer.Option("--pool", metavar="NAME", help="The poo
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
-def shown(value: str) -> str:
-    """``value`` as the terminal should print it: Rich markup escaped, and control
-    characters (a terminal's escape codes, a bell, a carriage return) written as escapes."""
-    from rich.markup import escape
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+r"""What a terminal takes as a command, not text: C0 controls but tab and newline, DEL, C1
+controls (``\x9b`` starts a sequence as ``\x1b[`` does), and the bidirectional overrides
+that make text read in another order than it is stored; and lone surrogates, which no
+terminal can be sent at all."""
 
-    return escape("".join(
-        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
-        for c in value
-    ))
+
+def _escaped(found: re.Match[str]) -> str:
+    # C0 as \x1b; the others as \u009b, which is also how JSON writes them, so that JSON
+    # output stays JSON (and the same data): JSON escapes C0 itself
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
+
+
+def plain(text: str) -> str:
+    r"""``text`` with every terminal control character escaped (``"\x1b[31m"`` is shown as
+    ``\x1b[31m``, ``"\x9b"`` as ``\u009b``); newlines and tabs stay. JSON text stays JSON
+    with the same data."""
+    return _CONTROL.sub(_escaped, text)
+
+
+class TerminalConsole(Console):
+    """A Rich console that shows every string it is given through :func:`plain` (the
+    markup of the program's own messages still styles them)."""
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        return super().render_str(plain(text), **options)
+
+
+def terminal(*, stderr: bool = False) -> Console:
+    """The console commands print tables and messages on (stderr if asked)."""
+    return TerminalConsole(stderr=stderr)
 
 
 MAX_TEXT_FILE_BYTES = 16 * 1024 * 1024
@@ -97,7 +133,7 @@ def read_text_file(path: Path, limit: int = MAX_TEXT_FILE_BYTES) -> str:
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print ``error: <message>`` as one line on stderr and exit."""
-    one_line = message.replace("\r", "\\r").replace("\n", "\\n")
+    one_line = plain(message).replace("\n", "\\n")
     sys.stderr.write(f"error: {one_line}\n")
     sys.stderr.flush()
     raise typer.Exit(code)
@@ -133,12 +169,17 @@ def print_json(data: Any) -> None:
 def write_json(data: Any, output: Path | None) -> None:
     """Data as indented UTF-8 JSON, into the file ``output`` or, where it is None, on stdout;
     a file that cannot be written is one line on stderr and exit code 1."""
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = plain(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
     if output is None:
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.buffer.flush()
+        write_text(text)
         return
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as err:
         fail(f"{output}: cannot write file: {err.strerror or err}", code=1)
+
+
+def write_text(text: str) -> None:
+    """Text as UTF-8 on stdout, through :func:`plain`."""
+    sys.stdout.buffer.write(plain(text).encode("utf-8"))
+    sys.stdout.buffer.flush()

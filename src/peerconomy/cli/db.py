@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
-from peerconomy.cli.common import DbOption, fail
+from peerconomy.cli.common import DbOption, fail, terminal
 
 __all__ = ["db_app"]
 
@@ -26,7 +25,7 @@ def upgrade(db: DbOption = None) -> None:
         revision = upgrade_database(url)
     except StoreError as err:
         fail(str(err))
-    Console().print(f"[green]✓[/green] database at revision {escape(str(revision))}")
+    terminal().print(f"[green]✓[/green] database at revision {escape(str(revision))}")
 
 
 @db_app.command()
@@ -50,7 +49,7 @@ def backup(
     except OSError as err:
         fail(f"{output}: cannot write file: {err.strerror or err}", code=1)
     rows = sum(len(rows) for rows in document["tables"].values())
-    Console().print(
+    terminal().print(
         f"[green]✓[/green] backed up {rows} rows of {len(document['tables'])} tables"
         f" (schema revision {escape(document['revision'])}) to {escape(str(output))}",
         soft_wrap=True,
@@ -73,7 +72,7 @@ def restore(
         restored = restore_backup(url, file)
     except StoreError as err:
         fail(str(err))
-    Console().print(
+    terminal().print(
         f"[green]✓[/green] restored {sum(restored.values())} rows of {len(restored)} tables"
         f" from {escape(str(file))}",
         soft_wrap=True,

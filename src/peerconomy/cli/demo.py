@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
-from peerconomy.cli.common import fail
+from peerconomy.cli.common import fail, terminal
 
 __all__ = ["demo"]
 
@@ -53,7 +52,7 @@ def demo(
         store = open_store(url)
     except StoreError as err:
         fail(str(err))
-    console = Console()
+    console = terminal()
     run_demo(store.unit_of_work, console, periods=periods, seed=seed)
     sign_ins = add_demo_accounts(store.unit_of_work)
     console.print(

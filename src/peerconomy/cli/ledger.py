@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import sys
 from decimal import Decimal
 from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from peerconomy.cli.common import DbOption, JsonOption, PoolOption, print_json, refusals
+from peerconomy.cli.common import (
+    DbOption,
+    JsonOption,
+    PoolOption,
+    print_json,
+    refusals,
+    terminal,
+    write_text,
+)
 from peerconomy.cli.common import unit_of_work as open_uow
 from peerconomy.ledger.journal import POOL, participant_of
 from peerconomy.services import books
@@ -46,7 +52,7 @@ def balances(pool: PoolOption, json: JsonOption = False, db: DbOption = None) ->
         table.add_row(escape(account), f"{amount:.6f}")
     table.add_section()
     table.add_row("sum", f"{total:.6f}")
-    Console().print(table)
+    terminal().print(table)
 
 
 @ledger_app.command()
@@ -62,8 +68,7 @@ def export(
     uow = open_uow(db)
     with refusals():
         text = books.export(uow(), pool, fmt)
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.buffer.flush()
+    write_text(text)
 
 
 @ledger_app.command()
@@ -89,7 +94,7 @@ def statement(
     for line in lines:
         table.add_row(str(line.period), line.date.isoformat(), escape(line.transaction),
                       escape(line.narration), f"{line.amount:.6f}", f"{line.balance:.6f}")
-    Console().print(table)
+    terminal().print(table)
 
 
 @ledger_app.command()
@@ -103,4 +108,4 @@ def correct(
     uow = open_uow(db)
     with refusals():
         undo = books.correct(uow(), pool, transaction, reason)
-    Console().print(f"[green]✓[/green] {escape(transaction)} reversed by {escape(undo.id)}")
+    terminal().print(f"[green]✓[/green] {escape(transaction)} reversed by {escape(undo.id)}")

@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from peerconomy import __version__
 from peerconomy.cli.audit import audit
-from peerconomy.cli.common import fail, write_json
+from peerconomy.cli.common import fail, terminal, write_json
 from peerconomy.cli.db import db_app
 from peerconomy.cli.demo import demo
 from peerconomy.cli.federation import federation_app
@@ -110,7 +109,7 @@ def validate(scenario: ScenarioPath) -> None:
         ("wishes", len(loaded.wish_ids)),
     ):
         table.add_row(kind, str(count))
-    console = Console()
+    console = terminal()
     console.print(f"[green]✓[/green] {escape(str(scenario))}: a valid scenario")
     console.print(table)
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from peerconomy.api.settings import base_url_from_environment
-from peerconomy.cli.common import DbOption, PoolOption, fail, read_text_file, refusals, shown
+from peerconomy.cli.common import DbOption, PoolOption, fail, read_text_file, refusals, terminal
 from peerconomy.cli.common import unit_of_work as open_uow
 from peerconomy.domain.pool import Member
 from peerconomy.services import membership, roster
@@ -57,7 +57,7 @@ def import_(
     with refusals():
         invited = roster.import_members(uow(), pool, text, days=days)
     base = base_url_from_environment()
-    Console().print(f"[green]✓[/green] {len(invited)} members added to {shown(pool)}")
+    terminal().print(f"[green]✓[/green] {len(invited)} members added to {escape(pool)}")
     report_invitations([(i.member, i.link(base)) for i in invited], invitations)
 
 
@@ -93,8 +93,8 @@ def link(
     uow = open_uow(db)
     with refusals():
         membership.link_member(uow(), pool, participant, user)
-    Console().print(f"[green]✓[/green] {shown(user)} is member {shown(participant)} of"
-                    f" {shown(pool)}")
+    terminal().print(f"[green]✓[/green] {escape(user)} is member {escape(participant)} of"
+                    f" {escape(pool)}")
 
 
 def report_invitations(links: Sequence[tuple[Member, str]], output: Path | None) -> None:
@@ -102,15 +102,15 @@ def report_invitations(links: Sequence[tuple[Member, str]], output: Path | None)
     link lets one person in), or as a table on the terminal."""
     if output is None:
         if not links:
-            Console().print("no invitations made (every member is claimed)")
+            terminal().print("no invitations made (every member is claimed)")
             return
         table = Table(title="invitation links (each works once)", title_justify="left")
         for column in ("participant", "name", "email", "link"):
             table.add_column(column, overflow="fold")
         for member, url in links:
-            table.add_row(shown(member.id), shown(member.display_name), shown(member.email or ""),
-                          shown(url))
-        Console().print(table)
+            table.add_row(escape(member.id), escape(member.display_name),
+                          escape(member.email or ""), escape(url))
+        terminal().print(table)
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

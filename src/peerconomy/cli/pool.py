@@ -11,7 +11,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from peerconomy.api.settings import base_url_from_environment
-from peerconomy.cli.common import DbOption, JsonOption, PoolOption, fail, print_json, refusals
+from peerconomy.cli.common import (
+    DbOption,
+    JsonOption,
+    PoolOption,
+    fail,
+    print_json,
+    refusals,
+    terminal,
+)
 from peerconomy.cli.common import unit_of_work as open_uow
 from peerconomy.cli.members import InvitationsOption, report_invitations
 from peerconomy.domain.scenario import ScenarioError, load_scenario_file
@@ -66,7 +74,7 @@ def import_(
             communal_validation=communal_validation,
         )
         made = membership.invite_members(uow(), pool)
-    Console().print(
+    terminal().print(
         f"[green]✓[/green] pool [bold]{escape(pool)}[/bold]: {len(loaded.participants)}"
         f" participants, {len(loaded.projects)} projects, {len(loaded.tasks)} tasks,"
         f" {len(loaded.goods)} goods; period 1 is collecting {len(loaded.offers)} offers and"
@@ -86,7 +94,7 @@ def clear(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> No
         print_json(plan.data)
         return
     data = plan.data
-    console = Console()
+    console = terminal()
     console.print(
         f"[green]✓[/green] period {plan.period} of [bold]{escape(pool)}[/bold] cleared:"
         f" {len(data['assignments'])} assignments, {len(data['allocations'])} allocations,"
@@ -106,7 +114,7 @@ def settle(pool: PoolOption, db: DbOption = None) -> None:
     uow = open_uow(db)
     with refusals():
         following = periods.settle_period(uow(), pool)
-    Console().print(
+    terminal().print(
         f"[green]✓[/green] period {following.number - 1} of [bold]{escape(pool)}[/bold] settled;"
         f" period {following.number} is collecting (standing offers and wishes carried over)"
     )
@@ -122,7 +130,7 @@ def close(
     uow = open_uow(db)
     with refusals():
         periods.close_period(uow(), pool, number)
-    Console().print(f"[green]✓[/green] period {number} of [bold]{escape(pool)}[/bold] closed")
+    terminal().print(f"[green]✓[/green] period {number} of [bold]{escape(pool)}[/bold] closed")
 
 
 @work_app.command("log")
@@ -173,7 +181,7 @@ def reject(
 
 
 def _print_log(log_id: int, status: str, what: str) -> None:
-    Console().print(f"[green]✓[/green] work log {log_id}: {escape(what)} ({status})")
+    terminal().print(f"[green]✓[/green] work log {log_id}: {escape(what)} ({status})")
 
 
 def hints(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
@@ -184,7 +192,7 @@ def hints(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> No
     if json:
         print_json(board.as_json())
         return
-    print_hint_board(Console(), board)
+    print_hint_board(terminal(), board)
 
 
 def print_hint_board(console: Console, board: HintBoard) -> None:

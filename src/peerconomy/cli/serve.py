@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from peerconomy.cli.common import DbOption, fail
+from peerconomy.cli.common import DbOption, fail, plain
 
 __all__ = ["serve"]
 
@@ -45,7 +45,7 @@ def serve(
     except StoreError as err:
         fail(str(err))
     settings = AppSettings.from_environment(default_data_dir())
-    typer.echo(f"peerconomy serves on http://{host}:{port} (API docs: /api/docs)")
+    typer.echo(plain(f"peerconomy serves on http://{host}:{port} (API docs: /api/docs)"))
     if workers > 1:
         store.close()
         # each worker builds its app from the environment: the same database and secret key

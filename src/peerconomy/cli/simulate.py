@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -26,7 +25,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from peerconomy.cli.common import fail
+from peerconomy.cli.common import fail, terminal
 from peerconomy.domain.scenario import ScenarioError
 
 if TYPE_CHECKING:
@@ -88,7 +87,7 @@ def _run(config: SimulationConfig, *, periods: int | None, seed: int | None, swe
     columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
                MofNCompleteColumn(), TextColumn("periods"), TimeElapsedColumn(),
                TimeRemainingColumn())
-    console = Console(stderr=True)
+    console = terminal(stderr=True)
     with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
         task = progress.add_task(f"simulating {config.name}", total=total)
 
@@ -224,7 +223,7 @@ def simulate(
         report = write_report(out, comparisons, verdict, sweep=sweep, claim_error=claim_error)
     except OSError as err:
         fail(f"{out}: cannot write the report: {err.strerror or err}", code=1)
-    console = Console()
+    console = terminal()
     for table in _summary(comparisons, sweep):
         console.print(table)
     if verdict is not None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from peerconomy.api.settings import base_url_from_environment
-from peerconomy.cli.common import DbOption, JsonOption, print_json, refusals, shown
+from peerconomy.cli.common import DbOption, JsonOption, print_json, refusals, terminal
 from peerconomy.cli.common import unit_of_work as open_uow
 from peerconomy.services import users
 from peerconomy.services.users import PasswordLink
@@ -41,7 +41,7 @@ def create(
     with refusals():
         link = users.create_user(uow(), name, email, admin=admin, display_name=display_name)
     role = "site admin" if admin else "account"
-    _print_link(f"{role} {shown(name)} made", link)
+    _print_link(f"{role} {escape(name)} made", link)
 
 
 @user_app.command("list")
@@ -59,10 +59,10 @@ def list_(json: JsonOption = False, db: DbOption = None) -> None:
     for column in ("name", "email", "display name", "admin", "disabled", "since"):
         table.add_column(column)
     for u in found:
-        table.add_row(shown(u.name), shown(u.email), shown(u.display_name),
+        table.add_row(escape(u.name), escape(u.email), escape(u.display_name),
                       "yes" if u.site_admin else "", "yes" if u.disabled else "",
                       u.created_at.strftime("%Y-%m-%d"))
-    Console().print(table)
+    terminal().print(table)
 
 
 @user_app.command("promote")
@@ -71,7 +71,7 @@ def promote(name: NameArgument, db: DbOption = None) -> None:
     uow = open_uow(db)
     with refusals():
         users.set_admin(uow(), name, True)
-    Console().print(f"[green]✓[/green] {shown(name)} is a site admin")
+    terminal().print(f"[green]✓[/green] {escape(name)} is a site admin")
 
 
 @user_app.command("demote")
@@ -80,7 +80,7 @@ def demote(name: NameArgument, db: DbOption = None) -> None:
     uow = open_uow(db)
     with refusals():
         users.set_admin(uow(), name, False)
-    Console().print(f"[green]✓[/green] {shown(name)} is no site admin now")
+    terminal().print(f"[green]✓[/green] {escape(name)} is no site admin now")
 
 
 @user_app.command("reset-password")
@@ -89,7 +89,7 @@ def reset_password(name: NameArgument, db: DbOption = None) -> None:
     uow = open_uow(db)
     with refusals():
         link = users.password_link(uow(), name)
-    _print_link(f"a password link for {shown(name)}", link)
+    _print_link(f"a password link for {escape(name)}", link)
 
 
 @user_app.command("disable")
@@ -98,7 +98,7 @@ def disable(name: NameArgument, db: DbOption = None) -> None:
     uow = open_uow(db)
     with refusals():
         users.disable_user(uow(), name)
-    Console().print(f"[green]✓[/green] {shown(name)} is disabled")
+    terminal().print(f"[green]✓[/green] {escape(name)} is disabled")
 
 
 @user_app.command("enable")
@@ -107,11 +107,12 @@ def enable(name: NameArgument, db: DbOption = None) -> None:
     uow = open_uow(db)
     with refusals():
         link = users.enable_user(uow(), name)
-    _print_link(f"{shown(name)} is enabled again", link)
+    _print_link(f"{escape(name)} is enabled again", link)
 
 
 def _print_link(what: str, link: PasswordLink) -> None:
-    console = Console(soft_wrap=True)
+    console = terminal()
     console.print(f"[green]✓[/green] {what}; this link sets the password, once, until"
                   f" {link.expires_at:%Y-%m-%d %H:%M} UTC:")
-    console.print(link.url(base_url_from_environment()), markup=False, highlight=False)
+    console.print(link.url(base_url_from_environment()), markup=False, highlight=False,
+                  soft_wrap=True)

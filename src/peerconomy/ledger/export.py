@@ -1,8 +1,11 @@
 """The books as CSV, JSON and Beancount text; each agrees with :func:`balances` exactly.
 
-CSV has one row per posting; JSON one object per transaction, amounts as decimal strings (so
-nothing is lost to floats); Beancount text opens one account per participant under
-``Assets:Participants`` and the pool's as ``Equity:Pool``, in the commodity ``WH`` (weighted
+CSV has one row per posting, and a text cell that a spreadsheet would take for a formula
+(starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a
+``'`` before it, so that it shows as the text it is (CSV injection); numbers stay numbers.
+JSON has one object per transaction, amounts as decimal strings (so nothing is lost to
+floats); Beancount text opens one account per participant under ``Assets:Participants`` and
+the pool's as ``Equity:Pool``, in the commodity ``WH`` (weighted
 hours), so that Fava can show the books.
 """
 
@@ -18,12 +21,26 @@ from typing import Any, Final
 
 from peerconomy.ledger.journal import POOL, Account, Transaction, participant_of
 
-__all__ = ["COMMODITY", "beancount_accounts", "to_beancount", "to_csv", "to_json"]
+__all__ = ["COMMODITY", "beancount_accounts", "csv_text", "to_beancount", "to_csv", "to_json"]
 
 COMMODITY: Final = "WH"
 CSV_COLUMNS: Final = (
     "transaction", "period", "date", "kind", "narration", "reverses", "account", "amount"
 )
+
+
+FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection)."""
+_NUMBER: Final = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def csv_text(text: str) -> str:
+    """``text`` as a CSV cell a spreadsheet shows as text: ``'`` before a cell that starts as
+    a formula would (``=HYPERLINK(...)`` becomes ``'=HYPERLINK(...)``); a number such as
+    ``-1.5`` is left as it is."""
+    if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def to_csv(transactions: Iterable[Transaction]) -> str:
@@ -33,8 +50,9 @@ def to_csv(transactions: Iterable[Transaction]) -> str:
     writer.writerow(CSV_COLUMNS)
     for t in transactions:
         for p in t.postings:
-            writer.writerow([t.id, t.period, t.date.isoformat(), t.kind, t.narration,
-                             t.reverses or "", p.account, str(p.amount)])
+            writer.writerow([csv_text(t.id), t.period, t.date.isoformat(), csv_text(t.kind),
+                             csv_text(t.narration), csv_text(t.reverses or ""),
+                             csv_text(p.account), str(p.amount)])
     return out.getvalue()
 
 

@@ -408,6 +408,10 @@ class SqlStore:
     collection, where the driver would warn of connections deleted while open).
     """
 
+    unavailable_errors: Final = (OperationalError,)
+    """What the store raises where the database cannot be reached, opened or used (gone,
+    unreadable, its server down or restarting); a server answers 503, try again later."""
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._plans = PlanCache()

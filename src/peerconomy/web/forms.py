@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from peerconomy.api.deps import check_csrf
+from peerconomy.api.schemas import STORED_INT_MAX
 from peerconomy.domain.scenario import ScenarioError
 
 __all__ = ["Form", "FormDep", "local_path"]
@@ -84,14 +85,18 @@ class Form:
         return value
 
     def whole_number(self, name: str, *, default: int | None = None) -> int:
-        """The field as a whole number."""
+        """The field as a whole number, within what the store holds
+        (:data:`~peerconomy.api.schemas.STORED_INT_MAX`)."""
         text = self.text(name, default="" if default is not None else None)
         if not text and default is not None:
             return default
         try:
-            return int(text)
+            value = int(text)
         except ValueError:
             raise ScenarioError(name, f"must be a whole number, got {text!r}") from None
+        if abs(value) > STORED_INT_MAX:
+            raise ScenarioError(name, f"must be at most {STORED_INT_MAX} (either way)")
+        return value
 
 
 async def posted(request: Request) -> AsyncIterator[Form]:

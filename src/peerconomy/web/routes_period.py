@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from peerconomy.api.deps import Store, UowDep
+from peerconomy.api.schemas import NumberQuery, PathNumber
 from peerconomy.domain.period import advance
 from peerconomy.domain.pool import Role
 from peerconomy.services import audit, lookup, membership, periods
@@ -83,7 +84,7 @@ AUDIT_PAGE = 50
 
 
 @router.get("/pools/{pool}/audit", response_class=HTMLResponse)
-def audit_page(pool: str, request: Request, uow: UowDep, before: int | None = None
+def audit_page(pool: str, request: Request, uow: UowDep, before: NumberQuery = None
                ) -> Response:
     """The pool's audit log, newest first, :data:`AUDIT_PAGE` entries a page; ``before``
     (an entry's number) shows the older ones."""
@@ -132,7 +133,7 @@ def settle(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
 
 
 @router.post("/pools/{pool}/periods/{number}/close")
-def close(pool: str, number: int, request: Request, form: FormDep, uow: UowDep) -> Response:
+def close(pool: str, number: PathNumber, request: Request, form: FormDep, uow: UowDep) -> Response:
     """Close a settled period: its books are final."""
     access = _coordinating(request, uow, pool, "close a period")
     periods.close_period(uow, pool, number, actor=access.user)

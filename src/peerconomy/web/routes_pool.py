@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from peerconomy.api.deps import UowDep
+from peerconomy.api.schemas import PathNumber
 from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.scenario import Offer, ScenarioError, Wish, parse_part
@@ -116,14 +117,14 @@ def _decided(pool: str, request: Request, log_id: int, uow: UowDep, *, confirm: 
 
 
 @router.post("/pools/{pool}/work/{log_id}/confirm")
-def confirm_work(pool: str, log_id: int, request: Request, form: FormDep, uow: UowDep
+def confirm_work(pool: str, log_id: PathNumber, request: Request, form: FormDep, uow: UowDep
                  ) -> Response:
     """Confirm another member's logged work."""
     return _decided(pool, request, log_id, uow, confirm=True)
 
 
 @router.post("/pools/{pool}/work/{log_id}/reject")
-def reject_work(pool: str, log_id: int, request: Request, form: FormDep, uow: UowDep
+def reject_work(pool: str, log_id: PathNumber, request: Request, form: FormDep, uow: UowDep
                 ) -> Response:
     """Reject logged work (coordinators)."""
     return _decided(pool, request, log_id, uow, confirm=False)

@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse
 
 from peerconomy.api.deps import UowDep, pool_access
 from peerconomy.api.idempotency import IdempotentRoute
-from peerconomy.api.schemas import BalanceOut, Correction
+from peerconomy.api.schemas import BalanceOut, Correction, NumberQuery
 from peerconomy.ledger.journal import participant_of
 from peerconomy.services import books, overview
 from peerconomy.services.membership import Access, Level
@@ -34,7 +34,7 @@ def balances(pool: str, access: AccessDep, uow: UowDep) -> BalanceOut:
 @router.get("/pools/{pool}/ledger/statement")
 def statement(pool: str, access: AccessDep, uow: UowDep,
               participant: Annotated[str | None, Query()] = None,
-              period: Annotated[int | None, Query(ge=1)] = None) -> list[dict[str, Any]]:
+              period: NumberQuery = None) -> list[dict[str, Any]]:
     """A participant's postings with the running balance (default: the caller's)."""
     who = participant or (access.member.id if access.member else access.user) or ""
     return [asdict(line) for line in books.participant_statement(uow, pool, who, period)]

@@ -13,7 +13,7 @@ from peerconomy.api.deps import BaseUrlDep, NotifyDep, UowDep, pool_access
 from peerconomy.api.errors import body_is
 from peerconomy.api.idempotency import IdempotentRoute
 from peerconomy.api.routes.pools import period_out
-from peerconomy.api.schemas import OfferIn, PeriodOut, WishIn, WorkIn
+from peerconomy.api.schemas import OfferIn, PathNumber, PeriodOut, WishIn, WorkIn
 from peerconomy.domain.pool import WorkLog
 from peerconomy.domain.scenario import Offer, Wish, parse_part
 from peerconomy.services import collecting, hints, lookup, notices, overview, periods, work
@@ -70,14 +70,14 @@ def settle(pool: str, access: AccessDep, uow: UowDep, notify: NotifyDep,
 
 
 @router.post("/pools/{pool}/periods/{number}/close")
-def close(pool: str, number: int, access: AccessDep, uow: UowDep) -> PeriodOut:
+def close(pool: str, number: PathNumber, access: AccessDep, uow: UowDep) -> PeriodOut:
     """Close a settled period: its books are final (coordinators)."""
     access.require(Level.COORDINATOR, "close a period")
     return period_out(periods.close_period(uow, pool, number, actor=access.user))
 
 
 @router.get("/pools/{pool}/periods/{number}/plan")
-def plan(pool: str, number: int, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+def plan(pool: str, number: PathNumber, access: AccessDep, uow: UowDep) -> dict[str, Any]:
     """A cleared period's plan, with the hash of its input and when it was made."""
     with uow:
         found = uow.periods.plan(pool, number)
@@ -156,14 +156,14 @@ def log_work(pool: str, body: WorkIn, access: AccessDep, uow: UowDep, notify: No
 
 
 @router.post("/pools/{pool}/work/{log_id}/confirm")
-def confirm(pool: str, log_id: int, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+def confirm(pool: str, log_id: PathNumber, access: AccessDep, uow: UowDep) -> dict[str, Any]:
     """Confirm someone's logged work (a co-worker or a coordinator)."""
     access.require(Level.MEMBER, "confirm work")
     return _log_out(work.confirm_work(uow, pool, log_id, _me(access)))
 
 
 @router.post("/pools/{pool}/work/{log_id}/reject")
-def reject(pool: str, log_id: int, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+def reject(pool: str, log_id: PathNumber, access: AccessDep, uow: UowDep) -> dict[str, Any]:
     """Reject someone's logged work (coordinators)."""
     access.require(Level.COORDINATOR, "reject work")
     return _log_out(work.reject_work(uow, pool, log_id, _me(access)))

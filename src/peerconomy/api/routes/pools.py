@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from peerconomy.api.deps import CallerDep, UowDep, UserDep, pool_access
 from peerconomy.api.idempotency import IdempotentRoute
 from peerconomy.api.schemas import (
+    STORED_INT_MAX,
     CapacityChange,
     Decision,
     Fork,
@@ -27,6 +28,7 @@ from peerconomy.api.schemas import (
     NewMember,
     NewPool,
     NewProject,
+    NumberQuery,
     PeriodOut,
     PlannedGood,
     PoolChange,
@@ -214,8 +216,8 @@ def change_member(pool: str, participant: str, body: MemberChange, access: Acces
 
 
 VersionQuery = Annotated[int | None, Query(
-    ge=1, description="The version the step was taken from (as last read); if it changed"
-    " since, the answer is 409 and nothing is stored. Absent: whatever is stored.")]
+    ge=1, le=STORED_INT_MAX, description="The version the step was taken from (as last read);"
+    " if it changed since, the answer is 409 and nothing is stored. Absent: whatever is stored.")]
 
 
 @router.delete("/pools/{pool}/members/{participant}")
@@ -291,7 +293,7 @@ def fork_project(pool: str, project: str, body: Fork, access: AccessDep,
 def audit_log(
     pool: str, access: AccessDep, uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=audit.MAX_PAGE)] = 50,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: NumberQuery = None,
 ) -> dict[str, object]:
     """The pool's audit log, newest first (coordinators): who changed what, and when.
     ``before`` is the ``next`` of the page before (None: no older entries)."""
