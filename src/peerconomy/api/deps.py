@@ -29,6 +29,7 @@ from typing import Annotated, Final, Protocol
 import anyio.to_thread
 from fastapi import Depends, Request
 
+from peerconomy.api.clients import client_of
 from peerconomy.api.errors import NotSignedInError
 from peerconomy.api.mail import Mailer, notify
 from peerconomy.services import accounts, membership, sessions
@@ -142,9 +143,13 @@ async def now(request: Request) -> datetime:
 
 
 def client_address(request: Request) -> str | None:
-    """The caller's address, against which failed sign-ins are counted (behind a proxy, the
-    server must be told to trust its forwarded-for header)."""
-    return request.client.host if request.client is not None else None
+    """The caller's address, against which failed sign-ins and rate limits are counted: the
+    socket's peer, or behind a proxy named in the settings (``trusted_proxies``) the address
+    its ``X-Forwarded-For`` header names (:func:`peerconomy.api.clients.client_of`)."""
+    peer = request.client.host if request.client is not None else None
+    settings = getattr(request.app.state, "settings", None)
+    trusted = getattr(settings, "trusted_proxies", ())
+    return client_of(peer, request.headers.getlist("X-Forwarded-For"), trusted)
 
 
 def session_user(request: Request) -> str | None:

@@ -261,7 +261,8 @@ class TooManyFailures(BaseModel):
     detail: str
     reason: str = Field(
         "too_many_failed_sign_ins",
-        description="too_many_failed_sign_ins or too_many_reset_requests")
+        description="too_many_failed_sign_ins, too_many_reset_requests or too_many_attempts"
+                    " (sign-ups and invitation acceptances)")
     locked: Literal["account", "client"] = Field(
         description="What is locked: the account (or login) or the client's address.")
     retry_after: int = Field(description="Seconds to wait, as the Retry-After header says.")

@@ -58,10 +58,11 @@ def serve(
             port=port,
             workers=workers,
             log_level="warning",
+            proxy_headers=False,  # the app reads X-Forwarded-For from trusted proxies only
         )
         return
     try:
         app = ready_to_serve(create_app(store, settings))
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
     finally:
         store.close()

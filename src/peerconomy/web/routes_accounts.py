@@ -34,7 +34,12 @@ from peerconomy.services.errors import (
     NotFoundError,
     SignInError,
 )
-from peerconomy.services.security import TooManyFailuresError, TooManyResetRequestsError
+from peerconomy.services.security import (
+    TooManyAttemptsError,
+    TooManyFailuresError,
+    TooManyResetRequestsError,
+)
+from peerconomy.services.throttle import throttle
 from peerconomy.web.forms import FormDep, local_path
 from peerconomy.web.i18n import LANGUAGES, gettext_for
 from peerconomy.web.rendering import flash, pool_url, redirect, render
@@ -91,11 +96,17 @@ _SIGN_UP_FIELDS = ("name", "email", "display_name")
 
 
 @router.post("/signup")
-def sign_up(request: Request, form: FormDep, uow: UowDep) -> Response:
-    """Make an account and sign in with it."""
+def sign_up(request: Request, form: FormDep, uow: UowDep, policy: PolicyDep,
+            now: NowDep) -> Response:
+    """Make an account and sign in with it (tries from one address are rate-limited)."""
     _ = gettext_for(request)
     values = {k: form.text(k, default="") for k in _SIGN_UP_FIELDS}
     target = local_path(form.text("next", default="/"))
+    try:
+        throttle(uow, client_address(request), policy=policy, now=now)
+    except TooManyAttemptsError as locked:
+        return too_many_attempts(request, locked, lambda error: render(
+            request, "signup.html", 429, next=target, error=error, values=values))
     try:
         user = accounts.sign_up(uow, values["name"], values["email"],
                                 form.text("password", default=""),
@@ -122,6 +133,18 @@ def sign_up(request: Request, form: FormDep, uow: UowDep) -> Response:
 def sign_in_page(request: Request, next_: NextDep = None) -> Response:
     """The sign-in form."""
     return render(request, "signin.html", next=local_path(next_), error=None, login="")
+
+
+def too_many_attempts(request: Request, locked: TooManyAttemptsError,
+                      page: Callable[[str], Response]) -> Response:
+    """``page`` saying that this address has tried too often lately, answered 429 with
+    ``Retry-After`` (sign-up, invitation acceptance)."""
+    _ = gettext_for(request)
+    answer = page(_("Too many tries from your address lately. Please wait %(minutes)s"
+                    " minutes and try again.") % {"minutes": locked.minutes})
+    answer.status_code = 429
+    answer.headers["Retry-After"] = str(locked.seconds)
+    return answer
 
 
 def _locked_out(locked: TooManyFailuresError, page: Callable[[str], Response],
@@ -217,7 +240,8 @@ def reset(code: str, request: Request, form: FormDep, uow: UowDep, now: NowDep) 
     """Set the new password; every session of the account ends, so sign in anew."""
     _ = gettext_for(request)
     try:
-        password_reset.reset_password(uow, code, form.text("password", default=""), now=now)
+        password_reset.reset_password(uow, code, form.text("password", default=""),
+                                      client=client_address(request), now=now)
     except (NotFoundError, ConflictError):
         return _unusable(request, code)
     except ScenarioError:

@@ -37,6 +37,7 @@ from peerconomy.domain.account import ApiToken, User
 from peerconomy.services import accounts, password_reset
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.security import TooManyFailuresError
+from peerconomy.services.throttle import throttle
 
 __all__ = ["router"]
 
@@ -63,9 +64,20 @@ def _token_out(token: ApiToken, secret: str | None = None) -> TokenOut:
     )
 
 
-@router.post("/auth/signup", status_code=status.HTTP_201_CREATED)
-def sign_up(body: SignUp, uow: UowDep) -> UserOut:
-    """Make an account (the site's first account is its admin)."""
+@router.post(
+    "/auth/signup",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserOut,
+    responses={429: {"model": TooManyFailures, "description": "Too many sign-ups lately"}},
+)
+def sign_up(body: SignUp, uow: UowDep, request: Request, policy: PolicyDep,
+            now: NowDep) -> UserOut | Response:
+    """Make an account (the site's first account is its admin). Sign-ups from one address
+    are rate-limited (429 with ``Retry-After``)."""
+    try:
+        throttle(uow, client_address(request), policy=policy, now=now)
+    except TooManyFailuresError as locked:
+        return too_many_failures(locked)
     return user_out(
         accounts.sign_up(uow, body.name, body.email, body.password,
                          display_name=body.display_name)
@@ -125,10 +137,11 @@ def request_reset(body: ResetRequest, request: Request, uow: UowDep, notify: Not
 
 
 @router.post("/auth/password-reset/{code}", status_code=status.HTTP_204_NO_CONTENT)
-def reset(code: str, body: NewPassword, uow: UowDep, now: NowDep) -> None:
+def reset(code: str, body: NewPassword, request: Request, uow: UowDep, now: NowDep) -> None:
     """Set a new password with a reset link's code (404: unknown; 409: used or expired);
     every session of the account ends."""
-    password_reset.reset_password(uow, code, body.password, now=now)
+    password_reset.reset_password(uow, code, body.password, client=client_address(request),
+                                  now=now)
 
 
 @router.get("/me")
