@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from peerconomy.domain.account import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, TokenScope
 from peerconomy.domain.pool import Admission, Role
 from peerconomy.domain.scenario import Alternative, Good, Task
 
@@ -65,16 +66,28 @@ class SignUp(Body):
     display_name: str = ""
 
 
-class NewToken(Body):
+class TokenChoice(Body):
+    """What a new API token is for, what it may do and how long it works."""
+
+    label: str = Field("script", description="What the token is for.")
+    scope: TokenScope = Field(
+        "write", description="read: only looks (refused, 403, on any change); write: also"
+                             " changes things.")
+    days: int = Field(DEFAULT_TOKEN_DAYS, ge=1, le=MAX_TOKEN_DAYS,
+                      description="How many days the token works (then 401).")
+
+
+class NewToken(TokenChoice):
     login: str = Field(description="User name or email.")
     password: str
-    label: str = Field("script", description="What the token is for.")
 
 
 class TokenOut(BaseModel):
     id: str
     label: str
+    scope: TokenScope
     created_at: datetime
+    expires_at: datetime
     revoked_at: datetime | None = None
     token: str | None = Field(None, description="The token itself; shown only once.")
 

@@ -72,7 +72,7 @@ class AppSettings:
     trusted_proxies: TrustedProxies = ()
     """The proxies whose ``X-Forwarded-For`` header names the client (none: the socket's
     peer is the client, whatever a header says)."""
-    sign_up_limit: int = 10
+    sign_up_limit: int = 20
     """Sign-ups and invitation acceptances from one client address per hour before it is
     answered 429 for a while."""
     max_body_bytes: int = MAX_BODY_BYTES
@@ -99,7 +99,7 @@ class AppSettings:
                                            "minutes"),
             reset_link_minutes=_positive(env, "PEERCONOMY_RESET_LINK_MINUTES", 60, "minutes"),
             trusted_proxies=parse_trusted_proxies(env.get("PEERCONOMY_TRUSTED_PROXIES", "")),
-            sign_up_limit=_positive(env, "PEERCONOMY_SIGN_UP_LIMIT", 10, "sign-ups"),
+            sign_up_limit=_positive(env, "PEERCONOMY_SIGN_UP_LIMIT", 20, "sign-ups"),
             max_body_bytes=_positive(env, "PEERCONOMY_MAX_BODY_BYTES", MAX_BODY_BYTES,
                                      "bytes"),
             max_scenario_bytes=_positive(env, "PEERCONOMY_MAX_SCENARIO_BYTES",

@@ -10,7 +10,8 @@ its owner out). A locked sign-in is refused before the password is looked at
 (:class:`~peerconomy.services.security.TooManyFailuresError`). A login nobody has is counted
 and locked as an account is, so a lockout tells nothing either. API tokens are
 ``pct_<id>_<secret>``: the id finds the record, the secret's SHA-256 hash is compared in
-constant time.
+constant time; each expires (90 days unless chosen, a year at most) and has a scope,
+``read`` (refused on any change) or ``write``.
 """
 
 from __future__ import annotations
@@ -20,17 +21,30 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from peerconomy.domain.account import ApiToken, User, check_email, check_user_name
+from peerconomy.domain.account import (
+    DEFAULT_TOKEN_DAYS,
+    ApiToken,
+    User,
+    check_email,
+    check_token_days,
+    check_token_scope,
+    check_user_name,
+)
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.domain.security import LimitRule, SignInLimit, after_failure, locked_for
 from peerconomy.services.audit import record
-from peerconomy.services.errors import ConflictError, NotFoundError, SignInError
+from peerconomy.services.errors import (
+    ConflictError,
+    NotAllowedError,
+    NotFoundError,
+    SignInError,
+)
 from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import (
     DEFAULT_POLICY,
@@ -47,6 +61,7 @@ __all__ = [
     "authenticate",
     "change_password",
     "check_password",
+    "check_token",
     "hash_secret",
     "issue_token",
     "new_password_hash",
@@ -301,41 +316,78 @@ def update_profile(
 
 
 def issue_token(
-    uow: UnitOfWork, name: str, label: str, *, now: datetime | None = None
+    uow: UnitOfWork,
+    name: str,
+    label: str,
+    *,
+    scope: str = "write",
+    days: int = DEFAULT_TOKEN_DAYS,
+    now: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """A new API token for the user's scripts: its record, and the token itself (shown once,
-    never stored)."""
+    never stored). It works for ``days`` (1 to a year; 90 unless chosen) and may only read,
+    or also change things (``scope``); ScenarioError naming ``label``, ``scope`` or ``days``
+    where one is not allowed."""
     label = label.strip()
     if not 1 <= len(label) <= 100:
         raise ScenarioError("label", "must be 1 to 100 characters")
+    try:
+        checked_scope = check_token_scope(scope)
+    except ValueError as error:
+        raise ScenarioError("scope", str(error)) from None
+    try:
+        days = check_token_days(days)
+    except ValueError as error:
+        raise ScenarioError("days", str(error)) from None
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
+    now = now or datetime.now(UTC)
     with uow:
         _user(uow, name)
-        token = ApiToken(token_id, name, label, hash_secret(secret), now or datetime.now(UTC))
+        token = ApiToken(token_id, name, label, hash_secret(secret), now,
+                         now + timedelta(days=days), scope=checked_scope)
         uow.accounts.add_token(token)
-        record(uow, None, "token.issue", actor=name, subject=token_id, detail={"label": label},
+        record(uow, None, "token.issue", actor=name, subject=token_id,
+               detail={"label": label, "scope": checked_scope,
+                       "expires_at": token.expires_at.isoformat()},
                now=token.created_at)
         uow.commit()
     return token, f"{TOKEN_PREFIX}{token_id}_{secret}"
 
 
-def token_user(uow: UnitOfWork, token: str) -> User:
-    """The user a presented API token belongs to; :class:`SignInError` if it is unknown,
-    malformed or revoked."""
+def check_token(
+    uow: UnitOfWork, token: str, *, changing: bool = False, now: datetime | None = None
+) -> ApiToken:
+    """The record of a presented API token if it signs its user in for this request:
+    :class:`SignInError` (401) if it is unknown, malformed, revoked or expired (or its user
+    is gone); :class:`NotAllowedError` (403) if the request is ``changing`` something and
+    the token only reads."""
+    now = now or datetime.now(UTC)
     refused = SignInError("the API token is not valid")
     if not token.startswith(TOKEN_PREFIX):
         raise refused
     token_id, _, secret = token.removeprefix(TOKEN_PREFIX).partition("_")
     with uow:
-        record = uow.accounts.token(token_id)
+        found = uow.accounts.token(token_id)
         if (
-            record is None
-            or record.revoked_at is not None
-            or not hmac.compare_digest(record.secret_hash, hash_secret(secret))
+            found is None
+            or found.revoked_at is not None
+            or not hmac.compare_digest(found.secret_hash, hash_secret(secret))
         ):
             raise refused
-        return _user(uow, record.user)
+        if now >= found.expires_at:
+            raise SignInError("the API token has expired; make a new one on your account page")
+        _user(uow, found.user)
+    if changing and found.scope != "write":
+        raise NotAllowedError("this API token may only read; changes need a 'write' token")
+    return found
+
+
+def token_user(uow: UnitOfWork, token: str, *, now: datetime | None = None) -> User:
+    """The user a presented API token belongs to (see :func:`check_token`)."""
+    found = check_token(uow, token, now=now)
+    with uow:
+        return _user(uow, found.user)
 
 
 def revoke_token(

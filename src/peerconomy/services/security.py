@@ -68,7 +68,7 @@ class SecurityPolicy:
     a stranger's requests never use up the owner's own)."""
     reset_client_limit: LimitRule = field(default_factory=lambda: _rule(10, 15))
     """Requests of reset links from one client address, for any addresses."""
-    sign_up_limit: LimitRule = field(default_factory=lambda: _rule(10, 60))
+    sign_up_limit: LimitRule = field(default_factory=lambda: _rule(20, 60))
     """Sign-ups and invitation acceptances tried from one client address (each counted,
     whether it succeeds or not) before that address is refused for a while."""
 

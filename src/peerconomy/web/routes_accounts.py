@@ -24,7 +24,9 @@ from peerconomy.api.deps import (
     client_address,
     end_browser_session,
     start_browser_session,
+    time_of,
 )
+from peerconomy.domain.account import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 from peerconomy.domain.pool import Admission
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import accounts, membership, password_reset, sessions
@@ -273,7 +275,8 @@ def _account_page(request: Request, uow: UowDep, name: str, status_code: int = 2
     new_token = request.session.pop(SHOWN_ONCE, None)
     return render(request, "account.html", status_code, account=user, tokens=tokens,
                   new_token=new_token if isinstance(new_token, str) else None,
-                  password_error=password_error)
+                  password_error=password_error, now=time_of(request),
+                  default_token_days=DEFAULT_TOKEN_DAYS, max_token_days=MAX_TOKEN_DAYS)
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -336,10 +339,13 @@ def end_other_sessions(request: Request, form: FormDep, uow: UowDep, now: NowDep
 
 
 @router.post("/account/tokens")
-def new_token(request: Request, form: FormDep, uow: UowDep) -> Response:
-    """A personal API token; the next page shows it, once."""
+def new_token(request: Request, form: FormDep, uow: UowDep, now: NowDep) -> Response:
+    """A personal API token, with its scope and the days it works; the next page shows it,
+    once."""
     name = who_signed_in(request, uow)
-    _, secret = accounts.issue_token(uow, name, form.text("label", default=""))
+    _, secret = accounts.issue_token(
+        uow, name, form.text("label", default=""), scope=form.text("scope", default="write"),
+        days=form.whole_number("days", default=DEFAULT_TOKEN_DAYS), now=now)
     request.session[SHOWN_ONCE] = secret
     return redirect("/account")
 

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from peerconomy.api.deps import (
     BaseUrlDep,
+    CallerDep,
     NotifyDep,
     NowDep,
     PolicyDep,
@@ -29,13 +30,14 @@ from peerconomy.api.schemas import (
     NewToken,
     ResetRequest,
     SignUp,
+    TokenChoice,
     TokenOut,
     TooManyFailures,
     UserOut,
 )
 from peerconomy.domain.account import ApiToken, User
 from peerconomy.services import accounts, password_reset
-from peerconomy.services.errors import NotFoundError
+from peerconomy.services.errors import NotAllowedError, NotFoundError
 from peerconomy.services.security import TooManyFailuresError
 from peerconomy.services.throttle import throttle
 
@@ -58,7 +60,9 @@ def _token_out(token: ApiToken, secret: str | None = None) -> TokenOut:
     return TokenOut(
         id=token.id,
         label=token.label,
+        scope=token.scope,
         created_at=token.created_at,
+        expires_at=token.expires_at,
         revoked_at=token.revoked_at,
         token=secret,
     )
@@ -107,7 +111,8 @@ def new_token(body: NewToken, request: Request, uow: UowDep, policy: PolicyDep,
                                      client=client_address(request), policy=policy, now=now)
     except TooManyFailuresError as locked:
         return too_many_failures(locked)
-    token, secret = accounts.issue_token(uow, user.name, body.label, now=now)
+    token, secret = accounts.issue_token(uow, user.name, body.label, scope=body.scope,
+                                         days=body.days, now=now)
     return _token_out(token, secret)
 
 
@@ -154,10 +159,6 @@ def me(user: UserDep, uow: UowDep) -> UserOut:
     return user_out(found)
 
 
-class NewTokenLabel(Body):
-    label: str = "script"
-
-
 class ProfileChange(Body):
     display_name: str | None = None
     locale: str | None = None
@@ -179,9 +180,15 @@ def my_tokens(user: UserDep, uow: UowDep) -> list[TokenOut]:
 
 
 @router.post("/me/tokens", status_code=status.HTTP_201_CREATED)
-def add_token(body: NewTokenLabel, user: UserDep, uow: UowDep) -> TokenOut:
-    """A new API token for the signed-in caller."""
-    token, secret = accounts.issue_token(uow, user, body.label)
+def add_token(body: TokenChoice, user: UserDep, who: CallerDep, uow: UowDep,
+              now: NowDep) -> TokenOut:
+    """A new API token for the caller signed in by a browser's session (403 with a token:
+    a token cannot make tokens that would outlive its own revocation)."""
+    if who.by_token:
+        raise NotAllowedError("an API token cannot make API tokens; make them signed in on"
+                              " your account page, or with your password at /auth/tokens")
+    token, secret = accounts.issue_token(uow, user, body.label, scope=body.scope,
+                                         days=body.days, now=now)
     return _token_out(token, secret)
 
 
