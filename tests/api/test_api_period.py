@@ -50,6 +50,22 @@ def test_a_period_runs_from_offers_to_the_books(
     assert Decimal(history["balances"]["1"]) == Decimal(books["balances"]["ben"])
 
 
+def test_a_coordinator_cannot_confirm_work_she_logged_for_a_member(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    ana, ben = people["ana"], people["ben"]
+    assert client.post(f"{POOL}/period/clear", headers=ana).status_code == 200
+    logged = client.post(f"{POOL}/work", json={"participant": "ben", "task": "garden",
+                                               "hours": 2}, headers=ana)
+    assert logged.status_code == 201, logged.text
+    assert logged.json()["logged_by"] == "ana"
+    refused = client.post(f"{POOL}/work/{logged.json()['id']}/confirm", headers=ana)
+    assert refused.status_code == 403
+    assert "cannot confirm it too" in refused.json()["detail"]
+    (still,) = client.get(f"{POOL}/work", headers=ben).json()
+    assert still["status"] == "pending"
+
+
 def test_bad_input_names_the_field_and_changes_nothing(
     client: TestClient, people: dict[str, Headers]
 ) -> None:

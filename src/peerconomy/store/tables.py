@@ -337,6 +337,7 @@ work_logs: Final = Table(
     Column("status", Text, nullable=False),
     Column("confirmed_by", Text),
     Column("accepted_by", Text),
+    Column("logged_by", Text),
     Index(None, "pool", "period"),
     _of_period(),
     sqlite_autoincrement=True,

@@ -1,5 +1,7 @@
 """API tokens gain an expiry and a scope: a token works until ``expires_at`` and only reads
-(``read``) or also changes things (``write``).
+(``read``) or also changes things (``write``); work logs record who logged them where that
+was not the worker (``logged_by``: a coordinator may not confirm work she logged for
+someone else). Logs made before this revision keep no logger (None).
 
 Tokens made before this revision could do everything and never expired; they become
 ``write`` tokens that expire 90 days after the migration, so their owners have time to make
@@ -42,9 +44,12 @@ def upgrade() -> None:
         batch.alter_column("expires_at", existing_type=sa.DateTime(timezone=True),
                            nullable=False)
         batch.alter_column("scope", existing_type=sa.Text(), nullable=False)
+    op.add_column("work_logs", sa.Column("logged_by", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("work_logs") as batch:
+        batch.drop_column("logged_by")
     with op.batch_alter_table("api_tokens") as batch:
         batch.drop_column("scope")
         batch.drop_column("expires_at")
