@@ -66,6 +66,20 @@ def test_a_coordinator_cannot_confirm_work_she_logged_for_a_member(
     assert still["status"] == "pending"
 
 
+def test_a_pool_name_taken_but_for_case_or_width_or_a_dot_name_is_refused(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    cleo = people["cleo"]
+    for name in ("Seaside", "\uff33easide"):  # refused (how it says so is up to the leak rules)
+        assert client.post("/api/v1/pools", json={"name": name}, headers=cleo
+                           ).status_code in (404, 409)
+    for name in (".", ".."):
+        refused = client.post("/api/v1/pools", json={"name": name}, headers=cleo)
+        assert refused.status_code == 422
+        assert "'.' or '..'" in refused.text
+    assert [p["name"] for p in client.get("/api/v1/pools", headers=cleo).json()] == []
+
+
 def test_bad_input_names_the_field_and_changes_nothing(
     client: TestClient, people: dict[str, Headers]
 ) -> None:

@@ -23,7 +23,7 @@ from peerconomy.services import lookup
 from peerconomy.services.accounts import hash_secret
 from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError
-from peerconomy.services.pools import check_pool_name
+from peerconomy.services.pools import check_pool_name, require_free_pool_name
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
@@ -128,14 +128,13 @@ def found_pool(
     max_weight: float = 5.0,
 ) -> Period:
     """A user founds an empty pool and becomes its first coordinator; period 1 collects."""
-    check_pool_name(name)
+    name = check_pool_name(name)
     if not 1.0 <= max_weight <= 1000.0:
         raise ScenarioError("max_weight", "must be between 1 and 1000")
     with uow:
         if uow.accounts.user(founder) is None:
             raise NotFoundError("user", founder)
-        if uow.pools.get(name) is not None:
-            raise ConflictError(f"a pool called {name!r} exists already")
+        require_free_pool_name(uow, name)
         settings = PoolSettings(
             max_weight=max_weight,
             communal_validation=communal_validation,

@@ -9,6 +9,7 @@ member changed since, it is refused with :class:`~peerconomy.services.errors.Sta
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from enum import Enum
@@ -38,7 +39,9 @@ __all__ = [
     "add_member",
     "check_pool_name",
     "import_scenario",
+    "pool_name_key",
     "remove_member",
+    "require_free_pool_name",
     "update_member",
     "update_settings",
 ]
@@ -57,8 +60,11 @@ KEEP: Final = Keep.KEEP
 
 
 def check_pool_name(name: str) -> str:
-    """A pool name: 1 to 100 printable characters, no leading or trailing space, and no
-    slash (the name is one segment of the pool's web address)."""
+    """A pool name in its normal form (Unicode NFKC: full-width and other compatibility
+    look-alikes become the plain characters they look like): 1 to 100 printable characters,
+    no leading or trailing space, no slash, and not ``.`` or ``..`` (the name is one segment
+    of the pool's web address). ScenarioError naming ``pool`` otherwise."""
+    name = unicodedata.normalize("NFKC", name)
     if not name or name != name.strip():
         raise ScenarioError(
             "pool", f"must be a non-empty name without surrounding space, got {name!r}"
@@ -67,7 +73,26 @@ def check_pool_name(name: str) -> str:
         raise ScenarioError("pool", f"must be at most {MAX_NAME_LENGTH} printable characters")
     if "/" in name or "\\" in name:
         raise ScenarioError("pool", f"must not contain a slash, got {name!r}")
+    if name in {".", ".."}:
+        raise ScenarioError("pool", f"must not be '.' or '..', got {name!r}")
     return name
+
+
+def pool_name_key(name: str) -> str:
+    """What two pool names must not share: their NFKC form with case folded, so that
+    ``Demo`` beside ``demo``, or ``demo`` written in full-width letters, is the same name."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+
+
+def require_free_pool_name(uow: UnitOfWork, name: str) -> None:
+    """ConflictError if a pool's name is ``name`` but for case or Unicode look-alikes
+    (:func:`pool_name_key`); the caller's transaction is open. The answer names the name
+    asked for, never the spelling of the one that exists."""
+    key = pool_name_key(name)
+    if uow.pools.get(name) is not None or any(
+        pool_name_key(existing) == key for existing in uow.pools.names()
+    ):
+        raise ConflictError(f"a pool called {name!r} exists already")
 
 
 def import_scenario(
@@ -84,7 +109,7 @@ def import_scenario(
 
     ``coordinators`` are participants who may accept unassigned work and run the periods.
     """
-    check_pool_name(name)
+    name = check_pool_name(name)
     leads = list(coordinators)
     ids = {p.id for p in scenario.participants}
     for i, who in enumerate(leads):
@@ -92,8 +117,7 @@ def import_scenario(
             raise ScenarioError(f"coordinators[{i}]", f"no participant {who!r} in the scenario")
     settings = scenario.settings
     with uow, paused_collection():
-        if uow.pools.get(name) is not None:
-            raise ConflictError(f"a pool called {name!r} exists already")
+        require_free_pool_name(uow, name)
         uow.pools.add(
             Pool(name, PoolSettings(settings.max_weight, settings.seed, communal_validation))
         )

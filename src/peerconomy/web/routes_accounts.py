@@ -75,11 +75,12 @@ def found_pool(request: Request, form: FormDep, uow: UowDep) -> Response:
     admission: Admission = (
         "open" if form.text("admission", default="approval") == "open" else "approval"
     )
-    membership.found_pool(uow, name, user, admission=admission, public=form.flag("public"))
+    founded = membership.found_pool(uow, name, user, admission=admission,
+                                    public=form.flag("public"))
     _ = gettext_for(request)
     flash(request, _("Your pool is founded; its first period collects "
                                         "offers and wishes."))
-    return redirect(pool_url(name) + "/projects")
+    return redirect(pool_url(founded.pool) + "/projects")  # the name in its normal form
 
 
 def _sign_in(request: Request, name: str, locale: str | None) -> None:
