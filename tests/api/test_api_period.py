@@ -80,6 +80,19 @@ def test_a_pool_name_taken_but_for_case_or_width_or_a_dot_name_is_refused(
     assert [p["name"] for p in client.get("/api/v1/pools", headers=cleo).json()] == []
 
 
+def test_the_last_coordinator_can_neither_leave_nor_be_demoted(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    ana = people["ana"]
+    for refused in (client.delete(f"{POOL}/members/ana", headers=ana),
+                    client.patch(f"{POOL}/members/ana", json={"role": "member"}, headers=ana)):
+        assert refused.status_code == 409
+        assert "a pool always keeps one" in refused.json()["detail"]
+    (still,) = [m for m in client.get(f"{POOL}/members", headers=ana).json()
+                if m["id"] == "ana"]
+    assert (still["role"], still["active"]) == ("coordinator", True)
+
+
 def test_bad_input_names_the_field_and_changes_nothing(
     client: TestClient, people: dict[str, Headers]
 ) -> None:

@@ -253,6 +253,28 @@ def test_an_unknown_member_is_not_updated_or_removed(
     assert store.state is before
 
 
+@pytest.mark.parametrize("step", ["step down", "leave"])
+def test_the_last_coordinator_cannot_step_down_or_leave(
+    store: MemoryStore, uow: MemoryUnitOfWork, step: str
+) -> None:
+    """Without a coordinator nobody could clear the pool's periods or name a new one."""
+    before = store.state
+    with pytest.raises(ConflictError, match="'ana' is the last coordinator of pool 'workshop'"):
+        if step == "leave":
+            pools.remove_member(uow, "workshop", "ana")
+        else:
+            pools.update_member(uow, "workshop", "ana", role="member")
+    assert store.state is before
+    pools.update_member(uow, "workshop", "ben", role="coordinator")
+    if step == "leave":
+        assert not pools.remove_member(uow, "workshop", "ana").active
+    else:
+        assert pools.update_member(uow, "workshop", "ana", role="member").role == "member"
+    with pytest.raises(ConflictError, match="'ben' is the last coordinator"):
+        pools.remove_member(uow, "workshop", "ben")
+    assert pools.update_member(uow, "workshop", "ben", capacity=4).role == "coordinator"
+
+
 # --- removing members ------------------------------------------------------------------------
 
 

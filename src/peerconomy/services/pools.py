@@ -39,6 +39,7 @@ __all__ = [
     "add_member",
     "check_pool_name",
     "import_scenario",
+    "keep_a_coordinator",
     "pool_name_key",
     "remove_member",
     "require_free_pool_name",
@@ -190,6 +191,7 @@ def update_member(
             version=old.version + 1,
         )
         _check_member(new)
+        keep_a_coordinator(uow, pool, old, new)
         uow.pools.put_member(pool, new)
         before, after = _settings(old), _settings(new)
         changed = {k: v for k, v in after.items() if before[k] != v}
@@ -217,10 +219,28 @@ def remove_member(
         if period.state is PeriodState.COLLECTING:
             withdraw_everything_of(uow, period, participants={participant})
         gone = replace(old, active=False, version=old.version + 1)
+        keep_a_coordinator(uow, pool, old, gone)
         uow.pools.put_member(pool, gone)
         record(uow, pool, "member.remove", actor=actor, subject=participant)
         uow.commit()
     return gone
+
+
+def keep_a_coordinator(uow: UnitOfWork, pool: str, old: Member, new: Member) -> None:
+    """ConflictError if changing ``old`` into ``new`` (stepping down, being demoted, leaving
+    or being removed) would leave the pool without an active coordinator: nobody could then
+    clear or settle its periods, or name a new coordinator. The caller's transaction is open
+    (and holds the pool's lock)."""
+    if not (old.active and old.role == "coordinator"):
+        return
+    if new.active and new.role == "coordinator":
+        return
+    others = [m for m in uow.pools.members(pool)
+              if m.id != old.id and m.active and m.role == "coordinator"]
+    if not others:
+        raise ConflictError(
+            f"{old.id!r} is the last coordinator of pool {pool!r}, and a pool always keeps"
+            " one: make another member a coordinator first")
 
 
 def update_settings(
