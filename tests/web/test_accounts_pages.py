@@ -241,6 +241,18 @@ def test_sign_ups_from_one_address_are_limited(app: FastAPI, browser: Browsers) 
     assert signed_in_as(someone) is None
 
 
+def test_accepting_invitations_from_one_address_is_limited_on_the_page(
+    app: FastAPI, dora: Browser
+) -> None:
+    hour = timedelta(hours=1)
+    with kept_in(app, "security", SecurityPolicy(sign_up_limit=LimitRule(2, hour, hour))):
+        first = dora.post("/invitations/nope.1", form_on="/invitations/nope.1")
+        refused = dora.post("/invitations/nope.2", form_on="/invitations/nope.2")
+    assert first.status_code == 404  # dora's sign-up and this try: two, the limit
+    assert (refused.status_code, refused.headers["Retry-After"]) == (429, "3600")
+    assert "Too many tries from your address lately." in text_of(refused.text)
+
+
 def test_changing_the_password(dora: Browser, browser: Browsers) -> None:
     dora.submit("/account/password", {"old_password": "dora by the sea",
                                       "new_password": "dora in the dunes"}, form_on="/account")
