@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.domain.security import LimitRule
@@ -93,6 +95,24 @@ def test_failures_from_another_address_never_lock_the_owner_out(seaside: MemoryS
             sign_in(seaside, "ben", BEN, at, "198.51.100.66")
         assert refused.value.reason == "account"
         assert sign_in(seaside, "ben", BEN, at, "203.0.113.9") == "ben"
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 90)), max_size=80))
+def test_no_failures_from_other_addresses_ever_lock_the_owner_out(
+    attempts: list[tuple[int, int]],
+) -> None:
+    """Whatever wrong passwords come from whichever other addresses, whenever: the owner, at
+    an address that has not failed, signs in."""
+    store = MemoryStore()
+    accounts.sign_up(store.unit_of_work(), "ben", "ben@seaside.example", BEN, now=MONDAY)
+    at = MONDAY
+    for address, seconds in attempts:
+        at += timedelta(seconds=seconds)
+        with pytest.raises(SignInError):
+            sign_in(store, "ben", "a wrong guess", at, f"198.51.100.{address}")
+    assert sign_in(store, "ben", BEN, at, "203.0.113.9") == "ben"
 
 
 def test_an_account_guessed_at_from_many_addresses_refuses_only_those_that_failed(
