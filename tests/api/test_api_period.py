@@ -50,6 +50,49 @@ def test_a_period_runs_from_offers_to_the_books(
     assert Decimal(history["balances"]["1"]) == Decimal(books["balances"]["ben"])
 
 
+def test_a_coordinator_cannot_confirm_work_she_logged_for_a_member(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    ana, ben = people["ana"], people["ben"]
+    assert client.post(f"{POOL}/period/clear", headers=ana).status_code == 200
+    logged = client.post(f"{POOL}/work", json={"participant": "ben", "task": "garden",
+                                               "hours": 2}, headers=ana)
+    assert logged.status_code == 201, logged.text
+    assert logged.json()["logged_by"] == "ana"
+    refused = client.post(f"{POOL}/work/{logged.json()['id']}/confirm", headers=ana)
+    assert refused.status_code == 403
+    assert "cannot confirm it too" in refused.json()["detail"]
+    (still,) = client.get(f"{POOL}/work", headers=ben).json()
+    assert still["status"] == "pending"
+
+
+def test_a_pool_name_taken_but_for_case_or_width_or_a_dot_name_is_refused(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    cleo = people["cleo"]
+    for name in ("Seaside", "\uff33easide"):  # refused (how it says so is up to the leak rules)
+        assert client.post("/api/v1/pools", json={"name": name}, headers=cleo
+                           ).status_code in (404, 409)
+    for name in (".", ".."):
+        refused = client.post("/api/v1/pools", json={"name": name}, headers=cleo)
+        assert refused.status_code == 422
+        assert "'.' or '..'" in refused.text
+    assert [p["name"] for p in client.get("/api/v1/pools", headers=cleo).json()] == []
+
+
+def test_the_last_coordinator_can_neither_leave_nor_be_demoted(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    ana = people["ana"]
+    for refused in (client.delete(f"{POOL}/members/ana", headers=ana),
+                    client.patch(f"{POOL}/members/ana", json={"role": "member"}, headers=ana)):
+        assert refused.status_code == 409
+        assert "a pool always keeps one" in refused.json()["detail"]
+    (still,) = [m for m in client.get(f"{POOL}/members", headers=ana).json()
+                if m["id"] == "ana"]
+    assert (still["role"], still["active"]) == ("coordinator", True)
+
+
 def test_bad_input_names_the_field_and_changes_nothing(
     client: TestClient, people: dict[str, Headers]
 ) -> None:

@@ -12,7 +12,8 @@ import base64
 import json
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from http.cookiejar import Cookie
 from typing import Any
 
@@ -26,6 +27,7 @@ from seaside import Headers, sign_up
 from fakes import Clock, Outbox
 from peerconomy.api import AppSettings, create_app
 from peerconomy.api.app import SESSION_COOKIE
+from peerconomy.api.clients import parse_trusted_proxies
 from peerconomy.domain.security import LimitRule
 from peerconomy.services import accounts, sessions
 from peerconomy.services.security import SecurityPolicy
@@ -123,6 +125,80 @@ def test_the_site_can_set_its_own_limits(app: FastAPI, client: TestClient, dora:
     assert (answer.status_code, answer.headers["Retry-After"]) == (429, "3600")
 
 
+def from_address(app: FastAPI, address: str) -> TestClient:
+    """A client calling from ``address`` (the socket's peer)."""
+    return TestClient(app, follow_redirects=False, client=(address, 50000))
+
+
+def test_wrong_passwords_from_another_address_never_lock_the_owner_out(
+    app: FastAPI, dora: Headers
+) -> None:
+    stranger, home = from_address(app, "198.51.100.66"), from_address(app, "203.0.113.9")
+    for _ in range(3):  # a weapon would repeat it forever
+        for _ in range(5):
+            assert token_for(stranger, "dora", "a guess")[0] == 401
+        status, body = token_for(stranger, "dora", "dora by the sea")
+        assert (status, body["locked"]) == (429, "account")
+        assert token_for(home, "dora", "dora by the sea")[0] == 201
+        app.state.clock.wait(minutes=15)
+
+
+def test_a_forwarded_for_header_is_believed_only_from_a_trusted_proxy(
+    app: FastAPI, dora: Headers
+) -> None:
+    """Without a trusted proxy an attacker cannot pose as the owner's address (nor change
+    their own) by sending X-Forwarded-For; behind a named proxy the header names the client."""
+    local = from_address(app, "127.0.0.1")
+    for n in range(5):
+        answer = local.post(TOKENS, json={"login": "dora", "password": "a guess"},
+                            headers={"X-Forwarded-For": f"198.51.100.{n}"})
+        assert answer.status_code == 401
+    assert token_for(local, "dora", "dora by the sea")[0] == 429  # all five from 127.0.0.1
+    app.state.settings = replace(app.state.settings,
+                                 trusted_proxies=parse_trusted_proxies("127.0.0.1"))
+    for _ in range(5):
+        local.post(TOKENS, json={"login": "dora", "password": "a guess"},
+                   headers={"X-Forwarded-For": "198.51.100.66"})
+    refused = local.post(TOKENS, json={"login": "dora", "password": "dora by the sea"},
+                         headers={"X-Forwarded-For": "198.51.100.66"})
+    assert refused.status_code == 429
+    welcome = local.post(TOKENS, json={"login": "dora", "password": "dora by the sea"},
+                         headers={"X-Forwarded-For": "203.0.113.9"})
+    assert welcome.status_code == 201
+
+
+def test_sign_ups_from_one_address_are_limited_with_429_and_retry_after(
+    app: FastAPI, client: TestClient
+) -> None:
+    for n in range(20):
+        answer = client.post("/api/v1/auth/signup", json={
+            "name": f"person{n}", "email": f"p{n}@seaside.example", "password": "long enough"})
+        assert answer.status_code == 201
+    refused = client.post("/api/v1/auth/signup", json={
+        "name": "zoe", "email": "zoe@seaside.example", "password": "long enough"})
+    assert (refused.status_code, refused.headers["Retry-After"]) == (429, "3600")
+    assert refused.json()["reason"] == "too_many_attempts"
+    elsewhere = from_address(app, "203.0.113.9").post("/api/v1/auth/signup", json={
+        "name": "zoe", "email": "zoe@seaside.example", "password": "long enough"})
+    assert elsewhere.status_code == 201
+    app.state.clock.wait(hours=1)
+    assert client.post("/api/v1/auth/signup", json={
+        "name": "yann", "email": "yann@seaside.example", "password": "long enough"},
+    ).status_code == 201
+
+
+def test_accepting_invitations_from_one_address_is_limited(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    """Sign-ups and acceptances share one count per address: dora's sign-up was the first."""
+    app.state.security = SecurityPolicy(sign_up_limit=LimitRule(
+        3, timedelta(hours=1), timedelta(hours=1)))
+    assert client.post("/api/v1/pools", json={"name": "dunes"}, headers=dora).status_code == 201
+    tries = [client.post(f"/api/v1/invitations/{code}/accept", headers=dora).status_code
+             for code in ("nope.1", "nope.2", "nope.3")]
+    assert tries == [404, 404, 429]
+
+
 # --- password reset -------------------------------------------------------------------------
 
 
@@ -192,20 +268,96 @@ def test_an_expired_or_unknown_reset_link_is_refused(
 # --- tokens ---------------------------------------------------------------------------------
 
 
+def lifetime(token: dict[str, Any]) -> timedelta:
+    """How long a listed token works, from its making to its expiry."""
+    return datetime.fromisoformat(token["expires_at"]) - datetime.fromisoformat(
+        token["created_at"])
+
+
 def test_a_token_is_listed_without_its_secret_and_a_revoked_one_gets_401(
     client: TestClient, dora: Headers
 ) -> None:
-    made = client.post("/api/v1/me/tokens", json={"label": "laptop"}, headers=dora).json()
+    made = client.post(TOKENS, json={"login": "dora", "password": "dora by the sea",
+                                     "label": "laptop", "scope": "read", "days": 7}).json()
     laptop = {"Authorization": f"Bearer {made['token']}"}
     assert client.get("/api/v1/me", headers=laptop).status_code == 200
     listed = client.get("/api/v1/me/tokens", headers=dora).json()
     assert [t["label"] for t in listed] == ["tests", "laptop"]
     assert all(t["token"] is None for t in listed)
+    assert [(t["scope"], lifetime(t)) for t in listed] == [
+        ("write", timedelta(days=90)), ("read", timedelta(days=7))]
     assert client.delete(f"/api/v1/me/tokens/{made['id']}", headers=dora).status_code == 200
     refused = client.get("/api/v1/me", headers=laptop)
     assert refused.status_code == 401
     assert refused.headers["WWW-Authenticate"] == "Bearer"
     assert client.get("/api/v1/me", headers=dora).status_code == 200
+
+
+def read_token(client: TestClient, days: int = 90) -> Headers:
+    made = client.post(TOKENS, json={"login": "dora", "password": "dora by the sea",
+                                     "label": "cron", "scope": "read", "days": days})
+    assert made.status_code == 201, made.text
+    return {"Authorization": f"Bearer {made.json()['token']}"}
+
+
+def test_a_read_token_reads_and_is_refused_403_on_any_change(
+    client: TestClient, dora: Headers
+) -> None:
+    cron = read_token(client)
+    assert client.get("/api/v1/me", headers=cron).status_code == 200
+    refused = client.patch("/api/v1/me", json={"display_name": "Mallory"}, headers=cron)
+    assert refused.status_code == 403
+    assert "may only read" in refused.json()["detail"]
+    assert client.get("/api/v1/me", headers=dora).json()["display_name"] == ""
+    assert client.post("/api/v1/pools", json={"name": "dunes"}, headers=cron
+                       ).status_code == 403
+
+
+def test_a_token_expires_and_then_gets_401(app: FastAPI, client: TestClient, dora: Headers
+                                          ) -> None:
+    cron = read_token(client, days=2)
+    app.state.clock.wait(days=1, hours=23)
+    assert client.get("/api/v1/me", headers=cron).status_code == 200
+    app.state.clock.wait(hours=1)
+    expired = client.get("/api/v1/me", headers=cron)
+    assert expired.status_code == 401
+    assert "expired" in expired.json()["detail"]
+
+
+def test_a_token_lives_a_year_at_most(client: TestClient, dora: Headers) -> None:
+    refused = client.post(TOKENS, json={"login": "dora", "password": "dora by the sea",
+                                        "days": 366})
+    assert refused.status_code == 422
+    assert "days" in refused.text
+    assert len(client.get("/api/v1/me/tokens", headers=dora).json()) == 1
+
+
+def test_a_token_cannot_make_tokens_but_a_signed_in_browser_can(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    refused = client.post("/api/v1/me/tokens", json={"label": "forever"}, headers=dora)
+    assert refused.status_code == 403
+    assert "cannot make API tokens" in refused.json()["detail"]
+    browser = _signed_in_browser(app, "dora", "dora by the sea")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/account").text)
+    assert csrf is not None
+    made = browser.post("/api/v1/me/tokens", json={"label": "laptop"},
+                        headers={"X-CSRF-Token": csrf.group(1)})
+    assert made.status_code == 201
+    assert [t["label"] for t in client.get("/api/v1/me/tokens", headers=dora).json()] == [
+        "tests", "laptop"]
+
+
+def test_a_token_opens_no_page(app: FastAPI, client: TestClient, dora: Headers) -> None:
+    """A bearer token is for the API: the account page (and its CSRF token, with which the
+    owner's browsers could be signed out) is not shown to it."""
+    page = client.get("/account", headers=dora)
+    assert page.status_code in (303, 401)
+    assert "dora@seaside.example" not in page.text
+    browser = _signed_in_browser(app, "dora", "dora by the sea")
+    ended = client.post("/account/sessions/end-others", headers=dora)
+    assert ended.status_code != 303 or ended.headers["location"] != "/account"
+    assert browser.get("/account").status_code == 200  # still signed in
 
 
 # --- sessions -------------------------------------------------------------------------------

@@ -119,7 +119,8 @@ def test_an_answer_with_a_secret_is_never_kept(
     first = client.post(f"{POOL}/invitations", json={}, headers=keyed)
     second = client.post(f"{POOL}/invitations", json={}, headers=keyed)
     assert first.json()["code"] != second.json()["code"]
-    token = client.post("/api/v1/me/tokens", json={"label": "laptop"}, headers=keyed)
+    token = client.post("/api/v1/auth/tokens", headers=keyed, json={
+        "login": "ana", "password": "ana by the sea", "label": "laptop"})
     assert token.status_code == 201
     assert store.state.answers == {}
 
@@ -163,13 +164,13 @@ def test_the_caller_of_a_keyed_request_is_found_once(
 ) -> None:
     """The key asks who is calling before the route does; the token is checked once."""
     checked: list[str] = []
-    token_user = accounts.token_user
+    check_token = accounts.check_token
 
-    def counted(uow: Any, token: str) -> Any:
+    def counted(uow: Any, token: str, **kwargs: Any) -> Any:
         checked.append(token)
-        return token_user(uow, token)
+        return check_token(uow, token, **kwargs)
 
-    monkeypatch.setattr(accounts, "token_user", counted)
+    monkeypatch.setattr(accounts, "check_token", counted)
     answer = client.post(f"{POOL}/wishes", json=GUESTS,
                          headers={**people["ben"], "Idempotency-Key": "once"})
     assert answer.status_code == 201

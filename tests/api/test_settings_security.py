@@ -43,6 +43,27 @@ def test_a_bad_limit_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         AppSettings.from_environment(tmp_path)
 
 
+def test_the_environment_names_the_trusted_proxies_and_the_sign_up_limit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PEERCONOMY_SECRET_KEY", "seaside test key")
+    assert AppSettings.from_environment(tmp_path).trusted_proxies == ()  # none by default
+    monkeypatch.setenv("PEERCONOMY_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8 ::1")
+    monkeypatch.setenv("PEERCONOMY_SIGN_UP_LIMIT", "5")
+    settings = AppSettings.from_environment(tmp_path)
+    assert [str(n) for n in settings.trusted_proxies] == ["127.0.0.1/32", "10.0.0.0/8",
+                                                          "::1/128"]
+    assert settings.security_policy().sign_up_limit.limit == 5
+
+
+def test_a_bad_proxy_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PEERCONOMY_SECRET_KEY", "seaside test key")
+    monkeypatch.setenv("PEERCONOMY_TRUSTED_PROXIES", "127.0.0.1,localhost")
+    with pytest.raises(ValueError, match=r"^PEERCONOMY_TRUSTED_PROXIES must list IP addresses"
+                                         r" or networks, got 'localhost'"):
+        AppSettings.from_environment(tmp_path)
+
+
 def test_a_site_allowing_two_failures_locks_the_third_attempt() -> None:
     settings = AppSettings(secret_key="seaside test key", sign_in_limit=2)
     with TestClient(create_app(MemoryStore(), settings, pages=False)) as client:

@@ -68,7 +68,8 @@ def test_the_site_wide_entries_are_read_newest_first_without_secrets(site: str) 
         ("account.sign_up", "dora", None),
     ]
     assert entries[-1]["detail"] == {"site_admin": False}  # signing up first makes no admin
-    assert entries[1]["detail"] == {"label": "laptop"}
+    assert entries[1]["detail"] == {"label": "laptop", "scope": "write",
+                                    "expires_at": "2027-02-28T09:02:00+00:00"}
     assert datetime.fromisoformat(entries[-1]["at"]) == MONDAY
     assert [e["id"] for e in entries] == sorted((e["id"] for e in entries), reverse=True)
     assert found["next"] is None
@@ -101,7 +102,8 @@ def test_the_table_shows_each_entry(site: str) -> None:
     for action in ("session.end", "token.issue", "session.start", "account.sign_up"):
         assert action in out
     assert "2026-11-30 09:00:00" in out
-    assert '{"label": "laptop"}' in out
+    assert '{"label": "laptop", "scope": "write", "expires_at": "2027-02-28T09:02:00+00:00"}' \
+        in out
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -130,3 +130,13 @@ def test_two_clear_commands_started_together_make_one_plan(
     (lost,) = [err for code, _, err in results if code == 2]
     assert json.loads(won) == workshop_plan
     assert "cannot clear a period that is cleared" in lost
+
+
+def test_serve_names_a_bad_trusted_proxy_in_one_line(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["serve", "--db", f"sqlite:///{tmp_path / 'p.sqlite3'}"],
+        env={"PEERCONOMY_TRUSTED_PROXIES": "localhost", "PEERCONOMY_SECRET_KEY": "k"},
+    )
+    assert result.exit_code == 2
+    assert result.stderr == ("error: PEERCONOMY_TRUSTED_PROXIES must list IP addresses or"
+                             " networks, got 'localhost'\n")

@@ -4,6 +4,7 @@ the pool, ben is invited and cleo asks to join."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -100,15 +101,42 @@ def test_an_api_token_is_kept_hashed_and_stops_working_when_revoked(
     record, token = accounts.issue_token(seaside.unit_of_work(), "ben", "laptop", now=NOW)
     assert token.startswith("pct_" + record.id + "_")
     assert token.split("_", 2)[2] not in record.secret_hash
-    assert accounts.token_user(seaside.unit_of_work(), token).name == "ben"
+    assert accounts.token_user(seaside.unit_of_work(), token, now=NOW).name == "ben"
     forged = token[:-1] + ("A" if token[-1] != "A" else "B")
     with pytest.raises(SignInError):
-        accounts.token_user(seaside.unit_of_work(), forged)
+        accounts.token_user(seaside.unit_of_work(), forged, now=NOW)
     with pytest.raises(NotFoundError):  # another user's token is not theirs to revoke
         accounts.revoke_token(seaside.unit_of_work(), "cleo", record.id)
     accounts.revoke_token(seaside.unit_of_work(), "ben", record.id, now=NOW)
     with pytest.raises(SignInError):
-        accounts.token_user(seaside.unit_of_work(), token)
+        accounts.token_user(seaside.unit_of_work(), token, now=NOW)
+
+
+def test_an_api_token_works_until_it_expires_and_a_read_token_changes_nothing(
+    seaside: MemoryStore,
+) -> None:
+    record, token = accounts.issue_token(seaside.unit_of_work(), "ben", "cron", scope="read",
+                                         days=30, now=NOW)
+    assert (record.scope, record.expires_at) == ("read", NOW + timedelta(days=30))
+    assert accounts.check_token(seaside.unit_of_work(), token, now=NOW).user == "ben"
+    with pytest.raises(NotAllowedError, match="may only read"):
+        accounts.check_token(seaside.unit_of_work(), token, changing=True, now=NOW)
+    with pytest.raises(SignInError, match="expired"):
+        accounts.check_token(seaside.unit_of_work(), token, now=NOW + timedelta(days=30))
+    default, _ = accounts.issue_token(seaside.unit_of_work(), "ben", "laptop", now=NOW)
+    assert (default.scope, default.expires_at) == ("write", NOW + timedelta(days=90))
+
+
+@pytest.mark.parametrize(("field", "choice"), [
+    ("scope", {"scope": "admin"}), ("days", {"days": 0}), ("days", {"days": 366}),
+])
+def test_a_token_s_scope_and_lifetime_are_bounded(
+    seaside: MemoryStore, field: str, choice: dict[str, Any]
+) -> None:
+    with pytest.raises(ScenarioError, match=field):
+        accounts.issue_token(seaside.unit_of_work(), "ben", "cron", now=NOW, **choice)
+    with seaside.unit_of_work() as uow:
+        assert uow.accounts.tokens("ben") == []
 
 
 def test_the_founder_coordinates_and_outsiders_do_not_see_a_private_pool(

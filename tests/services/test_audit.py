@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
@@ -261,7 +261,9 @@ def test_account_changes_are_logged_site_wide_without_secrets(site: MemoryStore)
                         None)
     assert (profile.actor, profile.action) == ("ben", "account.profile")
     token = one_entry(uow, lambda u: accounts.issue_token(u, "ben", "laptop", now=NOW), None)
-    assert (token.action, token.detail) == ("token.issue", {"label": "laptop"})
+    assert (token.action, token.detail) == ("token.issue", {
+        "label": "laptop", "scope": "write",
+        "expires_at": (NOW + timedelta(days=90)).isoformat()})
     assert token.subject is not None
     revoked = one_entry(uow, lambda u: accounts.revoke_token(u, "ben", str(token.subject)),
                         None)

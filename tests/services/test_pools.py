@@ -12,7 +12,7 @@ from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Pool, PoolProject, PoolSettings, Role
 from peerconomy.domain.scenario import Offer, Scenario, ScenarioError
 from peerconomy.ledger.journal import POOL, participant_account
-from peerconomy.services import books, collecting, periods, pools, work
+from peerconomy.services import accounts, books, collecting, membership, periods, pools, work
 from peerconomy.services.errors import (
     ConflictError,
     NotAllowedError,
@@ -67,7 +67,8 @@ def test_a_pool_may_be_imported_without_communal_validation(
 
 @pytest.mark.parametrize(
     "name",
-    ["", " workshop", "workshop ", "w" * 101, "work\nshop", "work\x00shop", "farm/bakery", "a\\b"],
+    ["", " workshop", "workshop ", "w" * 101, "work\nshop", "work\x00shop", "farm/bakery", "a\\b",
+     ".", "..", "\uff0e\uff0e", "farm\uff0fbakery"],
 )
 def test_a_bad_pool_name_is_refused_and_nothing_changes(
     store: MemoryStore, workshop: Scenario, name: str
@@ -78,6 +79,30 @@ def test_a_bad_pool_name_is_refused_and_nothing_changes(
     assert refused.value.path == "pool"
     assert store.state is before
     assert store.state.pools == {}
+
+
+FULL_WIDTH_DEMO = "\uff44\uff45\uff4d\uff4f"  # "demo" in full-width letters
+
+
+@pytest.mark.parametrize("taken", ["Demo", "DEMO", FULL_WIDTH_DEMO, "\uff24emo"])
+def test_a_pool_name_differing_only_in_case_or_look_alikes_is_taken(
+    store: MemoryStore, workshop: Scenario, taken: str
+) -> None:
+    accounts.sign_up(store.unit_of_work(), "ana", "ana@workshop.example", "ana at the bench")
+    pools.import_scenario(store.unit_of_work(), "demo", workshop)
+    before = store.state
+    with pytest.raises(ConflictError, match="exists already"):
+        pools.import_scenario(store.unit_of_work(), taken, workshop)
+    with pytest.raises(ConflictError, match="exists already"):
+        membership.found_pool(store.unit_of_work(), taken, "ana")
+    assert store.state is before
+
+
+def test_a_pool_name_is_kept_in_its_normal_form(store: MemoryStore, workshop: Scenario) -> None:
+    """A full-width name is stored as the plain letters it looks like, so its address is the
+    one people type."""
+    assert pools.import_scenario(store.unit_of_work(), FULL_WIDTH_DEMO, workshop).pool == "demo"
+    assert pools.check_pool_name("Caf\u0065\u0301") == "Caf\u00e9"
 
 
 def test_a_long_printable_pool_name_is_fine(store: MemoryStore, workshop: Scenario) -> None:
@@ -226,6 +251,28 @@ def test_an_unknown_member_is_not_updated_or_removed(
     with pytest.raises(NotFoundError, match="no participant 'zoe' in pool 'workshop'"):
         pools.remove_member(uow, "workshop", "zoe")
     assert store.state is before
+
+
+@pytest.mark.parametrize("step", ["step down", "leave"])
+def test_the_last_coordinator_cannot_step_down_or_leave(
+    store: MemoryStore, uow: MemoryUnitOfWork, step: str
+) -> None:
+    """Without a coordinator nobody could clear the pool's periods or name a new one."""
+    before = store.state
+    with pytest.raises(ConflictError, match="'ana' is the last coordinator of pool 'workshop'"):
+        if step == "leave":
+            pools.remove_member(uow, "workshop", "ana")
+        else:
+            pools.update_member(uow, "workshop", "ana", role="member")
+    assert store.state is before
+    pools.update_member(uow, "workshop", "ben", role="coordinator")
+    if step == "leave":
+        assert not pools.remove_member(uow, "workshop", "ana").active
+    else:
+        assert pools.update_member(uow, "workshop", "ana", role="member").role == "member"
+    with pytest.raises(ConflictError, match="'ben' is the last coordinator"):
+        pools.remove_member(uow, "workshop", "ben")
+    assert pools.update_member(uow, "workshop", "ben", capacity=4).role == "coordinator"
 
 
 # --- removing members ------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.domain.security import LimitRule
@@ -80,6 +82,56 @@ def test_five_failures_lock_the_account_even_against_the_right_password(
     with pytest.raises(TooManyFailuresError):
         sign_in(seaside, "ben", BEN, MONDAY + 18 * MINUTE)
     assert sign_in(seaside, "ben", BEN, MONDAY + 19 * MINUTE) == "ben"
+
+
+def test_failures_from_another_address_never_lock_the_owner_out(seaside: MemoryStore) -> None:
+    """Anyone may type ben's name with wrong passwords, as often as they like: that locks
+    their own address out of ben's account, never ben at home."""
+    for round_ in range(4):  # repeated every twenty minutes, as a weapon would be
+        for minute in range(5):
+            fail(seaside, "ben", MONDAY + (20 * round_ + minute) * MINUTE, "198.51.100.66")
+        at = MONDAY + (20 * round_ + 5) * MINUTE
+        with pytest.raises(TooManyFailuresError) as refused:
+            sign_in(seaside, "ben", BEN, at, "198.51.100.66")
+        assert refused.value.reason == "account"
+        assert sign_in(seaside, "ben", BEN, at, "203.0.113.9") == "ben"
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 90)), max_size=80))
+def test_no_failures_from_other_addresses_ever_lock_the_owner_out(
+    attempts: list[tuple[int, int]],
+) -> None:
+    """Whatever wrong passwords come from whichever other addresses, whenever: the owner, at
+    an address that has not failed, signs in."""
+    store = MemoryStore()
+    accounts.sign_up(store.unit_of_work(), "ben", "ben@seaside.example", BEN, now=MONDAY)
+    at = MONDAY
+    for address, seconds in attempts:
+        at += timedelta(seconds=seconds)
+        with pytest.raises(SignInError):
+            sign_in(store, "ben", "a wrong guess", at, f"198.51.100.{address}")
+    assert sign_in(store, "ben", BEN, at, "203.0.113.9") == "ben"
+
+
+def test_an_account_guessed_at_from_many_addresses_refuses_only_those_that_failed(
+    seaside: MemoryStore,
+) -> None:
+    """Fifty failures on one account from anywhere lock it against every address that has
+    failed on it lately (each fresh address of a botnet gets one guess), never against one
+    that has not."""
+    for n in range(50):
+        fail(seaside, "ben", MONDAY + n * timedelta(seconds=5), f"198.51.100.{n}")
+    at = MONDAY + 5 * MINUTE
+    with pytest.raises(TooManyFailuresError) as refused:
+        sign_in(seaside, "ben", BEN, at, "198.51.100.7")
+    assert refused.value.reason == "account"
+    fail(seaside, "ben", at, "192.0.2.1")  # a new address: one guess, then it has failed
+    with pytest.raises(TooManyFailuresError):
+        sign_in(seaside, "ben", BEN, at, "192.0.2.1")
+    assert sign_in(seaside, "ben", BEN, at, "203.0.113.9") == "ben"  # the owner, at home
+    assert sign_in(seaside, "ben", BEN, at + 15 * MINUTE, "198.51.100.7") == "ben"
 
 
 def test_the_account_is_locked_by_name_and_by_email_alike(seaside: MemoryStore) -> None:
@@ -286,6 +338,19 @@ def test_an_address_gets_three_links_an_hour_whether_or_not_it_has_an_account(
     assert ask(seaside, "ben@seaside.example", MONDAY + 62 * MINUTE).user.name == "ben"
 
 
+def test_strangers_asking_for_links_never_use_up_the_owners_own(seaside: MemoryStore) -> None:
+    for n in range(3):
+        for minute in range(3):
+            password_reset.request_reset(seaside.unit_of_work(), "ben@seaside.example",
+                                         client=f"198.51.100.{n}", now=MONDAY + minute * MINUTE)
+        with pytest.raises(TooManyResetRequestsError):
+            password_reset.request_reset(seaside.unit_of_work(), "ben@seaside.example",
+                                         client=f"198.51.100.{n}", now=MONDAY + 3 * MINUTE)
+    link = password_reset.request_reset(seaside.unit_of_work(), "ben@seaside.example",
+                                        client="203.0.113.9", now=MONDAY + 4 * MINUTE)
+    assert link is not None and link.user.name == "ben"
+
+
 def test_one_client_gets_ten_links_in_a_quarter_hour(seaside: MemoryStore) -> None:
     for n in range(10):
         password_reset.request_reset(seaside.unit_of_work(), f"person{n}@seaside.example",
@@ -342,7 +407,7 @@ def test_a_reset_lifts_the_lockout_of_the_account(seaside: MemoryStore) -> None:
         fail(seaside, "ben", MONDAY + minute * MINUTE)
     link = ask(seaside, "ben@seaside.example", MONDAY + 5 * MINUTE)
     password_reset.reset_password(seaside.unit_of_work(), link.code, "ben by the lake",
-                                  now=MONDAY + 6 * MINUTE)
+                                  client="203.0.113.9", now=MONDAY + 6 * MINUTE)
     assert sign_in(seaside, "ben", "ben by the lake", MONDAY + 6 * MINUTE) == "ben"
 
 

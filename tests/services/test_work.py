@@ -136,6 +136,26 @@ def test_not_even_a_coordinator_accepts_their_own_unassigned_work(
     assert store.state is before
 
 
+def test_a_coordinator_does_not_confirm_work_she_logged_for_someone_else(
+    store: MemoryStore, cleared: MemoryUnitOfWork
+) -> None:
+    """Logging a member's hours and vouching for them are two people's steps: otherwise a
+    coordinator could credit anyone, alone."""
+    log = work.log_work(cleared, "workshop", "chiara", "paint", 6, logged_by="ana", now=NOW)
+    assert (log.logged_by, log.status) == ("ana", "pending")
+    before = store.state
+    said = "'ana' logged this work for 'chiara' and cannot confirm it too"
+    with pytest.raises(NotAllowedError, match=said):
+        work.confirm_work(cleared, "workshop", log.id, by="ana")
+    with pytest.raises(NotAllowedError, match=said):
+        work.log_work(cleared, "workshop", "chiara", "paint", 1, logged_by="ana",
+                      confirmed_by="ana", now=NOW)
+    assert store.state is before
+    assert work.confirm_work(cleared, "workshop", log.id, by="ben").confirmed_by == "ben"
+    own = work.log_work(cleared, "workshop", "ben", "paint", 1, logged_by="ben", now=NOW)
+    assert own.logged_by is None  # the worker's own log names no other logger
+
+
 def test_confirmed_work_cannot_be_confirmed_again(
     store: MemoryStore, cleared: MemoryUnitOfWork
 ) -> None:

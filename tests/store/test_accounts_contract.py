@@ -62,7 +62,9 @@ def uow(store: Store) -> UnitOfWork:
 
 
 def token(id: str, user: str, label: str, minutes: int) -> ApiToken:
-    return ApiToken(id, user, label, f"sha256-of-{id}", MONDAY + timedelta(minutes=minutes))
+    made = MONDAY + timedelta(minutes=minutes)
+    return ApiToken(id, user, label, f"sha256-of-{id}", made, made + timedelta(days=90),
+                    scope="read" if minutes % 2 else "write")
 
 
 def invitation(id: str, pool: str, role: Role = "member", days: int = 0) -> Invitation:

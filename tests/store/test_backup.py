@@ -362,6 +362,26 @@ def test_a_backup_with_a_bad_row_is_refused_whole(
     assert tables_of(target) == []  # not even the schema: it was made in the same transaction
 
 
+def test_a_backup_whose_books_do_not_balance_is_refused_whole(
+    demo: str, new_database: Callable[[], str]
+) -> None:
+    """A posting raised by 1000 hours by hand: every row fits the schema, but the books would
+    no longer sum to zero, so nothing is restored."""
+    document = backup(demo)
+    posting = document["tables"]["postings"][-1]
+    raised = Decimal(posting["amount"]) + 1000
+    tampered = mangled(document, "postings", "amount", f"{raised:.6f}")
+    target = new_database()
+
+    with pytest.raises(BackupError, match=(
+        r"the books of pool 'demo' do not balance: the postings of transaction '[^']+' sum to"
+        r" 1000.000000, not 0")):
+        restore(target, tampered)
+
+    assert tables_of(target) == []
+    restore(target, document)  # the untouched backup restores
+
+
 def test_a_backup_with_a_table_of_another_schema_is_refused(
     demo: str, new_database: Callable[[], str]
 ) -> None:

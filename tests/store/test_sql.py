@@ -9,7 +9,7 @@ import threading
 import time
 import tomllib
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -43,7 +43,7 @@ from peerconomy.store.sql import (
 from peerconomy.store.tables import metadata
 
 ROOT = Path(__file__).parents[2]
-HEAD = "0007"
+HEAD = "0009"
 """The schema revision this peerconomy works with (the newest migration)."""
 NEXT = f"{int(HEAD) + 1:04d}"
 """The revision of a future peerconomy's first new migration."""
@@ -82,6 +82,41 @@ def test_the_migrations_make_exactly_the_tables_of_tables_py(database_url: str) 
     finally:
         engine.dispose()
     assert differences == []
+
+
+def test_tokens_made_before_scopes_migrate_as_write_tokens_for_ninety_days(
+    database_url: str,
+) -> None:
+    """Revision 0009 gives every token an expiry and a scope: an older token keeps working as
+    a ``write`` token for 90 days after the migration, so its owner can make a new one."""
+    config = Config()
+    config.set_main_option("script_location", sql.MIGRATIONS)
+    config.attributes["url"] = database_url
+    command.upgrade(config, "0006")
+    engine = create_engine_for(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO users (name, email, password_hash, created_at, display_name,"
+                " site_admin) VALUES ('ana', 'ana@seaside.example', 'x', :at, '', false)"
+            ), {"at": datetime(2026, 1, 5, tzinfo=UTC)})
+            connection.execute(text(
+                "INSERT INTO api_tokens (id, user_name, position, label, secret_hash,"
+                " created_at) VALUES ('t1', 'ana', 0, 'cron', 'h', :at)"
+            ), {"at": datetime(2026, 1, 5, tzinfo=UTC)})
+    finally:
+        engine.dispose()
+    before = datetime.now(UTC)
+    upgrade_database(database_url)
+    store = open_store(database_url)
+    try:
+        with store.unit_of_work() as uow:
+            token = uow.accounts.token("t1")
+    finally:
+        store.close()
+    assert token is not None and token.scope == "write"
+    assert before + timedelta(days=90) - timedelta(minutes=1) <= token.expires_at
+    assert token.expires_at <= datetime.now(UTC) + timedelta(days=90)
 
 
 def test_downgrading_to_base_removes_every_table(database_url: str) -> None:

@@ -8,6 +8,7 @@ import copy
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from http.cookiejar import Cookie
 from urllib.parse import unquote, urlsplit
 
@@ -16,6 +17,8 @@ from browsing import Browser, sign_up, text_of
 from fastapi import FastAPI
 
 from fakes import Clock, Outbox
+from peerconomy.domain.security import LimitRule
+from peerconomy.services.security import SecurityPolicy
 
 Browsers = Callable[[], Browser]
 
@@ -187,6 +190,67 @@ def test_an_api_token_is_shown_once_and_signs_scripts_in_until_revoked(
     dora.submit(revoke.group(1), form_on="/account")
     assert "The token is revoked." in dora.text("/account")
     assert script.get("/api/v1/me", Authorization=f"Bearer {token}").status_code == 401
+
+
+def test_a_token_made_on_the_page_has_the_scope_and_days_chosen(
+    dora: Browser, browser: Browsers
+) -> None:
+    dora.submit("/account/tokens", {"label": "cron", "scope": "read", "days": "7"},
+                form_on="/account")
+    shown = dora.page("/account")
+    found = re.search(r'id="new-token">([^<]+)<', shown)
+    assert found is not None
+    row = re.search(r"<td>cron</td>(.*?)</tr>", shown, re.S)
+    assert row is not None and "read only" in text_of(row.group(1))
+    script = browser()
+    bearer = {"Authorization": f"Bearer {found.group(1)}"}
+    (listed,) = [t for t in script.get("/api/v1/me/tokens", **bearer).json()
+                 if t["label"] == "cron"]
+    assert listed["scope"] == "read"
+    made, expires = (datetime.fromisoformat(listed[k]) for k in ("created_at", "expires_at"))
+    assert expires - made == timedelta(days=7)
+    refused = dora.post("/account/tokens", {"label": "forever", "days": "400"},
+                        form_on="/account")
+    assert refused.status_code == 422
+    assert "forever" not in dora.text("/account")
+
+
+def test_a_bearer_token_does_not_open_the_account_page(dora: Browser, browser: Browsers
+                                                       ) -> None:
+    dora.submit("/account/tokens", {"label": "script"}, form_on="/account")
+    found = re.search(r'id="new-token">([^<]+)<', dora.page("/account"))
+    assert found is not None
+    script = browser()
+    page = script.get("/account", Authorization=f"Bearer {found.group(1)}")
+    assert page.status_code != 200
+    assert "dora@seaside.example" not in page.text
+
+
+def test_sign_ups_from_one_address_are_limited(app: FastAPI, browser: Browsers) -> None:
+    minute = timedelta(minutes=1)
+    with kept_in(app, "security", SecurityPolicy(sign_up_limit=LimitRule(1, 60 * minute,
+                                                                         60 * minute))):
+        browser().post("/signup", {"name": "ezra", "email": "ezra@seaside.example",
+                                   "password": "ezra by the sea"}, form_on="/signup")
+        someone = browser()
+        refused = someone.post("/signup", {"name": "finn", "email": "finn@seaside.example",
+                                           "password": "finn by the sea"}, form_on="/signup")
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "3600"
+    assert "Too many tries from your address lately." in text_of(refused.text)
+    assert signed_in_as(someone) is None
+
+
+def test_accepting_invitations_from_one_address_is_limited_on_the_page(
+    app: FastAPI, dora: Browser
+) -> None:
+    hour = timedelta(hours=1)
+    with kept_in(app, "security", SecurityPolicy(sign_up_limit=LimitRule(2, hour, hour))):
+        first = dora.post("/invitations/nope.1", form_on="/invitations/nope.1")
+        refused = dora.post("/invitations/nope.2", form_on="/invitations/nope.2")
+    assert first.status_code == 404  # dora's sign-up and this try: two, the limit
+    assert (refused.status_code, refused.headers["Retry-After"]) == (429, "3600")
+    assert "Too many tries from your address lately." in text_of(refused.text)
 
 
 def test_changing_the_password(dora: Browser, browser: Browsers) -> None:

@@ -239,6 +239,16 @@ def test_a_coordinator_changes_a_members_role_hours_and_exemption(
     assert 'action="/pools/seaside/settings"' in people["ben"].page("/pools/seaside/projects")
 
 
+def test_the_last_coordinator_cannot_step_down_on_the_page(
+    people: People, store: MemoryStore
+) -> None:
+    answer = people["ana"].post("/pools/seaside/members/ana", {"role": "member", "version": "1"},
+                                form_on="/pools/seaside/projects")
+    assert answer.status_code == 409
+    assert "a pool always keeps one" in text_of(answer.text)
+    assert members_of(store)["ana"].role == "coordinator"
+
+
 def test_of_two_coordinators_the_later_edit_gets_the_page_back_asking_to_make_it_again(
     people: People, store: MemoryStore
 ) -> None:

@@ -1,6 +1,9 @@
 """The application as an ASGI server process builds it from the environment: what
 ``peerconomy serve --workers N`` gives each of its worker processes (and what a process
-manager may run directly, e.g. ``uvicorn --factory peerconomy.api.asgi:app_from_environment``).
+manager may run directly, e.g. ``uvicorn --factory --no-proxy-headers
+peerconomy.api.asgi:app_from_environment``: the app reads ``X-Forwarded-For`` itself, from
+the proxies in ``PEERCONOMY_TRUSTED_PROXIES`` only, so uvicorn must not rewrite the client's
+address first).
 
 The database is ``PEERCONOMY_DATABASE_URL`` (default: the SQLite file in the data directory);
 the other settings are those of :meth:`AppSettings.from_environment`.

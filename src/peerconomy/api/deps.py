@@ -1,10 +1,13 @@
 """What routes depend on: a unit of work, the caller, their access to a pool, the CSRF
 check, and the site's sign-in policy and clock.
 
-A caller is signed in by a session cookie (the pages) or by a personal API token
-(``Authorization: Bearer pct_...``, scripts). The session cookie (signed by the app) carries
-a random session id, checked against the store's session records
-(:mod:`peerconomy.services.sessions`) before any route reads the store: every route that
+A caller is signed in by a session cookie (the pages) or, under ``/api/v1`` only, by a
+personal API token (``Authorization: Bearer pct_...``, scripts): the pages ignore the
+header, so a token never opens the account page or signs out its owner's browsers. A token
+that only reads is refused (403) on any change; an expired one signs nobody in (401). The
+session cookie (signed by the app) carries a random session id, checked against the store's
+session records (:mod:`peerconomy.services.sessions`) before any route reads the store: every
+route that
 takes a unit of work (:data:`UowDep`) has its session checked first, so a session that
 expired, was signed out or was ended by a new password signs nobody in, on the API and the
 pages alike. The cookie carries nothing else of the account: who is signed in is read from
@@ -29,6 +32,7 @@ from typing import Annotated, Final, Protocol
 import anyio.to_thread
 from fastapi import Depends, Request
 
+from peerconomy.api.clients import client_of
 from peerconomy.api.errors import NotSignedInError
 from peerconomy.api.mail import Mailer, notify
 from peerconomy.services import accounts, membership, sessions
@@ -39,6 +43,7 @@ from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import DEFAULT_POLICY, SecurityPolicy
 
 __all__ = [
+    "API_PREFIX",
     "SAFE_METHODS",
     "BaseUrlDep",
     "Caller",
@@ -62,6 +67,7 @@ __all__ = [
     "forget_browser_session",
     "notifier",
     "now",
+    "on_api",
     "policy_of",
     "pool_access",
     "security_policy",
@@ -73,6 +79,8 @@ __all__ = [
 ]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+API_PREFIX: Final = "/api/v1"
+"""Where the API is served: the only paths on which a bearer token is read."""
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SESSION_ID: Final = "sid"
@@ -142,9 +150,13 @@ async def now(request: Request) -> datetime:
 
 
 def client_address(request: Request) -> str | None:
-    """The caller's address, against which failed sign-ins are counted (behind a proxy, the
-    server must be told to trust its forwarded-for header)."""
-    return request.client.host if request.client is not None else None
+    """The caller's address, against which failed sign-ins and rate limits are counted: the
+    socket's peer, or behind a proxy named in the settings (``trusted_proxies``) the address
+    its ``X-Forwarded-For`` header names (:func:`peerconomy.api.clients.client_of`)."""
+    peer = request.client.host if request.client is not None else None
+    settings = getattr(request.app.state, "settings", None)
+    trusted = getattr(settings, "trusted_proxies", ())
+    return client_of(peer, request.headers.getlist("X-Forwarded-For"), trusted)
 
 
 def session_user(request: Request) -> str | None:
@@ -253,6 +265,7 @@ class Caller:
 
     user: str | None
     by_token: bool = False
+    """Signed in by an API token (not a browser's session): it may not make tokens."""
 
 
 def csrf_token(request: Request) -> str:
@@ -290,15 +303,24 @@ def caller(request: Request, uow: UowDep) -> Caller:
 def _caller(request: Request, uow: UnitOfWork) -> Caller:
     authorization = request.headers.get("Authorization", "")
     scheme, _, credentials = authorization.partition(" ")
-    if scheme.lower() == "bearer" and credentials:
-        user = accounts.token_user(uow, credentials.strip())
-        return Caller(user.name, by_token=True)
+    if scheme.lower() == "bearer" and credentials and on_api(request):
+        token = accounts.check_token(uow, credentials.strip(),
+                                     changing=request.method not in SAFE_METHODS,
+                                     now=time_of(request))
+        return Caller(token.user, by_token=True)
     name = session_user(request)
     if name is None:
         return Caller(None)
     if request.method not in SAFE_METHODS and request.url.path.startswith("/api/"):
         check_csrf(request, request.headers.get(CSRF_HEADER))
     return Caller(name)
+
+
+def on_api(request: Request) -> bool:
+    """Whether the request is to the API (``/api/v1``), the only place a bearer token signs
+    anyone in: the pages ignore ``Authorization`` and know only the session cookie."""
+    path: str = request.url.path
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
 
 
 CallerDep = Annotated[Caller, Depends(caller)]

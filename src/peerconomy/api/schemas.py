@@ -13,6 +13,7 @@ from typing import Annotated, Any, Final, Literal
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from peerconomy.domain.account import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, TokenScope
 from peerconomy.domain.pool import Admission, Role
 from peerconomy.domain.scenario import Alternative, Good, Task
 
@@ -83,16 +84,28 @@ class SignUp(Body):
     display_name: str = ""
 
 
-class NewToken(Body):
+class TokenChoice(Body):
+    """What a new API token is for, what it may do and how long it works."""
+
+    label: str = Field("script", description="What the token is for.")
+    scope: TokenScope = Field(
+        "write", description="read: only looks (refused, 403, on any change); write: also"
+                             " changes things.")
+    days: int = Field(DEFAULT_TOKEN_DAYS, ge=1, le=MAX_TOKEN_DAYS,
+                      description="How many days the token works (then 401).")
+
+
+class NewToken(TokenChoice):
     login: str = Field(description="User name or email.")
     password: str
-    label: str = Field("script", description="What the token is for.")
 
 
 class TokenOut(BaseModel):
     id: str
     label: str
+    scope: TokenScope
     created_at: datetime
+    expires_at: datetime
     revoked_at: datetime | None = None
     token: str | None = Field(None, description="The token itself; shown only once.")
 
@@ -301,7 +314,8 @@ class TooManyFailures(BaseModel):
     detail: str
     reason: str = Field(
         "too_many_failed_sign_ins",
-        description="too_many_failed_sign_ins or too_many_reset_requests")
+        description="too_many_failed_sign_ins, too_many_reset_requests or too_many_attempts"
+                    " (sign-ups and invitation acceptances)")
     locked: Literal["account", "client"] = Field(
         description="What is locked: the account (or login) or the client's address.")
     retry_after: int = Field(description="Seconds to wait, as the Retry-After header says.")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from peerconomy.api.clients import TrustedProxies, parse_trusted_proxies
 from peerconomy.domain.security import LimitRule
 from peerconomy.services.security import SecurityPolicy
 
@@ -74,6 +75,12 @@ class AppSettings:
     sign_in_lock_minutes: int = 15
     reset_link_minutes: int = 60
     """How long a password-reset link works (once)."""
+    trusted_proxies: TrustedProxies = ()
+    """The proxies whose ``X-Forwarded-For`` header names the client (none: the socket's
+    peer is the client, whatever a header says)."""
+    sign_up_limit: int = 20
+    """Sign-ups and invitation acceptances from one client address per hour before it is
+    answered 429 for a while."""
     max_body_bytes: int = MAX_BODY_BYTES
     """The largest request body (a form, a JSON call) taken; a larger one is answered 413."""
     max_scenario_bytes: int = MAX_SCENARIO_BYTES
@@ -97,6 +104,8 @@ class AppSettings:
             sign_in_lock_minutes=_positive(env, "PEERCONOMY_SIGN_IN_LOCK_MINUTES", 15,
                                            "minutes"),
             reset_link_minutes=_positive(env, "PEERCONOMY_RESET_LINK_MINUTES", 60, "minutes"),
+            trusted_proxies=parse_trusted_proxies(env.get("PEERCONOMY_TRUSTED_PROXIES", "")),
+            sign_up_limit=_positive(env, "PEERCONOMY_SIGN_UP_LIMIT", 20, "sign-ups"),
             max_body_bytes=_positive(env, "PEERCONOMY_MAX_BODY_BYTES", MAX_BODY_BYTES,
                                      "bytes"),
             max_scenario_bytes=_positive(env, "PEERCONOMY_MAX_SCENARIO_BYTES",
@@ -113,6 +122,7 @@ class AppSettings:
             session_max_age=timedelta(days=self.session_days),
             session_idle=timedelta(hours=self.session_idle_hours),
             reset_link_age=timedelta(minutes=self.reset_link_minutes),
+            sign_up_limit=LimitRule(self.sign_up_limit, timedelta(hours=1), timedelta(hours=1)),
         )
 
 

@@ -75,6 +75,7 @@ def demo(
     console.print(f"\nServing the demo pool at [bold]{escape(address)}[/bold]"
                   " (Ctrl-C to stop).")
     try:
-        uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning",
+                    proxy_headers=False)  # X-Forwarded-For only from trusted proxies
     finally:
         store.close()

@@ -44,7 +44,10 @@ def serve(
         store = open_store(url)  # checked (and a new database set up) once, before any worker
     except StoreError as err:
         fail(str(err))
-    settings = AppSettings.from_environment(default_data_dir())
+    try:
+        settings = AppSettings.from_environment(default_data_dir())
+    except ValueError as err:  # a setting that is no setting, named: one line, exit 2
+        fail(str(err))
     typer.echo(plain(f"peerconomy serves on http://{host}:{port} (API docs: /api/docs)"))
     if workers > 1:
         store.close()
@@ -58,10 +61,11 @@ def serve(
             port=port,
             workers=workers,
             log_level="warning",
+            proxy_headers=False,  # the app reads X-Forwarded-For from trusted proxies only
         )
         return
     try:
         app = ready_to_serve(create_app(store, settings))
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
     finally:
         store.close()

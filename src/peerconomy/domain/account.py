@@ -18,17 +18,47 @@ from typing import Final, Literal
 from peerconomy.domain.pool import Role
 
 __all__ = [
+    "DEFAULT_TOKEN_DAYS",
+    "MAX_TOKEN_DAYS",
+    "TOKEN_SCOPES",
     "USER_NAME",
     "ApiToken",
     "Invitation",
     "JoinRequest",
     "JoinStatus",
+    "TokenScope",
     "User",
     "check_email",
+    "check_token_days",
+    "check_token_scope",
     "check_user_name",
 ]
 
 JoinStatus = Literal["pending", "approved", "declined"]
+
+TokenScope = Literal["read", "write"]
+"""What an API token may do: ``read`` only looks (GET), ``write`` also changes things."""
+TOKEN_SCOPES: Final[tuple[TokenScope, ...]] = ("read", "write")
+DEFAULT_TOKEN_DAYS: Final = 90
+"""How long a new API token works unless its maker chooses otherwise."""
+MAX_TOKEN_DAYS: Final = 365
+"""The longest an API token may be made to work (a year; then a new one is made)."""
+
+
+def check_token_scope(scope: str) -> TokenScope:
+    """``scope`` if it is an API token's scope (``read`` or ``write``), else ValueError."""
+    for known in TOKEN_SCOPES:
+        if scope == known:
+            return known
+    raise ValueError("must be 'read' or 'write'")
+
+
+def check_token_days(days: int) -> int:
+    """``days`` if an API token may work that long (1 to :data:`MAX_TOKEN_DAYS`), else
+    ValueError."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValueError(f"must be a whole number of days from 1 to {MAX_TOKEN_DAYS}")
+    return days
 
 USER_NAME: Final = re.compile(r"[a-z0-9][a-z0-9_.-]{1,31}")
 """A user name: 2 to 32 lower-case letters, digits, ``_``, ``.`` or ``-``, not starting
@@ -77,7 +107,8 @@ class User:
 
 @dataclass(frozen=True, slots=True)
 class ApiToken:
-    """A personal token with which a user's scripts call the API as that user.
+    """A personal token with which a user's scripts call the API (and only the API) as that
+    user, until it expires or is revoked; a ``read`` token changes nothing.
 
     The token handed out is ``pct_<id>_<secret>``; only ``secret_hash`` is kept.
     """
@@ -87,7 +118,10 @@ class ApiToken:
     label: str
     secret_hash: str
     created_at: datetime
+    expires_at: datetime
+    """When it stops working (it is refused from then on, 401)."""
     revoked_at: datetime | None = None
+    scope: TokenScope = "write"
 
 
 @dataclass(frozen=True, slots=True)

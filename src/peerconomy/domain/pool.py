@@ -186,3 +186,6 @@ class WorkLog:
     status: WorkStatus = "pending"
     confirmed_by: str | None = None
     accepted_by: str | None = None
+    logged_by: str | None = None
+    """The member who logged it, where that was someone else (a coordinator logging a
+    member's hours): they may not confirm it too (None: the worker, or the operator's CLI)."""

@@ -2,13 +2,16 @@
 
 Passwords are hashed with argon2 (argon2-cffi's defaults, rehashed when they change); a
 wrong name and a wrong password are told apart by nobody, so sign-in does not reveal who
-has an account. Failed sign-ins are counted per account and per client address
-(:mod:`peerconomy.domain.security`); too many lock the account or the client for a while,
-and a locked sign-in is refused before the password is looked at
+has an account. Failed sign-ins are counted per account *and* client address, per client
+address, and per account (:mod:`peerconomy.domain.security`); too many lock the account for
+that address, or the address, for a while; an account failed on from many addresses is
+locked only for the addresses that failed, never for one that has not (so nobody can lock
+its owner out). A locked sign-in is refused before the password is looked at
 (:class:`~peerconomy.services.security.TooManyFailuresError`). A login nobody has is counted
 and locked as an account is, so a lockout tells nothing either. API tokens are
 ``pct_<id>_<secret>``: the id finds the record, the secret's SHA-256 hash is compared in
-constant time.
+constant time; each expires (90 days unless chosen, a year at most) and has a scope,
+``read`` (refused on any change) or ``write``.
 """
 
 from __future__ import annotations
@@ -17,18 +20,31 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from peerconomy.domain.account import ApiToken, User, check_email, check_user_name
+from peerconomy.domain.account import (
+    DEFAULT_TOKEN_DAYS,
+    ApiToken,
+    User,
+    check_email,
+    check_token_days,
+    check_token_scope,
+    check_user_name,
+)
 from peerconomy.domain.scenario import ScenarioError
-from peerconomy.domain.security import LimitRule, after_failure, locked_for
+from peerconomy.domain.security import LimitRule, SignInLimit, after_failure, locked_for
 from peerconomy.services.audit import record
-from peerconomy.services.errors import ConflictError, NotFoundError, SignInError
+from peerconomy.services.errors import (
+    ConflictError,
+    NotAllowedError,
+    NotFoundError,
+    SignInError,
+)
 from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import (
     DEFAULT_POLICY,
@@ -45,9 +61,11 @@ __all__ = [
     "authenticate",
     "change_password",
     "check_password",
+    "check_token",
     "hash_secret",
     "issue_token",
     "new_password_hash",
+    "pair_key",
     "revoke_token",
     "sign_up",
     "token_user",
@@ -149,12 +167,13 @@ def authenticate(
     with uow:  # the outcome, counted; the locks looked at again (others may have failed)
         _refuse_if_locked(uow, keys, now)
         if not matches or user is None:
-            for key, rule, _ in keys:
-                counted = after_failure(uow.accounts.sign_in_limit(key), key, now, rule)
+            for count in keys:
+                counted = after_failure(uow.accounts.sign_in_limit(count.key), count.key, now,
+                                        count.rule)
                 uow.accounts.put_sign_in_limit(counted)
             uow.commit()
             raise SignInError(_BAD_SIGN_IN)
-        uow.accounts.remove_sign_in_limit(keys[0][0])
+        uow.accounts.remove_sign_in_limit(keys[0].key)
         if rehashed:
             current = uow.accounts.user(user.name)
             if current is not None and current.password_hash == user.password_hash:
@@ -165,26 +184,62 @@ def authenticate(
     return user
 
 
+@dataclass(frozen=True, slots=True)
+class _Count:
+    """One count a failed sign-in adds to: its key, its rule, the reason a lock of it gives,
+    and whether its lock refuses only an address that has failed on the account lately."""
+
+    key: str
+    rule: LimitRule
+    reason: LockReason
+    only_if_failed: bool = False
+
+
 def _limit_keys(
     user: User | None, login: str, client: str | None, policy: SecurityPolicy
-) -> list[tuple[str, LimitRule, LockReason]]:
-    """The counts a failed sign-in adds to: the account's (or the login's), and the client
-    address's."""
-    keys: list[tuple[str, LimitRule, LockReason]] = [
-        (account_key(user, login), policy.account_limit, "account")
+) -> list[_Count]:
+    """The counts a failed sign-in adds to: the account's (or the login's) from this client
+    address, the client address's on any accounts, and the account's from anywhere (whose
+    lock refuses only addresses that have failed on it). The first is the one a success
+    clears."""
+    account = account_key(user, login)
+    counts = [
+        _Count(pair_key(account, client), policy.account_limit, "account"),
+        _Count(account, policy.account_wide_limit, "account", only_if_failed=True),
     ]
     if client:
-        keys.append((f"client:{client}", policy.client_limit, "client"))
-    return keys
+        counts.append(_Count(f"client:{client}", policy.client_limit, "client"))
+    return counts
 
 
-def _refuse_if_locked(
-    uow: UnitOfWork, keys: list[tuple[str, LimitRule, LockReason]], now: datetime
-) -> None:
-    for key, _, reason in keys:
-        wait = locked_for(uow.accounts.sign_in_limit(key), now)
-        if wait is not None:
-            raise TooManyFailuresError(reason, wait)
+def pair_key(account: str, client: str | None) -> str:
+    """The key of the failures on ``account`` (an :func:`account_key`) from ``client``."""
+    return f"{account}|client:{client or '-'}"
+
+
+def _refuse_if_locked(uow: UnitOfWork, counts: list[_Count], now: datetime) -> None:
+    """:class:`TooManyFailuresError` if a count locks this sign-in out: the account for this
+    address, or the address; the account as a whole only for an address that has failed on
+    it within the window (so the owner, from an address that has not, still signs in)."""
+    pair = counts[0]
+    for count in counts:
+        wait = locked_for(uow.accounts.sign_in_limit(count.key), now)
+        if wait is None:
+            continue
+        if count.only_if_failed and not _failed_lately(
+            uow.accounts.sign_in_limit(pair.key), pair.rule, now
+        ):
+            continue
+        raise TooManyFailuresError(count.reason, wait)
+
+
+def _failed_lately(record: SignInLimit | None, rule: LimitRule, now: datetime) -> bool:
+    """Whether a count records a failure within its window (or a lock not yet over)."""
+    if record is None:
+        return False
+    if locked_for(record, now) is not None:
+        return True
+    return record.window_start is not None and now - record.window_start <= rule.window
 
 
 def account_key(user: User | None, login: str) -> str:
@@ -261,41 +316,78 @@ def update_profile(
 
 
 def issue_token(
-    uow: UnitOfWork, name: str, label: str, *, now: datetime | None = None
+    uow: UnitOfWork,
+    name: str,
+    label: str,
+    *,
+    scope: str = "write",
+    days: int = DEFAULT_TOKEN_DAYS,
+    now: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """A new API token for the user's scripts: its record, and the token itself (shown once,
-    never stored)."""
+    never stored). It works for ``days`` (1 to a year; 90 unless chosen) and may only read,
+    or also change things (``scope``); ScenarioError naming ``label``, ``scope`` or ``days``
+    where one is not allowed."""
     label = label.strip()
     if not 1 <= len(label) <= 100:
         raise ScenarioError("label", "must be 1 to 100 characters")
+    try:
+        checked_scope = check_token_scope(scope)
+    except ValueError as error:
+        raise ScenarioError("scope", str(error)) from None
+    try:
+        days = check_token_days(days)
+    except ValueError as error:
+        raise ScenarioError("days", str(error)) from None
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
+    now = now or datetime.now(UTC)
     with uow:
         _user(uow, name)
-        token = ApiToken(token_id, name, label, hash_secret(secret), now or datetime.now(UTC))
+        token = ApiToken(token_id, name, label, hash_secret(secret), now,
+                         now + timedelta(days=days), scope=checked_scope)
         uow.accounts.add_token(token)
-        record(uow, None, "token.issue", actor=name, subject=token_id, detail={"label": label},
+        record(uow, None, "token.issue", actor=name, subject=token_id,
+               detail={"label": label, "scope": checked_scope,
+                       "expires_at": token.expires_at.isoformat()},
                now=token.created_at)
         uow.commit()
     return token, f"{TOKEN_PREFIX}{token_id}_{secret}"
 
 
-def token_user(uow: UnitOfWork, token: str) -> User:
-    """The user a presented API token belongs to; :class:`SignInError` if it is unknown,
-    malformed or revoked."""
+def check_token(
+    uow: UnitOfWork, token: str, *, changing: bool = False, now: datetime | None = None
+) -> ApiToken:
+    """The record of a presented API token if it signs its user in for this request:
+    :class:`SignInError` (401) if it is unknown, malformed, revoked or expired (or its user
+    is gone); :class:`NotAllowedError` (403) if the request is ``changing`` something and
+    the token only reads."""
+    now = now or datetime.now(UTC)
     refused = SignInError("the API token is not valid")
     if not token.startswith(TOKEN_PREFIX):
         raise refused
     token_id, _, secret = token.removeprefix(TOKEN_PREFIX).partition("_")
     with uow:
-        record = uow.accounts.token(token_id)
+        found = uow.accounts.token(token_id)
         if (
-            record is None
-            or record.revoked_at is not None
-            or not hmac.compare_digest(record.secret_hash, hash_secret(secret))
+            found is None
+            or found.revoked_at is not None
+            or not hmac.compare_digest(found.secret_hash, hash_secret(secret))
         ):
             raise refused
-        return _user(uow, record.user)
+        if now >= found.expires_at:
+            raise SignInError("the API token has expired; make a new one on your account page")
+        _user(uow, found.user)
+    if changing and found.scope != "write":
+        raise NotAllowedError("this API token may only read; changes need a 'write' token")
+    return found
+
+
+def token_user(uow: UnitOfWork, token: str, *, now: datetime | None = None) -> User:
+    """The user a presented API token belongs to (see :func:`check_token`)."""
+    found = check_token(uow, token, now=now)
+    with uow:
+        return _user(uow, found.user)
 
 
 def revoke_token(

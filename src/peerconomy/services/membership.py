@@ -33,7 +33,7 @@ from peerconomy.services.errors import (
     NotFoundError,
     check_version,
 )
-from peerconomy.services.pools import check_pool_name
+from peerconomy.services.pools import check_pool_name, require_free_pool_name
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
@@ -148,16 +148,14 @@ def found_pool(
     max_weight: float = 5.0,
 ) -> Period:
     """A user founds an empty pool and becomes its first coordinator; period 1 collects."""
-    check_pool_name(name)
+    name = check_pool_name(name)
     if not 1.0 <= max_weight <= 1000.0:
         raise ScenarioError("max_weight", "must be between 1 and 1000")
     with uow:
         account = uow.accounts.user(founder)
         if account is None:
             raise NotFoundError("user", founder)
-        if uow.pools.get(name) is not None:
-            # the same answer whether the pool is private, public or the name reserved
-            raise ConflictError(f"the name {name!r} cannot be used; choose another")
+        require_free_pool_name(uow, name)
         settings = PoolSettings(
             max_weight=max_weight,
             communal_validation=communal_validation,

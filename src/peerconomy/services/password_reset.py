@@ -17,7 +17,12 @@ from datetime import UTC, datetime
 
 from peerconomy.domain.account import User, check_email
 from peerconomy.domain.security import LimitRule, ResetToken, after_failure, locked_for
-from peerconomy.services.accounts import account_key, hash_secret, new_password_hash
+from peerconomy.services.accounts import (
+    account_key,
+    hash_secret,
+    new_password_hash,
+    pair_key,
+)
 from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotFoundError
 from peerconomy.services.notices import N_, Line, Notice, text
@@ -52,8 +57,10 @@ def request_reset(
 ) -> ResetLink | None:
     """A new reset link for the account with ``email``; None if no account has it (or it is
     no email address): the caller answers the same either way. Requests are counted per
-    address (whether or not an account has it) and per ``client``; too many refuse the next
-    ones for a while (:class:`TooManyResetRequestsError`)."""
+    email address *from* ``client`` (whether or not an account has the email) and per
+    ``client``; too many refuse that client's next ones for a while
+    (:class:`TooManyResetRequestsError`). Nothing is counted per email address alone: a
+    stranger asking for links never uses up the owner's own allowance."""
     try:
         email = check_email(email)
     except ValueError:
@@ -62,7 +69,7 @@ def request_reset(
     token_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
     keys: list[tuple[str, LimitRule, LockReason]] = [
-        (f"reset:{email}", policy.reset_email_limit, "account")
+        (pair_key(f"reset:{email}", client), policy.reset_email_limit, "account")
     ]
     if client:
         keys.append((f"reset-client:{client}", policy.reset_client_limit, "client"))
@@ -104,12 +111,18 @@ def check_reset_link(uow: UnitOfWork, code: str, *, now: datetime | None = None)
 
 
 def reset_password(
-    uow: UnitOfWork, code: str, password: str, *, now: datetime | None = None
+    uow: UnitOfWork,
+    code: str,
+    password: str,
+    *,
+    client: str | None = None,
+    now: datetime | None = None,
 ) -> User:
     """Set a new password with the reset link ``code`` (see :func:`check_reset_link`); the
     link is used up, every session of the account ends, its API tokens are revoked (a reset
     is how an account is taken back: whoever held the old password may have made tokens)
-    and its lockout is lifted."""
+    and its lockout is lifted: the account's as a whole, and the one of the ``client``
+    address that used the link."""
     now = now or datetime.now(UTC)
     password_hash = new_password_hash(password)
     with uow:
@@ -121,6 +134,7 @@ def reset_password(
         uow.accounts.put_user(changed)
         uow.accounts.put_reset_token(replace(token, used_at=now))
         uow.accounts.remove_sign_in_limit(account_key(user, user.name))
+        uow.accounts.remove_sign_in_limit(pair_key(account_key(user, user.name), client))
         for api_token in uow.accounts.tokens(user.name):
             if api_token.revoked_at is None:
                 uow.accounts.put_token(replace(api_token, revoked_at=now))

@@ -9,6 +9,7 @@ member changed since, it is refused with :class:`~peerconomy.services.errors.Sta
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from enum import Enum
@@ -38,7 +39,10 @@ __all__ = [
     "add_member",
     "check_pool_name",
     "import_scenario",
+    "keep_a_coordinator",
+    "pool_name_key",
     "remove_member",
+    "require_free_pool_name",
     "update_member",
     "update_settings",
 ]
@@ -57,8 +61,11 @@ KEEP: Final = Keep.KEEP
 
 
 def check_pool_name(name: str) -> str:
-    """A pool name: 1 to 100 printable characters, no leading or trailing space, and no
-    slash (the name is one segment of the pool's web address)."""
+    """A pool name in its normal form (Unicode NFKC: full-width and other compatibility
+    look-alikes become the plain characters they look like): 1 to 100 printable characters,
+    no leading or trailing space, no slash, and not ``.`` or ``..`` (the name is one segment
+    of the pool's web address). ScenarioError naming ``pool`` otherwise."""
+    name = unicodedata.normalize("NFKC", name)
     if not name or name != name.strip():
         raise ScenarioError(
             "pool", f"must be a non-empty name without surrounding space, got {name!r}"
@@ -67,7 +74,27 @@ def check_pool_name(name: str) -> str:
         raise ScenarioError("pool", f"must be at most {MAX_NAME_LENGTH} printable characters")
     if "/" in name or "\\" in name:
         raise ScenarioError("pool", f"must not contain a slash, got {name!r}")
+    if name in {".", ".."}:
+        raise ScenarioError("pool", f"must not be '.' or '..', got {name!r}")
     return name
+
+
+def pool_name_key(name: str) -> str:
+    """What two pool names must not share: their NFKC form with case folded, so that
+    ``Demo`` beside ``demo``, or ``demo`` written in full-width letters, is the same name."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+
+
+def require_free_pool_name(uow: UnitOfWork, name: str) -> None:
+    """ConflictError if a pool's name is ``name`` but for case or Unicode look-alikes
+    (:func:`pool_name_key`); the caller's transaction is open. The answer names the name
+    asked for, never the spelling of the one that exists, and is the same whether that pool
+    is private or public (it does not tell that a private pool exists)."""
+    key = pool_name_key(name)
+    if uow.pools.get(name) is not None or any(
+        pool_name_key(existing) == key for existing in uow.pools.names()
+    ):
+        raise ConflictError(f"the name {name!r} cannot be used; choose another")
 
 
 def import_scenario(
@@ -84,7 +111,7 @@ def import_scenario(
 
     ``coordinators`` are participants who may accept unassigned work and run the periods.
     """
-    check_pool_name(name)
+    name = check_pool_name(name)
     leads = list(coordinators)
     ids = {p.id for p in scenario.participants}
     for i, who in enumerate(leads):
@@ -92,8 +119,7 @@ def import_scenario(
             raise ScenarioError(f"coordinators[{i}]", f"no participant {who!r} in the scenario")
     settings = scenario.settings
     with uow, paused_collection():
-        if uow.pools.get(name) is not None:
-            raise ConflictError(f"a pool called {name!r} exists already")
+        require_free_pool_name(uow, name)
         uow.pools.add(
             Pool(name, PoolSettings(settings.max_weight, settings.seed, communal_validation))
         )
@@ -168,6 +194,7 @@ def update_member(
             version=old.version + 1,
         )
         _check_member(new)
+        keep_a_coordinator(uow, pool, old, new)
         uow.pools.put_member(pool, new)
         before, after = _settings(old), _settings(new)
         changed = {k: v for k, v in after.items() if before[k] != v}
@@ -195,10 +222,28 @@ def remove_member(
         if period.state is PeriodState.COLLECTING:
             withdraw_everything_of(uow, period, participants={participant})
         gone = replace(old, active=False, version=old.version + 1)
+        keep_a_coordinator(uow, pool, old, gone)
         uow.pools.put_member(pool, gone)
         record(uow, pool, "member.remove", actor=actor, subject=participant)
         uow.commit()
     return gone
+
+
+def keep_a_coordinator(uow: UnitOfWork, pool: str, old: Member, new: Member) -> None:
+    """ConflictError if changing ``old`` into ``new`` (stepping down, being demoted, leaving
+    or being removed) would leave the pool without an active coordinator: nobody could then
+    clear or settle its periods, or name a new coordinator. The caller's transaction is open
+    (and holds the pool's lock)."""
+    if not (old.active and old.role == "coordinator"):
+        return
+    if new.active and new.role == "coordinator":
+        return
+    others = [m for m in uow.pools.members(pool)
+              if m.id != old.id and m.active and m.role == "coordinator"]
+    if not others:
+        raise ConflictError(
+            f"{old.id!r} is the last coordinator of pool {pool!r}, and a pool always keeps"
+            " one: make another member a coordinator first")
 
 
 def update_settings(

@@ -1,12 +1,17 @@
 """How strict sign-in is: the limits on failed sign-ins, how long sessions and reset links
 last, and the refusal a locked account or client gets.
 
-The defaults suit a small community site: five wrong passwords for one account within 15
-minutes lock it for 15 minutes; twenty failures from one client address (on any accounts:
-password spraying) lock that address for 15 minutes; a session ends after 14 days, or after
-two days unused; a password-reset link works once, for an hour, and one email address gets
-at most three links an hour (one client address ten in 15 minutes). A site passes its own
-:class:`SecurityPolicy` to the services (the app keeps one in ``app.state.security``).
+The defaults suit a small community site: five wrong passwords for one account from one
+client address within 15 minutes lock that account *for that address* for 15 minutes;
+twenty failures from one client address (on any accounts: password spraying) lock that
+address for 15 minutes; fifty failures on one account from anywhere (guessing spread over
+many addresses) lock it for 15 minutes against every address that has failed on it, never
+against one that has not, so nobody can lock an owner out by failing on purpose. A session
+ends after 14 days, or after two days unused; a password-reset link works once, for an hour,
+and one client address gets at most three links an hour for one email address (ten in 15
+minutes for any), so an anonymous caller never uses up the owner's own allowance. A site
+passes its own :class:`SecurityPolicy` to the services (the app keeps one in
+``app.state.security``).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "LockReason",
     "SecurityPolicy",
+    "TooManyAttemptsError",
     "TooManyFailuresError",
     "TooManyResetRequestsError",
 ]
@@ -40,7 +46,11 @@ class SecurityPolicy:
     """The limits of sign-in and sessions (see the module's docstring for the defaults)."""
 
     account_limit: LimitRule = field(default_factory=lambda: _rule(5, 15))
-    """Failed sign-ins to one account (or login typed) before it is locked."""
+    """Failed sign-ins to one account (or login typed) from one client address before the
+    account is locked for that address (other addresses sign in as before)."""
+    account_wide_limit: LimitRule = field(default_factory=lambda: _rule(50, 15))
+    """Failed sign-ins to one account from any addresses before it is locked for every
+    address that has failed on it lately (an address that has not failed still signs in)."""
     client_limit: LimitRule = field(default_factory=lambda: _rule(20, 15))
     """Failed sign-ins from one client address, on any accounts, before it is locked."""
     session_max_age: timedelta = timedelta(days=14)
@@ -53,16 +63,21 @@ class SecurityPolicy:
     reset_link_age: timedelta = timedelta(hours=1)
     """How long a password-reset link works."""
     reset_email_limit: LimitRule = field(default_factory=lambda: _rule(3, 60))
-    """Requests of a reset link for one email address before it gets no more for a while
-    (so nobody's mailbox is flooded with links)."""
+    """Requests of a reset link for one email address from one client address before that
+    client gets no more for it for a while (so nobody's mailbox is flooded with links, and
+    a stranger's requests never use up the owner's own)."""
     reset_client_limit: LimitRule = field(default_factory=lambda: _rule(10, 15))
     """Requests of reset links from one client address, for any addresses."""
+    sign_up_limit: LimitRule = field(default_factory=lambda: _rule(20, 60))
+    """Sign-ups and invitation acceptances tried from one client address (each counted,
+    whether it succeeds or not) before that address is refused for a while."""
 
     @property
     def longest_window(self) -> timedelta:
         """The longest time a failure (or request) is counted."""
-        return max(rule.window for rule in (self.account_limit, self.client_limit,
-                                            self.reset_email_limit, self.reset_client_limit))
+        return max(rule.window for rule in (self.account_limit, self.account_wide_limit,
+                                            self.client_limit, self.reset_email_limit,
+                                            self.reset_client_limit, self.sign_up_limit))
 
 
 DEFAULT_POLICY: Final = SecurityPolicy()
@@ -101,3 +116,10 @@ class TooManyResetRequestsError(TooManyFailuresError):
 
     what: ClassVar[str] = "too_many_reset_requests"
     said: ClassVar[str] = "too many password-reset requests"
+
+
+class TooManyAttemptsError(TooManyFailuresError):
+    """No more sign-ups or invitation acceptances from this client address for a while."""
+
+    what: ClassVar[str] = "too_many_attempts"
+    said: ClassVar[str] = "too many sign-ups or invitations from this address"

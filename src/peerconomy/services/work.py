@@ -1,7 +1,8 @@
 """Work logged in a cleared period, and its communal validation.
 
 Where the pool asks for communal validation, logged work counts once another member or a
-coordinator confirms it (never the worker themself). Work on a task the plan did not assign
+coordinator confirms it (never the worker themself, nor a coordinator who logged it for
+them). Work on a task the plan did not assign
 to the worker counts only once a coordinator accepts it.
 """
 
@@ -31,17 +32,23 @@ def log_work(
     hours: float,
     *,
     confirmed_by: str | None = None,
+    logged_by: str | None = None,
     now: datetime | None = None,
     actor: str | None = None,
 ) -> WorkLog:
     """Log hours a participant worked on a task in the cleared period; ``confirmed_by``
-    confirms it at once (or, for unassigned work, a coordinator accepts it)."""
+    confirms it at once (or, for unassigned work, a coordinator accepts it). ``logged_by`` is
+    the member who logs it (a coordinator for another member): they may not confirm it."""
     _check_hours(hours, "hours")
     with uow:
         the_pool = lookup.pool(uow, pool, lock=True)
         period = lookup.current_period(uow, pool)
         lookup.require_state(period, PeriodState.CLEARED, "log work in")
         lookup.member(uow, pool, participant)
+        if logged_by is not None and logged_by != participant:
+            lookup.member(uow, pool, logged_by)
+        else:
+            logged_by = None
         lookup.task(uow, pool, task)
         assigned = any(
             a.participant == participant and a.task == task
@@ -49,7 +56,7 @@ def log_work(
         )
         log = WorkLog(
             0, pool, period.number, participant, task, float(hours), now or datetime.now(UTC),
-            assigned,
+            assigned, logged_by=logged_by,
         )
         if assigned and not the_pool.settings.communal_validation:
             log = replace(log, status="confirmed")
@@ -168,8 +175,15 @@ def _pending(uow: UnitOfWork, pool: str, log_id: int) -> WorkLog:
 
 
 def _confirmed(log: WorkLog, by: Member) -> WorkLog:
+    """The log confirmed by ``by``: never by the worker, nor by whoever logged it for them
+    (a coordinator who logs a member's hours cannot also vouch for them: a second member
+    must), and unassigned work only by a coordinator."""
     if by.id == log.participant:
         raise NotAllowedError(f"{by.id!r} cannot confirm their own work")
+    if by.id == log.logged_by:
+        raise NotAllowedError(
+            f"{by.id!r} logged this work for {log.participant!r} and cannot confirm it too;"
+            " another member must")
     if not log.assigned:
         if by.role != "coordinator":
             raise NotAllowedError(

@@ -19,7 +19,8 @@ A backup reads the database in one transaction (a snapshot: on PostgreSQL ``REPE
 READ``), so a server may keep running meanwhile (on SQLite its writes wait until the backup
 is read). A restore refuses, changing nothing, a
 document that is not a backup, one made at another schema revision than this version of
-peerconomy works with, and a database that holds any rows; otherwise it makes the schema (an
+peerconomy works with, one whose books do not balance (a transaction's postings that do not
+sum to zero), and a database that holds any rows; otherwise it makes the schema (an
 empty database) and inserts every row in one transaction: all of the backup or nothing. On
 PostgreSQL it then moves each serial column's sequence past the highest id restored.
 """
@@ -296,8 +297,8 @@ def restore(url: str | URL, document: Mapping[str, Any] | Path) -> dict[str, int
     ``url``, made at once if new, in one transaction; return the rows restored per table.
 
     Raise :class:`BackupError`, changing nothing, for a document that is not a backup, or
-    was made at another schema revision than this version of peerconomy works with, and
-    for a database that is not empty.
+    was made at another schema revision than this version of peerconomy works with, whose
+    books do not balance, and for a database that is not empty.
     """
     if isinstance(document, Path):
         name, document = str(document), read_backup(document)
@@ -318,6 +319,7 @@ def restore(url: str | URL, document: Mapping[str, Any] | Path) -> dict[str, int
             command.upgrade(_alembic_config(connection), "head")
         tables = _present(connection)
         rows = _decoded(document["tables"], tables, name)
+        _check_books(rows, name)
         try:
             for target in tables:
                 if found := rows.get(target.name):
@@ -331,6 +333,25 @@ def restore(url: str | URL, document: Mapping[str, Any] | Path) -> dict[str, int
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection, tables)
     return {target.name: len(rows.get(target.name, ())) for target in tables}
+
+
+def _check_books(rows: Mapping[str, list[Row]], name: str) -> None:
+    """:class:`BackupError` unless the books in the decoded ``rows`` balance: every
+    transaction's postings sum to exactly zero (the journal's own rule,
+    :class:`~peerconomy.ledger.journal.Transaction`), so every pool's balances sum to zero.
+    A backup edited by hand (a posting raised by 1000 hours) is refused before anything is
+    written, naming the first transaction that does not balance."""
+    totals: dict[tuple[str, str], Decimal] = {}
+    for posting in rows.get("postings", ()):
+        key = (posting["pool"], posting["transaction_id"])
+        totals[key] = totals.get(key, Decimal(0)) + posting["amount"]
+    for (pool, transaction), total in sorted(totals.items()):
+        if total != 0:
+            raise BackupError(
+                f"{name}: the books of pool {pool!r} do not balance: the postings of transaction"
+                f" {transaction!r} sum to {total}, not 0 (the backup was changed by hand?);"
+                " nothing is restored"
+            )
 
 
 def _misfit(name: str, err: BaseException) -> BackupError:

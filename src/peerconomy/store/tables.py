@@ -344,6 +344,7 @@ work_logs: Final = Table(
     Column("status", Text, nullable=False),
     Column("confirmed_by", Text),
     Column("accepted_by", Text),
+    Column("logged_by", Text),
     Index(None, "pool", "period"),
     _of_period(),
     sqlite_autoincrement=True,
@@ -406,12 +407,15 @@ api_tokens: Final = Table(
     Column("secret_hash", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("scope", Text, nullable=False),
     UniqueConstraint("user_name", "position"),
     ForeignKeyConstraint(["user_name"], ["users.name"]),
 )
-"""API tokens, numbered per user. The owner's column is ``user_name`` here and in
-``join_requests``, not ``user``: PostgreSQL reserves ``user`` (unquoted, it is the role
-the session runs as), which a hand-typed query would trip over."""
+"""API tokens, numbered per user, each with its expiry and scope (``read`` or ``write``).
+The owner's column is ``user_name`` here and in ``join_requests``, not ``user``: PostgreSQL
+reserves ``user`` (unquoted, it is the role the session runs as), which a hand-typed query
+would trip over."""
 
 invitations: Final = Table(
     "invitations",

@@ -10,7 +10,7 @@ by a redirect (303) to the page that shows its effect.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -44,9 +44,12 @@ def render_refusal(request: Request, status_code: int, message: str) -> Response
         return redirect("/signin?next=" + quote(back, safe=""))
     _ = gettext_for(request)
     heading = _(_HEADINGS.get(status_code, _OTHER_HEADING))
-    referer = request.headers.get("Referer", "")
-    origin = f"{request.url.scheme}://{request.url.netloc}"
-    back = local_path(referer.removeprefix(origin) if referer.startswith(origin) else None)
+    # the page it came from, if on this site (by host alone: behind a TLS proxy the server
+    # hears http while the browser says https, and no proxy header is believed for that)
+    referer = urlsplit(request.headers.get("Referer", ""))
+    same_site = referer.scheme in {"http", "https"} and referer.netloc == request.url.netloc
+    back = local_path(urlunsplit(("", "", referer.path, referer.query, "")) if same_site
+                      else None)
     return render(request, "error.html", status_code, heading=heading, message=message,
                   back=back)
 

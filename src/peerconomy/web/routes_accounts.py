@@ -24,7 +24,9 @@ from peerconomy.api.deps import (
     client_address,
     end_browser_session,
     start_browser_session,
+    time_of,
 )
+from peerconomy.domain.account import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 from peerconomy.domain.pool import Admission
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import accounts, membership, password_reset, sessions
@@ -34,7 +36,12 @@ from peerconomy.services.errors import (
     NotFoundError,
     SignInError,
 )
-from peerconomy.services.security import TooManyFailuresError, TooManyResetRequestsError
+from peerconomy.services.security import (
+    TooManyAttemptsError,
+    TooManyFailuresError,
+    TooManyResetRequestsError,
+)
+from peerconomy.services.throttle import throttle
 from peerconomy.web.forms import FormDep, local_path
 from peerconomy.web.i18n import LANGUAGES, gettext_for
 from peerconomy.web.rendering import flash, pool_url, redirect, render
@@ -68,11 +75,12 @@ def found_pool(request: Request, form: FormDep, uow: UowDep) -> Response:
     admission: Admission = (
         "open" if form.text("admission", default="approval") == "open" else "approval"
     )
-    membership.found_pool(uow, name, user, admission=admission, public=form.flag("public"))
+    founded = membership.found_pool(uow, name, user, admission=admission,
+                                    public=form.flag("public"))
     _ = gettext_for(request)
     flash(request, _("Your pool is founded; its first period collects "
                                         "offers and wishes."))
-    return redirect(pool_url(name) + "/projects")
+    return redirect(pool_url(founded.pool) + "/projects")  # the name in its normal form
 
 
 def _sign_in(request: Request, name: str, locale: str | None) -> None:
@@ -91,11 +99,17 @@ _SIGN_UP_FIELDS = ("name", "email", "display_name")
 
 
 @router.post("/signup")
-def sign_up(request: Request, form: FormDep, uow: UowDep) -> Response:
-    """Make an account and sign in with it."""
+def sign_up(request: Request, form: FormDep, uow: UowDep, policy: PolicyDep,
+            now: NowDep) -> Response:
+    """Make an account and sign in with it (tries from one address are rate-limited)."""
     _ = gettext_for(request)
     values = {k: form.text(k, default="") for k in _SIGN_UP_FIELDS}
     target = local_path(form.text("next", default="/"))
+    try:
+        throttle(uow, client_address(request), policy=policy, now=now)
+    except TooManyAttemptsError as locked:
+        return too_many_attempts(request, locked, lambda error: render(
+            request, "signup.html", 429, next=target, error=error, values=values))
     try:
         user = accounts.sign_up(uow, values["name"], values["email"],
                                 form.text("password", default=""),
@@ -122,6 +136,18 @@ def sign_up(request: Request, form: FormDep, uow: UowDep) -> Response:
 def sign_in_page(request: Request, next_: NextDep = None) -> Response:
     """The sign-in form."""
     return render(request, "signin.html", next=local_path(next_), error=None, login="")
+
+
+def too_many_attempts(request: Request, locked: TooManyAttemptsError,
+                      page: Callable[[str], Response]) -> Response:
+    """``page`` saying that this address has tried too often lately, answered 429 with
+    ``Retry-After`` (sign-up, invitation acceptance)."""
+    _ = gettext_for(request)
+    answer = page(_("Too many tries from your address lately. Please wait %(minutes)s"
+                    " minutes and try again.") % {"minutes": locked.minutes})
+    answer.status_code = 429
+    answer.headers["Retry-After"] = str(locked.seconds)
+    return answer
 
 
 def _locked_out(locked: TooManyFailuresError, page: Callable[[str], Response],
@@ -217,7 +243,8 @@ def reset(code: str, request: Request, form: FormDep, uow: UowDep, now: NowDep) 
     """Set the new password; every session of the account ends, so sign in anew."""
     _ = gettext_for(request)
     try:
-        password_reset.reset_password(uow, code, form.text("password", default=""), now=now)
+        password_reset.reset_password(uow, code, form.text("password", default=""),
+                                      client=client_address(request), now=now)
     except (NotFoundError, ConflictError):
         return _unusable(request, code)
     except ScenarioError:
@@ -249,7 +276,8 @@ def _account_page(request: Request, uow: UowDep, name: str, status_code: int = 2
     new_token = request.session.pop(SHOWN_ONCE, None)
     return render(request, "account.html", status_code, account=user, tokens=tokens,
                   new_token=new_token if isinstance(new_token, str) else None,
-                  password_error=password_error)
+                  password_error=password_error, now=time_of(request),
+                  default_token_days=DEFAULT_TOKEN_DAYS, max_token_days=MAX_TOKEN_DAYS)
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -312,10 +340,13 @@ def end_other_sessions(request: Request, form: FormDep, uow: UowDep, now: NowDep
 
 
 @router.post("/account/tokens")
-def new_token(request: Request, form: FormDep, uow: UowDep) -> Response:
-    """A personal API token; the next page shows it, once."""
+def new_token(request: Request, form: FormDep, uow: UowDep, now: NowDep) -> Response:
+    """A personal API token, with its scope and the days it works; the next page shows it,
+    once."""
     name = who_signed_in(request, uow)
-    _, secret = accounts.issue_token(uow, name, form.text("label", default=""))
+    _, secret = accounts.issue_token(
+        uow, name, form.text("label", default=""), scope=form.text("scope", default="write"),
+        days=form.whole_number("days", default=DEFAULT_TOKEN_DAYS), now=now)
     request.session[SHOWN_ONCE] = secret
     return redirect("/account")
 

@@ -94,7 +94,7 @@ def log_work(pool: str, request: Request, form: FormDep, uow: UowDep) -> Respons
     """Log hours worked on a task."""
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "log work"))
     task, hours = form.text("task"), form.number("hours")
-    work.log_work(uow, pool, me, task, hours, actor=me)
+    work.log_work(uow, pool, me, task, hours, actor=me, logged_by=me)
     _ = gettext_for(request)
     flash(request, _("Your hours on %(task)s are logged.") % {"task": task})
     return redirect(pool_url(pool) + "#log-work")

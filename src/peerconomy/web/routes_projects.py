@@ -14,17 +14,20 @@ from typing import Any, Final
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from peerconomy.api.deps import NotifyDep, UowDep
+from peerconomy.api.deps import NotifyDep, NowDep, PolicyDep, UowDep, client_address
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Role
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import lookup, membership, pools, projects, roster
 from peerconomy.services.errors import ConflictError, StaleEditError
 from peerconomy.services.membership import Access
+from peerconomy.services.security import TooManyAttemptsError
+from peerconomy.services.throttle import throttle
 from peerconomy.web.forms import FormDep
 from peerconomy.web.i18n import gettext_for
 from peerconomy.web.project_lines import MODELS, ProjectLines, parse_project, project_id
 from peerconomy.web.rendering import flash, pool_page, pool_url, redirect, render
+from peerconomy.web.routes_accounts import too_many_attempts
 from peerconomy.web.viewer import Level, pool_access, user_of, who_signed_in
 
 __all__ = ["router"]
@@ -202,13 +205,20 @@ def change_settings(pool: str, request: Request, form: FormDep, uow: UowDep) -> 
 @router.get("/invitations/{code}", response_class=HTMLResponse)
 def invitation(code: str, request: Request, uow: UowDep) -> Response:
     """An invitation link: accept it (signed in), or sign in or up first and come back."""
-    return render(request, "invitation.html", code=code, signed_in=user_of(request, uow))
+    return render(request, "invitation.html", code=code, signed_in=user_of(request, uow),
+                  error=None)
 
 
 @router.post("/invitations/{code}")
-def accept(code: str, request: Request, form: FormDep, uow: UowDep) -> Response:
-    """Accept an invitation: join its pool."""
+def accept(code: str, request: Request, form: FormDep, uow: UowDep, policy: PolicyDep,
+           now: NowDep) -> Response:
+    """Accept an invitation: join its pool (tries from one address are rate-limited)."""
     user = who_signed_in(request, uow)
+    try:
+        throttle(uow, client_address(request), policy=policy, now=now)
+    except TooManyAttemptsError as locked:
+        return too_many_attempts(request, locked, lambda error: render(
+            request, "invitation.html", 429, code=code, signed_in=user, error=error))
     membership.accept_invitation(uow, code, user)
     with uow:
         found = uow.accounts.invitation(code.partition(".")[0])

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from peerconomy.api.deps import (
     BaseUrlDep,
+    CallerDep,
     NotifyDep,
     NowDep,
     PolicyDep,
@@ -29,14 +30,16 @@ from peerconomy.api.schemas import (
     NewToken,
     ResetRequest,
     SignUp,
+    TokenChoice,
     TokenOut,
     TooManyFailures,
     UserOut,
 )
 from peerconomy.domain.account import ApiToken, User
 from peerconomy.services import accounts, password_reset
-from peerconomy.services.errors import NotFoundError
+from peerconomy.services.errors import NotAllowedError, NotFoundError
 from peerconomy.services.security import TooManyFailuresError
+from peerconomy.services.throttle import throttle
 
 __all__ = ["router"]
 
@@ -57,15 +60,28 @@ def _token_out(token: ApiToken, secret: str | None = None) -> TokenOut:
     return TokenOut(
         id=token.id,
         label=token.label,
+        scope=token.scope,
         created_at=token.created_at,
+        expires_at=token.expires_at,
         revoked_at=token.revoked_at,
         token=secret,
     )
 
 
-@router.post("/auth/signup", status_code=status.HTTP_201_CREATED)
-def sign_up(body: SignUp, uow: UowDep) -> UserOut:
-    """Make an account (the site's first account is its admin)."""
+@router.post(
+    "/auth/signup",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserOut,
+    responses={429: {"model": TooManyFailures, "description": "Too many sign-ups lately"}},
+)
+def sign_up(body: SignUp, uow: UowDep, request: Request, policy: PolicyDep,
+            now: NowDep) -> UserOut | Response:
+    """Make an account (the site's first account is its admin). Sign-ups from one address
+    are rate-limited (429 with ``Retry-After``)."""
+    try:
+        throttle(uow, client_address(request), policy=policy, now=now)
+    except TooManyFailuresError as locked:
+        return too_many_failures(locked)
     return user_out(
         accounts.sign_up(uow, body.name, body.email, body.password,
                          display_name=body.display_name)
@@ -95,7 +111,8 @@ def new_token(body: NewToken, request: Request, uow: UowDep, policy: PolicyDep,
                                      client=client_address(request), policy=policy, now=now)
     except TooManyFailuresError as locked:
         return too_many_failures(locked)
-    token, secret = accounts.issue_token(uow, user.name, body.label, now=now)
+    token, secret = accounts.issue_token(uow, user.name, body.label, scope=body.scope,
+                                         days=body.days, now=now)
     return _token_out(token, secret)
 
 
@@ -125,10 +142,11 @@ def request_reset(body: ResetRequest, request: Request, uow: UowDep, notify: Not
 
 
 @router.post("/auth/password-reset/{code}", status_code=status.HTTP_204_NO_CONTENT)
-def reset(code: str, body: NewPassword, uow: UowDep, now: NowDep) -> None:
+def reset(code: str, body: NewPassword, request: Request, uow: UowDep, now: NowDep) -> None:
     """Set a new password with a reset link's code (404: unknown; 409: used or expired);
     every session of the account ends."""
-    password_reset.reset_password(uow, code, body.password, now=now)
+    password_reset.reset_password(uow, code, body.password, client=client_address(request),
+                                  now=now)
 
 
 @router.get("/me")
@@ -139,10 +157,6 @@ def me(user: UserDep, uow: UowDep) -> UserOut:
     if found is None:  # pragma: no cover - the caller was found a moment ago
         raise NotFoundError("user", user)
     return user_out(found)
-
-
-class NewTokenLabel(Body):
-    label: str = "script"
 
 
 class ProfileChange(Body):
@@ -166,9 +180,15 @@ def my_tokens(user: UserDep, uow: UowDep) -> list[TokenOut]:
 
 
 @router.post("/me/tokens", status_code=status.HTTP_201_CREATED)
-def add_token(body: NewTokenLabel, user: UserDep, uow: UowDep) -> TokenOut:
-    """A new API token for the signed-in caller."""
-    token, secret = accounts.issue_token(uow, user, body.label)
+def add_token(body: TokenChoice, user: UserDep, who: CallerDep, uow: UowDep,
+              now: NowDep) -> TokenOut:
+    """A new API token for the caller signed in by a browser's session (403 with a token:
+    a token cannot make tokens that would outlive its own revocation)."""
+    if who.by_token:
+        raise NotAllowedError("an API token cannot make API tokens; make them signed in on"
+                              " your account page, or with your password at /auth/tokens")
+    token, secret = accounts.issue_token(uow, user, body.label, scope=body.scope,
+                                         days=body.days, now=now)
     return _token_out(token, secret)
 
 

@@ -150,7 +150,8 @@ def log_work(pool: str, body: WorkIn, access: AccessDep, uow: UowDep, notify: No
              base: BaseUrlDep) -> dict[str, Any]:
     """Log hours worked on a task in the cleared period."""
     who = acting_for(access, body.participant, "log work")
-    logged = work.log_work(uow, pool, who, body.task, body.hours, actor=access.user)
+    logged = work.log_work(uow, pool, who, body.task, body.hours, actor=access.user,
+                           logged_by=access.member.id if access.member else None)
     notify(lambda fresh: notices.work_awaits_confirmation(fresh, logged, base))
     return _log_out(logged)
 

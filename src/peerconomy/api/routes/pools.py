@@ -12,8 +12,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from peerconomy.api.deps import CallerDep, UowDep, UserDep, pool_access
+from peerconomy.api.deps import (
+    CallerDep,
+    NowDep,
+    PolicyDep,
+    UowDep,
+    UserDep,
+    client_address,
+    pool_access,
+)
 from peerconomy.api.idempotency import IdempotentRoute
+from peerconomy.api.routes.auth import too_many_failures
 from peerconomy.api.schemas import (
     STORED_INT_MAX,
     CapacityChange,
@@ -34,12 +43,15 @@ from peerconomy.api.schemas import (
     PoolChange,
     PoolOut,
     ProjectOut,
+    TooManyFailures,
 )
 from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, Role
 from peerconomy.services import audit, membership, pools, projects
 from peerconomy.services.membership import Access, Level
 from peerconomy.services.roster import invitation_link
+from peerconomy.services.security import TooManyFailuresError
+from peerconomy.services.throttle import throttle
 
 __all__ = ["member_out", "period_out", "router"]
 
@@ -154,9 +166,20 @@ def invite(pool: str, body: NewInvitation, access: AccessDep, uow: UowDep,
     )
 
 
-@router.post("/invitations/{code}/accept", status_code=status.HTTP_201_CREATED)
-def accept(code: str, user: UserDep, uow: UowDep) -> MemberOut:
-    """Join a pool by an invitation code."""
+@router.post(
+    "/invitations/{code}/accept",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MemberOut,
+    responses={429: {"model": TooManyFailures, "description": "Too many tries lately"}},
+)
+def accept(code: str, user: UserDep, uow: UowDep, request: Request, policy: PolicyDep,
+           now: NowDep) -> MemberOut | Response:
+    """Join a pool by an invitation code (tries from one address are rate-limited: 429 with
+    ``Retry-After``)."""
+    try:
+        throttle(uow, client_address(request), policy=policy, now=now)
+    except TooManyFailuresError as locked:
+        return too_many_failures(locked)
     return member_out(membership.accept_invitation(uow, code, user))
 
 
