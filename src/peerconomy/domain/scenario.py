@@ -31,7 +31,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any, Final, Literal, TypeVar
+from typing import Annotated, Any, Final, Literal, Protocol, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -45,7 +45,9 @@ from pydantic import (
 from pydantic.dataclasses import dataclass
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from peerconomy.domain import bounds
 from peerconomy.domain.collection import paused_collection
+from peerconomy.domain.ids import ID_REASON, ITEM_ID_REASON, ITEM_PATTERN, NAME_PATTERN
 
 __all__ = [
     "FORMAT",
@@ -69,6 +71,7 @@ __all__ = [
     "check_alternatives",
     "check_wishes",
     "error_from_validation",
+    "limit_of",
     "load_scenario_file",
     "parse_part",
     "parse_scenario",
@@ -77,19 +80,28 @@ __all__ = [
 
 FORMAT: Final = "peerconomy-scenario/1"
 
-Id = Annotated[str, Strict(), Field(min_length=1)]
-ParticipantId = Id
-ProjectId = Id
-TaskId = Id
-GoodId = Id
-WishId = Id
-ProductType = Id
+Name = Annotated[str, Strict(), Field(min_length=1, pattern=NAME_PATTERN)]
+"""A participant's or project's id (see :mod:`peerconomy.domain.ids`)."""
+Item = Annotated[str, Strict(), Field(min_length=1, pattern=ITEM_PATTERN)]
+"""A task's, good's or wish's id: as a :data:`Name`, ``/`` allowed."""
+ParticipantId = Name
+ProjectId = Name
+TaskId = Item
+GoodId = Item
+WishId = Item
+ProductType = Annotated[str, Strict(), Field(min_length=1)]
+"""A product type is a name people read (``sea-view flat``), not an id."""
 GoodModel = Literal["flat_rate", "flat_allocation", "effort", "auction"]
 
-Hours = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
-"""A finite number >= 0 (hours, or contribution in hours). Integers are accepted."""
-PositiveNumber = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
-Count = Annotated[int, Strict(), Field(ge=0)]
+Hours = Annotated[float, Strict(), Field(ge=0, le=bounds.MAX_HOURS, allow_inf_nan=False)]
+"""Hours in a period, finite, 0 to 10,000 (:mod:`peerconomy.domain.bounds`). Integers are
+accepted."""
+RecipeHours = Annotated[float, Strict(), Field(ge=0, le=bounds.MAX_HOURS, allow_inf_nan=False)]
+Contribution = Annotated[float, Strict(), Field(ge=0, le=bounds.MAX_COST, allow_inf_nan=False)]
+Weight = Annotated[float, Strict(), Field(gt=0, le=bounds.MAX_WEIGHT, allow_inf_nan=False)]
+PositiveNumber = Weight
+Count = Annotated[int, Strict(), Field(ge=0, le=bounds.MAX_UNITS)]
+Quantity = Annotated[int, Strict(), Field(ge=1, le=bounds.MAX_QUANTITY)]
 Flag = Annotated[bool, Strict()]
 
 
@@ -109,11 +121,11 @@ class ScenarioError(ValueError):
 class Settings:
     """Pool-wide settings for the period."""
 
-    max_weight: PositiveNumber = 5.0
+    max_weight: Weight = 5.0
     """The weight at which hours no offer covers are posted on the hint board."""
-    seed: Annotated[int, Strict(), Field(ge=0)] = 0
+    seed: Annotated[int, Strict(), Field(ge=0, le=bounds.MAX_SEED)] = 0
     """Seed of the lottery for over-wished non-auction goods."""
-    weight_estimates: dict[TaskId, PositiveNumber] = Field(default_factory=dict)
+    weight_estimates: dict[TaskId, Weight] = Field(default_factory=dict)
     """Estimated weights per task for stage-1 effort costs (absent: 1, a standard hour)."""
 
 
@@ -154,9 +166,12 @@ class Good:
     model: GoodModel
     capacity: Count | None = None
     """Units per period; absent means no limit."""
-    recipe: dict[TaskId, Hours] = Field(default_factory=dict)
+    recipe: dict[TaskId, RecipeHours] = Field(default_factory=dict)
     """Task hours per unit."""
     product_type: ProductType | None = None
+    limit: Count | None = None
+    """The most units one participant may receive in a period, over all their wishes;
+    absent: 1 for a ``flat_rate`` good, no limit for others (see :func:`limit_of`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
@@ -166,7 +181,7 @@ class Offer:
     participant: ParticipantId
     task: TaskId
     hours: Hours
-    min_weight: PositiveNumber
+    min_weight: Weight
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
@@ -178,7 +193,7 @@ class Alternative:
 
     good: GoodId | None = None
     product_type: ProductType | None = None
-    max_cost: Hours | None = None
+    max_cost: Contribution | None = None
     """The most the wisher would contribute for it; absent: effort cost only, no bid."""
 
 
@@ -188,7 +203,7 @@ class Wish:
 
     participant: ParticipantId
     id: WishId
-    quantity: Annotated[int, Strict(), Field(ge=1)] = 1
+    quantity: Quantity = 1
     alternatives: Annotated[list[Alternative], Field(min_length=1)]
 
 
@@ -292,11 +307,70 @@ def _cross_check(s: Scenario) -> _Problem | None:
             if wish.participant not in participants:
                 return f"wishes[{i}].participant", f"unknown participant {wish.participant!r}"
     good_auction, type_auction = _auction_kinds(s.goods)
+    limits = _Limits(s.goods)
     for i, wish in enumerate(wishes):
         problem = _first_alternatives_problem(i, wish, good_auction, type_auction)
+        if problem is None and limits.any:
+            problem = limits.problem(i, wish)
         if problem is not None:
             return problem
     return None
+
+
+class _Limited(Protocol):
+    @property
+    def model(self) -> GoodModel: ...
+    @property
+    def limit(self) -> int | None: ...
+
+
+def limit_of(good: _Limited) -> int | None:
+    """The most units of ``good`` one participant may receive in a period (None: no limit):
+    its ``limit``, or 1 for a ``flat_rate`` good whose limit is not set (its cost is shared
+    evenly by all, so its demand must be bounded)."""
+    if good.limit is not None:
+        return good.limit
+    return 1 if good.model == "flat_rate" else None
+
+
+class _Limits:
+    """The goods' limits, to tell whether a wish could ever be met within them."""
+
+    def __init__(self, goods: Sequence[Good]) -> None:
+        self.limit = {good.id: limit_of(good) for good in goods}
+        self.any = any(limit is not None for limit in self.limit.values())
+        self.of_type: dict[str, list[str]] = {}
+        for good in goods:
+            if good.product_type is not None:
+                self.of_type.setdefault(good.product_type, []).append(good.id)
+
+    def problem(self, i: int, wish: Wish) -> _Problem | None:
+        """``wishes[i]`` asks for more units than its goods' limits let one participant
+        receive (its alternatives are known, checked before)."""
+        reached: set[str] = set()
+        for alt in wish.alternatives:
+            if alt.good is not None:
+                reached.add(alt.good)
+            elif alt.product_type is not None:
+                reached.update(self.of_type.get(alt.product_type, ()))
+        room = 0
+        for good in reached:
+            limit = self.limit.get(good)
+            if limit is None:
+                return None
+            room += limit
+        if wish.quantity <= room:
+            return None
+        if room == 0:
+            alt = wish.alternatives[0]
+            field = "good" if alt.good is not None else "product_type"
+            return f"wishes[{i}].alternatives[0].{field}", (
+                f"{getattr(alt, field)!r} has limit 0: nobody may receive it"
+            )
+        return f"wishes[{i}].quantity", (
+            f"must be at most {room}, the most one participant may receive of the goods"
+            f" it names (their limits), got {wish.quantity}"
+        )
 
 
 def _auction_kinds(
@@ -339,6 +413,8 @@ def check_alternatives(wish: Wish, goods: Sequence[Good], path: str = "wish") ->
     names a known good or product type, and all are auction goods or none is. Raise
     :class:`ScenarioError` naming the bad alternative under ``path``."""
     problem = _first_alternatives_problem(0, wish, *_auction_kinds(goods))
+    if problem is None:
+        problem = _Limits(goods).problem(0, wish)
     if problem is not None:
         where, reason = problem
         raise ScenarioError(path + where[len("wishes[0]") :], reason)
@@ -348,8 +424,11 @@ def check_wishes(wishes: Sequence[Wish], goods: Sequence[Good], path: str = "wis
     """:func:`check_alternatives` for many wishes, reading the goods once; the path names
     the first bad wish by its place (``wishes[3].alternatives[0].good``)."""
     kinds = _auction_kinds(goods)
+    limits = _Limits(goods)
     for i, wish in enumerate(wishes):
         problem = _first_alternatives_problem(0, wish, *kinds)
+        if problem is None and limits.any:
+            problem = limits.problem(0, wish)
         if problem is not None:
             where, reason = problem
             raise ScenarioError(f"{path}[{i}]" + where[len("wishes[0]") :], reason)
@@ -466,6 +545,9 @@ def _reason(error: ErrorDetails) -> str:
         return f"must have at least {n} item{'s' if n != 1 else ''}, got {got}"
     if kind == "string_too_short":
         return "must not be empty"
+    if kind == "string_pattern_mismatch":
+        item = ctx.get("pattern") == ITEM_PATTERN
+        return f"{ITEM_ID_REASON if item else ID_REASON}, got {got}"
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace(" or ", ", ")
         return (
