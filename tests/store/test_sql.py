@@ -43,7 +43,7 @@ from peerconomy.store.sql import (
 from peerconomy.store.tables import metadata
 
 ROOT = Path(__file__).parents[2]
-HEAD = "0006"
+HEAD = "0010"
 """The schema revision this peerconomy works with (the newest migration)."""
 NEXT = f"{int(HEAD) + 1:04d}"
 """The revision of a future peerconomy's first new migration."""
@@ -238,6 +238,44 @@ def test_the_database_refuses_to_rewrite_the_books(settled: SqlStore, statement:
 def test_the_database_refuses_to_change_a_plan(settled: SqlStore, statement: str) -> None:
     with settled, settled.engine.connect() as connection, pytest.raises(
         IntegrityError, match="a cleared plan is never changed"
+    ):
+        connection.execute(text(statement))
+
+
+def cleared(database_url: str, *, logged: bool) -> SqlStore:
+    """A store whose period 1 of 'workshop' is cleared, with work logged on it or not."""
+    store = open_store(database_url)
+    with store.unit_of_work() as uow:
+        uow.pools.add(Pool("workshop"))
+        uow.periods.add(Period("workshop", 1, PeriodState.CLEARED))
+        plan = {"weights": {"weld": 1.0}, "assignments": [
+            {"participant": "ana", "task": "weld", "hours": 2.0}]}
+        uow.periods.add_plan(Plan("workshop", 1, "c0ffee", datetime.now(UTC), plan))
+        if logged:
+            uow.periods.add_work_log(WorkLog(
+                0, "workshop", 1, "ana", "weld", 1.0, datetime.now(UTC), True))
+        uow.commit()
+    return store
+
+
+def test_the_plan_of_a_cleared_period_without_work_may_be_discarded(database_url: str) -> None:
+    with cleared(database_url, logged=False) as store:
+        with store.unit_of_work() as uow:
+            uow.periods.remove_plan("workshop", 1)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.periods.plan("workshop", 1) is None
+            assert uow.periods.assignments("workshop", 1) == []
+
+
+@pytest.mark.parametrize("statement", ["DELETE FROM plans", "DELETE FROM assignments"])
+def test_the_database_keeps_a_plan_once_work_is_logged_on_it(
+    database_url: str, statement: str
+) -> None:
+    with (
+        cleared(database_url, logged=True) as store,
+        store.engine.connect() as connection,
+        pytest.raises(IntegrityError, match="a cleared plan is never changed"),
     ):
         connection.execute(text(statement))
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import replace
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Final, Literal, Protocol, TypeVar
 
@@ -72,6 +73,7 @@ __all__ = [
     "check_wishes",
     "error_from_validation",
     "limit_of",
+    "within_limits",
     "load_scenario_file",
     "parse_part",
     "parse_scenario",
@@ -333,6 +335,23 @@ def limit_of(good: _Limited) -> int | None:
     return 1 if good.model == "flat_rate" else None
 
 
+def within_limits(wishes: Sequence[Wish], goods: Sequence[Good]) -> list[Wish]:
+    """The wishes as the goods' limits let them be met: a wish asking for more units than
+    its goods' limits allow asks for that many, one that can get none is left out. For
+    wishes stored before their goods had limits (new wishes are refused at entry)."""
+    limits = _Limits(goods)
+    if not limits.any:
+        return list(wishes)
+    fitted = []
+    for wish in wishes:
+        room = limits.room(wish)
+        if room is None or wish.quantity <= room:
+            fitted.append(wish)
+        elif room > 0:
+            fitted.append(replace(wish, quantity=room))
+    return fitted
+
+
 class _Limits:
     """The goods' limits, to tell whether a wish could ever be met within them."""
 
@@ -344,9 +363,9 @@ class _Limits:
             if good.product_type is not None:
                 self.of_type.setdefault(good.product_type, []).append(good.id)
 
-    def problem(self, i: int, wish: Wish) -> _Problem | None:
-        """``wishes[i]`` asks for more units than its goods' limits let one participant
-        receive (its alternatives are known, checked before)."""
+    def room(self, wish: Wish) -> int | None:
+        """The most units the goods ``wish`` names let one participant receive (None: no
+        limit)."""
         reached: set[str] = set()
         for alt in wish.alternatives:
             if alt.good is not None:
@@ -359,7 +378,13 @@ class _Limits:
             if limit is None:
                 return None
             room += limit
-        if wish.quantity <= room:
+        return room
+
+    def problem(self, i: int, wish: Wish) -> _Problem | None:
+        """``wishes[i]`` asks for more units than its goods' limits let one participant
+        receive (its alternatives are known, checked before)."""
+        room = self.room(wish)
+        if room is None or wish.quantity <= room:
             return None
         if room == 0:
             alt = wish.alternatives[0]
