@@ -192,7 +192,7 @@ BAD_INPUT: list[tuple[str, Mutation, str]] = [
     (
         "a weight that is not positive",
         lambda d: d["settings"].update(max_weight=0),
-        "settings.max_weight: must be > 0, got 0",
+        "settings.max_weight: must be >= 1, got 0",  # a pool's max weight: 1 to 1000
     ),
     (
         "a string for a number",

@@ -11,8 +11,8 @@ number                    where                             bounds
 hours in a period         capacity, offer hours, fixed      0 .. 10,000
                           hours, hours of logged work
 recipe amount             task hours per unit of a good     0 .. 10,000
-weight                    min_weight, max_weight, weight    > 0 .. 1,000
-                          estimates
+weight                    min_weight, weight estimates      > 0 .. 1,000
+pool's max weight         max_weight (scenario, pool)       1 .. 1,000
 contribution              an alternative's max_cost         0 .. 1,000,000
 units                     a good's capacity and limit       0 .. 1,000,000,000
 quantity                  units one wish asks for           1 .. 100,000
@@ -22,7 +22,8 @@ seed                      the lottery's seed                0 .. 2**63 - 1
 >>> check_number(1e308, "tasks[0].fixed_hours", HOURS)
 Traceback (most recent call last):
 ...
-peerconomy.domain.scenario.ScenarioError: tasks[0].fixed_hours: must be <= 10000, got 1e+308
+peerconomy.domain.scenario.ScenarioError: tasks[0].fixed_hours: must be a finite number <= \
+10000, got 1e+308
 """
 
 from __future__ import annotations
@@ -34,12 +35,14 @@ from typing import Final
 __all__ = [
     "CONTRIBUTION",
     "HOURS",
+    "LOGGED_HOURS",
     "MAX_COST",
     "MAX_HOURS",
     "MAX_QUANTITY",
     "MAX_SEED",
     "MAX_UNITS",
     "MAX_WEIGHT",
+    "MIN_MAX_WEIGHT",
     "POOL_MAX_WEIGHT",
     "RECIPE",
     "WEIGHT",
@@ -72,10 +75,14 @@ class Bound:
 
 
 HOURS: Final = Bound(0.0, MAX_HOURS)
+LOGGED_HOURS: Final = Bound(0.0, MAX_HOURS, strict_low=True)
+"""Hours of work logged at once: more than none."""
 RECIPE: Final = Bound(0.0, MAX_HOURS)
 WEIGHT: Final = Bound(0.0, MAX_WEIGHT, strict_low=True)
-POOL_MAX_WEIGHT: Final = Bound(0.0, MAX_WEIGHT, strict_low=True)
-"""A pool's ``max_weight`` setting: a weight like any other."""
+MIN_MAX_WEIGHT: Final = 1.0
+"""The least ``max_weight``: uncovered hours weigh at least a standard hour."""
+POOL_MAX_WEIGHT: Final = Bound(MIN_MAX_WEIGHT, MAX_WEIGHT)
+"""A pool's ``max_weight`` (a setting, or a scenario's)."""
 CONTRIBUTION: Final = Bound(0.0, MAX_COST)
 
 
@@ -88,14 +95,16 @@ def check_number(value: object, path: str, bound: Bound) -> float:
     else raise :class:`~peerconomy.domain.scenario.ScenarioError` naming ``path``."""
     from peerconomy.domain.scenario import ScenarioError  # the scenario imports this module
 
+    sign = ">" if bound.strict_low else ">="
+    low = f"must be a finite number {sign} {_shown(bound.low)}"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ScenarioError(path, f"must be a number, got {value!r}")
+        raise ScenarioError(path, f"{low}, got {value!r}")
     number = float(value) if not isinstance(value, int) or abs(value) < 2**1023 else math.inf
     if not math.isfinite(number):
-        raise ScenarioError(path, f"must be a finite number, got {str(value)[:30]}")
+        raise ScenarioError(path, f"{low}, got {str(value)[:30]}")
     if number < bound.low or (bound.strict_low and number == bound.low):
-        sign = ">" if bound.strict_low else ">="
-        raise ScenarioError(path, f"must be {sign} {_shown(bound.low)}, got {value!r}")
+        raise ScenarioError(path, f"{low}, got {value!r}")
     if number > bound.high:
-        raise ScenarioError(path, f"must be <= {_shown(bound.high)}, got {value!r}")
+        raise ScenarioError(path, f"must be a finite number <= {_shown(bound.high)},"
+                                  f" got {value!r}")
     return number

@@ -123,7 +123,8 @@ class ScenarioError(ValueError):
 class Settings:
     """Pool-wide settings for the period."""
 
-    max_weight: Weight = 5.0
+    max_weight: Annotated[float, Strict(), Field(
+        ge=bounds.MIN_MAX_WEIGHT, le=bounds.MAX_WEIGHT, allow_inf_nan=False)] = 5.0
     """The weight at which hours no offer covers are posted on the hint board."""
     seed: Annotated[int, Strict(), Field(ge=0, le=bounds.MAX_SEED)] = 0
     """Seed of the lottery for over-wished non-auction goods."""

@@ -52,7 +52,7 @@ class _Part(Struct, frozen=True, forbid_unknown_fields=True, gc=False):
 
 
 class FastSettings(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
-    max_weight: PositiveNumber = 5.0
+    max_weight: Annotated[float, Meta(ge=bounds.MIN_MAX_WEIGHT, le=bounds.MAX_WEIGHT)] = 5.0
     seed: Annotated[int, Meta(ge=0, le=bounds.MAX_SEED)] = 0
     weight_estimates: dict[Id, PositiveNumber] = msgspec.field(default_factory=dict)
 

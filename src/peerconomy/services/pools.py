@@ -8,12 +8,12 @@ member changed since, it is refused with :class:`~peerconomy.services.errors.Sta
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import replace
 from enum import Enum
 from typing import Final
 
+from peerconomy.domain.bounds import POOL_MAX_WEIGHT, check_number
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import (
@@ -239,14 +239,7 @@ def update_settings(
 
 
 def _check_settings(settings: PoolSettings) -> None:
-    weight = settings.max_weight
-    if (
-        isinstance(weight, bool)
-        or not isinstance(weight, int | float)
-        or not math.isfinite(weight)
-        or weight <= 0
-    ):
-        raise ScenarioError("max_weight", f"must be a finite number > 0, got {weight!r}")
+    check_number(settings.max_weight, "max_weight", POOL_MAX_WEIGHT)
     for name in ("communal_validation", "public"):
         if not isinstance(getattr(settings, name), bool):
             raise ScenarioError(name, f"must be true or false, got {getattr(settings, name)!r}")
