@@ -538,12 +538,15 @@ def _path(loc: Sequence[int | str]) -> str:
 def _show(value: object, limit: int = 60) -> str:
     """The bad value as a user would recognise it from their JSON, kept short."""
     if isinstance(value, str):
-        text = repr(value)
+        text = repr(value[: limit + 1])
     else:
         try:
             text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=repr)
         except (ValueError, TypeError, RecursionError):
-            text = repr(value)
+            try:
+                text = repr(value)
+            except (ValueError, RecursionError):  # a huge integer, a deep list
+                text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -667,19 +670,20 @@ def _not_utf8(name: str, before: bytes) -> ScenarioError:
 
 
 def load_scenario_file(path: str | os.PathLike[str]) -> Scenario:
-    """Read a UTF-8 JSON scenario file; raise :class:`ScenarioError` for any problem with it.
+    """Read a UTF-8 JSON scenario file; raise :class:`ScenarioError` for any problem with it
+(also for a file that is no regular file, or too large: :mod:`peerconomy.domain.files`).
 
     Errors inside the scenario are named by field (``offers[2].hours: ...``); errors in the
     file itself by the file name, with line and column for malformed JSON.
     """
+    from peerconomy.domain.files import read_regular_file
+
     name = os.fspath(path)
+    raw = read_regular_file(path)  # a regular file of bounded size, or refused by name
     try:
-        with open(path, encoding="utf-8-sig") as file:  # -sig: a leading BOM is no error
-            text = file.read()
+        text = raw.decode("utf-8-sig")  # -sig: a leading BOM is no error
     except UnicodeDecodeError as err:
         raise _not_utf8(name, err.object[: err.start]) from None
-    except OSError as err:
-        raise ScenarioError(name, f"cannot read file: {err.strerror or err}") from None
     return parse_scenario_json(text, name)
 
 
@@ -698,6 +702,10 @@ def parse_scenario_json(text: str | bytes, name: str = "<json>") -> Scenario:
     except json.JSONDecodeError as err:
         where = f"{name}:{err.lineno}:{err.colno}"
         raise ScenarioError(where, f"invalid JSON: {err.msg}") from None
+    except RecursionError:
+        raise ScenarioError(name, "invalid JSON: nested too deeply") from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise ScenarioError(name, "invalid JSON: a number with too many digits") from None
     if not isinstance(data, dict):
         raise ScenarioError(name, f"must hold a JSON object, got {_show(data)}")
     return parse_scenario(data)  # pragma: no cover - only if the two JSON readers disagree

@@ -127,7 +127,7 @@ def read_columns(raw: bytes | str, name: str = "<json>") -> ScenarioColumns:
     with paused_collection():
         try:
             columns = _decode(data)
-        except (msgspec.MsgspecError, UnicodeError):
+        except (msgspec.MsgspecError, UnicodeError, RecursionError):
             columns = None
         if columns is None or _cross_problem(columns):
             decode_scenario(raw, name)  # raises the parser's own error

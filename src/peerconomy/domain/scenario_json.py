@@ -226,7 +226,7 @@ def decode_scenario(raw: bytes | str, name: str = "<json>") -> FastScenario:
     with paused_collection():
         try:
             fast = _DECODER.decode(raw)
-        except (msgspec.MsgspecError, UnicodeError):
+        except (msgspec.MsgspecError, UnicodeError, RecursionError):
             parse_scenario_json(raw, name)  # raises the canonical error
             raise _disagree() from None  # pragma: no cover - the two readers agree
         problem = _cross_check(fast)  # type: ignore[arg-type]  # the same fields, read alike
@@ -250,12 +250,9 @@ def read_file_with(
     """A scenario file decoded by a fast reader (``decode(raw, name)``), with the errors of
     :func:`~peerconomy.domain.scenario.load_scenario_file` for a file that cannot be read,
     is not UTF-8 JSON or is no scenario (a leading byte order mark is allowed)."""
-    try:
-        with open(path, "rb") as file:
-            raw = file.read()
-    except OSError:
-        load_scenario_file(path)  # raises the canonical error
-        raise _disagree() from None  # pragma: no cover
+    from peerconomy.domain.files import read_regular_file
+
+    raw = read_regular_file(path)  # a regular file of bounded size, or refused by name
     try:
         return decode(raw.removeprefix(b"\xef\xbb\xbf"), os.fspath(path))
     except ScenarioError:
