@@ -25,8 +25,8 @@ period, summed over all their wishes. The lottery passes over an alternative who
 wisher has reached the limit of. The auction caps each wish's units of a good at the limit;
 where one participant's several auction wishes would together exceed it, the units over the
 limit are withdrawn from the wishes served last and the auction is cleared again with those
-wishes' units of that good capped at what is left to them, so the premiums are the minimal
-competitive ones of the market as capped.
+wishes' units of that good capped at what is left to them (until no limit is passed), so the
+premiums are the minimal competitive ones of the market as capped.
 
 Only wished goods are produced: production is allocation.
 
@@ -151,7 +151,7 @@ def _auction(
     limited = market.limited()
     arc_capacity = (np.asarray(market.good_limit, dtype=np.float64)[market.alt_good[arcs]]
                     if limited else np.full(len(arcs), np.inf))
-    for _ in range(2):  # a second pass only where one participant's wishes shared a limit
+    while True:  # again only where one participant's wishes together passed a limit
         result = solve(
             Market(
                 row_supply=market.wish_quantity[order].astype(np.float64),
@@ -177,7 +177,8 @@ def _cap_shared_limits(
 ) -> bool:
     """Where one participant's auction wishes got more units of a good than its limit, cap
     their arcs to that good (in ``arc_capacity``) at the units they got, in the order the
-    wishes are served, until the limit is used up; whether any was over."""
+    wishes are served, until the limit is used up; whether any was over. Caps only fall, by
+    at least a unit each time one is over, so the passes end."""
     assert market.good_limit is not None and market.wish_participant is not None
     n_goods = len(market.good_model)
     wish = market.alt_wish[arcs]
