@@ -153,6 +153,7 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("GET", "/pools/{pool}/period/clearing"): (Need.COORDINATOR, None),
     ("GET", "/pools/{pool}/audit"): (Need.COORDINATOR, None),
     ("POST", "/pools/{pool}/period/clear"): (Need.COORDINATOR, {}),
+    ("POST", "/pools/{pool}/period/reopen"): (Need.COORDINATOR, {}),
     ("POST", "/pools/{pool}/period/settle"): (Need.COORDINATOR, {}),
     ("POST", "/pools/{pool}/periods/{number}/close"): (Need.COORDINATOR, {}),
     ("POST", "/pools/{pool}/requests/{user}/{decision}"): (Need.COORDINATOR, {}),

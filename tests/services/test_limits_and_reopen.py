@@ -122,3 +122,29 @@ def test_a_plan_with_a_non_finite_number_is_never_stored(
         periods.clear_period(uow, "workshop", now=NOW)
     assert uow.periods.plan("workshop", 1) is None
     assert uow.periods.get("workshop", 1).state is PeriodState.COLLECTING  # type: ignore[union-attr]
+
+
+def test_the_demo_refuses_600_wishes_of_100000_vegetable_boxes() -> None:
+    # the attack of issue 17, reproduced on the demo pool (its boxes: limit 2)
+    from peerconomy.demo import demo_scenario
+    from peerconomy.domain.scenario import parse_scenario
+    from peerconomy.services.pools import import_scenario
+
+    data = demo_scenario(0)
+    store = MemoryStore()
+    import_scenario(store.unit_of_work(), "demo", parse_scenario(data), coordinators=["ana"])
+    uow = store.unit_of_work()
+    with uow:
+        before = uow.periods.wishes("demo", 1)
+    for i in range(600):
+        with pytest.raises(ScenarioError) as refused:
+            collecting.make_wish(uow, "demo", Wish(
+                participant="dario", id=f"boxes{i}", quantity=100_000,
+                alternatives=[Alternative(good="vegetable_box")]))
+        assert refused.value.path == "wish.quantity"
+    with uow:
+        assert uow.periods.wishes("demo", 1) == before
+    data["wishes"] += [{"participant": "dario", "id": f"boxes{i}", "quantity": 100_000,
+                        "alternatives": [{"good": "vegetable_box"}]} for i in range(600)]
+    with pytest.raises(ScenarioError, match=r"wishes\[\d+\]\.quantity: must be at most 2"):
+        parse_scenario(data)

@@ -65,8 +65,9 @@ def test_nothing_written_is_no_task_and_no_good() -> None:
         ("", "x effort capacity=-1", "goods, line 1, capacity", "must be >= 0, got '-1'"),
         ("", "x effort type=a type=b", "goods, line 1, type", "is given twice"),
         ("", "x effort a=1 a=2", "goods, line 1, recipe.a", "is given twice"),
-        ("", "x effort =1", "goods, line 1", "'=1' is not NAME=VALUE (capacity=1, type=bread"
-                                             " or a task's hours per unit: baking=0.5)"),
+        ("", "x effort =1", "goods, line 1", "'=1' is not NAME=VALUE (capacity=1, limit=2,"
+                                             " type=bread or a task's hours per unit:"
+                                             " baking=0.5)"),
         ("", "x effort\n#\nx auction", "goods, line 3, id", "'x' is on line 1 already"),
     ],
 )
