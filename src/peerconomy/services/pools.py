@@ -13,7 +13,7 @@ from dataclasses import replace
 from enum import Enum
 from typing import Final
 
-from peerconomy.domain.bounds import POOL_MAX_WEIGHT, check_number
+from peerconomy.domain.bounds import HOURS, POOL_MAX_WEIGHT, check_number
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import (
@@ -257,13 +257,8 @@ def _settings(member: Member) -> dict[str, object]:
 def _check_member(member: Member) -> None:
     if not isinstance(member.id, str) or not member.id:
         raise ScenarioError("participant", "must be a non-empty id")
-    capacity = member.capacity
-    if capacity is not None and (
-        isinstance(capacity, bool)
-        or not isinstance(capacity, int | float)
-        or not 0 <= capacity < float("inf")
-    ):
-        raise ScenarioError("capacity", f"must be a finite number >= 0, got {capacity!r}")
+    if member.capacity is not None:
+        check_number(member.capacity, "capacity", HOURS)
     if not isinstance(member.exempt, bool):
         raise ScenarioError("exempt", f"must be true or false, got {member.exempt!r}")
     if member.role not in ("member", "coordinator"):
