@@ -5,8 +5,8 @@ coordinators settle and close it; and who may do which."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import unquote
 
 import pytest

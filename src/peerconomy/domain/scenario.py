@@ -30,8 +30,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import replace
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Annotated, Any, Final, Literal, Protocol, TypeVar
 
 from pydantic import (
@@ -73,11 +73,11 @@ __all__ = [
     "check_wishes",
     "error_from_validation",
     "limit_of",
-    "within_limits",
     "load_scenario_file",
     "parse_part",
     "parse_scenario",
     "parse_scenario_json",
+    "within_limits",
 ]
 
 FORMAT: Final = "peerconomy-scenario/1"

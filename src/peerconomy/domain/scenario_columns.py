@@ -38,13 +38,13 @@ from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.scenario import FORMAT, _cross_check, limit_of
 from peerconomy.domain.scenario_json import (
     AnyScenario,
+    Contribution,
     FastGood,
     FastParticipant,
     FastProject,
     FastScenario,
     FastSettings,
     FastTask,
-    Contribution,
     Hours,
     Id,
     Name,

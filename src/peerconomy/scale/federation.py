@@ -30,6 +30,7 @@ from typing import Any, Final
 
 import pydantic_core
 
+from peerconomy.domain.files import read_regular_file
 from peerconomy.domain.scenario import (
     FORMAT,
     ScenarioError,
@@ -37,7 +38,6 @@ from peerconomy.domain.scenario import (
     parse_part,
     parse_scenario,
 )
-from peerconomy.domain.files import read_regular_file
 from peerconomy.domain.scenario_columns import ScenarioColumns, columns_of, read_columns
 
 __all__ = [

@@ -15,8 +15,8 @@ from typing import Any
 from peerconomy.domain.clearing import clear_scenario
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.period import PeriodState, advance
-from peerconomy.domain.pool import Period, Plan, active_participants
 from peerconomy.domain.plan_checks import first_non_finite, plan_warnings
+from peerconomy.domain.pool import Period, Plan, active_participants
 from peerconomy.domain.scenario import (
     FORMAT,
     Project,

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from peerconomy.domain.period import PeriodState
-from peerconomy.domain.pool import PoolProject
 from peerconomy.domain.bounds import MAX_UNITS
 from peerconomy.domain.ids import check_id
+from peerconomy.domain.period import PeriodState
+from peerconomy.domain.pool import PoolProject
 from peerconomy.domain.scenario import Good, ScenarioError, Task
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
