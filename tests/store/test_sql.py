@@ -84,6 +84,31 @@ def test_the_migrations_make_exactly_the_tables_of_tables_py(database_url: str) 
     assert differences == []
 
 
+def test_migration_0010_brings_stored_numbers_within_the_bounds(database_url: str) -> None:
+    """A pool frozen by a task of 1e308 fixed hours (and a max weight below 1, once allowed)
+    is readable and clearable after the upgrade; the plan's goods gain a limit column."""
+    assert upgrade_database(database_url, "0006") == "0006"
+    engine = create_engine_for(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO pools (name, max_weight, seed, communal_validation, admission,"
+                " public, version) VALUES ('farm', 0.5, 0, true, 'approval', false, 1)"))
+            connection.execute(text(
+                "INSERT INTO projects (pool, id, position, active, version)"
+                " VALUES ('farm', 'dairy', 1, true, 1)"))
+            connection.execute(text(
+                "INSERT INTO tasks (pool, id, position, project, fixed_hours)"
+                " VALUES ('farm', 'milking', 1, 'dairy', 1e308)"))
+    finally:
+        engine.dispose()
+    assert upgrade_database(database_url) == HEAD
+    with open_store(database_url) as store, store.unit_of_work() as uow:
+        assert [t.fixed_hours for t in uow.pools.tasks("farm")] == [10_000.0]
+        pool = uow.pools.get("farm")
+        assert pool is not None and pool.settings.max_weight == 1.0
+
+
 def test_downgrading_to_base_removes_every_table(database_url: str) -> None:
     """As ``alembic downgrade base`` with the package's migrations would."""
     upgrade_database(database_url)

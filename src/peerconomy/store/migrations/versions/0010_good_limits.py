@@ -11,6 +11,14 @@ made from wrong input, must not freeze the pool). The triggers of migration 0001
 any DELETE on ``plans`` and ``assignments`` are replaced by ones that allow exactly that
 DELETE: of a period that is still ``cleared`` and has no work logged.
 
+Numbers stored before the bounds of :mod:`peerconomy.domain.bounds` held are brought within
+them, so that every pool can still be read and cleared (a task's ``fixed_hours`` of 1e308
+once froze a pool): hours above 10,000 (tasks' fixed hours, members' capacities, the offers
+of periods not yet cleared) become 10,000, offers' ``min_weight`` above 1,000 becomes 1,000,
+a pool's ``max_weight`` is brought to 1 .. 1,000, wish quantities of periods not yet cleared
+above 100,000 become 100,000. The migration logs each change it made (a warning naming the
+table and the rows changed); plans and books are never changed.
+
 Revision ID: 0010
 Revises: 0006
 Create Date: 2026-12-06
@@ -18,6 +26,7 @@ Create Date: 2026-12-06
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -40,9 +49,37 @@ _REOPENABLE = (
 )
 
 
+_OPEN = ("SELECT number FROM periods WHERE periods.pool = {t}.pool"
+         " AND state IN ('open', 'collecting')")
+_CLAMPS = (
+    ("tasks", "fixed_hours", "fixed_hours > 10000", "10000", ""),
+    ("members", "capacity", "capacity > 10000", "10000", ""),
+    ("offers", "hours", "hours > 10000", "10000", f" AND period IN ({_OPEN.format(t='offers')})"),
+    ("offers", "min_weight", "min_weight > 1000", "1000",
+     f" AND period IN ({_OPEN.format(t='offers')})"),
+    ("pools", "max_weight", "max_weight > 1000", "1000", ""),
+    ("pools", "max_weight", "max_weight < 1", "1", ""),
+    ("wishes", "quantity", "quantity > 100000", "100000",
+     f" AND period IN ({_OPEN.format(t='wishes')})"),
+)
+
+
+def _within_bounds() -> None:
+    """Bring stored numbers within the bounds, logging each change."""
+    log = logging.getLogger("alembic.runtime.migration")
+    bind = op.get_bind()
+    for table, column, beyond, bound, where in _CLAMPS:
+        changed = bind.execute(
+            sa.text(f"UPDATE {table} SET {column} = {bound} WHERE {beyond}{where}")).rowcount
+        if changed:
+            log.warning("0010: %d rows of %s had %s beyond its bound; set to %s",
+                        changed, table, column, bound)
+
+
 def upgrade() -> None:
     with op.batch_alter_table("goods") as batch:
         batch.add_column(sa.Column("limit", sa.Integer(), nullable=True))
+    _within_bounds()
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             f"""
