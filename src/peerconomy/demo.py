@@ -85,19 +85,21 @@ _TASKS: Final = (
 )
 
 _GOODS: Final[tuple[dict[str, Any], ...]] = (
-    {"id": "vegetable_box", "project": "farm", "model": "flat_rate",
+    {"id": "vegetable_box", "limit": 2, "project": "farm", "model": "flat_rate",
      "recipe": {"harvesting": 1.0, "weeding": 0.7}},
-    {"id": "eggs", "project": "farm", "model": "flat_allocation", "recipe": {"hen_care": 0.35}},
-    {"id": "milk", "project": "farm", "model": "effort", "recipe": {"milking_at_dawn": 0.8}},
-    {"id": "farmhouse_loaf", "project": "farm", "model": "effort", "capacity": 12,
+    {"id": "eggs", "limit": 3, "project": "farm", "model": "flat_allocation",
+     "recipe": {"hen_care": 0.35}},
+    {"id": "milk", "limit": 2, "project": "farm", "model": "effort",
+     "recipe": {"milking_at_dawn": 0.8}},
+    {"id": "farmhouse_loaf", "limit": 2, "project": "farm", "model": "effort", "capacity": 12,
      "recipe": {"wood_oven": 0.6}, "product_type": "bread"},
-    {"id": "sourdough", "project": "bakery", "model": "effort", "capacity": 100,
+    {"id": "sourdough", "limit": 5, "project": "bakery", "model": "effort", "capacity": 100,
      "recipe": {"kneading": 0.25, "baking": 0.2, "delivery": 0.15}, "product_type": "bread"},
-    {"id": "bicycle_repair", "project": "workshop", "model": "effort",
+    {"id": "bicycle_repair", "limit": 1, "project": "workshop", "model": "effort",
      "recipe": {"repairing": 1.5}},
-    {"id": "cargo_bike_weekend", "project": "workshop", "model": "auction", "capacity": 2,
-     "recipe": {"bike_care": 1.5}},
-    {"id": "tandem_weekend", "project": "workshop", "model": "auction", "capacity": 1,
+    {"id": "cargo_bike_weekend", "limit": 1, "project": "workshop", "model": "auction",
+     "capacity": 2, "recipe": {"bike_care": 1.5}},
+    {"id": "tandem_weekend", "limit": 1, "project": "workshop", "model": "auction", "capacity": 1,
      "recipe": {"bike_care": 1.0}},
 )
 

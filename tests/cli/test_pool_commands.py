@@ -199,3 +199,18 @@ def test_a_reversed_transaction_leaves_the_books_as_before(db_url: str) -> None:
     assert set(balances(db_url).values()) == {Decimal(0)}
     out = ok(db_url, "ledger", "statement", "--pool", "workshop", "--participant", "ben")
     assert "period-1-shares-reversed" in out
+
+
+def test_a_cleared_period_is_reopened_until_work_is_logged(db_url: str) -> None:
+    imported(db_url)
+    assert "no warnings" in ok(db_url, "period", "preview", "--pool", "workshop")
+    ok(db_url, "period", "clear", "--pool", "workshop")
+    assert "collecting again" in ok(db_url, "period", "reopen", "--pool", "workshop")
+    assert "cannot reopen a period that is collecting" in refused(
+        db_url, "period", "reopen", "--pool", "workshop")
+    ok(db_url, "period", "clear", "--pool", "workshop")
+    ok(db_url, "work", "log", "--pool", "workshop", "--participant", "ana",
+       "--task", "assemble", "--hours", "2", "--confirmed-by", "chiara")
+    assert "has work logged on its plan" in refused(
+        db_url, "period", "reopen", "--pool", "workshop")
+    ok(db_url, "period", "settle", "--pool", "workshop")

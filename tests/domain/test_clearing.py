@@ -162,6 +162,8 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             good["capacity"] = draw(st.integers(0, 3))
         if draw(st.booleans()):
             good["product_type"] = "auction-type" if model == "auction" else "plain-type"
+        if model == "flat_rate" or draw(st.booleans()):  # a limit any one wish fits in
+            good["limit"] = draw(st.integers(3, 5))
         goods.append(good)
     participants = []
     for p in people:
@@ -371,6 +373,9 @@ def test_premiums_are_competitive_and_none_could_be_lower(scenario: dict[str, An
     got: dict[str, dict[str, int]] = defaultdict(dict)
     for a in plan["allocations"]:
         got[a["wish"]][a["good"]] = got[a["wish"]].get(a["good"], 0) + a["quantity"]
+    # a participant who has a good's limit of it can get no more of it, at any premium
+    at_limit = {(p, g["id"]) for g in auction for p in {w["participant"] for w in
+                scenario["wishes"]} if "limit" in g and allocated(plan, p, g["id"]) >= g["limit"]}
 
     def values(wish: dict[str, Any]) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -389,7 +394,8 @@ def test_premiums_are_competitive_and_none_could_be_lower(scenario: dict[str, An
             mine = got[wish["id"]]
             floor = 0.0 if sum(mine.values()) < wish["quantity"] else min(
                 vals[g] - premium[g] for g in mine)
-            if any(vals[g] - premium[g] > floor + 1e-9 for g in vals):
+            if any(vals[g] - premium[g] > floor + 1e-9 for g in vals
+                   if (wish["participant"], g) not in at_limit):
                 return True
             if any(vals[g] - premium[g] < -1e-9 for g in mine):
                 return True

@@ -37,6 +37,7 @@ def test_each_row_is_a_member_nobody_has_claimed_yet() -> None:
         ("id,email\nh1,not an address\n", "line 2, email"),
         ("id,capacity\nh1,many\n", "line 2, capacity"),
         ("id,capacity\nh1,nan\n", "line 2, capacity"),
+        ("id,capacity\nh1,1e308\n", "line 2, capacity"),
         ("id,capacity\nh1,-3\n", "line 2, capacity"),
         ("id,exempt\nh1,perhaps\n", "line 2, exempt"),
         ("id,role\nh1,admin\n", "line 2, role"),

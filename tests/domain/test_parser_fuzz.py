@@ -36,7 +36,7 @@ SMALL: dict[str, Any] = {
     ],
     "goods": [
         {"id": "bike", "project": "bikes", "model": "effort", "capacity": 20,
-         "recipe": {"assemble": 2.0, "paint": 1}, "product_type": "bicycle"},
+         "recipe": {"assemble": 2.0, "paint": 1}, "product_type": "bicycle", "limit": 2},
         {"id": "flat_a", "project": "house", "model": "auction", "capacity": 1,
          "recipe": {"cleaning": 1}},
         {"id": "flat_b", "project": "house", "model": "auction", "capacity": 1},

@@ -192,7 +192,7 @@ BAD_INPUT: list[tuple[str, Mutation, str]] = [
     (
         "a weight that is not positive",
         lambda d: d["settings"].update(max_weight=0),
-        "settings.max_weight: must be > 0, got 0",
+        "settings.max_weight: must be >= 1, got 0",  # a pool's max weight: 1 to 1000
     ),
     (
         "a string for a number",
@@ -336,9 +336,15 @@ BAD_INPUT: list[tuple[str, Mutation, str]] = [
         "goods[0].recipe.sweep: unknown task 'sweep'",
     ),
     (
-        "a recipe key that is no plain word",
+        "a recipe key that is no plain word",  # a task id follows the identifier rule
         lambda d: d["goods"][0]["recipe"].update({"oil change": 1}),
-        "goods[0].recipe[\"oil change\"]: unknown task 'oil change'",
+        "goods[0].recipe: bad key 'oil change': must be 1 to 100 letters (a-z, A-Z), digits,"
+        " '.', '_', '-' or '/', starting with a letter or digit, got 'oil change'",
+    ),
+    (
+        "a recipe key that names an unknown task",
+        lambda d: d["goods"][0]["recipe"].update({"oil_change": 1}),
+        "goods[0].recipe.oil_change: unknown task 'oil_change'",
     ),
     (
         "a weight estimate for an unknown task",
@@ -460,14 +466,12 @@ def test_a_top_level_that_is_not_an_object_is_rejected() -> None:
 
 
 def test_a_scenario_file_is_read_as_utf8_json(tmp_path: Path) -> None:
-    data = scenario()
-    data["participants"][1]["id"] = "jürgen"
-    data["wishes"][1]["participant"] = "jürgen"
-    data["offers"][1]["participant"] = "jürgen"
+    data = scenario()  # ids are ASCII (the identifier rule); a product type is free text
+    data["goods"][0]["product_type"] = "Fahrräder für Jürgen"
     path = tmp_path / "pool.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
-    assert load_scenario_file(path).participants[1].id == "jürgen"
+    assert load_scenario_file(path).goods[0].product_type == "Fahrräder für Jürgen"
     assert load_scenario_file(str(path)) == parse_scenario(data)
 
 

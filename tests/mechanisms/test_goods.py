@@ -240,3 +240,118 @@ def test_premiums_are_competitive_and_none_could_be_lower(market: GoodsMarket, s
             lowered = p.copy()
             lowered[g] -= 1e-4
             assert envious(lowered)
+
+
+# --- limits: the most units one participant may receive of a good ----------------------
+
+
+def limited(market: GoodsMarket, limits: list[float], owners: list[int]) -> GoodsMarket:
+    """The market with per-participant limits per good and the wishes' owners."""
+    return GoodsMarket(
+        market.good_model, market.good_capacity, market.good_effort, market.wish_quantity,
+        market.alt_wish, market.alt_good, market.alt_max_cost,
+        good_limit=np.array(limits, dtype=np.float64),
+        wish_participant=np.array(owners, dtype=np.int64),
+    )
+
+
+def received(market: GoodsMarket, result: GoodsAllocation) -> dict[tuple[int, int], int]:
+    """Units per (participant, good)."""
+    assert market.wish_participant is not None
+    got: dict[tuple[int, int], int] = {}
+    for a, units in enumerate(result.alt_units):
+        key = (int(market.wish_participant[market.alt_wish[a]]), int(market.alt_good[a]))
+        got[key] = got.get(key, 0) + int(units)
+    return got
+
+
+def test_one_participants_many_flat_rate_wishes_get_one_box_in_all() -> None:
+    # the attack of issue 17 in small: 600 wishes of 100,000 boxes by participant 0
+    box = 0
+    wishes = [(100_000, [(box, NAN)]) for _ in range(600)] + [(1, [(box, NAN)])]
+    market = limited(goods_market([(FLAT_RATE, INF, 1.0)], wishes), [1.0],
+                     [0] * 600 + [1])
+    result = allocate(market)
+    assert received(market, result) == {(0, 0): 1, (1, 0): 1}
+    assert result.production.tolist() == [2]
+
+
+def test_each_participants_allocation_is_pinned_under_limits() -> None:
+    # bread (limit 2, 5 loaves) and a flat (auction, limit 1, 2 flats); ana wishes twice
+    bread, flat = 0, 1
+    market = limited(goods_market(
+        [(EFFORT, 5, 1.0), (AUCTION, 2, 0.0)],
+        [(3, [(bread, NAN)]), (2, [(bread, NAN)]), (1, [(bread, NAN)]),
+         (1, [(flat, 9.0)]), (1, [(flat, 8.0)]), (1, [(flat, 3.0)])],
+    ), [2.0, 1.0], [0, 0, 1, 0, 0, 1])
+    result = allocate(market)
+    assert received(market, result) == {(0, 0): 2, (1, 0): 1, (0, 1): 1, (1, 1): 1}
+    assert result.premium.tolist() == [0.0, 0.0]  # ana takes one flat: no scarcity left
+
+
+@st.composite
+def limited_markets(draw: st.DrawFn) -> GoodsMarket:
+    n_goods, n_people = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    auction = draw(st.booleans())
+    goods = [(AUCTION if auction else draw(st.sampled_from([FLAT_RATE, EFFORT])),
+              float(draw(st.sampled_from([1, 2, 3, INF]))), float(draw(st.integers(0, 2))))
+             for _ in range(n_goods)]
+    wishes = []
+    for _ in range(draw(st.integers(1, 5))):
+        picked = draw(st.lists(st.integers(0, n_goods - 1), min_size=1, max_size=2,
+                               unique=True))
+        wishes.append((draw(st.integers(1, 3)),
+                       [(g, float(draw(st.integers(0, 6))) if auction else NAN)
+                        for g in picked]))
+    limits = [float(draw(st.sampled_from([0, 1, 2, INF]))) for _ in range(n_goods)]
+    owners = [draw(st.integers(0, n_people - 1)) for _ in wishes]
+    return limited(goods_market(goods, wishes), limits, owners)
+
+
+@settings(max_examples=200, deadline=None)
+@given(market=limited_markets(), seed=st.integers(0, 100))
+def test_no_participant_receives_more_than_a_limit(market: GoodsMarket, seed: int) -> None:
+    result = allocate(market, seed)
+    assert market.good_limit is not None
+    for (_, good), units in received(market, result).items():
+        assert units <= market.good_limit[good]
+    per_wish = units_per_wish(market, result)
+    assert all(sum(got.values()) <= q for got, q in zip(per_wish, market.wish_quantity,
+                                                        strict=True))
+    assert np.all(result.production <= market.good_capacity)
+
+
+def brute_force_lottery_room(market: GoodsMarket) -> int:
+    """The most units the lottery could give in all: each (participant, good) up to its
+    limit, each good up to its capacity, each wish up to its quantity (small cases, by
+    trying every split)."""
+    assert market.good_limit is not None and market.wish_participant is not None
+    alts = list(range(len(market.alt_good)))
+    best = 0
+    for units in itertools.product(range(4), repeat=len(alts)):
+        by_wish = np.bincount(market.alt_wish, weights=units,
+                              minlength=len(market.wish_quantity))
+        by_good = np.bincount(market.alt_good, weights=units,
+                              minlength=len(market.good_model))
+        if np.any(by_wish > market.wish_quantity) or np.any(by_good > market.good_capacity):
+            continue
+        got: dict[tuple[int, int], int] = {}
+        for a in alts:
+            key = (int(market.wish_participant[market.alt_wish[a]]), int(market.alt_good[a]))
+            got[key] = got.get(key, 0) + units[a]
+        if all(v <= market.good_limit[g] for (_, g), v in got.items()):
+            best = max(best, sum(units))
+    return best
+
+
+def test_the_lottery_serves_as_many_units_as_the_limits_allow_in_a_small_case() -> None:
+    # two participants, two goods (capacity 3 and 2, limits 1 and 2), four wishes
+    market = limited(goods_market(
+        [(EFFORT, 3, 1.0), (EFFORT, 2, 1.0)],
+        [(3, [(0, NAN), (1, NAN)]), (2, [(1, NAN)]), (2, [(0, NAN)]), (1, [(1, NAN)])],
+    ), [1.0, 2.0], [0, 0, 1, 1])
+    for seed in range(5):
+        result = allocate(market, seed)
+        assert int(result.alt_units.sum()) == brute_force_lottery_room(market) == 4
+        assert all(v <= market.good_limit[g]  # type: ignore[index]
+                   for (_, g), v in received(market, result).items())

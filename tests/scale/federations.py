@@ -32,6 +32,8 @@ def federation(seed: int, n_pools: int | None = None, size: int = 4) -> dict[str
             }
             if rng.random() < 0.6:
                 good["capacity"] = int(rng.integers(0, 4))
+            if model == "flat_rate" or rng.random() < 0.3:  # a limit any one wish fits in
+                good["limit"] = int(rng.integers(2, 4))
             if k < 2 and rng.random() < 0.7:  # pools 0 and 1 share product types
                 good["product_type"] = "shared-auction" if model == "auction" else "shared"
             goods.append(good)

@@ -57,7 +57,8 @@ VILLAGE = parse_scenario({
          "recipe": {"knead": 0.25, "bake": 0.25}},
         {"id": "cake", "project": "bakery", "model": "auction", "capacity": 1,
          "recipe": {"bake": 2}},
-        {"id": "coffee", "project": "cafe", "model": "flat_rate", "recipe": {"serve": 0.2}},
+        {"id": "coffee", "project": "cafe", "model": "flat_rate", "recipe": {"serve": 0.2},
+         "limit": 3},
     ],
     "offers": [
         {"participant": "ana", "task": "knead", "hours": 4, "min_weight": 1.0},

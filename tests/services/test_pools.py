@@ -411,8 +411,10 @@ def test_settings_changed_meanwhile_refuse_an_edit_from_before(
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"max_weight": 0.0}, "max_weight: must be a finite number > 0, got 0.0"),
-        ({"max_weight": float("inf")}, "max_weight: must be a finite number > 0, got inf"),
+        # one rule for a pool's max weight (domain/bounds.py): 1 to 1000, as founding a pool
+        ({"max_weight": 0.0}, "max_weight: must be a finite number >= 1, got 0.0"),
+        ({"max_weight": float("inf")}, "max_weight: must be a finite number >= 1, got inf"),
+        ({"max_weight": 1001.0}, "max_weight: must be a finite number <= 1000, got 1001.0"),
         ({"public": "yes"}, "public: must be true or false, got 'yes'"),
         ({"admission": "anyone"}, "admission: must be 'open' or 'approval', got 'anyone'"),
     ],

@@ -56,7 +56,7 @@ GOODS = [
          recipe={"weld": 1.0, "assemble": 2.0}, product_type="bicycle"),
     Good(id="cargo", project="bikes", model="effort", capacity=None,
          recipe={"assemble": 3.5}, product_type="bicycle"),
-    Good(id="patch", project="repairs", model="flat_rate", recipe={}),
+    Good(id="patch", project="repairs", model="flat_rate", recipe={}, limit=3),
 ]
 OFFERS = [
     Offer(participant="ana", task="assemble", hours=10, min_weight=1.0),

@@ -43,7 +43,7 @@ from peerconomy.store.sql import (
 from peerconomy.store.tables import metadata
 
 ROOT = Path(__file__).parents[2]
-HEAD = "0009"
+HEAD = "0010"
 """The schema revision this peerconomy works with (the newest migration)."""
 NEXT = f"{int(HEAD) + 1:04d}"
 """The revision of a future peerconomy's first new migration."""
@@ -117,6 +117,31 @@ def test_tokens_made_before_scopes_migrate_as_write_tokens_for_ninety_days(
     assert token is not None and token.scope == "write"
     assert before + timedelta(days=90) - timedelta(minutes=1) <= token.expires_at
     assert token.expires_at <= datetime.now(UTC) + timedelta(days=90)
+
+
+def test_migration_0010_brings_stored_numbers_within_the_bounds(database_url: str) -> None:
+    """A pool frozen by a task of 1e308 fixed hours (and a max weight below 1, once allowed)
+    is readable and clearable after the upgrade; the plan's goods gain a limit column."""
+    assert upgrade_database(database_url, "0006") == "0006"
+    engine = create_engine_for(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO pools (name, max_weight, seed, communal_validation, admission,"
+                " public, version) VALUES ('farm', 0.5, 0, true, 'approval', false, 1)"))
+            connection.execute(text(
+                "INSERT INTO projects (pool, id, position, active, version)"
+                " VALUES ('farm', 'dairy', 1, true, 1)"))
+            connection.execute(text(
+                "INSERT INTO tasks (pool, id, position, project, fixed_hours)"
+                " VALUES ('farm', 'milking', 1, 'dairy', 1e308)"))
+    finally:
+        engine.dispose()
+    assert upgrade_database(database_url) == HEAD
+    with open_store(database_url) as store, store.unit_of_work() as uow:
+        assert [t.fixed_hours for t in uow.pools.tasks("farm")] == [10_000.0]
+        pool = uow.pools.get("farm")
+        assert pool is not None and pool.settings.max_weight == 1.0
 
 
 def test_downgrading_to_base_removes_every_table(database_url: str) -> None:
@@ -273,6 +298,44 @@ def test_the_database_refuses_to_rewrite_the_books(settled: SqlStore, statement:
 def test_the_database_refuses_to_change_a_plan(settled: SqlStore, statement: str) -> None:
     with settled, settled.engine.connect() as connection, pytest.raises(
         IntegrityError, match="a cleared plan is never changed"
+    ):
+        connection.execute(text(statement))
+
+
+def cleared(database_url: str, *, logged: bool) -> SqlStore:
+    """A store whose period 1 of 'workshop' is cleared, with work logged on it or not."""
+    store = open_store(database_url)
+    with store.unit_of_work() as uow:
+        uow.pools.add(Pool("workshop"))
+        uow.periods.add(Period("workshop", 1, PeriodState.CLEARED))
+        plan = {"weights": {"weld": 1.0}, "assignments": [
+            {"participant": "ana", "task": "weld", "hours": 2.0}]}
+        uow.periods.add_plan(Plan("workshop", 1, "c0ffee", datetime.now(UTC), plan))
+        if logged:
+            uow.periods.add_work_log(WorkLog(
+                0, "workshop", 1, "ana", "weld", 1.0, datetime.now(UTC), True))
+        uow.commit()
+    return store
+
+
+def test_the_plan_of_a_cleared_period_without_work_may_be_discarded(database_url: str) -> None:
+    with cleared(database_url, logged=False) as store:
+        with store.unit_of_work() as uow:
+            uow.periods.remove_plan("workshop", 1)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.periods.plan("workshop", 1) is None
+            assert uow.periods.assignments("workshop", 1) == []
+
+
+@pytest.mark.parametrize("statement", ["DELETE FROM plans", "DELETE FROM assignments"])
+def test_the_database_keeps_a_plan_once_work_is_logged_on_it(
+    database_url: str, statement: str
+) -> None:
+    with (
+        cleared(database_url, logged=True) as store,
+        store.engine.connect() as connection,
+        pytest.raises(IntegrityError, match="a cleared plan is never changed"),
     ):
         connection.execute(text(statement))
 

@@ -94,6 +94,7 @@ FORMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "/pools/seaside/work/{log_id}/confirm": ("ana", "worked", ()),
     "/pools/seaside/work/{log_id}/reject": ("ana", "worked", ()),
     "/pools/seaside/period/clear": ("ana", "collected", ()),
+    "/pools/seaside/period/reopen": ("ana", "cleared", ()),
     "/pools/seaside/period/settle": ("ana", "worked", ()),
     "/pools/seaside/periods/{number}/close": ("ana", "worked", ()),
     "/pools/seaside/requests/{user}/{decision}": ("ana", "collected", ()),

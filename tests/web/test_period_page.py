@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import unquote
 
 import pytest
@@ -248,3 +249,40 @@ def test_an_invitation_followed_before_signing_in_comes_back_after_it(
     assert back == link
     assert someone.submit(link, form_on=link) == "/pools/seaside"
     assert "Welcome to the pool!" in someone.text("/pools/seaside")
+
+
+def test_the_coordinator_reopens_a_cleared_period_from_its_page(
+    cleared: People, store: MemoryStore
+) -> None:
+    ana = cleared["ana"]
+    assert "Reopen the period" in ana.text("/pools/seaside/period")
+    ana.submit("/pools/seaside/period/reopen", form_on="/pools/seaside/period")
+    said = ana.text("/pools/seaside/period")
+    assert "The period collects offers and wishes again; its plan is discarded." in said
+    assert state_of(store) == "collecting"
+    with store.unit_of_work() as uow:
+        assert uow.periods.plan("seaside", 1) is None
+
+
+def test_a_period_with_logged_work_is_not_reopened_from_its_page(
+    cleared: People, store: MemoryStore
+) -> None:
+    log_work(cleared["ben"], "garden", "2")
+    answer = cleared["ana"].post("/pools/seaside/period/reopen", form_on="/pools/seaside/period")
+    assert answer.status_code == 409
+    assert state_of(store) == "cleared"
+
+
+def test_the_period_page_previews_the_plans_warnings(
+    collected: People, store: MemoryStore
+) -> None:
+    ana = collected["ana"]
+    assert "Preview the plan's warnings" in ana.text("/pools/seaside/period")
+    assert "The plan's preview shows no warnings." in ana.text("/pools/seaside/period?preview=1")
+    with store.unit_of_work() as uow:  # everyone can give a tenth of an hour: shares stand out
+        for member in uow.pools.members("seaside"):
+            uow.pools.put_member("seaside", replace(member, capacity=0.1))
+        uow.commit()
+    said = ana.text("/pools/seaside/period?preview=1")
+    assert "more than ten times the pool's median capacity (0.1 h)" in said
+    assert state_of(store) == "collecting"

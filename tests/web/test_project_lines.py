@@ -65,8 +65,9 @@ def test_nothing_written_is_no_task_and_no_good() -> None:
         ("", "x effort capacity=-1", "goods, line 1, capacity", "must be >= 0, got '-1'"),
         ("", "x effort type=a type=b", "goods, line 1, type", "is given twice"),
         ("", "x effort a=1 a=2", "goods, line 1, recipe.a", "is given twice"),
-        ("", "x effort =1", "goods, line 1", "'=1' is not NAME=VALUE (capacity=1, type=bread"
-                                             " or a task's hours per unit: baking=0.5)"),
+        ("", "x effort =1", "goods, line 1", "'=1' is not NAME=VALUE (capacity=1, limit=2,"
+                                             " type=bread or a task's hours per unit:"
+                                             " baking=0.5)"),
         ("", "x effort\n#\nx auction", "goods, line 3, id", "'x' is on line 1 already"),
     ],
 )
@@ -142,3 +143,16 @@ def test_every_id_of_the_examples_and_the_demo_is_taken(name: str) -> None:
         assert project_id(project) == project
     for item in items:
         assert item_id(item, "id") == item
+
+
+def test_a_task_of_1e308_fixed_hours_is_refused_on_the_form() -> None:
+    with pytest.raises(ScenarioError) as refused:
+        parse_tasks("dairy", "milking 1e308")
+    assert str(refused.value) == ("tasks, line 1, fixed_hours: must be <= 10000, got 1e+308")
+
+
+def test_a_goods_limit_is_written_as_limit_n() -> None:
+    [(_, good)] = parse_goods("farm", "box flat-rate limit=2 harvest=1")
+    assert (good.model, good.limit) == ("flat_rate", 2)
+    with pytest.raises(ScenarioError, match="goods, line 1, limit: must be a whole number"):
+        parse_goods("farm", "box flat-rate limit=two")

@@ -13,7 +13,9 @@ from typing import Annotated, Any, Final, Literal
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from peerconomy.domain import bounds
 from peerconomy.domain.account import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, TokenScope
+from peerconomy.domain.ids import ITEM_PATTERN, MAX_ID, NAME_PATTERN
 from peerconomy.domain.pool import Admission, Role
 from peerconomy.domain.scenario import Alternative, Good, Task
 
@@ -55,7 +57,16 @@ __all__ = [
     "WorkIn",
 ]
 
-Hours = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]
+Hours = Annotated[float, Field(ge=0, le=bounds.MAX_HOURS, allow_inf_nan=False)]
+"""Hours in a period (:mod:`peerconomy.domain.bounds`)."""
+Weight = Annotated[float, Field(gt=0, le=bounds.MAX_WEIGHT, allow_inf_nan=False)]
+PoolMaxWeight = Annotated[float, Field(ge=bounds.MIN_MAX_WEIGHT, le=bounds.MAX_WEIGHT,
+                                       allow_inf_nan=False)]
+Units = Annotated[int, Field(ge=0, le=bounds.MAX_UNITS)]
+NameId = Annotated[str, Field(min_length=1, max_length=MAX_ID, pattern=NAME_PATTERN)]
+"""A project's or participant's id (:mod:`peerconomy.domain.ids`)."""
+ItemId = Annotated[str, Field(min_length=1, max_length=MAX_ID, pattern=ITEM_PATTERN)]
+"""A task's, good's or wish's id."""
 
 STORED_INT_MAX: Final = 2**31 - 1
 """The largest whole number every store holds: PostgreSQL's INTEGER columns (period numbers,
@@ -123,7 +134,7 @@ class NewPool(Body):
     admission: Admission = "approval"
     public: bool = False
     communal_validation: bool = True
-    max_weight: float = Field(5.0, ge=1.0, le=1000.0)
+    max_weight: PoolMaxWeight = 5.0
 
 
 def _version_field(what: str) -> Any:
@@ -149,7 +160,7 @@ class PoolChange(Body):
     admission: Admission | None = None
     public: bool | None = None
     communal_validation: bool | None = None
-    max_weight: float | None = Field(None, gt=0, le=1000, allow_inf_nan=False)
+    max_weight: PoolMaxWeight | None = None
     version: int | None = _version_field("pool")
 
 
@@ -174,7 +185,7 @@ class MemberOut(BaseModel):
 
 
 class NewMember(Body):
-    id: str = Field(min_length=1, max_length=100, description="The participant id.")
+    id: NameId = Field(description="The participant id.")
     display_name: str = Field("", max_length=100)
     capacity: Hours | None = Field(None, description="Hours a period; null: no limit.")
     exempt: bool = False
@@ -205,8 +216,8 @@ class Decision(Body):
 
 class NewInvitation(Body):
     role: Role = Field("member", description="The role of a new member (ignored with member).")
-    member: str | None = Field(
-        None, min_length=1, max_length=100,
+    member: NameId | None = Field(
+        None,
         description="The participant it is for (nobody has claimed them yet): whoever accepts"
         " it claims that member, with their role. Absent: it makes a new member.")
     days: int = Field(14, ge=1, le=365)
@@ -223,7 +234,7 @@ class InvitationOut(BaseModel):
 
 
 class NewProject(Body):
-    id: str = Field(min_length=1, max_length=100)
+    id: NameId
     tasks: list[Task] = Field(default_factory=list)
     goods: list[Good] = Field(default_factory=list)
 
@@ -237,8 +248,8 @@ class ProjectOut(BaseModel):
 
 
 class CapacityChange(Body):
-    capacity: int | None = Field(
-        ge=0, le=10**9, description="Units the project can make this period; null: no limit."
+    capacity: Units | None = Field(
+        description="Units the project can make this period; null: no limit."
     )
     version: int | None = _version_field("good's project")
 
@@ -251,36 +262,32 @@ class PlannedGood(BaseModel):
 
 
 class Fork(Body):
-    project: str = Field(min_length=1, max_length=100, description="The new project's id.")
+    project: NameId = Field(description="The new project's id.")
 
 
 class OfferIn(Body):
     hours: Hours
-    min_weight: float = Field(1.0, gt=0, le=1000, allow_inf_nan=False)
-    participant: str | None = Field(None, min_length=1, max_length=100,
-                                    description="Whose offer (coordinators only; "
-                                    "default: the caller).")
+    min_weight: Weight = 1.0
+    participant: NameId | None = Field(
+        None, description="Whose offer (coordinators only; default: the caller).")
     period: StoredInt | None = Field(None, description="The period the caller saw; another one"
                                " answers 409 (a stale update).")
 
 
 class WishIn(Body):
-    id: str | None = Field(None, min_length=1, max_length=100,
-                           description="The wish's id (default: a new one).")
-    quantity: int = Field(1, ge=1, le=100_000)
+    id: ItemId | None = Field(None, description="The wish's id (default: a new one).")
+    quantity: int = Field(1, ge=1, le=bounds.MAX_QUANTITY)
     alternatives: list[Alternative] = Field(min_length=1, max_length=50)
-    participant: str | None = Field(None, min_length=1, max_length=100,
-                                    description="Whose wish (coordinators only; "
-                                    "default: the caller).")
+    participant: NameId | None = Field(
+        None, description="Whose wish (coordinators only; default: the caller).")
     period: StoredInt | None = None
 
 
 class WorkIn(Body):
-    task: str
-    hours: float = Field(gt=0, le=1000, allow_inf_nan=False)
-    participant: str | None = Field(None, min_length=1, max_length=100,
-                                    description="Whose work (coordinators only; "
-                                    "default: the caller).")
+    task: ItemId
+    hours: float = Field(gt=0, le=bounds.MAX_HOURS, allow_inf_nan=False)
+    participant: NameId | None = Field(
+        None, description="Whose work (coordinators only; default: the caller).")
 
 
 class Correction(Body):

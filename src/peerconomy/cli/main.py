@@ -47,6 +47,8 @@ def _load(path: Path) -> ScenarioColumns:
         return read_columns_file(path)
     except ScenarioError as err:
         fail(str(err))
+    except (MemoryError, RecursionError):  # a last guard: the readers refuse these by name
+        fail(f"{path}: too large or nested too deeply to read")
 
 
 def _show_version(value: bool) -> None:

@@ -108,6 +108,31 @@ def clear(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> No
     console.print(table)
 
 
+@period_app.command("preview")
+def preview(pool: PoolOption, db: DbOption = None) -> None:
+    """Show the warnings of the plan the collecting period would clear to (nothing kept)."""
+    uow = open_uow(db)
+    with refusals():
+        warnings = periods.preview_period(uow(), pool)
+    if not warnings:
+        Console().print(f"[green]✓[/green] no warnings for [bold]{escape(pool)}[/bold]")
+        return
+    print_json(warnings)
+
+
+@period_app.command("reopen")
+def reopen(pool: PoolOption, db: DbOption = None) -> None:
+    """Reopen the cleared period for collecting; its plan is discarded (only before any work
+    is logged on it)."""
+    uow = open_uow(db)
+    with refusals():
+        period = periods.reopen_period(uow(), pool)
+    Console().print(
+        f"[green]✓[/green] period {period.number} of [bold]{escape(pool)}[/bold] is collecting"
+        " again; its plan is discarded"
+    )
+
+
 @period_app.command("settle")
 def settle(pool: PoolOption, db: DbOption = None) -> None:
     """Post the cleared period to the ledger and open the next period."""

@@ -39,7 +39,7 @@ from typing import Any, Final
 import numpy as np
 
 from peerconomy.domain.collection import paused_collection
-from peerconomy.domain.scenario import Scenario, parse_scenario
+from peerconomy.domain.scenario import Scenario, limit_of, parse_scenario
 from peerconomy.domain.scenario_columns import ScenarioColumns, columns_of
 from peerconomy.domain.scenario_json import AnyScenario
 from peerconomy.mechanisms.components import bipartite_components
@@ -168,6 +168,11 @@ def prepare(scenario: AnyScenario | ScenarioColumns) -> Prepared:
         alt_wish=alt_wish,
         alt_good=alt_good,
         alt_max_cost=alt_max_cost,
+        good_limit=np.array(
+            [np.inf if (x := limit_of(g)) is None else float(x) for g in columns.goods],
+            dtype=np.float64,
+        ),
+        wish_participant=columns.wish_participant,
     )
     return Prepared(
         scenario=columns,

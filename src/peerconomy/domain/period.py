@@ -1,5 +1,9 @@
 """A period's lifecycle: open → collecting → cleared → settled → closed.
 
+A cleared period may also be *reopened* (cleared → collecting) by a coordinator before any
+work is logged on its plan: the plan is discarded, so a plan that cannot be settled never
+freezes the pool.
+
 Offers and wishes may be made, changed and withdrawn only while the period is collecting; the
 plan is made by clearing; settling posts it to the books. Any other step is refused with an
 error that says where the period stands and what the step needs.
@@ -31,13 +35,14 @@ class PeriodState(StrEnum):
     CLOSED = "closed"
 
 
-Action = Literal["collect", "clear", "settle", "close"]
+Action = Literal["collect", "clear", "settle", "close", "reopen"]
 
 _STEPS: Final[dict[str, tuple[PeriodState, PeriodState]]] = {
     "collect": (PeriodState.OPEN, PeriodState.COLLECTING),
     "clear": (PeriodState.COLLECTING, PeriodState.CLEARED),
     "settle": (PeriodState.CLEARED, PeriodState.SETTLED),
     "close": (PeriodState.SETTLED, PeriodState.CLOSED),
+    "reopen": (PeriodState.CLEARED, PeriodState.COLLECTING),
 }
 
 

@@ -18,6 +18,7 @@ from typing import Final
 from pydantic import TypeAdapter, ValidationError
 
 from peerconomy.domain.account import check_email
+from peerconomy.domain.ids import check_id
 from peerconomy.domain.pool import Member, Role
 from peerconomy.domain.scenario import Participant, ScenarioError
 
@@ -27,7 +28,6 @@ COLUMNS: Final = ("id", "display_name", "email", "phone", "capacity", "exempt", 
 MAX_ROWS: Final = 10_000
 """More members than any pool we know of has; a bigger file is refused, not read."""
 
-_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _PHONE: Final = re.compile(r"\+?[0-9][0-9 ()./-]{2,38}")
 _YES: Final = {"yes", "y", "true", "1", "ja", "x"}
 _NO: Final = {"no", "n", "false", "0", "nein", ""}
@@ -110,9 +110,10 @@ def _member(line: int, row: dict[str, str]) -> Member:
         if not value.isprintable():
             raise bad(column, "holds a control character")
     participant = row.get("id", "")
-    if not _ID.fullmatch(participant):
-        raise bad("id", "must be 1 to 100 ASCII letters, digits, '.', '_' or '-', starting"
-                        " with a letter or digit")
+    try:
+        check_id(participant, "id")
+    except ScenarioError as error:
+        raise bad("id", error.reason) from None
     display_name = row.get("display_name", "")
     if len(display_name) > 100:
         raise bad("display_name", "must be at most 100 characters")

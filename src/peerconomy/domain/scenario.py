@@ -31,7 +31,8 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any, Final, Literal, TypeVar
+from dataclasses import replace
+from typing import Annotated, Any, Final, Literal, Protocol, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -45,7 +46,9 @@ from pydantic import (
 from pydantic.dataclasses import dataclass
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from peerconomy.domain import bounds
 from peerconomy.domain.collection import paused_collection
+from peerconomy.domain.ids import ID_REASON, ITEM_ID_REASON, ITEM_PATTERN, NAME_PATTERN
 
 __all__ = [
     "FORMAT",
@@ -69,27 +72,38 @@ __all__ = [
     "check_alternatives",
     "check_wishes",
     "error_from_validation",
+    "limit_of",
     "load_scenario_file",
     "parse_part",
     "parse_scenario",
     "parse_scenario_json",
+    "within_limits",
 ]
 
 FORMAT: Final = "peerconomy-scenario/1"
 
-Id = Annotated[str, Strict(), Field(min_length=1)]
-ParticipantId = Id
-ProjectId = Id
-TaskId = Id
-GoodId = Id
-WishId = Id
-ProductType = Id
+Name = Annotated[str, Strict(), Field(min_length=1, pattern=NAME_PATTERN)]
+"""A participant's or project's id (see :mod:`peerconomy.domain.ids`)."""
+Item = Annotated[str, Strict(), Field(min_length=1, pattern=ITEM_PATTERN)]
+"""A task's, good's or wish's id: as a :data:`Name`, ``/`` allowed."""
+ParticipantId = Name
+ProjectId = Name
+TaskId = Item
+GoodId = Item
+WishId = Item
+ProductType = Annotated[str, Strict(), Field(min_length=1)]
+"""A product type is a name people read (``sea-view flat``), not an id."""
 GoodModel = Literal["flat_rate", "flat_allocation", "effort", "auction"]
 
-Hours = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
-"""A finite number >= 0 (hours, or contribution in hours). Integers are accepted."""
-PositiveNumber = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
-Count = Annotated[int, Strict(), Field(ge=0)]
+Hours = Annotated[float, Strict(), Field(ge=0, le=bounds.MAX_HOURS, allow_inf_nan=False)]
+"""Hours in a period, finite, 0 to 10,000 (:mod:`peerconomy.domain.bounds`). Integers are
+accepted."""
+RecipeHours = Annotated[float, Strict(), Field(ge=0, le=bounds.MAX_HOURS, allow_inf_nan=False)]
+Contribution = Annotated[float, Strict(), Field(ge=0, le=bounds.MAX_COST, allow_inf_nan=False)]
+Weight = Annotated[float, Strict(), Field(gt=0, le=bounds.MAX_WEIGHT, allow_inf_nan=False)]
+PositiveNumber = Weight
+Count = Annotated[int, Strict(), Field(ge=0, le=bounds.MAX_UNITS)]
+Quantity = Annotated[int, Strict(), Field(ge=1, le=bounds.MAX_QUANTITY)]
 Flag = Annotated[bool, Strict()]
 
 
@@ -109,11 +123,12 @@ class ScenarioError(ValueError):
 class Settings:
     """Pool-wide settings for the period."""
 
-    max_weight: PositiveNumber = 5.0
+    max_weight: Annotated[float, Strict(), Field(
+        ge=bounds.MIN_MAX_WEIGHT, le=bounds.MAX_WEIGHT, allow_inf_nan=False)] = 5.0
     """The weight at which hours no offer covers are posted on the hint board."""
-    seed: Annotated[int, Strict(), Field(ge=0)] = 0
+    seed: Annotated[int, Strict(), Field(ge=0, le=bounds.MAX_SEED)] = 0
     """Seed of the lottery for over-wished non-auction goods."""
-    weight_estimates: dict[TaskId, PositiveNumber] = Field(default_factory=dict)
+    weight_estimates: dict[TaskId, Weight] = Field(default_factory=dict)
     """Estimated weights per task for stage-1 effort costs (absent: 1, a standard hour)."""
 
 
@@ -154,9 +169,12 @@ class Good:
     model: GoodModel
     capacity: Count | None = None
     """Units per period; absent means no limit."""
-    recipe: dict[TaskId, Hours] = Field(default_factory=dict)
+    recipe: dict[TaskId, RecipeHours] = Field(default_factory=dict)
     """Task hours per unit."""
     product_type: ProductType | None = None
+    limit: Count | None = None
+    """The most units one participant may receive in a period, over all their wishes;
+    absent: 1 for a ``flat_rate`` good, no limit for others (see :func:`limit_of`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
@@ -166,7 +184,7 @@ class Offer:
     participant: ParticipantId
     task: TaskId
     hours: Hours
-    min_weight: PositiveNumber
+    min_weight: Weight
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
@@ -178,7 +196,7 @@ class Alternative:
 
     good: GoodId | None = None
     product_type: ProductType | None = None
-    max_cost: Hours | None = None
+    max_cost: Contribution | None = None
     """The most the wisher would contribute for it; absent: effort cost only, no bid."""
 
 
@@ -188,7 +206,7 @@ class Wish:
 
     participant: ParticipantId
     id: WishId
-    quantity: Annotated[int, Strict(), Field(ge=1)] = 1
+    quantity: Quantity = 1
     alternatives: Annotated[list[Alternative], Field(min_length=1)]
 
 
@@ -292,11 +310,93 @@ def _cross_check(s: Scenario) -> _Problem | None:
             if wish.participant not in participants:
                 return f"wishes[{i}].participant", f"unknown participant {wish.participant!r}"
     good_auction, type_auction = _auction_kinds(s.goods)
+    limits = _Limits(s.goods)
     for i, wish in enumerate(wishes):
         problem = _first_alternatives_problem(i, wish, good_auction, type_auction)
+        if problem is None and limits.any:
+            problem = limits.problem(i, wish)
         if problem is not None:
             return problem
     return None
+
+
+class _Limited(Protocol):
+    @property
+    def model(self) -> GoodModel: ...
+    @property
+    def limit(self) -> int | None: ...
+
+
+def limit_of(good: _Limited) -> int | None:
+    """The most units of ``good`` one participant may receive in a period (None: no limit):
+    its ``limit``, or 1 for a ``flat_rate`` good whose limit is not set (its cost is shared
+    evenly by all, so its demand must be bounded)."""
+    if good.limit is not None:
+        return good.limit
+    return 1 if good.model == "flat_rate" else None
+
+
+def within_limits(wishes: Sequence[Wish], goods: Sequence[Good]) -> list[Wish]:
+    """The wishes as the goods' limits let them be met: a wish asking for more units than
+    its goods' limits allow asks for that many, one that can get none is left out. For
+    wishes stored before their goods had limits (new wishes are refused at entry)."""
+    limits = _Limits(goods)
+    if not limits.any:
+        return list(wishes)
+    fitted = []
+    for wish in wishes:
+        room = limits.room(wish)
+        if room is None or wish.quantity <= room:
+            fitted.append(wish)
+        elif room > 0:
+            fitted.append(replace(wish, quantity=room))
+    return fitted
+
+
+class _Limits:
+    """The goods' limits, to tell whether a wish could ever be met within them."""
+
+    def __init__(self, goods: Sequence[Good]) -> None:
+        self.limit = {good.id: limit_of(good) for good in goods}
+        self.any = any(limit is not None for limit in self.limit.values())
+        self.of_type: dict[str, list[str]] = {}
+        for good in goods:
+            if good.product_type is not None:
+                self.of_type.setdefault(good.product_type, []).append(good.id)
+
+    def room(self, wish: Wish) -> int | None:
+        """The most units the goods ``wish`` names let one participant receive (None: no
+        limit)."""
+        reached: set[str] = set()
+        for alt in wish.alternatives:
+            if alt.good is not None:
+                reached.add(alt.good)
+            elif alt.product_type is not None:
+                reached.update(self.of_type.get(alt.product_type, ()))
+        room = 0
+        for good in reached:
+            limit = self.limit.get(good)
+            if limit is None:
+                return None
+            room += limit
+        return room
+
+    def problem(self, i: int, wish: Wish) -> _Problem | None:
+        """``wishes[i]`` asks for more units than its goods' limits let one participant
+        receive (its alternatives are known, checked before)."""
+        room = self.room(wish)
+        if room is None or wish.quantity <= room:
+            return None
+        if room == 0:
+            alt = wish.alternatives[0]
+            field = "good" if alt.good is not None else "product_type"
+            return f"wishes[{i}].alternatives[0].{field}", (
+                f"{getattr(alt, field)!r} has limit 0: nobody may receive it"
+            )
+        return f"wishes[{i}].quantity", (
+            f"must be at most {room}, the most one participant may receive of the goods"
+            f" it names (their limits), got {wish.quantity}"
+        )
 
 
 def _auction_kinds(
@@ -339,6 +439,8 @@ def check_alternatives(wish: Wish, goods: Sequence[Good], path: str = "wish") ->
     names a known good or product type, and all are auction goods or none is. Raise
     :class:`ScenarioError` naming the bad alternative under ``path``."""
     problem = _first_alternatives_problem(0, wish, *_auction_kinds(goods))
+    if problem is None:
+        problem = _Limits(goods).problem(0, wish)
     if problem is not None:
         where, reason = problem
         raise ScenarioError(path + where[len("wishes[0]") :], reason)
@@ -348,8 +450,11 @@ def check_wishes(wishes: Sequence[Wish], goods: Sequence[Good], path: str = "wis
     """:func:`check_alternatives` for many wishes, reading the goods once; the path names
     the first bad wish by its place (``wishes[3].alternatives[0].good``)."""
     kinds = _auction_kinds(goods)
+    limits = _Limits(goods)
     for i, wish in enumerate(wishes):
         problem = _first_alternatives_problem(0, wish, *kinds)
+        if problem is None and limits.any:
+            problem = limits.problem(0, wish)
         if problem is not None:
             where, reason = problem
             raise ScenarioError(f"{path}[{i}]" + where[len("wishes[0]") :], reason)
@@ -433,12 +538,15 @@ def _path(loc: Sequence[int | str]) -> str:
 def _show(value: object, limit: int = 60) -> str:
     """The bad value as a user would recognise it from their JSON, kept short."""
     if isinstance(value, str):
-        text = repr(value)
+        text = repr(value[: limit + 1])
     else:
         try:
             text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=repr)
         except (ValueError, TypeError, RecursionError):
-            text = repr(value)
+            try:
+                text = repr(value)
+            except (ValueError, RecursionError):  # a huge integer, a deep list
+                text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -466,6 +574,9 @@ def _reason(error: ErrorDetails) -> str:
         return f"must have at least {n} item{'s' if n != 1 else ''}, got {got}"
     if kind == "string_too_short":
         return "must not be empty"
+    if kind == "string_pattern_mismatch":
+        item = ctx.get("pattern") == ITEM_PATTERN
+        return f"{ITEM_ID_REASON if item else ID_REASON}, got {got}"
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace(" or ", ", ")
         return (
@@ -559,19 +670,20 @@ def _not_utf8(name: str, before: bytes) -> ScenarioError:
 
 
 def load_scenario_file(path: str | os.PathLike[str]) -> Scenario:
-    """Read a UTF-8 JSON scenario file; raise :class:`ScenarioError` for any problem with it.
+    """Read a UTF-8 JSON scenario file; raise :class:`ScenarioError` for any problem with it
+(also for a file that is no regular file, or too large: :mod:`peerconomy.domain.files`).
 
     Errors inside the scenario are named by field (``offers[2].hours: ...``); errors in the
     file itself by the file name, with line and column for malformed JSON.
     """
+    from peerconomy.domain.files import read_regular_file
+
     name = os.fspath(path)
+    raw = read_regular_file(path)  # a regular file of bounded size, or refused by name
     try:
-        with open(path, encoding="utf-8-sig") as file:  # -sig: a leading BOM is no error
-            text = file.read()
+        text = raw.decode("utf-8-sig")  # -sig: a leading BOM is no error
     except UnicodeDecodeError as err:
         raise _not_utf8(name, err.object[: err.start]) from None
-    except OSError as err:
-        raise ScenarioError(name, f"cannot read file: {err.strerror or err}") from None
     return parse_scenario_json(text, name)
 
 
@@ -590,6 +702,10 @@ def parse_scenario_json(text: str | bytes, name: str = "<json>") -> Scenario:
     except json.JSONDecodeError as err:
         where = f"{name}:{err.lineno}:{err.colno}"
         raise ScenarioError(where, f"invalid JSON: {err.msg}") from None
+    except RecursionError:
+        raise ScenarioError(name, "invalid JSON: nested too deeply") from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise ScenarioError(name, "invalid JSON: a number with too many digits") from None
     if not isinstance(data, dict):
         raise ScenarioError(name, f"must hold a JSON object, got {_show(data)}")
     return parse_scenario(data)  # pragma: no cover - only if the two JSON readers disagree

@@ -35,9 +35,10 @@ import numpy as np
 from msgspec import Meta, Raw, Struct
 
 from peerconomy.domain.collection import paused_collection
-from peerconomy.domain.scenario import FORMAT, _cross_check
+from peerconomy.domain.scenario import FORMAT, _cross_check, limit_of
 from peerconomy.domain.scenario_json import (
     AnyScenario,
+    Contribution,
     FastGood,
     FastParticipant,
     FastProject,
@@ -46,7 +47,9 @@ from peerconomy.domain.scenario_json import (
     FastTask,
     Hours,
     Id,
+    Name,
     PositiveNumber,
+    Quantity,
     _Alternative,
     _disagree,
     _Good,
@@ -124,7 +127,7 @@ def read_columns(raw: bytes | str, name: str = "<json>") -> ScenarioColumns:
     with paused_collection():
         try:
             columns = _decode(data)
-        except (msgspec.MsgspecError, UnicodeError):
+        except (msgspec.MsgspecError, UnicodeError, RecursionError):
             columns = None
         if columns is None or _cross_problem(columns):
             decode_scenario(raw, name)  # raises the parser's own error
@@ -186,7 +189,7 @@ def _named(names: Sequence[str]) -> Any:
 def _offer_decoder(index: _Index) -> msgspec.json.Decoder[list[Any]]:
     """Offers decoded as :class:`FastOffer` is, the task named among the tasks."""
     offer = msgspec.defstruct("Offer", [
-        ("participant", Id), ("task", _named(index.task_ids)), ("hours", Hours),
+        ("participant", Name), ("task", _named(index.task_ids)), ("hours", Hours),
         ("min_weight", PositiveNumber),
     ], frozen=True, forbid_unknown_fields=True, gc=False)
     return msgspec.json.Decoder(list[offer])  # type: ignore[valid-type]
@@ -198,12 +201,12 @@ def _wish_decoder(index: _Index) -> msgspec.json.Decoder[list[Any]]:
     alternative = msgspec.defstruct("Alternative", [
         ("good", Optional[_named(index.good_ids)], None),  # noqa: UP045 - a runtime type
         ("product_type", Optional[_named(index.types)], None),  # noqa: UP045
-        ("max_cost", Optional[Hours], None),  # noqa: UP045
+        ("max_cost", Optional[Contribution], None),  # noqa: UP045
     ], frozen=True, forbid_unknown_fields=True, gc=False)
     wish = msgspec.defstruct("Wish", [
-        ("participant", Id), ("id", Id),
+        ("participant", Name), ("id", Id),
         ("alternatives", Annotated[list[alternative], Meta(min_length=1)]),  # type: ignore[valid-type]
-        ("quantity", Annotated[int, Meta(ge=1)], 1),
+        ("quantity", Quantity, 1),
     ], frozen=True, forbid_unknown_fields=True, gc=False)
     return msgspec.json.Decoder(list[wish])  # type: ignore[valid-type]
 
@@ -352,7 +355,33 @@ def _cross_problem(c: ScenarioColumns) -> bool:
     pair = np.sort(c.offer_participant * max(len(c.tasks), 1) + c.offer_task)
     if np.any(pair[1:] == pair[:-1]):  # the same participant offers twice on a task
         return True
-    return _alternatives_problem(c)
+    return _alternatives_problem(c) or _limits_problem(c)
+
+
+def _limits_problem(c: ScenarioColumns) -> bool:
+    """A wish asking for more units than the limits of the goods it names (directly or by
+    their product type) let one participant receive."""
+    limits = [limit_of(good) for good in c.goods]
+    if len(c.alt_good) == 0 or all(limit is None for limit in limits):
+        return False
+    limit = np.array([np.inf if x is None else x for x in limits], dtype=np.float64)
+    n_goods = len(c.goods)
+    named = c.alt_good >= 0
+    wishes, goods = [c.alt_wish[named]], [c.alt_good[named]]
+    typed = np.flatnonzero(c.alt_type >= 0)
+    if len(typed):
+        position = {t: i for i, t in enumerate(c.product_types)}
+        good_type = np.array([-1 if g.product_type is None else position[g.product_type]
+                              for g in c.goods], dtype=np.int64)
+        for t in np.unique(c.alt_type[typed]).tolist():
+            of_type = np.flatnonzero(good_type == t)
+            asking = c.alt_wish[typed[c.alt_type[typed] == t]]
+            wishes.append(np.repeat(asking, len(of_type)))
+            goods.append(np.tile(of_type, len(asking)))
+    pair = np.unique(np.concatenate(wishes) * n_goods + np.concatenate(goods))
+    room = np.bincount(pair // n_goods, weights=limit[pair % n_goods],
+                       minlength=len(c.wish_ids))
+    return bool(np.any(c.wish_quantity > room))
 
 
 def _alternatives_problem(c: ScenarioColumns) -> bool:

@@ -23,7 +23,9 @@ from typing import Annotated, Literal, Protocol, TypeVar
 import msgspec
 from msgspec import Meta, Struct
 
+from peerconomy.domain import bounds
 from peerconomy.domain.collection import paused_collection
+from peerconomy.domain.ids import ITEM_PATTERN_PYTHON, NAME_PATTERN_PYTHON
 from peerconomy.domain.scenario import (
     FORMAT,
     GoodModel,
@@ -35,10 +37,14 @@ from peerconomy.domain.scenario import (
 
 __all__ = ["AnyScenario", "FastScenario", "decode_scenario", "read_scenario_file"]
 
-Id = Annotated[str, Meta(min_length=1)]
-Hours = Annotated[float, Meta(ge=0)]
-PositiveNumber = Annotated[float, Meta(gt=0)]
-Count = Annotated[int, Meta(ge=0)]
+# the types of :mod:`peerconomy.domain.scenario`, with the same rules (ids, bounds)
+Name = Annotated[str, Meta(min_length=1, pattern=NAME_PATTERN_PYTHON)]
+Id = Annotated[str, Meta(min_length=1, pattern=ITEM_PATTERN_PYTHON)]
+Hours = Annotated[float, Meta(ge=0, le=bounds.MAX_HOURS)]
+Contribution = Annotated[float, Meta(ge=0, le=bounds.MAX_COST)]
+PositiveNumber = Annotated[float, Meta(gt=0, le=bounds.MAX_WEIGHT)]
+Count = Annotated[int, Meta(ge=0, le=bounds.MAX_UNITS)]
+Quantity = Annotated[int, Meta(ge=1, le=bounds.MAX_QUANTITY)]
 
 
 class _Part(Struct, frozen=True, forbid_unknown_fields=True, gc=False):
@@ -46,38 +52,39 @@ class _Part(Struct, frozen=True, forbid_unknown_fields=True, gc=False):
 
 
 class FastSettings(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
-    max_weight: PositiveNumber = 5.0
-    seed: Annotated[int, Meta(ge=0)] = 0
+    max_weight: Annotated[float, Meta(ge=bounds.MIN_MAX_WEIGHT, le=bounds.MAX_WEIGHT)] = 5.0
+    seed: Annotated[int, Meta(ge=0, le=bounds.MAX_SEED)] = 0
     weight_estimates: dict[Id, PositiveNumber] = msgspec.field(default_factory=dict)
 
 
 class FastParticipant(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
-    id: Id
+    id: Name
     capacity: Hours | None = None
     exempt: bool = False
 
 
 class FastProject(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
-    id: Id
+    id: Name
 
 
 class FastTask(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
     id: Id
-    project: Id
+    project: Name
     fixed_hours: Hours = 0.0
 
 
 class FastGood(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
     id: Id
-    project: Id
+    project: Name
     model: GoodModel
     capacity: Count | None = None
     recipe: dict[Id, Hours] = msgspec.field(default_factory=dict)
-    product_type: Id | None = None
+    product_type: Annotated[str, Meta(min_length=1)] | None = None
+    limit: Count | None = None
 
 
 class FastOffer(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
-    participant: Id
+    participant: Name
     task: Id
     hours: Hours
     min_weight: PositiveNumber
@@ -85,15 +92,15 @@ class FastOffer(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
 
 class FastAlternative(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
     good: Id | None = None
-    product_type: Id | None = None
-    max_cost: Hours | None = None
+    product_type: Annotated[str, Meta(min_length=1)] | None = None
+    max_cost: Contribution | None = None
 
 
 class FastWish(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
-    participant: Id
+    participant: Name
     id: Id
     alternatives: Annotated[list[FastAlternative], Meta(min_length=1)]
-    quantity: Annotated[int, Meta(ge=1)] = 1
+    quantity: Quantity = 1
 
 
 class FastScenario(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
@@ -155,6 +162,8 @@ class _Good(Protocol):
     def recipe(self) -> Mapping[str, float]: ...
     @property
     def product_type(self) -> str | None: ...
+    @property
+    def limit(self) -> int | None: ...
 
 
 class _Offer(Protocol):
@@ -217,7 +226,7 @@ def decode_scenario(raw: bytes | str, name: str = "<json>") -> FastScenario:
     with paused_collection():
         try:
             fast = _DECODER.decode(raw)
-        except (msgspec.MsgspecError, UnicodeError):
+        except (msgspec.MsgspecError, UnicodeError, RecursionError):
             parse_scenario_json(raw, name)  # raises the canonical error
             raise _disagree() from None  # pragma: no cover - the two readers agree
         problem = _cross_check(fast)  # type: ignore[arg-type]  # the same fields, read alike
@@ -241,12 +250,9 @@ def read_file_with(
     """A scenario file decoded by a fast reader (``decode(raw, name)``), with the errors of
     :func:`~peerconomy.domain.scenario.load_scenario_file` for a file that cannot be read,
     is not UTF-8 JSON or is no scenario (a leading byte order mark is allowed)."""
-    try:
-        with open(path, "rb") as file:
-            raw = file.read()
-    except OSError:
-        load_scenario_file(path)  # raises the canonical error
-        raise _disagree() from None  # pragma: no cover
+    from peerconomy.domain.files import read_regular_file
+
+    raw = read_regular_file(path)  # a regular file of bounded size, or refused by name
     try:
         return decode(raw.removeprefix(b"\xef\xbb\xbf"), os.fspath(path))
     except ScenarioError:

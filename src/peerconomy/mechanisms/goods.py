@@ -20,6 +20,14 @@ Lottery. Non-auction wishes are served in a seeded random order, one unit per wi
 each unit from the first alternative with room; an alternative whose effort (0 for
 ``flat_rate``) exceeds a given ``max_cost`` is passed over.
 
+Limits. A good may have a *limit*: the most units one participant may receive of it in a
+period, summed over all their wishes. The lottery passes over an alternative whose good the
+wisher has reached the limit of. The auction caps each wish's units of a good at the limit;
+where one participant's several auction wishes would together exceed it, the units over the
+limit are withdrawn from the wishes served last and the auction is cleared again with those
+wishes' units of that good capped at what is left to them (until no limit is passed), so the
+premiums are the minimal competitive ones of the market as capped.
+
 Only wished goods are produced: production is allocation.
 
 Example. The seaside flats A and B (one each): x offers up to 10 over effort for A and 8 for
@@ -56,6 +64,10 @@ class GoodsMarket:
     alt_wish: IntArray  # (alternatives,) non-decreasing
     alt_good: IntArray
     alt_max_cost: FloatArray
+    good_limit: FloatArray | None = None
+    """(goods,) the most units one participant may receive, inf for no limit; None: none."""
+    wish_participant: IntArray | None = None
+    """(wishes,) whose wish it is (read where there are limits)."""
 
     def part(
         self,
@@ -75,7 +87,15 @@ class GoodsMarket:
             alt_wish=local_wish[self.alt_wish[alts]],
             alt_good=local_good[self.alt_good[alts]],
             alt_max_cost=self.alt_max_cost[alts],
+            good_limit=None if self.good_limit is None else self.good_limit[goods],
+            wish_participant=(None if self.wish_participant is None
+                              else self.wish_participant[wishes]),
         )
+
+    def limited(self) -> bool:
+        """Whether any good has a limit (and so whose wish is which matters)."""
+        return (self.good_limit is not None and self.wish_participant is not None
+                and bool(np.any(np.isfinite(self.good_limit))))
 
 
 @dataclass(frozen=True)
@@ -128,20 +148,54 @@ def _auction(
     alt_cost = market.alt_max_cost
     value = np.where(np.isnan(alt_cost), 0.0, alt_cost - market.good_effort[market.alt_good])
     arcs = np.flatnonzero(auction_alt & (value >= 0.0))
-    result = solve(
-        Market(
-            row_supply=market.wish_quantity[order].astype(np.float64),
-            col_capacity=market.good_capacity[goods].astype(np.float64),
-            arc_row=row_of[market.alt_wish[arcs]],
-            arc_col=col_of[market.alt_good[arcs]],
-            arc_value=value[arcs],
-            arc_capacity=np.full(len(arcs), np.inf),
-        ),
-        prices="min",
-    )
-    alt_units[arcs] = np.rint(result.flow).astype(np.int64)
+    limited = market.limited()
+    arc_capacity = (np.asarray(market.good_limit, dtype=np.float64)[market.alt_good[arcs]]
+                    if limited else np.full(len(arcs), np.inf))
+    while True:  # again only where one participant's wishes together passed a limit
+        result = solve(
+            Market(
+                row_supply=market.wish_quantity[order].astype(np.float64),
+                col_capacity=market.good_capacity[goods].astype(np.float64),
+                arc_row=row_of[market.alt_wish[arcs]],
+                arc_col=col_of[market.alt_good[arcs]],
+                arc_value=value[arcs],
+                arc_capacity=arc_capacity,
+            ),
+            prices="min",
+        )
+        flow = np.rint(result.flow).astype(np.int64)
+        if not limited or not _cap_shared_limits(market, arcs, flow, row_of, arc_capacity):
+            break
+    alt_units[arcs] = flow
     premium[goods] = result.col_price
     return premium
+
+
+def _cap_shared_limits(
+    market: GoodsMarket, arcs: IntArray, flow: IntArray, row_of: IntArray,
+    arc_capacity: FloatArray,
+) -> bool:
+    """Where one participant's auction wishes got more units of a good than its limit, cap
+    their arcs to that good (in ``arc_capacity``) at the units they got, in the order the
+    wishes are served, until the limit is used up; whether any was over. Caps only fall, by
+    at least a unit each time one is over, so the passes end."""
+    assert market.good_limit is not None and market.wish_participant is not None
+    n_goods = len(market.good_model)
+    wish = market.alt_wish[arcs]
+    good = market.alt_good[arcs]
+    key = market.wish_participant[wish] * n_goods + good
+    keys, inverse = np.unique(key, return_inverse=True)
+    got = np.bincount(inverse, weights=flow, minlength=len(keys))
+    over = got > market.good_limit[keys % n_goods]
+    if not np.any(over):
+        return False
+    for k in np.flatnonzero(over).tolist():
+        left = float(market.good_limit[keys[k] % n_goods])
+        mine = np.flatnonzero(inverse == k)
+        for arc in mine[np.argsort(row_of[wish[mine]], kind="stable")].tolist():
+            arc_capacity[arc] = min(float(flow[arc]), left)
+            left -= arc_capacity[arc]
+    return True
 
 
 def _lottery(
@@ -154,15 +208,27 @@ def _lottery(
     wanting = np.flatnonzero(~is_auction & (market.wish_quantity > 0))
     remaining = market.wish_quantity.astype(np.int64).copy()
     active = [int(w) for w in wanting[rng.permutation(len(wanting))]]
+    limited = market.limited()
+    limit = market.good_limit
+    owner = market.wish_participant
+    received: dict[tuple[int, int], float] = {}  # (participant, good) -> units, with limits
     while active:
         still = []
         for w in active:
             for a in range(starts[w], starts[w + 1]):
-                g = market.alt_good[a]
+                g = int(market.alt_good[a])
                 cap = market.alt_max_cost[a]
                 if room[g] < 1.0 or (not np.isnan(cap) and stage1_cost[g] > cap):
                     continue
                 take = int(remaining[w]) if np.isinf(room[g]) else 1
+                if limited:
+                    assert limit is not None and owner is not None
+                    key = (int(owner[w]), g)
+                    left = limit[g] - received.get(key, 0.0)
+                    if left < 1.0:
+                        continue
+                    take = int(min(take, left))
+                    received[key] = received.get(key, 0.0) + take
                 alt_units[a] += take
                 room[g] -= take
                 remaining[w] -= take

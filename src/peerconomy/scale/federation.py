@@ -30,6 +30,7 @@ from typing import Any, Final
 
 import pydantic_core
 
+from peerconomy.domain.files import read_regular_file
 from peerconomy.domain.scenario import (
     FORMAT,
     ScenarioError,
@@ -231,17 +232,22 @@ def load_federation(directory: str | Path) -> Federation:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """A file of the federation's folder as a JSON object: a regular file inside the folder
+    (no link out of it), of bounded size, UTF-8 JSON."""
+    raw = read_regular_file(path, within=path.parent)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError(str(path), "not UTF-8 text") from None
-    except OSError as err:
-        raise ScenarioError(str(path), f"cannot read file: {err.strerror or err}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise ScenarioError(f"{path}:{err.lineno}:{err.colno}", f"invalid JSON: {err.msg}"
                             ) from None
+    except RecursionError:
+        raise ScenarioError(str(path), "invalid JSON: nested too deeply") from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise ScenarioError(str(path), "invalid JSON: a number with too many digits") from None
     if not isinstance(data, dict):
         raise ScenarioError(str(path), f"must hold a JSON object, got {type(data).__name__}")
     return data

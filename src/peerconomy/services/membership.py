@@ -21,6 +21,7 @@ from enum import IntEnum
 from typing import Final
 
 from peerconomy.domain.account import Invitation, JoinRequest
+from peerconomy.domain.bounds import POOL_MAX_WEIGHT, check_number
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Admission, Member, Period, Pool, PoolSettings, Role
 from peerconomy.domain.scenario import ScenarioError
@@ -149,8 +150,7 @@ def found_pool(
 ) -> Period:
     """A user founds an empty pool and becomes its first coordinator; period 1 collects."""
     name = check_pool_name(name)
-    if not 1.0 <= max_weight <= 1000.0:
-        raise ScenarioError("max_weight", "must be between 1 and 1000")
+    check_number(max_weight, "max_weight", POOL_MAX_WEIGHT)
     with uow:
         account = uow.accounts.user(founder)
         if account is None:

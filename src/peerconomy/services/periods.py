@@ -1,5 +1,6 @@
 """A period's lifecycle steps: clear (make the plan), settle (post it to the books and open
-the next period), close.
+the next period), close; and a coordinator's preview (the plan's warnings, nothing stored) and
+reopen (the plan discarded before any work is logged on it).
 
 Each step locks the pool first, so when two coordinators clear at once the second waits, then
 finds the period cleared and is refused; the store holds one plan.
@@ -9,21 +10,31 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, date, datetime
+from typing import Any
 
 from peerconomy.domain.clearing import clear_scenario
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.period import PeriodState, advance
+from peerconomy.domain.plan_checks import first_non_finite, plan_warnings
 from peerconomy.domain.pool import Period, Plan, active_participants
-from peerconomy.domain.scenario import FORMAT, Project, Scenario, Settings
+from peerconomy.domain.scenario import (
+    FORMAT,
+    Project,
+    Scenario,
+    ScenarioError,
+    Settings,
+    within_limits,
+)
 from peerconomy.domain.work import credits
 from peerconomy.ledger.settlement import settlement
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
-from peerconomy.services.errors import NotFoundError
+from peerconomy.services.errors import ConflictError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["clear_period", "close_period", "input_hash", "period_scenario", "settle_period"]
+__all__ = ["clear_period", "close_period", "input_hash", "period_scenario", "preview_period",
+           "reopen_period", "settle_period"]
 
 
 def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
@@ -32,6 +43,7 @@ def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
     pool = lookup.pool(uow, period.pool)
     tasks = active_tasks(uow, pool.name)
     task_ids = {t.id for t in tasks}
+    goods = active_goods(uow, pool.name)
     return Scenario(
         format=FORMAT,
         settings=Settings(
@@ -44,9 +56,10 @@ def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
         participants=active_participants(uow.pools.members(pool.name)),
         projects=[Project(id=p.id) for p in uow.pools.projects(pool.name) if p.active],
         tasks=tasks,
-        goods=active_goods(uow, pool.name),
+        goods=goods,
         offers=uow.periods.offers(pool.name, period.number),
-        wishes=uow.periods.wishes(pool.name, period.number),
+        # wishes kept from before their goods had limits ask for no more than these allow
+        wishes=within_limits(uow.periods.wishes(pool.name, period.number), goods),
     )
 
 
@@ -69,7 +82,7 @@ def clear_period(
             period.number,
             input_hash(scenario),
             now or datetime.now(UTC),
-            clear_scenario(scenario),
+            _finite(clear_scenario(scenario)),
         )
         uow.periods.add_plan(plan)
         uow.periods.set_state(pool, period.number, after)
@@ -77,6 +90,56 @@ def clear_period(
                detail={"input_hash": plan.input_hash}, now=plan.cleared_at)
         uow.commit()
     return plan
+
+
+def _finite(data: dict[str, Any]) -> dict[str, Any]:
+    """The plan's data, if every number in it is finite; a plan that is not could never be
+    settled, so it is refused (naming the first bad number) and never stored."""
+    where = first_non_finite(data)
+    if where is not None:
+        raise ScenarioError(f"plan.{where}", "is not a finite number; the plan is not kept")
+    return data
+
+
+def preview_period(uow: UnitOfWork, pool: str) -> list[dict[str, Any]]:
+    """Clear the pool's collecting period without keeping anything, and return the plan's
+    warnings for the coordinator (a share above ten times the median capacity, see
+    :func:`~peerconomy.domain.plan_checks.plan_warnings`)."""
+    with uow, paused_collection():
+        lookup.pool(uow, pool)
+        period = lookup.current_period(uow, pool)
+        advance(period.state, "clear")  # only a period that could be cleared now
+        scenario = period_scenario(uow, period)
+        data = clear_scenario(scenario)
+        where = first_non_finite(data)
+        warnings = plan_warnings(data, [p.capacity for p in scenario.participants])
+        if where is not None:
+            warnings.insert(0, {"kind": "non_finite", "field": f"plan.{where}"})
+    return warnings
+
+
+def reopen_period(
+    uow: UnitOfWork, pool: str, *, now: datetime | None = None, actor: str | None = None
+) -> Period:
+    """Reopen the pool's cleared period for collecting: its plan is discarded, the offers
+    and wishes stay. Refused once work is logged on the plan (it would lose its ground)."""
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        period = lookup.current_period(uow, pool)
+        after = advance(period.state, "reopen")
+        logs = uow.periods.work_logs(pool, period.number)
+        if logs:
+            raise ConflictError(
+                f"period {period.number} of pool {pool!r} has work logged on its plan"
+                f" ({len(logs)} entries); it can be settled, not reopened"
+            )
+        plan = uow.periods.plan(pool, period.number)
+        uow.periods.remove_plan(pool, period.number)
+        uow.periods.set_state(pool, period.number, after)
+        record(uow, pool, "period.reopen", actor=actor, subject=period.number,
+               detail={"input_hash": plan.input_hash if plan is not None else None}, now=now)
+        uow.commit()
+    return period.moved_to(after)
 
 
 def settle_period(

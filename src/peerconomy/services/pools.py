@@ -8,13 +8,13 @@ member changed since, it is refused with :class:`~peerconomy.services.errors.Sta
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from enum import Enum
 from typing import Final
 
+from peerconomy.domain.bounds import HOURS, POOL_MAX_WEIGHT, check_number
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import (
@@ -286,14 +286,7 @@ def update_settings(
 
 
 def _check_settings(settings: PoolSettings) -> None:
-    weight = settings.max_weight
-    if (
-        isinstance(weight, bool)
-        or not isinstance(weight, int | float)
-        or not math.isfinite(weight)
-        or weight <= 0
-    ):
-        raise ScenarioError("max_weight", f"must be a finite number > 0, got {weight!r}")
+    check_number(settings.max_weight, "max_weight", POOL_MAX_WEIGHT)
     for name in ("communal_validation", "public"):
         if not isinstance(getattr(settings, name), bool):
             raise ScenarioError(name, f"must be true or false, got {getattr(settings, name)!r}")
@@ -311,13 +304,8 @@ def _settings(member: Member) -> dict[str, object]:
 def _check_member(member: Member) -> None:
     if not isinstance(member.id, str) or not member.id:
         raise ScenarioError("participant", "must be a non-empty id")
-    capacity = member.capacity
-    if capacity is not None and (
-        isinstance(capacity, bool)
-        or not isinstance(capacity, int | float)
-        or not 0 <= capacity < float("inf")
-    ):
-        raise ScenarioError("capacity", f"must be a finite number >= 0, got {capacity!r}")
+    if member.capacity is not None:
+        check_number(member.capacity, "capacity", HOURS)
     if not isinstance(member.exempt, bool):
         raise ScenarioError("exempt", f"must be true or false, got {member.exempt!r}")
     if member.role not in ("member", "coordinator"):

@@ -148,6 +148,10 @@ class PeriodRepository(Protocol):
     def plan(self, pool: str, number: int) -> Plan | None:
         """The period's plan, or None if it was not cleared."""
 
+    def remove_plan(self, pool: str, number: int) -> None:
+        """Discard the plan of a cleared period on which no work is logged, and its
+        assignments (the one change of a plan allowed: reopening its period)."""
+
     def assignments(self, pool: str, number: int) -> list[Assignment]:
         """The plan's assignments with their tasks' weights (empty if not cleared)."""
 

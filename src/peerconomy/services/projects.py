@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from peerconomy.domain.bounds import MAX_UNITS
+from peerconomy.domain.ids import check_id
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import PoolProject
 from peerconomy.domain.scenario import Good, ScenarioError, Task
@@ -101,20 +103,14 @@ def leave_project(
     return left
 
 
-MAX_ID = 100
-"""The longest id of a forked project."""
-MAX_UNITS = 10**9
-"""The most units of a good a project may plan for one period (what the API allows too)."""
 
 
 def fork_project(
     uow: UnitOfWork, pool: str, source: str, project: str, *, actor: str | None = None
 ) -> PoolProject:
     """Copy project ``source``'s tasks, goods and recipes into a new project ``project``
-    (an id of 1 to 100 characters, as the API's ``Fork`` says)."""
-    if not isinstance(project, str) or not 1 <= len(project) <= MAX_ID:
-        raise ScenarioError("project", f"must be an id of 1 to {MAX_ID} characters,"
-                                       f" got {str(project)[:MAX_ID]!r}")
+    (an id by the identifier rule of :mod:`peerconomy.domain.ids`)."""
+    check_id(project, "project")
     with uow:
         lookup.pool(uow, pool, lock=True)
         _active_project(uow, pool, source)
@@ -166,7 +162,7 @@ def plan_production(
     ):
         raise ScenarioError("capacity", f"must be a whole number >= 0, got {capacity!r}")
     if capacity is not None and capacity > MAX_UNITS:
-        raise ScenarioError("capacity", f"must be at most {MAX_UNITS}, got {capacity!r}")
+        raise ScenarioError("capacity", f"must be <= {MAX_UNITS}, got {capacity!r}")
     with uow:
         lookup.pool(uow, pool, lock=True)
         period = lookup.current_period(uow, pool)
@@ -199,6 +195,7 @@ def _check_new(
     """New tasks and goods belong to ``project``, have new ids, and recipes name known tasks."""
     if not project:
         raise ScenarioError("project", "must be a non-empty id")
+    check_id(project, "project")
     task_ids = {t.id for t in uow.pools.tasks(pool)}
     good_ids = {g.id for g in uow.pools.goods(pool)}
     usable = _usable_tasks(uow, pool, project) | {t.id for t in tasks}

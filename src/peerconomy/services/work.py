@@ -8,11 +8,11 @@ to the worker counts only once a coordinator accepts it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from peerconomy.domain.bounds import LOGGED_HOURS, check_number
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, WorkLog
 from peerconomy.domain.scenario import ScenarioError
@@ -153,11 +153,9 @@ def _detail(log: WorkLog) -> dict[str, object]:
 
 
 def _check_hours(hours: object, path: str) -> None:
-    """Logged hours are a finite number above 0 (a bool is no number here)."""
-    if isinstance(hours, bool) or not isinstance(hours, int | float) or not (
-        math.isfinite(hours) and hours > 0
-    ):
-        raise ScenarioError(path, f"must be a finite number > 0, got {hours!r}")
+    """Logged hours are a finite number above 0, at most the hours of a period (a bool is no
+    number here)."""
+    check_number(hours, path, LOGGED_HOURS)
 
 
 def _pending(uow: UnitOfWork, pool: str, log_id: int) -> WorkLog:

@@ -129,7 +129,7 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
                       for t in config.tasks],
             "goods": [
                 {"id": g.id, "project": g.project, "model": model, "capacity": g.capacity,
-                 "recipe": dict(g.recipe),
+                 "recipe": dict(g.recipe), "limit": g.units,  # a member wishes for <= units
                  **({"product_type": g.product_type} if coordinated and g.product_type else {})}
                 for g, model in zip(config.goods, self.models, strict=True)
             ],

@@ -207,6 +207,9 @@ class _Periods:
     def plan(self, pool: str, number: int) -> Plan | None:
         return self._s.plans.get((pool, number))
 
+    def remove_plan(self, pool: str, number: int) -> None:
+        self._s.plans.pop((pool, number), None)
+
     def assignments(self, pool: str, number: int) -> list[Assignment]:
         plan = self._s.plans.get((pool, number))
         if plan is None:

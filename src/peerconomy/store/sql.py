@@ -819,7 +819,7 @@ class SqlPoolRepository(_Repository):
     def goods(self, pool: str) -> list[Good]:
         c = t.goods.c
         rows = self._c.execute(
-            select(c.id, c.project, c.model, c.capacity, c.recipe, c.product_type)
+            select(c.id, c.project, c.model, c.capacity, c.recipe, c.product_type, c.limit)
             .where(c.pool == pool)
             .order_by(c.position)
         )
@@ -833,8 +833,9 @@ class SqlPoolRepository(_Repository):
                     "capacity": capacity,
                     "recipe": _from_json(recipe),
                     "product_type": product_type,
+                    "limit": limit,
                 }
-                for id, project, model, capacity, recipe, product_type in rows
+                for id, project, model, capacity, recipe, product_type, limit in rows
             ],
         )
 
@@ -843,7 +844,8 @@ class SqlPoolRepository(_Repository):
     def add_goods(self, pool: str, goods: Iterable[Good]) -> None:
         start = _next_position(self._c, t.goods, t.goods.c.pool == pool)
         rows = [
-            (pool, g.id, i, g.project, g.model, g.capacity, _to_json(g.recipe), g.product_type)
+            (pool, g.id, i, g.project, g.model, g.capacity, _to_json(g.recipe), g.product_type,
+             g.limit)
             for i, g in enumerate(goods, start)
         ]
         _insert_many(self._c, t.goods, rows)
@@ -860,6 +862,7 @@ class SqlPoolRepository(_Repository):
                 "capacity": good.capacity,
                 "recipe": _to_json(good.recipe),
                 "product_type": good.product_type,
+                "limit": good.limit,
             },
             scope=("pool",),
         )
@@ -1090,6 +1093,12 @@ class SqlPeriodRepository(_Repository):
             for i, a in enumerate(plan.data.get("assignments", ()), 1)
         ]
         _insert_many(self._c, t.assignments, rows)
+
+    @_writes
+    def remove_plan(self, pool: str, number: int) -> None:
+        for table in (t.assignments, t.plans):  # the triggers allow it only for a reopening
+            self._c.execute(
+                delete(table).where(table.c.pool == pool, table.c.period == number))
 
     def _has_plan(self, pool: str, number: int) -> bool:
         p = t.plans.c

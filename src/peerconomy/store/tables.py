@@ -256,6 +256,7 @@ goods: Final = Table(
     Column("capacity", Integer),
     Column("recipe", Text, nullable=False),  # JSON object
     Column("product_type", Text),
+    Column("limit", Integer),  # units per participant and period; NULL: the model's default
     PrimaryKeyConstraint("pool", "id"),
     UniqueConstraint("pool", "position"),
     ForeignKeyConstraint(["pool", "project"], ["projects.pool", "projects.id"]),

@@ -8,11 +8,12 @@ bookkeeping), those fixed hours::
     laundry
 
 **Goods**, one per line: the good's id, its model, then in any order ``capacity=N`` (at most N
-units a period; none: no limit), ``type=NAME`` (its product type) and ``TASK=HOURS`` for each
-task one unit takes (its recipe)::
+units a period; none: no limit), ``limit=N`` (at most N units for one participant a period;
+none: 1 for a ``flat_rate`` good, no limit for others), ``type=NAME`` (its product type) and
+``TASK=HOURS`` for each task one unit takes (its recipe)::
 
-    bread effort milking=0.5 baking=1
-    sea-view auction capacity=1 laundry=1
+    bread effort limit=3 milking=0.5 baking=1
+    sea-view auction capacity=1 limit=1 laundry=1
 
 **Ids** are identifiers: 1 to 100 ASCII letters, digits, ``.``, ``_`` and ``-``, starting
 with a letter or digit; a task's or good's may also hold ``/`` (a fork names its copies
@@ -20,9 +21,10 @@ with a letter or digit; a task's or good's may also hold ``/`` (a fork names its
 else (spaces, markup, quotes, other scripts) is refused, naming the field.
 
 The models are ``flat_rate``, ``flat_allocation``, ``effort`` and ``auction`` (a dash may
-stand for the underscore). Numbers may have a decimal comma (``0,5``). Blank lines and lines
-starting with ``#`` are skipped. ``capacity`` and ``type`` are words of the format, so a
-recipe cannot name a task called so.
+stand for the underscore). Numbers may have a decimal comma (``0,5``) and are bounded as
+everywhere (:mod:`peerconomy.domain.bounds`). Blank lines and lines starting with ``#`` are
+skipped. ``capacity``, ``limit`` and ``type`` are words of the format, so a recipe cannot name
+a task called so.
 
 A mistake is refused with a :class:`~peerconomy.domain.scenario.ScenarioError` that names the
 field, the line and the part of it: ``goods, line 2, capacity``. :meth:`ProjectLines.named`
@@ -52,6 +54,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final, get_args
 
+from peerconomy.domain.ids import MAX_ID, check_id
 from peerconomy.domain.scenario import Good, GoodModel, ScenarioError, Task, parse_part
 
 __all__ = [
@@ -68,10 +71,6 @@ __all__ = [
 MODELS: Final[tuple[str, ...]] = get_args(GoodModel)
 """The models a good may have, as the format writes them."""
 
-MAX_ID: Final = 100
-"""The longest id the form takes (as the API's ``Fork``)."""
-_PROJECT_ID: Final = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_ID - 1}}}")
-_ITEM_ID: Final = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._/-]{{0,{MAX_ID - 1}}}")
 _REFERENCE: Final = re.compile(r"\b(tasks|goods)\[(\d+)\](?:\.(\S+?))?(?=:|\s|$)")
 
 
@@ -119,21 +118,13 @@ digits, '.', '_' or '-', starting with a letter or digit, got 'annex/attic'
     """
     if not text:
         raise ScenarioError(field, "must be a non-empty id")
-    if not _PROJECT_ID.fullmatch(text):
-        raise ScenarioError(field, f"must be 1 to {MAX_ID} letters (a-z, A-Z), digits, '.', '_'"
-                                   f" or '-', starting with a letter or digit, got"
-                                   f" {text[:MAX_ID + 1]!r}")
-    return text
+    return check_id(text, field)
 
 
 def item_id(text: str, field: str) -> str:
     """``text`` if it may be a task's or good's id (as a project's, and ``/`` too); else
     refused, naming ``field``."""
-    if not _ITEM_ID.fullmatch(text):
-        raise ScenarioError(field, f"must be 1 to {MAX_ID} letters (a-z, A-Z), digits, '.', '_',"
-                                   f" '-' or '/', starting with a letter or digit, got"
-                                   f" {text[:MAX_ID + 1]!r}")
-    return text
+    return check_id(text, field, item=True)
 
 
 def parse_project(project: str, tasks: str, goods: str) -> ProjectLines:
@@ -244,14 +235,15 @@ flat_allocation, effort, auction, got 'baking=1'
         for word in rest[1:]:
             name, equals, value = word.partition("=")
             if not (equals and name and value):
-                raise ScenarioError(where, f"{word!r} is not NAME=VALUE (capacity=1, type=bread"
-                                           " or a task's hours per unit: baking=0.5)")
-            part = name if name in ("capacity", "type") else f"recipe.{name}"
+                raise ScenarioError(where, f"{word!r} is not NAME=VALUE (capacity=1, limit=2,"
+                                           " type=bread or a task's hours per unit:"
+                                           " baking=0.5)")
+            part = name if name in ("capacity", "limit", "type") else f"recipe.{name}"
             if part in given:
                 raise ScenarioError(f"{where}, {part}", "is given twice")
             given.add(part)
-            if name == "capacity":
-                data["capacity"] = int(_number(value, f"{where}, capacity", whole=True))
+            if name in ("capacity", "limit"):
+                data[name] = int(_number(value, f"{where}, {name}", whole=True))
             elif name == "type":
                 data["product_type"] = value
             else:

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from peerconomy.api.deps import Store, UowDep
 from peerconomy.api.schemas import NumberQuery, PathNumber
-from peerconomy.domain.period import advance
+from peerconomy.domain.period import PeriodState, advance
 from peerconomy.domain.pool import Role
 from peerconomy.services import audit, lookup, membership, periods
 from peerconomy.services.errors import NotFoundError
@@ -38,9 +38,13 @@ def _jobs(request: Request) -> ClearingJobs:
 
 
 @router.get("/pools/{pool}/period", response_class=HTMLResponse)
-def period_page(pool: str, request: Request, uow: UowDep) -> Response:
-    """The current period, its lifecycle buttons and the latest plan as a report."""
+def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False) -> Response:
+    """The current period, its lifecycle buttons and the latest plan as a report; with
+    ``preview``, the warnings of the plan the collecting period would clear to."""
     access = _coordinating(request, uow, pool, "run the periods")
+    warnings = None
+    if preview and lookup.current_period(uow, pool).state is PeriodState.COLLECTING:
+        warnings = periods.preview_period(uow, pool)
     with uow:
         period = lookup.current_period(uow, pool)
         previous = uow.periods.get(pool, period.number - 1) if period.number > 1 else None
@@ -73,7 +77,7 @@ def period_page(pool: str, request: Request, uow: UowDep) -> Response:
         }
     return pool_page(
         request, "period.html", access, "period", period=period, previous=previous,
-        report=report, requests=requests, job=job,
+        report=report, requests=requests, job=job, warnings=warnings,
         invitation=invitation if isinstance(invitation, str) else None,
         unclaimed=[m for m in members if m.account is None],
     )
@@ -129,6 +133,16 @@ def settle(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     flash(request, _(
         "The period is settled; period %(number)d collects offers and wishes."
     ) % {"number": following.number})
+    return redirect(pool_url(pool) + "/period")
+
+
+@router.post("/pools/{pool}/period/reopen")
+def reopen(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Reopen the cleared period for collecting, its plan discarded."""
+    access = _coordinating(request, uow, pool, "reopen a period")
+    periods.reopen_period(uow, pool, actor=access.user)
+    _ = gettext_for(request)
+    flash(request, _("The period collects offers and wishes again; its plan is discarded."))
     return redirect(pool_url(pool) + "/period")
 
 

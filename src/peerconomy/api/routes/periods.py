@@ -59,6 +59,22 @@ def clear(pool: str, access: AccessDep, uow: UowDep, notify: NotifyDep,
     return made.data
 
 
+@router.get("/pools/{pool}/period/preview")
+def preview(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, Any]]:
+    """The warnings of the plan the collecting period would clear to, nothing stored
+    (coordinators): e.g. a share above ten times the pool's median capacity."""
+    access.require(Level.COORDINATOR, "preview a period's plan")
+    return periods.preview_period(uow, pool)
+
+
+@router.post("/pools/{pool}/period/reopen")
+def reopen(pool: str, access: AccessDep, uow: UowDep) -> PeriodOut:
+    """Reopen the cleared period for collecting, its plan discarded (coordinators; refused
+    once work is logged on the plan)."""
+    access.require(Level.COORDINATOR, "reopen a period")
+    return period_out(periods.reopen_period(uow, pool, actor=access.user))
+
+
 @router.post("/pools/{pool}/period/settle")
 def settle(pool: str, access: AccessDep, uow: UowDep, notify: NotifyDep,
            base: BaseUrlDep) -> PeriodOut:
