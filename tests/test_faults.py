@@ -336,7 +336,8 @@ def stages(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Stages:
         try:
             uow = store.unit_of_work
             scenario = parse_scenario(orchard())
-            accounts.sign_up(uow(), COORDINATOR, "p0000@orchard.example", "apples and pears")
+            accounts.sign_up(uow(), COORDINATOR, "p0000@orchard.example", "apples and pears",
+                             mode="open")
             _, token = accounts.issue_token(uow(), COORDINATOR, "faults")
             for pool in POOLS:
                 pools.import_scenario(uow(), pool, scenario, coordinators=[COORDINATOR])

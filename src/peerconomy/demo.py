@@ -524,7 +524,7 @@ def add_demo_accounts(uow_factory: UnitOfWorkFactory) -> list[tuple[str, str, st
     for name, role in DEMO_SIGN_INS:
         password = f"{name}-{secrets.token_hex(4)}"
         accounts.sign_up(uow_factory(), name, f"{name}@demo.example", password,
-                         display_name=name.capitalize())
+                         display_name=name.capitalize(), mode="open")
         made.append((name, password, role))
     return made
 

@@ -45,9 +45,10 @@ def quick_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def app() -> FastAPI:
-    made = create_app(MemoryStore(), AppSettings(secret_key="dunes test key"), pages=True)
+    made = create_app(MemoryStore(), AppSettings(signup="open", secret_key="dunes test key"),
+                      pages=True)
     made.state.clock = Clock()
-    made.state.mailer = Outbox()
+    made.state.mailer = Outbox(made)
     return made
 
 

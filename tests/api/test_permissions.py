@@ -177,7 +177,7 @@ PAGE_VALUES = {**PATH_VALUES, "fmt": "csv", "decision": "approve"}
 
 
 def _app(store: MemoryStore) -> FastAPI:
-    return create_app(store, AppSettings(secret_key="k"), pages=True)
+    return create_app(store, AppSettings(signup="open", secret_key="k"), pages=True)
 
 
 def _routes(app: FastAPI) -> set[tuple[str, str]]:

@@ -16,7 +16,7 @@ from peerconomy.store.memory import MemoryStore
 
 
 def test_the_defaults_are_the_policys_defaults() -> None:
-    assert AppSettings(secret_key="k").security_policy() == DEFAULT_POLICY
+    assert AppSettings(signup="open", secret_key="k").security_policy() == DEFAULT_POLICY
 
 
 def test_the_environment_sets_the_limits(monkeypatch: pytest.MonkeyPatch,
@@ -44,7 +44,7 @@ def test_a_bad_limit_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 
 
 def test_a_site_allowing_two_failures_locks_the_third_attempt() -> None:
-    settings = AppSettings(secret_key="seaside test key", sign_in_limit=2)
+    settings = AppSettings(signup="open", secret_key="seaside test key", sign_in_limit=2)
     with TestClient(create_app(MemoryStore(), settings, pages=False)) as client:
         sign_up(client, "ana")
         wrong = {"login": "ana", "password": "not hers", "label": "x"}

@@ -96,7 +96,7 @@ def seaside() -> tuple[Any, MemoryStore, Headers]:
     """The app with the seaside flats in period 1, collecting ana's and ben's offers and
     wishes (ana coordinates, ben is a member); its store and ana's headers."""
     store = MemoryStore()
-    app = create_app(store, AppSettings(secret_key="seaside test key"), pages=False)
+    app = create_app(store, AppSettings(signup="open", secret_key="seaside test key"), pages=False)
     with TestClient(app) as client:
         ana, ben = sign_up(client, "ana"), sign_up(client, "ben")
         steps = [

@@ -63,6 +63,9 @@ class SignUp(Body):
     email: str
     password: str = Field(description="At least 8 characters.")
     display_name: str = ""
+    invitation: str | None = Field(
+        None, description="The code of an invitation link (the part after /invitations/):"
+                          " needed where the site's sign-up is invite-only.")
 
 
 class NewToken(Body):
@@ -85,6 +88,7 @@ class UserOut(BaseModel):
     display_name: str
     site_admin: bool
     locale: str | None
+    email_verified: bool = False
 
 
 class NewPool(Body):

@@ -14,9 +14,16 @@ from datetime import timedelta
 from pathlib import Path
 
 from peerconomy.domain.security import LimitRule
+from peerconomy.services.accounts import SIGN_UP_MODES, SignUpMode
 from peerconomy.services.security import SecurityPolicy
 
-__all__ = ["MAX_BODY_BYTES", "MAX_SCENARIO_BYTES", "AppSettings", "load_secret_key"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "MAX_SCENARIO_BYTES",
+    "AppSettings",
+    "load_secret_key",
+    "sign_up_mode",
+]
 
 MAX_BODY_BYTES = 1024 * 1024
 """A request body's largest size by default: a form or a JSON call is a few kilobytes."""
@@ -72,6 +79,9 @@ class AppSettings:
     """The largest request body (a form, a JSON call) taken; a larger one is answered 413."""
     max_scenario_bytes: int = MAX_SCENARIO_BYTES
     """The largest body of a route that takes a scenario (a project's tasks and goods)."""
+    signup: SignUpMode = "invite-only"
+    """Who may sign up: ``open`` (anyone), ``invite-only`` (with an invitation link) or
+    ``closed`` (nobody; accounts are made on the command line)."""
 
     @classmethod
     def from_environment(cls, data_dir: Path) -> AppSettings:
@@ -95,6 +105,7 @@ class AppSettings:
                                      "bytes"),
             max_scenario_bytes=_positive(env, "PEERCONOMY_MAX_SCENARIO_BYTES",
                                          MAX_SCENARIO_BYTES, "bytes"),
+            signup=sign_up_mode(env.get("PEERCONOMY_SIGNUP", "")),
         )
 
     def security_policy(self) -> SecurityPolicy:
@@ -108,6 +119,17 @@ class AppSettings:
             session_idle=timedelta(hours=self.session_idle_hours),
             reset_link_age=timedelta(minutes=self.reset_link_minutes),
         )
+
+
+def sign_up_mode(text: str) -> SignUpMode:
+    """The sign-up mode ``PEERCONOMY_SIGNUP`` names (empty: ``invite-only``); ValueError
+    naming the variable if it is none of them."""
+    wanted = text.strip().lower() or "invite-only"
+    for mode in SIGN_UP_MODES:
+        if wanted == mode:
+            return mode
+    raise ValueError(f"PEERCONOMY_SIGNUP must be one of {', '.join(SIGN_UP_MODES)},"
+                     f" got {text!r}")
 
 
 def _positive(env: Mapping[str, str], name: str, default: int, unit: str) -> int:

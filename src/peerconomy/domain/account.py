@@ -70,6 +70,9 @@ class User:
     """May see and manage every pool."""
     locale: str | None = None
     """The language they chose (None: the browser's)."""
+    email_verified_at: datetime | None = None
+    """When they followed the link mailed to ``email`` (None: not yet; they get no pool
+    notices until then)."""
 
 
 @dataclass(frozen=True, slots=True)

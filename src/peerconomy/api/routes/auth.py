@@ -13,10 +13,9 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse, Response
 
 from peerconomy.api.deps import (
-    BaseUrlDep,
-    NotifyDep,
     NowDep,
     PolicyDep,
+    SettingsDep,
     UowDep,
     UserDep,
     client_address,
@@ -34,7 +33,7 @@ from peerconomy.api.schemas import (
     UserOut,
 )
 from peerconomy.domain.account import ApiToken, User
-from peerconomy.services import accounts, password_reset
+from peerconomy.services import accounts, mail_settings, password_reset
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.security import TooManyFailuresError
 
@@ -50,6 +49,7 @@ def user_out(user: User) -> UserOut:
         display_name=user.display_name,
         site_admin=user.site_admin,
         locale=user.locale,
+        email_verified=user.email_verified_at is not None,
     )
 
 
@@ -64,12 +64,23 @@ def _token_out(token: ApiToken, secret: str | None = None) -> TokenOut:
 
 
 @router.post("/auth/signup", status_code=status.HTTP_201_CREATED)
-def sign_up(body: SignUp, uow: UowDep) -> UserOut:
-    """Make an account (the site's first account is its admin)."""
+def sign_up(body: SignUp, uow: UowDep, settings: SettingsDep, now: NowDep) -> UserOut:
+    """Make an account, as the site's sign-up setting allows (``invite-only``: with an
+    invitation's code; ``closed``: 403), and mail it a link to verify its email. An email
+    that has an account is answered exactly as a new one (its owner is mailed instead), so
+    the answer does not tell who has an account; a user name taken is 409."""
     return user_out(
         accounts.sign_up(uow, body.name, body.email, body.password,
-                         display_name=body.display_name)
+                         display_name=body.display_name, mode=settings.signup,
+                         invitation=body.invitation, now=now)
     )
+
+
+@router.post("/auth/verify-email/{token}")
+def verify_email(token: str, uow: UowDep, settings: SettingsDep, now: NowDep) -> UserOut:
+    """Verify an account's email with the token of the link mailed to it (404: not a
+    valid link; 409: expired)."""
+    return user_out(mail_settings.verify_email(uow, settings.secret_key, token, now=now))
 
 
 def too_many_failures(locked: TooManyFailuresError) -> JSONResponse:
@@ -109,18 +120,15 @@ RESET_SENT = ("if an account has this email, a link to choose a new password is 
     response_model=Accepted,
     responses={429: {"model": TooManyFailures, "description": "Too many links asked for"}},
 )
-def request_reset(body: ResetRequest, request: Request, uow: UowDep, notify: NotifyDep,
-                  base: BaseUrlDep, policy: PolicyDep, now: NowDep) -> Accepted | Response:
+def request_reset(body: ResetRequest, request: Request, uow: UowDep, policy: PolicyDep,
+                  now: NowDep) -> Accepted | Response:
     """Mail a one-time link to choose a new password; the answer is the same whether or not
     an account has the email (three links an hour for one address at most)."""
     try:
-        link = password_reset.request_reset(uow, body.email, client=client_address(request),
-                                            policy=policy, now=now)
+        password_reset.request_reset(uow, body.email, client=client_address(request),
+                                     policy=policy, now=now)
     except TooManyFailuresError as locked:
         return too_many_failures(locked)
-    if link is not None:
-        notice = password_reset.reset_notice(link, f"{base}/reset/{link.code}")
-        notify(lambda _uow: [notice])
     return Accepted(detail=RESET_SENT)
 
 
