@@ -127,7 +127,7 @@ class Seaside:
             "pool": "seaside", "task": "stairs", "wish": "ana-room", "number": "1",
             "log_id": "1", "user": "cleo", "decision": "approve", "participant": "ben",
             "project": "flats", "code": self.code, "token_id": token_id,
-            "transaction": "t1", "good": "guest-bed",
+            "transaction": "t1", "good": "guest-bed", "token": "not-a-signed-link",
         }
 
     def url(self, path: str) -> str:

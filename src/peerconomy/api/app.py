@@ -64,7 +64,8 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
                secret_key=settings.secret_key)
         if settings.smtp_url else None
     )
-    app.state.outbox = OutboxWorker(store.unit_of_work, lambda: app.state.mailer)
+    app.state.outbox = OutboxWorker(  # the store and mailer of now (tests swap them)
+        lambda: app.state.store.unit_of_work(), lambda: app.state.mailer)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

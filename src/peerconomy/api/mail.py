@@ -85,24 +85,27 @@ class Mailer:
             url += "/" + sign(self.secret_key, link.purpose, link.payload)
         return url
 
-    def unsubscribe_url(self, notice: Notice) -> str | None:
-        """The one-click link that turns off the kind of notice ``notice`` is (None: it is
-        not a pool notice)."""
+    def unsubscribe_urls(self, notice: Notice) -> tuple[str, str] | None:
+        """The links that turn off the kind of notice ``notice`` is: the page with a button
+        (for the reader), and the one-click address a mail program posts to (RFC 8058);
+        None if it is not a pool notice."""
         if notice.unsubscribe is None:
             return None
-        return self.link(Link("/unsubscribe", UNSUBSCRIBE, notice.unsubscribe))
+        token = sign(self.secret_key, UNSUBSCRIBE, notice.unsubscribe)
+        return (f"{self.base_url}/unsubscribe/{token}",
+                f"{self.base_url}/api/v1/unsubscribe/{token}")
 
     def message(self, notice: Notice) -> EmailMessage:
         """The email of ``notice``, written in its reader's language."""
         lang = language_of(notice.locale)
         gettext = self.translations(lang)
         subject, body = notice.written(gettext, lang, self.link)
-        off = self.unsubscribe_url(notice)
+        off = self.unsubscribe_urls(notice)
         if off is not None:
             body += "\n-- \n" + text(
                 N_("You get this as a member of %(pool)s. Turn these notices off: %(link)s"
                    " (or choose which you get on your account page)."),
-                pool=notice.unsubscribe[1] if notice.unsubscribe else "", link=off,
+                pool=notice.unsubscribe[1] if notice.unsubscribe else "", link=off[0],
             ).written(gettext, lang) + "\n"
         message = EmailMessage()
         message["From"] = self.sender
@@ -111,7 +114,7 @@ class Mailer:
         message["Date"] = formatdate(usegmt=True)
         message["Message-ID"] = make_msgid(domain=self.domain)
         if off is not None:
-            message["List-Unsubscribe"] = f"<{off}>"
+            message["List-Unsubscribe"] = f"<{off[1]}>"
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
             message["Precedence"] = "list"
         message.set_content(body)

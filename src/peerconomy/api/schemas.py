@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from peerconomy.domain.mail import NoticeKind
 from peerconomy.domain.pool import Admission, Role
 from peerconomy.domain.scenario import Alternative, Good, Task
 
@@ -34,6 +35,7 @@ __all__ = [
     "NewPool",
     "NewProject",
     "NewToken",
+    "NoticeSetting",
     "OfferIn",
     "PeriodOut",
     "PlannedGood",
@@ -89,6 +91,14 @@ class UserOut(BaseModel):
     site_admin: bool
     locale: str | None
     email_verified: bool = False
+
+
+class NoticeSetting(BaseModel):
+    """Whether a user gets one kind of a pool's notices."""
+
+    pool: str
+    kind: NoticeKind
+    wanted: bool
 
 
 class NewPool(Body):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -130,9 +129,7 @@ def sign_up(request: Request, form: FormDep, uow: UowDep, settings: SettingsDep,
         return refused(422, why)
     except ConflictError:
         return refused(409, _("This user name is taken; please choose another."))
-    flash(request, _("Thank you! We have mailed you a link to confirm your email address."
-                     " Sign in to go on."))
-    return redirect(f"/signin?next={quote(target, safe='/')}")
+    return render(request, "signed_up.html", next=target)
 
 
 @router.get("/verify/{token}", response_class=HTMLResponse)
@@ -159,9 +156,10 @@ def unsubscribe_page(token: str, request: Request) -> Response:
 
 
 @router.post("/unsubscribe/{token}")
-def unsubscribe(token: str, request: Request, uow: UowDep, settings: SettingsDep) -> Response:
-    """Turn off the kind of notice the link names (RFC 8058 one-click: mail programs post
-    here with no cookie, so there is no CSRF token to check; the signed link is the proof)."""
+def unsubscribe(token: str, request: Request, form: FormDep, uow: UowDep,
+                settings: SettingsDep) -> Response:
+    """Turn off the kind of notice the link names (the signed link is the proof: no need
+    to sign in). Mail programs post to the API's one-click address instead."""
     _ = gettext_for(request)
     try:
         _user, pool, kind = mail_settings.unsubscribe(uow, settings.secret_key, token)

@@ -10,7 +10,7 @@ the same whatever the password and whether or not the account exists.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from peerconomy.api.deps import (
     NowDep,
@@ -26,6 +26,7 @@ from peerconomy.api.schemas import (
     Body,
     NewPassword,
     NewToken,
+    NoticeSetting,
     ResetRequest,
     SignUp,
     TokenOut,
@@ -74,6 +75,22 @@ def sign_up(body: SignUp, uow: UowDep, settings: SettingsDep, now: NowDep) -> Us
                          display_name=body.display_name, mode=settings.signup,
                          invitation=body.invitation, now=now)
     )
+
+
+@router.post("/unsubscribe/{token}")
+def unsubscribe(token: str, uow: UowDep, settings: SettingsDep) -> NoticeSetting:
+    """One-click unsubscribe (RFC 8058), the address in a notice's ``List-Unsubscribe``:
+    the kind of notice the signed link names is turned off for its reader (404: not a valid
+    link). A mail program posts here without a cookie; the link is the proof."""
+    _user, pool, kind = mail_settings.unsubscribe(uow, settings.secret_key, token)
+    return NoticeSetting(pool=pool, kind=kind, wanted=False)
+
+
+@router.get("/unsubscribe/{token}", status_code=status.HTTP_303_SEE_OTHER,
+            response_class=RedirectResponse)
+def unsubscribe_page(token: str) -> RedirectResponse:
+    """A person who opens the one-click address is sent to the page with the button."""
+    return RedirectResponse(f"/unsubscribe/{token}", status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/auth/verify-email/{token}")
