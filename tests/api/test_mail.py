@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import doctest
 import email
-import re
 import email.policy
+import re
 import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
