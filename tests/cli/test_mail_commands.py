@@ -120,3 +120,14 @@ def test_clearing_and_settling_on_the_command_line_queue_the_members_notices(
     ]
     assert queued[0].written()[0] == "Confirm your email address"
     assert queued[1].unsubscribe == ("ana", "workshop", "plan_cleared")
+
+
+def test_serve_refuses_a_sign_up_setting_it_does_not_know_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PEERCONOMY_SIGNUP", "everyone")
+    monkeypatch.setenv("PEERCONOMY_SECRET_KEY", "workshop key")
+    result = runner.invoke(app, ["serve", "--db", f"sqlite:///{tmp_path / 'pool.db'}"])
+    assert result.exit_code == 2
+    assert result.stderr == ("error: PEERCONOMY_SIGNUP must be one of open, invite-only,"
+                             " closed, got 'everyone'\n")

@@ -44,7 +44,11 @@ def serve(
         store = open_store(url)  # checked (and a new database set up) once, before any worker
     except StoreError as err:
         fail(str(err))
-    settings = AppSettings.from_environment(default_data_dir())
+    try:
+        settings = AppSettings.from_environment(default_data_dir())
+    except ValueError as err:  # a setting that is wrong (PEERCONOMY_SIGNUP=everyone): one line
+        store.close()
+        fail(str(err))
     typer.echo(f"peerconomy serves on http://{host}:{port} (API docs: /api/docs)")
     if workers > 1:
         store.close()
