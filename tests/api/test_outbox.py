@@ -210,6 +210,25 @@ def test_a_failing_mail_server_is_tried_again_later_then_given_up(
     assert len(mail.to("ben@seaside.example")) == 1
 
 
+def test_of_two_messages_the_one_refused_is_tried_again_and_the_other_goes_out(
+    moody: tuple[Moody, int]
+) -> None:
+    mail, port = moody
+    store = MemoryStore()
+    for name in ("ana", "ben"):
+        accounts.sign_up(store.unit_of_work(), name, f"{name}@seaside.example",
+                         f"{name} by the sea", mode="open")
+    mailer = Mailer(f"smtp://127.0.0.1:{port}", "pool@seaside.example", base_url=SITE)
+    mail.refusals = 1
+    now = datetime.now(UTC)
+    assert outbox.drain(store.unit_of_work(), mailer.send, now=now) == outbox.Drained(
+        sent=1, retrying=1)
+    assert [m["To"] for m in mail.messages] == ["ben@seaside.example"]
+    assert outbox.drain(store.unit_of_work(), mailer.send, now=now + timedelta(minutes=1)
+                        ) == outbox.Drained(sent=1)
+    assert [m["To"] for m in mail.messages] == ["ben@seaside.example", "ana@seaside.example"]
+
+
 def test_mail_queued_while_the_server_is_stopped_goes_out_when_it_starts(
     moody: tuple[Moody, int], tmp_path: Path
 ) -> None:

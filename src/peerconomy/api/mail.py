@@ -145,10 +145,17 @@ class Mailer:
         with self.connect() as server:
             for notice in notices:
                 try:
-                    refused = server.send_message(self.message(notice))
-                except (smtplib.SMTPException, OSError) as error:
+                    message = self.message(notice)
+                except Exception as error:  # a message that cannot be written: only it fails
+                    outcomes.append(f"could not write the message: {error!r}")
+                    continue
+                try:
+                    refused = server.send_message(message)
+                except OSError as error:  # smtplib's errors are OSErrors too
                     outcomes.append(f"{type(error).__name__}: {error}")
-                    if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
+                    lost = (isinstance(error, smtplib.SMTPServerDisconnected)
+                            or not isinstance(error, smtplib.SMTPException))
+                    if lost:  # the connection is gone: the rest wait for the next try
                         outcomes += ["the mail server hung up"] * (len(notices) - len(outcomes))
                         break
                     continue
