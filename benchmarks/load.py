@@ -110,7 +110,7 @@ def seed_pool(url: str, members: int, password: str) -> list[str]:
         with ThreadPoolExecutor(4) as threads:  # argon2 hashing takes a while
             list(threads.map(
                 lambda who: accounts.sign_up(store.unit_of_work(), who,
-                                             f"{who}@load.example", password),
+                                             f"{who}@load.example", password, mode="open"),
                 [p["id"] for p in scenario["participants"]],
             ))
         pools.import_scenario(store.unit_of_work(), POOL, parse_scenario(scenario),

@@ -172,7 +172,8 @@ def seed(store: SqlStore, members: int, password: str,
     settled period behind it) and ``work`` (period 1 cleared); the tasks of all."""
     scenario = load_scenario(members)
     for p in scenario["participants"]:
-        accounts.sign_up(store.unit_of_work(), p["id"], f"{p['id']}@soak.example", password)
+        accounts.sign_up(store.unit_of_work(), p["id"], f"{p['id']}@soak.example", password,
+                         mode="open")
     for pool in (POOL, *work):
         pools.import_scenario(store.unit_of_work(), pool, parse_scenario(scenario),
                               coordinators=COORDINATORS)

@@ -1,25 +1,33 @@
-"""Test doubles the API and page tests share: a mailer that keeps what it is given, and a
+"""Test doubles the API and page tests share: a mailer that keeps what it is sent, and a
 clock moved on by hand (set as ``app.state.mailer`` and ``app.state.clock``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+
+from fastapi import FastAPI
 
 from peerconomy.services.notices import Notice
 
 
 class Outbox:
-    """A mailer that keeps what it is given to send."""
+    """A mailer that keeps what it is sent; reading :attr:`sent` first drains the app's
+    outbox (the server's worker thread, which a memory store does without)."""
 
-    def __init__(self) -> None:
-        self.sent: list[Notice] = []
+    def __init__(self, app: FastAPI | None = None) -> None:
+        self.app = app
+        self._sent: list[Notice] = []
 
-    def send_later(self, compose: Callable[[], Iterable[Notice]]) -> None:
-        self.sent.extend(compose())
+    def send(self, notices: Sequence[Notice]) -> list[str | None]:
+        self._sent.extend(notices)
+        return [None] * len(notices)
 
-    def close(self) -> None:
-        pass
+    @property
+    def sent(self) -> list[Notice]:
+        if self.app is not None:
+            self.app.state.outbox.flush()
+        return self._sent
 
 
 class Clock:

@@ -248,9 +248,13 @@ def comparable(document: Document) -> Document:
 
 
 CLOCK = (("plans", "cleared_at"), ("transactions", "date"), ("audit_log", "at"),
-         ("audit_log", "id"))
-"""Columns that hold the time a step ran (and the audit entry's number: on PostgreSQL a step
-killed before its commit has used up a number of the sequence)."""
+         ("audit_log", "id"), *(("outbox", column) for column in (
+             "id", "created_at", "next_try_at", "tries", "sent_at", "failed_at", "last_error",
+             "notice")))
+"""Columns that hold the time a step ran (and the audit entry's or queued mail's number: on
+PostgreSQL a step killed before its commit has used up a number of the sequence), and how
+the sending of queued mail went (the server's mail thread changes it on its own; which mail
+a step queued, to whom, stays compared)."""
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 
@@ -336,7 +340,8 @@ def stages(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Stages:
         try:
             uow = store.unit_of_work
             scenario = parse_scenario(orchard())
-            accounts.sign_up(uow(), COORDINATOR, "p0000@orchard.example", "apples and pears")
+            accounts.sign_up(uow(), COORDINATOR, "p0000@orchard.example", "apples and pears",
+                             mode="open")
             _, token = accounts.issue_token(uow(), COORDINATOR, "faults")
             for pool in POOLS:
                 pools.import_scenario(uow(), pool, scenario, coordinators=[COORDINATOR])

@@ -527,7 +527,7 @@ def add_demo_accounts(uow_factory: UnitOfWorkFactory) -> list[tuple[str, str, st
     for name, role in DEMO_SIGN_INS:
         password = f"{name}-{secrets.token_hex(4)}"
         accounts.sign_up(uow_factory(), name, f"{name}@demo.example", password,
-                         display_name=name.capitalize())
+                         display_name=name.capitalize(), mode="open")
         membership.link_member(uow_factory(), POOL_NAME, name, name)
         made.append((name, password, role))
     return made

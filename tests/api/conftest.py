@@ -26,7 +26,7 @@ def store() -> MemoryStore:
 
 @pytest.fixture
 def client(store: MemoryStore) -> Iterator[TestClient]:
-    app = create_app(store, AppSettings(secret_key="seaside test key"), pages=False)
+    app = create_app(store, AppSettings(signup="open", secret_key="seaside test key"), pages=False)
     with TestClient(app) as test_client:
         yield test_client
 

@@ -47,9 +47,10 @@ def quick_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def app() -> FastAPI:
-    made = create_app(MemoryStore(), AppSettings(secret_key="dunes test key"), pages=True)
+    made = create_app(MemoryStore(), AppSettings(signup="open", secret_key="dunes test key"),
+                      pages=True)
     made.state.clock = Clock()
-    made.state.mailer = Outbox()
+    made.state.mailer = Outbox(made)
     return made
 
 
@@ -60,8 +61,11 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def dora(client: TestClient) -> Headers:
-    return sign_up(client, "dora")
+def dora(app: FastAPI, client: TestClient) -> Headers:
+    """Dora's account; the mail that asks her to verify its email is read and set aside."""
+    signed = sign_up(client, "dora")
+    app.state.mailer.sent.clear()
+    return signed
 
 
 def token_for(client: TestClient, login: str, password: str) -> tuple[int, dict[str, object]]:
@@ -500,3 +504,69 @@ def test_a_reset_ends_every_session_of_the_account(
     code = _code(app, "dora@seaside.example")
     client.post(f"{RESET}/{code}", json={"password": "dora in the dunes"})
     assert browser.get("/api/v1/me").status_code == 401
+
+
+# --- signing up -------------------------------------------------------------------------------
+
+SIGNUP = "/api/v1/auth/signup"
+
+
+def test_signing_up_with_a_known_email_answers_exactly_as_a_new_sign_up(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    # Before, a known email was answered 409 "an account with this email exists already".
+    answers = [client.post(SIGNUP, json={"name": name, "email": email,
+                                         "password": "long enough"})
+               for name, email in (("emil", "emil@seaside.example"),
+                                   ("fritz", "DORA@seaside.example"))]
+    assert [a.status_code for a in answers] == [201, 201]
+    shapes = [{k: v for k, v in a.json().items() if k not in ("name", "email")}
+              for a in answers]
+    assert shapes[0] == shapes[1] == {"display_name": "", "site_admin": False,
+                                      "locale": None, "email_verified": False}
+    assert answers[1].json()["email"] == "dora@seaside.example"
+    assert [(n.to, n.written()[0]) for n in app.state.mailer.sent] == [
+        ("emil@seaside.example", "Confirm your email address"),
+        ("dora@seaside.example", "Someone tried to sign up with your email address"),
+    ]
+    status, _ = token_for(client, "fritz", "long enough")
+    assert status == 401  # nothing was made for the known email
+    taken = client.post(SIGNUP, json={"name": "dora", "email": "d2@seaside.example",
+                                      "password": "long enough"})
+    assert taken.status_code == 409  # names are public in the pools: a taken one is said
+
+
+@pytest.mark.parametrize(
+    ("mode", "invitation", "status", "said"),
+    [
+        ("closed", None, 403, "signing up is closed on this site"),
+        ("closed", "x.y", 403, "signing up is closed on this site"),
+        ("invite-only", None, 403, "signing up on this site needs an invitation link"),
+        ("invite-only", "0123.nope", 422, "invitation"),
+    ],
+)
+def test_sign_up_is_refused_where_the_sites_setting_says_so(
+    app: FastAPI, client: TestClient, mode: str, invitation: str | None, status: int,
+    said: str,
+) -> None:
+    app.state.settings = AppSettings(signup=mode, secret_key="dunes test key")  # type: ignore[arg-type]
+    answer = client.post(SIGNUP, json={"name": "zoe", "email": "zoe@x.example",
+                                       "password": "zoe by the sea", "invitation": invitation})
+    assert answer.status_code == status, answer.text
+    assert said in answer.text
+    assert app.state.store.state.users == {}
+
+
+def test_an_invitation_link_lets_one_sign_up_where_the_site_is_invite_only(
+    app: FastAPI, client: TestClient, dora: Headers
+) -> None:
+    client.post("/api/v1/pools", json={"name": "dunes"}, headers=dora)
+    code = client.post("/api/v1/pools/dunes/invitations", json={}, headers=dora
+                       ).json()["code"]
+    app.state.settings = AppSettings(secret_key="dunes test key")  # invite-only, the default
+    answer = client.post(SIGNUP, json={"name": "zoe", "email": "zoe@x.example",
+                                       "password": "zoe by the sea", "invitation": code})
+    assert answer.status_code == 201, answer.text
+    zoe = {"Authorization": "Bearer " + client.post(TOKENS, json={
+        "login": "zoe", "password": "zoe by the sea"}).json()["token"]}
+    assert client.post(f"/api/v1/invitations/{code}/accept", headers=zoe).status_code == 201

@@ -47,7 +47,7 @@ def changing_routes(app: FastAPI) -> list[tuple[str, str]]:
     )
 
 
-ROUTES = changing_routes(create_app(MemoryStore(), AppSettings(secret_key="k")))
+ROUTES = changing_routes(create_app(MemoryStore(), AppSettings(signup="open", secret_key="k")))
 
 # what a forger would send to each route: enough that, with the token, most would go through
 API_BODIES: dict[str, Any] = {
@@ -97,7 +97,8 @@ class Seaside:
 
     def __init__(self, settings: AppSettings | None = None) -> None:
         self.store = MemoryStore()
-        self.app = create_app(self.store, settings or AppSettings(secret_key="seaside key"))
+        self.app = create_app(self.store,
+                              settings or AppSettings(signup="open", secret_key="seaside key"))
         self.client = TestClient(self.app, follow_redirects=False)
         self.headers: dict[str, Headers] = {}
 
@@ -129,7 +130,7 @@ class Seaside:
             "pool": "seaside", "task": "stairs", "wish": "ana-room", "number": "1",
             "log_id": "1", "user": "cleo", "decision": "approve", "participant": "ben",
             "project": "flats", "code": self.code, "token_id": token_id,
-            "transaction": "t1", "good": "guest-bed",
+            "transaction": "t1", "good": "guest-bed", "token": "not-a-signed-link",
         }
 
     def url(self, path: str) -> str:
@@ -313,7 +314,7 @@ def test_every_kind_of_answer_carries_the_security_headers(site: tuple[Seaside, 
 
 
 def test_hsts_only_where_cookies_are_secure() -> None:
-    app = create_app(MemoryStore(), AppSettings(secret_key="k", secure_cookies=True))
+    app = create_app(MemoryStore(), AppSettings(signup="open", secret_key="k", secure_cookies=True))
     with TestClient(app, base_url="https://testserver") as client:
         header_checks(client.get("/signin").headers, https=True)
         header_checks(client.get("/api/v1/pools").headers, https=True)
@@ -321,7 +322,7 @@ def test_hsts_only_where_cookies_are_secure() -> None:
 
 @pytest.mark.parametrize("pages", [True, False])
 def test_the_api_docs_load_swagger_ui_from_the_site_itself(pages: bool) -> None:
-    app = create_app(MemoryStore(), AppSettings(secret_key="k"), pages=pages)
+    app = create_app(MemoryStore(), AppSettings(signup="open", secret_key="k"), pages=pages)
     with TestClient(app) as client:
         answer = client.get("/api/docs")
         assert answer.status_code == 200
@@ -389,7 +390,7 @@ def test_no_answer_to_a_signed_in_caller_or_with_a_secret_is_stored(site: tuple[
 
 @pytest.mark.parametrize("secure", [False, True])
 def test_the_session_cookie_is_http_only_same_site_and_secure_over_https(secure: bool) -> None:
-    made = Seaside(AppSettings(secret_key="k", secure_cookies=secure))
+    made = Seaside(AppSettings(signup="open", secret_key="k", secure_cookies=secure))
     base = "https://testserver" if secure else "http://testserver"
     with TestClient(made.app, base_url=base, follow_redirects=False) as client:
         sign_up(client, "ana")
@@ -419,7 +420,8 @@ def too_large(answer: Any) -> None:
 
 
 def test_an_api_body_over_the_limit_is_refused_and_nothing_is_stored() -> None:
-    made = Seaside(AppSettings(secret_key="k", max_body_bytes=2_000, max_scenario_bytes=50_000))
+    made = Seaside(AppSettings(signup="open", secret_key="k", max_body_bytes=2_000,
+                               max_scenario_bytes=50_000))
     with made.client:
         made.populate()
         before = made.store.state.copy()
@@ -435,7 +437,8 @@ def test_an_api_body_over_the_limit_is_refused_and_nothing_is_stored() -> None:
 
 
 def test_a_project_may_be_larger_than_other_bodies_up_to_the_scenario_limit() -> None:
-    made = Seaside(AppSettings(secret_key="k", max_body_bytes=2_000, max_scenario_bytes=50_000))
+    made = Seaside(AppSettings(signup="open", secret_key="k", max_body_bytes=2_000,
+                               max_scenario_bytes=50_000))
     tasks = [{"id": f"chore{i:03d}", "project": "chores", "fixed_hours": 1} for i in range(100)]
     with made.client:
         made.populate()
@@ -451,7 +454,7 @@ def test_a_project_may_be_larger_than_other_bodies_up_to_the_scenario_limit() ->
 
 
 def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read() -> None:
-    made = Seaside(AppSettings(secret_key="k", max_body_bytes=100))
+    made = Seaside(AppSettings(signup="open", secret_key="k", max_body_bytes=100))
     with made.client:
         answer = made.client.post("/api/v1/auth/signup", content=b"{}",
                                   headers={"Content-Length": "1000000",
@@ -549,7 +552,7 @@ def test_the_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch,
 
 def test_an_unhandled_error_is_a_plain_500_and_logged(caplog: pytest.LogCaptureFixture
                                                       ) -> None:
-    app = create_app(MemoryStore(), AppSettings(secret_key="k"))
+    app = create_app(MemoryStore(), AppSettings(signup="open", secret_key="k"))
 
     @app.get("/api/v1/boom")
     def boom_api() -> None:

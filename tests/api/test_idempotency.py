@@ -143,7 +143,7 @@ def test_a_request_that_failed_unexpectedly_is_never_run_again_under_its_key(
     store: MemoryStore, people: dict[str, Headers], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The step may have been done before the failure: a retry is told so (409), not run."""
-    app = create_app(store, AppSettings(secret_key="seaside test key"), pages=False)
+    app = create_app(store, AppSettings(signup="open", secret_key="seaside test key"), pages=False)
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the disk is full")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import doctest
 import email
 import email.policy
+import re
 import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -65,6 +66,17 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
+def verify_everyone(client: TestClient, mail: Inbox) -> None:
+    """Follow the link of every verification mail sent so far (and forget those mails)."""
+    client.app.state.outbox.flush()  # type: ignore[attr-defined]
+    for message in [m for m in mail.messages if m["Subject"] == "Confirm your email address"]:
+        found = re.search(r"https://seaside\.example/verify/(\S+)", _body(message))
+        assert found is not None
+        answer = client.post(f"/api/v1/auth/verify-email/{found.group(1)}")
+        assert answer.status_code == 200 and answer.json()["email_verified"], answer.text
+    mail.messages.clear()
+
+
 @pytest.fixture
 def seaside_by_mail(
     inbox: tuple[Inbox, int],
@@ -72,12 +84,14 @@ def seaside_by_mail(
     """The seaside pool with notices on: ana coordinates, ben offers to do the stairs."""
     settings = AppSettings(
         secret_key="k",
+        signup="open",
         smtp_url=f"smtp://127.0.0.1:{inbox[1]}",
         mail_from="pool@seaside.example",
         base_url="https://seaside.example",
     )
     with TestClient(create_app(MemoryStore(), settings, pages=False)) as client:
         people = {name: sign_up(client, name) for name in ("root", "ana", "ben")}
+        verify_everyone(client, inbox[0])
         ana, ben = people["ana"], people["ben"]
         client.post("/api/v1/pools", json={"name": "seaside"}, headers=ana)
         client.post(f"{POOL}/projects", json=FLATS, headers=ana)
@@ -96,7 +110,7 @@ def test_members_hear_of_the_plan_the_work_to_confirm_and_the_next_period(
     ana, ben = people["ana"], people["ben"]
     client.post(f"{POOL}/period/clear", headers=ana)
     client.post(f"{POOL}/work", json={"task": "stairs", "hours": 4}, headers=ben)
-    client.app.state.mailer.flush()  # type: ignore[attr-defined]
+    client.app.state.outbox.flush()  # type: ignore[attr-defined]
 
     (cleared,) = mail.to("ben@seaside.example")
     assert cleared["Subject"] == "[seaside] Period 1 is cleared"
@@ -111,7 +125,7 @@ def test_members_hear_of_the_plan_the_work_to_confirm_and_the_next_period(
     assert mail.to("root@seaside.example") == []  # not in the pool
 
     client.post(f"{POOL}/period/settle", headers=ana)
-    client.app.state.mailer.flush()  # type: ignore[attr-defined]
+    client.app.state.outbox.flush()  # type: ignore[attr-defined]
     assert mail.to("ben@seaside.example")[-1]["Subject"] == "[seaside] Period 2 is open"
 
 
@@ -124,7 +138,7 @@ def test_the_reset_email_speaks_the_language_of_the_account(
 ) -> None:
     mail, _ = inbox
     client, people = seaside_by_mail
-    flush = client.app.state.mailer.flush  # type: ignore[attr-defined]
+    flush = client.app.state.outbox.flush  # type: ignore[attr-defined]
     assert client.patch("/api/v1/me", json={"locale": "de"}, headers=people["ben"]
                         ).status_code == 200
     for who in ("ben", "ana"):
@@ -151,7 +165,7 @@ def test_a_member_who_speaks_german_gets_german_notices(
     mail, _ = inbox
     client, people = seaside_by_mail
     ana, ben = people["ana"], people["ben"]
-    flush = client.app.state.mailer.flush  # type: ignore[attr-defined]
+    flush = client.app.state.outbox.flush  # type: ignore[attr-defined]
     assert client.patch("/api/v1/me", json={"locale": "de"}, headers=ben).status_code == 200
     client.post(f"{POOL}/period/clear", headers=ana)
     client.post(f"{POOL}/work", json={"task": "stairs", "hours": 3}, headers=ben)
@@ -206,15 +220,12 @@ def test_the_mailer_writes_each_notice_with_its_reader_s_catalog() -> None:
         return lambda message: german.get(message, message)
 
     mailer = Mailer("smtp://127.0.0.1", "pool@seaside.example", translations=catalog)
-    try:
-        notice = Notice("ben@seaside.example",
-                        text(N_("[%(pool)s] Period %(number)s is open"), pool="sea", number=2),
-                        ((text(N_("%(task)s: %(hours)s h at weight %(weight)s"),
-                               task="stairs", hours=1234.5, weight=1.0),), (), ("as is",)),
-                        locale="de-AT")
-        message = mailer.message(notice)
-    finally:
-        mailer.close()
+    notice = Notice("ben@seaside.example",
+                    text(N_("[%(pool)s] Period %(number)s is open"), pool="sea", number=2),
+                    ((text(N_("%(task)s: %(hours)s h at weight %(weight)s"),
+                           task="stairs", hours=1234.5, weight=1.0),), (), ("as is",)),
+                    locale="de-AT")
+    message = mailer.message(notice)
     assert asked == ["de"]
     assert message["Subject"] == "[sea] Periode 2 offen"
     assert message["Content-Language"] == "de"

@@ -53,6 +53,9 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
         Need.ANYONE, {"login": "ben", "password": "ben by the sea"}),
     ("POST", "/api/v1/auth/password-reset"): (Need.ANYONE, {"email": "ben@seaside.example"}),
     ("POST", "/api/v1/auth/password-reset/{code}"): (Need.ANYONE, {"password": "long enough"}),
+    ("POST", "/api/v1/auth/verify-email/{token}"): (Need.ANYONE, None),
+    ("POST", "/api/v1/unsubscribe/{token}"): (Need.ANYONE, None),
+    ("GET", "/api/v1/unsubscribe/{token}"): (Need.ANYONE, None),
     ("GET", "/api/v1/me"): (Need.USER, None),
     ("PATCH", "/api/v1/me"): (Need.USER, {"display_name": "Someone"}),
     ("GET", "/api/v1/me/tokens"): (Need.USER, None),
@@ -111,6 +114,7 @@ PATH_VALUES = {
     "pool": "seaside", "token_id": "0123456789ab", "code": "0123456789ab.nope",
     "user": "dora", "participant": "ana", "project": "flats", "number": "1", "task": "garden",
     "wish": "ben-guests", "log_id": "1", "transaction": "p1-shares", "good": "guest-bed",
+    "token": "not-a-signed-link",
 }
 CALLERS = {"anonymous": Need.ANYONE, "outsider": Need.USER, "member": Need.MEMBER,
            "coordinator": Need.COORDINATOR}
@@ -125,6 +129,11 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("GET", "/signin"): (Need.ANYONE, None),
     ("POST", "/signin"): (Need.ANYONE, {"login": "ben", "password": "ben by the sea"}),
     ("POST", "/signout"): (Need.ANYONE, {}),
+    ("GET", "/verify/{token}"): (Need.ANYONE, None),
+    ("GET", "/unsubscribe/{token}"): (Need.ANYONE, None),
+    ("POST", "/unsubscribe/{token}"): (Need.ANYONE, {}),
+    ("POST", "/account/notices"): (Need.MEMBER, {"pool": "seaside"}),
+    ("POST", "/account/verify-email"): (Need.USER, {}),
     ("GET", "/reset"): (Need.ANYONE, None),
     ("POST", "/reset"): (Need.ANYONE, {"email": "ben@seaside.example"}),
     ("GET", "/reset/{code}"): (Need.ANYONE, None),
@@ -191,7 +200,7 @@ PAGE_VALUES = {**PATH_VALUES, "fmt": "csv", "decision": "approve"}
 
 
 def _app(store: MemoryStore) -> FastAPI:
-    return create_app(store, AppSettings(secret_key="k"), pages=True)
+    return create_app(store, AppSettings(signup="open", secret_key="k"), pages=True)
 
 
 def _routes(app: FastAPI) -> set[tuple[str, str]]:

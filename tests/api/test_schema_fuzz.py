@@ -45,7 +45,7 @@ KNOWN = {
 
 def seaside() -> tuple[Any, Headers]:
     """The app with the seaside flats (ana coordinates, ben is a member); ana's headers."""
-    app = create_app(MemoryStore(), AppSettings(secret_key="seaside test key"))
+    app = create_app(MemoryStore(), AppSettings(signup="open", secret_key="seaside test key"))
     with TestClient(app) as client:
         for name in ("root", "ben"):
             sign_up(client, name)

@@ -16,7 +16,7 @@ from peerconomy.store.memory import MemoryStore
 
 
 def test_the_defaults_are_the_policys_defaults() -> None:
-    assert AppSettings(secret_key="k").security_policy() == DEFAULT_POLICY
+    assert AppSettings(signup="open", secret_key="k").security_policy() == DEFAULT_POLICY
 
 
 def test_the_environment_sets_the_limits(monkeypatch: pytest.MonkeyPatch,
@@ -65,7 +65,7 @@ def test_a_bad_proxy_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
 
 
 def test_a_site_allowing_two_failures_locks_the_third_attempt() -> None:
-    settings = AppSettings(secret_key="seaside test key", sign_in_limit=2)
+    settings = AppSettings(signup="open", secret_key="seaside test key", sign_in_limit=2)
     with TestClient(create_app(MemoryStore(), settings, pages=False)) as client:
         sign_up(client, "ana")
         wrong = {"login": "ana", "password": "not hers", "label": "x"}
@@ -75,3 +75,27 @@ def test_a_site_allowing_two_failures_locks_the_third_attempt() -> None:
             "login": "ana", "password": "ana by the sea", "label": "x"})
     assert statuses == [401, 401, 429]
     assert right.status_code == 429  # locked, whatever the password
+
+
+@pytest.mark.parametrize(("value", "mode"), [(None, "invite-only"), ("", "invite-only"),
+                                             ("open", "open"), (" Closed ", "closed"),
+                                             ("invite-only", "invite-only")])
+def test_sign_up_is_by_invitation_unless_the_environment_says_otherwise(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str | None, mode: str
+) -> None:
+    monkeypatch.setenv("PEERCONOMY_SECRET_KEY", "seaside test key")
+    if value is None:
+        monkeypatch.delenv("PEERCONOMY_SIGNUP", raising=False)
+    else:
+        monkeypatch.setenv("PEERCONOMY_SIGNUP", value)
+    assert AppSettings.from_environment(tmp_path).signup == mode
+
+
+def test_a_sign_up_setting_that_is_none_of_the_three_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PEERCONOMY_SECRET_KEY", "seaside test key")
+    monkeypatch.setenv("PEERCONOMY_SIGNUP", "everyone")
+    with pytest.raises(ValueError, match=r"^PEERCONOMY_SIGNUP must be one of open,"
+                                         r" invite-only, closed, got 'everyone'"):
+        AppSettings.from_environment(tmp_path)

@@ -97,7 +97,7 @@ def seaside() -> tuple[Any, MemoryStore, Headers]:
     wishes (ana coordinates the public pool, open to anyone, and ben joined it); its store
     and ana's headers."""
     store = MemoryStore()
-    app = create_app(store, AppSettings(secret_key="seaside test key"), pages=False)
+    app = create_app(store, AppSettings(signup="open", secret_key="seaside test key"), pages=False)
     with TestClient(app) as client:
         ana, ben = sign_up(client, "ana"), sign_up(client, "ben")
         steps = [

@@ -45,7 +45,7 @@ def site(db_url: str) -> str:
     workshop pool was imported (entries of that pool, not site-wide ones)."""
     store = open_store(db_url)
     accounts.sign_up(store.unit_of_work(), "dora", "dora@seaside.example", "dora by the sea",
-                     now=MONDAY)
+                     now=MONDAY, mode="open")
     session_id = sessions.start_session(store.unit_of_work(), "dora",
                                         now=MONDAY + timedelta(minutes=1))
     accounts.issue_token(store.unit_of_work(), "dora", "laptop",

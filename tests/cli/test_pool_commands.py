@@ -127,7 +127,7 @@ def test_an_existing_pool_name_is_refused_and_the_pool_stays_as_it_was(
 ) -> None:
     imported(db_url)
     err = refused(db_url, "pool", "import", str(EXAMPLES / "farm.json"), "--pool", "workshop")
-    assert "a pool called 'workshop' exists already" in err
+    assert "the name 'workshop' cannot be used; choose another" in err
     plan = json.loads(ok(db_url, "period", "clear", "--pool", "workshop", "--json"))
     assert plan == workshop_plan
 

@@ -87,6 +87,7 @@ def server(module_artifacts: Path, tmp_path_factory: pytest.TempPathFactory
         XDG_DATA_HOME=str(data),
         PEERCONOMY_SECRET_KEY="end-to-end test key",
         PEERCONOMY_BASE_URL=url,
+        PEERCONOMY_SIGNUP="open",  # the story's people sign up by themselves
         PYTHONUNBUFFERED="1",
     )
     log = module_artifacts / "server.log"

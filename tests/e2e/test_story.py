@@ -69,7 +69,8 @@ def invitation_link(ana: Person) -> str:
 
 
 def accept_invitation_as_newcomer(ben: Person, link: str) -> None:
-    """Ben follows the link signed out, signs up from there and comes back to accept."""
+    """Ben follows the link signed out, signs up from there (the form carries the
+    invitation's code), signs in and comes back to accept."""
     page = ben.go(link)
     expect(page.get_by_role("heading", name="You are invited to a pool")).to_be_visible()
     page.get_by_role("main").get_by_role("link", name="Sign up").click()
@@ -77,6 +78,11 @@ def accept_invitation_as_newcomer(ben: Person, link: str) -> None:
     page.get_by_label("Email").fill(ben.email)
     page.get_by_label("Password").fill(ben.password)
     page.get_by_role("main").get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("status")).to_contain_text("mailed you a link")
+    page.get_by_role("main").get_by_role("link", name="Sign in").click()
+    page.get_by_label("User name or email").fill(ben.name)
+    page.get_by_label("Password").fill(ben.password)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Accept the invitation").click()
     expect(flash(page)).to_contain_text("Welcome to the pool!")
     expect(page.get_by_text("You are a member here.")).to_be_visible()

@@ -14,6 +14,7 @@ from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import accounts, membership, pools, users
 from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError, SignInError
 from peerconomy.services.membership import Level
+from peerconomy.services.notices import Link, Notice
 from peerconomy.store.memory import MemoryStore
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -25,7 +26,7 @@ def seaside() -> MemoryStore:
     store = MemoryStore()
     for name in ("ana", "ben", "cleo"):
         accounts.sign_up(store.unit_of_work(), name, f"{name.upper()}@Seaside.example",
-                         f"{name} by the sea", now=NOW)
+                         f"{name} by the sea", now=NOW, mode="open")
     users.set_admin(store.unit_of_work(), "ana", True)
     membership.found_pool(store.unit_of_work(), "seaside", "ben")
     return store
@@ -33,7 +34,8 @@ def seaside() -> MemoryStore:
 
 def test_signing_up_first_makes_nobody_the_admin_and_emails_are_kept_lower_case() -> None:
     store = MemoryStore()
-    first = accounts.sign_up(store.unit_of_work(), "ana", "ANA@Seaside.example", "ana by the sea")
+    first = accounts.sign_up(store.unit_of_work(), "ana", "ANA@Seaside.example", "ana by the sea",
+                             mode="open")
     assert not first.site_admin
 
 
@@ -75,17 +77,87 @@ def test_sign_up_names_the_bad_field_and_stores_nothing(
     seaside: MemoryStore, name: str, email: str, password: str, field: str
 ) -> None:
     with pytest.raises(ScenarioError) as refused:
-        accounts.sign_up(seaside.unit_of_work(), name, email, password)
+        accounts.sign_up(seaside.unit_of_work(), name, email, password, mode="open")
     assert refused.value.path == field
     with seaside.unit_of_work() as uow:
         assert uow.accounts.user_count() == 3
 
 
-def test_a_name_or_email_is_taken_once(seaside: MemoryStore) -> None:
+def _outbox(store: MemoryStore) -> list[Notice]:
+    with store.unit_of_work() as uow:
+        return [Notice.from_json(m.notice) for m in uow.mail.outbox()]
+
+
+def test_a_user_name_is_taken_once(seaside: MemoryStore) -> None:
     with pytest.raises(ConflictError, match="taken"):
-        accounts.sign_up(seaside.unit_of_work(), "ben", "other@x.example", "long enough")
-    with pytest.raises(ConflictError, match="email"):
-        accounts.sign_up(seaside.unit_of_work(), "dora", "ben@seaside.example", "long enough")
+        accounts.sign_up(seaside.unit_of_work(), "ben", "other@x.example", "long enough",
+                         mode="open")
+
+
+def test_a_known_email_is_answered_as_a_new_one_and_its_owner_is_told(
+    seaside: MemoryStore,
+) -> None:
+    # Before, this was refused with a ConflictError naming the email: who has an account
+    # could be found out by signing up.
+    before = len(_outbox(seaside))
+    known = accounts.sign_up(seaside.unit_of_work(), "dora", " Ben@Seaside.example",
+                             "long enough", display_name="Dora", mode="open", now=NOW)
+    fresh = accounts.sign_up(seaside.unit_of_work(), "emil", "emil@seaside.example",
+                             "long enough", display_name="Dora", mode="open", now=NOW)
+    shape = ("name", "email", "display_name", "site_admin", "locale", "email_verified_at")
+    assert [getattr(known, f) for f in shape] == [
+        "dora", "ben@seaside.example", "Dora", False, None, None]
+    assert [getattr(fresh, f) for f in shape[2:]] == [getattr(known, f) for f in shape[2:]]
+    with seaside.unit_of_work() as uow:
+        assert uow.accounts.user("dora") is None  # nothing made for the known email
+        ben = uow.accounts.user("ben")
+    assert ben is not None and ben.password_hash != known.password_hash  # ben's is untouched
+    told, verify = _outbox(seaside)[before:]
+    assert (told.to, told.written()[0]) == (
+        "ben@seaside.example", "Someone tried to sign up with your email address")
+    assert "Your user name is ben" in told.written()[1]
+    assert (verify.to, verify.written()[0]) == ("emil@seaside.example",
+                                                "Confirm your email address")
+
+
+def test_a_new_account_is_mailed_a_link_to_verify_its_email(seaside: MemoryStore) -> None:
+    with seaside.unit_of_work() as uow:
+        ben = uow.accounts.user("ben")
+    assert ben is not None and ben.email_verified_at is None
+    mailed = [n for n in _outbox(seaside) if n.to == "ben@seaside.example"]
+    (link,) = [part for line in mailed[0].body for part in line if isinstance(part, Link)]
+    assert (link.path, link.purpose, link.payload) == (
+        "/verify", "verify-email", ("ben", "ben@seaside.example"))
+
+
+@pytest.mark.parametrize("mode", ["closed", "invite-only"])
+def test_signing_up_without_an_invitation_is_refused_where_the_site_says_so(
+    seaside: MemoryStore, mode: accounts.SignUpMode
+) -> None:
+    with pytest.raises(NotAllowedError):
+        accounts.sign_up(seaside.unit_of_work(), "dora", "dora@x.example", "long enough",
+                         mode=mode)
+    with seaside.unit_of_work() as uow:
+        assert uow.accounts.user_count() == 3
+
+
+def test_invite_only_sign_up_needs_a_valid_unused_unexpired_invitation(
+    seaside: MemoryStore,
+) -> None:
+    _, code = membership.invite(seaside.unit_of_work(), "seaside", "ben", now=NOW)
+    _, used = membership.invite(seaside.unit_of_work(), "seaside", "ben", now=NOW)
+    membership.accept_invitation(seaside.unit_of_work(), used, "ana", now=NOW)
+    later = NOW + timedelta(days=membership.INVITATION_DAYS, seconds=1)
+    forged = code[:-1] + ("x" if code[-1] != "x" else "y")
+    for bad, when in [(forged, NOW), ("nothing", NOW), (used, NOW), (code, later)]:
+        with pytest.raises(ScenarioError) as refused:
+            accounts.sign_up(seaside.unit_of_work(), "dora", "dora@x.example", "long enough",
+                             invitation=bad, now=when)
+        assert refused.value.path == "invitation"
+    dora = accounts.sign_up(seaside.unit_of_work(), "dora", "dora@x.example", "long enough",
+                            invitation=code, now=NOW)
+    assert dora.name == "dora"
+    membership.accept_invitation(seaside.unit_of_work(), code, "dora", now=NOW)  # still open
 
 
 def test_a_password_is_changed_only_with_the_old_one(seaside: MemoryStore) -> None:

@@ -250,7 +250,7 @@ def site() -> MemoryStore:
     store = MemoryStore()
     for name in ("ana", "ben", "cleo"):
         accounts.sign_up(store.unit_of_work(), name, f"{name}@seaside.example",
-                         f"{name} by the sea", now=NOW)
+                         f"{name} by the sea", now=NOW, mode="open")
     return store
 
 
@@ -282,7 +282,7 @@ def test_account_changes_are_logged_site_wide_without_secrets(site: MemoryStore)
         assert secret not in text
     leaves_none(uow, lambda u: accounts.change_password(u, "ben", "wrong!!!", "whatever1"),
                 SignInError, None)
-    leaves_none(uow, lambda u: accounts.sign_up(u, "dora", "dora@x.example", "short"),
+    leaves_none(uow, lambda u: accounts.sign_up(u, "dora", "dora@x.example", "short", mode="open"),
                 ScenarioError, None)
 
 

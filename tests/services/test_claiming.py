@@ -42,7 +42,7 @@ def seaside() -> MemoryStore:
 
 def sign_up(store: MemoryStore, name: str) -> None:
     accounts.sign_up(store.unit_of_work(), name, f"{name}@example.org", f"{name} by the sea",
-                     now=NOW)
+                     now=NOW, mode="open")
 
 
 def member(store: MemoryStore, participant: str) -> Member:

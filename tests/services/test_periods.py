@@ -48,7 +48,7 @@ def test_an_existing_pool_name_is_refused_and_nothing_changes(
     store: MemoryStore, uow: MemoryUnitOfWork, workshop: Scenario
 ) -> None:
     before = store.state
-    with pytest.raises(ConflictError, match="a pool called 'workshop' exists already"):
+    with pytest.raises(ConflictError, match="the name 'workshop' cannot be used; choose another"):
         import_scenario(store.unit_of_work(), "workshop", workshop)
     assert store.state is before
 

@@ -91,9 +91,9 @@ def test_a_pool_name_differing_only_in_case_or_look_alikes_is_taken(
     accounts.sign_up(store.unit_of_work(), "ana", "ana@workshop.example", "ana at the bench")
     pools.import_scenario(store.unit_of_work(), "demo", workshop)
     before = store.state
-    with pytest.raises(ConflictError, match="exists already"):
+    with pytest.raises(ConflictError, match="cannot be used; choose another"):
         pools.import_scenario(store.unit_of_work(), taken, workshop)
-    with pytest.raises(ConflictError, match="exists already"):
+    with pytest.raises(ConflictError, match="cannot be used; choose another"):
         membership.found_pool(store.unit_of_work(), taken, "ana")
     assert store.state is before
 

@@ -9,6 +9,7 @@ import pytest
 
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import accounts, membership, roster
+from peerconomy.services.notices import Notice
 from peerconomy.store.memory import MemoryStore
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
@@ -22,7 +23,8 @@ LIST = "".join(
 @pytest.fixture
 def farm() -> MemoryStore:
     store = MemoryStore()
-    accounts.sign_up(store.unit_of_work(), "maria", "maria@farm.example", "maria's password")
+    accounts.sign_up(store.unit_of_work(), "maria", "maria@farm.example", "maria's password",
+                     mode="open")
     membership.found_pool(store.unit_of_work(), "farm", "maria")
     return store
 
@@ -37,15 +39,18 @@ def test_every_household_is_added_with_an_invitation_for_its_member(farm: Memory
     assert first.invitation.expires_at == NOW + timedelta(days=30)
     assert first.link("https://farm.example") == (
         f"https://farm.example/invitations/{first.code}")
-    mail = first.notice("farm", "https://farm.example")
-    assert mail is not None and mail.to == "h01@farm.example"
-    assert first.link("https://farm.example") in mail.written()[1]
-    assert last.notice("farm", "https://farm.example") is None  # no email on its row
+    with farm.unit_of_work() as uow:  # mailed through the outbox, with the import
+        queued = [Notice.from_json(m.notice) for m in uow.mail.outbox()
+                  if m.recipient.endswith("@farm.example") and m.recipient != "maria@farm.example"]
+    assert [n.to for n in queued] == [f"h{i:02d}@farm.example" for i in range(1, 80)]
+    assert f"/invitations/{first.code}" in queued[0].written()[1]
+    assert last.notice("farm") is None  # no email on its row
     with farm.unit_of_work() as uow:
         assert [m.id for m in uow.pools.members("farm")][:3] == ["maria", "h01", "h02"]
         assert all(m.account is None for m in uow.pools.members("farm")[1:])
     # the household claims its place by its link
-    accounts.sign_up(farm.unit_of_work(), "jo", "jo@farm.example", "jo's long password")
+    accounts.sign_up(farm.unit_of_work(), "jo", "jo@farm.example", "jo's long password",
+                     mode="open")
     claimed = membership.accept_invitation(farm.unit_of_work(), first.code, "jo", now=NOW)
     assert (claimed.id, claimed.account, claimed.display_name) == ("h01", "jo", "Household 1")
 

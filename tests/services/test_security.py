@@ -20,6 +20,7 @@ from peerconomy.domain.scenario import ScenarioError
 from peerconomy.domain.security import LimitRule
 from peerconomy.services import accounts, password_reset, sessions
 from peerconomy.services.errors import ConflictError, NotFoundError, SignInError
+from peerconomy.services.notices import Notice
 from peerconomy.services.security import (
     SecurityPolicy,
     TooManyFailuresError,
@@ -46,7 +47,7 @@ def seaside() -> MemoryStore:
     store = MemoryStore()
     for name in ("ben", "cleo"):
         accounts.sign_up(store.unit_of_work(), name, f"{name}@seaside.example",
-                         f"{name} by the sea", now=MONDAY)
+                         f"{name} by the sea", now=MONDAY, mode="open")
     return store
 
 
@@ -415,8 +416,11 @@ def test_the_reset_email_carries_the_link_in_the_readers_language(
     seaside: MemoryStore,
 ) -> None:
     link = ask(seaside, "ben@seaside.example")
-    notice = password_reset.reset_notice(link, "https://pool.example/reset/" + link.code)
-    subject, body = notice.written()
+    with seaside.unit_of_work() as uow:
+        queued = Notice.from_json(uow.mail.outbox()[-1].notice)  # queued with the link
+    notice = password_reset.reset_notice(link)
+    assert queued == notice
+    subject, body = notice.written(links=lambda link: "https://pool.example" + link.path)
     assert notice.to == "ben@seaside.example"
     assert subject == "Reset your password"
     assert "https://pool.example/reset/" + link.code + "\n" in body

@@ -74,7 +74,7 @@ def seed(store: SqlStore) -> None:
     add_demo_accounts(uow)
     accounts.issue_token(uow(), "ana", "scripts")
     membership.invite(uow(), POOL_NAME, "ana")
-    accounts.sign_up(uow(), "dora", "dora@demo.example", "dora's long password")
+    accounts.sign_up(uow(), "dora", "dora@demo.example", "dora's long password", mode="open")
     pools.update_settings(uow(), POOL_NAME, public=True)  # asked to join: so others see it
     membership.join_pool(uow(), POOL_NAME, "dora")
     books.correct(uow(), POOL_NAME, "period-1-credits", "logged twice", on=date(2026, 1, 5))

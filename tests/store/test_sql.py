@@ -657,3 +657,28 @@ def test_the_migrations_ship_with_the_package() -> None:
         is_module = path.suffix == ".py" and (path.parent / "__init__.py").is_file()
         assert is_module or any(fnmatch.fnmatch(relative, p) for p in patterns), relative
     assert "sqlalchemy>=2.0" in pyproject["project"]["dependencies"]
+
+
+def test_the_mail_migration_counts_the_accounts_made_before_it_as_verified(
+    database_url: str,
+) -> None:
+    upgrade_database(database_url, "0006")
+    made = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+    engine = create_engine_for(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO users (name, email, password_hash, created_at, display_name,"
+                " site_admin) VALUES ('ana', 'ana@x.example', 'hash', :made, '', false)"),
+                {"made": made})
+    finally:
+        engine.dispose()
+    upgrade_database(database_url)
+    store = open_store(database_url)
+    try:
+        with store.unit_of_work() as uow:
+            ana = uow.accounts.user("ana")
+            assert uow.mail.outbox() == []
+    finally:
+        store.close()
+    assert ana is not None and ana.email_verified_at == made

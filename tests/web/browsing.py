@@ -144,10 +144,14 @@ def rows_of(html: str) -> list[list[str]]:
 
 
 def sign_up(who: Browser, name: str) -> Browser:
-    """Make an account through the sign-up form (signed in afterwards, on the home page)."""
-    who.page(who.submit("/signup", {"name": name, "email": f"{name}@seaside.example",
-                                    "password": f"{name} by the sea", "next": "/"},
-                        form_on="/signup"))
+    """Make an account through the sign-up form, then sign in (sign-up signs nobody in: it
+    answers the same whether or not the email has an account); on the home page."""
+    answer = who.post("/signup", {"name": name, "email": f"{name}@seaside.example",
+                                  "password": f"{name} by the sea", "next": "/"},
+                      form_on="/signup")
+    assert answer.status_code == 200, answer.text[:800]
+    who.page(who.submit("/signin", {"login": name, "password": f"{name} by the sea",
+                                    "next": "/"}, form_on="/signin"))
     return who
 
 

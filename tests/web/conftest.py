@@ -69,7 +69,8 @@ def store() -> MemoryStore:
 @pytest.fixture(scope="session")
 def site() -> FastAPI:
     """The application the page tests share (making one takes longer than most tests)."""
-    return create_app(MemoryStore(), AppSettings(secret_key="seaside test key"), pages=True)
+    return create_app(MemoryStore(), AppSettings(signup="open", secret_key="seaside test key"),
+                      pages=True)
 
 
 @pytest.fixture

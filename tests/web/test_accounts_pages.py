@@ -24,9 +24,14 @@ Browsers = Callable[[], Browser]
 
 
 @pytest.fixture
-def dora(browser: Browsers) -> Browser:
-    """Dora, signed up (password ``dora by the sea``) and signed in."""
-    return sign_up(browser(), "dora")
+def dora(app: FastAPI, browser: Browsers) -> Browser:
+    """Dora, signed up (password ``dora by the sea``) and signed in; the mail that asks her
+    to verify her email is set aside (where a test keeps the mail)."""
+    signed = sign_up(browser(), "dora")
+    app.state.outbox.flush()  # the mail asking her to verify goes now (or is given up on)
+    if isinstance(app.state.mailer, Outbox):
+        app.state.mailer.sent.clear()
+    return signed
 
 
 def signed_in_as(who: Browser) -> str | None:
@@ -44,18 +49,48 @@ def sign_in(who: Browser, login: str, password: str, next_: str = "/") -> str:
 # Signing up, in and out
 
 
-def test_signing_up_makes_an_account_and_signs_in(browser: Browsers) -> None:
+def test_signing_up_makes_an_account_and_then_one_signs_in(browser: Browsers) -> None:
+    # Before, signing up signed in at once; it cannot, now that a known email is answered
+    # as a new one (no account is made for it, so there is none to sign in to).
     someone = browser()
     assert signed_in_as(someone) is None
-    where = someone.submit(
+    answer = someone.post(
         "/signup",
         {"name": "dora", "email": "dora@seaside.example", "password": "dora by the sea",
          "display_name": "Dora D.", "next": "/pools/seaside"},
         form_on="/signup?next=/pools/seaside",
     )
-    assert where == "/pools/seaside"
-    assert "Welcome, dora! Your account is ready." in someone.text("/account")
+    assert answer.status_code == 200
+    assert ("We have mailed you a link to confirm your email address. Sign in to go on."
+            in text_of(answer.text))
+    assert 'href="/signin?next=/pools/seaside"' in answer.text
+    assert signed_in_as(someone) is None
+    assert sign_in(someone, "dora", "dora by the sea", "/pools/seaside") == "/pools/seaside"
     assert signed_in_as(someone) == "dora"
+    assert "Your email address is not confirmed yet" in someone.text("/account")
+
+
+def test_signing_up_with_a_known_email_answers_as_a_new_sign_up(
+    app: FastAPI, dora: Browser, browser: Browsers
+) -> None:
+    outbox = Outbox(app)
+    with kept_in(app, "mailer", outbox):
+        answers = [
+            browser().post("/signup", {"name": name, "email": email, "password": "long enough",
+                                       "next": "/"}, form_on="/signup")
+            for name, email in (("emil", "emil@seaside.example"),
+                                ("fritz", "Dora@Seaside.example"))
+        ]
+        assert [a.status_code for a in answers] == [200, 200]
+        assert text_of(answers[0].text) == text_of(answers[1].text)
+        assert [(n.to, n.written()[0]) for n in outbox.sent] == [
+            ("emil@seaside.example", "Confirm your email address"),
+            ("dora@seaside.example", "Someone tried to sign up with your email address"),
+        ]
+    refused = browser().post("/signin", {"login": "fritz", "password": "long enough"},
+                             form_on="/signin")
+    assert refused.status_code == 403  # no account was made for the known email
+    assert signed_in_as(dora) == "dora"
 
 
 @pytest.mark.parametrize(
@@ -132,10 +167,10 @@ def test_next_never_leads_to_another_site(
     where = sign_in(someone, "dora", "dora by the sea", elsewhere)
     assert where == "/"
     newcomer = browser()
-    joined = newcomer.submit(
+    joined = newcomer.post(
         "/signup", {"name": "eve", "email": "eve@seaside.example",
                     "password": "eve by the sea", "next": elsewhere}, form_on="/signup")
-    assert joined == "/"
+    assert 'href="/signin?next=/"' in joined.text  # signing up now leads to signing in
     assert someone.submit("/language", {"lang": "de", "next": elsewhere}) == "/"
 
 
@@ -352,7 +387,7 @@ def clock(app: FastAPI) -> Iterator[Clock]:
 
 @pytest.fixture
 def outbox(app: FastAPI) -> Iterator[Outbox]:
-    found = Outbox()
+    found = Outbox(app)
     with kept_in(app, "mailer", found):
         yield found
 
@@ -471,7 +506,7 @@ def test_every_other_browser_is_signed_out_from_the_account_page(
 def _reset_link(outbox: Outbox, email: str) -> str:
     (notice,) = [n for n in outbox.sent if n.to == email]
     _, body = notice.written()
-    found = re.search(r"http://\S+(/reset/\S+)", body)
+    found = re.search(r"^(/reset/\S+)$", body, re.MULTILINE)  # a path, written out when sent
     assert found is not None, body
     return found.group(1)
 

@@ -74,6 +74,9 @@ PLAUSIBLE: dict[str, list[str]] = {
     "{task}": ["stairs", "garden", "laundry"], "{wish}": ["ben-guests"], "{log_id}": ["1", "2"],
     "{number}": ["1"], "{user}": ["cleo", "dora"], "{decision}": ["approve", "decline"],
     "{project}": ["flats"], "{code}": ["0123456789ab.nope"], "{token_id}": ["0123456789ab"],
+    "{token}": ["not-a-signed-link"], "pool": ["seaside", "hillside"],
+    "period_opened": ["on", ""], "plan_cleared": ["on"], "work_awaits_confirmation": [""],
+    "invitation": ["", "0123456789ab.nope"],
 }
 """Values a person would give, so that many posts get through (the others are hostile)."""
 
@@ -114,7 +117,7 @@ FORMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "/pools": ("cleo", "collected", ("name", "admission", "public")),
     "/invitations/{code}": ("cleo", "collected", ()),
     "/signup": ("anonymous", "collected", ("name", "email", "password", "display_name",
-                                           "next")),
+                                           "invitation", "next")),
     "/signin": ("anonymous", "collected", ("login", "password", "next")),
     "/signout": ("ben", "collected", ()),
     "/language": ("anonymous", "collected", ("lang", "next")),
@@ -125,6 +128,10 @@ FORMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "/account/sessions/end-others": ("ben", "collected", ()),
     "/account/tokens": ("ben", "collected", ("label",)),
     "/account/tokens/{token_id}/revoke": ("ben", "collected", ()),
+    "/account/notices": ("ben", "collected", ("pool", "period_opened", "plan_cleared",
+                                              "work_awaits_confirmation")),
+    "/account/verify-email": ("ben", "collected", ()),
+    "/unsubscribe/{token}": ("anonymous", "collected", ()),
 }
 """Every form that changes something, as its page posts it (``{...}``: a path segment)."""
 PEOPLE = ("root", "ana", "ben", "cleo")

@@ -240,12 +240,19 @@ def test_an_invitation_followed_before_signing_in_comes_back_after_it(
     someone = browser()
     page = someone.page(link)
     assert "You are invited to a pool" in text_of(page)
-    found = re.search(r'href="(/signup\?next=[^"]+)"', page)
-    assert found is not None
-    back = someone.submit("/signup", {"name": "dora", "email": "dora@seaside.example",
+    found = re.search(r'href="(/signup\?invitation=[^"]+)"', page)
+    assert found is not None  # the sign-up link carries the invitation's code, and comes back
+    signup = found.group(1).replace("&amp;", "&")
+    answer = someone.post("/signup", {"name": "dora", "email": "dora@seaside.example",
                                       "password": "dora by the sea",
-                                      "next": unquote(found.group(1).split("next=", 1)[1])},
-                          form_on=found.group(1))
+                                      "next": unquote(signup.split("next=", 1)[1])},
+                          form_on=signup)
+    assert answer.status_code == 200  # signing up leads to signing in, which comes back
+    to_sign_in = re.search(r'href="(/signin\?next=[^"]+)"', answer.text)
+    assert to_sign_in is not None
+    back = someone.submit("/signin", {"login": "dora", "password": "dora by the sea",
+                                      "next": unquote(to_sign_in.group(1).split("next=")[1])},
+                          form_on=to_sign_in.group(1))
     assert back == link
     assert someone.submit(link, form_on=link) == "/pools/seaside"
     assert "Welcome to the pool!" in someone.text("/pools/seaside")

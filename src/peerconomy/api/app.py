@@ -24,7 +24,7 @@ from peerconomy import __version__
 from peerconomy.api.deps import CSRF_HEADER, SAFE_METHODS, SESSION_ID, Store, check_csrf
 from peerconomy.api.errors import install_error_handlers
 from peerconomy.api.hardening import Hardening, docs_policy
-from peerconomy.api.mail import Mailer
+from peerconomy.api.mail import Mailer, OutboxWorker
 from peerconomy.api.routes import auth, books, periods, pools
 from peerconomy.api.settings import AppSettings
 
@@ -46,9 +46,12 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
         # from switching between many requests that hold database locks and wait for the GIL
         threads = int(os.environ.get("PEERCONOMY_THREADS", "8"))
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        # The outbox is drained from a thread of its own; a memory store (tests, the
+        # simulator) takes no second writer, so there it is drained by outbox.flush() alone
+        if getattr(store, "takes_writers_in_threads", True):
+            app.state.outbox.start()
         yield
-        if app.state.mailer is not None:
-            app.state.mailer.close()  # send what is pending
+        app.state.outbox.close()  # send what is due
 
     app = FastAPI(
         lifespan=lifespan,
@@ -64,8 +67,12 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
     app.state.settings = settings
     app.state.security = settings.security_policy()
     app.state.mailer = (
-        Mailer(settings.smtp_url, settings.mail_from) if settings.smtp_url else None
+        Mailer(settings.smtp_url, settings.mail_from, base_url=settings.base_url,
+               secret_key=settings.secret_key)
+        if settings.smtp_url else None
     )
+    app.state.outbox = OutboxWorker(  # the store and mailer of now (tests swap them)
+        lambda: app.state.store.unit_of_work(), lambda: app.state.mailer)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

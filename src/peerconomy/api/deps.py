@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Final, Protocol
@@ -34,11 +34,10 @@ from fastapi import Depends, Request
 
 from peerconomy.api.clients import client_of
 from peerconomy.api.errors import NotSignedInError
-from peerconomy.api.mail import Mailer, notify
+from peerconomy.api.settings import AppSettings
 from peerconomy.services import accounts, membership, sessions
 from peerconomy.services.errors import NotAllowedError
 from peerconomy.services.membership import Access
-from peerconomy.services.notices import Notice
 from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import DEFAULT_POLICY, SecurityPolicy
 
@@ -48,14 +47,14 @@ __all__ = [
     "BaseUrlDep",
     "Caller",
     "CallerDep",
-    "Notify",
-    "NotifyDep",
     "NowDep",
     "PolicyDep",
     "SessionDep",
+    "SettingsDep",
     "Store",
     "UowDep",
     "UserDep",
+    "app_settings",
     "base_url",
     "browser_session_id",
     "caller",
@@ -65,7 +64,6 @@ __all__ = [
     "csrf_token",
     "end_browser_session",
     "forget_browser_session",
-    "notifier",
     "now",
     "on_api",
     "policy_of",
@@ -102,21 +100,10 @@ class Store(Protocol):
     def unit_of_work(self) -> UnitOfWork: ...
 
 
-class Notify(Protocol):
-    """Send the notices a composer makes, in the background (if mail is configured)."""
-
-    def __call__(self, compose: Callable[[UnitOfWork], Iterable[Notice]]) -> None: ...
-
-
-async def notifier(request: Request) -> Notify:
-    """What routes call after a step others should hear of."""
-    store: Store = request.app.state.store
-    mailer: Mailer | None = request.app.state.mailer
-
-    def send(compose: Callable[[UnitOfWork], Iterable[Notice]]) -> None:
-        notify(mailer, store.unit_of_work, compose)
-
-    return send
+async def app_settings(request: Request) -> AppSettings:
+    """The site's settings."""
+    settings: AppSettings = request.app.state.settings
+    return settings
 
 
 async def base_url(request: Request) -> str:
@@ -255,8 +242,8 @@ async def unit_of_work(request: Request, _session: SessionDep) -> UnitOfWork:
 
 
 UowDep = Annotated[UnitOfWork, Depends(unit_of_work)]
-NotifyDep = Annotated[Notify, Depends(notifier)]
 BaseUrlDep = Annotated[str, Depends(base_url)]
+SettingsDep = Annotated[AppSettings, Depends(app_settings)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,16 @@
-"""Sending notices by email, where an SMTP server is configured.
+"""Sending mail: the outbox drained by the server, through one SMTP server.
 
-Mail goes out on one background thread after the step that caused it has committed, so a
-slow or absent mail server never slows or fails a member's request; a message that cannot
-be sent is logged and dropped (the page shows the same facts). ``PEERCONOMY_SMTP_URL`` is
-``smtp://[user:password@]host[:port]`` (STARTTLS when the server offers it) or
-``smtps://...`` (TLS from the start).
+The services queue messages in the outbox in the transaction of the step that caused them
+(:mod:`peerconomy.services.outbox`); :class:`OutboxWorker` sends them from one background
+thread of the server, so a slow or absent mail server never slows or fails a member's
+request, and a message queued while the server was stopped (by the command line, say) goes
+out once it runs. A message the mail server refuses or cannot take is tried again later,
+then given up on and logged. ``PEERCONOMY_SMTP_URL`` is ``smtp://[user:password@]host[:port]``
+(STARTTLS when the server offers it) or ``smtps://...`` (TLS from the start).
 
-Each notice is written in its reader's language (their account's ``locale``; English where
+Every message has ``Date`` and ``Message-ID``; a pool notice also has ``List-Unsubscribe``
+(a one-click link, RFC 8058, signed with the site's key) and says the same at its foot.
+Each message is written in its reader's language (their account's ``locale``; English where
 they chose none or one the site does not speak), from the same gettext catalogs as the pages
 (:mod:`peerconomy.web.i18n`).
 """
@@ -15,15 +19,20 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Sequence
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from peerconomy.services.notices import Gettext, Notice
+from peerconomy.services import outbox
+from peerconomy.services.mail_settings import UNSUBSCRIBE, sign
+from peerconomy.services.notices import N_, Gettext, Link, Notice, text
+from peerconomy.services.outbox import Sender
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["Mailer", "catalog", "language_of", "notify"]
+__all__ = ["Mailer", "MailerLike", "OutboxWorker", "catalog", "language_of", "trial_message"]
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +55,13 @@ def catalog(lang: str) -> Gettext:
 
 
 class Mailer:
-    """Sends notices through one SMTP server, one message after another, each in its
-    reader's language (``translations`` gives a language's ``gettext``)."""
+    """Sends messages through one SMTP server, each in its reader's language
+    (``translations`` gives a language's ``gettext``), with the site's links written out
+    from ``base_url`` and signed with ``secret_key``."""
 
     def __init__(
-        self, url: str, sender: str, translations: Callable[[str], Gettext] = catalog
+        self, url: str, sender: str, translations: Callable[[str], Gettext] = catalog,
+        *, base_url: str = "http://127.0.0.1:8000", secret_key: str = "",
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
@@ -63,60 +74,164 @@ class Mailer:
         self.password = unquote(parts.password) if parts.password else None
         self.sender = sender
         self.translations = translations
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerconomy-mail")
-        self._pending: list[Future[None]] = []
+        self.base_url = base_url.rstrip("/")
+        self.secret_key = secret_key
+        self.domain = sender.rpartition("@")[2].strip(" >") or "localhost"
 
-    def send_later(self, compose: Callable[[], Iterable[Notice]]) -> None:
-        """Compose (in the background too: it reads the store) and send notices."""
-        self._pending = [f for f in self._pending if not f.done()]
-        self._pending.append(self._pool.submit(self._send, compose))
+    def link(self, link: Link) -> str:
+        """A link of a notice written out in full (its token signed, if it has one)."""
+        url = self.base_url + link.path
+        if link.purpose:
+            url += "/" + sign(self.secret_key, link.purpose, link.payload)
+        return url
 
-    def flush(self) -> None:
-        """Wait until every notice handed over so far is sent or given up on."""
-        for future in list(self._pending):
-            future.result()
-
-    def close(self) -> None:
-        """Send what is pending, then stop the thread."""
-        self._pool.shutdown(wait=True)
+    def unsubscribe_urls(self, notice: Notice) -> tuple[str, str] | None:
+        """The links that turn off the kind of notice ``notice`` is: the page with a button
+        (for the reader), and the one-click address a mail program posts to (RFC 8058);
+        None if it is not a pool notice."""
+        if notice.unsubscribe is None:
+            return None
+        token = sign(self.secret_key, UNSUBSCRIBE, notice.unsubscribe)
+        return (f"{self.base_url}/unsubscribe/{token}",
+                f"{self.base_url}/api/v1/unsubscribe/{token}")
 
     def message(self, notice: Notice) -> EmailMessage:
         """The email of ``notice``, written in its reader's language."""
         lang = language_of(notice.locale)
-        subject, body = notice.written(self.translations(lang), lang)
+        gettext = self.translations(lang)
+        subject, body = notice.written(gettext, lang, self.link)
+        off = self.unsubscribe_urls(notice)
+        if off is not None:
+            body += "\n-- \n" + text(
+                N_("You get this as a member of %(pool)s. Turn these notices off: %(link)s"
+                   " (or choose which you get on your account page)."),
+                pool=notice.unsubscribe[1] if notice.unsubscribe else "", link=off[0],
+            ).written(gettext, lang) + "\n"
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = notice.to
         message["Subject"] = subject
+        message["Date"] = formatdate(usegmt=True)
+        message["Message-ID"] = make_msgid(domain=self.domain)
+        if off is not None:
+            message["List-Unsubscribe"] = f"<{off[1]}>"
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+            message["Precedence"] = "list"
         message.set_content(body)
         message["Content-Language"] = lang  # after the content: setting it clears Content-*
         return message
 
-    def _send(self, compose: Callable[[], Iterable[Notice]]) -> None:
+    def connect(self) -> smtplib.SMTP:
+        """An SMTP connection, greeted (STARTTLS where offered) and logged in."""
+        smtp_class = smtplib.SMTP_SSL if self.tls else smtplib.SMTP
+        server = smtp_class(self.host, self.port, timeout=30)
         try:
-            notices = list(compose())
-            if not notices:
-                return
-            smtp_class = smtplib.SMTP_SSL if self.tls else smtplib.SMTP
-            with smtp_class(self.host, self.port, timeout=30) as server:
-                if not self.tls:
+            if not self.tls:
+                server.ehlo()
+                if server.has_extn("starttls"):
+                    server.starttls()
                     server.ehlo()
-                    if server.has_extn("starttls"):
-                        server.starttls()
-                        server.ehlo()
-                if self.user is not None:
-                    server.login(self.user, self.password or "")
-                for notice in notices:
-                    server.send_message(self.message(notice))
-        except Exception:  # a notice is a courtesy: never let it fail anything else
-            log.exception("could not send email notices")
+            if self.user is not None:
+                server.login(self.user, self.password or "")
+        except BaseException:
+            server.close()
+            raise
+        return server
+
+    def send(self, notices: Sequence[Notice]) -> list[str | None]:
+        """Send ``notices`` over one connection: for each, None if the server took it, else
+        why not (an error to connect fails them all: :meth:`connect` raises)."""
+        outcomes: list[str | None] = []
+        with self.connect() as server:
+            for notice in notices:
+                try:
+                    message = self.message(notice)
+                except Exception as error:  # a message that cannot be written: only it fails
+                    outcomes.append(f"could not write the message: {error!r}")
+                    continue
+                try:
+                    refused = server.send_message(message)
+                except OSError as error:  # smtplib's errors are OSErrors too
+                    outcomes.append(f"{type(error).__name__}: {error}")
+                    lost = (isinstance(error, smtplib.SMTPServerDisconnected)
+                            or not isinstance(error, smtplib.SMTPException))
+                    if lost:  # the connection is gone: the rest wait for the next try
+                        outcomes += ["the mail server hung up"] * (len(notices) - len(outcomes))
+                        break
+                    continue
+                outcomes.append(f"refused: {refused}" if refused else None)
+        return outcomes
 
 
-def notify(
-    mailer: Mailer | None,
-    new_uow: Callable[[], UnitOfWork],
-    compose: Callable[[UnitOfWork], Iterable[Notice]],
-) -> None:
-    """Hand the notices ``compose`` makes (on a fresh unit of work) to the mailer, if any."""
-    if mailer is not None:
-        mailer.send_later(lambda: compose(new_uow()))
+class MailerLike(Protocol):
+    """What the worker sends through (a :class:`Mailer`, or a test's fake)."""
+
+    def send(self, notices: Sequence[Notice]) -> Sequence[str | None]: ...
+
+
+class OutboxWorker:
+    """Drains the outbox from one background thread: at start, every ``poll_seconds``, when
+    woken (:meth:`wake`), and once more at stop. ``mailer`` says whom to send through now
+    (None: no mail server is set up, and queued mail is given up on)."""
+
+    def __init__(self, new_uow: Callable[[], UnitOfWork],
+                 mailer: Callable[[], MailerLike | None], *, poll_seconds: float = 2.0) -> None:
+        self._new_uow = new_uow
+        self._mailer = mailer
+        self._poll = poll_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Begin draining in the background."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="peerconomy-outbox",
+                                            daemon=True)
+            self._thread.start()
+
+    def wake(self) -> None:
+        """Drain soon (something was queued)."""
+        self._wake.set()
+
+    def flush(self) -> outbox.Drained:
+        """Send what is due now, in the caller's thread; what it did."""
+        total = outbox.Drained()
+        with self._lock:
+            while True:
+                mailer = self._mailer()
+                send: Sender | None = mailer.send if mailer is not None else None
+                done = outbox.drain(self._new_uow(), send)
+                total = outbox.Drained(total.sent + done.sent,
+                                       total.retrying + done.retrying,
+                                       total.given_up + done.given_up)
+                if done == outbox.Drained():
+                    return total
+
+    def close(self) -> None:
+        """Stop the thread, after one last drain."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def _run(self) -> None:
+        while True:
+            try:
+                self.flush()
+            except Exception:  # the store is away for a moment: try again at the next poll
+                log.exception("could not drain the outbox")
+            if self._stop.is_set():
+                return
+            self._wake.wait(self._poll)
+            self._wake.clear()
+
+
+def trial_message(to: str) -> Notice:
+    """A message that shows mail from the site arrives (``peerconomy mail test``)."""
+    return Notice(to, text(N_("peerconomy: a test message")),
+                  ((text(N_("This is a test message from your peerconomy site. If you read it,"
+                            " its mail arrives.")),),))
+

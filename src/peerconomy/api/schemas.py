@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from peerconomy.domain import bounds
 from peerconomy.domain.account import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, TokenScope
 from peerconomy.domain.ids import ITEM_PATTERN, MAX_ID, NAME_PATTERN
+from peerconomy.domain.mail import NoticeKind
 from peerconomy.domain.pool import Admission, Role
 from peerconomy.domain.scenario import Alternative, Good, Task
 
@@ -39,6 +40,7 @@ __all__ = [
     "NewPool",
     "NewProject",
     "NewToken",
+    "NoticeSetting",
     "NumberQuery",
     "OfferIn",
     "PathNumber",
@@ -93,6 +95,9 @@ class SignUp(Body):
     email: str
     password: str = Field(description="At least 8 characters.")
     display_name: str = ""
+    invitation: str | None = Field(
+        None, description="The code of an invitation link (the part after /invitations/):"
+                          " needed where the site's sign-up is invite-only.")
 
 
 class TokenChoice(Body):
@@ -127,6 +132,15 @@ class UserOut(BaseModel):
     display_name: str
     site_admin: bool
     locale: str | None
+    email_verified: bool = False
+
+
+class NoticeSetting(BaseModel):
+    """Whether a user gets one kind of a pool's notices."""
+
+    pool: str
+    kind: NoticeKind
+    wanted: bool
 
 
 class NewPool(Body):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from peerconomy.api.clients import TrustedProxies, parse_trusted_proxies
 from peerconomy.domain.security import LimitRule
+from peerconomy.services.accounts import SIGN_UP_MODES, SignUpMode
 from peerconomy.services.security import SecurityPolicy
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "AppSettings",
     "base_url_from_environment",
     "load_secret_key",
+    "sign_up_mode",
 ]
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -85,6 +87,9 @@ class AppSettings:
     """The largest request body (a form, a JSON call) taken; a larger one is answered 413."""
     max_scenario_bytes: int = MAX_SCENARIO_BYTES
     """The largest body of a route that takes a scenario (a project's tasks and goods)."""
+    signup: SignUpMode = "invite-only"
+    """Who may sign up: ``open`` (anyone), ``invite-only`` (with an invitation link) or
+    ``closed`` (nobody; accounts are made on the command line)."""
 
     @classmethod
     def from_environment(cls, data_dir: Path) -> AppSettings:
@@ -110,6 +115,7 @@ class AppSettings:
                                      "bytes"),
             max_scenario_bytes=_positive(env, "PEERCONOMY_MAX_SCENARIO_BYTES",
                                          MAX_SCENARIO_BYTES, "bytes"),
+            signup=sign_up_mode(env.get("PEERCONOMY_SIGNUP", "")),
         )
 
     def security_policy(self) -> SecurityPolicy:
@@ -124,6 +130,17 @@ class AppSettings:
             reset_link_age=timedelta(minutes=self.reset_link_minutes),
             sign_up_limit=LimitRule(self.sign_up_limit, timedelta(hours=1), timedelta(hours=1)),
         )
+
+
+def sign_up_mode(text: str) -> SignUpMode:
+    """The sign-up mode ``PEERCONOMY_SIGNUP`` names (empty: ``invite-only``); ValueError
+    naming the variable if it is none of them."""
+    wanted = text.strip().lower() or "invite-only"
+    for mode in SIGN_UP_MODES:
+        if wanted == mode:
+            return mode
+    raise ValueError(f"PEERCONOMY_SIGNUP must be one of {', '.join(SIGN_UP_MODES)},"
+                     f" got {text!r}")
 
 
 def _positive(env: Mapping[str, str], name: str, default: int, unit: str) -> int:

@@ -21,6 +21,7 @@ from peerconomy.cli.db import db_app
 from peerconomy.cli.demo import demo
 from peerconomy.cli.federation import federation_app
 from peerconomy.cli.ledger import ledger_app
+from peerconomy.cli.mail import mail_app
 from peerconomy.cli.members import member_app
 from peerconomy.cli.pool import hints, period_app, pool_app, work_app
 from peerconomy.cli.serve import serve
@@ -124,6 +125,7 @@ app.add_typer(work_app, name="work")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(db_app, name="db")
 app.add_typer(federation_app, name="federation")
+app.add_typer(mail_app, name="mail")
 app.command()(hints)
 app.command()(demo)
 app.command()(serve)

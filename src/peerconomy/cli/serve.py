@@ -47,6 +47,7 @@ def serve(
     try:
         settings = AppSettings.from_environment(default_data_dir())
     except ValueError as err:  # a setting that is no setting, named: one line, exit 2
+        store.close()
         fail(str(err))
     typer.echo(plain(f"peerconomy serves on http://{host}:{port} (API docs: /api/docs)"))
     if workers > 1:

@@ -103,6 +103,9 @@ class User:
     """The language they chose (None: the browser's)."""
     disabled: bool = False
     """Cannot sign in (the site's operator disabled the account); their records stay."""
+    email_verified_at: datetime | None = None
+    """When they followed the link mailed to ``email`` (None: not yet; they get no pool
+    notices until then)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,12 @@
 """Accounts: sign up, sign in, change what a user may change, and personal API tokens.
 
+Who may sign up is the site's setting (:data:`SignUpMode`): anyone (``open``), whoever holds
+a valid invitation link (``invite-only``, the default) or nobody (``closed``). Signing up
+answers the same whether or not an account has the email given, so it does not reveal who
+has an account: with a new email the account is made and a link to verify the email is
+mailed; with a known one nothing is made and the email's owner is told that someone tried.
+An account whose email is not verified may sign in, but gets no pool notices.
+
 Passwords are hashed with argon2 (argon2-cffi's defaults, rehashed when they change); a
 wrong name and a wrong password are told apart by nobody, so sign-in does not reveal who
 has an account. Failed sign-ins are counted per account *and* client address, per client
@@ -22,7 +29,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import Final, Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -38,6 +45,7 @@ from peerconomy.domain.account import (
 )
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.domain.security import LimitRule, SignInLimit, after_failure, locked_for
+from peerconomy.services import outbox
 from peerconomy.services.audit import record
 from peerconomy.services.errors import (
     ConflictError,
@@ -45,6 +53,8 @@ from peerconomy.services.errors import (
     NotFoundError,
     SignInError,
 )
+from peerconomy.services.mail_settings import verification_notice
+from peerconomy.services.notices import N_, Line, Link, Notice, text
 from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import (
     DEFAULT_POLICY,
@@ -56,22 +66,29 @@ from peerconomy.services.sessions import end_sessions, forget_stale
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
+    "SIGN_UP_MODES",
     "TOKEN_PREFIX",
+    "SignUpMode",
     "account_key",
     "authenticate",
     "change_password",
+    "check_invitation",
     "check_password",
     "check_token",
     "hash_secret",
     "issue_token",
     "new_password_hash",
     "pair_key",
+    "resend_verification",
     "revoke_token",
     "sign_up",
     "token_user",
     "update_profile",
 ]
 
+SignUpMode = Literal["open", "invite-only", "closed"]
+SIGN_UP_MODES: Final[tuple[SignUpMode, ...]] = ("open", "invite-only", "closed")
+"""Who may sign up: anyone, holders of an invitation link, nobody."""
 MIN_PASSWORD_LENGTH: Final = 8
 MAX_PASSWORD_LENGTH: Final = 1024
 TOKEN_PREFIX: Final = "pct_"
@@ -109,10 +126,24 @@ def sign_up(
     password: str,
     *,
     display_name: str = "",
+    mode: SignUpMode = "invite-only",
+    invitation: str | None = None,
     now: datetime | None = None,
 ) -> User:
-    """Make an account. It joins nothing and administers nothing: the site's admin is made
-    on purpose (``peerconomy user create --admin``), never by being first to sign up."""
+    """Make an account, as the site's sign-up ``mode`` allows (``invite-only``: with the
+    code of a valid ``invitation`` link, which stays to be accepted; ``closed``:
+    :class:`NotAllowedError`), and mail it a link to verify its email. It joins nothing and
+    administers nothing: the site's admin is made on purpose (``peerconomy user create
+    --admin``), never by being first to sign up.
+
+    Where the email has an account already, nothing is made and its owner is mailed that
+    someone tried; the account returned is the one that would have been made (not stored),
+    so that the caller answers exactly as for a new account. A user name that is taken is
+    refused (:class:`ConflictError`): names are public in the pools."""
+    if mode == "closed":
+        raise NotAllowedError("signing up is closed on this site")
+    if mode == "invite-only" and not (invitation or "").strip():
+        raise NotAllowedError("signing up on this site needs an invitation link")
     name = _checked("name", check_user_name, name)
     email = _checked("email", check_email, email)
     check_password(password)
@@ -120,23 +151,73 @@ def sign_up(
     if len(display_name) > 100:
         raise ScenarioError("display_name", "must be at most 100 characters")
     password_hash = _HASHER.hash(password)
+    moment = now or datetime.now(UTC)
     with uow:
+        if mode == "invite-only":
+            check_invitation(uow, invitation or "", now=moment)
         if uow.accounts.user(name) is not None:
             raise ConflictError(f"the user name {name!r} is taken")
-        if uow.accounts.user_by_email(email) is not None:
-            raise ConflictError("an account with this email exists already")
+        owner = uow.accounts.user_by_email(email)
+        if owner is not None:
+            outbox.queue(uow, [_tried_notice(owner)], now=moment)
+            record(uow, None, "account.sign_up_known_email", actor=None, subject=owner.name,
+                   now=moment)
+            uow.commit()
+            return User(name, email, "", moment, display_name)
         user = User(
             name,
             email,
             password_hash,
-            now or datetime.now(UTC),
+            moment,
             display_name,
         )
         uow.accounts.add_user(user)
         record(uow, None, "account.sign_up", actor=name, subject=name,
                detail={"site_admin": user.site_admin}, now=user.created_at)
+        outbox.queue(uow, [verification_notice(user)], now=moment)
         uow.commit()
     return user
+
+
+def check_invitation(uow: UnitOfWork, code: str, *, now: datetime | None = None) -> None:
+    """Refuse (ScenarioError, field ``invitation``) a code that is not that of a valid,
+    unused and unexpired invitation link; the link is not used up (it is accepted after
+    signing up, :func:`peerconomy.services.membership.accept_invitation`)."""
+    invitation_id, _, secret = code.strip().partition(".")
+    with uow:
+        found = uow.accounts.invitation(invitation_id)
+    if (found is None or not hmac.compare_digest(found.secret_hash, hash_secret(secret))
+            or found.used_by is not None or found.expires_at <= (now or datetime.now(UTC))):
+        raise ScenarioError("invitation", "is not the code of a valid, unused and unexpired"
+                            " invitation link")
+
+
+def _tried_notice(owner: User) -> Notice:
+    """The email that tells an account's owner someone tried to sign up with its email."""
+    body: tuple[Line, ...] = (
+        (text(N_("Hello %(name)s,"), name=owner.display_name or owner.name),),
+        (),
+        (text(N_("Someone (perhaps you) tried to sign up with this email address, which"
+                 " has an account already: no second account was made. Your user name is"
+                 " %(user)s; sign in here:"), user=owner.name),),
+        (Link("/signin"),),
+        (),
+        (text(N_("Forgot your password? Choose a new one here:")),),
+        (Link("/reset"),),
+    )
+    return Notice(owner.email, text(N_("Someone tried to sign up with your email address")),
+                  body, owner.locale or "")
+
+
+def resend_verification(uow: UnitOfWork, name: str, *, now: datetime | None = None) -> bool:
+    """Mail the account a new link to verify its email; False if it is verified already."""
+    with uow:
+        user = _user(uow, name)
+        if user.email_verified_at is not None:
+            return False
+        outbox.queue(uow, [verification_notice(user)], now=now)
+        uow.commit()
+    return True
 
 
 def authenticate(

@@ -2,34 +2,44 @@
 
 A period opens (everyone may make offers and wishes), a plan is cleared (each member hears
 their own assignments and share), work awaits someone's confirmation (the co-workers on the
-task and the coordinators). Only members with an account get notices; composing them is a
-read of the store, sending them is the mailer's job (:mod:`peerconomy.api.mail`).
+task and the coordinators). Only members with an account whose email is verified get
+notices, and only the kinds they have not turned off for that pool. The services compose
+them inside the step's own transaction and queue them in the outbox
+(:mod:`peerconomy.services.outbox`), whichever door the step came through; the server sends
+them (:mod:`peerconomy.api.mail`).
 
 Each member reads their notices in their own language. A notice is composed of
 :class:`Text`: an English message marked with :func:`N_` (so that ``pybabel extract`` puts it
 in the catalog, see ``docs/translating.md``) and the values of its placeholders. The notice
 carries its reader's language (:attr:`Notice.locale`); whoever sends it looks up that
 language's catalog and calls :meth:`Notice.written` with its ``gettext``, which translates
-each message and writes the numbers as that language does:
+each message and writes the numbers as that language does. Links are kept as paths on the
+site (:class:`Link`) and written out when the notice is sent, so a step taken from the
+command line needs to know neither the site's address nor its secret key:
 
 >>> note = Notice("ben@example.org", text(N_("[%(pool)s] Period %(number)s is open"),
 ...               pool="seaside", number=2), ((text(N_("%(hours)s weighted hours"),
-...               hours=1.5),),), locale="de")
+...               hours=1.5),), (Link("/pools/seaside"),)), locale="de")
 >>> note.written(lambda message: message.replace("Period", "Periode"), "de")
-('[seaside] Periode 2 is open', '1,50 weighted hours\\n')
->>> note.written()
-('[seaside] Period 2 is open', '1.50 weighted hours\\n')
+('[seaside] Periode 2 is open', '1,50 weighted hours\\n/pools/seaside\\n')
+>>> note.written(links=lambda link: "https://example.org" + link.path)
+('[seaside] Period 2 is open', '1.50 weighted hours\\nhttps://example.org/pools/seaside\\n')
+>>> Notice.from_json(note.to_json()) == note
+True
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 from urllib.parse import quote
 
 from babel.core import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
 
+from peerconomy.domain.mail import NoticeKind
 from peerconomy.domain.pool import Member, Plan, WorkLog
 from peerconomy.services.ports import UnitOfWork
 
@@ -37,6 +47,7 @@ __all__ = [
     "N_",
     "Gettext",
     "Line",
+    "Link",
     "Notice",
     "Text",
     "invitation",
@@ -48,9 +59,24 @@ __all__ = [
 
 Gettext = Callable[[str], str]
 """Translates a message into one language (``gettext`` of that language's catalog)."""
-Value = str | int | float
-"""What a placeholder is filled with: floats are written with two decimals."""
 SOURCE_LANGUAGE = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link to a page of the site, written out when the notice is sent (the site's address
+    before ``path``; where ``purpose`` is given, a token signed with the site's key for that
+    purpose and ``payload`` after it: a link that works without signing in)."""
+
+    path: str
+    purpose: str = ""
+    payload: tuple[str, ...] = ()
+
+
+Value = str | int | float | Link
+"""What a placeholder is filled with: floats are written with two decimals."""
+Links = Callable[[Link], str]
+"""Writes a link out in full (the sender knows the site's address and key)."""
 
 
 def N_(message: str) -> str:
@@ -62,6 +88,10 @@ def _english(message: str) -> str:
     return message
 
 
+def _as_path(link: Link) -> str:
+    return link.path
+
+
 @dataclass(frozen=True, slots=True)
 class Text:
     """A message to put in the reader's language, and the values of its placeholders."""
@@ -70,12 +100,15 @@ class Text:
     """English, marked with :func:`N_`; placeholders are ``%(name)s``."""
     values: tuple[tuple[str, Value], ...] = ()
 
-    def written(self, gettext: Gettext = _english, locale: str = SOURCE_LANGUAGE) -> str:
-        """The message translated by ``gettext``, its numbers written as ``locale`` does."""
+    def written(self, gettext: Gettext = _english, locale: str = SOURCE_LANGUAGE,
+                links: Links = _as_path) -> str:
+        """The message translated by ``gettext``, its numbers written as ``locale`` does and
+        its links by ``links``."""
         translated = gettext(self.message)
         if not self.values:
             return translated
-        return translated % {name: _written(value, locale) for name, value in self.values}
+        return translated % {name: _written(value, locale, links)
+                             for name, value in self.values}
 
 
 def text(message: str, **values: Value) -> Text:
@@ -83,8 +116,8 @@ def text(message: str, **values: Value) -> Text:
     return Text(message, tuple(values.items()))
 
 
-Line = tuple[Text | str, ...]
-"""One line of a notice's body: its parts (a ``str`` is sent as it is: a link, an indent)."""
+Line = tuple[Text | Link | str, ...]
+"""One line of a notice's body: its parts (a ``str`` is sent as it is: an indent)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,19 +129,88 @@ class Notice:
     body: tuple[Line, ...]
     locale: str = ""
     """The reader's language, as their account says (empty: English)."""
+    unsubscribe: tuple[str, str, str] | None = None
+    """For a pool notice: the user, pool and kind (:data:`~peerconomy.domain.mail.NOTICE_KINDS`)
+    a one-click link turns off."""
 
     def written(
-        self, gettext: Gettext = _english, locale: str = SOURCE_LANGUAGE
+        self, gettext: Gettext = _english, locale: str = SOURCE_LANGUAGE,
+        links: Links = _as_path,
     ) -> tuple[str, str]:
-        """Subject and body, translated by ``gettext``, numbers written as ``locale`` does."""
-        lines = (
-            "".join(p if isinstance(p, str) else p.written(gettext, locale) for p in line)
-            for line in self.body
-        )
-        return self.subject.written(gettext, locale), "\n".join(lines) + "\n"
+        """Subject and body, translated by ``gettext``, numbers written as ``locale`` does,
+        links by ``links``."""
+        lines = ("".join(_part(p, gettext, locale, links) for p in line) for line in self.body)
+        return self.subject.written(gettext, locale, links), "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        """The notice as JSON text, as the outbox keeps it (:meth:`from_json` reads it)."""
+        return json.dumps({
+            "to": self.to, "subject": _text_json(self.subject),
+            "body": [[_part_json(p) for p in line] for line in self.body],
+            "locale": self.locale,
+            "unsubscribe": list(self.unsubscribe) if self.unsubscribe else None,
+        }, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, data: str) -> Notice:
+        """The notice :meth:`to_json` wrote."""
+        kept = json.loads(data)
+        off = kept["unsubscribe"]
+        return cls(kept["to"], _text_of(kept["subject"]),
+                   tuple(tuple(_part_of(p) for p in line) for line in kept["body"]),
+                   kept["locale"], (off[0], off[1], off[2]) if off else None)
 
 
-def _written(value: Value, locale: str) -> str:
+def _part(part: Text | Link | str, gettext: Gettext, locale: str, links: Links) -> str:
+    if isinstance(part, Text):
+        return part.written(gettext, locale, links)
+    if isinstance(part, Link):
+        return links(part)
+    return part
+
+
+def _value_json(value: Value) -> Any:
+    if isinstance(value, Link):
+        return {"link": value.path, "purpose": value.purpose, "payload": list(value.payload)}
+    return value
+
+
+def _value_of(kept: Any) -> Value:
+    if isinstance(kept, dict):
+        return Link(kept["link"], kept["purpose"], tuple(kept["payload"]))
+    return cast(Value, kept)
+
+
+def _text_json(message: Text) -> dict[str, Any]:
+    return {"message": message.message,
+            "values": [[name, _value_json(value)] for name, value in message.values]}
+
+
+def _text_of(kept: dict[str, Any]) -> Text:
+    return Text(kept["message"], tuple((name, _value_of(v)) for name, v in kept["values"]))
+
+
+def _part_json(part: Text | Link | str) -> Any:
+    if isinstance(part, Text):
+        return _text_json(part)
+    if isinstance(part, Link):
+        return _value_json(part)
+    return part
+
+
+def _part_of(kept: Any) -> Text | Link | str:
+    if isinstance(kept, str):
+        return kept
+    if "message" in kept:
+        return _text_of(kept)
+    link = _value_of(kept)
+    assert isinstance(link, Link)
+    return link
+
+
+def _written(value: Value, locale: str, links: Links) -> str:
+    if isinstance(value, Link):
+        return links(value)
     if not isinstance(value, float):
         return str(value)
     try:
@@ -118,45 +220,59 @@ def _written(value: Value, locale: str) -> str:
 
 
 def _addresses(
-    uow: UnitOfWork, pool: str, people: set[str] | None = None
-) -> dict[str, tuple[str, str]]:
-    """Email address and language of the pool's active members with accounts (of ``people``
-    only), by member id."""
-    found: dict[str, tuple[str, str]] = {}
+    uow: UnitOfWork, pool: str, kind: NoticeKind, people: set[str] | None = None
+) -> dict[str, tuple[str, str, str]]:
+    """Email address, language and account of the pool's active members (of ``people``
+    only) claimed by an account whose email is verified and who want notices of ``kind``
+    from the pool, by member id."""
+    found: dict[str, tuple[str, str, str]] = {}
+    if uow.accounts.user_count() == 0:  # a simulated or imported pool: nobody to tell
+        return found
     for member in uow.pools.members(pool):
         if not member.active or (people is not None and member.id not in people):
             continue
         user = uow.accounts.user(member.account) if member.account is not None else None
-        if user is not None and not user.disabled:
-            found[member.id] = (user.email, user.locale or "")
+        if (user is not None and not user.disabled and user.email_verified_at is not None
+                and (pool, kind) not in uow.mail.turned_off(user.name)):
+            found[member.id] = (user.email, user.locale or "", user.name)
     return found
 
 
-def _link(base_url: str, pool: str, page: str = "") -> str:
-    return f"{base_url}/pools/{quote(pool, safe='')}{page}"
+def _link(pool: str, page: str = "") -> Link:
+    return Link(f"/pools/{quote(pool, safe='')}{page}")
 
 
-def period_opened(uow: UnitOfWork, pool: str, number: int, base_url: str) -> list[Notice]:
+def _notices(to: dict[str, tuple[str, str, str]], subject: Text, body: tuple[Line, ...],
+             pool: str, kind: NoticeKind) -> list[Notice]:
+    return [Notice(email, subject, body, locale, (account, pool, kind))
+            for email, locale, account in to.values()]
+
+
+def period_opened(uow: UnitOfWork, pool: str, number: int) -> list[Notice]:
     """Everyone: period ``number`` collects offers and wishes."""
     with uow:
-        to = _addresses(uow, pool)
+        to = _addresses(uow, pool, "period_opened")
     subject = text(N_("[%(pool)s] Period %(number)s is open"), pool=pool, number=number)
     body: tuple[Line, ...] = (
         (text(N_("Period %(number)s of pool %(pool)s is open: offer the hours you can give"
                  " and wish for what you need."), number=number, pool=pool),),
         (),
-        (text(N_("Tasks: %(link)s"), link=_link(base_url, pool, "/tasks")),),
-        (text(N_("Goods: %(link)s"), link=_link(base_url, pool, "/goods")),),
+        (text(N_("Tasks: %(link)s"), link=_link(pool, "/tasks")),),
+        (text(N_("Goods: %(link)s"), link=_link(pool, "/goods")),),
     )
-    return [Notice(email, subject, body, locale) for email, locale in to.values()]
+    return _notices(to, subject, body, pool, "period_opened")
 
 
-def plan_cleared(uow: UnitOfWork, plan: Plan, base_url: str) -> list[Notice]:
+def plan_cleared(uow: UnitOfWork, plan: Plan) -> list[Notice]:
     """Each member: the plan is made, with their assignments and share."""
     with uow:
-        to = _addresses(uow, plan.pool)
+        to = _addresses(uow, plan.pool, "plan_cleared")
+    if not to:
+        return []
     assignments: dict[str, list[Line]] = {}
     for a in plan.data["assignments"]:
+        if a["participant"] not in to:
+            continue
         weight = float(plan.data["weights"].get(a["task"], 1.0))
         assignments.setdefault(a["participant"], []).append(
             ("  - ", text(N_("%(task)s: %(hours)s h at weight %(weight)s"),
@@ -165,7 +281,7 @@ def plan_cleared(uow: UnitOfWork, plan: Plan, base_url: str) -> list[Notice]:
     subject = text(N_("[%(pool)s] Period %(number)s is cleared"),
                    pool=plan.pool, number=plan.period)
     notices = []
-    for who, (email, locale) in to.items():
+    for who, (email, locale, account) in to.items():
         mine = assignments.get(who) or [
             ("  ", text(N_("(no work assigned to you this period)")))
         ]
@@ -179,13 +295,14 @@ def plan_cleared(uow: UnitOfWork, plan: Plan, base_url: str) -> list[Notice]:
             (),
             (text(N_("Your share of the period's work: %(share)s weighted hours."),
                   share=share),),
-            (text(N_("My period: %(link)s"), link=_link(base_url, plan.pool)),),
+            (text(N_("My period: %(link)s"), link=_link(plan.pool)),),
         )
-        notices.append(Notice(email, subject, body, locale))
+        notices.append(Notice(email, subject, body, locale,
+                              (account, plan.pool, "plan_cleared")))
     return notices
 
 
-def work_awaits_confirmation(uow: UnitOfWork, log: WorkLog, base_url: str) -> list[Notice]:
+def work_awaits_confirmation(uow: UnitOfWork, log: WorkLog) -> list[Notice]:
     """Those who may confirm a pending work log: co-workers on its task and coordinators."""
     if log.status != "pending":
         return []
@@ -197,7 +314,7 @@ def work_awaits_confirmation(uow: UnitOfWork, log: WorkLog, base_url: str) -> li
         }
         coordinators = {m.id for m in uow.pools.members(log.pool) if m.role == "coordinator"}
         people = (coworkers | coordinators) - {log.participant}
-        to = _addresses(uow, log.pool, people)
+        to = _addresses(uow, log.pool, "work_awaits_confirmation", people)
     subject = text(N_("[%(pool)s] %(participant)s's work awaits confirmation"),
                    pool=log.pool, participant=log.participant)
     body: tuple[Line, ...] = (
@@ -205,14 +322,15 @@ def work_awaits_confirmation(uow: UnitOfWork, log: WorkLog, base_url: str) -> li
                  " once someone confirms it."), participant=log.participant,
               hours=float(log.hours), task=log.task, pool=log.pool),),
         (),
-        (text(N_("Confirm: %(link)s"), link=_link(base_url, log.pool)),),
+        (text(N_("Confirm: %(link)s"), link=_link(log.pool)),),
     )
-    return [Notice(email, subject, body, locale) for email, locale in to.values()]
+    return _notices(to, subject, body, log.pool, "work_awaits_confirmation")
 
 
-def invitation(member: Member, pool: str, link: str, days: int) -> Notice | None:
+
+def invitation(member: Member, pool: str, code: str, days: int) -> Notice | None:
     """The invited member, at the email their pool has for them (None: it has none): how to
-    claim their place in the pool."""
+    claim their place in the pool, by the invitation whose link carries ``code``."""
     if member.email is None:
         return None
     subject = text(N_("[%(pool)s] You are invited to pool %(pool)s"), pool=pool)
@@ -220,7 +338,7 @@ def invitation(member: Member, pool: str, link: str, days: int) -> Notice | None
         (text(N_("Pool %(pool)s has you on its list as %(name)s. Follow this link within"
                  " %(days)s days to take your place (sign in, or make an account):"),
               pool=pool, name=member.shown_name, days=days),),
-        ("  ", link),
+        (text(N_("Your invitation: %(link)s"), link=Link(f"/invitations/{code}")),),
         (),
         (text(N_("If you did not expect this, ignore it: nothing happens without the"
                  " link.")),),

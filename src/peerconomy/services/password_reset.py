@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from peerconomy.domain.account import User, check_email
 from peerconomy.domain.security import LimitRule, ResetToken, after_failure, locked_for
+from peerconomy.services import outbox
 from peerconomy.services.accounts import (
     account_key,
     hash_secret,
@@ -25,7 +26,7 @@ from peerconomy.services.accounts import (
 )
 from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotFoundError
-from peerconomy.services.notices import N_, Line, Notice, text
+from peerconomy.services.notices import N_, Line, Link, Notice, text
 from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import (
     DEFAULT_POLICY,
@@ -55,7 +56,8 @@ def request_reset(
     policy: SecurityPolicy = DEFAULT_POLICY,
     now: datetime | None = None,
 ) -> ResetLink | None:
-    """A new reset link for the account with ``email``; None if no account has it (or it is
+    """A new reset link for the account with ``email``, mailed to it (queued in the outbox);
+    None if no account has it (or it is
     no email address): the caller answers the same either way. Requests are counted per
     email address *from* ``client`` (whether or not an account has the email) and per
     ``client``; too many refuse that client's next ones for a while
@@ -90,8 +92,10 @@ def request_reset(
         uow.accounts.add_reset_token(token)
         record(uow, None, "account.reset_link", actor=None, subject=user.name,
                detail={"expires_at": token.expires_at.isoformat()}, now=now)
+        link = ResetLink(user, f"{token_id}.{secret}", token.expires_at)
+        outbox.queue(uow, [reset_notice(link)], now=now)
         uow.commit()
-    return ResetLink(user, f"{token_id}.{secret}", token.expires_at)
+    return link
 
 
 def check_reset_link(uow: UnitOfWork, code: str, *, now: datetime | None = None) -> ResetToken:
@@ -148,14 +152,15 @@ def reset_password(
     return changed
 
 
-def reset_notice(link: ResetLink, url: str) -> Notice:
-    """The email that carries the reset link ``url`` to the account's owner."""
+def reset_notice(link: ResetLink) -> Notice:
+    """The email that carries the reset link to the account's owner (queued in the outbox
+    with the link, and emptied there once sent)."""
     body: tuple[Line, ...] = (
         (text(N_("Hello %(name)s,"), name=link.user.display_name or link.user.name),),
         (),
         (text(N_("Someone (we hope you) asked to reset the password of your account."
                  " Choose a new password here:")),),
-        (url,),
+        (Link(f"/reset/{link.code}"),),
         (),
         (text(N_("The link works once, until %(until)s (UTC). If you did not ask for it,"
                  " ignore this email: your password stays as it is."),

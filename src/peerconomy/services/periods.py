@@ -1,6 +1,8 @@
 """A period's lifecycle steps: clear (make the plan), settle (post it to the books and open
 the next period), close; and a coordinator's preview (the plan's warnings, nothing stored) and
-reopen (the plan discarded before any work is logged on it).
+reopen (the plan discarded before any work is logged on it). Clearing and settling queue the
+members' notices in their own transaction (:mod:`peerconomy.services.outbox`), whichever door
+they came through.
 
 Each step locks the pool first, so when two coordinators clear at once the second waits, then
 finds the period cleared and is refused; the store holds one plan.
@@ -27,7 +29,7 @@ from peerconomy.domain.scenario import (
 )
 from peerconomy.domain.work import credits
 from peerconomy.ledger.settlement import settlement
-from peerconomy.services import lookup
+from peerconomy.services import lookup, notices, outbox
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
 from peerconomy.services.errors import ConflictError, NotFoundError
@@ -88,6 +90,7 @@ def clear_period(
         uow.periods.set_state(pool, period.number, after)
         record(uow, pool, "period.clear", actor=actor, subject=period.number,
                detail={"input_hash": plan.input_hash}, now=plan.cleared_at)
+        outbox.queue(uow, notices.plan_cleared(uow, plan), now=plan.cleared_at)
         uow.commit()
     return plan
 
@@ -172,6 +175,7 @@ def settle_period(
         _withdraw_what_left(uow, following)
         record(uow, pool, "period.settle", actor=actor, subject=period.number,
                detail={"opened": following.number})
+        outbox.queue(uow, notices.period_opened(uow, pool, following.number))
         uow.commit()
     return following
 

@@ -22,6 +22,7 @@ from typing import Protocol, Self
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.idempotency import StoredAnswer
+from peerconomy.domain.mail import NoticeKind, QueuedMail
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Assignment, Member, Period, Plan, Pool, PoolProject, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
@@ -33,6 +34,7 @@ __all__ = [
     "AnswerRepository",
     "AuditRepository",
     "JournalRepository",
+    "MailRepository",
     "PeriodRepository",
     "PoolRepository",
     "UnitOfWork",
@@ -317,6 +319,36 @@ class AnswerRepository(Protocol):
         """Forget the caller's keys made before ``before``."""
 
 
+class MailRepository(Protocol):
+    """The outbox, and which pool notices each user has turned off."""
+
+    def queue(self, mail: QueuedMail) -> QueuedMail:
+        """Add a message to the outbox; it comes back numbered."""
+
+    def due(self, now: datetime, limit: int) -> list[QueuedMail]:
+        """Up to ``limit`` messages neither sent nor given up on whose next try is due at
+        ``now``, oldest first."""
+
+    def claim(self, mail: QueuedMail, until: datetime) -> bool:
+        """Put off the message's next try to ``until`` if it is still as ``mail`` found it
+        (no other sender claimed it meanwhile); whether it was."""
+
+    def mail(self, id: int) -> QueuedMail | None:
+        """One message of the outbox."""
+
+    def put(self, mail: QueuedMail) -> None:
+        """Replace a message (after a try)."""
+
+    def outbox(self) -> list[QueuedMail]:
+        """Every message, oldest first."""
+
+    def turned_off(self, user: str) -> set[tuple[str, NoticeKind]]:
+        """The (pool, kind) notices the user does not want."""
+
+    def set_wanted(self, user: str, pool: str, kind: NoticeKind, wanted: bool) -> None:
+        """Turn one kind of the pool's notices on or off for the user."""
+
+
 class UnitOfWork(Protocol):
     """One transaction over the store: ``with uow: ...; uow.commit()``.
 
@@ -349,6 +381,10 @@ class UnitOfWork(Protocol):
     @property
     def answers(self) -> AnswerRepository:
         """Answers kept for idempotency keys."""
+
+    @property
+    def mail(self) -> MailRepository:
+        """The outbox and the notices each user wants."""
 
     def __enter__(self) -> Self:
         """Begin the transaction."""

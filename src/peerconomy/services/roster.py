@@ -1,5 +1,6 @@
 """Onboarding a real membership list: a pool's members added from a CSV list, each with an
-invitation by which its person claims their place.
+invitation by which its person claims their place (mailed, through the outbox, to those the
+list gives an email).
 
 The list is checked whole before anything is stored (:func:`peerconomy.domain.roster.read_roster`
 names the line and column of a bad cell); a member already in the pool refuses the list too,
@@ -15,7 +16,7 @@ from peerconomy.domain.account import Invitation
 from peerconomy.domain.pool import Member
 from peerconomy.domain.roster import RosterRow, read_roster
 from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services import lookup, notices
+from peerconomy.services import lookup, notices, outbox
 from peerconomy.services.audit import record
 from peerconomy.services.membership import INVITATION_DAYS, new_invitation
 from peerconomy.services.ports import UnitOfWork
@@ -35,10 +36,10 @@ class Invited:
         """The invitation's link on the site at ``base_url``."""
         return invitation_link(base_url, self.code)
 
-    def notice(self, pool: str, base_url: str) -> notices.Notice | None:
+    def notice(self, pool: str) -> notices.Notice | None:
         """The invitation as an email to the member (None: the list gave no email)."""
         days = max(1, (self.invitation.expires_at - self.invitation.created_at).days)
-        return notices.invitation(self.member, pool, self.link(base_url), days)
+        return notices.invitation(self.member, pool, self.code, days)
 
 
 def invitation_link(base_url: str, code: str) -> str:
@@ -78,5 +79,7 @@ def import_members(
         record(uow, pool, "member.import", actor=actor, subject=pool, detail={
             "members": [row.member.id for row in rows], "days": days,
         }, now=moment)
+        outbox.queue(uow, [n for n in (i.notice(pool) for i in invited) if n is not None],
+                     now=moment)
         uow.commit()
     return invited

@@ -3,7 +3,8 @@
 Where the pool asks for communal validation, logged work counts once another member or a
 coordinator confirms it (never the worker themself, nor a coordinator who logged it for
 them). Work on a task the plan did not assign
-to the worker counts only once a coordinator accepts it.
+to the worker counts only once a coordinator accepts it. Work that awaits confirmation is
+told to those who may confirm it (queued in the outbox with the log).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from peerconomy.domain.bounds import LOGGED_HOURS, check_number
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, WorkLog
 from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services import lookup
+from peerconomy.services import lookup, notices, outbox
 from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
@@ -65,6 +66,7 @@ def log_work(
         stored = uow.periods.add_work_log(log)
         record(uow, pool, "work.log", actor=actor, subject=stored.id, detail=_detail(stored),
                now=stored.logged_at)
+        outbox.queue(uow, notices.work_awaits_confirmation(uow, stored), now=stored.logged_at)
         uow.commit()
     return stored
 

@@ -18,6 +18,7 @@ from typing import Any, Self, TypeVar
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.idempotency import StoredAnswer
+from peerconomy.domain.mail import NoticeKind, QueuedMail
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Assignment, Member, Period, Plan, Pool, PoolProject, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
@@ -54,6 +55,9 @@ class _State:
     audit: dict[int, AuditEntry] = field(default_factory=dict)
     last_audit_id: int = 0
     answers: dict[tuple[str, str], StoredAnswer] = field(default_factory=dict)
+    outbox: dict[int, QueuedMail] = field(default_factory=dict)
+    last_mail_id: int = 0
+    turned_off: dict[str, set[tuple[str, NoticeKind]]] = field(default_factory=dict)
 
     def copy(self) -> _State:
         """A copy whose containers (two levels deep) are new; the frozen records are shared."""
@@ -67,7 +71,12 @@ class _State:
 
 
 class MemoryStore:
-    """The state that in-memory units of work share (one per simulated or tested pool set)."""
+    """The state that in-memory units of work share (one per simulated or tested pool set).
+
+    A commit replaces the whole state, so two threads that write at once would lose one's
+    work: the server drains no outbox from a thread of its own on this store."""
+
+    takes_writers_in_threads = False
 
     def __init__(self) -> None:
         self.state = _State()
@@ -428,6 +437,52 @@ class _Answers:
         }
 
 
+class _Mail:
+    """The outbox, by number, and the notices each user has turned off."""
+
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+    def queue(self, mail: QueuedMail) -> QueuedMail:
+        self._s.last_mail_id += 1
+        numbered = replace(mail, id=self._s.last_mail_id)
+        self._s.outbox[numbered.id] = numbered
+        return numbered
+
+    def due(self, now: datetime, limit: int) -> list[QueuedMail]:
+        waiting = [m for m in self._s.outbox.values()
+                   if m.sent_at is None and m.failed_at is None and m.next_try_at <= now]
+        return waiting[:max(limit, 0)]
+
+    def claim(self, mail: QueuedMail, until: datetime) -> bool:
+        if self._s.outbox.get(mail.id) != mail:
+            return False
+        self._s.outbox[mail.id] = replace(mail, next_try_at=until)
+        return True
+
+    def mail(self, id: int) -> QueuedMail | None:
+        return self._s.outbox.get(id)
+
+    def put(self, mail: QueuedMail) -> None:
+        if mail.id not in self._s.outbox:
+            raise ValueError(f"no queued mail {mail.id!r} to replace")
+        self._s.outbox[mail.id] = mail
+
+    def outbox(self) -> list[QueuedMail]:
+        return list(self._s.outbox.values())
+
+    def turned_off(self, user: str) -> set[tuple[str, NoticeKind]]:
+        return set(self._s.turned_off.get(user, ()))
+
+    def set_wanted(self, user: str, pool: str, kind: NoticeKind, wanted: bool) -> None:
+        off = set(self._s.turned_off.get(user, ()))
+        if wanted:
+            off.discard((pool, kind))
+        else:
+            off.add((pool, kind))
+        self._s.turned_off[user] = off
+
+
 def _replace(records: dict[str, _Record], key: str, record: _Record, kind: str) -> None:
     """Replace the record under ``key`` in place; ValueError if there is none (as the SQL
     store, whose UPDATE finds no row)."""
@@ -445,6 +500,7 @@ class MemoryUnitOfWork:
     accounts: _Accounts
     audit: _Audit
     answers: _Answers
+    mail: _Mail
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -468,6 +524,7 @@ class MemoryUnitOfWork:
             _Audit(self._work),
         )
         self.answers = _Answers(self._work)
+        self.mail = _Mail(self._work)
         return self
 
     def __exit__(
@@ -488,4 +545,4 @@ class MemoryUnitOfWork:
         self._store.state = self._work
         self._work = self._work.copy()
         self.pools._s = self.periods._s = self.journal._s = self.accounts._s = self._work
-        self.audit._s = self.answers._s = self._work
+        self.audit._s = self.answers._s = self.mail._s = self._work

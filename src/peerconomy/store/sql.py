@@ -89,6 +89,7 @@ from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.idempotency import StoredAnswer
+from peerconomy.domain.mail import NoticeKind, QueuedMail
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import (
     Assignment,
@@ -1522,6 +1523,68 @@ class SqlAnswerRepository(_Repository):
         self._c.execute(delete(k).where(k.c.owner == owner, k.c.created_at < t.utc(before)))
 
 
+class SqlMailRepository(_Repository):
+    """The outbox and the notices users turned off
+    (:class:`~peerconomy.services.ports.MailRepository`)."""
+
+    @_writes
+    def queue(self, mail: QueuedMail) -> QueuedMail:
+        values = _values(t.outbox, mail)
+        del values["id"]
+        key = self._c.execute(insert(t.outbox).values(**values)).inserted_primary_key
+        assert key is not None
+        return replace(mail, id=int(key[0]))
+
+    def due(self, now: datetime, limit: int) -> list[QueuedMail]:
+        o = t.outbox.c
+        rows = self._c.execute(
+            select(*_fields(t.outbox))
+            .where(o.sent_at.is_(None), o.failed_at.is_(None), o.next_try_at <= t.utc(now))
+            .order_by(o.id).limit(max(limit, 0))
+        )
+        return [QueuedMail(**row._asdict()) for row in rows]
+
+    @_writes
+    def claim(self, mail: QueuedMail, until: datetime) -> bool:
+        o = t.outbox.c
+        result = self._c.execute(
+            update(t.outbox)
+            .where(o.id == mail.id, o.next_try_at == t.utc(mail.next_try_at),
+                   o.tries == mail.tries, o.sent_at.is_(None), o.failed_at.is_(None))
+            .values(next_try_at=t.utc(until))
+        )
+        return bool(result.rowcount)
+
+    def mail(self, id: int) -> QueuedMail | None:
+        row = self._c.execute(select(*_fields(t.outbox)).where(t.outbox.c.id == id)).first()
+        return None if row is None else QueuedMail(**row._asdict())
+
+    @_writes
+    def put(self, mail: QueuedMail) -> None:
+        result = self._c.execute(update(t.outbox).where(t.outbox.c.id == mail.id)
+                                 .values(**_values(t.outbox, mail)))
+        if result.rowcount == 0:
+            raise ValueError(f"no queued mail {mail.id!r} to replace")
+
+    def outbox(self) -> list[QueuedMail]:
+        rows = self._c.execute(select(*_fields(t.outbox)).order_by(t.outbox.c.id))
+        return [QueuedMail(**row._asdict()) for row in rows]
+
+    def turned_off(self, user: str) -> set[tuple[str, NoticeKind]]:
+        m = t.mail_turned_off.c
+        rows = self._c.execute(select(m.pool, m.kind).where(m.user_name == user))
+        return {(row.pool, row.kind) for row in rows}
+
+    @_writes
+    def set_wanted(self, user: str, pool: str, kind: NoticeKind, wanted: bool) -> None:
+        m = t.mail_turned_off.c
+        self._c.execute(delete(t.mail_turned_off).where(
+            m.user_name == user, m.pool == pool, m.kind == kind))
+        if not wanted:
+            self._c.execute(insert(t.mail_turned_off).values(user_name=user, pool=pool,
+                                                             kind=kind))
+
+
 class SqlAuditRepository(_Repository):
     """The append-only audit log (:class:`~peerconomy.services.ports.AuditRepository`):
     it inserts and reads, and has no way to change or delete an entry; the database's
@@ -1676,6 +1739,7 @@ class SqlUnitOfWork:
     accounts: SqlAccountRepository
     audit: SqlAuditRepository
     answers: SqlAnswerRepository
+    mail: SqlMailRepository
 
     def __init__(self, engine: Engine, plans: PlanCache | None = None) -> None:
         self._engine = engine
@@ -1706,6 +1770,7 @@ class SqlUnitOfWork:
         self.accounts = SqlAccountRepository(connection, seen)
         self.audit = SqlAuditRepository(connection, seen)
         self.answers = SqlAnswerRepository(connection, seen)
+        self.mail = SqlMailRepository(connection, seen)
         return self
 
     def __exit__(

@@ -71,9 +71,11 @@ __all__ = [
     "idempotency_keys",
     "invitations",
     "join_requests",
+    "mail_turned_off",
     "members",
     "metadata",
     "offers",
+    "outbox",
     "periods",
     "plans",
     "pools",
@@ -394,6 +396,7 @@ users: Final = Table(
     Column("site_admin", Boolean, nullable=False),
     Column("locale", Text),
     Column("disabled", Boolean, nullable=False, server_default=false()),
+    Column("email_verified_at", UtcDateTime),
     Index(None, "email", unique=True),
 )
 """People who can sign in; ``email`` is unique (the services keep it lower-case)."""
@@ -532,3 +535,32 @@ idempotency_keys: Final = Table(
     PrimaryKeyConstraint("owner", "key"),
 )
 """Answers kept for a caller's idempotency keys (``status`` null: being handled), a day."""
+
+outbox: Final = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("recipient", Text, nullable=False),
+    Column("notice", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("next_try_at", UtcDateTime, nullable=False),
+    Column("tries", Integer, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Column("failed_at", UtcDateTime),
+    Column("last_error", Text, nullable=False),
+    Index(None, "sent_at", "failed_at", "next_try_at"),
+    sqlite_autoincrement=True,
+)
+"""Mail queued by the step that caused it, in its transaction, and sent by the server
+(``notice``: JSON, emptied once sent or given up on)."""
+
+mail_turned_off: Final = Table(
+    "mail_turned_off",
+    metadata,
+    Column("user_name", Text, nullable=False),
+    Column("pool", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    PrimaryKeyConstraint("user_name", "pool", "kind"),
+    ForeignKeyConstraint(["user_name"], ["users.name"]),
+)
+"""The kinds of a pool's notices a user does not want (no row: they want it)."""

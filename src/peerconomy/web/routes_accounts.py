@@ -15,10 +15,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from peerconomy.api.deps import (
-    BaseUrlDep,
-    NotifyDep,
     NowDep,
     PolicyDep,
+    SettingsDep,
     UowDep,
     browser_session_id,
     client_address,
@@ -27,9 +26,10 @@ from peerconomy.api.deps import (
     time_of,
 )
 from peerconomy.domain.account import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
+from peerconomy.domain.mail import NOTICE_KINDS
 from peerconomy.domain.pool import Admission
 from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services import accounts, membership, password_reset, sessions
+from peerconomy.services import accounts, mail_settings, membership, password_reset, sessions
 from peerconomy.services.errors import (
     ConflictError,
     NotAllowedError,
@@ -90,30 +90,46 @@ def _sign_in(request: Request, name: str, locale: str | None) -> None:
 
 
 @router.get("/signup", response_class=HTMLResponse)
-def sign_up_page(request: Request, next_: NextDep = None) -> Response:
-    """The sign-up form."""
-    return render(request, "signup.html", next=local_path(next_), error=None, values={})
+def sign_up_page(request: Request, settings: SettingsDep, next_: NextDep = None,
+                 invitation: Annotated[str, Query()] = "") -> Response:
+    """The sign-up form (with an invitation's code where sign-up is invite-only; where it
+    is closed, a page that says so)."""
+    return render(request, "signup.html", next=local_path(next_), error=None,
+                  values={"invitation": invitation}, mode=settings.signup)
 
 
-_SIGN_UP_FIELDS = ("name", "email", "display_name")
+_SIGN_UP_FIELDS = ("name", "email", "display_name", "invitation")
 
 
 @router.post("/signup")
-def sign_up(request: Request, form: FormDep, uow: UowDep, policy: PolicyDep,
-            now: NowDep) -> Response:
-    """Make an account and sign in with it (tries from one address are rate-limited)."""
+def sign_up(request: Request, form: FormDep, uow: UowDep, settings: SettingsDep,
+            policy: PolicyDep, now: NowDep) -> Response:
+    """Make an account (as the site's sign-up setting allows; tries from one address are
+    rate-limited) and send its owner to sign in. The answer is the same whether or not the
+    email has an account (its owner is mailed instead of a new account being made), so
+    nobody learns who has one here."""
     _ = gettext_for(request)
     values = {k: form.text(k, default="") for k in _SIGN_UP_FIELDS}
     target = local_path(form.text("next", default="/"))
+    mode = settings.signup
+
+    def refused(status_code: int, why: str) -> Response:
+        return render(request, "signup.html", status_code, next=target, error=why,
+                      values=values, mode=mode)
+
     try:
         throttle(uow, client_address(request), policy=policy, now=now)
     except TooManyAttemptsError as locked:
         return too_many_attempts(request, locked, lambda error: render(
-            request, "signup.html", 429, next=target, error=error, values=values))
+            request, "signup.html", 429, next=target, error=error, values=values, mode=mode))
     try:
-        user = accounts.sign_up(uow, values["name"], values["email"],
-                                form.text("password", default=""),
-                                display_name=values["display_name"])
+        accounts.sign_up(uow, values["name"], values["email"],
+                         form.text("password", default=""),
+                         display_name=values["display_name"], mode=mode,
+                         invitation=values["invitation"], now=now)
+    except NotAllowedError:
+        return refused(403, _("Signing up is closed on this site.") if mode == "closed"
+                       else _("Signing up on this site needs an invitation link."))
     except ScenarioError as error:
         why = {
             "name": _("A user name is 2 to 32 lower-case letters, digits, '_', '.' or '-',"
@@ -121,15 +137,60 @@ def sign_up(request: Request, form: FormDep, uow: UowDep, policy: PolicyDep,
             "email": _("Please give an email address."),
             "password": _("A password is at least 8 characters long."),
             "display_name": _("A display name is at most 100 characters long."),
+            "invitation": _("This invitation code cannot be used: it is wrong, used or"
+                            " expired. Ask for a new invitation link."),
         }.get(error.path, str(error))
-        return render(request, "signup.html", 422, next=target, error=why, values=values)
-    except ConflictError as error:
-        why = (_("An account with this email exists already.") if "email" in str(error)
-               else _("This user name is taken; please choose another."))
-        return render(request, "signup.html", 409, next=target, error=why, values=values)
-    _sign_in(request, user.name, None)
-    flash(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.name})
-    return redirect(target)
+        return refused(422, why)
+    except ConflictError:
+        return refused(409, _("This user name is taken; please choose another."))
+    return render(request, "signed_up.html", next=target)
+
+
+@router.get("/verify/{token}", response_class=HTMLResponse)
+def verify_email(token: str, request: Request, uow: UowDep, settings: SettingsDep,
+                 now: NowDep) -> Response:
+    """Follow the link mailed at sign-up: the account's email is verified."""
+    _ = gettext_for(request)
+    try:
+        mail_settings.verify_email(uow, settings.secret_key, token, now=now)
+    except (NotFoundError, ConflictError):
+        return render(request, "message.html", 410, heading=_("Confirm your email address"),
+                      message=_("This link cannot be used: it has expired, or the account's"
+                                " email has changed since. Sign in and ask for a new link on"
+                                " your account page."))
+    return render(request, "message.html", heading=_("Confirm your email address"),
+                  message=_("Thank you: your email address is confirmed. You will get the"
+                            " notices of your pools."))
+
+
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe_page(token: str, request: Request) -> Response:
+    """The page an unsubscribe link in a notice opens: a button that turns it off."""
+    return render(request, "unsubscribe.html", token=token, done=None)
+
+
+@router.post("/unsubscribe/{token}")
+def unsubscribe(token: str, request: Request, form: FormDep, uow: UowDep,
+                settings: SettingsDep) -> Response:
+    """Turn off the kind of notice the link names (the signed link is the proof: no need
+    to sign in). Mail programs post to the API's one-click address instead."""
+    _ = gettext_for(request)
+    try:
+        _user, pool, kind = mail_settings.unsubscribe(uow, settings.secret_key, token)
+    except (NotFoundError, ConflictError):
+        return render(request, "message.html", 404, heading=_("Notices"),
+                      message=_("This link cannot be used."))
+    return render(request, "unsubscribe.html", token=token,
+                  done=(pool, notice_kind_names(_)[kind]))
+
+
+def notice_kind_names(_: Callable[[str], str]) -> dict[str, str]:
+    """The kinds of pool notice, as a member reads them."""
+    return {
+        "period_opened": _("A period opens"),
+        "plan_cleared": _("The plan is made (my assignments and share)"),
+        "work_awaits_confirmation": _("Work awaits my confirmation"),
+    }
 
 
 @router.get("/signin", response_class=HTMLResponse)
@@ -194,14 +255,13 @@ def reset_request_page(request: Request) -> Response:
 
 
 @router.post("/reset")
-def request_reset(request: Request, form: FormDep, uow: UowDep, notify: NotifyDep,
-                  base: BaseUrlDep, policy: PolicyDep, now: NowDep) -> Response:
+def request_reset(request: Request, form: FormDep, uow: UowDep, policy: PolicyDep,
+                  now: NowDep) -> Response:
     """Mail a reset link to the account with the email given; the answer is the same
     whether or not there is one."""
     try:
-        link = password_reset.request_reset(uow, form.text("email", default=""),
-                                            client=client_address(request), policy=policy,
-                                            now=now)
+        password_reset.request_reset(uow, form.text("email", default=""),
+                                     client=client_address(request), policy=policy, now=now)
     except TooManyResetRequestsError as locked:
         _ = gettext_for(request)
         answer = render(request, "reset_request.html", 429, sent=False, error=_(
@@ -209,9 +269,6 @@ def request_reset(request: Request, form: FormDep, uow: UowDep, notify: NotifyDe
             " again.") % {"minutes": locked.minutes})
         answer.headers["Retry-After"] = str(locked.seconds)
         return answer
-    if link is not None:
-        notice = password_reset.reset_notice(link, f"{base}/reset/{link.code}")
-        notify(lambda _uow: [notice])
     return render(request, "reset_request.html", sent=True, error=None)
 
 
@@ -277,7 +334,34 @@ def _account_page(request: Request, uow: UowDep, name: str, status_code: int = 2
     return render(request, "account.html", status_code, account=user, tokens=tokens,
                   new_token=new_token if isinstance(new_token, str) else None,
                   password_error=password_error, now=time_of(request),
-                  default_token_days=DEFAULT_TOKEN_DAYS, max_token_days=MAX_TOKEN_DAYS)
+                  default_token_days=DEFAULT_TOKEN_DAYS, max_token_days=MAX_TOKEN_DAYS,
+                  notices=mail_settings.notice_settings(uow, name),
+                  notice_kinds=notice_kind_names(gettext_for(request)))
+
+
+@router.post("/account/notices")
+def change_notices(request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Choose which notices one of the caller's pools mails them (a box not ticked: off)."""
+    name = who_signed_in(request, uow)
+    pool = form.text("pool")
+    if pool not in mail_settings.notice_settings(uow, name):
+        raise NotFoundError("pool", pool)
+    mail_settings.set_notices(uow, name, pool,
+                              {kind: form.flag(kind) for kind in NOTICE_KINDS})
+    _ = gettext_for(request)
+    flash(request, _("Your notices are saved."))
+    return redirect("/account")
+
+
+@router.post("/account/verify-email")
+def resend_verification(request: Request, form: FormDep, uow: UowDep, now: NowDep
+                        ) -> Response:
+    """Mail the link that confirms the caller's email again."""
+    name = who_signed_in(request, uow)
+    accounts.resend_verification(uow, name, now=now)
+    _ = gettext_for(request)
+    flash(request, _("We have mailed you the link again."))
+    return redirect("/account")
 
 
 @router.get("/account", response_class=HTMLResponse)

@@ -14,7 +14,7 @@ from typing import Any, Final
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from peerconomy.api.deps import NotifyDep, NowDep, PolicyDep, UowDep, client_address
+from peerconomy.api.deps import NowDep, PolicyDep, UowDep, client_address
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Role
 from peerconomy.domain.scenario import ScenarioError
@@ -171,8 +171,7 @@ def link_member(pool: str, participant: str, request: Request, form: FormDep, uo
 
 
 @router.post("/pools/{pool}/member-list")
-def import_members(pool: str, request: Request, form: FormDep, uow: UowDep,
-                   notify: NotifyDep) -> Response:
+def import_members(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     """Add the members of an uploaded CSV list, each with an invitation (coordinators): the
     links are shown on the page this once, and mailed to those with an email address."""
     access = pool_access(request, uow, pool, Level.COORDINATOR, "add members")
@@ -181,8 +180,6 @@ def import_members(pool: str, request: Request, form: FormDep, uow: UowDep,
         raise ScenarioError("members", "choose a CSV file with the membership list")
     invited = roster.import_members(uow, pool, text, actor=access.user)
     base: str = request.app.state.settings.base_url
-    mails = [n for n in (i.notice(pool, base) for i in invited) if n is not None]
-    notify(lambda _uow: mails)
     return _projects_page(request, uow, access,
                           invited=[(i.member, i.link(base)) for i in invited])
 

@@ -10,14 +10,13 @@ the same whatever the password and whether or not the account exists.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from peerconomy.api.deps import (
-    BaseUrlDep,
     CallerDep,
-    NotifyDep,
     NowDep,
     PolicyDep,
+    SettingsDep,
     UowDep,
     UserDep,
     client_address,
@@ -28,6 +27,7 @@ from peerconomy.api.schemas import (
     Body,
     NewPassword,
     NewToken,
+    NoticeSetting,
     ResetRequest,
     SignUp,
     TokenChoice,
@@ -36,7 +36,7 @@ from peerconomy.api.schemas import (
     UserOut,
 )
 from peerconomy.domain.account import ApiToken, User
-from peerconomy.services import accounts, password_reset
+from peerconomy.services import accounts, mail_settings, password_reset
 from peerconomy.services.errors import NotAllowedError, NotFoundError
 from peerconomy.services.security import TooManyFailuresError
 from peerconomy.services.throttle import throttle
@@ -53,6 +53,7 @@ def user_out(user: User) -> UserOut:
         display_name=user.display_name,
         site_admin=user.site_admin,
         locale=user.locale,
+        email_verified=user.email_verified_at is not None,
     )
 
 
@@ -75,17 +76,45 @@ def _token_out(token: ApiToken, secret: str | None = None) -> TokenOut:
     responses={429: {"model": TooManyFailures, "description": "Too many sign-ups lately"}},
 )
 def sign_up(body: SignUp, uow: UowDep, request: Request, policy: PolicyDep,
-            now: NowDep) -> UserOut | Response:
-    """Make an account (the site's first account is its admin). Sign-ups from one address
-    are rate-limited (429 with ``Retry-After``)."""
+            settings: SettingsDep, now: NowDep) -> UserOut | Response:
+    """Make an account, as the site's sign-up setting allows (``invite-only``: with an
+    invitation's code; ``closed``: 403), and mail it a link to verify its email. An email
+    that has an account is answered exactly as a new one (its owner is mailed instead), so
+    the answer does not tell who has an account; a user name taken is 409. Sign-ups from one
+    address are rate-limited (429 with ``Retry-After``). Signing up joins no pool and makes
+    nobody an admin."""
     try:
         throttle(uow, client_address(request), policy=policy, now=now)
     except TooManyFailuresError as locked:
         return too_many_failures(locked)
     return user_out(
         accounts.sign_up(uow, body.name, body.email, body.password,
-                         display_name=body.display_name)
+                         display_name=body.display_name, mode=settings.signup,
+                         invitation=body.invitation, now=now)
     )
+
+
+@router.post("/unsubscribe/{token}")
+def unsubscribe(token: str, uow: UowDep, settings: SettingsDep) -> NoticeSetting:
+    """One-click unsubscribe (RFC 8058), the address in a notice's ``List-Unsubscribe``:
+    the kind of notice the signed link names is turned off for its reader (404: not a valid
+    link). A mail program posts here without a cookie; the link is the proof."""
+    _user, pool, kind = mail_settings.unsubscribe(uow, settings.secret_key, token)
+    return NoticeSetting(pool=pool, kind=kind, wanted=False)
+
+
+@router.get("/unsubscribe/{token}", status_code=status.HTTP_303_SEE_OTHER,
+            response_class=RedirectResponse)
+def unsubscribe_page(token: str) -> RedirectResponse:
+    """A person who opens the one-click address is sent to the page with the button."""
+    return RedirectResponse(f"/unsubscribe/{token}", status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/auth/verify-email/{token}")
+def verify_email(token: str, uow: UowDep, settings: SettingsDep, now: NowDep) -> UserOut:
+    """Verify an account's email with the token of the link mailed to it (404: not a
+    valid link; 409: expired)."""
+    return user_out(mail_settings.verify_email(uow, settings.secret_key, token, now=now))
 
 
 def too_many_failures(locked: TooManyFailuresError) -> JSONResponse:
@@ -126,18 +155,15 @@ RESET_SENT = ("if an account has this email, a link to choose a new password is 
     response_model=Accepted,
     responses={429: {"model": TooManyFailures, "description": "Too many links asked for"}},
 )
-def request_reset(body: ResetRequest, request: Request, uow: UowDep, notify: NotifyDep,
-                  base: BaseUrlDep, policy: PolicyDep, now: NowDep) -> Accepted | Response:
+def request_reset(body: ResetRequest, request: Request, uow: UowDep, policy: PolicyDep,
+                  now: NowDep) -> Accepted | Response:
     """Mail a one-time link to choose a new password; the answer is the same whether or not
     an account has the email (three links an hour for one address at most)."""
     try:
-        link = password_reset.request_reset(uow, body.email, client=client_address(request),
-                                            policy=policy, now=now)
+        password_reset.request_reset(uow, body.email, client=client_address(request),
+                                     policy=policy, now=now)
     except TooManyFailuresError as locked:
         return too_many_failures(locked)
-    if link is not None:
-        notice = password_reset.reset_notice(link, f"{base}/reset/{link.code}")
-        notify(lambda _uow: [notice])
     return Accepted(detail=RESET_SENT)
 
 

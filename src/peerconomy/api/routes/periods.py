@@ -9,14 +9,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
 
-from peerconomy.api.deps import BaseUrlDep, NotifyDep, UowDep, pool_access
+from peerconomy.api.deps import UowDep, pool_access
 from peerconomy.api.errors import body_is
 from peerconomy.api.idempotency import IdempotentRoute
 from peerconomy.api.routes.pools import period_out
 from peerconomy.api.schemas import OfferIn, PathNumber, PeriodOut, WishIn, WorkIn
 from peerconomy.domain.pool import WorkLog
 from peerconomy.domain.scenario import Offer, Wish, parse_part
-from peerconomy.services import collecting, hints, lookup, notices, overview, periods, work
+from peerconomy.services import collecting, hints, lookup, overview, periods, work
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access, Level
 
@@ -50,12 +50,10 @@ def current_period(pool: str, access: AccessDep, uow: UowDep) -> PeriodOut:
 
 
 @router.post("/pools/{pool}/period/clear")
-def clear(pool: str, access: AccessDep, uow: UowDep, notify: NotifyDep,
-          base: BaseUrlDep) -> dict[str, Any]:
+def clear(pool: str, access: AccessDep, uow: UowDep) -> dict[str, Any]:
     """Clear the collecting period (coordinators); the plan, as ``peerconomy clear`` prints."""
     access.require(Level.COORDINATOR, "clear a period")
     made = periods.clear_period(uow, pool, actor=access.user)
-    notify(lambda fresh: notices.plan_cleared(fresh, made, base))
     return made.data
 
 
@@ -76,12 +74,10 @@ def reopen(pool: str, access: AccessDep, uow: UowDep) -> PeriodOut:
 
 
 @router.post("/pools/{pool}/period/settle")
-def settle(pool: str, access: AccessDep, uow: UowDep, notify: NotifyDep,
-           base: BaseUrlDep) -> PeriodOut:
+def settle(pool: str, access: AccessDep, uow: UowDep) -> PeriodOut:
     """Post the cleared period to the books and open the next one (coordinators)."""
     access.require(Level.COORDINATOR, "settle a period")
     following = periods.settle_period(uow, pool, actor=access.user)
-    notify(lambda fresh: notices.period_opened(fresh, pool, following.number, base))
     return period_out(following)
 
 
@@ -162,13 +158,11 @@ def work_logs(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, Any]]
 
 
 @router.post("/pools/{pool}/work", status_code=status.HTTP_201_CREATED)
-def log_work(pool: str, body: WorkIn, access: AccessDep, uow: UowDep, notify: NotifyDep,
-             base: BaseUrlDep) -> dict[str, Any]:
+def log_work(pool: str, body: WorkIn, access: AccessDep, uow: UowDep) -> dict[str, Any]:
     """Log hours worked on a task in the cleared period."""
     who = acting_for(access, body.participant, "log work")
     logged = work.log_work(uow, pool, who, body.task, body.hours, actor=access.user,
                            logged_by=access.member.id if access.member else None)
-    notify(lambda fresh: notices.work_awaits_confirmation(fresh, logged, base))
     return _log_out(logged)
 
 

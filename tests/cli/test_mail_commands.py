@@ -1,0 +1,133 @@
+"""Mail from the command line: ``peerconomy mail test`` checks the site's SMTP server, and a
+step taken on the command line queues its notices as one taken on the pages or the API."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from typer.testing import CliRunner
+
+from peerconomy.cli import app
+from peerconomy.services import accounts
+from peerconomy.services.notices import Notice
+from peerconomy.store.sql import open_store
+
+WORKSHOP = Path(__file__).resolve().parents[2] / "examples" / "workshop.json"
+runner = CliRunner()
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps the envelopes it is sent."""
+
+    def __init__(self) -> None:
+        self.to: list[str] = []
+        self.data: list[bytes] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.to += envelope.rcpt_tos
+        self.data.append(envelope.content)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    handler, port = Inbox(), _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+def test_mail_test_sends_a_message_through_the_configured_server(
+    inbox: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mail, port = inbox
+    monkeypatch.setenv("PEERCONOMY_SMTP_URL", f"smtp://127.0.0.1:{port}")
+    monkeypatch.setenv("PEERCONOMY_MAIL_FROM", "pool@workshop.example")
+    result = runner.invoke(app, ["mail", "test", "Ana@Workshop.example"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (f"sent a test message to ana@workshop.example through"
+                             f" 127.0.0.1:{port}\n")
+    assert mail.to == ["ana@workshop.example"]
+    (sent,) = mail.data
+    assert b"Subject: peerconomy: a test message" in sent
+    assert b"\nDate: " in sent and b"\nMessage-ID: <" in sent
+
+
+@pytest.mark.parametrize(
+    ("smtp_url", "address", "said"),
+    [
+        (None, "ana@workshop.example", "error: no mail server is set up: set PEERCONOMY_SMTP_URL"),
+        ("smtp://127.0.0.1:{closed}", "ana@workshop.example",
+         "error: could not send through 127.0.0.1:{closed}: ConnectionRefusedError"),
+        ("http://mail.example", "ana@workshop.example",
+         "error: PEERCONOMY_SMTP_URL must be smtp://host[:port]"),
+        ("smtp://127.0.0.1:{closed}", "ana", "error: ADDRESS 'ana' is not an email address"),
+    ],
+)
+def test_mail_test_says_in_one_line_why_it_could_not_send(
+    monkeypatch: pytest.MonkeyPatch, smtp_url: str | None, address: str, said: str
+) -> None:
+    closed = _free_port()
+    if smtp_url is None:
+        monkeypatch.delenv("PEERCONOMY_SMTP_URL", raising=False)
+    else:
+        monkeypatch.setenv("PEERCONOMY_SMTP_URL", smtp_url.format(closed=closed))
+    result = runner.invoke(app, ["mail", "test", address])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(said.format(closed=closed))
+    assert result.stderr.count("\n") == 1
+
+
+def test_clearing_and_settling_on_the_command_line_queue_the_members_notices(
+    db_url: str,
+) -> None:
+    store = open_store(db_url)
+    try:
+        ana = accounts.sign_up(store.unit_of_work(), "ana", "ana@workshop.example",
+                               "ana by the bikes", mode="open")
+        with store.unit_of_work() as uow:  # ana has followed her verification link
+            uow.accounts.put_user(replace(ana, email_verified_at=datetime.now(UTC)))
+            uow.commit()
+        for args in (["pool", "import", str(WORKSHOP), "--pool", "workshop", "--coordinator",
+                      "ana"], ["period", "clear", "--pool", "workshop"],
+                     ["period", "settle", "--pool", "workshop"]):
+            result = runner.invoke(app, [*args, "--db", db_url])
+            assert result.exit_code == 0, result.stderr
+        with store.unit_of_work() as uow:
+            queued = [Notice.from_json(m.notice) for m in uow.mail.outbox()]
+    finally:
+        store.close()
+    assert [(n.to, n.written()[0]) for n in queued[1:]] == [
+        ("ana@workshop.example", "[workshop] Period 1 is cleared"),
+        ("ana@workshop.example", "[workshop] Period 2 is open"),
+    ]
+    assert queued[0].written()[0] == "Confirm your email address"
+    assert queued[1].unsubscribe == ("ana", "workshop", "plan_cleared")
+
+
+def test_serve_refuses_a_sign_up_setting_it_does_not_know_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PEERCONOMY_SIGNUP", "everyone")
+    monkeypatch.setenv("PEERCONOMY_SECRET_KEY", "workshop key")
+    result = runner.invoke(app, ["serve", "--db", f"sqlite:///{tmp_path / 'pool.db'}"])
+    assert result.exit_code == 2
+    assert result.stderr == ("error: PEERCONOMY_SIGNUP must be one of open, invite-only,"
+                             " closed, got 'everyone'\n")
