@@ -38,7 +38,7 @@ class Site:
     def __init__(self, url: str) -> None:
         self.url = url
         self.store = open_store(url)
-        self.app = create_app(self.store, AppSettings(secret_key="hostile key"))
+        self.app = create_app(self.store, AppSettings(signup="open", secret_key="hostile key"))
         self.client = TestClient(self.app, follow_redirects=False,
                                  raise_server_exceptions=False)
         self.ana: Headers = {}
@@ -61,6 +61,11 @@ class Site:
         for volatile in ("api_tokens", "tokens", "sessions"):
             if isinstance(tables, dict):
                 tables.pop(volatile, None)
+        if isinstance(tables, dict) and "outbox" in tables:
+            # the server's mail thread sends (or gives up on) queued mail on its own: which
+            # mail was queued, to whom, is compared; how its sending went is not
+            tables["outbox"] = [{k: row[k] for k in ("id", "recipient", "created_at")}
+                                for row in tables["outbox"]]
         return document
 
 

@@ -88,7 +88,8 @@ FULL_WIDTH_DEMO = "\uff44\uff45\uff4d\uff4f"  # "demo" in full-width letters
 def test_a_pool_name_differing_only_in_case_or_look_alikes_is_taken(
     store: MemoryStore, workshop: Scenario, taken: str
 ) -> None:
-    accounts.sign_up(store.unit_of_work(), "ana", "ana@workshop.example", "ana at the bench")
+    accounts.sign_up(store.unit_of_work(), "ana", "ana@workshop.example", "ana at the bench",
+                     mode="open")
     pools.import_scenario(store.unit_of_work(), "demo", workshop)
     before = store.state
     with pytest.raises(ConflictError, match="cannot be used; choose another"):

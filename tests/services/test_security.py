@@ -107,7 +107,8 @@ def test_no_failures_from_other_addresses_ever_lock_the_owner_out(
     """Whatever wrong passwords come from whichever other addresses, whenever: the owner, at
     an address that has not failed, signs in."""
     store = MemoryStore()
-    accounts.sign_up(store.unit_of_work(), "ben", "ben@seaside.example", BEN, now=MONDAY)
+    accounts.sign_up(store.unit_of_work(), "ben", "ben@seaside.example", BEN, now=MONDAY,
+                     mode="open")
     at = MONDAY
     for address, seconds in attempts:
         at += timedelta(seconds=seconds)
