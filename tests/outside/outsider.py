@@ -145,9 +145,11 @@ def database(kind: str, folder: Path) -> Iterator[str]:
 
 def environment(db: str, folder: Path, **settings: str) -> dict[str, str]:
     """The server's and the CLI's environment: no PEERCONOMY_ setting of the caller's, the
-    database, a data folder of its own, no mail."""
+    database, a data folder of its own, no mail. Sign-up is open to anyone, the site's most
+    exposed setting (invite-only is the default): the attacks sign up as strangers would."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PEERCONOMY_")}
     env.update(PEERCONOMY_DATABASE_URL=db, PEERCONOMY_SECRET_KEY="outside test key",
+               PEERCONOMY_SIGNUP="open",
                XDG_DATA_HOME=str(folder), COLUMNS="400", PYTHONUNBUFFERED="1", **settings)
     return env
 
