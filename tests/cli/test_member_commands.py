@@ -4,8 +4,8 @@ site's first admin made on purpose, a farm's households imported with their invi
 from __future__ import annotations
 
 import csv
-import json
 import io
+import json
 import os
 from pathlib import Path
 

@@ -69,7 +69,7 @@ PLAUSIBLE: dict[str, list[str]] = {
     "display_name": ["Zoe"], "next": ["/", "/account"], "login": ["ben", "nobody"],
     "lang": ["de", "en"], "locale": ["de", ""], "old_password": ["ben by the sea"],
     "new_password": ["ben by the lake"], "label": ["laptop"], "user": ["cleo", "ben"],
-    "member": ["", "ben"], "members": ["id,display_name\nflat-4,Dora\n", "id\nben\n"],
+    "member": ["", "ben"], "contact_visible": ["1", ""], "members": ["id,display_name\nflat-4,Dora\n", "id\nben\n"],
     # path segments
     "{task}": ["stairs", "garden", "laundry"], "{wish}": ["ben-guests"], "{log_id}": ["1", "2"],
     "{number}": ["1"], "{user}": ["cleo", "dora"], "{decision}": ["approve", "decline"],
@@ -125,6 +125,8 @@ FORMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "/account/sessions/end-others": ("ben", "collected", ()),
     "/account/tokens": ("ben", "collected", ("label",)),
     "/account/tokens/{token_id}/revoke": ("ben", "collected", ()),
+    "/account/delete": ("ben", "collected", ("password",)),
+    "/pools/seaside/contact": ("ben", "collected", ("contact_visible",)),
 }
 """Every form that changes something, as its page posts it (``{...}``: a path segment)."""
 PEOPLE = ("root", "ana", "ben", "cleo")

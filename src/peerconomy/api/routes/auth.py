@@ -10,8 +10,8 @@ the same whatever the password and whether or not the account exists.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
-from pydantic import Field
 from fastapi.responses import JSONResponse, Response
+from pydantic import Field
 
 from peerconomy.api.deps import (
     BaseUrlDep,
