@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import pytest
 
+from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.privacy import is_pseudonym, renamed_plan
 from peerconomy.ledger.journal import participant_account
 from peerconomy.services import accounts, membership, periods, privacy, sessions, work
@@ -143,9 +144,13 @@ def test_deleting_an_account_renames_its_member_everywhere_and_the_books_still_b
 
 
 def test_the_operator_erases_an_account_without_its_password(settled: MemoryStore) -> None:
+    with settled.unit_of_work() as uow:  # an answer kept for one of bert's requests
+        uow.answers.reserve(StoredAnswer("bert", "k1", "f", NOW, 200, b'{"email": "bert@"}'))
+        uow.commit()
     privacy.erase_account(settled.unit_of_work(), "bert", now=NOW)
     with settled.unit_of_work() as uow:
         assert uow.accounts.user("bert") is None
+        assert uow.answers.reserve(StoredAnswer("bert", "k1", "g", NOW)) is None  # forgotten
     with pytest.raises(NotFoundError):
         privacy.erase_account(settled.unit_of_work(), "bert", now=NOW)
 

@@ -69,7 +69,8 @@ PLAUSIBLE: dict[str, list[str]] = {
     "display_name": ["Zoe"], "next": ["/", "/account"], "login": ["ben", "nobody"],
     "lang": ["de", "en"], "locale": ["de", ""], "old_password": ["ben by the sea"],
     "new_password": ["ben by the lake"], "label": ["laptop"], "user": ["cleo", "ben"],
-    "member": ["", "ben"], "contact_visible": ["1", ""], "members": ["id,display_name\nflat-4,Dora\n", "id\nben\n"],
+    "member": ["", "ben"], "members": ["id,display_name\nflat-4,Dora\n", "id\nben\n"],
+    "contact_visible": ["1", ""],
     # path segments
     "{task}": ["stairs", "garden", "laundry"], "{wish}": ["ben-guests"], "{log_id}": ["1", "2"],
     "{number}": ["1"], "{user}": ["cleo", "dora"], "{decision}": ["approve", "decline"],

@@ -27,7 +27,7 @@ gave. Once an account claims the member, the member's own choice counts (default
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from pydantic_core import to_jsonable_python
@@ -57,6 +57,8 @@ __all__ = [
 
 EXPORT_FORMAT: Final = "peerconomy-export/1"
 _AUDIT_PAGE: Final = 500
+_LATER: Final = timedelta(days=1)
+"""Past the newest answer kept for an idempotency key: purging before it forgets them all."""
 
 
 def contact_shown(member: Member) -> bool:
@@ -180,6 +182,7 @@ def erase_account(
             record(uow, pool, "member.erase", actor=None, subject=pseudonym, now=moment)
         uow.accounts.remove_user(user)
         uow.accounts.remove_sign_in_limit(account_key(account, user))
+        uow.answers.purge(user, moment + _LATER)  # answers kept for its idempotency keys
         record(uow, None, "account.delete", actor=actor, subject=user,
                detail={"pools": len(pseudonyms)}, now=moment)
         uow.commit()
