@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from conftest import Store
-
 from peerconomy.domain.privacy import is_pseudonym
 from peerconomy.domain.scenario import parse_scenario
 from peerconomy.ledger.journal import participant_account
 from peerconomy.services import accounts, membership, periods, pools, privacy, work
+from peerconomy.store.memory import MemoryStore
+from peerconomy.store.sql import SqlStore
+
+Store = MemoryStore | SqlStore
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"
