@@ -19,6 +19,7 @@ from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.privacy import is_pseudonym, renamed_plan
 from peerconomy.ledger.journal import participant_account
 from peerconomy.services import accounts, membership, periods, privacy, sessions, work
+from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotFoundError, SignInError
 from peerconomy.store.memory import MemoryStore, MemoryUnitOfWork
 
@@ -85,6 +86,18 @@ def test_the_export_holds_nothing_of_other_peoples_contact(settled: MemoryStore)
     text = json.dumps(privacy.export_account(settled.unit_of_work(), "bert", now=NOW))
     assert "chiara@home.test" not in text and "anna@example.org" not in text
     assert text.count("+49 30 1234") == 1  # bert's own phone, once
+
+
+def test_the_export_holds_the_audit_entries_of_the_account_and_its_member(
+    settled: MemoryStore,
+) -> None:
+    with settled.unit_of_work() as uow:  # acting as the member, and acted on as the member
+        for actor, subject in (("ben", "stairs"), ("ana", "ben"), ("ana", "chiara")):
+            record(uow, "workshop", "offer.put", actor=actor, subject=subject, now=NOW)
+        uow.commit()
+    export = privacy.export_account(settled.unit_of_work(), "bert", now=NOW)
+    about = [(e["actor"], e["subject"]) for e in export["audit"] if e["action"] == "offer.put"]
+    assert about == [("ben", "stairs"), ("ana", "ben")]
 
 
 def test_an_unknown_account_has_nothing_to_export(settled: MemoryStore) -> None:

@@ -243,7 +243,8 @@ def _audit_about(
         while page := uow.audit.entries(pool, limit=_AUDIT_PAGE, before_id=before):
             found.extend(
                 e for e in page
-                if user in (e.actor, e.subject) or (pool is not None and (pool, e.subject) in ids)
+                if user in (e.actor, e.subject)
+                or (pool is not None and ((pool, e.subject) in ids or (pool, e.actor) in ids))
             )
             before = page[-1].id
     return sorted(found, key=lambda e: e.id)
