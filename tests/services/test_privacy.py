@@ -14,7 +14,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from peerconomy.domain.account import User
 from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.privacy import is_pseudonym, renamed_plan
 from peerconomy.ledger.journal import participant_account
@@ -211,3 +214,32 @@ def test_a_plan_is_renamed_only_where_it_names_the_participant() -> None:
     assert renamed["weights"] == {"ben": 1.0}  # a task called ben stays
     assert renamed["assignments"] == [{"participant": "gone-00000000", "task": "ben"}]
     assert renamed["allocations"] == data["allocations"]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(gone=st.lists(st.sampled_from(["ben", "chiara", "dario"]), unique=True))
+def test_any_deletions_leave_every_amount_and_balance_as_it_was(
+    settled: MemoryStore, gone: list[str]
+) -> None:
+    saved = settled.state.copy()
+    sums_before, balances_before = books(settled)
+    with settled.unit_of_work() as uow:
+        for participant in ("chiara", "dario"):
+            uow.accounts.add_user(User(f"u-{participant}", f"{participant}@x.example", "h", NOW))
+        uow.commit()
+    for participant in ("chiara", "dario"):
+        membership.link_member(settled.unit_of_work(), "workshop", participant,
+                               f"u-{participant}")
+    owner = {"ben": "bert", "chiara": "u-chiara", "dario": "u-dario"}
+    renamed = {p: privacy.erase_account(settled.unit_of_work(), owner[p])["workshop"]
+               for p in gone}
+    sums_after, balances_after = books(settled)
+    settled.state = saved
+    assert sums_after == sums_before
+    assert all(sum(amounts) == 0 for amounts in sums_after)
+    assert sum(balances_after.values()) == 0
+    assert balances_after == {
+        participant_account(renamed[a.removeprefix("participant:")])
+        if a.removeprefix("participant:") in renamed else a: amount
+        for a, amount in balances_before.items()
+    }
