@@ -59,6 +59,8 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("GET", "/api/v1/me"): (Need.USER, None),
     ("PATCH", "/api/v1/me"): (Need.USER, {"display_name": "Someone"}),
     ("GET", "/api/v1/me/tokens"): (Need.USER, None),
+    ("GET", "/api/v1/me/export"): (Need.USER, None),
+    ("DELETE", "/api/v1/me"): (Need.USER, {"password": "{who} by the sea"}),
     ("POST", "/api/v1/me/tokens"): (Need.SESSION, {"label": "laptop"}),
     ("DELETE", "/api/v1/me/tokens/{token_id}"): (Need.USER, None),
     ("GET", "/api/v1/pools"): (Need.ANYONE, None),
@@ -100,6 +102,7 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", P + "/work/{log_id}/reject"): (Need.COORDINATOR, None),
     ("GET", P + "/hints"): (Need.MEMBER, None),
     ("GET", P + "/me"): (Need.MEMBER, None),
+    ("PATCH", P + "/me"): (Need.MEMBER, {"contact_visible": True}),
     ("GET", P + "/tasks"): (Need.MEMBER, None),
     ("GET", P + "/goods"): (Need.MEMBER, None),
     ("GET", P + "/ledger/balances"): (Need.MEMBER, None),
@@ -149,6 +152,9 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", "/account/sessions/end-others"): (Need.USER, {}),
     ("POST", "/account/tokens"): (Need.USER, {"label": "laptop"}),
     ("POST", "/account/tokens/{token_id}/revoke"): (Need.USER, {}),
+    ("GET", "/account/export"): (Need.USER, None),
+    ("POST", "/account/delete"): (Need.USER, {"password": "{who} by the sea"}),
+    ("POST", "/pools/{pool}/contact"): (Need.MEMBER, {"contact_visible": "1"}),
     ("POST", "/pools/{pool}/join"): (Need.MEMBER, {}),
     ("GET", "/pools/{pool}"): (Need.MEMBER, None),
     ("GET", "/pools/{pool}/tasks"): (Need.MEMBER, None),
@@ -302,6 +308,9 @@ def test_each_caller_is_let_through_or_refused_as_the_matrix_says(
     need, body = MATRIX[(method, path)]
     headers = people[WHO[caller]] if caller in WHO else {}
     url = path.format(**PATH_VALUES)
+    who = WHO.get(caller, "nobody")
+    if body is not None:  # a password in the body is the caller's own
+        body = {k: v.format(who=who) if isinstance(v, str) else v for k, v in body.items()}
     answer = client.request(method, url, json=body, headers=headers)
     is_json = answer.headers.get("content-type", "").startswith("application/json")
     found = answer.json() if is_json and answer.content else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from pathlib import Path
 
@@ -99,3 +100,37 @@ def test_an_operator_links_an_account_to_a_member(db_url: str) -> None:
     assert standing.member is not None and standing.member.id == "ana"
     code, _, err = run(db_url, "member", "link", "--pool", "workshop", "ana", "ana.k")
     assert code == 2 and "claimed already" in err
+
+
+def test_the_operator_exports_and_deletes_an_account_on_its_owners_request(
+    db_url: str, tmp_path: Path
+) -> None:
+    assert run(db_url, "pool", "import", str(WORKSHOP), "--pool", "workshop",
+               "--coordinator", "ana")[0] == 0
+    assert run(db_url, "user", "create", "bert", "--email", "bert@farm.example")[0] == 0
+    with open_store(db_url) as store:
+        membership.link_member(store.unit_of_work(), "workshop", "ben", "bert")
+    out_file = tmp_path / "bert.json"
+    code, _, err = run(db_url, "user", "export", "bert", "--output", str(out_file))
+    assert code == 0, err
+    export = json.loads(out_file.read_text(encoding="utf-8"))
+    assert export["account"]["email"] == "bert@farm.example"
+    assert [m["member"]["id"] for m in export["memberships"]] == ["ben"]
+    code, out, err = run(db_url, "user", "delete", "bert", "--yes")
+    assert code == 0, err
+    assert "pool workshop: its member is now gone-" in out
+    with open_store(db_url) as store, store.unit_of_work() as uow:
+        assert uow.accounts.user("bert") is None
+        assert uow.pools.member("workshop", "ben") is None
+    code, _, err = run(db_url, "user", "delete", "bert", "--yes")
+    assert (code, err) == (2, "error: no user 'bert'\n")
+    code, _, err = run(db_url, "user", "export", "nobody")
+    assert code == 2 and "no user 'nobody'" in err
+
+
+def test_deleting_without_confirmation_deletes_nothing(db_url: str) -> None:
+    assert run(db_url, "user", "create", "bert", "--email", "bert@farm.example")[0] == 0
+    result = runner.invoke(app, ["user", "delete", "bert", "--db", db_url], input="n\n")
+    assert result.exit_code == 2
+    with open_store(db_url) as store, store.unit_of_work() as uow:
+        assert uow.accounts.user("bert") is not None

@@ -43,7 +43,7 @@ from peerconomy.store.sql import (
 from peerconomy.store.tables import metadata
 
 ROOT = Path(__file__).parents[2]
-HEAD = "0010"
+HEAD = "0011"
 """The schema revision this peerconomy works with (the newest migration)."""
 NEXT = f"{int(HEAD) + 1:04d}"
 """The revision of a future peerconomy's first new migration."""
@@ -682,3 +682,46 @@ def test_the_mail_migration_counts_the_accounts_made_before_it_as_verified(
     finally:
         store.close()
     assert ana is not None and ana.email_verified_at == made
+
+
+# --- the one change of plans and books allowed: a deleted account's pseudonym ---------------
+
+
+@pytest.mark.parametrize(
+    ("statement", "refusal"),
+    [
+        ("UPDATE postings SET account = 'participant:eve'", "the ledger is append-only"),
+        ("UPDATE postings SET account = 'participant:gone-00000000', amount = 0",
+         "the ledger is append-only"),
+        ("UPDATE assignments SET participant = 'eve'", "a cleared plan is never changed"),
+        ("UPDATE assignments SET participant = 'gone-00000000', hours = 20",
+         "a cleared plan is never changed"),
+        ("UPDATE plans SET data = '{}'", "a cleared plan is never changed"),
+        ("UPDATE plans SET input_hash = 'decaf+gone-00000000'",
+         "a cleared plan is never changed"),
+        ("UPDATE transactions SET narration = 'gone-00000000'", "the ledger is append-only"),
+    ],
+)
+def test_the_database_refuses_every_change_but_a_rename_to_a_pseudonym(
+    settled: SqlStore, statement: str, refusal: str
+) -> None:
+    with settled, settled.engine.connect() as connection, pytest.raises(
+        IntegrityError, match=refusal
+    ):
+        connection.execute(text(statement))
+
+
+def test_the_database_lets_a_participant_be_renamed_to_a_pseudonym(settled: SqlStore) -> None:
+    with settled:
+        with settled.unit_of_work() as uow:
+            uow.pools.rename_participant("workshop", "ana", "gone-0a1b2c3d")
+            uow.commit()
+        with settled.unit_of_work() as uow:
+            plan = uow.periods.plan("workshop", 1)
+            assert plan is not None
+            assert plan.input_hash == "c0ffee+gone-0a1b2c3d"
+            assert plan.data["assignments"][0]["participant"] == "gone-0a1b2c3d"
+            assert [a.participant for a in uow.periods.assignments("workshop", 1)] == [
+                "gone-0a1b2c3d"]
+            assert uow.journal.balances("workshop") == {
+                participant_account("gone-0a1b2c3d"): Decimal("-2"), POOL: Decimal("2")}

@@ -70,6 +70,7 @@ PLAUSIBLE: dict[str, list[str]] = {
     "lang": ["de", "en"], "locale": ["de", ""], "old_password": ["ben by the sea"],
     "new_password": ["ben by the lake"], "label": ["laptop"], "user": ["cleo", "ben"],
     "member": ["", "ben"], "members": ["id,display_name\nflat-4,Dora\n", "id\nben\n"],
+    "contact_visible": ["1", ""],
     # path segments
     "{task}": ["stairs", "garden", "laundry"], "{wish}": ["ben-guests"], "{log_id}": ["1", "2"],
     "{number}": ["1"], "{user}": ["cleo", "dora"], "{decision}": ["approve", "decline"],
@@ -132,6 +133,8 @@ FORMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
                                               "work_awaits_confirmation")),
     "/account/verify-email": ("ben", "collected", ()),
     "/unsubscribe/{token}": ("anonymous", "collected", ()),
+    "/account/delete": ("ben", "collected", ("password",)),
+    "/pools/seaside/contact": ("ben", "collected", ("contact_visible",)),
 }
 """Every form that changes something, as its page posts it (``{...}``: a path segment)."""
 PEOPLE = ("root", "ana", "ben", "cleo")

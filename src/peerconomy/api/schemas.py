@@ -196,6 +196,12 @@ class MemberOut(BaseModel):
     claimed: bool = Field(False, description="Whether an account has claimed this member.")
     account: str | None = Field(
         None, description="The account that claimed the member (shown to coordinators only).")
+    contact_visible: bool = Field(
+        False, description="Whether the member lets coordinators see their email and phone.")
+    email: str | None = Field(
+        None, description="Shown to coordinators only where the member allowed it (or nobody"
+        " has claimed the member: the contact is the coordinators' own import).")
+    phone: str | None = Field(None, description="Shown as the email is.")
 
 
 class NewMember(Body):

@@ -1,4 +1,5 @@
-"""``peerconomy user``: the site's operator manages accounts on the database.
+"""``peerconomy user``: the site's operator manages accounts on the database (and exports or
+deletes one on its owner's request).
 
 The site's first admin is made here on purpose (never by being first to sign up); a new
 account and a reset get a one-time link that sets the password, printed for the operator to
@@ -7,6 +8,7 @@ pass on, so no mail server is needed. Links point at ``PEERCONOMY_BASE_URL``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,9 +16,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from peerconomy.api.settings import base_url_from_environment
-from peerconomy.cli.common import DbOption, JsonOption, print_json, refusals, terminal
+from peerconomy.cli.common import (
+    DbOption,
+    JsonOption,
+    fail,
+    print_json,
+    refusals,
+    terminal,
+    write_json,
+)
 from peerconomy.cli.common import unit_of_work as open_uow
-from peerconomy.services import users
+from peerconomy.services import privacy, users
 from peerconomy.services.users import PasswordLink
 
 __all__ = ["user_app"]
@@ -108,6 +118,41 @@ def enable(name: NameArgument, db: DbOption = None) -> None:
     with refusals():
         link = users.enable_user(uow(), name)
     _print_link(f"{escape(name)} is enabled again", link)
+
+
+@user_app.command("export")
+def export(
+    name: NameArgument,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="FILE", help="Write the JSON here (default: stdout).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Everything the site holds about the account, as JSON (what its owner downloads from
+    their account page)."""
+    uow = open_uow(db)
+    with refusals():
+        document = privacy.export_account(uow(), name)
+    write_json(document, output)
+
+
+@user_app.command("delete")
+def delete(
+    name: NameArgument,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Delete the account for good: its contact, sessions and tokens go; the members it
+    claimed stay in the plans and books under a pseudonym. A pool's last coordinator is
+    refused."""
+    if not yes and not typer.confirm(f"Delete the account {name!r} for good?"):
+        fail("nothing deleted")
+    uow = open_uow(db)
+    with refusals():
+        pseudonyms = privacy.erase_account(uow(), name)
+    console = terminal()
+    console.print(f"[green]✓[/green] {escape(name)} is deleted")
+    for pool, pseudonym in pseudonyms.items():
+        console.print(f"  pool {escape(pool)}: its member is now {escape(pseudonym)}")
 
 
 def _print_link(what: str, link: PasswordLink) -> None:

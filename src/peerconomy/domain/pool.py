@@ -104,6 +104,9 @@ class Member:
     email: str | None = None
     """Where their invitation and notices go before they have an account of their own."""
     phone: str | None = None
+    contact_visible: bool = False
+    """Whether the member lets the pool's coordinators see their email and phone (see
+    :func:`peerconomy.services.privacy.contact_shown`)."""
 
     @property
     def shown_name(self) -> str:

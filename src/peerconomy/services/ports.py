@@ -97,6 +97,16 @@ class PoolRepository(Protocol):
     def put_good(self, pool: str, good: Good) -> None:
         """Replace the good with its id (its capacity, say), keeping its place."""
 
+    def rename_participant(self, pool: str, old: str, new: str) -> None:
+        """Call participant ``old`` ``new`` (a pseudonym, not yet taken) everywhere the pool
+        names it: its member record, offers, wishes, work logs (as worker, confirmer,
+        accepter or logger), invitations, plans and their assignments, and the postings of
+        its ledger account. Amounts, order and everything else stay as they are, so the
+        books balance as before; a plan that named ``old`` gets ``+new`` added to its input
+        hash (the record of the rename). The one change of plans and books allowed: erasing a
+        deleted account's participant id (the databases' triggers allow only a rename to
+        a pseudonym)."""
+
 
 class PeriodRepository(Protocol):
     """Periods, the offers and wishes collected in them, their plans and the work logged."""
@@ -205,6 +215,10 @@ class AccountRepository(Protocol):
 
     def put_user(self, user: User) -> None:
         """Replace a user's record (a new password, display name, locale or admin flag)."""
+
+    def remove_user(self, name: str) -> None:
+        """Delete a user for good: their tokens, sessions, reset links and requests to join
+        go with the account; invitations they made or used stay, naming nobody."""
 
     def user_count(self) -> int:
         """How many users there are."""

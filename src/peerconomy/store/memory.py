@@ -21,9 +21,10 @@ from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.mail import NoticeKind, QueuedMail
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Assignment, Member, Period, Plan, Pool, PoolProject, WorkLog
+from peerconomy.domain.privacy import renamed_plan
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.domain.security import ResetToken, Session, SignInLimit
-from peerconomy.ledger.journal import Account, Transaction, balances
+from peerconomy.ledger.journal import Account, Transaction, balances, participant_account
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
@@ -145,6 +146,46 @@ class _Pools:
 
     def add_goods(self, pool: str, goods: Iterable[Good]) -> None:
         self._s.goods[pool].update((g.id, g) for g in goods)
+
+    def rename_participant(self, pool: str, old: str, new: str) -> None:
+        s = self._s
+        s.members[pool] = {
+            (new if k == old else k): replace(m, id=new) if k == old else m
+            for k, m in s.members[pool].items()
+        }
+        for key in [k for k in s.offers if k[0] == pool]:
+            s.offers[key] = {
+                ((new, task) if who == old else (who, task)):
+                    replace(o, participant=new) if who == old else o
+                for (who, task), o in s.offers[key].items()
+            }
+        for key in [k for k in s.wishes if k[0] == pool]:
+            s.wishes[key] = {
+                i: replace(w, participant=new) if w.participant == old else w
+                for i, w in s.wishes[key].items()
+            }
+        for number, log in s.work_logs.items():
+            if log.pool == pool:
+                s.work_logs[number] = replace(
+                    log,
+                    participant=new if log.participant == old else log.participant,
+                    confirmed_by=new if log.confirmed_by == old else log.confirmed_by,
+                    accepted_by=new if log.accepted_by == old else log.accepted_by,
+                    logged_by=new if log.logged_by == old else log.logged_by,
+                )
+        for code, invitation in s.invitations.items():
+            if invitation.pool == pool and invitation.member == old:
+                s.invitations[code] = replace(invitation, member=new)
+        for key, plan in s.plans.items():
+            renamed = renamed_plan(plan.data, old, new)
+            if key[0] == pool and renamed != plan.data:
+                s.plans[key] = replace(plan, input_hash=f"{plan.input_hash}+{new}", data=renamed)
+        was, now = participant_account(old), participant_account(new)
+        s.journal[pool] = [
+            replace(t, postings=tuple(
+                replace(p, account=now) if p.account == was else p for p in t.postings))
+            for t in s.journal[pool]
+        ]
 
     def put_good(self, pool: str, good: Good) -> None:
         self._s.goods[pool][good.id] = good
@@ -294,6 +335,22 @@ class _Accounts:
 
     def put_user(self, user: User) -> None:
         _replace(self._s.users, user.name, user, "user")
+
+    def remove_user(self, name: str) -> None:
+        s = self._s
+        s.tokens = {k: v for k, v in s.tokens.items() if v.user != name}
+        s.sessions = {k: v for k, v in s.sessions.items() if v.user != name}
+        s.reset_tokens = {k: v for k, v in s.reset_tokens.items() if v.user != name}
+        s.join_requests = {
+            k: replace(v, decided_by=None) if v.decided_by == name else v
+            for k, v in s.join_requests.items() if v.user != name
+        }
+        s.invitations = {
+            k: replace(v, created_by=None if v.created_by == name else v.created_by,
+                       used_by=None if v.used_by == name else v.used_by)
+            for k, v in s.invitations.items()
+        }
+        del s.users[name]
 
     def user_count(self) -> int:
         return len(self._s.users)

@@ -101,9 +101,10 @@ from peerconomy.domain.pool import (
     PoolSettings,
     WorkLog,
 )
+from peerconomy.domain.privacy import renamed_plan
 from peerconomy.domain.scenario import Alternative, Good, Offer, Task, Wish
 from peerconomy.domain.security import ResetToken, Session, SignInLimit
-from peerconomy.ledger.journal import Account, Posting, Transaction
+from peerconomy.ledger.journal import Account, Posting, Transaction, participant_account
 from peerconomy.store import tables as t
 
 __all__ = [
@@ -777,7 +778,7 @@ class SqlPoolRepository(_Repository):
         start = _next_position(self._c, t.members, t.members.c.pool == pool)
         rows = [
             (pool, m.id, i, m.capacity, m.exempt, m.role, m.active, m.version, m.account,
-             m.display_name, m.email, m.phone)
+             m.display_name, m.email, m.phone, m.contact_visible)
             for i, m in enumerate(members, start)
         ]
         _insert_many(self._c, t.members, rows)
@@ -798,6 +799,7 @@ class SqlPoolRepository(_Repository):
                 "display_name": member.display_name,
                 "email": member.email,
                 "phone": member.phone,
+                "contact_visible": member.contact_visible,
             },
             scope=("pool",),
         )
@@ -850,6 +852,31 @@ class SqlPoolRepository(_Repository):
             for i, g in enumerate(goods, start)
         ]
         _insert_many(self._c, t.goods, rows)
+
+    @_writes
+    def rename_participant(self, pool: str, old: str, new: str) -> None:
+        renames: list[tuple[Table, str]] = [
+            (t.members, "id"), (t.offers, "participant"), (t.wishes, "participant"),
+            (t.work_logs, "participant"), (t.work_logs, "confirmed_by"),
+            (t.work_logs, "accepted_by"), (t.work_logs, "logged_by"),
+            (t.invitations, "member"), (t.assignments, "participant"),
+        ]
+        for table, column in renames:
+            self._c.execute(update(table).where(table.c.pool == pool, table.c[column] == old)
+                            .values({column: new}))
+        p = t.postings.c
+        self._c.execute(update(t.postings)
+                        .where(p.pool == pool, p.account == participant_account(old))
+                        .values(account=participant_account(new)))
+        plans = self._c.execute(select(t.plans.c.period, t.plans.c.input_hash, t.plans.c.data)
+                                .where(t.plans.c.pool == pool)).all()
+        for period, stamp, text in plans:
+            data = _from_json(text)
+            renamed = renamed_plan(data, old, new)
+            if renamed != data:
+                self._c.execute(
+                    update(t.plans).where(t.plans.c.pool == pool, t.plans.c.period == period)
+                    .values(input_hash=f"{stamp}+{new}", data=_to_json(renamed)))
 
     @_writes
     def put_good(self, pool: str, good: Good) -> None:
@@ -1310,6 +1337,17 @@ class SqlAccountRepository(_Repository):
     @_writes
     def put_user(self, user: User) -> None:
         self._replace(t.users, "name", user, "user")
+
+    @_writes
+    def remove_user(self, name: str) -> None:
+        for table in (t.api_tokens, t.sessions, t.reset_tokens, t.join_requests):
+            self._c.execute(delete(table).where(table.c.user_name == name))
+        j, i = t.join_requests.c, t.invitations.c
+        self._c.execute(update(t.join_requests).where(j.decided_by == name)
+                        .values(decided_by=None))
+        self._c.execute(update(t.invitations).where(i.created_by == name).values(created_by=None))
+        self._c.execute(update(t.invitations).where(i.used_by == name).values(used_by=None))
+        self._c.execute(delete(t.users).where(t.users.c.name == name))
 
     def user_count(self) -> int:
         return int(self._c.scalar(select(func.count()).select_from(t.users)) or 0)

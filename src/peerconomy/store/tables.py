@@ -224,6 +224,7 @@ members: Final = Table(
     Column("display_name", Text, nullable=False, server_default=""),
     Column("email", Text),
     Column("phone", Text),
+    Column("contact_visible", Boolean, nullable=False, server_default=false()),
     PrimaryKeyConstraint("pool", "id"),
     UniqueConstraint("pool", "position"),
     Index(None, "id"),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from peerconomy.api.deps import (
     NowDep,
@@ -29,7 +29,14 @@ from peerconomy.domain.account import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 from peerconomy.domain.mail import NOTICE_KINDS
 from peerconomy.domain.pool import Admission
 from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services import accounts, mail_settings, membership, password_reset, sessions
+from peerconomy.services import (
+    accounts,
+    mail_settings,
+    membership,
+    password_reset,
+    privacy,
+    sessions,
+)
 from peerconomy.services.errors import (
     ConflictError,
     NotAllowedError,
@@ -326,14 +333,16 @@ def switch_language(request: Request, form: FormDep, uow: UowDep) -> Response:
 
 
 def _account_page(request: Request, uow: UowDep, name: str, status_code: int = 200,
-                  password_error: str | None = None) -> Response:
+                  password_error: str | None = None,
+                  delete_error: str | None = None) -> Response:
     with uow:
         user = uow.accounts.user(name)
         tokens = uow.accounts.tokens(name)
     new_token = request.session.pop(SHOWN_ONCE, None)
     return render(request, "account.html", status_code, account=user, tokens=tokens,
                   new_token=new_token if isinstance(new_token, str) else None,
-                  password_error=password_error, now=time_of(request),
+                  password_error=password_error, delete_error=delete_error,
+                  now=time_of(request),
                   default_token_days=DEFAULT_TOKEN_DAYS, max_token_days=MAX_TOKEN_DAYS,
                   notices=mail_settings.notice_settings(uow, name),
                   notice_kinds=notice_kind_names(gettext_for(request)))
@@ -433,6 +442,43 @@ def new_token(request: Request, form: FormDep, uow: UowDep, now: NowDep) -> Resp
         days=form.whole_number("days", default=DEFAULT_TOKEN_DAYS), now=now)
     request.session[SHOWN_ONCE] = secret
     return redirect("/account")
+
+
+@router.get("/account/export")
+def export_account(request: Request, uow: UowDep, now: NowDep) -> Response:
+    """Download everything the site holds about me, as JSON (never cached)."""
+    name = who_signed_in(request, uow)
+    return JSONResponse(
+        privacy.export_account(uow, name, now=now),
+        headers={"Cache-Control": "no-store",
+                 "Content-Disposition": f'attachment; filename="{name}-export.json"'},
+    )
+
+
+@router.post("/account/delete")
+def delete_account(request: Request, form: FormDep, uow: UowDep, policy: PolicyDep,
+                   now: NowDep) -> Response:
+    """Delete my account for good, confirmed with my password; I am signed out. A wrong
+    password counts as a failed sign-in; a pool's last coordinator is refused."""
+    name = who_signed_in(request, uow)
+    _ = gettext_for(request)
+    try:
+        privacy.delete_account(uow, name, form.text("password", default=""),
+                               client=client_address(request), policy=policy, now=now)
+    except TooManyFailuresError as locked:
+        return _locked_out(locked, lambda error: _account_page(request, uow, name, 429,
+                                                               delete_error=error), _)
+    except SignInError:
+        return _account_page(request, uow, name, 403,
+                             delete_error=_("The password is not the one you gave."))
+    except ConflictError:
+        return _account_page(
+            request, uow, name, 409,
+            delete_error=_("You are the last coordinator of a pool: make another member a"
+                           " coordinator first."))
+    end_browser_session(request)
+    flash(request, _("Your account is deleted."))
+    return redirect("/")
 
 
 @router.post("/account/tokens/{token_id}/revoke")

@@ -14,7 +14,7 @@ from peerconomy.api.schemas import PathNumber
 from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.scenario import Offer, ScenarioError, Wish, parse_part
-from peerconomy.services import collecting, lookup, membership, overview, work
+from peerconomy.services import collecting, lookup, membership, overview, privacy, work
 from peerconomy.web.forms import FormDep
 from peerconomy.web.i18n import N_, gettext_for
 from peerconomy.web.rendering import flash, pool_page, pool_url, redirect, render_fragment
@@ -73,7 +73,21 @@ def my_period(pool: str, request: Request, uow: UowDep) -> Response:
         assigned = [a.task for a in mine.assignments]
         values["tasks"] = assigned + [t for t in active if t not in assigned]
     return pool_page(request, "my_period.html", access, "me", period=period,
-                     admission=access.pool.settings.admission, **values)
+                     admission=access.pool.settings.admission,
+                     contact_visible=access.member is not None and access.member.contact_visible,
+                     **values)
+
+
+@router.post("/pools/{pool}/contact")
+def choose_contact(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
+    """Let the pool's coordinators see my email and phone, or no longer."""
+    access = pool_access(request, uow, pool, Level.MEMBER, "choose who sees their contact")
+    visible = form.flag("contact_visible")
+    privacy.set_contact_visible(uow, pool, access.user or "", visible)
+    _ = gettext_for(request)
+    flash(request, _("Coordinators see your contact now.") if visible
+          else _("Your contact is hidden from the coordinators."))
+    return redirect(pool_url(pool) + "#contact")
 
 
 @router.post("/pools/{pool}/join")

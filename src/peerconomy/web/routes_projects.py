@@ -18,7 +18,7 @@ from peerconomy.api.deps import NowDep, PolicyDep, UowDep, client_address
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Role
 from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services import lookup, membership, pools, projects, roster
+from peerconomy.services import lookup, membership, pools, privacy, projects, roster
 from peerconomy.services.errors import ConflictError, StaleEditError
 from peerconomy.services.membership import Access
 from peerconomy.services.security import TooManyAttemptsError
@@ -58,7 +58,18 @@ def _projects_page(request: Request, uow: UowDep, access: Access, status_code: i
                      projects=found, members=members, settings=current.settings,
                      pool_version=current.version, collecting=collecting,
                      draft=draft, add_error=error, models=MODELS, stale=stale,
-                     invited=invited)
+                     invited=invited, contacts=_contacts(access, members))
+
+
+def _contacts(access: Access, members: Sequence[Member]) -> dict[str, str]:
+    """Each member's email and phone as coordinators may see them (where the member allowed
+    it, or nobody has claimed the member); nothing for anyone else."""
+    if access.level < Level.COORDINATOR:
+        return {}
+    return {
+        m.id: " · ".join(c for c in (m.email, m.phone) if c)
+        for m in members if privacy.contact_shown(m) and (m.email or m.phone)
+    }
 
 
 @router.get("/pools/{pool}/projects", response_class=HTMLResponse)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import Field
 
 from peerconomy.api.deps import (
     CallerDep,
@@ -36,7 +37,7 @@ from peerconomy.api.schemas import (
     UserOut,
 )
 from peerconomy.domain.account import ApiToken, User
-from peerconomy.services import accounts, mail_settings, password_reset
+from peerconomy.services import accounts, mail_settings, password_reset, privacy
 from peerconomy.services.errors import NotAllowedError, NotFoundError
 from peerconomy.services.security import TooManyFailuresError
 from peerconomy.services.throttle import throttle
@@ -196,6 +197,33 @@ def change_me(body: ProfileChange, user: UserDep, uow: UowDep) -> UserOut:
     return user_out(
         accounts.update_profile(uow, user, display_name=body.display_name, locale=body.locale)
     )
+
+
+@router.get("/me/export")
+def export_me(user: UserDep, uow: UowDep, now: NowDep) -> JSONResponse:
+    """Everything the site holds about the caller, as one JSON document (account, sessions
+    and tokens without their secrets, memberships with offers, wishes, work, plans and
+    books, invitations, requests to join, audit entries); never cached."""
+    return JSONResponse(
+        privacy.export_account(uow, user, now=now),
+        headers={"Cache-Control": "no-store",
+                 "Content-Disposition": f'attachment; filename="{user}-export.json"'},
+    )
+
+
+class AccountDeletion(Body):
+    password: str = Field(description="The account's password: deleting it is for good.",
+                          max_length=1024)
+
+
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+def delete_me(body: AccountDeletion, request: Request, user: UserDep, uow: UowDep,
+              policy: PolicyDep, now: NowDep) -> None:
+    """Delete the caller's account for good, confirmed with its password (401 if wrong; 409
+    if the caller is a pool's last coordinator). Its members stay in the plans and books
+    under a pseudonym; their contact is erased."""
+    privacy.delete_account(uow, user, body.password, client=client_address(request),
+                           policy=policy, now=now)
 
 
 @router.get("/me/tokens")

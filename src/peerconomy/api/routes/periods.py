@@ -8,15 +8,16 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
+from pydantic import Field
 
 from peerconomy.api.deps import UowDep, pool_access
 from peerconomy.api.errors import body_is
 from peerconomy.api.idempotency import IdempotentRoute
 from peerconomy.api.routes.pools import period_out
-from peerconomy.api.schemas import OfferIn, PathNumber, PeriodOut, WishIn, WorkIn
+from peerconomy.api.schemas import Body, OfferIn, PathNumber, PeriodOut, WishIn, WorkIn
 from peerconomy.domain.pool import WorkLog
 from peerconomy.domain.scenario import Offer, Wish, parse_part
-from peerconomy.services import collecting, hints, lookup, overview, periods, work
+from peerconomy.services import collecting, hints, lookup, overview, periods, privacy, work
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access, Level
 
@@ -199,6 +200,21 @@ def my_period(pool: str, access: AccessDep, uow: UowDep) -> dict[str, Any]:
     access.require(Level.MEMBER, "have a period of their own")
     mine = overview.my_period(uow, pool, _me(access))
     return {**asdict(mine), "period": period_out(mine.period).model_dump()}
+
+
+class MyContact(Body):
+    contact_visible: bool = Field(
+        description="Whether the pool's coordinators may see your email and phone.")
+
+
+@router.patch("/pools/{pool}/me")
+def change_my_membership(pool: str, body: MyContact, access: AccessDep,
+                         uow: UowDep) -> dict[str, Any]:
+    """Let the pool's coordinators see your email and phone, or no longer."""
+    access.require(Level.MEMBER, "choose who sees their contact")
+    changed = privacy.set_contact_visible(uow, pool, access.user or "", body.contact_visible)
+    return {"participant": changed.id, "contact_visible": changed.contact_visible,
+            "version": changed.version}
 
 
 @router.get("/pools/{pool}/tasks")

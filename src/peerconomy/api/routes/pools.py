@@ -47,7 +47,7 @@ from peerconomy.api.schemas import (
 )
 from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, Role
-from peerconomy.services import audit, membership, pools, projects
+from peerconomy.services import audit, membership, pools, privacy, projects
 from peerconomy.services.membership import Access, Level
 from peerconomy.services.roster import invitation_link
 from peerconomy.services.security import TooManyFailuresError
@@ -73,11 +73,15 @@ def pool_out(pool: Pool, role: Role | None = None) -> PoolOut:
 
 
 def member_out(m: Member, *, coordinator: bool = False) -> MemberOut:
-    """A member as the API shows it; only coordinators see which account claimed it."""
+    """A member as the API shows it; only coordinators see which account claimed it, and
+    the member's contact where the member allowed it (:func:`privacy.contact_shown`)."""
+    contact = coordinator and privacy.contact_shown(m)
     return MemberOut(id=m.id, display_name=m.display_name, capacity=m.capacity,
                      exempt=m.exempt, role=m.role, active=m.active, version=m.version,
                      claimed=m.account is not None,
-                     account=m.account if coordinator else None)
+                     account=m.account if coordinator else None,
+                     contact_visible=m.contact_visible,
+                     email=m.email if contact else None, phone=m.phone if contact else None)
 
 
 def period_out(p: Period) -> PeriodOut:
