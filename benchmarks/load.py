@@ -49,7 +49,7 @@ from rich.console import Console
 from rich.table import Table
 
 from peerconomy.domain.scenario import parse_scenario
-from peerconomy.services import accounts, periods, pools, work
+from peerconomy.services import accounts, membership, periods, pools, work
 from peerconomy.store.sql import open_store, scoped_schema
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -115,6 +115,8 @@ def seed_pool(url: str, members: int, password: str) -> list[str]:
             ))
         pools.import_scenario(store.unit_of_work(), POOL, parse_scenario(scenario),
                               coordinators=["member000"])
+        membership.link_members(store.unit_of_work(), POOL,  # each account claims its member
+                                {p["id"]: p["id"] for p in scenario["participants"]})
         plan = periods.clear_period(store.unit_of_work(), POOL)
         for n, assignment in enumerate(plan.data["assignments"]):
             if n % 3 == 0:

@@ -72,7 +72,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import DEFAULT_POSTGRES, load_scenario, serving
 from peerconomy.domain.scenario import parse_scenario
-from peerconomy.services import accounts, periods, pools
+from peerconomy.services import accounts, membership, periods, pools
 from peerconomy.store.sql import SqlStore, open_store
 
 __all__ = ["SoakResult", "fresh_postgres_database", "main", "run_soak", "seed"]
@@ -177,6 +177,8 @@ def seed(store: SqlStore, members: int, password: str,
     for pool in (POOL, *work):
         pools.import_scenario(store.unit_of_work(), pool, parse_scenario(scenario),
                               coordinators=COORDINATORS)
+        membership.link_members(store.unit_of_work(), pool,
+                                {p["id"]: p["id"] for p in scenario["participants"]})
         periods.clear_period(store.unit_of_work(), pool)
     periods.settle_period(store.unit_of_work(), POOL)
     return [t["id"] for t in scenario["tasks"]]

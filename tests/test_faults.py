@@ -50,7 +50,7 @@ import pytest
 import sqlalchemy as sa
 
 from peerconomy.domain.scenario import parse_scenario
-from peerconomy.services import accounts, periods, pools, work
+from peerconomy.services import accounts, membership, periods, pools, work
 from peerconomy.store.backup import backup, restore
 from peerconomy.store.sql import create_engine_for, open_store, scoped_schema
 from peerconomy.store.tables import metadata
@@ -345,6 +345,7 @@ def stages(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Stages:
             _, token = accounts.issue_token(uow(), COORDINATOR, "faults")
             for pool in POOLS:
                 pools.import_scenario(uow(), pool, scenario, coordinators=[COORDINATOR])
+                membership.link_member(uow(), pool, COORDINATOR, COORDINATOR)
             keep("collecting")
             for pool in POOLS:
                 plan = periods.clear_period(uow(), pool, actor=COORDINATOR)

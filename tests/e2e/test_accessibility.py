@@ -96,7 +96,7 @@ def pools(api: APIRequestContext) -> dict[str, str]:
     cleo.post("/pools/seaside/work", {"task": "garden", "hours": 1.5})
     dan.post("/pools/seaside/join", expected=202)
 
-    ana.post("/pools", {"name": "hillside", "admission": "open"})
+    ana.post("/pools", {"name": "hillside", "admission": "open", "public": True})
     ana.post("/pools/hillside/projects", FLATS)
     ben.post("/pools/hillside/join")
     ben.call("PUT", "/pools/hillside/offers/stairs", {"hours": 3, "min_weight": 1.0})

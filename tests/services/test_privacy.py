@@ -43,7 +43,8 @@ def settled(store: MemoryStore, uow: MemoryUnitOfWork) -> MemoryStore:
     work.log_work(uow, "workshop", "ben", "paint", 1, confirmed_by="chiara", now=NOW)
     periods.settle_period(uow, "workshop", on=DECEMBER)
     for name, participant in (("bert", "ben"), ("anna", "ana")):
-        accounts.sign_up(uow, name, f"{name}@example.org", PASSWORD, now=NOW)
+        accounts.sign_up(uow, name, f"{name}@example.org", PASSWORD, now=NOW,
+                         mode="open")
         membership.link_member(uow, "workshop", participant, name)
     with uow:
         for who, email in (("ben", "ben.private@example.org"), ("chiara", "chiara@home.test")):
@@ -197,7 +198,8 @@ def test_coordinators_see_contact_only_where_the_member_allowed_it(
 
 
 def test_only_a_member_sets_their_contact_visibility(settled: MemoryStore) -> None:
-    accounts.sign_up(settled.unit_of_work(), "stranger", "s@example.org", PASSWORD, now=NOW)
+    accounts.sign_up(settled.unit_of_work(), "stranger", "s@example.org", PASSWORD, now=NOW,
+                         mode="open")
     with pytest.raises(NotFoundError):
         privacy.set_contact_visible(settled.unit_of_work(), "workshop", "stranger", True)
 
@@ -243,3 +245,18 @@ def test_any_deletions_leave_every_amount_and_balance_as_it_was(
         if a.removeprefix("participant:") in renamed else a: amount
         for a, amount in balances_before.items()
     }
+
+
+def test_mail_queued_for_a_deleted_account_is_not_sent_and_its_address_is_gone(
+    settled: MemoryStore,
+) -> None:
+    with settled.unit_of_work() as uow:
+        before = [m for m in uow.mail.outbox() if m.recipient == "bert@example.org"]
+    assert before  # bert's verification mail waits in the outbox
+    privacy.erase_account(settled.unit_of_work(), "bert", now=NOW)
+    with settled.unit_of_work() as uow:
+        after = {m.id: m for m in uow.mail.outbox()}
+    assert all("bert@example.org" not in (m.recipient + m.notice) for m in after.values())
+    for mail in before:
+        gone = after[mail.id]
+        assert (gone.recipient, gone.notice, gone.failed_at, gone.sent_at) == ("", "", NOW, None)

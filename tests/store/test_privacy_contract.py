@@ -35,7 +35,8 @@ def test_deleting_an_account_keeps_the_books_balanced_under_a_pseudonym(store: S
     periods.clear_period(store.unit_of_work(), "yard", now=NOW)
     work.log_work(store.unit_of_work(), "yard", "ben", "sweep", 2, confirmed_by="ana", now=NOW)
     periods.settle_period(store.unit_of_work(), "yard", on=date(2026, 11, 30))
-    accounts.sign_up(store.unit_of_work(), "bert", "bert@example.org", PASSWORD, now=NOW)
+    accounts.sign_up(store.unit_of_work(), "bert", "bert@example.org", PASSWORD, now=NOW,
+                         mode="open")
     membership.link_member(store.unit_of_work(), "yard", "ben", "bert")
     with store.unit_of_work() as uow:
         before = uow.journal.balances("yard")
@@ -64,7 +65,8 @@ def test_deleting_an_account_keeps_the_books_balanced_under_a_pseudonym(store: S
 def test_contact_visibility_comes_back_as_stored(store: Store) -> None:
     pools.import_scenario(store.unit_of_work(), "yard", parse_scenario(YARD),
                           coordinators=["ana"])
-    accounts.sign_up(store.unit_of_work(), "bert", "bert@example.org", PASSWORD, now=NOW)
+    accounts.sign_up(store.unit_of_work(), "bert", "bert@example.org", PASSWORD, now=NOW,
+                         mode="open")
     membership.link_member(store.unit_of_work(), "yard", "ben", "bert")
     privacy.set_contact_visible(store.unit_of_work(), "yard", "bert", True)
     with store.unit_of_work() as uow:

@@ -50,6 +50,7 @@ __all__ = [
     "invite_members",
     "join_pool",
     "link_member",
+    "link_members",
     "new_invitation",
     "new_member_id",
     "unlink_member",
@@ -426,6 +427,38 @@ def link_member(
         uow.pools.put_member(pool, linked)
         record(uow, pool, "member.link", actor=actor, subject=participant,
                detail={"account": user})
+        uow.commit()
+    return linked
+
+
+def link_members(
+    uow: UnitOfWork, pool: str, links: Mapping[str, str], *, actor: str | None = None
+) -> list[Member]:
+    """Link existing accounts to members nobody has claimed, many at once in one
+    transaction (``links``: participant id to user name), as :func:`link_member` does one;
+    an operator's or a seeding script's step. Nothing is linked if one link is refused."""
+    with uow:
+        lookup.pool(uow, pool, lock=True)
+        known = {m.id: m for m in uow.pools.members(pool)}
+        claimed = {m.account for m in known.values() if m.account is not None}
+        linked = []
+        for participant, user in links.items():
+            member = known.get(participant)
+            if member is None:
+                raise NotFoundError("participant", participant, pool)
+            _check_claimable(pool, member)
+            account = uow.accounts.user(user)
+            if account is None or account.disabled:
+                raise NotFoundError("user", user)
+            if user in claimed:
+                raise ConflictError(f"{user!r} is a member of pool {pool!r} already")
+            claimed.add(user)
+            new = replace(member, account=user, version=member.version + 1,
+                          display_name=member.display_name or account.display_name)
+            uow.pools.put_member(pool, new)
+            linked.append(new)
+        record(uow, pool, "member.link_many", actor=actor, subject=pool,
+               detail={"links": dict(links)})
         uow.commit()
     return linked
 

@@ -182,6 +182,14 @@ def erase_account(
             record(uow, pool, "member.erase", actor=None, subject=pseudonym, now=moment)
         uow.accounts.remove_user(user)
         uow.accounts.remove_sign_in_limit(account_key(account, user))
+        for mail in uow.mail.outbox():  # the address is contact data; unsent mail is not sent
+            if mail.recipient == account.email:
+                unsent = mail.sent_at is None and mail.failed_at is None
+                uow.mail.put(replace(
+                    mail, recipient="", notice="",
+                    failed_at=moment if unsent else mail.failed_at,
+                    last_error="the account was deleted" if unsent else mail.last_error,
+                ))
         uow.answers.purge(user, moment + _LATER)  # answers kept for its idempotency keys
         record(uow, None, "account.delete", actor=actor, subject=user,
                detail={"pools": len(pseudonyms)}, now=moment)
