@@ -45,7 +45,7 @@ from peerconomy.domain.account import (
 )
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.domain.security import LimitRule, SignInLimit, after_failure, locked_for
-from peerconomy.services import outbox
+from peerconomy.services import lookup, outbox
 from peerconomy.services.audit import record
 from peerconomy.services.errors import (
     ConflictError,
@@ -212,7 +212,7 @@ def _tried_notice(owner: User) -> Notice:
 def resend_verification(uow: UnitOfWork, name: str, *, now: datetime | None = None) -> bool:
     """Mail the account a new link to verify its email; False if it is verified already."""
     with uow:
-        user = _user(uow, name)
+        user = lookup.user(uow, name)
         if user.email_verified_at is not None:
             return False
         outbox.queue(uow, [verification_notice(user)], now=now)
@@ -348,7 +348,7 @@ def change_password(
     now = now or datetime.now(UTC)
     authenticate(uow, name, old, client=client, policy=policy, now=now)
     with uow:
-        user = _user(uow, name)
+        user = lookup.user(uow, name)
         changed = replace(user, password_hash=changed_hash)
         uow.accounts.put_user(changed)
         # recorded before the sessions end: end_sessions commits this transaction
@@ -382,7 +382,7 @@ def update_profile(
 ) -> User:
     """Change a user's display name or language (``locale`` ``""``: the browser's again)."""
     with uow:
-        user = _user(uow, name)
+        user = lookup.user(uow, name)
         if display_name is not None:
             if len(display_name.strip()) > 100:
                 raise ScenarioError("display_name", "must be at most 100 characters")
@@ -424,7 +424,7 @@ def issue_token(
     secret = secrets.token_urlsafe(32)
     now = now or datetime.now(UTC)
     with uow:
-        _user(uow, name)
+        lookup.user(uow, name)
         token = ApiToken(token_id, name, label, hash_secret(secret), now,
                          now + timedelta(days=days), scope=checked_scope)
         uow.accounts.add_token(token)
@@ -458,7 +458,7 @@ def check_token(
             raise refused
         if now >= found.expires_at:
             raise SignInError("the API token has expired; make a new one on your account page")
-        _user(uow, found.user)
+        lookup.user(uow, found.user)
     if changing and found.scope != "write":
         raise NotAllowedError("this API token may only read; changes need a 'write' token")
     return found
@@ -468,7 +468,7 @@ def token_user(uow: UnitOfWork, token: str, *, now: datetime | None = None) -> U
     """The user a presented API token belongs to (see :func:`check_token`)."""
     found = check_token(uow, token, now=now)
     with uow:
-        return _user(uow, found.user)
+        return lookup.user(uow, found.user)
 
 
 def revoke_token(
@@ -488,8 +488,3 @@ def revoke_token(
     return revoked
 
 
-def _user(uow: UnitOfWork, name: str) -> User:
-    user = uow.accounts.user(name)
-    if user is None:
-        raise NotFoundError("user", name)
-    return user

@@ -6,13 +6,14 @@ the services themselves read as the steps they take.
 
 from __future__ import annotations
 
+from peerconomy.domain.account import User
 from peerconomy.domain.period import IllegalTransitionError, PeriodState
 from peerconomy.domain.pool import Member, Period, Pool
 from peerconomy.domain.scenario import Task
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["current_period", "member", "pool", "require_state", "task"]
+__all__ = ["current_period", "member", "pool", "require_state", "task", "user"]
 
 
 def pool(uow: UnitOfWork, name: str, *, lock: bool = False) -> Pool:
@@ -50,4 +51,12 @@ def task(uow: UnitOfWork, pool_name: str, task_id: str) -> Task:
     found = next((t for t in uow.pools.tasks(pool_name) if t.id == task_id), None)
     if found is None:
         raise NotFoundError("task", task_id, pool_name)
+    return found
+
+
+def user(uow: UnitOfWork, name: str) -> User:
+    """The account called ``name``, else :class:`NotFoundError`."""
+    found = uow.accounts.user(name)
+    if found is None:
+        raise NotFoundError("user", name)
     return found

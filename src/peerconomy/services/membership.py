@@ -412,19 +412,8 @@ def link_member(
         lookup.pool(uow, pool, lock=True)
         member = lookup.member(uow, pool, participant)
         check_version(f"member {participant!r}", member.version, version)
-        _check_claimable(pool, member)
-        account = uow.accounts.user(user)
-        if account is None or account.disabled:
-            raise NotFoundError("user", user)
         known = {m.id: m for m in uow.pools.members(pool)}
-        mine = _claimed_by(known, user)
-        if mine is not None:
-            raise ConflictError(
-                f"{user!r} is member {mine.id!r} of pool {pool!r} already; unlink that first"
-            )
-        linked = replace(member, account=user, version=member.version + 1,
-                         display_name=member.display_name or account.display_name)
-        uow.pools.put_member(pool, linked)
+        (linked,) = _link(uow, pool, known, {participant: user})
         record(uow, pool, "member.link", actor=actor, subject=participant,
                detail={"account": user})
         uow.commit()
@@ -440,26 +429,36 @@ def link_members(
     with uow:
         lookup.pool(uow, pool, lock=True)
         known = {m.id: m for m in uow.pools.members(pool)}
-        claimed = {m.account for m in known.values() if m.account is not None}
-        linked = []
-        for participant, user in links.items():
-            member = known.get(participant)
-            if member is None:
-                raise NotFoundError("participant", participant, pool)
-            _check_claimable(pool, member)
-            account = uow.accounts.user(user)
-            if account is None or account.disabled:
-                raise NotFoundError("user", user)
-            if user in claimed:
-                raise ConflictError(f"{user!r} is a member of pool {pool!r} already")
-            claimed.add(user)
-            new = replace(member, account=user, version=member.version + 1,
-                          display_name=member.display_name or account.display_name)
-            uow.pools.put_member(pool, new)
-            linked.append(new)
+        linked = _link(uow, pool, known, links)
         record(uow, pool, "member.link_many", actor=actor, subject=pool,
                detail={"links": dict(links)})
         uow.commit()
+    return linked
+
+
+def _link(
+    uow: UnitOfWork, pool: str, known: Mapping[str, Member], links: Mapping[str, str]
+) -> list[Member]:
+    """Link each account to its member (not claimed yet; the account a member of the pool
+    nowhere else), in the caller's transaction; the members as linked."""
+    claimed = {m.account: m.id for m in known.values() if m.account is not None}
+    linked = []
+    for participant, user in links.items():
+        member = known.get(participant)
+        if member is None:
+            raise NotFoundError("participant", participant, pool)
+        _check_claimable(pool, member)
+        account = uow.accounts.user(user)
+        if account is None or account.disabled:
+            raise NotFoundError("user", user)
+        if user in claimed:
+            raise ConflictError(f"{user!r} is member {claimed[user]!r} of pool {pool!r}"
+                                " already; unlink that first")
+        claimed[user] = participant
+        new = replace(member, account=user, version=member.version + 1,
+                      display_name=member.display_name or account.display_name)
+        uow.pools.put_member(pool, new)
+        linked.append(new)
     return linked
 
 

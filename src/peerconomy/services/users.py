@@ -16,9 +16,10 @@ from typing import Final
 from peerconomy.domain.account import User, check_email, check_user_name
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.domain.security import ResetToken
+from peerconomy.services import lookup
 from peerconomy.services.accounts import hash_secret, new_password_hash
 from peerconomy.services.audit import record
-from peerconomy.services.errors import ConflictError, NotFoundError
+from peerconomy.services.errors import ConflictError
 from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.sessions import end_sessions
 
@@ -97,7 +98,7 @@ def set_admin(uow: UnitOfWork, name: str, admin: bool, *, now: datetime | None =
     """Make the account the site's admin (``admin``) or take that away."""
     moment = now or datetime.now(UTC)
     with uow:
-        user = _user(uow, name)
+        user = lookup.user(uow, name)
         if user.site_admin == admin:
             state = "an admin" if admin else "no admin"
             raise ConflictError(f"{name!r} is {state} already")
@@ -114,7 +115,7 @@ def password_link(uow: UnitOfWork, name: str, *, now: datetime | None = None) ->
     needs no mail server)."""
     moment = now or datetime.now(UTC)
     with uow:
-        user = _user(uow, name)
+        user = lookup.user(uow, name)
         if user.disabled:
             raise ConflictError(f"{name!r} is disabled; enable the account first")
         link = _new_link(uow, user, moment)
@@ -127,7 +128,7 @@ def disable_user(uow: UnitOfWork, name: str, *, now: datetime | None = None) -> 
     and its API tokens are revoked. Its memberships and books stay."""
     moment = now or datetime.now(UTC)
     with uow:
-        user = _user(uow, name)
+        user = lookup.user(uow, name)
         if user.disabled:
             raise ConflictError(f"{name!r} is disabled already")
         changed = replace(user, disabled=True, password_hash=_unusable_password())
@@ -146,7 +147,7 @@ def enable_user(uow: UnitOfWork, name: str, *, now: datetime | None = None) -> P
     """A disabled account may sign in again once its owner sets a password by the link."""
     moment = now or datetime.now(UTC)
     with uow:
-        user = _user(uow, name)
+        user = lookup.user(uow, name)
         if not user.disabled:
             raise ConflictError(f"{name!r} is not disabled")
         changed = replace(user, disabled=False)
@@ -155,13 +156,6 @@ def enable_user(uow: UnitOfWork, name: str, *, now: datetime | None = None) -> P
         link = _new_link(uow, changed, moment)
         uow.commit()
     return link
-
-
-def _user(uow: UnitOfWork, name: str) -> User:
-    user = uow.accounts.user(name)
-    if user is None:
-        raise NotFoundError("user", name)
-    return user
 
 
 def _unusable_password() -> str:
