@@ -4,16 +4,11 @@ each member reads them in the language their account says."""
 from __future__ import annotations
 
 import doctest
-import email
-import email.policy
 import re
-import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from seaside import FLATS, Headers, sign_up
 
@@ -22,24 +17,9 @@ from peerconomy.api.mail import Mailer, language_of
 from peerconomy.services import notices
 from peerconomy.services.notices import N_, Notice, text
 from peerconomy.store.memory import MemoryStore
+from smtp_inbox import Inbox, receiving
 
 POOL = "/api/v1/pools/seaside"
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is sent."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
 
 
 def _body(message: EmailMessage) -> str:
@@ -48,22 +28,11 @@ def _body(message: EmailMessage) -> str:
     return content.replace("\r\n", "\n")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def inbox() -> Iterator[tuple[Inbox, int]]:
-    handler, port = Inbox(), _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    handler = Inbox()
+    with receiving(handler) as port:
         yield handler, port
-    finally:
-        controller.stop()
 
 
 def verify_everyone(client: TestClient, mail: Inbox) -> None:

@@ -15,10 +15,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from seaside import FLATS, Headers, sign_up
-from test_mail import Inbox, _body, _free_port, verify_everyone
+from test_mail import _body, verify_everyone
 
 from peerconomy.api import AppSettings, create_app
 from peerconomy.api.mail import Mailer
@@ -26,6 +25,7 @@ from peerconomy.domain.mail import MAX_TRIES
 from peerconomy.services import accounts, outbox, password_reset
 from peerconomy.store.memory import MemoryStore
 from peerconomy.store.sql import open_store
+from smtp_inbox import Inbox, receiving
 
 POOL = "/api/v1/pools/seaside"
 SITE = "https://seaside.example"
@@ -47,13 +47,9 @@ class Moody(Inbox):
 
 @pytest.fixture
 def moody() -> Iterator[tuple[Moody, int]]:
-    handler, port = Moody(refusals=0), _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    handler = Moody(refusals=0)
+    with receiving(handler) as port:
         yield handler, port
-    finally:
-        controller.stop()
 
 
 def settings_for(port: int) -> AppSettings:

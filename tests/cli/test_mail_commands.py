@@ -3,55 +3,29 @@ step taken on the command line queues its notices as one taken on the pages or t
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from typer.testing import CliRunner
 
 from peerconomy.cli import app
 from peerconomy.services import accounts
 from peerconomy.services.notices import Notice
 from peerconomy.store.sql import open_store
+from smtp_inbox import Inbox, free_port, receiving
 
 WORKSHOP = Path(__file__).resolve().parents[2] / "examples" / "workshop.json"
 runner = CliRunner()
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps the envelopes it is sent."""
-
-    def __init__(self) -> None:
-        self.to: list[str] = []
-        self.data: list[bytes] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.to += envelope.rcpt_tos
-        self.data.append(envelope.content)
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def inbox() -> Iterator[tuple[Inbox, int]]:
-    handler, port = Inbox(), _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    handler = Inbox()
+    with receiving(handler) as port:
         yield handler, port
-    finally:
-        controller.stop()
 
 
 def test_mail_test_sends_a_message_through_the_configured_server(
@@ -64,10 +38,10 @@ def test_mail_test_sends_a_message_through_the_configured_server(
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (f"sent a test message to ana@workshop.example through"
                              f" 127.0.0.1:{port}\n")
-    assert mail.to == ["ana@workshop.example"]
-    (sent,) = mail.data
-    assert b"Subject: peerconomy: a test message" in sent
-    assert b"\nDate: " in sent and b"\nMessage-ID: <" in sent
+    (sent,) = mail.messages
+    assert sent["To"] == "ana@workshop.example"
+    assert sent["Subject"] == "peerconomy: a test message"
+    assert sent["Date"] and sent["Message-ID"].startswith("<")
 
 
 @pytest.mark.parametrize(
@@ -84,7 +58,7 @@ def test_mail_test_sends_a_message_through_the_configured_server(
 def test_mail_test_says_in_one_line_why_it_could_not_send(
     monkeypatch: pytest.MonkeyPatch, smtp_url: str | None, address: str, said: str
 ) -> None:
-    closed = _free_port()
+    closed = free_port()
     if smtp_url is None:
         monkeypatch.delenv("PEERCONOMY_SMTP_URL", raising=False)
     else:
