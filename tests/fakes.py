@@ -1,13 +1,18 @@
-"""Test doubles the API and page tests share: a mailer that keeps what it is sent, and a
-clock moved on by hand (set as ``app.state.mailer`` and ``app.state.clock``)."""
+"""Test doubles the API and page tests share: a mailer that keeps what it is sent, a
+clock moved on by hand (set as ``app.state.mailer`` and ``app.state.clock``), and argon2 at
+its least cost."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 
+from peerconomy.services import accounts
 from peerconomy.services.notices import Notice
 
 
@@ -41,3 +46,17 @@ class Clock:
 
     def wait(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+_QUICK = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+_QUICK_NOBODY = _QUICK.hash("a password nobody has")
+
+
+@contextmanager
+def quick_hashing() -> Iterator[None]:
+    """Argon2 at its least cost for the ``with`` block, where the hashing is not what the
+    tests are about (the accounts service's own tests run it at full cost)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_HASHER", _QUICK)
+        patch.setattr(accounts, "_NOBODY", _QUICK_NOBODY)
+        yield

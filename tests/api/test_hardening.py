@@ -20,17 +20,16 @@ from urllib.parse import urlencode
 
 import anyio
 import pytest
-from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from seaside import FLATS, Headers, sign_up
 
+from fakes import quick_hashing
 from peerconomy.api import AppSettings, create_app
 from peerconomy.api import app as app_module
 from peerconomy.api.app import SESSION_COOKIE
 from peerconomy.api.hardening import CONTENT_SECURITY_POLICY, Hardening
-from peerconomy.services import accounts
 from peerconomy.store.memory import MemoryStore
 
 CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -140,10 +139,7 @@ class Seaside:
 @pytest.fixture(scope="module", autouse=True)
 def quick_password_hashing() -> Iterator[None]:
     """Argon2 at its least cost (the hashing is not what these tests are about)."""
-    quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "_HASHER", quick)
-        patch.setattr(accounts, "_NOBODY", quick.hash("a password nobody has"))
+    with quick_hashing():
         yield
 
 

@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from seaside import FLATS, Headers, sign_up
 
+from fakes import quick_hashing
 from peerconomy.api import AppSettings, create_app
 from peerconomy.api.inputs import Refusal, bad_text, refused
-from peerconomy.services import accounts
 from peerconomy.store.backup import backup
 from peerconomy.store.sql import open_store, scoped_schema
 from postgres_url import POSTGRES_URL
@@ -72,10 +71,7 @@ class Site:
 @pytest.fixture(scope="module", autouse=True)
 def quick_password_hashing() -> Iterator[None]:
     """Argon2 at its least cost (the hashing is not what these tests are about)."""
-    quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "_HASHER", quick)
-        patch.setattr(accounts, "_NOBODY", quick.hash("a password nobody has"))
+    with quick_hashing():
         yield
 
 

@@ -12,20 +12,20 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from http.cookiejar import Cookie
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from browsing import Browser, clear, invite, offer, sign_up, wish
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from fakes import quick_hashing
 from peerconomy.api import AppSettings, create_app
 from peerconomy.domain.scenario import Good, Task, parse_part
-from peerconomy.services import accounts, projects, users
+from peerconomy.services import projects, users
 from peerconomy.store.memory import MemoryStore
 from peerconomy.web.clearing import ClearingJobs
 
@@ -41,23 +41,11 @@ GOODS: list[dict[str, Any]] = [
 ]
 
 
-_QUICK = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-_QUICK_NOBODY = _QUICK.hash("a password nobody has")
-
-
-@contextmanager
-def _quick_hashing() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "_HASHER", _QUICK)
-        patch.setattr(accounts, "_NOBODY", _QUICK_NOBODY)
-        yield
-
-
 @pytest.fixture(autouse=True)
 def quick_password_hashing() -> Iterator[None]:
     """Argon2 at its least cost: every page test signs people up and in, and the hashing is
     not what these tests are about (the accounts service's tests run it at full cost)."""
-    with _quick_hashing():
+    with quick_hashing():
         yield
 
 
@@ -153,7 +141,7 @@ def seaside_steps(site: FastAPI) -> dict[str, Saved]:
     test_s = site.state.store, site.state.clearing  # a test may have begun already
     site.state.store, site.state.clearing = store, ClearingJobs()
     try:
-        with _quick_hashing(), ExitStack() as clients:
+        with quick_hashing(), ExitStack() as clients:
             people = _sign_up_the_seaside_people(_browsers(site, clients), store)
             saved = {"people": Saved.of(store, people)}
             _collect_offers_and_wishes(people)
