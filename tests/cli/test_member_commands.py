@@ -134,3 +134,18 @@ def test_deleting_without_confirmation_deletes_nothing(db_url: str) -> None:
     assert result.exit_code == 2
     with open_store(db_url) as store, store.unit_of_work() as uow:
         assert uow.accounts.user("bert") is not None
+
+
+def test_an_invitations_file_shows_a_name_that_starts_like_a_formula_as_text(
+    db_url: str, tmp_path: Path
+) -> None:
+    run(db_url, "pool", "import", str(WORKSHOP), "--pool", "workshop")
+    households = tmp_path / "households.csv"
+    households.write_text('id,display_name\nh1,"=HYPERLINK(""http://x.example"")"\n',
+                          encoding="utf-8")
+    links = tmp_path / "links.csv"
+    code, _, err = run(db_url, "member", "import", str(households), "--pool", "workshop",
+                       "--invitations", str(links))
+    assert code == 0, err
+    (row,) = csv.DictReader(io.StringIO(links.read_text(encoding="utf-8")))
+    assert row["display_name"] == "'=HYPERLINK(\"http://x.example\")"

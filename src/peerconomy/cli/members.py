@@ -24,6 +24,7 @@ from peerconomy.api.settings import base_url_from_environment
 from peerconomy.cli.common import DbOption, PoolOption, fail, read_text_file, refusals, terminal
 from peerconomy.cli.common import unit_of_work as open_uow
 from peerconomy.domain.pool import Member
+from peerconomy.ledger.export import csv_text
 from peerconomy.services import membership, roster
 from peerconomy.services.membership import INVITATION_DAYS
 
@@ -115,8 +116,9 @@ def report_invitations(links: Sequence[tuple[Member, str]], output: Path | None)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["id", "display_name", "email", "link"])
-    for member, url in links:
-        writer.writerow([member.id, member.display_name, member.email or "", url])
+    for member, url in links:  # a name from a membership list may start like a formula
+        writer.writerow([csv_text(member.id), csv_text(member.display_name),
+                         csv_text(member.email or ""), url])
     try:
         descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
