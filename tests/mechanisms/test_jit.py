@@ -97,9 +97,14 @@ def _double(x):  # type: ignore[no-untyped-def]
     return 2 * x
 
 
+@_jit.kernel()
+def _triple(x):  # type: ignore[no-untyped-def]
+    return 3 * x
+
+
 ANNOUNCEMENT = (
-    "preparing the clearing engine for a large pool: compiled once, then cached "
-    "(this may take a minute the first time)"
+    "compiling the clearing engine: once, then cached (this may take a minute the "
+    "first time; `peerconomy warm-up` does it ahead)"
 )
 
 
@@ -107,6 +112,7 @@ def test_the_engine_interprets_small_problems_compiles_large_ones_and_says_so_on
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(_jit, "_announced", False)
+    monkeypatch.setattr(_jit, "_interpreted_seconds", 0.0)
     assert not _double.signatures  # nothing compiled it yet
     with _jit.engine("auto"), caplog.at_level(logging.WARNING, "peerconomy.engine"):
         with _jit.sized(_jit.INTERPRET_UP_TO):
@@ -114,12 +120,27 @@ def test_the_engine_interprets_small_problems_compiles_large_ones_and_says_so_on
         with _jit.sized(_jit.INTERPRET_UP_TO + 1):
             large = _jit.pick(_double)
             assert _jit.pick(_double) is large
-        assert small is _jit.interpreted(_double)
+        assert small.__wrapped__ is _jit.interpreted(_double)  # type: ignore[attr-defined]
         assert large is _double
         assert small(21) == large(21) == 42  # the call compiles it
         with _jit.sized(1):
             assert _jit.pick(_double) is _double  # compiled now, so small problems use it too
     assert [r.getMessage() for r in caplog.records] == [ANNOUNCEMENT]
+
+
+def test_a_process_that_has_interpreted_long_enough_compiles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_jit, "_interpreted_seconds", 0.0)
+    with _jit.engine("auto"), _jit.sized(1):
+        twin = _jit.pick(_triple)
+        assert twin(2) == 6
+        spent = _jit._interpreted_seconds
+        assert spent > 0.0  # the call was timed
+        monkeypatch.setattr(_jit, "_interpreted_seconds", _jit.INTERPRET_FOR - 1e-9)
+        assert _jit.pick(_triple) is not _triple
+        monkeypatch.setattr(_jit, "_interpreted_seconds", _jit.INTERPRET_FOR)
+        assert _jit.pick(_triple) is _triple
 
 
 def test_a_chosen_mode_overrides_the_size() -> None:

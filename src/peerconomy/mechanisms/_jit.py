@@ -6,9 +6,10 @@ install would otherwise spend on its first clear of a ten-person pool. So a smal
 the kernels' own Python source, *interpreted*: the same statements on the same numpy arrays,
 hence the same result (``tests/mechanisms/test_jit.py`` holds the two to it), about a hundred
 times slower per step, which on a small pool is a few milliseconds. A kernel runs compiled once
-it has been compiled or loaded from the cache in this process (``peerconomy.warm_up`` does all
-of them ahead of time, as the server does in the background at start), or when the problem is
-too large to interpret, in which case it is compiled then, once, with a log line saying so.
+it has been compiled or loaded from the cache in this process (``warm_up.warm_up`` does all of
+them ahead of time, as ``peerconomy warm-up`` and the container build do), and is compiled
+first, once, with a log line saying so, when the problem is too large to interpret or the
+process has spent a few seconds interpreting already (a simulation, a busy server).
 
 A kernel's interpreted twin is its ``py_func`` with globals in which every other kernel is
 replaced by its own twin, so a call from one kernel to another stays interpreted, and every
@@ -19,8 +20,10 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import logging
 import threading
+import time
 import types
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
@@ -45,7 +48,12 @@ Mode = Literal["auto", "compiled", "interpreted"]
 
 INTERPRET_UP_TO = 4_000
 """The largest problem (arcs of a market, edges of a graph) that runs interpreted while its
-kernels are not compiled; above it they are compiled first. See ``benchmarks/first_run.py``."""
+kernels are not compiled; above it they are compiled first (about 0.3 s interpreted at this
+size, against 20 to 60 s to compile)."""
+
+INTERPRET_FOR = 3.0
+"""Seconds a process spends in interpreted kernels before it compiles them after all: a
+simulation or a busy server clearing small pools again and again is better off compiled."""
 
 _log = logging.getLogger("peerconomy.engine")
 _mode: contextvars.ContextVar[Mode] = contextvars.ContextVar("engine_mode", default="auto")
@@ -56,6 +64,7 @@ _stand_ins: dict[int, Callable[..., Any]] = {}
 _twins: dict[int, Callable[..., Any]] = {}
 _twin_globals: dict[int, dict[str, Any]] = {}
 _announced = False
+_interpreted_seconds = 0.0
 
 
 def kernel(*, inline: bool = False) -> Callable[[Callable[..., Any]], Any]:
@@ -118,10 +127,26 @@ def pick(dispatcher: Any) -> Callable[..., Any]:
         return interpreted(dispatcher)
     if mode == "compiled" or dispatcher.signatures:
         return dispatcher  # type: ignore[no-any-return]
-    if _size.get() <= INTERPRET_UP_TO:
-        return interpreted(dispatcher)
+    if _size.get() <= INTERPRET_UP_TO and _interpreted_seconds < INTERPRET_FOR:
+        return _timed(interpreted(dispatcher))
     _announce()
     return dispatcher  # type: ignore[no-any-return]
+
+
+def _timed(twin: Callable[..., Any]) -> Callable[..., Any]:
+    """``twin``, adding the time it takes to the process's interpreted seconds."""
+
+    @functools.wraps(twin)
+    def run(*args: Any) -> Any:
+        global _interpreted_seconds
+        started = time.perf_counter()
+        try:
+            return twin(*args)
+        finally:
+            with _lock:
+                _interpreted_seconds += time.perf_counter() - started
+
+    return run
 
 
 def _announce() -> None:
@@ -131,8 +156,8 @@ def _announce() -> None:
             return
         _announced = True
     _log.warning(
-        "preparing the clearing engine for a large pool: compiled once, then cached "
-        "(this may take a minute the first time)"
+        "compiling the clearing engine: once, then cached (this may take a minute the "
+        "first time; `peerconomy warm-up` does it ahead)"
     )
 
 
