@@ -9,7 +9,9 @@ by a redirect (303) to the page that shows its effect.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from importlib import resources
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from fastapi import FastAPI, Request
@@ -21,7 +23,7 @@ from peerconomy.web.forms import local_path
 from peerconomy.web.i18n import N_, gettext_for
 from peerconomy.web.rendering import redirect, render
 
-__all__ = ["HtmlRenderer", "install_pages", "render_refusal"]
+__all__ = ["HtmlRenderer", "favicon", "install_pages", "render_refusal"]
 
 HtmlRenderer = Callable[[Request, int, str], Response]
 
@@ -68,5 +70,18 @@ def install_pages(app: FastAPI) -> HtmlRenderer:
     # the member's pages first: routes are matched in order, and these are asked for most
     for module in (routes_pool, routes_accounts, routes_period, routes_books, routes_projects):
         app.include_router(module.router)
+    app.add_api_route("/favicon.ico", favicon, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(packages=[("peerconomy.web", "static")]), name="static")
     return render_refusal
+
+
+@functools.cache
+def _icon() -> bytes:
+    return (resources.files("peerconomy.web") / "static" / "favicon.ico").read_bytes()
+
+
+def favicon() -> Response:
+    """The site's icon where browsers look for it unasked (and feed readers, bookmarks):
+    ``static/favicon.ico``, the ICO of the ``static/favicon.svg`` that the pages link."""
+    return Response(_icon(), media_type="image/x-icon",
+                    headers={"Cache-Control": "public, max-age=86400"})
