@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from peerconomy.web.clearing import ClearingJobs
 from peerconomy.web.forms import local_path
 from peerconomy.web.i18n import N_, gettext_for
-from peerconomy.web.rendering import redirect, render
+from peerconomy.web.rendering import is_htmx, redirect, render, render_fragment
 
 __all__ = ["HtmlRenderer", "favicon", "install_pages", "render_refusal"]
 
@@ -37,23 +37,49 @@ _HEADINGS = {
 }
 
 
+def _same_site_path(request: Request, url: str) -> str | None:
+    """The path and query of ``url`` if it is an address on this site (by host alone: behind
+    a TLS proxy the server hears http while the browser says https, and no proxy header is
+    believed for that)."""
+    parts = urlsplit(url)
+    if parts.scheme in {"http", "https"} and parts.netloc == request.url.netloc:
+        return urlunsplit(("", "", parts.path, parts.query, ""))
+    return None
+
+
 def render_refusal(request: Request, status_code: int, message: str) -> Response:
-    """A refusal as a page: not signed in, a redirect to the sign-in page (and back)."""
+    """A refusal as a page: not signed in, a redirect to the sign-in page (and back).
+
+    To htmx, a refusal is a piece of a page, ``_refusal.html``: an alert with the reason,
+    which ``static/refusals.js`` shows beside the button that was clicked (htmx swaps
+    nothing in for an error). Not signed in (the session ran out), htmx is told to go to
+    the sign-in page, and back to the page it was on."""
     if status_code == 401:
+        if is_htmx(request):
+            back = local_path(_same_site_path(request, request.headers.get(
+                "HX-Current-URL", "")))
+            answer = _refusal_fragment(request, status_code, message)
+            answer.headers["HX-Redirect"] = "/signin?next=" + quote(back, safe="")
+            return answer
         back = request.url.path if request.method == "GET" else "/"
         if request.url.query and request.method == "GET":
             back += "?" + request.url.query
         return redirect("/signin?next=" + quote(back, safe=""))
+    if is_htmx(request):
+        return _refusal_fragment(request, status_code, message)
     _ = gettext_for(request)
     heading = _(_HEADINGS.get(status_code, _OTHER_HEADING))
-    # the page it came from, if on this site (by host alone: behind a TLS proxy the server
-    # hears http while the browser says https, and no proxy header is believed for that)
-    referer = urlsplit(request.headers.get("Referer", ""))
-    same_site = referer.scheme in {"http", "https"} and referer.netloc == request.url.netloc
-    back = local_path(urlunsplit(("", "", referer.path, referer.query, "")) if same_site
-                      else None)
+    # the page it came from, if on this site
+    back = local_path(_same_site_path(request, request.headers.get("Referer", "")))
     return render(request, "error.html", status_code, heading=heading, message=message,
                   back=back)
+
+
+def _refusal_fragment(request: Request, status_code: int, message: str) -> Response:
+    _ = gettext_for(request)
+    heading = _(_HEADINGS.get(status_code, _OTHER_HEADING))
+    return render_fragment(request, "_refusal.html", status_code, heading=heading,
+                           message=message)
 
 
 def install_pages(app: FastAPI) -> HtmlRenderer:
