@@ -200,6 +200,7 @@ OTHERS: dict[tuple[str, str], str] = {
     ("GET", "/api/docs"): "/api/docs",
     ("GET", "/api/docs/assets/{path}"): "/api/docs/assets/swagger-ui-bundle.js",
     ("GET", "/static/{path}"): "/static/style.css",
+    ("GET", "/favicon.ico"): "/favicon.ico",
 }
 """Routes anybody may fetch, each with a path to try it on."""
 PAGE_VALUES = {**PATH_VALUES, "fmt": "csv", "decision": "approve"}

@@ -27,6 +27,8 @@ from peerconomy.web.rendering import ENVIRONMENT
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 ATTRIBUTE = '"><img src=x onerror=alert(1)>'
+SCRIPTS = ["/static/htmx.min.js", "/static/refusals.js"]
+"""The scripts every page loads, all the site's own: htmx, and what shows its refusals."""
 HX_POSTING = ("hx-post", "hx-put", "hx-patch", "hx-delete")
 
 
@@ -150,7 +152,7 @@ def test_no_page_has_inline_script_style_or_handlers_and_every_post_a_token(
 def test_pages_load_htmx_from_the_site_with_no_styles_or_eval_of_its_own(
         people: dict[str, Browser]) -> None:
     page = people["ana"].page("/pools/seaside/period")
-    assert markup_of(page).scripts == ["/static/htmx.min.js"]
+    assert markup_of(page).scripts == SCRIPTS
     found = re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", page)
     assert found is not None
     config = json.loads(found.group(1))
@@ -183,7 +185,7 @@ def test_a_pool_named_with_markup_is_shown_as_text(name: str, people: dict[str, 
         html = cleo.page(url)
         assert name not in html, url
         assert markup_of(html).problems == [], url
-        assert markup_of(html).scripts == ["/static/htmx.min.js"], url
+        assert markup_of(html).scripts == SCRIPTS, url
     assert str(escape(name)) in cleo.page("/")
 
 

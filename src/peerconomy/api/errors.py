@@ -1,4 +1,5 @@
-"""Refusals as HTTP answers: JSON under ``/api``, a page elsewhere.
+"""Refusals as HTTP answers: JSON under ``/api``, a page elsewhere (to htmx, the piece of a
+page with the reason that :func:`peerconomy.web.render_refusal` makes).
 
 422 for bad input (``detail`` lists each field's path and what is wrong with it, as FastAPI
 does for its own validation, but never the input itself), 404 for a path parameter that

@@ -34,6 +34,7 @@ from peerconomy.web.i18n import (
 __all__ = [
     "ENVIRONMENT",
     "flash",
+    "is_htmx",
     "load_templates",
     "pool_page",
     "pool_url",
@@ -191,14 +192,26 @@ def render(
     )
 
 
-def render_fragment(request: Request, template: str, **values: Any) -> HTMLResponse:
+def is_htmx(request: Request) -> bool:
+    """Whether htmx sent the request (it says so in a header): such a request is answered
+    with a piece of a page, never a whole one nor a redirect."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def render_fragment(
+    request: Request, template: str, status_code: int = 200, **values: Any
+) -> HTMLResponse:
     """A piece of a page for htmx to swap in (no notes are taken off the session)."""
     with using(locale_of(request)):
         html = ENVIRONMENT.get_template(template).render(
             {"request": request, **_csrf(request), "lang": active_locale(),
              **values}
         )
-    return HTMLResponse(html)
+    return HTMLResponse(
+        html,
+        status_code,
+        headers={"Content-Language": locale_of(request), "Vary": "Accept-Language, Cookie"},
+    )
 
 
 def pool_url(pool: str) -> str:

@@ -19,7 +19,14 @@ from peerconomy.services.membership import Access
 from peerconomy.web.clearing import ClearingJobs
 from peerconomy.web.forms import FormDep
 from peerconomy.web.i18n import gettext_for
-from peerconomy.web.rendering import flash, pool_page, pool_url, redirect, render_fragment
+from peerconomy.web.rendering import (
+    flash,
+    is_htmx,
+    pool_page,
+    pool_url,
+    redirect,
+    render_fragment,
+)
 from peerconomy.web.viewer import Level, pool_access
 
 __all__ = ["router"]
@@ -119,7 +126,7 @@ def clear(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     store: Store = request.app.state.store
     job = _jobs(request).start(pool, lambda: periods.clear_period(
         store.unit_of_work(), pool, actor=access.user))
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         return render_fragment(request, "_clearing.html", job=job, pool_url=pool_url(pool))
     return redirect(pool_url(pool) + "/period")
 

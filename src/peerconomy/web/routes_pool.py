@@ -17,7 +17,14 @@ from peerconomy.domain.scenario import Offer, ScenarioError, Wish, parse_part
 from peerconomy.services import collecting, lookup, membership, overview, privacy, work
 from peerconomy.web.forms import FormDep
 from peerconomy.web.i18n import N_, gettext_for
-from peerconomy.web.rendering import flash, pool_page, pool_url, redirect, render_fragment
+from peerconomy.web.rendering import (
+    flash,
+    is_htmx,
+    pool_page,
+    pool_url,
+    redirect,
+    render_fragment,
+)
 from peerconomy.web.viewer import Level, member_id, pool_access, who_signed_in
 
 __all__ = ["NEXT_STEPS", "router"]
@@ -41,10 +48,6 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
     ),
 }
 """What each of :attr:`MyPeriod.next_steps`'s codes asks, and where to do it."""
-
-
-def _is_htmx(request: Request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 @router.get("/pools/{pool}", response_class=HTMLResponse)
@@ -122,7 +125,7 @@ def _decided(pool: str, request: Request, log_id: int, uow: UowDep, *, confirm: 
         log = work.confirm_work(uow, pool, log_id, me)
     else:
         log = work.reject_work(uow, pool, log_id, me)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render_fragment(request, "_work_row.html", log=log, pool_url=pool_url(pool),
                                can_reject=False)
     _ = gettext_for(request)
