@@ -10,6 +10,11 @@ recolour, ring, overwrite nor hide what the command says.
 Entrypoints stay thin: parse the arguments, call one service, and turn a refusal
 (:class:`ScenarioError`, :class:`ServiceError`, :class:`IllegalTransitionError`) into one line
 on stderr and exit code 2. The refused call's transaction rolled back, so nothing is stored.
+
+Every command imports what it works with (the store, the services, the engine) in its body,
+never at the top of its module: ``peerconomy --help`` and the commands that only read or
+write a few rows then start without loading numpy, numba, SQLAlchemy or FastAPI
+(tests/cli/test_startup.py checks that).
 """
 
 from __future__ import annotations
@@ -26,24 +31,24 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from peerconomy.domain.period import IllegalTransitionError
-from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services.errors import ServiceError
-
 if TYPE_CHECKING:
     from peerconomy.services.ports import UnitOfWork
+    from peerconomy.store.sql import StoreError
 
 __all__ = [
+    "DATABASE_SETTING",
     "EXIT_BAD_INPUT",
     "DbOption",
     "JsonOption",
     "PoolOption",
     "TerminalConsole",
+    "database_option",
     "fail",
     "plain",
     "print_json",
     "read_text_file",
     "refusals",
+    "store_failure",
     "terminal",
     "unit_of_work",
     "write_json",
@@ -53,12 +58,15 @@ __all__ = [
 EXIT_BAD_INPUT = 2
 _T = TypeVar("_T")
 
+DATABASE_SETTING = "PEERCONOMY_DATABASE_URL"
+"""The environment variable ``--db`` falls back to (the store's ``DATABASE_URL_SETTING``)."""
+
 DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
         metavar="URL",
-        envvar="PEERCONOMY_DATABASE_URL",
+        envvar=DATABASE_SETTING,
         show_envvar=True,
         help="Database URL (sqlite:///path or postgresql+psycopg://...); default: a SQLite"
         " file in your data directory.",
@@ -142,6 +150,10 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
 @contextmanager
 def refusals() -> Iterator[None]:
     """Turn a service's refusal into a one-line error and exit code 2."""
+    from peerconomy.domain.period import IllegalTransitionError
+    from peerconomy.domain.scenario import ScenarioError
+    from peerconomy.services.errors import ServiceError
+
     try:
         yield
     except (ScenarioError, ServiceError, IllegalTransitionError) as err:
@@ -157,8 +169,25 @@ def unit_of_work(db: str | None) -> Callable[[], UnitOfWork]:
     try:
         store = open_store(url)
     except StoreError as err:
-        fail(str(err))
+        store_failure(err)
     return store.unit_of_work
+
+
+def database_option() -> str:
+    """How the user named the database of the running command: ``--db`` where they gave it
+    on the command line, else :data:`DATABASE_SETTING` (set, or the default it stands for)."""
+    from click import get_current_context
+    from click.core import ParameterSource
+
+    context = get_current_context(silent=True)
+    given = context.get_parameter_source("db") if context is not None else None
+    return "--db" if given is ParameterSource.COMMANDLINE else DATABASE_SETTING
+
+
+def store_failure(err: StoreError, option: str | None = None) -> NoReturn:
+    """A store that cannot be opened, as one line naming the option or setting the database
+    came from (``option``; default: :func:`database_option`), and exit code 2."""
+    fail(err.naming(option or database_option()))
 
 
 def print_json(data: Any) -> None:
