@@ -39,10 +39,10 @@ __all__ = [
     "DATABASE_SETTING",
     "EXIT_BAD_INPUT",
     "DbOption",
+    "GivenUrl",
     "JsonOption",
     "PoolOption",
     "TerminalConsole",
-    "database_option",
     "fail",
     "plain",
     "print_json",
@@ -61,11 +61,36 @@ _T = TypeVar("_T")
 DATABASE_SETTING = "PEERCONOMY_DATABASE_URL"
 """The environment variable ``--db`` falls back to (the store's ``DATABASE_URL_SETTING``)."""
 
+
+
+class GivenUrl(str):
+    """A database URL with how the user gave it (``given_as``): ``--db``, or the setting
+    :data:`DATABASE_SETTING`; an error about the URL names that."""
+
+    given_as: str
+
+    def __new__(cls, url: str, given_as: str) -> GivenUrl:
+        given = super().__new__(cls, url)
+        given.given_as = given_as
+        return given
+
+
+def _given_as(context: typer.Context, value: str | None) -> str | None:
+    """``--db``'s value as a :class:`GivenUrl` that knows whether it came from the command
+    line or from the environment."""
+    if value is None:
+        return None
+    source = context.get_parameter_source("db")
+    from_line = source is not None and source.name == "COMMANDLINE"
+    return GivenUrl(value, "--db" if from_line else DATABASE_SETTING)
+
+
 DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
         metavar="URL",
+        callback=_given_as,
         envvar=DATABASE_SETTING,
         show_envvar=True,
         help="Database URL (sqlite:///path or postgresql+psycopg://...); default: a SQLite"
@@ -169,25 +194,15 @@ def unit_of_work(db: str | None) -> Callable[[], UnitOfWork]:
     try:
         store = open_store(url)
     except StoreError as err:
-        store_failure(err)
+        store_failure(err, db)
     return store.unit_of_work
 
 
-def database_option() -> str:
-    """How the user named the database of the running command: ``--db`` where they gave it
-    on the command line, else :data:`DATABASE_SETTING` (set, or the default it stands for)."""
-    from click import get_current_context
-    from click.core import ParameterSource
-
-    context = get_current_context(silent=True)
-    given = context.get_parameter_source("db") if context is not None else None
-    return "--db" if given is ParameterSource.COMMANDLINE else DATABASE_SETTING
-
-
-def store_failure(err: StoreError, option: str | None = None) -> NoReturn:
-    """A store that cannot be opened, as one line naming the option or setting the database
-    came from (``option``; default: :func:`database_option`), and exit code 2."""
-    fail(err.naming(option or database_option()))
+def store_failure(err: StoreError, db: str | None) -> NoReturn:
+    """A store that cannot be opened, as one line and exit code 2; where the message names
+    where the database is set, it names how the user gave ``db`` (``--db``, where ``db`` is
+    a :class:`GivenUrl` from the command line), else :data:`DATABASE_SETTING`."""
+    fail(err.naming(db.given_as if isinstance(db, GivenUrl) else DATABASE_SETTING))
 
 
 def print_json(data: Any) -> None:
