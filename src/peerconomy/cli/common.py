@@ -62,7 +62,6 @@ DATABASE_SETTING = "PEERCONOMY_DATABASE_URL"
 """The environment variable ``--db`` falls back to (the store's ``DATABASE_URL_SETTING``)."""
 
 
-
 class GivenUrl(str):
     """A database URL with how the user gave it (``given_as``): ``--db``, or the setting
     :data:`DATABASE_SETTING`; an error about the URL names that."""
@@ -75,12 +74,13 @@ class GivenUrl(str):
         return given
 
 
-def _given_as(context: typer.Context, value: str | None) -> str | None:
+def _given_as(context: typer.Context, option: typer.CallbackParam,
+              value: str | None) -> str | None:
     """``--db``'s value as a :class:`GivenUrl` that knows whether it came from the command
     line or from the environment."""
-    if value is None:
-        return None
-    source = context.get_parameter_source("db")
+    if value is None or option.name is None:
+        return value
+    source = context.get_parameter_source(option.name)
     from_line = source is not None and source.name == "COMMANDLINE"
     return GivenUrl(value, "--db" if from_line else DATABASE_SETTING)
 
