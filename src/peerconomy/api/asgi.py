@@ -17,13 +17,14 @@ from fastapi import FastAPI
 
 from peerconomy.api.app import create_app
 from peerconomy.api.settings import AppSettings
+from peerconomy.services.accounts import prepare_sign_in
 
 __all__ = ["app_from_environment", "ready_to_serve"]
 
 
 def ready_to_serve(app: FastAPI) -> FastAPI:
-    """``app``, with its page templates compiled and the objects made at start-up moved out of
-    the garbage collector's sight.
+    """``app``, with its page templates compiled, the sign-in's stand-in hash made, and the
+    objects made at start-up moved out of the garbage collector's sight.
 
     Everything built so far (modules, templates, the routing) lives as long as the process;
     frozen, the collector's full passes no longer walk it on every request's garbage.
@@ -32,6 +33,7 @@ def ready_to_serve(app: FastAPI) -> FastAPI:
         from peerconomy.web.rendering import load_templates
 
         load_templates()
+    prepare_sign_in()
     gc.collect()
     gc.freeze()
     return app

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json as json_module
 from datetime import UTC
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -19,9 +19,10 @@ from rich.table import Table
 
 from peerconomy.cli.common import DbOption, JsonOption, print_json, refusals, terminal
 from peerconomy.cli.common import unit_of_work as open_uow
-from peerconomy.domain.audit import AuditEntry
-from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services import audit as audit_service
+from peerconomy.domain.audit import MAX_PAGE
+
+if TYPE_CHECKING:
+    from peerconomy.domain.audit import AuditEntry
 
 __all__ = ["audit"]
 
@@ -34,7 +35,7 @@ def audit(
     ] = None,
     limit: Annotated[
         str, typer.Option("--limit", metavar="N",
-                          help=f"At most N entries (1 to {audit_service.MAX_PAGE}).")
+                          help=f"At most N entries (1 to {MAX_PAGE}).")
     ] = "50",
     before: Annotated[
         str | None,
@@ -46,6 +47,8 @@ def audit(
 ) -> None:
     """The audit log, newest first: the site-wide entries (accounts, sign-ins, API
     tokens), or a pool's with --pool."""
+    from peerconomy.services import audit as audit_service
+
     with refusals():  # numbers read here, so that a bad one is one line too (exit 2)
         count = _whole_number("limit", limit)
         older = None if before is None else _whole_number("before", before)
@@ -80,6 +83,8 @@ def audit(
 
 
 def _whole_number(option: str, text: str) -> int:
+    from peerconomy.domain.scenario import ScenarioError
+
     try:
         return int(text.strip())
     except ValueError:

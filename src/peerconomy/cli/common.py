@@ -10,6 +10,11 @@ recolour, ring, overwrite nor hide what the command says.
 Entrypoints stay thin: parse the arguments, call one service, and turn a refusal
 (:class:`ScenarioError`, :class:`ServiceError`, :class:`IllegalTransitionError`) into one line
 on stderr and exit code 2. The refused call's transaction rolled back, so nothing is stored.
+
+Every command imports what it works with (the store, the services, the engine) in its body,
+never at the top of its module: ``peerconomy --help`` and the commands that only read or
+write a few rows then start without loading numpy, numba, SQLAlchemy or FastAPI
+(tests/cli/test_startup.py checks that).
 """
 
 from __future__ import annotations
@@ -26,16 +31,15 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from peerconomy.domain.period import IllegalTransitionError
-from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services.errors import ServiceError
-
 if TYPE_CHECKING:
     from peerconomy.services.ports import UnitOfWork
+    from peerconomy.store.sql import StoreError
 
 __all__ = [
+    "DATABASE_SETTING",
     "EXIT_BAD_INPUT",
     "DbOption",
+    "GivenUrl",
     "JsonOption",
     "PoolOption",
     "TerminalConsole",
@@ -44,6 +48,7 @@ __all__ = [
     "print_json",
     "read_text_file",
     "refusals",
+    "store_failure",
     "terminal",
     "unit_of_work",
     "write_json",
@@ -53,12 +58,40 @@ __all__ = [
 EXIT_BAD_INPUT = 2
 _T = TypeVar("_T")
 
+DATABASE_SETTING = "PEERCONOMY_DATABASE_URL"
+"""The environment variable ``--db`` falls back to (the store's ``DATABASE_URL_SETTING``)."""
+
+
+class GivenUrl(str):
+    """A database URL with how the user gave it (``given_as``): ``--db``, or the setting
+    :data:`DATABASE_SETTING`; an error about the URL names that."""
+
+    given_as: str
+
+    def __new__(cls, url: str, given_as: str) -> GivenUrl:
+        given = super().__new__(cls, url)
+        given.given_as = given_as
+        return given
+
+
+def _given_as(context: typer.Context, option: typer.CallbackParam,
+              value: str | None) -> str | None:
+    """``--db``'s value as a :class:`GivenUrl` that knows whether it came from the command
+    line or from the environment."""
+    if value is None or option.name is None:
+        return value
+    source = context.get_parameter_source(option.name)
+    from_line = source is not None and source.name == "COMMANDLINE"
+    return GivenUrl(value, "--db" if from_line else DATABASE_SETTING)
+
+
 DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
         metavar="URL",
-        envvar="PEERCONOMY_DATABASE_URL",
+        callback=_given_as,
+        envvar=DATABASE_SETTING,
         show_envvar=True,
         help="Database URL (sqlite:///path or postgresql+psycopg://...); default: a SQLite"
         " file in your data directory.",
@@ -142,6 +175,10 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
 @contextmanager
 def refusals() -> Iterator[None]:
     """Turn a service's refusal into a one-line error and exit code 2."""
+    from peerconomy.domain.period import IllegalTransitionError
+    from peerconomy.domain.scenario import ScenarioError
+    from peerconomy.services.errors import ServiceError
+
     try:
         yield
     except (ScenarioError, ServiceError, IllegalTransitionError) as err:
@@ -157,8 +194,15 @@ def unit_of_work(db: str | None) -> Callable[[], UnitOfWork]:
     try:
         store = open_store(url)
     except StoreError as err:
-        fail(str(err))
+        store_failure(err, db)
     return store.unit_of_work
+
+
+def store_failure(err: StoreError, db: str | None) -> NoReturn:
+    """A store that cannot be opened, as one line and exit code 2; where the message names
+    where the database is set, it names how the user gave ``db`` (``--db``, where ``db`` is
+    a :class:`GivenUrl` from the command line), else :data:`DATABASE_SETTING`."""
+    fail(err.naming(db.given_as if isinstance(db, GivenUrl) else DATABASE_SETTING))
 
 
 def print_json(data: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from peerconomy.cli.common import DbOption, fail, terminal
+from peerconomy.cli.common import DbOption, fail, store_failure, terminal
 
 __all__ = ["db_app"]
 
@@ -24,7 +24,7 @@ def upgrade(db: DbOption = None) -> None:
     try:
         revision = upgrade_database(url)
     except StoreError as err:
-        fail(str(err))
+        store_failure(err, db)
     terminal().print(f"[green]✓[/green] database at revision {escape(str(revision))}")
 
 
@@ -45,7 +45,7 @@ def backup(
     try:
         document = write_backup(url, output)
     except StoreError as err:
-        fail(str(err))
+        store_failure(err, db)
     except OSError as err:
         fail(f"{output}: cannot write file: {err.strerror or err}", code=1)
     rows = sum(len(rows) for rows in document["tables"].values())
@@ -71,7 +71,7 @@ def restore(
     try:
         restored = restore_backup(url, file)
     except StoreError as err:
-        fail(str(err))
+        store_failure(err, db)
     terminal().print(
         f"[green]✓[/green] restored {sum(restored.values())} rows of {len(restored)} tables"
         f" from {escape(str(file))}",

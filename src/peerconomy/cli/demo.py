@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from peerconomy.cli.common import fail, terminal
+from peerconomy.cli.common import GivenUrl, fail, store_failure, terminal
 
 __all__ = ["demo"]
 
@@ -51,7 +51,7 @@ def demo(
     try:
         store = open_store(url)
     except StoreError as err:
-        fail(str(err))
+        store_failure(err, GivenUrl(url, "--file"))
     console = terminal()
     run_demo(store.unit_of_work, console, periods=periods, seed=seed)
     sign_ins = add_demo_accounts(store.unit_of_work)

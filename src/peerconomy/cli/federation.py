@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from peerconomy.cli.common import fail, write_json
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.cli.extras import require_extra
 
 __all__ = ["federation_app"]
 
@@ -51,6 +51,9 @@ def clear(
     (the plan `peerconomy clear` gives for the merged pool)."""
     if serial and address is not None:
         fail("--address: not with --serial")
+    if not serial:
+        require_extra("scale", "ray", needed_by="federation clear (without --serial)")
+    from peerconomy.domain.scenario import ScenarioError
     from peerconomy.scale import clear_federation, load_federation, split_plan
 
     try:

@@ -19,8 +19,6 @@ from peerconomy.cli.common import (
     write_text,
 )
 from peerconomy.cli.common import unit_of_work as open_uow
-from peerconomy.ledger.journal import POOL, participant_of
-from peerconomy.services import books
 
 __all__ = ["ledger_app"]
 
@@ -30,6 +28,9 @@ ledger_app = typer.Typer(help="Read and export a pool's books.", no_args_is_help
 @ledger_app.command()
 def balances(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
     """Every participant's balance and the pool account's; they sum to zero."""
+    from peerconomy.ledger.journal import POOL, participant_of
+    from peerconomy.services import books
+
     uow = open_uow(db)
     with refusals():
         held = books.balances(uow(), pool)
@@ -65,6 +66,8 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Print the whole journal as CSV, JSON or Beancount text."""
+    from peerconomy.services import books
+
     uow = open_uow(db)
     with refusals():
         text = books.export(uow(), pool, fmt)
@@ -81,6 +84,8 @@ def statement(
     db: DbOption = None,
 ) -> None:
     """A participant's postings with the running balance."""
+    from peerconomy.services import books
+
     uow = open_uow(db)
     with refusals():
         lines = books.participant_statement(uow(), pool, participant, period)
@@ -105,6 +110,8 @@ def correct(
     db: DbOption = None,
 ) -> None:
     """Reverse a transaction by a new, reversing one."""
+    from peerconomy.services import books
+
     uow = open_uow(db)
     with refusals():
         undo = books.correct(uow(), pool, transaction, reason)

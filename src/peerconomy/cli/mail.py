@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import smtplib
 from typing import Annotated
 
 import typer
@@ -21,6 +20,8 @@ def test(
     address: Annotated[str, typer.Argument(metavar="ADDRESS", help="Where to send it.")],
 ) -> None:
     """Send a test message to ADDRESS through the configured SMTP server."""
+    import smtplib
+
     from peerconomy.api.mail import Mailer, trial_message
     from peerconomy.domain.account import check_email
 

@@ -8,19 +8,19 @@ to one line on stderr and exit code 2 (see :mod:`peerconomy.cli.common`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from peerconomy import __version__
 from peerconomy.cli.audit import audit
 from peerconomy.cli.common import fail, terminal, write_json
 from peerconomy.cli.db import db_app
 from peerconomy.cli.demo import demo
 from peerconomy.cli.engine import warm_up
 from peerconomy.cli.federation import federation_app
+from peerconomy.cli.help_text import flow_help
 from peerconomy.cli.ledger import ledger_app
 from peerconomy.cli.mail import mail_app
 from peerconomy.cli.members import member_app
@@ -28,8 +28,9 @@ from peerconomy.cli.pool import hints, period_app, pool_app, work_app
 from peerconomy.cli.serve import serve
 from peerconomy.cli.simulate import simulate
 from peerconomy.cli.users import user_app
-from peerconomy.domain.scenario import ScenarioError
-from peerconomy.domain.scenario_columns import ScenarioColumns, read_columns_file
+
+if TYPE_CHECKING:
+    from peerconomy.domain.scenario_columns import ScenarioColumns
 
 __all__ = ["app"]
 
@@ -45,6 +46,9 @@ app = typer.Typer(
 def _load(path: Path) -> ScenarioColumns:
     """The scenario file, read the fast way, into columns (the same checks and errors as the
     parser's)."""
+    from peerconomy.domain.scenario import ScenarioError
+    from peerconomy.domain.scenario_columns import read_columns_file
+
     try:
         return read_columns_file(path)
     except ScenarioError as err:
@@ -55,6 +59,8 @@ def _load(path: Path) -> ScenarioColumns:
 
 def _show_version(value: bool) -> None:
     if value:
+        from peerconomy import __version__
+
         typer.echo(f"peerconomy {__version__}")
         raise typer.Exit()
 
@@ -89,6 +95,7 @@ def clear(
     """Clear one period: print the plan (weights, assignments, allocations, shares) as JSON."""
     loaded = _load(scenario)
     from peerconomy.domain.clearing import clear_scenario  # the engine, loaded when needed
+    from peerconomy.domain.scenario import ScenarioError
 
     try:
         plan: dict[str, Any] = clear_scenario(loaded)
@@ -133,3 +140,4 @@ app.command()(serve)
 app.command()(simulate)
 app.command()(audit)
 app.command(name="warm-up")(warm_up)
+flow_help(app)

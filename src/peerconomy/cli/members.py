@@ -14,19 +14,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from peerconomy.api.settings import base_url_from_environment
 from peerconomy.cli.common import DbOption, PoolOption, fail, read_text_file, refusals, terminal
 from peerconomy.cli.common import unit_of_work as open_uow
-from peerconomy.domain.pool import Member
-from peerconomy.ledger.export import csv_text
-from peerconomy.services import membership, roster
-from peerconomy.services.membership import INVITATION_DAYS
+from peerconomy.domain.invitations import INVITATION_DAYS
+
+if TYPE_CHECKING:
+    from peerconomy.domain.pool import Member
 
 __all__ = ["InvitationsOption", "member_app", "report_invitations"]
 
@@ -53,6 +52,9 @@ def import_(
 ) -> None:
     """Add a membership list (columns id, display_name, email, phone, capacity, exempt,
     role) with an invitation for every member; nothing is stored if any row is bad."""
+    from peerconomy.api.settings import base_url_from_environment
+    from peerconomy.services import roster
+
     text = read_text_file(members_csv)
     uow = open_uow(db)
     with refusals():
@@ -75,6 +77,9 @@ def invite(
     db: DbOption = None,
 ) -> None:
     """New invitation links for members nobody has claimed yet."""
+    from peerconomy.api.settings import base_url_from_environment
+    from peerconomy.services import membership, roster
+
     uow = open_uow(db)
     with refusals():
         made = membership.invite_members(uow(), pool, participant or None, days=days)
@@ -91,6 +96,8 @@ def link(
     db: DbOption = None,
 ) -> None:
     """Link an existing account to a member nobody has claimed."""
+    from peerconomy.services import membership
+
     uow = open_uow(db)
     with refusals():
         membership.link_member(uow(), pool, participant, user)
@@ -101,6 +108,8 @@ def link(
 def report_invitations(links: Sequence[tuple[Member, str]], output: Path | None) -> None:
     """The invitation links: into ``output`` as CSV (readable by its owner only, since each
     link lets one person in), or as a table on the terminal."""
+    from peerconomy.ledger.export import csv_text
+
     if output is None:
         if not links:
             terminal().print("no invitations made (every member is claimed)")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from peerconomy.api.settings import base_url_from_environment
 from peerconomy.cli.common import (
     DbOption,
     JsonOption,
@@ -22,11 +21,9 @@ from peerconomy.cli.common import (
 )
 from peerconomy.cli.common import unit_of_work as open_uow
 from peerconomy.cli.members import InvitationsOption, report_invitations
-from peerconomy.domain.scenario import ScenarioError, load_scenario_file
-from peerconomy.services import hints as hint_service
-from peerconomy.services import membership, periods, pools, work
-from peerconomy.services.hints import HintBoard
-from peerconomy.services.roster import invitation_link
+
+if TYPE_CHECKING:
+    from peerconomy.services.hints import HintBoard
 
 __all__ = ["hints", "period_app", "pool_app", "work_app"]
 
@@ -63,6 +60,11 @@ def import_(
     Its members start unclaimed: each gets an invitation link (printed, or written to
     --invitations FILE) by which its person takes their place; no account becomes a member
     by having the same name."""
+    from peerconomy.api.settings import base_url_from_environment
+    from peerconomy.domain.scenario import ScenarioError, load_scenario_file
+    from peerconomy.services import membership, pools
+    from peerconomy.services.roster import invitation_link
+
     try:
         loaded = load_scenario_file(scenario)
     except ScenarioError as err:
@@ -87,6 +89,8 @@ def import_(
 @period_app.command("clear")
 def clear(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
     """Clear the collecting period and keep its plan."""
+    from peerconomy.services import periods
+
     uow = open_uow(db)
     with refusals():
         plan = periods.clear_period(uow(), pool)
@@ -111,6 +115,8 @@ def clear(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> No
 @period_app.command("preview")
 def preview(pool: PoolOption, db: DbOption = None) -> None:
     """Show the warnings of the plan the collecting period would clear to (nothing kept)."""
+    from peerconomy.services import periods
+
     uow = open_uow(db)
     with refusals():
         warnings = periods.preview_period(uow(), pool)
@@ -124,6 +130,8 @@ def preview(pool: PoolOption, db: DbOption = None) -> None:
 def reopen(pool: PoolOption, db: DbOption = None) -> None:
     """Reopen the cleared period for collecting; its plan is discarded (only before any work
     is logged on it)."""
+    from peerconomy.services import periods
+
     uow = open_uow(db)
     with refusals():
         period = periods.reopen_period(uow(), pool)
@@ -136,6 +144,8 @@ def reopen(pool: PoolOption, db: DbOption = None) -> None:
 @period_app.command("settle")
 def settle(pool: PoolOption, db: DbOption = None) -> None:
     """Post the cleared period to the ledger and open the next period."""
+    from peerconomy.services import periods
+
     uow = open_uow(db)
     with refusals():
         following = periods.settle_period(uow(), pool)
@@ -152,6 +162,8 @@ def close(
     db: DbOption = None,
 ) -> None:
     """Close a settled period."""
+    from peerconomy.services import periods
+
     uow = open_uow(db)
     with refusals():
         periods.close_period(uow(), pool, number)
@@ -171,6 +183,8 @@ def log(
     db: DbOption = None,
 ) -> None:
     """Log hours worked on a task in the cleared period."""
+    from peerconomy.services import work
+
     uow = open_uow(db)
     with refusals():
         logged = work.log_work(uow(), pool, participant, task, hours, confirmed_by=confirmed_by)
@@ -185,6 +199,8 @@ def confirm(
     db: DbOption = None,
 ) -> None:
     """Confirm logged work (a coordinator's confirmation accepts unassigned work)."""
+    from peerconomy.services import work
+
     uow = open_uow(db)
     with refusals():
         confirmed = work.confirm_work(uow(), pool, log_id, by)
@@ -199,6 +215,8 @@ def reject(
     db: DbOption = None,
 ) -> None:
     """Reject logged work (coordinators only): it earns nothing."""
+    from peerconomy.services import work
+
     uow = open_uow(db)
     with refusals():
         rejected = work.reject_work(uow(), pool, log_id, by)
@@ -211,6 +229,8 @@ def _print_log(log_id: int, status: str, what: str) -> None:
 
 def hints(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
     """The hint board: what the pool needs most."""
+    from peerconomy.services import hints as hint_service
+
     uow = open_uow(db)
     with refusals():
         board = hint_service.hint_board(uow(), pool)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from peerconomy.cli.common import DbOption, fail, plain
+from peerconomy.cli.common import DbOption, fail, plain, store_failure
 
 __all__ = ["serve"]
 
@@ -43,7 +43,7 @@ def serve(
     try:
         store = open_store(url)  # checked (and a new database set up) once, before any worker
     except StoreError as err:
-        fail(str(err))
+        store_failure(err, db)
     try:
         settings = AppSettings.from_environment(default_data_dir())
     except ValueError as err:  # a setting that is no setting, named: one line, exit 2

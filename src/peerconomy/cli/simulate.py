@@ -26,7 +26,7 @@ from rich.progress import (
 from rich.table import Table
 
 from peerconomy.cli.common import fail, terminal
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.cli.extras import require_extra
 
 if TYPE_CHECKING:
     from peerconomy.sim.claims import Verdict
@@ -47,6 +47,7 @@ KEY_METRICS: dict[str, str] = {
 
 
 def _load(path: Path) -> SimulationConfig:
+    from peerconomy.domain.scenario import ScenarioError
     from peerconomy.sim.claims import CLAIMS
     from peerconomy.sim.config import load_config
 
@@ -61,6 +62,7 @@ def _load(path: Path) -> SimulationConfig:
 
 def _periods_to_run(config: SimulationConfig, periods: int | None, sweep: bool) -> int:
     """Every period of every run ahead; refuses a sweep point that is not a valid setting."""
+    from peerconomy.domain.scenario import ScenarioError
     from peerconomy.sim.claims import point_label
     from peerconomy.sim.config import sweep_points, with_value
 
@@ -106,6 +108,7 @@ def _ray_runner(address: str | None) -> PointRunner:
 
     from peerconomy.scale.ray_runner import ensure_ray, unordered
 
+    require_extra("scale", "ray", needed_by="--ray")
     try:
         ensure_ray(address)
     except (ConnectionError, RuntimeError, ValueError) as err:
@@ -207,6 +210,7 @@ def simulate(
         fail(f"--periods: must be at least 1, got {periods}")
     if seed is not None and seed < 0:
         fail(f"--seed: must be >= 0, got {seed}")
+    require_extra("sim", "mesa", "matplotlib", needed_by="simulate")
     config = _load(config_path)
     total = _periods_to_run(config, periods, sweep)
     if out.exists() and not out.is_dir():

@@ -9,13 +9,12 @@ pass on, so no mail server is needed. Links point at ``PEERCONOMY_BASE_URL``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from peerconomy.api.settings import base_url_from_environment
 from peerconomy.cli.common import (
     DbOption,
     JsonOption,
@@ -26,8 +25,9 @@ from peerconomy.cli.common import (
     write_json,
 )
 from peerconomy.cli.common import unit_of_work as open_uow
-from peerconomy.services import privacy, users
-from peerconomy.services.users import PasswordLink
+
+if TYPE_CHECKING:
+    from peerconomy.services.users import PasswordLink
 
 __all__ = ["user_app"]
 
@@ -47,6 +47,8 @@ def create(
     db: DbOption = None,
 ) -> None:
     """Make an account; prints a one-time link that sets its password."""
+    from peerconomy.services import users
+
     uow = open_uow(db)
     with refusals():
         link = users.create_user(uow(), name, email, admin=admin, display_name=display_name)
@@ -57,6 +59,8 @@ def create(
 @user_app.command("list")
 def list_(json: JsonOption = False, db: DbOption = None) -> None:
     """Every account: name, email, admin, disabled."""
+    from peerconomy.services import users
+
     uow = open_uow(db)
     with refusals():
         found = users.list_users(uow())
@@ -78,6 +82,8 @@ def list_(json: JsonOption = False, db: DbOption = None) -> None:
 @user_app.command("promote")
 def promote(name: NameArgument, db: DbOption = None) -> None:
     """Make the account a site admin (sees and manages every pool)."""
+    from peerconomy.services import users
+
     uow = open_uow(db)
     with refusals():
         users.set_admin(uow(), name, True)
@@ -87,6 +93,8 @@ def promote(name: NameArgument, db: DbOption = None) -> None:
 @user_app.command("demote")
 def demote(name: NameArgument, db: DbOption = None) -> None:
     """Take the site admin's rights from the account."""
+    from peerconomy.services import users
+
     uow = open_uow(db)
     with refusals():
         users.set_admin(uow(), name, False)
@@ -96,6 +104,8 @@ def demote(name: NameArgument, db: DbOption = None) -> None:
 @user_app.command("reset-password")
 def reset_password(name: NameArgument, db: DbOption = None) -> None:
     """Print a one-time link that sets a new password (no mail server needed)."""
+    from peerconomy.services import users
+
     uow = open_uow(db)
     with refusals():
         link = users.password_link(uow(), name)
@@ -105,6 +115,8 @@ def reset_password(name: NameArgument, db: DbOption = None) -> None:
 @user_app.command("disable")
 def disable(name: NameArgument, db: DbOption = None) -> None:
     """The account can no longer sign in: its sessions end, its API tokens are revoked."""
+    from peerconomy.services import users
+
     uow = open_uow(db)
     with refusals():
         users.disable_user(uow(), name)
@@ -114,6 +126,8 @@ def disable(name: NameArgument, db: DbOption = None) -> None:
 @user_app.command("enable")
 def enable(name: NameArgument, db: DbOption = None) -> None:
     """Let a disabled account in again; prints a link that sets its password."""
+    from peerconomy.services import users
+
     uow = open_uow(db)
     with refusals():
         link = users.enable_user(uow(), name)
@@ -129,6 +143,8 @@ def export(
 ) -> None:
     """Everything the site holds about the account, as JSON (what its owner downloads from
     their account page)."""
+    from peerconomy.services import privacy
+
     uow = open_uow(db)
     with refusals():
         document = privacy.export_account(uow(), name)
@@ -144,6 +160,8 @@ def delete(
     """Delete the account for good: its contact, sessions and tokens go; the members it
     claimed stay in the plans and books under a pseudonym. A pool's last coordinator is
     refused."""
+    from peerconomy.services import privacy
+
     if not yes and not typer.confirm(f"Delete the account {name!r} for good?"):
         fail("nothing deleted")
     uow = open_uow(db)
@@ -156,6 +174,8 @@ def delete(
 
 
 def _print_link(what: str, link: PasswordLink) -> None:
+    from peerconomy.api.settings import base_url_from_environment
+
     console = terminal()
     console.print(f"[green]✓[/green] {what}; this link sets the password, once, until"
                   f" {link.expires_at:%Y-%m-%d %H:%M} UTC:")

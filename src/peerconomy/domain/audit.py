@@ -22,9 +22,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
-__all__ = ["AuditEntry"]
+__all__ = ["MAX_PAGE", "AuditEntry"]
+
+MAX_PAGE: Final = 200
+"""The most entries one page of the log holds."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,8 +30,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from peerconomy.domain.clearing import (
     allocate,
@@ -43,6 +41,7 @@ from peerconomy.domain.clearing import (
     task_market,
 )
 from peerconomy.domain.collection import paused_collection
+from peerconomy.mechanisms.components import bipartite_components
 from peerconomy.mechanisms.flow import FloatArray, IntArray
 from peerconomy.mechanisms.goods import GoodsAllocation
 from peerconomy.mechanisms.tasks import TaskAuction
@@ -146,11 +145,21 @@ def _clear(federation: Federation, run: Runner) -> dict[str, Any]:
 
 
 def _components(n_pools: int, edge_a: IntArray, edge_b: IntArray) -> list[IntArray]:
-    """The pools of each connected component of the graph with these edges between pools."""
-    graph = coo_matrix((np.ones(len(edge_a), dtype=np.int8), (edge_a, edge_b)),
-                       shape=(n_pools, n_pools))
-    count, label = connected_components(graph, directed=False)
-    return [np.flatnonzero(label == c) for c in range(count)]
+    """The pools of each connected component of the graph with these edges between pools,
+    the components in order of their first pool.
+
+    The clearing's own union-find (:func:`bipartite_components`) on the bipartite graph of
+    each pool as a row and as a column, joined by an edge (so that both are one node), and
+    the given edges from rows to columns: its components are the pool graph's, and as each
+    holds a row, which come first, they are numbered in order of their first pool."""
+    pools = np.arange(n_pools, dtype=np.int64)
+    label, count = bipartite_components(
+        n_pools, n_pools,
+        np.concatenate([pools, np.asarray(edge_a, dtype=np.int64)]),
+        np.concatenate([pools, np.asarray(edge_b, dtype=np.int64)]),
+    )
+    of_pool = label[:n_pools]
+    return [np.flatnonzero(of_pool == c) for c in range(count)]
 
 
 def _local(members: IntArray, n: int) -> IntArray:

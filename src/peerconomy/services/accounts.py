@@ -79,6 +79,7 @@ __all__ = [
     "issue_token",
     "new_password_hash",
     "pair_key",
+    "prepare_sign_in",
     "resend_verification",
     "revoke_token",
     "sign_up",
@@ -93,7 +94,10 @@ MIN_PASSWORD_LENGTH: Final = 8
 MAX_PASSWORD_LENGTH: Final = 1024
 TOKEN_PREFIX: Final = "pct_"
 _HASHER: Final = PasswordHasher()
-_NOBODY: Final = _HASHER.hash("a password nobody has")  # sign-in of an unknown name costs the same
+_NOBODY: str | None = None
+"""The hash an unknown name's sign-in is checked against, so that it costs what a known
+one's does; made by :func:`prepare_sign_in` (a server does at start), not on import: a
+hash takes a fifth of a second, and every ``peerconomy user`` command imports this."""
 _BAD_SIGN_IN: Final = "wrong user name or password"
 
 
@@ -364,6 +368,16 @@ def new_password_hash(password: str) -> str:
     return _HASHER.hash(check_password(password))
 
 
+def prepare_sign_in() -> str:
+    """The stand-in hash an unknown name's password is checked against, made on first call
+    (a server calls this at start, so that even its first sign-in of an unknown name costs
+    what any sign-in does)."""
+    global _NOBODY
+    if _NOBODY is None:
+        _NOBODY = _HASHER.hash("a password nobody has")
+    return _NOBODY
+
+
 def _by_login(uow: UnitOfWork, login: str) -> User | None:
     return uow.accounts.user_by_email(login) if "@" in login else uow.accounts.user(login)
 
@@ -371,7 +385,7 @@ def _by_login(uow: UnitOfWork, login: str) -> User | None:
 def _matches(user: User | None, password: str) -> bool:
     """Whether ``password`` is the user's (as long to find out for nobody as for anyone)."""
     try:
-        _HASHER.verify(user.password_hash if user else _NOBODY, password)
+        _HASHER.verify(user.password_hash if user else prepare_sign_in(), password)
     except (VerificationError, InvalidHashError):
         return False
     return user is not None

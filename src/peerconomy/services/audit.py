@@ -12,17 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any
 
-from peerconomy.domain.audit import AuditEntry
+from peerconomy.domain.audit import MAX_PAGE, AuditEntry
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import lookup
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = ["MAX_PAGE", "audit_log", "record", "site_log"]
 
-MAX_PAGE: Final = 200
-"""The most entries one page holds."""
 
 
 def record(

@@ -18,10 +18,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
-from typing import Final
 
 from peerconomy.domain.account import Invitation, JoinRequest
 from peerconomy.domain.bounds import POOL_MAX_WEIGHT, check_number
+from peerconomy.domain.invitations import INVITATION_DAYS
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Admission, Member, Period, Pool, PoolSettings, Role
 from peerconomy.domain.scenario import ScenarioError
@@ -57,7 +57,6 @@ __all__ = [
     "visible_pools",
 ]
 
-INVITATION_DAYS: Final = 14
 
 
 class Level(IntEnum):

@@ -151,7 +151,19 @@ _MIGRATION_LOCK: Final = 0x70656572636F6E  # "peercon": a PostgreSQL advisory lo
 
 
 class StoreError(Exception):
-    """The store cannot be opened: the message says why and what to do (the CLI prints it)."""
+    """The store cannot be opened: the message says why and what to do (the CLI prints it).
+
+    A message that names where the database is set is made by a function of that name
+    (``says``): ``str(error)`` names :data:`DATABASE_URL_SETTING`, and :meth:`naming` the
+    option the caller took the URL from (the CLI's ``--db``)."""
+
+    def __init__(self, message: str | Callable[[str], str]) -> None:
+        self._says = None if isinstance(message, str) else message
+        super().__init__(message if isinstance(message, str) else message(DATABASE_URL_SETTING))
+
+    def naming(self, setting: str) -> str:
+        """The message, naming ``setting`` where it names where the database is set."""
+        return str(self) if self._says is None else self._says(setting)
 
 
 class DatabaseUrlError(StoreError, ValueError):
@@ -205,7 +217,7 @@ def _parse(url: str | URL) -> URL:
         parsed = make_url(url)
     except ArgumentError:
         raise DatabaseUrlError(
-            f"{DATABASE_URL_SETTING} must be a database URL such as {example}, got {url!r}"
+            lambda setting: f"{setting} must be a database URL such as {example}, got {url!r}"
         ) from None
     backend, _, driver = parsed.drivername.partition("+")
     if backend == "sqlite" and driver in ("", "pysqlite"):
@@ -213,7 +225,7 @@ def _parse(url: str | URL) -> URL:
     if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
         return parsed.set(drivername="postgresql+psycopg")
     raise DatabaseUrlError(
-        f"{DATABASE_URL_SETTING}: peerconomy stores pools in SQLite or PostgreSQL (through"
+        lambda setting: f"{setting}: peerconomy stores pools in SQLite or PostgreSQL (through"
         f" psycopg 3), not {parsed.drivername!r}; use a URL such as {example}"
     )
 
@@ -332,8 +344,8 @@ def _check_revision(current: str | None, empty: bool, url: URL) -> None:
                 f"{where} has no peerconomy tables yet: run `peerconomy db upgrade` to make them"
             )
         raise DatabaseSchemaError(
-            f"{where} holds tables but no peerconomy schema revision: it is not a peerconomy"
-            f" database (point {DATABASE_URL_SETTING} at another one)"
+            lambda setting: f"{where} holds tables but no peerconomy schema revision: it is"
+            f" not a peerconomy database (point {setting} at another one)"
         )
     try:
         script.get_revision(current)
