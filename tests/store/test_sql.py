@@ -28,6 +28,7 @@ from peerconomy.domain.pool import Member, Period, Plan, Pool, WorkLog
 from peerconomy.ledger.journal import POOL, Posting, Transaction, participant_account
 from peerconomy.store import sql
 from peerconomy.store.sql import (
+    SCHEMA_REVISION,
     DatabaseSchemaError,
     SqlStore,
     StoreError,
@@ -56,7 +57,7 @@ def test_a_fresh_database_gets_the_schema_when_first_opened(database_url: str) -
     assert database_revision(database_url) is None
     with open_store(database_url):
         pass
-    assert database_revision(database_url) == head_revision() == HEAD
+    assert database_revision(database_url) == head_revision() == SCHEMA_REVISION == HEAD
     assert is_current(database_url)
 
 
@@ -185,6 +186,7 @@ def test_a_database_at_an_older_revision_is_refused_until_upgraded(
 ) -> None:
     upgrade_database(database_url)  # revision HEAD
     monkeypatch.setattr(sql, "MIGRATIONS", next_release)  # this peerconomy wants NEXT
+    monkeypatch.setattr(sql, "SCHEMA_REVISION", NEXT)
     assert not is_current(database_url)
     with pytest.raises(
         DatabaseSchemaError,
