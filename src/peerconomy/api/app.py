@@ -24,6 +24,7 @@ from peerconomy import __version__
 from peerconomy.api.deps import CSRF_HEADER, SAFE_METHODS, SESSION_ID, Store, check_csrf
 from peerconomy.api.errors import install_error_handlers
 from peerconomy.api.hardening import Hardening, docs_policy
+from peerconomy.api.health import router as health_router
 from peerconomy.api.mail import Mailer, OutboxWorker
 from peerconomy.api.routes import auth, books, periods, pools
 from peerconomy.api.settings import AppSettings
@@ -89,6 +90,7 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
         session_cookie=SESSION_COOKIE,
         unavailable=getattr(store, "unavailable_errors", ()),
     )
+    app.include_router(health_router)  # no session, no CSRF, no sign-in: for probes
     html = None
     if pages:
         from peerconomy.web import install_pages
