@@ -8,17 +8,12 @@ format) and returns the period's plan as a JSON-ready dict; bad input raises
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from peerconomy._version import __version__
 from peerconomy.domain.scenario import Scenario, ScenarioError, parse_scenario
 
 __all__ = ["Scenario", "ScenarioError", "__version__", "clear", "parse_scenario", "validate"]
-
-try:
-    __version__ = version("peerconomy")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
 
 
 def clear(data: Mapping[str, Any]) -> dict[str, Any]:
