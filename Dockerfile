@@ -11,24 +11,26 @@
 # this image with PostgreSQL behind Caddy.
 ARG BASE_IMAGE=debian:bookworm-slim
 
-FROM ${BASE_IMAGE} AS build
+# Debian's Python and the unprivileged user, for both stages
+FROM ${BASE_IMAGE} AS python
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         python3 python3-venv \
-    && rm -rf /var/lib/apt/lists/*
-RUN python3 -m venv /opt/peerconomy/venv
-COPY pyproject.toml README.md /src/
-COPY src /src/src
-RUN /opt/peerconomy/venv/bin/pip install --no-cache-dir --disable-pip-version-check /src
-
-FROM ${BASE_IMAGE}
-RUN apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --home-dir /var/lib/peerconomy \
         --shell /usr/sbin/nologin peerconomy \
     && install -d -o peerconomy -g peerconomy -m 0700 /var/lib/peerconomy \
     && install -d -o peerconomy -g peerconomy /var/cache/peerconomy
+
+# the package and its dependencies installed into a virtual environment
+FROM python AS build
+RUN python3 -m venv /opt/peerconomy/venv
+COPY pyproject.toml README.md /src/
+COPY src /src/src
+RUN /opt/peerconomy/venv/bin/pip install --no-cache-dir --disable-pip-version-check /src
+
+# the virtual environment alone, without pip's build folders or the source
+FROM python
 COPY --from=build /opt/peerconomy/venv /opt/peerconomy/venv
 COPY examples /opt/peerconomy/examples
 # XDG_DATA_HOME makes the data directory /var/lib/peerconomy; numba keeps the kernels it
