@@ -19,6 +19,7 @@ from peerconomy.cli.audit import audit
 from peerconomy.cli.common import fail, terminal, write_json
 from peerconomy.cli.db import db_app
 from peerconomy.cli.demo import demo
+from peerconomy.cli.engine import warm_up
 from peerconomy.cli.federation import federation_app
 from peerconomy.cli.ledger import ledger_app
 from peerconomy.cli.mail import mail_app
@@ -131,3 +132,4 @@ app.command()(demo)
 app.command()(serve)
 app.command()(simulate)
 app.command()(audit)
+app.command(name="warm-up")(warm_up)

@@ -17,11 +17,12 @@ are handed on; the cost scaling that follows makes everything exact.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from peerconomy.mechanisms._jit import kernel
 
-@numba.njit(cache=True, nogil=True)
+
+@kernel()
 def _sift_down(price, holder, slot, lo, size):  # type: ignore[no-untyped-def]
     """Restore the min-heap ``price[lo : lo + size]`` after its top rose."""
     i = 0
@@ -43,7 +44,7 @@ def _sift_down(price, holder, slot, lo, size):  # type: ignore[no-untyped-def]
         i = child
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def auction(n_rows, first, head, cost, col_cap, eps, max_bids):  # type: ignore[no-untyped-def]
     """Run the auction; returns (arc held per row or -1, cheapest copy price per column, done).
 

@@ -61,11 +61,11 @@ checks the size of the costs beforehand, so nothing overflows unnoticed.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
 
 from peerconomy.mechanisms._flow_ssp import _heap_pop, _heap_push
+from peerconomy.mechanisms._jit import kernel
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -84,7 +84,7 @@ OVERFLOW = 1
 STUCK = 2
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def build(n_nodes, tail, head_f, cost_f, pcost_f, cap_f):  # type: ignore[no-untyped-def]
     """CSR residual graph of the forward arcs ``tail -> head_f`` (cost, value cost, capacity).
 
@@ -126,7 +126,7 @@ def build(n_nodes, tail, head_f, cost_f, pcost_f, cap_f):  # type: ignore[no-unt
     return first, head, rev, cost, pcost, res, pos
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def _push(a, v, delta, head, rev, res, excess):  # type: ignore[no-untyped-def]
     w = head[a]
     res[a] -= delta
@@ -135,7 +135,7 @@ def _push(a, v, delta, head, rev, res, excess):  # type: ignore[no-untyped-def]
     excess[w] += delta
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def _relabel(v, first, head, cost, res, price, eps, tol, status):  # type: ignore[no-untyped-def]
     """Lower v's price until its best arc with room is admissible (reduced cost -eps)."""
     best = -UNREACHED
@@ -154,7 +154,7 @@ def _relabel(v, first, head, cost, res, price, eps, tol, status):  # type: ignor
         status[0] = OVERFLOW
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def _has_admissible(v, first, head, cost, res, price, cur, tol):  # type: ignore[no-untyped-def]
     """Whether v has an admissible arc at or after its current arc (which moves to it)."""
     pv = price[v]
@@ -169,7 +169,7 @@ def _has_admissible(v, first, head, cost, res, price, cur, tol):  # type: ignore
     return False
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def _global_update(n_nodes, first, head, rev, cost, res, price, excess, eps, tol,  # type: ignore[no-untyped-def]
                    rank, bucket, entry_node, entry_next, scanned, status):
     """Lower every price by eps times its node's distance to a deficit (Goldberg's update).
@@ -234,7 +234,7 @@ def _global_update(n_nodes, first, head, rev, cost, res, price, excess, eps, tol
             price[v] -= eps * r
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def _refine(n_nodes, n_rows, first, head, rev, cost, res, price, excess, eps, tol, cur,  # type: ignore[no-untyped-def]
             queue, in_queue, rank, bucket, entry_node, entry_next, scanned, status):
     """Turn the flow into an eps-optimal one (see the module docstring)."""
@@ -311,7 +311,7 @@ def _refine(n_nodes, n_rows, first, head, rev, cost, res, price, excess, eps, to
                     cur[u] = first[u]
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def _parent_cycle(n_nodes, parent, mark):  # type: ignore[no-untyped-def]
     """Whether the parent pointers of a label-correcting pass close a cycle (then negative)."""
     for v in range(n_nodes):
@@ -326,7 +326,7 @@ def _parent_cycle(n_nodes, parent, mark):  # type: ignore[no-untyped-def]
     return False
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def prove_optimal(n_nodes, first, head, cost, res, price, tol, budget, dist, parent, queue,  # type: ignore[no-untyped-def]
                   in_queue, mark):
     """Whether the flow is already optimal: prices with no negative reduced cost, if cheap.
@@ -390,7 +390,7 @@ def prove_optimal(n_nodes, first, head, cost, res, price, tol, budget, dist, par
     return True
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def cost_scaling(n_nodes, n_rows, first, head, rev, cost, res, excess, tol, price, eps,  # type: ignore[no-untyped-def]
                  early_stop):
     """Make the pseudo-flow in ``res``/``excess`` an optimal flow: (prices, status).
@@ -431,7 +431,7 @@ def cost_scaling(n_nodes, n_rows, first, head, rev, cost, res, excess, tol, pric
     return price, status[0]
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def extreme_distances(n_nodes, source, first, head, rev, pcost, res, price, tol, to_source,  # type: ignore[no-untyped-def]
                       always):
     """Shortest value-cost distances from (or, with ``to_source``, to) ``source``.

@@ -18,12 +18,13 @@ Reduced cost of arc (u, v): cost + pi[u] - pi[v] >= 0 on every residual arc.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from peerconomy.mechanisms._jit import kernel
 
 _EPS = 1e-9  # amounts (units, hours) at or below this are treated as zero
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@kernel(inline=True)
 def _heap_push(keys, nodes, size, key, node):  # type: ignore[no-untyped-def]
     i = size
     keys[i] = key
@@ -38,7 +39,7 @@ def _heap_push(keys, nodes, size, key, node):  # type: ignore[no-untyped-def]
     return size + 1
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@kernel(inline=True)
 def _heap_pop(keys, nodes, size):  # type: ignore[no-untyped-def]
     key, node = keys[0], nodes[0]
     size -= 1
@@ -59,7 +60,7 @@ def _heap_pop(keys, nodes, size):  # type: ignore[no-untyped-def]
     return key, node, size
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@kernel(inline=True)
 def _residual(a, m, cap, flow):  # type: ignore[no-untyped-def]
     if a < m:
         return cap[a] - flow[a]
@@ -67,7 +68,7 @@ def _residual(a, m, cap, flow):  # type: ignore[no-untyped-def]
 
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@kernel(inline=True)
 def _swap_in(e, pos, col_arcs, arc_pos):  # type: ignore[no-untyped-def]
     """Move arc e to position pos of its column's list (swapping with what stands there)."""
     other = col_arcs[pos]
@@ -76,7 +77,7 @@ def _swap_in(e, pos, col_arcs, arc_pos):  # type: ignore[no-untyped-def]
     arc_pos[e], arc_pos[other] = pos, old
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@kernel(inline=True)
 def _relax(v, nd, arc, cur, dist, pred, touched, state, heap_keys, heap_nodes, stack):  # type: ignore[no-untyped-def]
     """Offer node v distance nd via arc. state = [heap size, stack size, touched count].
 
@@ -96,7 +97,7 @@ def _relax(v, nd, arc, cur, dist, pred, touched, state, heap_keys, heap_nodes, s
             state[0] = _heap_push(heap_keys, heap_nodes, state[0], nd, v)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@kernel(inline=True)
 def _expand_row(u, d, cur, n_rows, n_arcs, sink, row_start, row_arcs, arc_col, arc_value,  # type: ignore[no-untyped-def]
                 arc_cap, flow, pi, dist, done, pred, touched, state, heap_keys, heap_nodes, stack):
     """Relax the arcs with room and the outside arc of row u, settled at distance d.
@@ -119,7 +120,7 @@ def _expand_row(u, d, cur, n_rows, n_arcs, sink, row_start, row_arcs, arc_col, a
            heap_keys, heap_nodes, stack)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def solve_ssp(row_supply, col_cap, arc_row, arc_col, arc_value, arc_cap, n_rows, n_cols, maximal):  # type: ignore[no-untyped-def]
     n_arcs = arc_row.shape[0]
     sink = n_rows + n_cols

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numba
 import numpy as np
 from llvmlite import binding, ir  # type: ignore[import-untyped]
 from numba.core import cgutils, types
@@ -50,6 +49,7 @@ from numba.extending import intrinsic
 
 from peerconomy.mechanisms._flow_scaling import COST_LIMIT, UNREACHED
 from peerconomy.mechanisms._flow_ssp import _heap_pop, _heap_push
+from peerconomy.mechanisms._jit import kernel, stand_in
 
 # status codes of clear
 OK = 0
@@ -90,13 +90,20 @@ def _prefetch_typer(typingctx: Any, array: Any, index: Any) -> Any:
 _prefetch: Any = intrinsic(_prefetch_typer)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+def _no_prefetch(array: Any, index: Any) -> None:
+    """``_prefetch`` in an interpreted kernel: a hint to a cache Python does not manage."""
+
+
+stand_in(_prefetch, _no_prefetch)
+
+
+@kernel(inline=True)
 def _fits(v, scale):  # type: ignore[no-untyped-def]
     y = v * scale
     return abs(y - np.rint(y)) <= max(1e-9, 1e-13 * abs(y))
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def _amount_decimals(row_supply, col_capacity, arc_row, arc_capacity, total, limit,  # type: ignore[no-untyped-def]
                      max_decimals):
     """``flow._decimals`` over the supplies, the cut arc and column capacities and the total."""
@@ -135,7 +142,7 @@ def _amount_decimals(row_supply, col_capacity, arc_row, arc_capacity, total, lim
     return -1
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def _value_decimals(arc_value, kind, limit, max_decimals):  # type: ignore[no-untyped-def]
     """``flow._decimals`` over the values of the arcs kept (``kind > 0``); and the largest."""
     largest = 0.0
@@ -164,7 +171,7 @@ def _value_decimals(arc_value, kind, limit, max_decimals):  # type: ignore[no-un
 # what the auction walks through.
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def auction(rec, n_rows, step, alpha, ranked, start, eps, max_bids):  # type: ignore[no-untyped-def]
     """The auction on the records: (copy prices, copy holders' offsets or -1, done).
 
@@ -236,7 +243,7 @@ def auction(rec, n_rows, step, alpha, ranked, start, eps, max_bids):  # type: ig
     return price, holder, True
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def _least_labels(rec, off, start, holder, held, cheap, step):  # type: ignore[no-untyped-def]
     """True distances from T over the column graph (module docstring); UNREACHED if none."""
     n_rows = off.shape[0]
@@ -290,7 +297,7 @@ def _least_labels(rec, off, start, holder, held, cheap, step):  # type: ignore[n
     return dist
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def _greatest_labels(rec, off, start, holder, held, cheap, step, open_):  # type: ignore[no-untyped-def]
     """True distances to T over the column graph (module docstring); UNREACHED if none.
 
@@ -359,7 +366,7 @@ def _greatest_labels(rec, off, start, holder, held, cheap, step, open_):  # type
     return dist
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def _clear_records(rec, arc_row, arc_col, arc_value, kind, rix, count, n_rows, col_cap, inflow,  # type: ignore[no-untyped-def]
                    cut, v_scale, alpha, tie, maximal, max_bids, flow, col_price):
     """Fill the records, run the auction, compute the extreme duals: the status; ``flow`` and
@@ -445,7 +452,7 @@ def _clear_records(rec, arc_row, arc_col, arc_value, kind, rix, count, n_rows, c
     return OK
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def clear(row_supply, col_capacity, arc_row, arc_col, arc_value, arc_capacity, total,  # type: ignore[no-untyped-def]
           maximal, bids_per_row, amount_limit, max_decimals):
     """(status, flow, col_price) for ``flow._solve_scaled``'s market; flow and prices only

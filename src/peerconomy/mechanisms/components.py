@@ -14,9 +14,11 @@ rows first, then columns), straight from the edge lists.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
+
+from peerconomy.mechanisms import _jit
+from peerconomy.mechanisms._jit import kernel
 
 __all__ = ["bipartite_components"]
 
@@ -28,15 +30,16 @@ def bipartite_components(
 ) -> tuple[IntArray, int]:
     """A component label per node (rows ``0..n_rows-1``, then columns), and the number of
     components; labels are numbered in order of each component's smallest node."""
-    label, count = _label(
-        n_rows + n_cols,
-        np.ascontiguousarray(edge_row, dtype=np.int64),
-        np.ascontiguousarray(edge_col, dtype=np.int64) + n_rows,
-    )
+    with _jit.sized(len(edge_row)):
+        label, count = _jit.pick(_label)(
+            n_rows + n_cols,
+            np.ascontiguousarray(edge_row, dtype=np.int64),
+            np.ascontiguousarray(edge_col, dtype=np.int64) + n_rows,
+        )
     return label, int(count)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def _root(parent: IntArray, node: int) -> int:
     while parent[node] != node:
         parent[node] = parent[parent[node]]  # path halving
@@ -44,7 +47,7 @@ def _root(parent: IntArray, node: int) -> int:
     return node
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def _label(n: int, a: IntArray, b: IntArray) -> tuple[IntArray, int]:
     parent = np.arange(n, dtype=np.int64)
     for k in range(len(a)):

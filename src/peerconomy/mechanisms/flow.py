@@ -74,11 +74,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from peerconomy.mechanisms import _flow_auction, _flow_scaling, _flow_single, _flow_ssp, _flow_unit
+from peerconomy.mechanisms import (
+    _flow_auction,
+    _flow_scaling,
+    _flow_single,
+    _flow_ssp,
+    _flow_unit,
+    _jit,
+)
+from peerconomy.mechanisms._jit import kernel
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -152,21 +159,22 @@ def solve(market: Market, prices: Literal["min", "max"] = "min") -> Clearing:
     arc_value = np.ascontiguousarray(market.arc_value, dtype=np.float64)
     arc_capacity = np.ascontiguousarray(market.arc_capacity, dtype=np.float64)
     maximal = prices == "max"
-    result = _solve_scaled(
-        row_supply, col_capacity, arc_row, arc_col, arc_value, arc_capacity, maximal
-    )
-    if result is None:
-        result = _flow_ssp.solve_ssp(
-            row_supply,
-            col_capacity,
-            arc_row,
-            arc_col,
-            arc_value,
-            arc_capacity,
-            len(row_supply),
-            len(col_capacity),
-            maximal,
+    with _jit.sized(len(arc_value)):
+        result = _solve_scaled(
+            row_supply, col_capacity, arc_row, arc_col, arc_value, arc_capacity, maximal
         )
+        if result is None:
+            result = _jit.pick(_flow_ssp.solve_ssp)(
+                row_supply,
+                col_capacity,
+                arc_row,
+                arc_col,
+                arc_value,
+                arc_capacity,
+                len(row_supply),
+                len(col_capacity),
+                maximal,
+            )
     flow, col_price = result
     return Clearing(flow=flow, col_price=col_price)
 
@@ -187,7 +195,7 @@ def _warm_start(
     graph, ``excess`` and ``price`` are only touched when it finishes.
     """
     first, head, rev, cost, _, res, pos = graph
-    held, cheapest, done = _flow_auction.auction(
+    held, cheapest, done = _jit.pick(_flow_auction.auction)(
         n_rows, first, head, cost, col_room, eps, bids * n_rows
     )
     if not done:
@@ -213,11 +221,12 @@ def _decimal_scale(x: FloatArray, limit: float) -> float | None:
 
     ``None`` if there is none with ``k <= _MAX_DECIMALS`` and ``max|x| * 10**k <= limit``.
     """
-    k = int(_decimals(np.ascontiguousarray(x, dtype=np.float64), float(limit), _MAX_DECIMALS))
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    k = int(_jit.pick(_decimals)(x, float(limit), _MAX_DECIMALS))
     return None if k < 0 else 10.0**k
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel()
 def _decimals(x, limit, max_decimals):  # type: ignore[no-untyped-def]
     """The least ``k`` for ``_decimal_scale`` (-1 if none); a scale fails at its first misfit."""
     largest = 0.0
@@ -252,7 +261,7 @@ def _solve_scaled(
     """The fast path (module docstring); ``None`` where the values are on no usable grid."""
     exact_auction = True
     if _UNIT_KERNEL:
-        status, unit_flow, unit_price = _flow_unit.clear(
+        status, unit_flow, unit_price = _jit.pick(_flow_unit.clear)(
             row_supply, col_capacity, arc_row, arc_col, arc_value, arc_capacity,
             float(np.sum(row_supply)), maximal, _EXACT_BIDS, _EXACT_SUM, _MAX_DECIMALS,
         )
@@ -339,7 +348,7 @@ def _solve_scaled(
         value_cost = np.concatenate([-step * units, zeros])
         row_total = supply[rows]
         capacity = np.concatenate([cap, row_total, col_room]).astype(np.float64)
-        graph = _flow_scaling.build(
+        graph = _jit.pick(_flow_scaling.build)(
             n_nodes, tail.astype(np.int64), head.astype(np.int64), cost, value_cost, capacity
         )
         first, res_head, rev, res_cost, res_value_cost, res, pos = graph
@@ -360,7 +369,7 @@ def _solve_scaled(
             ):
                 eps = max(1, step // 4)
         if eps >= 0:
-            price, status = _flow_scaling.cost_scaling(
+            price, status = _jit.pick(_flow_scaling.cost_scaling)(
                 n_nodes, n_rows, first, res_head, rev, res_cost, res, excess, tol, price, eps,
                 _EARLY_STOP,
             )
@@ -369,7 +378,7 @@ def _solve_scaled(
         always = np.zeros(len(res), dtype=np.bool_)
         always[pos[n_live : n_live + n_rows]] = True  # staying out is never full
         always[pos[n_live + n_rows :][cut]] = True
-        dist = _flow_scaling.extreme_distances(
+        dist = _jit.pick(_flow_scaling.extreme_distances)(
             n_nodes, sink, first, res_head, rev, res_value_cost, res, price, tol, maximal, always
         )
         carried = res[rev[pos[:n_live]]]
