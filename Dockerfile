@@ -41,9 +41,9 @@ ENV PATH=/opt/peerconomy/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1
 USER peerconomy
-# compile the clearing kernels now, as the user that serves, so that the first clear after
-# the container starts need not (they are compiled again if the server's CPU differs)
-RUN peerconomy clear /opt/peerconomy/examples/farm.json > /dev/null
+# compile the clearing engine's kernels now, as the user that serves, so that no clear in
+# the container compiles them (numba compiles them again where the server's CPU differs)
+RUN peerconomy warm-up
 VOLUME /var/lib/peerconomy
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
