@@ -13,6 +13,7 @@ ARG BASE_IMAGE=debian:bookworm-slim
 
 # Debian's Python and the unprivileged user, for both stages
 FROM ${BASE_IMAGE} AS python
+LABEL peerconomy.image=app
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         python3 python3-venv \
