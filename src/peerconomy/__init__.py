@@ -5,9 +5,8 @@ format) and returns the period's plan as a JSON-ready dict; bad input raises
 :class:`ScenarioError`, whose message names the field.
 
 The scenario's model (pydantic) is imported on first use of ``Scenario``, ``ScenarioError``
-or ``parse_scenario``, the engine (numpy, numba) on the first clear, and the version from
-the package's metadata on first use of ``__version__``: importing the package, as every
-``peerconomy`` command does, costs none of them.
+or ``parse_scenario`` and the engine (numpy, numba) on the first clear: importing the
+package, as every ``peerconomy`` command does, costs neither.
 """
 
 from __future__ import annotations
@@ -16,36 +15,21 @@ from collections.abc import Mapping
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from peerconomy._version import __version__
+
 if TYPE_CHECKING:
     from peerconomy.domain.scenario import Scenario, ScenarioError, parse_scenario
-
-    __version__: str
 
 __all__ = ["Scenario", "ScenarioError", "__version__", "clear", "parse_scenario", "validate"]
 
 _FROM_SCENARIO = frozenset({"Scenario", "ScenarioError", "parse_scenario"})
 
 
-
 def __getattr__(name: str) -> Any:
-    """``Scenario``, ``ScenarioError`` and ``parse_scenario``, imported on first use, and
-    ``__version__``, read on first use from the installed package's metadata."""
+    """``Scenario``, ``ScenarioError`` and ``parse_scenario``, imported on first use."""
     if name in _FROM_SCENARIO:
         return getattr(import_module("peerconomy.domain.scenario"), name)
-    if name == "__version__":
-        global __version__
-        __version__ = _installed_version()
-        return __version__
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _installed_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("peerconomy")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0+unknown"
 
 
 def clear(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -24,8 +24,10 @@ from peerconomy import __version__
 from peerconomy.api.deps import CSRF_HEADER, SAFE_METHODS, SESSION_ID, Store, check_csrf
 from peerconomy.api.errors import install_error_handlers
 from peerconomy.api.hardening import Hardening, docs_policy
+from peerconomy.api.health import router as health_router
 from peerconomy.api.mail import Mailer, OutboxWorker
 from peerconomy.api.routes import auth, books, periods, pools
+from peerconomy.api.server_log import AccessLog
 from peerconomy.api.settings import AppSettings
 
 __all__ = ["SESSION_COOKIE", "SWAGGER_UI_VERSION", "create_app"]
@@ -81,7 +83,7 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    app.add_middleware(  # outermost: its headers and limits hold for every answer
+    app.add_middleware(  # outside the app: its headers and limits hold for every answer
         Hardening,
         max_body_bytes=settings.max_body_bytes,
         max_scenario_bytes=settings.max_scenario_bytes,
@@ -89,6 +91,9 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
         session_cookie=SESSION_COOKIE,
         unavailable=getattr(store, "unavailable_errors", ()),
     )
+    # around everything: one line per request, whoever answered it
+    app.add_middleware(AccessLog, trusted_proxies=settings.trusted_proxies)
+    app.include_router(health_router)  # no session, no CSRF, no sign-in: for probes
     html = None
     if pages:
         from peerconomy.web import install_pages

@@ -3,7 +3,10 @@
 manager may run directly, e.g. ``uvicorn --factory --no-proxy-headers
 peerconomy.api.asgi:app_from_environment``: the app reads ``X-Forwarded-For`` itself, from
 the proxies in ``PEERCONOMY_TRUSTED_PROXIES`` only, so uvicorn must not rewrite the client's
-address first).
+address first). The app writes its own access log (:mod:`peerconomy.api.server_log`, logger
+``peerconomy.access``): such a manager should turn uvicorn's off (``--no-access-log``: it
+shows the proxy's address and the query string) and give that logger a handler, as
+:func:`~peerconomy.api.server_log.logging_config` does for ``peerconomy serve``.
 
 The database is ``PEERCONOMY_DATABASE_URL`` (default: the SQLite file in the data directory);
 the other settings are those of :meth:`AppSettings.from_environment`.

@@ -99,6 +99,10 @@ class Store(Protocol):
 
     def unit_of_work(self) -> UnitOfWork: ...
 
+    def ping(self) -> None:
+        """Raise an error of the store's ``unavailable_errors`` unless the database answers
+        a cheap question."""
+
 
 async def app_settings(request: Request) -> AppSettings:
     """The site's settings."""

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Final, Literal, get_args
 
 from peerconomy.api.clients import TrustedProxies, parse_trusted_proxies
 from peerconomy.domain.security import LimitRule
@@ -19,11 +20,14 @@ from peerconomy.services.accounts import SIGN_UP_MODES, SignUpMode
 from peerconomy.services.security import SecurityPolicy
 
 __all__ = [
+    "LOG_LEVELS",
     "MAX_BODY_BYTES",
     "MAX_SCENARIO_BYTES",
     "AppSettings",
+    "LogLevel",
     "base_url_from_environment",
     "load_secret_key",
+    "log_level",
     "sign_up_mode",
 ]
 
@@ -31,6 +35,10 @@ MAX_BODY_BYTES = 1024 * 1024
 """A request body's largest size by default: a form or a JSON call is a few kilobytes."""
 MAX_SCENARIO_BYTES = 8 * 1024 * 1024
 """The largest body of a route that takes a scenario (a project's tasks and goods)."""
+LogLevel = Literal["debug", "info", "warning", "error"]
+LOG_LEVELS: Final[tuple[LogLevel, ...]] = get_args(LogLevel)
+"""What ``PEERCONOMY_LOG_LEVEL`` may say, most said first: ``info`` (the default) writes the
+access log, ``warning`` and ``error`` leave it out."""
 
 
 def load_secret_key(data_dir: Path) -> str:
@@ -90,6 +98,9 @@ class AppSettings:
     signup: SignUpMode = "invite-only"
     """Who may sign up: ``open`` (anyone), ``invite-only`` (with an invitation link) or
     ``closed`` (nobody; accounts are made on the command line)."""
+    log_level: LogLevel = "info"
+    """How much the server writes to its log: ``info`` is one access-log line per request
+    (:mod:`peerconomy.api.server_log`) besides warnings and errors."""
 
     @classmethod
     def from_environment(cls, data_dir: Path) -> AppSettings:
@@ -116,6 +127,7 @@ class AppSettings:
             max_scenario_bytes=_positive(env, "PEERCONOMY_MAX_SCENARIO_BYTES",
                                          MAX_SCENARIO_BYTES, "bytes"),
             signup=sign_up_mode(env.get("PEERCONOMY_SIGNUP", "")),
+            log_level=log_level(env.get("PEERCONOMY_LOG_LEVEL", "")),
         )
 
     def security_policy(self) -> SecurityPolicy:
@@ -140,6 +152,17 @@ def sign_up_mode(text: str) -> SignUpMode:
         if wanted == mode:
             return mode
     raise ValueError(f"PEERCONOMY_SIGNUP must be one of {', '.join(SIGN_UP_MODES)},"
+                     f" got {text!r}")
+
+
+def log_level(text: str) -> LogLevel:
+    """The log level ``PEERCONOMY_LOG_LEVEL`` names, in any case (empty: ``info``);
+    ValueError naming the variable if it is none of :data:`LOG_LEVELS`."""
+    wanted = text.strip().lower() or "info"
+    for level in LOG_LEVELS:
+        if wanted == level:
+            return level
+    raise ValueError(f"PEERCONOMY_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)},"
                      f" got {text!r}")
 
 

@@ -1,4 +1,9 @@
-"""``peerconomy serve``: the web pages and the REST API on a database, with uvicorn."""
+"""``peerconomy serve``: the web pages and the REST API on a database, with uvicorn.
+
+Its log is set up by :func:`peerconomy.api.server_log.logging_config` at the level of
+``PEERCONOMY_LOG_LEVEL`` (default ``info``: an access-log line per request on standard
+output, warnings and errors on standard error); uvicorn's own access log is off, as it
+would show the proxy's address instead of the client's and the query string."""
 
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ def serve(
 
     from peerconomy.api import AppSettings, create_app
     from peerconomy.api.asgi import ready_to_serve
+    from peerconomy.api.server_log import logging_config
     from peerconomy.store.sql import (
         DATABASE_URL_SETTING,
         StoreError,
@@ -49,6 +55,7 @@ def serve(
     except ValueError as err:  # a setting that is no setting, named: one line, exit 2
         store.close()
         fail(str(err))
+    log_config = logging_config(settings.log_level)
     typer.echo(plain(f"peerconomy serves on http://{host}:{port} (API docs: /api/docs)"))
     if workers > 1:
         store.close()
@@ -61,12 +68,15 @@ def serve(
             host=host,
             port=port,
             workers=workers,
-            log_level="warning",
+            log_config=log_config,
+            log_level=settings.log_level,
+            access_log=False,  # the app writes its own (peerconomy.api.server_log)
             proxy_headers=False,  # the app reads X-Forwarded-For from trusted proxies only
         )
         return
     try:
         app = ready_to_serve(create_app(store, settings))
-        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+        uvicorn.run(app, host=host, port=port, log_config=log_config,
+                    log_level=settings.log_level, access_log=False, proxy_headers=False)
     finally:
         store.close()

@@ -86,6 +86,9 @@ class MemoryStore:
         """A new unit of work over this store."""
         return MemoryUnitOfWork(self)
 
+    def ping(self) -> None:
+        """Always answers: the state is in this process (for a health check)."""
+
 
 class _Pools:
     def __init__(self, state: _State) -> None:

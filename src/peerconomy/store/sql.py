@@ -467,6 +467,12 @@ class SqlStore:
         """A new unit of work over this store."""
         return SqlUnitOfWork(self.engine, self._plans)
 
+    def ping(self) -> None:
+        """Ask the database something cheap (``SELECT 1``): raise one of
+        :attr:`unavailable_errors` if it does not answer (for a health check)."""
+        with self.engine.connect() as connection:
+            connection.execute(select(literal(1)))
+
     def close(self) -> None:
         """Close the store's connections."""
         self._finalizer()
