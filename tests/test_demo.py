@@ -257,3 +257,18 @@ def test_the_demo_sign_ins_open_the_pool_with_their_roles() -> None:
         assert accounts.authenticate(store.unit_of_work(), name, password).name == name
         standing = membership.access(store.unit_of_work(), POOL_NAME, name)
         assert standing.member is not None and standing.member.role == role
+
+
+def test_the_demo_command_says_what_it_is_doing_before_each_slow_step(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from peerconomy.cli import app
+
+    result = CliRunner().invoke(
+        app, ["demo", "--no-serve", "--file", str(tmp_path / "demo.sqlite3")]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines[0] == "Building the sample pool…"  # before the imports and the pool
+    making = lines.index("Making three sign-ins to try it with…")  # before hashing passwords
+    assert lines[making + 1].startswith("The demo pool is in ")

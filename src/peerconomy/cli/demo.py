@@ -37,6 +37,8 @@ def demo(
     A farm, a bakery and a bicycle workshop, about thirty people: see the weights, premiums,
     shares, credits, balances and the hint board, then sign in at the printed address and
     take the next period through in the browser."""
+    console = terminal()
+    console.print("[dim]Building the sample pool…[/dim]")  # the imports below take a second
     from peerconomy.demo import add_demo_accounts, run_demo
     from peerconomy.store.sql import StoreError, default_data_dir, open_store
 
@@ -52,8 +54,8 @@ def demo(
         store = open_store(url)
     except StoreError as err:
         store_failure(err, GivenUrl(url, "--file"))
-    console = terminal()
     run_demo(store.unit_of_work, console, periods=periods, seed=seed)
+    console.print("\n[dim]Making three sign-ins to try it with…[/dim]")  # argon2: a second
     sign_ins = add_demo_accounts(store.unit_of_work)
     console.print(
         f"\nThe demo pool is in [bold]{escape(str(target))}[/bold]. Look around, e.g.:\n"
