@@ -1,4 +1,6 @@
-"""Credits for a period's work: what confirmed work logs earn against the plan.
+"""Credits for a period's work: what confirmed work logs earn against the plan; and who may
+confirm or reject a work log (:func:`confirm_refusal`, :func:`reject_refusal`), the one rule
+the work service enforces and the pages ask before they draw a button.
 
 Work earns credit only where the plan needed it (demand-backed work): confirmed hours on an
 assigned task count up to the assigned hours; hours beyond an assignment earn nothing. Work
