@@ -2,8 +2,9 @@
 page's ``static/refusals.js`` shows beside the button that was clicked (htmx swaps nothing in
 for an error, so a whole error page or a redirect would never be seen); not signed in, htmx
 is sent to the sign-in page and back. Each of the pages' htmx actions (Confirm, Reject, Clear
-the period) is refused here as htmx sends it. The browser's side is in
-``tests/e2e/test_refusals.py``."""
+the period) is refused here as htmx sends it. The pages no longer draw these buttons where the
+rule refuses them (``test_buttons_drawn.py``), so the posts here are what a stale page or a
+hand-made request sends. The browser's side is in ``tests/e2e/test_refusals.py``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Credits for a period's work: what confirmed work logs earn against the plan.
+"""Credits for a period's work: what confirmed work logs earn against the plan; and who may
+confirm or reject a work log (:func:`confirm_refusal`, :func:`reject_refusal`), the one rule
+the work service enforces and the pages ask before they draw a button.
 
 Work earns credit only where the plan needed it (demand-backed work): confirmed hours on an
 assigned task count up to the assigned hours; hours beyond an assignment earn nothing. Work
@@ -23,9 +25,56 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from peerconomy.domain.pool import Assignment, WorkLog
+from peerconomy.domain.pool import Assignment, Member, WorkLog
 
-__all__ = ["credited_hours", "credits", "done_hours"]
+__all__ = ["confirm_refusal", "credited_hours", "credits", "done_hours", "may_confirm",
+           "may_reject", "reject_refusal"]
+
+
+def confirm_refusal(log: WorkLog, by: Member) -> str | None:
+    """Why ``by`` may not confirm ``log`` (None: they may): never the worker, nor whoever
+    logged it for them (a coordinator who logs a member's hours cannot also vouch for them: a
+    second member must), and unassigned work only a coordinator accepts. The one rule that
+    confirming work enforces and that the pages ask before they draw a *Confirm* button.
+
+    >>> from datetime import UTC, datetime
+    >>> log = WorkLog(1, "farm", 1, "ana", "weed", 3.0, datetime.now(UTC), False)
+    >>> print(confirm_refusal(log, Member("ben")).split(": ")[1])
+    only a coordinator may accept that work, and 'ben' is not one
+    >>> may_confirm(log, Member("cleo", role="coordinator"))
+    True
+    """
+    if by.id == log.participant:
+        return f"{by.id!r} cannot confirm their own work"
+    if by.id == log.logged_by:
+        return (f"{by.id!r} logged this work for {log.participant!r} and cannot confirm it too;"
+                " another member must")
+    if not log.assigned and by.role != "coordinator":
+        return (f"{log.participant!r} has no assignment on task {log.task!r}: only a"
+                f" coordinator may accept that work, and {by.id!r} is not one")
+    return None
+
+
+def reject_refusal(log: WorkLog, by: Member) -> str | None:
+    """Why ``by`` may not reject ``log`` (None: they may): only a coordinator rejects work,
+    and never their own."""
+    if by.id == log.participant:
+        return f"{by.id!r} cannot reject their own work"
+    if by.role != "coordinator":
+        return f"only a coordinator may reject work; {by.id!r} is not one"
+    return None
+
+
+def may_confirm(log: WorkLog, by: Member) -> bool:
+    """Whether ``by`` may confirm ``log`` now: it awaits confirmation and
+    :func:`confirm_refusal` has nothing against it."""
+    return log.status == "pending" and confirm_refusal(log, by) is None
+
+
+def may_reject(log: WorkLog, by: Member) -> bool:
+    """Whether ``by`` may reject ``log`` now: it awaits confirmation and
+    :func:`reject_refusal` has nothing against it."""
+    return log.status == "pending" and reject_refusal(log, by) is None
 
 
 def done_hours(logs: Iterable[WorkLog]) -> dict[tuple[str, str], float]:

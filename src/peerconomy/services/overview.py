@@ -15,7 +15,7 @@ from typing import Any
 from peerconomy.domain.period import PeriodState, has_plan
 from peerconomy.domain.pool import Assignment, Period, Plan, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
-from peerconomy.domain.work import credits
+from peerconomy.domain.work import credits, may_confirm, may_reject
 from peerconomy.ledger.journal import participant_account
 from peerconomy.services import lookup
 from peerconomy.services.collecting import active_goods, active_tasks
@@ -56,7 +56,12 @@ class MyPeriod:
     logs: list[WorkLog]
     """Work they logged in the current period."""
     to_confirm: list[WorkLog]
-    """Others' pending work they may confirm."""
+    """Others' pending work on their tasks (a coordinator's: all of it), shown to them."""
+    confirmable: frozenset[int] = frozenset()
+    """The ids of the logs of ``to_confirm`` they may confirm (:func:`may_confirm`): the page
+    draws a *Confirm* button on these only."""
+    rejectable: frozenset[int] = frozenset()
+    """The ids of the logs of ``to_confirm`` they may reject (:func:`may_reject`)."""
     next_steps: list[str] = field(default_factory=list)
     """What to do next, as codes the pages turn into sentences: ``offer``, ``wish``,
     ``wait_for_clearing``, ``log_work``, ``confirm_work``, ``wait_for_settlement``."""
@@ -139,6 +144,8 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         and log.participant != participant
         and (log.task in my_tasks or is_coordinator)
     ]
+    confirmable = frozenset(log.id for log in to_confirm if may_confirm(log, me))
+    rejectable = frozenset(log.id for log in to_confirm if may_reject(log, me))
     steps: list[str] = []
     if period.state is PeriodState.COLLECTING:
         steps += [s for s, done in (("offer", offers), ("wish", wishes)) if not done]
@@ -150,7 +157,7 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
                 logged[log.task] += log.hours
         if any(logged[a.task] < a.hours - 1e-9 for a in mine):
             steps.append("log_work")
-        if to_confirm:
+        if confirmable:
             steps.append("confirm_work")
         steps.append("wait_for_settlement")
     allocations = [
@@ -171,6 +178,8 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         balance,
         [log for log in logs if log.participant == participant],
         to_confirm,
+        confirmable,
+        rejectable,
         steps,
     )
 

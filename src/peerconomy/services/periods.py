@@ -16,7 +16,7 @@ from typing import Any
 
 from peerconomy.domain.clearing import clear_scenario
 from peerconomy.domain.collection import paused_collection
-from peerconomy.domain.period import PeriodState, advance
+from peerconomy.domain.period import IllegalTransitionError, PeriodState, advance
 from peerconomy.domain.plan_checks import first_non_finite, plan_warnings
 from peerconomy.domain.pool import Period, Plan, active_participants
 from peerconomy.domain.scenario import (
@@ -35,8 +35,8 @@ from peerconomy.services.collecting import active_goods, active_tasks, withdraw_
 from peerconomy.services.errors import ConflictError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["clear_period", "close_period", "input_hash", "period_scenario", "preview_period",
-           "reopen_period", "settle_period"]
+__all__ = ["clear_period", "close_period", "input_hash", "may_reopen", "period_scenario",
+           "preview_period", "reopen_period", "reopen_refusal", "settle_period"]
 
 
 def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
@@ -121,6 +121,25 @@ def preview_period(uow: UnitOfWork, pool: str) -> list[dict[str, Any]]:
     return warnings
 
 
+def reopen_refusal(period: Period, logged: int) -> str | None:
+    """Why the cleared ``period``, with ``logged`` work logs on its plan, may not be
+    reopened (None: it may): work logged on the plan would lose its ground."""
+    if logged:
+        return (f"period {period.number} of pool {period.pool!r} has work logged on its plan"
+                f" ({logged} entries); it can be settled, not reopened")
+    return None
+
+
+def may_reopen(period: Period, logged: int) -> bool:
+    """Whether :func:`reopen_period` would reopen ``period`` (with ``logged`` work logs on
+    its plan): it is cleared and :func:`reopen_refusal` has nothing against it."""
+    try:
+        advance(period.state, "reopen")
+    except IllegalTransitionError:
+        return False
+    return reopen_refusal(period, logged) is None
+
+
 def reopen_period(
     uow: UnitOfWork, pool: str, *, now: datetime | None = None, actor: str | None = None
 ) -> Period:
@@ -130,12 +149,9 @@ def reopen_period(
         lookup.pool(uow, pool, lock=True)
         period = lookup.current_period(uow, pool)
         after = advance(period.state, "reopen")
-        logs = uow.periods.work_logs(pool, period.number)
-        if logs:
-            raise ConflictError(
-                f"period {period.number} of pool {pool!r} has work logged on its plan"
-                f" ({len(logs)} entries); it can be settled, not reopened"
-            )
+        refused = reopen_refusal(period, len(uow.periods.work_logs(pool, period.number)))
+        if refused is not None:
+            raise ConflictError(refused)
         plan = uow.periods.plan(pool, period.number)
         uow.periods.remove_plan(pool, period.number)
         uow.periods.set_state(pool, period.number, after)

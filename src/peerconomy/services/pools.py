@@ -9,7 +9,7 @@ member changed since, it is refused with :class:`~peerconomy.services.errors.Sta
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from enum import Enum
 from typing import Final
@@ -38,6 +38,7 @@ __all__ = [
     "Keep",
     "add_member",
     "check_pool_name",
+    "coordinator_refusal",
     "import_scenario",
     "keep_a_coordinator",
     "pool_name_key",
@@ -234,15 +235,23 @@ def keep_a_coordinator(uow: UnitOfWork, pool: str, old: Member, new: Member) -> 
     or being removed) would leave the pool without an active coordinator: nobody could then
     clear or settle its periods, or name a new coordinator. The caller's transaction is open
     (and holds the pool's lock)."""
+    refused = coordinator_refusal(pool, old, new, uow.pools.members(pool))
+    if refused is not None:
+        raise ConflictError(refused)
+
+
+def coordinator_refusal(pool: str, old: Member, new: Member, members: Sequence[Member]
+                        ) -> str | None:
+    """Why changing ``old`` into ``new`` is refused among the pool's ``members`` (None: it
+    is not): it would leave the pool without an active coordinator (see
+    :func:`keep_a_coordinator`, which enforces it)."""
     if not (old.active and old.role == "coordinator"):
-        return
+        return None
     if new.active and new.role == "coordinator":
-        return
-    others = [m for m in uow.pools.members(pool)
-              if m.id != old.id and m.active and m.role == "coordinator"]
-    if not others:
-        raise ConflictError(
-            f"{old.id!r} is the last coordinator of pool {pool!r}, and a pool always keeps"
+        return None
+    if any(m.id != old.id and m.active and m.role == "coordinator" for m in members):
+        return None
+    return (f"{old.id!r} is the last coordinator of pool {pool!r}, and a pool always keeps"
             " one: make another member a coordinator first")
 
 

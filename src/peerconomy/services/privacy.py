@@ -42,7 +42,7 @@ from peerconomy.services.accounts import account_key, authenticate
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import withdraw_everything_of
 from peerconomy.services.errors import NotFoundError
-from peerconomy.services.pools import keep_a_coordinator
+from peerconomy.services.pools import coordinator_refusal, keep_a_coordinator
 from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import DEFAULT_POLICY, SecurityPolicy
 
@@ -52,6 +52,7 @@ __all__ = [
     "delete_account",
     "erase_account",
     "export_account",
+    "pools_kept_by",
     "set_contact_visible",
 ]
 
@@ -168,8 +169,7 @@ def erase_account(
         pseudonyms: dict[str, str] = {}
         for pool, member in uow.accounts.memberships(user).items():
             lookup.pool(uow, pool, lock=True)
-            erased = replace(member, account=None, display_name="", email=None, phone=None,
-                             contact_visible=False, active=False, version=member.version + 1)
+            erased = _erased(member)
             keep_a_coordinator(uow, pool, member, erased)
             period = lookup.current_period(uow, pool)
             if member.active and period.state is PeriodState.COLLECTING:
@@ -195,6 +195,24 @@ def erase_account(
                detail={"pools": len(pseudonyms)}, now=moment)
         uow.commit()
     return pseudonyms
+
+
+def pools_kept_by(uow: UnitOfWork, user: str) -> list[str]:
+    """The pools ``user`` is the last coordinator of: :func:`erase_account` refuses to
+    delete their account while there are any (the account page asks before it offers to)."""
+    with uow:
+        return sorted(
+            pool for pool, member in uow.accounts.memberships(user).items()
+            if coordinator_refusal(pool, member, _erased(member), uow.pools.members(pool))
+            is not None
+        )
+
+
+def _erased(member: Member) -> Member:
+    """The member of an account that is deleted: unclaimed, nameless, without contact data,
+    gone from the pool."""
+    return replace(member, account=None, display_name="", email=None, phone=None,
+                   contact_visible=False, active=False, version=member.version + 1)
 
 
 def _membership(uow: UnitOfWork, pool: str, member: Member) -> dict[str, Any]:

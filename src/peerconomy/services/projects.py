@@ -26,7 +26,7 @@ from peerconomy.services.collecting import active_goods, active_tasks, withdraw_
 from peerconomy.services.errors import ConflictError, NotFoundError, check_version
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["fork_project", "join_project", "leave_project", "plan_production"]
+__all__ = ["fork_project", "join_project", "leave_project", "leave_refusal", "plan_production"]
 
 
 def join_project(
@@ -64,6 +64,19 @@ def join_project(
     return joined
 
 
+def leave_refusal(project: str, tasks: Sequence[Task], goods: Sequence[Good]) -> str | None:
+    """Why ``project`` may not leave a pool with these ``tasks`` and active ``goods`` (None:
+    it may): a good of another project needs one of its tasks. The rule
+    :func:`leave_project` enforces, and the projects page asks before it draws the button."""
+    own_tasks = {t.id for t in tasks if t.project == project}
+    for good in goods:
+        needed = own_tasks.intersection(good.recipe)
+        if good.project != project and needed:
+            return (f"project {project!r} cannot leave: good {good.id!r} of project"
+                    f" {good.project!r} needs its task {min(needed)!r}")
+    return None
+
+
 def leave_project(
     uow: UnitOfWork,
     pool: str,
@@ -80,14 +93,11 @@ def leave_project(
         lookup.pool(uow, pool, lock=True)
         old = _active_project(uow, pool, project)
         check_version(f"project {project!r}", old.version, version)
-        own_tasks = {t.id for t in uow.pools.tasks(pool) if t.project == project}
-        for good in active_goods(uow, pool):
-            needed = own_tasks.intersection(good.recipe)
-            if good.project != project and needed:
-                raise ConflictError(
-                    f"project {project!r} cannot leave: good {good.id!r} of project"
-                    f" {good.project!r} needs its task {min(needed)!r}"
-                )
+        tasks = uow.pools.tasks(pool)
+        refused = leave_refusal(project, tasks, active_goods(uow, pool))
+        if refused is not None:
+            raise ConflictError(refused)
+        own_tasks = {t.id for t in tasks if t.project == project}
         period = lookup.current_period(uow, pool)
         if period.state is PeriodState.COLLECTING:
             withdraw_everything_of(

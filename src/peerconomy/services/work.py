@@ -17,6 +17,7 @@ from peerconomy.domain.bounds import LOGGED_HOURS, check_number
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, WorkLog
 from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.work import confirm_refusal, reject_refusal
 from peerconomy.services import lookup, notices, outbox
 from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError
@@ -136,11 +137,9 @@ def reject_work(uow: UnitOfWork, pool: str, log_id: int, by: str) -> WorkLog:
     """A coordinator rejects logged work: it earns nothing."""
     with uow:
         log = _pending(uow, pool, log_id)
-        coordinator = lookup.member(uow, pool, by)
-        if by == log.participant:
-            raise NotAllowedError(f"{by!r} cannot reject their own work")
-        if coordinator.role != "coordinator":
-            raise NotAllowedError(f"only a coordinator may reject work; {by!r} is not one")
+        refused = reject_refusal(log, lookup.member(uow, pool, by))
+        if refused is not None:
+            raise NotAllowedError(refused)
         rejected = replace(log, status="rejected", confirmed_by=by)
         uow.periods.put_work_log(rejected)
         record(uow, pool, "work.reject", actor=by, subject=log_id, detail=_detail(rejected))
@@ -175,21 +174,11 @@ def _pending(uow: UnitOfWork, pool: str, log_id: int) -> WorkLog:
 
 
 def _confirmed(log: WorkLog, by: Member) -> WorkLog:
-    """The log confirmed by ``by``: never by the worker, nor by whoever logged it for them
-    (a coordinator who logs a member's hours cannot also vouch for them: a second member
-    must), and unassigned work only by a coordinator."""
-    if by.id == log.participant:
-        raise NotAllowedError(f"{by.id!r} cannot confirm their own work")
-    if by.id == log.logged_by:
-        raise NotAllowedError(
-            f"{by.id!r} logged this work for {log.participant!r} and cannot confirm it too;"
-            " another member must")
+    """The log confirmed by ``by`` (unassigned work: accepted by a coordinator), if
+    :func:`~peerconomy.domain.work.confirm_refusal` allows it."""
+    refused = confirm_refusal(log, by)
+    if refused is not None:
+        raise NotAllowedError(refused)
     if not log.assigned:
-        if by.role != "coordinator":
-            raise NotAllowedError(
-                f"{log.participant!r} has no assignment on task {log.task!r}: only a"
-                f" coordinator may accept that work, and {by.id!r} is not one"
-            )
         return replace(log, status="confirmed", confirmed_by=by.id, accepted_by=by.id)
     return replace(log, status="confirmed", confirmed_by=by.id)
-

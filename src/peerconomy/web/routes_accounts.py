@@ -338,10 +338,11 @@ def _account_page(request: Request, uow: UowDep, name: str, status_code: int = 2
     with uow:
         user = uow.accounts.user(name)
         tokens = uow.accounts.tokens(name)
+    kept = privacy.pools_kept_by(uow, name)
     new_token = request.session.pop(SHOWN_ONCE, None)
     return render(request, "account.html", status_code, account=user, tokens=tokens,
                   new_token=new_token if isinstance(new_token, str) else None,
-                  password_error=password_error, delete_error=delete_error,
+                  password_error=password_error, delete_error=delete_error, kept=kept,
                   now=time_of(request),
                   default_token_days=DEFAULT_TOKEN_DAYS, max_token_days=MAX_TOKEN_DAYS,
                   notices=mail_settings.notice_settings(uow, name),

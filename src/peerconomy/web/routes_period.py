@@ -59,6 +59,7 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
         if plan is None and previous is not None:
             plan = uow.periods.plan(pool, previous.number)
         requests = [r for r in uow.accounts.join_requests(pool) if r.status == "pending"]
+        can_reopen = periods.may_reopen(period, len(uow.periods.work_logs(pool, period.number)))
         members = [m for m in uow.pools.members(pool) if m.active]
     job = _jobs(request).get(pool)
     if job is not None and job.state != "running":
@@ -84,7 +85,7 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
         }
     return pool_page(
         request, "period.html", access, "period", period=period, previous=previous,
-        report=report, requests=requests, job=job, warnings=warnings,
+        report=report, requests=requests, job=job, warnings=warnings, can_reopen=can_reopen,
         invitation=invitation if isinstance(invitation, str) else None,
         unclaimed=[m for m in members if m.account is None],
     )

@@ -14,6 +14,7 @@ from peerconomy.api.schemas import PathNumber
 from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.scenario import Offer, ScenarioError, Wish, parse_part
+from peerconomy.domain.work import may_confirm, may_reject
 from peerconomy.services import collecting, lookup, membership, overview, privacy, work
 from peerconomy.web.forms import FormDep
 from peerconomy.web.i18n import N_, gettext_for
@@ -120,14 +121,17 @@ def log_work(pool: str, request: Request, form: FormDep, uow: UowDep) -> Respons
 def _decided(pool: str, request: Request, log_id: int, uow: UowDep, *, confirm: bool
              ) -> Response:
     needed = Level.MEMBER if confirm else Level.COORDINATOR
-    me = member_id(pool_access(request, uow, pool, needed, "confirm work"))
+    access = pool_access(request, uow, pool, needed, "confirm work")
+    me = member_id(access)
     if confirm:
         log = work.confirm_work(uow, pool, log_id, me)
     else:
         log = work.reject_work(uow, pool, log_id, me)
     if is_htmx(request):
+        assert access.member is not None  # member_id found them
         return render_fragment(request, "_work_row.html", log=log, pool_url=pool_url(pool),
-                               can_reject=False)
+                               can_confirm=may_confirm(log, access.member),
+                               can_reject=may_reject(log, access.member))
     _ = gettext_for(request)
     flash(request, _("The work is confirmed.") if confirm else _("The work is rejected."))
     return redirect(pool_url(pool) + "#confirm")

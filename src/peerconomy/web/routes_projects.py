@@ -19,6 +19,7 @@ from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Role
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import lookup, membership, pools, privacy, projects, roster
+from peerconomy.services.collecting import active_goods
 from peerconomy.services.errors import ConflictError, StaleEditError
 from peerconomy.services.membership import Access
 from peerconomy.services.security import TooManyAttemptsError
@@ -54,11 +55,15 @@ def _projects_page(request: Request, uow: UowDep, access: Access, status_code: i
         ]
         members = uow.pools.members(pool)
         collecting = lookup.current_period(uow, pool).state is PeriodState.COLLECTING
+        serving = active_goods(uow, pool)
+    may_leave = {p.id for p, _, _ in found
+                 if p.active and projects.leave_refusal(p.id, tasks, serving) is None}
     return pool_page(request, "projects.html", access, "projects", status_code,
                      projects=found, members=members, settings=current.settings,
                      pool_version=current.version, collecting=collecting,
                      draft=draft, add_error=error, models=MODELS, stale=stale,
-                     invited=invited, contacts=_contacts(access, members))
+                     invited=invited, contacts=_contacts(access, members),
+                     may_leave=may_leave)
 
 
 def _contacts(access: Access, members: Sequence[Member]) -> dict[str, str]:
