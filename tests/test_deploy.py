@@ -1,7 +1,8 @@
 """What ``deploy/`` ships for a server: the nightly backup script writes a backup that
 restores to the same database, removes only backups past their days and only after a new
-one is written; the systemd units pass ``systemd-analyze verify``; and the release's
-version is the one ``CHANGELOG.md`` names last."""
+one is written; the systemd units pass ``systemd-analyze verify``; the release's version is
+the one ``CHANGELOG.md`` names last; and every ``PEERCONOMY_*`` setting left empty (as a
+container stack passes one that is not set) is unset, its default."""
 
 from __future__ import annotations
 
@@ -15,16 +16,27 @@ import sys
 import time
 from pathlib import Path
 
+import anyio.to_thread
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from peerconomy import __version__
+from peerconomy.api import AppSettings, create_app
+from peerconomy.api.settings import base_url_from_environment
 from peerconomy.cli import app
+from peerconomy.domain.files import max_file_bytes
+from peerconomy.store.memory import MemoryStore
+from peerconomy.store.sql import default_database_url
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 DEPLOY = REPOSITORY / "deploy"
 BACKUP_SCRIPT = DEPLOY / "peerconomy-backup"
 DAY = 24 * 3600
+SOURCE = REPOSITORY / "src" / "peerconomy"
+SETTINGS_READ = sorted({name for path in SOURCE.rglob("*.py")
+                        for name in re.findall(r"\bPEERCONOMY_[A-Z_]+\b", path.read_text())})
+"""Every ``PEERCONOMY_*`` variable the code names."""
 
 runner = CliRunner()
 
@@ -147,3 +159,46 @@ def test_the_version_is_the_latest_release_of_the_changelog() -> None:
     changelog = (REPOSITORY / "CHANGELOG.md").read_text()
     releases = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d\d-\d\d$", changelog, re.M)
     assert releases and releases[0] == __version__, releases
+
+
+def _configuration(data: Path) -> tuple[object, ...]:
+    """What the environment configures: the server's settings, the threads its app answers
+    with, the database, the largest file read and the base URL of links made off the server."""
+    settings = AppSettings.from_environment(data)
+    with TestClient(create_app(MemoryStore(), settings, pages=False)) as client:
+        assert client.get("/health").status_code == 200
+        threads = client.portal.call(
+            lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
+    return (settings, threads, default_database_url(), max_file_bytes(),
+            base_url_from_environment())
+
+
+def test_the_settings_read_are_the_documented_ones() -> None:
+    assert len(SETTINGS_READ) >= 20 and "PEERCONOMY_THREADS" in SETTINGS_READ
+    documented = (REPOSITORY / "docs" / "deploy.md").read_text()
+    not_served = "PEERCONOMY_MAX_FILE_BYTES"  # the limit of a file read, no server's setting
+    assert [name for name in SETTINGS_READ
+            if f"`{name}`" not in documented and name != not_served] == []
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+@pytest.mark.parametrize("name", SETTINGS_READ)
+def test_a_setting_left_empty_is_unset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       name: str, blank: str) -> None:
+    for each in SETTINGS_READ:
+        monkeypatch.delenv(each, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    unset = _configuration(tmp_path / "data")  # makes the secret key, read back below
+    monkeypatch.setenv(name, blank)
+    assert _configuration(tmp_path / "data") == unset
+
+
+def test_a_bad_thread_count_is_named_in_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path) -> None:
+    monkeypatch.setenv("PEERCONOMY_SECRET_KEY", "k")
+    for value, said in [("many", "whole"), ("0", "positive")]:
+        monkeypatch.setenv("PEERCONOMY_THREADS", value)
+        with pytest.raises(ValueError) as refused:
+            AppSettings.from_environment(tmp_path)
+        assert str(refused.value) == (f"PEERCONOMY_THREADS must be a {said} number of"
+                                      f" threads, got {value!r}")

@@ -1,7 +1,8 @@
 """The server's access log: one line per request in the documented format (time, client as
 resolved through the trusted proxies, method, path, status, milliseconds), never a secret
-code, query string, token, cookie or password; and ``PEERCONOMY_LOG_LEVEL`` (bad values
-named in one line, exit 2)."""
+code, query string, token, cookie or password; a health check answered 200 at DEBUG only (a
+probe's every 10 s), a failed one at INFO; and ``PEERCONOMY_LOG_LEVEL`` (bad values named
+in one line, exit 2)."""
 
 from __future__ import annotations
 
@@ -38,8 +39,11 @@ SECRET = "s3cret-c0de.Zq9"
 PASSWORD = "ana by the sea"
 
 
-def access_lines(caplog: pytest.LogCaptureFixture) -> list[re.Match[str]]:
-    lines = [r.getMessage() for r in caplog.records if r.name == ACCESS_LOGGER]
+def access_lines(caplog: pytest.LogCaptureFixture,
+                 level: int = logging.DEBUG) -> list[re.Match[str]]:
+    """The access-log lines written at ``level`` or above, each in the documented format."""
+    lines = [r.getMessage() for r in caplog.records
+             if r.name == ACCESS_LOGGER and r.levelno >= level]
     found = [LINE.fullmatch(line) for line in lines]
     assert all(found), lines
     return [f for f in found if f is not None]
@@ -55,6 +59,7 @@ def client(caplog: pytest.LogCaptureFixture) -> Iterator[TestClient]:
 
 def test_each_request_is_one_line_in_the_documented_format(
         client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger=ACCESS_LOGGER)  # the health check's line too
     assert client.get("/health").status_code == 200
     assert client.get("/api/v1/pools/nowhere").status_code == 404
     (health, missing) = access_lines(caplog)
@@ -74,7 +79,7 @@ def test_refusals_of_the_hardening_are_logged_too(
 
 def test_the_client_is_the_one_behind_a_trusted_proxy_only(
         caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger=ACCESS_LOGGER)
+    caplog.set_level(logging.DEBUG, logger=ACCESS_LOGGER)  # the health checks' lines too
     settings = AppSettings(secret_key="log key",
                            trusted_proxies=parse_trusted_proxies("10.0.0.0/8"))
     app = create_app(MemoryStore(), settings)
@@ -113,6 +118,47 @@ def test_no_secret_code_query_string_token_cookie_or_password_is_logged(
     assert f"/reset/{REDACTED}" in paths
     assert f"/api/v1/invitations/{REDACTED}/accept" in paths
     assert "/pools" in paths
+
+
+class _DownStore(MemoryStore):
+    """A store whose database has gone away."""
+
+    unavailable_errors = (OSError,)
+
+    def ping(self) -> None:
+        raise OSError("the database is gone")
+
+
+def test_a_health_check_answered_200_is_written_at_debug_only(
+        client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    assert client.get("/health").status_code == 200
+    assert client.head("/health").status_code == 200
+    assert client.get("/health?probe=docker").status_code == 200
+    assert client.post("/health").status_code == 405  # no health check: a request as any
+    assert client.get("/api/v1/pools/nowhere").status_code == 404
+    written = [(line["method"], line["path"], line["status"])
+               for line in access_lines(caplog, logging.INFO)]
+    assert written == [("POST", "/health", "405"), ("GET", "/api/v1/pools/nowhere", "404")]
+
+    caplog.clear()
+    caplog.set_level(logging.DEBUG, logger=ACCESS_LOGGER)
+    client.get("/health")
+    client.head("/health")
+    debug = [(r.levelno, r.getMessage().split()[2:5]) for r in caplog.records
+             if r.name == ACCESS_LOGGER]
+    assert debug == [(logging.DEBUG, ["GET", "/health", "200"]),
+                     (logging.DEBUG, ["HEAD", "/health", "200"])]
+
+
+def test_a_failed_health_check_is_written_at_info(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger=ACCESS_LOGGER)
+    app = create_app(_DownStore(), AppSettings(secret_key="log key"))
+    with TestClient(app) as down:
+        assert down.get("/health").status_code == 503
+        assert down.head("/health").status_code == 503
+    written = [(line["method"], line["path"], line["status"])
+               for line in access_lines(caplog, logging.INFO)]
+    assert written == [("GET", "/health", "503"), ("HEAD", "/health", "503")]
 
 
 def _routes(app: FastAPI) -> set[str]:
@@ -172,8 +218,8 @@ def _free_port() -> int:
 
 
 def _serve(tmp_path: Path, level: str | None) -> tuple[str, str]:
-    """Run ``peerconomy serve`` at ``level``, ask for /health twice, stop it; its stdout and
-    stderr."""
+    """Run ``peerconomy serve`` at ``level``, ask for /health until it answers, then for
+    /health and the API's schema, stop it; its stdout and stderr."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PEERCONOMY_")}
     env.update(XDG_DATA_HOME=str(tmp_path), PEERCONOMY_SECRET_KEY="log key")
@@ -195,8 +241,9 @@ def _serve(tmp_path: Path, level: str | None) -> tuple[str, str]:
             except OSError:
                 assert process.poll() is None and time.monotonic() < deadline
                 time.sleep(0.1)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):
-            pass
+        for path in ("/health", "/api/v1/openapi.json"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2):
+                pass
     finally:
         process.terminate()
         out, err = process.communicate(timeout=20)
@@ -206,8 +253,8 @@ def _serve(tmp_path: Path, level: str | None) -> tuple[str, str]:
 def test_serve_writes_the_access_log_at_info_by_default(tmp_path: Path) -> None:
     out, err = _serve(tmp_path, None)
     lines = [line for line in out.splitlines() if LINE.fullmatch(line)]
-    assert len(lines) == 2, out
-    assert all(" 127.0.0.1 GET /health 200 " in line for line in lines), lines
+    assert len(lines) == 1, out  # the health checks answered 200 are left out
+    assert " 127.0.0.1 GET /api/v1/openapi.json 200 " in lines[0], lines
     assert SECRET not in out + err
     assert "Application startup complete" in err  # uvicorn says what it does at info
 
@@ -216,3 +263,10 @@ def test_serve_at_warning_writes_no_access_log(tmp_path: Path) -> None:
     out, err = _serve(tmp_path, "warning")
     assert not [line for line in out.splitlines() if LINE.fullmatch(line)], out
     assert "Application startup complete" not in err
+
+
+def test_serve_at_debug_writes_the_health_checks_too(tmp_path: Path) -> None:
+    out, _ = _serve(tmp_path, "debug")
+    lines = [line for line in out.splitlines() if LINE.fullmatch(line)]
+    assert len([line for line in lines if " 127.0.0.1 GET /health 200 " in line]) >= 2, out
+    assert [line for line in lines if " GET /api/v1/openapi.json 200 " in line], out

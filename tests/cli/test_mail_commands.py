@@ -44,6 +44,20 @@ def test_mail_test_sends_a_message_through_the_configured_server(
     assert sent["Date"] and sent["Message-ID"].startswith("<")
 
 
+@pytest.mark.parametrize("sender", ["", "  "])
+def test_mail_test_sends_from_the_default_sender_where_the_setting_is_empty(
+    inbox: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch, sender: str
+) -> None:
+    mail, port = inbox
+    monkeypatch.setenv("PEERCONOMY_SMTP_URL", f" smtp://127.0.0.1:{port} ")
+    monkeypatch.setenv("PEERCONOMY_MAIL_FROM", sender)  # as a stack passes one not set
+    result = runner.invoke(app, ["mail", "test", "ana@workshop.example"])
+    assert result.exit_code == 0, result.stderr
+    (sent,) = mail.messages
+    assert sent["From"] == "peerconomy@localhost"
+    assert sent["Message-ID"].endswith("@localhost>")
+
+
 @pytest.mark.parametrize(
     ("smtp_url", "address", "said"),
     [

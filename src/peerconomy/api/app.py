@@ -8,7 +8,6 @@ it as a field; a call with a bearer token needs none)."""
 from __future__ import annotations
 
 import html
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -46,8 +45,7 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Routes are plain functions run in worker threads; a few threads keep a busy process
         # from switching between many requests that hold database locks and wait for the GIL
-        threads = int(os.environ.get("PEERCONOMY_THREADS", "8"))
-        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         # The outbox is drained from a thread of its own; a memory store (tests, the
         # simulator) takes no second writer, so there it is drained by outbox.flush() alone
         if getattr(store, "takes_writers_in_threads", True):

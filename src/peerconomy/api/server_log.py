@@ -19,8 +19,11 @@ per request, six fields separated by single spaces::
   last byte.
 
 It never holds a header, a cookie, a token, a body or a query string: whatever secret a
-request carries stays out of the log. Where the level is ``warning`` or ``error`` there is
-no access log; ``debug`` adds what the libraries say at that level.
+request carries stays out of the log. A health check that is answered 200 (``GET`` or
+``HEAD /health``) is written at DEBUG, not INFO: a container's probe asks every 10 s, 8,640
+lines a day that say nothing; one answered otherwise (503: the database is gone) is written
+at INFO as every other request. Where the level is ``warning`` or ``error`` there is no
+access log; ``debug`` adds the health checks and what the libraries say at that level.
 """
 
 from __future__ import annotations
@@ -36,10 +39,11 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from peerconomy.api.clients import TrustedProxies, client_of
+from peerconomy.api.health import HEALTH_PATH
 from peerconomy.api.settings import LogLevel
 
-__all__ = ["ACCESS_LOGGER", "SECRET_PATHS", "AccessLog", "access_line", "logging_config",
-           "shown_path"]
+__all__ = ["ACCESS_LOGGER", "SECRET_PATHS", "AccessLog", "access_level", "access_line",
+           "logging_config", "shown_path"]
 
 ACCESS_LOGGER: Final = "peerconomy.access"
 access_logger = logging.getLogger(ACCESS_LOGGER)
@@ -74,6 +78,14 @@ def access_line(arrived: datetime, client: str | None, method: str, raw_path: by
                      str(status) if status is not None else "-", f"{seconds * 1000:.1f}ms"])
 
 
+def access_level(method: str, path: str, status: int | None) -> int:
+    """The level of a request's access-log line: DEBUG for a health check answered 200 (a
+    probe's routine, every few seconds), INFO for every other request."""
+    if status == 200 and method in ("GET", "HEAD") and path == HEALTH_PATH:
+        return logging.DEBUG
+    return logging.INFO
+
+
 class AccessLog:
     """ASGI middleware that writes the access-log line of each HTTP request (outermost, so
     that it sees every answer, the refusals of :class:`~peerconomy.api.hardening.Hardening`
@@ -100,13 +112,16 @@ class AccessLog:
         try:
             await self.app(scope, receive, send_logged)
         finally:
-            peer = scope.get("client")
-            client = client_of(peer[0] if peer else None,
-                               Headers(scope=scope).getlist("x-forwarded-for"),
-                               self.trusted_proxies)
-            raw: bytes = scope.get("raw_path") or scope["path"].encode()
-            access_logger.info("%s", access_line(arrived, client, scope["method"], raw, status,
-                                                 time.perf_counter() - started))
+            level = access_level(scope["method"], scope["path"], status)
+            if access_logger.isEnabledFor(level):
+                peer = scope.get("client")
+                client = client_of(peer[0] if peer else None,
+                                   Headers(scope=scope).getlist("x-forwarded-for"),
+                                   self.trusted_proxies)
+                raw: bytes = scope.get("raw_path") or scope["path"].encode()
+                access_logger.log(level, "%s", access_line(
+                    arrived, client, scope["method"], raw, status,
+                    time.perf_counter() - started))
 
 
 def logging_config(level: LogLevel) -> dict[str, Any]:

@@ -2,13 +2,13 @@
 
 The session secret is never in the repository: ``PEERCONOMY_SECRET_KEY`` if set, else a
 random key made once and kept (mode 0600) in the data directory beside the SQLite file.
+Every variable is read through :func:`peerconomy.environment.setting`: an empty one is unset.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -16,10 +16,13 @@ from typing import Final, Literal, get_args
 
 from peerconomy.api.clients import TrustedProxies, parse_trusted_proxies
 from peerconomy.domain.security import LimitRule
+from peerconomy.environment import setting
 from peerconomy.services.accounts import SIGN_UP_MODES, SignUpMode
 from peerconomy.services.security import SecurityPolicy
 
 __all__ = [
+    "DEFAULT_MAIL_FROM",
+    "DEFAULT_THREADS",
     "LOG_LEVELS",
     "MAX_BODY_BYTES",
     "MAX_SCENARIO_BYTES",
@@ -35,6 +38,12 @@ MAX_BODY_BYTES = 1024 * 1024
 """A request body's largest size by default: a form or a JSON call is a few kilobytes."""
 MAX_SCENARIO_BYTES = 8 * 1024 * 1024
 """The largest body of a route that takes a scenario (a project's tasks and goods)."""
+DEFAULT_MAIL_FROM: Final = "peerconomy@localhost"
+"""The sender of notices where ``PEERCONOMY_MAIL_FROM`` is unset."""
+DEFAULT_THREADS: Final = 8
+"""The threads per server process that answer requests where ``PEERCONOMY_THREADS`` is
+unset: a few keep a busy process from switching between many requests that hold database
+locks and wait for the GIL."""
 LogLevel = Literal["debug", "info", "warning", "error"]
 LOG_LEVELS: Final[tuple[LogLevel, ...]] = get_args(LogLevel)
 """What ``PEERCONOMY_LOG_LEVEL`` may say, most said first: ``info`` (the default) writes the
@@ -43,7 +52,7 @@ access log, ``warning`` and ``error`` leave it out."""
 
 def load_secret_key(data_dir: Path) -> str:
     """``PEERCONOMY_SECRET_KEY``, or the key kept in ``data_dir/secret_key`` (made if new)."""
-    configured = os.environ.get("PEERCONOMY_SECRET_KEY", "").strip()
+    configured = setting("PEERCONOMY_SECRET_KEY")
     if configured:
         return configured
     path = data_dir / "secret_key"
@@ -70,7 +79,7 @@ class AppSettings:
     """Send cookies only over HTTPS (set it behind a TLS-terminating proxy)."""
     smtp_url: str | None = None
     """``smtp://user:password@host:port`` (or ``smtps://``) for email notices; None: none."""
-    mail_from: str = "peerconomy@localhost"
+    mail_from: str = DEFAULT_MAIL_FROM
     base_url: str = "http://127.0.0.1:8000"
     """Where people reach the site: links in emails and invitations point here."""
     session_days: int = 14
@@ -98,6 +107,8 @@ class AppSettings:
     signup: SignUpMode = "invite-only"
     """Who may sign up: ``open`` (anyone), ``invite-only`` (with an invitation link) or
     ``closed`` (nobody; accounts are made on the command line)."""
+    threads: int = DEFAULT_THREADS
+    """Threads per server process that answer requests (the routes are plain functions)."""
     log_level: LogLevel = "info"
     """How much the server writes to its log: ``info`` is one access-log line per request
     (:mod:`peerconomy.api.server_log`) besides warnings and errors."""
@@ -105,29 +116,26 @@ class AppSettings:
     @classmethod
     def from_environment(cls, data_dir: Path) -> AppSettings:
         """Settings from ``PEERCONOMY_*`` variables (see docs/deploy.md)."""
-        env = os.environ
         return cls(
             secret_key=load_secret_key(data_dir),
-            secure_cookies=env.get("PEERCONOMY_SECURE_COOKIES", "") in {"1", "true", "yes"},
-            smtp_url=env.get("PEERCONOMY_SMTP_URL") or None,
-            mail_from=env.get("PEERCONOMY_MAIL_FROM", "peerconomy@localhost"),
+            secure_cookies=setting("PEERCONOMY_SECURE_COOKIES") in {"1", "true", "yes"},
+            smtp_url=setting("PEERCONOMY_SMTP_URL") or None,
+            mail_from=setting("PEERCONOMY_MAIL_FROM", DEFAULT_MAIL_FROM),
             base_url=base_url_from_environment(),
-            session_days=_positive(env, "PEERCONOMY_SESSION_DAYS", 14, "days"),
-            session_idle_hours=_positive(env, "PEERCONOMY_SESSION_IDLE_HOURS", 48, "hours"),
-            sign_in_limit=_positive(env, "PEERCONOMY_SIGN_IN_LIMIT", 5, "failures"),
-            client_sign_in_limit=_positive(env, "PEERCONOMY_CLIENT_SIGN_IN_LIMIT", 20,
-                                           "failures"),
-            sign_in_lock_minutes=_positive(env, "PEERCONOMY_SIGN_IN_LOCK_MINUTES", 15,
-                                           "minutes"),
-            reset_link_minutes=_positive(env, "PEERCONOMY_RESET_LINK_MINUTES", 60, "minutes"),
-            trusted_proxies=parse_trusted_proxies(env.get("PEERCONOMY_TRUSTED_PROXIES", "")),
-            sign_up_limit=_positive(env, "PEERCONOMY_SIGN_UP_LIMIT", 20, "sign-ups"),
-            max_body_bytes=_positive(env, "PEERCONOMY_MAX_BODY_BYTES", MAX_BODY_BYTES,
-                                     "bytes"),
-            max_scenario_bytes=_positive(env, "PEERCONOMY_MAX_SCENARIO_BYTES",
-                                         MAX_SCENARIO_BYTES, "bytes"),
-            signup=sign_up_mode(env.get("PEERCONOMY_SIGNUP", "")),
-            log_level=log_level(env.get("PEERCONOMY_LOG_LEVEL", "")),
+            session_days=_positive("PEERCONOMY_SESSION_DAYS", 14, "days"),
+            session_idle_hours=_positive("PEERCONOMY_SESSION_IDLE_HOURS", 48, "hours"),
+            sign_in_limit=_positive("PEERCONOMY_SIGN_IN_LIMIT", 5, "failures"),
+            client_sign_in_limit=_positive("PEERCONOMY_CLIENT_SIGN_IN_LIMIT", 20, "failures"),
+            sign_in_lock_minutes=_positive("PEERCONOMY_SIGN_IN_LOCK_MINUTES", 15, "minutes"),
+            reset_link_minutes=_positive("PEERCONOMY_RESET_LINK_MINUTES", 60, "minutes"),
+            trusted_proxies=parse_trusted_proxies(setting("PEERCONOMY_TRUSTED_PROXIES")),
+            sign_up_limit=_positive("PEERCONOMY_SIGN_UP_LIMIT", 20, "sign-ups"),
+            max_body_bytes=_positive("PEERCONOMY_MAX_BODY_BYTES", MAX_BODY_BYTES, "bytes"),
+            max_scenario_bytes=_positive("PEERCONOMY_MAX_SCENARIO_BYTES", MAX_SCENARIO_BYTES,
+                                         "bytes"),
+            threads=_positive("PEERCONOMY_THREADS", DEFAULT_THREADS, "threads"),
+            signup=sign_up_mode(setting("PEERCONOMY_SIGNUP")),
+            log_level=log_level(setting("PEERCONOMY_LOG_LEVEL")),
         )
 
     def security_policy(self) -> SecurityPolicy:
@@ -166,9 +174,10 @@ def log_level(text: str) -> LogLevel:
                      f" got {text!r}")
 
 
-def _positive(env: Mapping[str, str], name: str, default: int, unit: str) -> int:
-    """A positive whole number (of ``unit``) from ``env[name]`` (``default`` if unset)."""
-    text = env.get(name, "").strip()
+def _positive(name: str, default: int, unit: str) -> int:
+    """A positive whole number (of ``unit``) from the variable ``name`` (``default`` if
+    unset or empty)."""
+    text = setting(name)
     if not text:
         return default
     try:
@@ -183,4 +192,4 @@ def _positive(env: Mapping[str, str], name: str, default: int, unit: str) -> int
 def base_url_from_environment() -> str:
     """Where people reach the site (``PEERCONOMY_BASE_URL``), for links made off the server
     too (the command line's invitation and password links)."""
-    return os.environ.get("PEERCONOMY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return setting("PEERCONOMY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
 
 from peerconomy.cli.common import fail
+from peerconomy.environment import setting
 
 __all__ = ["mail_app"]
 
@@ -23,18 +23,19 @@ def test(
     import smtplib
 
     from peerconomy.api.mail import Mailer, trial_message
+    from peerconomy.api.settings import DEFAULT_MAIL_FROM
     from peerconomy.domain.account import check_email
 
     try:
         to = check_email(address)
     except ValueError as error:
         fail(f"ADDRESS {address!r} {error}")
-    url = os.environ.get("PEERCONOMY_SMTP_URL", "").strip()
+    url = setting("PEERCONOMY_SMTP_URL")
     if not url:
         fail("no mail server is set up: set PEERCONOMY_SMTP_URL to smtp://host[:port] or"
              " smtps://host[:port] (see docs/deploy.md)")
     try:
-        mailer = Mailer(url, os.environ.get("PEERCONOMY_MAIL_FROM", "peerconomy@localhost"))
+        mailer = Mailer(url, setting("PEERCONOMY_MAIL_FROM", DEFAULT_MAIL_FROM))
     except ValueError as error:
         fail(str(error))
     where = f"{mailer.host}:{mailer.port}"

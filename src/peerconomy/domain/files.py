@@ -16,6 +16,8 @@ import stat
 from pathlib import Path
 from typing import Final
 
+from peerconomy.environment import setting
+
 __all__ = ["MAX_FILE_BYTES", "max_file_bytes", "read_regular_file"]
 
 MAX_FILE_BYTES: Final = 2 * 1024**3
@@ -33,7 +35,7 @@ _KINDS: Final = (
 def max_file_bytes() -> int:
     """:data:`MAX_FILE_BYTES`, or the lower limit the environment sets."""
     try:
-        return min(MAX_FILE_BYTES, int(os.environ.get("PEERCONOMY_MAX_FILE_BYTES", "")))
+        return min(MAX_FILE_BYTES, int(setting("PEERCONOMY_MAX_FILE_BYTES")))
     except ValueError:
         return MAX_FILE_BYTES
 

@@ -36,7 +36,6 @@ cached :class:`pydantic.TypeAdapter`.
 from __future__ import annotations
 
 import functools
-import os
 import threading
 import uuid
 import weakref
@@ -100,6 +99,7 @@ from peerconomy.domain.pool import (
 from peerconomy.domain.privacy import renamed_plan
 from peerconomy.domain.scenario import Alternative, Good, Offer, Task, Wish
 from peerconomy.domain.security import ResetToken, Session, SignInLimit
+from peerconomy.environment import setting
 from peerconomy.ledger.journal import Account, Posting, Transaction, participant_account
 from peerconomy.store import tables as t
 
@@ -201,7 +201,7 @@ def default_data_dir() -> Path:
 def default_database_url() -> str:
     """``PEERCONOMY_DATABASE_URL`` if set, else the SQLite file ``peerconomy.sqlite3`` in the
     user's data directory (:func:`default_data_dir`)."""
-    configured = os.environ.get(DATABASE_URL_SETTING, "").strip()
+    configured = setting(DATABASE_URL_SETTING)
     if configured:
         return configured
     path = default_data_dir() / "peerconomy.sqlite3"
