@@ -18,20 +18,8 @@ from peerconomy.mechanisms.flow import Market
 INF = math.inf
 
 
-def market(
-    supply: list[float],
-    capacity: list[float],
-    arcs: list[tuple[int, int, float, float]],
-) -> Market:
-    """A market from row supplies, column capacities and arcs (row, column, value, capacity)."""
-    return Market(
-        row_supply=np.array(supply, dtype=np.float64),
-        col_capacity=np.array(capacity, dtype=np.float64),
-        arc_row=np.array([a[0] for a in arcs], dtype=np.int64),
-        arc_col=np.array([a[1] for a in arcs], dtype=np.int64),
-        arc_value=np.array([a[2] for a in arcs], dtype=np.float64),
-        arc_capacity=np.array([a[3] for a in arcs], dtype=np.float64),
-    )
+market = Market.of
+"""A market from row supplies, column capacities and arcs (row, column, value, capacity)."""
 
 
 def quantities(

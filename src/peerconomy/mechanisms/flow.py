@@ -133,6 +133,24 @@ class Market:
         if not np.all(np.isfinite(self.arc_value)):
             raise ValueError("arc_value must be finite")
 
+    @classmethod
+    def of(
+        cls,
+        supply: list[float],
+        capacity: list[float],
+        arcs: list[tuple[int, int, float, float]],
+    ) -> Market:
+        """A market written out by hand: row supplies, column capacities and arcs (row,
+        column, value, capacity) — the examples' and the tests' way to make one."""
+        return cls(
+            row_supply=np.array(supply, dtype=np.float64),
+            col_capacity=np.array(capacity, dtype=np.float64),
+            arc_row=np.array([a[0] for a in arcs], dtype=np.int64),
+            arc_col=np.array([a[1] for a in arcs], dtype=np.int64),
+            arc_value=np.array([a[2] for a in arcs], dtype=np.float64),
+            arc_capacity=np.array([a[3] for a in arcs], dtype=np.float64),
+        )
+
 
 @dataclass(frozen=True)
 class Clearing:

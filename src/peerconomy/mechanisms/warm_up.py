@@ -22,28 +22,14 @@ from peerconomy.mechanisms.flow import Market, solve
 
 __all__ = ["warm_up"]
 
-
-def _market(
-    supply: list[float], capacity: list[float], arcs: list[tuple[int, int, float, float]]
-) -> Market:
-    return Market(
-        row_supply=np.array(supply, dtype=np.float64),
-        col_capacity=np.array(capacity, dtype=np.float64),
-        arc_row=np.array([a[0] for a in arcs], dtype=np.int64),
-        arc_col=np.array([a[1] for a in arcs], dtype=np.int64),
-        arc_value=np.array([a[2] for a in arcs], dtype=np.float64),
-        arc_capacity=np.array([a[3] for a in arcs], dtype=np.float64),
-    )
-
-
 # two sea-view flats and three wishers of one flat each: the unit auction
-_UNIT = _market([1, 1, 1], [1, 1], [(0, 0, 10, 1), (0, 1, 8, 1), (1, 0, 9, 1), (2, 1, 5, 1)])
+_UNIT = Market.of([1, 1, 1], [1, 1], [(0, 0, 10, 1), (0, 1, 8, 1), (1, 0, 9, 1), (2, 1, 5, 1)])
 # a two-hour task and offers of up to two hours: cost scaling
-_HOURS = _market([2, 1, 2], [2], [(0, 0, 3, 2), (1, 0, 4, 1), (2, 0, 3.5, 2)])
+_HOURS = Market.of([2, 1, 2], [2], [(0, 0, 3, 2), (1, 0, 4, 1), (2, 0, 3.5, 2)])
 # fifty people after two cargo bikes worth almost the same: a price war, then cost scaling
-_WAR = _market([1] * 50, [1, 1], [(i, j, 1000.0 - j, 1) for i in range(50) for j in (0, 1)])
+_WAR = Market.of([1] * 50, [1, 1], [(i, j, 1000.0 - j, 1) for i in range(50) for j in (0, 1)])
 # values in thirds and sevenths, on no decimal grid: the fallback
-_THIRDS = _market([1, 1, 1], [1, 2], [(0, 0, 1 / 3, 1), (1, 0, 2 / 3, 1), (2, 1, 1 / 7, 1)])
+_THIRDS = Market.of([1, 1, 1], [1, 2], [(0, 0, 1 / 3, 1), (1, 0, 2 / 3, 1), (2, 1, 1 / 7, 1)])
 
 
 def warm_up(step: Callable[[str], None] = lambda name: None) -> tuple[str, ...]:
