@@ -17,10 +17,10 @@ imported, its coordinator claimed), starts ``peerconomy serve`` (one worker) on 
 - after the coordinator clears the pool's period through the API (``VmHWM``, the peak
   resident set of the whole run, clearing included).
 
-numba compiles the clearing's kernels on the first clear and keeps them in its cache; the
-run uses a cache folder of its own, empty (the first clear after an install) unless
-``--warm``, which clears once in a server first so that the measured server finds the
-kernels compiled (every later start).
+The run uses a numba cache folder of its own, empty (the first clear after an install)
+unless ``--warm``, which clears once in a server first. A pool of these sizes clears on the
+kernels' Python source either way (``mechanisms/_jit.py``), so the two should agree; what
+compiling costs is measured by timing ``peerconomy warm-up`` with an empty cache.
 """
 
 from __future__ import annotations
