@@ -38,8 +38,9 @@ def _says_how_to_install(done: subprocess.CompletedProcess[str], extra: str) -> 
     assert done.returncode == 2, done.stderr[-2000:]
     assert done.stderr.count("\n") == 1, done.stderr[-2000:]  # one line, no traceback
     assert done.stderr.startswith("error: ")
-    assert f"pip install 'peerconomy[{extra}]'" in done.stderr
     assert f"pip install '.[{extra}]'" in done.stderr
+    assert f"py3-none-any.whl[{extra}]'" in done.stderr
+    assert "'peerconomy[" not in done.stderr  # never the unpublished name on PyPI
 
 
 @pytest.mark.parametrize("module", ["mesa", "matplotlib"])
