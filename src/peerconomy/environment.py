@@ -10,8 +10,13 @@ variable if bad)."""
 from __future__ import annotations
 
 import os
+from typing import Final
 
-__all__ = ["setting"]
+__all__ = ["DATABASE_URL_SETTING", "setting"]
+
+DATABASE_URL_SETTING: Final = "PEERCONOMY_DATABASE_URL"
+"""The environment variable that names the database (an SQLAlchemy URL): here, not in the
+store, so that the command line names it without importing the store."""
 
 
 def setting(name: str, default: str = "") -> str:

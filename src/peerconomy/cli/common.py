@@ -31,6 +31,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from peerconomy.environment import DATABASE_URL_SETTING
+
 if TYPE_CHECKING:
     from peerconomy.services.ports import UnitOfWork
     from peerconomy.store.sql import StoreError
@@ -58,8 +60,8 @@ __all__ = [
 EXIT_BAD_INPUT = 2
 _T = TypeVar("_T")
 
-DATABASE_SETTING = "PEERCONOMY_DATABASE_URL"
-"""The environment variable ``--db`` falls back to (the store's ``DATABASE_URL_SETTING``)."""
+DATABASE_SETTING = DATABASE_URL_SETTING
+"""The environment variable ``--db`` falls back to."""
 
 
 class GivenUrl(str):

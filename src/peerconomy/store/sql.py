@@ -99,7 +99,7 @@ from peerconomy.domain.pool import (
 from peerconomy.domain.privacy import renamed_plan
 from peerconomy.domain.scenario import Alternative, Good, Offer, Task, Wish
 from peerconomy.domain.security import ResetToken, Session, SignInLimit
-from peerconomy.environment import setting
+from peerconomy.environment import DATABASE_URL_SETTING, setting
 from peerconomy.ledger.journal import Account, Posting, Transaction, participant_account
 from peerconomy.store import tables as t
 
@@ -133,9 +133,6 @@ __all__ = [
     "scoped_schema",
     "upgrade_database",
 ]
-
-DATABASE_URL_SETTING: Final = "PEERCONOMY_DATABASE_URL"
-"""The environment variable that names the database (an SQLAlchemy URL)."""
 
 MIGRATIONS = "peerconomy.store:migrations"
 """Alembic's ``script_location``: the migrations shipped inside the package."""
