@@ -185,11 +185,7 @@ def render(
     """The page ``template`` in the request's language."""
     with using(locale_of(request)):
         html = ENVIRONMENT.get_template(template).render(_context(request, values))
-    return HTMLResponse(
-        html,
-        status_code,
-        headers={"Content-Language": locale_of(request), "Vary": "Accept-Language, Cookie"},
-    )
+    return _in_language(request, html, status_code)
 
 
 def is_htmx(request: Request) -> bool:
@@ -207,6 +203,12 @@ def render_fragment(
             {"request": request, **_csrf(request), "lang": active_locale(),
              **values}
         )
+    return _in_language(request, html, status_code)
+
+
+def _in_language(request: Request, html: str, status_code: int) -> HTMLResponse:
+    """``html`` as an answer that says its language and what it varies with (the language
+    asked for, and the session whose language it may be)."""
     return HTMLResponse(
         html,
         status_code,
