@@ -71,6 +71,7 @@ __all__ = [
     "WishId",
     "check_alternatives",
     "check_wishes",
+    "cross_check",
     "error_from_validation",
     "limit_of",
     "load_scenario_file",
@@ -226,7 +227,7 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _cross_check(self) -> Scenario:
-        problem = _cross_check(self)
+        problem = cross_check(self)
         if problem is not None:
             path, reason = problem
             raise PydanticCustomError(
@@ -255,8 +256,11 @@ def _unique_ids(
     return index
 
 
-def _cross_check(s: Scenario) -> _Problem | None:
-    """The first problem no single field shows: ids, then references, kind by kind."""
+def cross_check(s: Scenario) -> _Problem | None:
+    """The first problem no single field shows: ids, then references, kind by kind, as
+    ``(path, reason)``. Every reader runs it (the parser here, and the fast readers
+    :mod:`~peerconomy.domain.scenario_json` and :mod:`~peerconomy.domain.scenario_columns` on
+    their structs, which have the same fields), so a scenario is accepted or refused alike."""
     indexes: list[dict[str, int]] = []
     for kind, items in (
         ("participants", s.participants),

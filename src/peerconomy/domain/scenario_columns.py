@@ -35,7 +35,7 @@ import numpy as np
 from msgspec import Meta, Raw, Struct
 
 from peerconomy.domain.collection import paused_collection
-from peerconomy.domain.scenario import FORMAT, _cross_check, limit_of
+from peerconomy.domain.scenario import FORMAT, cross_check, limit_of
 from peerconomy.domain.scenario_json import (
     AnyScenario,
     Contribution,
@@ -339,12 +339,12 @@ def _assemble(
 
 
 def _cross_problem(c: ScenarioColumns) -> bool:
-    """Whether the scenario has any problem :func:`_cross_check` would name (which one, the
+    """Whether the scenario has any problem :func:`cross_check` would name (which one, the
     parser says)."""
     small = FastScenario(format="peerconomy-scenario/1", participants=[],
                          projects=list(c.projects), settings=c.settings,  # type: ignore[arg-type]
                          tasks=list(c.tasks), goods=list(c.goods))  # type: ignore[arg-type]
-    if _cross_check(small) is not None:  # type: ignore[arg-type]  # read alike
+    if cross_check(small) is not None:  # type: ignore[arg-type]  # read alike
         return True
     n_people = len(c.participant_ids)
     if len(set(c.participant_ids)) != n_people or len(set(c.wish_ids)) != len(c.wish_ids):

@@ -30,7 +30,7 @@ from peerconomy.domain.scenario import (
     FORMAT,
     GoodModel,
     ScenarioError,
-    _cross_check,
+    cross_check,
     load_scenario_file,
     parse_scenario_json,
 )
@@ -229,7 +229,7 @@ def decode_scenario(raw: bytes | str, name: str = "<json>") -> FastScenario:
         except (msgspec.MsgspecError, UnicodeError, RecursionError):
             parse_scenario_json(raw, name)  # raises the canonical error
             raise _disagree() from None  # pragma: no cover - the two readers agree
-        problem = _cross_check(fast)  # type: ignore[arg-type]  # the same fields, read alike
+        problem = cross_check(fast)  # type: ignore[arg-type]  # the same fields, read alike
     if problem is not None:
         raise ScenarioError(*problem)
     return fast
