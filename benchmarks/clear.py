@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/clear.py [--size small|full] [--seed 0] [--repeat 3]
 
-Two seeded scenarios (DESIGN.md's scenario format):
+Two seeded scenarios (the scenario format of docs/design.md):
 
 (a) an auction pool: 50,000 unit wishes, each naming 5 distinct auction goods with a
     ``max_cost`` each, over 2,000 goods (one project, one upkeep task, recipes of 0.5-2

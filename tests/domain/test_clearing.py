@@ -1,4 +1,4 @@
-"""Clearing whole scenarios: the plan format and DESIGN.md's invariants, on named pools and
+"""Clearing whole scenarios: the plan format and docs/design.md's invariants, on named pools and
 on random small ones."""
 
 from __future__ import annotations

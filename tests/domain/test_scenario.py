@@ -31,7 +31,7 @@ Data = dict[str, Any]
 
 
 def scenario() -> Data:
-    """A small valid scenario (DESIGN.md's, plus an auction good) to break in each test."""
+    """A small valid scenario (docs/design.md's, plus an auction good) to break in each test."""
     return {
         "format": "peerconomy-scenario/1",
         "settings": {"max_weight": 5.0, "seed": 0, "weight_estimates": {"paint": 1.5}},

@@ -1,6 +1,6 @@
 """Clearing one period: a scenario in, a plan out (``peerconomy-plan/1``), no I/O.
 
-This is the functional core's composition of DESIGN.md's stages: the goods are allocated
+The functional core's composition of docs/design.md's stages: the goods are allocated
 first (auction premiums at the estimated task weights, lotteries for the rest), their recipes
 and the fixed hours give the hours each task needs, the task auction assigns those hours and
 sets the weights, and the costs and shares follow from the weights. The same scenario and

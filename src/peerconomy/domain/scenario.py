@@ -1,7 +1,7 @@
 """The scenario format: one period's pool, as a file or a dict (``peerconomy-scenario/1``).
 
 A scenario holds participants, projects, tasks, goods, offers, wishes and settings (see
-``DESIGN.md``). :func:`parse_scenario` turns a JSON-like mapping into a frozen
+docs/design.md, "Formats"). :func:`parse_scenario` turns a JSON-like mapping into a frozen
 :class:`Scenario` or raises :class:`ScenarioError`, whose message names the field and
 carries the bad value, e.g. ``participants[0].capacity: must be >= 0, got -3``.
 

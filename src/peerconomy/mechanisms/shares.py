@@ -4,7 +4,7 @@ Problem. Once the task weights ``W`` are known, the period's work is worth its w
 effort ``E_w = sum_t W_t * hours_t``, and that is exactly what the participants' shares must
 add up to: nothing more (no profit), nothing less (no unpaid work).
 
-Rules (DESIGN.md, "Costs and shares"). A good's weighted effort per unit is
+Rules (docs/design.md, "Stage 3: costs and shares"). A good's weighted effort per unit is
 ``e_g = sum_t recipe[g, t] * W_t``. A unit of an ``effort`` or ``auction`` good is charged
 ``beta * (e_g + premium_g)``; every unit of a project's ``flat_allocation`` goods is charged
 the same, ``beta`` times their mean ``e_g``; where ``beta = E_A / (E_A + P)``, ``E_A`` being

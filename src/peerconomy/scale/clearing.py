@@ -1,6 +1,6 @@
 """Clearing a federation piecewise, in parallel on Ray, to exactly its merged pool's plan.
 
-The merged pool (:mod:`peerconomy.scale.federation`) is cleared in DESIGN.md's stages, each
+The merged pool (:mod:`peerconomy.scale.federation`) is cleared in the stages of docs/design.md,
 split where the pools do not touch:
 
 1. **goods**, per connected component of pools linked by a wish in one pool naming a good
