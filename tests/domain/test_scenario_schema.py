@@ -104,17 +104,20 @@ def fields(kind: type[Any]) -> dict[str, Shape]:
     return dict(declared)
 
 
-PARTS = [
-    (parser.Settings, structs.FastSettings),
-    (parser.Participant, structs.FastParticipant),
-    (parser.Project, structs.FastProject),
-    (parser.Task, structs.FastTask),
-    (parser.Good, structs.FastGood),
-    (parser.Offer, structs.FastOffer),
-    (parser.Alternative, structs.FastAlternative),
-    (parser.Wish, structs.FastWish),
-    (parser.Scenario, structs.FastScenario),
+READERS = [
+    (parser.Settings, structs.FastSettings, structs._Settings),
+    (parser.Participant, structs.FastParticipant, structs._Participant),
+    (parser.Project, structs.FastProject, structs._Project),
+    (parser.Task, structs.FastTask, structs._Task),
+    (parser.Good, structs.FastGood, structs._Good),
+    (parser.Offer, structs.FastOffer, structs._Offer),
+    (parser.Alternative, structs.FastAlternative, structs._Alternative),
+    (parser.Wish, structs.FastWish, structs._Wish),
+    (parser.Scenario, structs.FastScenario, structs.AnyScenario),
 ]
+"""Each part as the parser declares it, the struct reader's struct of it, and the protocol by
+which the clearing reads either."""
+PARTS = [(declared, fast) for declared, fast, _ in READERS]
 
 SMALLEST: dict[type[Any], dict[str, Any]] = {
     parser.Settings: {},
@@ -227,17 +230,7 @@ def test_every_field_of_a_long_list_has_its_column_and_every_column_its_field() 
     assert set(columns.ScenarioColumns.__dataclass_fields__) == kept_whole | held | DERIVED
 
 
-PROTOCOLS = [
-    (parser.Settings, structs._Settings),
-    (parser.Participant, structs._Participant),
-    (parser.Project, structs._Project),
-    (parser.Task, structs._Task),
-    (parser.Good, structs._Good),
-    (parser.Offer, structs._Offer),
-    (parser.Alternative, structs._Alternative),
-    (parser.Wish, structs._Wish),
-    (parser.Scenario, structs.AnyScenario),
-]
+PROTOCOLS = [(declared, protocol) for declared, _, protocol in READERS]
 
 
 @pytest.mark.parametrize(("declared", "protocol"), PROTOCOLS, ids=lambda kind: kind.__name__)
