@@ -1,8 +1,10 @@
 """A period's lifecycle steps: clear (make the plan), settle (post it to the books and open
 the next period), close; and a coordinator's preview (the plan's warnings, nothing stored) and
-reopen (the plan discarded before any work is logged on it). Clearing and settling queue the
-members' notices in their own transaction (:mod:`peerconomy.services.outbox`), whichever door
-they came through.
+reopen (the plan discarded before any work is logged on it). Clearing and settling record
+their events (:class:`~peerconomy.domain.events.PeriodCleared`,
+:class:`~peerconomy.domain.events.PeriodOpened`), whose handlers queue the members' notices in
+the step's own transaction (:mod:`peerconomy.services.messagebus`), whichever door it came
+through.
 
 Each step locks the pool first, so when two coordinators clear at once the second waits, then
 finds the period cleared and is refused; the store holds one plan.
@@ -16,6 +18,7 @@ from typing import Any
 
 from peerconomy.domain.clearing import clear_scenario
 from peerconomy.domain.collection import paused_collection
+from peerconomy.domain.events import PeriodCleared, PeriodOpened
 from peerconomy.domain.period import IllegalTransitionError, PeriodState, advance
 from peerconomy.domain.plan_checks import first_non_finite, plan_warnings
 from peerconomy.domain.pool import Period, Plan, active_participants
@@ -29,7 +32,7 @@ from peerconomy.domain.scenario import (
 )
 from peerconomy.domain.work import credits
 from peerconomy.ledger.settlement import settlement
-from peerconomy.services import lookup, notices, outbox
+from peerconomy.services import lookup, messagebus
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
 from peerconomy.services.errors import ConflictError, NotFoundError
@@ -90,8 +93,8 @@ def clear_period(
         uow.periods.set_state(pool, period.number, after)
         record(uow, pool, "period.clear", actor=actor, subject=period.number,
                detail={"input_hash": plan.input_hash}, now=plan.cleared_at)
-        outbox.queue(uow, notices.plan_cleared(uow, plan), now=plan.cleared_at)
-        uow.commit()
+        messagebus.record(uow, PeriodCleared(plan))
+        messagebus.commit(uow)
     return plan
 
 
@@ -191,8 +194,8 @@ def settle_period(
         _withdraw_what_left(uow, following)
         record(uow, pool, "period.settle", actor=actor, subject=period.number,
                detail={"opened": following.number})
-        outbox.queue(uow, notices.period_opened(uow, pool, following.number))
-        uow.commit()
+        messagebus.record(uow, PeriodOpened(pool, following.number, datetime.now(UTC)))
+        messagebus.commit(uow)
     return following
 
 

@@ -21,6 +21,7 @@ from typing import Protocol, Self
 
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.audit import AuditEntry
+from peerconomy.domain.events import Event
 from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.mail import NoticeKind, QueuedMail
 from peerconomy.domain.period import PeriodState
@@ -371,6 +372,10 @@ class UnitOfWork(Protocol):
     a page that calls several services reads them all in one transaction, and only the
     outermost block ends it. Another thread may not enter a unit of work in use.
     """
+
+    events: list[Event]
+    """What happened in this transaction, not yet handed to the message bus
+    (:mod:`peerconomy.services.messagebus`); emptied when the outermost block ends."""
 
     @property
     def pools(self) -> PoolRepository:
