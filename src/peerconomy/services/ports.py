@@ -38,6 +38,7 @@ __all__ = [
     "MailRepository",
     "PeriodRepository",
     "PoolRepository",
+    "Store",
     "UnitOfWork",
 ]
 
@@ -418,3 +419,11 @@ class UnitOfWork(Protocol):
 
     def commit(self) -> None:
         """Make everything done in this transaction durable."""
+
+
+class Store(Protocol):
+    """Where units of work come from: a store in memory or on a database, as the composition
+    root (:mod:`peerconomy.bootstrap`) made it."""
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work on the store (entered with ``with``)."""
