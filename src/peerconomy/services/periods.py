@@ -19,7 +19,7 @@ from typing import Any
 from peerconomy.domain.clearing import clear_scenario
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.events import PeriodCleared, PeriodOpened
-from peerconomy.domain.period import IllegalTransitionError, PeriodState, advance
+from peerconomy.domain.period import Action, IllegalTransitionError, PeriodState, advance
 from peerconomy.domain.plan_checks import first_non_finite, plan_warnings
 from peerconomy.domain.pool import Period, Plan, active_participants
 from peerconomy.domain.scenario import (
@@ -39,7 +39,7 @@ from peerconomy.services.errors import ConflictError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = ["clear_period", "close_period", "input_hash", "may_reopen", "period_scenario",
-           "preview_period", "reopen_period", "reopen_refusal", "settle_period"]
+           "preview_period", "reopen_period", "reopen_refusal", "require_step", "settle_period"]
 
 
 def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
@@ -122,6 +122,16 @@ def preview_period(uow: UnitOfWork, pool: str) -> list[dict[str, Any]]:
         if where is not None:
             warnings.insert(0, {"kind": "non_finite", "field": f"plan.{where}"})
     return warnings
+
+
+def require_step(uow: UnitOfWork, pool: str, action: Action) -> Period:
+    """The pool's current period, where ``action`` may be taken from the state it is in
+    now; else :class:`~peerconomy.domain.period.IllegalTransitionError` (a door refuses a
+    step at once, before it starts a long one such as the clearing)."""
+    with uow:
+        period = lookup.current_period(uow, pool)
+    advance(period.state, action)
+    return period
 
 
 def reopen_refusal(period: Period, logged: int) -> str | None:
