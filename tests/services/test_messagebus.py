@@ -81,5 +81,6 @@ def test_an_event_nobody_subscribes_to_is_let_go() -> None:
 
 def test_every_event_of_the_domain_has_its_handlers_on_the_programs_bus() -> None:
     kinds = {kind for kind in vars(events).values()
-             if isinstance(kind, type) and issubclass(kind, Event) and kind is not Event}
+             if isinstance(kind, type) and issubclass(kind, Event)
+             and kind not in (Event, events.AccountEvent)}
     assert kinds == set(messagebus.BUS.before_commit)

@@ -23,6 +23,7 @@ from peerconomy.domain.account import Invitation, User
 from peerconomy.domain.pool import Member, Plan, WorkLog
 
 __all__ = [
+    "AccountEvent",
     "EmailVerificationRequested",
     "Event",
     "MemberInvited",
@@ -75,27 +76,26 @@ class MemberInvited(Event):
 
 
 @dataclass(frozen=True, slots=True)
-class UserSignedUp(Event):
+class AccountEvent(Event):
+    """Something that happened to ``user``'s account at ``at``."""
+
+    user: User
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UserSignedUp(AccountEvent):
     """An account was made; its email is not yet verified."""
 
-    user: User
-    at: datetime
+
+@dataclass(frozen=True, slots=True)
+class SignUpWithKnownEmail(AccountEvent):
+    """Someone tried to sign up with the email of the user's account (nothing was made)."""
 
 
 @dataclass(frozen=True, slots=True)
-class SignUpWithKnownEmail(Event):
-    """Someone tried to sign up with the email of ``owner``'s account (nothing was made)."""
-
-    owner: User
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class EmailVerificationRequested(Event):
+class EmailVerificationRequested(AccountEvent):
     """The account's owner asked for a new link to verify its email."""
-
-    user: User
-    at: datetime
 
 
 @dataclass(frozen=True, slots=True)

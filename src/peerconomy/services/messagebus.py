@@ -25,17 +25,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from peerconomy.domain.events import (
-    EmailVerificationRequested,
-    Event,
-    MemberInvited,
-    PasswordResetRequested,
-    PeriodCleared,
-    PeriodOpened,
-    SignUpWithKnownEmail,
-    UserSignedUp,
-    WorkLogged,
-)
+from peerconomy.domain import events
+from peerconomy.domain.events import Event
 from peerconomy.services import notice_handlers as notify
 from peerconomy.services.ports import UnitOfWork
 
@@ -76,14 +67,14 @@ class MessageBus:
 
 
 BUS: Final = MessageBus({
-    PeriodCleared: (notify.plan_cleared,),
-    PeriodOpened: (notify.period_opened,),
-    WorkLogged: (notify.work_awaits_confirmation,),
-    MemberInvited: (notify.invitation,),
-    UserSignedUp: (notify.verification,),
-    EmailVerificationRequested: (notify.verification,),
-    SignUpWithKnownEmail: (notify.sign_up_tried,),
-    PasswordResetRequested: (notify.password_reset,),
+    events.PeriodCleared: (notify.plan_cleared,),
+    events.PeriodOpened: (notify.period_opened,),
+    events.WorkLogged: (notify.work_awaits_confirmation,),
+    events.MemberInvited: (notify.invitation,),
+    events.UserSignedUp: (notify.verification,),
+    events.EmailVerificationRequested: (notify.verification,),
+    events.SignUpWithKnownEmail: (notify.sign_up_tried,),
+    events.PasswordResetRequested: (notify.password_reset,),
 })
 """The handlers of the running program: each event's notices, queued in its transaction."""
 

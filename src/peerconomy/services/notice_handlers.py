@@ -63,7 +63,7 @@ def verification(uow: UnitOfWork, event: UserSignedUp | EmailVerificationRequest
 
 def sign_up_tried(uow: UnitOfWork, event: SignUpWithKnownEmail) -> None:
     """The owner of an email someone tried to sign up with hears of it."""
-    outbox.queue(uow, [notices.sign_up_tried(event.owner)], now=event.at)
+    outbox.queue(uow, [notices.sign_up_tried(event.user)], now=event.at)
 
 
 def password_reset(uow: UnitOfWork, event: PasswordResetRequested) -> None:
