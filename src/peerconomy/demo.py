@@ -32,7 +32,7 @@ from rich.table import Table
 from peerconomy.domain.pool import Assignment, Member
 from peerconomy.domain.scenario import Offer, parse_scenario
 from peerconomy.ledger.journal import POOL, Account, participant_of
-from peerconomy.services import accounts, books, collecting, hints, membership, pools, work
+from peerconomy.services import accounts, books, collecting, hints, membership, pools, views, work
 from peerconomy.services.hints import HintBoard
 from peerconomy.services.periods import clear_period, settle_period
 from peerconomy.services.ports import UnitOfWork
@@ -336,18 +336,17 @@ class _Snapshot:
 
 
 def _snapshot(uow_factory: UnitOfWorkFactory, pool: str, number: int | None = None) -> _Snapshot:
-    # No service reads a period's plan and offers, so this one read goes to the repositories.
-    with uow_factory() as uow:
-        latest = uow.periods.latest(pool)
+    with uow_factory() as uow:  # one transaction for the whole snapshot
+        latest = views.latest_period(uow, pool)
         if latest is None:  # pragma: no cover - every pool has its first period
             raise LookupError(f"pool {pool!r} has no period")
         n = latest.number if number is None else number
-        plan = uow.periods.plan(pool, n)
+        plan = views.plan(uow, pool, n)
         return _Snapshot(
             n,
-            tuple(m for m in uow.pools.members(pool) if m.active),
-            tuple(uow.periods.offers(pool, n)),
-            tuple(uow.periods.assignments(pool, n)),
+            tuple(views.members(uow, pool, active=True)),
+            tuple(views.offers(uow, pool, n)),
+            tuple(views.assignments(uow, pool, n)),
             None if plan is None else plan.data,
         )
 
@@ -534,9 +533,8 @@ def add_demo_accounts(uow_factory: UnitOfWorkFactory) -> list[tuple[str, str, st
 
 
 def _period_estimates(uow_factory: UnitOfWorkFactory, pool: str) -> Mapping[str, float]:
-    with uow_factory() as uow:
-        latest = uow.periods.latest(pool)
-        return {} if latest is None else dict(latest.weight_estimates)
+    latest = views.latest_period(uow_factory(), pool)
+    return {} if latest is None else dict(latest.weight_estimates)
 
 
 # --- printing ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.domain.security import LimitRule
-from peerconomy.services import accounts, password_reset, sessions
+from peerconomy.services import accounts, notices, password_reset, sessions
 from peerconomy.services.errors import ConflictError, NotFoundError, SignInError
 from peerconomy.services.notices import Notice
 from peerconomy.services.security import (
@@ -419,7 +419,7 @@ def test_the_reset_email_carries_the_link_in_the_readers_language(
     link = ask(seaside, "ben@seaside.example")
     with seaside.unit_of_work() as uow:
         queued = Notice.from_json(uow.mail.outbox()[-1].notice)  # queued with the link
-    notice = password_reset.reset_notice(link)
+    notice = notices.password_reset(link.user, link.code, link.expires_at)
     assert queued == notice
     subject, body = notice.written(links=lambda link: "https://pool.example" + link.path)
     assert notice.to == "ben@seaside.example"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from peerconomy.bootstrap import memory_store
 from peerconomy.sim import PRESETS
 from peerconomy.sim.config import SimulationConfig
 from peerconomy.sim.model import PoolModel
@@ -11,7 +12,7 @@ from peerconomy.sim.model import PoolModel
 
 def stepped(config: SimulationConfig, rule: str = "auction", periods: int = 0) -> PoolModel:
     """A model of ``config`` under the preset ``rule``, ``periods`` periods on."""
-    model = PoolModel(config, PRESETS[rule])
+    model = PoolModel(config, PRESETS[rule], store=memory_store())
     for _ in range(periods):
         model.step()
     return model

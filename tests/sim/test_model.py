@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stepping import last_plan, stepped
 
+from peerconomy.bootstrap import memory_store
 from peerconomy.domain.period import PeriodState
 from peerconomy.ledger.journal import participant_account
 from peerconomy.services import books
@@ -168,7 +169,8 @@ def test_another_seed_gives_another_run() -> None:
 
 def test_every_rule_compared_meets_the_same_members() -> None:
     config = _config({"strategies": {"truthful": 0.4, "shading": 0.3, "luxury": 0.3}})
-    models = [PoolModel(config, PRESETS[r]) for r in ("auction", "flat_rate", "fixed_weights")]
+    models = [PoolModel(config, PRESETS[r], store=memory_store())
+              for r in ("auction", "flat_rate", "fixed_weights")]
     first = models[0].members
     for model in models[1:]:
         for mine, theirs in zip(first, model.members, strict=True):

@@ -45,7 +45,7 @@ def ready_to_serve(app: FastAPI) -> FastAPI:
 def app_from_environment() -> FastAPI:
     """The pages and the API on the configured database (its connections end with the
     worker process)."""
-    from peerconomy.store.sql import default_data_dir, default_database_url, open_store
+    from peerconomy.bootstrap import data_dir, open_store
 
-    store = open_store(default_database_url())
-    return ready_to_serve(create_app(store, AppSettings.from_environment(default_data_dir())))
+    store = open_store()
+    return ready_to_serve(create_app(store, AppSettings.from_environment(data_dir())))

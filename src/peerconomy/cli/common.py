@@ -34,8 +34,8 @@ from rich.text import Text
 from peerconomy.environment import DATABASE_URL_SETTING
 
 if TYPE_CHECKING:
+    from peerconomy.bootstrap import StoreError
     from peerconomy.services.ports import UnitOfWork
-    from peerconomy.store.sql import StoreError
 
 __all__ = [
     "DATABASE_SETTING",
@@ -190,11 +190,10 @@ def refusals() -> Iterator[None]:
 def unit_of_work(db: str | None) -> Callable[[], UnitOfWork]:
     """A factory of units of work on the database at ``db`` (default: the user's SQLite file),
     upgraded first if it is new."""
-    from peerconomy.store.sql import StoreError, default_database_url, open_store
+    from peerconomy.bootstrap import StoreError, open_store
 
-    url = db or default_database_url()
     try:
-        store = open_store(url)
+        store = open_store(db)
     except StoreError as err:
         store_failure(err, db)
     return store.unit_of_work

@@ -18,11 +18,10 @@ db_app = typer.Typer(help="Manage the database.", no_args_is_help=True)
 @db_app.command()
 def upgrade(db: DbOption = None) -> None:
     """Create the tables of a new database, or migrate an older one to this version."""
-    from peerconomy.store.sql import StoreError, default_database_url, upgrade_database
+    from peerconomy.bootstrap import StoreError, upgrade_database
 
-    url = db or default_database_url()
     try:
-        revision = upgrade_database(url)
+        revision = upgrade_database(db)
     except StoreError as err:
         store_failure(err, db)
     terminal().print(f"[green]✓[/green] database at revision {escape(str(revision))}")
@@ -38,12 +37,10 @@ def backup(
     db: DbOption = None,
 ) -> None:
     """Write every pool, account and book entry of the database into one JSON file."""
-    from peerconomy.store.backup import write_backup
-    from peerconomy.store.sql import StoreError, default_database_url
+    from peerconomy.bootstrap import StoreError, backup_database
 
-    url = db or default_database_url()
     try:
-        document = write_backup(url, output)
+        document = backup_database(db, output)
     except StoreError as err:
         store_failure(err, db)
     except OSError as err:
@@ -64,12 +61,10 @@ def restore(
     db: DbOption = None,
 ) -> None:
     """Restore a backup into a new, empty database (all of it, or nothing)."""
-    from peerconomy.store.backup import restore as restore_backup
-    from peerconomy.store.sql import StoreError, default_database_url
+    from peerconomy.bootstrap import StoreError, restore_database
 
-    url = db or default_database_url()
     try:
-        restored = restore_backup(url, file)
+        restored = restore_database(db, file)
     except StoreError as err:
         store_failure(err, db)
     terminal().print(

@@ -39,10 +39,10 @@ def demo(
     take the next period through in the browser."""
     console = terminal()
     console.print("[dim]Building the sample pool…[/dim]")  # the imports below take a second
+    from peerconomy.bootstrap import StoreError, data_dir, open_store
     from peerconomy.demo import add_demo_accounts, run_demo
-    from peerconomy.store.sql import StoreError, default_data_dir, open_store
 
-    target = path or default_data_dir() / "demo.sqlite3"
+    target = path or data_dir() / "demo.sqlite3"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):

@@ -37,21 +37,16 @@ def serve(
     from peerconomy.api import AppSettings, create_app
     from peerconomy.api.asgi import ready_to_serve
     from peerconomy.api.server_log import logging_config
-    from peerconomy.store.sql import (
-        DATABASE_URL_SETTING,
-        StoreError,
-        default_data_dir,
-        default_database_url,
-        open_store,
-    )
+    from peerconomy.bootstrap import StoreError, data_dir, database_url, open_store
+    from peerconomy.environment import DATABASE_URL_SETTING
 
-    url = db or default_database_url()
+    url = database_url(db)
     try:
         store = open_store(url)  # checked (and a new database set up) once, before any worker
     except StoreError as err:
         store_failure(err, db)
     try:
-        settings = AppSettings.from_environment(default_data_dir())
+        settings = AppSettings.from_environment(data_dir())
     except ValueError as err:  # a setting that is no setting, named: one line, exit 2
         store.close()
         fail(str(err))

@@ -43,9 +43,10 @@ from peerconomy.domain.account import (
     check_token_scope,
     check_user_name,
 )
+from peerconomy.domain.events import EmailVerificationRequested, SignUpWithKnownEmail, UserSignedUp
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.domain.security import LimitRule, SignInLimit, after_failure, locked_for
-from peerconomy.services import lookup, outbox
+from peerconomy.services import lookup, messagebus
 from peerconomy.services.audit import record
 from peerconomy.services.errors import (
     ConflictError,
@@ -53,8 +54,6 @@ from peerconomy.services.errors import (
     NotFoundError,
     SignInError,
 )
-from peerconomy.services.mail_settings import verification_notice
-from peerconomy.services.notices import N_, Line, Link, Notice, text
 from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import (
     DEFAULT_POLICY,
@@ -163,10 +162,10 @@ def sign_up(
             raise ConflictError(f"the user name {name!r} is taken")
         owner = uow.accounts.user_by_email(email)
         if owner is not None:
-            outbox.queue(uow, [_tried_notice(owner)], now=moment)
+            messagebus.record(uow, SignUpWithKnownEmail(owner, moment))
             record(uow, None, "account.sign_up_known_email", actor=None, subject=owner.name,
                    now=moment)
-            uow.commit()
+            messagebus.commit(uow)
             return User(name, email, "", moment, display_name)
         user = User(
             name,
@@ -178,8 +177,8 @@ def sign_up(
         uow.accounts.add_user(user)
         record(uow, None, "account.sign_up", actor=name, subject=name,
                detail={"site_admin": user.site_admin}, now=user.created_at)
-        outbox.queue(uow, [verification_notice(user)], now=moment)
-        uow.commit()
+        messagebus.record(uow, UserSignedUp(user, moment))
+        messagebus.commit(uow)
     return user
 
 
@@ -196,31 +195,14 @@ def check_invitation(uow: UnitOfWork, code: str, *, now: datetime | None = None)
                             " invitation link")
 
 
-def _tried_notice(owner: User) -> Notice:
-    """The email that tells an account's owner someone tried to sign up with its email."""
-    body: tuple[Line, ...] = (
-        (text(N_("Hello %(name)s,"), name=owner.display_name or owner.name),),
-        (),
-        (text(N_("Someone (perhaps you) tried to sign up with this email address, which"
-                 " has an account already: no second account was made. Your user name is"
-                 " %(user)s; sign in here:"), user=owner.name),),
-        (Link("/signin"),),
-        (),
-        (text(N_("Forgot your password? Choose a new one here:")),),
-        (Link("/reset"),),
-    )
-    return Notice(owner.email, text(N_("Someone tried to sign up with your email address")),
-                  body, owner.locale or "")
-
-
 def resend_verification(uow: UnitOfWork, name: str, *, now: datetime | None = None) -> bool:
     """Mail the account a new link to verify its email; False if it is verified already."""
     with uow:
         user = lookup.user(uow, name)
         if user.email_verified_at is not None:
             return False
-        outbox.queue(uow, [verification_notice(user)], now=now)
-        uow.commit()
+        messagebus.record(uow, EmailVerificationRequested(user, now or datetime.now(UTC)))
+        messagebus.commit(uow)
     return True
 
 

@@ -20,7 +20,7 @@ from peerconomy.domain.account import User
 from peerconomy.domain.mail import NOTICE_KINDS, NoticeKind
 from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotFoundError
-from peerconomy.services.notices import N_, Line, Link, Notice, text
+from peerconomy.services.notices import VERIFY
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
@@ -32,11 +32,9 @@ __all__ = [
     "set_notices",
     "sign",
     "unsubscribe",
-    "verification_notice",
     "verify_email",
 ]
 
-VERIFY: Final = "verify-email"
 UNSUBSCRIBE: Final = "unsubscribe"
 VERIFY_LINK_AGE: Final = timedelta(days=7)
 _UNSUBSCRIBE_LINK_AGE: Final = timedelta(days=3650)  # a notice in an archive still works
@@ -64,21 +62,6 @@ def read_token(secret_key: str, purpose: str, token: str, max_age: timedelta,
     if (now or datetime.now(UTC)) - signed_at > max_age:
         raise ConflictError("this link has expired")
     return tuple(payload)
-
-
-def verification_notice(user: User) -> Notice:
-    """The email with the link that verifies the account's email (signed when it is sent)."""
-    body: tuple[Line, ...] = (
-        (text(N_("Hello %(name)s,"), name=user.display_name or user.name),),
-        (),
-        (text(N_("Please confirm that this is your email address by following this link"
-                 " (it works for a week):")),),
-        (Link("/verify", VERIFY, (user.name, user.email)),),
-        (),
-        (text(N_("You can sign in before, but you get no notices of your pools until"
-                 " then. If you did not sign up, ignore this email.")),),
-    )
-    return Notice(user.email, text(N_("Confirm your email address")), body, user.locale or "")
 
 
 def verify_email(uow: UnitOfWork, secret_key: str, token: str,

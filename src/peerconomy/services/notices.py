@@ -33,26 +33,32 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from datetime import UTC, datetime
+from typing import Any, Final, cast
 from urllib.parse import quote
 
 from babel.core import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
 
+from peerconomy.domain.account import Invitation, User
 from peerconomy.domain.mail import NoticeKind
 from peerconomy.domain.pool import Member, Plan, WorkLog
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
     "N_",
+    "VERIFY",
     "Gettext",
     "Line",
     "Link",
     "Notice",
     "Text",
+    "email_verification",
     "invitation",
+    "password_reset",
     "period_opened",
     "plan_cleared",
+    "sign_up_tried",
     "text",
     "work_awaits_confirmation",
 ]
@@ -60,6 +66,9 @@ __all__ = [
 Gettext = Callable[[str], str]
 """Translates a message into one language (``gettext`` of that language's catalog)."""
 SOURCE_LANGUAGE = "en"
+VERIFY: Final = "verify-email"
+"""The purpose of the signed link that verifies an account's email
+(:mod:`peerconomy.services.mail_settings` reads it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,12 +336,13 @@ def work_awaits_confirmation(uow: UnitOfWork, log: WorkLog) -> list[Notice]:
     return _notices(to, subject, body, log.pool, "work_awaits_confirmation")
 
 
-
-def invitation(member: Member, pool: str, code: str, days: int) -> Notice | None:
+def invitation(member: Member, pool: str, invited: Invitation, code: str) -> Notice | None:
     """The invited member, at the email their pool has for them (None: it has none): how to
-    claim their place in the pool, by the invitation whose link carries ``code``."""
+    claim their place in the pool, by the invitation ``invited`` whose link carries
+    ``code``."""
     if member.email is None:
         return None
+    days = max(1, (invited.expires_at - invited.created_at).days)
     subject = text(N_("[%(pool)s] You are invited to pool %(pool)s"), pool=pool)
     body: tuple[Line, ...] = (
         (text(N_("Pool %(pool)s has you on its list as %(name)s. Follow this link within"
@@ -344,3 +354,53 @@ def invitation(member: Member, pool: str, code: str, days: int) -> Notice | None
                  " link.")),),
     )
     return Notice(member.email, subject, body)
+
+
+def email_verification(user: User) -> Notice:
+    """The email with the link that verifies the account's email (signed when it is sent)."""
+    body: tuple[Line, ...] = (
+        (text(N_("Hello %(name)s,"), name=user.display_name or user.name),),
+        (),
+        (text(N_("Please confirm that this is your email address by following this link"
+                 " (it works for a week):")),),
+        (Link("/verify", VERIFY, (user.name, user.email)),),
+        (),
+        (text(N_("You can sign in before, but you get no notices of your pools until"
+                 " then. If you did not sign up, ignore this email.")),),
+    )
+    return Notice(user.email, text(N_("Confirm your email address")), body, user.locale or "")
+
+
+def sign_up_tried(owner: User) -> Notice:
+    """The email that tells an account's owner someone tried to sign up with its email."""
+    body: tuple[Line, ...] = (
+        (text(N_("Hello %(name)s,"), name=owner.display_name or owner.name),),
+        (),
+        (text(N_("Someone (perhaps you) tried to sign up with this email address, which"
+                 " has an account already: no second account was made. Your user name is"
+                 " %(user)s; sign in here:"), user=owner.name),),
+        (Link("/signin"),),
+        (),
+        (text(N_("Forgot your password? Choose a new one here:")),),
+        (Link("/reset"),),
+    )
+    return Notice(owner.email, text(N_("Someone tried to sign up with your email address")),
+                  body, owner.locale or "")
+
+
+def password_reset(user: User, code: str, expires_at: datetime) -> Notice:
+    """The email that carries the reset link to the account's owner (emptied in the
+    outbox once sent)."""
+    body: tuple[Line, ...] = (
+        (text(N_("Hello %(name)s,"), name=user.display_name or user.name),),
+        (),
+        (text(N_("Someone (we hope you) asked to reset the password of your account."
+                 " Choose a new password here:")),),
+        (Link(f"/reset/{code}"),),
+        (),
+        (text(N_("The link works once, until %(until)s (UTC). If you did not ask for it,"
+                 " ignore this email: your password stays as it is."),
+              until=expires_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")),),
+    )
+    return Notice(user.email, text(N_("Reset your password")), body,
+                  user.locale or "")

@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from peerconomy.domain.account import User, check_email
+from peerconomy.domain.events import PasswordResetRequested
 from peerconomy.domain.security import LimitRule, ResetToken, after_failure, locked_for
-from peerconomy.services import outbox
+from peerconomy.services import messagebus
 from peerconomy.services.accounts import (
     account_key,
     hash_secret,
@@ -26,7 +27,6 @@ from peerconomy.services.accounts import (
 )
 from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotFoundError
-from peerconomy.services.notices import N_, Line, Link, Notice, text
 from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import (
     DEFAULT_POLICY,
@@ -36,7 +36,7 @@ from peerconomy.services.security import (
 )
 from peerconomy.services.sessions import end_sessions
 
-__all__ = ["ResetLink", "check_reset_link", "request_reset", "reset_notice", "reset_password"]
+__all__ = ["ResetLink", "check_reset_link", "request_reset", "reset_password"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +93,8 @@ def request_reset(
         record(uow, None, "account.reset_link", actor=None, subject=user.name,
                detail={"expires_at": token.expires_at.isoformat()}, now=now)
         link = ResetLink(user, f"{token_id}.{secret}", token.expires_at)
-        outbox.queue(uow, [reset_notice(link)], now=now)
-        uow.commit()
+        messagebus.record(uow, PasswordResetRequested(user, link.code, link.expires_at, now))
+        messagebus.commit(uow)
     return link
 
 
@@ -150,21 +150,3 @@ def reset_password(
         end_sessions(uow, user.name, now=now)
         uow.commit()
     return changed
-
-
-def reset_notice(link: ResetLink) -> Notice:
-    """The email that carries the reset link to the account's owner (queued in the outbox
-    with the link, and emptied there once sent)."""
-    body: tuple[Line, ...] = (
-        (text(N_("Hello %(name)s,"), name=link.user.display_name or link.user.name),),
-        (),
-        (text(N_("Someone (we hope you) asked to reset the password of your account."
-                 " Choose a new password here:")),),
-        (Link(f"/reset/{link.code}"),),
-        (),
-        (text(N_("The link works once, until %(until)s (UTC). If you did not ask for it,"
-                 " ignore this email: your password stays as it is."),
-              until=link.expires_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")),),
-    )
-    return Notice(link.user.email, text(N_("Reset your password")), body,
-                  link.user.locale or "")

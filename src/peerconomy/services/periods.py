@@ -1,8 +1,10 @@
 """A period's lifecycle steps: clear (make the plan), settle (post it to the books and open
 the next period), close; and a coordinator's preview (the plan's warnings, nothing stored) and
-reopen (the plan discarded before any work is logged on it). Clearing and settling queue the
-members' notices in their own transaction (:mod:`peerconomy.services.outbox`), whichever door
-they came through.
+reopen (the plan discarded before any work is logged on it). Clearing and settling record
+their events (:class:`~peerconomy.domain.events.PeriodCleared`,
+:class:`~peerconomy.domain.events.PeriodOpened`), whose handlers queue the members' notices in
+the step's own transaction (:mod:`peerconomy.services.messagebus`), whichever door it came
+through.
 
 Each step locks the pool first, so when two coordinators clear at once the second waits, then
 finds the period cleared and is refused; the store holds one plan.
@@ -16,7 +18,8 @@ from typing import Any
 
 from peerconomy.domain.clearing import clear_scenario
 from peerconomy.domain.collection import paused_collection
-from peerconomy.domain.period import IllegalTransitionError, PeriodState, advance
+from peerconomy.domain.events import PeriodCleared, PeriodOpened
+from peerconomy.domain.period import Action, IllegalTransitionError, PeriodState, advance
 from peerconomy.domain.plan_checks import first_non_finite, plan_warnings
 from peerconomy.domain.pool import Period, Plan, active_participants
 from peerconomy.domain.scenario import (
@@ -29,14 +32,14 @@ from peerconomy.domain.scenario import (
 )
 from peerconomy.domain.work import credits
 from peerconomy.ledger.settlement import settlement
-from peerconomy.services import lookup, notices, outbox
+from peerconomy.services import lookup, messagebus
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
 from peerconomy.services.errors import ConflictError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = ["clear_period", "close_period", "input_hash", "may_reopen", "period_scenario",
-           "preview_period", "reopen_period", "reopen_refusal", "settle_period"]
+           "preview_period", "reopen_period", "reopen_refusal", "require_step", "settle_period"]
 
 
 def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
@@ -90,8 +93,8 @@ def clear_period(
         uow.periods.set_state(pool, period.number, after)
         record(uow, pool, "period.clear", actor=actor, subject=period.number,
                detail={"input_hash": plan.input_hash}, now=plan.cleared_at)
-        outbox.queue(uow, notices.plan_cleared(uow, plan), now=plan.cleared_at)
-        uow.commit()
+        messagebus.record(uow, PeriodCleared(plan))
+        messagebus.commit(uow)
     return plan
 
 
@@ -119,6 +122,16 @@ def preview_period(uow: UnitOfWork, pool: str) -> list[dict[str, Any]]:
         if where is not None:
             warnings.insert(0, {"kind": "non_finite", "field": f"plan.{where}"})
     return warnings
+
+
+def require_step(uow: UnitOfWork, pool: str, action: Action) -> Period:
+    """The pool's current period, where ``action`` may be taken from the state it is in
+    now; else :class:`~peerconomy.domain.period.IllegalTransitionError` (a door refuses a
+    step at once, before it starts a long one such as the clearing)."""
+    with uow:
+        period = lookup.current_period(uow, pool)
+    advance(period.state, action)
+    return period
 
 
 def reopen_refusal(period: Period, logged: int) -> str | None:
@@ -191,8 +204,8 @@ def settle_period(
         _withdraw_what_left(uow, following)
         record(uow, pool, "period.settle", actor=actor, subject=period.number,
                detail={"opened": following.number})
-        outbox.queue(uow, notices.period_opened(uow, pool, following.number))
-        uow.commit()
+        messagebus.record(uow, PeriodOpened(pool, following.number, datetime.now(UTC)))
+        messagebus.commit(uow)
     return following
 
 

@@ -21,6 +21,7 @@ from typing import Protocol, Self
 
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.audit import AuditEntry
+from peerconomy.domain.events import Event
 from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.mail import NoticeKind, QueuedMail
 from peerconomy.domain.period import PeriodState
@@ -37,6 +38,7 @@ __all__ = [
     "MailRepository",
     "PeriodRepository",
     "PoolRepository",
+    "Store",
     "UnitOfWork",
 ]
 
@@ -372,6 +374,10 @@ class UnitOfWork(Protocol):
     outermost block ends it. Another thread may not enter a unit of work in use.
     """
 
+    events: list[Event]
+    """What happened in this transaction, not yet handed to the message bus
+    (:mod:`peerconomy.services.messagebus`); emptied when the outermost block ends."""
+
     @property
     def pools(self) -> PoolRepository:
         """Pools, projects, members, tasks and goods."""
@@ -413,3 +419,11 @@ class UnitOfWork(Protocol):
 
     def commit(self) -> None:
         """Make everything done in this transaction durable."""
+
+
+class Store(Protocol):
+    """Where units of work come from: a store in memory or on a database, as the composition
+    root (:mod:`peerconomy.bootstrap`) made it."""
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work on the store (entered with ``with``)."""

@@ -1,6 +1,6 @@
 """Onboarding a real membership list: a pool's members added from a CSV list, each with an
 invitation by which its person claims their place (mailed, through the outbox, to those the
-list gives an email).
+list gives an email: each is a :class:`~peerconomy.domain.events.MemberInvited` event).
 
 The list is checked whole before anything is stored (:func:`peerconomy.domain.roster.read_roster`
 names the line and column of a bad cell); a member already in the pool refuses the list too,
@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from peerconomy.domain.account import Invitation
+from peerconomy.domain.events import MemberInvited
 from peerconomy.domain.pool import Member
 from peerconomy.domain.roster import RosterRow, read_roster
 from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services import lookup, notices, outbox
+from peerconomy.services import lookup, messagebus, notices
 from peerconomy.services.audit import record
 from peerconomy.services.membership import INVITATION_DAYS, new_invitation
 from peerconomy.services.ports import UnitOfWork
@@ -38,8 +39,7 @@ class Invited:
 
     def notice(self, pool: str) -> notices.Notice | None:
         """The invitation as an email to the member (None: the list gave no email)."""
-        days = max(1, (self.invitation.expires_at - self.invitation.created_at).days)
-        return notices.invitation(self.member, pool, self.code, days)
+        return notices.invitation(self.member, pool, self.invitation, self.code)
 
 
 def invitation_link(base_url: str, code: str) -> str:
@@ -79,7 +79,7 @@ def import_members(
         record(uow, pool, "member.import", actor=actor, subject=pool, detail={
             "members": [row.member.id for row in rows], "days": days,
         }, now=moment)
-        outbox.queue(uow, [n for n in (i.notice(pool) for i in invited) if n is not None],
-                     now=moment)
-        uow.commit()
+        for i in invited:
+            messagebus.record(uow, MemberInvited(pool, i.member, i.invitation, i.code))
+        messagebus.commit(uow)
     return invited

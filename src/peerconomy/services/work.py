@@ -4,7 +4,8 @@ Where the pool asks for communal validation, logged work counts once another mem
 coordinator confirms it (never the worker themself, nor a coordinator who logged it for
 them). Work on a task the plan did not assign
 to the worker counts only once a coordinator accepts it. Work that awaits confirmation is
-told to those who may confirm it (queued in the outbox with the log).
+told to those who may confirm it (a :class:`~peerconomy.domain.events.WorkLogged` event,
+whose notices are queued in the outbox with the log).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from peerconomy.domain.bounds import LOGGED_HOURS, check_number
+from peerconomy.domain.events import WorkLogged
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, WorkLog
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.domain.work import confirm_refusal, reject_refusal
-from peerconomy.services import lookup, notices, outbox
+from peerconomy.services import lookup, messagebus
 from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
@@ -67,8 +69,8 @@ def log_work(
         stored = uow.periods.add_work_log(log)
         record(uow, pool, "work.log", actor=actor, subject=stored.id, detail=_detail(stored),
                now=stored.logged_at)
-        outbox.queue(uow, notices.work_awaits_confirmation(uow, stored), now=stored.logged_at)
-        uow.commit()
+        messagebus.record(uow, WorkLogged(stored))
+        messagebus.commit(uow)
     return stored
 
 

@@ -3,9 +3,10 @@ simulated members (a Mesa model).
 
 The model owns one seeded generator (``self.rng``) and passes it down; the members' traits
 come from a generator of their own, so every rule compared meets the same people. The pool
-lives in an in-memory store and each period goes through the services a coordinator's pool
-goes through: :func:`~peerconomy.services.collecting.submit_round` (everyone's offers and
-wishes), :func:`~peerconomy.services.periods.clear_period`,
+lives in the store it is given (the runner's is in memory,
+:func:`peerconomy.bootstrap.memory_store`) and each period goes through the services a
+coordinator's pool goes through: :func:`~peerconomy.services.collecting.submit_round`
+(everyone's offers and wishes), :func:`~peerconomy.services.periods.clear_period`,
 :func:`~peerconomy.services.work.log_confirmed_work` (what was done, confirmed by another
 member), :func:`~peerconomy.services.periods.settle_period` (into the ledger), and
 :func:`~peerconomy.services.projects.plan_production` for projects that adapt their capacity.
@@ -29,12 +30,12 @@ import numpy as np
 from peerconomy.domain.scenario import Offer, Wish, parse_scenario
 from peerconomy.ledger.journal import participant_account
 from peerconomy.services import books, collecting, lookup, periods, pools, projects, work
+from peerconomy.services.ports import Store
 from peerconomy.sim.agents import FloatArray, Market, Member, alike, draw_population
 from peerconomy.sim.config import SimulationConfig
 from peerconomy.sim.metrics import REPORTERS
 from peerconomy.sim.misreport import Gains, misreport_gains
 from peerconomy.sim.rules import AllocationRule
-from peerconomy.store.memory import MemoryStore
 
 __all__ = ["PeriodOutcome", "PoolModel"]
 
@@ -76,15 +77,17 @@ class PeriodOutcome:
 
 
 class PoolModel(mesa.Model):  # type: ignore[misc]
-    """One pool under one allocation rule; ``step()`` runs a period."""
+    """One pool under one allocation rule, kept in ``store`` (an empty one); ``step()`` runs a
+    period."""
 
-    def __init__(self, config: SimulationConfig, rule: AllocationRule, seed: int | None = None):
+    def __init__(self, config: SimulationConfig, rule: AllocationRule, seed: int | None = None,
+                 *, store: Store):
         self.seed = config.seed if seed is None else seed
         super().__init__(rng=np.random.default_rng([self.seed, 1]))
         self.config = config
         self.rule = rule
         self.timings: dict[str, float] = defaultdict(float)
-        self.store = MemoryStore()
+        self.store = store
         self.tasks = [t.id for t in config.tasks]
         self.goods = [g.id for g in config.goods]
         self.scarce = np.array([g.scarce for g in config.goods])

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from peerconomy.bootstrap import memory_store
 from peerconomy.domain.collection import paused_collection
 from peerconomy.sim.config import SimulationConfig, sweep_points, with_value
 from peerconomy.sim.metrics import METRICS
@@ -112,7 +113,7 @@ def run(
     """Simulate ``periods`` (default: the configuration's) periods of the pool under
     ``rule``."""
     started = time.perf_counter()
-    model = PoolModel(config, rule, seed)
+    model = PoolModel(config, rule, seed, store=memory_store())
     n = len(model.members)
     totals = {key: np.zeros(n) for key in ("hours", "goods", "benefit", "share", "credits")}
     balances = np.zeros(n)

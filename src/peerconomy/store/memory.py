@@ -17,6 +17,7 @@ from typing import Any, Self, TypeVar
 
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.audit import AuditEntry
+from peerconomy.domain.events import Event
 from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.mail import NoticeKind, QueuedMail
 from peerconomy.domain.period import PeriodState
@@ -567,6 +568,7 @@ class MemoryUnitOfWork:
         self._work: _State | None = None
         self._depth = 0
         self._thread: int | None = None
+        self.events: list[Event] = []
 
     def __enter__(self) -> Self:
         if self._work is not None:
@@ -598,6 +600,7 @@ class MemoryUnitOfWork:
             return
         self._work = None
         self._thread = None
+        self.events.clear()  # events of a step not committed never happened
 
     def commit(self) -> None:
         if self._work is None:

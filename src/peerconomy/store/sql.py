@@ -83,6 +83,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.collection import paused_collection
+from peerconomy.domain.events import Event
 from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.mail import NoticeKind, QueuedMail
 from peerconomy.domain.period import PeriodState
@@ -1830,6 +1831,7 @@ class SqlUnitOfWork:
         self._connection: Connection | None = None
         self._depth = 0
         self._thread: int | None = None
+        self.events: list[Event] = []
 
     def __enter__(self) -> Self:
         if self._connection is not None:
@@ -1867,6 +1869,7 @@ class SqlUnitOfWork:
             return
         connection, self._connection = self._connection, None
         self._thread = None
+        self.events.clear()  # events of a step not committed never happened
         if connection is None:
             return
         try:

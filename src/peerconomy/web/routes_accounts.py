@@ -36,6 +36,7 @@ from peerconomy.services import (
     password_reset,
     privacy,
     sessions,
+    views,
 )
 from peerconomy.services.errors import (
     ConflictError,
@@ -336,8 +337,8 @@ def _account_page(request: Request, uow: UowDep, name: str, status_code: int = 2
                   password_error: str | None = None,
                   delete_error: str | None = None) -> Response:
     with uow:
-        user = uow.accounts.user(name)
-        tokens = uow.accounts.tokens(name)
+        user = views.account(uow, name)
+        tokens = views.tokens(uow, name)
     kept = privacy.pools_kept_by(uow, name)
     new_token = request.session.pop(SHOWN_ONCE, None)
     return render(request, "account.html", status_code, account=user, tokens=tokens,

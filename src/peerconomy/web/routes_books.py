@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from peerconomy.api.deps import UowDep
 from peerconomy.ledger.journal import POOL, participant_of
-from peerconomy.services import books, hints, overview
+from peerconomy.services import books, hints, overview, views
 from peerconomy.services.errors import NotFoundError
 from peerconomy.web.charts import line_chart
 from peerconomy.web.feed import atom_feed
@@ -44,8 +44,7 @@ def hint_feed(pool: str, request: Request, uow: UowDep) -> Response:
     board = hints.hint_board(uow, pool)
     updated = datetime.now(UTC)
     if board.period is not None:
-        with uow:
-            plan = uow.periods.plan(pool, board.period)
+        plan = views.plan(uow, pool, board.period)
         if plan is not None:
             updated = plan.cleared_at
     _ = gettext_for(request)

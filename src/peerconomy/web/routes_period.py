@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from peerconomy.api.deps import Store, UowDep
 from peerconomy.api.schemas import NumberQuery, PathNumber
-from peerconomy.domain.period import PeriodState, advance
+from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Role
-from peerconomy.services import audit, lookup, membership, periods
+from peerconomy.services import audit, lookup, membership, periods, views
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access
 from peerconomy.web.clearing import ClearingJobs
@@ -52,15 +52,8 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
     warnings = None
     if preview and lookup.current_period(uow, pool).state is PeriodState.COLLECTING:
         warnings = periods.preview_period(uow, pool)
-    with uow:
-        period = lookup.current_period(uow, pool)
-        previous = uow.periods.get(pool, period.number - 1) if period.number > 1 else None
-        plan = uow.periods.plan(pool, period.number)
-        if plan is None and previous is not None:
-            plan = uow.periods.plan(pool, previous.number)
-        requests = [r for r in uow.accounts.join_requests(pool) if r.status == "pending"]
-        can_reopen = periods.may_reopen(period, len(uow.periods.work_logs(pool, period.number)))
-        members = [m for m in uow.pools.members(pool) if m.active]
+    board = views.period_board(uow, pool)
+    period, previous, plan, members = board.period, board.previous, board.plan, board.members
     job = _jobs(request).get(pool)
     if job is not None and job.state != "running":
         _jobs(request).forget(pool)
@@ -85,7 +78,8 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
         }
     return pool_page(
         request, "period.html", access, "period", period=period, previous=previous,
-        report=report, requests=requests, job=job, warnings=warnings, can_reopen=can_reopen,
+        report=report, requests=board.requests, job=job, warnings=warnings,
+        can_reopen=board.can_reopen,
         invitation=invitation if isinstance(invitation, str) else None,
         unclaimed=[m for m in members if m.account is None],
     )
@@ -122,8 +116,7 @@ def clearing_status(pool: str, request: Request, uow: UowDep) -> Response:
 def clear(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     """Start clearing the collecting period; the page shows its progress."""
     access = _coordinating(request, uow, pool, "clear a period")
-    with uow:
-        advance(lookup.current_period(uow, pool).state, "clear")  # refused at once if not
+    periods.require_step(uow, pool, "clear")  # refused at once if not
     store: Store = request.app.state.store
     job = _jobs(request).start(pool, lambda: periods.clear_period(
         store.unit_of_work(), pool, actor=access.user))

@@ -15,7 +15,7 @@ from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.scenario import Offer, ScenarioError, Wish, parse_part
 from peerconomy.domain.work import may_confirm, may_reject
-from peerconomy.services import collecting, lookup, membership, overview, privacy, work
+from peerconomy.services import collecting, lookup, membership, overview, privacy, views, work
 from peerconomy.web.forms import FormDep
 from peerconomy.web.i18n import N_, gettext_for
 from peerconomy.web.rendering import (
@@ -62,7 +62,7 @@ def my_period(pool: str, request: Request, uow: UowDep) -> Response:
         active = ([t.id for t in collecting.active_tasks(uow, pool)]
                   if period.state is PeriodState.CLEARED else [])
         if access.member is None and access.user is not None:
-            asked = uow.accounts.join_request(pool, access.user)
+            asked = views.join_request(uow, pool, access.user)
             values["request_pending"] = asked is not None and asked.status == "pending"
         mine = overview.my_period(uow, pool, access.member.id) if access.member else None
     if mine is not None:
@@ -158,10 +158,10 @@ def tasks(pool: str, request: Request, uow: UowDep) -> Response:
         access = pool_access(request, uow, pool)
         rows = overview.tasks_overview(uow, pool)
         period = lookup.current_period(uow, pool)
-        offered = uow.periods.offered_hours(pool, period.number)
+        offered = views.offered_hours(uow, pool)
         mine = {
             o.task: o
-            for o in (uow.periods.offers(pool, period.number, participant=access.member.id)
+            for o in (views.offers(uow, pool, participant=access.member.id)
                       if access.member else ())
         }
     return pool_page(
@@ -207,7 +207,7 @@ def goods(pool: str, request: Request, uow: UowDep) -> Response:
         access = pool_access(request, uow, pool)
         rows = overview.goods_overview(uow, pool)
         period = lookup.current_period(uow, pool)
-        wishes = uow.periods.wishes(pool, period.number)
+        wishes = views.wishes(uow, pool)
     me = access.member.id if access.member else None
     types: dict[str, bool] = {}
     for row in rows:

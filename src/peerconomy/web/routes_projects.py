@@ -18,7 +18,7 @@ from peerconomy.api.deps import NowDep, PolicyDep, UowDep, client_address
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Role
 from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services import lookup, membership, pools, privacy, projects, roster
+from peerconomy.services import lookup, membership, pools, privacy, projects, roster, views
 from peerconomy.services.collecting import active_goods
 from peerconomy.services.errors import ConflictError, StaleEditError
 from peerconomy.services.membership import Access
@@ -48,14 +48,11 @@ def _projects_page(request: Request, uow: UowDep, access: Access, status_code: i
     pool = access.pool.name
     with uow:
         current = lookup.pool(uow, pool)
-        tasks, goods = uow.pools.tasks(pool), uow.pools.goods(pool)
-        found = [
-            (p, [t for t in tasks if t.project == p.id], [g for g in goods if g.project == p.id])
-            for p in uow.pools.projects(pool)
-        ]
-        members = uow.pools.members(pool)
+        found = views.projects(uow, pool)
+        members = views.members(uow, pool)
         collecting = lookup.current_period(uow, pool).state is PeriodState.COLLECTING
         serving = active_goods(uow, pool)
+    tasks = [t for parts in found for t in parts.tasks]
     may_leave = {p.id for p, _, _ in found
                  if p.active and projects.leave_refusal(p.id, tasks, serving) is None}
     return pool_page(request, "projects.html", access, "projects", status_code,
@@ -233,8 +230,7 @@ def accept(code: str, request: Request, form: FormDep, uow: UowDep, policy: Poli
         return too_many_attempts(request, locked, lambda error: render(
             request, "invitation.html", 429, code=code, signed_in=user, error=error))
     membership.accept_invitation(uow, code, user)
-    with uow:
-        found = uow.accounts.invitation(code.partition(".")[0])
+    joined = views.invitation_pool(uow, code)
     _ = gettext_for(request)
     flash(request, _("Welcome to the pool!"))
-    return redirect(pool_url(found.pool) if found else "/")
+    return redirect(pool_url(joined) if joined else "/")

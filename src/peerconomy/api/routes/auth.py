@@ -37,7 +37,7 @@ from peerconomy.api.schemas import (
     UserOut,
 )
 from peerconomy.domain.account import ApiToken, User
-from peerconomy.services import accounts, mail_settings, password_reset, privacy
+from peerconomy.services import accounts, mail_settings, password_reset, privacy, views
 from peerconomy.services.errors import NotAllowedError, NotFoundError
 from peerconomy.services.security import TooManyFailuresError
 from peerconomy.services.throttle import throttle
@@ -179,8 +179,7 @@ def reset(code: str, body: NewPassword, request: Request, uow: UowDep, now: NowD
 @router.get("/me")
 def me(user: UserDep, uow: UowDep) -> UserOut:
     """The caller's account."""
-    with uow:
-        found = uow.accounts.user(user)
+    found = views.account(uow, user)
     if found is None:  # pragma: no cover - the caller was found a moment ago
         raise NotFoundError("user", user)
     return user_out(found)
@@ -229,8 +228,7 @@ def delete_me(body: AccountDeletion, request: Request, user: UserDep, uow: UowDe
 @router.get("/me/tokens")
 def my_tokens(user: UserDep, uow: UowDep) -> list[TokenOut]:
     """The caller's API tokens (never the tokens themselves)."""
-    with uow:
-        return [_token_out(t) for t in uow.accounts.tokens(user)]
+    return [_token_out(t) for t in views.tokens(uow, user)]
 
 
 @router.post("/me/tokens", status_code=status.HTTP_201_CREATED)

@@ -17,7 +17,7 @@ from peerconomy.api.routes.pools import period_out
 from peerconomy.api.schemas import Body, OfferIn, PathNumber, PeriodOut, WishIn, WorkIn
 from peerconomy.domain.pool import WorkLog
 from peerconomy.domain.scenario import Offer, Wish, parse_part
-from peerconomy.services import collecting, hints, lookup, overview, periods, privacy, work
+from peerconomy.services import collecting, hints, lookup, overview, periods, privacy, views, work
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access, Level
 
@@ -92,8 +92,7 @@ def close(pool: str, number: PathNumber, access: AccessDep, uow: UowDep) -> Peri
 @router.get("/pools/{pool}/periods/{number}/plan")
 def plan(pool: str, number: PathNumber, access: AccessDep, uow: UowDep) -> dict[str, Any]:
     """A cleared period's plan, with the hash of its input and when it was made."""
-    with uow:
-        found = uow.periods.plan(pool, number)
+    found = views.plan(uow, pool, number)
     if found is None:
         raise NotFoundError("plan of period", number, pool)
     return {"input_hash": found.input_hash, "cleared_at": found.cleared_at, **found.data}
@@ -102,8 +101,7 @@ def plan(pool: str, number: PathNumber, access: AccessDep, uow: UowDep) -> dict[
 @router.get("/pools/{pool}/offers")
 def offers(pool: str, access: AccessDep, uow: UowDep) -> list[Offer]:
     """The current period's offers."""
-    with uow:
-        return uow.periods.offers(pool, lookup.current_period(uow, pool).number)
+    return views.offers(uow, pool)
 
 
 @router.put("/pools/{pool}/offers/{task}")
@@ -127,8 +125,7 @@ def withdraw_offer(pool: str, task: str, access: AccessDep, uow: UowDep,
 @router.get("/pools/{pool}/wishes")
 def wishes(pool: str, access: AccessDep, uow: UowDep) -> list[Wish]:
     """The current period's wishes."""
-    with uow:
-        return uow.periods.wishes(pool, lookup.current_period(uow, pool).number)
+    return views.wishes(uow, pool)
 
 
 @router.post("/pools/{pool}/wishes", status_code=status.HTTP_201_CREATED)
@@ -153,9 +150,7 @@ def withdraw_wish(pool: str, wish: str, access: AccessDep, uow: UowDep) -> None:
 @router.get("/pools/{pool}/work")
 def work_logs(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, Any]]:
     """Work logged in the current period."""
-    with uow:
-        number = lookup.current_period(uow, pool).number
-        return [_log_out(log) for log in uow.periods.work_logs(pool, number)]
+    return [_log_out(log) for log in views.work_logs(uow, pool)]
 
 
 @router.post("/pools/{pool}/work", status_code=status.HTTP_201_CREATED)

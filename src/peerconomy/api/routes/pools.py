@@ -47,7 +47,7 @@ from peerconomy.api.schemas import (
 )
 from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, Role
-from peerconomy.services import audit, membership, pools, privacy, projects
+from peerconomy.services import audit, membership, pools, privacy, projects, views
 from peerconomy.services.membership import Access, Level
 from peerconomy.services.roster import invitation_link
 from peerconomy.services.security import TooManyFailuresError
@@ -137,12 +137,11 @@ def join(pool: str, user: UserDep, uow: UowDep, response: Response) -> JoinOut:
 def join_requests(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, object]]:
     """Requests to join (coordinators)."""
     access.require(Level.COORDINATOR, "see requests to join")
-    with uow:
-        return [
-            {"user": r.user, "requested_at": r.requested_at, "status": r.status,
-             "decided_by": r.decided_by}
-            for r in uow.accounts.join_requests(pool)
-        ]
+    return [
+        {"user": r.user, "requested_at": r.requested_at, "status": r.status,
+         "decided_by": r.decided_by}
+        for r in views.join_requests(uow, pool)
+    ]
 
 
 @router.post("/pools/{pool}/requests/{user}")
@@ -191,8 +190,7 @@ def accept(code: str, user: UserDep, uow: UowDep, request: Request, policy: Poli
 def members(pool: str, access: AccessDep, uow: UowDep) -> list[MemberOut]:
     """The pool's members, those who left included."""
     coordinator = access.level >= Level.COORDINATOR
-    with uow:
-        return [member_out(m, coordinator=coordinator) for m in uow.pools.members(pool)]
+    return [member_out(m, coordinator=coordinator) for m in views.members(uow, pool)]
 
 
 @router.post("/pools/{pool}/members", status_code=status.HTTP_201_CREATED)
@@ -265,14 +263,8 @@ def _project_out(p: PoolProject) -> ProjectOut:
 @router.get("/pools/{pool}/projects")
 def list_projects(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, object]]:
     """The pool's projects with their tasks and goods."""
-    with uow:
-        tasks, goods = uow.pools.tasks(pool), uow.pools.goods(pool)
-        return [
-            {**_project_out(p).model_dump(),
-             "tasks": [t for t in tasks if t.project == p.id],
-             "goods": [g for g in goods if g.project == p.id]}
-            for p in uow.pools.projects(pool)
-        ]
+    return [{**_project_out(p).model_dump(), "tasks": tasks, "goods": goods}
+            for p, tasks, goods in views.projects(uow, pool)]
 
 
 @router.post("/pools/{pool}/projects", status_code=status.HTTP_201_CREATED)
