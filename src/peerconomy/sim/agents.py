@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from peerconomy.domain.scenario import Alternative, GoodModel, Offer, Wish
+from peerconomy.mechanisms.arrays import FloatArray
 from peerconomy.sim.config import GoodConfig, SimulationConfig
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 __all__ = ["STRATEGIES", "Market", "Member", "Strategy", "Traits", "alike", "draw_population"]
 
-FloatArray = NDArray[np.float64]
 Strategy = Literal["truthful", "shading", "luxury", "laziness"]
 STRATEGIES: tuple[Strategy, ...] = ("truthful", "shading", "luxury", "laziness")
 _LEAST_WEIGHT = 0.01

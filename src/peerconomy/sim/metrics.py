@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from peerconomy.sim.agents import FloatArray
+from peerconomy.mechanisms.arrays import FloatArray
 
 if TYPE_CHECKING:
     from peerconomy.sim.model import PeriodOutcome, PoolModel

@@ -28,8 +28,9 @@ import numpy as np
 
 from peerconomy.domain.scenario import Offer, Wish, parse_scenario
 from peerconomy.ledger.journal import participant_account
+from peerconomy.mechanisms.arrays import FloatArray
 from peerconomy.services import books, collecting, lookup, periods, pools, projects, work
-from peerconomy.sim.agents import FloatArray, Market, Member, alike, draw_population
+from peerconomy.sim.agents import Market, Member, alike, draw_population
 from peerconomy.sim.config import SimulationConfig
 from peerconomy.sim.metrics import REPORTERS
 from peerconomy.sim.misreport import Gains, misreport_gains
