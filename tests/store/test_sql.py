@@ -491,6 +491,7 @@ def test_after_a_commit_what_others_wrote_is_read_afresh(database_url: str) -> N
             assert reader.pools.member("workshop", "ana") == Member("ana", 15.0)
 
 
+@pytest.mark.postgres
 def test_after_taking_the_pools_lock_what_others_committed_is_read_afresh(
     postgresql_url: str,
 ) -> None:
