@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from load import DEFAULT_POSTGRES, serving
 from peerconomy.services.periods import input_hash, period_scenario
 from peerconomy.store.sql import SqlStore, open_store
+from postgres_url import POSTGRESQL
 from soak import (
     COORDINATORS,
     POOL,
@@ -44,7 +45,7 @@ WRITERS = 50
 WISHES, OFFERS, LOGS = 3, 2, 2  # per writer
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", POSTGRESQL])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'writers.db'}"

@@ -54,7 +54,7 @@ from peerconomy.services import accounts, membership, periods, pools, work
 from peerconomy.store.backup import backup, restore
 from peerconomy.store.sql import create_engine_for, open_store, scoped_schema
 from peerconomy.store.tables import metadata
-from postgres_url import POSTGRES_URL
+from postgres_url import POSTGRES_URL, POSTGRESQL
 
 COORDINATOR = "p0000"
 STARTUP_SECONDS = 30
@@ -314,7 +314,7 @@ class Stages:
         return ("collecting", "cleared") if step == "clear" else ("worked", "settled")
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=["sqlite", POSTGRESQL])
 def kind(request: pytest.FixtureRequest) -> str:
     name: str = request.param
     return name

@@ -87,6 +87,7 @@ def test_on_sqlite_health_follows_the_database_file(
     healthy(client)
 
 
+@pytest.mark.postgres
 def test_on_postgresql_a_server_that_answers_is_healthy() -> None:
     with scoped_schema(POSTGRES_URL, "peerconomy_health") as url:
         store = open_store(url)

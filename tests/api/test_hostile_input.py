@@ -23,7 +23,7 @@ from peerconomy.api import AppSettings, create_app
 from peerconomy.api.inputs import Refusal, bad_text, refused
 from peerconomy.store.backup import backup
 from peerconomy.store.sql import open_store, scoped_schema
-from postgres_url import POSTGRES_URL
+from postgres_url import POSTGRES_URL, POSTGRESQL
 
 BIG = 2**70
 """Beyond SQLite's 64-bit integers (and PostgreSQL's)."""
@@ -75,7 +75,7 @@ def quick_password_hashing() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=["sqlite", POSTGRESQL])
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
          ) -> Iterator[Site]:
     """The seaside on a database of each kind, made once for the module."""

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from peerconomy.cli import app
-from postgres_url import POSTGRES_URL
+from postgres_url import POSTGRES_URL, POSTGRESQL
 
 WORKSHOP = Path(__file__).resolve().parents[2] / "examples" / "workshop.json"
 
@@ -22,7 +22,7 @@ def _libpq(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", POSTGRESQL])
 def db_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:

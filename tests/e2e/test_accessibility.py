@@ -26,6 +26,8 @@ from axe_playwright_python.sync_playwright import Axe
 from e2e_support import FLATS, People, Person, Shots, api_as
 from playwright.sync_api import APIRequestContext, ViewportSize
 
+pytestmark = pytest.mark.postgres  # the server under test runs on PostgreSQL
+
 BLOCKING = ("serious", "critical")
 SCREENS: dict[str, ViewportSize] = {
     "phone": {"width": 360, "height": 740},

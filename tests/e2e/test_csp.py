@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pytest
 import test_story as story
 from e2e_support import People, Person
 from playwright.sync_api import ConsoleMessage, Error, Route, expect
+
+pytestmark = pytest.mark.postgres  # the server under test runs on PostgreSQL
 
 POOL = story.POOL
 

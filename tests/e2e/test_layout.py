@@ -18,6 +18,8 @@ import pytest
 from e2e_support import People, Person, Shots, api_as
 from playwright.sync_api import APIRequestContext, Page, expect
 
+pytestmark = pytest.mark.postgres  # the server under test runs on PostgreSQL
+
 PHONE = {"width": 390, "height": 844}
 
 _MISPLACED_CHECKBOXES = """() => {

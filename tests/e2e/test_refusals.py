@@ -17,6 +17,8 @@ import pytest
 from e2e_support import FLATS, People, Person, api_as
 from playwright.sync_api import APIRequestContext, expect
 
+pytestmark = pytest.mark.postgres  # the server under test runs on PostgreSQL
+
 
 @pytest.fixture(scope="module")
 def pools(api: APIRequestContext) -> dict[str, Any]:

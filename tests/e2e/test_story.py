@@ -10,8 +10,11 @@ cleo confirms it, ana settles, and ben's balance is on the ledger's chart.
 
 from __future__ import annotations
 
+import pytest
 from e2e_support import People, Person, Shots
 from playwright.sync_api import Locator, Page, expect
+
+pytestmark = pytest.mark.postgres  # the server under test runs on PostgreSQL
 
 POOL = "seaside"
 TIMES = "\N{MULTIPLICATION SIGN}"

@@ -33,9 +33,8 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.optimize import linprog
 
+from peerconomy.mechanisms.arrays import FloatArray
 from peerconomy.mechanisms.flow import Market
-
-FloatArray = NDArray[np.float64]
 
 _HIGHS = {
     "primal_feasibility_tolerance": 1e-10,

@@ -6,6 +6,7 @@ import itertools
 import math
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,9 @@ from peerconomy.mechanisms.goods import (
     FLAT_RATE,
     GoodsAllocation,
     GoodsMarket,
+    WishOrders,
     allocate_goods,
+    draw_wish_orders,
 )
 
 NAN = math.nan
@@ -40,7 +43,7 @@ def goods_market(
 
 
 def allocate(market: GoodsMarket, seed: int = 0) -> GoodsAllocation:
-    return allocate_goods(market, np.random.default_rng(seed))
+    return allocate_goods(market, draw_wish_orders(market, np.random.default_rng(seed)))
 
 
 def units_per_wish(market: GoodsMarket, result: GoodsAllocation) -> list[dict[int, int]]:
@@ -102,6 +105,22 @@ def test_over_wished_goods_are_shared_by_drawing_lots() -> None:
     assert 70 <= sum(wins) <= 130
     assert all(allocate(market, 5).alt_units.tolist() == allocate(market, 5).alt_units.tolist()
                for _ in range(3))
+
+
+def test_the_wish_served_first_in_the_order_drawn_gets_the_last_unit() -> None:
+    # the caller draws the orders; the mechanism only follows them
+    market = goods_market([(EFFORT, 1, 3.0)], [(1, [(0, NAN)]), (1, [(0, NAN)])])
+    none = np.array([], dtype=np.int64)
+    for first in (0, 1):
+        order = WishOrders(auction=none, lottery=np.array([first, 1 - first], dtype=np.int64))
+        assert units_per_wish(market, allocate_goods(market, order))[first] == {0: 1}
+
+
+def test_orders_that_leave_out_a_wish_are_refused() -> None:
+    market = goods_market([(EFFORT, 1, 3.0)], [(1, [(0, NAN)]), (1, [(0, NAN)])])
+    none = np.array([], dtype=np.int64)
+    with pytest.raises(ValueError, match="exactly"):
+        allocate_goods(market, WishOrders(auction=none, lottery=np.array([0], dtype=np.int64)))
 
 
 def test_lots_give_one_unit_per_wish_and_round() -> None:

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 import pytest
 from outsider import Site, database, environment, prepare, serve
 
+from postgres_url import POSTGRESQL
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+
+@pytest.fixture(scope="module", params=["sqlite", POSTGRESQL])
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
          ) -> Iterator[Site]:
     """The prepared site on each database, served for the module."""

@@ -17,6 +17,7 @@ from typing import Any, Self
 import pytest
 
 from peerconomy.domain.audit import AuditEntry
+from peerconomy.domain.period import IllegalTransitionError
 from peerconomy.domain.pool import Member
 from peerconomy.domain.scenario import Alternative, Offer, ScenarioError, Task, Wish
 from peerconomy.services import (
@@ -149,7 +150,8 @@ REFUSED: dict[str, tuple[Change, type[Exception]]] = {
     "a project twice": (lambda u: projects.join_project(u, "bakery", "cafe"), ConflictError),
     "a bad production": (lambda u: projects.plan_production(u, "bakery", "roll", -1),
                          ScenarioError),
-    "settle before clearing": (lambda u: periods.settle_period(u, "bakery"), Exception),
+    "settle before clearing": (lambda u: periods.settle_period(u, "bakery"),
+                               IllegalTransitionError),
 }
 
 
@@ -197,7 +199,8 @@ def test_settling_closing_and_correcting_leave_an_entry_each(
         "period.settle", "1", {"opened": 2})
     closed = one_entry(bakery_uow, lambda u: periods.close_period(u, "bakery", 1, actor="ana"))
     assert (closed.action, closed.subject) == ("period.close", "1")
-    leaves_none(bakery_uow, lambda u: periods.close_period(u, "bakery", 1), Exception)
+    leaves_none(bakery_uow, lambda u: periods.close_period(u, "bakery", 1),
+                IllegalTransitionError)
     with bakery_uow:
         first = bakery_uow.journal.transactions("bakery")[0].id
     corrected = one_entry(bakery_uow, lambda u: books.correct(u, "bakery", first, "typo",

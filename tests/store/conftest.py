@@ -16,7 +16,7 @@ import pytest
 
 from peerconomy.store.memory import MemoryStore
 from peerconomy.store.sql import SqlStore, open_store, scoped_schema
-from postgres_url import POSTGRES_URL
+from postgres_url import POSTGRES_URL, POSTGRESQL
 
 Store = MemoryStore | SqlStore
 
@@ -34,14 +34,14 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'peerconomy.sqlite3'}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", POSTGRESQL])
 def database_url(request: pytest.FixtureRequest) -> str:
     """An empty database of each kind."""
     url: str = request.getfixturevalue(f"{request.param}_url")
     return url
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+@pytest.fixture(params=["memory", "sqlite", POSTGRESQL])
 def store(request: pytest.FixtureRequest) -> Iterator[Store]:
     """An empty store of each kind: the in-memory reference and the SQL store on both
     databases."""

@@ -128,6 +128,7 @@ def test_the_database_refuses_a_raw_update_or_delete(database_url: str, statemen
     assert [tuple(r) for r in rows] == [("ana", "offer.put")]
 
 
+@pytest.mark.postgres
 def test_postgresql_refuses_a_truncate(postgresql_url: str) -> None:
     _one_entry(postgresql_url)
     engine = create_engine_for(postgresql_url)

@@ -31,13 +31,13 @@ from peerconomy.store import backup as backup_module
 from peerconomy.store.backup import FORMAT, BackupError, backup, read_backup, restore
 from peerconomy.store.sql import SqlStore, head_revision, open_store, scoped_schema
 from peerconomy.store.tables import metadata
-from postgres_url import POSTGRES_URL
+from postgres_url import POSTGRES_URL, POSTGRESQL
 
 WORKSHOP = Path(__file__).resolve().parents[2] / "examples" / "workshop.json"
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=["sqlite", POSTGRESQL])
 def kind(request: pytest.FixtureRequest) -> str:
     """The kind of database: each test runs on SQLite and on PostgreSQL."""
     name: str = request.param

@@ -234,6 +234,7 @@ def test_a_database_that_cannot_be_opened_is_named_without_its_password(
     assert isinstance(refused.value, ValueError)
 
 
+@pytest.mark.postgres
 def test_a_scoped_schema_is_gone_after_the_block(postgresql_url: str) -> None:
     with scoped_schema(postgresql_url, "inner") as url:
         assert "search_path%3Dinner_" in url
@@ -342,6 +343,7 @@ def test_the_database_keeps_a_plan_once_work_is_logged_on_it(
         connection.execute(text(statement))
 
 
+@pytest.mark.postgres
 def test_postgresql_refuses_to_truncate_the_books(postgresql_url: str) -> None:
     with (
         open_store(postgresql_url) as store,
@@ -489,6 +491,7 @@ def test_after_a_commit_what_others_wrote_is_read_afresh(database_url: str) -> N
             assert reader.pools.member("workshop", "ana") == Member("ana", 15.0)
 
 
+@pytest.mark.postgres
 def test_after_taking_the_pools_lock_what_others_committed_is_read_afresh(
     postgresql_url: str,
 ) -> None:

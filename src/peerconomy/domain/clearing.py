@@ -32,7 +32,7 @@ hours each participant gives are the same either way.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -42,17 +42,18 @@ from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.scenario import Scenario, limit_of, parse_scenario
 from peerconomy.domain.scenario_columns import ScenarioColumns, columns_of
 from peerconomy.domain.scenario_json import AnyScenario
+from peerconomy.mechanisms.arrays import BoolArray, FloatArray, IntArray
 from peerconomy.mechanisms.components import bipartite_components
-from peerconomy.mechanisms.flow import FloatArray, IntArray
 from peerconomy.mechanisms.goods import (
     AUCTION,
     EFFORT,
     FLAT_ALLOCATION,
     FLAT_RATE,
-    BoolArray,
     GoodsAllocation,
     GoodsMarket,
+    WishOrders,
     allocate_goods,
+    draw_wish_orders,
 )
 from peerconomy.mechanisms.shares import charge
 from peerconomy.mechanisms.tasks import TaskAuction, TaskMarket, auction_tasks
@@ -207,23 +208,15 @@ class Orders:
 def draw_orders(prepared: Prepared, seed: int) -> Orders:
     """Every order the clearing draws from the seed, in the order it draws them.
 
-    These are the draws :func:`allocate_goods` makes from the pool's generator (a shuffle of
+    These are the draws of :func:`draw_wish_orders` from the pool's generator (a shuffle of
     the auction wishes where there are any, then one of the lottery wishes), then the
     shuffle of the participants for the task auction. A part of the pool cleared on its own
     serves its rows in these orders, restricted to it, and so breaks ties as the whole does.
     """
     rng = np.random.default_rng(seed)
-    market = prepared.goods_market
-    is_auction = _auction_wishes(market)
-    wishes = np.flatnonzero(is_auction)
-    auction = wishes[rng.permutation(len(wishes))] if len(wishes) else wishes
-    wanting = np.flatnonzero(~is_auction & (market.wish_quantity > 0))
-    lottery = wanting[rng.permutation(len(wanting))]
+    wishes = draw_wish_orders(prepared.goods_market, rng)
     participants = rng.permutation(len(prepared.participants)).astype(np.int64)
-    return Orders(
-        auction=auction.astype(np.int64), lottery=lottery.astype(np.int64),
-        participants=participants,
-    )
+    return Orders(auction=wishes.auction, lottery=wishes.lottery, participants=participants)
 
 
 def allocate(market: GoodsMarket, auction: IntArray, lottery: IntArray) -> GoodsAllocation:
@@ -258,8 +251,7 @@ def allocate(market: GoodsMarket, auction: IntArray, lottery: IntArray) -> Goods
 
 def _allocate_part(part: GoodsMarket, auction: IntArray, lottery: IntArray) -> GoodsAllocation:
     """:func:`allocate_goods` on one component, in these orders of its wishes."""
-    script = [_positions(auction)] if len(auction) else []  # no auction wishes: no draw
-    return allocate_goods(part, _Replay([*script, _positions(lottery)]))
+    return allocate_goods(part, WishOrders(auction=auction, lottery=lottery))
 
 
 def assign(market: TaskMarket, order: IntArray) -> TaskAuction:
@@ -422,13 +414,6 @@ def plan_of(
     return plan
 
 
-def _auction_wishes(market: GoodsMarket) -> BoolArray:
-    """Which wishes are auction wishes (all of a wish's alternatives share a kind)."""
-    is_auction = np.zeros(len(market.wish_quantity), dtype=bool)
-    is_auction[market.alt_wish[market.good_model[market.alt_good] == AUCTION]] = True
-    return is_auction
-
-
 def _components(
     n_rows: int, n_cols: int, edge_row: IntArray, edge_col: IntArray
 ) -> tuple[IntArray, int]:
@@ -453,32 +438,6 @@ def _local(label: IntArray, n: int) -> IntArray:
     local = np.empty(len(label), dtype=np.int64)
     local[groups.index] = np.arange(len(label)) - groups.bounds[label[groups.index]]
     return local
-
-
-def _positions(order: IntArray) -> IntArray:
-    """The permutation that puts the sorted indexes of ``order`` into that order (each index's
-    rank among them, counted rather than sorted)."""
-    present = np.zeros(int(order.max()) + 1 if len(order) else 0, dtype=np.int64)
-    present[order] = 1
-    positions: IntArray = (np.cumsum(present) - 1)[order]
-    return positions
-
-
-class _Replay(np.random.Generator):
-    """A generator whose ``permutation`` calls replay given permutations, one per call, so
-    that :func:`allocate_goods` serves the wishes in orders drawn beforehand."""
-
-    def __init__(self, permutations: Sequence[IntArray]) -> None:
-        super().__init__(np.random.PCG64(0))
-        self._script = list(permutations)
-
-    def permutation(self, x: Any, axis: int = 0) -> Any:
-        if not self._script or not isinstance(x, int | np.integer) or axis != 0:
-            raise RuntimeError("the goods stage drew an order it was not given")
-        perm = self._script.pop(0)
-        if len(perm) != x:
-            raise RuntimeError(f"the goods stage drew an order of {x}, given {len(perm)}")
-        return perm.copy()
 
 
 def _expand_alternatives(

@@ -62,12 +62,10 @@ from peerconomy.domain.scenario_json import (
     decode_scenario,
     read_file_with,
 )
+from peerconomy.mechanisms.arrays import BoolColumn, FloatColumn, IntColumn
 
 __all__ = ["ScenarioColumns", "columns_of", "read_columns", "read_columns_file"]
 
-IntArray = np.ndarray[tuple[int], np.dtype[np.int64]]
-FloatArray = np.ndarray[tuple[int], np.dtype[np.float64]]
-BoolArray = np.ndarray[tuple[int], np.dtype[np.bool_]]
 
 BATCH: Final = 1 << 16
 """Items decoded into structs at a time: enough to amortise each batch's overhead, few
@@ -91,19 +89,19 @@ class ScenarioColumns:
     tasks: Sequence[_Task]
     goods: Sequence[_Good]
     participant_ids: list[str]
-    participant_capacity: FloatArray  # inf: no limit
-    participant_exempt: BoolArray
-    offer_participant: IntArray
-    offer_task: IntArray
-    offer_hours: FloatArray
-    offer_min_weight: FloatArray
+    participant_capacity: FloatColumn  # inf: no limit
+    participant_exempt: BoolColumn
+    offer_participant: IntColumn
+    offer_task: IntColumn
+    offer_hours: FloatColumn
+    offer_min_weight: FloatColumn
     wish_ids: list[str]
-    wish_participant: IntArray
-    wish_quantity: IntArray
-    alt_wish: IntArray  # the wish of each alternative, wishes' alternatives in order
-    alt_good: IntArray
-    alt_type: IntArray
-    alt_max_cost: FloatArray  # nan: no bid
+    wish_participant: IntColumn
+    wish_quantity: IntColumn
+    alt_wish: IntColumn  # the wish of each alternative, wishes' alternatives in order
+    alt_good: IntColumn
+    alt_type: IntColumn
+    alt_max_cost: FloatColumn  # nan: no bid
     product_types: list[str]  # the goods' product types, in order of first appearance
 
 
@@ -236,8 +234,8 @@ class _Index:
 
 
 def _lookup(names: Iterable[str | None], index: dict[str | None, int], n: int,
-            missing: int) -> IntArray:
-    looked: IntArray = np.fromiter(map(index.get, names, repeat(missing)), np.int64, n)
+            missing: int) -> IntColumn:
+    looked: IntColumn = np.fromiter(map(index.get, names, repeat(missing)), np.int64, n)
     return looked
 
 
@@ -255,8 +253,8 @@ class _Participants:
 
 class _Offers:
     def __init__(self) -> None:
-        self.participant: list[IntArray] = []
-        self.task: list[IntArray] = []
+        self.participant: list[IntColumn] = []
+        self.task: list[IntColumn] = []
         self.hours: list[float] = []
         self.min_weight: list[float] = []
 
@@ -272,12 +270,12 @@ class _Offers:
 class _Wishes:
     def __init__(self) -> None:
         self.ids: list[str] = []
-        self.participant: list[IntArray] = []
+        self.participant: list[IntColumn] = []
         self.quantity: list[int] = []
-        self.width: list[IntArray] = []
-        self.good: list[IntArray] = []
-        self.type: list[IntArray | None] = []
-        self.max_cost: list[FloatArray] = []
+        self.width: list[IntColumn] = []
+        self.good: list[IntColumn] = []
+        self.type: list[IntColumn | None] = []
+        self.max_cost: list[FloatColumn] = []
 
     def add(self, batch: Sequence[_Wish], index: _Index) -> None:
         n = len(batch)
@@ -298,7 +296,7 @@ class _Wishes:
                                       dtype=np.float64))  # None becomes nan
 
 
-def _joined(parts: list[IntArray]) -> IntArray:
+def _joined(parts: list[IntColumn]) -> IntColumn:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 

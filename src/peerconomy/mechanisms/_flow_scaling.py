@@ -62,14 +62,9 @@ checks the size of the costs beforehand, so nothing overflows unnoticed.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
 from peerconomy.mechanisms._flow_ssp import _heap_pop, _heap_push
 from peerconomy.mechanisms._jit import kernel
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
 
 UNREACHED = np.int64(1) << np.int64(62)  # distance label of a node not reached
 _LIMIT = np.int64(1) << np.int64(61)  # prices beyond this mean give up (never seen)

@@ -28,13 +28,9 @@ A column nobody reaches keeps ``UNREACHED``, as there.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
 from peerconomy.mechanisms._flow_scaling import UNREACHED
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
+from peerconomy.mechanisms.arrays import BoolArray, FloatArray, IntArray
 
 
 def clear(

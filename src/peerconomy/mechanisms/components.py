@@ -15,14 +15,13 @@ rows first, then columns), straight from the edge lists.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
 from peerconomy.mechanisms import _jit
 from peerconomy.mechanisms._jit import kernel
+from peerconomy.mechanisms.arrays import IntArray
 
 __all__ = ["bipartite_components"]
 
-IntArray = NDArray[np.int64]
 
 
 def bipartite_components(

@@ -75,7 +75,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
 from peerconomy.mechanisms import (
     _flow_auction,
@@ -86,9 +85,7 @@ from peerconomy.mechanisms import (
     _jit,
 )
 from peerconomy.mechanisms._jit import kernel
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
+from peerconomy.mechanisms.arrays import FloatArray, IntArray
 
 __all__ = ["Clearing", "Market", "solve"]
 

@@ -16,7 +16,8 @@ so naming one's true ``max_cost`` is best. A winner's stage-1 cost, effort plus 
 never exceeds their ``max_cost``. A wish without ``max_cost`` takes a unit at effort cost
 where one is left at premium 0.
 
-Lottery. Non-auction wishes are served in a seeded random order, one unit per wish and round,
+Lottery. Non-auction wishes are served in an order drawn by lot (the caller draws the orders,
+as :func:`draw_wish_orders` does from a seeded generator), one unit per wish and round,
 each unit from the first alternative with room; an alternative whose effort (0 for
 ``flat_rate``) exceeds a given ``max_cost`` is passed over.
 
@@ -39,15 +40,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
-from peerconomy.mechanisms.flow import FloatArray, IntArray, Market, solve
+from peerconomy.mechanisms.arrays import BoolArray, FloatArray, IntArray
+from peerconomy.mechanisms.flow import Market, solve
 
 __all__ = ["AUCTION", "EFFORT", "FLAT_ALLOCATION", "FLAT_RATE", "GoodsAllocation", "GoodsMarket",
-           "allocate_goods"]
+           "WishOrders", "allocate_goods", "auction_wishes", "draw_wish_orders"]
 
 FLAT_RATE, FLAT_ALLOCATION, EFFORT, AUCTION = 0, 1, 2, 3
-BoolArray = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -107,18 +107,49 @@ class GoodsAllocation:
     production: IntArray
 
 
-def allocate_goods(market: GoodsMarket, rng: np.random.Generator) -> GoodsAllocation:
-    """Allocate every wish: the auction for auction wishes, the lottery for the others."""
+@dataclass(frozen=True)
+class WishOrders:
+    """The orders the wishes are served in, drawn by the caller: the auction wishes (ties
+    between equal bids go to the wish served first) and the lottery wishes (those wanting a
+    non-auction good), each as wish indexes in the order served."""
+
+    auction: IntArray
+    lottery: IntArray
+
+
+def auction_wishes(market: GoodsMarket) -> BoolArray:
+    """Which wishes are auction wishes: all alternatives of a wish share a kind (checked by
+    the scenario), so a wish is an auction wish if any of its alternatives is."""
+    is_auction = np.zeros(len(market.wish_quantity), dtype=bool)
+    is_auction[market.alt_wish[market.good_model[market.alt_good] == AUCTION]] = True
+    return is_auction
+
+
+def draw_wish_orders(market: GoodsMarket, rng: np.random.Generator) -> WishOrders:
+    """Draw lots for the order of the wishes: a shuffle of the auction wishes where there are
+    any, then one of the lottery wishes (the draws a seeded clearing has always made)."""
+    is_auction = auction_wishes(market)
+    wishes = np.flatnonzero(is_auction)
+    auction = wishes[rng.permutation(len(wishes))] if len(wishes) else wishes
+    wanting = np.flatnonzero(~is_auction & (market.wish_quantity > 0))
+    lottery = wanting[rng.permutation(len(wanting))]
+    return WishOrders(auction=auction.astype(np.int64), lottery=lottery.astype(np.int64))
+
+
+def allocate_goods(market: GoodsMarket, orders: WishOrders) -> GoodsAllocation:
+    """Allocate every wish: the auction for auction wishes, the lottery for the others, each
+    serving its wishes in the given order (which lists exactly those wishes)."""
     n_goods = len(market.good_model)
-    n_wishes = len(market.wish_quantity)
     alt_units = np.zeros(len(market.alt_good), dtype=np.int64)
     auction_alt = market.good_model[market.alt_good] == AUCTION
-    # all alternatives of a wish share a kind (checked by the scenario), so a wish is an
-    # auction wish if any of its alternatives is
-    is_auction = np.zeros(n_wishes, dtype=bool)
-    is_auction[market.alt_wish[auction_alt]] = True
-    premium = _auction(market, is_auction, auction_alt, alt_units, rng)
-    _lottery(market, is_auction, alt_units, rng)
+    is_auction = auction_wishes(market)
+    wanting = ~is_auction & (market.wish_quantity > 0)
+    if len(orders.auction) != np.count_nonzero(is_auction) or len(orders.lottery) != (
+        np.count_nonzero(wanting)
+    ):
+        raise ValueError("the orders must list exactly the auction and the lottery wishes")
+    premium = _auction(market, orders.auction, auction_alt, alt_units)
+    _lottery(market, orders.lottery, alt_units)
     production = np.bincount(market.alt_good, weights=alt_units, minlength=n_goods)
     return GoodsAllocation(
         alt_units=alt_units, premium=premium, production=np.rint(production).astype(np.int64)
@@ -126,19 +157,14 @@ def allocate_goods(market: GoodsMarket, rng: np.random.Generator) -> GoodsAlloca
 
 
 def _auction(
-    market: GoodsMarket,
-    is_auction: BoolArray,
-    auction_alt: BoolArray,
-    alt_units: IntArray,
-    rng: np.random.Generator,
+    market: GoodsMarket, order: IntArray, auction_alt: BoolArray, alt_units: IntArray
 ) -> FloatArray:
-    """Fill ``alt_units`` for auction wishes; return the minimal competitive premiums."""
+    """Fill ``alt_units`` for the auction wishes, served in ``order`` (ties between equal
+    bids go to the wish served first); return the minimal competitive premiums."""
     n_goods = len(market.good_model)
     premium = np.zeros(n_goods, dtype=np.float64)
-    wishes = np.flatnonzero(is_auction)
-    if len(wishes) == 0:
+    if len(order) == 0:
         return premium
-    order = wishes[rng.permutation(len(wishes))]  # ties between equal bids: drawing lots
     row_of = np.full(len(market.wish_quantity), -1, dtype=np.int64)
     row_of[order] = np.arange(len(order), dtype=np.int64)
     goods = np.flatnonzero(market.good_model == AUCTION)
@@ -198,16 +224,14 @@ def _cap_shared_limits(
     return True
 
 
-def _lottery(
-    market: GoodsMarket, is_auction: BoolArray, alt_units: IntArray, rng: np.random.Generator
-) -> None:
-    """Fill ``alt_units`` for non-auction wishes: one unit per wish and round, lots drawn."""
+def _lottery(market: GoodsMarket, order: IntArray, alt_units: IntArray) -> None:
+    """Fill ``alt_units`` for the non-auction wishes: one unit per wish and round, the wishes
+    served in ``order`` (drawn by lot)."""
     starts = np.searchsorted(market.alt_wish, np.arange(len(market.wish_quantity) + 1))
     stage1_cost = np.where(market.good_model == FLAT_RATE, 0.0, market.good_effort)
     room = market.good_capacity.astype(np.float64).copy()
-    wanting = np.flatnonzero(~is_auction & (market.wish_quantity > 0))
     remaining = market.wish_quantity.astype(np.int64).copy()
-    active = [int(w) for w in wanting[rng.permutation(len(wanting))]]
+    active = [int(w) for w in order]
     limited = market.limited()
     limit = market.good_limit
     owner = market.wish_participant

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from peerconomy.mechanisms.flow import FloatArray, IntArray
+from peerconomy.mechanisms.arrays import FloatArray, IntArray
 from peerconomy.mechanisms.goods import AUCTION, EFFORT, FLAT_ALLOCATION, FLAT_RATE
 
 __all__ = ["Charges", "charge"]

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from peerconomy.mechanisms.flow import FloatArray, IntArray, Market, solve
+from peerconomy.mechanisms.arrays import FloatArray, IntArray
+from peerconomy.mechanisms.flow import Market, solve
 
 __all__ = ["TaskAuction", "TaskMarket", "auction_tasks"]
 

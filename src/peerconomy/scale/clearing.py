@@ -41,8 +41,8 @@ from peerconomy.domain.clearing import (
     task_market,
 )
 from peerconomy.domain.collection import paused_collection
+from peerconomy.mechanisms.arrays import FloatArray, IntArray
 from peerconomy.mechanisms.components import bipartite_components
-from peerconomy.mechanisms.flow import FloatArray, IntArray
 from peerconomy.mechanisms.goods import GoodsAllocation
 from peerconomy.mechanisms.tasks import TaskAuction
 from peerconomy.scale.federation import Federation, merge_pools

@@ -16,21 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import mesa
 import numpy as np
 from numpy.typing import NDArray
 
 from peerconomy.domain.scenario import Alternative, GoodModel, Offer, Wish
+from peerconomy.mechanisms.arrays import FloatArray
 from peerconomy.sim.config import GoodConfig, SimulationConfig
-
-if TYPE_CHECKING:
-    from peerconomy.sim.model import PoolModel
 
 __all__ = ["STRATEGIES", "Market", "Member", "Strategy", "Traits", "alike", "draw_population"]
 
-FloatArray = NDArray[np.float64]
 Strategy = Literal["truthful", "shading", "luxury", "laziness"]
 STRATEGIES: tuple[Strategy, ...] = ("truthful", "shading", "luxury", "laziness")
 _LEAST_WEIGHT = 0.01
@@ -113,7 +110,7 @@ def draw_population(config: SimulationConfig, rng: np.random.Generator) -> list[
 class Member(mesa.Agent):  # type: ignore[misc]
     """A member of the simulated pool, with an id the pool knows them by."""
 
-    def __init__(self, model: PoolModel, name: str, traits: Traits, shade: float) -> None:
+    def __init__(self, model: mesa.Model, name: str, traits: Traits, shade: float) -> None:
         super().__init__(model)
         self.name = name
         self.traits = traits

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from peerconomy.sim.agents import FloatArray
-
-if TYPE_CHECKING:
-    from peerconomy.sim.model import PeriodOutcome, PoolModel
+from peerconomy.mechanisms.arrays import FloatArray
+from peerconomy.sim.outcome import PeriodOutcome, Pool
 
 __all__ = ["METRICS", "REPORTERS", "correlation", "envy_share", "gini"]
 
@@ -51,7 +49,7 @@ def envy_share(values: FloatArray, bundles: FloatArray, costs: FloatArray) -> fl
     return float(np.mean(worth.max(axis=1) > own + 1e-9))
 
 
-def _outcome(model: PoolModel) -> PeriodOutcome:
+def _outcome(model: Pool) -> PeriodOutcome:
     if model.outcome is None:  # pragma: no cover - reporters run after a period
         raise RuntimeError("no period has run yet")
     return model.outcome
@@ -61,7 +59,7 @@ def _hint_units(plan: dict[str, Any], kind: str) -> float:
     return float(sum(h["units"] for h in plan["hints"] if h["kind"] == kind))
 
 
-def _mean_unit_cost(model: PoolModel, scarce: bool) -> float:
+def _mean_unit_cost(model: Pool, scarce: bool) -> float:
     plan = _outcome(model).plan
     costs, units = [], []
     for g, good in enumerate(model.goods):
@@ -72,118 +70,118 @@ def _mean_unit_cost(model: PoolModel, scarce: bool) -> float:
     return float(np.average(costs, weights=units)) if units else math.nan
 
 
-def total_utility(model: PoolModel) -> float:
+def total_utility(model: Pool) -> float:
     """The value of the goods received less the disutility of the hours worked, summed."""
     o = _outcome(model)
     return float(o.benefit.sum() - o.disutility.sum())
 
 
-def gini_hours(model: PoolModel) -> float:
+def gini_hours(model: Pool) -> float:
     """How unequally the hours were worked."""
     return gini(_outcome(model).hours)
 
 
-def gini_shares(model: PoolModel) -> float:
+def gini_shares(model: Pool) -> float:
     """How unequal the shares were."""
     return gini(_outcome(model).shares)
 
 
-def shares_vs_benefits(model: PoolModel) -> float:
+def shares_vs_benefits(model: Pool) -> float:
     """Correlation of members' shares with what their goods were worth to them: near 1, each
     contributes for what they take."""
     o = _outcome(model)
     return correlation(o.shares, o.benefit)
 
 
-def uncovered_hours(model: PoolModel) -> float:
+def uncovered_hours(model: Pool) -> float:
     """Task hours nobody was assigned."""
     return float(sum(_outcome(model).plan["uncovered"].values()))
 
 
-def unmet_wishes(model: PoolModel) -> float:
+def unmet_wishes(model: Pool) -> float:
     """Wished units not allocated (the plan's; see ``unmade_units`` for those allocated but
     not made)."""
     o = _outcome(model)
     return float(o.wished_units - o.bundles.sum())
 
 
-def unmade_units(model: PoolModel) -> float:
+def unmade_units(model: Pool) -> float:
     """Allocated units not made, for want of the hours their recipes needed."""
     o = _outcome(model)
     return float((o.bundles * (1 - o.delivered)).sum())
 
 
-def overproduction(model: PoolModel) -> float:
+def overproduction(model: Pool) -> float:
     """Units projects planned (capacity) beyond what was wished of them (the hint board's)."""
     return _hint_units(_outcome(model).plan, "overproduction")
 
 
-def underproduction(model: PoolModel) -> float:
+def underproduction(model: Pool) -> float:
     """Units wished of projects at capacity that they could not make (the hint board's)."""
     return _hint_units(_outcome(model).plan, "underproduction")
 
 
-def envy(model: PoolModel) -> float:
+def envy(model: Pool) -> float:
     """Share of members envying another's goods at that member's cost (see
     :func:`envy_share`)."""
     o = _outcome(model)
     return envy_share(o.values, o.bundles * o.delivered, o.goods_cost)
 
 
-def bid_misreport_gain(model: PoolModel) -> float:
+def bid_misreport_gain(model: Pool) -> float:
     """Mean best gain of a sampled truthful member from scaling their bids, at the auction's
     prices (see :mod:`.misreport`)."""
     return _outcome(model).gains.bids
 
 
-def bid_misreport_gain_pay_your_bid(model: PoolModel) -> float:
+def bid_misreport_gain_pay_your_bid(model: Pool) -> float:
     """The same, had winners paid their bids."""
     return _outcome(model).gains.bids_pay_your_bid
 
 
-def bid_misreport_gain_in_full(model: PoolModel) -> float:
+def bid_misreport_gain_in_full(model: Pool) -> float:
     """The gain from scaling bids in full: final costs, shares and credits."""
     return _outcome(model).gains.bids_in_full
 
 
-def ask_misreport_gain(model: PoolModel) -> float:
+def ask_misreport_gain(model: Pool) -> float:
     """Mean best gain of a sampled truthful member from scaling their asks (``min_weight``)."""
     return _outcome(model).gains.asks
 
 
-def hours_per_member(model: PoolModel) -> float:
+def hours_per_member(model: Pool) -> float:
     """Hours worked per member."""
     return float(_outcome(model).hours.mean())
 
 
-def goods_per_member(model: PoolModel) -> float:
+def goods_per_member(model: Pool) -> float:
     """Units received (allocated and made) per member."""
     o = _outcome(model)
     return float((o.bundles * o.delivered).sum(axis=1).mean())
 
 
-def weighted_effort(model: PoolModel) -> float:
+def weighted_effort(model: Pool) -> float:
     """The period's weighted effort: what the shares add up to."""
     return float(_outcome(model).plan["weighted_effort"])
 
 
-def premiums(model: PoolModel) -> float:
+def premiums(model: Pool) -> float:
     """Premiums raised on auction goods (stage 1, per allocated unit, summed)."""
     goods = _outcome(model).plan["goods"]
     return float(sum(g["premium"] * g["allocated"] for g in goods.values()))
 
 
-def other_goods_cost(model: PoolModel) -> float:
+def other_goods_cost(model: Pool) -> float:
     """Mean cost of a unit of the goods not marked scarce (weighted by units allocated)."""
     return _mean_unit_cost(model, scarce=False)
 
 
-def scarce_goods_cost(model: PoolModel) -> float:
+def scarce_goods_cost(model: Pool) -> float:
     """Mean cost of a unit of the scarce goods."""
     return _mean_unit_cost(model, scarce=True)
 
 
-def mean_weight(model: PoolModel) -> float:
+def mean_weight(model: Pool) -> float:
     """Mean task weight, weighted by the hours each task needed."""
     plan = _outcome(model).plan
     hours: dict[str, float] = {}
@@ -196,19 +194,19 @@ def mean_weight(model: PoolModel) -> float:
     return float(np.average([plan["weights"][t] for t in hours], weights=list(hours.values())))
 
 
-def unit_costs(model: PoolModel) -> dict[str, float]:
+def unit_costs(model: Pool) -> dict[str, float]:
     """Each good's unit cost (``nan`` where none was allocated)."""
     goods = _outcome(model).plan["goods"]
     return {g: r["unit_cost"] if r["allocated"] > 0 else math.nan for g, r in goods.items()}
 
 
-def weights(model: PoolModel) -> dict[str, float]:
+def weights(model: Pool) -> dict[str, float]:
     """Each task's weight (``nan`` where it needed no hours)."""
     found = _outcome(model).plan["weights"]
     return {t: float(found.get(t, math.nan)) for t in model.tasks}
 
 
-METRICS: dict[str, Callable[[PoolModel], float]] = {
+METRICS: dict[str, Callable[[Pool], float]] = {
     f.__name__: f
     for f in (
         total_utility, gini_hours, gini_shares, shares_vs_benefits, uncovered_hours,
@@ -220,7 +218,7 @@ METRICS: dict[str, Callable[[PoolModel], float]] = {
 }
 """The scalar metrics of a period, by name, in the order reports show them."""
 
-REPORTERS: dict[str, Callable[[PoolModel], Any]] = {
+REPORTERS: dict[str, Callable[[Pool], Any]] = {
     **METRICS, "unit_costs": unit_costs, "weights": weights,
 }
 """Everything gathered after each period: the metrics, and per good and task their costs

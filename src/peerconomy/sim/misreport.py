@@ -34,9 +34,10 @@ import numpy as np
 
 from peerconomy.domain.clearing import clear_scenario
 from peerconomy.domain.scenario import Alternative, Scenario, Wish
+from peerconomy.mechanisms.arrays import FloatArray
 
 if TYPE_CHECKING:
-    from peerconomy.sim.agents import FloatArray, Member
+    from peerconomy.sim.agents import Member
 
 __all__ = ["ASK_FACTORS", "BID_FACTORS", "Gains", "auction_utility", "misreport_gains", "utility"]
 

@@ -21,7 +21,6 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import mesa
@@ -29,51 +28,22 @@ import numpy as np
 
 from peerconomy.domain.scenario import Offer, Wish, parse_scenario
 from peerconomy.ledger.journal import participant_account
+from peerconomy.mechanisms.arrays import FloatArray
 from peerconomy.services import books, collecting, lookup, periods, pools, projects, work
 from peerconomy.services.ports import Store
-from peerconomy.sim.agents import FloatArray, Market, Member, alike, draw_population
+from peerconomy.sim.agents import Market, Member, alike, draw_population
 from peerconomy.sim.config import SimulationConfig
 from peerconomy.sim.metrics import REPORTERS
 from peerconomy.sim.misreport import Gains, misreport_gains
+from peerconomy.sim.outcome import PeriodOutcome
 from peerconomy.sim.rules import AllocationRule
 
-__all__ = ["PeriodOutcome", "PoolModel"]
+__all__ = ["PoolModel"]
 
 POOL = "simulated"
 _PLANNING_WINDOW = 8
 _PICK = 0.01
 """Relative spread of the noise that makes a member prefer one producer of a type."""
-
-
-@dataclass(frozen=True)
-class PeriodOutcome:
-    """What one period brought each member (arrays in the members' order) and the plan."""
-
-    number: int
-    plan: dict[str, Any]
-    values: FloatArray
-    """(members, goods): what a unit of each good was worth to each member this period."""
-    bundles: FloatArray
-    """(members, goods): units allocated to each member."""
-    delivered: FloatArray
-    """(goods,): the part of each good's allocated units actually made: the least, over the
-    tasks in its recipe, of the hours done over the hours needed (hours nobody was assigned
-    or somebody fell short of leave goods unmade)."""
-    goods_cost: FloatArray
-    """What each member was charged for their goods (the allocations' costs)."""
-    benefit: FloatArray
-    """What the goods each member received (allocated and made) were worth to them."""
-    hours: FloatArray
-    """Hours each member worked."""
-    disutility: FloatArray
-    """What those hours cost each member (their disutility)."""
-    shares: FloatArray
-    credits: FloatArray
-    balances: FloatArray
-    """Each member's balance in the ledger after settling."""
-    wished_units: int
-    offers: int
-    gains: Gains = field(default_factory=Gains)
 
 
 class PoolModel(mesa.Model):  # type: ignore[misc]

@@ -1,0 +1,226 @@
+"""The demo run: import the sample pool and run it period by period through the services
+(clear, simulated work and its communal validation, settle), members answering the hint board
+between periods; the result is what each period showed (:class:`~.result.DemoResult`).
+
+Everything is seeded: the same seed gives the same pool, the same plans and the same result.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar
+
+import numpy as np
+
+from peerconomy.demo.data import COORDINATORS, POOL_NAME, demo_scenario, pick
+from peerconomy.demo.result import DemoResult, LoggedWork, PeriodFigures, WorkSummary
+from peerconomy.domain.pool import Assignment, Member
+from peerconomy.domain.scenario import Offer, parse_scenario
+from peerconomy.services import accounts, books, collecting, hints, membership, pools, views, work
+from peerconomy.services.hints import HintBoard
+from peerconomy.services.periods import clear_period, settle_period
+from peerconomy.services.ports import UnitOfWork
+
+__all__ = ["DEMO_SIGN_INS", "UnitOfWorkFactory", "add_demo_accounts", "run_periods",
+           "simulate_work"]
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    """What members can see of the pool's latest period (everything is transparent)."""
+
+    period: int
+    members: tuple[Member, ...]
+    offers: tuple[Offer, ...]
+    assignments: tuple[Assignment, ...]
+    plan: Mapping[str, Any] | None
+
+
+def _snapshot(uow_factory: UnitOfWorkFactory, pool: str, number: int | None = None) -> _Snapshot:
+    with uow_factory() as uow:  # one transaction for the whole snapshot
+        latest = views.latest_period(uow, pool)
+        if latest is None:  # pragma: no cover - every pool has its first period
+            raise LookupError(f"pool {pool!r} has no period")
+        n = latest.number if number is None else number
+        plan = views.plan(uow, pool, n)
+        return _Snapshot(
+            n,
+            tuple(views.members(uow, pool, active=True)),
+            tuple(views.offers(uow, pool, n)),
+            tuple(views.assignments(uow, pool, n)),
+            None if plan is None else plan.data,
+        )
+
+
+def _choice(rng: np.random.Generator, items: Sequence[_T]) -> _T:
+    return items[int(rng.integers(len(items)))]
+
+
+def _half_hours(hours: float) -> float:
+    return max(0.5, round(hours * 2) / 2)
+
+
+def simulate_work(
+    uow_factory: UnitOfWorkFactory, pool: str, rng: np.random.Generator
+) -> WorkSummary:
+    """Members work the cleared period's plan, through the work services only.
+
+    Most log their assignments in full, about one in six only partly, and one member forgets
+    to log at all. Each log is confirmed by another member (a co-worker on the task where
+    there is one: communal validation). One member who has no assignment on the most wanted
+    task (open hours first) does two hours of it anyway, and a coordinator accepts that work.
+    """
+    seen = _snapshot(uow_factory, pool)
+    assignments = seen.assignments
+    workers = list(dict.fromkeys(a.participant for a in assignments))
+    leads = [m.id for m in seen.members if m.role == "coordinator"]
+    forgetful = [w for w in workers if w not in leads]
+    forgetter = _choice(rng, forgetful) if forgetful else None
+    on_task: dict[str, list[str]] = {}
+    for a in assignments:
+        on_task.setdefault(a.task, []).append(a.participant)
+    everyone = [m.id for m in seen.members]
+
+    logs: list[LoggedWork] = []
+    for a in assignments:
+        if a.participant == forgetter:
+            continue
+        hours = a.hours
+        if rng.random() < 1 / 6 and a.hours > 1:
+            hours = min(_half_hours(a.hours * float(rng.uniform(0.4, 0.8))), a.hours)
+        logged = work.log_work(uow_factory(), pool, a.participant, a.task, hours)
+        peers = [p for p in on_task[a.task] if p != a.participant]
+        by = _choice(rng, peers or [p for p in everyone if p != a.participant])
+        work.confirm_work(uow_factory(), pool, logged.id, by)
+        logs.append(LoggedWork(a.participant, a.task, a.hours, hours, by))
+
+    extra = _unassigned_work(uow_factory, pool, rng, seen, forgetter)
+    return WorkSummary(
+        seen.period,
+        tuple(logs),
+        tuple(a for a in assignments if a.participant == forgetter),
+        extra,
+    )
+
+
+def _unassigned_work(
+    uow_factory: UnitOfWorkFactory,
+    pool: str,
+    rng: np.random.Generator,
+    seen: _Snapshot,
+    forgetter: str | None,
+) -> LoggedWork | None:
+    if seen.plan is None or not seen.plan["weights"]:
+        return None
+    weights: Mapping[str, float] = seen.plan["weights"]
+    uncovered: Mapping[str, float] = seen.plan["uncovered"]
+    task = max(weights, key=lambda t: (uncovered[t] > 0, weights[t], t))
+    on_it = {a.participant for a in seen.assignments if a.task == task}
+    leads = [m.id for m in seen.members if m.role == "coordinator"]
+    helpers = [
+        m.id for m in seen.members
+        if not m.exempt and m.role != "coordinator" and m.id not in on_it and m.id != forgetter
+    ]
+    if not helpers or not leads:
+        return None
+    helper = _choice(rng, helpers)
+    lead = _choice(rng, leads)
+    hours = 2.0 if uncovered[task] <= 0 else min(2.0, _half_hours(uncovered[task]))
+    logged = work.log_work(uow_factory(), pool, helper, task, hours)
+    work.confirm_work(uow_factory(), pool, logged.id, lead)
+    return LoggedWork(helper, task, 0.0, hours, lead)
+
+
+def _answer_hint_board(
+    uow_factory: UnitOfWorkFactory, pool: str, rng: np.random.Generator, board: HintBoard
+) -> tuple[Offer, ...]:
+    """Before the next period clears, a few members answer the hint board: someone offers
+    each task's open hours, and three more people offer the weightiest covered task."""
+    before = _snapshot(uow_factory, pool, board.period)
+    now = _snapshot(uow_factory, pool)
+    busy: dict[str, float] = {}
+    for a in before.assignments:
+        busy[a.participant] = busy.get(a.participant, 0.0) + a.hours
+
+    made: list[Offer] = []
+
+    def free(m: Member, task: str, hours: float) -> bool:
+        offered = any(o.participant == m.id and o.task == task for o in now.offers)
+        spare = math.inf if m.capacity is None else m.capacity - busy.get(m.id, 0.0)
+        answered = any(o.participant == m.id for o in made)
+        return not m.exempt and not offered and not answered and spare >= hours
+
+    def offer(who: str, task: str, hours: float, min_weight: float) -> None:
+        o = Offer(participant=who, task=task, hours=hours, min_weight=min_weight)
+        made.append(collecting.make_offer(uow_factory(), pool, o))
+
+    for hint in board.uncovered:
+        task, hours = str(hint["task"]), float(math.ceil(hint["hours"]))
+        takers = [m for m in now.members if free(m, task, hours)]
+        if takers:
+            asked = round(float(rng.uniform(1.1, 1.6)), 1)
+            offer(_choice(rng, takers).id, task, hours, asked)
+    open_tasks = {str(h["task"]) for h in board.uncovered}
+    covered = [t for items in board.todo.values() for t in items if t.task not in open_tasks]
+    if covered:
+        top = max(covered, key=lambda t: (t.weight, t.task))
+        if top.weight > 1.2:
+            takers = [m for m in now.members if free(m, top.task, 3.0)]
+            for m in pick(rng, takers, 3):
+                asked = round(float(rng.uniform(1.1, max(1.1, top.weight - 0.1))), 1)
+                offer(m.id, top.task, float(rng.integers(3, 5)), asked)
+    return tuple(made)
+
+
+def run_periods(uow_factory: UnitOfWorkFactory, periods: int = 2, seed: int = 0) -> DemoResult:
+    """Import the demo pool (coordinated by Ana and Kofi) into a fresh store and run
+    ``periods`` periods end to end (clear, simulated work, settle); what each period showed.
+    From period 2 on, a few members first answer the hint board with offers."""
+    if periods < 1:
+        raise ValueError(f"periods: must be >= 1, got {periods}")
+    data = demo_scenario(seed)
+    scenario = parse_scenario(data)
+    rng = np.random.default_rng([seed, 1])
+    pools.import_scenario(uow_factory(), POOL_NAME, scenario, coordinators=COORDINATORS)
+    figures: list[PeriodFigures] = []
+    for number in range(1, periods + 1):
+        changed: tuple[Offer, ...] = ()
+        if figures:
+            changed = _answer_hint_board(uow_factory, POOL_NAME, rng, figures[-1].hint_board)
+        estimates = dict(_period_estimates(uow_factory, POOL_NAME))
+        plan = clear_period(uow_factory(), POOL_NAME).data
+        done = simulate_work(uow_factory, POOL_NAME, rng)
+        settle_period(uow_factory(), POOL_NAME)
+        held = books.balances(uow_factory(), POOL_NAME)
+        board = hints.hint_board(uow_factory(), POOL_NAME)
+        figures.append(PeriodFigures(number, estimates, plan, changed, done, held, board))
+    return DemoResult(POOL_NAME, data, tuple(figures))
+
+
+DEMO_SIGN_INS: Final = (("ana", "coordinator"), ("ben", "member"), ("chiara", "member"))
+
+
+def add_demo_accounts(uow_factory: UnitOfWorkFactory) -> list[tuple[str, str, str]]:
+    """Accounts for three of the demo's people, so the pool can be tried in the browser:
+    (name, password, role) each, each account linked to its member as a coordinator would
+    (the demo's other people stay unclaimed). The passwords are made up on the spot, not
+    kept anywhere but in the fresh demo database (as argon2 hashes)."""
+    made = []
+    for name, role in DEMO_SIGN_INS:
+        password = f"{name}-{secrets.token_hex(4)}"
+        accounts.sign_up(uow_factory(), name, f"{name}@demo.example", password,
+                         display_name=name.capitalize(), mode="open")
+        membership.link_member(uow_factory(), POOL_NAME, name, name)
+        made.append((name, password, role))
+    return made
+
+
+def _period_estimates(uow_factory: UnitOfWorkFactory, pool: str) -> Mapping[str, float]:
+    latest = views.latest_period(uow_factory(), pool)
+    return {} if latest is None else dict(latest.weight_estimates)
