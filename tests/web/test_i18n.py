@@ -28,7 +28,7 @@ GERMAN: Final = SOURCE / "i18n" / "locale" / "de" / "LC_MESSAGES" / "messages.po
 UPDATE: Final = (
     "pybabel extract -F babel.cfg -c TRANSLATORS: --add-location=file -o /tmp/messages.pot"
     " src/peerconomy && "
-    "pybabel update -i /tmp/messages.pot -d src/peerconomy/web/locale --ignore-obsolete"
+    "pybabel update -i /tmp/messages.pot -d src/peerconomy/i18n/locale --ignore-obsolete"
 )
 """The commands (in the repository's root) that bring the catalogs up to date."""
 
