@@ -22,10 +22,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from peerconomy import __version__
-from peerconomy.api import AppSettings, create_app
-from peerconomy.api.settings import base_url_from_environment
+from peerconomy.asgi import create_app
 from peerconomy.cli import app
 from peerconomy.domain.files import max_file_bytes
+from peerconomy.http.settings import AppSettings, base_url_from_environment
 from peerconomy.store.memory import MemoryStore
 from peerconomy.store.sql import default_database_url
 

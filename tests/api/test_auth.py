@@ -25,10 +25,11 @@ from itsdangerous import TimestampSigner
 from seaside import Headers, sign_up
 
 from fakes import Clock, Outbox
-from peerconomy.api import AppSettings, create_app
-from peerconomy.api.app import SESSION_COOKIE
-from peerconomy.api.clients import parse_trusted_proxies
+from peerconomy.asgi import create_app
 from peerconomy.domain.security import LimitRule
+from peerconomy.http.clients import parse_trusted_proxies
+from peerconomy.http.sessions import SESSION_COOKIE
+from peerconomy.http.settings import AppSettings
 from peerconomy.services import accounts, sessions
 from peerconomy.services.security import SecurityPolicy
 from peerconomy.store.memory import MemoryStore

@@ -26,10 +26,11 @@ from fastapi.testclient import TestClient
 from seaside import FLATS, Headers, sign_up
 
 from fakes import quick_hashing
-from peerconomy.api import AppSettings, create_app
-from peerconomy.api import app as app_module
-from peerconomy.api.app import SESSION_COOKIE
-from peerconomy.api.hardening import CONTENT_SECURITY_POLICY, Hardening
+from peerconomy.asgi import create_app
+from peerconomy.http import app as app_module
+from peerconomy.http.hardening import CONTENT_SECURITY_POLICY, Hardening
+from peerconomy.http.sessions import SESSION_COOKIE
+from peerconomy.http.settings import AppSettings
 from peerconomy.store.memory import MemoryStore
 
 CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})

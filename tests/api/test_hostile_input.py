@@ -19,8 +19,9 @@ from fastapi.testclient import TestClient
 from seaside import FLATS, Headers, sign_up
 
 from fakes import quick_hashing
-from peerconomy.api import AppSettings, create_app
-from peerconomy.api.inputs import Refusal, bad_text, refused
+from peerconomy.asgi import create_app
+from peerconomy.http.inputs import Refusal, bad_text, refused
+from peerconomy.http.settings import AppSettings
 from peerconomy.store.backup import backup
 from peerconomy.store.sql import open_store, scoped_schema
 from postgres_url import POSTGRES_URL, POSTGRESQL

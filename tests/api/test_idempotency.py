@@ -13,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from seaside import Headers
 
-from peerconomy.api import AppSettings, create_app
+from peerconomy.asgi import create_app
+from peerconomy.http.settings import AppSettings
 from peerconomy.services import accounts, collecting
 from peerconomy.store.memory import MemoryStore
 

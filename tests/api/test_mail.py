@@ -12,8 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from seaside import FLATS, Headers, sign_up
 
-from peerconomy.api import AppSettings, create_app
-from peerconomy.api.mail import Mailer, language_of
+from peerconomy.asgi import create_app
+from peerconomy.http.mail import Mailer, language_of
+from peerconomy.http.settings import AppSettings
 from peerconomy.services import notices
 from peerconomy.services.notices import N_, Notice, text
 from peerconomy.store.memory import MemoryStore

@@ -19,9 +19,10 @@ from fastapi.testclient import TestClient
 from seaside import FLATS, Headers, sign_up
 from test_mail import _body, verify_everyone
 
-from peerconomy.api import AppSettings, create_app
-from peerconomy.api.mail import Mailer
+from peerconomy.asgi import create_app
 from peerconomy.domain.mail import MAX_TRIES
+from peerconomy.http.mail import Mailer
+from peerconomy.http.settings import AppSettings
 from peerconomy.services import accounts, outbox, password_reset
 from peerconomy.store.memory import MemoryStore
 from peerconomy.store.sql import open_store

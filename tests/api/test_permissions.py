@@ -30,7 +30,8 @@ from fastapi.testclient import TestClient
 from seaside import FLATS, Headers, sign_up
 from starlette.routing import Mount
 
-from peerconomy.api import AppSettings, create_app
+from peerconomy.asgi import create_app
+from peerconomy.http.settings import AppSettings
 from peerconomy.services import users
 from peerconomy.store.memory import MemoryStore
 

@@ -29,7 +29,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import content_type_conformance, response_schema_conformance
 from seaside import FLATS, Headers, sign_up
 
-from peerconomy.api import AppSettings, create_app
+from peerconomy.asgi import create_app
+from peerconomy.http.settings import AppSettings
 from peerconomy.store.memory import MemoryStore
 
 KNOWN = {

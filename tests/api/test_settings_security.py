@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from seaside import sign_up
 
-from peerconomy.api import AppSettings, create_app
+from peerconomy.asgi import create_app
+from peerconomy.http.settings import AppSettings
 from peerconomy.services.security import DEFAULT_POLICY
 from peerconomy.store.memory import MemoryStore
 

@@ -31,7 +31,8 @@ from schemathesis.checks import (
 )
 from seaside import FLATS, Headers, sign_up
 
-from peerconomy.api import AppSettings, create_app
+from peerconomy.asgi import create_app
+from peerconomy.http.settings import AppSettings
 from peerconomy.store.memory import MemoryStore
 
 SCHEMA_PATH = "/api/v1/openapi.json"

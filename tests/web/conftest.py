@@ -23,8 +23,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from fakes import quick_hashing
-from peerconomy.api import AppSettings, create_app
+from peerconomy.asgi import create_app
 from peerconomy.domain.scenario import Good, Task, parse_part
+from peerconomy.http.settings import AppSettings
 from peerconomy.services import projects, users
 from peerconomy.store.memory import MemoryStore
 from peerconomy.web.clearing import ClearingJobs

@@ -20,15 +20,15 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from browsing import Browser, text_of
 
-from peerconomy.web.i18n import negotiate, translations
+from peerconomy.i18n import negotiate, translations
 
 ROOT: Final = Path(__file__).resolve().parents[2]
 SOURCE: Final = ROOT / "src" / "peerconomy"
-GERMAN: Final = SOURCE / "web" / "locale" / "de" / "LC_MESSAGES" / "messages.po"
+GERMAN: Final = SOURCE / "i18n" / "locale" / "de" / "LC_MESSAGES" / "messages.po"
 UPDATE: Final = (
     "pybabel extract -F babel.cfg -c TRANSLATORS: --add-location=file -o /tmp/messages.pot"
     " src/peerconomy && "
-    "pybabel update -i /tmp/messages.pot -d src/peerconomy/web/locale --ignore-obsolete"
+    "pybabel update -i /tmp/messages.pot -d src/peerconomy/i18n/locale --ignore-obsolete"
 )
 """The commands (in the repository's root) that bring the catalogs up to date."""
 

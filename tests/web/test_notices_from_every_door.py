@@ -17,10 +17,11 @@ from browsing import Browser, clear
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from peerconomy.api import AppSettings, create_app
+from peerconomy.asgi import create_app
 from peerconomy.bootstrap import open_store
 from peerconomy.cli import app as cli
 from peerconomy.domain.scenario import parse_scenario
+from peerconomy.http.settings import AppSettings
 from peerconomy.services import accounts, lookup, membership, pools
 from peerconomy.services.notices import Notice
 from peerconomy.services.ports import Store

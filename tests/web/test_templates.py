@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from importlib.resources import files
 
-from peerconomy.web.i18n import using
+from peerconomy.i18n import using
 from peerconomy.web.rendering import load_templates, number
 
 

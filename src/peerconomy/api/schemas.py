@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from peerconomy.domain import bounds
@@ -19,6 +18,7 @@ from peerconomy.domain.ids import ITEM_PATTERN, MAX_ID, NAME_PATTERN
 from peerconomy.domain.mail import NoticeKind
 from peerconomy.domain.pool import Admission, Role
 from peerconomy.domain.scenario import Alternative, Good, Task
+from peerconomy.http.params import STORED_INT_MAX, NumberQuery, PathNumber
 
 __all__ = [
     "STORED_INT_MAX",
@@ -70,18 +70,8 @@ NameId = Annotated[str, Field(min_length=1, max_length=MAX_ID, pattern=NAME_PATT
 ItemId = Annotated[str, Field(min_length=1, max_length=MAX_ID, pattern=ITEM_PATTERN)]
 """A task's, good's or wish's id."""
 
-STORED_INT_MAX: Final = 2**31 - 1
-"""The largest whole number every store holds: PostgreSQL's INTEGER columns (period numbers,
-versions, work log and audit entry ids) end here, SQLite's at 2**63 - 1. A number beyond it
-names nothing stored; taken further, the database would refuse it with an error."""
 StoredInt = Annotated[int, Field(ge=-STORED_INT_MAX - 1, le=STORED_INT_MAX)]
 """A whole number in a request body that is compared with what is stored."""
-PathNumber = Annotated[int, Path(ge=1, le=STORED_INT_MAX)]
-"""A number in a route's path (a period, a work log): beyond the store's range it names
-nothing, and the answer is 404 (:mod:`peerconomy.api.errors`)."""
-NumberQuery = Annotated[int | None, Query(ge=1, le=STORED_INT_MAX)]
-"""An optional number in the query string (an entry to page from, a period); out of range:
-422."""
 
 
 class Body(BaseModel):

@@ -71,7 +71,8 @@ def demo(
         return
     import uvicorn
 
-    from peerconomy.api import AppSettings, create_app
+    from peerconomy.asgi import create_app
+    from peerconomy.http.settings import AppSettings
 
     settings = AppSettings(secret_key=secrets.token_urlsafe(32), base_url=address)
     console.print(f"\nServing the demo pool at [bold]{escape(address)}[/bold]"

@@ -22,9 +22,9 @@ def test(
     """Send a test message to ADDRESS through the configured SMTP server."""
     import smtplib
 
-    from peerconomy.api.mail import Mailer, trial_message
-    from peerconomy.api.settings import DEFAULT_MAIL_FROM
     from peerconomy.domain.account import check_email
+    from peerconomy.http.mail import Mailer, trial_message
+    from peerconomy.http.settings import DEFAULT_MAIL_FROM
 
     try:
         to = check_email(address)

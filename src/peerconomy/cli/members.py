@@ -52,7 +52,7 @@ def import_(
 ) -> None:
     """Add a membership list (columns id, display_name, email, phone, capacity, exempt,
     role) with an invitation for every member; nothing is stored if any row is bad."""
-    from peerconomy.api.settings import base_url_from_environment
+    from peerconomy.http.settings import base_url_from_environment
     from peerconomy.services import roster
 
     text = read_text_file(members_csv)
@@ -77,7 +77,7 @@ def invite(
     db: DbOption = None,
 ) -> None:
     """New invitation links for members nobody has claimed yet."""
-    from peerconomy.api.settings import base_url_from_environment
+    from peerconomy.http.settings import base_url_from_environment
     from peerconomy.services import membership, roster
 
     uow = open_uow(db)

@@ -60,8 +60,8 @@ def import_(
     Its members start unclaimed: each gets an invitation link (printed, or written to
     --invitations FILE) by which its person takes their place; no account becomes a member
     by having the same name."""
-    from peerconomy.api.settings import base_url_from_environment
     from peerconomy.domain.scenario import ScenarioError, load_scenario_file
+    from peerconomy.http.settings import base_url_from_environment
     from peerconomy.services import membership, pools
     from peerconomy.services.roster import invitation_link
 

@@ -1,6 +1,6 @@
 """``peerconomy serve``: the web pages and the REST API on a database, with uvicorn.
 
-Its log is set up by :func:`peerconomy.api.server_log.logging_config` at the level of
+Its log is set up by :func:`peerconomy.http.server_log.logging_config` at the level of
 ``PEERCONOMY_LOG_LEVEL`` (default ``info``: an access-log line per request on standard
 output, warnings and errors on standard error); uvicorn's own access log is off, as it
 would show the proxy's address instead of the client's and the query string."""
@@ -34,11 +34,11 @@ def serve(
     """Serve the pages and the REST API (docs at /api/docs) on the database."""
     import uvicorn
 
-    from peerconomy.api import AppSettings, create_app
-    from peerconomy.api.asgi import ready_to_serve
-    from peerconomy.api.server_log import logging_config
+    from peerconomy.asgi import create_app, ready_to_serve
     from peerconomy.bootstrap import StoreError, data_dir, database_url, open_store
     from peerconomy.environment import DATABASE_URL_SETTING
+    from peerconomy.http.server_log import logging_config
+    from peerconomy.http.settings import AppSettings
 
     url = database_url(db)
     try:
@@ -58,14 +58,14 @@ def serve(
         os.environ[DATABASE_URL_SETTING] = url
         os.environ["PEERCONOMY_SECRET_KEY"] = settings.secret_key
         uvicorn.run(
-            "peerconomy.api.asgi:app_from_environment",
+            "peerconomy.asgi:app_from_environment",
             factory=True,
             host=host,
             port=port,
             workers=workers,
             log_config=log_config,
             log_level=settings.log_level,
-            access_log=False,  # the app writes its own (peerconomy.api.server_log)
+            access_log=False,  # the app writes its own (peerconomy.http.server_log)
             proxy_headers=False,  # the app reads X-Forwarded-For from trusted proxies only
         )
         return

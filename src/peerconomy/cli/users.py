@@ -174,7 +174,7 @@ def delete(
 
 
 def _print_link(what: str, link: PasswordLink) -> None:
-    from peerconomy.api.settings import base_url_from_environment
+    from peerconomy.http.settings import base_url_from_environment
 
     console = terminal()
     console.print(f"[green]✓[/green] {what}; this link sets the password, once, until"

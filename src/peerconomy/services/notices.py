@@ -6,7 +6,7 @@ task and the coordinators). Only members with an account whose email is verified
 notices, and only the kinds they have not turned off for that pool. The services compose
 them inside the step's own transaction and queue them in the outbox
 (:mod:`peerconomy.services.outbox`), whichever door the step came through; the server sends
-them (:mod:`peerconomy.api.mail`).
+them (:mod:`peerconomy.http.mail`).
 
 Each member reads their notices in their own language. A notice is composed of
 :class:`Text`: an English message marked with :func:`N_` (so that ``pybabel extract`` puts it

@@ -1,5 +1,5 @@
 """The outbox: mail queued by the step that caused it, in the step's transaction, and sent
-afterwards by whoever drains it (the server, :class:`peerconomy.api.mail.OutboxWorker`;
+afterwards by whoever drains it (the server, :class:`peerconomy.http.mail.OutboxWorker`;
 each message is claimed before it is sent, so servers sharing a database send it once).
 
 :func:`queue` is called inside a service's transaction, so a message exists exactly when its

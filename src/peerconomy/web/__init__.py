@@ -1,16 +1,15 @@
 """The pages members and coordinators use: server-rendered Jinja2 with a little htmx, in
 English and German.
 
-:func:`install_pages` adds them to the application of :mod:`peerconomy.api`; like the API's
-routes, each page handler parses its input, calls a service and shows the result. Every form
-carries the session's CSRF token; a GET never changes anything; a successful post is answered
-by a redirect (303) to the page that shows its effect.
+:func:`install_pages` adds them to the application (:func:`peerconomy.asgi.create_app`);
+like the API's routes, each page handler parses its input, calls a service and shows the
+result. Every form carries the session's CSRF token; a GET never changes anything; a
+successful post is answered by a redirect (303) to the page that shows its effect.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from importlib import resources
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -18,14 +17,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.staticfiles import StaticFiles
 
+from peerconomy.http.errors import HtmlRenderer
+from peerconomy.i18n import N_, gettext_for
 from peerconomy.web.clearing import ClearingJobs
 from peerconomy.web.forms import local_path
-from peerconomy.web.i18n import N_, gettext_for
 from peerconomy.web.rendering import is_htmx, redirect, render, render_fragment
 
 __all__ = ["HtmlRenderer", "favicon", "install_pages", "render_refusal"]
-
-HtmlRenderer = Callable[[Request, int, str], Response]
 
 _OTHER_HEADING = N_("That did not work")
 _HEADINGS = {

@@ -14,9 +14,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from peerconomy.api.deps import check_csrf
-from peerconomy.api.schemas import STORED_INT_MAX
 from peerconomy.domain.scenario import ScenarioError
+from peerconomy.http.csrf import check_csrf
+from peerconomy.http.params import STORED_INT_MAX
 
 __all__ = ["Form", "FormDep", "local_path"]
 
@@ -86,7 +86,7 @@ class Form:
 
     def whole_number(self, name: str, *, default: int | None = None) -> int:
         """The field as a whole number, within what the store holds
-        (:data:`~peerconomy.api.schemas.STORED_INT_MAX`)."""
+        (:data:`~peerconomy.http.params.STORED_INT_MAX`)."""
         text = self.text(name, default="" if default is not None else None)
         if not text and default is not None:
             return default

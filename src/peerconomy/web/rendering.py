@@ -2,7 +2,7 @@
 notes ("flash") that a redirect carries to the next page.
 
 Templates are translated with Jinja2's i18n extension; its ``gettext`` looks up the language
-of the page being rendered (:func:`peerconomy.web.i18n.using`), so one environment serves
+of the page being rendered (:func:`peerconomy.i18n.using`), so one environment serves
 every language at once, thread-safely.
 """
 
@@ -21,15 +21,16 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from peerconomy.api.deps import csrf_token, session_user
-from peerconomy.services.membership import Access, Level
-from peerconomy.web.i18n import (
+from peerconomy.http.csrf import csrf_token
+from peerconomy.http.sessions import session_user
+from peerconomy.i18n import (
     LANGUAGES,
     active_locale,
     active_translations,
     locale_of,
     using,
 )
+from peerconomy.services.membership import Access, Level
 
 __all__ = [
     "ENVIRONMENT",

@@ -3,7 +3,7 @@ and out, resetting a forgotten password, their account (name, language, password
 tokens) and the language switch.
 
 Signing in (or up) begins a new server-side session and ends the browser's old one
-(:func:`~peerconomy.api.deps.start_browser_session`); signing out ends it. Too many failed
+(:func:`~peerconomy.http.sessions.start_browser_session`); signing out ends it. Too many failed
 sign-ins are answered 429 with ``Retry-After``, and the same words whatever the password."""
 
 from __future__ import annotations
@@ -14,21 +14,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from peerconomy.api.deps import (
-    NowDep,
-    PolicyDep,
-    SettingsDep,
-    UowDep,
-    browser_session_id,
-    client_address,
-    end_browser_session,
-    start_browser_session,
-    time_of,
-)
 from peerconomy.domain.account import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 from peerconomy.domain.mail import NOTICE_KINDS
 from peerconomy.domain.pool import Admission
 from peerconomy.domain.scenario import ScenarioError
+from peerconomy.http.deps import NowDep, PolicyDep, SettingsDep, UowDep
+from peerconomy.http.sessions import browser_session_id, end_browser_session, start_browser_session
+from peerconomy.http.state import client_address, time_of
+from peerconomy.i18n import LANGUAGES, gettext_for
 from peerconomy.services import (
     accounts,
     mail_settings,
@@ -51,7 +44,6 @@ from peerconomy.services.security import (
 )
 from peerconomy.services.throttle import throttle
 from peerconomy.web.forms import FormDep, local_path
-from peerconomy.web.i18n import LANGUAGES, gettext_for
 from peerconomy.web.rendering import flash, pool_url, redirect, render
 from peerconomy.web.viewer import user_of, who_signed_in
 

@@ -11,13 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from peerconomy.api.deps import UowDep
+from peerconomy.http.deps import UowDep
+from peerconomy.i18n import gettext_for, locale_of, translations, using
 from peerconomy.ledger.journal import POOL, participant_of
 from peerconomy.services import books, hints, overview, views
 from peerconomy.services.errors import NotFoundError
 from peerconomy.web.charts import line_chart
 from peerconomy.web.feed import atom_feed
-from peerconomy.web.i18n import gettext_for, locale_of, translations, using
 from peerconomy.web.rendering import number, pool_page, pool_url
 from peerconomy.web.viewer import pool_access
 

@@ -9,16 +9,17 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from peerconomy.api.deps import Store, UowDep
-from peerconomy.api.schemas import NumberQuery, PathNumber
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Role
+from peerconomy.http.deps import UowDep
+from peerconomy.http.params import NumberQuery, PathNumber
+from peerconomy.http.state import Store
+from peerconomy.i18n import gettext_for
 from peerconomy.services import audit, lookup, membership, periods, views
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access
 from peerconomy.web.clearing import ClearingJobs
 from peerconomy.web.forms import FormDep
-from peerconomy.web.i18n import gettext_for
 from peerconomy.web.rendering import (
     flash,
     is_htmx,

@@ -9,15 +9,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from peerconomy.api.deps import UowDep
-from peerconomy.api.schemas import PathNumber
 from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.scenario import Offer, ScenarioError, Wish, parse_part
 from peerconomy.domain.work import may_confirm, may_reject
+from peerconomy.http.deps import UowDep
+from peerconomy.http.params import PathNumber
+from peerconomy.i18n import N_, gettext_for
 from peerconomy.services import collecting, lookup, membership, overview, privacy, views, work
 from peerconomy.web.forms import FormDep
-from peerconomy.web.i18n import N_, gettext_for
 from peerconomy.web.rendering import (
     flash,
     is_htmx,

@@ -14,10 +14,12 @@ from typing import Any, Final
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from peerconomy.api.deps import NowDep, PolicyDep, UowDep, client_address
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Role
 from peerconomy.domain.scenario import ScenarioError
+from peerconomy.http.deps import NowDep, PolicyDep, UowDep
+from peerconomy.http.state import client_address
+from peerconomy.i18n import gettext_for
 from peerconomy.services import lookup, membership, pools, privacy, projects, roster, views
 from peerconomy.services.collecting import active_goods
 from peerconomy.services.errors import ConflictError, StaleEditError
@@ -25,7 +27,6 @@ from peerconomy.services.membership import Access
 from peerconomy.services.security import TooManyAttemptsError
 from peerconomy.services.throttle import throttle
 from peerconomy.web.forms import FormDep
-from peerconomy.web.i18n import gettext_for
 from peerconomy.web.project_lines import MODELS, ProjectLines, parse_project, project_id
 from peerconomy.web.rendering import flash, pool_page, pool_url, redirect, render
 from peerconomy.web.routes_accounts import too_many_attempts

@@ -1,6 +1,6 @@
 """Who is looking at a page, and what they may see of a pool.
 
-Pages take the caller from the session (:func:`peerconomy.api.deps.caller`). Somebody not
+Pages take the caller from the session (:func:`peerconomy.http.deps.caller`). Somebody not
 signed in who asks for a pool they may not see is sent to sign in (whether or not the pool
 exists: its name is not revealed); a signed-in caller gets 404 for a private pool of others.
 """
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from peerconomy.api.deps import caller, forget_browser_session, session_user
-from peerconomy.api.errors import NotSignedInError
+from peerconomy.http.deps import caller
+from peerconomy.http.errors import NotSignedInError
+from peerconomy.http.sessions import forget_browser_session, session_user
 from peerconomy.services import membership
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access, Level

@@ -13,16 +13,6 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import Field
 
-from peerconomy.api.deps import (
-    CallerDep,
-    NowDep,
-    PolicyDep,
-    SettingsDep,
-    UowDep,
-    UserDep,
-    client_address,
-)
-from peerconomy.api.idempotency import IdempotentRoute
 from peerconomy.api.schemas import (
     Accepted,
     Body,
@@ -37,6 +27,9 @@ from peerconomy.api.schemas import (
     UserOut,
 )
 from peerconomy.domain.account import ApiToken, User
+from peerconomy.http.deps import CallerDep, NowDep, PolicyDep, SettingsDep, UowDep, UserDep
+from peerconomy.http.idempotency import IdempotentRoute
+from peerconomy.http.state import client_address
 from peerconomy.services import accounts, mail_settings, password_reset, privacy, views
 from peerconomy.services.errors import NotAllowedError, NotFoundError
 from peerconomy.services.security import TooManyFailuresError

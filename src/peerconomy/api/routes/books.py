@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse
 
-from peerconomy.api.deps import UowDep, pool_access
-from peerconomy.api.idempotency import IdempotentRoute
 from peerconomy.api.schemas import BalanceOut, Correction, NumberQuery
+from peerconomy.http.deps import UowDep, pool_access
+from peerconomy.http.idempotency import IdempotentRoute
 from peerconomy.ledger.journal import participant_of
 from peerconomy.services import books, overview
 from peerconomy.services.membership import Access, Level

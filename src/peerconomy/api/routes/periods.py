@@ -10,13 +10,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, status
 from pydantic import Field
 
-from peerconomy.api.deps import UowDep, pool_access
-from peerconomy.api.errors import body_is
-from peerconomy.api.idempotency import IdempotentRoute
 from peerconomy.api.routes.pools import period_out
 from peerconomy.api.schemas import Body, OfferIn, PathNumber, PeriodOut, WishIn, WorkIn
 from peerconomy.domain.pool import WorkLog
 from peerconomy.domain.scenario import Offer, Wish, parse_part
+from peerconomy.http.deps import UowDep, pool_access
+from peerconomy.http.errors import body_is
+from peerconomy.http.idempotency import IdempotentRoute
 from peerconomy.services import collecting, hints, lookup, overview, periods, privacy, views, work
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access, Level

@@ -12,16 +12,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from peerconomy.api.deps import (
-    CallerDep,
-    NowDep,
-    PolicyDep,
-    UowDep,
-    UserDep,
-    client_address,
-    pool_access,
-)
-from peerconomy.api.idempotency import IdempotentRoute
 from peerconomy.api.routes.auth import too_many_failures
 from peerconomy.api.schemas import (
     STORED_INT_MAX,
@@ -47,6 +37,9 @@ from peerconomy.api.schemas import (
 )
 from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, Role
+from peerconomy.http.deps import CallerDep, NowDep, PolicyDep, UowDep, UserDep, pool_access
+from peerconomy.http.idempotency import IdempotentRoute
+from peerconomy.http.state import client_address
 from peerconomy.services import audit, membership, pools, privacy, projects, views
 from peerconomy.services.membership import Access, Level
 from peerconomy.services.roster import invitation_link

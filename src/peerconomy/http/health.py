@@ -21,7 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from peerconomy import __version__
-from peerconomy.api.hardening import RETRY_AFTER_SECONDS
+from peerconomy.http.hardening import RETRY_AFTER_SECONDS
 
 __all__ = ["HEALTH_PATH", "router"]
 

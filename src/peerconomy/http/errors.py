@@ -8,7 +8,7 @@ cannot name anything (a number beyond what the store holds), 401 without a valid
 pool the caller may not see), 409 for an illegal period transition, a name already taken or
 a stale update. Off the API, the HTTP errors of the framework itself (an address that is no
 page, a method a page does not take, a form the parser refuses) are pages too, never JSON.
-An error nobody handles is answered by :mod:`peerconomy.api.hardening`: a plain 500, no
+An error nobody handles is answered by :mod:`peerconomy.http.hardening`: a plain 500, no
 stack trace.
 """
 
@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException
 
 from peerconomy.domain.period import IllegalTransitionError
 from peerconomy.domain.scenario import ScenarioError
+from peerconomy.http.sessions import checked_session
 from peerconomy.services.errors import (
     ConflictError,
     NotAllowedError,
@@ -35,6 +36,7 @@ from peerconomy.services.errors import (
 )
 
 __all__ = [
+    "HtmlRenderer",
     "NotSignedInError",
     "body_is",
     "field_location",
@@ -43,6 +45,7 @@ __all__ = [
 ]
 
 HtmlRenderer = Callable[[Request, int, str], Response]
+"""Answers a refusal off the API as a page: the request, the status and the reason."""
 
 
 class NotSignedInError(Exception):
@@ -97,8 +100,6 @@ async def _check_session(request: Request) -> None:
     """Check the request's session before a refusal's page is rendered, if no dependency
     did (an address that is no page): the page shows who is signed in, and the cookie
     carries only the session's id."""
-    from peerconomy.api.deps import checked_session  # deps imports this module
-
     if not request.url.path.startswith("/api/"):
         await checked_session(request)
 

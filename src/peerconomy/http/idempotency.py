@@ -26,9 +26,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
-from peerconomy.api.deps import Store, caller, time_of
 from peerconomy.domain.period import IllegalTransitionError
 from peerconomy.domain.scenario import ScenarioError
+from peerconomy.http.deps import caller
+from peerconomy.http.state import Store, time_of
 from peerconomy.services import idempotency
 from peerconomy.services.errors import ServiceError
 

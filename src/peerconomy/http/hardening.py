@@ -17,7 +17,7 @@
       {"detail": [{"loc": ["body"], "msg": "...", "type": "too_large"}]}
 
   and the pages with a short page.
-- Text no request may bring (:mod:`peerconomy.api.inputs`): a NUL or a lone surrogate in
+- Text no request may bring (:mod:`peerconomy.http.inputs`): a NUL or a lone surrogate in
   the path, the query, a header, a JSON body or a form, or ``NaN``/``Infinity`` in JSON, is
   refused here with 422 (the API's shape above, ``"type": "bad_text"``; a short page off
   the API), naming where it is and never repeating it; nothing is stored.
@@ -51,7 +51,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from peerconomy.api.inputs import Refusal, bad_text, refused
+from peerconomy.http.inputs import Refusal, bad_text, refused
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -120,7 +120,7 @@ class _TooLarge(Exception):
 
 
 class Hardening:
-    """The ASGI middleware described in :mod:`peerconomy.api.hardening`."""
+    """The ASGI middleware described in :mod:`peerconomy.http.hardening`."""
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_scenario_bytes: int,
                  https: bool, session_cookie: str = "session",

@@ -12,7 +12,7 @@ Every message has ``Date`` and ``Message-ID``; a pool notice also has ``List-Uns
 (a one-click link, RFC 8058, signed with the site's key) and says the same at its foot.
 Each message is written in its reader's language (their account's ``locale``; English where
 they chose none or one the site does not speak), from the same gettext catalogs as the pages
-(:mod:`peerconomy.web.i18n`).
+(:mod:`peerconomy.i18n`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from email.utils import formatdate, make_msgid
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
+from peerconomy.i18n import DEFAULT, LANGUAGES, translations
 from peerconomy.services import outbox
 from peerconomy.services.mail_settings import UNSUBSCRIBE, sign
 from peerconomy.services.notices import N_, Gettext, Link, Notice, text
@@ -34,23 +35,19 @@ from peerconomy.services.ports import UnitOfWork
 
 __all__ = ["Mailer", "MailerLike", "OutboxWorker", "catalog", "language_of", "trial_message"]
 
-log = logging.getLogger(__name__)
+# the logger keeps the name it had in peerconomy.api, which operators' log filters may name
+log = logging.getLogger("peerconomy.http.mail")
 
 
 def language_of(locale: str) -> str:
     """The shipped language to write to someone whose account says ``locale`` (``de-AT``:
     ``de``; none, or one not shipped: English)."""
-    # Imported here, not above: peerconomy.web imports this module (through api.deps).
-    from peerconomy.web.i18n import DEFAULT, LANGUAGES
-
     primary = locale.replace("_", "-").split("-")[0].strip().lower()
     return primary if primary in LANGUAGES else DEFAULT
 
 
 def catalog(lang: str) -> Gettext:
     """``gettext`` of the catalog of ``lang``, a shipped language (the pages' catalog)."""
-    from peerconomy.web.i18n import translations  # imported here: see language_of
-
     return translations(lang).gettext
 
 

@@ -1,45 +1,55 @@
-"""The application: the API under ``/api/v1`` (OpenAPI docs at ``/api/docs``), the pages,
-sessions and error answers, on a store; hardened (:mod:`peerconomy.api.hardening`).
+"""The application's shell, shared by the API and the pages: sessions, hardening
+(:mod:`peerconomy.http.hardening`), the access log, the outbox, the health check, the error
+answers and the API's docs (OpenAPI at ``/api/v1/openapi.json``, Swagger UI at
+``/api/docs``), on a store. The API's routes and the pages are installed into it by whoever
+puts the site together (:func:`peerconomy.asgi.create_app`): this package imports neither.
 
 A change through the API on the strength of the session cookie must carry the session's
 CSRF token in the ``X-CSRF-Token`` header, whichever route it goes to (the pages' forms carry
-it as a field; a call with a bearer token needs none)."""
+it as a field; a call with a bearer token needs none: :func:`~peerconomy.http.csrf.session_csrf`,
+which the API's router depends on)."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 
 from peerconomy import __version__
-from peerconomy.api.deps import CSRF_HEADER, SAFE_METHODS, SESSION_ID, Store, check_csrf
-from peerconomy.api.errors import install_error_handlers
-from peerconomy.api.hardening import Hardening, docs_policy
-from peerconomy.api.health import router as health_router
-from peerconomy.api.mail import Mailer, OutboxWorker
-from peerconomy.api.routes import auth, books, periods, pools
-from peerconomy.api.server_log import AccessLog
-from peerconomy.api.settings import AppSettings
+from peerconomy.http.errors import HtmlRenderer, install_error_handlers
+from peerconomy.http.hardening import Hardening, docs_policy
+from peerconomy.http.health import router as health_router
+from peerconomy.http.mail import Mailer, OutboxWorker
+from peerconomy.http.server_log import AccessLog
+from peerconomy.http.sessions import SESSION_COOKIE
+from peerconomy.http.settings import AppSettings
+from peerconomy.http.state import Store
 
-__all__ = ["SESSION_COOKIE", "SWAGGER_UI_VERSION", "create_app"]
+__all__ = ["SWAGGER_UI_VERSION", "InstallApi", "InstallPages", "create_app"]
 
-SESSION_COOKIE = "peerconomy_session"
 SWAGGER_UI = Path(__file__).with_name("swagger_ui")
 SWAGGER_UI_VERSION: Final = "5.36.0"
 """The version of Swagger UI vendored in ``swagger_ui/`` (npm ``swagger-ui-dist``,
 Apache-2.0; its README says where from and how to update)."""
 
+InstallPages = Callable[[FastAPI], HtmlRenderer]
+"""Adds the pages to an app; the renderer of refusals as pages."""
+InstallApi = Callable[[FastAPI], None]
+"""Adds the API's routes to an app."""
 
-def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> FastAPI:
-    """The web service on ``store``; ``pages`` False serves the API alone."""
+
+def create_app(store: Store, settings: AppSettings, *, api: InstallApi,
+               pages: InstallPages | None = None) -> FastAPI:
+    """The web service on ``store``: the API that ``api`` installs, and the pages that
+    ``pages`` installs (None: the API alone)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -63,7 +73,7 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
         openapi_url="/api/v1/openapi.json",
     )
     app.state.store = store
-    app.state.pages = pages
+    app.state.pages = pages is not None
     app.state.settings = settings
     app.state.security = settings.security_policy()
     app.state.mailer = (
@@ -93,35 +103,14 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
     app.add_middleware(AccessLog, trusted_proxies=settings.trusted_proxies)
     app.include_router(health_router)  # no session, no CSRF, no sign-in: for probes
     html = None
-    if pages:
-        from peerconomy.web import install_pages
-
-        html = install_pages(app)
+    if pages is not None:
+        html = pages(app)
     # after the pages: a request is matched against the routes in order, and the pages are
     # what most requests ask for (their paths and the API's never overlap)
-    api = APIRouter(prefix="/api/v1", dependencies=[Depends(session_csrf)])
-    for module in (auth, pools, periods, books):
-        api.include_router(module.router)
-    app.include_router(api)
+    api(app)
     install_error_handlers(app, html)
     _serve_docs(app)
     return app
-
-
-async def session_csrf(request: Request) -> None:
-    """Refuse (403) a change through the API made with a signed-in session's cookie unless it
-    carries the session's CSRF token in ``X-CSRF-Token``; a bearer token needs none.
-
-    This runs before any route's own dependencies, on every route of the API (those that
-    never look at the caller, such as signing up, too); it reads only the cookie, so a
-    session that is over but still in the cookie is held to the token as well."""
-    if request.method in SAFE_METHODS:
-        return
-    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and credentials.strip():
-        return
-    if SESSION_ID in request.session:
-        check_csrf(request, request.headers.get(CSRF_HEADER))
 
 
 def _serve_docs(app: FastAPI) -> None:

@@ -1,8 +1,9 @@
-"""Languages: which one a request is answered in, and its translations.
+"""Languages: which one a request is answered in, and its translations, for the pages
+(:mod:`peerconomy.web`) and the mail (:mod:`peerconomy.http.mail`) alike.
 
-English is the source language; the other catalogs are gettext ``.po`` files under
-``locale/<lang>/LC_MESSAGES/messages.po``, read with Babel when first needed and compiled in
-memory (no compile step, no ``.mo`` file in the repository).
+English is the source language; the other catalogs are gettext ``.po`` files under this
+package's ``locale/<lang>/LC_MESSAGES/messages.po``, read with Babel when first needed and
+compiled in memory (no compile step, no ``.mo`` file in the repository).
 
 A request's language, first match wins: ``?lang=`` on the URL, the language chosen with the
 footer's switch (kept in the session; signing in puts the user's saved language there), the
@@ -64,7 +65,7 @@ def translations(lang: str) -> NullTranslations:
     """The translations into ``lang`` (none for English, the source language)."""
     if lang == DEFAULT or lang not in LANGUAGES:
         return NullTranslations()
-    source = files("peerconomy.web") / "locale" / lang / "LC_MESSAGES" / "messages.po"
+    source = files("peerconomy.i18n") / "locale" / lang / "LC_MESSAGES" / "messages.po"
     with source.open("rb") as po:
         catalog = read_po(po, locale=lang)
     compiled = BytesIO()

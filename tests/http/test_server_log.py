@@ -23,11 +23,11 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 from typer.testing import CliRunner
 
-from peerconomy.api import AppSettings, create_app
-from peerconomy.api.clients import parse_trusted_proxies
-from peerconomy.api.server_log import ACCESS_LOGGER, REDACTED, shown_path
-from peerconomy.api.settings import log_level
+from peerconomy.asgi import create_app
 from peerconomy.cli import app as cli
+from peerconomy.http.clients import parse_trusted_proxies
+from peerconomy.http.server_log import ACCESS_LOGGER, REDACTED, shown_path
+from peerconomy.http.settings import AppSettings, log_level
 from peerconomy.store.memory import MemoryStore
 
 LINE = re.compile(

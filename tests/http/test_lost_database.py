@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from peerconomy.api import AppSettings, create_app
-from peerconomy.api.hardening import RETRY_AFTER_SECONDS
+from peerconomy.asgi import create_app
+from peerconomy.http.hardening import RETRY_AFTER_SECONDS
+from peerconomy.http.settings import AppSettings
 from peerconomy.store.sql import SqlStore, create_engine_for, open_store
 
 

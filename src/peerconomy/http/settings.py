@@ -14,9 +14,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Final, Literal, get_args
 
-from peerconomy.api.clients import TrustedProxies, parse_trusted_proxies
 from peerconomy.domain.security import LimitRule
 from peerconomy.environment import setting
+from peerconomy.http.clients import TrustedProxies, parse_trusted_proxies
 from peerconomy.services.accounts import SIGN_UP_MODES, SignUpMode
 from peerconomy.services.security import SecurityPolicy
 
@@ -111,7 +111,7 @@ class AppSettings:
     """Threads per server process that answer requests (the routes are plain functions)."""
     log_level: LogLevel = "info"
     """How much the server writes to its log: ``info`` is one access-log line per request
-    (:mod:`peerconomy.api.server_log`) besides warnings and errors."""
+    (:mod:`peerconomy.http.server_log`) besides warnings and errors."""
 
     @classmethod
     def from_environment(cls, data_dir: Path) -> AppSettings:

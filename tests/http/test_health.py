@@ -13,10 +13,11 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from peerconomy import __version__
-from peerconomy.api import AppSettings, create_app
-from peerconomy.api.app import SESSION_COOKIE
-from peerconomy.api.hardening import RETRY_AFTER_SECONDS
+from peerconomy.asgi import create_app
 from peerconomy.cli import app as cli
+from peerconomy.http.hardening import RETRY_AFTER_SECONDS
+from peerconomy.http.sessions import SESSION_COOKIE
+from peerconomy.http.settings import AppSettings
 from peerconomy.store.memory import MemoryStore
 from peerconomy.store.sql import SqlStore, create_engine_for, open_store, scoped_schema
 from postgres_url import POSTGRES_URL

@@ -8,7 +8,7 @@ import ipaddress
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peerconomy.api.clients import client_of, parse_trusted_proxies
+from peerconomy.http.clients import client_of, parse_trusted_proxies
 
 PROXIES = parse_trusted_proxies("127.0.0.1, 10.0.0.0/8")
 

@@ -7,7 +7,7 @@ per request, six fields separated by single spaces::
     2026-12-06T23:30:00.123Z 203.0.113.9 GET /pools/farm/period 200 12.3ms
 
 - the time the request arrived, UTC, ISO 8601 to the millisecond;
-- the client's address as the site resolves it (:func:`peerconomy.api.clients.client_of`:
+- the client's address as the site resolves it (:func:`peerconomy.http.clients.client_of`:
   the socket's peer, or the ``X-Forwarded-For`` client behind a proxy named in
   ``PEERCONOMY_TRUSTED_PROXIES``), ``-`` if unknown;
 - the method;
@@ -38,9 +38,9 @@ from urllib.parse import quote
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from peerconomy.api.clients import TrustedProxies, client_of
-from peerconomy.api.health import HEALTH_PATH
-from peerconomy.api.settings import LogLevel
+from peerconomy.http.clients import TrustedProxies, client_of
+from peerconomy.http.health import HEALTH_PATH
+from peerconomy.http.settings import LogLevel
 
 __all__ = ["ACCESS_LOGGER", "SECRET_PATHS", "AccessLog", "access_level", "access_line",
            "logging_config", "shown_path"]
@@ -88,7 +88,7 @@ def access_level(method: str, path: str, status: int | None) -> int:
 
 class AccessLog:
     """ASGI middleware that writes the access-log line of each HTTP request (outermost, so
-    that it sees every answer, the refusals of :class:`~peerconomy.api.hardening.Hardening`
+    that it sees every answer, the refusals of :class:`~peerconomy.http.hardening.Hardening`
     too)."""
 
     def __init__(self, app: ASGIApp, *, trusted_proxies: TrustedProxies = ()) -> None:
