@@ -53,8 +53,8 @@ def __getattr__(name: str) -> Any:
 
 
 def data_dir() -> Path:
-    """Where this user's peerconomy files live (``PEERCONOMY_DATA_DIR``, or a per-user
-    directory)."""
+    """The user's peerconomy data directory (made if missing), e.g.
+    ``~/.local/share/peerconomy`` on Linux."""
     from peerconomy.store.sql import default_data_dir
 
     return default_data_dir()
