@@ -3,71 +3,28 @@ password-reset links, in memory (:class:`~peerconomy.services.ports.AccountRepos
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from operator import attrgetter
-from typing import Any, Final, Generic, TypeVar
+from typing import Final
 
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.pool import Member
 from peerconomy.domain.security import ResetToken, Session, SignInLimit
-from peerconomy.store.memory.state import Repository, State
+from peerconomy.store.memory.records import Records
+from peerconomy.store.memory.state import Repository
 
 __all__ = ["MemoryAccountRepository"]
 
-_Record = TypeVar("_Record")
-
-
-@dataclass(frozen=True)
-class _Kept(Generic[_Record]):
-    """One of the state's dictionaries of account records (``attribute``), each under its
-    ``key``, in the order first added (a replaced record keeps its place, as a dictionary's
-    key does): adding, finding, listing and replacing one, said once for them all. ``name``
-    is how a message names a record (``"API token"``)."""
-
-    attribute: str
-    name: str
-    key: Callable[[_Record], Hashable] = attrgetter("id")
-
-    def _of(self, state: State) -> dict[Hashable, _Record]:
-        records: dict[Hashable, _Record] = getattr(state, self.attribute)
-        return records
-
-    def put(self, state: State, record: _Record) -> None:
-        """Add ``record``, or replace the one with its key."""
-        self._of(state)[self.key(record)] = record
-
-    def get(self, state: State, key: Hashable) -> _Record | None:
-        """The record under ``key``, or None."""
-        return self._of(state).get(key)
-
-    def listed(self, state: State, **fields: Any) -> list[_Record]:
-        """The records whose fields have these values, in the order first added."""
-        return [r for r in self._of(state).values()
-                if all(getattr(r, name) == value for name, value in fields.items())]
-
-    def replace(self, state: State, record: _Record) -> None:
-        """Replace the record with ``record``'s key in place; ValueError if there is none
-        (as the SQL store, whose UPDATE finds no row)."""
-        records, key = self._of(state), self.key(record)
-        if key not in records:
-            raise ValueError(f"no {self.name} {key!r} to replace")
-        records[key] = record
-
-    def remove(self, state: State, key: Hashable) -> None:
-        """Drop the record under ``key``, if there is one."""
-        self._of(state).pop(key, None)
-
-
-_USERS: Final = _Kept[User]("users", "user", attrgetter("name"))
-_TOKENS: Final = _Kept[ApiToken]("tokens", "API token")
-_INVITATIONS: Final = _Kept[Invitation]("invitations", "invitation")
-_JOIN_REQUESTS: Final = _Kept[JoinRequest]("join_requests", "request to join",
-                                           attrgetter("pool", "user"))
-_SESSIONS: Final = _Kept[Session]("sessions", "session")
-_SIGN_IN_LIMITS: Final = _Kept[SignInLimit]("sign_in_limits", "sign-in limit", attrgetter("key"))
-_RESET_TOKENS: Final = _Kept[ResetToken]("reset_tokens", "password-reset link")
+_USERS: Final = Records[User]("users", "user", attrgetter("name"))
+_TOKENS: Final = Records[ApiToken]("tokens", "API token")
+_INVITATIONS: Final = Records[Invitation]("invitations", "invitation")
+_JOIN_REQUESTS: Final = Records[JoinRequest](
+    "join_requests", "request to join", attrgetter("pool", "user")
+)
+_SESSIONS: Final = Records[Session]("sessions", "session")
+_SIGN_IN_LIMITS: Final = Records[SignInLimit]("sign_in_limits", "sign-in limit", attrgetter("key"))
+_RESET_TOKENS: Final = Records[ResetToken]("reset_tokens", "password-reset link")
 
 
 class MemoryAccountRepository(Repository):

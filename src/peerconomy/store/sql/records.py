@@ -2,9 +2,9 @@
 password-reset links) read and written the one way they all are: add one, find one or a list
 by its columns, replace one in its place, put one (insert or replace), remove some.
 
-Each such table once had its own copy of these statements in the account repository; a
-:class:`Records` says only what differs between them: the table, the record it holds, its
-key, the column its list is numbered by, and the order a list comes back in.
+The statements are written once, here; a :class:`Records` says only what differs from
+table to table: the record it holds, its key, the column its list is numbered by, and the
+order a list comes back in. The memory store has the same helper over its dictionaries.
 """
 
 from __future__ import annotations
