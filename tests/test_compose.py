@@ -22,9 +22,11 @@ def _compose() -> dict[str, Any]:
 
 
 def _server_settings() -> set[str]:
-    """Every ``PEERCONOMY_*`` variable the server's code names: the API's settings and the
-    database's URL."""
-    files = [*sorted((SOURCE / "api").rglob("*.py")), SOURCE / "store" / "sql.py"]
+    """Every ``PEERCONOMY_*`` variable the server's code names: the HTTP layer's and the API's
+    settings and the database's URL."""
+    files = [*sorted((SOURCE / "api").rglob("*.py")), *sorted((SOURCE / "http").rglob("*.py")),
+             SOURCE / "asgi.py", SOURCE / "environment.py",
+             *sorted((SOURCE / "store" / "sql").rglob("*.py"))]
     return {name for path in files
             for name in re.findall(r"\bPEERCONOMY_[A-Z_]+\b", path.read_text())}
 

@@ -36,8 +36,10 @@ from peerconomy.store.sql import (
     database_revision,
     default_database_url,
     head_revision,
+    identity_map,
     is_current,
     open_store,
+    revisions,
     scoped_schema,
     upgrade_database,
 )
@@ -185,8 +187,8 @@ def test_a_database_at_an_older_revision_is_refused_until_upgraded(
     database_url: str, next_release: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     upgrade_database(database_url)  # revision HEAD
-    monkeypatch.setattr(sql, "MIGRATIONS", next_release)  # this peerconomy wants NEXT
-    monkeypatch.setattr(sql, "SCHEMA_REVISION", NEXT)
+    monkeypatch.setattr(revisions, "MIGRATIONS", next_release)  # this peerconomy wants NEXT
+    monkeypatch.setattr(revisions, "SCHEMA_REVISION", NEXT)
     assert not is_current(database_url)
     with pytest.raises(
         DatabaseSchemaError,
@@ -203,7 +205,7 @@ def test_a_database_from_a_newer_peerconomy_is_refused(
     database_url: str, next_release: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as newer:
-        newer.setattr(sql, "MIGRATIONS", next_release)
+        newer.setattr(revisions, "MIGRATIONS", next_release)
         upgrade_database(database_url)
     with pytest.raises(DatabaseSchemaError, match=rf"'{NEXT}', which this version of peerconomy"
                        r" does not know .* upgrade peerconomy"):
@@ -533,7 +535,7 @@ def test_every_method_that_writes_makes_the_transaction_forget_what_it_read(
     cls = getattr(sql, repository)
     methods = {name for name in vars(cls) if not name.startswith("_") and callable(
         getattr(cls, name))}
-    writes = {name for name in methods if f"{repository}.{name}" in sql._WRITERS}
+    writes = {name for name in methods if f"{repository}.{name}" in identity_map.WRITERS}
     assert methods - writes == _READS[repository]
     assert writes, "each repository has writes"
 

@@ -1,1 +1,2 @@
-"""Adapters that keep a pool: in memory (:mod:`.memory`) or in SQL (:mod:`.sql`)."""
+"""Adapters that keep a pool: in memory (:mod:`.memory`) or in SQL (:mod:`.sql`), whose
+units of work nest alike (:mod:`.unit_of_work`)."""

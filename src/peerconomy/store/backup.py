@@ -65,15 +65,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
-from peerconomy.store.sql import (
-    COPY_THRESHOLD,
-    StoreError,
-    _alembic_config,
-    _copy,
-    _revision,
-    _take_migration_lock,
-    create_engine_for,
+from peerconomy.store.sql.bulk import COPY_THRESHOLD, copy_rows
+from peerconomy.store.sql.engine import StoreError, create_engine_for
+from peerconomy.store.sql.revisions import (
+    alembic_config,
     head_revision,
+    revision_of,
+    take_migration_lock,
 )
 from peerconomy.store.tables import metadata
 
@@ -208,7 +206,7 @@ def backup(source: str | URL | Engine) -> dict[str, Any]:
         if connection.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():
-            current = _revision(connection)
+            current = revision_of(connection)
             if current != head:
                 found = "has no peerconomy schema" if current is None else (
                     f"is at schema revision {current!r}"
@@ -313,10 +311,10 @@ def restore(url: str | URL, document: Mapping[str, Any] | Path) -> dict[str, int
             " it, then upgrade"
         )
     with _database(url) as engine, engine.begin() as connection:
-        _take_migration_lock(connection)
+        take_migration_lock(connection)
         _check_target(connection, _shown(engine))
-        if _revision(connection) != head:
-            command.upgrade(_alembic_config(connection), "head")
+        if revision_of(connection) != head:
+            command.upgrade(alembic_config(connection), "head")
         tables = _present(connection)
         rows = _decoded(document["tables"], tables, name)
         _check_books(rows, name)
@@ -376,7 +374,7 @@ def _insert(connection: Connection, target: Table, rows: list[Row]) -> None:
         (column.name, column.type.bind_processor(connection.dialect))
         for column in target.columns
     ]
-    _copy(
+    copy_rows(
         connection,
         target,
         [tuple(row[n] if bind is None else bind(row[n]) for n, bind in bound) for row in rows],
@@ -393,7 +391,7 @@ def _check_target(connection: Connection, where: str) -> None:
                 f"the database {where} is not empty (table {name!r} holds rows): restore"
                 " only into a new, empty database"
             )
-    current = _revision(connection)
+    current = revision_of(connection)
     if current is None and names:
         raise BackupError(
             f"the database {where} holds tables but no peerconomy schema revision: restore"
@@ -401,7 +399,7 @@ def _check_target(connection: Connection, where: str) -> None:
         )
     if current is not None:
         try:
-            ScriptDirectory.from_config(_alembic_config()).get_revision(current)
+            ScriptDirectory.from_config(alembic_config()).get_revision(current)
         except (RevisionError, CommandError):
             raise BackupError(
                 f"the database {where} is at schema revision {current!r}, which this version"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from peerconomy.store.sql import create_engine_for, default_database_url
+from peerconomy.store.sql.engine import create_engine_for, default_database_url
 from peerconomy.store.tables import metadata
 
 config = context.config

@@ -1,0 +1,107 @@
+"""Periods, offers, wishes, plans and work logs, in memory
+(:class:`~peerconomy.services.ports.PeriodRepository`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from peerconomy.domain.period import PeriodState
+from peerconomy.domain.pool import Assignment, Period, Plan, WorkLog
+from peerconomy.domain.scenario import Offer, Wish
+from peerconomy.store.memory.state import Repository
+
+__all__ = ["MemoryPeriodRepository"]
+
+
+class MemoryPeriodRepository(Repository):
+    def add(self, period: Period) -> None:
+        key = (period.pool, period.number)
+        self._s.periods[key] = period
+        self._s.offers[key] = {}
+        self._s.wishes[key] = {}
+
+    def latest(self, pool: str) -> Period | None:
+        numbers = [n for (p, n) in self._s.periods if p == pool]
+        return self._s.periods[(pool, max(numbers))] if numbers else None
+
+    def get(self, pool: str, number: int) -> Period | None:
+        return self._s.periods.get((pool, number))
+
+    def set_state(self, pool: str, number: int, state: PeriodState) -> None:
+        key = (pool, number)
+        self._s.periods[key] = self._s.periods[key].moved_to(state)
+
+    def offers(self, pool: str, number: int, *, participant: str | None = None) -> list[Offer]:
+        found = self._s.offers[(pool, number)].values()
+        return [o for o in found if participant is None or o.participant == participant]
+
+    def offered_hours(self, pool: str, number: int) -> dict[str, float]:
+        hours: dict[str, float] = {}
+        for o in self._s.offers.get((pool, number), {}).values():
+            hours[o.task] = hours.get(o.task, 0.0) + o.hours
+        return hours
+
+    def add_offers(self, pool: str, number: int, offers: Iterable[Offer]) -> None:
+        self._s.offers[(pool, number)].update(((o.participant, o.task), o) for o in offers)
+
+    def put_offer(self, pool: str, number: int, offer: Offer) -> None:
+        self._s.offers[(pool, number)][(offer.participant, offer.task)] = offer
+
+    def remove_offer(self, pool: str, number: int, participant: str, task: str) -> bool:
+        return self._s.offers[(pool, number)].pop((participant, task), None) is not None
+
+    def wishes(self, pool: str, number: int, *, participant: str | None = None) -> list[Wish]:
+        found = self._s.wishes[(pool, number)].values()
+        return [w for w in found if participant is None or w.participant == participant]
+
+    def add_wishes(self, pool: str, number: int, wishes: Iterable[Wish]) -> None:
+        self._s.wishes[(pool, number)].update((w.id, w) for w in wishes)
+
+    def put_wish(self, pool: str, number: int, wish: Wish) -> None:
+        self._s.wishes[(pool, number)][wish.id] = wish
+
+    def remove_wish(self, pool: str, number: int, wish: str) -> bool:
+        return self._s.wishes[(pool, number)].pop(wish, None) is not None
+
+    def carry_over(self, pool: str, source: int, target: int) -> None:
+        self._s.offers[(pool, target)].update(self._s.offers[(pool, source)])
+        self._s.wishes[(pool, target)].update(self._s.wishes[(pool, source)])
+
+    def add_plan(self, plan: Plan) -> None:
+        key = (plan.pool, plan.period)
+        if key in self._s.plans:
+            raise ValueError(f"period {plan.period} of pool {plan.pool!r} already has a plan")
+        self._s.plans[key] = plan
+
+    def plan(self, pool: str, number: int) -> Plan | None:
+        return self._s.plans.get((pool, number))
+
+    def remove_plan(self, pool: str, number: int) -> None:
+        self._s.plans.pop((pool, number), None)
+
+    def assignments(self, pool: str, number: int) -> list[Assignment]:
+        plan = self._s.plans.get((pool, number))
+        if plan is None:
+            return []
+        weights = plan.data["weights"]
+        return [
+            Assignment(a["participant"], a["task"], a["hours"], weights[a["task"]])
+            for a in plan.data["assignments"]
+        ]
+
+    def add_work_log(self, log: WorkLog) -> WorkLog:
+        self._s.last_log_id += 1
+        stored = replace(log, id=self._s.last_log_id)
+        self._s.work_logs[stored.id] = stored
+        return stored
+
+    def work_log(self, pool: str, log_id: int) -> WorkLog | None:
+        log = self._s.work_logs.get(log_id)
+        return log if log is not None and log.pool == pool else None
+
+    def work_logs(self, pool: str, number: int) -> list[WorkLog]:
+        return [w for w in self._s.work_logs.values() if (w.pool, w.period) == (pool, number)]
+
+    def put_work_log(self, log: WorkLog) -> None:
+        self._s.work_logs[log.id] = log

@@ -1,0 +1,118 @@
+"""Pools and what they are made of, in memory
+(:class:`~peerconomy.services.ports.PoolRepository`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from peerconomy.domain.account import User
+from peerconomy.domain.pool import Member, Pool, PoolProject
+from peerconomy.domain.privacy import renamed_plan
+from peerconomy.domain.scenario import Good, Task
+from peerconomy.ledger.journal import participant_account
+from peerconomy.store.memory.state import Repository
+
+__all__ = ["MemoryPoolRepository"]
+
+
+class MemoryPoolRepository(Repository):
+
+    def add(self, pool: Pool) -> None:
+        self._s.pools[pool.name] = pool
+        for table in (self._s.projects, self._s.members, self._s.tasks, self._s.goods):
+            table[pool.name] = {}
+        self._s.journal[pool.name] = []
+
+    def get(self, name: str) -> Pool | None:
+        return self._s.pools.get(name)
+
+    lock = get
+
+    def put_settings(self, pool: Pool) -> None:
+        self._s.pools[pool.name] = pool
+
+    def names(self) -> list[str]:
+        return sorted(self._s.pools)
+
+    def projects(self, pool: str) -> list[PoolProject]:
+        return list(self._s.projects[pool].values())
+
+    def put_project(self, pool: str, project: PoolProject) -> None:
+        self._s.projects[pool][project.id] = project
+
+    def members(self, pool: str) -> list[Member]:
+        return list(self._s.members[pool].values())
+
+    def member(self, pool: str, participant: str) -> Member | None:
+        return self._s.members.get(pool, {}).get(participant)
+
+    def standing(self, pool: str, user: str) -> tuple[Pool, User | None, Member | None] | None:
+        found = self._s.pools.get(pool)
+        if found is None:
+            return None
+        member = next(
+            (m for m in self._s.members.get(pool, {}).values() if m.account == user), None
+        )
+        return found, self._s.users.get(user), member
+
+    def add_members(self, pool: str, members: Iterable[Member]) -> None:
+        self._s.members[pool].update((m.id, m) for m in members)
+
+    def put_member(self, pool: str, member: Member) -> None:
+        self._s.members[pool][member.id] = member
+
+    def tasks(self, pool: str) -> list[Task]:
+        return list(self._s.tasks[pool].values())
+
+    def add_tasks(self, pool: str, tasks: Iterable[Task]) -> None:
+        self._s.tasks[pool].update((t.id, t) for t in tasks)
+
+    def goods(self, pool: str) -> list[Good]:
+        return list(self._s.goods[pool].values())
+
+    def add_goods(self, pool: str, goods: Iterable[Good]) -> None:
+        self._s.goods[pool].update((g.id, g) for g in goods)
+
+    def rename_participant(self, pool: str, old: str, new: str) -> None:
+        s = self._s
+        s.members[pool] = {
+            (new if k == old else k): replace(m, id=new) if k == old else m
+            for k, m in s.members[pool].items()
+        }
+        for key in [k for k in s.offers if k[0] == pool]:
+            s.offers[key] = {
+                ((new, task) if who == old else (who, task)):
+                    replace(o, participant=new) if who == old else o
+                for (who, task), o in s.offers[key].items()
+            }
+        for key in [k for k in s.wishes if k[0] == pool]:
+            s.wishes[key] = {
+                i: replace(w, participant=new) if w.participant == old else w
+                for i, w in s.wishes[key].items()
+            }
+        for number, log in s.work_logs.items():
+            if log.pool == pool:
+                s.work_logs[number] = replace(
+                    log,
+                    participant=new if log.participant == old else log.participant,
+                    confirmed_by=new if log.confirmed_by == old else log.confirmed_by,
+                    accepted_by=new if log.accepted_by == old else log.accepted_by,
+                    logged_by=new if log.logged_by == old else log.logged_by,
+                )
+        for code, invitation in s.invitations.items():
+            if invitation.pool == pool and invitation.member == old:
+                s.invitations[code] = replace(invitation, member=new)
+        for key, plan in s.plans.items():
+            renamed = renamed_plan(plan.data, old, new)
+            if key[0] == pool and renamed != plan.data:
+                s.plans[key] = replace(plan, input_hash=f"{plan.input_hash}+{new}", data=renamed)
+        was, now = participant_account(old), participant_account(new)
+        s.journal[pool] = [
+            replace(t, postings=tuple(
+                replace(p, account=now) if p.account == was else p for p in t.postings))
+            for t in s.journal[pool]
+        ]
+
+    def put_good(self, pool: str, good: Good) -> None:
+        self._s.goods[pool][good.id] = good

@@ -1,0 +1,71 @@
+"""The whole of a memory store's state, in dictionaries, and the base of the repositories
+that work on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
+from peerconomy.domain.audit import AuditEntry
+from peerconomy.domain.idempotency import StoredAnswer
+from peerconomy.domain.mail import NoticeKind, QueuedMail
+from peerconomy.domain.pool import Member, Period, Plan, Pool, PoolProject, WorkLog
+from peerconomy.domain.scenario import Good, Offer, Task, Wish
+from peerconomy.domain.security import ResetToken, Session, SignInLimit
+from peerconomy.ledger.journal import Transaction
+
+__all__ = ["PeriodKey", "Repository", "State"]
+
+PeriodKey = tuple[str, int]
+"""A period of a pool: the pool's name and the period's number."""
+
+
+@dataclass
+class State:
+    """Everything a memory store holds, each kind of record in a dictionary by its key (those
+    of a pool or period under its name or key first); a unit of work works on a copy."""
+
+    pools: dict[str, Pool] = field(default_factory=dict)
+    projects: dict[str, dict[str, PoolProject]] = field(default_factory=dict)
+    members: dict[str, dict[str, Member]] = field(default_factory=dict)
+    tasks: dict[str, dict[str, Task]] = field(default_factory=dict)
+    goods: dict[str, dict[str, Good]] = field(default_factory=dict)
+    periods: dict[PeriodKey, Period] = field(default_factory=dict)
+    offers: dict[PeriodKey, dict[tuple[str, str], Offer]] = field(default_factory=dict)
+    wishes: dict[PeriodKey, dict[str, Wish]] = field(default_factory=dict)
+    plans: dict[PeriodKey, Plan] = field(default_factory=dict)
+    work_logs: dict[int, WorkLog] = field(default_factory=dict)
+    journal: dict[str, list[Transaction]] = field(default_factory=dict)
+    last_log_id: int = 0
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, ApiToken] = field(default_factory=dict)
+    invitations: dict[str, Invitation] = field(default_factory=dict)
+    join_requests: dict[tuple[str, str], JoinRequest] = field(default_factory=dict)
+    sessions: dict[str, Session] = field(default_factory=dict)
+    sign_in_limits: dict[str, SignInLimit] = field(default_factory=dict)
+    reset_tokens: dict[str, ResetToken] = field(default_factory=dict)
+    audit: dict[int, AuditEntry] = field(default_factory=dict)
+    last_audit_id: int = 0
+    answers: dict[tuple[str, str], StoredAnswer] = field(default_factory=dict)
+    outbox: dict[int, QueuedMail] = field(default_factory=dict)
+    last_mail_id: int = 0
+    turned_off: dict[str, set[tuple[str, NoticeKind]]] = field(default_factory=dict)
+
+    def copy(self) -> State:
+        """A copy whose containers (two levels deep) are new; the frozen records are shared."""
+        copied: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, dict):
+                value = {k: v.copy() if isinstance(v, dict | list) else v for k, v in value.items()}
+            copied[f.name] = value
+        return State(**copied)
+
+
+class Repository:
+    """What each repository of a memory unit of work holds: the state it works on (swapped
+    for a fresh copy when the unit of work commits)."""
+
+    def __init__(self, state: State) -> None:
+        self._s = state

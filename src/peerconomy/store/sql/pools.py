@@ -1,0 +1,286 @@
+"""Pools and what they are made of in SQL: settings, projects, members, tasks and goods
+(:class:`~peerconomy.services.ports.PoolRepository`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Table, and_, bindparam, insert, select, update
+
+from peerconomy.domain.account import User
+from peerconomy.domain.pool import Member, Pool, PoolProject, PoolSettings
+from peerconomy.domain.privacy import renamed_plan
+from peerconomy.domain.scenario import Good, Task
+from peerconomy.ledger.journal import participant_account
+from peerconomy.store import tables as t
+from peerconomy.store.sql.accounts import USER_FIELDS, SqlAccountRepository
+from peerconomy.store.sql.bulk import bulk, insert_many, validated
+from peerconomy.store.sql.identity_map import SqlRepository, read_key, remembered, writes
+from peerconomy.store.sql.rows import (
+    MEMBER_COLUMNS,
+    MEMBER_FIELDS,
+    from_json,
+    next_position,
+    put,
+    to_json,
+)
+
+__all__ = ["SqlPoolRepository"]
+
+# The reads every page makes, built once: a statement built anew on each call costs more
+# Python than the query costs the database (the values are bound at execution).
+_POOL = select(
+    t.pools.c.max_weight,
+    t.pools.c.seed,
+    t.pools.c.communal_validation,
+    t.pools.c.admission,
+    t.pools.c.public,
+    t.pools.c.version,
+).where(t.pools.c.name == bindparam("pool"))
+_POOL_LOCKED = _POOL.with_for_update()
+_PROJECTS = (
+    select(t.projects.c.id, t.projects.c.active, t.projects.c.forked_from, t.projects.c.version)
+    .where(t.projects.c.pool == bindparam("pool"))
+    .order_by(t.projects.c.position)
+)
+_MEMBER = select(*MEMBER_COLUMNS).where(
+    t.members.c.pool == bindparam("pool"), t.members.c.id == bindparam("participant")
+)
+_TASKS = (
+    select(t.tasks.c.id, t.tasks.c.project, t.tasks.c.fixed_hours)
+    .where(t.tasks.c.pool == bindparam("pool"))
+    .order_by(t.tasks.c.position)
+)
+_STANDING = (
+    select(
+        t.pools.c.max_weight,
+        t.pools.c.seed,
+        t.pools.c.communal_validation,
+        t.pools.c.admission,
+        t.pools.c.public,
+        t.pools.c.version.label("pool_version"),
+        *(t.users.c[f].label(f"user_{f}") for f in USER_FIELDS),
+        *(t.members.c[f].label(f"member_{f}") for f in MEMBER_FIELDS),
+    )
+    .select_from(
+        t.pools.outerjoin(t.users, t.users.c.name == bindparam("user")).outerjoin(
+            t.members,
+            and_(t.members.c.pool == t.pools.c.name, t.members.c.account == bindparam("user")),
+        )
+    )
+    .where(t.pools.c.name == bindparam("pool"))
+)
+
+
+def _pool_values(pool: Pool) -> dict[str, Any]:
+    """The columns of a pool's row but its name."""
+    s = pool.settings
+    return {"max_weight": s.max_weight, "seed": s.seed,
+            "communal_validation": s.communal_validation, "admission": s.admission,
+            "public": s.public, "version": pool.version}
+
+
+class SqlPoolRepository(SqlRepository):
+    """Pools and what they are made of (:class:`~peerconomy.services.ports.PoolRepository`)."""
+
+    @writes
+    def add(self, pool: Pool) -> None:
+        self._c.execute(insert(t.pools).values(name=pool.name, **_pool_values(pool)))
+
+    @writes
+    def put_settings(self, pool: Pool) -> None:
+        self._c.execute(
+            update(t.pools).where(t.pools.c.name == pool.name).values(**_pool_values(pool))
+        )
+
+    @remembered
+    def get(self, name: str) -> Pool | None:
+        return self._pool(name, lock=False)
+
+    def lock(self, name: str) -> Pool | None:
+        self._seen.clear()  # what others committed while we waited for the lock counts
+        return self._pool(name, lock=True)
+
+    def _pool(self, name: str, *, lock: bool) -> Pool | None:
+        row = self._c.execute(_POOL_LOCKED if lock else _POOL, {"pool": name}).first()
+        if row is None:
+            return None
+        *settings, version = row
+        return Pool(name, PoolSettings(*settings), version)
+
+    def names(self) -> list[str]:
+        return sorted(self._c.scalars(select(t.pools.c.name)))
+
+    def projects(self, pool: str) -> list[PoolProject]:
+        rows = self._c.execute(_PROJECTS, {"pool": pool})
+        return [PoolProject(*row) for row in rows]
+
+    @writes
+    def put_project(self, pool: str, project: PoolProject) -> None:
+        put(
+            self._c,
+            t.projects,
+            {"pool": pool, "id": project.id},
+            {"active": project.active, "forked_from": project.forked_from,
+             "version": project.version},
+            scope=("pool",),
+        )
+
+    @bulk
+    def members(self, pool: str) -> list[Member]:
+        m = t.members.c
+        rows = self._c.execute(
+            select(*MEMBER_COLUMNS).where(m.pool == pool).order_by(m.position)
+        )
+        return [Member(*row) for row in rows]
+
+    @remembered
+    def member(self, pool: str, participant: str) -> Member | None:
+        row = self._c.execute(_MEMBER, {"pool": pool, "participant": participant}).first()
+        return None if row is None else Member(*row)
+
+    @remembered
+    def standing(self, pool: str, user: str) -> tuple[Pool, User | None, Member | None] | None:
+        row = self._c.execute(_STANDING, {"pool": pool, "user": user}).first()
+        if row is None:
+            return None
+        found = Pool(pool, PoolSettings(
+            max_weight=row.max_weight, seed=row.seed,
+            communal_validation=row.communal_validation, admission=row.admission,
+            public=row.public), row.pool_version)
+        account = None if row.user_name is None else User(
+            **{f: getattr(row, f"user_{f}") for f in USER_FIELDS})
+        member = None if row.member_id is None else Member(
+            row.member_id, *(getattr(row, f"member_{f}") for f in MEMBER_FIELDS[1:]))
+        # what the request reads next, answered by this read
+        self._seen[read_key(SqlPoolRepository.get.__qualname__, (pool,), {})] = found
+        self._seen[read_key(SqlAccountRepository.user.__qualname__, (user,), {})] = account
+        if member is not None:
+            key = read_key(SqlPoolRepository.member.__qualname__, (pool, member.id), {})
+            self._seen[key] = member
+        return found, account, member
+
+    @writes
+    @bulk
+    def add_members(self, pool: str, members: Iterable[Member]) -> None:
+        start = next_position(self._c, t.members, t.members.c.pool == pool)
+        rows = [
+            (pool, m.id, i, m.capacity, m.exempt, m.role, m.active, m.version, m.account,
+             m.display_name, m.email, m.phone, m.contact_visible)
+            for i, m in enumerate(members, start)
+        ]
+        insert_many(self._c, t.members, rows)
+
+    @writes
+    def put_member(self, pool: str, member: Member) -> None:
+        put(
+            self._c,
+            t.members,
+            {"pool": pool, "id": member.id},
+            {
+                "capacity": member.capacity,
+                "exempt": member.exempt,
+                "role": member.role,
+                "active": member.active,
+                "version": member.version,
+                "account": member.account,
+                "display_name": member.display_name,
+                "email": member.email,
+                "phone": member.phone,
+                "contact_visible": member.contact_visible,
+            },
+            scope=("pool",),
+        )
+
+    @bulk
+    def tasks(self, pool: str) -> list[Task]:
+        rows = self._c.execute(_TASKS, {"pool": pool})
+        return validated(
+            Task, [{"id": id, "project": project, "fixed_hours": h} for id, project, h in rows]
+        )
+
+    @writes
+    @bulk
+    def add_tasks(self, pool: str, tasks: Iterable[Task]) -> None:
+        start = next_position(self._c, t.tasks, t.tasks.c.pool == pool)
+        rows = [(pool, x.id, i, x.project, x.fixed_hours) for i, x in enumerate(tasks, start)]
+        insert_many(self._c, t.tasks, rows)
+
+    @bulk
+    def goods(self, pool: str) -> list[Good]:
+        c = t.goods.c
+        rows = self._c.execute(
+            select(c.id, c.project, c.model, c.capacity, c.recipe, c.product_type, c.limit)
+            .where(c.pool == pool)
+            .order_by(c.position)
+        )
+        return validated(
+            Good,
+            [
+                {
+                    "id": id,
+                    "project": project,
+                    "model": model,
+                    "capacity": capacity,
+                    "recipe": from_json(recipe),
+                    "product_type": product_type,
+                    "limit": limit,
+                }
+                for id, project, model, capacity, recipe, product_type, limit in rows
+            ],
+        )
+
+    @writes
+    @bulk
+    def add_goods(self, pool: str, goods: Iterable[Good]) -> None:
+        start = next_position(self._c, t.goods, t.goods.c.pool == pool)
+        rows = [
+            (pool, g.id, i, g.project, g.model, g.capacity, to_json(g.recipe), g.product_type,
+             g.limit)
+            for i, g in enumerate(goods, start)
+        ]
+        insert_many(self._c, t.goods, rows)
+
+    @writes
+    def rename_participant(self, pool: str, old: str, new: str) -> None:
+        renames: list[tuple[Table, str]] = [
+            (t.members, "id"), (t.offers, "participant"), (t.wishes, "participant"),
+            (t.work_logs, "participant"), (t.work_logs, "confirmed_by"),
+            (t.work_logs, "accepted_by"), (t.work_logs, "logged_by"),
+            (t.invitations, "member"), (t.assignments, "participant"),
+        ]
+        for table, column in renames:
+            self._c.execute(update(table).where(table.c.pool == pool, table.c[column] == old)
+                            .values({column: new}))
+        p = t.postings.c
+        self._c.execute(update(t.postings)
+                        .where(p.pool == pool, p.account == participant_account(old))
+                        .values(account=participant_account(new)))
+        plans = self._c.execute(select(t.plans.c.period, t.plans.c.input_hash, t.plans.c.data)
+                                .where(t.plans.c.pool == pool)).all()
+        for period, stamp, text in plans:
+            data = from_json(text)
+            renamed = renamed_plan(data, old, new)
+            if renamed != data:
+                self._c.execute(
+                    update(t.plans).where(t.plans.c.pool == pool, t.plans.c.period == period)
+                    .values(input_hash=f"{stamp}+{new}", data=to_json(renamed)))
+
+    @writes
+    def put_good(self, pool: str, good: Good) -> None:
+        put(
+            self._c,
+            t.goods,
+            {"pool": pool, "id": good.id},
+            {
+                "project": good.project,
+                "model": good.model,
+                "capacity": good.capacity,
+                "recipe": to_json(good.recipe),
+                "product_type": good.product_type,
+                "limit": good.limit,
+            },
+            scope=("pool",),
+        )
+
