@@ -20,6 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 
 from peerconomy import __version__
+from peerconomy.api.contract import document_contract, operation_id
 from peerconomy.api.deps import CSRF_HEADER, SAFE_METHODS, SESSION_ID, Store, check_csrf
 from peerconomy.api.errors import install_error_handlers
 from peerconomy.api.hardening import Hardening, docs_policy
@@ -29,7 +30,15 @@ from peerconomy.api.routes import auth, books, periods, pools
 from peerconomy.api.server_log import AccessLog
 from peerconomy.api.settings import AppSettings
 
-__all__ = ["SESSION_COOKIE", "SWAGGER_UI_VERSION", "create_app"]
+__all__ = ["API_DESCRIPTION", "SESSION_COOKIE", "SWAGGER_UI_VERSION", "create_app"]
+
+API_DESCRIPTION: Final = """A distribution pool's work and goods, shared by contributions.
+
+Sign in with a personal API token (`Authorization: Bearer <token>`, from
+`POST /api/v1/auth/tokens`). Hours, weights, costs and the books' amounts are JSON numbers
+everywhere (an amount of the books is a multiple of 0.000001: read it as a decimal to add
+exactly). Lists take `limit` and `offset`. Every error is answered as problem details
+(RFC 9457, `application/problem+json`); bad input lists each mistake in `errors`."""
 
 SESSION_COOKIE = "peerconomy_session"
 SWAGGER_UI = Path(__file__).with_name("swagger_ui")
@@ -57,7 +66,8 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
         lifespan=lifespan,
         title="peerconomy",
         version=__version__,
-        description="A distribution pool's work and goods, shared by contributions.",
+        description=API_DESCRIPTION,
+        generate_unique_id_function=operation_id,
         docs_url=None,  # served below, with a policy that lets Swagger UI run
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
@@ -104,6 +114,7 @@ def create_app(store: Store, settings: AppSettings, *, pages: bool = True) -> Fa
         api.include_router(module.router)
     app.include_router(api)
     install_error_handlers(app, html)
+    document_contract(app, session_cookie=SESSION_COOKIE)
     _serve_docs(app)
     return app
 

@@ -23,12 +23,14 @@ from peerconomy.api.deps import (
     client_address,
 )
 from peerconomy.api.idempotency import IdempotentRoute
+from peerconomy.api.problems import problem
 from peerconomy.api.schemas import (
     Accepted,
     Body,
     NewPassword,
     NewToken,
     NoticeSetting,
+    PageDep,
     ResetRequest,
     SignUp,
     TokenChoice,
@@ -119,11 +121,11 @@ def verify_email(token: str, uow: UowDep, settings: SettingsDep, now: NowDep) ->
 
 
 def too_many_failures(locked: TooManyFailuresError) -> JSONResponse:
-    """The 429 answer to a locked sign-in (or to too many reset links asked for)."""
-    body = TooManyFailures(detail=str(locked), reason=locked.what, locked=locked.reason,
-                           retry_after=locked.seconds)
-    return JSONResponse(body.model_dump(), status.HTTP_429_TOO_MANY_REQUESTS,
-                        headers={"Retry-After": str(locked.seconds)})
+    """The 429 answer to a locked sign-in (or to too many reset links asked for): problem
+    details with why and for how long (:class:`TooManyFailures`)."""
+    return problem(status.HTTP_429_TOO_MANY_REQUESTS, str(locked), reason=locked.what,
+                   locked=locked.reason, retry_after=locked.seconds,
+                   headers={"Retry-After": str(locked.seconds)})
 
 
 @router.post(
@@ -227,10 +229,11 @@ def delete_me(body: AccountDeletion, request: Request, user: UserDep, uow: UowDe
 
 
 @router.get("/me/tokens")
-def my_tokens(user: UserDep, uow: UowDep) -> list[TokenOut]:
+def my_tokens(user: UserDep, uow: UowDep, page: PageDep) -> list[TokenOut]:
     """The caller's API tokens (never the tokens themselves)."""
     with uow:
-        return [_token_out(t) for t in uow.accounts.tokens(user)]
+        found = uow.accounts.tokens(user)
+    return page.of([_token_out(t) for t in found])
 
 
 @router.post("/me/tokens", status_code=status.HTTP_201_CREATED)

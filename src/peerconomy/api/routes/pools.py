@@ -7,11 +7,11 @@ is refused with 409 if someone changed it meanwhile (optimistic locking)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
+from peerconomy.api.answers import AuditPage, JoinDecision, JoinRequestOut, ProjectWithParts
 from peerconomy.api.deps import (
     CallerDep,
     NowDep,
@@ -38,6 +38,7 @@ from peerconomy.api.schemas import (
     NewPool,
     NewProject,
     NumberQuery,
+    PageDep,
     PeriodOut,
     PlannedGood,
     PoolChange,
@@ -45,7 +46,7 @@ from peerconomy.api.schemas import (
     ProjectOut,
     TooManyFailures,
 )
-from peerconomy.domain.account import JoinRequest
+from peerconomy.domain.account import JoinRequest, JoinStatus
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, Role
 from peerconomy.services import audit, membership, pools, privacy, projects
 from peerconomy.services.membership import Access, Level
@@ -85,14 +86,14 @@ def member_out(m: Member, *, coordinator: bool = False) -> MemberOut:
 
 
 def period_out(p: Period) -> PeriodOut:
-    return PeriodOut(pool=p.pool, number=p.number, state=p.state.value,
+    return PeriodOut(pool=p.pool, number=p.number, state=p.state,
                      weight_estimates=p.weight_estimates)
 
 
 @router.get("/pools")
-def list_pools(who: CallerDep, uow: UowDep) -> list[PoolOut]:
+def list_pools(who: CallerDep, uow: UowDep, page: PageDep) -> list[PoolOut]:
     """The pools the caller may see, with their role in each."""
-    return [pool_out(p, role) for p, role in membership.visible_pools(uow, who.user)]
+    return page.of([pool_out(p, role) for p, role in membership.visible_pools(uow, who.user)])
 
 
 @router.post("/pools", status_code=status.HTTP_201_CREATED)
@@ -134,25 +135,26 @@ def join(pool: str, user: UserDep, uow: UowDep, response: Response) -> JoinOut:
 
 
 @router.get("/pools/{pool}/requests")
-def join_requests(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, object]]:
+def join_requests(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
+                  status: Annotated[JoinStatus | None, Query(
+                      description="Only requests of this status.")] = None,
+                  ) -> list[JoinRequestOut]:
     """Requests to join (coordinators)."""
     access.require(Level.COORDINATOR, "see requests to join")
     with uow:
-        return [
-            {"user": r.user, "requested_at": r.requested_at, "status": r.status,
-             "decided_by": r.decided_by}
-            for r in uow.accounts.join_requests(pool)
-        ]
+        found = uow.accounts.join_requests(pool)
+    return page.of([JoinRequestOut.model_validate(r, from_attributes=True)
+                    for r in found if status in (None, r.status)])
 
 
 @router.post("/pools/{pool}/requests/{user}")
 def decide(pool: str, user: str, body: Decision, access: AccessDep,
-           uow: UowDep) -> dict[str, object]:
+           uow: UowDep) -> JoinDecision:
     """Approve or decline a request to join (coordinators)."""
     access.require(Level.COORDINATOR, "decide requests to join")
     assert access.user is not None
     decided = membership.decide_request(uow, pool, user, access.user, approve=body.approve)
-    return {"user": decided.user, "status": decided.status}
+    return JoinDecision(user=decided.user, status=decided.status)
 
 
 @router.post("/pools/{pool}/invitations", status_code=status.HTTP_201_CREATED)
@@ -188,11 +190,16 @@ def accept(code: str, user: UserDep, uow: UowDep, request: Request, policy: Poli
 
 
 @router.get("/pools/{pool}/members")
-def members(pool: str, access: AccessDep, uow: UowDep) -> list[MemberOut]:
+def members(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
+            active: Annotated[bool | None, Query(
+                description="Only those still in the pool (true) or who left (false).")]
+            = None) -> list[MemberOut]:
     """The pool's members, those who left included."""
     coordinator = access.level >= Level.COORDINATOR
     with uow:
-        return [member_out(m, coordinator=coordinator) for m in uow.pools.members(pool)]
+        found = uow.pools.members(pool)
+    return page.of([member_out(m, coordinator=coordinator) for m in found
+                    if active in (None, m.active)])
 
 
 @router.post("/pools/{pool}/members", status_code=status.HTTP_201_CREATED)
@@ -263,16 +270,20 @@ def _project_out(p: PoolProject) -> ProjectOut:
 
 
 @router.get("/pools/{pool}/projects")
-def list_projects(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, object]]:
+def list_projects(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
+                  active: Annotated[bool | None, Query(
+                      description="Only projects still in the pool (true) or gone (false).")]
+                  = None) -> list[ProjectWithParts]:
     """The pool's projects with their tasks and goods."""
     with uow:
         tasks, goods = uow.pools.tasks(pool), uow.pools.goods(pool)
-        return [
-            {**_project_out(p).model_dump(),
-             "tasks": [t for t in tasks if t.project == p.id],
-             "goods": [g for g in goods if g.project == p.id]}
-            for p in uow.pools.projects(pool)
-        ]
+        found = uow.pools.projects(pool)
+    return page.of([
+        ProjectWithParts(**_project_out(p).model_dump(),
+                         tasks=[t for t in tasks if t.project == p.id],
+                         goods=[g for g in goods if g.project == p.id])
+        for p in found if active in (None, p.active)
+    ])
 
 
 @router.post("/pools/{pool}/projects", status_code=status.HTTP_201_CREATED)
@@ -321,12 +332,9 @@ def audit_log(
     pool: str, access: AccessDep, uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=audit.MAX_PAGE)] = 50,
     before: NumberQuery = None,
-) -> dict[str, object]:
+) -> AuditPage:
     """The pool's audit log, newest first (coordinators): who changed what, and when.
     ``before`` is the ``next`` of the page before (None: no older entries)."""
     access.require(Level.COORDINATOR, "read the audit log")
     found = audit.audit_log(uow, pool, limit=limit, before=before)
-    return {
-        "entries": [asdict(e) for e in found],
-        "next": found[-1].id if len(found) == limit else None,
-    }
+    return AuditPage(entries=found, next=found[-1].id if len(found) == limit else None)
