@@ -60,8 +60,8 @@ def test_a_key_used_for_another_request_is_refused_and_changes_nothing(
     before = wishes_of(client, ben)
     other = client.post(f"{POOL}/wishes", json={**GUESTS, "id": "ben-sea"}, headers=ben)
     assert other.status_code == 422
-    assert other.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
-    assert "'k1' was used for another request in the last day" in other.json()["detail"][0][
+    assert other.json()["errors"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert "'k1' was used for another request in the last day" in other.json()["errors"][0][
         "msg"]
     assert wishes_of(client, ben) == before
 
@@ -108,7 +108,7 @@ def test_a_malformed_key_is_refused_by_name(
     headers: dict[str, str | bytes] = {**people["ben"], "Idempotency-Key": key}
     answer = client.post(f"{POOL}/wishes", json=GUESTS, headers=headers)
     assert answer.status_code == 422
-    assert answer.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert answer.json()["errors"][0]["loc"] == ["header", "Idempotency-Key"]
     assert "ben-more-guests" not in wishes_of(client, people["ben"])
 
 

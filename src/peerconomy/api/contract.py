@@ -15,7 +15,6 @@ routes, with how to sign in, every error status and short operation ids.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from http import HTTPStatus
 from typing import Any, Final
 
 from fastapi import FastAPI
@@ -24,7 +23,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
 from peerconomy.api.deps import API_PREFIX, SAFE_METHODS, caller, signed_in
-from peerconomy.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from peerconomy.api.problems import PROBLEM_MEDIA_TYPE, Problem, title_of
 
 __all__ = ["ERROR_STATUSES", "OPERATION_IDS", "document_contract", "operation_id"]
 
@@ -178,5 +177,5 @@ def _document(operation: dict[str, Any], route: APIRoute, path: str, method: str
         if code[0] in "45" and "application/json" in response.get("content", {}):
             response["content"] = {
                 PROBLEM_MEDIA_TYPE: response["content"].pop("application/json")}
-            response.setdefault("description", HTTPStatus(int(code)).phrase)
+            response.setdefault("description", title_of(int(code)))
     operation["responses"] = dict(sorted(responses.items()))

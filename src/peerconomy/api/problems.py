@@ -28,9 +28,19 @@ __all__ = [
     "ProblemResponse",
     "input_problem",
     "problem",
+    "title_of",
 ]
 
 PROBLEM_MEDIA_TYPE: Final = "application/problem+json"
+
+
+RFC_9110_TITLES: Final = {413: "Content Too Large", 422: "Unprocessable Content"}
+"""The statuses' names as HTTP (RFC 9110) has them, where Python before 3.13 has older ones."""
+
+
+def title_of(status: int) -> str:
+    """The phrase of ``status``, e.g. ``Not Found``."""
+    return RFC_9110_TITLES.get(status) or HTTPStatus(status).phrase
 
 
 class FieldProblem(BaseModel):
@@ -68,7 +78,7 @@ def problem(status: int, detail: str, *, errors: Sequence[Mapping[str, Any]] | N
             **extensions: Any) -> ProblemResponse:
     """The answer to a refusal with ``status`` (``extensions``: further members, such as
     a 429's ``retry_after``)."""
-    body: dict[str, Any] = {"type": "about:blank", "title": HTTPStatus(status).phrase,
+    body: dict[str, Any] = {"type": "about:blank", "title": title_of(status),
                             "status": status, "detail": detail}
     if instance is not None:
         body["instance"] = instance

@@ -123,7 +123,8 @@ def change_pool(pool: str, body: PoolChange, access: AccessDep, uow: UowDep) -> 
     return pool_out(changed, access.member.role if access.member else None)
 
 
-@router.post("/pools/{pool}/join")
+@router.post("/pools/{pool}/join", status_code=status.HTTP_201_CREATED, responses={
+    202: {"model": JoinOut, "description": "Asked the pool's coordinators to approve"}})
 def join(pool: str, user: UserDep, uow: UowDep, response: Response) -> JoinOut:
     """Join the pool: at once if it is open (201), else ask its coordinators (202)."""
     outcome = membership.join_pool(uow, pool, user)
