@@ -70,7 +70,9 @@ OPERATION_IDS: Final[dict[str, str]] = {
 """Operation ids where the route function's own name would say too little."""
 
 ERROR_STATUSES: Final[dict[int, str]] = {
-    401: "Not signed in, or the API token is unknown, expired or revoked.",
+    400: "The body could not be read as JSON.",
+    401: "Not signed in, the API token is unknown, expired or revoked, or a sign-in's"
+         " password is wrong.",
     403: "Not allowed: the caller's role does not permit the step, a read-only token made a"
          " change, or a change on the session cookie lacks its X-CSRF-Token.",
     404: "Not found (or a private pool the caller may not see).",
@@ -155,9 +157,9 @@ def _document(operation: dict[str, Any], route: APIRoute, path: str, method: str
     """An operation's sign-in schemes and error statuses."""
     calls = set(_calls(route.dependant))
     asks_who = caller in calls
-    statuses = {422, 503}
-    if asks_who:
-        statuses |= {401, 403, 404}
+    statuses = {401, 422, 503}
+    if asks_who:  # a pool's reads may depend on its period's state, too (409)
+        statuses |= {403, 404, 409}
         signed_in_or_not: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
         operation["security"] = signed_in_or_not if signed_in in calls else [
             *signed_in_or_not, {}]
@@ -168,7 +170,7 @@ def _document(operation: dict[str, Any], route: APIRoute, path: str, method: str
     if "{" in path:
         statuses.add(404)
     if "requestBody" in operation:
-        statuses.add(413)
+        statuses |= {400, 413}
     responses: dict[str, Any] = operation.setdefault("responses", {})
     for status in statuses:
         responses[str(status)] = {"description": ERROR_STATUSES[status], "content": {
