@@ -80,7 +80,7 @@ def test_a_refused_request_did_nothing_so_its_key_may_be_used_again(
 
 def test_keys_are_each_callers_own(client: TestClient, people: dict[str, Headers]) -> None:
     for name in ("ana", "ben"):
-        answer = client.post(f"{POOL}/wishes", json={**GUESTS, "id": f"{name}-guests"},
+        answer = client.post(f"{POOL}/wishes", json={**GUESTS, "id": f"{name}-beds"},
                              headers={**people[name], "Idempotency-Key": "same"})
         assert answer.status_code == 201
         assert "Idempotent-Replayed" not in answer.headers
