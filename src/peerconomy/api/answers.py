@@ -23,6 +23,7 @@ from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.pool import Assignment, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.ledger.journal import Kind
+from peerconomy.services.hints import ToDo
 
 __all__ = [
     "AuditPage",
@@ -48,7 +49,6 @@ __all__ = [
     "ProjectWithParts",
     "StatementLineOut",
     "StoredPlan",
-    "ToDoOut",
     "TransactionOut",
     "UncoveredTask",
     "UnmetWish",
@@ -224,17 +224,6 @@ class MyPeriodOut(BaseModel):
     next_steps: list[NextStep]
 
 
-class ToDoOut(BaseModel):
-    """One task of a project's to-do list, in hours."""
-
-    task: str
-    weight: float
-    planned: float
-    done: float
-    open: float
-    uncovered: float
-
-
 class HintBoardOut(BaseModel):
     """What the pool needs most, from its latest plan (``period`` null: none yet)."""
 
@@ -244,7 +233,7 @@ class HintBoardOut(BaseModel):
     unmet_wishes: list[UnmetWish]
     overproduction: list[GoodProduction | ProductTypeProduction]
     underproduction: list[GoodProduction | ProductTypeProduction]
-    todo: dict[str, list[ToDoOut]] = Field(description="Each project's to-do list.")
+    todo: dict[str, list[ToDo]] = Field(description="Each project's to-do list.")
 
 
 class ContactChoice(BaseModel):
