@@ -100,12 +100,12 @@ def test_bad_input_names_the_field_and_changes_nothing(
     before = client.get(f"{POOL}/offers", headers=ben).json()
     answer = client.put(f"{POOL}/offers/garden", json={"hours": -2}, headers=ben)
     assert answer.status_code == 422
-    assert answer.json()["detail"][0]["loc"] == ["body", "hours"]
+    assert answer.json()["errors"][0]["loc"] == ["body", "hours"]
     unknown = client.post(f"{POOL}/wishes", headers=ben,
                           json={"alternatives": [{"good": "yacht"}]})
     assert unknown.status_code == 422
-    assert unknown.json()["detail"][0]["loc"][:2] == ["body", "alternatives"]
-    assert "yacht" in unknown.json()["detail"][0]["msg"]
+    assert unknown.json()["errors"][0]["loc"][:2] == ["body", "alternatives"]
+    assert "yacht" in unknown.json()["errors"][0]["msg"]
     assert client.get(f"{POOL}/offers", headers=ben).json() == before
 
 
@@ -180,7 +180,7 @@ def test_sign_up_refuses_a_taken_name_and_a_short_password(client: TestClient) -
     short = client.post("/api/v1/auth/signup",
                         json={"name": "eve", "email": "eve@x.example", "password": "short"})
     assert short.status_code == 422
-    assert short.json()["detail"][0]["loc"] == ["body", "password"]
+    assert short.json()["errors"][0]["loc"] == ["body", "password"]
     wrong = client.post("/api/v1/auth/tokens", json={"login": "dora", "password": "not hers!"})
     assert wrong.status_code == 401
 

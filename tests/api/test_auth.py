@@ -85,7 +85,9 @@ def test_five_wrong_passwords_lock_the_account_with_429_and_retry_after(
     answer = client.post(TOKENS, json={"login": "dora", "password": "dora by the sea"})
     assert answer.status_code == 429
     assert answer.headers["Retry-After"] == "900"
+    assert answer.headers["content-type"] == "application/problem+json"
     assert answer.json() == {
+        "type": "about:blank", "title": "Too Many Requests", "status": 429,
         "detail": "too many failed sign-ins; try again in 15 minutes",
         "reason": "too_many_failed_sign_ins",
         "locked": "account",
@@ -234,6 +236,7 @@ def test_a_fourth_link_within_the_hour_is_refused_with_429(
         assert answer.status_code == 429
         assert answer.headers["Retry-After"] == "3600"
         assert answer.json() == {
+            "type": "about:blank", "title": "Too Many Requests", "status": 429,
             "detail": "too many password-reset requests; try again in 60 minutes",
             "reason": "too_many_reset_requests", "locked": "account", "retry_after": 3600,
         }

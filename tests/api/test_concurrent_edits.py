@@ -94,7 +94,7 @@ def test_a_version_is_a_whole_number_from_one(
     ana, _ = coordinators
     answer = client.patch(POOL, json={"public": True, "version": 0}, headers=ana)
     assert answer.status_code == 422
-    assert answer.json()["detail"][0]["loc"] == ["body", "version"]
+    assert answer.json()["errors"][0]["loc"] == ["body", "version"]
     assert client.get(POOL, headers=ana).json()["version"] == 1
 
 

@@ -214,7 +214,7 @@ def test_a_change_carrying_hostile_text_is_refused_whole_on_every_route(
             method, url, content=json.dumps(body).encode(),
             headers={"X-CSRF-Token": token, "Content-Type": "application/json"})
         assert answer.status_code == 422, (method, url, answer.text)
-        assert answer.json()["detail"][0]["loc"] == ["body", "label"]
+        assert answer.json()["errors"][0]["loc"] == ["body", "label"]
     else:
         form = urlencode({**FORM, "csrf_token": token, "name": hostile},
                          errors="surrogatepass")  # as a browser would send it
@@ -410,7 +410,7 @@ def test_the_session_cookie_is_http_only_same_site_and_secure_over_https(secure:
 
 def too_large(answer: Any) -> None:
     assert answer.status_code == 413, answer.text[:300]
-    detail = answer.json()["detail"]
+    detail = answer.json()["errors"]
     assert len(detail) == 1
     assert detail[0]["loc"] == ["body"] and detail[0]["type"] == "too_large"
     assert "limit" in detail[0]["msg"]

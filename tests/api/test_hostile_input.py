@@ -137,7 +137,7 @@ def test_hostile_text_in_a_json_body_is_refused_naming_the_field(
         site: Site, method: str, path: str, body: str, loc: list[str | int]) -> None:
     answer = refused_whole(site, method, path, content=body.encode(),
                            headers={**site.ana, "Content-Type": "application/json"})
-    [problem] = answer.json()["detail"]
+    [problem] = answer.json()["errors"]
     assert problem["loc"] == loc
     assert "input" not in problem
     assert "\\ud800" not in answer.text and "\\udfff" not in answer.text
@@ -145,13 +145,13 @@ def test_hostile_text_in_a_json_body_is_refused_naming_the_field(
 
 def test_hostile_text_in_a_body_without_a_content_type_is_refused_too(site: Site) -> None:
     answer = refused_whole(site, "POST", "/api/v1/pools", content=b'{"name": "a\\u0000"}')
-    assert answer.json()["detail"][0]["loc"] == ["body", "name"]
+    assert answer.json()["errors"][0]["loc"] == ["body", "name"]
 
 
 def test_a_refusal_by_the_schema_never_echoes_the_input(site: Site) -> None:
     sent = {"name": "seaside2", "max_weight": "<b>\u00e9 not a number</b>"}
     answer = refused_whole(site, "POST", "/api/v1/pools", json=sent)
-    [problem] = answer.json()["detail"]
+    [problem] = answer.json()["errors"]
     assert problem["loc"] == ["body", "max_weight"]
     assert "input" not in problem and "not a number" not in answer.text
 
@@ -170,7 +170,7 @@ def test_hostile_text_in_the_query_or_path_is_refused(site: Site, path: str,
                                                       loc: list[str]) -> None:
     method = "DELETE" if "/wishes/" in path else "GET"
     answer = refused_whole(site, method, path)
-    assert answer.json()["detail"][0]["loc"] == loc
+    assert answer.json()["errors"][0]["loc"] == loc
 
 
 def test_a_nul_in_a_header_is_refused() -> None:
@@ -235,17 +235,17 @@ def test_a_query_number_beyond_the_store_is_refused(site: Site, number: int) -> 
                  f"/api/v1/pools/seaside/members/ben?version={number}"):
         method = "DELETE" if "/members/" in path else "GET"
         answer = refused_whole(site, method, path)
-        assert answer.json()["detail"][0]["loc"][0] == "query"
+        assert answer.json()["errors"][0]["loc"][0] == "query"
 
 
 @pytest.mark.parametrize("number", [BIG, LARGE])
 def test_a_body_number_beyond_the_store_is_refused(site: Site, number: int) -> None:
     answer = refused_whole(site, "PUT", "/api/v1/pools/seaside/offers/stairs",
                            json={"hours": 1, "period": number})
-    assert answer.json()["detail"][0]["loc"] == ["body", "period"]
+    assert answer.json()["errors"][0]["loc"] == ["body", "period"]
     answer = refused_whole(site, "PATCH", "/api/v1/pools/seaside",
                            json={"public": True, "version": number})
-    assert answer.json()["detail"][0]["loc"] == ["body", "version"]
+    assert answer.json()["errors"][0]["loc"] == ["body", "version"]
 
 
 def test_a_page_number_beyond_the_store_is_refused(site: Site) -> None:

@@ -61,8 +61,8 @@ def test_a_key_used_for_another_request_is_refused_and_changes_nothing(
     before = wishes_of(client, ben)
     other = client.post(f"{POOL}/wishes", json={**GUESTS, "id": "ben-sea"}, headers=ben)
     assert other.status_code == 422
-    assert other.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
-    assert "'k1' was used for another request in the last day" in other.json()["detail"][0][
+    assert other.json()["errors"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert "'k1' was used for another request in the last day" in other.json()["errors"][0][
         "msg"]
     assert wishes_of(client, ben) == before
 
@@ -81,7 +81,7 @@ def test_a_refused_request_did_nothing_so_its_key_may_be_used_again(
 
 def test_keys_are_each_callers_own(client: TestClient, people: dict[str, Headers]) -> None:
     for name in ("ana", "ben"):
-        answer = client.post(f"{POOL}/wishes", json={**GUESTS, "id": f"{name}-guests"},
+        answer = client.post(f"{POOL}/wishes", json={**GUESTS, "id": f"{name}-beds"},
                              headers={**people[name], "Idempotency-Key": "same"})
         assert answer.status_code == 201
         assert "Idempotent-Replayed" not in answer.headers
@@ -109,7 +109,7 @@ def test_a_malformed_key_is_refused_by_name(
     headers: dict[str, str | bytes] = {**people["ben"], "Idempotency-Key": key}
     answer = client.post(f"{POOL}/wishes", json=GUESTS, headers=headers)
     assert answer.status_code == 422
-    assert answer.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert answer.json()["errors"][0]["loc"] == ["header", "Idempotency-Key"]
     assert "ben-more-guests" not in wishes_of(client, people["ben"])
 
 

@@ -19,7 +19,7 @@ SOUP: dict[str, Any] = {
 
 
 def fields(answer: Any) -> list[list[Any]]:
-    return [error["loc"] for error in answer.json()["detail"]]
+    return [error["loc"] for error in answer.json()["errors"]]
 
 
 def test_a_wish_of_100000_flat_rate_units_is_refused_naming_quantity(

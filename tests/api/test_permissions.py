@@ -96,6 +96,7 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("DELETE", P + "/offers/{task}"): (Need.MEMBER, None),
     ("GET", P + "/wishes"): (Need.MEMBER, None),
     ("POST", P + "/wishes"): (Need.MEMBER, {"alternatives": [{"good": "guest-bed"}]}),
+    ("PUT", P + "/wishes/{wish}"): (Need.MEMBER, {"alternatives": [{"good": "guest-bed"}]}),
     ("DELETE", P + "/wishes/{wish}"): (Need.MEMBER, None),
     ("GET", P + "/work"): (Need.MEMBER, None),
     ("POST", P + "/work"): (Need.MEMBER, {"task": "garden", "hours": 1}),
@@ -316,7 +317,8 @@ def test_each_caller_is_let_through_or_refused_as_the_matrix_says(
     if body is not None:  # a password in the body is the caller's own
         body = {k: v.format(who=who) if isinstance(v, str) else v for k, v in body.items()}
     answer = client.request(method, url, json=body, headers=headers)
-    is_json = answer.headers.get("content-type", "").startswith("application/json")
+    is_json = answer.headers.get("content-type", "").startswith(
+        ("application/json", "application/problem+json"))
     found = answer.json() if is_json and answer.content else None
     detail = found.get("detail") if isinstance(found, dict) else None
     hidden = answer.status_code == 404 and detail == "no pool 'seaside'"

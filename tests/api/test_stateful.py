@@ -28,6 +28,7 @@ from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
+    status_code_conformance,
 )
 from seaside import FLATS, Headers, sign_up
 
@@ -142,7 +143,8 @@ def map_path_parameters(context: Any, path_parameters: dict[str, Any] | None
     return mapped
 
 
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance,
+          content_type_conformance]
 
 
 class Sequences(schema.as_state_machine()):  # type: ignore[misc]

@@ -23,7 +23,7 @@ def unavailable(answer: Any, *, page: bool) -> None:
     assert answer.status_code == 503, answer.text
     assert answer.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert "Traceback" not in answer.text and "sqlite" not in answer.text.lower()
-    expected = "text/html" if page else "application/json"
+    expected = "text/html" if page else "application/problem+json"
     assert answer.headers["content-type"].startswith(expected)
     if not page:
         assert "try again" in answer.json()["detail"]

@@ -6,23 +6,29 @@ the API takes or gives them whole.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Depends, Query
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from peerconomy.domain import bounds
 from peerconomy.domain.account import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, TokenScope
 from peerconomy.domain.ids import ITEM_PATTERN, MAX_ID, NAME_PATTERN
 from peerconomy.domain.mail import NoticeKind
+from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Admission, Role
 from peerconomy.domain.scenario import Alternative, Good, Task
 from peerconomy.http.params import STORED_INT_MAX, NumberQuery, PathNumber
+from peerconomy.http.problems import Problem
 
 __all__ = [
+    "MAX_PAGE",
     "STORED_INT_MAX",
     "Accepted",
+    "Amount",
     "BalanceOut",
     "Body",
     "CapacityChange",
@@ -43,6 +49,8 @@ __all__ = [
     "NoticeSetting",
     "NumberQuery",
     "OfferIn",
+    "Page",
+    "PageDep",
     "PathNumber",
     "PeriodOut",
     "PlannedGood",
@@ -55,10 +63,21 @@ __all__ = [
     "TokenOut",
     "TooManyFailures",
     "UserOut",
+    "WishChange",
     "WishIn",
     "WorkIn",
 ]
 
+T = TypeVar("T")
+
+Amount = Annotated[
+    Decimal,
+    PlainSerializer(float, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number", "description": "Weighted hours, a multiple of"
+                    " 0.000001 (read it as a decimal to add amounts exactly)."}),
+]
+"""An amount of the books: exact as a decimal, a JSON number on the wire (its six decimals
+are within a float's precision, so the number's text is the decimal's)."""
 Hours = Annotated[float, Field(ge=0, le=bounds.MAX_HOURS, allow_inf_nan=False)]
 """Hours in a period (:mod:`peerconomy.domain.bounds`)."""
 Weight = Annotated[float, Field(gt=0, le=bounds.MAX_WEIGHT, allow_inf_nan=False)]
@@ -70,8 +89,33 @@ NameId = Annotated[str, Field(min_length=1, max_length=MAX_ID, pattern=NAME_PATT
 ItemId = Annotated[str, Field(min_length=1, max_length=MAX_ID, pattern=ITEM_PATTERN)]
 """A task's, good's or wish's id."""
 
+MAX_PAGE: Final = 1000
+"""The most items a page of a list may ask for."""
 StoredInt = Annotated[int, Field(ge=-STORED_INT_MAX - 1, le=STORED_INT_MAX)]
 """A whole number in a request body that is compared with what is stored."""
+
+
+class Page:
+    """A page of a list: at most ``limit`` items (None: all) from ``offset`` on."""
+
+    def __init__(
+        self,
+        limit: Annotated[int | None, Query(
+            ge=1, le=MAX_PAGE, description="The most items to answer (absent: all).")] = None,
+        offset: Annotated[int, Query(
+            ge=0, le=STORED_INT_MAX, description="How many items to skip first.")] = 0,
+    ) -> None:
+        self.limit = limit
+        self.offset = offset
+
+    def of(self, items: Sequence[T]) -> list[T]:
+        """The items of this page (a list shorter than ``limit``: the last page)."""
+        end = None if self.limit is None else self.offset + self.limit
+        return list(items[self.offset:end])
+
+
+PageDep = Annotated[Page, Depends()]
+"""The ``limit`` and ``offset`` of a list's page."""
 
 
 class Body(BaseModel):
@@ -171,7 +215,7 @@ class PoolChange(Body):
 class PeriodOut(BaseModel):
     pool: str
     number: int
-    state: str
+    state: PeriodState
     weight_estimates: dict[str, float]
 
 
@@ -284,13 +328,20 @@ class OfferIn(Body):
                                " answers 409 (a stale update).")
 
 
-class WishIn(Body):
-    id: ItemId | None = Field(None, description="The wish's id (default: a new one).")
+class WishChange(Body):
+    """A wish, whole: what ``PUT /wishes/{wish}`` stores under the path's id."""
+
     quantity: int = Field(1, ge=1, le=bounds.MAX_QUANTITY)
     alternatives: list[Alternative] = Field(min_length=1, max_length=50)
     participant: NameId | None = Field(
         None, description="Whose wish (coordinators only; default: the caller).")
     period: StoredInt | None = None
+
+
+class WishIn(WishChange):
+    """A new wish: ``POST /wishes``; an id that is taken is refused (409)."""
+
+    id: ItemId | None = Field(None, description="The wish's id (default: a new one).")
 
 
 class WorkIn(Body):
@@ -305,8 +356,8 @@ class Correction(Body):
 
 
 class BalanceOut(BaseModel):
-    balances: dict[str, Decimal]
-    total: Decimal
+    balances: dict[str, Amount]
+    total: Amount
 
 
 JsonObject = dict[str, Any]
@@ -324,11 +375,10 @@ class Accepted(BaseModel):
     detail: str
 
 
-class TooManyFailures(BaseModel):
+class TooManyFailures(Problem):
     """A sign-in refused for a while (429): too many failed sign-ins lately (or too many
     password-reset links asked for)."""
 
-    detail: str
     reason: str = Field(
         "too_many_failed_sign_ins",
         description="too_many_failed_sign_ins, too_many_reset_requests or too_many_attempts"

@@ -67,7 +67,6 @@ def create_app(store: Store, settings: AppSettings, *, api: InstallApi,
         lifespan=lifespan,
         title="peerconomy",
         version=__version__,
-        description="A distribution pool's work and goods, shared by contributions.",
         docs_url=None,  # served below, with a policy that lets Swagger UI run
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",

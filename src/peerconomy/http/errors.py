@@ -1,7 +1,8 @@
-"""Refusals as HTTP answers: JSON under ``/api``, a page elsewhere (to htmx, the piece of a
-page with the reason that :func:`peerconomy.web.render_refusal` makes).
+"""Refusals as HTTP answers: problem details (:mod:`peerconomy.http.problems`) under ``/api``,
+a page elsewhere (to htmx, the piece of a page with the reason that
+:func:`peerconomy.web.render_refusal` makes).
 
-422 for bad input (``detail`` lists each field's path and what is wrong with it, as FastAPI
+422 for bad input (``errors`` lists each field's path and what is wrong with it, as FastAPI
 does for its own validation, but never the input itself), 404 for a path parameter that
 cannot name anything (a number beyond what the store holds), 401 without a valid sign-in,
 403 for a step the caller may not take, 404 for something that does not exist (or a private
@@ -22,11 +23,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from peerconomy.domain.period import IllegalTransitionError
 from peerconomy.domain.scenario import ScenarioError
+from peerconomy.http.problems import input_problem, problem
 from peerconomy.http.sessions import checked_session
 from peerconomy.services.errors import (
     ConflictError,
@@ -111,21 +113,13 @@ def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> No
         status = _status(error)
         if html is not None and not request.url.path.startswith("/api/"):
             return html(request, status, str(error))
-        body: dict[str, Any]
+        where = request.url.path
         if isinstance(error, ScenarioError):
-            body = {
-                "detail": [
-                    {
-                        "loc": ["body", *field_location(error.path)],
-                        "msg": error.reason,
-                        "type": "value_error",
-                    }
-                ]
-            }
-        else:
-            body = {"detail": str(error)}
+            return input_problem(status, [{"loc": ["body", *field_location(error.path)],
+                                           "msg": error.reason, "type": "value_error"}],
+                                 instance=where)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse(body, status, headers=headers)
+        return problem(status, str(error), instance=where, headers=headers)
 
     async def async_handler(request: Request, error: Exception) -> Response:
         if html is not None:
@@ -152,23 +146,26 @@ def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> No
             # a path that names nothing the store could hold (a number out of range)
             if not api and html is not None:
                 return html(request, 404, "Not Found")
-            return JSONResponse({"detail": "Not Found"}, 404)
+            return problem(404, "Not Found", instance=request.url.path)
         if not api and html is not None:
             first = problems[0] if problems else {"msg": "bad input"}
             where = ".".join(str(p) for p in first.get("loc", ())[1:])
             return html(request, 422, f"{where}: {first['msg']}" if where else first["msg"])
-        return JSONResponse({"detail": [validation_problem(p) for p in problems]}, 422)
+        return input_problem(422, [validation_problem(p) for p in problems],
+                             instance=request.url.path)
 
     app.add_exception_handler(RequestValidationError, validation)
 
-    if html is not None:
-        async def http_error(request: Request, error: Exception) -> Response:
-            assert isinstance(error, HTTPException)
-            if request.url.path.startswith("/api/") or error.status_code < 400:
-                return await http_exception_handler(request, error)
-            await _check_session(request)
-            answer = html(request, error.status_code, str(error.detail))
-            answer.headers.update(error.headers or {})
-            return answer
+    async def http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        if error.status_code < 400:
+            return await http_exception_handler(request, error)
+        if html is None or request.url.path.startswith("/api/"):
+            return problem(error.status_code, str(error.detail), instance=request.url.path,
+                           headers=error.headers)
+        await _check_session(request)
+        answer = html(request, error.status_code, str(error.detail))
+        answer.headers.update(error.headers or {})
+        return answer
 
-        app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(HTTPException, http_error)

@@ -12,9 +12,11 @@
   for a route that takes a scenario (a project's tasks and goods). The body is read here,
   before the application sees any of it, counting what arrives (a declared
   ``Content-Length`` over the limit is refused before reading); over the limit, the answer
-  is 413 and nothing is stored. The API answers in the shape of its 422::
+  is 413 and nothing is stored. The API answers in the shape of its 422 (problem details,
+  :mod:`peerconomy.http.problems`)::
 
-      {"detail": [{"loc": ["body"], "msg": "...", "type": "too_large"}]}
+      {"type": "about:blank", "title": "Content Too Large", "status": 413, "detail": "...",
+       "errors": [{"loc": ["body"], "msg": "...", "type": "too_large"}]}
 
   and the pages with a short page.
 - Text no request may bring (:mod:`peerconomy.http.inputs`): a NUL or a lone surrogate in
@@ -48,10 +50,11 @@ from collections.abc import Iterable
 from typing import Final
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from peerconomy.http.inputs import Refusal, bad_text, refused
+from peerconomy.http.problems import input_problem, problem
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -271,18 +274,16 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 def _too_large(path: str, limit: int) -> Response:
     message = f"the request body is larger than the limit of {limit} bytes"
     if path.startswith("/api/"):
-        return JSONResponse(
-            {"detail": [{"loc": ["body"], "msg": message, "type": "too_large"}]}, 413,
-            headers={"Connection": "close"},
-        )
+        return input_problem(413, [{"loc": ["body"], "msg": message, "type": "too_large"}],
+                             instance=path, headers={"Connection": "close"})
     return _page(413, "Too large", f"What you sent is too large: {message}.",
                  headers={"Connection": "close"})
 
 
 def _bad_input(path: str, refusal: Refusal) -> Response:
     if path.startswith("/api/"):
-        return JSONResponse({"detail": [
-            {"loc": list(refusal.loc), "msg": refusal.msg, "type": "bad_text"}]}, 422)
+        return input_problem(422, [{"loc": list(refusal.loc), "msg": refusal.msg,
+                                    "type": "bad_text"}], instance=path)
     where = ".".join(str(part) for part in refusal.loc[1:]) or str(refusal.loc[0])
     return _page(422, "Bad input", f"{where}: {refusal.msg}.")
 
@@ -291,14 +292,14 @@ def _unavailable(path: str) -> Response:
     message = "The database cannot be reached just now; please try again shortly."
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if path.startswith("/api/"):
-        return JSONResponse({"detail": message}, 503, headers=headers)
+        return problem(503, message, instance=path, headers=headers)
     return _page(503, "Unavailable", message, headers=headers)
 
 
 def _server_error(path: str, reference: str) -> Response:
     message = f"Something went wrong on the server (reference {reference})."
     if path.startswith("/api/"):
-        return JSONResponse({"detail": message}, 500)
+        return problem(500, message, instance=path)
     return _page(500, "Server error", message + " Please try again later.")
 
 

@@ -23,12 +23,12 @@ import anyio
 import anyio.to_thread
 from fastapi import HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from peerconomy.domain.period import IllegalTransitionError
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.http.deps import caller
+from peerconomy.http.problems import input_problem, problem
 from peerconomy.http.state import Store, time_of
 from peerconomy.services import idempotency
 from peerconomy.services.errors import ServiceError
@@ -82,7 +82,8 @@ class IdempotentRoute(APIRoute):
                 return await handle(request)
             if not (1 <= len(key) <= MAX_KEY and key.isascii() and key.isprintable()
                     and key.strip() == key):
-                return _refused(f"must be 1 to {MAX_KEY} visible ASCII characters")
+                return _refused(f"must be 1 to {MAX_KEY} visible ASCII characters",
+                                request.url.path)
             owner = await anyio.to_thread.run_sync(_owner, request)
             if owner is None:  # nobody signed in: the route refuses it, or takes no key
                 return await handle(request)
@@ -103,13 +104,13 @@ async def _once(handle: Handler, request: Request, owner: str, key: str) -> Resp
             idempotency.reserve, store.unit_of_work(), owner, key, digest.hexdigest(),
             time_of(request))
     except idempotency.Reused as error:
-        return _refused(str(error).removeprefix(f"{HEADER} "))
+        return _refused(str(error).removeprefix(f"{HEADER} "), request.url.path)
     if found is not None:
         if found.status is None:
-            return JSONResponse(
-                {"detail": f"a request with this {HEADER} is still being handled, or was cut"
-                 " off after its step; look at what is stored before making it again with a"
-                 " new key"}, 409)
+            return problem(
+                409, f"a request with this {HEADER} is still being handled, or was cut off"
+                " after its step; look at what is stored before making it again with a new"
+                " key", instance=request.url.path)
         return Response(found.body, found.status, media_type=found.media_type,
                         headers={REPLAYED: "true"})
     release = partial(idempotency.release, store.unit_of_work(), owner, key)
@@ -141,7 +142,7 @@ def _owner(request: Request) -> str | None:
         return None
 
 
-def _refused(reason: str) -> JSONResponse:
+def _refused(reason: str, path: str) -> Response:
     """422, as the API answers any bad input: the header named, and why."""
-    return JSONResponse({"detail": [{"loc": ["header", HEADER], "msg": reason,
-                                     "type": "value_error"}]}, 422)
+    return input_problem(422, [{"loc": ["header", HEADER], "msg": reason,
+                                "type": "value_error"}], instance=path)

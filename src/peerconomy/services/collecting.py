@@ -100,15 +100,17 @@ def withdraw_offer(
 
 def make_wish(
     uow: UnitOfWork, pool: str, wish: Wish, *, period: int | None = None,
-    actor: str | None = None,
+    actor: str | None = None, new: bool = False,
 ) -> Wish:
-    """Make a wish (replacing the wish with the same id, which must be the same person's);
-    ``period`` as for :func:`make_offer`."""
+    """Make a wish (replacing the wish with the same id, which must be the same person's;
+    ``new``: refused if the id is taken); ``period`` as for :func:`make_offer`."""
     with uow:
         current = _collecting(uow, pool, "make a wish in", period)
         lookup.member(uow, pool, wish.participant)
         wishes = uow.periods.wishes(pool, current.number)
         earlier = next((w for w in wishes if w.id == wish.id), None)
+        if earlier is not None and new:
+            raise ConflictError(f"the wish id {wish.id!r} is taken; change the wish with PUT")
         if earlier is not None and earlier.participant != wish.participant:
             raise ScenarioError("wish.id", f"{wish.id!r} is another participant's wish")
         check_alternatives(wish, active_goods(uow, pool))

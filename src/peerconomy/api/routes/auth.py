@@ -19,6 +19,7 @@ from peerconomy.api.schemas import (
     NewPassword,
     NewToken,
     NoticeSetting,
+    PageDep,
     ResetRequest,
     SignUp,
     TokenChoice,
@@ -29,6 +30,7 @@ from peerconomy.api.schemas import (
 from peerconomy.domain.account import ApiToken, User
 from peerconomy.http.deps import CallerDep, NowDep, PolicyDep, SettingsDep, UowDep, UserDep
 from peerconomy.http.idempotency import IdempotentRoute
+from peerconomy.http.problems import problem
 from peerconomy.http.state import client_address
 from peerconomy.services import accounts, mail_settings, password_reset, privacy, views
 from peerconomy.services.errors import NotAllowedError, NotFoundError
@@ -112,11 +114,11 @@ def verify_email(token: str, uow: UowDep, settings: SettingsDep, now: NowDep) ->
 
 
 def too_many_failures(locked: TooManyFailuresError) -> JSONResponse:
-    """The 429 answer to a locked sign-in (or to too many reset links asked for)."""
-    body = TooManyFailures(detail=str(locked), reason=locked.what, locked=locked.reason,
-                           retry_after=locked.seconds)
-    return JSONResponse(body.model_dump(), status.HTTP_429_TOO_MANY_REQUESTS,
-                        headers={"Retry-After": str(locked.seconds)})
+    """The 429 answer to a locked sign-in (or to too many reset links asked for): problem
+    details with why and for how long (:class:`TooManyFailures`)."""
+    return problem(status.HTTP_429_TOO_MANY_REQUESTS, str(locked), reason=locked.what,
+                   locked=locked.reason, retry_after=locked.seconds,
+                   headers={"Retry-After": str(locked.seconds)})
 
 
 @router.post(
@@ -219,9 +221,9 @@ def delete_me(body: AccountDeletion, request: Request, user: UserDep, uow: UowDe
 
 
 @router.get("/me/tokens")
-def my_tokens(user: UserDep, uow: UowDep) -> list[TokenOut]:
+def my_tokens(user: UserDep, uow: UowDep, page: PageDep) -> list[TokenOut]:
     """The caller's API tokens (never the tokens themselves)."""
-    return [_token_out(t) for t in views.tokens(uow, user)]
+    return page.of([_token_out(t) for t in views.tokens(uow, user)])
 
 
 @router.post("/me/tokens", status_code=status.HTTP_201_CREATED)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse
 
-from peerconomy.api.schemas import BalanceOut, Correction, NumberQuery
+from peerconomy.api.answers import HistoryOut, StatementLineOut, TransactionOut
+from peerconomy.api.schemas import BalanceOut, Correction, NumberQuery, PageDep
 from peerconomy.http.deps import UowDep, pool_access
 from peerconomy.http.idempotency import IdempotentRoute
 from peerconomy.ledger.journal import participant_of
@@ -34,18 +34,19 @@ def balances(pool: str, access: AccessDep, uow: UowDep) -> BalanceOut:
 @router.get("/pools/{pool}/ledger/statement")
 def statement(pool: str, access: AccessDep, uow: UowDep,
               participant: Annotated[str | None, Query()] = None,
-              period: NumberQuery = None) -> list[dict[str, Any]]:
+              period: NumberQuery = None, *, page: PageDep) -> list[StatementLineOut]:
     """A participant's postings with the running balance (default: the caller's)."""
     who = participant or (access.member.id if access.member else access.user) or ""
-    return [asdict(line) for line in books.participant_statement(uow, pool, who, period)]
+    return page.of([StatementLineOut.model_validate(line, from_attributes=True)
+                    for line in books.participant_statement(uow, pool, who, period)])
 
 
 @router.get("/pools/{pool}/ledger/history")
 def history(pool: str, access: AccessDep, uow: UowDep,
-            participant: Annotated[str | None, Query()] = None) -> dict[str, Any]:
+            participant: Annotated[str | None, Query()] = None) -> HistoryOut:
     """Balances (of a participant, default the caller), weights and premiums by period."""
     who = participant or (access.member.id if access.member else None)
-    return asdict(overview.history(uow, pool, who))
+    return HistoryOut.model_validate(overview.history(uow, pool, who), from_attributes=True)
 
 
 @router.get(
@@ -68,7 +69,9 @@ def export(pool: str, access: AccessDep, uow: UowDep,
 
 @router.post("/pools/{pool}/ledger/transactions/{transaction}/correct")
 def correct(pool: str, transaction: str, body: Correction, access: AccessDep,
-            uow: UowDep) -> dict[str, Any]:
+            uow: UowDep) -> TransactionOut:
     """Reverse a transaction by a new one (coordinators)."""
     access.require(Level.COORDINATOR, "correct the books")
-    return asdict(books.correct(uow, pool, transaction, body.reason, actor=access.user))
+    return TransactionOut.model_validate(
+        books.correct(uow, pool, transaction, body.reason, actor=access.user),
+        from_attributes=True)

@@ -4,15 +4,34 @@ and settling (coordinators), work logged and confirmed, the hint board and *my p
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 from pydantic import Field
 
+from peerconomy.api.answers import (
+    ContactChoice,
+    HintBoardOut,
+    LargeShareWarning,
+    MyAllocation,
+    MyPeriodOut,
+    NonFiniteWarning,
+    Plan,
+    PlanWarning,
+    StoredPlan,
+)
 from peerconomy.api.routes.pools import period_out
-from peerconomy.api.schemas import Body, OfferIn, PathNumber, PeriodOut, WishIn, WorkIn
-from peerconomy.domain.pool import WorkLog
+from peerconomy.api.schemas import (
+    Body,
+    OfferIn,
+    PageDep,
+    PathNumber,
+    PeriodOut,
+    WishChange,
+    WishIn,
+    WorkIn,
+)
+from peerconomy.domain.pool import WorkLog, WorkStatus
 from peerconomy.domain.scenario import Offer, Wish, parse_part
 from peerconomy.http.deps import UowDep, pool_access
 from peerconomy.http.errors import body_is
@@ -20,6 +39,7 @@ from peerconomy.http.idempotency import IdempotentRoute
 from peerconomy.services import collecting, hints, lookup, overview, periods, privacy, views, work
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access, Level
+from peerconomy.services.overview import GoodRow, TaskRow
 
 __all__ = ["acting_for", "router"]
 
@@ -39,10 +59,6 @@ def acting_for(access: Access, participant: str | None, action: str) -> str:
     return participant
 
 
-def _log_out(log: WorkLog) -> dict[str, Any]:
-    return asdict(log)
-
-
 @router.get("/pools/{pool}/period")
 def current_period(pool: str, access: AccessDep, uow: UowDep) -> PeriodOut:
     """The pool's current period."""
@@ -51,19 +67,24 @@ def current_period(pool: str, access: AccessDep, uow: UowDep) -> PeriodOut:
 
 
 @router.post("/pools/{pool}/period/clear")
-def clear(pool: str, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+def clear(pool: str, access: AccessDep, uow: UowDep) -> Plan:
     """Clear the collecting period (coordinators); the plan, as ``peerconomy clear`` prints."""
     access.require(Level.COORDINATOR, "clear a period")
     made = periods.clear_period(uow, pool, actor=access.user)
-    return made.data
+    return Plan.model_validate(made.data)
 
 
 @router.get("/pools/{pool}/period/preview")
-def preview(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, Any]]:
+def preview(pool: str, access: AccessDep, uow: UowDep) -> list[PlanWarning]:
     """The warnings of the plan the collecting period would clear to, nothing stored
     (coordinators): e.g. a share above ten times the pool's median capacity."""
     access.require(Level.COORDINATOR, "preview a period's plan")
-    return periods.preview_period(uow, pool)
+    return [_warning(found) for found in periods.preview_period(uow, pool)]
+
+
+def _warning(found: dict[str, object]) -> PlanWarning:
+    model = LargeShareWarning if found.get("kind") == "large_share" else NonFiniteWarning
+    return model.model_validate(found)
 
 
 @router.post("/pools/{pool}/period/reopen")
@@ -90,18 +111,24 @@ def close(pool: str, number: PathNumber, access: AccessDep, uow: UowDep) -> Peri
 
 
 @router.get("/pools/{pool}/periods/{number}/plan")
-def plan(pool: str, number: PathNumber, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+def plan(pool: str, number: PathNumber, access: AccessDep, uow: UowDep) -> StoredPlan:
     """A cleared period's plan, with the hash of its input and when it was made."""
     found = views.plan(uow, pool, number)
     if found is None:
         raise NotFoundError("plan of period", number, pool)
-    return {"input_hash": found.input_hash, "cleared_at": found.cleared_at, **found.data}
+    return StoredPlan.model_validate(
+        {"input_hash": found.input_hash, "cleared_at": found.cleared_at, **found.data})
 
 
 @router.get("/pools/{pool}/offers")
-def offers(pool: str, access: AccessDep, uow: UowDep) -> list[Offer]:
+def offers(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
+           participant: Annotated[str | None, Query(description="Only this participant's.")]
+           = None,
+           task: Annotated[str | None, Query(description="Only offers on this task.")] = None,
+           ) -> list[Offer]:
     """The current period's offers."""
-    return views.offers(uow, pool)
+    return page.of([o for o in views.offers(uow, pool)
+                    if participant in (None, o.participant) and task in (None, o.task)])
 
 
 @router.put("/pools/{pool}/offers/{task}")
@@ -123,20 +150,36 @@ def withdraw_offer(pool: str, task: str, access: AccessDep, uow: UowDep,
 
 
 @router.get("/pools/{pool}/wishes")
-def wishes(pool: str, access: AccessDep, uow: UowDep) -> list[Wish]:
+def wishes(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
+           participant: Annotated[str | None, Query(description="Only this participant's.")]
+           = None) -> list[Wish]:
     """The current period's wishes."""
-    return views.wishes(uow, pool)
+    return page.of([w for w in views.wishes(uow, pool) if participant in (None, w.participant)])
 
 
 @router.post("/pools/{pool}/wishes", status_code=status.HTTP_201_CREATED)
 def make_wish(pool: str, body: WishIn, access: AccessDep, uow: UowDep) -> Wish:
-    """Make a wish (or change one, giving its id)."""
+    """Make a new wish (409 if its id is taken: change a wish with ``PUT``)."""
     who = acting_for(access, body.participant, "make wishes")
     wish_id = body.id or f"{who}-{secrets.token_hex(4)}"
+    return _put_wish(pool, wish_id, who, body, access, uow, new=True)
+
+
+@router.put("/pools/{pool}/wishes/{wish}")
+def replace_wish(pool: str, wish: str, body: WishChange, access: AccessDep,
+                 uow: UowDep) -> Wish:
+    """Make or change the wish ``wish`` whole (one's own; coordinators anyone's)."""
+    who = acting_for(access, body.participant, "make wishes")
+    return _put_wish(pool, wish, who, body, access, uow, new=False)
+
+
+def _put_wish(pool: str, wish_id: str, who: str, body: WishChange, access: Access,
+              uow: UowDep, *, new: bool) -> Wish:
     with body_is("wish"):
         wish = parse_part(Wish, {"participant": who, "id": wish_id, "quantity": body.quantity,
                                  "alternatives": body.alternatives}, "wish")
-        return collecting.make_wish(uow, pool, wish, period=body.period, actor=access.user)
+        return collecting.make_wish(uow, pool, wish, period=body.period, actor=access.user,
+                                    new=new)
 
 
 @router.delete("/pools/{pool}/wishes/{wish}", status_code=status.HTTP_204_NO_CONTENT)
@@ -148,32 +191,37 @@ def withdraw_wish(pool: str, wish: str, access: AccessDep, uow: UowDep) -> None:
 
 
 @router.get("/pools/{pool}/work")
-def work_logs(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, Any]]:
+def work_logs(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
+              participant: Annotated[str | None, Query(
+                  description="Only this participant's.")] = None,
+              status: Annotated[WorkStatus | None, Query(
+                  description="Only work of this status.")] = None) -> list[WorkLog]:
     """Work logged in the current period."""
-    return [_log_out(log) for log in views.work_logs(uow, pool)]
+    return page.of([log for log in views.work_logs(uow, pool)
+                    if participant in (None, log.participant) and status in (None, log.status)])
 
 
 @router.post("/pools/{pool}/work", status_code=status.HTTP_201_CREATED)
-def log_work(pool: str, body: WorkIn, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+def log_work(pool: str, body: WorkIn, access: AccessDep, uow: UowDep) -> WorkLog:
     """Log hours worked on a task in the cleared period."""
     who = acting_for(access, body.participant, "log work")
     logged = work.log_work(uow, pool, who, body.task, body.hours, actor=access.user,
                            logged_by=access.member.id if access.member else None)
-    return _log_out(logged)
+    return logged
 
 
 @router.post("/pools/{pool}/work/{log_id}/confirm")
-def confirm(pool: str, log_id: PathNumber, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+def confirm(pool: str, log_id: PathNumber, access: AccessDep, uow: UowDep) -> WorkLog:
     """Confirm someone's logged work (a co-worker or a coordinator)."""
     access.require(Level.MEMBER, "confirm work")
-    return _log_out(work.confirm_work(uow, pool, log_id, _me(access)))
+    return work.confirm_work(uow, pool, log_id, _me(access))
 
 
 @router.post("/pools/{pool}/work/{log_id}/reject")
-def reject(pool: str, log_id: PathNumber, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+def reject(pool: str, log_id: PathNumber, access: AccessDep, uow: UowDep) -> WorkLog:
     """Reject someone's logged work (coordinators)."""
     access.require(Level.COORDINATOR, "reject work")
-    return _log_out(work.reject_work(uow, pool, log_id, _me(access)))
+    return work.reject_work(uow, pool, log_id, _me(access))
 
 
 def _me(access: Access) -> str:
@@ -183,18 +231,25 @@ def _me(access: Access) -> str:
 
 
 @router.get("/pools/{pool}/hints")
-def hint_board(pool: str, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+def hint_board(pool: str, access: AccessDep, uow: UowDep) -> HintBoardOut:
     """What the pool needs most: open task hours, unmet wishes, over- and underproduction,
     each project's to-do list."""
-    return hints.hint_board(uow, pool).as_json()
+    return HintBoardOut.model_validate(hints.hint_board(uow, pool).as_json())
 
 
 @router.get("/pools/{pool}/me")
-def my_period(pool: str, access: AccessDep, uow: UowDep) -> dict[str, Any]:
+def my_period(pool: str, access: AccessDep, uow: UowDep) -> MyPeriodOut:
     """The caller's share, credits so far, balance, assignments and next steps."""
     access.require(Level.MEMBER, "have a period of their own")
     mine = overview.my_period(uow, pool, _me(access))
-    return {**asdict(mine), "period": period_out(mine.period).model_dump()}
+    return MyPeriodOut(
+        pool=mine.pool, participant=mine.participant, period=period_out(mine.period),
+        offers=mine.offers, wishes=mine.wishes, assignments=mine.assignments,
+        allocations=[MyAllocation.model_validate(a) for a in mine.allocations],
+        share=mine.share, credits=mine.credits, balance=mine.balance, logs=mine.logs,
+        to_confirm=mine.to_confirm, confirmable=sorted(mine.confirmable),
+        rejectable=sorted(mine.rejectable), next_steps=mine.next_steps,
+    )
 
 
 class MyContact(Body):
@@ -204,21 +259,27 @@ class MyContact(Body):
 
 @router.patch("/pools/{pool}/me")
 def change_my_membership(pool: str, body: MyContact, access: AccessDep,
-                         uow: UowDep) -> dict[str, Any]:
+                         uow: UowDep) -> ContactChoice:
     """Let the pool's coordinators see your email and phone, or no longer."""
     access.require(Level.MEMBER, "choose who sees their contact")
     changed = privacy.set_contact_visible(uow, pool, access.user or "", body.contact_visible)
-    return {"participant": changed.id, "contact_visible": changed.contact_visible,
-            "version": changed.version}
+    return ContactChoice(participant=changed.id, contact_visible=changed.contact_visible,
+                         version=changed.version)
 
 
 @router.get("/pools/{pool}/tasks")
-def tasks(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, Any]]:
+def tasks(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
+          project: Annotated[str | None, Query(description="Only this project's.")] = None,
+          ) -> list[TaskRow]:
     """Each task with the hours the latest plan needed, its weight and the open hours."""
-    return [asdict(row) for row in overview.tasks_overview(uow, pool)]
+    return page.of([row for row in overview.tasks_overview(uow, pool)
+                    if project in (None, row.task.project)])
 
 
 @router.get("/pools/{pool}/goods")
-def goods(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, Any]]:
+def goods(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
+          project: Annotated[str | None, Query(description="Only this project's.")] = None,
+          ) -> list[GoodRow]:
     """Each good with the latest plan's unit cost, premium and allocation."""
-    return [asdict(row) for row in overview.goods_overview(uow, pool)]
+    return page.of([row for row in overview.goods_overview(uow, pool)
+                    if project in (None, row.good.project)])

@@ -7,11 +7,11 @@ is refused with 409 if someone changed it meanwhile (optimistic locking)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
+from peerconomy.api.answers import AuditPage, JoinDecision, JoinRequestOut, ProjectWithParts
 from peerconomy.api.routes.auth import too_many_failures
 from peerconomy.api.schemas import (
     STORED_INT_MAX,
@@ -28,6 +28,7 @@ from peerconomy.api.schemas import (
     NewPool,
     NewProject,
     NumberQuery,
+    PageDep,
     PeriodOut,
     PlannedGood,
     PoolChange,
@@ -35,7 +36,7 @@ from peerconomy.api.schemas import (
     ProjectOut,
     TooManyFailures,
 )
-from peerconomy.domain.account import JoinRequest
+from peerconomy.domain.account import JoinRequest, JoinStatus
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, Role
 from peerconomy.http.deps import CallerDep, NowDep, PolicyDep, UowDep, UserDep, pool_access
 from peerconomy.http.idempotency import IdempotentRoute
@@ -78,14 +79,14 @@ def member_out(m: Member, *, coordinator: bool = False) -> MemberOut:
 
 
 def period_out(p: Period) -> PeriodOut:
-    return PeriodOut(pool=p.pool, number=p.number, state=p.state.value,
+    return PeriodOut(pool=p.pool, number=p.number, state=p.state,
                      weight_estimates=p.weight_estimates)
 
 
 @router.get("/pools")
-def list_pools(who: CallerDep, uow: UowDep) -> list[PoolOut]:
+def list_pools(who: CallerDep, uow: UowDep, page: PageDep) -> list[PoolOut]:
     """The pools the caller may see, with their role in each."""
-    return [pool_out(p, role) for p, role in membership.visible_pools(uow, who.user)]
+    return page.of([pool_out(p, role) for p, role in membership.visible_pools(uow, who.user)])
 
 
 @router.post("/pools", status_code=status.HTTP_201_CREATED)
@@ -115,7 +116,8 @@ def change_pool(pool: str, body: PoolChange, access: AccessDep, uow: UowDep) -> 
     return pool_out(changed, access.member.role if access.member else None)
 
 
-@router.post("/pools/{pool}/join")
+@router.post("/pools/{pool}/join", status_code=status.HTTP_201_CREATED, responses={
+    202: {"model": JoinOut, "description": "Asked the pool's coordinators to approve"}})
 def join(pool: str, user: UserDep, uow: UowDep, response: Response) -> JoinOut:
     """Join the pool: at once if it is open (201), else ask its coordinators (202)."""
     outcome = membership.join_pool(uow, pool, user)
@@ -127,24 +129,24 @@ def join(pool: str, user: UserDep, uow: UowDep, response: Response) -> JoinOut:
 
 
 @router.get("/pools/{pool}/requests")
-def join_requests(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, object]]:
+def join_requests(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
+                  status: Annotated[JoinStatus | None, Query(
+                      description="Only requests of this status.")] = None,
+                  ) -> list[JoinRequestOut]:
     """Requests to join (coordinators)."""
     access.require(Level.COORDINATOR, "see requests to join")
-    return [
-        {"user": r.user, "requested_at": r.requested_at, "status": r.status,
-         "decided_by": r.decided_by}
-        for r in views.join_requests(uow, pool)
-    ]
+    return page.of([JoinRequestOut.model_validate(r, from_attributes=True)
+                    for r in views.join_requests(uow, pool) if status in (None, r.status)])
 
 
 @router.post("/pools/{pool}/requests/{user}")
 def decide(pool: str, user: str, body: Decision, access: AccessDep,
-           uow: UowDep) -> dict[str, object]:
+           uow: UowDep) -> JoinDecision:
     """Approve or decline a request to join (coordinators)."""
     access.require(Level.COORDINATOR, "decide requests to join")
     assert access.user is not None
     decided = membership.decide_request(uow, pool, user, access.user, approve=body.approve)
-    return {"user": decided.user, "status": decided.status}
+    return JoinDecision(user=decided.user, status=decided.status)
 
 
 @router.post("/pools/{pool}/invitations", status_code=status.HTTP_201_CREATED)
@@ -180,10 +182,14 @@ def accept(code: str, user: UserDep, uow: UowDep, request: Request, policy: Poli
 
 
 @router.get("/pools/{pool}/members")
-def members(pool: str, access: AccessDep, uow: UowDep) -> list[MemberOut]:
+def members(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
+            active: Annotated[bool | None, Query(
+                description="Only those still in the pool (true) or who left (false).")]
+            = None) -> list[MemberOut]:
     """The pool's members, those who left included."""
     coordinator = access.level >= Level.COORDINATOR
-    return [member_out(m, coordinator=coordinator) for m in views.members(uow, pool)]
+    return page.of([member_out(m, coordinator=coordinator) for m in views.members(uow, pool)
+                    if active in (None, m.active)])
 
 
 @router.post("/pools/{pool}/members", status_code=status.HTTP_201_CREATED)
@@ -254,10 +260,15 @@ def _project_out(p: PoolProject) -> ProjectOut:
 
 
 @router.get("/pools/{pool}/projects")
-def list_projects(pool: str, access: AccessDep, uow: UowDep) -> list[dict[str, object]]:
+def list_projects(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
+                  active: Annotated[bool | None, Query(
+                      description="Only projects still in the pool (true) or gone (false).")]
+                  = None) -> list[ProjectWithParts]:
     """The pool's projects with their tasks and goods."""
-    return [{**_project_out(p).model_dump(), "tasks": tasks, "goods": goods}
-            for p, tasks, goods in views.projects(uow, pool)]
+    return page.of([
+        ProjectWithParts(**_project_out(p).model_dump(), tasks=tasks, goods=goods)
+        for p, tasks, goods in views.projects(uow, pool) if active in (None, p.active)
+    ])
 
 
 @router.post("/pools/{pool}/projects", status_code=status.HTTP_201_CREATED)
@@ -306,12 +317,9 @@ def audit_log(
     pool: str, access: AccessDep, uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=audit.MAX_PAGE)] = 50,
     before: NumberQuery = None,
-) -> dict[str, object]:
+) -> AuditPage:
     """The pool's audit log, newest first (coordinators): who changed what, and when.
     ``before`` is the ``next`` of the page before (None: no older entries)."""
     access.require(Level.COORDINATOR, "read the audit log")
     found = audit.audit_log(uow, pool, limit=limit, before=before)
-    return {
-        "entries": [asdict(e) for e in found],
-        "next": found[-1].id if len(found) == limit else None,
-    }
+    return AuditPage(entries=found, next=found[-1].id if len(found) == limit else None)

@@ -1,0 +1,318 @@
+"""The API's typed answers for what the services read: the plan and its parts, *my period*,
+the hint board, the books, work logs, requests to join and the audit log.
+
+The plan's models mirror the plan's JSON (format ``peerconomy-plan/1``, made by
+:func:`peerconomy.domain.clearing.plan_of`) key for key, so the wire format is the stored
+one. Hours, weights, costs and book amounts are JSON numbers everywhere (the one rule of the
+API); an amount of the books is a multiple of a micro-hour
+(:data:`peerconomy.ledger.journal.QUANTUM`), written with at most six decimals: read it
+as a decimal to add amounts exactly. Where a service's own value object already is the
+answer (a work log, a task's or good's row, an audit entry), it is used as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from peerconomy.api.schemas import Amount, PeriodOut, ProjectOut
+from peerconomy.domain.account import JoinStatus
+from peerconomy.domain.audit import AuditEntry
+from peerconomy.domain.pool import Assignment, WorkLog
+from peerconomy.domain.scenario import Good, Offer, Task, Wish
+from peerconomy.ledger.journal import Kind
+from peerconomy.services.hints import ToDo
+
+__all__ = [
+    "AuditPage",
+    "ContactChoice",
+    "GoodProduction",
+    "GoodResult",
+    "HintBoardOut",
+    "HistoryOut",
+    "JoinDecision",
+    "JoinRequestOut",
+    "LargeShareWarning",
+    "MyAllocation",
+    "MyPeriodOut",
+    "NextStep",
+    "NonFiniteWarning",
+    "Plan",
+    "PlanAllocation",
+    "PlanAssignment",
+    "PlanHint",
+    "PlanWarning",
+    "PostingOut",
+    "ProductTypeProduction",
+    "ProjectWithParts",
+    "StatementLineOut",
+    "StoredPlan",
+    "TransactionOut",
+    "UncoveredTask",
+    "UnmetWish",
+]
+
+class Strict(BaseModel):
+    """An answer's part that has exactly these fields (it tells the kinds of a list apart)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# the plan
+
+class PlanAssignment(BaseModel):
+    """Hours of a task the plan gives a participant."""
+
+    participant: str
+    task: str
+    hours: float
+
+
+class GoodResult(BaseModel):
+    """What the plan made of a good: units wished and allocated, its premium and unit cost."""
+
+    wished: int
+    allocated: int
+    premium: float
+    unit_cost: float
+
+
+class PlanAllocation(BaseModel):
+    """Units of a good the plan gives a participant for one wish, and what they cost."""
+
+    participant: str
+    wish: str
+    good: str
+    quantity: int
+    cost: float
+
+
+class UncoveredTask(Strict):
+    """Hours of a task the plan needs that no offer covers, at the task's weight."""
+
+    task: str
+    hours: float
+    weight: float
+
+
+class UnmetWish(Strict):
+    """Units of a good wished for that nobody could be given."""
+
+    good: str
+    units: int
+
+
+class GoodProduction(Strict):
+    """Units of a good its project makes beyond (or short of) what was wished."""
+
+    good: str
+    project: str
+    units: int
+
+
+class ProductTypeProduction(Strict):
+    """Units of a product type a project makes beyond (or short of) what was wished."""
+
+    product_type: str
+    project: str
+    units: int
+
+
+class UncoveredTaskHint(UncoveredTask):
+    kind: Literal["uncovered_task"]
+
+
+class UnmetWishHint(UnmetWish):
+    kind: Literal["unmet_wish"]
+
+
+class GoodProductionHint(GoodProduction):
+    kind: Literal["overproduction", "underproduction"]
+
+
+class ProductTypeProductionHint(ProductTypeProduction):
+    kind: Literal["overproduction", "underproduction"]
+
+
+PlanHint = UncoveredTaskHint | UnmetWishHint | GoodProductionHint | ProductTypeProductionHint
+"""One entry of the plan's hint board, told apart by ``kind`` (and, for production, by
+whether it names a ``good`` or a ``product_type``)."""
+
+
+class Plan(BaseModel):
+    """A period's plan (``format`` ``peerconomy-plan/1``): task weights, assignments, the
+    goods' results and allocations, every participant's share and credit, and hints."""
+
+    format: str
+    weights: dict[str, float] = Field(description="Each needed task's weight.")
+    assignments: list[PlanAssignment]
+    uncovered: dict[str, float] = Field(
+        description="Each needed task's hours no offer covers.")
+    production: dict[str, int] = Field(description="Units of each good to make.")
+    goods: dict[str, GoodResult]
+    allocations: list[PlanAllocation]
+    shares: dict[str, float] = Field(
+        description="Each participant's share of the period's work, in weighted hours.")
+    credits: dict[str, float] = Field(
+        description="Each participant's credit for the work assigned, in weighted hours.")
+    weighted_effort: float = Field(description="The period's work in weighted hours; the"
+                                               " shares sum to it.")
+    hints: list[PlanHint]
+
+
+class StoredPlan(Plan):
+    """A cleared period's plan as kept, with the SHA-256 of the scenario it was cleared from
+    and when."""
+
+    input_hash: str
+    cleared_at: datetime
+
+
+class LargeShareWarning(Strict):
+    """A share above ten times the pool's median capacity."""
+
+    kind: Literal["large_share"]
+    participant: str
+    share: float
+    median_capacity: float
+
+
+class NonFiniteWarning(Strict):
+    """A number of the plan that is not finite (the plan could not be kept)."""
+
+    kind: Literal["non_finite"]
+    field: str
+
+
+PlanWarning = NonFiniteWarning | LargeShareWarning
+
+
+# what a member and the pool see of the period
+
+NextStep = Literal["offer", "wish", "wait_for_clearing", "log_work", "confirm_work",
+                   "wait_for_settlement"]
+
+
+class MyAllocation(BaseModel):
+    """Units of a good the plan gives the caller, and what they cost."""
+
+    good: str
+    quantity: int
+    cost: float
+
+
+class MyPeriodOut(BaseModel):
+    """A member's view of the current period."""
+
+    pool: str
+    participant: str
+    period: PeriodOut
+    offers: list[Offer]
+    wishes: list[Wish]
+    assignments: list[Assignment]
+    allocations: list[MyAllocation]
+    share: float | None = Field(description="Their share in weighted hours (null before"
+                                            " the clearing).")
+    credits: float = Field(description="Credit of their confirmed work so far.")
+    balance: Amount
+    logs: list[WorkLog] = Field(description="Work they logged in the current period.")
+    to_confirm: list[WorkLog] = Field(description="Others' pending work on their tasks.")
+    confirmable: list[int] = Field(description="The logs of to_confirm they may confirm.")
+    rejectable: list[int] = Field(description="The logs of to_confirm they may reject.")
+    next_steps: list[NextStep]
+
+
+class HintBoardOut(BaseModel):
+    """What the pool needs most, from its latest plan (``period`` null: none yet)."""
+
+    pool: str
+    period: int | None
+    uncovered: list[UncoveredTask]
+    unmet_wishes: list[UnmetWish]
+    overproduction: list[GoodProduction | ProductTypeProduction]
+    underproduction: list[GoodProduction | ProductTypeProduction]
+    todo: dict[str, list[ToDo]] = Field(description="Each project's to-do list.")
+
+
+class ContactChoice(BaseModel):
+    """Whether a member lets the pool's coordinators see their email and phone."""
+
+    participant: str
+    contact_visible: bool
+    version: int
+
+
+class ProjectWithParts(ProjectOut):
+    """A project with its tasks and goods."""
+
+    tasks: list[Task]
+    goods: list[Good]
+
+
+class JoinRequestOut(BaseModel):
+    """A user's request to join the pool."""
+
+    user: str
+    requested_at: datetime
+    status: JoinStatus
+    decided_by: str | None
+
+
+class JoinDecision(BaseModel):
+    """A request to join, decided."""
+
+    user: str
+    status: JoinStatus
+
+
+class AuditPage(BaseModel):
+    """Entries of the audit log, newest first; ``next``: the ``before`` of the next page
+    (null: no older entries)."""
+
+    entries: list[AuditEntry]
+    next: int | None
+
+
+# the books
+
+class StatementLineOut(BaseModel):
+    """One posting to a participant's account, with the balance after it."""
+
+    transaction: str
+    period: int
+    date: date
+    kind: Kind
+    narration: str
+    amount: Amount
+    balance: Amount
+
+
+class HistoryOut(BaseModel):
+    """Balances (of a participant), weights and premiums, period by period."""
+
+    periods: list[int]
+    balances: dict[int, Amount] = Field(description="The balance after each period.")
+    weights: dict[str, dict[int, float]] = Field(description="Each task's weight by period.")
+    premiums: dict[str, dict[int, float]] = Field(
+        description="Each good's premium by period.")
+
+
+class PostingOut(BaseModel):
+    """An amount booked to one account."""
+
+    account: str
+    amount: Amount
+
+
+class TransactionOut(BaseModel):
+    """One entry of the journal; its postings sum to zero."""
+
+    id: str
+    period: int
+    date: date
+    kind: Kind
+    narration: str
+    postings: list[PostingOut]
+    reverses: str | None = None
