@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from peerconomy.domain.pool import Member
+from peerconomy.domain.refusal import InputError
 from peerconomy.domain.roster import read_roster
-from peerconomy.domain.scenario import ScenarioError
 
 HOUSEHOLDS = (
     "id,Display Name,email,phone,capacity,exempt,role\n"
@@ -50,6 +50,6 @@ def test_each_row_is_a_member_nobody_has_claimed_yet() -> None:
     ],
 )
 def test_a_bad_cell_is_refused_with_its_line_and_column(text: str, where: str) -> None:
-    with pytest.raises(ScenarioError) as refused:
+    with pytest.raises(InputError) as refused:
         read_roster(text)
     assert refused.value.path == where

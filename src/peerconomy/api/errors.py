@@ -1,7 +1,8 @@
 """Refusals as HTTP answers: JSON under ``/api``, a page elsewhere (to htmx, the piece of a
 page with the reason that :func:`peerconomy.web.render_refusal` makes).
 
-422 for bad input (``detail`` lists each field's path and what is wrong with it, as FastAPI
+Any :class:`~peerconomy.domain.refusal.Refusal` is answered by its kind: 422 for bad input
+(``detail`` lists each field's path and what is wrong with it, every mistake found, as FastAPI
 does for its own validation, but never the input itself), 404 for a path parameter that
 cannot name anything (a number beyond what the store holds), 401 without a valid sign-in,
 403 for a step the caller may not take, 404 for something that does not exist (or a private
@@ -25,8 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from peerconomy.domain.period import IllegalTransitionError
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import InputError, Problem, Refusal
 from peerconomy.services.errors import (
     ConflictError,
     NotAllowedError,
@@ -45,7 +45,7 @@ __all__ = [
 HtmlRenderer = Callable[[Request, int, str], Response]
 
 
-class NotSignedInError(Exception):
+class NotSignedInError(NotAllowedError):
     """The route needs a signed-in caller (a session or an API token) and has none."""
 
     def __init__(self, message: str = "sign in first (a session or an API token)") -> None:
@@ -56,12 +56,15 @@ class NotSignedInError(Exception):
 def body_is(name: str) -> Iterator[None]:
     """Inside: a service's refusal naming field ``name.x`` names the request body's ``x``
     (``make_wish`` says ``wish.alternatives[0]``; the API's body is the wish)."""
+    def moved(problem: Problem) -> Problem:
+        if problem.path.startswith(name + "."):
+            return Problem(problem.path[len(name) + 1 :], problem.reason)
+        return problem
+
     try:
         yield
-    except ScenarioError as error:
-        if error.path.startswith(name + "."):
-            raise ScenarioError(error.path[len(name) + 1 :], error.reason) from None
-        raise
+    except InputError as error:
+        raise error.relocated(moved) from None
 
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -82,7 +85,8 @@ def validation_problem(problem: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _status(error: Exception) -> int:
-    if isinstance(error, ScenarioError):
+    """The HTTP status of a refusal, by its kind."""
+    if isinstance(error, InputError):
         return 422
     if isinstance(error, NotSignedInError | SignInError):
         return 401
@@ -90,7 +94,9 @@ def _status(error: Exception) -> int:
         return 403
     if isinstance(error, NotFoundError):
         return 404
-    return 409
+    if isinstance(error, ConflictError):
+        return 409
+    return 400  # a refusal of no kind above
 
 
 async def _check_session(request: Request) -> None:
@@ -111,14 +117,15 @@ def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> No
         if html is not None and not request.url.path.startswith("/api/"):
             return html(request, status, str(error))
         body: dict[str, Any]
-        if isinstance(error, ScenarioError):
+        if isinstance(error, InputError):
             body = {
                 "detail": [
                     {
-                        "loc": ["body", *field_location(error.path)],
-                        "msg": error.reason,
+                        "loc": ["body", *field_location(problem.path)],
+                        "msg": problem.reason,
                         "type": "value_error",
                     }
+                    for problem in error.problems
                 ]
             }
         else:
@@ -131,15 +138,7 @@ def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> No
             await _check_session(request)
         return handler(request, error)
 
-    for kind in (
-        ScenarioError,
-        NotSignedInError,
-        NotAllowedError,
-        NotFoundError,
-        ConflictError,
-        IllegalTransitionError,
-    ):
-        app.add_exception_handler(kind, async_handler)
+    app.add_exception_handler(Refusal, async_handler)
 
     async def validation(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)

@@ -27,10 +27,8 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from peerconomy.api.deps import Store, caller, time_of
-from peerconomy.domain.period import IllegalTransitionError
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import Refusal
 from peerconomy.services import idempotency
-from peerconomy.services.errors import ServiceError
 
 __all__ = ["HEADER", "REPLAYED", "IdempotentRoute"]
 
@@ -53,8 +51,7 @@ PARAMETER: Final = {
 }
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
-REFUSALS: Final = (ServiceError, ScenarioError, IllegalTransitionError, HTTPException,
-                   RequestValidationError)
+REFUSALS: Final = (Refusal, HTTPException, RequestValidationError)
 """What a route raises when it refuses a request, having changed nothing."""
 
 
@@ -136,7 +133,7 @@ def _owner(request: Request) -> str | None:
     store: Store = request.app.state.store
     try:
         return caller(request, store.unit_of_work()).user
-    except ServiceError:
+    except Refusal:
         return None
 
 

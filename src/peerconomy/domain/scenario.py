@@ -49,6 +49,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from peerconomy.domain import bounds
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.ids import ID_REASON, ITEM_ID_REASON, ITEM_PATTERN, NAME_PATTERN
+from peerconomy.domain.refusal import InputError
 
 __all__ = [
     "FORMAT",
@@ -107,16 +108,9 @@ Quantity = Annotated[int, Strict(), Field(ge=1, le=bounds.MAX_QUANTITY)]
 Flag = Annotated[bool, Strict()]
 
 
-class ScenarioError(ValueError):
-    """Bad scenario input: ``path`` names the field, ``reason`` says what is wrong with it."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
-
-    def __reduce__(self) -> tuple[type[ScenarioError], tuple[str, str]]:
-        return type(self), (self.path, self.reason)  # so it pickles (worker processes)
+class ScenarioError(InputError):
+    """Bad scenario input: ``path`` names the field, ``reason`` says what is wrong with it
+    (an :class:`~peerconomy.domain.refusal.InputError`; it pickles, for worker processes)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))

@@ -24,7 +24,7 @@ from peerconomy.domain.scenario import (
 )
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
-from peerconomy.services.errors import ConflictError, NotFoundError
+from peerconomy.services.errors import ConflictError, InputError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
@@ -110,7 +110,7 @@ def make_wish(
         wishes = uow.periods.wishes(pool, current.number)
         earlier = next((w for w in wishes if w.id == wish.id), None)
         if earlier is not None and earlier.participant != wish.participant:
-            raise ScenarioError("wish.id", f"{wish.id!r} is another participant's wish")
+            raise InputError("wish.id", f"{wish.id!r} is another participant's wish")
         check_alternatives(wish, active_goods(uow, pool))
         uow.periods.put_wish(pool, current.number, wish)
         record(uow, pool, "wish.put", actor=actor, subject=wish.id, detail={
