@@ -200,7 +200,8 @@ def test_settling_closing_and_correcting_leave_an_entry_each(
         "period.settle", "1", {"opened": 2})
     closed = one_entry(bakery_uow, lambda u: periods.close_period(u, "bakery", 1, actor="ana"))
     assert (closed.action, closed.subject) == ("period.close", "1")
-    leaves_none(bakery_uow, lambda u: periods.close_period(u, "bakery", 1), Exception)
+    leaves_none(bakery_uow, lambda u: periods.close_period(u, "bakery", 1),
+                IllegalTransitionError)
     with bakery_uow:
         first = bakery_uow.journal.transactions("bakery")[0].id
     corrected = one_entry(bakery_uow, lambda u: books.correct(u, "bakery", first, "typo",
