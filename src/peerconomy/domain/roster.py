@@ -20,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from peerconomy.domain.account import check_email
 from peerconomy.domain.ids import check_id
 from peerconomy.domain.pool import Member, Role
-from peerconomy.domain.refusal import InputError
+from peerconomy.domain.refusal import InputError, Problems
 from peerconomy.domain.scenario import Participant
 
 __all__ = ["COLUMNS", "MAX_ROWS", "RosterRow", "read_roster"]
@@ -44,8 +44,9 @@ class RosterRow:
 
 
 def read_roster(text: str) -> list[RosterRow]:
-    """The members of a CSV membership list, in its order; :class:`InputError` naming the
-    line and column of the first bad cell (``line 4, email``)."""
+    """The members of a CSV membership list, in its order; else an :class:`InputError`
+    naming the line and column of each bad cell (``line 4, email``), every bad line's at
+    once (a bad header or a list that is no CSV: that alone)."""
     if "\x00" in text:
         raise InputError("members", "holds a NUL character: not a CSV text file")
     rows = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
@@ -67,23 +68,29 @@ def read_roster(text: str) -> list[RosterRow]:
         raise InputError("line 1", "must name the column id")
     found: list[RosterRow] = []
     seen: dict[str, int] = {}
+    problems = Problems()
+    members = 0
     for line, cells in _numbered(rows):
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) > len(columns):
-            raise InputError(
-                f"line {line}", f"has {len(cells)} cells, the header {len(columns)}"
-            )
-        if len(found) >= MAX_ROWS:
+        members += 1
+        if members > MAX_ROWS:
             raise InputError(f"line {line}", f"more than {MAX_ROWS} members in one list")
-        row = dict(zip(columns, (c.strip() for c in cells), strict=False))
-        member = _member(line, row)
-        if member.id in seen:
-            raise InputError(f"line {line}, id",
-                             f"{member.id!r} is on line {seen[member.id]} already")
-        seen[member.id] = line
-        found.append(RosterRow(line, member))
+        with problems.gathering():
+            found.append(_row(line, cells, columns, seen))
+    problems.refuse()
     return found
+
+
+def _row(line: int, cells: list[str], columns: list[str], seen: dict[str, int]) -> RosterRow:
+    """The member on ``line``, whose id is on no line ``seen`` before (where it is then)."""
+    if len(cells) > len(columns):
+        raise InputError(f"line {line}", f"has {len(cells)} cells, the header {len(columns)}")
+    member = _member(line, dict(zip(columns, (c.strip() for c in cells), strict=False)))
+    if member.id in seen:
+        raise InputError(f"line {line}, id", f"{member.id!r} is on line {seen[member.id]} already")
+    seen[member.id] = line
+    return RosterRow(line, member)
 
 
 def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
