@@ -6,15 +6,8 @@ import pytest
 import typer
 
 from peerconomy.cli.common import refusals
+from peerconomy.domain import refusal
 from peerconomy.domain.period import IllegalTransitionError, PeriodState
-from peerconomy.domain.refusal import (
-    ConflictError,
-    InputError,
-    NotAllowedError,
-    NotFoundError,
-    Problem,
-    Refusal,
-)
 from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services.errors import SignInError
 
@@ -22,22 +15,24 @@ from peerconomy.services.errors import SignInError
 @pytest.mark.parametrize(
     ("error", "said"),
     [
-        (InputError("days", "must be between 1 and 365"), "days: must be between 1 and 365"),
-        (InputError("a", "is missing", Problem("b", "is missing")),
+        (refusal.InputError("days", "must be between 1 and 365"),
+         "days: must be between 1 and 365"),
+        (refusal.InputError("a", "is missing", refusal.Problem("b", "is missing")),
          "a: is missing; b: is missing"),
         (ScenarioError("offers[0].hours", "must be >= 0, got -1"),
          "offers[0].hours: must be >= 0, got -1"),
-        (ConflictError("the pool 'farm' exists already"), "the pool 'farm' exists already"),
+        (refusal.ConflictError("the pool 'farm' exists already"),
+         "the pool 'farm' exists already"),
         (IllegalTransitionError(PeriodState.OPEN, "settle", PeriodState.CLEARED),
          "cannot settle a period that is open (it must be cleared)"),
-        (NotFoundError("pool", "farm"), "no pool 'farm'"),
-        (NotAllowedError("ana may not confirm her own work"),
+        (refusal.NotFoundError("pool", "farm"), "no pool 'farm'"),
+        (refusal.NotAllowedError("ana may not confirm her own work"),
          "ana may not confirm her own work"),
         (SignInError("wrong user name or password"), "wrong user name or password"),
     ],
 )
 def test_a_refusal_is_one_line_and_exit_code_2(
-    capsys: pytest.CaptureFixture[str], error: Refusal, said: str
+    capsys: pytest.CaptureFixture[str], error: refusal.Refusal, said: str
 ) -> None:
     with pytest.raises(typer.Exit) as stopped, refusals():
         raise error
