@@ -64,6 +64,14 @@ def test_a_list_with_one_bad_row_stores_nothing(farm: MemoryStore) -> None:
         assert uow.accounts.invitations("farm") == []
 
 
+def test_every_member_already_in_the_pool_is_named_at_once(farm: MemoryStore) -> None:
+    roster.import_members(farm.unit_of_work(), "farm", "id\nh01\n")
+    with pytest.raises(InputError) as refused:
+        roster.import_members(farm.unit_of_work(), "farm", "id\nmaria\nh02\nh01\n")
+    assert str(refused.value) == ("line 2, id: 'maria' is in pool 'farm' already;"
+                                  " line 4, id: 'h01' is in pool 'farm' already")
+
+
 def test_a_member_already_in_the_pool_refuses_the_list_by_its_line(farm: MemoryStore) -> None:
     with pytest.raises(InputError, match="line 3, id: 'maria' is in pool 'farm' already"):
         roster.import_members(farm.unit_of_work(), "farm", "id\nh01\nmaria\n")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from peerconomy.domain.account import Invitation
 from peerconomy.domain.pool import Member
-from peerconomy.domain.refusal import InputError
+from peerconomy.domain.refusal import InputError, Problem
 from peerconomy.domain.roster import RosterRow, read_roster
 from peerconomy.services import lookup, notices, outbox
 from peerconomy.services.audit import record
@@ -65,10 +65,10 @@ def import_members(
     with uow:
         lookup.pool(uow, pool, lock=True)
         known = {m.id for m in uow.pools.members(pool)}
-        for row in rows:
-            if row.member.id in known:
-                raise InputError(f"line {row.line}, id",
-                                 f"{row.member.id!r} is in pool {pool!r} already")
+        taken = [Problem(f"line {row.line}, id", f"{row.member.id!r} is in pool {pool!r} already")
+                 for row in rows if row.member.id in known]
+        if taken:  # every member who is in the pool already, named at once
+            raise InputError.of(taken)
         uow.pools.add_members(pool, [row.member for row in rows])
         invited = []
         for row in rows:
