@@ -109,6 +109,16 @@ def test_bad_input_names_the_field_and_changes_nothing(
     assert client.get(f"{POOL}/offers", headers=ben).json() == before
 
 
+def test_an_offer_with_two_mistakes_is_refused_naming_both(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    answer = client.put(f"{POOL}/offers/garden", json={"hours": -2, "min_weight": 0},
+                        headers=people["ben"])
+    assert answer.status_code == 422
+    assert [problem["loc"] for problem in answer.json()["detail"]] == [
+        ["body", "hours"], ["body", "min_weight"]]
+
+
 def test_an_illegal_period_step_and_a_stale_offer_are_conflicts(
     client: TestClient, people: dict[str, Headers]
 ) -> None:

@@ -574,3 +574,11 @@ def test_an_invitation_link_lets_one_sign_up_where_the_site_is_invite_only(
     zoe = {"Authorization": "Bearer " + client.post(TOKENS, json={
         "login": "zoe", "password": "zoe by the sea"}).json()["token"]}
     assert client.post(f"/api/v1/invitations/{code}/accept", headers=zoe).status_code == 201
+
+
+def test_a_sign_up_with_several_mistakes_is_refused_naming_each(client: TestClient) -> None:
+    answer = client.post("/api/v1/auth/signup", json={
+        "name": "Zoe!", "email": "not an address", "password": "short"})
+    assert answer.status_code == 422
+    assert [problem["loc"] for problem in answer.json()["detail"]] == [
+        ["body", "name"], ["body", "email"], ["body", "password"]]

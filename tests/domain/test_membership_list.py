@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from peerconomy.domain.pool import Member
+from peerconomy.domain.refusal import InputError, Problem
 from peerconomy.domain.roster import read_roster
-from peerconomy.domain.scenario import ScenarioError
 
 HOUSEHOLDS = (
     "id,Display Name,email,phone,capacity,exempt,role\n"
@@ -50,6 +50,17 @@ def test_each_row_is_a_member_nobody_has_claimed_yet() -> None:
     ],
 )
 def test_a_bad_cell_is_refused_with_its_line_and_column(text: str, where: str) -> None:
-    with pytest.raises(ScenarioError) as refused:
+    with pytest.raises(InputError) as refused:
         read_roster(text)
     assert refused.value.path == where
+
+
+def test_every_bad_line_is_refused_at_once() -> None:
+    with pytest.raises(InputError) as refused:
+        read_roster("id,email,exempt\nh1,h1@farm.example,no\nh2,not mail,no\nh3,,perhaps\n"
+                    "h1,,no\n")
+    assert refused.value.problems == (
+        Problem("line 3, email", "is not an email address"),
+        Problem("line 4, exempt", "must be yes or no, got 'perhaps'"),
+        Problem("line 5, id", "'h1' is on line 2 already"),
+    )

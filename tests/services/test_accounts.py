@@ -10,7 +10,7 @@ import pytest
 
 from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.pool import Member
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import InputError
 from peerconomy.services import accounts, membership, pools, users
 from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError, SignInError
 from peerconomy.services.membership import Level
@@ -76,7 +76,7 @@ def test_sign_in_by_name_or_email_and_a_wrong_password_tells_nothing(
 def test_sign_up_names_the_bad_field_and_stores_nothing(
     seaside: MemoryStore, name: str, email: str, password: str, field: str
 ) -> None:
-    with pytest.raises(ScenarioError) as refused:
+    with pytest.raises(InputError) as refused:
         accounts.sign_up(seaside.unit_of_work(), name, email, password, mode="open")
     assert refused.value.path == field
     with seaside.unit_of_work() as uow:
@@ -150,7 +150,7 @@ def test_invite_only_sign_up_needs_a_valid_unused_unexpired_invitation(
     later = NOW + timedelta(days=membership.INVITATION_DAYS, seconds=1)
     forged = code[:-1] + ("x" if code[-1] != "x" else "y")
     for bad, when in [(forged, NOW), ("nothing", NOW), (used, NOW), (code, later)]:
-        with pytest.raises(ScenarioError) as refused:
+        with pytest.raises(InputError) as refused:
             accounts.sign_up(seaside.unit_of_work(), "dora", "dora@x.example", "long enough",
                              invitation=bad, now=when)
         assert refused.value.path == "invitation"
@@ -205,7 +205,7 @@ def test_an_api_token_works_until_it_expires_and_a_read_token_changes_nothing(
 def test_a_token_s_scope_and_lifetime_are_bounded(
     seaside: MemoryStore, field: str, choice: dict[str, Any]
 ) -> None:
-    with pytest.raises(ScenarioError, match=field):
+    with pytest.raises(InputError, match=field):
         accounts.issue_token(seaside.unit_of_work(), "ben", "cron", now=NOW, **choice)
     with seaside.unit_of_work() as uow:
         assert uow.accounts.tokens("ben") == []

@@ -19,7 +19,8 @@ import pytest
 from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.period import IllegalTransitionError
 from peerconomy.domain.pool import Member
-from peerconomy.domain.scenario import Alternative, Offer, ScenarioError, Task, Wish
+from peerconomy.domain.refusal import InputError
+from peerconomy.domain.scenario import Alternative, Offer, Task, Wish
 from peerconomy.services import (
     accounts,
     audit,
@@ -146,10 +147,10 @@ REFUSED: dict[str, tuple[Change, type[Exception]]] = {
                       NotFoundError),
     "a member twice": (lambda u: pools.add_member(u, "bakery", Member("ana")), ConflictError),
     "a bad capacity": (lambda u: pools.update_member(u, "bakery", "ben", capacity=-1.0),
-                       ScenarioError),
+                       InputError),
     "a project twice": (lambda u: projects.join_project(u, "bakery", "cafe"), ConflictError),
     "a bad production": (lambda u: projects.plan_production(u, "bakery", "roll", -1),
-                         ScenarioError),
+                         InputError),
     "settle before clearing": (lambda u: periods.settle_period(u, "bakery"),
                                IllegalTransitionError),
 }
@@ -187,7 +188,7 @@ def test_work_logged_confirmed_and_rejected_leaves_an_entry_each(
     leaves_none(bakery_uow, lambda u: work.confirm_work(u, "bakery", int(log_id), "chiara"),
                 ConflictError)
     leaves_none(bakery_uow, lambda u: work.log_work(u, "bakery", "ana", "knead", 0),
-                ScenarioError)
+                InputError)
 
 
 def test_settling_closing_and_correcting_leave_an_entry_each(
@@ -286,7 +287,7 @@ def test_account_changes_are_logged_site_wide_without_secrets(site: MemoryStore)
     leaves_none(uow, lambda u: accounts.change_password(u, "ben", "wrong!!!", "whatever1"),
                 SignInError, None)
     leaves_none(uow, lambda u: accounts.sign_up(u, "dora", "dora@x.example", "short", mode="open"),
-                ScenarioError, None)
+                InputError, None)
 
 
 def test_founding_joining_and_inviting_are_logged_in_the_pool(site: MemoryStore) -> None:
@@ -333,7 +334,7 @@ def test_the_log_reads_newest_first_a_page_at_a_time(bakery_uow: MemoryUnitOfWor
 @pytest.mark.parametrize("limit, before", [(0, None), (audit.MAX_PAGE + 1, None), (5, 0)])
 def test_a_bad_page_is_refused(bakery_uow: MemoryUnitOfWork, limit: int,
                                before: int | None) -> None:
-    with pytest.raises(ScenarioError):
+    with pytest.raises(InputError):
         audit.audit_log(bakery_uow, "bakery", limit=limit, before=before)
 
 
@@ -371,5 +372,5 @@ def test_the_site_wide_log_reads_only_entries_of_no_pool_a_page_at_a_time(
     assert all(e.pool is None for e in page + rest)
     assert audit.site_log(uow, before=rest[-1].id) == []
     for limit, before in ((0, None), (audit.MAX_PAGE + 1, None), (5, 0)):
-        with pytest.raises(ScenarioError):
+        with pytest.raises(InputError):
             audit.site_log(uow, limit=limit, before=before)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from peerconomy.domain.period import IllegalTransitionError
+from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Alternative, Offer, ScenarioError, Wish
 from peerconomy.services import collecting, periods, pools
 from peerconomy.services.errors import NotFoundError
@@ -183,7 +184,7 @@ def test_another_participants_wish_cannot_be_changed(
     store: MemoryStore, uow: MemoryUnitOfWork
 ) -> None:
     before = store.state
-    with pytest.raises(ScenarioError, match="'ana_bike' is another participant's wish") as refused:
+    with pytest.raises(InputError, match="'ana_bike' is another participant's wish") as refused:
         collecting.make_wish(uow, "workshop", wish("ben", "ana_bike", good("motorcycle")))
     assert refused.value.path == "wish.id"
     assert store.state is before

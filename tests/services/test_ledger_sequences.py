@@ -26,7 +26,8 @@ from readback import posted, totals_from_beancount, totals_from_csv, totals_from
 
 from peerconomy.domain.period import IllegalTransitionError
 from peerconomy.domain.pool import Plan
-from peerconomy.domain.scenario import Alternative, Offer, ScenarioError, Wish, parse_scenario
+from peerconomy.domain.refusal import InputError
+from peerconomy.domain.scenario import Alternative, Offer, Wish, parse_scenario
 from peerconomy.ledger.journal import Transaction
 from peerconomy.services import books, collecting, periods, work
 from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError
@@ -166,7 +167,7 @@ class PoolSequences(RuleBasedStateMachine):
         wish = Wish(participant=who, id=wish_id, quantity=quantity, alternatives=alternatives)
         holder = self.wishes.get(wish_id, who)
         self.expect(lambda: collecting.make_wish(self.uow, POOL_NAME, wish),
-                    None if holder == who else ScenarioError)
+                    None if holder == who else InputError)
         self.wishes[wish_id] = holder
 
     @precondition(lambda self: not self.cleared)

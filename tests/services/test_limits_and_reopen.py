@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from peerconomy.domain.period import IllegalTransitionError, PeriodState
+from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Alternative, Good, ScenarioError, Wish
 from peerconomy.services import audit, collecting, periods, work
 from peerconomy.services.errors import ConflictError
@@ -118,7 +119,7 @@ def test_a_plan_with_a_non_finite_number_is_never_stored(
         return plan
 
     monkeypatch.setattr(periods, "clear_scenario", poisoned)
-    with pytest.raises(ScenarioError, match=r"plan.shares\['ana'\]: is not a finite number"):
+    with pytest.raises(InputError, match=r"plan.shares\['ana'\]: is not a finite number"):
         periods.clear_period(uow, "workshop", now=NOW)
     assert uow.periods.plan("workshop", 1) is None
     assert uow.periods.get("workshop", 1).state is PeriodState.COLLECTING  # type: ignore[union-attr]

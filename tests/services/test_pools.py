@@ -10,6 +10,7 @@ import pytest
 
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Pool, PoolProject, PoolSettings, Role
+from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Offer, Scenario, ScenarioError
 from peerconomy.ledger.journal import POOL, participant_account
 from peerconomy.services import accounts, books, collecting, membership, periods, pools, work
@@ -74,7 +75,7 @@ def test_a_bad_pool_name_is_refused_and_nothing_changes(
     store: MemoryStore, workshop: Scenario, name: str
 ) -> None:
     before = store.state
-    with pytest.raises(ScenarioError) as refused:
+    with pytest.raises(InputError) as refused:
         pools.import_scenario(store.unit_of_work(), name, workshop)
     assert refused.value.path == "pool"
     assert store.state is before
@@ -164,7 +165,7 @@ def test_a_bad_new_member_is_refused_naming_the_field(
     store: MemoryStore, uow: MemoryUnitOfWork, member: Member, field: str
 ) -> None:
     before = store.state
-    with pytest.raises(ScenarioError) as refused:
+    with pytest.raises(InputError) as refused:
         pools.add_member(uow, "workshop", member)
     assert refused.value.path == field
     assert store.state is before
@@ -236,7 +237,7 @@ def test_a_bad_update_is_refused_naming_the_field(
     store: MemoryStore, uow: MemoryUnitOfWork, change: dict[str, object], field: str
 ) -> None:
     before = store.state
-    with pytest.raises(ScenarioError) as refused:
+    with pytest.raises(InputError) as refused:
         pools.update_member(uow, "workshop", "ben", **change)  # type: ignore[arg-type]
     assert refused.value.path == field
     assert store.state is before
@@ -424,6 +425,6 @@ def test_bad_settings_are_refused_by_name_and_nothing_changes(
     store: MemoryStore, uow: MemoryUnitOfWork, change: dict[str, object], message: str
 ) -> None:
     before = store.state
-    with pytest.raises(ScenarioError, match=re.escape(message)):
+    with pytest.raises(InputError, match=re.escape(message)):
         pools.update_settings(uow, "workshop", **change)  # type: ignore[arg-type]
     assert store.state is before

@@ -9,6 +9,7 @@ import pytest
 
 from peerconomy.domain.period import IllegalTransitionError, PeriodState
 from peerconomy.domain.pool import PoolProject
+from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Alternative, Good, Offer, ScenarioError, Task, Wish
 from peerconomy.services import collecting, periods, projects, work
 from peerconomy.services.errors import ConflictError, NotFoundError, StaleEditError
@@ -111,12 +112,12 @@ def test_joining_with_parts_of_another_project_or_unknown_tasks_is_refused(
     store: MemoryStore, uow: MemoryUnitOfWork
 ) -> None:
     before = store.state
-    with pytest.raises(ScenarioError, match=re.escape("tasks[0].project: must be 'cafe'")):
+    with pytest.raises(InputError, match=re.escape("tasks[0].project: must be 'cafe'")):
         projects.join_project(uow, "workshop", "cafe", [KNEAD])
-    with pytest.raises(ScenarioError, match="unknown task 'knead'") as refused:
+    with pytest.raises(InputError, match="unknown task 'knead'") as refused:
         projects.join_project(uow, "workshop", "bakery", [BAKE], [BREAD])
     assert refused.value.path == "goods[0].recipe.knead"
-    with pytest.raises(ScenarioError, match="project: must be a non-empty id"):
+    with pytest.raises(InputError, match="project: must be a non-empty id"):
         projects.join_project(uow, "workshop", "")
     with pytest.raises(NotFoundError, match="no pool 'village'"):
         projects.join_project(uow, "village", "bakery", [KNEAD])
@@ -323,7 +324,7 @@ def test_a_good_that_needs_a_task_of_a_project_that_left_is_refused(
     projects.leave_project(uow, "workshop", "bakery")
     sandwich = Good(id="sandwich", project="cafe", model="effort", recipe={"bake": 1.0})
     before = store.state
-    with pytest.raises(ScenarioError, match=re.escape("goods[0].recipe.bake: unknown task 'bake'")):
+    with pytest.raises(InputError, match=re.escape("goods[0].recipe.bake: unknown task 'bake'")):
         projects.join_project(uow, "workshop", "cafe", [], [sandwich])
     assert store.state is before
 
@@ -373,7 +374,7 @@ def test_a_planned_capacity_is_a_whole_number_not_below_zero(
     store: MemoryStore, uow: MemoryUnitOfWork, capacity: object
 ) -> None:
     before = store.state
-    with pytest.raises(ScenarioError, match="capacity: must be a whole number >= 0"):
+    with pytest.raises(InputError, match="capacity: must be a whole number >= 0"):
         projects.plan_production(uow, "workshop", "bicycle", capacity)  # type: ignore[arg-type]
     assert store.state is before
 

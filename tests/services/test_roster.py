@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import InputError
 from peerconomy.services import accounts, membership, roster
 from peerconomy.services.notices import Notice
 from peerconomy.store.memory import MemoryStore
@@ -57,15 +57,23 @@ def test_every_household_is_added_with_an_invitation_for_its_member(farm: Memory
 
 def test_a_list_with_one_bad_row_stores_nothing(farm: MemoryStore) -> None:
     bad = LIST.replace("h42@farm.example", "h42 at the farm")
-    with pytest.raises(ScenarioError, match="line 43, email"):
+    with pytest.raises(InputError, match="line 43, email"):
         roster.import_members(farm.unit_of_work(), "farm", bad, actor="maria")
     with farm.unit_of_work() as uow:
         assert [m.id for m in uow.pools.members("farm")] == ["maria"]
         assert uow.accounts.invitations("farm") == []
 
 
+def test_every_member_already_in_the_pool_is_named_at_once(farm: MemoryStore) -> None:
+    roster.import_members(farm.unit_of_work(), "farm", "id\nh01\n")
+    with pytest.raises(InputError) as refused:
+        roster.import_members(farm.unit_of_work(), "farm", "id\nmaria\nh02\nh01\n")
+    assert str(refused.value) == ("line 2, id: 'maria' is in pool 'farm' already;"
+                                  " line 4, id: 'h01' is in pool 'farm' already")
+
+
 def test_a_member_already_in_the_pool_refuses_the_list_by_its_line(farm: MemoryStore) -> None:
-    with pytest.raises(ScenarioError, match="line 3, id: 'maria' is in pool 'farm' already"):
+    with pytest.raises(InputError, match="line 3, id: 'maria' is in pool 'farm' already"):
         roster.import_members(farm.unit_of_work(), "farm", "id\nh01\nmaria\n")
     with farm.unit_of_work() as uow:
         assert [m.id for m in uow.pools.members("farm")] == ["maria"]

@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import InputError
 from peerconomy.domain.security import LimitRule
 from peerconomy.services import accounts, notices, password_reset, sessions
 from peerconomy.services.errors import ConflictError, NotFoundError, SignInError
@@ -398,7 +398,7 @@ def test_an_expired_forged_or_unknown_link_is_refused(seaside: MemoryStore) -> N
 
 def test_a_too_short_password_leaves_the_link_usable(seaside: MemoryStore) -> None:
     link = ask(seaside, "ben@seaside.example")
-    with pytest.raises(ScenarioError, match="password"):
+    with pytest.raises(InputError, match="password"):
         password_reset.reset_password(seaside.unit_of_work(), link.code, "short", now=MONDAY)
     password_reset.check_reset_link(seaside.unit_of_work(), link.code, now=MONDAY)
     password_reset.reset_password(seaside.unit_of_work(), link.code, "long enough", now=MONDAY)

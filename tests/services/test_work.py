@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 
 from peerconomy.domain.period import IllegalTransitionError
-from peerconomy.domain.scenario import Scenario, ScenarioError
+from peerconomy.domain.refusal import InputError
+from peerconomy.domain.scenario import Scenario
 from peerconomy.ledger.journal import hours, participant_account
 from peerconomy.services import books, periods, work
 from peerconomy.services.errors import ConflictError, NotAllowedError, NotFoundError
@@ -73,7 +74,7 @@ def test_logged_hours_must_be_a_finite_number_above_zero(
     store: MemoryStore, cleared: MemoryUnitOfWork, hours: object
 ) -> None:
     before = store.state
-    with pytest.raises(ScenarioError, match="must be a finite number > 0") as refused:
+    with pytest.raises(InputError, match="must be a finite number > 0") as refused:
         work.log_work(cleared, "workshop", "ana", "assemble", hours, now=NOW)  # type: ignore[arg-type]
     assert refused.value.path == "hours"
     assert store.state is before
@@ -433,7 +434,7 @@ def test_a_work_sheet_with_a_bad_line_is_refused_whole(
 ) -> None:
     before = store.state
     good_line = work.DoneWork("ana", "assemble", 2, confirmed_by="ben")
-    with pytest.raises(ScenarioError, match=message):
+    with pytest.raises(InputError, match=message):
         work.log_confirmed_work(cleared, "workshop", [good_line, line], now=NOW)
     assert store.state is before
 

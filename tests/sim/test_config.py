@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import InputError
 from peerconomy.sim.config import (
     SimulationConfig,
     load_config,
@@ -46,10 +46,10 @@ def _minimal() -> dict[str, Any]:
     }
 
 
-def _refused(change: Any) -> ScenarioError:
+def _refused(change: Any) -> InputError:
     data = _minimal()
     change(data)
-    with pytest.raises(ScenarioError) as raised:
+    with pytest.raises(InputError) as raised:
         parse_config(data)
     return raised.value
 
@@ -78,7 +78,7 @@ def test_a_minimal_config_loads_with_the_documented_defaults(tmp_path: Path) -> 
 
 
 def test_a_missing_file_is_named() -> None:
-    with pytest.raises(ScenarioError, match="no such file") as raised:
+    with pytest.raises(InputError, match="no such file") as raised:
         load_config("/nowhere/at/all.toml")
     assert raised.value.path == "/nowhere/at/all.toml"
 
@@ -86,7 +86,7 @@ def test_a_missing_file_is_named() -> None:
 def test_a_file_that_is_not_toml_is_refused_with_its_name(tmp_path: Path) -> None:
     path = tmp_path / "broken.toml"
     path.write_text("periods = = 3\n")
-    with pytest.raises(ScenarioError, match="not valid TOML") as raised:
+    with pytest.raises(InputError, match="not valid TOML") as raised:
         load_config(path)
     assert raised.value.path == str(path)
 
@@ -197,7 +197,7 @@ def test_with_value_changes_one_setting_and_leaves_the_original_alone() -> None:
 
 def test_with_value_validates_the_changed_config() -> None:
     config = parse_config(_minimal())
-    with pytest.raises(ScenarioError) as raised:
+    with pytest.raises(InputError) as raised:
         with_value(config, "agents.count", 1)
     assert raised.value.path == "agents.count"
 

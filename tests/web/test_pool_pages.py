@@ -103,6 +103,18 @@ def test_a_bad_offer_is_refused_and_stores_nothing(
     assert offers_in(store) == []
 
 
+def test_an_offer_with_two_mistakes_is_refused_saying_both(
+    people: People, store: MemoryStore
+) -> None:
+    answer = people["ben"].post("/pools/seaside/offers/garden",
+                                {"hours": "abc", "min_weight": ""},
+                                form_on="/pools/seaside/tasks")
+    assert answer.status_code == 422
+    assert ("hours: must be a number, got 'abc'; min_weight: is missing"
+            in text_of(answer.text))
+    assert offers_in(store) == []
+
+
 def test_an_offer_on_a_task_the_pool_has_not_is_not_found(
     people: People, store: MemoryStore
 ) -> None:

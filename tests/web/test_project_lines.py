@@ -14,7 +14,8 @@ import pytest
 
 import peerconomy.web
 from peerconomy.demo import demo_scenario
-from peerconomy.domain.scenario import Good, ScenarioError, Task
+from peerconomy.domain.refusal import InputError
+from peerconomy.domain.scenario import Good, Task
 from peerconomy.web.project_lines import (
     item_id,
     parse_goods,
@@ -74,7 +75,7 @@ def test_nothing_written_is_no_task_and_no_good() -> None:
 def test_a_mistake_names_the_field_the_line_and_the_part(
     tasks: str, goods: str, where: str, reason: str
 ) -> None:
-    with pytest.raises(ScenarioError) as refused:
+    with pytest.raises(InputError) as refused:
         parse_project("dairy", tasks, goods)
     assert (refused.value.path, refused.value.reason) == (where, reason)
 
@@ -112,7 +113,7 @@ PROJECT_REASON = ("must be 1 to 100 letters (a-z, A-Z), digits, '.', '_' or '-',
 def test_an_id_that_is_no_identifier_is_refused_naming_its_field(
     project: str, tasks: str, goods: str, where: str, got: str
 ) -> None:
-    with pytest.raises(ScenarioError) as refused:
+    with pytest.raises(InputError) as refused:
         parse_project(project, tasks, goods)
     reason = PROJECT_REASON if where == "project" else ITEM_REASON
     assert (refused.value.path, refused.value.reason) == (where, reason + got)
@@ -146,7 +147,7 @@ def test_every_id_of_the_examples_and_the_demo_is_taken(name: str) -> None:
 
 
 def test_a_task_of_1e308_fixed_hours_is_refused_on_the_form() -> None:
-    with pytest.raises(ScenarioError) as refused:
+    with pytest.raises(InputError) as refused:
         parse_tasks("dairy", "milking 1e308")
     assert str(refused.value) == ("tasks, line 1, fixed_hours: must be <= 10000, got 1e+308")
 
@@ -154,5 +155,5 @@ def test_a_task_of_1e308_fixed_hours_is_refused_on_the_form() -> None:
 def test_a_goods_limit_is_written_as_limit_n() -> None:
     [(_, good)] = parse_goods("farm", "box flat-rate limit=2 harvest=1")
     assert (good.model, good.limit) == ("flat_rate", 2)
-    with pytest.raises(ScenarioError, match="goods, line 1, limit: must be a whole number"):
+    with pytest.raises(InputError, match="goods, line 1, limit: must be a whole number"):
         parse_goods("farm", "box flat-rate limit=two")

@@ -141,6 +141,20 @@ def test_a_mistake_in_the_lines_is_named_and_adds_nothing(
     assert (pool_tasks(store), pool_goods(store)) == before
 
 
+def test_every_mistake_in_the_lines_is_named_at_once(
+    people: People, store: MemoryStore
+) -> None:
+    before = (pool_tasks(store), pool_goods(store))
+    answer = people["ana"].post("/pools/seaside/projects",
+                                {"project": "dairy", "tasks": "milking -1\nchurning",
+                                 "goods": "cheese\nbutter effort"},
+                                form_on="/pools/seaside/projects")
+    assert answer.status_code == 422
+    assert ("tasks, line 1, fixed hours: must be >= 0, got '-1'; goods, line 1, model: is"
+            " missing" in text_of(answer.text))
+    assert (pool_tasks(store), pool_goods(store)) == before
+
+
 @pytest.mark.parametrize(
     ("project", "tasks", "said"),
     [

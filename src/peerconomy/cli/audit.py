@@ -83,12 +83,12 @@ def audit(
 
 
 def _whole_number(option: str, text: str) -> int:
-    from peerconomy.domain.scenario import ScenarioError
+    from peerconomy.domain.refusal import InputError
 
     try:
         return int(text.strip())
     except ValueError:
-        raise ScenarioError(option, f"must be a whole number, got {text!r}") from None
+        raise InputError(option, f"must be a whole number, got {text!r}") from None
 
 
 def _as_json(entry: AuditEntry) -> dict[str, Any]:

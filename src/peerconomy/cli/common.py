@@ -7,9 +7,10 @@ through :func:`fail`): a name or id holding terminal control characters (``\x1b[
 ``\x07``, ``\r``) is shown with those escaped, as ``\x1b[31m``, so that it can neither
 recolour, ring, overwrite nor hide what the command says.
 
-Entrypoints stay thin: parse the arguments, call one service, and turn a refusal
-(:class:`ScenarioError`, :class:`ServiceError`, :class:`IllegalTransitionError`) into one line
-on stderr and exit code 2. The refused call's transaction rolled back, so nothing is stored.
+Entrypoints stay thin: parse the arguments, call one service, and turn a refusal (any
+:class:`~peerconomy.domain.refusal.Refusal`: bad input, a conflict, something not found or
+not allowed) into one line on stderr and exit code 2. The refused call's transaction rolled
+back, so nothing is stored.
 
 Every command imports what it works with (the store, the services, the engine) in its body,
 never at the top of its module: ``peerconomy --help`` and the commands that only read or
@@ -176,14 +177,13 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
 
 @contextmanager
 def refusals() -> Iterator[None]:
-    """Turn a service's refusal into a one-line error and exit code 2."""
-    from peerconomy.domain.period import IllegalTransitionError
-    from peerconomy.domain.scenario import ScenarioError
-    from peerconomy.services.errors import ServiceError
+    """Turn a refusal (of a service, or of a file read) into a one-line error and exit
+    code 2."""
+    from peerconomy.domain.refusal import Refusal
 
     try:
         yield
-    except (ScenarioError, ServiceError, IllegalTransitionError) as err:
+    except Refusal as err:
         fail(str(err))
 
 

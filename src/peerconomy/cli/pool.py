@@ -14,7 +14,6 @@ from peerconomy.cli.common import (
     DbOption,
     JsonOption,
     PoolOption,
-    fail,
     print_json,
     refusals,
     terminal,
@@ -60,15 +59,13 @@ def import_(
     Its members start unclaimed: each gets an invitation link (printed, or written to
     --invitations FILE) by which its person takes their place; no account becomes a member
     by having the same name."""
-    from peerconomy.domain.scenario import ScenarioError, load_scenario_file
+    from peerconomy.domain.scenario import load_scenario_file
     from peerconomy.http.settings import base_url_from_environment
     from peerconomy.services import membership, pools
     from peerconomy.services.roster import invitation_link
 
-    try:
+    with refusals():
         loaded = load_scenario_file(scenario)
-    except ScenarioError as err:
-        fail(str(err))
     uow = open_uow(db)
     with refusals():
         pools.import_scenario(

@@ -47,13 +47,13 @@ KEY_METRICS: dict[str, str] = {
 
 
 def _load(path: Path) -> SimulationConfig:
-    from peerconomy.domain.scenario import ScenarioError
+    from peerconomy.domain.refusal import InputError
     from peerconomy.sim.claims import CLAIMS
     from peerconomy.sim.config import load_config
 
     try:
         config = load_config(path)
-    except ScenarioError as err:
+    except InputError as err:
         fail(str(err))
     if config.claim is not None and config.claim not in CLAIMS:
         fail(f"claim: must be one of {', '.join(CLAIMS)}, got {config.claim!r}")
@@ -62,7 +62,7 @@ def _load(path: Path) -> SimulationConfig:
 
 def _periods_to_run(config: SimulationConfig, periods: int | None, sweep: bool) -> int:
     """Every period of every run ahead; refuses a sweep point that is not a valid setting."""
-    from peerconomy.domain.scenario import ScenarioError
+    from peerconomy.domain.refusal import InputError
     from peerconomy.sim.claims import point_label
     from peerconomy.sim.config import sweep_points, with_value
 
@@ -76,7 +76,7 @@ def _periods_to_run(config: SimulationConfig, periods: int | None, sweep: bool) 
         try:
             for path, value in point.items():
                 changed = with_value(changed, path, value)
-        except ScenarioError as err:
+        except InputError as err:
             fail(f"sweep: at {point_label(point)}: {err}")
         total += len(changed.rules) * (periods or changed.periods)
     return total

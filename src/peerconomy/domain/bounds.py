@@ -22,7 +22,7 @@ seed                      the lottery's seed                0 .. 2**63 - 1
 >>> check_number(1e308, "tasks[0].fixed_hours", HOURS)
 Traceback (most recent call last):
 ...
-peerconomy.domain.scenario.ScenarioError: tasks[0].fixed_hours: must be a finite number <= \
+peerconomy.domain.refusal.InputError: tasks[0].fixed_hours: must be a finite number <= \
 10000, got 1e+308
 """
 
@@ -31,6 +31,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Final
+
+from peerconomy.domain.refusal import InputError
 
 __all__ = [
     "CONTRIBUTION",
@@ -92,19 +94,17 @@ def _shown(value: float) -> str:
 
 def check_number(value: object, path: str, bound: Bound) -> float:
     """``value`` as a float if it is a finite number within ``bound`` (a bool is no number);
-    else raise :class:`~peerconomy.domain.scenario.ScenarioError` naming ``path``."""
-    from peerconomy.domain.scenario import ScenarioError  # the scenario imports this module
-
+    else raise :class:`~peerconomy.domain.refusal.InputError` naming ``path``."""
     sign = ">" if bound.strict_low else ">="
     low = f"must be a finite number {sign} {_shown(bound.low)}"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ScenarioError(path, f"{low}, got {value!r}")
+        raise InputError(path, f"{low}, got {value!r}")
     number = float(value) if not isinstance(value, int) or abs(value) < 2**1023 else math.inf
     if not math.isfinite(number):
-        raise ScenarioError(path, f"{low}, got {str(value)[:30]}")
+        raise InputError(path, f"{low}, got {str(value)[:30]}")
     if number < bound.low or (bound.strict_low and number == bound.low):
-        raise ScenarioError(path, f"{low}, got {value!r}")
+        raise InputError(path, f"{low}, got {value!r}")
     if number > bound.high:
-        raise ScenarioError(path, f"must be a finite number <= {_shown(bound.high)},"
-                                  f" got {value!r}")
+        raise InputError(path, f"must be a finite number <= {_shown(bound.high)},"
+                               f" got {value!r}")
     return number

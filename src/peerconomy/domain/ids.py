@@ -15,7 +15,7 @@ regex engine knows no ``\\Z``, Python's ``re`` matches ``$`` before a final newl
 >>> check_id("ana\\x1b[31m", "participant")
 Traceback (most recent call last):
 ...
-peerconomy.domain.scenario.ScenarioError: participant: must be 1 to 100 letters (a-z, A-Z), \
+peerconomy.domain.refusal.InputError: participant: must be 1 to 100 letters (a-z, A-Z), \
 digits, '.', '_' or '-', starting with a letter or digit, got 'ana\\x1b[31m'
 """
 
@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 from typing import Final
+
+from peerconomy.domain.refusal import InputError
 
 __all__ = [
     "ID_REASON",
@@ -57,13 +59,11 @@ _ITEM_RE: Final = re.compile(ITEM_PATTERN_PYTHON)
 
 def check_id(text: object, field: str, *, item: bool = False) -> str:
     """``text`` if it follows the rule (``item``: a task's, good's or wish's id, ``/``
-    allowed); else raise :class:`~peerconomy.domain.scenario.ScenarioError` naming
+    allowed); else raise :class:`~peerconomy.domain.refusal.InputError` naming
     ``field``."""
-    from peerconomy.domain.scenario import ScenarioError  # the scenario imports this module
-
     if not isinstance(text, str):
-        raise ScenarioError(field, f"must be a string, got {text!r}")
+        raise InputError(field, f"must be a string, got {text!r}")
     if not (_ITEM_RE if item else _NAME_RE).match(text):
-        raise ScenarioError(field, f"{ITEM_ID_REASON if item else ID_REASON},"
-                                   f" got {text[:MAX_ID + 1]!r}")
+        raise InputError(field, f"{ITEM_ID_REASON if item else ID_REASON},"
+                                f" got {text[:MAX_ID + 1]!r}")
     return text

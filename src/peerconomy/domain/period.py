@@ -21,6 +21,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final, Literal
 
+from peerconomy.domain.refusal import ConflictError
+
 __all__ = ["Action", "IllegalTransitionError", "PeriodState", "accepts_offers", "advance",
            "has_plan"]
 
@@ -46,8 +48,8 @@ _STEPS: Final[dict[str, tuple[PeriodState, PeriodState]]] = {
 }
 
 
-class IllegalTransitionError(ValueError):
-    """A lifecycle step the period's state does not allow."""
+class IllegalTransitionError(ConflictError):
+    """A lifecycle step the period's state does not allow (a conflict with the stored state)."""
 
     def __init__(self, state: PeriodState, action: str, needed: PeriodState | None) -> None:
         self.state, self.action, self.needed = state, action, needed

@@ -20,7 +20,8 @@ from pydantic import TypeAdapter, ValidationError
 from peerconomy.domain.account import check_email
 from peerconomy.domain.ids import check_id
 from peerconomy.domain.pool import Member, Role
-from peerconomy.domain.scenario import Participant, ScenarioError
+from peerconomy.domain.refusal import InputError, Problems
+from peerconomy.domain.scenario import Participant
 
 __all__ = ["COLUMNS", "MAX_ROWS", "RosterRow", "read_roster"]
 
@@ -43,46 +44,53 @@ class RosterRow:
 
 
 def read_roster(text: str) -> list[RosterRow]:
-    """The members of a CSV membership list, in its order; :class:`ScenarioError` naming the
-    line and column of the first bad cell (``line 4, email``)."""
+    """The members of a CSV membership list, in its order; else an :class:`InputError`
+    naming the line and column of each bad cell (``line 4, email``), every bad line's at
+    once (a bad header or a list that is no CSV: that alone)."""
     if "\x00" in text:
-        raise ScenarioError("members", "holds a NUL character: not a CSV text file")
+        raise InputError("members", "holds a NUL character: not a CSV text file")
     rows = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
         header = next(rows)
     except StopIteration:
-        raise ScenarioError("members", "is empty: the first line names the columns") from None
+        raise InputError("members", "is empty: the first line names the columns") from None
     except csv.Error as error:
-        raise ScenarioError("line 1", f"is not CSV: {error}") from None
+        raise InputError("line 1", f"is not CSV: {error}") from None
     columns = [_column(name) for name in header]
     for name in columns:
         if name not in COLUMNS:
-            raise ScenarioError(
+            raise InputError(
                 f"line 1, {name}", f"is no column of a membership list ({', '.join(COLUMNS)})"
             )
         if columns.count(name) > 1:
-            raise ScenarioError(f"line 1, {name}", "is named twice")
+            raise InputError(f"line 1, {name}", "is named twice")
     if "id" not in columns:
-        raise ScenarioError("line 1", "must name the column id")
+        raise InputError("line 1", "must name the column id")
     found: list[RosterRow] = []
     seen: dict[str, int] = {}
+    problems = Problems()
+    members = 0
     for line, cells in _numbered(rows):
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) > len(columns):
-            raise ScenarioError(
-                f"line {line}", f"has {len(cells)} cells, the header {len(columns)}"
-            )
-        if len(found) >= MAX_ROWS:
-            raise ScenarioError(f"line {line}", f"more than {MAX_ROWS} members in one list")
-        row = dict(zip(columns, (c.strip() for c in cells), strict=False))
-        member = _member(line, row)
-        if member.id in seen:
-            raise ScenarioError(f"line {line}, id",
-                                f"{member.id!r} is on line {seen[member.id]} already")
-        seen[member.id] = line
-        found.append(RosterRow(line, member))
+        members += 1
+        if members > MAX_ROWS:
+            raise InputError(f"line {line}", f"more than {MAX_ROWS} members in one list")
+        with problems.gathering():
+            found.append(_row(line, cells, columns, seen))
+    problems.refuse()
     return found
+
+
+def _row(line: int, cells: list[str], columns: list[str], seen: dict[str, int]) -> RosterRow:
+    """The member on ``line``, whose id is on no line ``seen`` before (where it is then)."""
+    if len(cells) > len(columns):
+        raise InputError(f"line {line}", f"has {len(cells)} cells, the header {len(columns)}")
+    member = _member(line, dict(zip(columns, (c.strip() for c in cells), strict=False)))
+    if member.id in seen:
+        raise InputError(f"line {line}, id", f"{member.id!r} is on line {seen[member.id]} already")
+    seen[member.id] = line
+    return RosterRow(line, member)
 
 
 def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
@@ -93,7 +101,7 @@ def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as error:
-            raise ScenarioError(f"line {line}", f"is not CSV: {error}") from None
+            raise InputError(f"line {line}", f"is not CSV: {error}") from None
         yield line, cells
         line += 1
 
@@ -103,8 +111,8 @@ def _column(name: str) -> str:
 
 
 def _member(line: int, row: dict[str, str]) -> Member:
-    def bad(column: str, reason: str) -> ScenarioError:
-        return ScenarioError(f"line {line}, {column}", reason)
+    def bad(column: str, reason: str) -> InputError:
+        return InputError(f"line {line}, {column}", reason)
 
     for column, value in row.items():
         if not value.isprintable():
@@ -112,7 +120,7 @@ def _member(line: int, row: dict[str, str]) -> Member:
     participant = row.get("id", "")
     try:
         check_id(participant, "id")
-    except ScenarioError as error:
+    except InputError as error:
         raise bad("id", error.reason) from None
     display_name = row.get("display_name", "")
     if len(display_name) > 100:

@@ -49,6 +49,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from peerconomy.domain import bounds
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.ids import ID_REASON, ITEM_ID_REASON, ITEM_PATTERN, NAME_PATTERN
+from peerconomy.domain.refusal import InputError, Problem
 
 __all__ = [
     "FORMAT",
@@ -108,16 +109,9 @@ Quantity = Annotated[int, Strict(), Field(ge=1, le=bounds.MAX_QUANTITY)]
 Flag = Annotated[bool, Strict()]
 
 
-class ScenarioError(ValueError):
-    """Bad scenario input: ``path`` names the field, ``reason`` says what is wrong with it."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
-
-    def __reduce__(self) -> tuple[type[ScenarioError], tuple[str, str]]:
-        return type(self), (self.path, self.reason)  # so it pickles (worker processes)
+class ScenarioError(InputError):
+    """Bad scenario input: ``path`` names the field, ``reason`` says what is wrong with it
+    (an :class:`~peerconomy.domain.refusal.InputError`; it pickles, for worker processes)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
@@ -593,17 +587,24 @@ def _reason(error: ErrorDetails) -> str:
     return f"{error['msg'][:1].lower()}{error['msg'][1:]}, got {got}"  # not expected
 
 
-def error_from_validation(err: ValidationError) -> ScenarioError:
-    """The first error of a pydantic validation as a :class:`ScenarioError` (``path: reason``,
-    the bad value shown), for other inputs validated the same way (simulation configs)."""
-    first = err.errors(include_url=False)[0]
-    if first["type"] == _CROSS_CHECK:
-        ctx = first.get("ctx", {})
-        return ScenarioError(str(ctx["path"]), str(ctx["reason"]))
-    loc = first["loc"]
+def _problem(error: ErrorDetails) -> Problem:
+    """One error of a pydantic validation as the field's path and what is wrong with it."""
+    if error["type"] == _CROSS_CHECK:
+        ctx = error.get("ctx", {})
+        return Problem(str(ctx["path"]), str(ctx["reason"]))
+    loc = error["loc"]
     if len(loc) >= 2 and loc[-1] == "[key]":  # a bad key of a dict, named by the dict's path
-        return ScenarioError(_path(loc[:-2]), f"bad key {_show(loc[-2])}: {_reason(first)}")
-    return ScenarioError(_path(loc), _reason(first))
+        return Problem(_path(loc[:-2]), f"bad key {_show(loc[-2])}: {_reason(error)}")
+    return Problem(_path(loc), _reason(error))
+
+
+def error_from_validation(err: ValidationError, *, every: bool = False) -> ScenarioError:
+    """The first error of a pydantic validation (``every``: all of them) as a
+    :class:`ScenarioError` (``path: reason``, the bad value shown), for other inputs
+    validated the same way (simulation configs). A whole scenario is refused with its first
+    mistake only, as the fast readers refuse it."""
+    errors = err.errors(include_url=False)
+    return ScenarioError.of(map(_problem, errors if every else errors[:1]))
 
 
 # --- entry points --------------------------------------------------------------------------
@@ -631,8 +632,9 @@ _ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
 def parse_part(kind: type[_Part], data: Mapping[str, Any], path: str = "") -> _Part:
     """Validate one part of a pool (an offer, a wish, a task, ...) on its own.
 
-    Raise :class:`ScenarioError` naming the field under ``path``, e.g. ``offer.hours``. Only
-    the part itself is checked; whether its references resolve is the caller's business.
+    Raise :class:`ScenarioError` naming each bad field under ``path``, e.g. ``offer.hours``
+    (every one of them, all at once). Only the part itself is checked; whether its
+    references resolve is the caller's business.
 
     >>> parse_part(Offer, {"participant": "ana", "task": "t", "hours": -1, "min_weight": 1},
     ...            "offer")
@@ -646,9 +648,11 @@ def parse_part(kind: type[_Part], data: Mapping[str, Any], path: str = "") -> _P
     try:
         result: _Part = adapter.validate_python(dict(data))
     except ValidationError as err:
-        problem = error_from_validation(err)
-        where = ".".join(p for p in (path, problem.path if problem.path != _ROOT else "") if p)
-        raise ScenarioError(where or _ROOT, problem.reason) from None
+        def under_path(problem: Problem) -> Problem:
+            inner = problem.path if problem.path != _ROOT else ""
+            return Problem(".".join(p for p in (path, inner) if p) or _ROOT, problem.reason)
+
+        raise error_from_validation(err, every=True).relocated(under_path) from None
     return result
 
 

@@ -2,7 +2,8 @@
 a page elsewhere (to htmx, the piece of a page with the reason that
 :func:`peerconomy.web.render_refusal` makes).
 
-422 for bad input (``errors`` lists each field's path and what is wrong with it, as FastAPI
+Any :class:`~peerconomy.domain.refusal.Refusal` is answered by its kind: 422 for bad input
+(``errors`` lists each field's path and what is wrong with it, every mistake found, as FastAPI
 does for its own validation, but never the input itself), 404 for a path parameter that
 cannot name anything (a number beyond what the store holds), 401 without a valid sign-in,
 403 for a step the caller may not take, 404 for something that does not exist (or a private
@@ -26,8 +27,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from peerconomy.domain.period import IllegalTransitionError
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import InputError, Problem, Refusal
 from peerconomy.http.problems import input_problem, problem
 from peerconomy.http.sessions import checked_session
 from peerconomy.services.errors import (
@@ -50,7 +50,7 @@ HtmlRenderer = Callable[[Request, int, str], Response]
 """Answers a refusal off the API as a page: the request, the status and the reason."""
 
 
-class NotSignedInError(Exception):
+class NotSignedInError(NotAllowedError):
     """The route needs a signed-in caller (a session or an API token) and has none."""
 
     def __init__(self, message: str = "sign in first (a session or an API token)") -> None:
@@ -61,12 +61,15 @@ class NotSignedInError(Exception):
 def body_is(name: str) -> Iterator[None]:
     """Inside: a service's refusal naming field ``name.x`` names the request body's ``x``
     (``make_wish`` says ``wish.alternatives[0]``; the API's body is the wish)."""
+    def moved(problem: Problem) -> Problem:
+        if problem.path.startswith(name + "."):
+            return Problem(problem.path[len(name) + 1 :], problem.reason)
+        return problem
+
     try:
         yield
-    except ScenarioError as error:
-        if error.path.startswith(name + "."):
-            raise ScenarioError(error.path[len(name) + 1 :], error.reason) from None
-        raise
+    except InputError as error:
+        raise error.relocated(moved) from None
 
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -87,7 +90,8 @@ def validation_problem(problem: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _status(error: Exception) -> int:
-    if isinstance(error, ScenarioError):
+    """The HTTP status of a refusal, by its kind."""
+    if isinstance(error, InputError):
         return 422
     if isinstance(error, NotSignedInError | SignInError):
         return 401
@@ -95,7 +99,9 @@ def _status(error: Exception) -> int:
         return 403
     if isinstance(error, NotFoundError):
         return 404
-    return 409
+    if isinstance(error, ConflictError):
+        return 409
+    return 400  # a refusal of no kind above
 
 
 async def _check_session(request: Request) -> None:
@@ -114,9 +120,10 @@ def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> No
         if html is not None and not request.url.path.startswith("/api/"):
             return html(request, status, str(error))
         where = request.url.path
-        if isinstance(error, ScenarioError):
-            return input_problem(status, [{"loc": ["body", *field_location(error.path)],
-                                           "msg": error.reason, "type": "value_error"}],
+        if isinstance(error, InputError):
+            return input_problem(status, [{"loc": ["body", *field_location(p.path)],
+                                           "msg": p.reason, "type": "value_error"}
+                                          for p in error.problems],
                                  instance=where)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return problem(status, str(error), instance=where, headers=headers)
@@ -126,15 +133,7 @@ def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> No
             await _check_session(request)
         return handler(request, error)
 
-    for kind in (
-        ScenarioError,
-        NotSignedInError,
-        NotAllowedError,
-        NotFoundError,
-        ConflictError,
-        IllegalTransitionError,
-    ):
-        app.add_exception_handler(kind, async_handler)
+    app.add_exception_handler(Refusal, async_handler)
 
     async def validation(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)

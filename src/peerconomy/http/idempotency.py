@@ -25,13 +25,11 @@ from fastapi import HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from peerconomy.domain.period import IllegalTransitionError
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import Refusal
 from peerconomy.http.deps import caller
 from peerconomy.http.problems import input_problem, problem
 from peerconomy.http.state import Store, time_of
 from peerconomy.services import idempotency
-from peerconomy.services.errors import ServiceError
 
 __all__ = ["HEADER", "REPLAYED", "IdempotentRoute"]
 
@@ -54,8 +52,7 @@ PARAMETER: Final = {
 }
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
-REFUSALS: Final = (ServiceError, ScenarioError, IllegalTransitionError, HTTPException,
-                   RequestValidationError)
+REFUSALS: Final = (Refusal, HTTPException, RequestValidationError)
 """What a route raises when it refuses a request, having changed nothing."""
 
 
@@ -138,7 +135,7 @@ def _owner(request: Request) -> str | None:
     store: Store = request.app.state.store
     try:
         return caller(request, store.unit_of_work()).user
-    except ServiceError:
+    except Refusal:
         return None
 
 

@@ -44,7 +44,7 @@ from peerconomy.domain.account import (
     check_user_name,
 )
 from peerconomy.domain.events import EmailVerificationRequested, SignUpWithKnownEmail, UserSignedUp
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import InputError, Problems
 from peerconomy.domain.security import LimitRule, SignInLimit, after_failure, locked_for
 from peerconomy.services import lookup, messagebus
 from peerconomy.services.audit import record
@@ -106,9 +106,9 @@ def hash_secret(secret: str) -> str:
 
 
 def check_password(password: str) -> str:
-    """``password`` if it is long enough (and not absurdly long), else ScenarioError."""
+    """``password`` if it is long enough (and not absurdly long), else InputError."""
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise ScenarioError(
+        raise InputError(
             "password",
             f"must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters long",
         )
@@ -119,7 +119,7 @@ def _checked(field: str, check: Callable[[str], str], value: str) -> str:
     try:
         return check(value)
     except ValueError as error:
-        raise ScenarioError(field, str(error)) from None
+        raise InputError(field, str(error)) from None
 
 
 def sign_up(
@@ -142,17 +142,23 @@ def sign_up(
     Where the email has an account already, nothing is made and its owner is mailed that
     someone tried; the account returned is the one that would have been made (not stored),
     so that the caller answers exactly as for a new account. A user name that is taken is
-    refused (:class:`ConflictError`): names are public in the pools."""
+    refused (:class:`ConflictError`): names are public in the pools. Bad fields are refused
+    all at once (one :class:`InputError` naming each)."""
     if mode == "closed":
         raise NotAllowedError("signing up is closed on this site")
     if mode == "invite-only" and not (invitation or "").strip():
         raise NotAllowedError("signing up on this site needs an invitation link")
-    name = _checked("name", check_user_name, name)
-    email = _checked("email", check_email, email)
-    check_password(password)
+    problems = Problems()
+    with problems.gathering():
+        name = _checked("name", check_user_name, name)
+    with problems.gathering():
+        email = _checked("email", check_email, email)
+    with problems.gathering():
+        check_password(password)
     display_name = display_name.strip()
     if len(display_name) > 100:
-        raise ScenarioError("display_name", "must be at most 100 characters")
+        problems.note("display_name", "must be at most 100 characters")
+    problems.refuse()
     password_hash = _HASHER.hash(password)
     moment = now or datetime.now(UTC)
     with uow:
@@ -183,7 +189,7 @@ def sign_up(
 
 
 def check_invitation(uow: UnitOfWork, code: str, *, now: datetime | None = None) -> None:
-    """Refuse (ScenarioError, field ``invitation``) a code that is not that of a valid,
+    """Refuse (InputError, field ``invitation``) a code that is not that of a valid,
     unused and unexpired invitation link; the link is not used up (it is accepted after
     signing up, :func:`peerconomy.services.membership.accept_invitation`)."""
     invitation_id, _, secret = code.strip().partition(".")
@@ -191,8 +197,8 @@ def check_invitation(uow: UnitOfWork, code: str, *, now: datetime | None = None)
         found = uow.accounts.invitation(invitation_id)
     if (found is None or not hmac.compare_digest(found.secret_hash, hash_secret(secret))
             or found.used_by is not None or found.expires_at <= (now or datetime.now(UTC))):
-        raise ScenarioError("invitation", "is not the code of a valid, unused and unexpired"
-                            " invitation link")
+        raise InputError("invitation", "is not the code of a valid, unused and unexpired"
+                         " invitation link")
 
 
 def resend_verification(uow: UnitOfWork, name: str, *, now: datetime | None = None) -> bool:
@@ -345,7 +351,7 @@ def change_password(
 
 
 def new_password_hash(password: str) -> str:
-    """The argon2 hash of a new password; ScenarioError (field ``password``) if it is too
+    """The argon2 hash of a new password; InputError (field ``password``) if it is too
     short or too long."""
     return _HASHER.hash(check_password(password))
 
@@ -381,7 +387,7 @@ def update_profile(
         user = lookup.user(uow, name)
         if display_name is not None:
             if len(display_name.strip()) > 100:
-                raise ScenarioError("display_name", "must be at most 100 characters")
+                raise InputError("display_name", "must be at most 100 characters")
             user = replace(user, display_name=display_name.strip())
         if locale is not None:
             user = replace(user, locale=locale or None)
@@ -403,19 +409,19 @@ def issue_token(
 ) -> tuple[ApiToken, str]:
     """A new API token for the user's scripts: its record, and the token itself (shown once,
     never stored). It works for ``days`` (1 to a year; 90 unless chosen) and may only read,
-    or also change things (``scope``); ScenarioError naming ``label``, ``scope`` or ``days``
+    or also change things (``scope``); InputError naming ``label``, ``scope`` or ``days``
     where one is not allowed."""
     label = label.strip()
     if not 1 <= len(label) <= 100:
-        raise ScenarioError("label", "must be 1 to 100 characters")
+        raise InputError("label", "must be 1 to 100 characters")
     try:
         checked_scope = check_token_scope(scope)
     except ValueError as error:
-        raise ScenarioError("scope", str(error)) from None
+        raise InputError("scope", str(error)) from None
     try:
         days = check_token_days(days)
     except ValueError as error:
-        raise ScenarioError("days", str(error)) from None
+        raise InputError("days", str(error)) from None
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     now = now or datetime.now(UTC)

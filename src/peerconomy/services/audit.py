@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from peerconomy.domain.audit import MAX_PAGE, AuditEntry
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import InputError
 from peerconomy.services import lookup
 from peerconomy.services.ports import UnitOfWork
 
@@ -73,6 +73,6 @@ def site_log(
 
 def _check_page(limit: int, before: int | None) -> None:
     if isinstance(limit, bool) or not 1 <= limit <= MAX_PAGE:
-        raise ScenarioError("limit", f"must be 1 to {MAX_PAGE}, got {limit!r}")
+        raise InputError("limit", f"must be 1 to {MAX_PAGE}, got {limit!r}")
     if before is not None and before < 1:
-        raise ScenarioError("before", f"must be an entry's number (1 or more), got {before!r}")
+        raise InputError("before", f"must be an entry's number (1 or more), got {before!r}")

@@ -24,7 +24,7 @@ from peerconomy.domain.scenario import (
 )
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
-from peerconomy.services.errors import ConflictError, NotFoundError
+from peerconomy.services.errors import ConflictError, InputError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
@@ -112,7 +112,7 @@ def make_wish(
         if earlier is not None and new:
             raise ConflictError(f"the wish id {wish.id!r} is taken; change the wish with PUT")
         if earlier is not None and earlier.participant != wish.participant:
-            raise ScenarioError("wish.id", f"{wish.id!r} is another participant's wish")
+            raise InputError("wish.id", f"{wish.id!r} is another participant's wish")
         check_alternatives(wish, active_goods(uow, pool))
         uow.periods.put_wish(pool, current.number, wish)
         record(uow, pool, "wish.put", actor=actor, subject=wish.id, detail={

@@ -1,40 +1,38 @@
-"""What a service refuses, as exceptions an entrypoint maps to an answer.
+"""What a service refuses: the tree of :mod:`peerconomy.domain.refusal`, and the refusals
+only services make (a stale edit, a failed sign-in).
 
-The CLI prints each as one line and exits with code 2; the web API answers 404
-(:class:`NotFoundError`), 401 (:class:`SignInError`), 409 (:class:`ConflictError`,
-:class:`~peerconomy.domain.period.IllegalTransitionError`), 403 (:class:`NotAllowedError`)
-and 422 (:class:`~peerconomy.domain.scenario.ScenarioError`, which names the field).
-Whatever is refused, the transaction rolls back: nothing is stored.
+The CLI prints each as one line and exits with code 2; the web API answers 422
+(:class:`InputError`, which names the field), 401 (:class:`SignInError`), 403
+(:class:`NotAllowedError`), 404 (:class:`NotFoundError`) and 409 (:class:`ConflictError`,
+:class:`~peerconomy.domain.period.IllegalTransitionError` among them). Whatever is refused,
+the transaction rolls back: nothing is stored.
 """
 
 from __future__ import annotations
 
+from peerconomy.domain.refusal import (
+    ConflictError,
+    InputError,
+    NotAllowedError,
+    NotFoundError,
+    Refusal,
+)
+
 __all__ = [
     "ConflictError",
+    "InputError",
     "NotAllowedError",
     "NotFoundError",
+    "Refusal",
     "ServiceError",
     "SignInError",
     "StaleEditError",
     "check_version",
 ]
 
-
-class ServiceError(Exception):
-    """A step the service refuses."""
-
-
-class NotFoundError(ServiceError):
-    """Something named does not exist, e.g. ``no participant 'zoe' in pool 'farm'``."""
-
-    def __init__(self, kind: str, name: object, pool: str | None = None) -> None:
-        self.kind, self.name, self.pool = kind, name, pool
-        where = f" in pool {pool!r}" if pool is not None else ""
-        super().__init__(f"no {kind} {name!r}{where}")
-
-
-class ConflictError(ServiceError):
-    """The step clashes with what is stored: a name already taken, a plan already made."""
+ServiceError = Refusal
+"""The old name of :class:`~peerconomy.domain.refusal.Refusal`, kept while code still uses
+it."""
 
 
 class StaleEditError(ConflictError):
@@ -54,10 +52,6 @@ def check_version(what: str, stored: int, expected: int | None) -> None:
     (``None``: the caller named no version and takes what is stored as it is)."""
     if expected is not None and expected != stored:
         raise StaleEditError(what, stored, expected)
-
-
-class NotAllowedError(ServiceError):
-    """The person named may not take this step, e.g. confirm their own work."""
 
 
 class SignInError(NotAllowedError):

@@ -24,7 +24,7 @@ from peerconomy.domain.bounds import POOL_MAX_WEIGHT, check_number
 from peerconomy.domain.invitations import INVITATION_DAYS
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Admission, Member, Period, Pool, PoolSettings, Role
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import InputError
 from peerconomy.services import lookup
 from peerconomy.services.accounts import hash_secret
 from peerconomy.services.audit import record
@@ -256,7 +256,7 @@ def invite(
     (active, not claimed yet) and whoever accepts it claims them, with their role; without,
     it makes a new member with ``role``."""
     if not 1 <= days <= 365:
-        raise ScenarioError("days", "must be between 1 and 365")
+        raise InputError("days", "must be between 1 and 365")
     moment = now or datetime.now(UTC)
     with uow:
         lookup.pool(uow, pool)
@@ -305,7 +305,7 @@ def invite_members(
     """One invitation for each of ``participants`` (None: every active member nobody has
     claimed), in one transaction: each member with its invitation's record and code."""
     if not 1 <= days <= 365:
-        raise ScenarioError("days", "must be between 1 and 365")
+        raise InputError("days", "must be between 1 and 365")
     moment = now or datetime.now(UTC)
     made: list[tuple[Member, Invitation, str]] = []
     with uow:

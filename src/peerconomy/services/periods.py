@@ -26,7 +26,6 @@ from peerconomy.domain.scenario import (
     FORMAT,
     Project,
     Scenario,
-    ScenarioError,
     Settings,
     within_limits,
 )
@@ -35,7 +34,7 @@ from peerconomy.ledger.settlement import settlement
 from peerconomy.services import lookup, messagebus
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
-from peerconomy.services.errors import ConflictError, NotFoundError
+from peerconomy.services.errors import ConflictError, InputError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = ["clear_period", "close_period", "input_hash", "may_reopen", "period_scenario",
@@ -103,7 +102,7 @@ def _finite(data: dict[str, Any]) -> dict[str, Any]:
     settled, so it is refused (naming the first bad number) and never stored."""
     where = first_non_finite(data)
     if where is not None:
-        raise ScenarioError(f"plan.{where}", "is not a finite number; the plan is not kept")
+        raise InputError(f"plan.{where}", "is not a finite number; the plan is not kept")
     return data
 
 

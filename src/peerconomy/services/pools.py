@@ -26,6 +26,7 @@ from peerconomy.domain.pool import (
     PoolSettings,
     Role,
 )
+from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Scenario, ScenarioError
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
@@ -65,18 +66,18 @@ def check_pool_name(name: str) -> str:
     """A pool name in its normal form (Unicode NFKC: full-width and other compatibility
     look-alikes become the plain characters they look like): 1 to 100 printable characters,
     no leading or trailing space, no slash, and not ``.`` or ``..`` (the name is one segment
-    of the pool's web address). ScenarioError naming ``pool`` otherwise."""
+    of the pool's web address). InputError naming ``pool`` otherwise."""
     name = unicodedata.normalize("NFKC", name)
     if not name or name != name.strip():
-        raise ScenarioError(
+        raise InputError(
             "pool", f"must be a non-empty name without surrounding space, got {name!r}"
         )
     if len(name) > MAX_NAME_LENGTH or not name.isprintable():
-        raise ScenarioError("pool", f"must be at most {MAX_NAME_LENGTH} printable characters")
+        raise InputError("pool", f"must be at most {MAX_NAME_LENGTH} printable characters")
     if "/" in name or "\\" in name:
-        raise ScenarioError("pool", f"must not contain a slash, got {name!r}")
+        raise InputError("pool", f"must not contain a slash, got {name!r}")
     if name in {".", ".."}:
-        raise ScenarioError("pool", f"must not be '.' or '..', got {name!r}")
+        raise InputError("pool", f"must not be '.' or '..', got {name!r}")
     return name
 
 
@@ -298,9 +299,9 @@ def _check_settings(settings: PoolSettings) -> None:
     check_number(settings.max_weight, "max_weight", POOL_MAX_WEIGHT)
     for name in ("communal_validation", "public"):
         if not isinstance(getattr(settings, name), bool):
-            raise ScenarioError(name, f"must be true or false, got {getattr(settings, name)!r}")
+            raise InputError(name, f"must be true or false, got {getattr(settings, name)!r}")
     if settings.admission not in ("open", "approval"):
-        raise ScenarioError(
+        raise InputError(
             "admission", f"must be 'open' or 'approval', got {settings.admission!r}"
         )
 
@@ -312,10 +313,10 @@ def _settings(member: Member) -> dict[str, object]:
 
 def _check_member(member: Member) -> None:
     if not isinstance(member.id, str) or not member.id:
-        raise ScenarioError("participant", "must be a non-empty id")
+        raise InputError("participant", "must be a non-empty id")
     if member.capacity is not None:
         check_number(member.capacity, "capacity", HOURS)
     if not isinstance(member.exempt, bool):
-        raise ScenarioError("exempt", f"must be true or false, got {member.exempt!r}")
+        raise InputError("exempt", f"must be true or false, got {member.exempt!r}")
     if member.role not in ("member", "coordinator"):
-        raise ScenarioError("role", f"must be 'member' or 'coordinator', got {member.role!r}")
+        raise InputError("role", f"must be 'member' or 'coordinator', got {member.role!r}")

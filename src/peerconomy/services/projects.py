@@ -19,7 +19,8 @@ from peerconomy.domain.bounds import MAX_UNITS
 from peerconomy.domain.ids import check_id
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import PoolProject
-from peerconomy.domain.scenario import Good, ScenarioError, Task
+from peerconomy.domain.refusal import InputError
+from peerconomy.domain.scenario import Good, Task
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
@@ -170,9 +171,9 @@ def plan_production(
     if capacity is not None and (
         isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0
     ):
-        raise ScenarioError("capacity", f"must be a whole number >= 0, got {capacity!r}")
+        raise InputError("capacity", f"must be a whole number >= 0, got {capacity!r}")
     if capacity is not None and capacity > MAX_UNITS:
-        raise ScenarioError("capacity", f"must be <= {MAX_UNITS}, got {capacity!r}")
+        raise InputError("capacity", f"must be <= {MAX_UNITS}, got {capacity!r}")
     with uow:
         lookup.pool(uow, pool, lock=True)
         period = lookup.current_period(uow, pool)
@@ -204,7 +205,7 @@ def _check_new(
 ) -> None:
     """New tasks and goods belong to ``project``, have new ids, and recipes name known tasks."""
     if not project:
-        raise ScenarioError("project", "must be a non-empty id")
+        raise InputError("project", "must be a non-empty id")
     check_id(project, "project")
     task_ids = {t.id for t in uow.pools.tasks(pool)}
     good_ids = {g.id for g in uow.pools.goods(pool)}
@@ -216,14 +217,14 @@ def _check_new(
     for kind, items, taken in parts:
         for i, item in enumerate(items):
             if item.project != project:
-                raise ScenarioError(f"{kind}[{i}].project", f"must be {project!r}")
+                raise InputError(f"{kind}[{i}].project", f"must be {project!r}")
             if item.id in taken:
                 raise ConflictError(f"{kind}[{i}].id: {item.id!r} is taken in pool {pool!r}")
             taken.add(item.id)
     for i, good in enumerate(goods):
         for key in good.recipe:
             if key not in usable:
-                raise ScenarioError(f"goods[{i}].recipe.{key}", f"unknown task {key!r}")
+                raise InputError(f"goods[{i}].recipe.{key}", f"unknown task {key!r}")
 
 
 def _usable_tasks(uow: UnitOfWork, pool: str, project: str) -> set[str]:

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from peerconomy.domain.account import Invitation
 from peerconomy.domain.events import MemberInvited
 from peerconomy.domain.pool import Member
+from peerconomy.domain.refusal import InputError, Problem
 from peerconomy.domain.roster import RosterRow, read_roster
-from peerconomy.domain.scenario import ScenarioError
 from peerconomy.services import lookup, messagebus, notices
 from peerconomy.services.audit import record
 from peerconomy.services.membership import INVITATION_DAYS, new_invitation
@@ -59,16 +59,16 @@ def import_members(
     """Add the members of a CSV list (or rows read from one) to ``pool``, unclaimed, each
     with an invitation for them; nothing is stored if any row is refused."""
     if not 1 <= days <= 365:
-        raise ScenarioError("days", "must be between 1 and 365")
+        raise InputError("days", "must be between 1 and 365")
     rows = read_roster(members_csv) if isinstance(members_csv, str) else members_csv
     moment = now or datetime.now(UTC)
     with uow:
         lookup.pool(uow, pool, lock=True)
         known = {m.id for m in uow.pools.members(pool)}
-        for row in rows:
-            if row.member.id in known:
-                raise ScenarioError(f"line {row.line}, id",
-                                    f"{row.member.id!r} is in pool {pool!r} already")
+        taken = [Problem(f"line {row.line}, id", f"{row.member.id!r} is in pool {pool!r} already")
+                 for row in rows if row.member.id in known]
+        if taken:  # every member who is in the pool already, named at once
+            raise InputError.of(taken)
         uow.pools.add_members(pool, [row.member for row in rows])
         invited = []
         for row in rows:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from peerconomy.domain.account import User, check_email, check_user_name
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import InputError
 from peerconomy.domain.security import ResetToken
 from peerconomy.services import lookup
 from peerconomy.services.accounts import hash_secret, new_password_hash
@@ -65,14 +65,14 @@ def create_user(
     try:
         name = check_user_name(name)
     except ValueError as error:
-        raise ScenarioError("name", str(error)) from None
+        raise InputError("name", str(error)) from None
     try:
         email = check_email(email)
     except ValueError as error:
-        raise ScenarioError("email", str(error)) from None
+        raise InputError("email", str(error)) from None
     display_name = display_name.strip()
     if len(display_name) > 100:
-        raise ScenarioError("display_name", "must be at most 100 characters")
+        raise InputError("display_name", "must be at most 100 characters")
     moment = now or datetime.now(UTC)
     user = User(name, email, _unusable_password(), moment, display_name, site_admin=admin)
     with uow:

@@ -18,7 +18,7 @@ from peerconomy.domain.bounds import LOGGED_HOURS, check_number
 from peerconomy.domain.events import WorkLogged
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, WorkLog
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import InputError
 from peerconomy.domain.work import confirm_refusal, reject_refusal
 from peerconomy.services import lookup, messagebus
 from peerconomy.services.audit import record
@@ -106,16 +106,16 @@ def log_confirmed_work(
             for field, who in (("participant", entry.participant),
                                ("confirmed_by", entry.confirmed_by)):
                 if who not in members:
-                    raise ScenarioError(f"done[{i}].{field}",
-                                        f"no member {who!r} in pool {pool!r}")
+                    raise InputError(f"done[{i}].{field}",
+                                     f"no member {who!r} in pool {pool!r}")
             if entry.task not in tasks:
-                raise ScenarioError(f"done[{i}].task", f"no task {entry.task!r} in pool {pool!r}")
+                raise InputError(f"done[{i}].task", f"no task {entry.task!r} in pool {pool!r}")
             log = WorkLog(0, pool, period.number, entry.participant, entry.task, float(entry.hours),
                           at, (entry.participant, entry.task) in assigned)
             try:
                 logs.append(_confirmed(log, members[entry.confirmed_by]))
             except NotAllowedError as refused:
-                raise ScenarioError(f"done[{i}].confirmed_by", str(refused)) from refused
+                raise InputError(f"done[{i}].confirmed_by", str(refused)) from refused
         stored = [uow.periods.add_work_log(log) for log in logs]
         record(uow, pool, "work.log_sheet", actor=actor, subject=period.number,
                detail={"logs": [log.id for log in stored],

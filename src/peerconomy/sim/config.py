@@ -26,7 +26,8 @@ from pydantic import (
     model_validator,
 )
 
-from peerconomy.domain.scenario import ScenarioError, error_from_validation
+from peerconomy.domain.refusal import InputError
+from peerconomy.domain.scenario import error_from_validation
 from peerconomy.sim.rules import PRESETS, AllocationRule
 
 __all__ = [
@@ -55,7 +56,7 @@ class _Frozen(BaseModel):
 
 def _ordered(value: tuple[float, float], what: str) -> None:
     if value[0] > value[1]:
-        raise ScenarioError(what, f"must be [low, high] with low <= high, got {list(value)}")
+        raise InputError(what, f"must be [low, high] with low <= high, got {list(value)}")
 
 
 class TaskConfig(_Frozen):
@@ -117,7 +118,7 @@ class Strategies(_Frozen):
     @model_validator(mode="after")
     def _check(self) -> Strategies:
         if self.truthful + self.shading + self.luxury + self.laziness <= 0:
-            raise ScenarioError("truthful", "at least one strategy must have a share above 0")
+            raise InputError("truthful", "at least one strategy must have a share above 0")
         return self
 
 
@@ -188,7 +189,7 @@ class SimulationConfig(_Frozen):
                     rule = AllocationRule.model_validate(rule)
                 except ValidationError as err:
                     inner = error_from_validation(err)
-                    raise ScenarioError(f"[{i}].{inner.path}", inner.reason) from None
+                    raise InputError(f"[{i}].{inner.path}", inner.reason) from None
             checked.append(rule)
         return checked
 
@@ -196,7 +197,7 @@ class SimulationConfig(_Frozen):
     def _check(self) -> SimulationConfig:
         for i, rule in enumerate(self.rules):
             if isinstance(rule, str) and rule not in PRESETS:
-                raise ScenarioError(
+                raise InputError(
                     f"rules[{i}]", f"must be one of {', '.join(PRESETS)}, got {rule!r}"
                 )
         projects = set(self.projects)
@@ -209,19 +210,19 @@ class SimulationConfig(_Frozen):
             seen: set[str] = set()
             for i, (id, project) in enumerate(items):
                 if id in seen:
-                    raise ScenarioError(f"{kind}[{i}].id", f"{id!r} is used twice")
+                    raise InputError(f"{kind}[{i}].id", f"{id!r} is used twice")
                 seen.add(id)
                 if project not in projects:
-                    raise ScenarioError(f"{kind}[{i}].project", f"no project {project!r}")
+                    raise InputError(f"{kind}[{i}].project", f"no project {project!r}")
         for i, good in enumerate(self.goods):
             for task in good.recipe:
                 if task not in task_ids:
-                    raise ScenarioError(f"goods[{i}].recipe", f"no task {task!r}")
+                    raise InputError(f"goods[{i}].recipe", f"no task {task!r}")
         for path in self.sweep:
             _check_path(self.model_dump(), path)
         if self.sweep_mode == "zip" and len({len(v) for v in self.sweep.values()}) > 1:
-            raise ScenarioError("sweep", "with sweep_mode 'zip' every list must be as long"
-                                         " as the others")
+            raise InputError("sweep", "with sweep_mode 'zip' every list must be as long"
+                                      " as the others")
         return self
 
     def compared_rules(self) -> list[AllocationRule]:
@@ -233,23 +234,23 @@ def _check_path(data: Mapping[str, Any], path: str) -> None:
     node: Any = data
     for step in path.split("."):
         if not isinstance(node, Mapping) or step not in node:
-            raise ScenarioError("sweep", f"{path!r} names no setting")
+            raise InputError("sweep", f"{path!r} names no setting")
         node = node[step]
 
 
 def parse_config(data: Mapping[str, Any]) -> SimulationConfig:
-    """Validate a TOML-like mapping; raise :class:`ScenarioError` naming the bad field."""
+    """Validate a TOML-like mapping; raise :class:`InputError` naming the bad field."""
     try:
         return SimulationConfig.model_validate(data)
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         cross_check = first.get("ctx", {}).get("error")
-        if isinstance(cross_check, ScenarioError):  # a model's own check, under its place
+        if isinstance(cross_check, InputError):  # a model's own check, under its place
             where = error_from_validation(err).path if first["loc"] else ""
             joint = "" if cross_check.path.startswith("[") else "."
             path = f"{where}{joint}{cross_check.path}" if where else cross_check.path
-            raise ScenarioError(path, cross_check.reason) from None
-        raise error_from_validation(err) from None
+            raise InputError(path, cross_check.reason) from None
+        raise InputError.of(error_from_validation(err).problems) from None
 
 
 def load_config(path: str | os.PathLike[str]) -> SimulationConfig:
@@ -259,11 +260,11 @@ def load_config(path: str | os.PathLike[str]) -> SimulationConfig:
         with open(name, "rb") as file:
             data = tomllib.load(file)
     except FileNotFoundError:
-        raise ScenarioError(name, "no such file") from None
+        raise InputError(name, "no such file") from None
     except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(name, f"not valid TOML: {err}") from None
+        raise InputError(name, f"not valid TOML: {err}") from None
     except OSError as err:
-        raise ScenarioError(name, err.strerror or str(err)) from None
+        raise InputError(name, err.strerror or str(err)) from None
     return parse_config(data)
 
 

@@ -15,9 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from peerconomy.domain.period import IllegalTransitionError
-from peerconomy.domain.scenario import ScenarioError
-from peerconomy.services.errors import ConflictError, ServiceError
+from peerconomy.domain.refusal import Refusal
+from peerconomy.services.errors import ConflictError
 
 __all__ = ["ClearingJob", "ClearingJobs", "JobState"]
 
@@ -63,7 +62,7 @@ class ClearingJobs:
     def _run(self, job: ClearingJob, clear: Callable[[], object]) -> None:
         try:
             clear()
-        except (ServiceError, ScenarioError, IllegalTransitionError) as error:
+        except Refusal as error:
             self._finish(job, "failed", str(error))
         except Exception as error:  # pragma: no cover - a bug, logged, shown as a failure
             _log.exception("clearing pool %r failed", job.pool)

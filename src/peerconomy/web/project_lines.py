@@ -26,9 +26,10 @@ everywhere (:mod:`peerconomy.domain.bounds`). Blank lines and lines starting wit
 skipped. ``capacity``, ``limit`` and ``type`` are words of the format, so a recipe cannot name
 a task called so.
 
-A mistake is refused with a :class:`~peerconomy.domain.scenario.ScenarioError` that names the
-field, the line and the part of it: ``goods, line 2, capacity``. :meth:`ProjectLines.named`
-says a service's ``goods[1].recipe.milking`` the same way.
+A mistake is refused with an :class:`~peerconomy.domain.refusal.InputError` that names the
+field, the line and the part of it: ``goods, line 2, capacity``; every line's mistake is
+listed at once, the tasks' before the goods'. :meth:`ProjectLines.named` says a service's
+``goods[1].recipe.milking`` the same way.
 
 >>> lines = parse_project("flats", "stairs 4\\nlaundry", "sea-view auction capacity=1 laundry=1")
 >>> [(t.id, t.fixed_hours) for t in lines.tasks]
@@ -39,12 +40,13 @@ says a service's ``goods[1].recipe.milking`` the same way.
 >>> parse_project("flats", "", "sea-view auction capacity=one")
 Traceback (most recent call last):
 ...
-peerconomy.domain.scenario.ScenarioError: goods, line 1, capacity: must be a whole number, got 'one'
->>> parse_project("flats", "<b>stairs</b> 4", "")
+peerconomy.domain.refusal.InputError: goods, line 1, capacity: must be a whole number, got 'one'
+>>> parse_project("flats", "<b>stairs</b> 4\\nlaundry -1", "")
 Traceback (most recent call last):
 ...
-peerconomy.domain.scenario.ScenarioError: tasks, line 1, id: must be 1 to 100 letters (a-z, \
-A-Z), digits, '.', '_', '-' or '/', starting with a letter or digit, got '<b>stairs</b>'
+peerconomy.domain.refusal.InputError: tasks, line 1, id: must be 1 to 100 letters (a-z, \
+A-Z), digits, '.', '_', '-' or '/', starting with a letter or digit, got '<b>stairs</b>'; \
+tasks, line 2, fixed hours: must be >= 0, got '-1'
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ from dataclasses import dataclass
 from typing import Any, Final, get_args
 
 from peerconomy.domain.ids import MAX_ID, check_id
-from peerconomy.domain.scenario import Good, GoodModel, ScenarioError, Task, parse_part
+from peerconomy.domain.refusal import InputError, Problem, Problems
+from peerconomy.domain.scenario import Good, GoodModel, Task, parse_part
 
 __all__ = [
     "MAX_ID",
@@ -113,11 +116,11 @@ def project_id(text: str, field: str = "project") -> str:
     >>> project_id("annex/attic")
     Traceback (most recent call last):
     ...
-    peerconomy.domain.scenario.ScenarioError: project: must be 1 to 100 letters (a-z, A-Z), \
+    peerconomy.domain.refusal.InputError: project: must be 1 to 100 letters (a-z, A-Z), \
 digits, '.', '_' or '-', starting with a letter or digit, got 'annex/attic'
     """
     if not text:
-        raise ScenarioError(field, "must be a non-empty id")
+        raise InputError(field, "must be a non-empty id")
     return check_id(text, field)
 
 
@@ -128,9 +131,17 @@ def item_id(text: str, field: str) -> str:
 
 
 def parse_project(project: str, tasks: str, goods: str) -> ProjectLines:
-    """The tasks and goods of ``project`` from the text of the form's two fields."""
+    """The tasks and goods of ``project`` from the text of the form's two fields (a bad
+    project id refused first; then every bad line of both fields, all at once)."""
     project_id(project)
-    numbered_tasks, numbered_goods = parse_tasks(project, tasks), parse_goods(project, goods)
+    problems = Problems()
+    numbered_tasks: list[tuple[int, Task]] = []
+    numbered_goods: list[tuple[int, Good]] = []
+    with problems.gathering():
+        numbered_tasks = parse_tasks(project, tasks)
+    with problems.gathering():
+        numbered_goods = parse_goods(project, goods)
+    problems.refuse()
     return ProjectLines(
         tasks=tuple(task for _, task in numbered_tasks),
         goods=tuple(good for _, good in numbered_goods),
@@ -154,24 +165,25 @@ def _number(text: str, where: str, *, whole: bool = False) -> float:
     try:
         value = int(text) if whole else float(text.replace(",", "."))
     except ValueError:
-        raise ScenarioError(where, f"must be {kind}, got {text!r}") from None
+        raise InputError(where, f"must be {kind}, got {text!r}") from None
     if not math.isfinite(value):
-        raise ScenarioError(where, f"must be a finite number, got {text!r}")
+        raise InputError(where, f"must be a finite number, got {text!r}")
     if value < 0:
-        raise ScenarioError(where, f"must be >= 0, got {text!r}")
+        raise InputError(where, f"must be >= 0, got {text!r}")
     return value
 
 
 def _validated(kind: type[Any], data: dict[str, Any], where: str) -> Any:
     try:
         return parse_part(kind, data)
-    except ScenarioError as error:
-        raise ScenarioError(f"{where}, {error.path}", error.reason) from None
+    except InputError as error:
+        raise InputError.of(Problem(f"{where}, {p.path}", p.reason)
+                            for p in error.problems) from None
 
 
 def _first_time(seen: dict[str, int], name: str, number: int, where: str) -> None:
     if name in seen:
-        raise ScenarioError(where, f"{name!r} is on line {seen[name]} already")
+        raise InputError(where, f"{name!r} is on line {seen[name]} already")
     seen[name] = number
 
 
@@ -183,23 +195,32 @@ def parse_tasks(project: str, text: str) -> list[tuple[int, Task]]:
     >>> parse_tasks("flats", "stairs four hours")
     Traceback (most recent call last):
     ...
-    peerconomy.domain.scenario.ScenarioError: tasks, line 1: one task per line: its id and, \
+    peerconomy.domain.refusal.InputError: tasks, line 1: one task per line: its id and, \
 if it needs them whatever is made, its fixed hours (stairs 4)
     """
     found: list[tuple[int, Task]] = []
     seen: dict[str, int] = {}
+    problems = Problems()
     for number, words in _lines(text):
-        where = f"tasks, line {number}"
-        if len(words) > 2:
-            raise ScenarioError(where, "one task per line: its id and, if it needs them"
-                                       " whatever is made, its fixed hours (stairs 4)")
-        item_id(words[0], f"{where}, id")
-        _first_time(seen, words[0], number, f"{where}, id")
-        data: dict[str, Any] = {"id": words[0], "project": project}
-        if len(words) == 2:
-            data["fixed_hours"] = _number(words[1], f"{where}, fixed hours")
-        found.append((number, _validated(Task, data, where)))
+        with problems.gathering():
+            found.append((number, _task(project, number, words, seen)))
+    problems.refuse()
     return found
+
+
+def _task(project: str, number: int, words: list[str], seen: dict[str, int]) -> Task:
+    """The task written on line ``number``."""
+    where = f"tasks, line {number}"
+    if len(words) > 2:
+        raise InputError(where, "one task per line: its id and, if it needs them"
+                                " whatever is made, its fixed hours (stairs 4)")
+    item_id(words[0], f"{where}, id")
+    _first_time(seen, words[0], number, f"{where}, id")
+    data: dict[str, Any] = {"id": words[0], "project": project}
+    if len(words) == 2:
+        data["fixed_hours"] = _number(words[1], f"{where}, fixed hours")
+    task: Task = _validated(Task, data, where)
+    return task
 
 
 def parse_goods(project: str, text: str) -> list[tuple[int, Good]]:
@@ -212,42 +233,50 @@ def parse_goods(project: str, text: str) -> list[tuple[int, Good]]:
     >>> parse_goods("dairy", "bread baking=1")
     Traceback (most recent call last):
     ...
-    peerconomy.domain.scenario.ScenarioError: goods, line 1, model: must be one of flat_rate, \
+    peerconomy.domain.refusal.InputError: goods, line 1, model: must be one of flat_rate, \
 flat_allocation, effort, auction, got 'baking=1'
     """
     found: list[tuple[int, Good]] = []
     seen: dict[str, int] = {}
+    problems = Problems()
     for number, words in _lines(text):
-        where = f"goods, line {number}"
-        good, *rest = words
-        item_id(good, f"{where}, id")
-        _first_time(seen, good, number, f"{where}, id")
-        if not rest:
-            raise ScenarioError(f"{where}, model",
-                                f"is missing: after the id, say one of {', '.join(MODELS)}")
-        model = rest[0].replace("-", "_")
-        if model not in MODELS:
-            raise ScenarioError(f"{where}, model",
-                                f"must be one of {', '.join(MODELS)}, got {rest[0]!r}")
-        data: dict[str, Any] = {"id": good, "project": project, "model": model}
-        recipe: dict[str, float] = {}
-        given: set[str] = set()
-        for word in rest[1:]:
-            name, equals, value = word.partition("=")
-            if not (equals and name and value):
-                raise ScenarioError(where, f"{word!r} is not NAME=VALUE (capacity=1, limit=2,"
-                                           " type=bread or a task's hours per unit:"
-                                           " baking=0.5)")
-            part = name if name in ("capacity", "limit", "type") else f"recipe.{name}"
-            if part in given:
-                raise ScenarioError(f"{where}, {part}", "is given twice")
-            given.add(part)
-            if name in ("capacity", "limit"):
-                data[name] = int(_number(value, f"{where}, {name}", whole=True))
-            elif name == "type":
-                data["product_type"] = value
-            else:
-                recipe[name] = _number(value, f"{where}, {part}")
-        data["recipe"] = recipe
-        found.append((number, _validated(Good, data, where)))
+        with problems.gathering():
+            found.append((number, _good(project, number, words, seen)))
+    problems.refuse()
     return found
+
+
+def _good(project: str, number: int, words: list[str], seen: dict[str, int]) -> Good:
+    """The good written on line ``number``."""
+    where = f"goods, line {number}"
+    good, *rest = words
+    item_id(good, f"{where}, id")
+    _first_time(seen, good, number, f"{where}, id")
+    if not rest:
+        raise InputError(f"{where}, model",
+                         f"is missing: after the id, say one of {', '.join(MODELS)}")
+    model = rest[0].replace("-", "_")
+    if model not in MODELS:
+        raise InputError(f"{where}, model",
+                         f"must be one of {', '.join(MODELS)}, got {rest[0]!r}")
+    data: dict[str, Any] = {"id": good, "project": project, "model": model}
+    recipe: dict[str, float] = {}
+    given: set[str] = set()
+    for word in rest[1:]:
+        name, equals, value = word.partition("=")
+        if not (equals and name and value):
+            raise InputError(where, f"{word!r} is not NAME=VALUE (capacity=1, limit=2,"
+                                    " type=bread or a task's hours per unit: baking=0.5)")
+        part = name if name in ("capacity", "limit", "type") else f"recipe.{name}"
+        if part in given:
+            raise InputError(f"{where}, {part}", "is given twice")
+        given.add(part)
+        if name in ("capacity", "limit"):
+            data[name] = int(_number(value, f"{where}, {name}", whole=True))
+        elif name == "type":
+            data["product_type"] = value
+        else:
+            recipe[name] = _number(value, f"{where}, {part}")
+    data["recipe"] = recipe
+    made: Good = _validated(Good, data, where)
+    return made

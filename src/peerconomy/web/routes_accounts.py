@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from peerconomy.domain.account import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 from peerconomy.domain.mail import NOTICE_KINDS
 from peerconomy.domain.pool import Admission
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import InputError
 from peerconomy.http.deps import NowDep, PolicyDep, SettingsDep, UowDep
 from peerconomy.http.sessions import browser_session_id, end_browser_session, start_browser_session
 from peerconomy.http.state import client_address, time_of
@@ -130,8 +130,8 @@ def sign_up(request: Request, form: FormDep, uow: UowDep, settings: SettingsDep,
     except NotAllowedError:
         return refused(403, _("Signing up is closed on this site.") if mode == "closed"
                        else _("Signing up on this site needs an invitation link."))
-    except ScenarioError as error:
-        why = {
+    except InputError as error:
+        said = {
             "name": _("A user name is 2 to 32 lower-case letters, digits, '_', '.' or '-',"
                       " starting with a letter or digit."),
             "email": _("Please give an email address."),
@@ -139,8 +139,9 @@ def sign_up(request: Request, form: FormDep, uow: UowDep, settings: SettingsDep,
             "display_name": _("A display name is at most 100 characters long."),
             "invitation": _("This invitation code cannot be used: it is wrong, used or"
                             " expired. Ask for a new invitation link."),
-        }.get(error.path, str(error))
-        return refused(422, why)
+        }
+        return refused(422, " ".join(dict.fromkeys(said.get(p.path, str(p))
+                                                   for p in error.problems)))
     except ConflictError:
         return refused(409, _("This user name is taken; please choose another."))
     return render(request, "signed_up.html", next=target)
@@ -304,7 +305,7 @@ def reset(code: str, request: Request, form: FormDep, uow: UowDep, now: NowDep) 
                                       client=client_address(request), now=now)
     except (NotFoundError, ConflictError):
         return _unusable(request, code)
-    except ScenarioError:
+    except InputError:
         return _reset_page(request, code, 422,
                            error=_("A password is at least 8 characters long."))
     end_browser_session(request)
@@ -317,7 +318,7 @@ def switch_language(request: Request, form: FormDep, uow: UowDep) -> Response:
     """Choose the language of the pages (kept for a signed-in user's next sessions)."""
     lang = form.text("lang")
     if lang not in LANGUAGES:
-        raise ScenarioError("lang", f"must be one of {', '.join(LANGUAGES)}")
+        raise InputError("lang", f"must be one of {', '.join(LANGUAGES)}")
     request.session["lang"] = lang
     user = user_of(request, uow)
     if user is not None:
@@ -379,7 +380,7 @@ def change_account(request: Request, form: FormDep, uow: UowDep) -> Response:
     name = who_signed_in(request, uow)
     locale = form.text("locale", default="")
     if locale and locale not in LANGUAGES:
-        raise ScenarioError("locale", f"must be empty or one of {', '.join(LANGUAGES)}")
+        raise InputError("locale", f"must be empty or one of {', '.join(LANGUAGES)}")
     accounts.update_profile(uow, name, display_name=form.text("display_name", default=""),
                             locale=locale)
     if locale:
@@ -409,7 +410,7 @@ def change_password(request: Request, form: FormDep, uow: UowDep, policy: Policy
     except SignInError:  # they stay signed in and may try again
         return _account_page(request, uow, name, 403,
                              _("Your current password is not the one you gave."))
-    except ScenarioError:
+    except InputError:
         return _account_page(request, uow, name, 422,
                              _("A password is at least 8 characters long."))
     flash(request, _("Your password is changed."))

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.period import PeriodState
-from peerconomy.domain.scenario import Offer, ScenarioError, Wish, parse_part
+from peerconomy.domain.scenario import Offer, Wish, parse_part
 from peerconomy.domain.work import may_confirm, may_reject
 from peerconomy.http.deps import UowDep
 from peerconomy.http.params import PathNumber
@@ -111,7 +111,8 @@ def join(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
 def log_work(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     """Log hours worked on a task."""
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "log work"))
-    task, hours = form.text("task"), form.number("hours")
+    with form.all_mistakes():
+        task, hours = form.text("task"), form.number("hours")
     work.log_work(uow, pool, me, task, hours, actor=me, logged_by=me)
     _ = gettext_for(request)
     flash(request, _("Your hours on %(task)s are logged.") % {"task": task})
@@ -177,13 +178,12 @@ def make_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDe
     """Offer hours on a task, or change the offer."""
     with uow:  # the caller's membership checked and the offer made in one transaction
         me = member_id(pool_access(request, uow, pool, Level.MEMBER, "make offers"))
+        with form.all_mistakes():
+            hours, min_weight = form.number("hours"), form.number("min_weight")
+            period = form.whole_number("period", default=0) or None
         offer = parse_part(
-            Offer,
-            {"participant": me, "task": task, "hours": form.number("hours"),
-             "min_weight": form.number("min_weight")},
-        )
-        collecting.make_offer(uow, pool, offer,
-                              period=form.whole_number("period", default=0) or None, actor=me)
+            Offer, {"participant": me, "task": task, "hours": hours, "min_weight": min_weight})
+        collecting.make_offer(uow, pool, offer, period=period, actor=me)
     _ = gettext_for(request)
     flash(request, _("Your offer on %(task)s is recorded.") % {"task": task})
     return redirect(pool_url(pool) + "/tasks")
@@ -227,25 +227,28 @@ def make_wish(pool: str, request: Request, form: FormDep, uow: UowDep) -> Respon
     """Make a wish: a quantity, and the goods or product types any of which would do."""
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "make wishes"))
     alternatives: list[dict[str, Any]] = []
-    for choice in form.texts("alternative"):
-        kind, _, name = choice.partition(":")
-        if kind not in ("good", "type") or not name:
-            raise ScenarioError("alternative", f"must be good:<id> or type:<id>, got {choice!r}")
-        alternative: dict[str, Any] = {"good" if kind == "good" else "product_type": name}
-        most = form.optional_number(f"max_cost:{choice}")
-        if most is not None:
-            alternative["max_cost"] = most
-        alternatives.append(alternative)
-    if not alternatives:
-        raise ScenarioError("alternative", "tick at least one good or product type")
+    with form.all_mistakes():
+        for choice in form.texts("alternative"):
+            kind, _, name = choice.partition(":")
+            if kind not in ("good", "type") or not name:
+                form.refuse("alternative", f"must be good:<id> or type:<id>, got {choice!r}")
+                continue
+            alternative: dict[str, Any] = {"good" if kind == "good" else "product_type": name}
+            most = form.optional_number(f"max_cost:{choice}")
+            if most is not None:
+                alternative["max_cost"] = most
+            alternatives.append(alternative)
+        if not form.texts("alternative"):
+            form.refuse("alternative", "tick at least one good or product type")
+        quantity = form.whole_number("quantity", default=1)
+        period = form.whole_number("period", default=0) or None
     wish = parse_part(
         Wish,
         {"participant": me, "id": f"{me}-{secrets.token_hex(4)}",
-         "quantity": form.whole_number("quantity", default=1), "alternatives": alternatives},
+         "quantity": quantity, "alternatives": alternatives},
         "wish",
     )
-    collecting.make_wish(uow, pool, wish, period=form.whole_number("period", default=0) or None,
-                         actor=me)
+    collecting.make_wish(uow, pool, wish, period=period, actor=me)
     _ = gettext_for(request)
     flash(request, _("Your wish is recorded."))
     return redirect(pool_url(pool) + "/goods")

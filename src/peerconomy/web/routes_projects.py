@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Role
-from peerconomy.domain.scenario import ScenarioError
+from peerconomy.domain.refusal import InputError
 from peerconomy.http.deps import NowDep, PolicyDep, UowDep
 from peerconomy.http.state import client_address
 from peerconomy.i18n import gettext_for
@@ -95,9 +95,10 @@ def add_project(pool: str, request: Request, form: FormDep, uow: UowDep) -> Resp
         lines = parse_project(project, draft["tasks"], draft["goods"])
         projects.join_project(uow, pool, project, lines.tasks, lines.goods,
                               actor=access.user)
-    except ScenarioError as error:
-        path = lines.named(error.path) if lines else error.path
-        return _projects_page(request, uow, access, 422, draft, f"{path}: {error.reason}")
+    except InputError as error:
+        said = "; ".join(f"{lines.named(p.path) if lines else p.path}: {p.reason}"
+                         for p in error.problems)
+        return _projects_page(request, uow, access, 422, draft, said)
     except ConflictError as error:
         said = lines.named(str(error)) if lines else str(error)
         return _projects_page(request, uow, access, 409, draft, said)
@@ -147,9 +148,10 @@ def plan_capacity(pool: str, good: str, request: Request, form: FormDep, uow: Uo
                   ) -> Response:
     """Plan a good's capacity for the collecting period; empty: no limit (coordinators)."""
     access = pool_access(request, uow, pool, Level.COORDINATOR, "plan production")
-    units, version = form.optional_number("capacity"), form.whole_number("version")
-    if units is not None and not units.is_integer():
-        raise ScenarioError("capacity", f"must be a whole number >= 0, got {units!r}")
+    with form.all_mistakes():
+        units, version = form.optional_number("capacity"), form.whole_number("version")
+        if units is not None and not units.is_integer():
+            form.refuse("capacity", f"must be a whole number >= 0, got {units!r}")
     _ = gettext_for(request)
     return _edited(request, uow, access, lambda: projects.plan_production(
         uow, pool, good, None if units is None else int(units), version=version,
@@ -163,8 +165,9 @@ def change_member(pool: str, participant: str, request: Request, form: FormDep, 
     (coordinators)."""
     access = pool_access(request, uow, pool, Level.COORDINATOR, "change members")
     role: Role = "coordinator" if form.text("role", default="member") == "coordinator" else "member"
-    capacity, exempt = form.optional_number("capacity"), form.flag("exempt")
-    version = form.whole_number("version")
+    with form.all_mistakes():
+        capacity, exempt = form.optional_number("capacity"), form.flag("exempt")
+        version = form.whole_number("version")
     _ = gettext_for(request)
     return _edited(request, uow, access, lambda: pools.update_member(
         uow, pool, participant, role=role, capacity=capacity, exempt=exempt, version=version,
@@ -177,7 +180,8 @@ def link_member(pool: str, participant: str, request: Request, form: FormDep, uo
                 ) -> Response:
     """Link an existing account to a member nobody has claimed (coordinators)."""
     access = pool_access(request, uow, pool, Level.COORDINATOR, "link accounts to members")
-    user, version = form.text("user"), form.whole_number("version")
+    with form.all_mistakes():
+        user, version = form.text("user"), form.whole_number("version")
     _ = gettext_for(request)
     return _edited(request, uow, access, lambda: membership.link_member(
         uow, pool, participant, user, version=version, actor=access.user),
@@ -191,7 +195,7 @@ def import_members(pool: str, request: Request, form: FormDep, uow: UowDep) -> R
     access = pool_access(request, uow, pool, Level.COORDINATOR, "add members")
     text = form.upload("members", MAX_TEXT_BYTES)
     if not text.strip():
-        raise ScenarioError("members", "choose a CSV file with the membership list")
+        raise InputError("members", "choose a CSV file with the membership list")
     invited = roster.import_members(uow, pool, text, actor=access.user)
     base: str = request.app.state.settings.base_url
     return _projects_page(request, uow, access,
@@ -203,9 +207,10 @@ def change_settings(pool: str, request: Request, form: FormDep, uow: UowDep) -> 
     """Change who may join, whether outsiders see the pool, communal validation and the
     highest weight (coordinators)."""
     access = pool_access(request, uow, pool, Level.COORDINATOR, "change the pool's settings")
-    admission: Any = form.text("admission")  # checked by the service, by name
-    public, validation = form.flag("public"), form.flag("communal_validation")
-    max_weight, version = form.number("max_weight"), form.whole_number("version")
+    with form.all_mistakes():
+        admission: Any = form.text("admission")  # checked by the service, by name
+        public, validation = form.flag("public"), form.flag("communal_validation")
+        max_weight, version = form.number("max_weight"), form.whole_number("version")
     _ = gettext_for(request)
     return _edited(request, uow, access, lambda: pools.update_settings(
         uow, pool, admission=admission, public=public, communal_validation=validation,
