@@ -86,6 +86,7 @@ from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.mail import NoticeKind, QueuedMail
 from peerconomy.domain.period import PeriodState
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.pool import (
     Assignment,
     Member,
@@ -916,12 +917,12 @@ class SqlPoolRepository(_Repository):
         plans = self._c.execute(select(t.plans.c.period, t.plans.c.input_hash, t.plans.c.data)
                                 .where(t.plans.c.pool == pool)).all()
         for period, stamp, text in plans:
-            data = _from_json(text)
+            data = ClearedPlan.from_json(_from_json(text))
             renamed = renamed_plan(data, old, new)
             if renamed != data:
                 self._c.execute(
                     update(t.plans).where(t.plans.c.pool == pool, t.plans.c.period == period)
-                    .values(input_hash=f"{stamp}+{new}", data=_to_json(renamed)))
+                    .values(input_hash=f"{stamp}+{new}", data=_to_json(renamed.to_json())))
 
     @_writes
     def put_good(self, pool: str, good: Good) -> None:
@@ -1157,13 +1158,13 @@ class SqlPeriodRepository(_Repository):
                 period=plan.period,
                 input_hash=plan.input_hash,
                 cleared_at=cleared_at,
-                data=_to_json(plan.data),
+                data=_to_json(plan.data.to_json()),
             )
         )
-        weights = plan.data.get("weights", {})
+        weights = plan.data.weights
         rows = [
-            (plan.pool, plan.period, i, a["participant"], a["task"], a["hours"], weights[a["task"]])
-            for i, a in enumerate(plan.data.get("assignments", ()), 1)
+            (plan.pool, plan.period, i, a.participant, a.task, a.hours, weights[a.task])
+            for i, a in enumerate(plan.data.assignments, 1)
         ]
         _insert_many(self._c, t.assignments, rows)
 
@@ -1190,7 +1191,8 @@ class SqlPeriodRepository(_Repository):
         row = self._c.execute(_PLAN, key).first()
         if row is None:  # pragma: no cover - a plan is never deleted
             return None
-        plan = Plan(pool, number, row.input_hash, row.cleared_at, _from_json(row.data))
+        plan = Plan(pool, number, row.input_hash, row.cleared_at,
+                    ClearedPlan.from_json(_from_json(row.data)))
         self._plans.put(plan, len(row.data))
         return plan
 

@@ -55,7 +55,7 @@ def clear(pool: str, access: AccessDep, uow: UowDep) -> dict[str, Any]:
     """Clear the collecting period (coordinators); the plan, as ``peerconomy clear`` prints."""
     access.require(Level.COORDINATOR, "clear a period")
     made = periods.clear_period(uow, pool, actor=access.user)
-    return made.data
+    return made.data.to_json()
 
 
 @router.get("/pools/{pool}/period/preview")
@@ -96,7 +96,8 @@ def plan(pool: str, number: PathNumber, access: AccessDep, uow: UowDep) -> dict[
         found = uow.periods.plan(pool, number)
     if found is None:
         raise NotFoundError("plan of period", number, pool)
-    return {"input_hash": found.input_hash, "cleared_at": found.cleared_at, **found.data}
+    return {"input_hash": found.input_hash, "cleared_at": found.cleared_at,
+            **found.data.to_json()}
 
 
 @router.get("/pools/{pool}/offers")
