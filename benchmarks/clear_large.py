@@ -24,12 +24,13 @@ def work_large(path: str, repeat: int) -> dict[str, Any]:
     """Read and clear the file: the warm-up's time, the best time, and peak RSS."""
     from peerconomy.domain.clearing import clear_scenario
     from peerconomy.domain.collection import paused_collection
+    from peerconomy.domain.plan import ClearedPlan
     from peerconomy.domain.scenario_columns import read_columns_file
 
     times, reads = [], []
-    plan: dict[str, Any] = {}
+    plan = ClearedPlan()
     for _ in range(repeat + 1):
-        plan = {}
+        plan = ClearedPlan()
         gc.collect()
         start = time.perf_counter()
         scenario = read_columns_file(path)
@@ -41,8 +42,8 @@ def work_large(path: str, repeat: int) -> dict[str, Any]:
         del scenario
     best = int(np.argmin(times[1:])) + 1
     return {"warm_up_s": times[0], "best_s": times[best], "read_s": reads[best],
-            "peak_rss_mb": high_water_mb(), "allocations": len(plan["allocations"]),
-            "assignments": len(plan["assignments"])}
+            "peak_rss_mb": high_water_mb(), "allocations": len(plan.allocations),
+            "assignments": len(plan.assignments)}
 
 
 def work_large_stages(path: str, repeat: int) -> dict[str, Any]:

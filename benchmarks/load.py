@@ -118,12 +118,12 @@ def seed_pool(url: str, members: int, password: str) -> list[str]:
         membership.link_members(store.unit_of_work(), POOL,  # each account claims its member
                                 {p["id"]: p["id"] for p in scenario["participants"]})
         plan = periods.clear_period(store.unit_of_work(), POOL)
-        for n, assignment in enumerate(plan.data["assignments"]):
+        for n, assignment in enumerate(plan.data.assignments):
             if n % 3 == 0:
-                log = work.log_work(store.unit_of_work(), POOL, assignment["participant"],
-                                    assignment["task"], assignment["hours"])
+                log = work.log_work(store.unit_of_work(), POOL, assignment.participant,
+                                    assignment.task, assignment.hours)
                 work.confirm_work(store.unit_of_work(), POOL, log.id, "member000"
-                                  if assignment["participant"] != "member000" else "member001")
+                                  if assignment.participant != "member000" else "member001")
         periods.settle_period(store.unit_of_work(), POOL)
     finally:
         store.close()

@@ -42,6 +42,7 @@ from urllib.parse import quote
 import numpy as np
 
 import peerconomy
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.scenario import load_scenario_file
 from peerconomy.services import periods, pools
 from peerconomy.services.ports import UnitOfWork
@@ -170,16 +171,16 @@ def cycle(new_uow: Callable[[], UnitOfWork], scenario_file: Path) -> dict[str, f
     return times
 
 
-def log_some_work(new_uow: Callable[[], UnitOfWork], plan: dict[str, Any]) -> None:
+def log_some_work(new_uow: Callable[[], UnitOfWork], plan: ClearedPlan) -> None:
     """Every 10th assignment done in full, logged in one transaction (not timed)."""
     from peerconomy.domain.pool import WorkLog
 
     uow = new_uow()
     now = datetime.now(UTC)
     with uow:
-        for a in plan["assignments"][::10]:
+        for a in plan.assignments[::10]:
             uow.periods.add_work_log(
-                WorkLog(0, "bench", 1, a["participant"], a["task"], a["hours"], now, True,
+                WorkLog(0, "bench", 1, a.participant, a.task, a.hours, now, True,
                         "confirmed")
             )
         uow.commit()

@@ -160,17 +160,17 @@ def test_every_period_settles_and_the_balances_sum_to_exactly_zero(
 def test_the_scarce_cargo_bike_carries_a_premium_in_period_1(
     demo: tuple[DemoResult, str, MemoryStore],
 ) -> None:
-    cargo = demo[0].plans[0]["goods"]["cargo_bike_weekend"]
-    assert cargo["premium"] > 0
-    assert cargo["wished"] > cargo["allocated"] == 2
+    cargo = demo[0].plans[0].goods["cargo_bike_weekend"]
+    assert cargo.premium > 0
+    assert cargo.wished > cargo.allocated == 2
 
 
 def test_milking_at_dawn_weighs_more_than_a_standard_hour(
     demo: tuple[DemoResult, str, MemoryStore],
 ) -> None:
     for plan in demo[0].plans:
-        assert plan["weights"]["milking_at_dawn"] > 1
-        assert plan["weights"]["milking_at_dawn"] > plan["weights"]["harvesting"]
+        assert plan.weights["milking_at_dawn"] > 1
+        assert plan.weights["milking_at_dawn"] > plan.weights["harvesting"]
 
 
 def test_period_2_estimates_are_the_weights_period_1_found(
@@ -178,7 +178,7 @@ def test_period_2_estimates_are_the_weights_period_1_found(
 ) -> None:
     first, second = demo[0].periods
     assert first.weight_estimates == {}
-    assert second.weight_estimates == first.plan["weights"]
+    assert second.weight_estimates == first.plan.weights
 
 
 def test_members_answer_the_hint_board_before_period_2(
@@ -187,7 +187,7 @@ def test_members_answer_the_hint_board_before_period_2(
     first, second = demo[0].periods
     assert first.hint_board.uncovered and first.hint_board.unmet_wishes
     assert {o.task for o in second.offers_changed} >= {"milking_at_dawn", "fence_mending"}
-    assert second.plan["weights"]["milking_at_dawn"] < first.plan["weights"]["milking_at_dawn"]
+    assert second.plan.weights["milking_at_dawn"] < first.plan.weights["milking_at_dawn"]
 
 
 def test_the_member_who_forgot_to_log_ends_at_minus_their_share(
@@ -195,7 +195,7 @@ def test_the_member_who_forgot_to_log_ends_at_minus_their_share(
 ) -> None:
     first = demo[0].periods[0]
     who = first.work.forgotten[0].participant
-    assert first.balances[participant_account(who)] == -hours(first.plan["shares"][who])
+    assert first.balances[participant_account(who)] == -hours(first.plan.shares[who])
 
 
 def test_the_output_tells_each_section_within_100_columns(

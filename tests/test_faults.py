@@ -350,8 +350,8 @@ def stages(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Stages:
             for pool in POOLS:
                 plan = periods.clear_period(uow(), pool, actor=COORDINATOR)
             keep("cleared")
-            done = [work.DoneWork(a["participant"], a["task"], a["hours"], COORDINATOR)
-                    for a in plan.data["assignments"][::3] if a["participant"] != COORDINATOR]
+            done = [work.DoneWork(a.participant, a.task, a.hours, COORDINATOR)
+                    for a in plan.data.assignments[::3] if a.participant != COORDINATOR]
             for pool in POOLS:
                 work.log_confirmed_work(uow(), pool, done)
             keep("worked")

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import peerconomy
 from peerconomy import ScenarioError
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.scale import (
     FEDERATION_FORMAT,
     clear_federation,
@@ -24,8 +25,8 @@ from peerconomy.scale import (
 SEEDS = range(40)
 
 
-def merged_plan(pools: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    return peerconomy.clear(merge_pools(pools).merged)
+def merged_plan(pools: dict[str, dict[str, Any]]) -> ClearedPlan:
+    return ClearedPlan.from_json(peerconomy.clear(merge_pools(pools).merged))
 
 
 # --- the plan is the merged pool's --------------------------------------------------------
@@ -80,16 +81,17 @@ def test_the_federation_plan_on_ray_is_the_merged_pools_plan(seed: int) -> None:
 def test_every_entry_of_the_plan_lands_in_one_pools_part(seed: int) -> None:
     fed = merge_pools(federation(seed))
     plan = clear_federation(fed, serial=True)
+    whole = plan.to_json()
 
     parts = split_plan(plan, fed)["pools"]
 
     assert list(parts) == sorted(fed.pools)
     for key in ("weights", "uncovered", "production", "goods", "shares", "credits"):
         joined = {k: v for part in parts.values() for k, v in part[key].items()}
-        assert joined == plan[key]
+        assert joined == whole[key]
     for key in ("assignments", "allocations", "hints"):
         assert sorted(map(json.dumps, (x for part in parts.values() for x in part[key]))) == (
-            sorted(map(json.dumps, plan[key])))
+            sorted(map(json.dumps, whole[key])))
     for name, part in parts.items():
         assert all(p in {q["id"] for q in fed.pools[name]["participants"]}
                    for p in part["shares"])

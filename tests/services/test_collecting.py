@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from peerconomy.domain.period import IllegalTransitionError
+from peerconomy.domain.plan import TaskAssignment
 from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Alternative, Offer, ScenarioError, Wish
 from peerconomy.services import collecting, periods, pools
@@ -64,7 +65,7 @@ def test_a_changed_offer_keeps_its_place_in_the_order(uow: MemoryUnitOfWork) -> 
 def test_a_changed_offer_is_cleared_with_its_new_hours(uow: MemoryUnitOfWork) -> None:
     collecting.make_offer(uow, "workshop", offer("ana", "assemble", 3))
     plan = periods.clear_period(uow, "workshop", now=NOW).data
-    assert {"participant": "ana", "task": "assemble", "hours": 3.0} in plan["assignments"]
+    assert TaskAssignment("ana", "assemble", 3.0) in plan.assignments
 
 
 def test_a_withdrawn_offer_is_gone(uow: MemoryUnitOfWork) -> None:
@@ -121,7 +122,7 @@ def test_a_changed_wish_keeps_its_place_in_the_order(uow: MemoryUnitOfWork) -> N
 def test_a_changed_wish_is_cleared_as_changed(uow: MemoryUnitOfWork) -> None:
     collecting.make_wish(uow, "workshop", wish("ben", "ben_bikes", good("motorcycle")))
     plan = periods.clear_period(uow, "workshop", now=NOW).data
-    got = [(a["good"], a["quantity"]) for a in plan["allocations"] if a["wish"] == "ben_bikes"]
+    got = [(a.good, a.quantity) for a in plan.allocations if a.wish == "ben_bikes"]
     assert got == [("motorcycle", 1)]
 
 
@@ -129,7 +130,7 @@ def test_a_withdrawn_wish_is_gone_and_not_cleared(uow: MemoryUnitOfWork) -> None
     collecting.withdraw_wish(uow, "workshop", "chiara_motorcycle")
     assert "chiara_motorcycle" not in {w.id for w in wishes_of(uow)}
     plan = periods.clear_period(uow, "workshop", now=NOW).data
-    assert plan["production"]["motorcycle"] == 0
+    assert plan.production["motorcycle"] == 0
 
 
 def test_a_wish_names_an_unknown_member_good_or_product_type(
@@ -242,8 +243,8 @@ def test_a_round_replaces_every_offer_and_wish_of_the_period(uow: MemoryUnitOfWo
     assert offers_of(uow) == new_offers
     assert wishes_of(uow) == new_wishes
     plan = periods.clear_period(uow, "workshop", now=NOW)
-    assert {a["participant"] for a in plan.data["assignments"]} == {"ana", "dario"}
-    assert plan.data["production"] == {"bicycle": 2, "motorcycle": 1}
+    assert {a.participant for a in plan.data.assignments} == {"ana", "dario"}
+    assert plan.data.production == {"bicycle": 2, "motorcycle": 1}
 
 
 @pytest.mark.parametrize(

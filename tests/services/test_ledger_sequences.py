@@ -220,7 +220,7 @@ class PoolSequences(RuleBasedStateMachine):
         """Log a few pieces of work, on assignments (mostly) or on any task; most wait for a
         confirmation, some are confirmed at once by ``by``."""
         plan = self.plans[self.period].data
-        assignments = sorted((a["participant"], a["task"]) for a in plan["assignments"])
+        assignments = sorted((a.participant, a.task) for a in plan.assignments)
         anyone = st.tuples(participants, tasks)
         for _ in range(count):
             who, task = data.draw(

@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import msgspec
 import pytest
 
 from peerconomy.domain.period import IllegalTransitionError, PeriodState
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Alternative, Good, ScenarioError, Wish
 from peerconomy.services import audit, collecting, periods, work
@@ -38,8 +40,8 @@ def test_many_wishes_get_no_participant_more_than_the_limit(uow: MemoryUnitOfWor
     for i in range(5):
         collecting.make_wish(uow, "workshop", bikes("ben", f"more{i}", 2))
     plan = periods.clear_period(uow, "workshop", now=NOW)
-    ben = sum(a["quantity"] for a in plan.data["allocations"]
-              if a["participant"] == "ben" and a["good"] == "bicycle")
+    ben = sum(a.quantity for a in plan.data.allocations
+              if a.participant == "ben" and a.good == "bicycle")
     assert ben == 2
 
 
@@ -63,7 +65,7 @@ def test_wishes_stored_before_a_limit_are_met_only_up_to_it(uow: MemoryUnitOfWor
             alternatives=[Alternative(good="box")]))
         uow.commit()
     plan = periods.clear_period(uow, "workshop", now=NOW)
-    assert plan.data["production"]["box"] == 1
+    assert plan.data.production["box"] == 1
 
 
 def test_a_cleared_period_is_reopened_with_its_plan_discarded_and_audited(
@@ -113,10 +115,9 @@ def test_a_plan_with_a_non_finite_number_is_never_stored(
 ) -> None:
     real = periods.clear_scenario
 
-    def poisoned(scenario: object) -> dict[str, object]:
+    def poisoned(scenario: object) -> ClearedPlan:
         plan = real(scenario)  # type: ignore[arg-type]
-        plan["shares"]["ana"] = float("nan")
-        return plan
+        return msgspec.structs.replace(plan, shares={**plan.shares, "ana": float("nan")})
 
     monkeypatch.setattr(periods, "clear_scenario", poisoned)
     with pytest.raises(InputError, match=r"plan.shares\['ana'\]: is not a finite number"):

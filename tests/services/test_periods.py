@@ -81,7 +81,7 @@ def test_the_next_period_keeps_standing_offers_and_estimates_last_weights(
     periods.settle_period(uow, "workshop", on=date(2026, 11, 30))
     with uow:
         second = uow.periods.get("workshop", 2)
-        assert second is not None and second.weight_estimates == plan.data["weights"]
+        assert second is not None and second.weight_estimates == plan.data.weights
         assert uow.periods.offers("workshop", 2) == uow.periods.offers("workshop", 1)
         assert uow.periods.wishes("workshop", 2) == uow.periods.wishes("workshop", 1)
     collecting.make_offer(

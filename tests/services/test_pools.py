@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from peerconomy.domain.period import PeriodState
+from peerconomy.domain.plan import TaskAssignment
 from peerconomy.domain.pool import Member, Pool, PoolProject, PoolSettings, Role
 from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Offer, Scenario, ScenarioError
@@ -135,8 +136,8 @@ def test_a_new_member_may_offer_and_is_cleared_with_the_pool(uow: MemoryUnitOfWo
         uow, "workshop", Offer(participant="emil", task="paint", hours=8, min_weight=0.5)
     )
     plan = periods.clear_period(uow, "workshop", now=NOW).data
-    assert {"participant": "emil", "task": "paint", "hours": 5.0} in plan["assignments"]
-    assert "emil" in plan["shares"]
+    assert TaskAssignment("emil", "paint", 5.0) in plan.assignments
+    assert "emil" in plan.shares
 
 
 def test_adding_a_member_twice_is_refused(store: MemoryStore, uow: MemoryUnitOfWork) -> None:
@@ -193,7 +194,7 @@ def test_updating_a_members_capacity_leaves_the_rest_as_it_was(uow: MemoryUnitOf
 def test_a_lower_capacity_limits_the_members_assignment(uow: MemoryUnitOfWork) -> None:
     pools.update_member(uow, "workshop", "ana", capacity=3)
     plan = periods.clear_period(uow, "workshop", now=NOW).data
-    assert sum(a["hours"] for a in plan["assignments"] if a["participant"] == "ana") == 3.0
+    assert sum(a.hours for a in plan.assignments if a.participant == "ana") == 3.0
 
 
 def test_an_exempt_member_is_charged_nothing_and_the_others_carry_it(
@@ -202,9 +203,9 @@ def test_an_exempt_member_is_charged_nothing_and_the_others_carry_it(
     pools.update_member(uow, "workshop", "dario", exempt=True)
     assert members_of(uow)["dario"] == Member("dario", capacity=10, exempt=True, version=2)
     plan = periods.clear_period(uow, "workshop", now=NOW).data
-    assert plan["shares"]["dario"] == 0.0
-    assert plan["allocations"][-1]["wish"] == "dario_bike"  # he still gets his bicycle
-    assert sum(plan["shares"].values()) == pytest.approx(plan["weighted_effort"])
+    assert plan.shares["dario"] == 0.0
+    assert plan.allocations[-1].wish == "dario_bike"  # he still gets his bicycle
+    assert sum(plan.shares.values()) == pytest.approx(plan.weighted_effort)
 
 
 def test_a_member_made_coordinator_may_accept_unassigned_work(uow: MemoryUnitOfWork) -> None:
@@ -288,8 +289,8 @@ def test_a_member_who_leaves_takes_their_offers_and_wishes_along(uow: MemoryUnit
         assert all(o.participant != "ben" for o in uow.periods.offers("workshop", 1))
         assert all(w.participant != "ben" for w in uow.periods.wishes("workshop", 1))
     plan = periods.clear_period(uow, "workshop", now=NOW).data
-    assert "ben" not in plan["shares"]
-    assert plan["production"]["bicycle"] == 2  # ana's and dario's
+    assert "ben" not in plan.shares
+    assert plan.production["bicycle"] == 2  # ana's and dario's
 
 
 def test_a_member_who_left_keeps_their_balance_in_the_books(uow: MemoryUnitOfWork) -> None:
@@ -346,7 +347,7 @@ def test_a_member_leaving_a_cleared_period_is_charged_for_it_and_the_next_period
         assert all(o.participant != "dario" for o in uow.periods.offers("workshop", 2))
         assert all(w.participant != "dario" for w in uow.periods.wishes("workshop", 2))
     plan = periods.clear_period(uow, "workshop", now=NOW).data
-    assert "dario" not in plan["shares"]
+    assert "dario" not in plan.shares
 
 
 # --- two coordinators at once (optimistic locking) -------------------------------------------

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from peerconomy.domain.account import User
 from peerconomy.domain.idempotency import StoredAnswer
+from peerconomy.domain.plan import Allocation, ClearedPlan, TaskAssignment
 from peerconomy.domain.privacy import is_pseudonym, renamed_plan
 from peerconomy.ledger.journal import participant_account
 from peerconomy.services import accounts, membership, periods, privacy, sessions, work
@@ -149,7 +150,7 @@ def test_deleting_an_account_renames_its_member_everywhere_and_the_books_still_b
         for number in (1, 2):
             plan = uow.periods.plan("workshop", number)
             assert plan is not None
-            assert "ben" not in plan.data["shares"] and gone in plan.data["shares"]
+            assert "ben" not in plan.data.shares and gone in plan.data.shares
             assert plan.input_hash.endswith(f"+{gone}")
             assert all(a.participant != "ben" for a in uow.periods.assignments("workshop",
                                                                                 number))
@@ -205,17 +206,17 @@ def test_only_a_member_sets_their_contact_visibility(settled: MemoryStore) -> No
 
 
 def test_a_plan_is_renamed_only_where_it_names_the_participant() -> None:
-    data = {"shares": {"ben": 1.0, "ana": 2.0}, "credits": {"ben": 0.5},
-            "weights": {"ben": 1.0},
-            "assignments": [{"participant": "ben", "task": "ben"}],
-            "allocations": [{"participant": "ana", "good": "ben"}]}
-    renamed = renamed_plan(data, "ben", "gone-00000000")
-    assert renamed["shares"] == {"gone-00000000": 1.0, "ana": 2.0}
-    assert list(renamed["shares"]) == ["gone-00000000", "ana"]
-    assert renamed["credits"] == {"gone-00000000": 0.5}
-    assert renamed["weights"] == {"ben": 1.0}  # a task called ben stays
-    assert renamed["assignments"] == [{"participant": "gone-00000000", "task": "ben"}]
-    assert renamed["allocations"] == data["allocations"]
+    plan = ClearedPlan(shares={"ben": 1.0, "ana": 2.0}, credits={"ben": 0.5},
+                       weights={"ben": 1.0},
+                       assignments=(TaskAssignment("ben", "ben", 1.0),),
+                       allocations=(Allocation("ana", "ana_wish", "ben", 1, 2.0),))
+    renamed = renamed_plan(plan, "ben", "gone-00000000")
+    assert renamed.shares == {"gone-00000000": 1.0, "ana": 2.0}
+    assert list(renamed.shares) == ["gone-00000000", "ana"]
+    assert renamed.credits == {"gone-00000000": 0.5}
+    assert renamed.weights == {"ben": 1.0}  # a task called ben stays
+    assert renamed.assignments == (TaskAssignment("gone-00000000", "ben", 1.0),)
+    assert renamed.allocations == plan.allocations
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from peerconomy.domain.period import IllegalTransitionError, PeriodState
+from peerconomy.domain.plan import Allocation, TaskAssignment
 from peerconomy.domain.pool import PoolProject
 from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Alternative, Good, Offer, ScenarioError, Task, Wish
@@ -71,12 +72,11 @@ def test_offers_and_wishes_on_a_joined_project_are_cleared_with_the_pool(
     collecting.make_offer(uow, "workshop", offer("chiara", "bake", 2))
     collecting.make_wish(uow, "workshop", wish("ana", "ana_bread", good("bread"), quantity=2))
     plan = periods.clear_period(uow, "workshop", now=NOW).data
-    assert plan["production"]["bread"] == 2
-    assert {"participant": "dario", "task": "knead", "hours": 2.0} in plan["assignments"]
-    assert {"participant": "chiara", "task": "bake", "hours": 2.0} in plan["assignments"]
-    assert {"participant": "ana", "wish": "ana_bread", "good": "bread", "quantity": 2,
-            "cost": 4.0} in plan["allocations"]
-    assert plan["uncovered"]["knead"] == plan["uncovered"]["bake"] == 0.0
+    assert plan.production["bread"] == 2
+    assert TaskAssignment("dario", "knead", 2.0) in plan.assignments
+    assert TaskAssignment("chiara", "bake", 2.0) in plan.assignments
+    assert Allocation("ana", "ana_bread", "bread", 2, 4.0) in plan.allocations
+    assert plan.uncovered["knead"] == plan.uncovered["bake"] == 0.0
 
 
 def test_a_joining_project_may_use_another_projects_task_in_its_recipes(
@@ -86,9 +86,9 @@ def test_a_joining_project_may_use_another_projects_task_in_its_recipes(
     collecting.make_wish(uow, "workshop", wish("dario", "dario_cart", good("bread_cart")))
     collecting.make_offer(uow, "workshop", offer("dario", "bake", 1))
     plan = periods.clear_period(uow, "workshop", now=NOW).data
-    assert plan["production"]["bread_cart"] == 1
+    assert plan.production["bread_cart"] == 1
     # the workshop's assemblers (14 hours offered at weight 1) build the cart too
-    assert plan["uncovered"] == {"assemble": 0.0, "paint": 0.0, "bake": 0.0}
+    assert plan.uncovered == {"assemble": 0.0, "paint": 0.0, "bake": 0.0}
 
 
 def test_joining_with_taken_ids_is_refused_and_nothing_changes(
@@ -177,8 +177,8 @@ def test_a_wish_for_a_product_type_is_met_by_the_original_or_the_fork(
     collecting.make_wish(uow, "workshop", wish("ana", "ana_bread", product_type("bread"),
                                                quantity=3))
     plan = periods.clear_period(uow, "workshop", now=NOW).data
-    assert plan["production"]["bread"] + plan["production"]["bakery2/bread"] == 3
-    got = {a["good"]: a["quantity"] for a in plan["allocations"] if a["wish"] == "ana_bread"}
+    assert plan.production["bread"] + plan.production["bakery2/bread"] == 3
+    got = {a.good: a.quantity for a in plan.allocations if a.wish == "ana_bread"}
     assert got == {"bread": 2, "bakery2/bread": 1}
 
 
@@ -238,8 +238,8 @@ def test_leaving_withdraws_offers_on_its_tasks_and_wishes_only_its_goods_could_m
                             "chiara_bread", "dario_bread"]  # a changed wish keeps its place
 
     plan = periods.clear_period(uow, "workshop", now=NOW).data
-    assert "knead" not in plan["weights"] and "bread" not in plan["production"]
-    got = {a["wish"]: a["good"] for a in plan["allocations"]}
+    assert "knead" not in plan.weights and "bread" not in plan.production
+    got = {a.wish: a.good for a in plan.allocations}
     assert got["chiara_bread"] == got["dario_bread"] == "bakery2/bread"
 
 
@@ -292,7 +292,7 @@ def test_a_project_leaving_a_cleared_period_keeps_its_plan_and_the_next_period_c
         assert all(o.task not in ("knead", "bake") for o in uow.periods.offers("workshop", 2))
         assert "chiara_bread" not in {w.id for w in uow.periods.wishes("workshop", 2)}
     second = periods.clear_period(uow, "workshop", now=NOW).data
-    assert "knead" not in second["weights"] and "bread" not in second["production"]
+    assert "knead" not in second.weights and "bread" not in second.production
 
 
 def test_a_project_that_left_may_rejoin_with_its_tasks_and_goods(
@@ -306,7 +306,7 @@ def test_a_project_that_left_may_rejoin_with_its_tasks_and_goods(
     collecting.make_offer(uow, "workshop", offer("dario", "bake", 1))
     collecting.make_wish(uow, "workshop", wish("ana", "ana_bread", good("bread")))
     plan = periods.clear_period(uow, "workshop", now=NOW).data
-    assert plan["production"]["bread"] == 1
+    assert plan.production["bread"] == 1
 
 
 def test_a_fork_that_rejoins_is_still_a_fork(uow: MemoryUnitOfWork) -> None:
@@ -358,15 +358,15 @@ def test_a_project_plans_fewer_bicycles_and_the_lottery_shares_them_out(
     planned, _ = projects.plan_production(uow, "workshop", "bicycle", 2)
     assert planned.capacity == 2
     plan = periods.clear_period(uow, "workshop", now=NOW)
-    assert plan.data["production"]["bicycle"] == 2
-    assert plan.data["goods"]["bicycle"]["wished"] == 4
+    assert plan.data.production["bicycle"] == 2
+    assert plan.data.goods["bicycle"].wished == 4
 
 
 def test_no_capacity_means_no_limit_again(uow: MemoryUnitOfWork) -> None:
     projects.plan_production(uow, "workshop", "bicycle", 1)
     projects.plan_production(uow, "workshop", "bicycle", None)
     plan = periods.clear_period(uow, "workshop", now=NOW)
-    assert plan.data["production"]["bicycle"] == 4
+    assert plan.data.production["bicycle"] == 4
 
 
 @pytest.mark.parametrize("capacity", [-1, 2.5, True])

@@ -280,8 +280,8 @@ def test_accepted_unassigned_work_earns_hours_times_the_plans_task_weight(
     bakery_uow: MemoryUnitOfWork,
 ) -> None:
     plan = periods.clear_period(bakery_uow, "bakery", now=NOW)
-    assert plan.data["weights"]["deliver"] == 4.0  # nobody offered: open at the max weight
-    assert plan.data["weights"]["knead"] == 1.5
+    assert plan.data.weights["deliver"] == 4.0  # nobody offered: open at the max weight
+    assert plan.data.weights["knead"] == 1.5
     log = work.log_work(bakery_uow, "bakery", "dario", "deliver", 3, now=NOW)
     work.confirm_work(bakery_uow, "bakery", log.id, by="ana")
     # chiara helps kneading without an assignment: 2 hours at the plan's weight 1.5
@@ -323,7 +323,7 @@ def test_a_balance_is_credits_minus_the_share_and_the_books_balance(
     work.log_work(bakery_uow, "bakery", "ana", "knead", 4, confirmed_by="ben", now=NOW)
     periods.settle_period(bakery_uow, "bakery", on=MONTH_END)
     held = books.balances(bakery_uow, "bakery")
-    shares = plan.data["shares"]
+    shares = plan.data.shares
     assert held[participant_account("dario")] == hours(12) - hours(shares["dario"])
     assert held[participant_account("ana")] == hours(6) - hours(shares["ana"])
     assert held[participant_account("chiara")] == -hours(shares["chiara"])

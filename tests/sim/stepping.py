@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from peerconomy.bootstrap import memory_store
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.sim import PRESETS
 from peerconomy.sim.config import SimulationConfig
 from peerconomy.sim.model import PoolModel
@@ -18,7 +17,7 @@ def stepped(config: SimulationConfig, rule: str = "auction", periods: int = 0) -
     return model
 
 
-def last_plan(model: PoolModel) -> dict[str, Any]:
+def last_plan(model: PoolModel) -> ClearedPlan:
     """The plan of the period the model ran last."""
     assert model.outcome is not None
     return model.outcome.plan

@@ -145,9 +145,9 @@ def _made(model: PoolModel) -> dict[str, float]:
     the least, over its recipe's tasks, of the hours assigned over the hours needed."""
     plan = last_plan(model)
     assigned = dict.fromkeys(model.tasks, 0.0)
-    for a in plan["assignments"]:
-        assigned[a["task"]] += a["hours"]
-    needed = {t: assigned[t] + plan["uncovered"].get(t, 0.0) for t in model.tasks}
+    for a in plan.assignments:
+        assigned[a.task] += a.hours
+    needed = {t: assigned[t] + plan.uncovered.get(t, 0.0) for t in model.tasks}
     share = {t: 1.0 if needed[t] == 0 else assigned[t] / needed[t] for t in model.tasks}
     return {g.id: min((share[t] for t in g.recipe), default=1.0) for g in model.config.goods}
 
@@ -163,11 +163,11 @@ def test_total_utility_is_the_value_of_goods_made_less_the_disutility_of_hours_w
     good = {g: i for i, g in enumerate(model.goods)}
     task = {t: i for i, t in enumerate(model.tasks)}
     made = _made(model)
-    benefit = sum(person[a["participant"]].values[good[a["good"]]] * a["quantity"]
-                  * made[a["good"]] for a in plan["allocations"])
-    burden = sum(person[a["participant"]].disutility[task[a["task"]]] * a["hours"]
-                 for a in plan["assignments"])
-    assert plan["allocations"] and plan["assignments"]  # the check is not empty
+    benefit = sum(person[a.participant].values[good[a.good]] * a.quantity
+                  * made[a.good] for a in plan.allocations)
+    burden = sum(person[a.participant].disutility[task[a.task]] * a.hours
+                 for a in plan.assignments)
+    assert plan.allocations and plan.assignments  # the check is not empty
     assert metrics.total_utility(model) == pytest.approx(benefit - burden)
 
 
@@ -175,8 +175,8 @@ def test_a_cabin_short_of_harvest_hours_is_only_partly_made() -> None:
     model = stepped(_small_pool(SHORT_HANDED), "auction", 1)
     plan = last_plan(model)
     made = _made(model)
-    assert plan["uncovered"]["harvest"] > 0 and made["cabin"] < 1
-    cabins = sum(a["quantity"] for a in plan["allocations"] if a["good"] == "cabin")
+    assert plan.uncovered["harvest"] > 0 and made["cabin"] < 1
+    cabins = sum(a.quantity for a in plan.allocations if a.good == "cabin")
     assert cabins > 0
     assert metrics.unmade_units(model) == pytest.approx(cabins * (1 - made["cabin"]))
 
@@ -186,7 +186,7 @@ def test_unmet_wishes_are_the_wished_units_the_plan_did_not_allocate() -> None:
     plan = last_plan(model)
     with model.store.unit_of_work() as uow:
         wished = sum(w.quantity for w in uow.periods.wishes(POOL, 1))
-    allocated = sum(a["quantity"] for a in plan["allocations"])
+    allocated = sum(a.quantity for a in plan.allocations)
     assert metrics.unmet_wishes(model) == wished - allocated
     # more members wish for a cabin than the 2 there are
     assert metrics.unmet_wishes(model) > 0
@@ -197,12 +197,12 @@ def test_uncovered_hours_are_the_hours_needed_that_nobody_was_assigned() -> None
     model = stepped(_small_pool(SHORT_HANDED), "auction", 1)
     plan = last_plan(model)
     needed = {"harvest": SHORT_HANDED, "bake": 0.0}
-    for g, units in plan["production"].items():
+    for g, units in plan.production.items():
         for t, hours in model.config.goods[model.goods.index(g)].recipe.items():
             needed[t] += hours * units
     assigned = dict.fromkeys(needed, 0.0)
-    for a in plan["assignments"]:
-        assigned[a["task"]] += a["hours"]
+    for a in plan.assignments:
+        assigned[a.task] += a.hours
     expected = sum(needed[t] - assigned[t] for t in needed)
     assert expected > 0
     assert metrics.uncovered_hours(model) == pytest.approx(expected)
@@ -212,9 +212,9 @@ def test_the_hours_and_shares_reporters_read_the_period_just_run() -> None:
     model = stepped(_small_pool(), "auction", 2)
     plan = last_plan(model)
     hours = dict.fromkeys((m.name for m in model.members), 0.0)
-    for a in plan["assignments"]:
-        hours[a["participant"]] += a["hours"]
-    shares = [plan["shares"][m.name] for m in model.members]
+    for a in plan.assignments:
+        hours[a.participant] += a.hours
+    shares = [plan.shares[m.name] for m in model.members]
     assert metrics.hours_per_member(model) == pytest.approx(sum(hours.values()) / 5)
     assert metrics.gini_hours(model) == pytest.approx(_gini_by_pairs(list(hours.values())))
     assert metrics.gini_shares(model) == pytest.approx(_gini_by_pairs(shares))

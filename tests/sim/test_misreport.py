@@ -265,6 +265,6 @@ def test_paying_ones_bid_shading_it_by_a_fifth_gains_a_fifth_of_it_if_one_still_
     honest = auction_utility(clear_scenario(scenario), scenario, member, values, goods,
                              {(wish["id"], good): bid})
     lied = auction_utility(shaded, scenario, member, values, goods, {(wish["id"], good): 0.8 * bid})
-    still_wins = any(a["participant"] == member.name for a in shaded["allocations"])
+    still_wins = any(a.participant == member.name for a in shaded.allocations)
     assert honest == 0  # truthfully, a winner pays what the flat is worth to them
     assert lied - honest == pytest.approx(0.2 * bid if still_wins else 0.0)

@@ -86,8 +86,8 @@ def test_no_member_is_assigned_more_hours_than_they_can_give(rule: str) -> None:
     for _ in range(4):
         model.step()
         hours: dict[str, float] = defaultdict(float)
-        for a in last_plan(model)["assignments"]:
-            hours[a["participant"]] += a["hours"]
+        for a in last_plan(model).assignments:
+            hours[a.participant] += a.hours
             assigned_any = True
         for name, total in hours.items():
             assert total <= capacity[name] + 1e-9
@@ -105,11 +105,11 @@ def test_no_good_is_allocated_beyond_its_capacity(rule: str) -> None:
     for _ in range(3):
         model.step()
         units: dict[str, int] = defaultdict(int)
-        for a in last_plan(model)["allocations"]:
-            units[a["good"]] += a["quantity"]
+        for a in last_plan(model).allocations:
+            units[a.good] += a.quantity
         assert units["room"] <= 2
-        assert last_plan(model)["goods"]["room"]["allocated"] == units["room"]
-    assert last_plan(model)["goods"]["room"]["wished"] > 2
+        assert last_plan(model).goods["room"].allocated == units["room"]
+    assert last_plan(model).goods["room"].wished > 2
 
 
 def _store_capacity(model: PoolModel, good: str) -> int | None:
@@ -137,11 +137,11 @@ def test_an_adaptive_project_plans_its_capacity_from_the_demand_it_saw() -> None
     assert _store_capacity(model, "bread") == 0
     model.step()
     first = _wished(model, 1, "bread")
-    assert first > 0 and last_plan(model)["goods"]["bread"]["allocated"] == 0
+    assert first > 0 and last_plan(model).goods["bread"].allocated == 0
     # one period seen: its demand, no spread
     assert _store_capacity(model, "bread") == first == model.capacity[0]
     model.step()
-    assert last_plan(model)["goods"]["bread"]["allocated"] <= first
+    assert last_plan(model).goods["bread"].allocated <= first
     second = _wished(model, 2, "bread")
     expected = math.ceil(statistics.mean([first, second]) + statistics.pstdev([first, second]))
     assert _store_capacity(model, "bread") == expected
@@ -355,8 +355,8 @@ def test_the_hours_worked_in_a_period_follow_the_shortfall_chance(
 ) -> None:
     model = stepped(_config({"shortfall_chance": chance}), "auction", 2)
     assigned = dict.fromkeys((m.name for m in model.members), 0.0)
-    for a in last_plan(model)["assignments"]:
-        assigned[a["participant"]] += a["hours"]
+    for a in last_plan(model).assignments:
+        assigned[a.participant] += a.hours
     assert model.outcome is not None
     worked = dict(zip(assigned, model.outcome.hours, strict=True))
     assert sum(assigned.values()) > 0

@@ -192,9 +192,9 @@ def test_a_restored_pool_goes_on_where_the_original_would(
         store = open_store(url)
         try:
             plan = periods.clear_period(store.unit_of_work(), POOL_NAME, now=now)
-            who = plan.data["assignments"][0]
-            logged.append(work.log_work(store.unit_of_work(), POOL_NAME, who["participant"],
-                                        who["task"], 1.0, now=now))
+            who = plan.data.assignments[0]
+            logged.append(work.log_work(store.unit_of_work(), POOL_NAME, who.participant,
+                                        who.task, 1.0, now=now))
         finally:
             store.close()
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 import pytest
 
 from peerconomy.domain.period import PeriodState
+from peerconomy.domain.plan import ClearedPlan, TaskAssignment
 from peerconomy.domain.pool import (
     Assignment,
     Member,
@@ -70,17 +71,15 @@ WISHES = [
          alternatives=[Alternative(product_type="bicycle")]),
     Wish(participant="ben", id="ben-patch", alternatives=[Alternative(good="patch")]),
 ]
-PLAN = {
-    "format": "peerconomy-plan/1",
-    "weights": {"assemble": 1.1, "weld": 0.1 + 0.2},
-    "assignments": [
-        {"participant": "ana", "task": "assemble", "hours": 6.0},
-        {"participant": "ben", "task": "weld", "hours": 2.5},
-        {"participant": "ben", "task": "assemble", "hours": 1 / 3},
-    ],
-    "shares": {"ana": 3.7, "ben": 2.2, "cleo": 0.0},
-    "hints": [],
-}
+PLAN = ClearedPlan(
+    weights={"assemble": 1.1, "weld": 0.1 + 0.2},
+    assignments=(
+        TaskAssignment("ana", "assemble", 6.0),
+        TaskAssignment("ben", "weld", 2.5),
+        TaskAssignment("ben", "assemble", 1 / 3),
+    ),
+    shares={"ana": 3.7, "ben": 2.2, "cleo": 0.0},
+)
 
 
 def workshop(uow: UnitOfWork) -> None:
@@ -406,8 +405,9 @@ def test_a_plan_comes_back_exactly_as_cleared(uow: UnitOfWork) -> None:
         stored = uow.periods.plan(WORKSHOP, 1)
         assert stored == plan
         assert stored is not None
-        assert stored.data["weights"]["weld"] == 0.1 + 0.2
-        assert list(stored.data) == list(PLAN)
+        assert stored.data.weights["weld"] == 0.1 + 0.2
+        assert list(stored.data.weights) == list(PLAN.weights)  # in the order cleared
+        assert stored.data.to_json() == PLAN.to_json()
 
 
 def test_a_period_has_one_plan_and_it_is_never_replaced(uow: UnitOfWork) -> None:
@@ -415,7 +415,7 @@ def test_a_period_has_one_plan_and_it_is_never_replaced(uow: UnitOfWork) -> None
         uow.periods.add_plan(Plan(WORKSHOP, 1, "c0ffee", CLEARED_AT, PLAN))
         uow.commit()
     with uow, pytest.raises(ValueError, match="period 1 of pool 'workshop' already has a plan"):
-        uow.periods.add_plan(Plan(WORKSHOP, 1, "decaf", CLEARED_AT, {"weights": {}}))
+        uow.periods.add_plan(Plan(WORKSHOP, 1, "decaf", CLEARED_AT, ClearedPlan()))
     with uow:
         plan = uow.periods.plan(WORKSHOP, 1)
         assert plan is not None and plan.input_hash == "c0ffee"
@@ -447,18 +447,17 @@ def test_assignments_carry_their_tasks_weights(uow: UnitOfWork) -> None:
 
 
 def test_a_big_plan_keeps_its_assignments_in_order(uow: UnitOfWork) -> None:
-    assignments = [
-        {"participant": f"p{i % 97}", "task": ("assemble", "weld")[i % 2], "hours": i / 9}
-        for i in range(1500)
-    ]
-    data = {"weights": {"assemble": 1.0, "weld": 2.5}, "assignments": assignments}
+    assignments = tuple(
+        TaskAssignment(f"p{i % 97}", ("assemble", "weld")[i % 2], i / 9) for i in range(1500)
+    )
+    data = ClearedPlan(weights={"assemble": 1.0, "weld": 2.5}, assignments=assignments)
     with uow:
         uow.periods.add_plan(Plan(WORKSHOP, 1, "big", CLEARED_AT, data))
         uow.commit()
     with uow:
         got = uow.periods.assignments(WORKSHOP, 1)
     assert [(a.participant, a.task, a.hours) for a in got] == [
-        (a["participant"], a["task"], a["hours"]) for a in assignments
+        (a.participant, a.task, a.hours) for a in assignments
     ]
     assert {a.weight for a in got} == {1.0, 2.5}
 

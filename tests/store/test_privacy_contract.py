@@ -55,8 +55,8 @@ def test_deleting_an_account_keeps_the_books_balanced_under_a_pseudonym(store: S
         assert participant_account("ben") not in after
         plan = uow.periods.plan("yard", 1)
         assert plan is not None
-        assert plan.data["shares"][gone] == plan_before.data["shares"]["ben"]
-        assert "ben" not in plan.data["shares"]
+        assert plan.data.shares[gone] == plan_before.data.shares["ben"]
+        assert "ben" not in plan.data.shares
         assert uow.pools.member("yard", "ben") is None
         assert [w.participant for w in uow.periods.work_logs("yard", 1)] == [gone]
         assert uow.accounts.user("bert") is None

@@ -24,6 +24,7 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from peerconomy.domain.period import PeriodState
+from peerconomy.domain.plan import ClearedPlan, TaskAssignment
 from peerconomy.domain.pool import Member, Period, Plan, Pool, WorkLog
 from peerconomy.ledger.journal import POOL, Posting, Transaction, participant_account
 from peerconomy.store import sql
@@ -263,9 +264,8 @@ def settled(database_url: str) -> SqlStore:
     with store.unit_of_work() as uow:
         uow.pools.add(Pool("workshop"))
         uow.periods.add(Period("workshop", 1, PeriodState.SETTLED))
-        plan = {"weights": {"weld": 1.0}, "assignments": [
-            {"participant": "ana", "task": "weld", "hours": 2.0}
-        ]}
+        plan = ClearedPlan(weights={"weld": 1.0},
+                           assignments=(TaskAssignment("ana", "weld", 2.0),))
         uow.periods.add_plan(Plan("workshop", 1, "c0ffee", datetime.now(UTC), plan))
         uow.journal.add("workshop", [Transaction(
             "period-1-shares", 1, date(2026, 11, 30), "share", "shares of period 1",
@@ -313,8 +313,8 @@ def cleared(database_url: str, *, logged: bool) -> SqlStore:
     with store.unit_of_work() as uow:
         uow.pools.add(Pool("workshop"))
         uow.periods.add(Period("workshop", 1, PeriodState.CLEARED))
-        plan = {"weights": {"weld": 1.0}, "assignments": [
-            {"participant": "ana", "task": "weld", "hours": 2.0}]}
+        plan = ClearedPlan(weights={"weld": 1.0},
+                           assignments=(TaskAssignment("ana", "weld", 2.0),))
         uow.periods.add_plan(Plan("workshop", 1, "c0ffee", datetime.now(UTC), plan))
         if logged:
             uow.periods.add_work_log(WorkLog(
@@ -363,7 +363,7 @@ def test_a_time_without_a_zone_is_refused(sqlite_url: str) -> None:
         with pytest.raises(ValueError, match="must be timezone-aware"):
             uow.periods.add_work_log(WorkLog(0, "workshop", 1, "ana", "weld", 1.0, naive, True))
         with pytest.raises(ValueError, match="must be timezone-aware"):
-            uow.periods.add_plan(Plan("workshop", 1, "c0ffee", naive, {}))
+            uow.periods.add_plan(Plan("workshop", 1, "c0ffee", naive, ClearedPlan()))
 
 
 # --- SQLite ---------------------------------------------------------------------------------
@@ -541,8 +541,8 @@ def test_every_method_that_writes_makes_the_transaction_forget_what_it_read(
 
 
 def _plan(hash: str, at: datetime) -> Plan:
-    return Plan("workshop", 1, hash, at, {"weights": {"weld": 1.5}, "assignments": [
-        {"participant": "ana", "task": "weld", "hours": 2.0}]})
+    return Plan("workshop", 1, hash, at, ClearedPlan(
+        weights={"weld": 1.5}, assignments=(TaskAssignment("ana", "weld", 2.0),)))
 
 
 def test_a_plan_is_parsed_once_and_then_served_while_its_stamp_matches(
@@ -583,7 +583,7 @@ def test_a_plan_that_was_rolled_back_is_never_served(database_url: str) -> None:
 def test_the_plan_cache_drops_the_least_recently_read_plans_beyond_its_size() -> None:
     at = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
     cache = sql.PlanCache(max_chars=100)
-    plans = [Plan("workshop", n, f"hash{n}", at, {}) for n in (1, 2, 3)]
+    plans = [Plan("workshop", n, f"hash{n}", at, ClearedPlan()) for n in (1, 2, 3)]
     cache.put(plans[0], 40)
     cache.put(plans[1], 40)
     assert cache.get("workshop", 1, "hash1", at) is plans[0]  # 1 is now the recent one
@@ -592,7 +592,7 @@ def test_the_plan_cache_drops_the_least_recently_read_plans_beyond_its_size() ->
     assert cache.get("workshop", 1, "hash1", at) is plans[0]
     assert cache.get("workshop", 3, "hash3", at) is plans[2]
     assert cache.get("workshop", 3, "other", at) is None
-    cache.put(Plan("workshop", 4, "huge", at, {}), 101)  # larger than the whole cache
+    cache.put(Plan("workshop", 4, "huge", at, ClearedPlan()), 101)  # larger than the whole cache
     assert cache.get("workshop", 4, "huge", at) is None
 
 
@@ -727,7 +727,7 @@ def test_the_database_lets_a_participant_be_renamed_to_a_pseudonym(settled: SqlS
             plan = uow.periods.plan("workshop", 1)
             assert plan is not None
             assert plan.input_hash == "c0ffee+gone-0a1b2c3d"
-            assert plan.data["assignments"][0]["participant"] == "gone-0a1b2c3d"
+            assert plan.data.assignments[0].participant == "gone-0a1b2c3d"
             assert [a.participant for a in uow.periods.assignments("workshop", 1)] == [
                 "gone-0a1b2c3d"]
             assert uow.journal.balances("workshop") == {

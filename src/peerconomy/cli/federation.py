@@ -8,7 +8,7 @@ Bad input (a file, a field, an id two pools give, differing settings) is one lin
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -69,7 +69,7 @@ def clear(
             where = f" at {address}" if address else ""
             fail(f"--address: cannot start or reach Ray{where}: {err}", code=1)
     try:
-        plan: dict[str, Any] = clear_federation(federation, serial=serial, address=address)
+        plan = clear_federation(federation, serial=serial, address=address)
     except ScenarioError as err:
         fail(str(err))
-    write_json(split_plan(plan, federation) if split else plan, output)
+    write_json(split_plan(plan, federation) if split else plan.to_json(), output)

@@ -8,7 +8,7 @@ to one line on stderr and exit code 2 (see :mod:`peerconomy.cli.common`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -98,10 +98,10 @@ def clear(
     from peerconomy.domain.scenario import ScenarioError
 
     try:
-        plan: dict[str, Any] = clear_scenario(loaded)
+        plan = clear_scenario(loaded)
     except ScenarioError as err:
         fail(str(err))
-    write_json(plan, output)
+    write_json(plan.to_json(), output)
 
 
 @app.command()

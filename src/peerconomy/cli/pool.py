@@ -92,20 +92,20 @@ def clear(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> No
     with refusals():
         plan = periods.clear_period(uow(), pool)
     if json:
-        print_json(plan.data)
+        print_json(plan.data.to_json())
         return
     data = plan.data
     console = terminal()
     console.print(
         f"[green]✓[/green] period {plan.period} of [bold]{escape(pool)}[/bold] cleared:"
-        f" {len(data['assignments'])} assignments, {len(data['allocations'])} allocations,"
-        f" weighted effort {data['weighted_effort']:.2f} h (input {plan.input_hash[:12]})"
+        f" {len(data.assignments)} assignments, {len(data.allocations)} allocations,"
+        f" weighted effort {data.weighted_effort:.2f} h (input {plan.input_hash[:12]})"
     )
     table = Table(title="task weights")
     for column in ("task", "weight", "uncovered h"):
         table.add_column(column, justify="left" if column == "task" else "right")
-    for task, weight in sorted(data["weights"].items(), key=lambda kv: (-kv[1], kv[0]))[:20]:
-        table.add_row(escape(task), f"{weight:.3f}", f"{data['uncovered'].get(task, 0.0):.2f}")
+    for task, weight in sorted(data.weights.items(), key=lambda kv: (-kv[1], kv[0]))[:20]:
+        table.add_row(escape(task), f"{weight:.3f}", f"{data.uncovered.get(task, 0.0):.2f}")
     console.print(table)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.pool import Assignment
 from peerconomy.domain.scenario import Offer
 from peerconomy.ledger.journal import Account
@@ -50,7 +51,7 @@ class PeriodFigures:
 
     number: int
     weight_estimates: Mapping[str, float]
-    plan: Mapping[str, Any]
+    plan: ClearedPlan
     offers_changed: tuple[Offer, ...]
     """Offers members made or changed before this period cleared."""
     work: WorkSummary
@@ -67,7 +68,7 @@ class DemoResult:
     periods: tuple[PeriodFigures, ...]
 
     @property
-    def plans(self) -> tuple[Mapping[str, Any], ...]:
+    def plans(self) -> tuple[ClearedPlan, ...]:
         """Each period's plan (``peerconomy-plan/1``)."""
         return tuple(p.plan for p in self.periods)
 

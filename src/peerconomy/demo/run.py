@@ -11,12 +11,13 @@ import math
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
 import numpy as np
 
 from peerconomy.demo.data import COORDINATORS, POOL_NAME, demo_scenario, pick
 from peerconomy.demo.result import DemoResult, LoggedWork, PeriodFigures, WorkSummary
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.pool import Assignment, Member
 from peerconomy.domain.scenario import Offer, parse_scenario
 from peerconomy.services import accounts, books, collecting, hints, membership, pools, views, work
@@ -39,7 +40,7 @@ class _Snapshot:
     members: tuple[Member, ...]
     offers: tuple[Offer, ...]
     assignments: tuple[Assignment, ...]
-    plan: Mapping[str, Any] | None
+    plan: ClearedPlan | None
 
 
 def _snapshot(uow_factory: UnitOfWorkFactory, pool: str, number: int | None = None) -> _Snapshot:
@@ -116,10 +117,10 @@ def _unassigned_work(
     seen: _Snapshot,
     forgetter: str | None,
 ) -> LoggedWork | None:
-    if seen.plan is None or not seen.plan["weights"]:
+    if seen.plan is None or not seen.plan.weights:
         return None
-    weights: Mapping[str, float] = seen.plan["weights"]
-    uncovered: Mapping[str, float] = seen.plan["uncovered"]
+    weights = seen.plan.weights
+    uncovered = seen.plan.uncovered
     task = max(weights, key=lambda t: (uncovered[t] > 0, weights[t], t))
     on_it = {a.participant for a in seen.assignments if a.task == task}
     leads = [m.id for m in seen.members if m.role == "coordinator"]

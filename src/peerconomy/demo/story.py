@@ -18,6 +18,7 @@ from rich.table import Table
 from peerconomy.demo.data import EXEMPT
 from peerconomy.demo.result import DemoResult, PeriodFigures, WorkSummary
 from peerconomy.demo.run import UnitOfWorkFactory, run_periods
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.scenario import Offer
 from peerconomy.ledger.journal import POOL, Account, participant_of
 from peerconomy.services.hints import HintBoard
@@ -143,7 +144,7 @@ def _show_changes(console: Console, changed: Sequence[Offer], before: PeriodFigu
         _say(console, f"Nobody changed their offers after period {before.number}.")
         return
     open_hours = {str(h["task"]): h for h in before.hint_board.uncovered}
-    weights: Mapping[str, float] = before.plan["weights"]
+    weights = before.plan.weights
     lines: list[str] = []
     for task in dict.fromkeys(o.task for o in changed):
         offers = [o for o in changed if o.task == task]
@@ -164,15 +165,15 @@ def _show_changes(console: Console, changed: Sequence[Offer], before: PeriodFigu
 def _show_weights(
     console: Console,
     data: Mapping[str, Any],
-    plan: Mapping[str, Any],
+    plan: ClearedPlan,
     estimates: Mapping[str, float],
     number: int,
 ) -> None:
-    weights: Mapping[str, float] = plan["weights"]
-    uncovered: Mapping[str, float] = plan["uncovered"]
+    weights = plan.weights
+    uncovered = plan.uncovered
     assigned: dict[str, float] = {}
-    for a in plan["assignments"]:
-        assigned[a["task"]] = assigned.get(a["task"], 0.0) + a["hours"]
+    for a in plan.assignments:
+        assigned[a.task] = assigned.get(a.task, 0.0) + a.hours
     covered = sorted((t for t in weights if uncovered[t] <= 0), key=lambda t: (weights[t], t))
     story = ["Task weights, credit per hour: each is the lowest at which enough people take the"
              " task on, the same for everyone doing it; a standard hour weighs 1."]
@@ -216,18 +217,18 @@ def _show_weights(
     console.print(table)
 
 
-def _show_goods(console: Console, data: Mapping[str, Any], plan: Mapping[str, Any]) -> None:
-    goods: Mapping[str, Mapping[str, Any]] = plan["goods"]
+def _show_goods(console: Console, data: Mapping[str, Any], plan: ClearedPlan) -> None:
+    goods = plan.goods
     story = ["Goods: how often each was wished, how many are made, and what a unit asks of"
              " whoever takes it (its unit cost, in weighted hours)."]
-    scarce = [g for g in data["goods"] if g["model"] == "auction" and goods[g["id"]]["premium"]]
+    scarce = [g for g in data["goods"] if g["model"] == "auction" and goods[g["id"]].premium]
     if scarce:
         story.append(
-            _cap(_listing([f"the {_name(g['id'])} ({goods[g['id']]['wished']} wishes for"
+            _cap(_listing([f"the {_name(g['id'])} ({goods[g['id']].wished} wishes for"
                            f" {g['capacity']})" for g in scarce]))
             + f" {'is' if len(scarce) == 1 else 'are'} scarce:"
             f" {'a premium' if len(scarce) == 1 else 'premiums'} of "
-            + _listing([f"{_hours(goods[g['id']]['premium'])} h" for g in scarce])
+            + _listing([f"{_hours(goods[g['id']].premium)} h" for g in scarce])
             + " on top of the effort made the lowest bids step back. A premium rewards no one;"
             " it lowers every other unit's cost."
         )
@@ -238,7 +239,7 @@ def _show_goods(console: Console, data: Mapping[str, Any], plan: Mapping[str, An
     for product, makers in by_type.items():
         if len(makers) > 1:
             made = _listing([f"the {m['project']}'s {_name(m['id'])}"
-                             f" ({goods[m['id']]['allocated']} made)" for m in makers])
+                             f" ({goods[m['id']].allocated} made)" for m in makers])
             story.append(f"Wishes for {product} name the product type, so {made} both meet"
                          " them.")
     flat = [_name(g["id"]) for g in data["goods"] if g["model"] == "flat_rate"]
@@ -253,23 +254,23 @@ def _show_goods(console: Console, data: Mapping[str, Any], plan: Mapping[str, An
     for g in data["goods"]:
         figures = goods[g["id"]]
         table.add_row(
-            _name(g["id"]), g["project"], _name(g["model"]), str(figures["wished"]),
-            str(figures["allocated"]), _hours(figures["premium"]) if figures["premium"] else "",
-            f"{figures['unit_cost']:.2f}",
+            _name(g["id"]), g["project"], _name(g["model"]), str(figures.wished),
+            str(figures.allocated), _hours(figures.premium) if figures.premium else "",
+            f"{figures.unit_cost:.2f}",
         )
     console.print(table)
 
 
-def _show_shares(console: Console, plan: Mapping[str, Any]) -> None:
-    shares: Mapping[str, float] = plan["shares"]
-    credits: Mapping[str, float] = plan["credits"]
-    effort = float(plan["weighted_effort"])
-    open_effort = math.fsum(plan["weights"][t] * h for t, h in plan["uncovered"].items())
+def _show_shares(console: Console, plan: ClearedPlan) -> None:
+    shares = plan.shares
+    credits = plan.credits
+    effort = float(plan.weighted_effort)
+    open_effort = math.fsum(plan.weights[t] * h for t, h in plan.uncovered.items())
     ranked = sorted(shares, key=lambda p: (-shares[p], p))
     top = ranked[0]
-    taken = [a for a in plan["allocations"] if a["participant"] == top]
-    goods_cost = math.fsum(a["cost"] for a in taken)
-    biggest = max(taken, key=lambda a: a["cost"]) if taken else None
+    taken = [a for a in plan.allocations if a.participant == top]
+    goods_cost = math.fsum(a.cost for a in taken)
+    biggest = max(taken, key=lambda a: a.cost) if taken else None
     story = [
         "Shares are what each member is expected to contribute this period; they add up to"
         f" the period's weighted effort, {effort:.2f} h. Credits are the weighted hours of the"
@@ -278,10 +279,10 @@ def _show_shares(console: Console, plan: Mapping[str, Any]) -> None:
            else "."),
     ]
     if biggest is not None:
-        rest = goods_cost - biggest["cost"]
+        rest = goods_cost - biggest.cost
         story.append(
-            f"{_cap(top)}'s share, the largest, is {biggest['cost']:.2f} h for the"
-            f" {_name(biggest['good'])}"
+            f"{_cap(top)}'s share, the largest, is {biggest.cost:.2f} h for the"
+            f" {_name(biggest.good)}"
             + (f", {rest:.2f} h for other goods" if rest > 0 else "")
             + f" and {shares[top] - goods_cost:.2f} h of what all carry together (flat-rate"
             " goods, fixed hours, Rosa's charges)."
@@ -391,7 +392,7 @@ def _epilogue(console: Console, figures: Sequence[PeriodFigures]) -> None:
     console.print()
     console.print(Rule("[bold]What changed[/bold]"))
     if len(figures) > 1:
-        first, last = figures[0].plan["weights"], figures[-1].plan["weights"]
+        first, last = figures[0].plan.weights, figures[-1].plan.weights
         moved = [t for t in first if t in last and abs(first[t] - last[t]) > 1e-9]
         if moved:
             console.print(

@@ -39,6 +39,18 @@ from typing import Any, Final
 import numpy as np
 
 from peerconomy.domain.collection import paused_collection
+from peerconomy.domain.plan import (
+    PLAN_FORMAT,
+    Allocation,
+    ClearedPlan,
+    GoodResult,
+    Hint,
+    Overproduction,
+    TaskAssignment,
+    UncoveredTask,
+    Underproduction,
+    UnmetWish,
+)
 from peerconomy.domain.scenario import Scenario, limit_of, parse_scenario
 from peerconomy.domain.scenario_columns import ScenarioColumns, columns_of
 from peerconomy.domain.scenario_json import AnyScenario
@@ -74,7 +86,6 @@ __all__ = [
     "validate",
 ]
 
-PLAN_FORMAT: Final = "peerconomy-plan/1"
 _MODEL_CODES: Final = {
     "flat_rate": FLAT_RATE,
     "flat_allocation": FLAT_ALLOCATION,
@@ -92,10 +103,10 @@ def validate(data: Mapping[str, Any]) -> Scenario:
 def clear(data: Mapping[str, Any]) -> dict[str, Any]:
     """Validate a scenario and return its plan as a JSON-ready dict."""
     with paused_collection():
-        return clear_scenario(parse_scenario(data))
+        return clear_scenario(parse_scenario(data)).to_json()
 
 
-def clear_scenario(scenario: AnyScenario | ScenarioColumns) -> dict[str, Any]:
+def clear_scenario(scenario: AnyScenario | ScenarioColumns) -> ClearedPlan:
     """The plan of a valid scenario: assignments, weights, allocations, costs, shares, hints."""
     prepared = prepare(scenario)
     orders = draw_orders(prepared, scenario.settings.seed)
@@ -310,7 +321,7 @@ def task_market(prepared: Prepared, hours: FloatArray) -> TaskMarket:
 
 def plan_of(
     prepared: Prepared, allocation: GoodsAllocation, hours: FloatArray, work: TaskAuction
-) -> dict[str, Any]:
+) -> ClearedPlan:
     """Stage 3, costs and shares from the goods allocated and the task weights, and the
     plan."""
     scenario = prepared.scenario
@@ -371,47 +382,39 @@ def plan_of(
 
     worked = np.flatnonzero(work.assigned > _EPS)
     wish_ids = scenario.wish_ids
-    plan: dict[str, Any] = {
-        "format": PLAN_FORMAT,
-        "weights": {t: float(weight[i]) for i, t in enumerate(tasks) if needed[i]},
-        "assignments": [
-            {"participant": participants[p], "task": tasks[t], "hours": hours_k}
+    return ClearedPlan(
+        weights={t: float(weight[i]) for i, t in enumerate(tasks) if needed[i]},
+        assignments=tuple(
+            TaskAssignment(participants[p], tasks[t], hours_k)
             for p, t, hours_k in zip(
                 prepared.offer_participant[worked].tolist(),
                 prepared.offer_task[worked].tolist(), work.assigned[worked].tolist(),
                 strict=True,
             )
-        ],
-        "uncovered": {t: float(work.uncovered[i]) for i, t in enumerate(tasks) if needed[i]},
-        "production": {g: int(production[i]) for i, g in enumerate(goods)},
-        "goods": {
-            g: {
-                "wished": int(wished[i]),
-                "allocated": int(production[i]),
-                "premium": float(allocation.premium[i]),
-                "unit_cost": float(charges.unit_cost[i]),
-            }
+        ),
+        uncovered={t: float(work.uncovered[i]) for i, t in enumerate(tasks) if needed[i]},
+        production={g: int(production[i]) for i, g in enumerate(goods)},
+        goods={
+            g: GoodResult(
+                wished=int(wished[i]),
+                allocated=int(production[i]),
+                premium=float(allocation.premium[i]),
+                unit_cost=float(charges.unit_cost[i]),
+            )
             for i, g in enumerate(goods)
         },
-        "allocations": [
-            {
-                "participant": participants[p],
-                "wish": wish_ids[w],
-                "good": goods[g],
-                "quantity": units,
-                "cost": cost,
-            }
+        allocations=tuple(
+            Allocation(participants[p], wish_ids[w], goods[g], units, cost)
             for p, w, g, units, cost in zip(
                 alloc_participant.tolist(), alloc_wish.tolist(), alloc_good.tolist(),
                 alloc_units.tolist(), charges.allocation_cost.tolist(), strict=True,
             )
-        ],
-        "shares": dict(zip(participants, charges.share.tolist(), strict=True)),
-        "credits": dict(zip(participants, credit.astype(np.float64).tolist(), strict=True)),
-        "weighted_effort": charges.weighted_effort,
-        "hints": _hints(scenario, tasks, goods, weight, work.uncovered, production, unmet_by_good),
-    }
-    return plan
+        ),
+        shares=dict(zip(participants, charges.share.tolist(), strict=True)),
+        credits=dict(zip(participants, credit.astype(np.float64).tolist(), strict=True)),
+        weighted_effort=charges.weighted_effort,
+        hints=_hints(scenario, tasks, goods, weight, work.uncovered, production, unmet_by_good),
+    )
 
 
 def _components(
@@ -476,27 +479,26 @@ def _hints(
     uncovered: FloatArray,
     production: IntArray,
     unmet_by_good: IntArray,
-) -> list[dict[str, Any]]:
+) -> tuple[Hint, ...]:
     """The hint board: uncovered task hours (highest weight first), unmet wishes, and over-
     and underproduction per project and product (its product type, or the good itself)."""
-    hints: list[dict[str, Any]] = []
+    hints: list[Hint] = []
     open_tasks = [i for i in range(len(tasks)) if uncovered[i] > 0]
     open_tasks.sort(key=lambda i: (-weight[i], -uncovered[i], tasks[i]))
     hints.extend(
-        {"kind": "uncovered_task", "task": tasks[i], "hours": float(uncovered[i]),
-         "weight": float(weight[i])}
-        for i in open_tasks
+        UncoveredTask(tasks[i], float(uncovered[i]), float(weight[i])) for i in open_tasks
     )
     hints.extend(
-        {"kind": "unmet_wish", "good": goods[i], "units": int(unmet_by_good[i])}
+        UnmetWish(goods[i], int(unmet_by_good[i]))
         for i in range(len(goods)) if unmet_by_good[i] > 0
     )
-    # per (product, project): idle capacity, and unmet units where the project is at capacity
-    idle: dict[tuple[str, str, str], int] = defaultdict(int)
-    full: dict[tuple[str, str, str], bool] = {}
-    unmet: dict[tuple[str, str], int] = defaultdict(int)
+    # per (product, project): idle capacity, and unmet units where the project is at capacity;
+    # a product is its product type (the good None), or the good itself (the type None)
+    idle: dict[tuple[str | None, str | None, str], int] = defaultdict(int)
+    full: dict[tuple[str | None, str | None, str], bool] = {}
+    unmet: dict[tuple[str | None, str | None], int] = defaultdict(int)
     for i, good in enumerate(scenario.goods):
-        product = ("product_type", good.product_type) if good.product_type else ("good", good.id)
+        product = (good.product_type, None) if good.product_type else (None, good.id)
         key = (*product, good.project)
         if good.capacity is not None:
             idle[key] += good.capacity - int(production[i])
@@ -504,12 +506,12 @@ def _hints(
         else:
             full[key] = False
         unmet[product] = max(unmet[product], int(unmet_by_good[i]))
-    for (kind, name, project), units in idle.items():
+    for (product_type, good_id, project), units in idle.items():
         if units > 0:
-            hints.append({"kind": "overproduction", kind: name, "project": project,
-                          "units": units})
-    for (kind, name, project), is_full in full.items():
-        if is_full and unmet[(kind, name)] > 0:
-            hints.append({"kind": "underproduction", kind: name, "project": project,
-                          "units": unmet[(kind, name)]})
-    return hints
+            hints.append(Overproduction(product_type=product_type, good=good_id,
+                                        project=project, units=units))
+    for (product_type, good_id, project), is_full in full.items():
+        if is_full and unmet[(product_type, good_id)] > 0:
+            hints.append(Underproduction(product_type=product_type, good=good_id,
+                                         project=project, units=unmet[(product_type, good_id)]))
+    return tuple(hints)

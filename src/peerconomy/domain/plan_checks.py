@@ -8,7 +8,7 @@ share, which the coordinator sees on the period page before clearing.
 
 >>> first_non_finite({"shares": {"ana": 2.0, "ben": float("nan")}})
 "shares['ben']"
->>> plan_warnings({"shares": {"ana": 500.0, "ben": 3.0}}, [10.0, 20.0, None])
+>>> plan_warnings(ClearedPlan(shares={"ana": 500.0, "ben": 3.0}), [10.0, 20.0, None])
 [{'kind': 'large_share', 'participant': 'ana', 'share': 500.0, 'median_capacity': 15.0}]
 """
 
@@ -19,6 +19,8 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
+from peerconomy.domain.plan import ClearedPlan
+
 __all__ = ["SHARE_FACTOR", "first_non_finite", "plan_warnings"]
 
 SHARE_FACTOR: Final = 10.0
@@ -26,8 +28,9 @@ SHARE_FACTOR: Final = 10.0
 
 
 def first_non_finite(value: Any, path: str = "") -> str | None:
-    """The path of the first number in ``value`` (a JSON-like plan) that is NaN or infinite,
-    or None if there is none."""
+    """The path of the first number in ``value`` (a plan's JSON, see
+    :meth:`~peerconomy.domain.plan.ClearedPlan.to_json`) that is NaN or infinite, or None if
+    there is none."""
     if isinstance(value, float):
         return None if math.isfinite(value) else (path or "<plan>")
     if isinstance(value, Mapping):
@@ -45,13 +48,13 @@ def first_non_finite(value: Any, path: str = "") -> str | None:
 
 
 def plan_warnings(
-    plan: Mapping[str, Any], capacities: Iterable[float | None]
+    plan: ClearedPlan, capacities: Iterable[float | None]
 ) -> list[dict[str, Any]]:
     """Warnings for the coordinator: the largest share, where it exceeds
     :data:`SHARE_FACTOR` times the median of the capacities that are set (none set: no
     warning)."""
     known: Sequence[float] = [c for c in capacities if c is not None]
-    shares: Mapping[str, float] = plan.get("shares", {})
+    shares = plan.shares
     if not known or not shares:
         return []
     median = float(statistics.median(known))

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 from pydantic import TypeAdapter
 
 from peerconomy.domain.period import PeriodState
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.scenario import Participant
 
 __all__ = [
@@ -148,15 +149,15 @@ class Plan:
     """A cleared period's plan (format ``peerconomy-plan/1``), kept as cleared, never changed.
 
     ``input_hash`` is the SHA-256 of the scenario it was cleared from, so anyone can check that
-    the plan belongs to the offers and wishes on record. ``data`` is read, never changed: a
-    store may hand the same plan to every reader.
+    the plan belongs to the offers and wishes on record. ``data`` is the plan itself, frozen:
+    a store may hand the same plan to every reader.
     """
 
     pool: str
     period: int
     input_hash: str
     cleared_at: datetime
-    data: dict[str, Any]
+    data: ClearedPlan
 
 
 @dataclass(frozen=True, slots=True)

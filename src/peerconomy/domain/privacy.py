@@ -6,9 +6,12 @@ books still balance and every sum is unchanged, but nothing left names the perso
 names participants in three places: each assignment's and allocation's ``participant``, and
 the keys of ``shares`` and ``credits``. Example::
 
-    >>> renamed_plan({"shares": {"ana": 2.0}, "assignments": [{"participant": "ana"}]},
-    ...              "ana", "gone-0a1b2c3d")
-    {'shares': {'gone-0a1b2c3d': 2.0}, 'assignments': [{'participant': 'gone-0a1b2c3d'}]}
+    >>> from peerconomy.domain.plan import TaskAssignment
+    >>> plan = ClearedPlan(shares={"ana": 2.0},
+    ...                    assignments=(TaskAssignment("ana", "paint", 1.0),))
+    >>> renamed = renamed_plan(plan, "ana", "gone-0a1b2c3d")
+    >>> renamed.shares, [a.participant for a in renamed.assignments]
+    ({'gone-0a1b2c3d': 2.0}, ['gone-0a1b2c3d'])
 """
 
 from __future__ import annotations
@@ -16,16 +19,17 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Final
+
+from msgspec.structs import replace
+
+from peerconomy.domain.plan import ClearedPlan
 
 __all__ = ["PSEUDONYM", "PSEUDONYM_PREFIX", "is_pseudonym", "new_pseudonym", "renamed_plan"]
 
 PSEUDONYM_PREFIX: Final = "gone-"
 PSEUDONYM: Final = re.compile(r"gone-[0-9a-f]{8}")
 """A deleted account's member's participant id: random, so it says nothing of the person."""
-
-_BY_PARTICIPANT: Final = ("shares", "credits")
-_NAMING_PARTICIPANTS: Final = ("assignments", "allocations")
 
 
 def new_pseudonym(taken: Mapping[str, object] | set[str] | frozenset[str]) -> str:
@@ -41,19 +45,20 @@ def is_pseudonym(participant: str) -> bool:
     return PSEUDONYM.fullmatch(participant) is not None
 
 
-def renamed_plan(data: Mapping[str, Any], old: str, new: str) -> dict[str, Any]:
-    """A copy of the plan ``data`` with participant ``old`` called ``new`` wherever the plan
-    names a participant (tasks and goods that happen to share the id are left alone); the
-    order of every list and mapping is kept."""
-    renamed = dict(data)
-    for key in _BY_PARTICIPANT:
-        if isinstance(data.get(key), Mapping):
-            renamed[key] = {(new if k == old else k): v for k, v in data[key].items()}
-    for key in _NAMING_PARTICIPANTS:
-        if isinstance(data.get(key), list):
-            renamed[key] = [
-                {**row, "participant": new}
-                if isinstance(row, Mapping) and row.get("participant") == old else row
-                for row in data[key]
-            ]
-    return renamed
+def renamed_plan(plan: ClearedPlan, old: str, new: str) -> ClearedPlan:
+    """The plan with participant ``old`` called ``new`` wherever the plan names a participant
+    (tasks and goods that happen to share the id are left alone); the order of every list
+    and mapping is kept."""
+
+    def name(participant: str) -> str:
+        return new if participant == old else participant
+
+    return replace(
+        plan,
+        shares={name(p): share for p, share in plan.shares.items()},
+        credits={name(p): credit for p, credit in plan.credits.items()},
+        assignments=tuple(replace(a, participant=new) if a.participant == old else a
+                          for a in plan.assignments),
+        allocations=tuple(replace(a, participant=new) if a.participant == old else a
+                          for a in plan.allocations),
+    )

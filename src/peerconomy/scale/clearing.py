@@ -41,6 +41,7 @@ from peerconomy.domain.clearing import (
     task_market,
 )
 from peerconomy.domain.collection import paused_collection
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.mechanisms.arrays import FloatArray, IntArray
 from peerconomy.mechanisms.components import bipartite_components
 from peerconomy.mechanisms.goods import GoodsAllocation
@@ -59,7 +60,7 @@ def clear_federation(
     settings: Mapping[str, Any] | None = None,
     serial: bool = False,
     address: str | None = None,
-) -> dict[str, Any]:
+) -> ClearedPlan:
     """The plan of the federation's merged pool (``peerconomy-plan/1``), cleared piecewise.
 
     ``pools`` is a :class:`Federation` or pools by name (scenario dicts); ``settings`` the
@@ -80,7 +81,7 @@ def _serially(function: Callable[..., Any], jobs: Sequence[tuple[Any, ...]]) -> 
     return [function(*job) for job in jobs]
 
 
-def _clear(federation: Federation, run: Runner) -> dict[str, Any]:
+def _clear(federation: Federation, run: Runner) -> ClearedPlan:
     scenario = federation.scenario()
     prepared = prepare(scenario)
     orders = draw_orders(prepared, scenario.settings.seed)

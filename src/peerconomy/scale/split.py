@@ -9,56 +9,88 @@ the merged plan lands in exactly one part.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final, TypeVar
 
+from peerconomy.domain.plan import ClearedPlan, Hint, ProductionHint, UncoveredTask
 from peerconomy.scale.federation import Federation
 
 __all__ = ["SPLIT_FORMAT", "split_plan"]
 
 SPLIT_FORMAT: Final = "peerconomy-federation-plan/1"
 
+_Value = TypeVar("_Value")
 
-def split_plan(plan: dict[str, Any], federation: Federation) -> dict[str, Any]:
-    """``{"format": ..., "pools": {name: part}}`` for the merged pool's plan."""
+
+def split_plan(plan: ClearedPlan, federation: Federation) -> dict[str, Any]:
+    """``{"format": ..., "pools": {name: part}}`` for the merged pool's plan, each part in
+    the plan's JSON (without its ``format``)."""
     merged = federation.merged
     pool_of = {
         kind: {item["id"]: pool for item, pool in zip(merged[kind], federation.owner[kind],
                                                        strict=True)}
         for kind in ("participants", "projects", "tasks", "goods", "wishes")
     }
-    parts: dict[str, dict[str, Any]] = {
-        name: {"weights": {}, "assignments": [], "uncovered": {}, "production": {},
-               "goods": {}, "allocations": [], "shares": {}, "credits": {},
-               "weighted_effort": 0.0, "hints": []}
+    tasks, goods, people = pool_of["tasks"], pool_of["goods"], pool_of["participants"]
+    hours = _task_hours(plan)
+    effort: dict[str, float] = defaultdict(float)
+    for task, weight in plan.weights.items():
+        effort[tasks[task]] += weight * hours.get(task, 0.0)
+    weights, uncovered = _by_pool(plan.weights, tasks), _by_pool(plan.uncovered, tasks)
+    production, figures = _by_pool(plan.production, goods), _by_pool(plan.goods, goods)
+    shares, credits = _by_pool(plan.shares, people), _by_pool(plan.credits, people)
+    assignments = _grouped(plan.assignments, lambda a: tasks[a.task])
+    allocations = _grouped(plan.allocations, lambda a: pool_of["wishes"][a.wish])
+    hints = _grouped(plan.hints, lambda h: _hint_pool(h, pool_of))
+    parts = {
+        name: ClearedPlan(
+            weights=weights[name], assignments=tuple(assignments[name]),
+            uncovered=uncovered[name], production=production[name], goods=figures[name],
+            allocations=tuple(allocations[name]), shares=shares[name], credits=credits[name],
+            weighted_effort=effort[name], hints=tuple(hints[name]),
+        )
         for name in federation.names
     }
-    tasks, goods = pool_of["tasks"], pool_of["goods"]
-    for key, owners in (("weights", tasks), ("uncovered", tasks), ("production", goods),
-                        ("goods", goods), ("shares", pool_of["participants"]),
-                        ("credits", pool_of["participants"])):
-        for ident, value in plan[key].items():
-            parts[owners[ident]][key][ident] = value
-    for assignment in plan["assignments"]:
-        parts[tasks[assignment["task"]]]["assignments"].append(assignment)
-    for allocation in plan["allocations"]:
-        parts[pool_of["wishes"][allocation["wish"]]]["allocations"].append(allocation)
-    hours = _task_hours(plan)
-    for task, weight in plan["weights"].items():
-        parts[tasks[task]]["weighted_effort"] += weight * hours.get(task, 0.0)
-    for hint in plan["hints"]:
-        if "task" in hint:
-            pool = tasks[hint["task"]]
-        elif "project" in hint:
-            pool = pool_of["projects"][hint["project"]]
-        else:
-            pool = goods[hint["good"]]
-        parts[pool]["hints"].append(hint)
-    return {"format": SPLIT_FORMAT, "pools": parts}
+    return {"format": SPLIT_FORMAT, "pools": {name: _part_json(part)
+                                              for name, part in parts.items()}}
 
 
-def _task_hours(plan: dict[str, Any]) -> dict[str, float]:
+def _by_pool(values: Mapping[str, _Value], owner: Mapping[str, str]
+             ) -> defaultdict[str, dict[str, _Value]]:
+    """The entries of ``values`` by the pool ``owner`` gives each key to, in their order."""
+    parts: defaultdict[str, dict[str, _Value]] = defaultdict(dict)
+    for key, value in values.items():
+        parts[owner[key]][key] = value
+    return parts
+
+
+def _grouped(items: Iterable[_Value], pool: Callable[[_Value], str]
+             ) -> defaultdict[str, list[_Value]]:
+    """The items by the pool each is of, in their order."""
+    parts: defaultdict[str, list[_Value]] = defaultdict(list)
+    for item in items:
+        parts[pool(item)].append(item)
+    return parts
+
+
+def _hint_pool(hint: Hint, pool_of: Mapping[str, Mapping[str, str]]) -> str:
+    """The pool a hint is about: its task's, its project's, or its good's."""
+    if isinstance(hint, UncoveredTask):
+        return pool_of["tasks"][hint.task]
+    if isinstance(hint, ProductionHint):
+        return pool_of["projects"][hint.project]
+    return pool_of["goods"][hint.good]
+
+
+def _part_json(part: ClearedPlan) -> dict[str, Any]:
+    """A pool's part as the plan's JSON, without the ``format`` (a part is not a plan)."""
+    return {key: value for key, value in part.to_json().items() if key != "format"}
+
+
+def _task_hours(plan: ClearedPlan) -> dict[str, float]:
     """Hours each task needed: assigned plus uncovered."""
-    hours = dict(plan["uncovered"])
-    for assignment in plan["assignments"]:
-        hours[assignment["task"]] = hours.get(assignment["task"], 0.0) + assignment["hours"]
+    hours = dict(plan.uncovered)
+    for assignment in plan.assignments:
+        hours[assignment.task] = hours.get(assignment.task, 0.0) + assignment.hours
     return hours

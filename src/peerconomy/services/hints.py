@@ -11,6 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from peerconomy.domain.plan import (
+    Hint,
+    Overproduction,
+    UncoveredTask,
+    Underproduction,
+    UnmetWish,
+)
 from peerconomy.domain.work import credited_hours
 from peerconomy.services import lookup
 from peerconomy.services.ports import UnitOfWork
@@ -82,12 +89,7 @@ def hint_board(uow: UnitOfWork, pool: str) -> HintBoard:
         assignments = uow.periods.assignments(pool, number)
         projects = {t.id: t.project for t in uow.pools.tasks(pool)}
     data = plan.data
-    by_kind: dict[str, list[dict[str, Any]]] = {}
-    for hint in data["hints"]:
-        by_kind.setdefault(hint["kind"], []).append(
-            {k: v for k, v in hint.items() if k != "kind"}
-        )
-    from_assignments, unassigned = credited_hours(assignments, data["uncovered"], logs)
+    from_assignments, unassigned = credited_hours(assignments, data.uncovered, logs)
     done: dict[str, float] = defaultdict(float)  # hours that earn credit, by task
     stepped_in: dict[str, float] = defaultdict(float)  # of those, accepted unassigned work
     for (_, task), hours in from_assignments.items():
@@ -96,28 +98,26 @@ def hint_board(uow: UnitOfWork, pool: str) -> HintBoard:
         done[task] += hours
         stepped_in[task] += hours
     left = {  # uncovered hours nobody has stepped in for yet
-        task: max(hours - stepped_in[task], 0.0) for task, hours in data["uncovered"].items()
+        task: max(hours - stepped_in[task], 0.0) for task, hours in data.uncovered.items()
     }
-    uncovered = sorted(
-        (
-            {**h, "hours": left[h["task"]], "project": projects.get(h["task"])}
-            for h in by_kind.get("uncovered_task", [])
-            if left[h["task"]] > 0
-        ),
-        key=lambda h: (-h["weight"], -h["hours"], h["task"]),
+    still_open = sorted(
+        (h for h in data.hints_of(UncoveredTask) if left[h.task] > 0),
+        key=lambda h: (-h.weight, -left[h.task], h.task),
     )
+    uncovered = [{**_entry(h), "hours": left[h.task], "project": projects.get(h.task)}
+                 for h in still_open]
     planned: dict[str, float] = defaultdict(float)
     for a in assignments:
         planned[a.task] += a.hours
     todo: dict[str, list[ToDo]] = {}
-    for task, weight in sorted(data["weights"].items(), key=lambda kv: (-kv[1], kv[0])):
+    for task, weight in sorted(data.weights.items(), key=lambda kv: (-kv[1], kv[0])):
         todo.setdefault(projects.get(task, "?"), []).append(
             ToDo(
                 task,
                 weight,
                 planned[task],
                 done[task],
-                max(planned[task] + data["uncovered"].get(task, 0.0) - done[task] - left.get(
+                max(planned[task] + data.uncovered.get(task, 0.0) - done[task] - left.get(
                     task, 0.0), 0.0),
                 left.get(task, 0.0),
             )
@@ -126,8 +126,13 @@ def hint_board(uow: UnitOfWork, pool: str) -> HintBoard:
         pool,
         number,
         uncovered,
-        by_kind.get("unmet_wish", []),
-        by_kind.get("overproduction", []),
-        by_kind.get("underproduction", []),
+        [_entry(h) for h in data.hints_of(UnmetWish)],
+        [_entry(h) for h in data.hints_of(Overproduction)],
+        [_entry(h) for h in data.hints_of(Underproduction)],
         dict(sorted(todo.items())),
     )
+
+
+def _entry(hint: Hint) -> dict[str, Any]:
+    """A hint as the board lists it: its JSON without the ``kind`` (the board's list says)."""
+    return {k: v for k, v in hint.to_json().items() if k != "kind"}

@@ -279,13 +279,13 @@ def plan_cleared(uow: UnitOfWork, plan: Plan) -> list[Notice]:
     if not to:
         return []
     assignments: dict[str, list[Line]] = {}
-    for a in plan.data["assignments"]:
-        if a["participant"] not in to:
+    for a in plan.data.assignments:
+        if a.participant not in to:
             continue
-        weight = float(plan.data["weights"].get(a["task"], 1.0))
-        assignments.setdefault(a["participant"], []).append(
+        weight = float(plan.data.weights.get(a.task, 1.0))
+        assignments.setdefault(a.participant, []).append(
             ("  - ", text(N_("%(task)s: %(hours)s h at weight %(weight)s"),
-                          task=a["task"], hours=float(a["hours"]), weight=weight))
+                          task=a.task, hours=float(a.hours), weight=weight))
         )
     subject = text(N_("[%(pool)s] Period %(number)s is cleared"),
                    pool=plan.pool, number=plan.period)
@@ -294,7 +294,7 @@ def plan_cleared(uow: UnitOfWork, plan: Plan) -> list[Notice]:
         mine = assignments.get(who) or [
             ("  ", text(N_("(no work assigned to you this period)")))
         ]
-        share = float(plan.data["shares"].get(who, 0.0))
+        share = float(plan.data.shares.get(who, 0.0))
         body: tuple[Line, ...] = (
             (text(N_("Period %(number)s of pool %(pool)s is cleared."),
                   number=plan.period, pool=plan.pool),),

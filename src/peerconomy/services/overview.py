@@ -127,9 +127,9 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         logs = uow.periods.work_logs(pool, number) if plan else []
         balance = uow.journal.balance(pool, participant_account(participant))
     mine = [a for a in all_assignments if a.participant == participant]
-    share = float(plan.data["shares"].get(participant, 0.0)) if plan else None
+    share = float(plan.data.shares.get(participant, 0.0)) if plan else None
     earned = (
-        credits(all_assignments, plan.data["weights"], plan.data["uncovered"], logs).get(
+        credits(all_assignments, plan.data.weights, plan.data.uncovered, logs).get(
             participant, 0.0
         )
         if plan
@@ -161,9 +161,9 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
             steps.append("confirm_work")
         steps.append("wait_for_settlement")
     allocations = [
-        {"good": a["good"], "quantity": a["quantity"], "cost": a["cost"]}
-        for a in (plan.data["allocations"] if plan else [])
-        if a["participant"] == participant
+        {"good": a.good, "quantity": a.quantity, "cost": a.cost}
+        for a in (plan.data.allocations if plan else ())
+        if a.participant == participant
     ]
     return MyPeriod(
         pool,
@@ -191,10 +191,10 @@ def tasks_overview(uow: UnitOfWork, pool: str) -> list[TaskRow]:
         tasks = active_tasks(uow, pool)
         _, plan = _latest_plan(uow, pool)
     assigned: dict[str, float] = defaultdict(float)
-    for a in plan.data["assignments"] if plan else ():
-        assigned[a["task"]] += a["hours"]
-    weights = plan.data["weights"] if plan else {}
-    uncovered = plan.data["uncovered"] if plan else {}
+    for a in plan.data.assignments if plan else ():
+        assigned[a.task] += a.hours
+    weights = plan.data.weights if plan else {}
+    uncovered = plan.data.uncovered if plan else {}
     return [
         TaskRow(
             t,
@@ -212,17 +212,17 @@ def goods_overview(uow: UnitOfWork, pool: str) -> list[GoodRow]:
         lookup.pool(uow, pool)
         goods = active_goods(uow, pool)
         _, plan = _latest_plan(uow, pool)
-    figures = plan.data["goods"] if plan else {}
+    figures = plan.data.goods if plan else {}
     rows = []
     for g in goods:
         f = figures.get(g.id)
         rows.append(
             GoodRow(
                 g,
-                f["unit_cost"] if f else None,
-                f["premium"] if f else None,
-                f["allocated"] if f else None,
-                f["wished"] if f else None,
+                f.unit_cost if f else None,
+                f.premium if f else None,
+                f.allocated if f else None,
+                f.wished if f else None,
             )
         )
     return rows
@@ -255,10 +255,10 @@ def history(uow: UnitOfWork, pool: str, participant: str | None = None) -> Histo
     weights: dict[str, dict[int, float]] = defaultdict(dict)
     premiums: dict[str, dict[int, float]] = defaultdict(dict)
     for plan in plans:
-        for task, weight in plan.data["weights"].items():
+        for task, weight in plan.data.weights.items():
             weights[task][plan.period] = weight
-        for good, figures in plan.data["goods"].items():
-            premiums[good][plan.period] = figures["premium"]
+        for good, figures in plan.data.goods.items():
+            premiums[good][plan.period] = figures.premium
     return History(
         [p.period for p in plans],
         balances,

@@ -20,6 +20,7 @@ from peerconomy.domain.clearing import clear_scenario
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.events import PeriodCleared, PeriodOpened
 from peerconomy.domain.period import Action, IllegalTransitionError, PeriodState, advance
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.plan_checks import first_non_finite, plan_warnings
 from peerconomy.domain.pool import Period, Plan, active_participants
 from peerconomy.domain.scenario import (
@@ -97,10 +98,10 @@ def clear_period(
     return plan
 
 
-def _finite(data: dict[str, Any]) -> dict[str, Any]:
-    """The plan's data, if every number in it is finite; a plan that is not could never be
-    settled, so it is refused (naming the first bad number) and never stored."""
-    where = first_non_finite(data)
+def _finite(data: ClearedPlan) -> ClearedPlan:
+    """The plan, if every number in it is finite; a plan that is not could never be settled,
+    so it is refused (naming the first bad number) and never stored."""
+    where = first_non_finite(data.to_json())
     if where is not None:
         raise InputError(f"plan.{where}", "is not a finite number; the plan is not kept")
     return data
@@ -116,7 +117,7 @@ def preview_period(uow: UnitOfWork, pool: str) -> list[dict[str, Any]]:
         advance(period.state, "clear")  # only a period that could be cleared now
         scenario = period_scenario(uow, period)
         data = clear_scenario(scenario)
-        where = first_non_finite(data)
+        where = first_non_finite(data.to_json())
         warnings = plan_warnings(data, [p.capacity for p in scenario.participants])
         if where is not None:
             warnings.insert(0, {"kind": "non_finite", "field": f"plan.{where}"})
@@ -186,15 +187,15 @@ def settle_period(
         plan = uow.periods.plan(pool, period.number)
         if plan is None:  # pragma: no cover - a cleared period always has its plan
             raise NotFoundError("plan of period", period.number, pool)
-        weights: dict[str, float] = plan.data["weights"]
+        weights = plan.data.weights
         earned = credits(
             uow.periods.assignments(pool, period.number),
             weights,
-            plan.data["uncovered"],
+            plan.data.uncovered,
             uow.periods.work_logs(pool, period.number),
         )
         uow.journal.add(
-            pool, settlement(period.number, on or date.today(), plan.data["shares"], earned)
+            pool, settlement(period.number, on or date.today(), plan.data.shares, earned)
         )
         uow.periods.set_state(pool, period.number, after)
         following = Period(pool, period.number + 1, PeriodState.COLLECTING, dict(weights))

@@ -222,7 +222,6 @@ def _membership(uow: UnitOfWork, pool: str, member: Member) -> dict[str, Any]:
     number = 1
     while (period := uow.periods.get(pool, number)) is not None:
         plan = uow.periods.plan(pool, number)
-        data = plan.data if plan is not None else {}
         periods.append({
             "number": number,
             "state": period.state.value,
@@ -234,12 +233,12 @@ def _membership(uow: UnitOfWork, pool: str, member: Member) -> dict[str, Any]:
                 if me in (log.participant, log.confirmed_by, log.accepted_by, log.logged_by)
             ],
             "plan": None if plan is None else {
-                "assignments": [a for a in data.get("assignments", ())
-                                if a.get("participant") == me],
-                "allocations": [a for a in data.get("allocations", ())
-                                if a.get("participant") == me],
-                "share": data.get("shares", {}).get(me),
-                "credit": data.get("credits", {}).get(me),
+                "assignments": [a.to_json() for a in plan.data.assignments
+                                if a.participant == me],
+                "allocations": [a.to_json() for a in plan.data.allocations
+                                if a.participant == me],
+                "share": plan.data.shares.get(me),
+                "credit": plan.data.credits.get(me),
             },
         })
         number += 1

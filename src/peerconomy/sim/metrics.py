@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from peerconomy.domain.plan import ClearedPlan, Overproduction, ProductionHint, Underproduction
 from peerconomy.mechanisms.arrays import FloatArray
 from peerconomy.sim.outcome import PeriodOutcome, Pool
 
@@ -55,18 +56,18 @@ def _outcome(model: Pool) -> PeriodOutcome:
     return model.outcome
 
 
-def _hint_units(plan: dict[str, Any], kind: str) -> float:
-    return float(sum(h["units"] for h in plan["hints"] if h["kind"] == kind))
+def _hint_units(plan: ClearedPlan, kind: type[ProductionHint]) -> float:
+    return float(sum(h.units for h in plan.hints_of(kind)))
 
 
 def _mean_unit_cost(model: Pool, scarce: bool) -> float:
     plan = _outcome(model).plan
     costs, units = [], []
     for g, good in enumerate(model.goods):
-        result = plan["goods"][good]
-        if bool(model.scarce[g]) == scarce and result["allocated"] > 0:
-            costs.append(result["unit_cost"])
-            units.append(result["allocated"])
+        result = plan.goods[good]
+        if bool(model.scarce[g]) == scarce and result.allocated > 0:
+            costs.append(result.unit_cost)
+            units.append(result.allocated)
     return float(np.average(costs, weights=units)) if units else math.nan
 
 
@@ -95,7 +96,7 @@ def shares_vs_benefits(model: Pool) -> float:
 
 def uncovered_hours(model: Pool) -> float:
     """Task hours nobody was assigned."""
-    return float(sum(_outcome(model).plan["uncovered"].values()))
+    return float(sum(_outcome(model).plan.uncovered.values()))
 
 
 def unmet_wishes(model: Pool) -> float:
@@ -113,12 +114,12 @@ def unmade_units(model: Pool) -> float:
 
 def overproduction(model: Pool) -> float:
     """Units projects planned (capacity) beyond what was wished of them (the hint board's)."""
-    return _hint_units(_outcome(model).plan, "overproduction")
+    return _hint_units(_outcome(model).plan, Overproduction)
 
 
 def underproduction(model: Pool) -> float:
     """Units wished of projects at capacity that they could not make (the hint board's)."""
-    return _hint_units(_outcome(model).plan, "underproduction")
+    return _hint_units(_outcome(model).plan, Underproduction)
 
 
 def envy(model: Pool) -> float:
@@ -162,13 +163,13 @@ def goods_per_member(model: Pool) -> float:
 
 def weighted_effort(model: Pool) -> float:
     """The period's weighted effort: what the shares add up to."""
-    return float(_outcome(model).plan["weighted_effort"])
+    return float(_outcome(model).plan.weighted_effort)
 
 
 def premiums(model: Pool) -> float:
     """Premiums raised on auction goods (stage 1, per allocated unit, summed)."""
-    goods = _outcome(model).plan["goods"]
-    return float(sum(g["premium"] * g["allocated"] for g in goods.values()))
+    goods = _outcome(model).plan.goods
+    return float(sum(g.premium * g.allocated for g in goods.values()))
 
 
 def other_goods_cost(model: Pool) -> float:
@@ -185,24 +186,24 @@ def mean_weight(model: Pool) -> float:
     """Mean task weight, weighted by the hours each task needed."""
     plan = _outcome(model).plan
     hours: dict[str, float] = {}
-    for a in plan["assignments"]:
-        hours[a["task"]] = hours.get(a["task"], 0.0) + a["hours"]
-    for task, open_hours in plan["uncovered"].items():
+    for a in plan.assignments:
+        hours[a.task] = hours.get(a.task, 0.0) + a.hours
+    for task, open_hours in plan.uncovered.items():
         hours[task] = hours.get(task, 0.0) + open_hours
     if not hours:
         return math.nan
-    return float(np.average([plan["weights"][t] for t in hours], weights=list(hours.values())))
+    return float(np.average([plan.weights[t] for t in hours], weights=list(hours.values())))
 
 
 def unit_costs(model: Pool) -> dict[str, float]:
     """Each good's unit cost (``nan`` where none was allocated)."""
-    goods = _outcome(model).plan["goods"]
-    return {g: r["unit_cost"] if r["allocated"] > 0 else math.nan for g, r in goods.items()}
+    goods = _outcome(model).plan.goods
+    return {g: r.unit_cost if r.allocated > 0 else math.nan for g, r in goods.items()}
 
 
 def weights(model: Pool) -> dict[str, float]:
     """Each task's weight (``nan`` where it needed no hours)."""
-    found = _outcome(model).plan["weights"]
+    found = _outcome(model).plan.weights
     return {t: float(found.get(t, math.nan)) for t in model.tasks}
 
 

@@ -28,11 +28,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from peerconomy.domain.clearing import clear_scenario
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.scenario import Alternative, Scenario, Wish
 from peerconomy.mechanisms.arrays import FloatArray
 
@@ -60,22 +61,22 @@ class Gains:
     """In full."""
 
 
-def utility(plan: dict[str, Any], member: Member, values: FloatArray, goods: dict[str, int]
+def utility(plan: ClearedPlan, member: Member, values: FloatArray, goods: dict[str, int]
             ) -> float:
     """The member's utility from a plan under their true preferences, in full: the value of
     the goods received, less the disutility of the hours assigned, plus credits, less the
     share."""
     name = member.name
     tasks = member.model.task_index
-    value = sum(values[goods[a["good"]]] * a["quantity"]
-                for a in plan["allocations"] if a["participant"] == name)
-    effort = sum(member.traits.disutility[tasks[a["task"]]] * a["hours"]
-                 for a in plan["assignments"] if a["participant"] == name)
-    return float(value - effort + plan["credits"][name] - plan["shares"][name])
+    value = sum(values[goods[a.good]] * a.quantity
+                for a in plan.allocations if a.participant == name)
+    effort = sum(member.traits.disutility[tasks[a.task]] * a.hours
+                 for a in plan.assignments if a.participant == name)
+    return float(value - effort + plan.credits[name] - plan.shares[name])
 
 
 def auction_utility(
-    plan: dict[str, Any],
+    plan: ClearedPlan,
     scenario: Scenario,
     member: Member,
     values: FloatArray,
@@ -89,17 +90,17 @@ def auction_utility(
     recipes = {g.id: g.recipe for g in scenario.goods if g.model == "auction"}
     types = {g.id: g.product_type or "" for g in scenario.goods}
     result = 0.0
-    for a in plan["allocations"]:
-        good = a["good"]
-        if a["participant"] != member.name or good not in recipes:
+    for a in plan.allocations:
+        good = a.good
+        if a.participant != member.name or good not in recipes:
             continue
         if bids is not None:
-            wish = a["wish"]
+            wish = a.wish
             price = bids[(wish, good)] if (wish, good) in bids else bids[(wish, types[good])]
         else:
             effort = sum(estimates.get(t, 1.0) * h for t, h in recipes[good].items())
-            price = effort + plan["goods"][good]["premium"]
-        result += (values[goods[good]] - price) * a["quantity"]
+            price = effort + plan.goods[good].premium
+        result += (values[goods[good]] - price) * a.quantity
     return result
 
 
@@ -150,7 +151,7 @@ def _scaled_asks(scenario: Scenario, name: str, factor: float) -> Scenario:
 
 def misreport_gains(
     scenario: Scenario,
-    plan: dict[str, Any],
+    plan: ClearedPlan,
     members: Sequence[Member],
     values: FloatArray,
     goods: Sequence[str],

@@ -26,6 +26,7 @@ from typing import Any
 import mesa
 import numpy as np
 
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.scenario import Offer, Wish, parse_scenario
 from peerconomy.ledger.journal import participant_account
 from peerconomy.mechanisms.arrays import FloatArray
@@ -182,11 +183,11 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
         shaken: FloatArray = base * noise * hair
         return shaken
 
-    def _work(self, plan: dict[str, Any]) -> list[work.DoneWork]:
+    def _work(self, plan: ClearedPlan) -> list[work.DoneWork]:
         """What each member does of their assignments, confirmed by the next member."""
         assigned: dict[str, dict[str, float]] = defaultdict(dict)
-        for a in plan["assignments"]:
-            assigned[a["participant"]][a["task"]] = a["hours"]
+        for a in plan.assignments:
+            assigned[a.participant][a.task] = a.hours
         n = len(self.members)
         done: list[work.DoneWork] = []
         for i, member in enumerate(self.members):
@@ -199,23 +200,23 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
                         for task, hours in did.items())
         return done
 
-    def _learn(self, plan: dict[str, Any]) -> None:
+    def _learn(self, plan: ClearedPlan) -> None:
         """Weights and costs the members expect next period: moved towards this plan's by
         the configured ``learning`` rate."""
         rate = self.config.agents.learning
-        for task, weight in plan["weights"].items():
+        for task, weight in plan.weights.items():
             t = self.task_index[task]
             self.weights[t] += rate * (weight - self.weights[t])
         self.effort = np.array([sum(self.weights[self.task_index[t]] * h
                                     for t, h in g.recipe.items()) for g in self.config.goods])
         for g, good in enumerate(self.goods):
-            result = plan["goods"][good]
+            result = plan.goods[good]
             if self.models[g] == "flat_rate":
                 seen = 0.0
-            elif result["allocated"] == 0:
+            elif result.allocated == 0:
                 seen = self.effort[g]
             else:
-                seen = result["unit_cost"]
+                seen = result.unit_cost
             self.expected_cost[g] += rate * (seen - self.expected_cost[g])
 
     def _plan_production(self, wishes: Sequence[Wish]) -> None:
@@ -246,7 +247,7 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
                 self.capacity[g] = base + (1 if k < extra else 0)
                 projects.plan_production(uow, POOL, self.goods[g], self.capacity[g])
 
-    def _misreport(self, number: int, plan: dict[str, Any], values: FloatArray) -> Gains:
+    def _misreport(self, number: int, plan: ClearedPlan, values: FloatArray) -> Gains:
         """The gain sampled truthful members would have had from misreporting this period."""
         uow = self.store.unit_of_work()
         with uow:
@@ -260,7 +261,7 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
     def _outcome(
         self,
         number: int,
-        plan: dict[str, Any],
+        plan: ClearedPlan,
         values: FloatArray,
         done: Sequence[work.DoneWork],
         balances: dict[str, Any],
@@ -271,26 +272,26 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
         n, goods = len(self.members), len(self.goods)
         bundles = np.zeros((n, goods))
         goods_cost = np.zeros(n)
-        for a in plan["allocations"]:
-            i = self.index[a["participant"]]
-            bundles[i, self.good_index[a["good"]]] += a["quantity"]
-            goods_cost[i] += a["cost"]
+        for a in plan.allocations:
+            i = self.index[a.participant]
+            bundles[i, self.good_index[a.good]] += a.quantity
+            goods_cost[i] += a.cost
         hours = np.zeros(n)
         disutility = np.zeros(n)
         credits = np.zeros(n)
         done_by_task = np.zeros(len(self.tasks))
-        assigned = {(a["participant"], a["task"]): a["hours"] for a in plan["assignments"]}
+        assigned = {(a.participant, a.task): a.hours for a in plan.assignments}
         for entry in done:
             i, t = self.index[entry.participant], self.task_index[entry.task]
             hours[i] += entry.hours
             done_by_task[t] += entry.hours
             disutility[i] += entry.hours * self.members[i].traits.disutility[t]
             counted = min(entry.hours, assigned[(entry.participant, entry.task)])
-            credits[i] += counted * plan["weights"][entry.task]
+            credits[i] += counted * plan.weights[entry.task]
         needed = np.zeros(len(self.tasks))
-        for a in plan["assignments"]:
-            needed[self.task_index[a["task"]]] += a["hours"]
-        for task, open_hours in plan["uncovered"].items():
+        for given in plan.assignments:
+            needed[self.task_index[given.task]] += given.hours
+        for task, open_hours in plan.uncovered.items():
             needed[self.task_index[task]] += open_hours
         made = np.minimum(1.0, done_by_task / np.where(needed > 0, needed, 1.0))
         delivered = np.array([
@@ -307,7 +308,7 @@ class PoolModel(mesa.Model):  # type: ignore[misc]
             benefit=(values * bundles * delivered).sum(axis=1),
             hours=hours,
             disutility=disutility,
-            shares=np.array([plan["shares"][m.name] for m in self.members]),
+            shares=np.array([plan.shares[m.name] for m in self.members]),
             credits=credits,
             balances=np.array([float(balances.get(participant_account(m.name), 0))
                                for m in self.members]),

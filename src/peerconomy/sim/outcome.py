@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.mechanisms.arrays import BoolArray, FloatArray
 from peerconomy.sim.misreport import Gains
 
@@ -19,7 +20,7 @@ class PeriodOutcome:
     """What one period brought each member (arrays in the members' order) and the plan."""
 
     number: int
-    plan: dict[str, Any]
+    plan: ClearedPlan
     values: FloatArray
     """(members, goods): what a unit of each good was worth to each member this period."""
     bundles: FloatArray

@@ -66,16 +66,16 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
             "period": plan.period,
             "cleared_at": plan.cleared_at,
             "input_hash": plan.input_hash,
-            "weights": sorted(data["weights"].items(), key=lambda kv: (-kv[1], kv[0])),
-            "uncovered": data["uncovered"],
-            "assignments": data["assignments"],
-            "goods": sorted(data["goods"].items()),
-            "allocations": data["allocations"],
+            "weights": sorted(data.weights.items(), key=lambda kv: (-kv[1], kv[0])),
+            "uncovered": data.uncovered,
+            "assignments": data.assignments,
+            "goods": sorted(data.goods.items()),
+            "allocations": data.allocations,
             "shares": sorted(
-                (m.id, data["shares"].get(m.id, 0.0), data["credits"].get(m.id, 0.0))
+                (m.id, data.shares.get(m.id, 0.0), data.credits.get(m.id, 0.0))
                 for m in members
             ),
-            "weighted_effort": data["weighted_effort"],
+            "weighted_effort": data.weighted_effort,
         }
     return pool_page(
         request, "period.html", access, "period", period=period, previous=previous,

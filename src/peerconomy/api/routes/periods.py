@@ -71,7 +71,7 @@ def clear(pool: str, access: AccessDep, uow: UowDep) -> Plan:
     """Clear the collecting period (coordinators); the plan, as ``peerconomy clear`` prints."""
     access.require(Level.COORDINATOR, "clear a period")
     made = periods.clear_period(uow, pool, actor=access.user)
-    return Plan.model_validate(made.data)
+    return Plan.model_validate(made.data.to_json())
 
 
 @router.get("/pools/{pool}/period/preview")
@@ -117,7 +117,7 @@ def plan(pool: str, number: PathNumber, access: AccessDep, uow: UowDep) -> Store
     if found is None:
         raise NotFoundError("plan of period", number, pool)
     return StoredPlan.model_validate(
-        {"input_hash": found.input_hash, "cleared_at": found.cleared_at, **found.data})
+        {"input_hash": found.input_hash, "cleared_at": found.cleared_at, **found.data.to_json()})
 
 
 @router.get("/pools/{pool}/offers")

@@ -84,10 +84,10 @@ class MemoryPeriodRepository(Repository):
         plan = self._s.plans.get((pool, number))
         if plan is None:
             return []
-        weights = plan.data["weights"]
+        weights = plan.data.weights
         return [
-            Assignment(a["participant"], a["task"], a["hours"], weights[a["task"]])
-            for a in plan.data["assignments"]
+            Assignment(a.participant, a.task, a.hours, weights[a.task])
+            for a in plan.data.assignments
         ]
 
     def add_work_log(self, log: WorkLog) -> WorkLog:

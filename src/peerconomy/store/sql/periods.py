@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from peerconomy.domain.period import PeriodState
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.pool import Assignment, Period, Plan, WorkLog
 from peerconomy.domain.scenario import Offer, Wish
 from peerconomy.store import tables as t
@@ -305,13 +306,13 @@ class SqlPeriodRepository(SqlRepository):
                 period=plan.period,
                 input_hash=plan.input_hash,
                 cleared_at=cleared_at,
-                data=to_json(plan.data),
+                data=to_json(plan.data.to_json()),
             )
         )
-        weights = plan.data.get("weights", {})
+        weights = plan.data.weights
         rows = [
-            (plan.pool, plan.period, i, a["participant"], a["task"], a["hours"], weights[a["task"]])
-            for i, a in enumerate(plan.data.get("assignments", ()), 1)
+            (plan.pool, plan.period, i, a.participant, a.task, a.hours, weights[a.task])
+            for i, a in enumerate(plan.data.assignments, 1)
         ]
         insert_many(self._c, t.assignments, rows)
 
@@ -338,7 +339,8 @@ class SqlPeriodRepository(SqlRepository):
         row = self._c.execute(_PLAN, key).first()
         if row is None:  # pragma: no cover - a plan is never deleted
             return None
-        plan = Plan(pool, number, row.input_hash, row.cleared_at, from_json(row.data))
+        plan = Plan(pool, number, row.input_hash, row.cleared_at,
+                    ClearedPlan.from_json(from_json(row.data)))
         self._plans.put(plan, len(row.data))
         return plan
 

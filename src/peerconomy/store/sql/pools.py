@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Table, and_, bindparam, insert, select, update
 
 from peerconomy.domain.account import User
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.pool import Member, Pool, PoolProject, PoolSettings
 from peerconomy.domain.privacy import renamed_plan
 from peerconomy.domain.scenario import Good, Task
@@ -260,12 +261,12 @@ class SqlPoolRepository(SqlRepository):
         plans = self._c.execute(select(t.plans.c.period, t.plans.c.input_hash, t.plans.c.data)
                                 .where(t.plans.c.pool == pool)).all()
         for period, stamp, text in plans:
-            data = from_json(text)
+            data = ClearedPlan.from_json(from_json(text))
             renamed = renamed_plan(data, old, new)
             if renamed != data:
                 self._c.execute(
                     update(t.plans).where(t.plans.c.pool == pool, t.plans.c.period == period)
-                    .values(input_hash=f"{stamp}+{new}", data=to_json(renamed)))
+                    .values(input_hash=f"{stamp}+{new}", data=to_json(renamed.to_json())))
 
     @writes
     def put_good(self, pool: str, good: Good) -> None:
