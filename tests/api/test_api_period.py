@@ -115,7 +115,7 @@ def test_an_offer_with_two_mistakes_is_refused_naming_both(
     answer = client.put(f"{POOL}/offers/garden", json={"hours": -2, "min_weight": 0},
                         headers=people["ben"])
     assert answer.status_code == 422
-    assert [problem["loc"] for problem in answer.json()["detail"]] == [
+    assert [problem["loc"] for problem in answer.json()["errors"]] == [
         ["body", "hours"], ["body", "min_weight"]]
 
 

@@ -580,5 +580,5 @@ def test_a_sign_up_with_several_mistakes_is_refused_naming_each(client: TestClie
     answer = client.post("/api/v1/auth/signup", json={
         "name": "Zoe!", "email": "not an address", "password": "short"})
     assert answer.status_code == 422
-    assert [problem["loc"] for problem in answer.json()["detail"]] == [
+    assert [problem["loc"] for problem in answer.json()["errors"]] == [
         ["body", "name"], ["body", "email"], ["body", "password"]]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from peerconomy.api.errors import NotSignedInError, body_is, install_error_handlers
 
 from peerconomy.domain.period import IllegalTransitionError, PeriodState
 from peerconomy.domain.refusal import (
@@ -18,6 +17,7 @@ from peerconomy.domain.refusal import (
     Refusal,
 )
 from peerconomy.domain.scenario import ScenarioError
+from peerconomy.http.errors import NotSignedInError, body_is, install_error_handlers
 from peerconomy.services.errors import SignInError, StaleEditError
 
 REFUSALS: dict[str, tuple[Refusal, int]] = {
@@ -59,21 +59,24 @@ def test_each_refusal_is_answered_with_its_status(client: TestClient, kind: str)
     error, status = REFUSALS[kind]
     answer = client.get(f"/api/refused/{kind}")
     assert answer.status_code == status
+    assert answer.headers["content-type"] == "application/problem+json"
+    body = answer.json()
+    assert body["status"] == status and body["instance"] == f"/api/refused/{kind}"
     if status == 422:
         assert isinstance(error, InputError)
-        assert answer.json() == {"detail": [{"loc": ["body", *error.path.split(".")],
-                                             "msg": error.reason, "type": "value_error"}]}
+        assert body["errors"] == [{"loc": ["body", *error.path.split(".")],
+                                   "msg": error.reason, "type": "value_error"}]
     else:
-        assert answer.json() == {"detail": str(error)}
+        assert body["detail"] == str(error) and "errors" not in body
     assert (answer.headers.get("WWW-Authenticate") == "Bearer") == (status == 401)
 
 
 def test_a_422_lists_every_mistake_each_under_the_body(client: TestClient) -> None:
     answer = client.post("/api/wishes")
     assert answer.status_code == 422
-    assert answer.json() == {"detail": [
+    assert answer.json()["errors"] == [
         {"loc": ["body", "quantity"], "msg": "must be >= 1, got 0", "type": "value_error"},
         {"loc": ["body", "alternatives", 0, "good"], "msg": "is missing",
          "type": "value_error"},
         {"loc": ["body", "period"], "msg": "must be a whole number", "type": "value_error"},
-    ]}
+    ]
