@@ -3,13 +3,15 @@ outside :mod:`peerconomy.store` that knows the store's adapters.
 
 The command line, the web server (the ASGI app), the demo and the simulator get their store
 here: one on a database URL (SQLite or PostgreSQL; a new database is set up at once), or one
-in memory; and they manage databases here (upgrade, backup, restore). Everything else
-works on the protocols of :mod:`peerconomy.services.ports` and is handed a store or a unit
-of work.
+in memory; and they manage databases here (upgrade, backup, restore). The server and
+``peerconomy mail test`` get their mailer here (:func:`mailer`), and the server its clock
+(:func:`clock`). Everything else works on the protocols of :mod:`peerconomy.services.ports`
+and is handed a store or a unit of work.
 
-The SQL adapter (SQLAlchemy, Alembic) is imported when it is first needed, so that a
-program that never opens a database, such as the command line's ``--help`` or the
-simulator, does not pay for it; :class:`StoreError` is read from it on first use too.
+The SQL adapter (SQLAlchemy, Alembic) and the mailer (SMTP, the mail's translations) are
+imported when first needed, so that a program that never opens a database or sends mail,
+such as the command line's ``--help`` or the simulator, does not pay for them;
+:class:`StoreError` is read from the SQL adapter on first use too.
 
 >>> store = memory_store()
 >>> with store.unit_of_work() as uow:
@@ -19,7 +21,8 @@ simulator, does not pay for it; :class:`StoreError` is read from it on first use
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,18 +31,25 @@ from peerconomy.store.memory import MemoryStore
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
+    from peerconomy.mailer import Mailer, MailSettings
     from peerconomy.store.sql import SqlStore, StoreError
 
 __all__ = [
+    "Clock",
     "StoreError",
     "backup_database",
+    "clock",
     "data_dir",
     "database_url",
+    "mailer",
     "memory_store",
     "open_store",
     "restore_database",
     "upgrade_database",
 ]
+
+Clock = Callable[[], datetime]
+"""The time now, in UTC, whenever it is called (the program's :func:`clock`, or a test's)."""
 
 
 def __getattr__(name: str) -> Any:
@@ -104,3 +114,30 @@ def restore_database(url: str | None, document: Mapping[str, Any] | Path) -> dic
     from peerconomy.store.backup import restore
 
     return restore(database_url(url), document)
+
+
+def mailer(settings: MailSettings) -> Mailer | None:
+    """The mailer the settings name: one that sends through the SMTP server of
+    ``settings.smtp_url``, from ``settings.mail_from``, with links to ``settings.base_url``
+    signed with ``settings.secret_key``; None where no mail server is set up. ValueError
+    naming ``PEERCONOMY_SMTP_URL`` if the URL is no SMTP server's."""
+    if not settings.smtp_url:
+        return None
+    from peerconomy.mailer import Mailer
+
+    return Mailer(settings.smtp_url, settings.mail_from, base_url=settings.base_url,
+                  secret_key=settings.secret_key)
+
+
+def clock() -> Clock:
+    """The program's clock: the time now, in UTC, whenever it is called.
+
+    >>> clock()().tzinfo
+    datetime.timezone.utc
+    """
+    return _now
+
+
+def _now() -> datetime:
+    """The time now, in UTC."""
+    return datetime.now(UTC)

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from seaside import FLATS, Headers, sign_up
 
 from peerconomy.asgi import create_app
-from peerconomy.http.mail import Mailer, language_of
 from peerconomy.http.settings import AppSettings
+from peerconomy.mailer import Mailer, language_of
 from peerconomy.services import notices
 from peerconomy.services.notices import N_, Notice, text
 from peerconomy.store.memory import MemoryStore

@@ -21,8 +21,8 @@ from test_mail import _body, verify_everyone
 
 from peerconomy.asgi import create_app
 from peerconomy.domain.mail import MAX_TRIES
-from peerconomy.http.mail import Mailer
 from peerconomy.http.settings import AppSettings
+from peerconomy.mailer import Mailer
 from peerconomy.services import accounts, outbox, password_reset
 from peerconomy.store.memory import MemoryStore
 from peerconomy.store.sql import open_store

@@ -17,6 +17,7 @@ from peerconomy.domain.scenario import parse_scenario
 from peerconomy.services import accounts, membership, password_reset, pools, users
 from peerconomy.services.errors import ConflictError, NotFoundError, SignInError
 from peerconomy.services.membership import Level
+from peerconomy.services.notices import Notice
 from peerconomy.store.memory import MemoryStore
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
@@ -139,6 +140,26 @@ def test_invitations_for_every_unclaimed_member_at_once(seaside: MemoryStore) ->
         membership.invite_members(seaside.unit_of_work(), "seaside", ["cleo", "ben"])
     with seaside.unit_of_work() as uow:
         assert len(uow.accounts.invitations("seaside")) == 2  # the refused batch stored none
+
+
+def test_an_invitation_for_a_member_is_mailed_where_the_pool_has_their_email(
+    seaside: MemoryStore,
+) -> None:
+    dora = Member("dora", display_name="Dora", email="dora@example.org")
+    pools.add_member(seaside.unit_of_work(), "seaside", dora, actor="ana")
+    _, code = membership.invite(seaside.unit_of_work(), "seaside", "ana", member="dora",
+                                now=NOW)
+    membership.invite(seaside.unit_of_work(), "seaside", "ana", now=NOW)  # for a new member
+    membership.invite(seaside.unit_of_work(), "seaside", "ana", member="ben", now=NOW)
+    made = membership.invite_members(seaside.unit_of_work(), "seaside", ["dora", "cleo"],
+                                     by="ana", now=NOW, days=7)
+    with seaside.unit_of_work() as uow:  # queued with each step, for dora alone
+        queued = [(m.recipient, Notice.from_json(m.notice)) for m in uow.mail.outbox()]
+    assert [(to, n.subject.written()) for to, n in queued] == [
+        ("dora@example.org", "[seaside] You are invited to pool seaside")] * 2
+    first, second = (n.written()[1] for _, n in queued)
+    assert f"/invitations/{code}" in first and "within 14 days" in first
+    assert f"/invitations/{made[0][2]}" in second and "within 7 days" in second
 
 
 def test_the_sites_admin_is_made_by_the_operator_with_a_link_that_sets_the_password() -> None:

@@ -14,7 +14,7 @@ from browsing import Browser, clear, invite, text_of
 from fastapi import FastAPI
 
 from fakes import Outbox
-from peerconomy.http.mail import Mailer
+from peerconomy.mailer import Mailer
 from peerconomy.store.memory import MemoryStore
 
 People = dict[str, Browser]

@@ -22,22 +22,25 @@ def test(
     """Send a test message to ADDRESS through the configured SMTP server."""
     import smtplib
 
+    from peerconomy import bootstrap
     from peerconomy.domain.account import check_email
-    from peerconomy.http.mail import Mailer, trial_message
-    from peerconomy.http.settings import DEFAULT_MAIL_FROM
+    from peerconomy.http.settings import DEFAULT_MAIL_FROM, AppSettings
+    from peerconomy.mailer import trial_message
 
     try:
         to = check_email(address)
     except ValueError as error:
         fail(f"ADDRESS {address!r} {error}")
-    url = setting("PEERCONOMY_SMTP_URL")
-    if not url:
-        fail("no mail server is set up: set PEERCONOMY_SMTP_URL to smtp://host[:port] or"
-             " smtps://host[:port] (see docs/deploy.md)")
+    # the server's mail settings, without its secret key: a test message carries no link
+    settings = AppSettings(secret_key="", smtp_url=setting("PEERCONOMY_SMTP_URL") or None,
+                           mail_from=setting("PEERCONOMY_MAIL_FROM", DEFAULT_MAIL_FROM))
     try:
-        mailer = Mailer(url, setting("PEERCONOMY_MAIL_FROM", DEFAULT_MAIL_FROM))
+        mailer = bootstrap.mailer(settings)
     except ValueError as error:
         fail(str(error))
+    if mailer is None:
+        fail("no mail server is set up: set PEERCONOMY_SMTP_URL to smtp://host[:port] or"
+             " smtps://host[:port] (see docs/deploy.md)")
     where = f"{mailer.host}:{mailer.port}"
     try:
         (outcome,) = mailer.send([trial_message(to)])

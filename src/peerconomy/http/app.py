@@ -23,11 +23,11 @@ from fastapi.responses import HTMLResponse
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 
-from peerconomy import __version__
+from peerconomy import __version__, bootstrap
 from peerconomy.http.errors import HtmlRenderer, install_error_handlers
 from peerconomy.http.hardening import Hardening, docs_policy
 from peerconomy.http.health import router as health_router
-from peerconomy.http.mail import Mailer, OutboxWorker
+from peerconomy.http.mail import OutboxWorker
 from peerconomy.http.server_log import AccessLog
 from peerconomy.http.sessions import SESSION_COOKIE
 from peerconomy.http.settings import AppSettings
@@ -75,11 +75,8 @@ def create_app(store: Store, settings: AppSettings, *, api: InstallApi,
     app.state.pages = pages is not None
     app.state.settings = settings
     app.state.security = settings.security_policy()
-    app.state.mailer = (
-        Mailer(settings.smtp_url, settings.mail_from, base_url=settings.base_url,
-               secret_key=settings.secret_key)
-        if settings.smtp_url else None
-    )
+    app.state.mailer = bootstrap.mailer(settings)  # tests swap in a fake
+    app.state.clock = bootstrap.clock()  # read by http.state.time_of; tests set their own
     app.state.outbox = OutboxWorker(  # the store and mailer of now (tests swap them)
         lambda: app.state.store.unit_of_work(), lambda: app.state.mailer)
     app.add_middleware(

@@ -4,12 +4,12 @@ dependencies of them)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from starlette.requests import Request
 
+from peerconomy.bootstrap import Clock, clock
 from peerconomy.http.clients import client_of
 from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import DEFAULT_POLICY, SecurityPolicy
@@ -36,10 +36,10 @@ def policy_of(request: Request) -> SecurityPolicy:
 
 
 def time_of(request: Request) -> datetime:
-    """The time by the app's clock (``app.state.clock``, a function; tests set one), else the
-    time now, in UTC."""
-    clock: Callable[[], datetime] | None = getattr(request.app.state, "clock", None)
-    return clock() if clock is not None else datetime.now(UTC)
+    """The time by the app's clock (``app.state.clock``, the composition root's
+    :func:`~peerconomy.bootstrap.clock` or a test's), else by the program's clock."""
+    app_clock: Clock | None = getattr(request.app.state, "clock", None)
+    return (app_clock or clock())()
 
 
 def client_address(request: Request) -> str | None:

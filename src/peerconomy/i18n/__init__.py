@@ -1,5 +1,5 @@
 """Languages: which one a request is answered in, and its translations, for the pages
-(:mod:`peerconomy.web`) and the mail (:mod:`peerconomy.http.mail`) alike.
+(:mod:`peerconomy.web`) and the mail (:mod:`peerconomy.mailer`) alike.
 
 English is the source language; the other catalogs are gettext ``.po`` files under this
 package's ``locale/<lang>/LC_MESSAGES/messages.po``, read with Babel when first needed and

@@ -21,11 +21,12 @@ from enum import IntEnum
 
 from peerconomy.domain.account import Invitation, JoinRequest
 from peerconomy.domain.bounds import POOL_MAX_WEIGHT, check_number
+from peerconomy.domain.events import MemberInvited
 from peerconomy.domain.invitations import INVITATION_DAYS
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Admission, Member, Period, Pool, PoolSettings, Role
 from peerconomy.domain.refusal import InputError
-from peerconomy.services import lookup
+from peerconomy.services import lookup, messagebus
 from peerconomy.services.accounts import hash_secret
 from peerconomy.services.audit import record
 from peerconomy.services.errors import (
@@ -254,12 +255,15 @@ def invite(
     """A coordinator makes a one-use invitation link into the pool: its record, and the code
     the link carries (shown once, never stored). With ``member``, it is for that member
     (active, not claimed yet) and whoever accepts it claims them, with their role; without,
-    it makes a new member with ``role``."""
+    it makes a new member with ``role``. An invitation for a member is a
+    :class:`~peerconomy.domain.events.MemberInvited` event (mailed to them where their pool
+    has their email)."""
     if not 1 <= days <= 365:
         raise InputError("days", "must be between 1 and 365")
     moment = now or datetime.now(UTC)
     with uow:
         lookup.pool(uow, pool)
+        invited = None
         if member is not None:
             invited = lookup.member(uow, pool, member)
             _check_claimable(pool, invited)
@@ -270,7 +274,9 @@ def invite(
                detail={"role": role, "member": member,
                        "expires_at": invitation.expires_at.isoformat()},
                now=moment)
-        uow.commit()
+        if invited is not None:
+            messagebus.record(uow, MemberInvited(pool, invited, invitation, code))
+        messagebus.commit(uow)
     return invitation, code
 
 
@@ -303,7 +309,9 @@ def invite_members(
     now: datetime | None = None,
 ) -> list[tuple[Member, Invitation, str]]:
     """One invitation for each of ``participants`` (None: every active member nobody has
-    claimed), in one transaction: each member with its invitation's record and code."""
+    claimed), in one transaction: each member with its invitation's record and code. Each
+    is a :class:`~peerconomy.domain.events.MemberInvited` event (mailed to the member where
+    their pool has their email)."""
     if not 1 <= days <= 365:
         raise InputError("days", "must be between 1 and 365")
     moment = now or datetime.now(UTC)
@@ -326,7 +334,9 @@ def invite_members(
             made.append((member, invitation, code))
         record(uow, pool, "invitation.create_many", actor=by, subject=pool,
                detail={"members": [m.id for m, _, _ in made], "days": days}, now=moment)
-        uow.commit()
+        for member, invitation, code in made:
+            messagebus.record(uow, MemberInvited(pool, member, invitation, code))
+        messagebus.commit(uow)
     return made
 
 

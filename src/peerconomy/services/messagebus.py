@@ -76,7 +76,9 @@ BUS: Final = MessageBus({
     events.SignUpWithKnownEmail: (notify.sign_up_tried,),
     events.PasswordResetRequested: (notify.password_reset,),
 })
-"""The handlers of the running program: each event's notices, queued in its transaction."""
+"""The handlers of the running program, registered here and nowhere else: each event's
+notices, queued in its transaction (ARCHITECTURE.md, *Commands, events and the message
+bus*, lists them)."""
 
 
 def record(uow: UnitOfWork, event: Event) -> None:
