@@ -6,7 +6,7 @@ on the command line or found in a folder. A FIFO would make a plain ``read`` wai
 device (or a symlink to ``/dev/zero``) would fill memory, and a symlink in a federation folder
 could read any file of the machine. :func:`read_regular_file` opens without blocking, checks
 what it opened (not the name, which could change meanwhile) and reads at most ``limit`` bytes;
-anything else is a :class:`~peerconomy.domain.scenario.ScenarioError` naming the file.
+anything else is a :class:`~peerconomy.domain.refusal.ScenarioError` naming the file.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import stat
 from pathlib import Path
 from typing import Final
 
+from peerconomy.domain.refusal import ScenarioError
 from peerconomy.environment import setting
 
 __all__ = ["MAX_FILE_BYTES", "max_file_bytes", "read_regular_file"]
@@ -46,8 +47,6 @@ def read_regular_file(
     """The bytes of the regular file at ``path``, at most ``limit`` of them (default:
     :func:`max_file_bytes`); where ``within`` is given, the file (its links followed) must
     lie inside that folder. Raise :class:`ScenarioError` naming the file otherwise."""
-    from peerconomy.domain.scenario import ScenarioError  # the scenario imports this module
-
     name = os.fspath(path)
     limit = max_file_bytes() if limit is None else limit
     if within is not None:

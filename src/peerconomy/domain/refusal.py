@@ -4,7 +4,7 @@ Every refusal is a :class:`Refusal`; beneath it, by what went wrong:
 
 - :class:`InputError`: bad input, naming each field at fault (``path``) and what is wrong
   with it (``reason``); the API answers 422. A scenario's mistakes are its subclass
-  :class:`~peerconomy.domain.scenario.ScenarioError`.
+  :class:`~peerconomy.domain.refusal.ScenarioError`.
 - :class:`ConflictError`: the step clashes with what is stored (a name taken, a plan already
   made, a period in the wrong state); 409.
 - :class:`NotFoundError`: something named does not exist; 404.
@@ -43,6 +43,7 @@ __all__ = [
     "Problem",
     "Problems",
     "Refusal",
+    "ScenarioError",
 ]
 
 
@@ -137,3 +138,11 @@ class Problems:
         """Raise an :class:`InputError` listing every mistake found, if there is any."""
         if self.found:
             raise InputError.of(self.found)
+
+
+class ScenarioError(InputError):
+    """Bad input in the scenario format (:mod:`peerconomy.domain.scenario`): ``path`` names
+    the field, ``reason`` says what is wrong with it. It pickles, for worker processes.
+    Declared here, beside its base, so that the scenario's readers and the modules they use
+    (:mod:`~peerconomy.domain.files`, :mod:`~peerconomy.domain.scenario_checks`) share it
+    without importing each other."""
