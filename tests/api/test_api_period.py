@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
+
+from peerconomy.services import hints
+from peerconomy.store.memory import MemoryStore
 
 Headers = dict[str, str]
 POOL = "/api/v1/pools/seaside"
@@ -221,3 +225,18 @@ def test_a_member_leaves_the_pool_and_their_offers_go_with_them(
     offers = client.get(f"{POOL}/offers", headers=people["ana"]).json()
     assert {o["participant"] for o in offers} == {"ana"}
     assert client.get(POOL, headers=ben).status_code == 404
+
+
+def test_the_hint_board_answers_what_the_service_shows_open_hours_with_their_project(
+    client: TestClient, people: dict[str, Headers], store: MemoryStore
+) -> None:
+    ana = people["ana"]
+    dunes = {"id": "dunes", "tasks": [{"id": "sweeping", "project": "dunes", "fixed_hours": 3}]}
+    assert client.post(f"{POOL}/projects", json=dunes, headers=ana).status_code == 201
+    assert client.post(f"{POOL}/period/clear", headers=ana).status_code == 200
+    board = client.get(f"{POOL}/hints", headers=people["ben"])
+    assert board.status_code == 200, board.text
+    shown = hints.hint_board(store.unit_of_work(), "seaside").as_json()
+    assert board.json() == json.loads(json.dumps(shown))
+    assert [(e["task"], e["hours"], e["project"]) for e in board.json()["uncovered"]] == [
+        ("sweeping", 3.0, "dunes")]

@@ -97,6 +97,13 @@ class UncoveredTask(Strict):
     weight: float
 
 
+class OpenTask(UncoveredTask):
+    """Hours of a task the plan needs that no offer covers (or that are still open), on the
+    hint board: with the project whose task it is."""
+
+    project: str | None
+
+
 class UnmetWish(Strict):
     """Units of a good wished for that nobody could be given."""
 
@@ -229,7 +236,7 @@ class HintBoardOut(BaseModel):
 
     pool: str
     period: int | None
-    uncovered: list[UncoveredTask]
+    uncovered: list[OpenTask]
     unmet_wishes: list[UnmetWish]
     overproduction: list[GoodProduction | ProductTypeProduction]
     underproduction: list[GoodProduction | ProductTypeProduction]
