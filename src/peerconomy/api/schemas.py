@@ -21,12 +21,11 @@ from peerconomy.domain.mail import NoticeKind
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Admission, Role
 from peerconomy.domain.scenario import Alternative, Good, Task
-from peerconomy.http.params import STORED_INT_MAX, NumberQuery, PathNumber
+from peerconomy.http.params import STORED_INT_MAX
 from peerconomy.http.problems import Problem
 
 __all__ = [
     "MAX_PAGE",
-    "STORED_INT_MAX",
     "Accepted",
     "Amount",
     "BalanceOut",
@@ -47,11 +46,9 @@ __all__ = [
     "NewProject",
     "NewToken",
     "NoticeSetting",
-    "NumberQuery",
     "OfferIn",
     "Page",
     "PageDep",
-    "PathNumber",
     "PeriodOut",
     "PlannedGood",
     "PoolChange",

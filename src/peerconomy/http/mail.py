@@ -15,13 +15,12 @@ import logging
 import threading
 from collections.abc import Callable
 
-# the mailer's names, as they were imported from here before it moved (kept for callers)
-from peerconomy.mailer import Mailer, MailerLike, catalog, language_of, trial_message
+from peerconomy.mailer import MailerLike
 from peerconomy.services import outbox
 from peerconomy.services.outbox import Sender
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["Mailer", "MailerLike", "OutboxWorker", "catalog", "language_of", "trial_message"]
+__all__ = ["OutboxWorker"]
 
 # the logger keeps the name it had in peerconomy.api, which operators' log filters may name
 log = logging.getLogger("peerconomy.http.mail")

@@ -24,15 +24,11 @@ __all__ = [
     "NotAllowedError",
     "NotFoundError",
     "Refusal",
-    "ServiceError",
     "SignInError",
     "StaleEditError",
     "check_version",
 ]
 
-ServiceError = Refusal
-"""The old name of :class:`~peerconomy.domain.refusal.Refusal`, kept while code still uses
-it."""
 
 
 class StaleEditError(ConflictError):

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse
 
 from peerconomy.api.answers import HistoryOut, StatementLineOut, TransactionOut
-from peerconomy.api.schemas import BalanceOut, Correction, NumberQuery, PageDep
+from peerconomy.api.schemas import BalanceOut, Correction, PageDep
 from peerconomy.http.deps import UowDep, pool_access
 from peerconomy.http.idempotency import IdempotentRoute
+from peerconomy.http.params import NumberQuery
 from peerconomy.ledger.journal import participant_of
 from peerconomy.services import books, overview
 from peerconomy.services.membership import Access, Level

@@ -25,7 +25,6 @@ from peerconomy.api.schemas import (
     Body,
     OfferIn,
     PageDep,
-    PathNumber,
     PeriodOut,
     WishChange,
     WishIn,
@@ -36,6 +35,7 @@ from peerconomy.domain.scenario import Offer, Wish, parse_part
 from peerconomy.http.deps import UowDep, pool_access
 from peerconomy.http.errors import body_is
 from peerconomy.http.idempotency import IdempotentRoute
+from peerconomy.http.params import PathNumber
 from peerconomy.services import collecting, hints, lookup, overview, periods, privacy, views, work
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access, Level

@@ -14,7 +14,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from peerconomy.api.answers import AuditPage, JoinDecision, JoinRequestOut, ProjectWithParts
 from peerconomy.api.routes.auth import too_many_failures
 from peerconomy.api.schemas import (
-    STORED_INT_MAX,
     CapacityChange,
     Decision,
     Fork,
@@ -27,7 +26,6 @@ from peerconomy.api.schemas import (
     NewMember,
     NewPool,
     NewProject,
-    NumberQuery,
     PageDep,
     PeriodOut,
     PlannedGood,
@@ -40,6 +38,7 @@ from peerconomy.domain.account import JoinRequest, JoinStatus
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, Role
 from peerconomy.http.deps import CallerDep, NowDep, PolicyDep, UowDep, UserDep, pool_access
 from peerconomy.http.idempotency import IdempotentRoute
+from peerconomy.http.params import STORED_INT_MAX, NumberQuery
 from peerconomy.http.state import client_address
 from peerconomy.services import audit, membership, pools, privacy, projects, views
 from peerconomy.services.membership import Access, Level
