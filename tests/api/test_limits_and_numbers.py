@@ -1,6 +1,6 @@
 """Bounded demand, sane numbers and ids over the API, on the seaside flats: a wish no limit
 lets be met, a 1e308 hour, an id with a terminal escape are 422s naming the field; the
-coordinator previews a plan's warnings and reopens a cleared period."""
+member previews the plan a clear would keep, and a coordinator reopens a cleared period."""
 
 from __future__ import annotations
 
@@ -73,17 +73,33 @@ def test_ids_with_control_characters_are_refused_on_every_body(
     assert answer.status_code == 422 and ["body", "tasks", 0, "id"] in fields(answer)
 
 
-def test_the_coordinator_previews_and_reopens_a_period(
+def test_a_member_previews_the_plan_a_clear_would_keep_and_the_coordinator_reopens(
     client: TestClient, people: dict[str, Headers]
 ) -> None:
     ana, ben = people["ana"], people["ben"]
-    preview = client.get(f"{POOL}/period/preview", headers=ana)
-    assert preview.status_code == 200 and preview.json() == []  # no capacities: no warning
-    assert client.get(f"{POOL}/period/preview", headers=ben).status_code == 403
-    assert client.post(f"{POOL}/period/clear", headers=ana).status_code == 200
+    preview = client.get(f"{POOL}/period/preview", headers=ben)  # any member, not only ana
+    assert preview.status_code == 200, preview.text
+    seen = preview.json()
+    assert seen["provisional"] is True and seen["period"] == 1
+    assert seen["warnings"] == []  # no capacities: no warning
+    assert client.get(f"{POOL}/periods/1/plan", headers=ana).status_code == 404  # none kept
+    cleared = client.post(f"{POOL}/period/clear", headers=ana)
+    assert cleared.status_code == 200
+    stored = client.get(f"{POOL}/periods/1/plan", headers=ben).json()
+    assert stored["input_hash"] == seen["input_hash"]
+    assert {k: v for k, v in stored.items() if k not in ("input_hash", "cleared_at")} \
+        == seen["plan"] == cleared.json()
+    assert client.get(f"{POOL}/period/preview", headers=ben).status_code == 409  # cleared
     assert client.post(f"{POOL}/period/reopen", headers=ben).status_code == 403
     reopened = client.post(f"{POOL}/period/reopen", headers=ana)
     assert reopened.status_code == 200, reopened.text
     assert reopened.json()["state"] == "collecting"
     assert client.get(f"{POOL}/periods/1/plan", headers=ana).status_code == 404
     assert client.post(f"{POOL}/period/reopen", headers=ana).status_code == 409
+    again = client.post(f"{POOL}/period/clear", headers=ana)  # the same input, the same plan
+    assert again.status_code == 200 and again.json() == cleared.json()
+    assert client.get(f"{POOL}/periods/1/plan", headers=ana).json()["input_hash"] \
+        == seen["input_hash"]
+    assert client.post(f"{POOL}/period/settle", headers=ana).status_code == 200
+    refused = client.post(f"{POOL}/period/reopen", headers=ana)  # a settled period: never
+    assert refused.status_code == 409, refused.text

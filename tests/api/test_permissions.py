@@ -86,7 +86,7 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("PATCH", P + "/goods/{good}"): (Need.COORDINATOR, {"capacity": 2}),
     ("GET", P + "/period"): (Need.MEMBER, None),
     ("POST", P + "/period/clear"): (Need.COORDINATOR, None),
-    ("GET", P + "/period/preview"): (Need.COORDINATOR, None),
+    ("GET", P + "/period/preview"): (Need.MEMBER, None),
     ("POST", P + "/period/reopen"): (Need.COORDINATOR, None),
     ("POST", P + "/period/settle"): (Need.COORDINATOR, None),
     ("POST", P + "/periods/{number}/close"): (Need.COORDINATOR, None),

@@ -203,8 +203,12 @@ def test_a_reversed_transaction_leaves_the_books_as_before(db_url: str) -> None:
 
 def test_a_cleared_period_is_reopened_until_work_is_logged(db_url: str) -> None:
     imported(db_url)
-    assert "no warnings" in ok(db_url, "period", "preview", "--pool", "workshop")
-    ok(db_url, "period", "clear", "--pool", "workshop")
+    said = ok(db_url, "period", "preview", "--pool", "workshop")
+    assert "provisional" in said and "no warnings" in said
+    preview = json.loads(ok(db_url, "period", "preview", "--pool", "workshop", "--json"))
+    assert preview["provisional"] is True
+    cleared = json.loads(ok(db_url, "period", "clear", "--pool", "workshop", "--json"))
+    assert cleared == preview["plan"]  # the preview is the plan the clear keeps
     assert "collecting again" in ok(db_url, "period", "reopen", "--pool", "workshop")
     assert "cannot reopen a period that is collecting" in refused(
         db_url, "period", "reopen", "--pool", "workshop")

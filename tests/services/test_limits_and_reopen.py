@@ -82,6 +82,39 @@ def test_a_cleared_period_is_reopened_with_its_plan_discarded_and_audited(
     assert uow.periods.plan("workshop", 1) is not None
 
 
+def test_the_preview_is_the_plan_a_clear_keeps_and_reopening_then_clearing_keeps_it_again(
+    uow: MemoryUnitOfWork,
+) -> None:
+    seen = periods.preview_period(uow, "workshop")
+    assert seen.period == 1
+    assert periods.preview_period(uow, "workshop").plan is seen.plan  # cached by input hash
+    first = periods.clear_period(uow, "workshop", now=NOW)
+    assert (first.input_hash, first.data) == (seen.input_hash, seen.plan)
+    with pytest.raises(IllegalTransitionError):  # only a collecting period is previewed
+        periods.preview_period(uow, "workshop")
+    periods.reopen_period(uow, "workshop", actor="ana")
+    entry = audit.audit_log(uow, "workshop")[0]
+    assert entry.detail == {"input_hash": first.input_hash}  # what was withdrawn, on record
+    again = periods.clear_period(uow, "workshop", now=NOW)
+    assert (again.input_hash, again.data) == (first.input_hash, first.data)
+
+
+def test_a_changed_wish_changes_the_preview(uow: MemoryUnitOfWork) -> None:
+    before = periods.preview_period(uow, "workshop")
+    collecting.make_wish(uow, "workshop", bikes("ana", "another", 1))
+    after = periods.preview_period(uow, "workshop")
+    assert after.input_hash != before.input_hash
+    assert after.plan == periods.clear_period(uow, "workshop", now=NOW).data
+
+
+def test_a_settled_period_is_not_reopened(uow: MemoryUnitOfWork) -> None:
+    periods.clear_period(uow, "workshop", now=NOW)
+    periods.settle_period(uow, "workshop")
+    with pytest.raises(IllegalTransitionError):  # the current period is the next, collecting
+        periods.reopen_period(uow, "workshop")
+    assert uow.periods.plan("workshop", 1) is not None
+
+
 def test_a_period_with_work_logged_is_not_reopened(uow: MemoryUnitOfWork) -> None:
     periods.clear_period(uow, "workshop", now=NOW)
     work.log_work(uow, "workshop", "ana", "assemble", 2.0, now=NOW)
@@ -98,12 +131,13 @@ def test_a_collecting_period_is_not_reopened(uow: MemoryUnitOfWork) -> None:
 def test_the_preview_flags_a_share_above_ten_times_the_median_capacity(
     uow: MemoryUnitOfWork,
 ) -> None:
-    assert periods.preview_period(uow, "workshop") == []  # dario's capacity 10: no big share
+    found = periods.preview_period(uow, "workshop")
+    assert found.warnings == ()  # dario's capacity 10: no big share
     with uow:
         for member in uow.pools.members("workshop"):
             uow.pools.put_member("workshop", replace(member, capacity=0.5))
         uow.commit()
-    warnings = periods.preview_period(uow, "workshop")
+    warnings = periods.preview_period(uow, "workshop").warnings
     assert [w["kind"] for w in warnings] == ["large_share"]
     assert warnings[0]["median_capacity"] == 0.5
     assert uow.periods.plan("workshop", 1) is None  # a preview stores nothing

@@ -43,6 +43,7 @@ __all__ = [
     "PlanAllocation",
     "PlanAssignment",
     "PlanHint",
+    "PlanPreview",
     "PlanWarning",
     "PostingOut",
     "ProductTypeProduction",
@@ -194,6 +195,19 @@ class NonFiniteWarning(Strict):
 
 
 PlanWarning = NonFiniteWarning | LargeShareWarning
+
+
+class PlanPreview(BaseModel):
+    """The plan the collecting period would clear to now, marked provisional and never
+    stored: the plan a clear would keep for the same offers and wishes (same input hash),
+    and the coordinator's warnings about it."""
+
+    provisional: Literal[True] = True
+    period: int
+    input_hash: str = Field(description="SHA-256 of the scenario the preview was cleared from;"
+                                        " a clear of the same input keeps the same plan.")
+    plan: Plan
+    warnings: list[PlanWarning]
 
 
 # what a member and the pool see of the period

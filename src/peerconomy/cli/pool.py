@@ -110,23 +110,43 @@ def clear(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> No
 
 
 @period_app.command("preview")
-def preview(pool: PoolOption, db: DbOption = None) -> None:
-    """Show the warnings of the plan the collecting period would clear to (nothing kept)."""
+def preview(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
+    """Show the plan the collecting period would clear to now: provisional, nothing kept
+    (weights, shares and the coordinator's warnings; --json: the whole plan)."""
     from peerconomy.services import periods
 
     uow = open_uow(db)
     with refusals():
-        warnings = periods.preview_period(uow(), pool)
-    if not warnings:
-        Console().print(f"[green]✓[/green] no warnings for [bold]{escape(pool)}[/bold]")
+        found = periods.preview_period(uow(), pool)
+    data = found.plan
+    if json:
+        print_json({"provisional": True, "period": found.period,
+                    "input_hash": found.input_hash, "plan": data.to_json(),
+                    "warnings": list(found.warnings)})
         return
-    print_json(warnings)
+    console = terminal()
+    console.print(
+        f"[yellow]provisional[/yellow]: if period {found.period} of [bold]{escape(pool)}[/bold]"
+        f" were cleared now: {len(data.assignments)} assignments, {len(data.allocations)}"
+        f" allocations, weighted effort {data.weighted_effort:.2f} h"
+        f" (input {found.input_hash[:12]}); nothing is kept"
+    )
+    table = Table(title="provisional shares")
+    for column in ("participant", "share h", "credit h"):
+        table.add_column(column, justify="left" if column == "participant" else "right")
+    for who, share in sorted(data.shares.items(), key=lambda kv: (-kv[1], kv[0]))[:20]:
+        table.add_row(escape(who), f"{share:.2f}", f"{data.credits.get(who, 0.0):.2f}")
+    console.print(table)
+    if not found.warnings:
+        console.print(f"[green]✓[/green] no warnings for [bold]{escape(pool)}[/bold]")
+        return
+    print_json(list(found.warnings))
 
 
 @period_app.command("reopen")
 def reopen(pool: PoolOption, db: DbOption = None) -> None:
     """Reopen the cleared period for collecting; its plan is discarded (only before any work
-    is logged on it)."""
+    is logged on it, never once settled)."""
     from peerconomy.services import periods
 
     uow = open_uow(db)

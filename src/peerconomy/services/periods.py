@@ -1,6 +1,6 @@
 """A period's lifecycle steps: clear (make the plan), settle (post it to the books and open
-the next period), close; and a coordinator's preview (the plan's warnings, nothing stored) and
-reopen (the plan discarded before any work is logged on it). Clearing and settling record
+the next period), close; a preview (the provisional plan any member may see, nothing stored)
+and reopen (the plan discarded before any work is logged on it). Clearing and settling record
 their events (:class:`~peerconomy.domain.events.PeriodCleared`,
 :class:`~peerconomy.domain.events.PeriodOpened`), whose handlers queue the members' notices in
 the step's own transaction (:mod:`peerconomy.services.messagebus`), whichever door it came
@@ -13,6 +13,8 @@ finds the period cleared and is refused; the store holds one plan.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -38,8 +40,9 @@ from peerconomy.services.collecting import active_goods, active_tasks, withdraw_
 from peerconomy.services.errors import ConflictError, InputError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["clear_period", "close_period", "input_hash", "may_reopen", "period_scenario",
-           "preview_period", "reopen_period", "reopen_refusal", "require_step", "settle_period"]
+__all__ = ["Preview", "clear_period", "close_period", "input_hash", "may_reopen",
+           "period_scenario", "preview_period", "reopen_period", "reopen_refusal",
+           "require_step", "settle_period"]
 
 
 def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
@@ -107,21 +110,52 @@ def _finite(data: ClearedPlan) -> ClearedPlan:
     return data
 
 
-def preview_period(uow: UnitOfWork, pool: str) -> list[dict[str, Any]]:
-    """Clear the pool's collecting period without keeping anything, and return the plan's
-    warnings for the coordinator (a share above ten times the median capacity, see
-    :func:`~peerconomy.domain.plan_checks.plan_warnings`)."""
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """The plan the pool's collecting period would clear to now: provisional, never stored.
+
+    ``plan`` is exactly what :func:`clear_period` would keep for the same offers and wishes
+    (the clearing is a pure function of the scenario, whose SHA-256 is ``input_hash``);
+    ``warnings`` are the coordinator's flags (a share above ten times the median capacity, a
+    number that is not finite, see :func:`~peerconomy.domain.plan_checks.plan_warnings`)."""
+
+    pool: str
+    period: int
+    input_hash: str
+    plan: ClearedPlan
+    warnings: tuple[dict[str, Any], ...]
+
+
+_PREVIEWS: OrderedDict[str, tuple[ClearedPlan, tuple[dict[str, Any], ...]]] = OrderedDict()
+_PREVIEWS_KEPT = 16
+"""Previews by input hash, the least recently asked dropped first: while nothing changes in a
+period, every member's look at it costs the scenario and its hash, not a clearing."""
+
+
+def preview_period(uow: UnitOfWork, pool: str) -> Preview:
+    """Clear the pool's collecting period without keeping anything: the provisional plan any
+    member may see, with the coordinator's warnings. Cached by input hash."""
     with uow, paused_collection():
         lookup.pool(uow, pool)
         period = lookup.current_period(uow, pool)
         advance(period.state, "clear")  # only a period that could be cleared now
         scenario = period_scenario(uow, period)
-        data = clear_scenario(scenario)
+    stamp = input_hash(scenario)
+    kept = _PREVIEWS.get(stamp)
+    if kept is None:
+        with paused_collection():
+            data = clear_scenario(scenario)
         where = first_non_finite(data.to_json())
         warnings = plan_warnings(data, [p.capacity for p in scenario.participants])
         if where is not None:
             warnings.insert(0, {"kind": "non_finite", "field": f"plan.{where}"})
-    return warnings
+        kept = (data, tuple(warnings))
+        _PREVIEWS[stamp] = kept
+        while len(_PREVIEWS) > _PREVIEWS_KEPT:
+            _PREVIEWS.popitem(last=False)
+    else:
+        _PREVIEWS.move_to_end(stamp)
+    return Preview(pool, period.number, stamp, kept[0], kept[1])
 
 
 def require_step(uow: UnitOfWork, pool: str, action: Action) -> Period:

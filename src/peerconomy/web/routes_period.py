@@ -52,7 +52,7 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
     access = _coordinating(request, uow, pool, "run the periods")
     warnings = None
     if preview and lookup.current_period(uow, pool).state is PeriodState.COLLECTING:
-        warnings = periods.preview_period(uow, pool)
+        warnings = list(periods.preview_period(uow, pool).warnings)
     board = views.period_board(uow, pool)
     period, previous, plan, members = board.period, board.previous, board.plan, board.members
     job = _jobs(request).get(pool)

@@ -17,6 +17,7 @@ from peerconomy.api.answers import (
     MyPeriodOut,
     NonFiniteWarning,
     Plan,
+    PlanPreview,
     PlanWarning,
     StoredPlan,
 )
@@ -75,11 +76,18 @@ def clear(pool: str, access: AccessDep, uow: UowDep) -> Plan:
 
 
 @router.get("/pools/{pool}/period/preview")
-def preview(pool: str, access: AccessDep, uow: UowDep) -> list[PlanWarning]:
-    """The warnings of the plan the collecting period would clear to, nothing stored
-    (coordinators): e.g. a share above ten times the pool's median capacity."""
-    access.require(Level.COORDINATOR, "preview a period's plan")
-    return [_warning(found) for found in periods.preview_period(uow, pool)]
+def preview(pool: str, access: AccessDep, uow: UowDep) -> PlanPreview:
+    """The plan the collecting period would clear to if it were cleared now (any member),
+    marked provisional and never stored, with the coordinator's warnings (e.g. a share above
+    ten times the pool's median capacity)."""
+    access.require(Level.MEMBER, "preview a period's plan")
+    found = periods.preview_period(uow, pool)
+    return PlanPreview(
+        period=found.period,
+        input_hash=found.input_hash,
+        plan=Plan.model_validate(found.plan.to_json()),
+        warnings=[_warning(w) for w in found.warnings],
+    )
 
 
 def _warning(found: dict[str, object]) -> PlanWarning:
@@ -89,8 +97,8 @@ def _warning(found: dict[str, object]) -> PlanWarning:
 
 @router.post("/pools/{pool}/period/reopen")
 def reopen(pool: str, access: AccessDep, uow: UowDep) -> PeriodOut:
-    """Reopen the cleared period for collecting, its plan discarded (coordinators; refused
-    once work is logged on the plan)."""
+    """Reopen the cleared period for collecting (coordinators; refused once work is logged on
+    the plan, and for a settled period): its plan is discarded, the offers and wishes stay."""
     access.require(Level.COORDINATOR, "reopen a period")
     return period_out(periods.reopen_period(uow, pool, actor=access.user))
 
