@@ -13,7 +13,7 @@ import pytest
 from browsing import BLANK, HX, Browser, clear, invite, rows_of, text_of
 
 from peerconomy.domain.pool import WorkLog
-from peerconomy.services import lookup
+from peerconomy.services import lookup, periods
 from peerconomy.store.memory import MemoryStore
 
 People = dict[str, Browser]
@@ -284,8 +284,14 @@ def test_the_period_page_previews_the_plans_warnings(
     collected: People, store: MemoryStore
 ) -> None:
     ana = collected["ana"]
-    assert "Preview the plan's warnings" in ana.text("/pools/seaside/period")
-    assert "The plan's preview shows no warnings." in ana.text("/pools/seaside/period?preview=1")
+    page = ana.text("/pools/seaside/period")
+    assert "If we cleared now: preview the plan and its warnings" in page
+    assert 'hx-confirm="Clear the period now?' in ana.get("/pools/seaside/period").text
+    said = ana.text("/pools/seaside/period?preview=1")
+    assert "The plan's preview shows no warnings." in said
+    assert "Provisional, nothing stored:" in said and "Provisional share" in said
+    assert 'hx-confirm="Clear the period? The plan would have' in \
+        ana.get("/pools/seaside/period?preview=1").text
     with store.unit_of_work() as uow:  # everyone can give a tenth of an hour: shares stand out
         for member in uow.pools.members("seaside"):
             uow.pools.put_member("seaside", replace(member, capacity=0.1))
@@ -293,3 +299,26 @@ def test_the_period_page_previews_the_plans_warnings(
     said = ana.text("/pools/seaside/period?preview=1")
     assert "more than ten times the pool's median capacity (0.1 h)" in said
     assert state_of(store) == "collecting"
+
+
+def test_my_period_shows_what_the_plan_would_give_me_if_we_cleared_now(
+    collected: People, store: MemoryStore
+) -> None:
+    ben = collected["ben"]
+    assert "Show what the plan would give me" in ben.text("/pools/seaside")
+    said = ben.text("/pools/seaside?preview=1")
+    assert "My provisional share" in said and "nothing is stored" in said.lower()
+    with store.unit_of_work() as uow:
+        seen = periods.preview_period(uow, "seaside")
+    mine = seen.of("ben")
+    assert mine.share is not None and mine.assignments  # ben offered: the plan gives him work
+    section = said[said.index("If we cleared now"):said.index("What to do next")]
+    assert all(task in section for task, _, _ in mine.assignments)
+    assert state_of(store) == "collecting"  # nothing stored
+    with store.unit_of_work() as uow:
+        assert uow.periods.plan("seaside", 1) is None
+    clear(collected["ana"])  # the plan the clear keeps is the one ben saw
+    with store.unit_of_work() as uow:
+        kept = uow.periods.plan("seaside", 1)
+    assert kept is not None and (kept.input_hash, kept.data) == (seen.input_hash, seen.plan)
+    assert "If we cleared now" not in ben.text("/pools/seaside?preview=1")  # cleared

@@ -40,7 +40,7 @@ from peerconomy.services.collecting import active_goods, active_tasks, withdraw_
 from peerconomy.services.errors import ConflictError, InputError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["Preview", "clear_period", "close_period", "input_hash", "may_reopen",
+__all__ = ["MyPreview", "Preview", "clear_period", "close_period", "input_hash", "may_reopen",
            "period_scenario", "preview_period", "reopen_period", "reopen_refusal",
            "require_step", "settle_period"]
 
@@ -124,6 +124,28 @@ class Preview:
     input_hash: str
     plan: ClearedPlan
     warnings: tuple[dict[str, Any], ...]
+
+
+    def of(self, participant: str) -> MyPreview:
+        """What the provisional plan gives ``participant``: share, assignments, goods."""
+        data = self.plan
+        return MyPreview(
+            share=data.shares.get(participant),
+            assignments=tuple((a.task, a.hours, data.weights.get(a.task, 0.0))
+                              for a in data.assignments if a.participant == participant),
+            allocations=tuple((a.good, a.quantity, a.cost)
+                              for a in data.allocations if a.participant == participant),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MyPreview:
+    """One member's part of a :class:`Preview`: their provisional share (None: not in the
+    plan), their assignments (task, hours, weight) and their goods (good, units, cost)."""
+
+    share: float | None
+    assignments: tuple[tuple[str, float, float], ...]
+    allocations: tuple[tuple[str, int, float], ...]
 
 
 _PREVIEWS: OrderedDict[str, tuple[ClearedPlan, tuple[dict[str, Any], ...]]] = OrderedDict()

@@ -48,11 +48,23 @@ def _jobs(request: Request) -> ClearingJobs:
 @router.get("/pools/{pool}/period", response_class=HTMLResponse)
 def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False) -> Response:
     """The current period, its lifecycle buttons and the latest plan as a report; with
-    ``preview``, the warnings of the plan the collecting period would clear to."""
+    ``preview``, the plan the collecting period would clear to now (provisional, nothing
+    stored): its summary, weights, shares and the flagged outliers."""
     access = _coordinating(request, uow, pool, "run the periods")
     warnings = None
+    provisional: dict[str, Any] | None = None
     if preview and lookup.current_period(uow, pool).state is PeriodState.COLLECTING:
-        warnings = list(periods.preview_period(uow, pool).warnings)
+        found = periods.preview_period(uow, pool)
+        warnings = list(found.warnings)
+        data = found.plan
+        provisional = {
+            "input_hash": found.input_hash,
+            "assignments": len(data.assignments),
+            "allocations": len(data.allocations),
+            "weighted_effort": data.weighted_effort,
+            "weights": sorted(data.weights.items(), key=lambda kv: (-kv[1], kv[0])),
+            "shares": sorted(data.shares.items(), key=lambda kv: (-kv[1], kv[0])),
+        }
     board = views.period_board(uow, pool)
     period, previous, plan, members = board.period, board.previous, board.plan, board.members
     job = _jobs(request).get(pool)
@@ -80,6 +92,7 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
     return pool_page(
         request, "period.html", access, "period", period=period, previous=previous,
         report=report, requests=board.requests, job=job, warnings=warnings,
+        provisional=provisional,
         can_reopen=board.can_reopen,
         invitation=invitation if isinstance(invitation, str) else None,
         unclaimed=[m for m in members if m.account is None],

@@ -16,7 +16,16 @@ from peerconomy.domain.work import may_confirm, may_reject
 from peerconomy.http.deps import UowDep
 from peerconomy.http.params import PathNumber
 from peerconomy.i18n import N_, gettext_for
-from peerconomy.services import collecting, lookup, membership, overview, privacy, views, work
+from peerconomy.services import (
+    collecting,
+    lookup,
+    membership,
+    overview,
+    periods,
+    privacy,
+    views,
+    work,
+)
 from peerconomy.web.forms import FormDep
 from peerconomy.web.rendering import (
     flash,
@@ -52,9 +61,12 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
 
 
 @router.get("/pools/{pool}", response_class=HTMLResponse)
-def my_period(pool: str, request: Request, uow: UowDep) -> Response:
-    """My share, credits so far, balance, assignments and next steps; work to confirm."""
-    values: dict[str, Any] = {"mine": None, "steps": [], "tasks": [], "request_pending": False}
+def my_period(pool: str, request: Request, uow: UowDep, preview: bool = False) -> Response:
+    """My share, credits so far, balance, assignments and next steps; work to confirm; with
+    ``preview``, while the period collects, what the plan would give me if it were cleared
+    now (provisional, nothing stored)."""
+    values: dict[str, Any] = {"mine": None, "steps": [], "tasks": [], "request_pending": False,
+                              "provisional": None}
     with uow:  # one transaction for everything the page shows
         access = pool_access(request, uow, pool)
         period = lookup.current_period(uow, pool)
@@ -76,6 +88,8 @@ def my_period(pool: str, request: Request, uow: UowDep) -> Response:
         ]
         assigned = [a.task for a in mine.assignments]
         values["tasks"] = assigned + [t for t in active if t not in assigned]
+        if preview and period.state is PeriodState.COLLECTING and access.member is not None:
+            values["provisional"] = periods.preview_period(uow, pool).of(access.member.id)
     return pool_page(request, "my_period.html", access, "me", period=period,
                      admission=access.pool.settings.admission,
                      contact_visible=access.member is not None and access.member.contact_visible,
