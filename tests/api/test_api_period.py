@@ -20,7 +20,7 @@ def test_a_period_runs_from_offers_to_the_books(
     ana, ben = people["ana"], people["ben"]
     plan = client.post(f"{POOL}/period/clear", headers=ana)
     assert plan.status_code == 200, plan.text
-    assert plan.json()["format"] == "peerconomy-plan/1"
+    assert plan.json()["format"] == "peerconomy-plan/2"
     assert plan.json()["goods"]["sea-view"]["allocated"] == 1
     mine = client.get(f"{POOL}/me", headers=ben).json()
     assert mine["period"]["state"] == "cleared"
