@@ -15,14 +15,14 @@ from peerconomy.mechanisms.shares import Charges, charge
 
 def adds_up(shares: list[float], total: float) -> bool:
     """``fsum(shares) == total`` exactly; or, where a refund took a share below zero and no
-    float value of one share can make the sum exact (the shares cancel, each far larger than
-    the total), within a step of the shares (docs/design.md, "Stage 3")."""
+    float value of one share can make the sum exact (the shares cancel, each with a coarser
+    float step than the total's), within a step of the finest share (docs/design.md)."""
     if math.fsum(shares) == total:
         return True
     if min(shares, default=0.0) >= 0:
         return False
-    finest = min(abs(s) for s in shares if s != 0)
-    return finest > 2 * abs(total) and abs(math.fsum(shares) - total) <= math.ulp(finest)
+    step = min(math.ulp(s) for s in shares if s != 0)  # the finest share's float step
+    return step > math.ulp(total) and abs(math.fsum(shares) - total) <= step
 
 
 def run(

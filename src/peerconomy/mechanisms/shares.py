@@ -134,10 +134,10 @@ def _settle_residue(share: FloatArray, total: float, carriers: NDArray[np.bool_]
     The residue goes to the largest share, then that share is stepped a float at a time
     until the correctly rounded sum lands on ``total``. Where rounding ties make that
     impossible for one share, the carriers' shares nearest zero are tried, finest first.
-    Where refunds make shares cancel (a share below zero) and every share is far larger than
-    ``total``, no float value of one share may make the sum exact (their sum is a multiple of
-    a coarser step than ``total``'s); then the nearest sum found is kept, off by at most a
-    step of the share changed.
+    Where refunds make shares cancel (a share below zero) and every share has a coarser float
+    step than ``total``, no float value of one share may make the sum exact (their sum is a
+    multiple of a coarser step than ``total``'s); then the nearest sum found is kept, off by
+    at most a step of the share changed.
     """
     indexes = np.flatnonzero(carriers)
     if len(indexes) == 0:
