@@ -33,7 +33,7 @@ def __getattr__(name: str) -> Any:
 
 
 def clear(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate a scenario and clear its period; return the plan (``peerconomy-plan/1``).
+    """Validate a scenario and clear its period; return the plan (``peerconomy-plan/2``).
 
     Raises :class:`ScenarioError` for bad input.
     """

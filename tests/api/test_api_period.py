@@ -20,7 +20,7 @@ def test_a_period_runs_from_offers_to_the_books(
     ana, ben = people["ana"], people["ben"]
     plan = client.post(f"{POOL}/period/clear", headers=ana)
     assert plan.status_code == 200, plan.text
-    assert plan.json()["format"] == "peerconomy-plan/1"
+    assert plan.json()["format"] == "peerconomy-plan/2"
     assert plan.json()["goods"]["sea-view"]["allocated"] == 1
     mine = client.get(f"{POOL}/me", headers=ben).json()
     assert mine["period"]["state"] == "cleared"
@@ -240,3 +240,28 @@ def test_the_hint_board_answers_what_the_service_shows_open_hours_with_their_pro
     assert board.json() == json.loads(json.dumps(shown))
     assert [(e["task"], e["hours"], e["project"]) for e in board.json()["uncovered"]] == [
         ("sweeping", 3.0, "dunes")]
+
+
+def test_a_plan_stored_before_the_refund_is_answered_as_it_was(
+    client: TestClient, people: dict[str, Headers], store: MemoryStore
+) -> None:
+    """A ``peerconomy-plan/1`` plan, kept from before the premium refund, comes back key for
+    key: its format, no ``refunds``."""
+    import dataclasses
+
+    from peerconomy.domain.plan import ClearedPlan
+
+    assert client.post(f"{POOL}/period/clear", headers=people["ana"]).status_code == 200
+    with store.unit_of_work() as uow:  # as a database from before issue 20 holds it
+        kept = uow.periods.plan("seaside", 1)
+        assert kept is not None
+        old = {key: value for key, value in kept.data.to_json().items() if key != "refunds"}
+        old["format"] = "peerconomy-plan/1"
+        uow.periods.remove_plan("seaside", 1)
+        uow.periods.add_plan(dataclasses.replace(kept, data=ClearedPlan.from_json(old)))
+        uow.commit()
+
+    answer = client.get(f"{POOL}/periods/1/plan", headers=people["ben"]).json()
+
+    assert {k: v for k, v in answer.items() if k not in ("input_hash", "cleared_at")} == old
+    assert list(answer)[:1] == ["format"] and "refunds" not in answer

@@ -139,7 +139,7 @@ def run_a_period(sdk: ModuleType, models: ModuleType, served: str, ana: Any, ben
 
     plan = call(sdk, "periods.clear_period", client=ana, pool="seaside")
     assert isinstance(plan, models.Plan), plan
-    assert plan.format_ == "peerconomy-plan/1"
+    assert plan.format_ == "peerconomy-plan/2"
     assert set(plan.shares.additional_properties) == {"ana", "ben"}
     assert sum(plan.shares.additional_properties.values()) == pytest.approx(
         plan.weighted_effort)

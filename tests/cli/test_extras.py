@@ -65,7 +65,7 @@ def test_federation_clear_serially_needs_no_ray(tmp_path: Path) -> None:
     done = _without("ray", "federation", "clear", str(_federation(tmp_path)), "--serial")
 
     assert done.returncode == 0, done.stderr[-2000:]
-    assert '"format": "peerconomy-plan/1"' in done.stdout
+    assert '"format": "peerconomy-plan/2"' in done.stdout
 
 
 def test_simulate_on_ray_without_ray_says_to_install_scale(tmp_path: Path) -> None:

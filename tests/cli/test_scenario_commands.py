@@ -50,7 +50,7 @@ def test_clear_prints_the_plan_of_each_example_as_json(example: Path) -> None:
 
     assert result.exit_code == 0, result.output
     plan = json.loads(result.stdout)
-    assert plan["format"] == "peerconomy-plan/1"
+    assert plan["format"] == "peerconomy-plan/2"
 
 
 def test_clear_writes_the_plan_to_a_file_when_asked(tmp_path: Path) -> None:
@@ -60,7 +60,7 @@ def test_clear_writes_the_plan_to_a_file_when_asked(tmp_path: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert json.loads(out.read_text(encoding="utf-8"))["format"] == "peerconomy-plan/1"
+    assert json.loads(out.read_text(encoding="utf-8"))["format"] == "peerconomy-plan/2"
 
 
 def one_line_error(args: list[str]) -> str:

@@ -1,8 +1,10 @@
 """The typed plan: what the clearing makes, read and written as the plan's JSON.
 
-The JSON of the example plans is pinned (``plans/*.plan.json``, as ``peerconomy clear`` wrote
-them before the plan was typed), and on random small pools a plan read back from its JSON is
-the same plan and gives the same JSON, key for key and in the same order.
+The JSON of the example plans is pinned (``plans/*.plan.json``, as ``peerconomy clear`` writes
+them in ``peerconomy-plan/2``; ``plans/v1/`` holds them as they were written in
+``peerconomy-plan/1``, before the premium refund, and such a stored plan still reads back to
+the same text), and on random small pools a plan read back from its JSON is the same plan and
+gives the same JSON, key for key and in the same order.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import peerconomy
 from peerconomy.domain.clearing import clear_scenario
 from peerconomy.domain.plan import (
     PLAN_FORMAT,
+    PLAN_FORMAT_V1,
     Allocation,
     ClearedPlan,
     GoodResult,
@@ -60,6 +63,21 @@ def test_a_kept_example_plan_reads_back_to_its_plan_and_its_text(name: str) -> N
     assert as_text(plan.to_json()) == pinned
 
 
+@pytest.mark.parametrize("name", ["workshop", "farm", "seaside_flats"])
+def test_a_plan_stored_before_the_refund_reads_back_as_it_was(name: str) -> None:
+    kept = (PINNED / "v1" / f"{name}.plan.json").read_text(encoding="utf-8")
+
+    plan = ClearedPlan.from_json(json.loads(kept))
+
+    assert plan.format == PLAN_FORMAT_V1 and plan.refunds == {}
+    assert as_text(plan.to_json()) == kept
+
+
+def test_a_first_format_plan_with_refunds_is_refused() -> None:
+    with pytest.raises(msgspec.ValidationError, match="refunds"):
+        ClearedPlan.from_json({"format": PLAN_FORMAT_V1, "refunds": {"ana": 1.0}})
+
+
 @settings(max_examples=200, deadline=None)
 @given(data=scenarios())
 def test_a_plan_and_its_json_go_back_and_forth_unchanged(data: dict[str, Any]) -> None:
@@ -86,8 +104,8 @@ def test_the_plans_json_names_its_format_first_and_lists_its_sequences() -> None
     data = plan.to_json()
 
     assert list(data) == ["format", "weights", "assignments", "uncovered", "production",
-                          "goods", "allocations", "shares", "credits", "weighted_effort",
-                          "hints"]
+                          "goods", "allocations", "shares", "refunds", "credits",
+                          "weighted_effort", "hints"]
     assert data["format"] == PLAN_FORMAT
     assert data["allocations"] == [
         {"participant": "ben", "wish": "ben_chair", "good": "chair", "quantity": 1,
@@ -125,7 +143,8 @@ def test_an_empty_plan_asks_nothing_of_anybody() -> None:
 
 
 @pytest.mark.parametrize(("data", "where"), [
-    ({"format": "peerconomy-plan/2"}, "$.format"),
+    ({"format": "peerconomy-plan/3"}, "$.format"),
+    ({}, "format"),
     ({"format": PLAN_FORMAT, "weight": {}}, "weight"),
     ({"format": PLAN_FORMAT, "production": {"bread": 1.5}}, "$.production"),
     ({"format": PLAN_FORMAT, "hints": [{"kind": "rumour", "units": 1}]}, "$.hints[0].kind"),

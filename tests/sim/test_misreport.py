@@ -112,15 +112,15 @@ def test_paying_their_bid_a_winner_gains_their_value_less_the_bid(
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        # shares: every flat is auctioned; weighted effort 3 flats x 2 hours x weight 1 = 6,
-        # premiums 7 + 5 + 0 = 12, so a flat costs 6 / 18 of its effort (2) plus premium:
-        # A 3, B 7/3, C 2/3
-        ("x", 11 - 7 / 3),
-        ("y", 12 - 3),
-        ("w", 5 - 2 / 3),
-        ("z", 0),
+        # shares: every flat is auctioned; each takes 2 hours at weight 1 and is charged its
+        # effort plus its premium (A 2 + 7, B 2 + 5, C 2); the premiums, 12, come back to the
+        # five members in equal parts, 2.4 each
+        ("x", 11 - 7 + 2.4),
+        ("y", 12 - 9 + 2.4),
+        ("w", 5 - 2 + 2.4),
+        ("z", 2.4),
         # u does the 6 hours at weight 1 (credits 6) at a disutility of 0.5 an hour
-        ("u", 6 - 6 * U_DISUTILITY),
+        ("u", 6 - 6 * U_DISUTILITY + 2.4),
     ],
 )
 def test_in_full_a_members_utility_counts_goods_work_credits_and_share(
@@ -148,9 +148,10 @@ def test_misreport_gains_on_the_flats_for_the_one_truthful_bidder(
     # premium 5 (z's), so at the auction's prices no scaling gains anything
     assert gains.bids == pytest.approx(0, abs=1e-9)
     # in full: overbidding by 1.25 (A 16.25, B 13.75) raises A's premium to 7.5 (x must not
-    # prefer A: 10.75 - 5 >= 13.25 - premium A), so premiums are 12.5, and B costs x
-    # 6 / 18.5 * 7 instead of 6 / 18 * 7
-    assert gains.bids_in_full == pytest.approx(7 / 3 - 42 / 18.5)
+    # prefer A: 10.75 - 5 >= 13.25 - premium A), so premiums are 12.5 and x's refund is
+    # 12.5 / 5 instead of 12 / 5: the gain is exactly the change in P over N, 0.1 (under
+    # beta it was 7/3 - 42/18.5, B's cost falling with beta)
+    assert gains.bids_in_full == pytest.approx(0.5 / 5)
     # u, the only one offering, shades; no truthful member offered: not measured
     assert math.isnan(gains.asks)
 

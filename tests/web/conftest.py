@@ -180,7 +180,8 @@ def collected(seaside_steps: dict[str, Saved], people: dict[str, Browser],
 def cleared(collected: dict[str, Browser]) -> dict[str, Browser]:
     """Period 1 cleared. The plan: ana does 3 h of stairs and 2 h of laundry, ben 1 h of
     stairs and 2 h of the garden; stairs weigh 1.5, the rest 1. Ana gets the sea-view room,
-    ben his two guest beds; ana's share is 5.6 h, ben's 4.4 h (10 h in all)."""
+    ben his two guest beds; ana's share is 6.5 h, ben's 3.5 h (10 h in all: the sea-view
+    room's premium of 3 h comes back to both, 1.5 h each)."""
     clear(collected["ana"])
     return collected
 
@@ -189,7 +190,7 @@ def cleared(collected: dict[str, Browser]) -> dict[str, Browser]:
 def settled(cleared: dict[str, Browser]) -> dict[str, Browser]:
     """Period 1 settled, period 2 collecting: ben worked his 2 h in the garden (credit 2) and
     ana her 3 h on the stairs (credit 4.5), each confirmed by the other; the 1 h of stairs
-    ben was assigned and ana's 2 h of laundry were not done. Balances: ana -1.1, ben -2.4,
+    ben was assigned and ana's 2 h of laundry were not done. Balances: ana -2, ben -1.5,
     the pool +3.5."""
     ana, ben = cleared["ana"], cleared["ben"]
     ben.submit("/pools/seaside/work", {"task": "garden", "hours": "2"}, form_on="/pools/seaside")

@@ -34,13 +34,13 @@ def balances_on_the_page(page: str) -> dict[str, Decimal]:
 def test_the_ledger_shows_statements_and_balances_that_sum_to_zero(settled: People) -> None:
     page = settled["ben"].page("/pools/seaside/ledger")
     assert balances_on_the_page(page) == {
-        "ana": Decimal("-1.1"), "ben": Decimal("-2.4"), "the pool": Decimal("3.5"),
+        "ana": Decimal("-2"), "ben": Decimal("-1.5"), "the pool": Decimal("3.5"),
         "Sum": Decimal(0),
     }
     statement = [row for row in rows_of(page) if row[0] == "1"]
     assert [row[2:] for row in statement] == [
-        ["share shares of period 1", "-4.4", "-4.4"],
-        ["credit confirmed work of period 1", "2", "-2.4"],
+        ["share shares of period 1", "-3.5", "-3.5"],
+        ["credit confirmed work of period 1", "2", "-1.5"],
     ]
 
 
@@ -59,8 +59,8 @@ def test_the_ledger_charts_the_balance_as_svg(settled: People) -> None:
     points = chart.findall(f".//{SVG}circle")
     assert len(points) == 2  # one per settled period
     said = chart.findtext(f"{SVG}desc") or ""
-    assert said.startswith("my balance: period 1: -2.4, period 2: ")
-    assert points[0].findtext(f"{SVG}title") == "my balance, period 1: -2.4"
+    assert said.startswith("my balance: period 1: -1.5, period 2: ")
+    assert points[0].findtext(f"{SVG}title") == "my balance, period 1: -1.5"
     assert "Task weights over the periods" in text_of(page)
 
 

@@ -48,14 +48,14 @@ def test_a_whole_period_through_the_forms(collected: People, store: MemoryStore)
     rows = rows_of(page)
     assert ["stairs", "1.5", "0"] in rows  # task, weight, open hours
     assert ["ben", "garden", "2"] in rows  # participant, task, hours
-    assert ["sea-view", "2", "1", "3", "1.6"] in rows  # wished, given, premium, cost
-    assert ["ana", "5.6", "6.5"] in rows and ["ben", "4.4", "3.5"] in rows  # shares
+    assert ["sea-view", "2", "1", "3", "4"] in rows  # wished, given, premium, cost
+    assert ["ana", "6.5", "6.5"] in rows and ["ben", "3.5", "3.5"] in rows  # shares
     assert "The plan is there" not in ana.text("/pools/seaside/period"), "said once"
 
     # Ben's My period: his assignments and share; he logs his garden work.
     mine = ben.text("/pools/seaside")
     assert "The period is cleared: the work is being done." in mine
-    assert "My share 4.4 h" in mine
+    assert "My share 3.5 h" in mine
     log_work(ben, "garden", "2")
     mine = ben.text("/pools/seaside")
     assert "Your hours on garden are logged." in mine
@@ -89,7 +89,7 @@ def test_a_whole_period_through_the_forms(collected: People, store: MemoryStore)
     assert "The period is settled; period 2 collects offers and wishes." in period
     assert "seaside: period 2 The period is collecting offers and wishes." in period
     mine = ben.text("/pools/seaside")
-    assert "My balance -2.4 h" in mine  # credit 2 less share 4.4
+    assert "My balance -1.5 h" in mine  # credit 2 less share 3.5
     assert f"My share {BLANK}" in mine
     assert "stairs: up to 2 h, at a weight of at least 1.5" in mine  # offers stand
 

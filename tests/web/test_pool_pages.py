@@ -225,13 +225,13 @@ def test_my_period_after_the_clearing_shows_assignments_share_and_goods(cleared:
                                                                          ) -> None:
     page = cleared["ben"].page("/pools/seaside")
     said = text_of(page)
-    assert "My share 4.4 h" in said
+    assert "My share 3.5 h" in said
     assert "My credits so far 0 h" in said
     assert "Log the hours you have worked on your assignments." in said
     assert ["stairs", "1", "1.5", "1.5"] in rows_of(page)  # task, hours, weight, credit
     assert ["garden", "2", "1", "2"] in rows_of(page)
-    assert f"2 {TIMES} guest-bed, contributing 0.4 h" in said
-    assert f"1 {TIMES} sea-view, contributing 1.6 h" in cleared["ana"].text("/pools/seaside")
+    assert f"2 {TIMES} guest-bed, contributing 1 h" in said
+    assert f"1 {TIMES} sea-view, contributing 4 h" in cleared["ana"].text("/pools/seaside")
 
 
 # CSRF

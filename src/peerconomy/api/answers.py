@@ -1,7 +1,8 @@
 """The API's typed answers for what the services read: the plan and its parts, *my period*,
 the hint board, the books, work logs, requests to join and the audit log.
 
-The plan's models mirror the plan's JSON (format ``peerconomy-plan/1``, made by
+The plan's models mirror the plan's JSON (format ``peerconomy-plan/2``, or ``/1`` for a
+plan stored before the premium refund, which has no ``refunds``; made by
 :func:`peerconomy.domain.clearing.plan_of`) key for key, so the wire format is the stored
 one. Hours, weights, costs and book amounts are JSON numbers everywhere (the one rule of the
 API); an amount of the books is a multiple of a micro-hour
@@ -150,8 +151,9 @@ whether it names a ``good`` or a ``product_type``)."""
 
 
 class Plan(BaseModel):
-    """A period's plan (``format`` ``peerconomy-plan/1``): task weights, assignments, the
-    goods' results and allocations, every participant's share and credit, and hints."""
+    """A period's plan (``format`` ``peerconomy-plan/2``): task weights, assignments, the
+    goods' results and allocations, every participant's share, premium refund and credit,
+    and hints. A plan stored as ``peerconomy-plan/1`` has no ``refunds``."""
 
     format: str
     weights: dict[str, float] = Field(description="Each needed task's weight.")
@@ -162,7 +164,12 @@ class Plan(BaseModel):
     goods: dict[str, GoodResult]
     allocations: list[PlanAllocation]
     shares: dict[str, float] = Field(
-        description="Each participant's share of the period's work, in weighted hours.")
+        description="Each participant's share of the period's work, in weighted hours"
+                    " (net of their refund).")
+    refunds: dict[str, float] | None = Field(
+        default=None,
+        description="Each participant's part of the period's premiums, taken off their share"
+                    " (absent from plans of format peerconomy-plan/1).")
     credits: dict[str, float] = Field(
         description="Each participant's credit for the work assigned, in weighted hours.")
     weighted_effort: float = Field(description="The period's work in weighted hours; the"

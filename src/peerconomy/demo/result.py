@@ -69,7 +69,7 @@ class DemoResult:
 
     @property
     def plans(self) -> tuple[ClearedPlan, ...]:
-        """Each period's plan (``peerconomy-plan/1``)."""
+        """Each period's plan (``peerconomy-plan/2``)."""
         return tuple(p.plan for p in self.periods)
 
     @property

@@ -1,4 +1,4 @@
-"""Clearing one period: a scenario in, a plan out (``peerconomy-plan/1``), no I/O.
+"""Clearing one period: a scenario in, a plan out (``peerconomy-plan/2``), no I/O.
 
 The functional core's composition of docs/design.md's stages: the goods are allocated
 first (auction premiums at the estimated task weights, lotteries for the rest), their recipes
@@ -411,6 +411,7 @@ def plan_of(
             )
         ),
         shares=dict(zip(participants, charges.share.tolist(), strict=True)),
+        refunds=dict(zip(participants, charges.refund.tolist(), strict=True)),
         credits=dict(zip(participants, credit.astype(np.float64).tolist(), strict=True)),
         weighted_effort=charges.weighted_effort,
         hints=_hints(scenario, tasks, goods, weight, work.uncovered, production, unmet_by_good),

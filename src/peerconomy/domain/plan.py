@@ -1,22 +1,24 @@
-"""A period's plan (``peerconomy-plan/1``) as frozen value objects, and its JSON.
+"""A period's plan (``peerconomy-plan/2``) as frozen value objects, and its JSON.
 
 The clearing (:mod:`peerconomy.domain.clearing`) makes a :class:`ClearedPlan`: the weight of
 each task needed, who works how many hours on which task, what stayed uncovered, how many
 units of each good are made and what they cost, who gets which units for their wishes, each
-participant's share and credit, the weighted effort and the hint board. Everything that
-reads a plan (the services, the pages, the command line, the simulator, the federation)
-reads these attributes; the JSON is only the wire and storage format.
+participant's share, premium refund and credit, the weighted effort and the hint board.
+Everything that reads a plan (the services, the pages, the command line, the simulator, the
+federation) reads these attributes; the JSON is only the wire and storage format.
 
 :meth:`ClearedPlan.to_json` gives the plan as it is stored and answered, key for key and in
 the same order as it always was; :meth:`ClearedPlan.from_json` reads it back (stored plans
-are read through it), refusing anything else. The two are inverse::
+are read through it), refusing anything else. A plan stored before the premium refund
+(``peerconomy-plan/1``, without ``refunds``) is read as it was and written back as it was.
+The two are inverse::
 
     >>> plan = ClearedPlan(weights={"paint": 1.5},
     ...                    assignments=(TaskAssignment("ana", "paint", 2.0),),
     ...                    shares={"ana": 3.0}, weighted_effort=3.0)
     >>> data = plan.to_json()
     >>> data["format"], data["assignments"]
-    ('peerconomy-plan/1', [{'participant': 'ana', 'task': 'paint', 'hours': 2.0}])
+    ('peerconomy-plan/2', [{'participant': 'ana', 'task': 'paint', 'hours': 2.0}])
     >>> ClearedPlan.from_json(data) == plan
     True
 
@@ -35,6 +37,7 @@ from msgspec import Struct
 
 __all__ = [
     "PLAN_FORMAT",
+    "PLAN_FORMAT_V1",
     "Allocation",
     "ClearedPlan",
     "GoodResult",
@@ -48,7 +51,11 @@ __all__ = [
     "UnmetWish",
 ]
 
-PLAN_FORMAT: Final = "peerconomy-plan/1"
+PLAN_FORMAT: Final = "peerconomy-plan/2"
+"""The format plans are cleared in: ``/1`` and the premium refund (``refunds``)."""
+PLAN_FORMAT_V1: Final = "peerconomy-plan/1"
+"""The format of plans cleared before the premium refund: no ``refunds``; still read."""
+PlanFormat = Literal["peerconomy-plan/1", "peerconomy-plan/2"]
 
 HintKind = Literal["uncovered_task", "unmet_wish", "overproduction", "underproduction"]
 
@@ -146,15 +153,17 @@ _HintT = TypeVar("_HintT", UncoveredTask, UnmetWish, ProductionHint, Overproduct
                  Underproduction)
 
 
-class ClearedPlan(Struct, frozen=True, gc=False, forbid_unknown_fields=True,
-                  tag_field="format", tag=PLAN_FORMAT):
+class ClearedPlan(Struct, frozen=True, gc=False, forbid_unknown_fields=True):
     """The plan a clearing makes for a period, as it is kept and never changed.
 
     ``weights`` and ``uncovered`` name the tasks needed (in the scenario's order),
-    ``production`` and ``goods`` every good; ``shares`` and ``credits`` every participant.
-    An empty plan (the defaults) asks nothing of anybody.
+    ``production`` and ``goods`` every good; ``shares``, ``refunds`` and ``credits`` every
+    participant. ``refunds`` is each participant's part of the period's premiums, already
+    taken off their share. An empty plan (the defaults) asks nothing of anybody. A plan of
+    ``format`` ``peerconomy-plan/1`` has no ``refunds`` (they are empty).
     """
 
+    format: PlanFormat = PLAN_FORMAT
     weights: Mapping[str, float] = {}
     assignments: tuple[TaskAssignment, ...] = ()
     uncovered: Mapping[str, float] = {}
@@ -162,6 +171,7 @@ class ClearedPlan(Struct, frozen=True, gc=False, forbid_unknown_fields=True,
     goods: Mapping[str, GoodResult] = {}
     allocations: tuple[Allocation, ...] = ()
     shares: Mapping[str, float] = {}
+    refunds: Mapping[str, float] = {}
     credits: Mapping[str, float] = {}
     weighted_effort: float = 0.0
     hints: tuple[Hint, ...] = ()
@@ -172,12 +182,19 @@ class ClearedPlan(Struct, frozen=True, gc=False, forbid_unknown_fields=True,
         data: dict[str, Any] = msgspec.to_builtins(self)
         for key in _SEQUENCES:
             data[key] = list(data[key])
+        if self.format == PLAN_FORMAT_V1:
+            del data["refunds"]
         return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ClearedPlan:
         """The plan in ``data`` (JSON as :meth:`to_json` gives it); raise
         :class:`msgspec.ValidationError`, naming the field, for anything else."""
+        if data.get("format") == PLAN_FORMAT_V1 and "refunds" in data:
+            raise msgspec.ValidationError(
+                f"Object contains unknown field `refunds` (a {PLAN_FORMAT_V1} plan has none)")
+        if "format" not in data:
+            raise msgspec.ValidationError("Object missing required field `format`")
         plan: ClearedPlan = msgspec.convert(data, cls)
         return plan
 

@@ -146,7 +146,8 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """A cleared period's plan (format ``peerconomy-plan/1``), kept as cleared, never changed.
+    """A cleared period's plan (``peerconomy-plan/2``; ``/1`` if older), kept as cleared,
+    never changed.
 
     ``input_hash`` is the SHA-256 of the scenario it was cleared from, so anyone can check that
     the plan belongs to the offers and wishes on record. ``data`` is the plan itself, frozen:

@@ -1,25 +1,29 @@
-"""Stage 3 of a period: what each good costs and what each participant's share is.
+"""Stage 3 of a period: what each good costs, each participant's share and premium refund.
 
 Problem. Once the task weights ``W`` are known, the period's work is worth its weighted
 effort ``E_w = sum_t W_t * hours_t``, and that is exactly what the participants' shares must
 add up to: nothing more (no profit), nothing less (no unpaid work).
 
 Rules (docs/design.md, "Stage 3: costs and shares"). A good's weighted effort per unit is
-``e_g = sum_t recipe[g, t] * W_t``. A unit of an ``effort`` or ``auction`` good is charged
-``beta * (e_g + premium_g)``; every unit of a project's ``flat_allocation`` goods is charged
-the same, ``beta`` times their mean ``e_g``; where ``beta = E_A / (E_A + P)``, ``E_A`` being
-the weighted effort of all those units and ``P`` their premiums. So a premium makes the scarce
-good dearer and every other unit cheaper (relative cost): it never credits the producers. The
-weighted effort of ``flat_rate`` goods and of fixed task hours is the pool's overhead, shared
-evenly by the participants who are not exempt. An exempt participant's charges are carried by
-the others in proportion to their shares (evenly if those are all 0; and if everyone is exempt,
-everyone carries evenly, since the work has to be shared by someone).
+``e_g = sum_t recipe[g, t] * W_t``. A unit of an ``auction`` good is charged
+``e_g + premium_g``: its taker pays exactly the price its auction found (at the real
+weights). A unit of an ``effort`` good is charged ``e_g``; every unit of a project's
+``flat_allocation`` goods the same, their mean ``e_g``. The weighted effort of ``flat_rate``
+goods and of fixed task hours is the pool's overhead, shared evenly by the participants who
+are not exempt. An exempt participant's charges are carried by the others in proportion to
+their shares (evenly if those are all 0; and if everyone is exempt, everyone carries evenly,
+since the work has to be shared by someone). Then the period's premiums ``P`` (premium times
+units, over the auction goods) are given back in equal parts: each carrier's share is lowered
+by ``P / N``, ``N`` being the number of carriers; a share may fall below zero. So a premium
+makes the scarce good dearer for whoever takes it and lowers everyone's contribution (relative
+cost), never credits the producers, and a participant's refund depends on their own bids only
+through ``P``.
 
 Guarantee. ``math.fsum(share) == weighted_effort``: the last rounding residue goes to the
 largest share.
 
 Example. The workshop: a bicycle takes 3 hours and a motorcycle 9, all at weight 1; Ana takes
-a bicycle and Ben a motorcycle. ``E_w = 12``, no premiums, so ``beta = 1``: Ana's share is 3,
+a bicycle and Ben a motorcycle. ``E_w = 12``, no premiums, so no refund: Ana's share is 3,
 Ben's 9, three times as much.
 """
 
@@ -32,18 +36,20 @@ import numpy as np
 from numpy.typing import NDArray
 
 from peerconomy.mechanisms.arrays import FloatArray, IntArray
-from peerconomy.mechanisms.goods import AUCTION, EFFORT, FLAT_ALLOCATION, FLAT_RATE
+from peerconomy.mechanisms.goods import AUCTION, FLAT_ALLOCATION, FLAT_RATE
 
 __all__ = ["Charges", "charge"]
 
 
 @dataclass(frozen=True)
 class Charges:
-    """Final unit cost per good, cost per allocation, share per participant, and ``E_w``."""
+    """Final unit cost per good, cost per allocation, share and premium refund per
+    participant (the share is net of the refund), and ``E_w``."""
 
     unit_cost: FloatArray
     allocation_cost: FloatArray
     share: FloatArray
+    refund: FloatArray
     weighted_effort: float
 
 
@@ -73,12 +79,10 @@ def charge(
     weighted_effort = math.fsum((weight * hours)[hours > 0])
 
     is_flat_allocation = good_model == FLAT_ALLOCATION
-    charged = (good_model == EFFORT) | (good_model == AUCTION) | is_flat_allocation
-    effort_charged = math.fsum(units[charged] * effort[charged])
-    premiums = math.fsum(units[good_model == AUCTION] * premium[good_model == AUCTION])
-    beta = effort_charged / (effort_charged + premiums) if effort_charged + premiums > 0 else 1.0
+    is_auction = good_model == AUCTION
+    premiums = math.fsum(units[is_auction] * premium[is_auction])
 
-    raw = np.where(good_model == AUCTION, effort + premium, effort)
+    raw = np.where(is_auction, effort + premium, effort)
     if is_flat_allocation.any():
         projects = good_project[is_flat_allocation]
         n_projects = int(good_project.max()) + 1
@@ -94,7 +98,7 @@ def charge(
         raw[is_flat_allocation] = np.where(
             np.isnan(mean[projects]), effort[is_flat_allocation], mean[projects]
         )
-    unit_cost = np.where(good_model == FLAT_RATE, 0.0, beta * raw)
+    unit_cost = np.where(good_model == FLAT_RATE, 0.0, raw)
     allocation_cost: FloatArray = unit_cost[alloc_good] * alloc_units.astype(np.float64)
 
     own = np.bincount(alloc_participant, weights=allocation_cost, minlength=n_participants)
@@ -102,6 +106,7 @@ def charge(
         (weight * fixed_hours)[fixed_hours > 0]
     )
     share = np.zeros(n_participants, dtype=np.float64)
+    refund = np.zeros(n_participants, dtype=np.float64)
     if n_participants:
         carriers = ~exempt if (~exempt).any() else np.ones(n_participants, dtype=bool)
         share[carriers] = own[carriers] + overhead / carriers.sum()
@@ -111,11 +116,14 @@ def charge(
             share[carriers] += carried * share[carriers] / base
         else:
             share[carriers] += carried / carriers.sum()
+        refund[carriers] = premiums / carriers.sum()
+        share[carriers] -= refund[carriers]
         _settle_residue(share, weighted_effort, carriers)
     return Charges(
         unit_cost=unit_cost,
         allocation_cost=allocation_cost,
         share=share,
+        refund=refund,
         weighted_effort=weighted_effort,
     )
 
@@ -125,12 +133,32 @@ def _settle_residue(share: FloatArray, total: float, carriers: NDArray[np.bool_]
 
     The residue goes to the largest share, then that share is stepped a float at a time
     until the correctly rounded sum lands on ``total``. Where rounding ties make that
-    impossible for one share, the next largest is tried.
+    impossible for one share, the carriers' shares nearest zero are tried, finest first.
+    Where refunds make shares cancel (a share below zero) and every share has a coarser float
+    step than ``total``, no float value of one share may make the sum exact (their sum is a
+    multiple of a coarser step than ``total``'s); then the nearest sum found is kept, off by
+    at most a step of the share changed.
     """
-    for k in np.argsort(-np.where(carriers, share, -np.inf), kind="stable")[: int(carriers.sum())]:
+    indexes = np.flatnonzero(carriers)
+    if len(indexes) == 0:
+        return
+    largest = indexes[np.argsort(-share[indexes], kind="stable")[:1]]
+    finest = indexes[np.argsort(np.abs(share[indexes]), kind="stable")[:_TRIES]]
+    best: tuple[float, int, float] | None = None
+    for k in (int(i) for i in np.concatenate([largest, finest])):
+        before = float(share[k])
         share[k] += total - math.fsum(share)
         for _ in range(8):
             current = math.fsum(share)
             if current == total:
                 return
+            if best is None or abs(current - total) < best[0]:
+                best = (abs(current - total), k, float(share[k]))
             share[k] = np.nextafter(share[k], np.inf if current < total else -np.inf)
+        share[k] = before
+    assert best is not None
+    share[best[1]] = best[2]
+
+
+_TRIES = 8
+"""How many of the shares nearest zero the residue may be tried on."""

@@ -61,7 +61,7 @@ def clear_federation(
     serial: bool = False,
     address: str | None = None,
 ) -> ClearedPlan:
-    """The plan of the federation's merged pool (``peerconomy-plan/1``), cleared piecewise.
+    """The plan of the federation's merged pool (``peerconomy-plan/2``), cleared piecewise.
 
     ``pools`` is a :class:`Federation` or pools by name (scenario dicts); ``settings`` the
     federation's settings for the latter (default: the pools'). Raise :class:`ScenarioError`

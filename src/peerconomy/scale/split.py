@@ -40,6 +40,7 @@ def split_plan(plan: ClearedPlan, federation: Federation) -> dict[str, Any]:
     weights, uncovered = _by_pool(plan.weights, tasks), _by_pool(plan.uncovered, tasks)
     production, figures = _by_pool(plan.production, goods), _by_pool(plan.goods, goods)
     shares, credits = _by_pool(plan.shares, people), _by_pool(plan.credits, people)
+    refunds = _by_pool(plan.refunds, people)
     assignments = _grouped(plan.assignments, lambda a: tasks[a.task])
     allocations = _grouped(plan.allocations, lambda a: pool_of["wishes"][a.wish])
     hints = _grouped(plan.hints, lambda h: _hint_pool(h, pool_of))
@@ -47,7 +48,8 @@ def split_plan(plan: ClearedPlan, federation: Federation) -> dict[str, Any]:
         name: ClearedPlan(
             weights=weights[name], assignments=tuple(assignments[name]),
             uncovered=uncovered[name], production=production[name], goods=figures[name],
-            allocations=tuple(allocations[name]), shares=shares[name], credits=credits[name],
+            allocations=tuple(allocations[name]), shares=shares[name], refunds=refunds[name],
+            credits=credits[name],
             weighted_effort=effort[name], hints=tuple(hints[name]),
         )
         for name in federation.names

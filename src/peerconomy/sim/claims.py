@@ -57,25 +57,20 @@ def _two(comparison: Comparison, first: str, second: str, claim: str) -> tuple[R
 
 
 def auction_lowers_costs(comparisons: Sequence[Comparison]) -> Verdict:
-    """(a) Auctioning a scarce good lowers the cost of every other good."""
+    """(a) Auctioning a scarce good lowers the contribution of everyone who does not take it:
+    its premiums come back to all in equal parts."""
     auction, effort = _two(comparisons[0], "auction", "effort", "auction_lowers_costs")
-    scarce = {g.id for g in comparisons[0].config.goods if g.scarce}
-    figures: list[tuple[str, float]] = []
-    holds = True
-    for good in (g.id for g in comparisons[0].config.goods if g.id not in scarce):
-        with_auction = _nanmean([c[good] for c in auction.unit_costs])
-        without = _nanmean([c[good] for c in effort.unit_costs])
-        if math.isnan(with_auction) or math.isnan(without):
-            continue
-        figures += [(f"{good}: unit cost with the auction", with_auction),
-                    (f"{good}: unit cost at effort (lottery)", without)]
-        holds = holds and with_auction < without
+    with_auction, without = _mean(auction, "others_share"), _mean(effort, "others_share")
     raised = _mean(auction, "premiums")
-    figures.append(("premiums raised per period", raised))
-    return Verdict("auction_lowers_costs", "Auctioning the scarce goods lowers the cost of"
-                   " every other good (by the premiums it raises).",
-                   holds and len(figures) > 1 and raised > 0,
-                   figures, ["other_goods_cost", "premiums", "scarce_goods_cost"])
+    figures: list[tuple[str, float]] = [
+        ("share of a member without a scarce good, with the auction", with_auction),
+        ("share of a member without a scarce good, at effort (lottery)", without),
+        ("premiums raised per period", raised),
+    ]
+    holds = not math.isnan(with_auction) and with_auction < without and raised > 0
+    return Verdict("auction_lowers_costs", "Auctioning the scarce goods lowers the share of"
+                   " everyone who does not take one (the premiums come back in equal parts).",
+                   holds, figures, ["others_share", "premiums", "scarce_goods_cost"])
 
 
 def weights_cover_unpopular_tasks(comparisons: Sequence[Comparison]) -> Verdict:

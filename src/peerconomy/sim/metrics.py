@@ -182,6 +182,16 @@ def scarce_goods_cost(model: Pool) -> float:
     return _mean_unit_cost(model, scarce=True)
 
 
+def others_share(model: Pool) -> float:
+    """Mean share of the members who take no unit of a scarce good (``nan`` if none): what
+    the premiums' refund lowers."""
+    plan = _outcome(model).plan
+    scarce = {good for g, good in enumerate(model.goods) if model.scarce[g]}
+    takers = {a.participant for a in plan.allocations if a.good in scarce}
+    others = [share for who, share in plan.shares.items() if who not in takers]
+    return float(np.mean(others)) if others else math.nan
+
+
 def mean_weight(model: Pool) -> float:
     """Mean task weight, weighted by the hours each task needed."""
     plan = _outcome(model).plan
@@ -214,7 +224,7 @@ METRICS: dict[str, Callable[[Pool], float]] = {
         unmet_wishes, unmade_units, overproduction, underproduction, envy, bid_misreport_gain,
         bid_misreport_gain_pay_your_bid, bid_misreport_gain_in_full, ask_misreport_gain,
         hours_per_member, goods_per_member, weighted_effort, premiums, other_goods_cost,
-        scarce_goods_cost, mean_weight,
+        scarce_goods_cost, others_share, mean_weight,
     )
 }
 """The scalar metrics of a period, by name, in the order reports show them."""

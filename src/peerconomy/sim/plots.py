@@ -57,6 +57,7 @@ LABELS: dict[str, str] = {
     "premiums": "Auction premiums raised",
     "other_goods_cost": "Unit cost of other goods",
     "scarce_goods_cost": "Unit cost of scarce goods",
+    "others_share": "Share of members without a scarce good",
     "mean_weight": "Mean task weight",
 }
 """Each metric's name as the figures and tables write it."""

@@ -67,7 +67,7 @@ def current_period(pool: str, access: AccessDep, uow: UowDep) -> PeriodOut:
         return period_out(lookup.current_period(uow, pool))
 
 
-@router.post("/pools/{pool}/period/clear")
+@router.post("/pools/{pool}/period/clear", response_model_exclude_unset=True)
 def clear(pool: str, access: AccessDep, uow: UowDep) -> Plan:
     """Clear the collecting period (coordinators); the plan, as ``peerconomy clear`` prints."""
     access.require(Level.COORDINATOR, "clear a period")
@@ -118,7 +118,7 @@ def close(pool: str, number: PathNumber, access: AccessDep, uow: UowDep) -> Peri
     return period_out(periods.close_period(uow, pool, number, actor=access.user))
 
 
-@router.get("/pools/{pool}/periods/{number}/plan")
+@router.get("/pools/{pool}/periods/{number}/plan", response_model_exclude_unset=True)
 def plan(pool: str, number: PathNumber, access: AccessDep, uow: UowDep) -> StoredPlan:
     """A cleared period's plan, with the hash of its input and when it was made."""
     found = views.plan(uow, pool, number)
