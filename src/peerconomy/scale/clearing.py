@@ -86,8 +86,11 @@ def _clear(federation: Federation, run: Runner) -> ClearedPlan:
     prepared = prepare(scenario)
     orders = draw_orders(prepared, scenario.settings.seed)
     pool_index = {name: i for i, name in enumerate(federation.names)}
-    owner = {kind: np.array([pool_index[p] for p in pools], dtype=np.int64)
-             for kind, pools in federation.owner.items()}
+    moved = prepared.reordering  # the clearing reads the merged pool in canonical order
+    canonical_order = {"participants": moved.participants, "tasks": moved.tasks,
+                       "goods": moved.goods, "wishes": moved.wishes}
+    owner = {kind: np.array([pool_index[p] for p in pools], dtype=np.int64)[canonical_order[kind]]
+             for kind, pools in federation.owner.items() if kind in canonical_order}
     n_pools = len(pool_index)
 
     # stage 1: goods, per component of pools linked by wishes
