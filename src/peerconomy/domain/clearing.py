@@ -4,13 +4,15 @@ The functional core's composition of docs/design.md's stages: the goods are allo
 first (auction premiums at the estimated task weights, lotteries for the rest), their recipes
 and the fixed hours give the hours each task needs, the task auction assigns those hours and
 sets the weights, and the costs and shares follow from the weights. The same scenario and
-seed always give the same plan.
+seed always give the same plan, whatever the order of the scenario's lists: the stages read
+it in its canonical order and draw by lots of seed and id (:mod:`peerconomy.domain.canonical`).
 
 The stages are separate functions so that a federation of pools (:mod:`peerconomy.scale`)
 can run them piecewise, in parallel, and still get exactly this plan:
 
-* :func:`prepare` turns the scenario into arrays (recipes, stage-1 efforts, the goods market,
-  the offers) and :func:`draw_orders` draws, once, every seeded order the clearing uses: the
+* :func:`prepare` turns the scenario, in its canonical order, into arrays (recipes, stage-1
+  efforts, the goods market, the offers) and :func:`draw_orders` draws by lot, once, every
+  seeded order the clearing uses: the
   order in which auction wishes, lottery wishes and participants are served where they tie;
 * :func:`allocate` is stage 1 (goods) on a goods market, replaying the drawn orders;
 * :func:`hours_needed` and :func:`task_market` give stage 2's market, which :func:`assign`

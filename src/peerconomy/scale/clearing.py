@@ -13,9 +13,11 @@ split where the pools do not touch:
 
 Why the plan is exactly ``peerconomy.clear(merged)``: the seeded orders (which auction wish,
 lottery wish and participant comes first where they tie) are drawn once, for the merged
-pool, and each piece gets them restricted to its rows; and the single-pool clearing itself
-clears each market per connected component (:mod:`peerconomy.domain.clearing`), so a piece,
-which is a union of such components, gets the same components with the same orders. Stages
+pool in its canonical order (ids sorted, so the pools' names and the order of their lists
+decide nothing), and each piece gets them restricted to its rows; and the single-pool
+clearing itself clears each market per connected component
+(:mod:`peerconomy.domain.clearing`), so a piece, which is a union of such components, gets
+the same components with the same orders. Stages
 1 and 2 are the heavy ones (the flow core); stage 3, the validation of the merged pool and
 its arrays stay on the driver.
 
