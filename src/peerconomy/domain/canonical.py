@@ -50,11 +50,15 @@ def lots(ids: Sequence[str], seed: int, kind: bytes) -> UIntArray:
 
     ``kind`` keeps the draws of wishes and of participants apart (a wish and a participant
     may share an id)."""
-    key = seed.to_bytes(_LOT_BYTES, "little")
-    prefix = kind + b"\x00"
-    digests = b"".join(
-        blake2b(prefix + i.encode(), digest_size=_LOT_BYTES, key=key).digest() for i in ids
-    )
+    keyed = blake2b(kind + b"\x00", digest_size=_LOT_BYTES, key=seed.to_bytes(8, "little"))
+    start = keyed.copy  # the key's block hashed once, not once per id
+
+    def lot(ident: str) -> bytes:
+        h = start()
+        h.update(ident.encode())
+        return h.digest()
+
+    digests = b"".join(map(lot, ids))
     drawn: UIntArray = np.frombuffer(digests, dtype="<u8").astype(np.uint64)
     return drawn
 
