@@ -4,6 +4,7 @@ the same plan, byte for byte; the seeded draws follow the seed and the ids, not 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from typing import Any
 
@@ -12,7 +13,8 @@ from hypothesis import strategies as st
 from test_clearing import scenarios
 
 import peerconomy
-from peerconomy.domain.canonical import lots
+from peerconomy.domain.canonical import REORDERED, lots
+from peerconomy.domain.scenario_columns import ScenarioColumns
 
 PERMUTED = ("participants", "projects", "tasks", "goods", "offers", "wishes")
 
@@ -84,3 +86,10 @@ def test_a_lot_depends_on_the_seed_the_id_and_what_is_drawn() -> None:
 
     assert len({int(a), int(b), int(c)}) == 3
     assert lots(["ana"], 0, b"wish").tolist() == lots(["ana"], 0, b"wish").tolist()
+
+
+def test_the_canonical_order_reorders_every_list_and_column() -> None:
+    """A list or column added to the scenario must be put in the canonical order too."""
+    names = {f.name for f in dataclasses.fields(ScenarioColumns)}
+
+    assert names == REORDERED | {"settings"}

@@ -28,7 +28,16 @@ import numpy as np
 from peerconomy.domain.scenario_columns import ScenarioColumns
 from peerconomy.mechanisms.arrays import IntArray, UIntArray
 
-__all__ = ["Reordering", "by_lot", "canonical", "lots"]
+__all__ = ["REORDERED", "Reordering", "by_lot", "canonical", "lots"]
+
+REORDERED: Final = frozenset({
+    "projects", "tasks", "goods", "participant_ids", "participant_capacity",
+    "participant_exempt", "offer_participant", "offer_task", "offer_hours", "offer_min_weight",
+    "wish_ids", "wish_participant", "wish_quantity", "alt_wish", "alt_good", "alt_type",
+    "alt_max_cost", "product_types",
+})
+"""The fields of :class:`ScenarioColumns` that :func:`canonical` puts in order (a new list or
+column must be named here, and reordered with its list; the settings are the one other)."""
 
 _LOT_BYTES: Final = 8
 

@@ -124,7 +124,7 @@ def clear_scenario(scenario: AnyScenario | ScenarioColumns) -> ClearedPlan:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A scenario as the stages read it: its columns, ids in scenario order, recipes as flat
+    """A scenario as the stages read it: its columns and ids in canonical order, recipes as flat
     arrays (good, task, hours), stage-1 efforts, the goods market, and the offers."""
 
     scenario: ScenarioColumns  # in canonical order
