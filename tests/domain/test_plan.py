@@ -3,8 +3,9 @@
 The JSON of the example plans is pinned (``plans/*.plan.json``, as ``peerconomy clear`` wrote
 them before the plan was typed; written again in issue 20, when the plan came to list its
 entries by id and the draws to follow the ids: only the order of entries and the tie-breaks
-between participants offering at the same weight changed), and on random small pools a plan read back from its JSON is
-the same plan and gives the same JSON, key for key and in the same order.
+between participants offering at the same weight changed), and on random small pools a plan
+read back from its JSON is the same plan and gives the same JSON, key for key and in the
+same order.
 """
 
 from __future__ import annotations
