@@ -1,10 +1,11 @@
 """The typed plan: what the clearing makes, read and written as the plan's JSON.
 
 The JSON of the example plans is pinned (``plans/*.plan.json``, as ``peerconomy clear`` writes
-them in ``peerconomy-plan/2``; ``plans/v1/`` holds them as they were written in
-``peerconomy-plan/1``, before the premium refund, and such a stored plan still reads back to
-the same text), and on random small pools a plan read back from its JSON is the same plan and
-gives the same JSON, key for key and in the same order.
+them in ``peerconomy-plan/2``: with the premium refund, entries listed by id and the draws
+following the ids; ``plans/v1/`` holds them as they were written in ``peerconomy-plan/1``,
+before issue 20, and such a stored plan still reads back to the same text), and on random
+small pools a plan read back from its JSON is the same plan and gives the same JSON, key for
+key and in the same order.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from peerconomy.mechanisms.arrays import UIntArray
 from peerconomy.mechanisms.goods import (
     AUCTION,
     EFFORT,
@@ -42,8 +43,15 @@ def goods_market(
     )
 
 
+def _lots(market: GoodsMarket, seed: int) -> UIntArray:
+    """A lot per wish, drawn from the seed (the clearing hashes the seed and the wish's id)."""
+    lot: UIntArray = np.random.default_rng(seed).integers(
+        0, 2**63, size=len(market.wish_quantity), dtype=np.uint64)
+    return lot
+
+
 def allocate(market: GoodsMarket, seed: int = 0) -> GoodsAllocation:
-    return allocate_goods(market, draw_wish_orders(market, np.random.default_rng(seed)))
+    return allocate_goods(market, draw_wish_orders(market, _lots(market, seed)))
 
 
 def units_per_wish(market: GoodsMarket, result: GoodsAllocation) -> list[dict[int, int]]:

@@ -200,3 +200,18 @@ def test_a_broken_pool_file_is_named(tmp_path: Path, content: str, reason: str) 
 def test_a_directory_without_pools_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="holds no pool"):
         load_federation(tmp_path)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_renamed_pool_files_give_the_same_plan(seed: int) -> None:
+    """Order does not decide: the pools taken in another order of their names (and each pool's
+    lists reversed) give the same plan, entry for entry."""
+    pools = federation(seed)
+    names = sorted(pools)
+    renamed = {f"z{len(names) - i:02d}-{name}": {
+        key: value[::-1] if isinstance(value, list) else value
+        for key, value in pools[name].items()
+    } for i, name in enumerate(names)}
+
+    assert clear_federation(renamed, serial=True).to_json() == (
+        clear_federation(pools, serial=True).to_json())

@@ -61,9 +61,9 @@ def test_balances_are_credits_minus_shares_and_sum_to_zero(
     assert held == {
         participant_account("ana"): Decimal(6),  # 12 done - 6 taken
         participant_account("ben"): Decimal(-12),
-        participant_account("chiara"): Decimal(-12),  # 6 done - 18 taken
+        participant_account("chiara"): Decimal(-15),  # 3 of 6 done credited - 18 taken
         participant_account("dario"): Decimal(-6),
-        POOL: Decimal(24),  # 42 hours planned, 18 done
+        POOL: Decimal(27),  # 42 hours planned, 15 credited
     }
     assert sum(held.values()) == 0
 

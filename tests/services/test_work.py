@@ -176,10 +176,10 @@ def test_without_communal_validation_assigned_work_counts_at_once(
     )
     uow = store.unit_of_work()
     periods.clear_period(uow, "trusting", now=NOW)
-    log = work.log_work(uow, "trusting", "chiara", "paint", 5, now=NOW)
+    log = work.log_work(uow, "trusting", "chiara", "paint", 3, now=NOW)  # 3 h assigned
     assert (log.status, log.confirmed_by) == ("confirmed", None)
     periods.settle_period(uow, "trusting", on=MONTH_END)
-    assert credit_of(uow, "trusting", "chiara") == Decimal(5)
+    assert credit_of(uow, "trusting", "chiara") == Decimal(3)
 
 
 def test_without_communal_validation_unassigned_work_still_waits_for_a_coordinator(
@@ -405,16 +405,16 @@ def test_a_work_sheet_logs_and_confirms_every_line_in_one_step(
 ) -> None:
     sheet = [
         work.DoneWork("ana", "assemble", 8, confirmed_by="ben"),
-        work.DoneWork("chiara", "paint", 5.5, confirmed_by="ana"),
+        work.DoneWork("chiara", "paint", 2.5, confirmed_by="ana"),  # of 3 h assigned
     ]
     logs = work.log_confirmed_work(cleared, "workshop", sheet, now=NOW)
     assert [(g.participant, g.hours, g.status, g.confirmed_by, g.assigned) for g in logs] == [
         ("ana", 8.0, "confirmed", "ben", True),
-        ("chiara", 5.5, "confirmed", "ana", True),
+        ("chiara", 2.5, "confirmed", "ana", True),
     ]
     periods.settle_period(cleared, "workshop", on=MONTH_END)
     assert credit_of(cleared, "workshop", "ana") == hours(8)
-    assert credit_of(cleared, "workshop", "chiara") == hours(5.5)
+    assert credit_of(cleared, "workshop", "chiara") == hours(2.5)
 
 
 @pytest.mark.parametrize(

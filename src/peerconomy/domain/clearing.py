@@ -4,13 +4,15 @@ The functional core's composition of docs/design.md's stages: the goods are allo
 first (auction premiums at the estimated task weights, lotteries for the rest), their recipes
 and the fixed hours give the hours each task needs, the task auction assigns those hours and
 sets the weights, and the costs and shares follow from the weights. The same scenario and
-seed always give the same plan.
+seed always give the same plan, whatever the order of the scenario's lists: the stages read
+it in its canonical order and draw by lots of seed and id (:mod:`peerconomy.domain.canonical`).
 
 The stages are separate functions so that a federation of pools (:mod:`peerconomy.scale`)
 can run them piecewise, in parallel, and still get exactly this plan:
 
-* :func:`prepare` turns the scenario into arrays (recipes, stage-1 efforts, the goods market,
-  the offers) and :func:`draw_orders` draws, once, every seeded order the clearing uses: the
+* :func:`prepare` turns the scenario, in its canonical order, into arrays (recipes, stage-1
+  efforts, the goods market, the offers) and :func:`draw_orders` draws by lot, once, every
+  seeded order the clearing uses: the
   order in which auction wishes, lottery wishes and participants are served where they tie;
 * :func:`allocate` is stage 1 (goods) on a goods market, replaying the drawn orders;
 * :func:`hours_needed` and :func:`task_market` give stage 2's market, which :func:`assign`
@@ -38,6 +40,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from peerconomy.domain.canonical import Reordering, by_lot, canonical, lots
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.plan import (
     PLAN_FORMAT,
@@ -121,10 +124,11 @@ def clear_scenario(scenario: AnyScenario | ScenarioColumns) -> ClearedPlan:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A scenario as the stages read it: its columns, ids in scenario order, recipes as flat
+    """A scenario as the stages read it: its columns and ids in canonical order, recipes as flat
     arrays (good, task, hours), stage-1 efforts, the goods market, and the offers."""
 
-    scenario: ScenarioColumns
+    scenario: ScenarioColumns  # in canonical order
+    reordering: Reordering  # where each item of the canonical order was in the scenario
     participants: list[str]
     tasks: list[str]
     goods: list[str]
@@ -143,8 +147,9 @@ class Prepared:
 
 
 def prepare(scenario: AnyScenario | ScenarioColumns) -> Prepared:
-    """The arrays every stage reads, computed once."""
-    columns = columns_of(scenario)
+    """The arrays every stage reads, computed once, in the scenario's canonical order (see
+    :mod:`peerconomy.domain.canonical`): the plan does not depend on the order of its lists."""
+    columns, reordering = canonical(columns_of(scenario))
     participants = columns.participant_ids
     tasks = [t.id for t in columns.tasks]
     goods = [g.id for g in columns.goods]
@@ -156,7 +161,7 @@ def prepare(scenario: AnyScenario | ScenarioColumns) -> Prepared:
     )
     recipe_good, recipe_task, recipe_hours = [], [], []
     for g, good in enumerate(columns.goods):
-        for task, amount in good.recipe.items():
+        for task, amount in sorted(good.recipe.items()):  # canonical: by task id
             recipe_good.append(g)
             recipe_task.append(t_index[task])
             recipe_hours.append(amount)
@@ -188,6 +193,7 @@ def prepare(scenario: AnyScenario | ScenarioColumns) -> Prepared:
     )
     return Prepared(
         scenario=columns,
+        reordering=reordering,
         participants=participants,
         tasks=tasks,
         goods=goods,
@@ -217,16 +223,17 @@ class Orders:
 
 
 def draw_orders(prepared: Prepared, seed: int) -> Orders:
-    """Every order the clearing draws from the seed, in the order it draws them.
-
-    These are the draws of :func:`draw_wish_orders` from the pool's generator (a shuffle of
-    the auction wishes where there are any, then one of the lottery wishes), then the
-    shuffle of the participants for the task auction. A part of the pool cleared on its own
-    serves its rows in these orders, restricted to it, and so breaks ties as the whole does.
+    """Every order the clearing draws from the seed: the auction wishes, the lottery wishes
+    (:func:`draw_wish_orders`) and the participants, each sorted by its lots, a keyed hash of
+    the seed and the id (:func:`~peerconomy.domain.canonical.lots`), ties by id. A part of
+    the pool cleared on its own serves its rows in these orders, restricted to it, and so
+    breaks ties as the whole does; and as the lots follow the ids, not the lists, the order
+    of the scenario's lists decides nothing.
     """
-    rng = np.random.default_rng(seed)
-    wishes = draw_wish_orders(prepared.goods_market, rng)
-    participants = rng.permutation(len(prepared.participants)).astype(np.int64)
+    columns = prepared.scenario
+    wishes = draw_wish_orders(prepared.goods_market, lots(columns.wish_ids, seed, b"wish"))
+    people = np.arange(len(prepared.participants), dtype=np.int64)
+    participants = by_lot(people, lots(prepared.participants, seed, b"participant"))
     return Orders(auction=wishes.auction, lottery=wishes.lottery, participants=participants)
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["BoolArray", "BoolColumn", "FloatArray", "FloatColumn", "IntArray", "IntColumn"]
+__all__ = ["BoolArray", "BoolColumn", "FloatArray", "FloatColumn", "IntArray", "IntColumn",
+           "UIntArray"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+UIntArray = NDArray[np.uint64]
 
 FloatColumn = np.ndarray[tuple[int], np.dtype[np.float64]]
 IntColumn = np.ndarray[tuple[int], np.dtype[np.int64]]

@@ -16,8 +16,8 @@ so naming one's true ``max_cost`` is best. A winner's stage-1 cost, effort plus 
 never exceeds their ``max_cost``. A wish without ``max_cost`` takes a unit at effort cost
 where one is left at premium 0.
 
-Lottery. Non-auction wishes are served in an order drawn by lot (the caller draws the orders,
-as :func:`draw_wish_orders` does from a seeded generator), one unit per wish and round,
+Lottery. Non-auction wishes are served in an order drawn by lot (the caller draws the lots,
+and :func:`draw_wish_orders` sorts the wishes by them), one unit per wish and round,
 each unit from the first alternative with room; an alternative whose effort (0 for
 ``flat_rate``) exceeds a given ``max_cost`` is passed over.
 
@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from peerconomy.mechanisms.arrays import BoolArray, FloatArray, IntArray
+from peerconomy.mechanisms.arrays import BoolArray, FloatArray, IntArray, UIntArray
 from peerconomy.mechanisms.flow import Market, solve
 
 __all__ = ["AUCTION", "EFFORT", "FLAT_ALLOCATION", "FLAT_RATE", "GoodsAllocation", "GoodsMarket",
@@ -125,15 +125,16 @@ def auction_wishes(market: GoodsMarket) -> BoolArray:
     return is_auction
 
 
-def draw_wish_orders(market: GoodsMarket, rng: np.random.Generator) -> WishOrders:
-    """Draw lots for the order of the wishes: a shuffle of the auction wishes where there are
-    any, then one of the lottery wishes (the draws a seeded clearing has always made)."""
+def draw_wish_orders(market: GoodsMarket, lot: UIntArray) -> WishOrders:
+    """The orders of the wishes by lot: the auction wishes, then the lottery wishes, each
+    sorted by their lots (``lot``, one per wish, drawn by the caller), ties by index."""
     is_auction = auction_wishes(market)
-    wishes = np.flatnonzero(is_auction)
-    auction = wishes[rng.permutation(len(wishes))] if len(wishes) else wishes
+    auction = np.flatnonzero(is_auction)
     wanting = np.flatnonzero(~is_auction & (market.wish_quantity > 0))
-    lottery = wanting[rng.permutation(len(wanting))]
-    return WishOrders(auction=auction.astype(np.int64), lottery=lottery.astype(np.int64))
+    return WishOrders(
+        auction=auction[np.argsort(lot[auction], kind="stable")].astype(np.int64),
+        lottery=wanting[np.argsort(lot[wanting], kind="stable")].astype(np.int64),
+    )
 
 
 def allocate_goods(market: GoodsMarket, orders: WishOrders) -> GoodsAllocation:

@@ -13,9 +13,11 @@ split where the pools do not touch:
 
 Why the plan is exactly ``peerconomy.clear(merged)``: the seeded orders (which auction wish,
 lottery wish and participant comes first where they tie) are drawn once, for the merged
-pool, and each piece gets them restricted to its rows; and the single-pool clearing itself
-clears each market per connected component (:mod:`peerconomy.domain.clearing`), so a piece,
-which is a union of such components, gets the same components with the same orders. Stages
+pool in its canonical order (ids sorted, so the pools' names and the order of their lists
+decide nothing), and each piece gets them restricted to its rows; and the single-pool
+clearing itself clears each market per connected component
+(:mod:`peerconomy.domain.clearing`), so a piece, which is a union of such components, gets
+the same components with the same orders. Stages
 1 and 2 are the heavy ones (the flow core); stage 3, the validation of the merged pool and
 its arrays stay on the driver.
 
@@ -86,8 +88,11 @@ def _clear(federation: Federation, run: Runner) -> ClearedPlan:
     prepared = prepare(scenario)
     orders = draw_orders(prepared, scenario.settings.seed)
     pool_index = {name: i for i, name in enumerate(federation.names)}
-    owner = {kind: np.array([pool_index[p] for p in pools], dtype=np.int64)
-             for kind, pools in federation.owner.items()}
+    moved = prepared.reordering  # the clearing reads the merged pool in canonical order
+    canonical_order = {"participants": moved.participants, "tasks": moved.tasks,
+                       "goods": moved.goods, "wishes": moved.wishes}
+    owner = {kind: np.array([pool_index[p] for p in pools], dtype=np.int64)[canonical_order[kind]]
+             for kind, pools in federation.owner.items() if kind in canonical_order}
     n_pools = len(pool_index)
 
     # stage 1: goods, per component of pools linked by wishes
