@@ -8,11 +8,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import APIRequestContext, Browser, BrowserContext, Page, expect
+from playwright.sync_api import APIRequestContext, Browser, BrowserContext, Dialog, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 __all__ = [
-    "FLATS", "Api", "People", "Person", "Server", "Shots", "api_as", "email_of", "password_of",
+    "FLATS",
+    "Api",
+    "People",
+    "Person",
+    "Server",
+    "Shots",
+    "accept_the_confirmation",
+    "api_as",
+    "email_of",
+    "password_of",
 ]
 
 FLATS: dict[str, Any] = {
@@ -172,3 +181,16 @@ def api_as(client: APIRequestContext, name: str, *, sign_up: bool = False) -> Ap
     assert answer.status == 201, answer.text()
     token: Any = answer.json()["token"]
     return Api(client, name, {"Authorization": f"Bearer {token}"})
+
+
+def accept_the_confirmation(page: Page) -> list[str]:
+    """Accept the next confirmation the page asks for (clearing asks one); the messages
+    asked, as they come."""
+    asked: list[str] = []
+
+    def accept(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
+    return asked

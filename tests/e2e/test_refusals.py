@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from e2e_support import FLATS, People, Person, api_as
+from e2e_support import FLATS, People, Person, accept_the_confirmation, api_as
 from playwright.sync_api import APIRequestContext, expect
 
 pytestmark = pytest.mark.postgres  # the server under test runs on PostgreSQL
@@ -85,8 +85,10 @@ def test_clearing_from_a_stale_page_shows_the_reason_beside_the_button(
     expect(clear).to_be_visible()
     pools["ana"].post("/pools/hillside/period/clear", expected=200)  # meanwhile, elsewhere
 
+    asked = accept_the_confirmation(page)
     with page.expect_response(lambda answer: answer.url.endswith("/period/clear")) as answer:
         clear.get_by_role("button", name="Clear the period").click()
+    assert len(asked) == 1
     assert answer.value.status == 409
     expect(clear.get_by_role("alert")).to_contain_text(
         "cannot clear a period that is cleared")

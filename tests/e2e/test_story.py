@@ -11,7 +11,7 @@ cleo confirms it, ana settles, and ben's balance is on the ledger's chart.
 from __future__ import annotations
 
 import pytest
-from e2e_support import People, Person, Shots
+from e2e_support import People, Person, Shots, accept_the_confirmation
 from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.postgres  # the server under test runs on PostgreSQL
@@ -131,9 +131,11 @@ def clear_period(ana: Person) -> None:
     """Ana clears; the page polls until the plan is there and then shows it."""
     page = ana.go(f"/pools/{POOL}/period")
     expect(page.get_by_text("collecting offers and wishes")).to_be_visible()
+    asked = accept_the_confirmation(page)
     with page.expect_response(lambda answer: answer.url.endswith("/period/clearing")) as poll:
         page.get_by_role("button", name="Clear the period").click()
     assert poll.value.ok
+    assert len(asked) == 1, "clearing from the page asks to confirm first"
     expect(page.get_by_role("heading", name="The plan of period 1")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="The plan is there")).to_be_visible()
     expect(page.get_by_text("cleared: the work is being done")).to_be_visible()
