@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import peerconomy
+from share_sums import adds_up
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 TOL = 1e-7
@@ -255,18 +256,6 @@ def test_shares_sum_to_the_weighted_effort_exactly(scenario: dict[str, Any]) -> 
                          for a in plan["allocations"]
                          if kind_of(scenario, a["good"]) == "auction")
     assert math.fsum(plan["refunds"].values()) == pytest.approx(premiums, rel=1e-9, abs=1e-9)
-
-
-def adds_up(shares: list[float], total: float) -> bool:
-    """``fsum(shares) == total`` exactly; or, where a refund took a share below zero and no
-    float value of one share can make the sum exact (the shares cancel, each with a coarser
-    float step than the total's), within a step of the finest share (docs/design.md)."""
-    if math.fsum(shares) == total:
-        return True
-    if min(shares, default=0.0) >= 0:
-        return False
-    step = min(math.ulp(s) for s in shares if s != 0)  # the finest share's float step
-    return step > math.ulp(total) and abs(math.fsum(shares) - total) <= step
 
 
 def kind_of(scenario: dict[str, Any], good: str) -> str:
