@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -101,12 +102,19 @@ def clear(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> No
         f" {len(data.assignments)} assignments, {len(data.allocations)} allocations,"
         f" weighted effort {data.weighted_effort:.2f} h (input {plan.input_hash[:12]})"
     )
-    table = Table(title="task weights")
-    for column in ("task", "weight", "uncovered h"):
-        table.add_column(column, justify="left" if column == "task" else "right")
-    for task, weight in sorted(data.weights.items(), key=lambda kv: (-kv[1], kv[0]))[:20]:
-        table.add_row(escape(task), f"{weight:.3f}", f"{data.uncovered.get(task, 0.0):.2f}")
-    console.print(table)
+    console.print(_ranked("task weights", ("task", "weight", "uncovered h"), data.weights,
+                          data.uncovered, "{:.3f}"))
+
+
+def _ranked(title: str, headings: tuple[str, str, str], values: Mapping[str, float],
+            beside: Mapping[str, float], value_format: str) -> Table:
+    """The 20 largest of ``values`` (ties by name), each with its entry of ``beside``."""
+    table = Table(title=title)
+    for column in headings:
+        table.add_column(column, justify="left" if column == headings[0] else "right")
+    for name, value in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:20]:
+        table.add_row(escape(name), value_format.format(value), f"{beside.get(name, 0.0):.2f}")
+    return table
 
 
 @period_app.command("preview")
@@ -131,12 +139,8 @@ def preview(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> 
         f" allocations, weighted effort {data.weighted_effort:.2f} h"
         f" (input {found.input_hash[:12]}); nothing is kept"
     )
-    table = Table(title="provisional shares")
-    for column in ("participant", "share h", "credit h"):
-        table.add_column(column, justify="left" if column == "participant" else "right")
-    for who, share in sorted(data.shares.items(), key=lambda kv: (-kv[1], kv[0]))[:20]:
-        table.add_row(escape(who), f"{share:.2f}", f"{data.credits.get(who, 0.0):.2f}")
-    console.print(table)
+    console.print(_ranked("provisional shares", ("participant", "share h", "credit h"),
+                          data.shares, data.credits, "{:.2f}"))
     if not found.warnings:
         console.print(f"[green]✓[/green] no warnings for [bold]{escape(pool)}[/bold]")
         return
