@@ -207,13 +207,14 @@ def test_only_a_member_sets_their_contact_visibility(settled: MemoryStore) -> No
 
 def test_a_plan_is_renamed_only_where_it_names_the_participant() -> None:
     plan = ClearedPlan(shares={"ben": 1.0, "ana": 2.0}, credits={"ben": 0.5},
-                       weights={"ben": 1.0},
+                       refunds={"ben": 0.25, "ana": 0.25}, weights={"ben": 1.0},
                        assignments=(TaskAssignment("ben", "ben", 1.0),),
                        allocations=(Allocation("ana", "ana_wish", "ben", 1, 2.0),))
     renamed = renamed_plan(plan, "ben", "gone-00000000")
     assert renamed.shares == {"gone-00000000": 1.0, "ana": 2.0}
     assert list(renamed.shares) == ["gone-00000000", "ana"]
     assert renamed.credits == {"gone-00000000": 0.5}
+    assert list(renamed.refunds.items()) == [("gone-00000000", 0.25), ("ana", 0.25)]
     assert renamed.weights == {"ben": 1.0}  # a task called ben stays
     assert renamed.assignments == (TaskAssignment("gone-00000000", "ben", 1.0),)
     assert renamed.allocations == plan.allocations

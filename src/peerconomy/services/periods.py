@@ -1,6 +1,7 @@
 """A period's lifecycle steps: clear (make the plan), settle (post it to the books and open
 the next period), close; a preview (the provisional plan any member may see, nothing stored)
-and reopen (the plan discarded before any work is logged on it). Clearing and settling record
+and reopen (the plan withdrawn, kept in the period's history, before any work is logged on
+it). Clearing and settling record
 their events (:class:`~peerconomy.domain.events.PeriodCleared`,
 :class:`~peerconomy.domain.events.PeriodOpened`), whose handlers queue the members' notices in
 the step's own transaction (:mod:`peerconomy.services.messagebus`), whichever door it came
@@ -212,8 +213,10 @@ def may_reopen(period: Period, logged: int) -> bool:
 def reopen_period(
     uow: UnitOfWork, pool: str, *, now: datetime | None = None, actor: str | None = None
 ) -> Period:
-    """Reopen the pool's cleared period for collecting: its plan is discarded, the offers
-    and wishes stay. Refused once work is logged on the plan (it would lose its ground)."""
+    """Reopen the pool's cleared period for collecting: its plan is withdrawn (kept in the
+    period's history, marked withdrawn, with when and by whom), the offers and wishes stay.
+    Refused once work is logged on the plan (it would lose its ground), and for a period that
+    is not cleared (a settled one is never reopened)."""
     with uow:
         lookup.pool(uow, pool, lock=True)
         period = lookup.current_period(uow, pool)
@@ -221,11 +224,12 @@ def reopen_period(
         refused = reopen_refusal(period, len(uow.periods.work_logs(pool, period.number)))
         if refused is not None:
             raise ConflictError(refused)
-        plan = uow.periods.plan(pool, period.number)
-        uow.periods.remove_plan(pool, period.number)
+        moment = now or datetime.now(UTC)
+        withdrawn = uow.periods.withdraw_plan(pool, period.number, at=moment, by=actor)
         uow.periods.set_state(pool, period.number, after)
         record(uow, pool, "period.reopen", actor=actor, subject=period.number,
-               detail={"input_hash": plan.input_hash if plan is not None else None}, now=now)
+               detail={"input_hash": None if withdrawn is None else withdrawn.plan.input_hash},
+               now=moment)
         uow.commit()
     return period.moved_to(after)
 
