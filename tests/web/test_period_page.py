@@ -49,13 +49,19 @@ def test_a_whole_period_through_the_forms(collected: People, store: MemoryStore)
     assert ["stairs", "1.5", "0"] in rows  # task, weight, open hours
     assert ["ben", "garden", "2"] in rows  # participant, task, hours
     assert ["sea-view", "2", "1", "3", "4"] in rows  # wished, given, premium, cost
-    assert ["ana", "6.5", "6.5"] in rows and ["ben", "3.5", "3.5"] in rows  # shares
+    # shares, refunds (the sea-view's premium 3 comes back in halves) and credits
+    assert ["ana", "6.5", "1.5", "6.5"] in rows and ["ben", "3.5", "1.5", "3.5"] in rows
     assert "The plan is there" not in ana.text("/pools/seaside/period"), "said once"
 
     # Ben's My period: his assignments and share; he logs his garden work.
     mine = ben.text("/pools/seaside")
     assert "The period is cleared: the work is being done." in mine
     assert "My share 3.5 h" in mine
+    # share = goods + premiums + overhead - refund, each participant's pinned
+    assert ("What my share is made of Effort of my goods 1 h Premiums charged 0 h"
+            " Overhead and carried charges 4 h Refund of the premiums −1.5 h") in mine
+    assert ("Effort of my goods 1 h Premiums charged 3 h Overhead and carried charges 4 h"
+            " Refund of the premiums −1.5 h") in ana.text("/pools/seaside")  # the sea-view
     log_work(ben, "garden", "2")
     mine = ben.text("/pools/seaside")
     assert "Your hours on garden are logged." in mine

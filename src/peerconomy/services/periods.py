@@ -26,6 +26,7 @@ from peerconomy.domain.period import Action, IllegalTransitionError, PeriodState
 from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.plan_checks import first_non_finite, plan_warnings
 from peerconomy.domain.pool import Period, Plan, active_participants
+from peerconomy.domain.share_parts import ShareParts, share_parts
 from peerconomy.domain.scenario import (
     FORMAT,
     Project,
@@ -125,13 +126,16 @@ class Preview:
     input_hash: str
     plan: ClearedPlan
     warnings: tuple[dict[str, Any], ...]
-
+    auctioned: frozenset[str] = frozenset()
+    """The ids of the auction goods (whose premiums a share's parts name)."""
 
     def of(self, participant: str) -> MyPreview:
-        """What the provisional plan gives ``participant``: share, assignments, goods."""
+        """What the provisional plan gives ``participant``: share (and its parts),
+        assignments, goods."""
         data = self.plan
         return MyPreview(
             share=data.shares.get(participant),
+            parts=share_parts(data, participant, self.auctioned),
             assignments=tuple((a.task, a.hours, data.weights.get(a.task, 0.0))
                               for a in data.assignments if a.participant == participant),
             allocations=tuple((a.good, a.quantity, a.cost)
@@ -145,6 +149,8 @@ class MyPreview:
     plan), their assignments (task, hours, weight) and their goods (good, units, cost)."""
 
     share: float | None
+    parts: ShareParts | None
+    """What the share is made of: goods, premiums, overhead, refund."""
     assignments: tuple[tuple[str, float, float], ...]
     allocations: tuple[tuple[str, int, float], ...]
 
@@ -178,7 +184,8 @@ def preview_period(uow: UnitOfWork, pool: str) -> Preview:
             _PREVIEWS.popitem(last=False)
     else:
         _PREVIEWS.move_to_end(stamp)
-    return Preview(pool, period.number, stamp, kept[0], kept[1])
+    auctioned = frozenset(g.id for g in scenario.goods if g.model == "auction")
+    return Preview(pool, period.number, stamp, kept[0], kept[1], auctioned)
 
 
 def require_step(uow: UnitOfWork, pool: str, action: Action) -> Period:

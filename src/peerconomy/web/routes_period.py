@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from peerconomy.domain.period import PeriodState
+from peerconomy.domain.plan import PLAN_FORMAT_V1
 from peerconomy.domain.pool import Role
 from peerconomy.http.deps import UowDep
 from peerconomy.http.params import NumberQuery, PathNumber
@@ -64,6 +65,7 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
             "weighted_effort": data.weighted_effort,
             "weights": sorted(data.weights.items(), key=lambda kv: (-kv[1], kv[0])),
             "shares": sorted(data.shares.items(), key=lambda kv: (-kv[1], kv[0])),
+            "refunds": None if data.format == PLAN_FORMAT_V1 else data.refunds,
         }
     board = views.period_board(uow, pool)
     period, previous, plan, members = board.period, board.previous, board.plan, board.members
@@ -88,12 +90,13 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
                 for m in members
             ),
             "weighted_effort": data.weighted_effort,
+            "refunds": None if data.format == PLAN_FORMAT_V1 else data.refunds,
         }
     return pool_page(
         request, "period.html", access, "period", period=period, previous=previous,
         report=report, requests=board.requests, job=job, warnings=warnings,
         provisional=provisional,
-        can_reopen=board.can_reopen,
+        can_reopen=board.can_reopen, withdrawn=board.withdrawn,
         invitation=invitation if isinstance(invitation, str) else None,
         unclaimed=[m for m in members if m.account is None],
     )
