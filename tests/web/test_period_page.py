@@ -271,10 +271,20 @@ def test_the_coordinator_reopens_a_cleared_period_from_its_page(
     assert "Reopen the period" in ana.text("/pools/seaside/period")
     ana.submit("/pools/seaside/period/reopen", form_on="/pools/seaside/period")
     said = ana.text("/pools/seaside/period")
-    assert "The period collects offers and wishes again; its plan is discarded." in said
+    assert ("The period collects offers and wishes again; its plan is withdrawn and kept in"
+            " the period's history.") in said
     assert state_of(store) == "collecting"
     with store.unit_of_work() as uow:
         assert uow.periods.plan("seaside", 1) is None
+        [withdrawn] = uow.periods.withdrawn_plans("seaside", 1)
+    assert "Withdrawn plans of period 1" in said
+    assert "by ana; weighted effort 10 h; Input hash:" in said
+    assert withdrawn.plan.input_hash[:16] in said
+    clear(ana)  # again: the same offers and wishes, the same plan
+    with store.unit_of_work() as uow:
+        again = uow.periods.plan("seaside", 1)
+    assert again is not None and again.input_hash == withdrawn.plan.input_hash
+    assert again.data == withdrawn.plan.data
 
 
 def test_a_period_with_logged_work_is_not_reopened_from_its_page(

@@ -160,7 +160,8 @@ def reopen(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     access = _coordinating(request, uow, pool, "reopen a period")
     periods.reopen_period(uow, pool, actor=access.user)
     _ = gettext_for(request)
-    flash(request, _("The period collects offers and wishes again; its plan is discarded."))
+    flash(request, _("The period collects offers and wishes again; its plan is withdrawn"
+                       " and kept in the period's history."))
     return redirect(pool_url(pool) + "/period")
 
 
