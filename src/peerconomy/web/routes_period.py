@@ -16,7 +16,7 @@ from peerconomy.http.deps import UowDep
 from peerconomy.http.params import NumberQuery, PathNumber
 from peerconomy.http.state import Store
 from peerconomy.i18n import gettext_for
-from peerconomy.services import audit, lookup, membership, periods, views
+from peerconomy.services import audit, membership, periods, views
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access
 from peerconomy.web.clearing import ClearingJobs
@@ -54,7 +54,9 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
     access = _coordinating(request, uow, pool, "run the periods")
     warnings = None
     provisional: dict[str, Any] | None = None
-    if preview and lookup.current_period(uow, pool).state is PeriodState.COLLECTING:
+    # read in a transaction of its own: outside one a SQL store has no connection
+    latest = views.latest_period(uow, pool) if preview else None
+    if latest is not None and latest.state is PeriodState.COLLECTING:
         found = periods.preview_period(uow, pool)
         warnings = list(found.warnings)
         data = found.plan
