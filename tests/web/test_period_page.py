@@ -59,9 +59,9 @@ def test_a_whole_period_through_the_forms(collected: People, store: MemoryStore)
     assert "My share 3.5 h" in mine
     # share = goods + premiums + overhead - refund, each participant's pinned
     assert ("What my share is made of Effort of my goods 1 h Premiums charged 0 h"
-            " Overhead and carried charges 4 h Refund of the premiums −1.5 h") in mine
+            " Overhead and carried charges 4 h Refund of the premiums \N{MINUS SIGN}1.5 h") in mine
     assert ("Effort of my goods 1 h Premiums charged 3 h Overhead and carried charges 4 h"
-            " Refund of the premiums −1.5 h") in ana.text("/pools/seaside")  # the sea-view
+            " Refund of the premiums \N{MINUS SIGN}1.5 h") in ana.text("/pools/seaside")
     log_work(ben, "garden", "2")
     mine = ben.text("/pools/seaside")
     assert "Your hours on garden are logged." in mine

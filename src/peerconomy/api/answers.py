@@ -38,20 +38,20 @@ __all__ = [
     "LargeShareWarning",
     "MyAllocation",
     "MyPeriodOut",
-    "PeriodPlans",
-    "PlanInHistory",
     "NextStep",
     "NonFiniteWarning",
+    "PeriodPlans",
     "Plan",
-    "ShareParts",
     "PlanAllocation",
     "PlanAssignment",
     "PlanHint",
+    "PlanInHistory",
     "PlanPreview",
     "PlanWarning",
     "PostingOut",
     "ProductTypeProduction",
     "ProjectWithParts",
+    "ShareParts",
     "StatementLineOut",
     "StoredPlan",
     "TransactionOut",
@@ -259,7 +259,7 @@ class MyAllocation(BaseModel):
 
 
 class ShareParts(BaseModel):
-    """What a share is made of: share = goods + premiums + overhead − refund."""
+    """What a share is made of: share = goods + premiums + overhead - refund."""
 
     goods: float = Field(description="The effort charged for their goods (without premiums).")
     premiums: float = Field(description="The premiums charged for auction goods they won.")

@@ -21,7 +21,6 @@ from peerconomy.cli.common import (
 )
 from peerconomy.cli.common import unit_of_work as open_uow
 from peerconomy.cli.members import InvitationsOption, report_invitations
-
 from peerconomy.domain.bounds import STORED_INT_MAX
 
 if TYPE_CHECKING:

@@ -35,7 +35,6 @@ from typing import Final
 from peerconomy.domain.refusal import InputError
 
 __all__ = [
-    "STORED_INT_MAX",
     "CONTRIBUTION",
     "HOURS",
     "LOGGED_HOURS",
@@ -48,6 +47,7 @@ __all__ = [
     "MIN_MAX_WEIGHT",
     "POOL_MAX_WEIGHT",
     "RECIPE",
+    "STORED_INT_MAX",
     "WEIGHT",
     "Bound",
     "check_number",

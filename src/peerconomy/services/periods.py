@@ -26,7 +26,6 @@ from peerconomy.domain.period import Action, IllegalTransitionError, PeriodState
 from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.plan_checks import first_non_finite, plan_warnings
 from peerconomy.domain.pool import Period, Plan, active_participants
-from peerconomy.domain.share_parts import ShareParts, share_parts
 from peerconomy.domain.scenario import (
     FORMAT,
     Project,
@@ -34,6 +33,7 @@ from peerconomy.domain.scenario import (
     Settings,
     within_limits,
 )
+from peerconomy.domain.share_parts import ShareParts, share_parts
 from peerconomy.domain.work import credits
 from peerconomy.ledger.settlement import settlement
 from peerconomy.services import lookup, messagebus

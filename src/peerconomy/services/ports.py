@@ -115,9 +115,9 @@ class PoolRepository(Protocol):
         its ledger account. Amounts, order and everything else stay as they are, so the
         books balance as before; a plan (current or withdrawn) that named ``old`` gets
         ``+new`` added to its input hash (the record of the rename), and a withdrawn plan
-        withdrawn by ``old`` names ``new`` as who withdrew it. The one change of plans and books allowed: erasing a
-        deleted account's participant id (the databases' triggers allow only a rename to
-        a pseudonym)."""
+        withdrawn by ``old`` names ``new`` as who withdrew it. The one change of plans and
+        books allowed: erasing a deleted account's participant id (the databases' triggers
+        allow only a rename to a pseudonym)."""
 
 
 class PeriodRepository(Protocol):
