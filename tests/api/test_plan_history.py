@@ -4,6 +4,7 @@ again, any member reads the history, and a hostile period number or pool is refu
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 Headers = dict[str, str]
@@ -57,3 +58,21 @@ def test_a_hostile_period_or_pool_is_refused_naming_the_path(
         assert answer.headers["content-type"].startswith("application/problem+json")
     answer = client.get("/api/v1/pools/sea%00side/periods/1/plans", headers=ben)
     assert answer.status_code == 422 and answer.json()["errors"][0]["loc"] == ["path"]
+
+
+def test_my_period_gives_my_share_in_its_parts_and_none_before_the_clearing(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    ana, ben = people["ana"], people["ben"]
+    assert client.get(f"{POOL}/me", headers=ben).json()["share_parts"] is None
+    plan = client.post(f"{POOL}/period/clear", headers=ana).json()
+    for who in ("ana", "ben"):
+        mine = client.get(f"{POOL}/me", headers=people[who]).json()
+        parts = mine["share_parts"]
+        assert parts["refund"] == plan["refunds"][who]
+        assert parts["goods"] + parts["premiums"] + parts["overhead"] - parts["refund"] \
+            == pytest.approx(mine["share"], abs=1e-9)
+    ana_parts = client.get(f"{POOL}/me", headers=ana).json()["share_parts"]
+    ben_parts = client.get(f"{POOL}/me", headers=ben).json()["share_parts"]
+    assert (ana_parts["premiums"], ben_parts["premiums"]) == (
+        plan["goods"]["sea-view"]["premium"], 0.0)  # ana took the sea-view flat
