@@ -1,6 +1,6 @@
 """Reopening keeps the withdrawn plan in the period's history, on every store: the seaside
 flats (three flats auctioned among five households) cleared, reopened and cleared again give
-the same plan, byte for byte; the withdrawn one is listed with its hash and who withdrew it;
+the same plan, byte for byte, which is the preview's; the withdrawn one is listed with its hash and who withdrew it;
 erasing an account renames its participant inside withdrawn plans too; and the databases
 refuse every other change of a withdrawn plan."""
 
@@ -44,8 +44,11 @@ def test_reopening_then_clearing_gives_the_same_plan_and_keeps_the_withdrawn_one
     store: Store,
 ) -> None:
     seaside(store)
+    seen = periods.preview_period(store.unit_of_work(), "seaside")
     first = periods.clear_period(store.unit_of_work(), "seaside", now=CLEARED)
     assert sum(first.data.refunds.values()) > 0  # premiums paid, refunded in equal parts
+    assert seen.input_hash == first.input_hash  # the preview is the plan the clear keeps
+    assert stored_text(seen.plan.to_json()) == stored_text(first.data.to_json())
 
     periods.reopen_period(store.unit_of_work(), "seaside", now=WITHDRAWN, actor="ana")
     history = views.plan_history(store.unit_of_work(), "seaside", 1)
