@@ -87,6 +87,19 @@ def test_the_export_holds_the_account_and_its_member_but_no_secret(
     json.dumps(export)  # JSON as it is
 
 
+def test_the_export_holds_my_part_of_a_withdrawn_plan(settled: MemoryStore) -> None:
+    plan = periods.clear_period(settled.unit_of_work(), "workshop", now=NOW)
+    periods.reopen_period(settled.unit_of_work(), "workshop", now=NOW, actor="ana")
+    export = privacy.export_account(settled.unit_of_work(), "bert", now=NOW)
+    (ben,) = export["memberships"]
+    last = ben["periods"][-1]
+    assert last["plan"] is None
+    [withdrawn] = last["withdrawn_plans"]
+    assert (withdrawn["input_hash"], withdrawn["withdrawn_by"]) == (plan.input_hash, "ana")
+    assert (withdrawn["share"], withdrawn["refund"], withdrawn["credit"]) == (
+        plan.data.shares["ben"], plan.data.refunds["ben"], plan.data.credits["ben"])
+
+
 def test_the_export_holds_nothing_of_other_peoples_contact(settled: MemoryStore) -> None:
     text = json.dumps(privacy.export_account(settled.unit_of_work(), "bert", now=NOW))
     assert "chiara@home.test" not in text and "anna@example.org" not in text
