@@ -1,8 +1,8 @@
 """Reopening keeps the withdrawn plan in the period's history, on every store: the seaside
 flats (three flats auctioned among five households) cleared, reopened and cleared again give
-the same plan, byte for byte, which is the preview's; the withdrawn one is listed with its hash and who withdrew it;
-erasing an account renames its participant inside withdrawn plans too; and the databases
-refuse every other change of a withdrawn plan."""
+the same plan, byte for byte, which is the preview's; the withdrawn one is listed with its
+hash and who withdrew it; erasing an account renames its participant inside withdrawn plans
+too; and the databases refuse every other change of a withdrawn plan."""
 
 from __future__ import annotations
 

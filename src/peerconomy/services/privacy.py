@@ -6,7 +6,8 @@ its sessions (no ids), API tokens (no secrets), each membership with its member 
 the member's offers, wishes, work logs, assignments, allocations and share, refund and
 credit in every plan (withdrawn plans too), the postings of its ledger account, the
 invitations the account made or used, its requests to join, and the audit entries where
-the account or its members are actor or subject. Other people appear only by their participant ids, never with their contact.
+the account or its members are actor or subject. Other people appear only by their
+participant ids, never with their contact.
 
 **Deletion** (:func:`delete_account` with the password, :func:`erase_account` for the
 operator): in one transaction the account, its sessions, tokens and reset links go; every
