@@ -219,6 +219,8 @@ def test_a_cleared_period_is_reopened_until_work_is_logged(db_url: str) -> None:
     assert "has work logged on its plan" in refused(
         db_url, "period", "reopen", "--pool", "workshop")
     ok(db_url, "period", "settle", "--pool", "workshop")
+    assert "period 1 of pool 'workshop' is settled, and a settled period is never reopened" \
+        in refused(db_url, "period", "reopen", "--pool", "workshop")
 
 
 SEASIDE = EXAMPLES / "seaside_flats.json"

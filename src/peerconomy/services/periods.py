@@ -227,6 +227,7 @@ def reopen_period(
     with uow:
         lookup.pool(uow, pool, lock=True)
         period = lookup.current_period(uow, pool)
+        _refuse_a_settled_one(uow, period)
         after = advance(period.state, "reopen")
         refused = reopen_refusal(period, len(uow.periods.work_logs(pool, period.number)))
         if refused is not None:
@@ -239,6 +240,19 @@ def reopen_period(
                now=moment)
         uow.commit()
     return period.moved_to(after)
+
+
+def _refuse_a_settled_one(uow: UnitOfWork, period: Period) -> None:
+    """Where the pool's current period collects after a settled one, say so: the coordinator
+    asking to reopen means the settled period, and a settled period is never reopened."""
+    if period.state is not PeriodState.COLLECTING or period.number == 1:
+        return
+    before = uow.periods.get(period.pool, period.number - 1)
+    if before is not None and before.state in (PeriodState.SETTLED, PeriodState.CLOSED):
+        raise ConflictError(
+            f"cannot reopen a period that is collecting (it must be cleared): period"
+            f" {before.number} of pool {period.pool!r} is {before.state.value}, and a settled"
+            " period is never reopened")
 
 
 def settle_period(
