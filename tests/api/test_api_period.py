@@ -257,7 +257,7 @@ def test_a_plan_stored_before_the_refund_is_answered_as_it_was(
         assert kept is not None
         old = {key: value for key, value in kept.data.to_json().items() if key != "refunds"}
         old["format"] = "peerconomy-plan/1"
-        uow.periods.remove_plan("seaside", 1)
+        uow.periods.withdraw_plan("seaside", 1, at=kept.cleared_at, by=None)
         uow.periods.add_plan(dataclasses.replace(kept, data=ClearedPlan.from_json(old)))
         uow.commit()
 

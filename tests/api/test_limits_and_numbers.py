@@ -103,3 +103,4 @@ def test_a_member_previews_the_plan_a_clear_would_keep_and_the_coordinator_reope
     assert client.post(f"{POOL}/period/settle", headers=ana).status_code == 200
     refused = client.post(f"{POOL}/period/reopen", headers=ana)  # a settled period: never
     assert refused.status_code == 409, refused.text
+    assert "period 1 of pool 'seaside' is settled" in refused.json()["detail"]

@@ -91,6 +91,7 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", P + "/period/settle"): (Need.COORDINATOR, None),
     ("POST", P + "/periods/{number}/close"): (Need.COORDINATOR, None),
     ("GET", P + "/periods/{number}/plan"): (Need.MEMBER, None),
+    ("GET", P + "/periods/{number}/plans"): (Need.MEMBER, None),
     ("GET", P + "/offers"): (Need.MEMBER, None),
     ("PUT", P + "/offers/{task}"): (Need.MEMBER, {"hours": 1}),
     ("DELETE", P + "/offers/{task}"): (Need.MEMBER, None),

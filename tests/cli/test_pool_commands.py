@@ -219,3 +219,45 @@ def test_a_cleared_period_is_reopened_until_work_is_logged(db_url: str) -> None:
     assert "has work logged on its plan" in refused(
         db_url, "period", "reopen", "--pool", "workshop")
     ok(db_url, "period", "settle", "--pool", "workshop")
+    assert "period 1 of pool 'workshop' is settled, and a settled period is never reopened" \
+        in refused(db_url, "period", "reopen", "--pool", "workshop")
+
+
+SEASIDE = EXAMPLES / "seaside_flats.json"
+
+
+def test_a_withdrawn_plan_is_listed_with_its_hash_and_the_shares_show_refunds(
+    db_url: str,
+) -> None:
+    ok(db_url, "pool", "import", str(SEASIDE), "--pool", "seaside", "--coordinator", "ana")
+    said = ok(db_url, "period", "preview", "--pool", "seaside")
+    assert "refund h" in said and "5.60" in said  # the premiums (28) come back in fifths
+    cleared = ok(db_url, "period", "clear", "--pool", "seaside")
+    assert "refund h" in cleared and "5.60" in cleared
+    stamp = json.loads(ok(db_url, "period", "plans", "--pool", "seaside", "--json"))[
+        "plans"][0]["input_hash"]
+    ok(db_url, "period", "reopen", "--pool", "seaside")
+    listed = json.loads(ok(db_url, "period", "plans", "--pool", "seaside", "--json"))
+    assert (listed["period"], listed["state"]) == (1, "collecting")
+    assert [(p["state"], p["input_hash"], p["withdrawn_by"]) for p in listed["plans"]] == [
+        ("withdrawn", stamp, None)]
+    ok(db_url, "period", "clear", "--pool", "seaside")
+    table = ok(db_url, "period", "plans", "--pool", "seaside", "--period", "1")
+    assert "withdrawn" in table and "current" in table and stamp[:12] in table
+
+
+@pytest.mark.parametrize("period", ["99999999999999999999", "-1", "0"])
+def test_the_plans_of_a_hostile_period_are_refused_with_exit_2(
+    db_url: str, period: str
+) -> None:
+    imported(db_url)
+    code, _, err = run(db_url, "period", "plans", "--pool", "workshop", "--period", period)
+    assert code == 2 and "--period" in err
+
+
+def test_the_plans_of_a_period_not_there_or_a_pool_with_a_nul_are_refused(db_url: str) -> None:
+    imported(db_url)
+    assert "no period 7 in pool 'workshop'" in refused(
+        db_url, "period", "plans", "--pool", "workshop", "--period", "7")
+    assert "--pool: holds a NUL character" in refused(
+        db_url, "period", "plans", "--pool", "work\x00shop")

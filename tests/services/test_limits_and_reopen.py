@@ -110,9 +110,11 @@ def test_a_changed_wish_changes_the_preview(uow: MemoryUnitOfWork) -> None:
 def test_a_settled_period_is_not_reopened(uow: MemoryUnitOfWork) -> None:
     periods.clear_period(uow, "workshop", now=NOW)
     periods.settle_period(uow, "workshop")
-    with pytest.raises(IllegalTransitionError):  # the current period is the next, collecting
+    with pytest.raises(ConflictError, match="period 1 of pool 'workshop' is settled, and a"
+                       " settled period is never reopened"):
         periods.reopen_period(uow, "workshop")
     assert uow.periods.plan("workshop", 1) is not None
+    assert uow.periods.withdrawn_plans("workshop", 1) == []
 
 
 def test_a_period_with_work_logged_is_not_reopened(uow: MemoryUnitOfWork) -> None:

@@ -87,6 +87,19 @@ def test_the_export_holds_the_account_and_its_member_but_no_secret(
     json.dumps(export)  # JSON as it is
 
 
+def test_the_export_holds_my_part_of_a_withdrawn_plan(settled: MemoryStore) -> None:
+    plan = periods.clear_period(settled.unit_of_work(), "workshop", now=NOW)
+    periods.reopen_period(settled.unit_of_work(), "workshop", now=NOW, actor="ana")
+    export = privacy.export_account(settled.unit_of_work(), "bert", now=NOW)
+    (ben,) = export["memberships"]
+    last = ben["periods"][-1]
+    assert last["plan"] is None
+    [withdrawn] = last["withdrawn_plans"]
+    assert (withdrawn["input_hash"], withdrawn["withdrawn_by"]) == (plan.input_hash, "ana")
+    assert (withdrawn["share"], withdrawn["refund"], withdrawn["credit"]) == (
+        plan.data.shares["ben"], plan.data.refunds["ben"], plan.data.credits["ben"])
+
+
 def test_the_export_holds_nothing_of_other_peoples_contact(settled: MemoryStore) -> None:
     text = json.dumps(privacy.export_account(settled.unit_of_work(), "bert", now=NOW))
     assert "chiara@home.test" not in text and "anna@example.org" not in text
@@ -207,13 +220,14 @@ def test_only_a_member_sets_their_contact_visibility(settled: MemoryStore) -> No
 
 def test_a_plan_is_renamed_only_where_it_names_the_participant() -> None:
     plan = ClearedPlan(shares={"ben": 1.0, "ana": 2.0}, credits={"ben": 0.5},
-                       weights={"ben": 1.0},
+                       refunds={"ben": 0.25, "ana": 0.25}, weights={"ben": 1.0},
                        assignments=(TaskAssignment("ben", "ben", 1.0),),
                        allocations=(Allocation("ana", "ana_wish", "ben", 1, 2.0),))
     renamed = renamed_plan(plan, "ben", "gone-00000000")
     assert renamed.shares == {"gone-00000000": 1.0, "ana": 2.0}
     assert list(renamed.shares) == ["gone-00000000", "ana"]
     assert renamed.credits == {"gone-00000000": 0.5}
+    assert list(renamed.refunds.items()) == [("gone-00000000", 0.25), ("ana", 0.25)]
     assert renamed.weights == {"ben": 1.0}  # a task called ben stays
     assert renamed.assignments == (TaskAssignment("gone-00000000", "ben", 1.0),)
     assert renamed.allocations == plan.allocations

@@ -78,6 +78,8 @@ def seed(store: SqlStore) -> None:
     pools.update_settings(uow(), POOL_NAME, public=True)  # asked to join: so others see it
     membership.join_pool(uow(), POOL_NAME, "dora")
     books.correct(uow(), POOL_NAME, "period-1-credits", "logged twice", on=date(2026, 1, 5))
+    periods.clear_period(uow(), POOL_NAME)  # and withdrawn: a plan in the period's history
+    periods.reopen_period(uow(), POOL_NAME, actor="ana")
 
 
 def seeded_database(make: Callable[[], str]) -> str:
@@ -123,6 +125,7 @@ def pool_as_read(url: str) -> dict[str, Any]:
                 "offers": [uow.periods.offers(POOL_NAME, n) for n in numbers],
                 "wishes": [uow.periods.wishes(POOL_NAME, n) for n in numbers],
                 "plans": [uow.periods.plan(POOL_NAME, n) for n in numbers],
+                "withdrawn_plans": [uow.periods.withdrawn_plans(POOL_NAME, n) for n in numbers],
                 "assignments": [uow.periods.assignments(POOL_NAME, n) for n in numbers],
                 "work_logs": [uow.periods.work_logs(POOL_NAME, n) for n in numbers],
                 "journal": uow.journal.transactions(POOL_NAME),
@@ -163,7 +166,7 @@ def test_a_backup_restored_into_a_new_database_backs_up_the_same(
     assert restored == {name: len(rows) for name, rows in document["tables"].items()}
     for name in ("pools", "members", "offers", "wishes", "plans", "assignments", "work_logs",
                  "transactions", "postings", "users", "api_tokens", "invitations",
-                 "join_requests", "audit_log"):
+                 "join_requests", "audit_log", "withdrawn_plans"):
         assert document["tables"][name], f"the seeded pool has no {name}"
 
 

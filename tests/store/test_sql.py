@@ -47,7 +47,7 @@ from peerconomy.store.sql import (
 from peerconomy.store.tables import metadata
 
 ROOT = Path(__file__).parents[2]
-HEAD = "0011"
+HEAD = "0014"
 """The schema revision this peerconomy works with (the newest migration)."""
 NEXT = f"{int(HEAD) + 1:04d}"
 """The revision of a future peerconomy's first new migration."""
@@ -326,7 +326,7 @@ def cleared(database_url: str, *, logged: bool) -> SqlStore:
 def test_the_plan_of_a_cleared_period_without_work_may_be_discarded(database_url: str) -> None:
     with cleared(database_url, logged=False) as store:
         with store.unit_of_work() as uow:
-            uow.periods.remove_plan("workshop", 1)
+            uow.periods.withdraw_plan("workshop", 1, at=datetime.now(UTC), by="ana")
             uow.commit()
         with store.unit_of_work() as uow:
             assert uow.periods.plan("workshop", 1) is None
@@ -515,7 +515,7 @@ _READS = {
     "SqlPoolRepository": {"get", "lock", "names", "projects", "members", "member", "standing",
                           "tasks", "goods"},
     "SqlPeriodRepository": {"latest", "get", "offers", "offered_hours", "wishes", "plan",
-                            "assignments", "work_log", "work_logs"},
+                            "assignments", "work_log", "work_logs", "withdrawn_plans"},
     "SqlJournalRepository": {"get", "transactions", "balances", "balance"},
     "SqlAccountRepository": {"user", "user_by_email", "user_count", "users", "memberships",
                              "token",

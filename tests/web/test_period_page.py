@@ -49,13 +49,19 @@ def test_a_whole_period_through_the_forms(collected: People, store: MemoryStore)
     assert ["stairs", "1.5", "0"] in rows  # task, weight, open hours
     assert ["ben", "garden", "2"] in rows  # participant, task, hours
     assert ["sea-view", "2", "1", "3", "4"] in rows  # wished, given, premium, cost
-    assert ["ana", "6.5", "6.5"] in rows and ["ben", "3.5", "3.5"] in rows  # shares
+    # shares, refunds (the sea-view's premium 3 comes back in halves) and credits
+    assert ["ana", "6.5", "1.5", "6.5"] in rows and ["ben", "3.5", "1.5", "3.5"] in rows
     assert "The plan is there" not in ana.text("/pools/seaside/period"), "said once"
 
     # Ben's My period: his assignments and share; he logs his garden work.
     mine = ben.text("/pools/seaside")
     assert "The period is cleared: the work is being done." in mine
     assert "My share 3.5 h" in mine
+    # share = goods + premiums + overhead - refund, each participant's pinned
+    assert ("What my share is made of Effort of my goods 1 h Premiums charged 0 h"
+            " Overhead and carried charges 4 h Refund of the premiums \N{MINUS SIGN}1.5 h") in mine
+    assert ("Effort of my goods 1 h Premiums charged 3 h Overhead and carried charges 4 h"
+            " Refund of the premiums \N{MINUS SIGN}1.5 h") in ana.text("/pools/seaside")
     log_work(ben, "garden", "2")
     mine = ben.text("/pools/seaside")
     assert "Your hours on garden are logged." in mine
@@ -265,10 +271,20 @@ def test_the_coordinator_reopens_a_cleared_period_from_its_page(
     assert "Reopen the period" in ana.text("/pools/seaside/period")
     ana.submit("/pools/seaside/period/reopen", form_on="/pools/seaside/period")
     said = ana.text("/pools/seaside/period")
-    assert "The period collects offers and wishes again; its plan is discarded." in said
+    assert ("The period collects offers and wishes again; its plan is withdrawn and kept in"
+            " the period's history.") in said
     assert state_of(store) == "collecting"
     with store.unit_of_work() as uow:
         assert uow.periods.plan("seaside", 1) is None
+        [withdrawn] = uow.periods.withdrawn_plans("seaside", 1)
+    assert "Withdrawn plans of period 1" in said
+    assert "by ana; weighted effort 10 h; Input hash:" in said
+    assert withdrawn.plan.input_hash[:16] in said
+    clear(ana)  # again: the same offers and wishes, the same plan
+    with store.unit_of_work() as uow:
+        again = uow.periods.plan("seaside", 1)
+    assert again is not None and again.input_hash == withdrawn.plan.input_hash
+    assert again.data == withdrawn.plan.data
 
 
 def test_a_period_with_logged_work_is_not_reopened_from_its_page(

@@ -40,15 +40,18 @@ __all__ = [
     "MyPeriodOut",
     "NextStep",
     "NonFiniteWarning",
+    "PeriodPlans",
     "Plan",
     "PlanAllocation",
     "PlanAssignment",
     "PlanHint",
+    "PlanInHistory",
     "PlanPreview",
     "PlanWarning",
     "PostingOut",
     "ProductTypeProduction",
     "ProjectWithParts",
+    "ShareParts",
     "StatementLineOut",
     "StoredPlan",
     "TransactionOut",
@@ -185,6 +188,30 @@ class StoredPlan(Plan):
     cleared_at: datetime
 
 
+class PlanInHistory(BaseModel):
+    """One plan of a period's history: the current plan, or one withdrawn by reopening the
+    period (the plan itself: ``GET .../periods/{n}/plan`` while current)."""
+
+    state: Literal["current", "withdrawn"]
+    format: str = Field(description="The plan's format (peerconomy-plan/1 or /2).")
+    input_hash: str = Field(description="SHA-256 of the scenario it was cleared from.")
+    cleared_at: datetime
+    withdrawn_at: datetime | None = Field(description="When it was withdrawn (null: current).")
+    withdrawn_by: str | None = Field(
+        description="Who withdrew it (null: current, or withdrawn from the command line).")
+    weighted_effort: float
+
+
+class PeriodPlans(BaseModel):
+    """A period's plans: those withdrawn, the first withdrawn first, then the current one
+    (if the period is cleared now)."""
+
+    pool: str
+    period: int
+    state: str = Field(description="Where the period stands.")
+    plans: list[PlanInHistory]
+
+
 class LargeShareWarning(Strict):
     """A share above ten times the pool's median capacity."""
 
@@ -231,6 +258,17 @@ class MyAllocation(BaseModel):
     cost: float
 
 
+class ShareParts(BaseModel):
+    """What a share is made of: share = goods + premiums + overhead - refund."""
+
+    goods: float = Field(description="The effort charged for their goods (without premiums).")
+    premiums: float = Field(description="The premiums charged for auction goods they won.")
+    overhead: float = Field(
+        description="Their part of the overhead (flat-rate goods, fixed hours) and of exempt"
+                    " members' charges (for an exempt member: less what others carry).")
+    refund: float = Field(description="Their part of the period's premiums, given back.")
+
+
 class MyPeriodOut(BaseModel):
     """A member's view of the current period."""
 
@@ -243,6 +281,10 @@ class MyPeriodOut(BaseModel):
     allocations: list[MyAllocation]
     share: float | None = Field(description="Their share in weighted hours (null before"
                                             " the clearing).")
+    share_parts: ShareParts | None = Field(
+        default=None,
+        description="What their share is made of (null before the clearing, and for a plan"
+                    " of format peerconomy-plan/1, made before the premium refund).")
     credits: float = Field(description="Credit of their confirmed work so far.")
     balance: Amount
     logs: list[WorkLog] = Field(description="Work they logged in the current period.")

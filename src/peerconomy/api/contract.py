@@ -50,6 +50,7 @@ OPERATION_IDS: Final[dict[str, str]] = {
     "settle": "settle_period",
     "close": "close_period",
     "plan": "get_plan",
+    "plans": "list_period_plans",
     "offers": "list_offers",
     "wishes": "list_wishes",
     "work_logs": "list_work",

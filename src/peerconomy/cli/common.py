@@ -100,7 +100,20 @@ DbOption = Annotated[
         " file in your data directory.",
     ),
 ]
-PoolOption = Annotated[str, typer.Option("--pool", metavar="NAME", help="The pool's name.")]
+def _pool_name(name: str) -> str:
+    """A pool's name as typed; one no store can hold (a NUL, a lone surrogate) is one line
+    naming ``--pool`` and exit code 2, as the API refuses it
+    (:func:`peerconomy.http.inputs.problem`)."""
+    from peerconomy.http.inputs import problem
+
+    found = problem(name)
+    if found is not None:
+        fail(f"--pool: {found}")
+    return name
+
+
+PoolOption = Annotated[str, typer.Option("--pool", metavar="NAME", help="The pool's name.",
+                                         callback=_pool_name)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 

@@ -21,8 +21,10 @@ from peerconomy.cli.common import (
 )
 from peerconomy.cli.common import unit_of_work as open_uow
 from peerconomy.cli.members import InvitationsOption, report_invitations
+from peerconomy.domain.bounds import STORED_INT_MAX
 
 if TYPE_CHECKING:
+    from peerconomy.domain.plan import ClearedPlan
     from peerconomy.services.hints import HintBoard
 
 __all__ = ["hints", "period_app", "pool_app", "work_app"]
@@ -103,18 +105,32 @@ def clear(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> No
         f" weighted effort {data.weighted_effort:.2f} h (input {plan.input_hash[:12]})"
     )
     console.print(_ranked("task weights", ("task", "weight", "uncovered h"), data.weights,
-                          data.uncovered, "{:.3f}"))
+                          [data.uncovered], "{:.3f}"))
+    console.print(_shares("shares", data))
 
 
-def _ranked(title: str, headings: tuple[str, str, str], values: Mapping[str, float],
-            beside: Mapping[str, float], value_format: str) -> Table:
-    """The 20 largest of ``values`` (ties by name), each with its entry of ``beside``."""
+def _ranked(title: str, headings: tuple[str, ...], values: Mapping[str, float],
+            beside: list[Mapping[str, float]], value_format: str) -> Table:
+    """The 20 largest of ``values`` (ties by name), each with its entries of ``beside``."""
     table = Table(title=title)
     for column in headings:
         table.add_column(column, justify="left" if column == headings[0] else "right")
     for name, value in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:20]:
-        table.add_row(escape(name), value_format.format(value), f"{beside.get(name, 0.0):.2f}")
+        table.add_row(escape(name), value_format.format(value),
+                      *(f"{column.get(name, 0.0):.2f}" for column in beside))
     return table
+
+
+def _shares(title: str, data: ClearedPlan) -> Table:
+    """The 20 largest shares with each one's refund (a plan of format ``/1`` has none, and
+    is shown as it was: shares and credits) and credit."""
+    from peerconomy.domain.plan import PLAN_FORMAT_V1
+
+    if data.format == PLAN_FORMAT_V1:
+        return _ranked(title, ("participant", "share h", "credit h"), data.shares,
+                       [data.credits], "{:.2f}")
+    return _ranked(title, ("participant", "share h", "refund h", "credit h"), data.shares,
+                   [data.refunds, data.credits], "{:.2f}")
 
 
 @period_app.command("preview")
@@ -139,8 +155,7 @@ def preview(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> 
         f" allocations, weighted effort {data.weighted_effort:.2f} h"
         f" (input {found.input_hash[:12]}); nothing is kept"
     )
-    console.print(_ranked("provisional shares", ("participant", "share h", "credit h"),
-                          data.shares, data.credits, "{:.2f}"))
+    console.print(_shares("provisional shares", data))
     if not found.warnings:
         console.print(f"[green]✓[/green] no warnings for [bold]{escape(pool)}[/bold]")
         return
@@ -149,8 +164,8 @@ def preview(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> 
 
 @period_app.command("reopen")
 def reopen(pool: PoolOption, db: DbOption = None) -> None:
-    """Reopen the cleared period for collecting; its plan is discarded (only before any work
-    is logged on it, never once settled)."""
+    """Reopen the cleared period for collecting; its plan is withdrawn, kept in the period's
+    history (`period plans`), only before any work is logged on it, never once settled."""
     from peerconomy.services import periods
 
     uow = open_uow(db)
@@ -158,8 +173,52 @@ def reopen(pool: PoolOption, db: DbOption = None) -> None:
         period = periods.reopen_period(uow(), pool)
     Console().print(
         f"[green]✓[/green] period {period.number} of [bold]{escape(pool)}[/bold] is collecting"
-        " again; its plan is discarded"
+        " again; its plan is withdrawn (see `period plans`)"
     )
+
+
+@period_app.command("plans")
+def plans(
+    pool: PoolOption,
+    number: Annotated[int | None, typer.Option(
+        "--period", metavar="N", min=1, max=STORED_INT_MAX,
+        help="The period (default: the current one).")] = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """List a period's plans: those withdrawn by reopening it, then the current one, each
+    with the hash of its input."""
+    from peerconomy.services import views
+
+    uow = open_uow(db)
+    with refusals():
+        found = views.plan_history(uow(), pool, number)
+    rows: list[dict[str, Any]] = [
+        {"state": "withdrawn", "format": w.plan.data.format, "input_hash": w.plan.input_hash,
+         "cleared_at": w.plan.cleared_at.isoformat(),
+         "withdrawn_at": w.withdrawn_at.isoformat(), "withdrawn_by": w.withdrawn_by,
+         "weighted_effort": w.plan.data.weighted_effort}
+        for w in found.withdrawn
+    ]
+    if found.current is not None:
+        now = found.current
+        rows.append({"state": "current", "format": now.data.format,
+                     "input_hash": now.input_hash, "cleared_at": now.cleared_at.isoformat(),
+                     "withdrawn_at": None, "withdrawn_by": None,
+                     "weighted_effort": now.data.weighted_effort})
+    if json:
+        print_json({"pool": pool, "period": found.period.number,
+                    "state": found.period.state.value, "plans": rows})
+        return
+    table = Table(title=f"plans of period {found.period.number} ({found.period.state.value})")
+    for column in ("state", "input", "cleared", "withdrawn", "by", "weighted effort h"):
+        table.add_column(column, justify="right" if column.endswith(" h") else "left")
+    for row in rows:
+        table.add_row(row["state"], row["input_hash"][:12], row["cleared_at"][:19],
+                      (row["withdrawn_at"] or "")[:19], escape(row["withdrawn_by"] or ""),
+                      f"{row['weighted_effort']:.2f}")
+    terminal().print(table if rows else
+                     f"period {found.period.number} of [bold]{escape(pool)}[/bold] has no plan")
 
 
 @period_app.command("settle")

@@ -47,6 +47,7 @@ __all__ = [
     "MIN_MAX_WEIGHT",
     "POOL_MAX_WEIGHT",
     "RECIPE",
+    "STORED_INT_MAX",
     "WEIGHT",
     "Bound",
     "check_number",
@@ -108,3 +109,10 @@ def check_number(value: object, path: str, bound: Bound) -> float:
         raise InputError(path, f"must be a finite number <= {_shown(bound.high)},"
                                f" got {value!r}")
     return number
+
+
+STORED_INT_MAX: Final = 2**31 - 1
+"""The largest whole number every store holds: PostgreSQL's INTEGER columns (period numbers,
+versions, work log and audit entry ids) end here, SQLite's at 2**63 - 1. A number beyond it
+names nothing stored; taken further, the database would refuse it with an error (the API's
+paths and queries, the pages' forms and the command line's options stop here)."""

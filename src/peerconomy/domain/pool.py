@@ -30,6 +30,7 @@ __all__ = [
     "PoolProject",
     "PoolSettings",
     "Role",
+    "WithdrawnPlan",
     "WorkLog",
     "WorkStatus",
     "active_participants",
@@ -159,6 +160,17 @@ class Plan:
     input_hash: str
     cleared_at: datetime
     data: ClearedPlan
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawnPlan:
+    """A plan a coordinator withdrew by reopening its period, kept in the period's history:
+    the plan as it was cleared (input hash and time included), when it was withdrawn and by
+    whom (None: the operator's command line). A later clear keeps a new current plan."""
+
+    plan: Plan
+    withdrawn_at: datetime
+    withdrawn_by: str | None
 
 
 @dataclass(frozen=True, slots=True)

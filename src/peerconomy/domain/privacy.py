@@ -56,6 +56,7 @@ def renamed_plan(plan: ClearedPlan, old: str, new: str) -> ClearedPlan:
     return replace(
         plan,
         shares={name(p): share for p, share in plan.shares.items()},
+        refunds={name(p): refund for p, refund in plan.refunds.items()},
         credits={name(p): credit for p, credit in plan.credits.items()},
         assignments=tuple(replace(a, participant=new) if a.participant == old else a
                           for a in plan.assignments),

@@ -4,16 +4,14 @@ the store."""
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from typing import Annotated
 
 from fastapi import Path, Query
 
+from peerconomy.domain.bounds import STORED_INT_MAX
+
 __all__ = ["STORED_INT_MAX", "NumberQuery", "PathNumber"]
 
-STORED_INT_MAX: Final = 2**31 - 1
-"""The largest whole number every store holds: PostgreSQL's INTEGER columns (period numbers,
-versions, work log and audit entry ids) end here, SQLite's at 2**63 - 1. A number beyond it
-names nothing stored; taken further, the database would refuse it with an error."""
 PathNumber = Annotated[int, Path(ge=1, le=STORED_INT_MAX)]
 """A number in a route's path (a period, a work log): beyond the store's range it names
 nothing, and the answer is 404 (:mod:`peerconomy.http.errors`)."""

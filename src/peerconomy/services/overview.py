@@ -15,6 +15,7 @@ from typing import Any
 from peerconomy.domain.period import PeriodState, has_plan
 from peerconomy.domain.pool import Assignment, Period, Plan, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
+from peerconomy.domain.share_parts import ShareParts, share_parts
 from peerconomy.domain.work import credits, may_confirm, may_reject
 from peerconomy.ledger.journal import participant_account
 from peerconomy.services import lookup
@@ -26,6 +27,7 @@ __all__ = [
     "History",
     "MyPeriod",
     "TaskRow",
+    "auction_goods",
     "goods_overview",
     "history",
     "my_period",
@@ -65,6 +67,9 @@ class MyPeriod:
     next_steps: list[str] = field(default_factory=list)
     """What to do next, as codes the pages turn into sentences: ``offer``, ``wish``,
     ``wait_for_clearing``, ``log_work``, ``confirm_work``, ``wait_for_settlement``."""
+    share_parts: ShareParts | None = None
+    """What their share is made of: goods, premiums, overhead, refund (None before the
+    clearing, and for a plan of format ``/1``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +131,7 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         all_assignments = uow.periods.assignments(pool, number) if plan else []
         logs = uow.periods.work_logs(pool, number) if plan else []
         balance = uow.journal.balance(pool, participant_account(participant))
+        auctioned = auction_goods(uow, pool) if plan else frozenset()
     mine = [a for a in all_assignments if a.participant == participant]
     share = float(plan.data.shares.get(participant, 0.0)) if plan else None
     earned = (
@@ -181,7 +187,14 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         confirmable,
         rejectable,
         steps,
+        share_parts(plan.data, participant, auctioned) if plan else None,
     )
+
+
+def auction_goods(uow: UnitOfWork, pool: str) -> frozenset[str]:
+    """Inside a transaction: the ids of the pool's auction goods (their premiums are
+    charged; see :func:`~peerconomy.domain.share_parts.share_parts`)."""
+    return frozenset(g.id for g in uow.pools.goods(pool) if g.model == "auction")
 
 
 def tasks_overview(uow: UnitOfWork, pool: str) -> list[TaskRow]:

@@ -1,6 +1,7 @@
 """A period's lifecycle steps: clear (make the plan), settle (post it to the books and open
 the next period), close; a preview (the provisional plan any member may see, nothing stored)
-and reopen (the plan discarded before any work is logged on it). Clearing and settling record
+and reopen (the plan withdrawn, kept in the period's history, before any work is logged on
+it). Clearing and settling record
 their events (:class:`~peerconomy.domain.events.PeriodCleared`,
 :class:`~peerconomy.domain.events.PeriodOpened`), whose handlers queue the members' notices in
 the step's own transaction (:mod:`peerconomy.services.messagebus`), whichever door it came
@@ -32,6 +33,7 @@ from peerconomy.domain.scenario import (
     Settings,
     within_limits,
 )
+from peerconomy.domain.share_parts import ShareParts, share_parts
 from peerconomy.domain.work import credits
 from peerconomy.ledger.settlement import settlement
 from peerconomy.services import lookup, messagebus
@@ -124,13 +126,16 @@ class Preview:
     input_hash: str
     plan: ClearedPlan
     warnings: tuple[dict[str, Any], ...]
-
+    auctioned: frozenset[str] = frozenset()
+    """The ids of the auction goods (whose premiums a share's parts name)."""
 
     def of(self, participant: str) -> MyPreview:
-        """What the provisional plan gives ``participant``: share, assignments, goods."""
+        """What the provisional plan gives ``participant``: share (and its parts),
+        assignments, goods."""
         data = self.plan
         return MyPreview(
             share=data.shares.get(participant),
+            parts=share_parts(data, participant, self.auctioned),
             assignments=tuple((a.task, a.hours, data.weights.get(a.task, 0.0))
                               for a in data.assignments if a.participant == participant),
             allocations=tuple((a.good, a.quantity, a.cost)
@@ -144,6 +149,8 @@ class MyPreview:
     plan), their assignments (task, hours, weight) and their goods (good, units, cost)."""
 
     share: float | None
+    parts: ShareParts | None
+    """What the share is made of: goods, premiums, overhead, refund."""
     assignments: tuple[tuple[str, float, float], ...]
     allocations: tuple[tuple[str, int, float], ...]
 
@@ -177,7 +184,8 @@ def preview_period(uow: UnitOfWork, pool: str) -> Preview:
             _PREVIEWS.popitem(last=False)
     else:
         _PREVIEWS.move_to_end(stamp)
-    return Preview(pool, period.number, stamp, kept[0], kept[1])
+    auctioned = frozenset(g.id for g in scenario.goods if g.model == "auction")
+    return Preview(pool, period.number, stamp, kept[0], kept[1], auctioned)
 
 
 def require_step(uow: UnitOfWork, pool: str, action: Action) -> Period:
@@ -212,22 +220,39 @@ def may_reopen(period: Period, logged: int) -> bool:
 def reopen_period(
     uow: UnitOfWork, pool: str, *, now: datetime | None = None, actor: str | None = None
 ) -> Period:
-    """Reopen the pool's cleared period for collecting: its plan is discarded, the offers
-    and wishes stay. Refused once work is logged on the plan (it would lose its ground)."""
+    """Reopen the pool's cleared period for collecting: its plan is withdrawn (kept in the
+    period's history, marked withdrawn, with when and by whom), the offers and wishes stay.
+    Refused once work is logged on the plan (it would lose its ground), and for a period that
+    is not cleared (a settled one is never reopened)."""
     with uow:
         lookup.pool(uow, pool, lock=True)
         period = lookup.current_period(uow, pool)
+        _refuse_a_settled_one(uow, period)
         after = advance(period.state, "reopen")
         refused = reopen_refusal(period, len(uow.periods.work_logs(pool, period.number)))
         if refused is not None:
             raise ConflictError(refused)
-        plan = uow.periods.plan(pool, period.number)
-        uow.periods.remove_plan(pool, period.number)
+        moment = now or datetime.now(UTC)
+        withdrawn = uow.periods.withdraw_plan(pool, period.number, at=moment, by=actor)
         uow.periods.set_state(pool, period.number, after)
         record(uow, pool, "period.reopen", actor=actor, subject=period.number,
-               detail={"input_hash": plan.input_hash if plan is not None else None}, now=now)
+               detail={"input_hash": None if withdrawn is None else withdrawn.plan.input_hash},
+               now=moment)
         uow.commit()
     return period.moved_to(after)
+
+
+def _refuse_a_settled_one(uow: UnitOfWork, period: Period) -> None:
+    """Where the pool's current period collects after a settled one, say so: the coordinator
+    asking to reopen means the settled period, and a settled period is never reopened."""
+    if period.state is not PeriodState.COLLECTING or period.number == 1:
+        return
+    before = uow.periods.get(period.pool, period.number - 1)
+    if before is not None and before.state in (PeriodState.SETTLED, PeriodState.CLOSED):
+        raise ConflictError(
+            f"cannot reopen a period that is collecting (it must be cleared): period"
+            f" {before.number} of pool {period.pool!r} is {before.state.value}, and a settled"
+            " period is never reopened")
 
 
 def settle_period(

@@ -25,7 +25,16 @@ from peerconomy.domain.events import Event
 from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.mail import NoticeKind, QueuedMail
 from peerconomy.domain.period import PeriodState
-from peerconomy.domain.pool import Assignment, Member, Period, Plan, Pool, PoolProject, WorkLog
+from peerconomy.domain.pool import (
+    Assignment,
+    Member,
+    Period,
+    Plan,
+    Pool,
+    PoolProject,
+    WithdrawnPlan,
+    WorkLog,
+)
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.domain.security import ResetToken, Session, SignInLimit
 from peerconomy.ledger.journal import Account, Transaction
@@ -104,10 +113,11 @@ class PoolRepository(Protocol):
         names it: its member record, offers, wishes, work logs (as worker, confirmer,
         accepter or logger), invitations, plans and their assignments, and the postings of
         its ledger account. Amounts, order and everything else stay as they are, so the
-        books balance as before; a plan that named ``old`` gets ``+new`` added to its input
-        hash (the record of the rename). The one change of plans and books allowed: erasing a
-        deleted account's participant id (the databases' triggers allow only a rename to
-        a pseudonym)."""
+        books balance as before; a plan (current or withdrawn) that named ``old`` gets
+        ``+new`` added to its input hash (the record of the rename), and a withdrawn plan
+        withdrawn by ``old`` names ``new`` as who withdrew it. The one change of plans and
+        books allowed: erasing a deleted account's participant id (the databases' triggers
+        allow only a rename to a pseudonym)."""
 
 
 class PeriodRepository(Protocol):
@@ -162,9 +172,16 @@ class PeriodRepository(Protocol):
     def plan(self, pool: str, number: int) -> Plan | None:
         """The period's plan, or None if it was not cleared."""
 
-    def remove_plan(self, pool: str, number: int) -> None:
-        """Discard the plan of a cleared period on which no work is logged, and its
-        assignments (the one change of a plan allowed: reopening its period)."""
+    def withdraw_plan(
+        self, pool: str, number: int, *, at: datetime, by: str | None
+    ) -> WithdrawnPlan | None:
+        """Withdraw the plan of a cleared period on which no work is logged: it moves, as it
+        was, to the period's withdrawn plans (withdrawn ``at``, ``by`` whom), and its
+        assignments are discarded (the one change of a plan allowed: reopening its period).
+        None if the period had no plan."""
+
+    def withdrawn_plans(self, pool: str, number: int) -> list[WithdrawnPlan]:
+        """The period's withdrawn plans, the first withdrawn first."""
 
     def assignments(self, pool: str, number: int) -> list[Assignment]:
         """The plan's assignments with their tasks' weights (empty if not cleared)."""

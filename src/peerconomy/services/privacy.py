@@ -3,10 +3,11 @@ and decides whether coordinators see their contact.
 
 **Export** (:func:`export_account`): one JSON document of the account (no password hash),
 its sessions (no ids), API tokens (no secrets), each membership with its member record,
-the member's offers, wishes, work logs, assignments, allocations and share and credit in
-every plan, the postings of its ledger account, the invitations the account made or used,
-its requests to join, and the audit entries where the account or its members are actor or
-subject. Other people appear only by their participant ids, never with their contact.
+the member's offers, wishes, work logs, assignments, allocations and share, refund and
+credit in every plan (withdrawn plans too), the postings of its ledger account, the
+invitations the account made or used, its requests to join, and the audit entries where
+the account or its members are actor or subject. Other people appear only by their
+participant ids, never with their contact.
 
 **Deletion** (:func:`delete_account` with the password, :func:`erase_account` for the
 operator): in one transaction the account, its sessions, tokens and reset links go; every
@@ -34,6 +35,7 @@ from pydantic_core import to_jsonable_python
 
 from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.period import PeriodState
+from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.pool import Member
 from peerconomy.domain.privacy import new_pseudonym
 from peerconomy.ledger.journal import participant_account
@@ -215,6 +217,17 @@ def _erased(member: Member) -> Member:
                    contact_visible=False, active=False, version=member.version + 1)
 
 
+def _mine_in(plan: ClearedPlan, me: str) -> dict[str, Any]:
+    """What a plan gives participant ``me``: assignments, allocations, share, refund, credit."""
+    return {
+        "assignments": [a.to_json() for a in plan.assignments if a.participant == me],
+        "allocations": [a.to_json() for a in plan.allocations if a.participant == me],
+        "share": plan.shares.get(me),
+        "refund": plan.refunds.get(me),
+        "credit": plan.credits.get(me),
+    }
+
+
 def _membership(uow: UnitOfWork, pool: str, member: Member) -> dict[str, Any]:
     """One membership: the member record, and what the pool holds of the member."""
     me = member.id
@@ -232,14 +245,13 @@ def _membership(uow: UnitOfWork, pool: str, member: Member) -> dict[str, Any]:
                 for log in uow.periods.work_logs(pool, number)
                 if me in (log.participant, log.confirmed_by, log.accepted_by, log.logged_by)
             ],
-            "plan": None if plan is None else {
-                "assignments": [a.to_json() for a in plan.data.assignments
-                                if a.participant == me],
-                "allocations": [a.to_json() for a in plan.data.allocations
-                                if a.participant == me],
-                "share": plan.data.shares.get(me),
-                "credit": plan.data.credits.get(me),
-            },
+            "plan": None if plan is None else _mine_in(plan.data, me),
+            "withdrawn_plans": [
+                {"input_hash": w.plan.input_hash, "cleared_at": w.plan.cleared_at.isoformat(),
+                 "withdrawn_at": w.withdrawn_at.isoformat(), "withdrawn_by": w.withdrawn_by,
+                 **_mine_in(w.plan.data, me)}
+                for w in uow.periods.withdrawn_plans(pool, number)
+            ],
         })
         number += 1
     mine = participant_account(me)

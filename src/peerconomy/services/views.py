@@ -12,14 +12,24 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from peerconomy.domain.account import ApiToken, JoinRequest, User
-from peerconomy.domain.pool import Assignment, Member, Period, Plan, PoolProject, WorkLog
+from peerconomy.domain.pool import (
+    Assignment,
+    Member,
+    Period,
+    Plan,
+    PoolProject,
+    WithdrawnPlan,
+    WorkLog,
+)
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.services import lookup
+from peerconomy.services.errors import NotFoundError
 from peerconomy.services.periods import may_reopen
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
     "PeriodBoard",
+    "PlanHistory",
     "ProjectParts",
     "account",
     "assignments",
@@ -32,6 +42,7 @@ __all__ = [
     "offers",
     "period_board",
     "plan",
+    "plan_history",
     "projects",
     "tokens",
     "wishes",
@@ -73,6 +84,28 @@ def plan(uow: UnitOfWork, pool: str, number: int) -> Plan | None:
     """Period ``number``'s plan, or None if it was not cleared."""
     with uow:
         return uow.periods.plan(pool, number)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanHistory:
+    """A period's plans: the current one (None: not cleared now) and those withdrawn by
+    reopening the period, the first withdrawn first, each with its input hash."""
+
+    period: Period
+    current: Plan | None
+    withdrawn: list[WithdrawnPlan]
+
+
+def plan_history(uow: UnitOfWork, pool: str, number: int | None = None) -> PlanHistory:
+    """Period ``number``'s plans (None: the current period's), current and withdrawn."""
+    with uow:
+        lookup.pool(uow, pool)
+        found = _number(uow, pool, number)
+        period = uow.periods.get(pool, found)
+        if period is None:
+            raise NotFoundError("period", found, pool)
+        return PlanHistory(period, uow.periods.plan(pool, found),
+                           uow.periods.withdrawn_plans(pool, found))
 
 
 def offers(uow: UnitOfWork, pool: str, number: int | None = None, *,
@@ -161,6 +194,8 @@ class PeriodBoard:
     can_reopen: bool
     members: list[Member]
     """The active members."""
+    withdrawn: list[WithdrawnPlan]
+    """The current period's withdrawn plans, the first withdrawn first."""
 
 
 def period_board(uow: UnitOfWork, pool: str) -> PeriodBoard:
@@ -175,5 +210,6 @@ def period_board(uow: UnitOfWork, pool: str) -> PeriodBoard:
             period, previous, latest, join_requests(uow, pool, pending=True),
             may_reopen(period, len(uow.periods.work_logs(pool, period.number))),
             members(uow, pool, active=True),
+            uow.periods.withdrawn_plans(pool, period.number),
         )
 

@@ -87,6 +87,7 @@ __all__ = [
     "users",
     "utc",
     "wishes",
+    "withdrawn_plans",
     "work_logs",
 ]
 
@@ -318,6 +319,25 @@ plans: Final = Table(
 """One plan per period, never changed (the migration's triggers refuse UPDATE and DELETE, as
 they do on ``assignments``, ``transactions`` and ``postings``).
 ``data`` is the plan's JSON text."""
+
+withdrawn_plans: Final = Table(
+    "withdrawn_plans",
+    metadata,
+    _pool(),
+    _period(),
+    Column("seq", Integer, nullable=False),
+    Column("input_hash", Text, nullable=False),
+    Column("cleared_at", UtcDateTime, nullable=False),
+    Column("withdrawn_at", UtcDateTime, nullable=False),
+    Column("withdrawn_by", Text),
+    Column("data", Text, nullable=False),  # JSON object
+    PrimaryKeyConstraint("pool", "period", "seq"),
+    _of_period(),
+)
+"""The plans withdrawn by reopening their period, kept as they were cleared (``seq``: 1, 2, ...
+in the order withdrawn within the period; ``withdrawn_by``: None for the operator's command
+line). Append-only like ``plans``: the migration's triggers refuse DELETE and every UPDATE but
+a rename to a pseudonym (migration 0014)."""
 
 assignments: Final = Table(
     "assignments",

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from peerconomy.domain.period import PeriodState
+from peerconomy.domain.plan import PLAN_FORMAT_V1
 from peerconomy.domain.pool import Role
 from peerconomy.http.deps import UowDep
 from peerconomy.http.params import NumberQuery, PathNumber
 from peerconomy.http.state import Store
 from peerconomy.i18n import gettext_for
-from peerconomy.services import audit, lookup, membership, periods, views
+from peerconomy.services import audit, membership, periods, views
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access
 from peerconomy.web.clearing import ClearingJobs
@@ -53,7 +54,9 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
     access = _coordinating(request, uow, pool, "run the periods")
     warnings = None
     provisional: dict[str, Any] | None = None
-    if preview and lookup.current_period(uow, pool).state is PeriodState.COLLECTING:
+    # read in a transaction of its own: outside one a SQL store has no connection
+    latest = views.latest_period(uow, pool) if preview else None
+    if latest is not None and latest.state is PeriodState.COLLECTING:
         found = periods.preview_period(uow, pool)
         warnings = list(found.warnings)
         data = found.plan
@@ -64,6 +67,7 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
             "weighted_effort": data.weighted_effort,
             "weights": sorted(data.weights.items(), key=lambda kv: (-kv[1], kv[0])),
             "shares": sorted(data.shares.items(), key=lambda kv: (-kv[1], kv[0])),
+            "refunds": None if data.format == PLAN_FORMAT_V1 else data.refunds,
         }
     board = views.period_board(uow, pool)
     period, previous, plan, members = board.period, board.previous, board.plan, board.members
@@ -88,12 +92,13 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
                 for m in members
             ),
             "weighted_effort": data.weighted_effort,
+            "refunds": None if data.format == PLAN_FORMAT_V1 else data.refunds,
         }
     return pool_page(
         request, "period.html", access, "period", period=period, previous=previous,
         report=report, requests=board.requests, job=job, warnings=warnings,
         provisional=provisional,
-        can_reopen=board.can_reopen,
+        can_reopen=board.can_reopen, withdrawn=board.withdrawn,
         invitation=invitation if isinstance(invitation, str) else None,
         unclaimed=[m for m in members if m.account is None],
     )
@@ -157,7 +162,8 @@ def reopen(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     access = _coordinating(request, uow, pool, "reopen a period")
     periods.reopen_period(uow, pool, actor=access.user)
     _ = gettext_for(request)
-    flash(request, _("The period collects offers and wishes again; its plan is discarded."))
+    flash(request, _("The period collects offers and wishes again; its plan is withdrawn"
+                       " and kept in the period's history."))
     return redirect(pool_url(pool) + "/period")
 
 

@@ -16,9 +16,12 @@ from peerconomy.api.answers import (
     MyAllocation,
     MyPeriodOut,
     NonFiniteWarning,
+    PeriodPlans,
     Plan,
+    PlanInHistory,
     PlanPreview,
     PlanWarning,
+    ShareParts,
     StoredPlan,
 )
 from peerconomy.api.routes.pools import period_out
@@ -98,7 +101,8 @@ def _warning(found: dict[str, object]) -> PlanWarning:
 @router.post("/pools/{pool}/period/reopen")
 def reopen(pool: str, access: AccessDep, uow: UowDep) -> PeriodOut:
     """Reopen the cleared period for collecting (coordinators; refused once work is logged on
-    the plan, and for a settled period): its plan is discarded, the offers and wishes stay."""
+    the plan, and for a settled period): its plan is withdrawn, kept in the period's history
+    (``GET .../periods/{n}/plans``), and the offers and wishes stay."""
     access.require(Level.COORDINATOR, "reopen a period")
     return period_out(periods.reopen_period(uow, pool, actor=access.user))
 
@@ -126,6 +130,27 @@ def plan(pool: str, number: PathNumber, access: AccessDep, uow: UowDep) -> Store
         raise NotFoundError("plan of period", number, pool)
     return StoredPlan.model_validate(
         {"input_hash": found.input_hash, "cleared_at": found.cleared_at, **found.data.to_json()})
+
+
+@router.get("/pools/{pool}/periods/{number}/plans")
+def plans(pool: str, number: PathNumber, access: AccessDep, uow: UowDep) -> PeriodPlans:
+    """A period's plans: those withdrawn by reopening it (the first withdrawn first), then
+    the current one, each with the hash of its input and its state."""
+    found = views.plan_history(uow, pool, number)
+    listed = [
+        PlanInHistory(state="withdrawn", format=w.plan.data.format,
+                      input_hash=w.plan.input_hash, cleared_at=w.plan.cleared_at,
+                      withdrawn_at=w.withdrawn_at, withdrawn_by=w.withdrawn_by,
+                      weighted_effort=w.plan.data.weighted_effort)
+        for w in found.withdrawn
+    ]
+    if found.current is not None:
+        now = found.current
+        listed.append(PlanInHistory(state="current", format=now.data.format,
+                                    input_hash=now.input_hash, cleared_at=now.cleared_at,
+                                    withdrawn_at=None, withdrawn_by=None,
+                                    weighted_effort=now.data.weighted_effort))
+    return PeriodPlans(pool=pool, period=number, state=found.period.state.value, plans=listed)
 
 
 @router.get("/pools/{pool}/offers")
@@ -254,7 +279,11 @@ def my_period(pool: str, access: AccessDep, uow: UowDep) -> MyPeriodOut:
         pool=mine.pool, participant=mine.participant, period=period_out(mine.period),
         offers=mine.offers, wishes=mine.wishes, assignments=mine.assignments,
         allocations=[MyAllocation.model_validate(a) for a in mine.allocations],
-        share=mine.share, credits=mine.credits, balance=mine.balance, logs=mine.logs,
+        share=mine.share,
+        share_parts=None if mine.share_parts is None else ShareParts(
+            goods=mine.share_parts.goods, premiums=mine.share_parts.premiums,
+            overhead=mine.share_parts.overhead, refund=mine.share_parts.refund),
+        credits=mine.credits, balance=mine.balance, logs=mine.logs,
         to_confirm=mine.to_confirm, confirmable=sorted(mine.confirmable),
         rejectable=sorted(mine.rejectable), next_steps=mine.next_steps,
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 
 from peerconomy.domain.period import PeriodState
-from peerconomy.domain.pool import Assignment, Period, Plan, WorkLog
+from peerconomy.domain.pool import Assignment, Period, Plan, WithdrawnPlan, WorkLog
 from peerconomy.domain.scenario import Offer, Wish
 from peerconomy.store.memory.state import Repository
 
@@ -77,8 +78,18 @@ class MemoryPeriodRepository(Repository):
     def plan(self, pool: str, number: int) -> Plan | None:
         return self._s.plans.get((pool, number))
 
-    def remove_plan(self, pool: str, number: int) -> None:
-        self._s.plans.pop((pool, number), None)
+    def withdraw_plan(
+        self, pool: str, number: int, *, at: datetime, by: str | None
+    ) -> WithdrawnPlan | None:
+        plan = self._s.plans.pop((pool, number), None)
+        if plan is None:
+            return None
+        withdrawn = WithdrawnPlan(plan, at, by)
+        self._s.withdrawn_plans.setdefault((pool, number), []).append(withdrawn)
+        return withdrawn
+
+    def withdrawn_plans(self, pool: str, number: int) -> list[WithdrawnPlan]:
+        return list(self._s.withdrawn_plans.get((pool, number), []))
 
     def assignments(self, pool: str, number: int) -> list[Assignment]:
         plan = self._s.plans.get((pool, number))

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from peerconomy.domain.account import User
-from peerconomy.domain.pool import Member, Pool, PoolProject
+from peerconomy.domain.pool import Member, Pool, PoolProject, WithdrawnPlan
 from peerconomy.domain.privacy import renamed_plan
 from peerconomy.domain.scenario import Good, Task
 from peerconomy.ledger.journal import participant_account
@@ -107,6 +107,9 @@ class MemoryPoolRepository(Repository):
             renamed = renamed_plan(plan.data, old, new)
             if key[0] == pool and renamed != plan.data:
                 s.plans[key] = replace(plan, input_hash=f"{plan.input_hash}+{new}", data=renamed)
+        for key, history in s.withdrawn_plans.items():
+            if key[0] == pool:
+                s.withdrawn_plans[key] = [_renamed_withdrawn(w, old, new) for w in history]
         was, now = participant_account(old), participant_account(new)
         s.journal[pool] = [
             replace(t, postings=tuple(
@@ -116,3 +119,17 @@ class MemoryPoolRepository(Repository):
 
     def put_good(self, pool: str, good: Good) -> None:
         self._s.goods[pool][good.id] = good
+
+
+def _renamed_withdrawn(withdrawn: WithdrawnPlan, old: str, new: str) -> WithdrawnPlan:
+    """A withdrawn plan with participant ``old`` called ``new`` (in the plan and as who
+    withdrew it); its input hash gains ``+new`` where anything changed."""
+    plan = withdrawn.plan
+    renamed = renamed_plan(plan.data, old, new)
+    if renamed == plan.data and withdrawn.withdrawn_by != old:
+        return withdrawn
+    return WithdrawnPlan(
+        replace(plan, input_hash=f"{plan.input_hash}+{new}", data=renamed),
+        withdrawn.withdrawn_at,
+        new if withdrawn.withdrawn_by == old else withdrawn.withdrawn_by,
+    )

@@ -10,7 +10,15 @@ from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.mail import NoticeKind, QueuedMail
-from peerconomy.domain.pool import Member, Period, Plan, Pool, PoolProject, WorkLog
+from peerconomy.domain.pool import (
+    Member,
+    Period,
+    Plan,
+    Pool,
+    PoolProject,
+    WithdrawnPlan,
+    WorkLog,
+)
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.domain.security import ResetToken, Session, SignInLimit
 from peerconomy.ledger.journal import Transaction
@@ -35,6 +43,7 @@ class State:
     offers: dict[PeriodKey, dict[tuple[str, str], Offer]] = field(default_factory=dict)
     wishes: dict[PeriodKey, dict[str, Wish]] = field(default_factory=dict)
     plans: dict[PeriodKey, Plan] = field(default_factory=dict)
+    withdrawn_plans: dict[PeriodKey, list[WithdrawnPlan]] = field(default_factory=dict)
     work_logs: dict[int, WorkLog] = field(default_factory=dict)
     journal: dict[str, list[Transaction]] = field(default_factory=dict)
     last_log_id: int = 0

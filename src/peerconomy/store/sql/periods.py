@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -24,7 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.plan import ClearedPlan
-from peerconomy.domain.pool import Assignment, Period, Plan, WorkLog
+from peerconomy.domain.pool import Assignment, Period, Plan, WithdrawnPlan, WorkLog
 from peerconomy.domain.scenario import Offer, Wish
 from peerconomy.store import tables as t
 from peerconomy.store.sql.bulk import bulk, insert_many, validated
@@ -60,6 +61,11 @@ _LATEST_PERIOD = (
 _PLAN_KEY = _of_period(t.plans)
 _PLAN_STAMP = select(t.plans.c.input_hash, t.plans.c.cleared_at).where(*_PLAN_KEY)
 _PLAN = select(t.plans.c.input_hash, t.plans.c.cleared_at, t.plans.c.data).where(*_PLAN_KEY)
+_WITHDRAWN = (
+    select(t.withdrawn_plans)
+    .where(*_of_period(t.withdrawn_plans))
+    .order_by(t.withdrawn_plans.c.seq)
+)
 _OFFERS = (
     select(t.offers.c.participant, t.offers.c.task, t.offers.c.hours, t.offers.c.min_weight)
     .where(*_of_period(t.offers))
@@ -317,10 +323,40 @@ class SqlPeriodRepository(SqlRepository):
         insert_many(self._c, t.assignments, rows)
 
     @writes
-    def remove_plan(self, pool: str, number: int) -> None:
+    def withdraw_plan(
+        self, pool: str, number: int, *, at: datetime, by: str | None
+    ) -> WithdrawnPlan | None:
+        plan = self.plan(pool, number)
+        if plan is None:
+            return None
+        withdrawn = WithdrawnPlan(plan, at, by)
+        w = t.withdrawn_plans.c
+        seq = self._c.scalar(select(func.coalesce(func.max(w.seq), 0) + 1)
+                             .where(w.pool == pool, w.period == number))
+        self._c.execute(
+            insert(t.withdrawn_plans).values(
+                pool=pool, period=number, seq=seq, input_hash=plan.input_hash,
+                cleared_at=t.utc(plan.cleared_at), withdrawn_at=t.utc(at), withdrawn_by=by,
+                data=to_json(plan.data.to_json()),
+            )
+        )
         for table in (t.assignments, t.plans):  # the triggers allow it only for a reopening
             self._c.execute(
                 delete(table).where(table.c.pool == pool, table.c.period == number))
+        return withdrawn
+
+    @bulk
+    def withdrawn_plans(self, pool: str, number: int) -> list[WithdrawnPlan]:
+        rows = self._c.execute(_WITHDRAWN, {"pool": pool, "number": number}).all()
+        return [
+            WithdrawnPlan(
+                Plan(pool, number, row.input_hash, row.cleared_at,
+                     ClearedPlan.from_json(from_json(row.data))),
+                row.withdrawn_at,
+                row.withdrawn_by,
+            )
+            for row in rows
+        ]
 
     def _has_plan(self, pool: str, number: int) -> bool:
         p = t.plans.c

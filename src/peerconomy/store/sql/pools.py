@@ -267,6 +267,18 @@ class SqlPoolRepository(SqlRepository):
                 self._c.execute(
                     update(t.plans).where(t.plans.c.pool == pool, t.plans.c.period == period)
                     .values(input_hash=f"{stamp}+{new}", data=to_json(renamed.to_json())))
+        w = t.withdrawn_plans.c
+        withdrawn = self._c.execute(select(w.period, w.seq, w.input_hash, w.withdrawn_by, w.data)
+                                    .where(w.pool == pool)).all()
+        for period, seq, stamp, by, text in withdrawn:
+            data = ClearedPlan.from_json(from_json(text))
+            renamed = renamed_plan(data, old, new)
+            if renamed != data or by == old:
+                self._c.execute(
+                    update(t.withdrawn_plans)
+                    .where(w.pool == pool, w.period == period, w.seq == seq)
+                    .values(input_hash=f"{stamp}+{new}", data=to_json(renamed.to_json()),
+                            withdrawn_by=new if by == old else by))
 
     @writes
     def put_good(self, pool: str, good: Good) -> None:
