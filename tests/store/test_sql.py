@@ -47,7 +47,7 @@ from peerconomy.store.sql import (
 from peerconomy.store.tables import metadata
 
 ROOT = Path(__file__).parents[2]
-HEAD = "0011"
+HEAD = "0013"
 """The schema revision this peerconomy works with (the newest migration)."""
 NEXT = f"{int(HEAD) + 1:04d}"
 """The revision of a future peerconomy's first new migration."""
@@ -514,7 +514,8 @@ def test_after_taking_the_pools_lock_what_others_committed_is_read_afresh(
 _READS = {
     "SqlPoolRepository": {"get", "lock", "names", "projects", "members", "member", "standing",
                           "tasks", "goods"},
-    "SqlPeriodRepository": {"latest", "get", "offers", "offered_hours", "wishes", "plan",
+    "SqlPeriodRepository": {"latest", "get", "offers", "offered_hours", "wishes", "periods_left",
+                            "plan",
                             "assignments", "work_log", "work_logs"},
     "SqlJournalRepository": {"get", "transactions", "balances", "balance"},
     "SqlAccountRepository": {"user", "user_by_email", "user_count", "users", "memberships",
