@@ -65,6 +65,9 @@ class MyPeriod:
     next_steps: list[str] = field(default_factory=list)
     """What to do next, as codes the pages turn into sentences: ``offer``, ``wish``,
     ``wait_for_clearing``, ``log_work``, ``confirm_work``, ``wait_for_settlement``."""
+    periods_left: dict[str, int] = field(default_factory=dict)
+    """Of their subscriptions (wishes with a term), the periods each still stands, this one
+    included."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,7 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         number = period.number
         offers = uow.periods.offers(pool, number, participant=participant)
         wishes = uow.periods.wishes(pool, number, participant=participant)
+        left = uow.periods.periods_left(pool, number)
         plan = uow.periods.plan(pool, number) if has_plan(period.state) else None
         all_assignments = uow.periods.assignments(pool, number) if plan else []
         logs = uow.periods.work_logs(pool, number) if plan else []
@@ -181,6 +185,7 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         confirmable,
         rejectable,
         steps,
+        {w.id: left[w.id] for w in wishes if w.id in left},
     )
 
 
