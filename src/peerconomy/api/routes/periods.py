@@ -185,7 +185,7 @@ def _put_wish(pool: str, wish_id: str, who: str, body: WishChange, access: Acces
               uow: UowDep, *, new: bool) -> Wish:
     with body_is("wish"):
         wish = parse_part(Wish, {"participant": who, "id": wish_id, "quantity": body.quantity,
-                                 "alternatives": body.alternatives}, "wish")
+                                 "alternatives": body.alternatives, "term": body.term}, "wish")
         return collecting.make_wish(uow, pool, wish, period=body.period, actor=access.user,
                                     new=new)
 
@@ -252,7 +252,8 @@ def my_period(pool: str, access: AccessDep, uow: UowDep) -> MyPeriodOut:
     mine = overview.my_period(uow, pool, _me(access))
     return MyPeriodOut(
         pool=mine.pool, participant=mine.participant, period=period_out(mine.period),
-        offers=mine.offers, wishes=mine.wishes, assignments=mine.assignments,
+        offers=mine.offers, wishes=mine.wishes, periods_left=mine.periods_left,
+        assignments=mine.assignments,
         allocations=[MyAllocation.model_validate(a) for a in mine.allocations],
         share=mine.share, credits=mine.credits, balance=mine.balance, logs=mine.logs,
         to_confirm=mine.to_confirm, confirmable=sorted(mine.confirmable),
