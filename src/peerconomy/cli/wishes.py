@@ -54,7 +54,7 @@ def make(
             **({} if term is None else {"term": _whole(term)}),
         }, "wish")
         made = collecting.make_wish(uow(), pool, wish)
-    what = f"{made.quantity} × {' or '.join(a.good or '' for a in made.alternatives)}"
+    what = f"{made.quantity} x {' or '.join(a.good or '' for a in made.alternatives)}"
     standing = f", a subscription for {made.term} periods" if made.term is not None else ""
     terminal().print(f"[green]✓[/green] wish {escape(made.id)} of {escape(made.participant)}:"
                      f" {escape(what)}{standing}")
