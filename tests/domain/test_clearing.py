@@ -73,6 +73,47 @@ def test_the_farm_shares_its_overhead_and_spares_the_exempt_member() -> None:
     assert any(len(makers[t]) >= 2 for t in types)  # a product type made by two projects
 
 
+def test_the_farms_season_shares_get_their_veg_boxes_before_the_weekly_wishes() -> None:
+    # Six veg boxes a week, eight wished: ana, ben, chiara, greta and hugo hold shares for
+    # the season (term 26); dario, emil and fatima wish week by week and draw for the one
+    # box left. Whatever the week's seed, every share gets its box.
+    scenario = load("farm.json")
+    weekly_winners = set()
+    for seed in range(30):
+        scenario["settings"]["seed"] = seed
+        plan = peerconomy.clear(scenario)
+        boxes = {a["participant"]: a["quantity"] for a in plan["allocations"]
+                 if a["good"] == "vegetable_share"}
+        assert {p: boxes.get(p, 0) for p in ("ana", "ben", "chiara", "greta", "hugo")} == {
+            "ana": 1, "ben": 1, "chiara": 1, "greta": 1, "hugo": 1}
+        weekly = {p: boxes.get(p, 0) for p in ("dario", "emil", "fatima")}
+        assert sorted(weekly.values()) == [0, 0, 1]
+        weekly_winners |= {p for p, n in weekly.items() if n}
+        assert plan["goods"]["vegetable_share"] == {
+            "wished": 8, "allocated": 6, "premium": 0.0, "unit_cost": 0.0}
+    assert weekly_winners == {"dario", "emil", "fatima"}
+
+
+def test_the_farms_own_week_gives_the_last_box_to_fatima() -> None:
+    plan = peerconomy.clear(load("farm.json"))  # seed 7
+    boxes = sorted(a["participant"] for a in plan["allocations"]
+                   if a["good"] == "vegetable_share")
+    assert boxes == ["ana", "ben", "chiara", "fatima", "greta", "hugo"]
+    assert {"kind": "unmet_wish", "good": "vegetable_share", "units": 2} in plan["hints"]
+
+
+def test_a_term_given_to_every_wish_changes_nothing() -> None:
+    # served first among themselves alone: the lots decide as before
+    scenario = load("farm.json")
+    plain = copy.deepcopy(scenario)
+    for wish in plain["wishes"]:
+        wish.pop("term", None)
+    every = copy.deepcopy(plain)
+    for wish in every["wishes"]:
+        wish["term"] = 4
+    assert peerconomy.clear(every) == peerconomy.clear(plain)
+
+
 def test_an_auction_premium_is_paid_by_its_winner_and_comes_back_to_everyone() -> None:
     # Two flats of equal upkeep; the sea-view one is contested, the garden one is not.
     # Ana pays the auction's price, 6 + 6; the premium comes back to all three (2 each):
@@ -203,8 +244,11 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             if auction and draw(st.integers(0, 5)) == 0:
                 alternative.pop("max_cost")
             alternatives.append(alternative)
-        wishes.append({"participant": draw(st.sampled_from(people)), "id": f"w{w}",
-                       "quantity": draw(st.integers(1, 3)), "alternatives": alternatives})
+        wish = {"participant": draw(st.sampled_from(people)), "id": f"w{w}",
+                "quantity": draw(st.integers(1, 3)), "alternatives": alternatives}
+        if draw(st.integers(0, 2)) == 0:  # a subscription
+            wish["term"] = draw(st.integers(1, 26))
+        wishes.append(wish)
     settings_: dict[str, Any] = {"max_weight": draw(st.sampled_from([3.0, 5.0])),
                                  "seed": draw(st.integers(0, 2**31))}
     if draw(st.booleans()):

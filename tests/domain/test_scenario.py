@@ -230,6 +230,31 @@ BAD_INPUT: list[tuple[str, Mutation, str]] = [
         "wishes[0].quantity: must be >= 1, got 0",
     ),
     (
+        "a term of no periods",
+        lambda d: d["wishes"][0].update(term=0),
+        "wishes[0].term: must be >= 1, got 0",
+    ),
+    (
+        "a negative term",
+        lambda d: d["wishes"][0].update(term=-1),
+        "wishes[0].term: must be >= 1, got -1",
+    ),
+    (
+        "a fraction for a term",
+        lambda d: d["wishes"][0].update(term=2.5),
+        "wishes[0].term: must be an integer, got 2.5",
+    ),
+    (
+        "a huge term",
+        lambda d: d["wishes"][0].update(term=10_001),
+        "wishes[0].term: must be <= 10000, got 10001",
+    ),
+    (
+        "a string for a term",
+        lambda d: d["wishes"][0].update(term="26"),
+        "wishes[0].term: must be an integer, got '26'",
+    ),
+    (
         "a string for a flag",
         lambda d: d["participants"][0].update(exempt="yes"),
         "participants[0].exempt: must be true or false, got 'yes'",

@@ -20,7 +20,8 @@ from peerconomy.domain.scenario import ScenarioError, parse_scenario
 from peerconomy.domain.scenario_columns import ScenarioColumns, columns_of, read_columns
 
 ARRAYS = ("participant_capacity", "participant_exempt", "offer_participant", "offer_task",
-          "offer_hours", "offer_min_weight", "wish_participant", "wish_quantity", "alt_wish",
+          "offer_hours", "offer_min_weight", "wish_participant", "wish_quantity", "wish_term",
+          "alt_wish",
           "alt_good", "alt_type", "alt_max_cost")
 
 

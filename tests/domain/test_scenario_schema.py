@@ -213,7 +213,7 @@ COLUMNS = {
     parser.Offer: {"participant": "offer_participant", "task": "offer_task",
                    "hours": "offer_hours", "min_weight": "offer_min_weight"},
     parser.Wish: {"participant": "wish_participant", "id": "wish_ids",
-                  "quantity": "wish_quantity", "alternatives": "alt_wish"},
+                  "quantity": "wish_quantity", "alternatives": "alt_wish", "term": "wish_term"},
     parser.Alternative: {"good": "alt_good", "product_type": "alt_type",
                          "max_cost": "alt_max_cost"},
 }

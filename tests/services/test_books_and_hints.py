@@ -214,7 +214,7 @@ def test_exports_of_fractional_bakery_shares_agree_to_the_micro_hour(
 
 
 def test_the_hint_board_is_empty_until_a_period_is_cleared(bakery_uow: MemoryUnitOfWork) -> None:
-    assert hint_board(bakery_uow, "bakery") == HintBoard("bakery", None)
+    assert hint_board(bakery_uow, "bakery") == HintBoard("bakery", None, subscribed_from=1)
 
 
 def test_uncovered_hours_are_posted_at_the_max_weight_the_biggest_gap_first(

@@ -514,8 +514,8 @@ def test_after_taking_the_pools_lock_what_others_committed_is_read_afresh(
 _READS = {
     "SqlPoolRepository": {"get", "lock", "names", "projects", "members", "member", "standing",
                           "tasks", "goods"},
-    "SqlPeriodRepository": {"latest", "get", "offers", "offered_hours", "wishes", "plan",
-                            "assignments", "work_log", "work_logs", "withdrawn_plans"},
+    "SqlPeriodRepository": {"latest", "get", "offers", "offered_hours", "wishes", "periods_left",
+                            "plan", "assignments", "work_log", "work_logs", "withdrawn_plans"},
     "SqlJournalRepository": {"get", "transactions", "balances", "balance"},
     "SqlAccountRepository": {"user", "user_by_email", "user_count", "users", "memberships",
                              "token",

@@ -60,7 +60,8 @@ segments = st.one_of(
 
 PLAUSIBLE: dict[str, list[str]] = {
     "hours": ["1", "2", "1,5", "0.25"], "min_weight": ["1", "1.2", "0,8"], "period": ["1", ""],
-    "quantity": ["1", "2"], "max_cost:good:sea-view": ["3", "4,5"], "task": ["garden", "stairs"],
+    "quantity": ["1", "2"], "term": ["", "3", "26"], "max_cost:good:sea-view": ["3", "4,5"],
+    "task": ["garden", "stairs"],
     "role": ["member", "coordinator"], "days": ["7", "1"], "project": ["boats", "flats2"],
     "tasks": ["sail: 2 h fixed\nrepair"], "goods": ["boat-trip: effort, recipe sail 1"],
     "name": ["hillside", "zoe"], "admission": ["open", "approval"], "public": ["on"],
@@ -91,7 +92,7 @@ FORMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # path: (who posts it, the stage of the seaside it is posted in, its fields)
     "/pools/seaside/offers/{task}": ("ben", "collected", ("hours", "min_weight", "period")),
     "/pools/seaside/offers/{task}/withdraw": ("ben", "collected", ()),
-    "/pools/seaside/wishes": ("ben", "collected", ("quantity", "period",
+    "/pools/seaside/wishes": ("ben", "collected", ("quantity", "term", "period",
                                                    "max_cost:good:sea-view")),
     "/pools/seaside/wishes/{wish}/withdraw": ("ben", "collected", ()),
     "/pools/seaside/work": ("ben", "cleared", ("task", "hours")),

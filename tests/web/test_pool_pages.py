@@ -197,6 +197,14 @@ def test_a_wish_with_alternatives_is_made_and_withdrawn(
         ({"alternative": "good:yacht"}, "yacht"),
         ({"alternative": ["good:sea-view", "good:guest-bed"]},
          "wish.alternatives: mixes auction and non-auction goods"),
+        ({"alternative": "good:guest-bed", "term": "0"}, "wish.term: must be >= 1, got 0"),
+        ({"alternative": "good:guest-bed", "term": "-1"}, "wish.term: must be >= 1, got -1"),
+        ({"alternative": "good:guest-bed", "term": "1e308"},
+         "term: must be a whole number, got '1e308'"),
+        ({"alternative": "good:guest-bed", "term": "a season"},
+         "term: must be a whole number, got 'a season'"),
+        ({"alternative": "good:guest-bed", "term": "10001"},
+         "wish.term: must be <= 10000, got 10001"),
     ],
 )
 def test_a_bad_wish_is_refused_and_stores_nothing(
@@ -206,6 +214,23 @@ def test_a_bad_wish_is_refused_and_stores_nothing(
     assert answer.status_code == 422
     assert said in text_of(answer.text)
     assert wishes_in(store) == []
+
+
+def test_a_subscription_is_made_on_the_goods_page_and_shown_with_its_periods_left(
+    people: People, store: MemoryStore
+) -> None:
+    ben = people["ben"]
+    ben.submit("/pools/seaside/wishes", {"alternative": "good:guest-bed", "quantity": "2",
+                                         "term": "12"}, form_on="/pools/seaside/goods")
+    (made,) = wishes_in(store)
+    assert (made.quantity, made.term) == (2, 12)
+    shown = f"2 {TIMES} guest-bed (subscription: 12 of 12 periods left)"
+    assert shown in ben.text("/pools/seaside/goods")
+    assert shown in ben.text("/pools/seaside")  # My period
+    hints = ben.page("/pools/seaside/hints")
+    assert "Subscribed units, by project" in text_of(hints)
+    assert ["guest-bed", "2", *(["2"] * 11)] in rows_of(hints)
+    assert "Abonnierte Einheiten, nach Projekt" in ben.text("/pools/seaside/hints?lang=de")
 
 
 # My period

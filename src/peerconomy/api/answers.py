@@ -54,6 +54,7 @@ __all__ = [
     "ShareParts",
     "StatementLineOut",
     "StoredPlan",
+    "SubscribedUnits",
     "TransactionOut",
     "UncoveredTask",
     "UnmetWish",
@@ -277,6 +278,9 @@ class MyPeriodOut(BaseModel):
     period: PeriodOut
     offers: list[Offer]
     wishes: list[Wish]
+    periods_left: dict[str, int] = Field(
+        description="Of their subscriptions (wishes with a term), by wish id: the periods each"
+                    " still stands, this one included.")
     assignments: list[Assignment]
     allocations: list[MyAllocation]
     share: float | None = Field(description="Their share in weighted hours (null before"
@@ -294,6 +298,16 @@ class MyPeriodOut(BaseModel):
     next_steps: list[NextStep]
 
 
+class SubscribedUnits(BaseModel):
+    """The units subscriptions ask for of one good (or of a product type, where that is a
+    subscription's first choice) in the coming periods: ``units[0]`` in
+    ``subscribed_from``, then one a period, up to the longest term left."""
+
+    good: str | None
+    product_type: str | None
+    units: list[int]
+
+
 class HintBoardOut(BaseModel):
     """What the pool needs most, from its latest plan (``period`` null: none yet)."""
 
@@ -304,6 +318,11 @@ class HintBoardOut(BaseModel):
     overproduction: list[GoodProduction | ProductTypeProduction]
     underproduction: list[GoodProduction | ProductTypeProduction]
     todo: dict[str, list[ToDo]] = Field(description="Each project's to-do list.")
+    subscribed_from: int | None = Field(
+        description="The period the subscribed units start from (the current one).")
+    subscribed: dict[str, list[SubscribedUnits]] = Field(
+        description="Per project, the units subscriptions ask for of its goods in the coming"
+                    " periods.")
 
 
 class ContactChoice(BaseModel):

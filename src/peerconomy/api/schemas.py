@@ -20,7 +20,7 @@ from peerconomy.domain.ids import ITEM_PATTERN, MAX_ID, NAME_PATTERN
 from peerconomy.domain.mail import NoticeKind
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Admission, Role
-from peerconomy.domain.scenario import Alternative, Good, Task
+from peerconomy.domain.scenario import Alternative, Good, Task, Term
 from peerconomy.http.params import STORED_INT_MAX
 from peerconomy.http.problems import Problem
 
@@ -330,6 +330,11 @@ class WishChange(Body):
 
     quantity: int = Field(1, ge=1, le=bounds.MAX_QUANTITY)
     alternatives: list[Alternative] = Field(min_length=1, max_length=50)
+    term: Term | None = Field(
+        None, description="A subscription: the wish stands for this many periods (1 to"
+                          " 10,000), counted from this one, and is served before wishes"
+                          " without a term where a good is over-wished; absent: an ordinary"
+                          " wish, standing until withdrawn.")
     participant: NameId | None = Field(
         None, description="Whose wish (coordinators only; default: the caller).")
     period: StoredInt | None = None

@@ -28,6 +28,7 @@ from peerconomy.cli.pool import hints, period_app, pool_app, work_app
 from peerconomy.cli.serve import serve
 from peerconomy.cli.simulate import simulate
 from peerconomy.cli.users import user_app
+from peerconomy.cli.wishes import wish_app
 
 if TYPE_CHECKING:
     from peerconomy.domain.scenario_columns import ScenarioColumns
@@ -130,6 +131,7 @@ app.add_typer(member_app, name="member")
 app.add_typer(user_app, name="user")
 app.add_typer(period_app, name="period")
 app.add_typer(work_app, name="work")
+app.add_typer(wish_app, name="wish")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(db_app, name="db")
 app.add_typer(federation_app, name="federation")

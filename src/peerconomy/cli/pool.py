@@ -321,9 +321,10 @@ def hints(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> No
 
 
 def print_hint_board(console: Console, board: HintBoard) -> None:
-    """The hint board as tables."""
+    """The hint board as tables (and the subscribed units, plan or not)."""
     if board.period is None:
         console.print(f"No plan yet in pool {escape(board.pool)}: clear a period first.")
+        _print_subscribed(console, board)
         return
     console.print(f"[bold]Hint board of {escape(board.pool)}, period {board.period}[/bold]")
     _table(console, "uncovered task hours, most wanted first", board.uncovered,
@@ -341,6 +342,19 @@ def print_hint_board(console: Console, board: HintBoard) -> None:
         ]
         _table(console, f"to-do of {project}", rows,
                ("task", "weight", "planned", "done", "open", "uncovered"))
+    _print_subscribed(console, board)
+
+
+def _print_subscribed(console: Console, board: HintBoard) -> None:
+    """Per project, the units subscriptions ask for in the coming periods."""
+    start = board.subscribed_from or 1
+    for project, subscribed in board.subscribed.items():
+        span = max(len(s.units) for s in subscribed)
+        periods = tuple(f"period {start + i}" for i in range(span))
+        rows = [{"good": s.good or f"any {s.product_type}",
+                 **{p: (s.units[i] if i < len(s.units) else 0) for i, p in enumerate(periods)}}
+                for s in subscribed]
+        _table(console, f"subscribed units of {project}", rows, ("good", *periods))
 
 
 def _table(

@@ -16,6 +16,7 @@ pool's max weight         max_weight (scenario, pool)       1 .. 1,000
 contribution              an alternative's max_cost         0 .. 1,000,000
 units                     a good's capacity and limit       0 .. 1,000,000,000
 quantity                  units one wish asks for           1 .. 100,000
+term                      periods a subscription stands     1 .. 10,000
 seed                      the lottery's seed                0 .. 2**63 - 1
 ========================  ================================  ========================
 
@@ -42,6 +43,7 @@ __all__ = [
     "MAX_HOURS",
     "MAX_QUANTITY",
     "MAX_SEED",
+    "MAX_TERM",
     "MAX_UNITS",
     "MAX_WEIGHT",
     "MIN_MAX_WEIGHT",
@@ -64,6 +66,8 @@ MAX_UNITS: Final = 10**9
 """The most units of a good in a period: its capacity, its limit per participant."""
 MAX_QUANTITY: Final = 100_000
 """The most units one wish may ask for."""
+MAX_TERM: Final = 10_000
+"""The most periods a subscription (a wish with a term) may stand: two centuries of weeks."""
 MAX_SEED: Final = 2**63 - 1
 """The largest lottery seed (what every store keeps as a 64-bit integer)."""
 

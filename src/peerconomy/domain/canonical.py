@@ -33,8 +33,8 @@ __all__ = ["REORDERED", "Reordering", "by_lot", "canonical", "lots"]
 REORDERED: Final = frozenset({
     "projects", "tasks", "goods", "participant_ids", "participant_capacity",
     "participant_exempt", "offer_participant", "offer_task", "offer_hours", "offer_min_weight",
-    "wish_ids", "wish_participant", "wish_quantity", "alt_wish", "alt_good", "alt_type",
-    "alt_max_cost", "product_types",
+    "wish_ids", "wish_participant", "wish_quantity", "wish_term", "alt_wish", "alt_good",
+    "alt_type", "alt_max_cost", "product_types",
 })
 """The fields of :class:`ScenarioColumns` that :func:`canonical` puts in order (a new list or
 column must be named here, and reordered with its list; the settings are the one other)."""
@@ -112,6 +112,7 @@ def canonical(columns: ScenarioColumns) -> tuple[ScenarioColumns, Reordering]:
         wish_ids=[columns.wish_ids[i] for i in wishes.tolist()],
         wish_participant=new_person[columns.wish_participant[wishes]],
         wish_quantity=columns.wish_quantity[wishes],
+        wish_term=columns.wish_term[wishes],
         alt_wish=alt_wish[alts],
         alt_good=_renamed(alt_good, new_good),
         alt_type=_renamed(alt_type, new_type),

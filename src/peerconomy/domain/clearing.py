@@ -190,6 +190,7 @@ def prepare(scenario: AnyScenario | ScenarioColumns) -> Prepared:
             dtype=np.float64,
         ),
         wish_participant=columns.wish_participant,
+        wish_subscribed=columns.wish_term > 0,
     )
     return Prepared(
         scenario=columns,

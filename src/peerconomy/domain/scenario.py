@@ -75,6 +75,7 @@ __all__ = [
     "Settings",
     "Task",
     "TaskId",
+    "Term",
     "Wish",
     "WishId",
     "check_alternatives",
@@ -113,6 +114,8 @@ Weight = Annotated[float, Strict(), Field(gt=0, le=bounds.MAX_WEIGHT, allow_inf_
 PositiveNumber = Weight
 Count = Annotated[int, Strict(), Field(ge=0, le=bounds.MAX_UNITS)]
 Quantity = Annotated[int, Strict(), Field(ge=1, le=bounds.MAX_QUANTITY)]
+Term = Annotated[int, Strict(), Field(ge=1, le=bounds.MAX_TERM)]
+"""Periods a subscription stands, 1 to 10,000 (an integer: ``2.5`` and ``"3"`` are not)."""
 Flag = Annotated[bool, Strict()]
 
 
@@ -205,6 +208,9 @@ class Wish:
     id: WishId
     quantity: Quantity = 1
     alternatives: Annotated[list[Alternative], Field(min_length=1)]
+    term: Term | None = None
+    """A subscription: the wish stands for this many periods and is served before wishes
+    without a term in the lottery of an over-wished good; absent: an ordinary wish."""
 
 
 class Scenario(BaseModel):

@@ -50,6 +50,7 @@ from peerconomy.domain.scenario_json import (
     Name,
     PositiveNumber,
     Quantity,
+    Term,
     _Alternative,
     _disagree,
     _Good,
@@ -98,6 +99,7 @@ class ScenarioColumns:
     wish_ids: list[str]
     wish_participant: IntColumn
     wish_quantity: IntColumn
+    wish_term: IntColumn  # 0: no term (an ordinary wish), else a subscription's periods
     alt_wish: IntColumn  # the wish of each alternative, wishes' alternatives in order
     alt_good: IntColumn
     alt_type: IntColumn
@@ -205,6 +207,7 @@ def _wish_decoder(index: _Index) -> msgspec.json.Decoder[list[Any]]:
         ("participant", Name), ("id", Id),
         ("alternatives", Annotated[list[alternative], Meta(min_length=1)]),  # type: ignore[valid-type]
         ("quantity", Quantity, 1),
+        ("term", Optional[Term], None),  # noqa: UP045
     ], frozen=True, forbid_unknown_fields=True, gc=False)
     return msgspec.json.Decoder(list[wish])  # type: ignore[valid-type]
 
@@ -272,6 +275,7 @@ class _Wishes:
         self.ids: list[str] = []
         self.participant: list[IntColumn] = []
         self.quantity: list[int] = []
+        self.term: list[int] = []
         self.width: list[IntColumn] = []
         self.good: list[IntColumn] = []
         self.type: list[IntColumn | None] = []
@@ -283,6 +287,7 @@ class _Wishes:
         self.participant.append(_lookup(map(attrgetter("participant"), batch),
                                         index.participant, n, _UNKNOWN))  # type: ignore[arg-type]
         self.quantity.extend(map(attrgetter("quantity"), batch))
+        self.term.extend(0 if t is None else t for t in map(attrgetter("term"), batch))
         lists: list[Sequence[_Alternative]] = list(map(attrgetter("alternatives"), batch))
         self.width.append(np.fromiter(map(len, lists), np.int64, n))
         alts = list(chain.from_iterable(lists))
@@ -321,6 +326,7 @@ def _assemble(
         wish_ids=wishes.ids,
         wish_participant=_joined(wishes.participant),
         wish_quantity=np.array(wishes.quantity, dtype=np.int64),
+        wish_term=np.array(wishes.term, dtype=np.int64),
         alt_wish=np.repeat(np.arange(len(width), dtype=np.int64), width),
         alt_good=alt_good,
         alt_type=_joined([np.full(len(good), _NONE, dtype=np.int64) if kind is None else kind

@@ -45,6 +45,7 @@ Contribution = Annotated[float, Meta(ge=0, le=bounds.MAX_COST)]
 PositiveNumber = Annotated[float, Meta(gt=0, le=bounds.MAX_WEIGHT)]
 Count = Annotated[int, Meta(ge=0, le=bounds.MAX_UNITS)]
 Quantity = Annotated[int, Meta(ge=1, le=bounds.MAX_QUANTITY)]
+Term = Annotated[int, Meta(ge=1, le=bounds.MAX_TERM)]
 
 
 class _Part(Struct, frozen=True, forbid_unknown_fields=True, gc=False):
@@ -101,6 +102,7 @@ class FastWish(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
     id: Id
     alternatives: Annotated[list[FastAlternative], Meta(min_length=1)]
     quantity: Quantity = 1
+    term: Term | None = None
 
 
 class FastScenario(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
@@ -195,6 +197,8 @@ class _Wish(Protocol):
     def quantity(self) -> int: ...
     @property
     def alternatives(self) -> Sequence[_Alternative]: ...
+    @property
+    def term(self) -> int | None: ...
 
 
 class AnyScenario(Protocol):

@@ -21,6 +21,13 @@ and :func:`draw_wish_orders` sorts the wishes by them), one unit per wish and ro
 each unit from the first alternative with room; an alternative whose effort (0 for
 ``flat_rate``) exceeds a given ``max_cost`` is passed over.
 
+Subscriptions. A wish may be a *subscription* (``wish_subscribed``: a wish with a term, a
+veg box for the season): the lottery serves the subscriptions first, in rounds among
+themselves until each has all its units or nothing left it can take, and only then the other
+wishes, with what is left. So a subscription is never skipped while capacity covers the
+subscriptions, and the lots decide among them only where they alone exceed it. In the
+auction a subscription is an ordinary bid.
+
 Limits. A good may have a *limit*: the most units one participant may receive of it in a
 period, summed over all their wishes. The lottery passes over an alternative whose good the
 wisher has reached the limit of. The auction caps each wish's units of a good at the limit;
@@ -45,7 +52,8 @@ from peerconomy.mechanisms.arrays import BoolArray, FloatArray, IntArray, UIntAr
 from peerconomy.mechanisms.flow import Market, solve
 
 __all__ = ["AUCTION", "EFFORT", "FLAT_ALLOCATION", "FLAT_RATE", "GoodsAllocation", "GoodsMarket",
-           "WishOrders", "allocate_goods", "auction_wishes", "draw_wish_orders"]
+           "WishOrders", "allocate_goods", "auction_wishes", "draw_wish_orders",
+           "subscriptions"]
 
 FLAT_RATE, FLAT_ALLOCATION, EFFORT, AUCTION = 0, 1, 2, 3
 
@@ -68,6 +76,8 @@ class GoodsMarket:
     """(goods,) the most units one participant may receive, inf for no limit; None: none."""
     wish_participant: IntArray | None = None
     """(wishes,) whose wish it is (read where there are limits)."""
+    wish_subscribed: BoolArray | None = None
+    """(wishes,) which wishes are subscriptions, served first in the lottery; None: none."""
 
     def part(
         self,
@@ -90,6 +100,8 @@ class GoodsMarket:
             good_limit=None if self.good_limit is None else self.good_limit[goods],
             wish_participant=(None if self.wish_participant is None
                               else self.wish_participant[wishes]),
+            wish_subscribed=(None if self.wish_subscribed is None
+                             else self.wish_subscribed[wishes]),
         )
 
     def limited(self) -> bool:
@@ -125,15 +137,24 @@ def auction_wishes(market: GoodsMarket) -> BoolArray:
     return is_auction
 
 
+def subscriptions(market: GoodsMarket) -> BoolArray:
+    """Which wishes are subscriptions (none where the market does not say)."""
+    if market.wish_subscribed is None:
+        return np.zeros(len(market.wish_quantity), dtype=bool)
+    return np.asarray(market.wish_subscribed, dtype=bool)
+
+
 def draw_wish_orders(market: GoodsMarket, lot: UIntArray) -> WishOrders:
     """The orders of the wishes by lot: the auction wishes, then the lottery wishes, each
-    sorted by their lots (``lot``, one per wish, drawn by the caller), ties by index."""
+    sorted by their lots (``lot``, one per wish, drawn by the caller), ties by index; the
+    lottery's subscriptions before its other wishes."""
     is_auction = auction_wishes(market)
     auction = np.flatnonzero(is_auction)
     wanting = np.flatnonzero(~is_auction & (market.wish_quantity > 0))
+    later = ~subscriptions(market)[wanting]
     return WishOrders(
         auction=auction[np.argsort(lot[auction], kind="stable")].astype(np.int64),
-        lottery=wanting[np.argsort(lot[wanting], kind="stable")].astype(np.int64),
+        lottery=wanting[np.lexsort((lot[wanting], later))].astype(np.int64),
     )
 
 
@@ -227,16 +248,28 @@ def _cap_shared_limits(
 
 def _lottery(market: GoodsMarket, order: IntArray, alt_units: IntArray) -> None:
     """Fill ``alt_units`` for the non-auction wishes: one unit per wish and round, the wishes
-    served in ``order`` (drawn by lot)."""
+    served in ``order`` (drawn by lot); the subscriptions first, until they are served, then
+    the others."""
     starts = np.searchsorted(market.alt_wish, np.arange(len(market.wish_quantity) + 1))
-    stage1_cost = np.where(market.good_model == FLAT_RATE, 0.0, market.good_effort)
     room = market.good_capacity.astype(np.float64).copy()
     remaining = market.wish_quantity.astype(np.int64).copy()
+    received: dict[tuple[int, int], float] = {}  # (participant, good) -> units, with limits
+    first = subscriptions(market)[order]
+    for tier in (order[first], order[~first]):
+        _rounds(market, tier, starts, room, remaining, received, alt_units)
+
+
+def _rounds(
+    market: GoodsMarket, order: IntArray, starts: IntArray, room: FloatArray,
+    remaining: IntArray, received: dict[tuple[int, int], float], alt_units: IntArray,
+) -> None:
+    """Serve the wishes in ``order`` one unit per wish and round until none can take more,
+    using up ``room`` and ``remaining`` (and ``received`` where goods have limits)."""
+    stage1_cost = np.where(market.good_model == FLAT_RATE, 0.0, market.good_effort)
     active = [int(w) for w in order]
     limited = market.limited()
     limit = market.good_limit
     owner = market.wish_participant
-    received: dict[tuple[int, int], float] = {}  # (participant, good) -> units, with limits
     while active:
         still = []
         for w in active:

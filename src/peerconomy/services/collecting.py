@@ -2,13 +2,14 @@
 
 An offer or wish is checked against the pool as it stands (the participant is a member, the
 task or goods belong to an active project) so that the period always clears; a changed offer
-or wish keeps its place in the order the clearing breaks ties by.
+or wish keeps its place in the order the clearing breaks ties by. A subscription (a wish with
+a term) changed in any other way keeps its periods left; given another term, it starts again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Period
@@ -114,16 +115,26 @@ def make_wish(
         if earlier is not None and earlier.participant != wish.participant:
             raise InputError("wish.id", f"{wish.id!r} is another participant's wish")
         check_alternatives(wish, active_goods(uow, pool))
-        uow.periods.put_wish(pool, current.number, wish)
+        uow.periods.put_wish(pool, current.number, wish,
+                             periods_left=_periods_left(uow, current, earlier, wish))
         record(uow, pool, "wish.put", actor=actor, subject=wish.id, detail={
             "period": current.number, "participant": wish.participant,
-            "quantity": wish.quantity,
+            "quantity": wish.quantity, **({} if wish.term is None else {"term": wish.term}),
             "alternatives": [
                 {k: v for k, v in asdict(a).items() if v is not None} for a in wish.alternatives
             ],
         })
         uow.commit()
     return wish
+
+
+def _periods_left(uow: UnitOfWork, period: Period, earlier: Wish | None,
+                  wish: Wish) -> int | None:
+    """The periods left of a subscription put over ``earlier``: as before where its term is
+    the same, else (None) its whole term."""
+    if earlier is None or wish.term is None or earlier.term != wish.term:
+        return None
+    return uow.periods.periods_left(period.pool, period.number).get(wish.id)
 
 
 def withdraw_wish(
@@ -208,15 +219,14 @@ def withdraw_everything_of(
             uow.periods.remove_offer(pool, number, offer.participant, offer.task)
     remaining = [g for g in active_goods(uow, pool) if g.id not in goods]
     types = {g.product_type for g in remaining if g.product_type is not None}
+    left = uow.periods.periods_left(pool, number)
     for wish in uow.periods.wishes(pool, number):
         kept = [a for a in wish.alternatives if _still_met(a, goods, types)]
         if wish.participant in participants or not kept:
             uow.periods.remove_wish(pool, number, wish.id)
         elif len(kept) < len(wish.alternatives):
-            changed = Wish(
-                participant=wish.participant, id=wish.id, quantity=wish.quantity, alternatives=kept
-            )
-            uow.periods.put_wish(pool, number, changed)
+            uow.periods.put_wish(pool, number, replace(wish, alternatives=kept),
+                                 periods_left=left.get(wish.id))
 
 
 def _still_met(alternative: Alternative, gone: Collection[str], types: Collection[str]) -> bool:

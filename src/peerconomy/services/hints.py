@@ -2,7 +2,8 @@
 
 Stigmergy, not orders: uncovered task hours ordered by weight (the higher, the more wanted),
 wishes no one could meet, goods made beyond or short of what was wished, and each project's
-to-do list (hours planned, done and still open per task).
+to-do list (hours planned, done and still open per task, and the units its subscriptions ask
+for in the coming periods, :mod:`peerconomy.services.subscriptions`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from peerconomy.domain.plan import (
 from peerconomy.domain.work import credited_hours
 from peerconomy.services import lookup
 from peerconomy.services.ports import UnitOfWork
+from peerconomy.services.subscriptions import Subscribed, subscribed_units
 
 __all__ = ["HintBoard", "ToDo", "hint_board"]
 
@@ -52,6 +54,10 @@ class HintBoard:
     overproduction: list[dict[str, Any]] = field(default_factory=list)
     underproduction: list[dict[str, Any]] = field(default_factory=list)
     todo: dict[str, list[ToDo]] = field(default_factory=dict)
+    subscribed_from: int | None = None
+    """The period the subscribed units start from: the current one."""
+    subscribed: dict[str, list[Subscribed]] = field(default_factory=dict)
+    """Per project, the units subscriptions ask for of its goods in the coming periods."""
 
     def as_json(self) -> dict[str, Any]:
         """The board as JSON-ready data."""
@@ -70,6 +76,12 @@ class HintBoard:
                 ]
                 for project, items in self.todo.items()
             },
+            "subscribed_from": self.subscribed_from,
+            "subscribed": {
+                project: [{"good": s.good, "product_type": s.product_type,
+                           "units": list(s.units)} for s in rows]
+                for project, rows in self.subscribed.items()
+            },
         }
 
 
@@ -78,13 +90,16 @@ def hint_board(uow: UnitOfWork, pool: str) -> HintBoard:
     with uow:
         lookup.pool(uow, pool)
         period = lookup.current_period(uow, pool)
+        subscribed = subscribed_units(
+            uow.periods.wishes(pool, period.number),
+            uow.periods.periods_left(pool, period.number), uow.pools.goods(pool))
         plan = uow.periods.plan(pool, period.number)
         number = period.number
         if plan is None and number > 1:
             number -= 1
             plan = uow.periods.plan(pool, number)
         if plan is None:
-            return HintBoard(pool, None)
+            return HintBoard(pool, None, subscribed_from=period.number, subscribed=subscribed)
         logs = uow.periods.work_logs(pool, number)
         assignments = uow.periods.assignments(pool, number)
         projects = {t.id: t.project for t in uow.pools.tasks(pool)}
@@ -130,6 +145,8 @@ def hint_board(uow: UnitOfWork, pool: str) -> HintBoard:
         [_entry(h) for h in data.hints_of(Overproduction)],
         [_entry(h) for h in data.hints_of(Underproduction)],
         dict(sorted(todo.items())),
+        period.number,
+        subscribed,
     )
 
 

@@ -70,6 +70,9 @@ class MyPeriod:
     share_parts: ShareParts | None = None
     """What their share is made of: goods, premiums, overhead, refund (None before the
     clearing, and for a plan of format ``/1``)."""
+    periods_left: dict[str, int] = field(default_factory=dict)
+    """Of their subscriptions (wishes with a term), the periods each still stands, this one
+    included."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,7 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         number = period.number
         offers = uow.periods.offers(pool, number, participant=participant)
         wishes = uow.periods.wishes(pool, number, participant=participant)
+        left = uow.periods.periods_left(pool, number)
         plan = uow.periods.plan(pool, number) if has_plan(period.state) else None
         all_assignments = uow.periods.assignments(pool, number) if plan else []
         logs = uow.periods.work_logs(pool, number) if plan else []
@@ -188,6 +192,7 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         rejectable,
         steps,
         share_parts(plan.data, participant, auctioned) if plan else None,
+        {w.id: left[w.id] for w in wishes if w.id in left},
     )
 
 

@@ -154,17 +154,27 @@ class PeriodRepository(Protocol):
         """The period's wishes (only ``participant``'s, if given)."""
 
     def add_wishes(self, pool: str, number: int, wishes: Iterable[Wish]) -> None:
-        """Add new wishes (ids not yet in the period)."""
+        """Add new wishes (ids not yet in the period); a subscription among them stands for
+        its whole term."""
 
-    def put_wish(self, pool: str, number: int, wish: Wish) -> None:
-        """Add a wish, or replace the one with its id (keeping its place)."""
+    def put_wish(
+        self, pool: str, number: int, wish: Wish, *, periods_left: int | None = None
+    ) -> None:
+        """Add a wish, or replace the one with its id (keeping its place). A subscription (a
+        wish with a term) stands ``periods_left`` periods more, this one included (None: its
+        whole term, as a new one does)."""
+
+    def periods_left(self, pool: str, number: int) -> dict[str, int]:
+        """The period's subscriptions: each one's wish id and the periods it still stands,
+        this one included (1: it ends when this period is settled)."""
 
     def remove_wish(self, pool: str, number: int, wish: str) -> bool:
         """Withdraw a wish; False if there was none."""
 
     def carry_over(self, pool: str, source: int, target: int) -> None:
         """Copy period ``source``'s offers and wishes into period ``target`` (standing
-        offers and wishes: members change what differs)."""
+        offers and wishes: members change what differs); a subscription with one period
+        less to stand, and not one that ``source`` was the last period of."""
 
     def add_plan(self, plan: Plan) -> None:
         """Store a period's plan; a period has at most one, and it is never changed."""

@@ -41,6 +41,7 @@ __all__ = [
     "offered_hours",
     "offers",
     "period_board",
+    "periods_left",
     "plan",
     "plan_history",
     "projects",
@@ -127,6 +128,13 @@ def wishes(uow: UnitOfWork, pool: str) -> list[Wish]:
     """The current period's wishes."""
     with uow:
         return uow.periods.wishes(pool, _number(uow, pool, None))
+
+
+def periods_left(uow: UnitOfWork, pool: str) -> dict[str, int]:
+    """The current period's subscriptions (wishes with a term): each one's wish id and the
+    periods it still stands, this one included."""
+    with uow:
+        return uow.periods.periods_left(pool, _number(uow, pool, None))
 
 
 def assignments(uow: UnitOfWork, pool: str, number: int) -> list[Assignment]:

@@ -301,6 +301,8 @@ wishes: Final = Table(
     Column("participant", Text, nullable=False),
     Column("quantity", Integer, nullable=False),
     Column("alternatives", Text, nullable=False),  # JSON list
+    Column("term", Integer, nullable=True),  # a subscription's periods; NULL: no term
+    Column("periods_left", Integer, nullable=True),  # of a subscription, this one included
     PrimaryKeyConstraint("pool", "period", "id"),
     UniqueConstraint("pool", "period", "position"),
 )

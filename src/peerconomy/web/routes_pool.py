@@ -222,6 +222,7 @@ def goods(pool: str, request: Request, uow: UowDep) -> Response:
         rows = overview.goods_overview(uow, pool)
         period = lookup.current_period(uow, pool)
         wishes = views.wishes(uow, pool)
+        left = views.periods_left(uow, pool)
     me = access.member.id if access.member else None
     types: dict[str, bool] = {}
     for row in rows:
@@ -231,14 +232,15 @@ def goods(pool: str, request: Request, uow: UowDep) -> Response:
     return pool_page(
         request, "goods.html", access, "goods", rows=rows, period=period,
         collecting=period.state is PeriodState.COLLECTING,
-        my_wishes=[w for w in wishes if w.participant == me],
+        my_wishes=[w for w in wishes if w.participant == me], periods_left=left,
         product_types=sorted(types.items()),
     )
 
 
 @router.post("/pools/{pool}/wishes")
 def make_wish(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
-    """Make a wish: a quantity, and the goods or product types any of which would do."""
+    """Make a wish: a quantity, the goods or product types any of which would do, and a
+    term (periods) for a subscription."""
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "make wishes"))
     alternatives: list[dict[str, Any]] = []
     with form.all_mistakes():
@@ -255,11 +257,12 @@ def make_wish(pool: str, request: Request, form: FormDep, uow: UowDep) -> Respon
         if not form.texts("alternative"):
             form.refuse("alternative", "tick at least one good or product type")
         quantity = form.whole_number("quantity", default=1)
+        term = form.whole_number("term") if form.text("term", default="").strip() else None
         period = form.whole_number("period", default=0) or None
     wish = parse_part(
         Wish,
         {"participant": me, "id": f"{me}-{secrets.token_hex(4)}",
-         "quantity": quantity, "alternatives": alternatives},
+         "quantity": quantity, "alternatives": alternatives, "term": term},
         "wish",
     )
     collecting.make_wish(uow, pool, wish, period=period, actor=me)

@@ -210,7 +210,7 @@ def _put_wish(pool: str, wish_id: str, who: str, body: WishChange, access: Acces
               uow: UowDep, *, new: bool) -> Wish:
     with body_is("wish"):
         wish = parse_part(Wish, {"participant": who, "id": wish_id, "quantity": body.quantity,
-                                 "alternatives": body.alternatives}, "wish")
+                                 "alternatives": body.alternatives, "term": body.term}, "wish")
         return collecting.make_wish(uow, pool, wish, period=body.period, actor=access.user,
                                     new=new)
 
@@ -277,7 +277,8 @@ def my_period(pool: str, access: AccessDep, uow: UowDep) -> MyPeriodOut:
     mine = overview.my_period(uow, pool, _me(access))
     return MyPeriodOut(
         pool=mine.pool, participant=mine.participant, period=period_out(mine.period),
-        offers=mine.offers, wishes=mine.wishes, assignments=mine.assignments,
+        offers=mine.offers, wishes=mine.wishes, periods_left=mine.periods_left,
+        assignments=mine.assignments,
         allocations=[MyAllocation.model_validate(a) for a in mine.allocations],
         share=mine.share,
         share_parts=None if mine.share_parts is None else ShareParts(

@@ -21,6 +21,7 @@ class MemoryPeriodRepository(Repository):
         self._s.periods[key] = period
         self._s.offers[key] = {}
         self._s.wishes[key] = {}
+        self._s.periods_left[key] = {}
 
     def latest(self, pool: str) -> Period | None:
         numbers = [n for (p, n) in self._s.periods if p == pool]
@@ -57,17 +58,34 @@ class MemoryPeriodRepository(Repository):
         return [w for w in found if participant is None or w.participant == participant]
 
     def add_wishes(self, pool: str, number: int, wishes: Iterable[Wish]) -> None:
-        self._s.wishes[(pool, number)].update((w.id, w) for w in wishes)
+        for wish in wishes:
+            self.put_wish(pool, number, wish)
 
-    def put_wish(self, pool: str, number: int, wish: Wish) -> None:
-        self._s.wishes[(pool, number)][wish.id] = wish
+    def put_wish(
+        self, pool: str, number: int, wish: Wish, *, periods_left: int | None = None
+    ) -> None:
+        key = (pool, number)
+        self._s.wishes[key][wish.id] = wish
+        self._s.periods_left[key].pop(wish.id, None)
+        if wish.term is not None:
+            self._s.periods_left[key][wish.id] = (
+                wish.term if periods_left is None else periods_left)
 
     def remove_wish(self, pool: str, number: int, wish: str) -> bool:
+        self._s.periods_left[(pool, number)].pop(wish, None)
         return self._s.wishes[(pool, number)].pop(wish, None) is not None
+
+    def periods_left(self, pool: str, number: int) -> dict[str, int]:
+        return dict(self._s.periods_left.get((pool, number), {}))
 
     def carry_over(self, pool: str, source: int, target: int) -> None:
         self._s.offers[(pool, target)].update(self._s.offers[(pool, source)])
-        self._s.wishes[(pool, target)].update(self._s.wishes[(pool, source)])
+        left = self._s.periods_left[(pool, source)]
+        for wish in self._s.wishes[(pool, source)].values():
+            if wish.id not in left:
+                self.put_wish(pool, target, wish)
+            elif left[wish.id] > 1:  # a subscription in its last period ends here
+                self.put_wish(pool, target, wish, periods_left=left[wish.id] - 1)
 
     def add_plan(self, plan: Plan) -> None:
         key = (plan.pool, plan.period)

@@ -42,6 +42,8 @@ class State:
     periods: dict[PeriodKey, Period] = field(default_factory=dict)
     offers: dict[PeriodKey, dict[tuple[str, str], Offer]] = field(default_factory=dict)
     wishes: dict[PeriodKey, dict[str, Wish]] = field(default_factory=dict)
+    periods_left: dict[PeriodKey, dict[str, int]] = field(default_factory=dict)
+    """Of each period's subscriptions (wishes with a term): the periods they still stand."""
     plans: dict[PeriodKey, Plan] = field(default_factory=dict)
     withdrawn_plans: dict[PeriodKey, list[WithdrawnPlan]] = field(default_factory=dict)
     work_logs: dict[int, WorkLog] = field(default_factory=dict)

@@ -78,8 +78,14 @@ _OFFERED_HOURS = (
     .group_by(t.offers.c.task)
 )
 _WISHES = (
-    select(t.wishes.c.participant, t.wishes.c.id, t.wishes.c.quantity, t.wishes.c.alternatives)
+    select(t.wishes.c.participant, t.wishes.c.id, t.wishes.c.quantity, t.wishes.c.alternatives,
+           t.wishes.c.term)
     .where(*_of_period(t.wishes))
+    .order_by(t.wishes.c.position)
+)
+_PERIODS_LEFT = (
+    select(t.wishes.c.id, t.wishes.c.periods_left)
+    .where(*_of_period(t.wishes), t.wishes.c.periods_left.is_not(None))
     .order_by(t.wishes.c.position)
 )
 _WISHES_OF = _WISHES.where(t.wishes.c.participant == bindparam("participant"))
@@ -212,8 +218,8 @@ class SqlPeriodRepository(SqlRepository):
         return validated(
             Wish,
             [
-                {"participant": who, "id": id, "quantity": n, "alternatives": alts}
-                for (who, id, n, _), alts in zip(rows, alternatives, strict=True)
+                {"participant": who, "id": id, "quantity": n, "alternatives": alts, "term": term}
+                for (who, id, n, _, term), alts in zip(rows, alternatives, strict=True)
             ],
         )
 
@@ -231,13 +237,17 @@ class SqlPeriodRepository(SqlRepository):
                 x.participant,
                 x.quantity,
                 alternatives_json(x.alternatives),
+                x.term,
+                x.term,  # a new subscription stands for its whole term
             )
             for i, x in enumerate(wishes, start)
         ]
         insert_many(self._c, t.wishes, rows)
 
     @writes
-    def put_wish(self, pool: str, number: int, wish: Wish) -> None:
+    def put_wish(
+        self, pool: str, number: int, wish: Wish, *, periods_left: int | None = None
+    ) -> None:
         put(
             self._c,
             t.wishes,
@@ -246,9 +256,16 @@ class SqlPeriodRepository(SqlRepository):
                 "participant": wish.participant,
                 "quantity": wish.quantity,
                 "alternatives": alternatives_json(wish.alternatives),
+                "term": wish.term,
+                "periods_left": None if wish.term is None else (
+                    wish.term if periods_left is None else periods_left),
             },
             scope=("pool", "period"),
         )
+
+    def periods_left(self, pool: str, number: int) -> dict[str, int]:
+        rows = self._c.execute(_PERIODS_LEFT, {"pool": pool, "number": number}).all()
+        return {wish: int(left) for wish, left in rows}
 
     @writes
     def remove_wish(self, pool: str, number: int, wish: str) -> bool:
@@ -260,17 +277,24 @@ class SqlPeriodRepository(SqlRepository):
 
     @writes
     def carry_over(self, pool: str, source: int, target: int) -> None:
-        for table, keys in ((t.offers, ("participant", "task")), (t.wishes, ("id",))):
-            self._carry_over(table, keys, pool, source, target)
+        self._carry_over(t.offers, ("participant", "task"), pool, source, target)
+        # a subscription stands one period less; one in its last period ends here
+        w = t.wishes.c
+        self._carry_over(t.wishes, ("id",), pool, source, target,
+                         where=(w.periods_left.is_(None) | (w.periods_left > 1)),
+                         computed={"periods_left": w.periods_left - 1})
 
     def _carry_over(
-        self, table: Table, keys: Sequence[str], pool: str, source: int, target: int
+        self, table: Table, keys: Sequence[str], pool: str, source: int, target: int, *,
+        where: ColumnElement[bool] | None = None, computed: dict[str, Any] | None = None,
     ) -> None:
         """INSERT ... SELECT the source period's rows into the target period: a row the
         target has already is updated in place, a new one goes after the target's last (the
         upsert only where the target has rows: into an empty period a plain insert is
-        faster)."""
+        faster). Only the rows ``where`` holds, if given; ``computed`` columns take the
+        expressions given (of the source row) instead of being copied."""
         c = table.c
+        computed = computed or {}
         offset = next_position(self._c, table, c.pool == pool, c.period == target) - 1
         values = [
             column.name
@@ -283,9 +307,10 @@ class SqlPeriodRepository(SqlRepository):
                 literal(target, Integer).label("period"),
                 *(c[k] for k in keys),
                 (c.position + offset).label("position"),
-                *(c[v] for v in values),
+                *(computed[v].label(v) if v in computed else c[v] for v in values),
             )
-            .where(c.pool == pool, c.period == source)
+            .where(c.pool == pool, c.period == source,
+                   *(() if where is None else (where,)))
             .order_by(c.position)
         )
         statement = dialect_insert(self._c.dialect.name)(table).from_select(
