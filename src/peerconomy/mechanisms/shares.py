@@ -124,7 +124,8 @@ def charge(
     held_cost: FloatArray = h_units * (held_base[h_good] + h_premium)
 
     own = np.bincount(alloc_participant, weights=allocation_cost, minlength=n_participants)
-    own += np.bincount(h_participant, weights=held_cost, minlength=n_participants)
+    if len(h_participant):
+        own = own + np.bincount(h_participant, weights=held_cost, minlength=n_participants)
     overhead = math.fsum((units * effort)[good_model == FLAT_RATE]) + math.fsum(
         (weight * fixed_hours)[fixed_hours > 0]
     )
