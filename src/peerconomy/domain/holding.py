@@ -2,13 +2,13 @@
 next ones, at the premium locked when they were won (docs/design.md, "Goods that last").
 
 The pool keeps its holdings from period to period: settling a period makes a holding of each
-unit won of a lasting good (``periods_left``: the periods still to come, ``tenure - 1``), counts
+unit won of a lasting good (``periods_left``: the periods still to come, ``tenure - 1``, the next one included), counts
 the others down, and ends those with none left or whose holder gave notice (the units go back
 to the next period's auction).
 
 >>> h = Holding("seaside", 1, "ana", "flat_b_seaview", 1, 12.0, won_in=1, periods_left=11)
->>> h.counted_down().periods_left, h.with_notice().ends_after_this_period
-(10, True)
+>>> h.counted_down().periods_left, h.ends_after_this_period, h.with_notice().ends_after_this_period
+(10, False, True)
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ __all__ = ["Holding"]
 class Holding:
     """Units of ``good`` that ``participant`` holds in pool ``pool`` (``id``: the pool's
     number for it, 0 until stored), won in period ``won_in`` at ``premium`` per unit (stage-1
-    hours), for ``periods_left`` more periods after the current one; ``notice_given``: the
-    holder gave the units back, and the holding ends after the current period."""
+    hours), held for ``periods_left`` periods, the pool's current one included;
+    ``notice_given``: the holder gave the units back, and the holding ends after the current
+    period."""
 
     pool: str
     id: int
@@ -40,7 +41,7 @@ class Holding:
     @property
     def ends_after_this_period(self) -> bool:
         """Whether the current period is the holding's last."""
-        return self.notice_given or self.periods_left <= 0
+        return self.notice_given or self.periods_left <= 1
 
     def counted_down(self) -> Holding:
         """The holding a period later."""

@@ -371,8 +371,8 @@ holdings: Final = Table(
     PrimaryKeyConstraint("pool", "id"),
     ForeignKeyConstraint(["pool", "good"], ["goods.pool", "goods.id"]),
 )
-"""Units of goods that last, won in period ``won_in`` and held for ``periods_left`` more
-periods after the current one, at the ``premium`` per unit locked then (migration 0012)."""
+"""Units of goods that last, won in period ``won_in`` and held for ``periods_left`` periods,
+the current one included, at the ``premium`` per unit locked then (migration 0012)."""
 
 transactions: Final = Table(
     "transactions",
