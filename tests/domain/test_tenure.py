@@ -50,7 +50,7 @@ def test_the_seaside_flats_are_won_for_twelve_periods_at_effort_plus_premium() -
     assert plan["holdings"] == []
 
 
-def test_a_held_flat_is_not_auctioned_again_and_its_holder_pays_effort_plus_locked_premium() -> None:
+def test_a_held_flat_is_not_auctioned_again_its_holder_pays_effort_and_locked_premium() -> None:
     plan = peerconomy.clear(second_period())
 
     assert plan["allocations"] == [] and plan["won"] == []  # no flat was on offer

@@ -2,9 +2,9 @@
 next ones, at the premium locked when they were won (docs/design.md, "Goods that last").
 
 The pool keeps its holdings from period to period: settling a period makes a holding of each
-unit won of a lasting good (``periods_left``: the periods still to come, ``tenure - 1``, the next one included), counts
-the others down, and ends those with none left or whose holder gave notice (the units go back
-to the next period's auction).
+unit won of a lasting good (``periods_left``: the periods still to come, ``tenure - 1``, the
+next one included), counts the others down, and ends those with none left or whose holder
+gave notice (the units go back to the next period's auction).
 
 >>> h = Holding("seaside", 1, "ana", "flat_b_seaview", 1, 12.0, won_in=1, periods_left=11)
 >>> h.counted_down().periods_left, h.ends_after_this_period, h.with_notice().ends_after_this_period

@@ -189,8 +189,9 @@ class ClearedPlan(Struct, frozen=True, gc=False, forbid_unknown_fields=True):
     ``production`` and ``goods`` every good; ``shares``, ``refunds`` and ``credits`` every
     participant. ``refunds`` is each participant's part of the period's premiums, already
     taken off their share. ``holdings`` are the units held this period and what their
-    holders are charged; ``won`` the units of goods that last won this period. An empty plan (the defaults) asks nothing of anybody. A plan of
-    ``format`` ``peerconomy-plan/1`` has no ``refunds`` (they are empty).
+    holders are charged; ``won`` the units of goods that last won this period. An empty plan
+    (the defaults) asks nothing of anybody. A plan of ``format`` ``peerconomy-plan/1`` has
+    no ``refunds``, ``holdings`` or ``won`` (they are empty).
     """
 
     format: PlanFormat = PLAN_FORMAT

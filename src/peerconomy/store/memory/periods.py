@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from peerconomy.domain.period import PeriodState
 from peerconomy.domain.holding import Holding
+from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Assignment, Period, Plan, WorkLog
 from peerconomy.domain.scenario import Offer, Wish
 from peerconomy.store.memory.state import Repository

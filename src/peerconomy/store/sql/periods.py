@@ -22,8 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from peerconomy.domain.period import PeriodState
 from peerconomy.domain.holding import Holding
+from peerconomy.domain.period import PeriodState
 from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.pool import Assignment, Period, Plan, WorkLog
 from peerconomy.domain.scenario import Offer, Wish
