@@ -175,6 +175,7 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", "/pools/{pool}/work"): (Need.MEMBER, {"task": "garden", "hours": "1"}),
     ("POST", "/pools/{pool}/work/{log_id}/confirm"): (Need.MEMBER, {}),
     ("POST", "/pools/{pool}/work/{log_id}/reject"): (Need.COORDINATOR, {}),
+    ("POST", "/pools/{pool}/holdings/{holding}/notice"): (Need.MEMBER, {}),
     ("GET", "/pools/{pool}/period"): (Need.COORDINATOR, None),
     ("GET", "/pools/{pool}/period/clearing"): (Need.COORDINATOR, None),
     ("GET", "/pools/{pool}/audit"): (Need.COORDINATOR, None),
