@@ -152,3 +152,45 @@ def test_a_scenario_s_holdings_are_imported_for_their_good_s_tenure() -> None:
 
     assert holdings.holdings_of(store.unit_of_work(), POOL) == [
         Holding(POOL, 1, "ben", "flat_a_seaview", 1, 12.0, won_in=0, periods_left=12)]
+
+
+def test_an_erased_holder_is_renamed_in_the_holdings_and_the_plans(uow: UnitOfWork) -> None:
+    cycle(uow)
+    periods.clear_period(uow, POOL, now=NOW)
+    with uow:
+        uow.pools.rename_participant(POOL, "ana", "gone-0123abcd")
+        uow.commit()
+
+    assert [p for p, *_ in held(uow)] == ["gone-0123abcd", "ben", "dario"]
+    with uow:
+        first, second = uow.periods.plan(POOL, 1), uow.periods.plan(POOL, 2)
+    assert first is not None and second is not None
+    assert first.data.won[0].participant == "gone-0123abcd"
+    assert second.data.holdings[0].participant == "gone-0123abcd"
+    assert "ana" not in second.data.refunds and "gone-0123abcd" in second.data.refunds
+
+
+def test_a_backup_keeps_the_holdings(tmp_path: Path) -> None:
+    from peerconomy.store.backup import backup, restore
+
+    url = f"sqlite:///{tmp_path / 'pool.sqlite3'}"
+    store = open_store(url)
+    try:
+        import_scenario(store.unit_of_work(), POOL, parse_scenario(seaside()),
+                        coordinators=["ana"])
+        cycle(store.unit_of_work())
+        holdings.give_notice(store.unit_of_work(), POOL, 2)
+        before = holdings.holdings_of(store.unit_of_work(), POOL)
+    finally:
+        store.close()
+    document = backup(url)
+    copy = f"sqlite:///{tmp_path / 'copy.sqlite3'}"
+
+    restore(copy, json.loads(json.dumps(document)))
+
+    assert len(document["tables"]["holdings"]) == 3
+    restored = open_store(copy)
+    try:
+        assert holdings.holdings_of(restored.unit_of_work(), POOL) == before
+    finally:
+        restored.close()
