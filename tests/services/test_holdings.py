@@ -194,3 +194,18 @@ def test_a_backup_keeps_the_holdings(tmp_path: Path) -> None:
         assert holdings.holdings_of(restored.unit_of_work(), POOL) == before
     finally:
         restored.close()
+
+
+def test_a_good_s_capacity_cannot_fall_below_what_is_held(uow: UnitOfWork) -> None:
+    from peerconomy.services import projects
+    from peerconomy.services.errors import InputError
+
+    cycle(uow)
+    with pytest.raises(InputError) as refused:
+        projects.plan_production(uow, POOL, "flat_c_garden", 0)
+
+    assert (refused.value.path, refused.value.reason) == (
+        "capacity", "must be at least 1, the units of 'flat_c_garden' held, got 0")
+    with uow:
+        assert next(g for g in uow.pools.goods(POOL) if g.id == "flat_c_garden").capacity == 1
+    projects.plan_production(uow, POOL, "flat_c_garden", 2)  # more is fine
