@@ -120,7 +120,8 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
 PATH_VALUES = {
     "pool": "seaside", "token_id": "0123456789ab", "code": "0123456789ab.nope",
     "user": "dora", "participant": "ana", "project": "flats", "number": "1", "task": "garden",
-    "wish": "ben-guests", "log_id": "1", "holding": "1", "transaction": "p1-shares", "good": "guest-bed",
+    "wish": "ben-guests", "log_id": "1", "holding": "1", "transaction": "p1-shares",
+    "good": "guest-bed",
     "token": "not-a-signed-link",
 }
 CALLERS = {"anonymous": Need.ANYONE, "outsider": Need.USER, "member": Need.MEMBER,

@@ -62,5 +62,5 @@ def notice(
         given = holdings.give_notice(uow(), pool, holding)
     terminal().print(
         f"[green]✓[/green] notice given on holding {given.id} of [bold]{escape(pool)}[/bold]"
-        f" ({given.quantity} × {escape(given.good)}, {escape(given.participant)}): it ends"
+        f" ({given.quantity} x {escape(given.good)}, {escape(given.participant)}): it ends"
         " after the current period")

@@ -4,8 +4,8 @@ A federation is a directory ``DIR`` holding one ``peerconomy-scenario/1`` file p
 (``DIR/*.json``; the pool's name is the file's stem) and, optionally, ``DIR/federation.json``
 (``{"format": "peerconomy-federation/1", "settings": {...}}``). Its *merged pool* is the
 scenario with every pool's participants, projects, tasks, goods, offers, wishes and holdings,
-the pools taken in the order of their names. A pool's wishes may name another pool's goods, a product
-type made in several pools, and so on: references resolve in the merged pool.
+the pools taken in the order of their names. A pool's wishes may name another pool's goods, a
+product type made in several pools, and so on: references resolve in the merged pool.
 
 Rules:
 

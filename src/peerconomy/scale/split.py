@@ -2,8 +2,9 @@
 
 A pool's part holds what its own file lists: weights, uncovered hours and assignments of its
 tasks; production, goods and unmet wishes of its goods; allocations and units won of its
-wishes (of whichever pool's goods); holdings, shares and credits of its participants; the hints about its tasks,
-goods and projects; and ``weighted_effort``, the weighted hours of its tasks. Every entry of
+wishes (of whichever pool's goods); holdings, shares and credits of its participants; the
+hints about its tasks, goods and projects; and ``weighted_effort``, the weighted hours of its
+tasks. Every entry of
 the merged plan lands in exactly one part.
 """
 
