@@ -237,6 +237,8 @@ def _membership(uow: UnitOfWork, pool: str, member: Member) -> dict[str, Any]:
                                 if a.participant == me],
                 "allocations": [a.to_json() for a in plan.data.allocations
                                 if a.participant == me],
+                "holdings": [h.to_json() for h in plan.data.holdings if h.participant == me],
+                "won": [w.to_json() for w in plan.data.won if w.participant == me],
                 "share": plan.data.shares.get(me),
                 "credit": plan.data.credits.get(me),
             },
@@ -252,6 +254,8 @@ def _membership(uow: UnitOfWork, pool: str, member: Member) -> dict[str, Any]:
         "pool": pool,
         "member": {k: v for k, v in asdict(member).items() if k != "version"},
         "periods": periods,
+        "holdings": [{k: v for k, v in asdict(h).items() if k != "pool"}
+                     for h in uow.periods.holdings(pool) if h.participant == me],
         "ledger": {"account": mine, "balance": str(uow.journal.balance(pool, mine)),
                    "postings": postings},
     }
