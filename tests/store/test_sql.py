@@ -515,7 +515,7 @@ _READS = {
     "SqlPoolRepository": {"get", "lock", "names", "projects", "members", "member", "standing",
                           "tasks", "goods"},
     "SqlPeriodRepository": {"latest", "get", "offers", "offered_hours", "wishes", "plan",
-                            "assignments", "work_log", "work_logs"},
+                            "assignments", "work_log", "work_logs", "holdings"},
     "SqlJournalRepository": {"get", "transactions", "balances", "balance"},
     "SqlAccountRepository": {"user", "user_by_email", "user_count", "users", "memberships",
                              "token",
