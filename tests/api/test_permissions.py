@@ -103,6 +103,8 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", P + "/work"): (Need.MEMBER, {"task": "garden", "hours": 1}),
     ("POST", P + "/work/{log_id}/confirm"): (Need.MEMBER, None),
     ("POST", P + "/work/{log_id}/reject"): (Need.COORDINATOR, None),
+    ("GET", P + "/holdings"): (Need.MEMBER, None),
+    ("POST", P + "/holdings/{holding}/notice"): (Need.MEMBER, None),
     ("GET", P + "/hints"): (Need.MEMBER, None),
     ("GET", P + "/me"): (Need.MEMBER, None),
     ("PATCH", P + "/me"): (Need.MEMBER, {"contact_visible": True}),
@@ -119,7 +121,8 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
 PATH_VALUES = {
     "pool": "seaside", "token_id": "0123456789ab", "code": "0123456789ab.nope",
     "user": "dora", "participant": "ana", "project": "flats", "number": "1", "task": "garden",
-    "wish": "ben-guests", "log_id": "1", "transaction": "p1-shares", "good": "guest-bed",
+    "wish": "ben-guests", "log_id": "1", "holding": "1", "transaction": "p1-shares",
+    "good": "guest-bed",
     "token": "not-a-signed-link",
 }
 CALLERS = {"anonymous": Need.ANYONE, "outsider": Need.USER, "member": Need.MEMBER,
@@ -174,6 +177,7 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", "/pools/{pool}/work"): (Need.MEMBER, {"task": "garden", "hours": "1"}),
     ("POST", "/pools/{pool}/work/{log_id}/confirm"): (Need.MEMBER, {}),
     ("POST", "/pools/{pool}/work/{log_id}/reject"): (Need.COORDINATOR, {}),
+    ("POST", "/pools/{pool}/holdings/{holding}/notice"): (Need.MEMBER, {}),
     ("GET", "/pools/{pool}/period"): (Need.COORDINATOR, None),
     ("GET", "/pools/{pool}/period/clearing"): (Need.COORDINATOR, None),
     ("GET", "/pools/{pool}/audit"): (Need.COORDINATOR, None),

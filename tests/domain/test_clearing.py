@@ -173,8 +173,8 @@ def test_a_product_type_goes_to_the_producer_with_the_least_effort_first() -> No
 def test_the_plan_has_every_key_of_the_format() -> None:
     plan = peerconomy.clear(load("workshop.json"))
     assert list(plan) == ["format", "weights", "assignments", "uncovered", "production", "goods",
-                          "allocations", "shares", "refunds", "credits", "weighted_effort",
-                          "hints"]
+                          "allocations", "holdings", "won", "shares", "refunds", "credits",
+                          "weighted_effort", "hints"]
     assert plan["format"] == "peerconomy-plan/2"
     json.dumps(plan)  # JSON-ready
 

@@ -105,8 +105,8 @@ def test_the_plans_json_names_its_format_first_and_lists_its_sequences() -> None
     data = plan.to_json()
 
     assert list(data) == ["format", "weights", "assignments", "uncovered", "production",
-                          "goods", "allocations", "shares", "refunds", "credits",
-                          "weighted_effort", "hints"]
+                          "goods", "allocations", "holdings", "won", "shares", "refunds",
+                          "credits", "weighted_effort", "hints"]
     assert data["format"] == PLAN_FORMAT
     assert data["allocations"] == [
         {"participant": "ben", "wish": "ben_chair", "good": "chair", "quantity": 1,

@@ -113,6 +113,7 @@ READERS = [
     (parser.Offer, structs.FastOffer, structs._Offer),
     (parser.Alternative, structs.FastAlternative, structs._Alternative),
     (parser.Wish, structs.FastWish, structs._Wish),
+    (parser.Holding, structs.FastHolding, structs._Holding),
     (parser.Scenario, structs.FastScenario, structs.AnyScenario),
 ]
 """Each part as the parser declares it, the struct reader's struct of it, and the protocol by
@@ -128,6 +129,7 @@ SMALLEST: dict[type[Any], dict[str, Any]] = {
     parser.Offer: {"participant": "ana", "task": "assemble", "hours": 2, "min_weight": 1},
     parser.Alternative: {},
     parser.Wish: {"participant": "ana", "id": "w1", "alternatives": [{"good": "bike"}]},
+    parser.Holding: {"participant": "ana", "good": "bike"},
     parser.Scenario: {"format": FORMAT, "participants": [], "projects": []},
 }
 """Each part with only its required fields."""

@@ -24,12 +24,17 @@ def run(
     fixed: list[float] | None = None,
     premium: list[float] | None = None,
     projects: list[int] | None = None,
+    holdings: list[tuple[int, int, int, float]] | None = None,
 ) -> Charges:
-    """Charges for goods with ``recipes`` (task -> hours) and allocations (person, good, units)."""
+    """Charges for goods with ``recipes`` (task -> hours), allocations (person, good, units)
+    and holdings (person, good, units, locked premium per unit)."""
     n_goods, n_tasks = len(models), len(weight)
     fixed_hours = np.array(fixed or [0.0] * n_tasks)
+    held = holdings or []
     units = np.zeros(n_goods)
     for _, g, n in allocations:
+        units[g] += n
+    for _, g, n, _ in held:  # held units are made too
         units[g] += n
     hours = fixed_hours.copy()
     for g, recipe in enumerate(recipes):
@@ -50,6 +55,10 @@ def run(
         alloc_good=np.array([a[1] for a in allocations], dtype=np.int64),
         alloc_units=np.array([a[2] for a in allocations], dtype=np.int64),
         exempt=np.array(exempt),
+        held_participant=np.array([h[0] for h in held], dtype=np.int64),
+        held_good=np.array([h[1] for h in held], dtype=np.int64),
+        held_units=np.array([h[2] for h in held], dtype=np.int64),
+        held_premium=np.array([h[3] for h in held], dtype=np.float64),
     )
 
 
@@ -188,6 +197,9 @@ def periods(draw: st.DrawFn) -> dict[str, object]:
         "premium": draw(st.lists(st.floats(0, 8).map(lambda x: round(x, 2)),
                                  min_size=n_goods, max_size=n_goods)),
         "projects": draw(st.lists(st.integers(0, 1), min_size=n_goods, max_size=n_goods)),
+        "holdings": draw(st.lists(st.tuples(
+            st.integers(0, n_people - 1), st.integers(0, n_goods - 1), st.integers(1, 3),
+            st.sampled_from([0.0, 1.5, 4.0, 12.0])), max_size=3)),
     }
 
 
@@ -205,6 +217,7 @@ def test_shares_add_up_to_the_weighted_effort_exactly(period: dict) -> None:
 @settings(max_examples=200, deadline=None)
 @given(period=periods())
 def test_a_premium_never_raises_anything_but_its_own_good(period: dict) -> None:
+    period = {**period, "holdings": []}
     without = run(**{**period, "premium": [0.0] * len(period["models"])})
     with_ = run(**period)
     premium = np.array(period["premium"])
@@ -213,15 +226,18 @@ def test_a_premium_never_raises_anything_but_its_own_good(period: dict) -> None:
     assert math.isclose(math.fsum(with_.share), math.fsum(without.share))
 
 
-def reference(period: dict) -> tuple[list[float], list[float], list[float]]:
+def reference(period: dict) -> tuple[list[float], list[float], list[float], list[float]]:
     """Stage 3 by the rule's words, participant by participant, in plain Python: the cost
-    of each allocation, each participant's refund and share (independent of the engine)."""
+    of each allocation, each participant's refund and share, and the charge of each holding
+    (independent of the engine)."""
     weight, recipes, models = period["weight"], period["recipes"], period["models"]
     premium, projects = period["premium"], period["projects"]
     exempt, allocations, fixed = period["exempt"], period["allocations"], period["fixed"]
+    held = period.get("holdings", [])
     people = range(len(exempt))
     effort = [sum(hours * weight[t] for t, hours in recipe.items()) for recipe in recipes]
-    units = [sum(n for _, g, n in allocations if g == good) for good in range(len(models))]
+    units = [sum(n for _, g, n in allocations if g == good)
+             + sum(n for _, g, n, _ in held if g == good) for good in range(len(models))]
 
     def unit_cost(good: int) -> float:
         model = models[good]
@@ -237,7 +253,11 @@ def reference(period: dict) -> tuple[list[float], list[float], list[float]]:
         return sum(units[k] * effort[k] for k in same) / taken if taken else effort[good]
 
     costs = [unit_cost(g) * n for _, g, n in allocations]
+    # a held unit: its good's cost without this period's premium, plus the locked one
+    held_costs = [((effort[g] if models[g] == AUCTION else unit_cost(g)) + locked) * n
+                  for _, g, n, locked in held]
     own = [sum(c for (p, _, _), c in zip(allocations, costs, strict=True) if p == who)
+           + sum(c for (p, _, _, _), c in zip(held, held_costs, strict=True) if p == who)
            for who in people]
     overhead = sum(units[g] * effort[g] for g in range(len(models)) if models[g] == FLAT_RATE)
     overhead += sum(w * f for w, f in zip(weight, fixed, strict=True))
@@ -249,18 +269,20 @@ def reference(period: dict) -> tuple[list[float], list[float], list[float]]:
     base = sum(share)
     for p in carriers:
         share[p] += carried * share[p] / base if base > 0 else carried / len(carriers)
-    premiums = sum(units[g] * premium[g] for g in range(len(models)) if models[g] == AUCTION)
+    premiums = sum(n * premium[g] for _, g, n in allocations if models[g] == AUCTION)
+    premiums += sum(n * locked for _, _, n, locked in held)
     refund = [premiums / len(carriers) if p in carriers else 0.0 for p in people]
-    return costs, refund, [s - r for s, r in zip(share, refund, strict=True)]
+    return costs, refund, [s - r for s, r in zip(share, refund, strict=True)], held_costs
 
 
 @settings(max_examples=300, deadline=None)
 @given(period=periods())
 def test_stage_three_agrees_with_an_independent_reference(period: dict) -> None:
     result = run(**period)
-    costs, refund, share = reference(period)
+    costs, refund, share, held_costs = reference(period)
     scale = 1.0 + result.weighted_effort + sum(map(abs, share))
     assert np.allclose(result.allocation_cost, costs, rtol=1e-12, atol=1e-12 * scale)
+    assert np.allclose(result.held_cost, held_costs, rtol=1e-12, atol=1e-12 * scale)
     assert np.allclose(result.refund, refund, rtol=1e-12, atol=1e-12 * scale)
     assert np.allclose(result.share, share, rtol=1e-12, atol=1e-9 * scale)
 
@@ -278,7 +300,8 @@ def test_the_premiums_come_back_in_equal_parts_and_winners_pay_the_auction_price
     units = np.zeros(len(models))
     for _, g, n in allocations:
         units[g] += n
-    premiums = math.fsum((units * premium)[models == AUCTION])
+    premiums = math.fsum((units * premium)[models == AUCTION]) + math.fsum(
+        n * locked for _, _, n, locked in period["holdings"])  # locked premiums come back too
     # every carrier gets the same refund, the exempt none, and together they are P
     assert len(set(result.refund[carriers].tolist())) == 1
     assert np.all(result.refund[~carriers] == 0.0)
@@ -290,3 +313,17 @@ def test_the_premiums_come_back_in_equal_parts_and_winners_pay_the_auction_price
         if models[g] == AUCTION:
             assert math.isclose(result.allocation_cost[k], (effort[g] + premium[g]) * n,
                                 rel_tol=1e-12)
+
+
+def test_a_held_flat_costs_its_upkeep_at_the_weights_and_the_premium_locked() -> None:
+    """A sea-view flat (6 h of cleaning) held by household 0 at a locked premium of 12; this
+    period cleaning weighs 1.5 and nobody wins anything. Household 0 pays 9 + 12 = 21, and
+    the 12 come back in thirds: shares 17, -4, -4."""
+    result = run(weight=[1.5], recipes=[{0: 6.0}], models=[AUCTION], allocations=[],
+                 exempt=[False, False, False], premium=[0.0],
+                 holdings=[(0, 0, 1, 12.0)])
+
+    assert result.held_cost.tolist() == [21.0]
+    assert result.refund.tolist() == [4.0, 4.0, 4.0]
+    assert result.share.tolist() == [17.0, -4.0, -4.0]
+    assert result.weighted_effort == 9.0

@@ -215,3 +215,36 @@ def test_renamed_pool_files_give_the_same_plan(seed: int) -> None:
 
     assert clear_federation(renamed, serial=True).to_json() == (
         clear_federation(pools, serial=True).to_json())
+
+
+def test_a_federation_holds_its_pools_holdings_and_splits_them_by_holder() -> None:
+    """The seaside flats as two pools: the households with flats in one, the house and the
+    others in the other; ben's held flat and its charge land in his pool's part."""
+    seaside: dict[str, Any] = json.loads(
+        (Path(__file__).parents[2] / "examples" / "seaside_flats.json").read_text())
+    holders = {"ana", "ben"}
+    pools = {
+        "a": {"format": seaside["format"], "settings": seaside["settings"],
+              "participants": [p for p in seaside["participants"] if p["id"] in holders],
+              "projects": [], "offers": [o for o in seaside["offers"]
+                                         if o["participant"] in holders],
+              "wishes": [w for w in seaside["wishes"] if w["participant"] == "ana"],
+              "holdings": [{"participant": "ben", "good": "flat_a_seaview", "premium": 12}]},
+        "b": {"format": seaside["format"], "settings": seaside["settings"],
+              "participants": [p for p in seaside["participants"] if p["id"] not in holders],
+              "projects": seaside["projects"], "tasks": seaside["tasks"],
+              "goods": seaside["goods"],
+              "offers": [o for o in seaside["offers"] if o["participant"] not in holders],
+              "wishes": [w for w in seaside["wishes"] if w["participant"] not in holders]},
+    }
+    fed = merge_pools(pools)
+
+    plan = clear_federation(fed, serial=True)
+
+    assert plan == merged_plan(pools)
+    assert [(h.participant, h.good) for h in plan.holdings] == [("ben", "flat_a_seaview")]
+    parts = split_plan(plan, fed)["pools"]
+    assert [h["participant"] for h in parts["a"]["holdings"]] == ["ben"]
+    assert parts["b"]["holdings"] == []
+    assert {w["participant"] for part in parts.values() for w in part["won"]} == {
+        w.participant for w in plan.won}

@@ -74,6 +74,7 @@ PLAUSIBLE: dict[str, list[str]] = {
     "contact_visible": ["1", ""],
     # path segments
     "{task}": ["stairs", "garden", "laundry"], "{wish}": ["ben-guests"], "{log_id}": ["1", "2"],
+    "{holding}": ["1", "2"],
     "{number}": ["1"], "{user}": ["cleo", "dora"], "{decision}": ["approve", "decline"],
     "{project}": ["flats"], "{code}": ["0123456789ab.nope"], "{token_id}": ["0123456789ab"],
     "{token}": ["not-a-signed-link"], "pool": ["seaside", "hillside"],
@@ -98,6 +99,7 @@ FORMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "/pools/seaside/work": ("ben", "cleared", ("task", "hours")),
     "/pools/seaside/work/{log_id}/confirm": ("ana", "worked", ()),
     "/pools/seaside/work/{log_id}/reject": ("ana", "worked", ()),
+    "/pools/seaside/holdings/{holding}/notice": ("ben", "worked", ()),
     "/pools/seaside/period/clear": ("ana", "collected", ()),
     "/pools/seaside/period/reopen": ("ana", "cleared", ()),
     "/pools/seaside/period/settle": ("ana", "worked", ()),

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from peerconomy.api.schemas import Amount, PeriodOut, ProjectOut
 from peerconomy.domain.account import JoinStatus
 from peerconomy.domain.audit import AuditEntry
+from peerconomy.domain.holding import Holding
 from peerconomy.domain.pool import Assignment, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.ledger.journal import Kind
@@ -33,6 +34,7 @@ __all__ = [
     "GoodResult",
     "HintBoardOut",
     "HistoryOut",
+    "HoldingOut",
     "JoinDecision",
     "JoinRequestOut",
     "LargeShareWarning",
@@ -45,9 +47,11 @@ __all__ = [
     "PlanAllocation",
     "PlanAssignment",
     "PlanHint",
+    "PlanHolding",
     "PlanInHistory",
     "PlanPreview",
     "PlanWarning",
+    "PlanWon",
     "PostingOut",
     "ProductTypeProduction",
     "ProjectWithParts",
@@ -93,6 +97,50 @@ class PlanAllocation(BaseModel):
     good: str
     quantity: int
     cost: float
+
+
+class PlanHolding(BaseModel):
+    """Units of a good a participant holds this period (won earlier), the premium per unit
+    locked then, and what they are charged in all (effort at the weights + locked premium)."""
+
+    participant: str
+    good: str
+    quantity: int
+    premium: float
+    cost: float
+
+
+class PlanWon(BaseModel):
+    """Units of a good that lasts won this period: held ``tenure`` periods at ``premium``."""
+
+    participant: str
+    wish: str
+    good: str
+    quantity: int
+    premium: float
+    tenure: int
+
+
+class HoldingOut(BaseModel):
+    """A holding of the pool: units of a good that lasts, won in period ``won_in`` at
+    ``premium`` per unit, held ``periods_left`` periods more, the current one included;
+    ``notice_given``: it ends after the current period."""
+
+    id: int
+    participant: str
+    good: str
+    quantity: int
+    premium: float
+    won_in: int
+    periods_left: int
+    notice_given: bool
+
+    @classmethod
+    def of(cls, holding: Holding) -> HoldingOut:
+        return cls(id=holding.id, participant=holding.participant, good=holding.good,
+                   quantity=holding.quantity, premium=holding.premium,
+                   won_in=holding.won_in, periods_left=holding.periods_left,
+                   notice_given=holding.notice_given)
 
 
 class UncoveredTask(Strict):
@@ -167,6 +215,12 @@ class Plan(BaseModel):
     production: dict[str, int] = Field(description="Units of each good to make.")
     goods: dict[str, GoodResult]
     allocations: list[PlanAllocation]
+    holdings: list[PlanHolding] | None = Field(
+        default=None, description="Units held this period and their charge (absent from"
+                                  " plans of format peerconomy-plan/1).")
+    won: list[PlanWon] | None = Field(
+        default=None, description="Units of goods that last won this period (absent from"
+                                  " plans of format peerconomy-plan/1).")
     shares: dict[str, float] = Field(
         description="Each participant's share of the period's work, in weighted hours"
                     " (net of their refund).")

@@ -56,6 +56,7 @@ OPERATION_IDS: Final[dict[str, str]] = {
     "work_logs": "list_work",
     "confirm": "confirm_work",
     "reject": "reject_work",
+    "give_notice": "give_notice_on_holding",
     "hint_board": "get_hints",
     "my_period": "get_my_period",
     "change_my_membership": "update_my_membership",

@@ -21,6 +21,7 @@ from peerconomy.cli.demo import demo
 from peerconomy.cli.engine import warm_up
 from peerconomy.cli.federation import federation_app
 from peerconomy.cli.help_text import flow_help
+from peerconomy.cli.holdings import holding_app
 from peerconomy.cli.ledger import ledger_app
 from peerconomy.cli.mail import mail_app
 from peerconomy.cli.members import member_app
@@ -132,6 +133,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(period_app, name="period")
 app.add_typer(work_app, name="work")
 app.add_typer(wish_app, name="wish")
+app.add_typer(holding_app, name="holding")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(db_app, name="db")
 app.add_typer(federation_app, name="federation")

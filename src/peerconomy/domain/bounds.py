@@ -15,8 +15,10 @@ weight                    min_weight, weight estimates      > 0 .. 1,000
 pool's max weight         max_weight (scenario, pool)       1 .. 1,000
 contribution              an alternative's max_cost         0 .. 1,000,000
 units                     a good's capacity and limit       0 .. 1,000,000,000
-quantity                  units one wish asks for           1 .. 100,000
+quantity                  units one wish asks for, or one   1 .. 100,000
+                          holding holds
 term                      periods a subscription stands     1 .. 10,000
+tenure                    periods a won unit is held        1 .. 1,000
 seed                      the lottery's seed                0 .. 2**63 - 1
 ========================  ================================  ========================
 
@@ -43,6 +45,7 @@ __all__ = [
     "MAX_HOURS",
     "MAX_QUANTITY",
     "MAX_SEED",
+    "MAX_TENURE",
     "MAX_TERM",
     "MAX_UNITS",
     "MAX_WEIGHT",
@@ -68,6 +71,8 @@ MAX_QUANTITY: Final = 100_000
 """The most units one wish may ask for."""
 MAX_TERM: Final = 10_000
 """The most periods a subscription (a wish with a term) may stand: two centuries of weeks."""
+MAX_TENURE: Final = 1_000
+"""The most periods a unit won of a good is held (its ``tenure``)."""
 MAX_SEED: Final = 2**63 - 1
 """The largest lottery seed (what every store keeps as a 64-bit integer)."""
 

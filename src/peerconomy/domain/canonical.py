@@ -5,7 +5,8 @@ renamed) must give the same plan. Two things would otherwise follow the order of
 the seeded draws (which wish or participant comes first where they tie), and the choices
 the flow core leaves to the algorithm (which of two equally good arcs carries the flow).
 So the clearing reads a scenario in its *canonical order* (:func:`canonical`): participants,
-projects, tasks, goods, product types and wishes by id, offers by participant and task;
+projects, tasks, goods, product types and wishes by id, offers by participant and task,
+holdings by participant, good, premium and quantity;
 only each wish's alternatives keep their order, which is the wisher's preference. And every
 seeded order is a sort by *lot* (:func:`lots`): a keyed hash (BLAKE2b, the seed as its key)
 of the item's id, ties by id. A part of the pool holds the same ids, so it draws the same
@@ -34,7 +35,7 @@ REORDERED: Final = frozenset({
     "projects", "tasks", "goods", "participant_ids", "participant_capacity",
     "participant_exempt", "offer_participant", "offer_task", "offer_hours", "offer_min_weight",
     "wish_ids", "wish_participant", "wish_quantity", "wish_term", "alt_wish", "alt_good",
-    "alt_type", "alt_max_cost", "product_types",
+    "alt_type", "alt_max_cost", "product_types", "holdings",
 })
 """The fields of :class:`ScenarioColumns` that :func:`canonical` puts in order (a new list or
 column must be named here, and reordered with its list; the settings are the one other)."""
@@ -118,6 +119,8 @@ def canonical(columns: ScenarioColumns) -> tuple[ScenarioColumns, Reordering]:
         alt_type=_renamed(alt_type, new_type),
         alt_max_cost=columns.alt_max_cost[alts],
         product_types=types,
+        holdings=sorted(columns.holdings, key=lambda h: (
+            h.participant, h.good, h.premium, h.quantity)),
     )
     return reordered, Reordering(
         participants=people, tasks=tasks, goods=goods, offers=offers, wishes=wishes

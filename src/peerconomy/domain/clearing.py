@@ -47,12 +47,14 @@ from peerconomy.domain.plan import (
     Allocation,
     ClearedPlan,
     GoodResult,
+    HeldUnits,
     Hint,
     Overproduction,
     TaskAssignment,
     UncoveredTask,
     Underproduction,
     UnmetWish,
+    WonUnits,
 )
 from peerconomy.domain.scenario import Scenario, limit_of, parse_scenario
 from peerconomy.domain.scenario_columns import ScenarioColumns, columns_of
@@ -144,6 +146,11 @@ class Prepared:
     offer_task: IntArray
     offer_hours: FloatArray
     offer_min_weight: FloatArray
+    held_participant: IntArray  # (holdings,) in canonical order
+    held_good: IntArray
+    held_units: IntArray
+    held_premium: FloatArray  # locked premium per unit
+    held: IntArray  # (goods,) units held: not on offer, made all the same
 
 
 def prepare(scenario: AnyScenario | ScenarioColumns) -> Prepared:
@@ -174,10 +181,18 @@ def prepare(scenario: AnyScenario | ScenarioColumns) -> Prepared:
     ).astype(np.float64)
 
     alt_wish, alt_good, alt_max_cost = _expand_alternatives(columns, good_effort)
+    p_index = {p: i for i, p in enumerate(participants)}
+    g_index = {g: i for i, g in enumerate(goods)}
+    holdings = columns.holdings
+    held_participant = np.array([p_index[h.participant] for h in holdings], dtype=np.int64)
+    held_good = np.array([g_index[h.good] for h in holdings], dtype=np.int64)
+    held_units = np.array([h.quantity for h in holdings], dtype=np.int64)
+    held = np.bincount(held_good, weights=held_units, minlength=len(goods)).astype(np.int64)
     goods_market = GoodsMarket(
         good_model=good_model,
-        good_capacity=np.array(
-            [np.inf if g.capacity is None else float(g.capacity) for g in columns.goods],
+        good_capacity=np.array(  # held units are not on offer
+            [np.inf if g.capacity is None else float(g.capacity - held[i])
+             for i, g in enumerate(columns.goods)],
             dtype=np.float64,
         ),
         good_effort=good_effort,
@@ -191,6 +206,8 @@ def prepare(scenario: AnyScenario | ScenarioColumns) -> Prepared:
         ),
         wish_participant=columns.wish_participant,
         wish_subscribed=columns.wish_term > 0,
+        alt_held=_alt_held(columns.wish_participant[alt_wish], alt_good, held_participant,
+                           held_good, held_units, len(goods)) if len(holdings) else None,
     )
     return Prepared(
         scenario=columns,
@@ -210,7 +227,25 @@ def prepare(scenario: AnyScenario | ScenarioColumns) -> Prepared:
         offer_task=columns.offer_task,
         offer_hours=columns.offer_hours,
         offer_min_weight=columns.offer_min_weight,
+        held_participant=held_participant,
+        held_good=held_good,
+        held_units=held_units,
+        held_premium=np.array([h.premium for h in holdings], dtype=np.float64),
+        held=held,
     )
+
+
+def _alt_held(alt_participant: IntArray, alt_good: IntArray, held_participant: IntArray,
+              held_good: IntArray, held_units: IntArray, n_goods: int) -> FloatArray:
+    """Per alternative, the units its wisher holds of its good (they count toward the
+    good's limit)."""
+    n = max(n_goods, 1)
+    keys, units = np.unique(held_participant * n + held_good, return_inverse=True)
+    total = np.bincount(units, weights=held_units, minlength=len(keys))
+    wanted = alt_participant * n + alt_good
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    found: FloatArray = np.where(keys[at] == wanted, total[at], 0.0).astype(np.float64)
+    return found
 
 
 @dataclass(frozen=True)
@@ -305,10 +340,12 @@ def assign(market: TaskMarket, order: IntArray) -> TaskAuction:
 
 
 def hours_needed(prepared: Prepared, production: IntArray) -> FloatArray:
-    """Hours each task needs: its fixed hours plus the recipes times the production."""
+    """Hours each task needs: its fixed hours plus the recipes times the production (the
+    units allocated, ``production``, and the units held, which are made all the same)."""
+    made = production + prepared.held
     needed: FloatArray = prepared.fixed_hours + np.bincount(
         prepared.recipe_task,
-        weights=prepared.recipe_hours * production[prepared.recipe_good],
+        weights=prepared.recipe_hours * made[prepared.recipe_good],
         minlength=len(prepared.tasks),
     )
     return needed
@@ -336,7 +373,7 @@ def plan_of(
     participants, tasks, goods = prepared.participants, prepared.tasks, prepared.goods
     j_index = {p.id: i for i, p in enumerate(scenario.projects)}
     goods_market = prepared.goods_market
-    production = allocation.production
+    production = allocation.production + prepared.held  # held units are made too
     needed: BoolArray = hours > _EPS
     weight = np.where(needed, work.weight, prepared.estimate)
 
@@ -365,6 +402,10 @@ def plan_of(
         alloc_good=alloc_good,
         alloc_units=alloc_units,
         exempt=scenario.participant_exempt,
+        held_participant=prepared.held_participant,
+        held_good=prepared.held_good,
+        held_units=prepared.held_units,
+        held_premium=prepared.held_premium,
     )
 
     credit = np.bincount(
@@ -405,7 +446,7 @@ def plan_of(
         goods={
             g: GoodResult(
                 wished=int(wished[i]),
-                allocated=int(production[i]),
+                allocated=int(allocation.production[i]),
                 premium=float(allocation.premium[i]),
                 unit_cost=float(charges.unit_cost[i]),
             )
@@ -418,11 +459,38 @@ def plan_of(
                 alloc_units.tolist(), charges.allocation_cost.tolist(), strict=True,
             )
         ),
+        holdings=_held_units(prepared, charges.held_cost),
+        won=tuple(
+            WonUnits(participants[p], wish_ids[w], goods[g], units,
+                     float(allocation.premium[g]), scenario.goods[g].tenure)
+            for p, w, g, units in zip(
+                alloc_participant.tolist(), alloc_wish.tolist(), alloc_good.tolist(),
+                alloc_units.tolist(), strict=True,
+            )
+            if scenario.goods[g].tenure > 1
+        ),
         shares=dict(zip(participants, charges.share.tolist(), strict=True)),
         refunds=dict(zip(participants, charges.refund.tolist(), strict=True)),
         credits=dict(zip(participants, credit.astype(np.float64).tolist(), strict=True)),
         weighted_effort=charges.weighted_effort,
         hints=_hints(scenario, tasks, goods, weight, work.uncovered, production, unmet_by_good),
+    )
+
+
+def _held_units(prepared: Prepared, cost: FloatArray) -> tuple[HeldUnits, ...]:
+    """The plan's holdings: one entry per participant, good and locked premium (by
+    participant, then good, then premium), with their units and what they are charged."""
+    merged: dict[tuple[int, int, float], tuple[int, float]] = {}
+    for p, g, units, premium, charged in zip(
+        prepared.held_participant.tolist(), prepared.held_good.tolist(),
+        prepared.held_units.tolist(), prepared.held_premium.tolist(), cost.tolist(),
+        strict=True,
+    ):
+        before = merged.get((p, g, premium), (0, 0.0))
+        merged[(p, g, premium)] = (before[0] + units, before[1] + charged)
+    return tuple(
+        HeldUnits(prepared.participants[p], prepared.goods[g], units, premium, charged)
+        for (p, g, premium), (units, charged) in sorted(merged.items())
     )
 
 

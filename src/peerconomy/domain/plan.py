@@ -41,6 +41,7 @@ __all__ = [
     "Allocation",
     "ClearedPlan",
     "GoodResult",
+    "HeldUnits",
     "Hint",
     "HintKind",
     "Overproduction",
@@ -49,10 +50,12 @@ __all__ = [
     "UncoveredTask",
     "Underproduction",
     "UnmetWish",
+    "WonUnits",
 ]
 
 PLAN_FORMAT: Final = "peerconomy-plan/2"
-"""The format plans are cleared in: ``/1`` and the premium refund (``refunds``)."""
+"""The format plans are cleared in: ``/1`` and the premium refund (``refunds``), the units
+held (``holdings``) and won of goods that last (``won``)."""
 PLAN_FORMAT_V1: Final = "peerconomy-plan/1"
 """The format of plans cleared before the premium refund: no ``refunds``; still read."""
 PlanFormat = Literal["peerconomy-plan/1", "peerconomy-plan/2"]
@@ -87,9 +90,35 @@ class Allocation(_Part, frozen=True, gc=False, forbid_unknown_fields=True):
     cost: float
 
 
+class HeldUnits(_Part, frozen=True, gc=False, forbid_unknown_fields=True):
+    """Units of a good a participant holds this period (won earlier, goods that last), with
+    the premium per unit locked when they were won and what they are charged in all: their
+    good's unit cost at this period's weights without its premium, plus the locked premium."""
+
+    participant: str
+    good: str
+    quantity: int
+    premium: float
+    cost: float
+
+
+class WonUnits(_Part, frozen=True, gc=False, forbid_unknown_fields=True):
+    """Units of a good that lasts (``tenure`` > 1) a wish won this period: they are held
+    for ``tenure`` periods, this one included, at the ``premium`` per unit locked now (the
+    good's premium this period)."""
+
+    participant: str
+    wish: str
+    good: str
+    quantity: int
+    premium: float
+    tenure: int
+
+
 class GoodResult(_Part, frozen=True, gc=False, forbid_unknown_fields=True):
-    """What became of one good: units wished for, units made and allocated, the auction's
-    premium per unit (0 where there is none) and the cost of a unit."""
+    """What became of one good: units wished for, units allocated this period (held units,
+    made too, are in the plan's ``production`` and ``holdings``), the auction's premium per
+    unit (0 where there is none) and the cost of a unit."""
 
     wished: int
     allocated: int
@@ -159,8 +188,10 @@ class ClearedPlan(Struct, frozen=True, gc=False, forbid_unknown_fields=True):
     ``weights`` and ``uncovered`` name the tasks needed (in the scenario's order),
     ``production`` and ``goods`` every good; ``shares``, ``refunds`` and ``credits`` every
     participant. ``refunds`` is each participant's part of the period's premiums, already
-    taken off their share. An empty plan (the defaults) asks nothing of anybody. A plan of
-    ``format`` ``peerconomy-plan/1`` has no ``refunds`` (they are empty).
+    taken off their share. ``holdings`` are the units held this period and what their
+    holders are charged; ``won`` the units of goods that last won this period. An empty plan
+    (the defaults) asks nothing of anybody. A plan of ``format`` ``peerconomy-plan/1`` has
+    no ``refunds``, ``holdings`` or ``won`` (they are empty).
     """
 
     format: PlanFormat = PLAN_FORMAT
@@ -170,6 +201,8 @@ class ClearedPlan(Struct, frozen=True, gc=False, forbid_unknown_fields=True):
     production: Mapping[str, int] = {}
     goods: Mapping[str, GoodResult] = {}
     allocations: tuple[Allocation, ...] = ()
+    holdings: tuple[HeldUnits, ...] = ()
+    won: tuple[WonUnits, ...] = ()
     shares: Mapping[str, float] = {}
     refunds: Mapping[str, float] = {}
     credits: Mapping[str, float] = {}
@@ -183,16 +216,20 @@ class ClearedPlan(Struct, frozen=True, gc=False, forbid_unknown_fields=True):
         for key in _SEQUENCES:
             data[key] = list(data[key])
         if self.format == PLAN_FORMAT_V1:
-            del data["refunds"]
+            for key in _NOT_IN_V1:
+                del data[key]
         return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ClearedPlan:
         """The plan in ``data`` (JSON as :meth:`to_json` gives it); raise
         :class:`msgspec.ValidationError`, naming the field, for anything else."""
-        if data.get("format") == PLAN_FORMAT_V1 and "refunds" in data:
-            raise msgspec.ValidationError(
-                f"Object contains unknown field `refunds` (a {PLAN_FORMAT_V1} plan has none)")
+        if data.get("format") == PLAN_FORMAT_V1:
+            for key in _NOT_IN_V1:
+                if key in data:
+                    raise msgspec.ValidationError(
+                        f"Object contains unknown field `{key}` (a {PLAN_FORMAT_V1} plan has"
+                        " none)")
         if "format" not in data:
             raise msgspec.ValidationError("Object missing required field `format`")
         plan: ClearedPlan = msgspec.convert(data, cls)
@@ -203,4 +240,5 @@ class ClearedPlan(Struct, frozen=True, gc=False, forbid_unknown_fields=True):
         return [hint for hint in self.hints if isinstance(hint, kind)]
 
 
-_SEQUENCES: Final = ("assignments", "allocations", "hints")
+_SEQUENCES: Final = ("assignments", "allocations", "holdings", "won", "hints")
+_NOT_IN_V1: Final = ("holdings", "won", "refunds")

@@ -62,4 +62,8 @@ def renamed_plan(plan: ClearedPlan, old: str, new: str) -> ClearedPlan:
                           for a in plan.assignments),
         allocations=tuple(replace(a, participant=new) if a.participant == old else a
                           for a in plan.allocations),
+        holdings=tuple(replace(h, participant=new) if h.participant == old else h
+                       for h in plan.holdings),
+        won=tuple(replace(w, participant=new) if w.participant == old else w
+                  for w in plan.won),
     )

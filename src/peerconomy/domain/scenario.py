@@ -64,6 +64,7 @@ __all__ = [
     "Good",
     "GoodId",
     "GoodModel",
+    "Holding",
     "Offer",
     "Participant",
     "ParticipantId",
@@ -116,6 +117,7 @@ Count = Annotated[int, Strict(), Field(ge=0, le=bounds.MAX_UNITS)]
 Quantity = Annotated[int, Strict(), Field(ge=1, le=bounds.MAX_QUANTITY)]
 Term = Annotated[int, Strict(), Field(ge=1, le=bounds.MAX_TERM)]
 """Periods a subscription stands, 1 to 10,000 (an integer: ``2.5`` and ``"3"`` are not)."""
+Tenure = Annotated[int, Strict(), Field(ge=1, le=bounds.MAX_TENURE)]
 Flag = Annotated[bool, Strict()]
 
 
@@ -174,7 +176,10 @@ class Good:
     product_type: ProductType | None = None
     limit: Count | None = None
     """The most units one participant may receive in a period, over all their wishes;
-    absent: 1 for a ``flat_rate`` good, no limit for others (see :func:`limit_of`)."""
+    absent: 1 for a ``flat_rate`` good, no limit for others (see :func:`limit_of`). Units
+    a participant holds of the good (``holdings``) count toward it."""
+    tenure: Tenure = 1
+    """Periods a unit won of it is held (1: it is allocated anew every period)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
@@ -213,6 +218,19 @@ class Wish:
     without a term in the lottery of an over-wished good; absent: an ordinary wish."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+class Holding:
+    """Units of a good (one of ``tenure`` > 1) a participant won in an earlier period and
+    holds this period: not on offer, charged their effort plus the ``premium`` locked when
+    they were won."""
+
+    participant: ParticipantId
+    good: GoodId
+    quantity: Quantity = 1
+    premium: Contribution = 0.0
+    """The premium per unit locked when the units were won (stage-1 hours)."""
+
+
 class Scenario(BaseModel):
     """One period of a pool: everything the clearing needs."""
 
@@ -226,6 +244,8 @@ class Scenario(BaseModel):
     goods: list[Good] = Field(default_factory=list)
     offers: list[Offer] = Field(default_factory=list)
     wishes: list[Wish] = Field(default_factory=list)
+    holdings: list[Holding] = Field(default_factory=list)
+    """Units held this period, won in earlier ones (goods that last, ``tenure``)."""
 
     @model_validator(mode="after")
     def _cross_check(self) -> Scenario:

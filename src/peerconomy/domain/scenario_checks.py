@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Final, Protocol
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from peerconomy.domain.scenario import (
         Good,
         GoodModel,
+        Holding,
         Participant,
         Project,
         Scenario,
@@ -30,6 +31,7 @@ __all__ = [
     "check_alternatives",
     "check_wishes",
     "cross_check",
+    "holdings_problem",
     "key_step",
     "limit_of",
     "within_limits",
@@ -118,6 +120,32 @@ def cross_check(s: Scenario) -> _Problem | None:
             problem = limits.problem(i, wish)
         if problem is not None:
             return problem
+    return holdings_problem(s.holdings, participants, s.goods)
+
+
+def holdings_problem(
+    holdings: Sequence[Holding], participants: Container[str], goods: Sequence[Good]
+) -> _Problem | None:
+    """The first problem of the holdings, as ``(path, reason)``: a participant or good that
+    is not in the scenario, or a good whose held units exceed its capacity (held units are
+    not on offer: the good's capacity this period is its capacity less what is held). The
+    one place every reader, and the service that builds the scenario, checks them."""
+    if not holdings:
+        return None
+    good_index = {good.id: i for i, good in enumerate(goods)}
+    held: dict[str, int] = {}
+    for i, holding in enumerate(holdings):
+        if holding.participant not in participants:
+            return f"holdings[{i}].participant", f"unknown participant {holding.participant!r}"
+        g = good_index.get(holding.good)
+        if g is None:
+            return f"holdings[{i}].good", f"unknown good {holding.good!r}"
+        held[holding.good] = held.get(holding.good, 0) + holding.quantity
+        capacity = goods[g].capacity
+        if capacity is not None and held[holding.good] > capacity:
+            return f"holdings[{i}].quantity", (
+                f"{held[holding.good]} units of {holding.good!r} held, more than its"
+                f" capacity {capacity}")
     return None
 
 

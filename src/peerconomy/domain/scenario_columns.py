@@ -36,10 +36,12 @@ from msgspec import Meta, Raw, Struct
 
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.scenario import FORMAT, cross_check, limit_of
+from peerconomy.domain.scenario_checks import holdings_problem
 from peerconomy.domain.scenario_json import (
     AnyScenario,
     Contribution,
     FastGood,
+    FastHolding,
     FastParticipant,
     FastProject,
     FastScenario,
@@ -54,6 +56,7 @@ from peerconomy.domain.scenario_json import (
     _Alternative,
     _disagree,
     _Good,
+    _Holding,
     _Offer,
     _Participant,
     _Project,
@@ -105,6 +108,7 @@ class ScenarioColumns:
     alt_type: IntColumn
     alt_max_cost: FloatColumn  # nan: no bid
     product_types: list[str]  # the goods' product types, in order of first appearance
+    holdings: Sequence[_Holding] = ()  # units held this period, as read (a short list)
 
 
 def columns_of(scenario: AnyScenario | ScenarioColumns) -> ScenarioColumns:
@@ -156,6 +160,7 @@ class _Outline(Struct, frozen=True, forbid_unknown_fields=True, gc=False):
     goods: list[FastGood] = msgspec.field(default_factory=list)
     offers: list[Raw] = msgspec.field(default_factory=list)
     wishes: list[Raw] = msgspec.field(default_factory=list)
+    holdings: list[FastHolding] = msgspec.field(default_factory=list)
 
 
 assert FORMAT == "peerconomy-scenario/1"  # the literal above
@@ -336,6 +341,7 @@ def _assemble(
         alt_max_cost=(np.concatenate(wishes.max_cost) if wishes.max_cost
                       else np.zeros(0, dtype=np.float64)),
         product_types=index.types,
+        holdings=head.holdings,
     )
 
 
@@ -349,6 +355,8 @@ def _cross_problem(c: ScenarioColumns) -> bool:
                          projects=list(c.projects), settings=c.settings,  # type: ignore[arg-type]
                          tasks=list(c.tasks), goods=list(c.goods))  # type: ignore[arg-type]
     if cross_check(small) is not None:  # type: ignore[arg-type]  # read alike
+        return True
+    if holdings_problem(c.holdings, set(c.participant_ids), c.goods) is not None:  # type: ignore[arg-type]
         return True
     n_people = len(c.participant_ids)
     if len(set(c.participant_ids)) != n_people or len(set(c.wish_ids)) != len(c.wish_ids):

@@ -35,7 +35,7 @@ from peerconomy.domain.scenario import (
     parse_scenario_json,
 )
 
-__all__ = ["AnyScenario", "FastScenario", "decode_scenario", "read_scenario_file"]
+__all__ = ["AnyScenario", "FastHolding", "FastScenario", "decode_scenario", "read_scenario_file"]
 
 # the types of :mod:`peerconomy.domain.scenario`, with the same rules (ids, bounds)
 Name = Annotated[str, Meta(min_length=1, pattern=NAME_PATTERN_PYTHON)]
@@ -46,6 +46,7 @@ PositiveNumber = Annotated[float, Meta(gt=0, le=bounds.MAX_WEIGHT)]
 Count = Annotated[int, Meta(ge=0, le=bounds.MAX_UNITS)]
 Quantity = Annotated[int, Meta(ge=1, le=bounds.MAX_QUANTITY)]
 Term = Annotated[int, Meta(ge=1, le=bounds.MAX_TERM)]
+Tenure = Annotated[int, Meta(ge=1, le=bounds.MAX_TENURE)]
 
 
 class _Part(Struct, frozen=True, forbid_unknown_fields=True, gc=False):
@@ -82,6 +83,7 @@ class FastGood(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
     recipe: dict[Id, Hours] = msgspec.field(default_factory=dict)
     product_type: Annotated[str, Meta(min_length=1)] | None = None
     limit: Count | None = None
+    tenure: Tenure = 1
 
 
 class FastOffer(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
@@ -105,6 +107,13 @@ class FastWish(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
     term: Term | None = None
 
 
+class FastHolding(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
+    participant: Name
+    good: Id
+    quantity: Quantity = 1
+    premium: Contribution = 0.0
+
+
 class FastScenario(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
     """A scenario read by :func:`decode_scenario`: the fields of
     :class:`~peerconomy.domain.scenario.Scenario`, checked alike."""
@@ -117,6 +126,7 @@ class FastScenario(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
     goods: list[FastGood] = msgspec.field(default_factory=list)
     offers: list[FastOffer] = msgspec.field(default_factory=list)
     wishes: list[FastWish] = msgspec.field(default_factory=list)
+    holdings: list[FastHolding] = msgspec.field(default_factory=list)
 
 
 class _Settings(Protocol):
@@ -166,6 +176,19 @@ class _Good(Protocol):
     def product_type(self) -> str | None: ...
     @property
     def limit(self) -> int | None: ...
+    @property
+    def tenure(self) -> int: ...
+
+
+class _Holding(Protocol):
+    @property
+    def participant(self) -> str: ...
+    @property
+    def good(self) -> str: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def premium(self) -> float: ...
 
 
 class _Offer(Protocol):
@@ -219,6 +242,8 @@ class AnyScenario(Protocol):
     def offers(self) -> Sequence[_Offer]: ...
     @property
     def wishes(self) -> Sequence[_Wish]: ...
+    @property
+    def holdings(self) -> Sequence[_Holding]: ...
 
 _DECODER = msgspec.json.Decoder(FastScenario)
 assert FORMAT == "peerconomy-scenario/1"  # the literal above

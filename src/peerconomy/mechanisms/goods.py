@@ -34,7 +34,8 @@ wisher has reached the limit of. The auction caps each wish's units of a good at
 where one participant's several auction wishes would together exceed it, the units over the
 limit are withdrawn from the wishes served last and the auction is cleared again with those
 wishes' units of that good capped at what is left to them (until no limit is passed), so the
-premiums are the minimal competitive ones of the market as capped.
+premiums are the minimal competitive ones of the market as capped. Units a wisher already
+holds of a good (won in an earlier period, ``alt_held``) count toward its limit.
 
 Only wished goods are produced: production is allocation.
 
@@ -78,6 +79,9 @@ class GoodsMarket:
     """(wishes,) whose wish it is (read where there are limits)."""
     wish_subscribed: BoolArray | None = None
     """(wishes,) which wishes are subscriptions, served first in the lottery; None: none."""
+    alt_held: FloatArray | None = None
+    """(alternatives,) units the wisher already holds of the alternative's good, which count
+    toward its limit; None: none held."""
 
     def part(
         self,
@@ -102,6 +106,7 @@ class GoodsMarket:
                               else self.wish_participant[wishes]),
             wish_subscribed=(None if self.wish_subscribed is None
                              else self.wish_subscribed[wishes]),
+            alt_held=None if self.alt_held is None else self.alt_held[alts],
         )
 
     def limited(self) -> bool:
@@ -197,7 +202,8 @@ def _auction(
     value = np.where(np.isnan(alt_cost), 0.0, alt_cost - market.good_effort[market.alt_good])
     arcs = np.flatnonzero(auction_alt & (value >= 0.0))
     limited = market.limited()
-    arc_capacity = (np.asarray(market.good_limit, dtype=np.float64)[market.alt_good[arcs]]
+    arc_capacity = (np.maximum(np.asarray(market.good_limit, dtype=np.float64)[
+        market.alt_good[arcs]] - _held(market)[arcs], 0.0)
                     if limited else np.full(len(arcs), np.inf))
     while True:  # again only where one participant's wishes together passed a limit
         result = solve(
@@ -234,16 +240,26 @@ def _cap_shared_limits(
     key = market.wish_participant[wish] * n_goods + good
     keys, inverse = np.unique(key, return_inverse=True)
     got = np.bincount(inverse, weights=flow, minlength=len(keys))
-    over = got > market.good_limit[keys % n_goods]
+    held = np.zeros(len(keys), dtype=np.float64)
+    np.maximum.at(held, inverse, _held(market)[arcs])  # the same for every arc of a key
+    room = np.maximum(market.good_limit[keys % n_goods] - held, 0.0)
+    over = got > room
     if not np.any(over):
         return False
     for k in np.flatnonzero(over).tolist():
-        left = float(market.good_limit[keys[k] % n_goods])
+        left = float(room[k])
         mine = np.flatnonzero(inverse == k)
         for arc in mine[np.argsort(row_of[wish[mine]], kind="stable")].tolist():
             arc_capacity[arc] = min(float(flow[arc]), left)
             left -= arc_capacity[arc]
     return True
+
+
+def _held(market: GoodsMarket) -> FloatArray:
+    """Per alternative, the units its wisher already holds of its good (0 where none)."""
+    if market.alt_held is None:
+        return np.zeros(len(market.alt_good), dtype=np.float64)
+    return market.alt_held
 
 
 def _lottery(market: GoodsMarket, order: IntArray, alt_units: IntArray) -> None:
@@ -270,6 +286,7 @@ def _rounds(
     limited = market.limited()
     limit = market.good_limit
     owner = market.wish_participant
+    held = _held(market) if limited else None
     while active:
         still = []
         for w in active:
@@ -281,8 +298,9 @@ def _rounds(
                 take = int(remaining[w]) if np.isinf(room[g]) else 1
                 if limited:
                     assert limit is not None and owner is not None
+                    assert held is not None
                     key = (int(owner[w]), g)
-                    left = limit[g] - received.get(key, 0.0)
+                    left = limit[g] - received.get(key, 0.0) - held[a]
                     if left < 1.0:
                         continue
                     take = int(min(take, left))

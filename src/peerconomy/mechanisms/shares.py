@@ -19,6 +19,11 @@ makes the scarce good dearer for whoever takes it and lowers everyone's contribu
 cost), never credits the producers, and a participant's refund depends on their own bids only
 through ``P``.
 
+Held units (goods that last: a unit won earlier and held this period) are made like allocated
+ones (their effort is in ``E_w``) and charged to their holder like a unit of their good, but
+with the premium locked when they were won instead of this period's: ``e_g + locked premium``
+for an auction good. The locked premiums are part of ``P`` and come back like any premium.
+
 Guarantee. ``math.fsum(share) == weighted_effort``: the last rounding residue goes to the
 largest share.
 
@@ -48,6 +53,9 @@ class Charges:
 
     unit_cost: FloatArray
     allocation_cost: FloatArray
+    held_cost: FloatArray
+    """Per holding: its units times (their good's unit cost without this period's premium,
+    plus the premium locked when they were won)."""
     share: FloatArray
     refund: FloatArray
     weighted_effort: float
@@ -68,19 +76,31 @@ def charge(
     alloc_good: IntArray,
     alloc_units: IntArray,
     exempt: NDArray[np.bool_],
+    held_participant: IntArray | None = None,
+    held_good: IntArray | None = None,
+    held_units: IntArray | None = None,
+    held_premium: FloatArray | None = None,
 ) -> Charges:
-    """Costs and shares from the task weights (per task; any finite value where no hours)."""
+    """Costs and shares from the task weights (per task; any finite value where no hours);
+    ``held_*``: the holdings (participant, good, units, locked premium per unit), if any."""
     n_goods = len(good_model)
     n_participants = len(exempt)
+    none = np.zeros(0, dtype=np.int64)
+    h_participant = none if held_participant is None else held_participant
+    h_good = none if held_good is None else held_good
+    h_units = (none if held_units is None else held_units).astype(np.float64)
+    h_premium = np.zeros(0) if held_premium is None else held_premium
     effort = np.bincount(
         recipe_good, weights=recipe_hours * weight[recipe_task], minlength=n_goods
     ).astype(np.float64)
-    units = np.bincount(alloc_good, weights=alloc_units, minlength=n_goods)
+    allocated = np.bincount(alloc_good, weights=alloc_units, minlength=n_goods)
+    units = allocated + np.bincount(h_good, weights=h_units, minlength=n_goods)
     weighted_effort = math.fsum((weight * hours)[hours > 0])
 
     is_flat_allocation = good_model == FLAT_ALLOCATION
     is_auction = good_model == AUCTION
-    premiums = math.fsum(units[is_auction] * premium[is_auction])
+    premiums = math.fsum(np.concatenate([
+        allocated[is_auction] * premium[is_auction], h_units * h_premium]))
 
     raw = np.where(is_auction, effort + premium, effort)
     if is_flat_allocation.any():
@@ -100,8 +120,12 @@ def charge(
         )
     unit_cost = np.where(good_model == FLAT_RATE, 0.0, raw)
     allocation_cost: FloatArray = unit_cost[alloc_good] * alloc_units.astype(np.float64)
+    held_base = np.where(is_auction, effort, unit_cost)  # without this period's premium
+    held_cost: FloatArray = h_units * (held_base[h_good] + h_premium)
 
     own = np.bincount(alloc_participant, weights=allocation_cost, minlength=n_participants)
+    if len(h_participant):
+        own = own + np.bincount(h_participant, weights=held_cost, minlength=n_participants)
     overhead = math.fsum((units * effort)[good_model == FLAT_RATE]) + math.fsum(
         (weight * fixed_hours)[fixed_hours > 0]
     )
@@ -122,6 +146,7 @@ def charge(
     return Charges(
         unit_cost=unit_cost,
         allocation_cost=allocation_cost,
+        held_cost=held_cost,
         share=share,
         refund=refund,
         weighted_effort=weighted_effort,

@@ -3,9 +3,9 @@
 A federation is a directory ``DIR`` holding one ``peerconomy-scenario/1`` file per pool
 (``DIR/*.json``; the pool's name is the file's stem) and, optionally, ``DIR/federation.json``
 (``{"format": "peerconomy-federation/1", "settings": {...}}``). Its *merged pool* is the
-scenario with every pool's participants, projects, tasks, goods, offers and wishes, the pools
-taken in the order of their names. A pool's wishes may name another pool's goods, a product
-type made in several pools, and so on: references resolve in the merged pool.
+scenario with every pool's participants, projects, tasks, goods, offers, wishes and holdings,
+the pools taken in the order of their names. A pool's wishes may name another pool's goods, a
+product type made in several pools, and so on: references resolve in the merged pool.
 
 Rules:
 
@@ -51,7 +51,7 @@ __all__ = [
 
 FEDERATION_FILE: Final = "federation.json"
 FEDERATION_FORMAT: Final = "peerconomy-federation/1"
-KINDS: Final = ("participants", "projects", "tasks", "goods", "offers", "wishes")
+KINDS: Final = ("participants", "projects", "tasks", "goods", "offers", "wishes", "holdings")
 """The lists of a scenario, merged by concatenation in the order of the pools' names."""
 _ID_KINDS: Final = {"participants": "participant", "projects": "project", "tasks": "task",
                     "goods": "good", "wishes": "wish"}

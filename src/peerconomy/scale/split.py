@@ -1,9 +1,10 @@
 """A federation's plan cut into each pool's part (``peerconomy-federation-plan/1``).
 
 A pool's part holds what its own file lists: weights, uncovered hours and assignments of its
-tasks; production, goods and unmet wishes of its goods; allocations of its wishes (of
-whichever pool's goods); shares and credits of its participants; the hints about its tasks,
-goods and projects; and ``weighted_effort``, the weighted hours of its tasks. Every entry of
+tasks; production, goods and unmet wishes of its goods; allocations and units won of its
+wishes (of whichever pool's goods); holdings, shares and credits of its participants; the
+hints about its tasks, goods and projects; and ``weighted_effort``, the weighted hours of its
+tasks. Every entry of
 the merged plan lands in exactly one part.
 """
 
@@ -43,12 +44,15 @@ def split_plan(plan: ClearedPlan, federation: Federation) -> dict[str, Any]:
     refunds = _by_pool(plan.refunds, people)
     assignments = _grouped(plan.assignments, lambda a: tasks[a.task])
     allocations = _grouped(plan.allocations, lambda a: pool_of["wishes"][a.wish])
+    held = _grouped(plan.holdings, lambda h: people[h.participant])
+    won = _grouped(plan.won, lambda w: pool_of["wishes"][w.wish])
     hints = _grouped(plan.hints, lambda h: _hint_pool(h, pool_of))
     parts = {
         name: ClearedPlan(
             weights=weights[name], assignments=tuple(assignments[name]),
             uncovered=uncovered[name], production=production[name], goods=figures[name],
-            allocations=tuple(allocations[name]), shares=shares[name], refunds=refunds[name],
+            allocations=tuple(allocations[name]), holdings=tuple(held[name]),
+            won=tuple(won[name]), shares=shares[name], refunds=refunds[name],
             credits=credits[name],
             weighted_effort=effort[name], hints=tuple(hints[name]),
         )

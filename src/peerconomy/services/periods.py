@@ -40,6 +40,7 @@ from peerconomy.services import lookup, messagebus
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
 from peerconomy.services.errors import ConflictError, InputError, NotFoundError
+from peerconomy.services.holdings import carry_holdings, end_holdings_of
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = ["MyPreview", "Preview", "clear_period", "close_period", "input_hash", "may_reopen",
@@ -54,6 +55,9 @@ def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
     tasks = active_tasks(uow, pool.name)
     task_ids = {t.id for t in tasks}
     goods = active_goods(uow, pool.name)
+    participants = active_participants(uow.pools.members(pool.name))
+    here = {p.id for p in participants}
+    offered = {g.id for g in goods}
     return Scenario(
         format=FORMAT,
         settings=Settings(
@@ -63,13 +67,15 @@ def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
                 k: w for k, w in period.weight_estimates.items() if k in task_ids and w > 0
             },
         ),
-        participants=active_participants(uow.pools.members(pool.name)),
+        participants=participants,
         projects=[Project(id=p.id) for p in uow.pools.projects(pool.name) if p.active],
         tasks=tasks,
         goods=goods,
         offers=uow.periods.offers(pool.name, period.number),
         # wishes kept from before their goods had limits ask for no more than these allow
         wishes=within_limits(uow.periods.wishes(pool.name, period.number), goods),
+        holdings=[h.in_scenario() for h in uow.periods.holdings(pool.name)
+                  if h.participant in here and h.good in offered],
     )
 
 
@@ -282,6 +288,7 @@ def settle_period(
         following = Period(pool, period.number + 1, PeriodState.COLLECTING, dict(weights))
         uow.periods.add(following)
         uow.periods.carry_over(pool, period.number, following.number)
+        carry_holdings(uow, period, plan.data, following)
         _withdraw_what_left(uow, following)
         record(uow, pool, "period.settle", actor=actor, subject=period.number,
                detail={"opened": following.number})
@@ -295,13 +302,16 @@ def _withdraw_what_left(uow: UnitOfWork, period: Period) -> None:
     projects that left while the period was cleared take theirs with them."""
     pool = period.pool
     active = {p.id for p in uow.pools.projects(pool) if p.active}
+    left = {m.id for m in uow.pools.members(pool) if not m.active}
+    gone = {g.id for g in uow.pools.goods(pool) if g.project not in active}
     withdraw_everything_of(
         uow,
         period,
-        participants={m.id for m in uow.pools.members(pool) if not m.active},
+        participants=left,
         tasks={t.id for t in uow.pools.tasks(pool) if t.project not in active},
-        goods={g.id for g in uow.pools.goods(pool) if g.project not in active},
+        goods=gone,
     )
+    end_holdings_of(uow, pool, left, gone)
 
 
 def close_period(

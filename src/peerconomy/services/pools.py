@@ -16,6 +16,7 @@ from typing import Final
 
 from peerconomy.domain.bounds import HOURS, POOL_MAX_WEIGHT, check_number
 from peerconomy.domain.collection import paused_collection
+from peerconomy.domain.holding import Holding
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import (
     Admission,
@@ -141,6 +142,11 @@ def import_scenario(
         uow.periods.add(period)
         uow.periods.add_offers(name, 1, scenario.offers)
         uow.periods.add_wishes(name, 1, scenario.wishes)
+        tenure = {g.id: g.tenure for g in scenario.goods}
+        for held in scenario.holdings:  # held from now on for their good's tenure
+            uow.periods.add_holding(Holding(
+                name, 0, held.participant, held.good, held.quantity, held.premium, won_in=0,
+                periods_left=tenure[held.good]))
         record(uow, name, "pool.import", actor=actor, subject=name, detail={
             "participants": len(scenario.participants), "projects": len(scenario.projects),
             "tasks": len(scenario.tasks), "goods": len(scenario.goods),

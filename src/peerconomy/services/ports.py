@@ -22,6 +22,7 @@ from typing import Protocol, Self
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.events import Event
+from peerconomy.domain.holding import Holding
 from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.mail import NoticeKind, QueuedMail
 from peerconomy.domain.period import PeriodState
@@ -207,6 +208,20 @@ class PeriodRepository(Protocol):
 
     def put_work_log(self, log: WorkLog) -> None:
         """Replace a work log (a confirmation, an acceptance, a rejection)."""
+
+    # holdings (goods that last), the pool's, from period to period
+
+    def holdings(self, pool: str) -> list[Holding]:
+        """The pool's holdings, by id (the order they were made in)."""
+
+    def add_holding(self, holding: Holding) -> Holding:
+        """Store a new holding; return it with its id (the pool's next)."""
+
+    def put_holding(self, holding: Holding) -> None:
+        """Replace a holding (counted down, notice given)."""
+
+    def remove_holding(self, pool: str, id: int) -> None:
+        """End a holding."""
 
 
 class JournalRepository(Protocol):

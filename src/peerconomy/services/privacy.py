@@ -218,10 +218,13 @@ def _erased(member: Member) -> Member:
 
 
 def _mine_in(plan: ClearedPlan, me: str) -> dict[str, Any]:
-    """What a plan gives participant ``me``: assignments, allocations, share, refund, credit."""
+    """What a plan gives participant ``me``: assignments, allocations, holdings, units won,
+    share, refund, credit."""
     return {
         "assignments": [a.to_json() for a in plan.assignments if a.participant == me],
         "allocations": [a.to_json() for a in plan.allocations if a.participant == me],
+        "holdings": [h.to_json() for h in plan.holdings if h.participant == me],
+        "won": [w.to_json() for w in plan.won if w.participant == me],
         "share": plan.shares.get(me),
         "refund": plan.refunds.get(me),
         "credit": plan.credits.get(me),
@@ -264,6 +267,8 @@ def _membership(uow: UnitOfWork, pool: str, member: Member) -> dict[str, Any]:
         "pool": pool,
         "member": {k: v for k, v in asdict(member).items() if k != "version"},
         "periods": periods,
+        "holdings": [{k: v for k, v in asdict(h).items() if k != "pool"}
+                     for h in uow.periods.holdings(pool) if h.participant == me],
         "ledger": {"account": mine, "balance": str(uow.journal.balance(pool, mine)),
                    "postings": postings},
     }

@@ -21,6 +21,7 @@ from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import PoolProject
 from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Good, Task
+from peerconomy.domain.scenario_checks import holdings_problem
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
@@ -184,6 +185,11 @@ def plan_production(
         owner = _active_project(uow, pool, found.project)
         check_version(f"project {owner.id!r}", owner.version, version)
         planned = replace(found, capacity=capacity)
+        held = [h.in_scenario() for h in uow.periods.holdings(pool) if h.good == good]
+        if holdings_problem(held, {h.participant for h in held}, [planned]) is not None:
+            units = sum(h.quantity for h in held)
+            raise InputError("capacity", f"must be at least {units}, the units of {good!r}"
+                                         f" held, got {capacity!r}")
         uow.pools.put_good(pool, planned)
         owner = replace(owner, version=owner.version + 1)
         uow.pools.put_project(pool, owner)

@@ -68,6 +68,7 @@ __all__ = [
     "audit_log",
     "from_micro",
     "goods",
+    "holdings",
     "idempotency_keys",
     "invitations",
     "join_requests",
@@ -261,6 +262,7 @@ goods: Final = Table(
     Column("recipe", Text, nullable=False),  # JSON object
     Column("product_type", Text),
     Column("limit", Integer),  # units per participant and period; NULL: the model's default
+    Column("tenure", Integer, nullable=False, server_default="1"),  # periods a unit is held
     PrimaryKeyConstraint("pool", "id"),
     UniqueConstraint("pool", "position"),
     ForeignKeyConstraint(["pool", "project"], ["projects.pool", "projects.id"]),
@@ -375,6 +377,24 @@ work_logs: Final = Table(
     _of_period(),
     sqlite_autoincrement=True,
 )
+
+holdings: Final = Table(
+    "holdings",
+    metadata,
+    _pool(),
+    Column("id", Integer, nullable=False),
+    Column("participant", Text, nullable=False),
+    Column("good", Text, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("premium", Double, nullable=False),
+    Column("won_in", Integer, nullable=False),
+    Column("periods_left", Integer, nullable=False),
+    Column("notice_given", Boolean, nullable=False, server_default=false()),
+    PrimaryKeyConstraint("pool", "id"),
+    ForeignKeyConstraint(["pool", "good"], ["goods.pool", "goods.id"]),
+)
+"""Units of goods that last, won in period ``won_in`` and held for ``periods_left`` periods,
+the current one included, at the ``premium`` per unit locked then (migration 0012)."""
 
 transactions: Final = Table(
     "transactions",

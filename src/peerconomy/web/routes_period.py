@@ -16,7 +16,7 @@ from peerconomy.http.deps import UowDep
 from peerconomy.http.params import NumberQuery, PathNumber
 from peerconomy.http.state import Store
 from peerconomy.i18n import gettext_for
-from peerconomy.services import audit, membership, periods, views
+from peerconomy.services import audit, holdings, membership, periods, views
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access
 from peerconomy.web.clearing import ClearingJobs
@@ -99,6 +99,7 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
         report=report, requests=board.requests, job=job, warnings=warnings,
         provisional=provisional,
         can_reopen=board.can_reopen, withdrawn=board.withdrawn,
+        holdings=holdings.holdings_of(uow, pool),
         invitation=invitation if isinstance(invitation, str) else None,
         unclaimed=[m for m in members if m.account is None],
     )

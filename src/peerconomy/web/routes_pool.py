@@ -18,6 +18,7 @@ from peerconomy.http.params import PathNumber
 from peerconomy.i18n import N_, gettext_for
 from peerconomy.services import (
     collecting,
+    holdings,
     lookup,
     membership,
     overview,
@@ -90,10 +91,25 @@ def my_period(pool: str, request: Request, uow: UowDep, preview: bool = False) -
         values["tasks"] = assigned + [t for t in active if t not in assigned]
         if preview and period.state is PeriodState.COLLECTING and access.member is not None:
             values["provisional"] = periods.preview_period(uow, pool).of(access.member.id)
+    values["holdings"] = (holdings.holdings_of(uow, pool, access.member.id)
+                          if access.member is not None else [])
     return pool_page(request, "my_period.html", access, "me", period=period,
                      admission=access.pool.settings.admission,
                      contact_visible=access.member is not None and access.member.contact_visible,
                      **values)
+
+
+@router.post("/pools/{pool}/holdings/{holding}/notice")
+def give_notice(pool: str, holding: PathNumber, request: Request, form: FormDep, uow: UowDep
+                ) -> Response:
+    """Give notice on one of my holdings (a coordinator: on anyone's): it ends after the
+    current period, and its units go back to the next period's auction."""
+    access = pool_access(request, uow, pool, Level.MEMBER, "give notice on a holding")
+    holder = None if access.level >= Level.COORDINATOR else member_id(access)
+    holdings.give_notice(uow, pool, holding, participant=holder, actor=access.user)
+    _ = gettext_for(request)
+    flash(request, _("Notice given: you hold it until the end of this period."))
+    return redirect(pool_url(pool) + ("/period" if holder is None else "") + "#holdings")
 
 
 @router.post("/pools/{pool}/contact")

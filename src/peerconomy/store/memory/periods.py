@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
+from peerconomy.domain.holding import Holding
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Assignment, Period, Plan, WithdrawnPlan, WorkLog
 from peerconomy.domain.scenario import Offer, Wish
@@ -134,3 +135,22 @@ class MemoryPeriodRepository(Repository):
 
     def put_work_log(self, log: WorkLog) -> None:
         self._s.work_logs[log.id] = log
+
+    # holdings
+
+    def holdings(self, pool: str) -> list[Holding]:
+        return [h for (p, _), h in sorted(self._s.holdings.items()) if p == pool]
+
+    def add_holding(self, holding: Holding) -> Holding:
+        taken = [n for (p, n) in self._s.holdings if p == holding.pool]
+        stored = replace(holding, id=max(taken, default=0) + 1)
+        self._s.holdings[(stored.pool, stored.id)] = stored
+        return stored
+
+    def put_holding(self, holding: Holding) -> None:
+        if (holding.pool, holding.id) not in self._s.holdings:
+            raise ValueError(f"no holding {holding.id} to replace")
+        self._s.holdings[(holding.pool, holding.id)] = holding
+
+    def remove_holding(self, pool: str, id: int) -> None:
+        self._s.holdings.pop((pool, id), None)

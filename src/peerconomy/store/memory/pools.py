@@ -100,6 +100,9 @@ class MemoryPoolRepository(Repository):
                     accepted_by=new if log.accepted_by == old else log.accepted_by,
                     logged_by=new if log.logged_by == old else log.logged_by,
                 )
+        for key, holding in s.holdings.items():
+            if key[0] == pool and holding.participant == old:
+                s.holdings[key] = replace(holding, participant=new)
         for code, invitation in s.invitations.items():
             if invitation.pool == pool and invitation.member == old:
                 s.invitations[code] = replace(invitation, member=new)

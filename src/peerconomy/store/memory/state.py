@@ -8,6 +8,7 @@ from typing import Any
 
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.audit import AuditEntry
+from peerconomy.domain.holding import Holding
 from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.mail import NoticeKind, QueuedMail
 from peerconomy.domain.pool import (
@@ -49,6 +50,7 @@ class State:
     work_logs: dict[int, WorkLog] = field(default_factory=dict)
     journal: dict[str, list[Transaction]] = field(default_factory=dict)
     last_log_id: int = 0
+    holdings: dict[tuple[str, int], Holding] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     tokens: dict[str, ApiToken] = field(default_factory=dict)
     invitations: dict[str, Invitation] = field(default_factory=dict)

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
+from peerconomy.domain.holding import Holding
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.pool import Assignment, Period, Plan, WithdrawnPlan, WorkLog
@@ -437,3 +438,37 @@ class SqlPeriodRepository(SqlRepository):
         )
         if result.rowcount == 0:
             raise ValueError(f"no work log {log.id} to replace")
+
+    # holdings
+
+    def holdings(self, pool: str) -> list[Holding]:
+        h = t.holdings.c
+        rows = self._c.execute(select(t.holdings).where(h.pool == pool).order_by(h.id))
+        return [Holding(**row._asdict()) for row in rows]
+
+    @writes
+    def add_holding(self, holding: Holding) -> Holding:
+        h = t.holdings.c
+        last = self._c.execute(
+            select(func.max(h.id)).where(h.pool == holding.pool)).scalar()
+        stored = replace(holding, id=(last or 0) + 1)
+        self._c.execute(insert(t.holdings).values(**_holding_values(stored)))
+        return stored
+
+    @writes
+    def put_holding(self, holding: Holding) -> None:
+        h = t.holdings.c
+        result = self._c.execute(update(t.holdings)
+                                 .where(h.pool == holding.pool, h.id == holding.id)
+                                 .values(**_holding_values(holding)))
+        if result.rowcount == 0:
+            raise ValueError(f"no holding {holding.id} to replace")
+
+    @writes
+    def remove_holding(self, pool: str, id: int) -> None:
+        h = t.holdings.c
+        self._c.execute(delete(t.holdings).where(h.pool == pool, h.id == id))
+
+
+def _holding_values(holding: Holding) -> dict[str, Any]:
+    return {c.name: getattr(holding, c.name) for c in t.holdings.columns}

@@ -212,7 +212,8 @@ class SqlPoolRepository(SqlRepository):
     def goods(self, pool: str) -> list[Good]:
         c = t.goods.c
         rows = self._c.execute(
-            select(c.id, c.project, c.model, c.capacity, c.recipe, c.product_type, c.limit)
+            select(c.id, c.project, c.model, c.capacity, c.recipe, c.product_type, c.limit,
+                   c.tenure)
             .where(c.pool == pool)
             .order_by(c.position)
         )
@@ -227,8 +228,9 @@ class SqlPoolRepository(SqlRepository):
                     "recipe": from_json(recipe),
                     "product_type": product_type,
                     "limit": limit,
+                    "tenure": tenure,
                 }
-                for id, project, model, capacity, recipe, product_type, limit in rows
+                for id, project, model, capacity, recipe, product_type, limit, tenure in rows
             ],
         )
 
@@ -238,7 +240,7 @@ class SqlPoolRepository(SqlRepository):
         start = next_position(self._c, t.goods, t.goods.c.pool == pool)
         rows = [
             (pool, g.id, i, g.project, g.model, g.capacity, to_json(g.recipe), g.product_type,
-             g.limit)
+             g.limit, g.tenure)
             for i, g in enumerate(goods, start)
         ]
         insert_many(self._c, t.goods, rows)
@@ -250,6 +252,7 @@ class SqlPoolRepository(SqlRepository):
             (t.work_logs, "participant"), (t.work_logs, "confirmed_by"),
             (t.work_logs, "accepted_by"), (t.work_logs, "logged_by"),
             (t.invitations, "member"), (t.assignments, "participant"),
+            (t.holdings, "participant"),
         ]
         for table, column in renames:
             self._c.execute(update(table).where(table.c.pool == pool, table.c[column] == old)
@@ -293,6 +296,7 @@ class SqlPoolRepository(SqlRepository):
                 "recipe": to_json(good.recipe),
                 "product_type": good.product_type,
                 "limit": good.limit,
+                "tenure": good.tenure,
             },
             scope=("pool",),
         )
