@@ -382,3 +382,36 @@ def test_the_lottery_serves_as_many_units_as_the_limits_allow_in_a_small_case() 
         assert int(result.alt_units.sum()) == brute_force_lottery_room(market) == 4
         assert all(v <= market.good_limit[g]  # type: ignore[index]
                    for (_, g), v in received(market, result).items())
+
+
+# --- the market of some wishes and goods, and exact refusals -------------------------------
+
+
+def test_a_part_is_the_market_written_with_only_its_wishes_and_goods() -> None:
+    # bread (0) and the seaside flats A (1) and B (2); the part keeps the flats, their
+    # wishes (x, y, z) and those wishes' alternatives, renumbered from 0
+    bread, a, b = 0, 1, 2
+    whole = limited(goods_market(
+        [(EFFORT, 5, 1.0), (AUCTION, 1, 0.0), (AUCTION, 1, 0.0)],
+        [(2, [(bread, NAN)]), (1, [(a, 10.0), (b, 8.0)]), (1, [(a, 9.0)]), (1, [(b, 5.0)])],
+    ), [2.0, 1.0, INF], [0, 1, 2, 3])
+    wishes, goods = np.array([1, 2, 3]), np.array([a, b])
+    local_wish, local_good = np.full(4, -1), np.full(3, -1)
+    local_wish[wishes], local_good[goods] = np.arange(3), np.arange(2)
+    part = whole.part(wishes, goods, np.array([1, 2, 3, 4]), local_wish, local_good)
+    flats = limited(goods_market(
+        [(AUCTION, 1, 0.0), (AUCTION, 1, 0.0)],
+        [(1, [(0, 10.0), (1, 8.0)]), (1, [(0, 9.0)]), (1, [(1, 5.0)])],
+    ), [1.0, INF], [1, 2, 3])
+    for field in ("good_model", "good_capacity", "good_effort", "wish_quantity", "alt_wish",
+                  "alt_good", "alt_max_cost", "good_limit", "wish_participant"):
+        assert np.array_equal(getattr(part, field), getattr(flats, field)), field
+    assert units_per_wish(part, allocate(part)) == [{1: 1}, {0: 1}, {}]
+
+
+def test_a_part_of_a_market_without_limits_has_none() -> None:
+    market = goods_market([(EFFORT, 1, 3.0), (EFFORT, 1, 9.0)], [(1, [(1, NAN)])])
+    index = np.array([0, -1])
+    part = market.part(np.array([0]), np.array([1]), np.array([0]), index, np.array([-1, 0]))
+    assert part.good_limit is None and part.wish_participant is None
+    assert not part.limited()
