@@ -415,3 +415,39 @@ def test_a_part_of_a_market_without_limits_has_none() -> None:
     part = market.part(np.array([0]), np.array([1]), np.array([0]), index, np.array([-1, 0]))
     assert part.good_limit is None and part.wish_participant is None
     assert not part.limited()
+
+
+def test_a_wish_for_no_units_is_left_out_of_the_lottery() -> None:
+    # the farm: a box wish of 0 units takes no part in the draw, and the others are served
+    box = 0
+    market = goods_market([(EFFORT, 2, 1.0)], [(0, [(box, NAN)]), (1, [(box, NAN)]),
+                                                 (1, [(box, NAN)])])
+    orders = draw_wish_orders(market, np.array([3, 2, 1], dtype=np.uint64))
+    assert orders.lottery.tolist() == [2, 1]
+    assert units_per_wish(market, allocate_goods(market, orders)) == [{}, {box: 1}, {box: 1}]
+
+
+@pytest.mark.parametrize("kind", [AUCTION, EFFORT])
+def test_wishes_with_equal_lots_are_served_in_the_order_of_their_indexes(kind: int) -> None:
+    # twenty households drew the same lot: ties go by index, whatever the sort's size
+    cost = 5.0 if kind == AUCTION else NAN
+    market = goods_market([(kind, 1, 1.0)], [(1, [(0, cost)])] * 20)
+    orders = draw_wish_orders(market, np.full(20, 7, dtype=np.uint64))
+    served = orders.auction if kind == AUCTION else orders.lottery
+    assert served.tolist() == list(range(20))
+    assert units_per_wish(market, allocate_goods(market, orders))[0] == {0: 1}
+
+
+def test_each_goods_own_limit_binds_a_participants_auction_wishes() -> None:
+    # the seaside flats: sea view (0), garden (1, limit 1 a household), attic (2, no limit).
+    # Ana wishes twice for a garden flat (9 and 8), Ben once (3) and for the sea view (4): Ana
+    # keeps one garden flat (the lot says by which wish), Ben gets the other and the sea view;
+    # the garden flats' limit is their own, not the attic's
+    sea, garden, attic = 0, 1, 2
+    market = limited(goods_market(
+        [(AUCTION, 1, 0.0), (AUCTION, 2, 0.0), (AUCTION, 2, 0.0)],
+        [(1, [(garden, 9.0)]), (1, [(garden, 8.0)]), (1, [(garden, 3.0)]), (1, [(sea, 4.0)])],
+    ), [INF, 1.0, INF], [0, 0, 1, 1])
+    result = allocate(market)
+    assert received(market, result) == {(0, garden): 1, (1, garden): 1, (1, sea): 1}
+    assert result.premium.tolist() == [0.0, 0.0, 0.0]
