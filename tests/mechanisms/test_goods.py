@@ -451,3 +451,24 @@ def test_each_goods_own_limit_binds_a_participants_auction_wishes() -> None:
     result = allocate(market)
     assert received(market, result) == {(0, garden): 1, (1, garden): 1, (1, sea): 1}
     assert result.premium.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_a_wish_is_served_a_unit_a_round_until_it_has_all_it_asked_for() -> None:
+    # the bakery has 5 loaves; Ana alone wishes 2 and gets both, in two rounds
+    market = goods_market([(EFFORT, 5, 1.0)], [(2, [(0, NAN)])])
+    result = allocate(market)
+    assert units_per_wish(market, result) == [{0: 2}]
+    assert result.alt_units.dtype.kind == result.production.dtype.kind == "i"  # whole units
+
+
+def test_a_wish_at_its_limit_of_one_good_falls_back_to_its_next_alternative() -> None:
+    # the farm: veg boxes (limit 1 a household) and fruit boxes; served in this order, Ana's
+    # first wish takes her veg box, her second (veg, else fruit) a fruit box; Ben his veg box
+    veg, fruit = 0, 1
+    market = limited(goods_market(
+        [(EFFORT, 5, 1.0), (EFFORT, 5, 1.0)],
+        [(1, [(veg, NAN)]), (1, [(veg, NAN), (fruit, NAN)]), (1, [(veg, NAN)])],
+    ), [1.0, INF], [0, 0, 1])
+    order = WishOrders(auction=np.array([], dtype=np.int64), lottery=np.array([0, 1, 2]))
+    result = allocate_goods(market, order)
+    assert received(market, result) == {(0, veg): 1, (0, fruit): 1, (1, veg): 1}
