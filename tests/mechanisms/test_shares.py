@@ -139,6 +139,31 @@ def test_flat_allocation_goods_of_a_project_cost_the_same() -> None:
     assert result.share.tolist() == [6.0, 6.0]
 
 
+def test_a_flat_allocation_projects_goods_cost_its_mean_even_when_only_one_unit_is_taken() -> None:
+    # Ana takes the one bicycle of the period: the motorcycle would cost the same, 3
+    result = run(
+        weight=[1.0, 1.0], recipes=WORKSHOP, models=[FLAT_ALLOCATION, FLAT_ALLOCATION],
+        allocations=[(0, BICYCLE, 1)], exempt=[False, False],
+    )
+    assert result.unit_cost.tolist() == [3.0, 3.0]
+    assert result.share.tolist() == [3.0, 0.0]
+
+
+def test_each_flat_allocation_project_has_its_own_mean_beside_other_projects_goods() -> None:
+    # the workshop's bicycles and motorcycles (project 0), the bakery's loaves and cakes
+    # (project 1, 1 and 3 hours), all flat allocation, and the farm's veg box (project 2,
+    # effort, 2 hours). Ana: a bicycle and a loaf; Ben: a motorcycle, a cake and a veg box
+    recipes = [*WORKSHOP, {ASSEMBLE: 1.0}, {ASSEMBLE: 3.0}, {PAINT: 2.0}]
+    result = run(
+        weight=[1.0, 1.0], recipes=recipes,
+        models=[FLAT_ALLOCATION, FLAT_ALLOCATION, FLAT_ALLOCATION, FLAT_ALLOCATION, EFFORT],
+        allocations=[(0, 0, 1), (0, 2, 1), (1, 1, 1), (1, 3, 1), (1, 4, 1)],
+        exempt=[False, False], projects=[0, 0, 1, 1, 2],
+    )
+    assert result.unit_cost.tolist() == [6.0, 6.0, 2.0, 2.0, 2.0]
+    assert result.share.tolist() == [8.0, 10.0]
+
+
 def test_flat_rate_goods_and_fixed_hours_are_shared_evenly() -> None:
     # vegetables (2 hours each, flat rate) to Ana only, plus 4 fixed hours of bookkeeping:
     # 3 participants carry (2*3 + 4) / 3 each, and the vegetables themselves cost nothing
