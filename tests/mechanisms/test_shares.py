@@ -189,6 +189,43 @@ def test_an_exempt_members_charges_are_carried_in_proportion_to_shares() -> None
     assert result.allocation_cost.tolist() == [3.0, 9.0, 3.0]
 
 
+def test_small_shares_carry_an_exempt_members_charges_in_proportion_too() -> None:
+    # the workshop at weight 0.05 an hour: a bicycle costs 0.15, a motorcycle 0.45; the
+    # shares before carrying add up to 0.6, below 1, and still carry Carla's bicycle 1 : 3
+    result = run(
+        weight=[0.05, 0.05], recipes=WORKSHOP, models=[EFFORT, EFFORT],
+        allocations=[(0, BICYCLE, 1), (1, MOTORCYCLE, 1), (2, BICYCLE, 1)],
+        exempt=[False, False, True],
+    )
+    assert np.allclose(result.share, [0.1875, 0.5625, 0.0], rtol=1e-15, atol=0.0)
+    assert math.fsum(result.share) == result.weighted_effort
+
+
+def test_members_who_take_nothing_carry_an_exempt_members_charges_evenly() -> None:
+    # only Carla (exempt) takes anything, a bicycle (3): Ana and Ben carry 1.5 each
+    result = run(
+        weight=[1.0, 1.0], recipes=WORKSHOP, models=[EFFORT, EFFORT],
+        allocations=[(2, BICYCLE, 1)], exempt=[False, False, True],
+    )
+    assert result.share.tolist() == [1.5, 1.5, 0.0]
+
+
+def test_the_rounding_residue_goes_to_the_largest_share() -> None:
+    # the workshop at weight 0.1: a bicycle costs 0.30000000000000004 in floats, a
+    # motorcycle 0.9000000000000001, and the three costs add up to one float step over
+    # E_w = 1.5. Ana and Carla keep their bicycles' cost; Ben's motorcycle, the largest
+    # share, takes the residue (0.8999999999999999, so that the sum is 1.5 exactly)
+    result = run(
+        weight=[0.1, 0.1], recipes=WORKSHOP, models=[EFFORT, EFFORT],
+        allocations=[(0, BICYCLE, 1), (1, MOTORCYCLE, 1), (2, BICYCLE, 1)],
+        exempt=[False, False, False],
+    )
+    bicycle, motorcycle = result.unit_cost.tolist()
+    assert (bicycle, motorcycle) == (0.30000000000000004, 0.9000000000000001)
+    assert result.share.tolist() == [bicycle, 0.8999999999999999, bicycle]
+    assert math.fsum(result.share) == result.weighted_effort == 1.5
+
+
 @st.composite
 def periods(draw: st.DrawFn) -> dict[str, object]:
     n_tasks = draw(st.integers(1, 3))
