@@ -443,7 +443,7 @@ def test_each_goods_own_limit_binds_a_participants_auction_wishes() -> None:
     # Ana wishes twice for a garden flat (9 and 8), Ben once (3) and for the sea view (4): Ana
     # keeps one garden flat (the lot says by which wish), Ben gets the other and the sea view;
     # the garden flats' limit is their own, not the attic's
-    sea, garden, attic = 0, 1, 2
+    sea, garden = 0, 1  # the attic is good 2
     market = limited(goods_market(
         [(AUCTION, 1, 0.0), (AUCTION, 2, 0.0), (AUCTION, 2, 0.0)],
         [(1, [(garden, 9.0)]), (1, [(garden, 8.0)]), (1, [(garden, 3.0)]), (1, [(sea, 4.0)])],
