@@ -429,13 +429,14 @@ def test_a_wish_for_no_units_is_left_out_of_the_lottery() -> None:
 
 @pytest.mark.parametrize("kind", [AUCTION, EFFORT])
 def test_wishes_with_equal_lots_are_served_in_the_order_of_their_indexes(kind: int) -> None:
-    # twenty households drew the same lot: ties go by index, whatever the sort's size
+    # twenty households drew one of two lots, 7 and 3, by turns: those with 3 go first, and
+    # ties go by index, whatever the sort's size
     cost = 5.0 if kind == AUCTION else NAN
     market = goods_market([(kind, 1, 1.0)], [(1, [(0, cost)])] * 20)
-    orders = draw_wish_orders(market, np.full(20, 7, dtype=np.uint64))
+    orders = draw_wish_orders(market, np.array([7, 3] * 10, dtype=np.uint64))
     served = orders.auction if kind == AUCTION else orders.lottery
-    assert served.tolist() == list(range(20))
-    assert units_per_wish(market, allocate_goods(market, orders))[0] == {0: 1}
+    assert served.tolist() == [*range(1, 20, 2), *range(0, 20, 2)]
+    assert units_per_wish(market, allocate_goods(market, orders))[1] == {0: 1}
 
 
 def test_each_goods_own_limit_binds_a_participants_auction_wishes() -> None:
