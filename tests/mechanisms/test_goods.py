@@ -382,3 +382,94 @@ def test_the_lottery_serves_as_many_units_as_the_limits_allow_in_a_small_case() 
         assert int(result.alt_units.sum()) == brute_force_lottery_room(market) == 4
         assert all(v <= market.good_limit[g]  # type: ignore[index]
                    for (_, g), v in received(market, result).items())
+
+
+# --- the market of some wishes and goods, and exact refusals -------------------------------
+
+
+def test_a_part_is_the_market_written_with_only_its_wishes_and_goods() -> None:
+    # bread (0) and the seaside flats A (1) and B (2); the part keeps the flats, their
+    # wishes (x, y, z) and those wishes' alternatives, renumbered from 0
+    bread, a, b = 0, 1, 2
+    whole = limited(goods_market(
+        [(EFFORT, 5, 1.0), (AUCTION, 1, 0.0), (AUCTION, 1, 0.0)],
+        [(2, [(bread, NAN)]), (1, [(a, 10.0), (b, 8.0)]), (1, [(a, 9.0)]), (1, [(b, 5.0)])],
+    ), [2.0, 1.0, INF], [0, 1, 2, 3])
+    wishes, goods = np.array([1, 2, 3]), np.array([a, b])
+    local_wish, local_good = np.full(4, -1), np.full(3, -1)
+    local_wish[wishes], local_good[goods] = np.arange(3), np.arange(2)
+    part = whole.part(wishes, goods, np.array([1, 2, 3, 4]), local_wish, local_good)
+    flats = limited(goods_market(
+        [(AUCTION, 1, 0.0), (AUCTION, 1, 0.0)],
+        [(1, [(0, 10.0), (1, 8.0)]), (1, [(0, 9.0)]), (1, [(1, 5.0)])],
+    ), [1.0, INF], [1, 2, 3])
+    for field in ("good_model", "good_capacity", "good_effort", "wish_quantity", "alt_wish",
+                  "alt_good", "alt_max_cost", "good_limit", "wish_participant"):
+        assert np.array_equal(getattr(part, field), getattr(flats, field)), field
+    assert units_per_wish(part, allocate(part)) == [{1: 1}, {0: 1}, {}]
+
+
+def test_a_part_of_a_market_without_limits_has_none() -> None:
+    market = goods_market([(EFFORT, 1, 3.0), (EFFORT, 1, 9.0)], [(1, [(1, NAN)])])
+    index = np.array([0, -1])
+    part = market.part(np.array([0]), np.array([1]), np.array([0]), index, np.array([-1, 0]))
+    assert part.good_limit is None and part.wish_participant is None
+    assert not part.limited()
+
+
+def test_a_wish_for_no_units_is_left_out_of_the_lottery() -> None:
+    # the farm: a box wish of 0 units takes no part in the draw, and the others are served
+    box = 0
+    market = goods_market([(EFFORT, 2, 1.0)], [(0, [(box, NAN)]), (1, [(box, NAN)]),
+                                                 (1, [(box, NAN)])])
+    orders = draw_wish_orders(market, np.array([3, 2, 1], dtype=np.uint64))
+    assert orders.lottery.tolist() == [2, 1]
+    assert units_per_wish(market, allocate_goods(market, orders)) == [{}, {box: 1}, {box: 1}]
+
+
+@pytest.mark.parametrize("kind", [AUCTION, EFFORT])
+def test_wishes_with_equal_lots_are_served_in_the_order_of_their_indexes(kind: int) -> None:
+    # twenty households drew one of two lots, 7 and 3, by turns: those with 3 go first, and
+    # ties go by index, whatever the sort's size
+    cost = 5.0 if kind == AUCTION else NAN
+    market = goods_market([(kind, 1, 1.0)], [(1, [(0, cost)])] * 20)
+    orders = draw_wish_orders(market, np.array([7, 3] * 10, dtype=np.uint64))
+    served = orders.auction if kind == AUCTION else orders.lottery
+    assert served.tolist() == [*range(1, 20, 2), *range(0, 20, 2)]
+    assert units_per_wish(market, allocate_goods(market, orders))[1] == {0: 1}
+
+
+def test_each_goods_own_limit_binds_a_participants_auction_wishes() -> None:
+    # the seaside flats: sea view (0), garden (1, limit 1 a household), attic (2, no limit).
+    # Ana wishes twice for a garden flat (9 and 8), Ben once (3) and for the sea view (4): Ana
+    # keeps one garden flat (the lot says by which wish), Ben gets the other and the sea view;
+    # the garden flats' limit is their own, not the attic's
+    sea, garden = 0, 1  # the attic is good 2
+    market = limited(goods_market(
+        [(AUCTION, 1, 0.0), (AUCTION, 2, 0.0), (AUCTION, 2, 0.0)],
+        [(1, [(garden, 9.0)]), (1, [(garden, 8.0)]), (1, [(garden, 3.0)]), (1, [(sea, 4.0)])],
+    ), [INF, 1.0, INF], [0, 0, 1, 1])
+    result = allocate(market)
+    assert received(market, result) == {(0, garden): 1, (1, garden): 1, (1, sea): 1}
+    assert result.premium.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_a_wish_is_served_a_unit_a_round_until_it_has_all_it_asked_for() -> None:
+    # the bakery has 5 loaves; Ana alone wishes 2 and gets both, in two rounds
+    market = goods_market([(EFFORT, 5, 1.0)], [(2, [(0, NAN)])])
+    result = allocate(market)
+    assert units_per_wish(market, result) == [{0: 2}]
+    assert result.alt_units.dtype.kind == result.production.dtype.kind == "i"  # whole units
+
+
+def test_a_wish_at_its_limit_of_one_good_falls_back_to_its_next_alternative() -> None:
+    # the farm: veg boxes (limit 1 a household) and fruit boxes; served in this order, Ana's
+    # first wish takes her veg box, her second (veg, else fruit) a fruit box; Ben his veg box
+    veg, fruit = 0, 1
+    market = limited(goods_market(
+        [(EFFORT, 5, 1.0), (EFFORT, 5, 1.0)],
+        [(1, [(veg, NAN)]), (1, [(veg, NAN), (fruit, NAN)]), (1, [(veg, NAN)])],
+    ), [1.0, INF], [0, 0, 1])
+    order = WishOrders(auction=np.array([], dtype=np.int64), lottery=np.array([0, 1, 2]))
+    result = allocate_goods(market, order)
+    assert received(market, result) == {(0, veg): 1, (0, fruit): 1, (1, veg): 1}

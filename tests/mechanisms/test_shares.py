@@ -148,6 +148,31 @@ def test_flat_allocation_goods_of_a_project_cost_the_same() -> None:
     assert result.share.tolist() == [6.0, 6.0]
 
 
+def test_a_flat_allocation_projects_goods_cost_its_mean_even_when_only_one_unit_is_taken() -> None:
+    # Ana takes the one bicycle of the period: the motorcycle would cost the same, 3
+    result = run(
+        weight=[1.0, 1.0], recipes=WORKSHOP, models=[FLAT_ALLOCATION, FLAT_ALLOCATION],
+        allocations=[(0, BICYCLE, 1)], exempt=[False, False],
+    )
+    assert result.unit_cost.tolist() == [3.0, 3.0]
+    assert result.share.tolist() == [3.0, 0.0]
+
+
+def test_each_flat_allocation_project_has_its_own_mean_beside_other_projects_goods() -> None:
+    # the workshop's bicycles and motorcycles (project 0), the bakery's loaves and cakes
+    # (project 1, 1 and 3 hours), all flat allocation, and the farm's veg box (project 2,
+    # effort, 2 hours). Ana: a bicycle and a loaf; Ben: a motorcycle, a cake and a veg box
+    recipes = [*WORKSHOP, {ASSEMBLE: 1.0}, {ASSEMBLE: 3.0}, {PAINT: 2.0}]
+    result = run(
+        weight=[1.0, 1.0], recipes=recipes,
+        models=[FLAT_ALLOCATION, FLAT_ALLOCATION, FLAT_ALLOCATION, FLAT_ALLOCATION, EFFORT],
+        allocations=[(0, 0, 1), (0, 2, 1), (1, 1, 1), (1, 3, 1), (1, 4, 1)],
+        exempt=[False, False], projects=[0, 0, 1, 1, 2],
+    )
+    assert result.unit_cost.tolist() == [6.0, 6.0, 2.0, 2.0, 2.0]
+    assert result.share.tolist() == [8.0, 10.0]
+
+
 def test_flat_rate_goods_and_fixed_hours_are_shared_evenly() -> None:
     # vegetables (2 hours each, flat rate) to Ana only, plus 4 fixed hours of bookkeeping:
     # 3 participants carry (2*3 + 4) / 3 each, and the vegetables themselves cost nothing
@@ -171,6 +196,43 @@ def test_an_exempt_members_charges_are_carried_in_proportion_to_shares() -> None
     )
     assert np.allclose(result.share, [3.75, 11.25, 0.0])
     assert result.allocation_cost.tolist() == [3.0, 9.0, 3.0]
+
+
+def test_small_shares_carry_an_exempt_members_charges_in_proportion_too() -> None:
+    # the workshop at weight 0.05 an hour: a bicycle costs 0.15, a motorcycle 0.45; the
+    # shares before carrying add up to 0.6, below 1, and still carry Carla's bicycle 1 : 3
+    result = run(
+        weight=[0.05, 0.05], recipes=WORKSHOP, models=[EFFORT, EFFORT],
+        allocations=[(0, BICYCLE, 1), (1, MOTORCYCLE, 1), (2, BICYCLE, 1)],
+        exempt=[False, False, True],
+    )
+    assert np.allclose(result.share, [0.1875, 0.5625, 0.0], rtol=1e-15, atol=0.0)
+    assert math.fsum(result.share) == result.weighted_effort
+
+
+def test_members_who_take_nothing_carry_an_exempt_members_charges_evenly() -> None:
+    # only Carla (exempt) takes anything, a bicycle (3): Ana and Ben carry 1.5 each
+    result = run(
+        weight=[1.0, 1.0], recipes=WORKSHOP, models=[EFFORT, EFFORT],
+        allocations=[(2, BICYCLE, 1)], exempt=[False, False, True],
+    )
+    assert result.share.tolist() == [1.5, 1.5, 0.0]
+
+
+def test_the_rounding_residue_goes_to_the_largest_share() -> None:
+    # the workshop at weight 0.1: a bicycle costs 0.30000000000000004 in floats, a
+    # motorcycle 0.9000000000000001, and the three costs add up to one float step over
+    # E_w = 1.5. Ana and Carla keep their bicycles' cost; Ben's motorcycle, the largest
+    # share, takes the residue (0.8999999999999999, so that the sum is 1.5 exactly)
+    result = run(
+        weight=[0.1, 0.1], recipes=WORKSHOP, models=[EFFORT, EFFORT],
+        allocations=[(0, BICYCLE, 1), (1, MOTORCYCLE, 1), (2, BICYCLE, 1)],
+        exempt=[False, False, False],
+    )
+    bicycle, motorcycle = result.unit_cost.tolist()
+    assert (bicycle, motorcycle) == (0.30000000000000004, 0.9000000000000001)
+    assert result.share.tolist() == [bicycle, 0.8999999999999999, bicycle]
+    assert math.fsum(result.share) == result.weighted_effort == 1.5
 
 
 @st.composite
