@@ -67,8 +67,8 @@ def test_nothing_written_is_no_task_and_no_good() -> None:
         ("", "x effort type=a type=b", "goods, line 1, type", "is given twice"),
         ("", "x effort a=1 a=2", "goods, line 1, recipe.a", "is given twice"),
         ("", "x effort =1", "goods, line 1", "'=1' is not NAME=VALUE (capacity=1, limit=2,"
-                                             " type=bread or a task's hours per unit:"
-                                             " baking=0.5)"),
+                                             " tenure=12, type=bread or a task's hours"
+                                             " per unit: baking=0.5)"),
         ("", "x effort\n#\nx auction", "goods, line 3, id", "'x' is on line 1 already"),
     ],
 )
@@ -157,3 +157,14 @@ def test_a_goods_limit_is_written_as_limit_n() -> None:
     assert (good.model, good.limit) == ("flat_rate", 2)
     with pytest.raises(InputError, match="goods, line 1, limit: must be a whole number"):
         parse_goods("farm", "box flat-rate limit=two")
+
+
+def test_a_good_that_lasts_is_written_with_tenure_n() -> None:
+    [(_, flat)] = parse_goods("seaside", "sea-view auction capacity=1 tenure=12 cleaning=2")
+    assert (flat.model, flat.tenure, flat.recipe) == ("auction", 12, {"cleaning": 2.0})
+    [(_, box)] = parse_goods("farm", "box effort harvest=1")
+    assert box.tenure == 1
+    for written, reason in (("0", "must be >= 1"), ("1001", "must be <= 1000"),
+                            ("1.5", "must be a whole number")):
+        with pytest.raises(InputError, match=f"goods, line 1, tenure: {reason}"):
+            parse_goods("seaside", f"sea-view auction tenure={written}")

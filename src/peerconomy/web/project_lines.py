@@ -9,11 +9,12 @@ bookkeeping), those fixed hours::
 
 **Goods**, one per line: the good's id, its model, then in any order ``capacity=N`` (at most N
 units a period; none: no limit), ``limit=N`` (at most N units for one participant a period;
-none: 1 for a ``flat_rate`` good, no limit for others), ``type=NAME`` (its product type) and
-``TASK=HOURS`` for each task one unit takes (its recipe)::
+none: 1 for a ``flat_rate`` good, no limit for others), ``tenure=N`` (a unit won is held for
+N periods; none: 1), ``type=NAME`` (its product type) and ``TASK=HOURS`` for each task one
+unit takes (its recipe)::
 
     bread effort limit=3 milking=0.5 baking=1
-    sea-view auction capacity=1 limit=1 laundry=1
+    sea-view auction capacity=1 limit=1 tenure=12 laundry=1
 
 **Ids** are identifiers: 1 to 100 ASCII letters, digits, ``.``, ``_`` and ``-``, starting
 with a letter or digit; a task's or good's may also hold ``/`` (a fork names its copies
@@ -23,8 +24,8 @@ else (spaces, markup, quotes, other scripts) is refused, naming the field.
 The models are ``flat_rate``, ``flat_allocation``, ``effort`` and ``auction`` (a dash may
 stand for the underscore). Numbers may have a decimal comma (``0,5``) and are bounded as
 everywhere (:mod:`peerconomy.domain.bounds`). Blank lines and lines starting with ``#`` are
-skipped. ``capacity``, ``limit`` and ``type`` are words of the format, so a recipe cannot name
-a task called so.
+skipped. ``capacity``, ``limit``, ``tenure`` and ``type`` are words of the format, so a
+recipe cannot name a task called so.
 
 A mistake is refused with an :class:`~peerconomy.domain.refusal.InputError` that names the
 field, the line and the part of it: ``goods, line 2, capacity``; every line's mistake is
@@ -73,6 +74,9 @@ __all__ = [
 
 MODELS: Final[tuple[str, ...]] = get_args(GoodModel)
 """The models a good may have, as the format writes them."""
+
+_WORDS: Final = ("capacity", "limit", "tenure", "type")
+"""The words of a good's line that are not a task of its recipe."""
 
 _REFERENCE: Final = re.compile(r"\b(tasks|goods)\[(\d+)\](?:\.(\S+?))?(?=:|\s|$)")
 
@@ -224,8 +228,8 @@ def _task(project: str, number: int, words: list[str], seen: dict[str, int]) -> 
 
 
 def parse_goods(project: str, text: str) -> list[tuple[int, Good]]:
-    """Each good line of ``text`` with its number: ``id model [capacity=N] [type=NAME]
-    [TASK=HOURS ...]``.
+    """Each good line of ``text`` with its number: ``id model [capacity=N] [limit=N]
+    [tenure=N] [type=NAME] [TASK=HOURS ...]``.
 
     >>> [(n, g.id, g.model, g.product_type, g.recipe) for n, g in parse_goods(
     ...     "dairy", "# id model ...\\nbread flat-allocation type=bread baking=1 milling=0,25")]
@@ -266,12 +270,13 @@ def _good(project: str, number: int, words: list[str], seen: dict[str, int]) -> 
         name, equals, value = word.partition("=")
         if not (equals and name and value):
             raise InputError(where, f"{word!r} is not NAME=VALUE (capacity=1, limit=2,"
-                                    " type=bread or a task's hours per unit: baking=0.5)")
-        part = name if name in ("capacity", "limit", "type") else f"recipe.{name}"
+                                    " tenure=12, type=bread or a task's hours per unit:"
+                                    " baking=0.5)")
+        part = name if name in _WORDS else f"recipe.{name}"
         if part in given:
             raise InputError(f"{where}, {part}", "is given twice")
         given.add(part)
-        if name in ("capacity", "limit"):
+        if name in ("capacity", "limit", "tenure"):
             data[name] = int(_number(value, f"{where}, {name}", whole=True))
         elif name == "type":
             data["product_type"] = value
