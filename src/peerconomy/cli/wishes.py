@@ -9,7 +9,6 @@ exit code 2, and nothing is stored.
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 import typer
@@ -43,13 +42,14 @@ def make(
     db: DbOption = None,
 ) -> None:
     """Make (or change) a member's wish for the collecting period."""
+    from peerconomy.domain.ids import new_wish_id
     from peerconomy.domain.scenario import Wish, parse_part
     from peerconomy.services import collecting
 
     uow = open_uow(db)
     with refusals():
         wish = parse_part(Wish, {
-            "participant": member, "id": wish_id or f"{member}-{secrets.token_hex(4)}",
+            "participant": member, "id": wish_id or new_wish_id(member),
             "quantity": quantity, "alternatives": [{"good": g} for g in good],
             **({} if term is None else {"term": _whole(term)}),
         }, "wish")

@@ -22,6 +22,7 @@ digits, '.', '_' or '-', starting with a letter or digit, got 'ana\\x1b[31m'
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Final
 
 from peerconomy.domain.refusal import InputError
@@ -35,6 +36,7 @@ __all__ = [
     "NAME_PATTERN",
     "NAME_PATTERN_PYTHON",
     "check_id",
+    "new_wish_id",
 ]
 
 MAX_ID: Final = 100
@@ -67,3 +69,14 @@ def check_id(text: object, field: str, *, item: bool = False) -> str:
         raise InputError(field, f"{ITEM_ID_REASON if item else ID_REASON},"
                                 f" got {text[:MAX_ID + 1]!r}")
     return text
+
+
+def new_wish_id(participant: str) -> str:
+    """A fresh id for a wish of ``participant`` made without one (every door makes it so):
+    their id, cut to leave room, a dash and 8 random hex digits, so it is an id even for a
+    member whose own id is 100 characters long.
+
+    >>> len(new_wish_id("a" * MAX_ID)), new_wish_id("ana")[:4]
+    (100, 'ana-')
+    """
+    return f"{participant[:MAX_ID - 9]}-{secrets.token_hex(4)}"

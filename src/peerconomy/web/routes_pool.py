@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from peerconomy.domain.account import JoinRequest
+from peerconomy.domain.ids import new_wish_id
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.scenario import Offer, Wish, parse_part
 from peerconomy.domain.work import may_confirm, may_reject
@@ -277,7 +277,7 @@ def make_wish(pool: str, request: Request, form: FormDep, uow: UowDep) -> Respon
         period = form.whole_number("period", default=0) or None
     wish = parse_part(
         Wish,
-        {"participant": me, "id": f"{me}-{secrets.token_hex(4)}",
+        {"participant": me, "id": new_wish_id(me),
          "quantity": quantity, "alternatives": alternatives, "term": term},
         "wish",
     )

@@ -3,7 +3,6 @@ and settling (coordinators), work logged and confirmed, the hint board and *my p
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -34,6 +33,7 @@ from peerconomy.api.schemas import (
     WishIn,
     WorkIn,
 )
+from peerconomy.domain.ids import new_wish_id
 from peerconomy.domain.pool import WorkLog, WorkStatus
 from peerconomy.domain.scenario import Offer, Wish, parse_part
 from peerconomy.http.deps import UowDep, pool_access
@@ -194,7 +194,7 @@ def wishes(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
 def make_wish(pool: str, body: WishIn, access: AccessDep, uow: UowDep) -> Wish:
     """Make a new wish (409 if its id is taken: change a wish with ``PUT``)."""
     who = acting_for(access, body.participant, "make wishes")
-    wish_id = body.id or f"{who}-{secrets.token_hex(4)}"
+    wish_id = body.id or new_wish_id(who)
     return _put_wish(pool, wish_id, who, body, access, uow, new=True)
 
 
