@@ -473,3 +473,49 @@ def test_a_wish_at_its_limit_of_one_good_falls_back_to_its_next_alternative() ->
     order = WishOrders(auction=np.array([], dtype=np.int64), lottery=np.array([0, 1, 2]))
     result = allocate_goods(market, order)
     assert received(market, result) == {(0, veg): 1, (0, fruit): 1, (1, veg): 1}
+
+
+def holding(market: GoodsMarket, held: list[float]) -> GoodsMarket:
+    """The limited ``market`` where each alternative's wisher already holds ``held`` units of
+    its good (won in an earlier period)."""
+    return GoodsMarket(
+        market.good_model, market.good_capacity, market.good_effort, market.wish_quantity,
+        market.alt_wish, market.alt_good, market.alt_max_cost,
+        good_limit=market.good_limit, wish_participant=market.wish_participant,
+        alt_held=np.array(held, dtype=np.float64),
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_flat_held_counts_toward_the_limit_in_the_auction(seed: int) -> None:
+    # the seaside flats: one sea-view flat is on offer (limit 1 a household). Ana already
+    # holds one and bids 9 for another, Ben bids 3: Ana may take none, so Ben gets it at no
+    # premium (Ana's bid does not count)
+    market = holding(limited(goods_market(
+        [(AUCTION, 1, 6.0)], [(1, [(0, 15.0)]), (1, [(0, 9.0)])],
+    ), [1.0], [0, 1]), [1.0, 0.0])
+    result = allocate(market, seed)
+    assert received(market, result) == {(0, 0): 0, (1, 0): 1}
+    assert result.premium.tolist() == [0.0]
+
+
+def test_units_held_leave_the_rest_of_the_limit_in_the_auction() -> None:
+    # two garden flats on offer, limit 2 a household: Ana holds one and bids for two more at
+    # 9 over effort, Ben for one at 3; Ana may take one more, Ben gets the other
+    market = holding(limited(goods_market(
+        [(AUCTION, 2, 0.0)], [(2, [(0, 9.0)]), (1, [(0, 3.0)])],
+    ), [2.0], [0, 1]), [1.0, 0.0])
+    result = allocate(market)
+    assert received(market, result) == {(0, 0): 1, (1, 0): 1}
+    assert result.premium.tolist() == [0.0]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_box_held_counts_toward_the_limit_in_the_lottery(seed: int) -> None:
+    # the farm: one veg box is left this period (limit 1 a household); Ana holds one of a
+    # season's shares and wishes another, Ben wishes one: whatever the lots, Ben gets it
+    market = holding(limited(goods_market(
+        [(EFFORT, 1, 1.0)], [(1, [(0, NAN)]), (1, [(0, NAN)])],
+    ), [1.0], [0, 1]), [1.0, 0.0])
+    result = allocate(market, seed)
+    assert received(market, result) == {(0, 0): 0, (1, 0): 1}

@@ -55,10 +55,13 @@ def run(
         alloc_good=np.array([a[1] for a in allocations], dtype=np.int64),
         alloc_units=np.array([a[2] for a in allocations], dtype=np.int64),
         exempt=np.array(exempt),
-        held_participant=np.array([h[0] for h in held], dtype=np.int64),
-        held_good=np.array([h[1] for h in held], dtype=np.int64),
-        held_units=np.array([h[2] for h in held], dtype=np.int64),
-        held_premium=np.array([h[3] for h in held], dtype=np.float64),
+        # no holdings given: the period as before goods that last (the defaults, None)
+        held_participant=None if holdings is None else np.array(
+            [h[0] for h in held], dtype=np.int64),
+        held_good=None if holdings is None else np.array([h[1] for h in held], dtype=np.int64),
+        held_units=None if holdings is None else np.array([h[2] for h in held], dtype=np.int64),
+        held_premium=None if holdings is None else np.array(
+            [h[3] for h in held], dtype=np.float64),
     )
 
 
