@@ -414,7 +414,26 @@ def test_a_part_of_a_market_without_limits_has_none() -> None:
     index = np.array([0, -1])
     part = market.part(np.array([0]), np.array([1]), np.array([0]), index, np.array([-1, 0]))
     assert part.good_limit is None and part.wish_participant is None
+    assert part.wish_subscribed is None and part.alt_held is None
     assert not part.limited()
+
+
+def test_a_part_keeps_its_wishes_subscriptions_and_units_held() -> None:
+    # the farm: bread (0) and veg boxes (1); the part keeps the boxes' two wishes, Ana's a
+    # season's share (a subscription) whose household holds one box already
+    bread, box = 0, 1
+    whole = goods_market([(EFFORT, 5, 1.0), (EFFORT, 2, 1.0)],
+                         [(1, [(bread, NAN)]), (1, [(box, NAN)]), (1, [(box, NAN)])])
+    whole = GoodsMarket(
+        whole.good_model, whole.good_capacity, whole.good_effort, whole.wish_quantity,
+        whole.alt_wish, whole.alt_good, whole.alt_max_cost,
+        good_limit=np.array([INF, 2.0]), wish_participant=np.array([0, 0, 1]),
+        wish_subscribed=np.array([False, True, False]), alt_held=np.array([0.0, 1.0, 0.0]))
+    part = whole.part(np.array([1, 2]), np.array([box]), np.array([1, 2]),
+                      np.array([-1, 0, 1]), np.array([-1, 0]))
+    assert part.wish_subscribed is not None and part.alt_held is not None
+    assert part.wish_subscribed.tolist() == [True, False]
+    assert part.alt_held.tolist() == [1.0, 0.0]
 
 
 def test_a_wish_for_no_units_is_left_out_of_the_lottery() -> None:
@@ -519,3 +538,14 @@ def test_a_box_held_counts_toward_the_limit_in_the_lottery(seed: int) -> None:
     ), [1.0], [0, 1]), [1.0, 0.0])
     result = allocate(market, seed)
     assert received(market, result) == {(0, 0): 0, (1, 0): 1}
+
+
+def test_units_held_count_toward_the_limit_over_a_households_several_wishes() -> None:
+    # three garden flats on offer, limit 2 a household: Ana holds one and has two wishes
+    # (9 and 8 over effort), Ben one (3): Ana may take one more, Ben gets one, one is left
+    market = holding(limited(goods_market(
+        [(AUCTION, 3, 0.0)], [(1, [(0, 9.0)]), (1, [(0, 8.0)]), (1, [(0, 3.0)])],
+    ), [2.0], [0, 0, 1]), [1.0, 1.0, 0.0])
+    result = allocate(market)
+    assert received(market, result) == {(0, 0): 1, (1, 0): 1}
+    assert result.premium.tolist() == [0.0]
