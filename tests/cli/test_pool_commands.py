@@ -10,34 +10,11 @@ from pathlib import Path
 
 import pytest
 from beancount import loader
-from typer.testing import CliRunner
 
-from peerconomy.cli import app
+from cli_commands import ok, refused, run
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 WORKSHOP = EXAMPLES / "workshop.json"
-
-runner = CliRunner()
-
-
-def run(db: str, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, [*args, "--db", db])
-    return result.exit_code, result.stdout, result.stderr
-
-
-def ok(db: str, *args: str) -> str:
-    code, out, err = run(db, *args)
-    assert code == 0, err or out
-    return out
-
-
-def refused(db: str, *args: str) -> str:
-    """Run a command that must be refused: exit 2 and one line on stderr."""
-    code, out, err = run(db, *args)
-    assert code == 2, out
-    assert err.endswith("\n") and err.count("\n") == 1 and err.startswith("error: ")
-    return err
-
 
 def imported(db: str) -> str:
     ok(db, "pool", "import", str(WORKSHOP), "--pool", "workshop", "--coordinator", "ana")

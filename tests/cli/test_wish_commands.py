@@ -8,25 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from peerconomy.cli import app
+from cli_commands import ok, run
 
 FARM = Path(__file__).resolve().parents[2] / "examples" / "farm.json"
-runner = CliRunner()
-
-
-def run(db: str, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, [*args, "--db", db])
-    return result.exit_code, result.stdout, result.stderr
-
-
-def ok(db: str, *args: str) -> str:
-    code, out, err = run(db, *args)
-    assert code == 0, err or out
-    return out
-
-
 def farm(db: str) -> str:
     ok(db, "pool", "import", str(FARM), "--pool", "farm", "--coordinator", "ana")
     return db
