@@ -4,6 +4,7 @@ numbered screenshots and API tokens."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,20 @@ class People:
     def close(self) -> None:
         for person in self.made:
             person.context.close()
+
+
+def signed_in_once(people: People) -> Callable[[str], Person]:
+    """A person by name, made and signed in the first time they are asked for, the same one
+    after (the pages of a module's tests, seen by its people)."""
+    found: dict[str, Person] = {}
+
+    def person(name: str) -> Person:
+        if name not in found:
+            found[name] = people(name)
+            found[name].sign_in()
+        return found[name]
+
+    return person
 
 
 def password_of(name: str) -> str:

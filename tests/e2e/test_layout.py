@@ -11,11 +11,11 @@ assignments) and *hillside* (collecting, with a scarce good to wish for).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from e2e_support import People, Person, Shots, api_as
+from e2e_support import People, Person, Shots, api_as, signed_in_once
 from playwright.sync_api import APIRequestContext, Page, expect
 
 pytestmark = pytest.mark.postgres  # the server under test runs on PostgreSQL
@@ -142,16 +142,8 @@ def pools(api: APIRequestContext) -> None:
 
 
 @pytest.fixture(scope="module")
-def signed_in(people: People, pools: None) -> Iterator[Callable[[str], Person]]:
-    found: dict[str, Person] = {}
-
-    def person(name: str) -> Person:
-        if name not in found:
-            found[name] = people(name)
-            found[name].sign_in()
-        return found[name]
-
-    yield person
+def signed_in(people: People, pools: None) -> Callable[[str], Person]:
+    return signed_in_once(people)
 
 
 def misplaced_checkboxes(page: Page) -> list[str]:

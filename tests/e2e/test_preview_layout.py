@@ -8,10 +8,10 @@ without anything wider than the screen, in English and German."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from e2e_support import People, Person, Shots, api_as
+from e2e_support import People, Person, Shots, api_as, signed_in_once
 from playwright.sync_api import APIRequestContext, expect
 from test_layout import _OVERFLOW
 
@@ -54,16 +54,8 @@ def dunes(api: APIRequestContext) -> None:
 
 
 @pytest.fixture(scope="module")
-def signed_in(people: People, dunes: None) -> Iterator[Callable[[str], Person]]:
-    found: dict[str, Person] = {}
-
-    def person(name: str) -> Person:
-        if name not in found:
-            found[name] = people(name)
-            found[name].sign_in()
-        return found[name]
-
-    yield person
+def signed_in(people: People, dunes: None) -> Callable[[str], Person]:
+    return signed_in_once(people)
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
