@@ -14,6 +14,7 @@ finds the period cleared and is refused; the store holds one plan.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -165,6 +166,9 @@ _PREVIEWS: OrderedDict[str, tuple[ClearedPlan, tuple[dict[str, Any], ...]]] = Or
 _PREVIEWS_KEPT = 16
 """Previews by input hash, the least recently asked dropped first: while nothing changes in a
 period, every member's look at it costs the scenario and its hash, not a clearing."""
+_PREVIEWS_LOCK = threading.Lock()
+"""The server answers requests in threads: one's eviction must not come between another's
+look-up and its move to the end."""
 
 
 def preview_period(uow: UnitOfWork, pool: str) -> Preview:
@@ -176,7 +180,10 @@ def preview_period(uow: UnitOfWork, pool: str) -> Preview:
         advance(period.state, "clear")  # only a period that could be cleared now
         scenario = period_scenario(uow, period)
     stamp = input_hash(scenario)
-    kept = _PREVIEWS.get(stamp)
+    with _PREVIEWS_LOCK:
+        kept = _PREVIEWS.get(stamp)
+        if kept is not None:
+            _PREVIEWS.move_to_end(stamp)
     if kept is None:
         with paused_collection():
             data = clear_scenario(scenario)
@@ -185,11 +192,10 @@ def preview_period(uow: UnitOfWork, pool: str) -> Preview:
         if where is not None:
             warnings.insert(0, {"kind": "non_finite", "field": f"plan.{where}"})
         kept = (data, tuple(warnings))
-        _PREVIEWS[stamp] = kept
-        while len(_PREVIEWS) > _PREVIEWS_KEPT:
-            _PREVIEWS.popitem(last=False)
-    else:
-        _PREVIEWS.move_to_end(stamp)
+        with _PREVIEWS_LOCK:
+            _PREVIEWS[stamp] = kept
+            while len(_PREVIEWS) > _PREVIEWS_KEPT:
+                _PREVIEWS.popitem(last=False)
     auctioned = frozenset(g.id for g in scenario.goods if g.model == "auction")
     return Preview(pool, period.number, stamp, kept[0], kept[1], auctioned)
 
