@@ -13,7 +13,7 @@ from peerconomy.domain.period import IllegalTransitionError, PeriodState
 from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Alternative, Good, ScenarioError, Wish
-from peerconomy.services import audit, collecting, periods, work
+from peerconomy.services import audit, collecting, periods, pools, work
 from peerconomy.services.errors import ConflictError
 from peerconomy.store.memory import MemoryStore, MemoryUnitOfWork
 
@@ -105,6 +105,18 @@ def test_a_changed_wish_changes_the_preview(uow: MemoryUnitOfWork) -> None:
     after = periods.preview_period(uow, "workshop")
     assert after.input_hash != before.input_hash
     assert after.plan == periods.clear_period(uow, "workshop", now=NOW).data
+
+
+def test_a_change_to_a_member_not_to_the_period_changes_the_preview(
+    uow: MemoryUnitOfWork,
+) -> None:
+    before = periods.preview_period(uow, "workshop")
+    pools.update_member(uow, "workshop", "ana", exempt=True)  # no offer or wish changed
+    after = periods.preview_period(uow, "workshop")
+    assert after.input_hash != before.input_hash
+    assert after.plan.shares != before.plan.shares
+    kept = periods.clear_period(uow, "workshop", now=NOW)
+    assert (after.input_hash, after.plan) == (kept.input_hash, kept.data)
 
 
 def test_a_settled_period_is_not_reopened(uow: MemoryUnitOfWork) -> None:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from peerconomy.domain.clearing import clear_scenario
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.events import PeriodCleared, PeriodOpened
@@ -29,9 +31,15 @@ from peerconomy.domain.plan_checks import first_non_finite, plan_warnings
 from peerconomy.domain.pool import Period, Plan, active_participants
 from peerconomy.domain.scenario import (
     FORMAT,
+    Good,
+    Holding,
+    Offer,
+    Participant,
     Project,
     Scenario,
     Settings,
+    Task,
+    Wish,
     within_limits,
 )
 from peerconomy.domain.share_parts import ShareParts, share_parts
@@ -44,14 +52,53 @@ from peerconomy.services.errors import ConflictError, InputError, NotFoundError
 from peerconomy.services.holdings import carry_holdings, end_holdings_of
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["MyPreview", "Preview", "clear_period", "close_period", "input_hash", "may_reopen",
-           "period_scenario", "preview_period", "reopen_period", "reopen_refusal",
-           "require_step", "settle_period"]
+__all__ = ["MyPreview", "PeriodInputs", "Preview", "clear_period", "close_period",
+           "input_hash", "may_reopen", "period_inputs", "period_scenario", "preview_period",
+           "reopen_period", "reopen_refusal", "require_step", "settle_period"]
 
 
-def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
-    """Inside a transaction: the scenario a period clears (active members and projects,
-    their tasks and goods, the period's offers and wishes, the pool's settings)."""
+@dataclass(frozen=True, slots=True)
+class PeriodInputs:
+    """What a period clears from, as read from the store, before it is checked as one
+    scenario. The preview is cached by their hash: while nothing changes, a member's look at
+    the period costs reading them, not checking them as a whole (5,000 wishes against their
+    goods) and clearing them."""
+
+    settings: Settings
+    participants: tuple[Participant, ...]
+    projects: tuple[Project, ...]
+    tasks: tuple[Task, ...]
+    goods: tuple[Good, ...]
+    offers: tuple[Offer, ...]
+    wishes: tuple[Wish, ...]
+    holdings: tuple[Holding, ...]
+
+    def scenario(self) -> Scenario:
+        """The scenario the period clears (checked as a whole; a pure function of these)."""
+        return Scenario(
+            format=FORMAT,
+            settings=self.settings,
+            participants=list(self.participants),
+            projects=list(self.projects),
+            tasks=list(self.tasks),
+            goods=list(self.goods),
+            offers=list(self.offers),
+            # wishes kept from before their goods had limits ask for no more than these allow
+            wishes=within_limits(self.wishes, self.goods),
+            holdings=list(self.holdings),
+        )
+
+    def stamp(self) -> str:
+        """SHA-256 of these inputs' JSON: equal stamps, equal scenarios."""
+        return hashlib.sha256(_INPUTS_JSON.dump_json(self)).hexdigest()
+
+
+_INPUTS_JSON: TypeAdapter[PeriodInputs] = TypeAdapter(PeriodInputs)
+
+
+def period_inputs(uow: UnitOfWork, period: Period) -> PeriodInputs:
+    """Inside a transaction: what ``period`` clears from (active members and projects, their
+    tasks and goods, the period's offers and wishes, the units held, the pool's settings)."""
     pool = lookup.pool(uow, period.pool)
     tasks = active_tasks(uow, pool.name)
     task_ids = {t.id for t in tasks}
@@ -59,8 +106,7 @@ def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
     participants = active_participants(uow.pools.members(pool.name))
     here = {p.id for p in participants}
     offered = {g.id for g in goods}
-    return Scenario(
-        format=FORMAT,
+    return PeriodInputs(
         settings=Settings(
             max_weight=pool.settings.max_weight,
             seed=pool.settings.seed + period.number - 1,
@@ -68,16 +114,20 @@ def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
                 k: w for k, w in period.weight_estimates.items() if k in task_ids and w > 0
             },
         ),
-        participants=participants,
-        projects=[Project(id=p.id) for p in uow.pools.projects(pool.name) if p.active],
-        tasks=tasks,
-        goods=goods,
-        offers=uow.periods.offers(pool.name, period.number),
-        # wishes kept from before their goods had limits ask for no more than these allow
-        wishes=within_limits(uow.periods.wishes(pool.name, period.number), goods),
-        holdings=[h.in_scenario() for h in uow.periods.holdings(pool.name)
-                  if h.participant in here and h.good in offered],
+        participants=tuple(participants),
+        projects=tuple(Project(id=p.id) for p in uow.pools.projects(pool.name) if p.active),
+        tasks=tuple(tasks),
+        goods=tuple(goods),
+        offers=tuple(uow.periods.offers(pool.name, period.number)),
+        wishes=tuple(uow.periods.wishes(pool.name, period.number)),
+        holdings=tuple(h.in_scenario() for h in uow.periods.holdings(pool.name)
+                       if h.participant in here and h.good in offered),
     )
+
+
+def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
+    """Inside a transaction: the scenario ``period`` clears (see :func:`period_inputs`)."""
+    return period_inputs(uow, period).scenario()
 
 
 def input_hash(scenario: Scenario) -> str:
@@ -162,10 +212,22 @@ class MyPreview:
     allocations: tuple[tuple[str, int, float], ...]
 
 
-_PREVIEWS: OrderedDict[str, tuple[ClearedPlan, tuple[dict[str, Any], ...]]] = OrderedDict()
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A preview as the cache keeps it: the real input hash (what a clear would record), the
+    provisional plan, its warnings and the auction goods' ids."""
+
+    input_hash: str
+    plan: ClearedPlan
+    warnings: tuple[dict[str, Any], ...]
+    auctioned: frozenset[str]
+
+
+_PREVIEWS: OrderedDict[str, _Kept] = OrderedDict()
 _PREVIEWS_KEPT = 16
-"""Previews by input hash, the least recently asked dropped first: while nothing changes in a
-period, every member's look at it costs the scenario and its hash, not a clearing."""
+"""Previews by the stamp of their period's inputs, the least recently asked dropped first:
+while nothing changes in a period, every member's look at it costs reading its inputs and
+their hash, not a check of the scenario and a clearing."""
 _PREVIEWS_LOCK = threading.Lock()
 """The server answers requests in threads: one's eviction must not come between another's
 look-up and its move to the end."""
@@ -173,31 +235,34 @@ look-up and its move to the end."""
 
 def preview_period(uow: UnitOfWork, pool: str) -> Preview:
     """Clear the pool's collecting period without keeping anything: the provisional plan any
-    member may see, with the coordinator's warnings. Cached by input hash."""
+    member may see, with the coordinator's warnings. Cached by the stamp of the period's
+    inputs (:meth:`PeriodInputs.stamp`)."""
     with uow, paused_collection():
         lookup.pool(uow, pool)
         period = lookup.current_period(uow, pool)
         advance(period.state, "clear")  # only a period that could be cleared now
-        scenario = period_scenario(uow, period)
-    stamp = input_hash(scenario)
+        inputs = period_inputs(uow, period)
+    stamp = inputs.stamp()
     with _PREVIEWS_LOCK:
         kept = _PREVIEWS.get(stamp)
         if kept is not None:
             _PREVIEWS.move_to_end(stamp)
     if kept is None:
         with paused_collection():
+            scenario = inputs.scenario()
             data = clear_scenario(scenario)
         where = first_non_finite(data.to_json())
         warnings = plan_warnings(data, [p.capacity for p in scenario.participants])
         if where is not None:
             warnings.insert(0, {"kind": "non_finite", "field": f"plan.{where}"})
-        kept = (data, tuple(warnings))
+        kept = _Kept(input_hash(scenario), data, tuple(warnings),
+                     frozenset(g.id for g in scenario.goods if g.model == "auction"))
         with _PREVIEWS_LOCK:
             _PREVIEWS[stamp] = kept
             while len(_PREVIEWS) > _PREVIEWS_KEPT:
                 _PREVIEWS.popitem(last=False)
-    auctioned = frozenset(g.id for g in scenario.goods if g.model == "auction")
-    return Preview(pool, period.number, stamp, kept[0], kept[1], auctioned)
+    return Preview(pool, period.number, kept.input_hash, kept.plan, kept.warnings,
+                   kept.auctioned)
 
 
 def require_step(uow: UnitOfWork, pool: str, action: Action) -> Period:
