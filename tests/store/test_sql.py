@@ -516,6 +516,7 @@ _READS = {
                           "tasks", "goods"},
     "SqlPeriodRepository": {"latest", "get", "offers", "offered_hours", "wishes", "periods_left",
                             "plan", "assignments", "work_log", "work_logs", "withdrawn_plans",
+                            "closed_for_offers",
                             "holdings"},
     "SqlJournalRepository": {"get", "transactions", "balances", "balance"},
     "SqlAccountRepository": {"user", "user_by_email", "user_count", "users", "memberships",

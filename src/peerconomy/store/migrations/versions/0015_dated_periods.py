@@ -46,11 +46,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_periods_collect_until", table_name="periods")
-    with op.batch_alter_table("periods") as batch:
-        batch.drop_column("collect_until")
-        batch.drop_column("ends_on")
-        batch.drop_column("starts_on")
-    with op.batch_alter_table("pools") as batch:
-        for name in ("auto_clear", "time_zone", "close_time", "close_days", "period_unit",
-                     "period_count"):
-            batch.drop_column(name)
+    # in place (SQLite 3.35 and later drop columns so): a copied table would break the
+    # triggers of the tables that refer to periods
+    for name in ("collect_until", "ends_on", "starts_on"):
+        op.drop_column("periods", name)
+    for name in ("auto_clear", "time_zone", "close_time", "close_days", "period_unit",
+                 "period_count"):
+        op.drop_column("pools", name)
