@@ -8,15 +8,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
+
 from cli_commands import ok, refused
-from conftest import WORKSHOP
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.schedule import PeriodLength
 from peerconomy.services import accounts, pools, views
 from peerconomy.store.sql import open_store
 from smtp_inbox import Inbox, receiving
+
+WORKSHOP = Path(__file__).resolve().parents[2] / "examples" / "workshop.json"
 
 @pytest.fixture
 def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:

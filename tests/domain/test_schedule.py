@@ -172,3 +172,12 @@ def test_a_period_clears_itself_once_its_offers_close_where_the_pool_asks() -> N
     undated = Period("farm", 3, PeriodState.COLLECTING)
     assert not undated.closed_for_offers(datetime.max.replace(tzinfo=UTC))
     assert period.dated(None) == undated
+
+
+@pytest.mark.parametrize("starts_on", [date(9999, 12, 30), date(1, 1, 1)])
+def test_dates_beyond_the_calendar_are_refused_naming_the_first_day(starts_on: date) -> None:
+    far_east = Schedule(PeriodLength(1, "weeks"), close_days=6, close_time=time(0, 30),
+                        time_zone="Asia/Tokyo")  # before 1888: its local mean time, +9:19
+    with pytest.raises(InputError) as refused:
+        far_east.dates(starts_on)
+    assert refused.value.path == "starts_on"

@@ -140,13 +140,18 @@ class Schedule:
 
     def dates(self, starts_on: date) -> PeriodDates:
         """The dates of a period of this schedule that begins on ``starts_on`` (ValueError
-        for an undated schedule: the caller asks only where there is a length)."""
+        for an undated schedule: the caller asks only where there is a length;
+        :class:`InputError` naming ``starts_on`` where they fall outside the calendar)."""
         if self.length is None:
             raise ValueError("an undated schedule has no period dates")
-        ends_on = self.length.ends_on(starts_on)
-        closing = datetime.combine(ends_on - timedelta(days=self.close_days), self.close_time,
-                                   tzinfo=zone(self.time_zone))
-        return PeriodDates(starts_on, ends_on, closing.astimezone(UTC))
+        try:
+            ends_on = self.length.ends_on(starts_on)
+            closing = datetime.combine(ends_on - timedelta(days=self.close_days),
+                                       self.close_time, tzinfo=zone(self.time_zone))
+            return PeriodDates(starts_on, ends_on, closing.astimezone(UTC))
+        except OverflowError:  # the calendar's end (year 9999) or beginning (year 1)
+            raise InputError("starts_on", "must leave the period and its deadline inside"
+                                          f" the years 1 to 9999, got {starts_on}") from None
 
     def today(self, now: datetime) -> date:
         """The day it is at ``now`` in the pool's time zone."""
