@@ -6,20 +6,17 @@ settings are one line and exit code 2."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
 
 import pytest
 
-from cli_commands import ok, refused
+from cli_commands import WORKSHOP, ok, refused, workshop_with_ana_verified
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.schedule import PeriodLength
-from peerconomy.services import accounts, pools, views
+from peerconomy.services import pools, views
 from peerconomy.store.sql import open_store
 from smtp_inbox import Inbox, receiving
 
-WORKSHOP = Path(__file__).resolve().parents[2] / "examples" / "workshop.json"
 
 @pytest.fixture
 def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
@@ -35,14 +32,7 @@ def test_a_tick_clears_the_period_whose_offers_closed_and_sends_its_mail(
 ) -> None:
     store = open_store(db_url)
     try:
-        ana = accounts.sign_up(store.unit_of_work(), "ana.k", "ana@workshop.example",
-                               "ana by the bikes", mode="open")
-        with store.unit_of_work() as uow:  # ana has followed her verification link
-            uow.accounts.put_user(replace(ana, email_verified_at=datetime.now(UTC)))
-            uow.commit()
-        ok(db_url, "pool", "import", str(WORKSHOP), "--pool", "workshop", "--coordinator",
-           "ana")
-        ok(db_url, "member", "link", "--pool", "workshop", "ana", "ana.k")
+        workshop_with_ana_verified(store, db_url)
         pools.update_settings(store.unit_of_work(), "workshop", auto_clear=True,
                               period_length=PeriodLength(1, "weeks"),
                               starts_on=date(2026, 1, 5))  # long closed
