@@ -9,6 +9,7 @@ for the change to be made again (optimistic locking)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, time
 from typing import Any, Final
 
 from fastapi import APIRouter, Request
@@ -17,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Role
 from peerconomy.domain.refusal import InputError
+from peerconomy.domain.schedule import PeriodLength
 from peerconomy.http.deps import NowDep, PolicyDep, UowDep
 from peerconomy.http.state import client_address
 from peerconomy.i18n import gettext_for
@@ -26,7 +28,7 @@ from peerconomy.services.errors import ConflictError, StaleEditError
 from peerconomy.services.membership import Access
 from peerconomy.services.security import TooManyAttemptsError
 from peerconomy.services.throttle import throttle
-from peerconomy.web.forms import FormDep
+from peerconomy.web.forms import Form, FormDep
 from peerconomy.web.project_lines import MODELS, ProjectLines, parse_project, project_id
 from peerconomy.web.rendering import flash, pool_page, pool_url, redirect, render
 from peerconomy.web.routes_accounts import too_many_attempts
@@ -51,14 +53,15 @@ def _projects_page(request: Request, uow: UowDep, access: Access, status_code: i
         current = lookup.pool(uow, pool)
         found = views.projects(uow, pool)
         members = views.members(uow, pool)
-        collecting = lookup.current_period(uow, pool).state is PeriodState.COLLECTING
+        period = lookup.current_period(uow, pool)
+        collecting = period.state is PeriodState.COLLECTING
         serving = active_goods(uow, pool)
     tasks = [t for parts in found for t in parts.tasks]
     may_leave = {p.id for p, _, _ in found
                  if p.active and projects.leave_refusal(p.id, tasks, serving) is None}
     return pool_page(request, "projects.html", access, "projects", status_code,
                      projects=found, members=members, settings=current.settings,
-                     pool_version=current.version, collecting=collecting,
+                     pool_version=current.version, collecting=collecting, period=period,
                      draft=draft, add_error=error, models=MODELS, stale=stale,
                      invited=invited, contacts=_contacts(access, members),
                      may_leave=may_leave)
@@ -204,18 +207,47 @@ def import_members(pool: str, request: Request, form: FormDep, uow: UowDep) -> R
 
 @router.post("/pools/{pool}/settings")
 def change_settings(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
-    """Change who may join, whether outsiders see the pool, communal validation and the
-    highest weight (coordinators)."""
+    """Change who may join, whether outsiders see the pool, communal validation, the
+    highest weight and the calendar (coordinators): the periods' length (empty: undated),
+    the current period's first day, when offers close and whether a period clears itself
+    then."""
     access = pool_access(request, uow, pool, Level.COORDINATOR, "change the pool's settings")
     with form.all_mistakes():
         admission: Any = form.text("admission")  # checked by the service, by name
         public, validation = form.flag("public"), form.flag("communal_validation")
         max_weight, version = form.number("max_weight"), form.whole_number("version")
+        calendar = _calendar(form)
     _ = gettext_for(request)
     return _edited(request, uow, access, lambda: pools.update_settings(
         uow, pool, admission=admission, public=public, communal_validation=validation,
-        max_weight=max_weight, version=version, actor=access.user),
+        max_weight=max_weight, version=version, actor=access.user, **calendar),
         _("The pool's settings are saved."), "#settings")
+
+
+def _calendar(form: Form) -> dict[str, Any]:
+    """The calendar fields of the settings form, as :func:`pools.update_settings` takes
+    them; a field the form does not carry (or leaves empty) stays as it is, but for the
+    period length, which empty makes the periods undated, and the box ``auto_clear``."""
+    found: dict[str, Any] = {"auto_clear": form.flag("auto_clear")}
+    if form.data.get("period_length") is not None:
+        text = form.text("period_length")
+        try:
+            found["period_length"] = PeriodLength.parse(text) if text else None
+        except InputError as error:
+            form.refuse("period_length", error.reason)
+    if form.text("close_days", default=""):
+        found["close_days"] = form.whole_number("close_days")
+    for name, parse in (("starts_on", date.fromisoformat), ("close_time", time.fromisoformat)):
+        text = form.text(name, default="")
+        if text:
+            try:
+                found[name] = parse(text)
+            except ValueError:
+                form.refuse(name, f"must be a {'date' if name == 'starts_on' else 'time'},"
+                                  f" got {text[:40]!r}")
+    if form.text("time_zone", default=""):
+        found["time_zone"] = form.text("time_zone")
+    return found
 
 
 @router.get("/invitations/{code}", response_class=HTMLResponse)
