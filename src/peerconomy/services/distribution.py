@@ -31,18 +31,23 @@ NO_POINT: Final = "no pick-up point chosen"
 """The CSV's ``pickup_point_name`` of the members who chose none (``pickup_point`` empty)."""
 
 
-def period_distribution(uow: UnitOfWork, pool: str, number: int) -> Distribution:
-    """The lists of period ``number``; NotFoundError for a period the pool does not have or
-    one without a plan."""
+def period_distribution(uow: UnitOfWork, pool: str, number: int | None = None
+                        ) -> tuple[int, Distribution]:
+    """The number of the period and its lists: of period ``number``, or (None) of the latest
+    period with a plan (the current one once cleared, else the one before); NotFoundError for
+    a period the pool does not have or one without a plan."""
     with uow:
         lookup.pool(uow, pool)
+        if number is None:
+            current = lookup.current_period(uow, pool).number
+            number = current if uow.periods.plan(pool, current) or current == 1 else current - 1
         if uow.periods.get(pool, number) is None:
             raise NotFoundError("period", number, pool)
         plan = uow.periods.plan(pool, number)
         if plan is None:
             raise NotFoundError("plan of period", number, pool)
-        return distribution(plan.data, uow.pools.members(pool),
-                            uow.pools.pickup_points(pool), uow.pools.goods(pool))
+        return number, distribution(plan.data, uow.pools.members(pool),
+                                    uow.pools.pickup_points(pool), uow.pools.goods(pool))
 
 
 @dataclass(frozen=True, slots=True)

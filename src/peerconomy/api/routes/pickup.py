@@ -234,7 +234,7 @@ def period_distribution(
     """A period's distribution list per pick-up point and packing list per project
     (coordinators); 404 for a period without a plan."""
     access.require(Level.COORDINATOR, "see the distribution lists")
-    found = distribution.period_distribution(uow, pool, number)
+    _, found = distribution.period_distribution(uow, pool, number)
     if format == "csv":
         return Response(distribution.to_csv(found), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": "attachment;"
