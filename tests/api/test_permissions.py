@@ -204,6 +204,12 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", "/pools/{pool}/members/{participant}/link"): (
         Need.COORDINATOR, {"user": "cleo", "version": "1"}),
     ("POST", "/pools/{pool}/member-list"): (Need.COORDINATOR, {"members": "id\nflat-4\n"}),
+    ("GET", "/pools/{pool}/pickup-points"): (Need.COORDINATOR, None),
+    ("POST", "/pools/{pool}/pickup-points"): (Need.COORDINATOR, {"id": "kiosk", "name": "Kiosk"}),
+    ("POST", "/pools/{pool}/pickup-points/{point}"): (
+        Need.COORDINATOR, {"name": "Kiosk", "version": "1"}),
+    ("POST", "/pools/{pool}/pickup"): (Need.MEMBER, {"pickup_point": ""}),
+    ("GET", "/pools/{pool}/periods/{number}/distribution"): (Need.COORDINATOR, None),
     ("POST", "/pools/{pool}/settings"): (
         Need.COORDINATOR, {"admission": "open", "max_weight": "5", "version": "1"}),
 }
