@@ -1,7 +1,7 @@
 """Pick-up points on the pages: the coordinators' page of the pool's points (add, change,
 retire), a member's choice on *My period*, and a period's distribution and packing lists as a
-page to print (one pick-up point a sheet; docs/design.md, "Pick-up points and distribution
-lists")."""
+page to print, one pick-up point a sheet
+(docs/design.md, "Pick-up points and distribution lists")."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Pick-up points and distribution lists over the API: the pool's points (coordinators add,
 change and retire them), a member's own choice and what they take home, and a period's
-distribution and packing lists as JSON or CSV (coordinators; docs/design.md, "Pick-up points
-and distribution lists")."""
+distribution and packing lists as JSON or CSV, for coordinators
+(docs/design.md, "Pick-up points and distribution lists")."""
 
 from __future__ import annotations
 
