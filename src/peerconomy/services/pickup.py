@@ -17,7 +17,7 @@ from peerconomy.domain.pickup import PickupPoint, checked, refuse_choice
 from peerconomy.domain.pool import Member
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
-from peerconomy.services.errors import ConflictError, NotFoundError, check_version
+from peerconomy.services.errors import ConflictError, check_version
 from peerconomy.services.pools import KEEP, Keep
 from peerconomy.services.ports import UnitOfWork
 
@@ -58,7 +58,7 @@ def change_point(
     point's version the change was made from (None: whatever is stored)."""
     with uow:
         lookup.pool(uow, pool, lock=True)
-        old = _point(uow, pool, point)
+        old = lookup.pickup_point(uow, pool, point)
         check_version(f"pick-up point {point!r}", old.version, version)
         new = checked(replace(
             old,
@@ -103,13 +103,6 @@ def choose_point(uow: UnitOfWork, pool: str, participant: str, point: str | None
                detail={"pickup_point": point})
         uow.commit()
     return changed
-
-
-def _point(uow: UnitOfWork, pool: str, point: str) -> PickupPoint:
-    found = next((p for p in uow.pools.pickup_points(pool) if p.id == point), None)
-    if found is None:
-        raise NotFoundError("pick-up point", point, pool)
-    return found
 
 
 def _with_point(member: Member, point: str | None) -> Member:
