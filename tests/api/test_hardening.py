@@ -128,7 +128,7 @@ class Seaside:
         token_id = next(t.id for t in self.store.state.tokens.values() if t.user == "ana")
         self.parts = {
             "pool": "seaside", "task": "stairs", "wish": "ana-room", "number": "1",
-            "log_id": "1", "holding": "1", "user": "cleo", "decision": "approve",
+            "log_id": "1", "holding": "1", "point": "kiosk", "user": "cleo", "decision": "approve",
             "participant": "ben",
             "project": "flats", "code": self.code, "token_id": token_id,
             "transaction": "t1", "good": "guest-bed", "token": "not-a-signed-link",

@@ -106,6 +106,12 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("GET", P + "/holdings"): (Need.MEMBER, None),
     ("POST", P + "/holdings/{holding}/notice"): (Need.MEMBER, None),
     ("GET", P + "/hints"): (Need.MEMBER, None),
+    ("GET", P + "/pickup-points"): (Need.MEMBER, None),
+    ("POST", P + "/pickup-points"): (Need.COORDINATOR, {"id": "kiosk", "name": "Kiosk"}),
+    ("PATCH", P + "/pickup-points/{point}"): (Need.COORDINATOR, {"active": False}),
+    ("GET", P + "/me/pickup"): (Need.MEMBER, None),
+    ("PUT", P + "/me/pickup"): (Need.MEMBER, {"pickup_point": None}),
+    ("GET", P + "/periods/{number}/distribution"): (Need.COORDINATOR, None),
     ("GET", P + "/me"): (Need.MEMBER, None),
     ("PATCH", P + "/me"): (Need.MEMBER, {"contact_visible": True}),
     ("GET", P + "/tasks"): (Need.MEMBER, None),
@@ -122,7 +128,7 @@ PATH_VALUES = {
     "pool": "seaside", "token_id": "0123456789ab", "code": "0123456789ab.nope",
     "user": "dora", "participant": "ana", "project": "flats", "number": "1", "task": "garden",
     "wish": "ben-guests", "log_id": "1", "holding": "1", "transaction": "p1-shares",
-    "good": "guest-bed",
+    "good": "guest-bed", "point": "harbour",
     "token": "not-a-signed-link",
 }
 CALLERS = {"anonymous": Need.ANYONE, "outsider": Need.USER, "member": Need.MEMBER,
@@ -198,6 +204,12 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", "/pools/{pool}/members/{participant}/link"): (
         Need.COORDINATOR, {"user": "cleo", "version": "1"}),
     ("POST", "/pools/{pool}/member-list"): (Need.COORDINATOR, {"members": "id\nflat-4\n"}),
+    ("GET", "/pools/{pool}/pickup-points"): (Need.COORDINATOR, None),
+    ("POST", "/pools/{pool}/pickup-points"): (Need.COORDINATOR, {"id": "kiosk", "name": "Kiosk"}),
+    ("POST", "/pools/{pool}/pickup-points/{point}"): (
+        Need.COORDINATOR, {"name": "Kiosk", "version": "1"}),
+    ("POST", "/pools/{pool}/pickup"): (Need.MEMBER, {"pickup_point": ""}),
+    ("GET", "/pools/{pool}/periods/{number}/distribution"): (Need.COORDINATOR, None),
     ("POST", "/pools/{pool}/settings"): (
         Need.COORDINATOR, {"admission": "open", "max_weight": "5", "version": "1"}),
 }

@@ -47,7 +47,7 @@ from peerconomy.store.sql import (
 from peerconomy.store.tables import metadata
 
 ROOT = Path(__file__).parents[2]
-HEAD = "0015"
+HEAD = "0016"
 """The schema revision this peerconomy works with (the newest migration)."""
 NEXT = f"{int(HEAD) + 1:04d}"
 """The revision of a future peerconomy's first new migration."""
@@ -513,7 +513,7 @@ def test_after_taking_the_pools_lock_what_others_committed_is_read_afresh(
 
 _READS = {
     "SqlPoolRepository": {"get", "lock", "names", "projects", "members", "member", "standing",
-                          "tasks", "goods"},
+                          "tasks", "goods", "pickup_points"},
     "SqlPeriodRepository": {"latest", "get", "offers", "offered_hours", "wishes", "periods_left",
                             "plan", "assignments", "work_log", "work_logs", "withdrawn_plans",
                             "closed_for_offers",

@@ -141,6 +141,12 @@ FORMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "/unsubscribe/{token}": ("anonymous", "collected", ()),
     "/account/delete": ("ben", "collected", ("password",)),
     "/pools/seaside/contact": ("ben", "collected", ("contact_visible",)),
+    "/pools/seaside/pickup-points": ("ana", "collected", ("id", "name", "address",
+                                                         "opening_times")),
+    "/pools/seaside/pickup-points/{point}": ("ana", "collected", ("name", "address",
+                                                                 "opening_times", "active",
+                                                                 "version")),
+    "/pools/seaside/pickup": ("ben", "collected", ("pickup_point",)),
 }
 """Every form that changes something, as its page posts it (``{...}``: a path segment)."""
 PEOPLE = ("root", "ana", "ben", "cleo")

@@ -69,6 +69,10 @@ OPERATION_IDS: Final[dict[str, str]] = {
     "history": "get_history",
     "export": "export_ledger",
     "correct": "correct_transaction",
+    "change_pickup_point": "update_pickup_point",
+    "my_pickup": "get_my_pickup",
+    "choose_pickup": "choose_my_pickup",
+    "period_distribution": "get_distribution",
 }
 """Operation ids where the route function's own name would say too little."""
 

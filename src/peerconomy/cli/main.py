@@ -25,6 +25,7 @@ from peerconomy.cli.holdings import holding_app
 from peerconomy.cli.ledger import ledger_app
 from peerconomy.cli.mail import mail_app
 from peerconomy.cli.members import member_app
+from peerconomy.cli.pickup import distribution, pickup_app
 from peerconomy.cli.pool import hints, period_app, pool_app, work_app
 from peerconomy.cli.serve import serve
 from peerconomy.cli.simulate import simulate
@@ -135,6 +136,8 @@ app.add_typer(period_app, name="period")
 app.add_typer(work_app, name="work")
 app.add_typer(wish_app, name="wish")
 app.add_typer(holding_app, name="holding")
+app.add_typer(pickup_app, name="pickup")
+period_app.command("distribution")(distribution)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(db_app, name="db")
 app.add_typer(federation_app, name="federation")

@@ -114,6 +114,9 @@ class Member:
     contact_visible: bool = False
     """Whether the member lets the pool's coordinators see their email and phone (see
     :func:`peerconomy.services.privacy.contact_shown`)."""
+    pickup_point: str | None = None
+    """The id of the pick-up point where they collect their goods (None: none chosen; see
+    :mod:`peerconomy.domain.pickup`)."""
 
     @property
     def shown_name(self) -> str:

@@ -1,4 +1,5 @@
-"""Lookups every service starts with: the pool, its current period, a member, a task.
+"""Lookups every service starts with: the pool, its current period, a member, a task, a
+pick-up point.
 
 Each raises :class:`~peerconomy.services.errors.NotFoundError` naming what is missing, so
 the services themselves read as the steps they take.
@@ -8,12 +9,13 @@ from __future__ import annotations
 
 from peerconomy.domain.account import User
 from peerconomy.domain.period import IllegalTransitionError, PeriodState
+from peerconomy.domain.pickup import PickupPoint
 from peerconomy.domain.pool import Member, Period, Pool
 from peerconomy.domain.scenario import Task
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["current_period", "member", "pool", "require_state", "task", "user"]
+__all__ = ["current_period", "member", "pickup_point", "pool", "require_state", "task", "user"]
 
 
 def pool(uow: UnitOfWork, name: str, *, lock: bool = False) -> Pool:
@@ -51,6 +53,14 @@ def task(uow: UnitOfWork, pool_name: str, task_id: str) -> Task:
     found = next((t for t in uow.pools.tasks(pool_name) if t.id == task_id), None)
     if found is None:
         raise NotFoundError("task", task_id, pool_name)
+    return found
+
+
+def pickup_point(uow: UnitOfWork, pool_name: str, point: str) -> PickupPoint:
+    """A pick-up point of the pool, active or retired."""
+    found = next((p for p in uow.pools.pickup_points(pool_name) if p.id == point), None)
+    if found is None:
+        raise NotFoundError("pick-up point", point, pool_name)
     return found
 
 

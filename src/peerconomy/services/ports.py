@@ -26,6 +26,7 @@ from peerconomy.domain.holding import Holding
 from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.mail import NoticeKind, QueuedMail
 from peerconomy.domain.period import PeriodState
+from peerconomy.domain.pickup import PickupPoint
 from peerconomy.domain.pool import (
     Assignment,
     Member,
@@ -55,7 +56,7 @@ __all__ = [
 
 
 class PoolRepository(Protocol):
-    """Pools and what they are made of: projects, members, tasks, goods."""
+    """Pools and what they are made of: projects, members, tasks, goods, pick-up points."""
 
     def add(self, pool: Pool) -> None:
         """Store a new pool (its name is not taken: the service checks)."""
@@ -109,6 +110,12 @@ class PoolRepository(Protocol):
 
     def put_good(self, pool: str, good: Good) -> None:
         """Replace the good with its id (its capacity, say), keeping its place."""
+
+    def pickup_points(self, pool: str) -> list[PickupPoint]:
+        """The pool's pick-up points, retired ones included, in the order they were added."""
+
+    def put_pickup_point(self, pool: str, point: PickupPoint) -> None:
+        """Add a pick-up point, or replace the one with its id (keeping its place)."""
 
     def rename_participant(self, pool: str, old: str, new: str) -> None:
         """Call participant ``old`` ``new`` (a pseudonym, not yet taken) everywhere the pool

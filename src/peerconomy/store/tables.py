@@ -79,6 +79,7 @@ __all__ = [
     "offers",
     "outbox",
     "periods",
+    "pickup_points",
     "plans",
     "pools",
     "postings",
@@ -236,6 +237,7 @@ members: Final = Table(
     Column("email", Text),
     Column("phone", Text),
     Column("contact_visible", Boolean, nullable=False, server_default=false()),
+    Column("pickup_point", Text),
     PrimaryKeyConstraint("pool", "id"),
     UniqueConstraint("pool", "position"),
     Index(None, "id"),
@@ -244,7 +246,27 @@ members: Final = Table(
     _of_pool(),
 )
 """A pool's members; ``account`` is the user who claimed the member (NULL: nobody yet), at
-most one member per account and pool; its index finds a user's memberships across pools."""
+most one member per account and pool; its index finds a user's memberships across pools.
+``pickup_point`` is the id of the pick-up point they chose (NULL: none; migration 0016: the
+services check it names one of the pool's active points)."""
+
+pickup_points: Final = Table(
+    "pickup_points",
+    metadata,
+    _pool(),
+    Column("id", Text, nullable=False),
+    _position(),
+    Column("name", Text, nullable=False),
+    Column("address", Text, nullable=False, server_default=""),
+    Column("opening_times", Text, nullable=False, server_default=""),
+    Column("active", Boolean, nullable=False),
+    _version(),
+    PrimaryKeyConstraint("pool", "id"),
+    UniqueConstraint("pool", "position"),
+    _of_pool(),
+)
+"""A pool's pick-up points, in the order they were added; ``active`` false: retired
+(migration 0016)."""
 
 tasks: Final = Table(
     "tasks",

@@ -18,6 +18,7 @@ from peerconomy.http.params import PathNumber
 from peerconomy.i18n import N_, gettext_for
 from peerconomy.services import (
     collecting,
+    distribution,
     holdings,
     lookup,
     membership,
@@ -93,6 +94,8 @@ def my_period(pool: str, request: Request, uow: UowDep, preview: bool = False) -
             values["provisional"] = periods.preview_period(uow, pool).of(access.member.id)
     values["holdings"] = (holdings.holdings_of(uow, pool, access.member.id)
                           if access.member is not None else [])
+    values["pickup"] = (distribution.my_pickup(uow, pool, access.member.id)
+                        if access.member is not None else None)
     return pool_page(request, "my_period.html", access, "me", period=period,
                      admission=access.pool.settings.admission,
                      contact_visible=access.member is not None and access.member.contact_visible,

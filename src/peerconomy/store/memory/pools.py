@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from peerconomy.domain.account import User
+from peerconomy.domain.pickup import PickupPoint
 from peerconomy.domain.pool import Member, Pool, PoolProject, WithdrawnPlan
 from peerconomy.domain.privacy import renamed_plan
 from peerconomy.domain.scenario import Good, Task
@@ -73,6 +74,12 @@ class MemoryPoolRepository(Repository):
 
     def add_goods(self, pool: str, goods: Iterable[Good]) -> None:
         self._s.goods[pool].update((g.id, g) for g in goods)
+
+    def pickup_points(self, pool: str) -> list[PickupPoint]:
+        return list(self._s.pickup_points.get(pool, {}).values())
+
+    def put_pickup_point(self, pool: str, point: PickupPoint) -> None:
+        self._s.pickup_points.setdefault(pool, {})[point.id] = point
 
     def rename_participant(self, pool: str, old: str, new: str) -> None:
         s = self._s

@@ -11,6 +11,7 @@ from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.holding import Holding
 from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.mail import NoticeKind, QueuedMail
+from peerconomy.domain.pickup import PickupPoint
 from peerconomy.domain.pool import (
     Member,
     Period,
@@ -40,6 +41,7 @@ class State:
     members: dict[str, dict[str, Member]] = field(default_factory=dict)
     tasks: dict[str, dict[str, Task]] = field(default_factory=dict)
     goods: dict[str, dict[str, Good]] = field(default_factory=dict)
+    pickup_points: dict[str, dict[str, PickupPoint]] = field(default_factory=dict)
     periods: dict[PeriodKey, Period] = field(default_factory=dict)
     offers: dict[PeriodKey, dict[tuple[str, str], Offer]] = field(default_factory=dict)
     wishes: dict[PeriodKey, dict[str, Wish]] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Table, and_, bindparam, insert, select, update
 
 from peerconomy.domain.account import User
+from peerconomy.domain.pickup import PickupPoint
 from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.pool import Member, Pool, PoolProject, PoolSettings
 from peerconomy.domain.privacy import renamed_plan
@@ -178,7 +179,7 @@ class SqlPoolRepository(SqlRepository):
         start = next_position(self._c, t.members, t.members.c.pool == pool)
         rows = [
             (pool, m.id, i, m.capacity, m.exempt, m.role, m.active, m.version, m.account,
-             m.display_name, m.email, m.phone, m.contact_visible)
+             m.display_name, m.email, m.phone, m.contact_visible, m.pickup_point)
             for i, m in enumerate(members, start)
         ]
         insert_many(self._c, t.members, rows)
@@ -200,6 +201,7 @@ class SqlPoolRepository(SqlRepository):
                 "email": member.email,
                 "phone": member.phone,
                 "contact_visible": member.contact_visible,
+                "pickup_point": member.pickup_point,
             },
             scope=("pool",),
         )
@@ -254,6 +256,25 @@ class SqlPoolRepository(SqlRepository):
             for i, g in enumerate(goods, start)
         ]
         insert_many(self._c, t.goods, rows)
+
+    def pickup_points(self, pool: str) -> list[PickupPoint]:
+        p = t.pickup_points.c
+        rows = self._c.execute(
+            select(p.id, p.name, p.address, p.opening_times, p.active, p.version)
+            .where(p.pool == pool).order_by(p.position))
+        return [PickupPoint(*row) for row in rows]
+
+    @writes
+    def put_pickup_point(self, pool: str, point: PickupPoint) -> None:
+        put(
+            self._c,
+            t.pickup_points,
+            {"pool": pool, "id": point.id},
+            {"name": point.name, "address": point.address,
+             "opening_times": point.opening_times, "active": point.active,
+             "version": point.version},
+            scope=("pool",),
+        )
 
     @writes
     def rename_participant(self, pool: str, old: str, new: str) -> None:
