@@ -140,11 +140,13 @@ def check_shift(shift: Shift) -> Shift:
     problems = Problems()
     with problems.gathering():
         check_id(shift.task, "task", item=True)
+    timed = len(problems.found)
+    _check_times(shift.start, shift.end, problems)
+    timed = len(problems.found) == timed
     if not isinstance(shift.day, date) or isinstance(shift.day, datetime):
         problems.note("date", f"must be a date such as 2026-05-02, got {shift.day!r}")
-    elif shift.overnight and shift.day == date.max:
+    elif timed and shift.overnight and shift.day == date.max:
         problems.note("date", "must leave the shift's end inside the calendar")
-    _check_times(shift.start, shift.end, problems)
     place = note = ""
     with problems.gathering():
         place = check_text(shift.place, "place", MAX_SHIFT_PLACE)

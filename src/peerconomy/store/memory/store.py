@@ -69,8 +69,8 @@ class MemoryUnitOfWork(ReentrantUnitOfWork):
     def _commit(self) -> None:
         self._store.state = self._work
         self._work = self._work.copy()
-        for repository in (self.pools, self.periods, self.shifts, self.journal, self.accounts, self.audit,
-                           self.answers, self.mail):
+        for repository in (self.pools, self.periods, self.shifts, self.journal, self.accounts,
+                           self.audit, self.answers, self.mail):
             repository._s = self._work
 
     def _end(self) -> None:
