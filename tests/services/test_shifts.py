@@ -159,7 +159,7 @@ def test_a_shift_of_an_unknown_task_or_with_bad_times_changes_nothing(
     with pytest.raises(NotFoundError, match="no task 'weld'"):
         shifts.add_shift(store.unit_of_work(), "workshop",
                          Shift("weld", SATURDAY, time(9), time(13)))
-    with pytest.raises(InputError, match="^end: must differ from start"):
+    with pytest.raises(InputError, match=r"^end: must differ from start"):
         shifts.add_shift(store.unit_of_work(), "workshop",
                          Shift("assemble", SATURDAY, time(9), time(9)))
     with store.unit_of_work() as reading:

@@ -76,16 +76,17 @@ def repeat_shifts(uow: UnitOfWork, pool: str, rule: ShiftRule, *, actor: str | N
     return stored
 
 
-def cancel_shift(uow: UnitOfWork, pool: str, id: int, *, actor: str | None = None,
-                 now: datetime | None = None) -> Shift:
-    """Cancel shift ``id``: its placements in the current period are removed and the people
-    on it told (:class:`~peerconomy.domain.events.ShiftCancelled`). Refused for a shift
-    already cancelled."""
+def cancel_shift(uow: UnitOfWork, pool: str, id: int, *, task: str | None = None,
+                 actor: str | None = None, now: datetime | None = None) -> Shift:
+    """Cancel shift ``id`` (of ``task``, if given): its placements in the current period and
+    the one before are removed and the people on it told
+    (:class:`~peerconomy.domain.events.ShiftCancelled`). Refused for a shift already
+    cancelled."""
     moment = now or datetime.now(UTC)
     with uow:
         lookup.pool(uow, pool, lock=True)
         shift = uow.shifts.get(pool, id)
-        if shift is None:
+        if shift is None or task not in (None, shift.task):
             raise NotFoundError("shift", id, pool)
         if shift.cancelled:
             raise ConflictError(f"shift {id} of pool {pool!r} is cancelled already")
