@@ -27,6 +27,7 @@ from peerconomy.cli.mail import mail_app
 from peerconomy.cli.members import member_app
 from peerconomy.cli.pool import hints, period_app, pool_app, work_app
 from peerconomy.cli.serve import serve
+from peerconomy.cli.shifts import shift_app
 from peerconomy.cli.simulate import simulate
 from peerconomy.cli.tick import tick
 from peerconomy.cli.users import user_app
@@ -135,6 +136,7 @@ app.add_typer(period_app, name="period")
 app.add_typer(work_app, name="work")
 app.add_typer(wish_app, name="wish")
 app.add_typer(holding_app, name="holding")
+app.add_typer(shift_app, name="shift")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(db_app, name="db")
 app.add_typer(federation_app, name="federation")

@@ -54,6 +54,8 @@ __all__ = [
     "check_shift",
     "clock_hours",
     "in_period",
+    "parse_date",
+    "parse_time",
     "parse_weekdays",
     "zone",
 ]
@@ -157,6 +159,30 @@ def check_shift(shift: Shift) -> Shift:
         problems.note("cancelled", f"must be true or false, got {shift.cancelled!r}")
     problems.refuse()
     return replace(shift, place=place, note=note)
+
+
+def parse_date(text: str, path: str) -> date:
+    """The ISO date ``text`` (``2026-05-09``); :class:`InputError` naming ``path``."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(path, f"must be a date such as 2026-05-09, got {text[:40]!r}"
+                         ) from None
+
+
+def parse_time(text: str, path: str) -> time:
+    """The time of day ``text`` (``09:00``, ``5:30``); :class:`InputError` naming
+    ``path``."""
+    written = text.strip()
+    if len(written) == 4 and written[1] == ":":
+        written = "0" + written
+    try:
+        found = time.fromisoformat(written)
+    except ValueError:
+        found = None
+    if found is None or found.tzinfo is not None:
+        raise InputError(path, f"must be a time of day such as 09:00, got {text[:40]!r}")
+    return found
 
 
 def parse_weekdays(text: str, path: str = "weekdays") -> tuple[int, ...]:
