@@ -179,6 +179,9 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("GET", "/pools/{pool}/projects"): (Need.MEMBER, None),
     ("POST", "/pools/{pool}/offers/{task}"): (Need.MEMBER, {"hours": "1", "min_weight": "1"}),
     ("POST", "/pools/{pool}/offers/{task}/withdraw"): (Need.MEMBER, {}),
+    ("POST", "/pools/{pool}/tasks/{task}/shifts"): (
+        Need.COORDINATOR, {"date": "2026-05-09", "start": "09:00", "end": "12:00"}),
+    ("POST", "/pools/{pool}/tasks/{task}/shifts/{shift}/cancel"): (Need.COORDINATOR, {}),
     ("POST", "/pools/{pool}/wishes"): (Need.MEMBER, {"alternative": "good:guest-bed"}),
     ("POST", "/pools/{pool}/wishes/{wish}/withdraw"): (Need.MEMBER, {}),
     ("POST", "/pools/{pool}/work"): (Need.MEMBER, {"task": "garden", "hours": "1"}),

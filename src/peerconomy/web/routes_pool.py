@@ -24,6 +24,7 @@ from peerconomy.services import (
     overview,
     periods,
     privacy,
+    shifts,
     views,
     work,
 )
@@ -93,6 +94,8 @@ def my_period(pool: str, request: Request, uow: UowDep, preview: bool = False) -
             values["provisional"] = periods.preview_period(uow, pool).of(access.member.id)
     values["holdings"] = (holdings.holdings_of(uow, pool, access.member.id)
                           if access.member is not None else [])
+    values["my_shifts"] = (shifts.my_shifts(uow, pool, access.member.id)
+                           if access.member is not None else None)
     return pool_page(request, "my_period.html", access, "me", period=period,
                      admission=access.pool.settings.admission,
                      contact_visible=access.member is not None and access.member.contact_visible,
@@ -195,10 +198,12 @@ def tasks(pool: str, request: Request, uow: UowDep) -> Response:
             for o in (views.offers(uow, pool, participant=access.member.id)
                       if access.member else ())
         }
+        by_task = shifts.task_shifts(uow, pool)
     return pool_page(
         request, "tasks.html", access, "tasks", period=period,
         collecting=period.state is PeriodState.COLLECTING,
-        rows=[(row, mine.get(row.task.id), offered.get(row.task.id, 0.0)) for row in rows],
+        rows=[(row, mine.get(row.task.id), offered.get(row.task.id, 0.0),
+               by_task.get(row.task.id, [])) for row in rows],
     )
 
 
