@@ -115,6 +115,13 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("GET", P + "/me"): (Need.MEMBER, None),
     ("PATCH", P + "/me"): (Need.MEMBER, {"contact_visible": True}),
     ("GET", P + "/tasks"): (Need.MEMBER, None),
+    ("POST", P + "/tasks/{task}/shifts"): (
+        Need.COORDINATOR, {"date": "2026-05-09", "start": "09:00", "end": "12:00"}),
+    ("POST", P + "/tasks/{task}/shifts/repeat"): (
+        Need.COORDINATOR, {"every": "week", "first": "2026-05-02", "until": "2026-05-30",
+                           "start": "09:00", "end": "12:00", "weekdays": ["sat"]}),
+    ("PATCH", P + "/tasks/{task}/shifts/{shift}"): (Need.COORDINATOR, {"cancelled": True}),
+    ("GET", P + "/me/shifts"): (Need.MEMBER, None),
     ("GET", P + "/goods"): (Need.MEMBER, None),
     ("GET", P + "/ledger/balances"): (Need.MEMBER, None),
     ("GET", P + "/ledger/statement"): (Need.MEMBER, None),
@@ -128,7 +135,7 @@ PATH_VALUES = {
     "pool": "seaside", "token_id": "0123456789ab", "code": "0123456789ab.nope",
     "user": "dora", "participant": "ana", "project": "flats", "number": "1", "task": "garden",
     "wish": "ben-guests", "log_id": "1", "holding": "1", "transaction": "p1-shares",
-    "good": "guest-bed", "point": "harbour",
+    "good": "guest-bed", "point": "harbour", "shift": "1",
     "token": "not-a-signed-link",
 }
 CALLERS = {"anonymous": Need.ANYONE, "outsider": Need.USER, "member": Need.MEMBER,
@@ -178,6 +185,9 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("GET", "/pools/{pool}/projects"): (Need.MEMBER, None),
     ("POST", "/pools/{pool}/offers/{task}"): (Need.MEMBER, {"hours": "1", "min_weight": "1"}),
     ("POST", "/pools/{pool}/offers/{task}/withdraw"): (Need.MEMBER, {}),
+    ("POST", "/pools/{pool}/tasks/{task}/shifts"): (
+        Need.COORDINATOR, {"date": "2026-05-09", "start": "09:00", "end": "12:00"}),
+    ("POST", "/pools/{pool}/tasks/{task}/shifts/{shift}/cancel"): (Need.COORDINATOR, {}),
     ("POST", "/pools/{pool}/wishes"): (Need.MEMBER, {"alternative": "good:guest-bed"}),
     ("POST", "/pools/{pool}/wishes/{wish}/withdraw"): (Need.MEMBER, {}),
     ("POST", "/pools/{pool}/work"): (Need.MEMBER, {"task": "garden", "hours": "1"}),

@@ -35,11 +35,14 @@ __all__ = [
     "Decision",
     "Fork",
     "Hours",
+    "HoursPlacedOut",
     "InvitationOut",
     "JoinOut",
     "JsonObject",
     "MemberChange",
     "MemberOut",
+    "MyShiftOut",
+    "MyShiftsOut",
     "NewInvitation",
     "NewPassword",
     "NewPool",
@@ -55,8 +58,13 @@ __all__ = [
     "PoolOut",
     "ProjectOut",
     "ResetRequest",
+    "ShiftChange",
+    "ShiftIn",
+    "ShiftOut",
+    "ShiftRuleIn",
     "SignUp",
     "StoredInt",
+    "TaskOut",
     "TokenOut",
     "TooManyFailures",
     "UserOut",
@@ -349,6 +357,10 @@ class Fork(Body):
 class OfferIn(Body):
     hours: Hours
     min_weight: Weight = 1.0
+    shifts: list[StoredInt] | None = Field(
+        None, min_length=1, max_length=bounds.MAX_RULE_SHIFTS,
+        description="The ids of the task's shifts the participant can do, in the period"
+                    " (null: any).")
     participant: NameId | None = Field(
         None, description="Whose offer (coordinators only; default: the caller).")
     period: StoredInt | None = Field(None, description="The period the caller saw; another one"
@@ -418,3 +430,101 @@ class TooManyFailures(Problem):
     locked: Literal["account", "client"] = Field(
         description="What is locked: the account (or login) or the client's address.")
     retry_after: int = Field(description="Seconds to wait, as the Retry-After header says.")
+
+
+_SHIFT_TIMES: Final = ("Local times in the pool's time zone; an end at or before the start is"
+                       " on the next day (a night shift), at most"
+                       f" {bounds.MAX_SHIFT_HOURS} hours after it.")
+ShiftPlace = Annotated[str, Field(max_length=bounds.MAX_SHIFT_PLACE,
+                                  description="Where (free text, one line).")]
+ShiftNote = Annotated[str, Field(max_length=bounds.MAX_SHIFT_NOTE,
+                                 description="Anything the people on it should know.")]
+Slots = Annotated[int, Field(ge=1, le=bounds.MAX_SHIFT_SLOTS,
+                             description="How many people the shift takes.")]
+
+
+class ShiftIn(Body):
+    """A one-off shift of the task in the path."""
+
+    date: date
+    start: time = Field(description=_SHIFT_TIMES)
+    end: time = Field(description=_SHIFT_TIMES)
+    place: ShiftPlace = ""
+    slots: Slots = 1
+    note: ShiftNote = ""
+
+
+class ShiftRuleIn(Body):
+    """Shifts alike on a calendar: every day, or every ``interval`` weeks on ``weekdays``,
+    from ``first`` to ``until`` (both included; at most a year of shifts)."""
+
+    every: Literal["day", "week"]
+    first: date
+    until: date
+    start: time = Field(description=_SHIFT_TIMES)
+    end: time = Field(description=_SHIFT_TIMES)
+    weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
+        default_factory=list, max_length=7,
+        description="For a weekly rule (none: the weekday of ``first``).")
+    interval: int = Field(1, ge=1, le=52, description="Every this many days or weeks.")
+    place: ShiftPlace = ""
+    slots: Slots = 1
+    note: ShiftNote = ""
+
+
+class ShiftChange(Body):
+    """What a coordinator changes of a shift: today, only cancelling it."""
+
+    cancelled: Literal[True] = Field(description="Cancel the shift (its people are told).")
+
+
+class ShiftOut(BaseModel):
+    """A shift of a task, with the places taken by the current (or last settled) plan."""
+
+    id: int
+    task: str
+    date: date
+    start: time = Field(description=_SHIFT_TIMES)
+    end: time = Field(description=_SHIFT_TIMES)
+    place: str
+    slots: int
+    note: str
+    cancelled: bool
+    taken: int | None = Field(None, description="People placed on it (null where not listed).")
+    free: int | None = Field(None, description="Places nobody is placed on (0 if cancelled).")
+
+
+class TaskOut(BaseModel):
+    """A task with what the latest plan says of it, and its shifts by date and time."""
+
+    task: Task
+    hours_needed: float | None = Field(
+        description="Hours the latest plan needed (assigned and uncovered; null: never"
+                    " cleared).")
+    weight: float | None = Field(description="Last period's weight (null: never cleared).")
+    open_hours: float = Field(description="Hours of the latest plan nobody was assigned.")
+    shifts: list[ShiftOut]
+
+
+class MyShiftOut(BaseModel):
+    period: int
+    shift: ShiftOut
+
+
+class HoursPlacedOut(BaseModel):
+    task: str
+    assigned: float = Field(description="Hours the plan assigned on the task.")
+    placed: float = Field(description="Hours of the shifts placed on.")
+    left: float = Field(description="Assigned hours that fit no shift (negative: placed"
+                                    " beyond the assignment by rounding up to a whole"
+                                    " shift).")
+
+
+class MyShiftsOut(BaseModel):
+    """The caller's placed shifts (the current period's and the one before's) and, per task
+    with shifts, the hours placed."""
+
+    pool: str
+    participant: str
+    shifts: list[MyShiftOut]
+    hours: list[HoursPlacedOut]

@@ -28,6 +28,7 @@ from peerconomy.cli.members import member_app
 from peerconomy.cli.pickup import distribution, pickup_app
 from peerconomy.cli.pool import hints, period_app, pool_app, work_app
 from peerconomy.cli.serve import serve
+from peerconomy.cli.shifts import shift_app
 from peerconomy.cli.simulate import simulate
 from peerconomy.cli.tick import tick
 from peerconomy.cli.users import user_app
@@ -138,6 +139,7 @@ app.add_typer(wish_app, name="wish")
 app.add_typer(holding_app, name="holding")
 app.add_typer(pickup_app, name="pickup")
 period_app.command("distribution")(distribution)
+app.add_typer(shift_app, name="shift")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(db_app, name="db")
 app.add_typer(federation_app, name="federation")

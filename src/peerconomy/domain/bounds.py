@@ -24,6 +24,11 @@ period length             days, weeks or months a dated     1 .. 366 days, 52 we
                           period lasts                      12 months
 closing days              days before a period's last day   0 .. 365, and fewer than
                           that its offers close             the period's days
+shift slots               people one shift takes            1 .. 100
+shift length              hours from a shift's start to     more than 0 .. 16
+                          its end (across midnight too)
+shifts of a rule          the shifts one rule makes         1 .. 366
+shift place, note         characters                        200, 1,000
 ========================  ================================  ========================
 
 >>> check_number(1e308, "tasks[0].fixed_hours", HOURS)
@@ -50,7 +55,12 @@ __all__ = [
     "MAX_HOURS",
     "MAX_PERIOD_COUNT",
     "MAX_QUANTITY",
+    "MAX_RULE_SHIFTS",
     "MAX_SEED",
+    "MAX_SHIFT_HOURS",
+    "MAX_SHIFT_NOTE",
+    "MAX_SHIFT_PLACE",
+    "MAX_SHIFT_SLOTS",
     "MAX_TENURE",
     "MAX_TERM",
     "MAX_UNITS",
@@ -86,6 +96,16 @@ MAX_PERIOD_COUNT: Final = {"days": 366, "weeks": 52, "months": 12}
 MAX_CLOSE_DAYS: Final = 365
 """The most days before a period's last day that its offers may close (and fewer than the
 period has: see :func:`peerconomy.domain.schedule.check_schedule`)."""
+MAX_SHIFT_SLOTS: Final = 100
+"""The most people one shift takes (its ``slots``)."""
+MAX_SHIFT_HOURS: Final = 16
+"""The longest shift, in hours on the clock (a night shift across midnight included)."""
+MAX_RULE_SHIFTS: Final = 366
+"""The most shifts one rule makes (every day for a year)."""
+MAX_SHIFT_PLACE: Final = 200
+"""The most characters of a shift's place."""
+MAX_SHIFT_NOTE: Final = 1_000
+"""The most characters of a shift's note."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from datetime import datetime
 
 from peerconomy.domain.account import Invitation, User
 from peerconomy.domain.pool import Member, Plan, WorkLog
+from peerconomy.domain.shifts import Shift
 
 __all__ = [
     "AccountEvent",
@@ -30,6 +31,7 @@ __all__ = [
     "PasswordResetRequested",
     "PeriodCleared",
     "PeriodOpened",
+    "ShiftCancelled",
     "SignUpWithKnownEmail",
     "UserSignedUp",
     "WorkLogged",
@@ -46,6 +48,17 @@ class PeriodCleared(Event):
     """A period's plan was made and kept (its pool, period and time are the plan's)."""
 
     plan: Plan
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftCancelled(Event):
+    """A coordinator cancelled a shift of ``pool``; ``people`` were placed on it (their
+    placement is removed)."""
+
+    pool: str
+    shift: Shift
+    people: tuple[str, ...]
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)

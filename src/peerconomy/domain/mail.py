@@ -29,9 +29,10 @@ __all__ = [
     "next_try",
 ]
 
-NoticeKind = Literal["period_opened", "plan_cleared", "work_awaits_confirmation"]
+NoticeKind = Literal["period_opened", "plan_cleared", "work_awaits_confirmation",
+                     "shift_cancelled"]
 NOTICE_KINDS: Final[tuple[NoticeKind, ...]] = (
-    "period_opened", "plan_cleared", "work_awaits_confirmation",
+    "period_opened", "plan_cleared", "work_awaits_confirmation", "shift_cancelled",
 )
 """The pool notices a member may turn off (account mail, such as a reset link, always goes
 out)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
+from typing import Literal
 
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Period
@@ -29,6 +30,7 @@ from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, InputError, NotFoundError
 from peerconomy.services.ports import UnitOfWork
+from peerconomy.services.shifts import check_offer_shifts
 
 __all__ = [
     "active_goods",
@@ -82,18 +84,28 @@ def _collecting(
 def make_offer(
     uow: UnitOfWork, pool: str, offer: Offer, *, period: int | None = None,
     actor: str | None = None, now: datetime | None = None,
+    shifts: Sequence[int] | Literal["keep"] | None = "keep",
 ) -> Offer:
     """Offer hours on a task (replacing the participant's earlier offer on it). ``period``,
-    if given, is the period the offer was made for: another one current is a stale update."""
+    if given, is the period the offer was made for: another one current is a stale update.
+    ``shifts`` names the task's shifts the participant can do (None: any; ``"keep"``: as the
+    earlier offer named them)."""
     with uow:
         current = _collecting(uow, pool, "make an offer in", period, now=now)
         lookup.member(uow, pool, offer.participant)
         if offer.task not in {t.id for t in active_tasks(uow, pool)}:
             raise NotFoundError("task", offer.task, pool)
+        named = None
+        if shifts is not None and not isinstance(shifts, str):
+            named = check_offer_shifts(uow, pool, current, offer.task, shifts)
         uow.periods.put_offer(pool, current.number, offer)
+        if shifts != "keep":
+            uow.shifts.set_availability(pool, current.number, offer.participant, offer.task,
+                                        named)
         record(uow, pool, "offer.put", actor=actor, subject=offer.task, detail={
             "period": current.number, "participant": offer.participant, "hours": offer.hours,
             "min_weight": offer.min_weight,
+            **({} if shifts == "keep" else {"shifts": list(named or ())}),
         })
         uow.commit()
     return offer
@@ -108,6 +120,7 @@ def withdraw_offer(
         period = _collecting(uow, pool, "withdraw an offer in", now=now)
         if not uow.periods.remove_offer(pool, period.number, participant, task):
             raise NotFoundError("offer", f"{participant} on {task}", pool)
+        uow.shifts.set_availability(pool, period.number, participant, task, None)
         record(uow, pool, "offer.withdraw", actor=actor, subject=task,
                detail={"period": period.number, "participant": participant})
         uow.commit()

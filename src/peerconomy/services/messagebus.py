@@ -70,6 +70,7 @@ BUS: Final = MessageBus({
     events.PeriodCleared: (notify.plan_cleared,),
     events.PeriodOpened: (notify.period_opened,),
     events.WorkLogged: (notify.work_awaits_confirmation,),
+    events.ShiftCancelled: (notify.shift_cancelled,),
     events.MemberInvited: (notify.invitation,),
     events.UserSignedUp: (notify.verification,),
     events.EmailVerificationRequested: (notify.verification,),

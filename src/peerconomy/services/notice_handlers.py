@@ -15,6 +15,7 @@ from peerconomy.domain.events import (
     PasswordResetRequested,
     PeriodCleared,
     PeriodOpened,
+    ShiftCancelled,
     SignUpWithKnownEmail,
     UserSignedUp,
     WorkLogged,
@@ -27,6 +28,7 @@ __all__ = [
     "password_reset",
     "period_opened",
     "plan_cleared",
+    "shift_cancelled",
     "sign_up_tried",
     "verification",
     "work_awaits_confirmation",
@@ -47,6 +49,12 @@ def work_awaits_confirmation(uow: UnitOfWork, event: WorkLogged) -> None:
     """Those who may confirm pending work hear of it."""
     outbox.queue(uow, notices.work_awaits_confirmation(uow, event.log),
                  now=event.log.logged_at)
+
+
+def shift_cancelled(uow: UnitOfWork, event: ShiftCancelled) -> None:
+    """Those placed on a cancelled shift hear of it."""
+    outbox.queue(uow, notices.shift_cancelled(uow, event.pool, event.shift,
+                                              set(event.people)), now=event.at)
 
 
 def invitation(uow: UnitOfWork, event: MemberInvited) -> None:

@@ -43,6 +43,7 @@ from babel.numbers import format_decimal
 from peerconomy.domain.account import Invitation, User
 from peerconomy.domain.mail import NoticeKind
 from peerconomy.domain.pool import Member, Plan, WorkLog
+from peerconomy.domain.shifts import Shift
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "password_reset",
     "period_opened",
     "plan_cleared",
+    "shift_cancelled",
     "sign_up_tried",
     "text",
     "work_awaits_confirmation",
@@ -334,6 +336,25 @@ def work_awaits_confirmation(uow: UnitOfWork, log: WorkLog) -> list[Notice]:
         (text(N_("Confirm: %(link)s"), link=_link(log.pool)),),
     )
     return _notices(to, subject, body, log.pool, "work_awaits_confirmation")
+
+
+def shift_cancelled(uow: UnitOfWork, pool: str, shift: Shift, people: set[str]
+                    ) -> list[Notice]:
+    """Those placed on a cancelled shift: it will not take place, their placement is
+    gone."""
+    with uow:
+        to = _addresses(uow, pool, "shift_cancelled", people)
+    subject = text(N_("[%(pool)s] Shift cancelled: %(task)s on %(date)s"),
+                   pool=pool, task=shift.task, date=shift.day.isoformat())
+    body: tuple[Line, ...] = (
+        (text(N_("The shift of %(task)s on %(date)s from %(start)s to %(end)s at %(place)s"
+                 " is cancelled; you are no longer placed on it."), task=shift.task,
+              date=shift.day.isoformat(), start=shift.start.isoformat("minutes"),
+              end=shift.end.isoformat("minutes"), place=shift.place or "-"),),
+        (),
+        (text(N_("My period: %(link)s"), link=_link(pool)),),
+    )
+    return _notices(to, subject, body, pool, "shift_cancelled")
 
 
 def invitation(member: Member, pool: str, invited: Invitation, code: str) -> Notice | None:

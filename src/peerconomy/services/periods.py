@@ -1,7 +1,8 @@
-"""A period's lifecycle steps: clear (make the plan), settle (post it to the books and open
+"""A period's lifecycle steps: clear (make the plan, and place its hours on the period's
+shifts, :mod:`peerconomy.services.shifts`), settle (post it to the books and open
 the next period), close; a preview (the provisional plan any member may see, nothing stored)
-and reopen (the plan withdrawn, kept in the period's history, before any work is logged on
-it). Clearing and settling record
+and reopen (the plan withdrawn, kept in the period's history, its placements removed, before
+any work is logged on it). Clearing and settling record
 their events (:class:`~peerconomy.domain.events.PeriodCleared`,
 :class:`~peerconomy.domain.events.PeriodOpened`), whose handlers queue the members' notices in
 the step's own transaction (:mod:`peerconomy.services.messagebus`), whichever door it came
@@ -52,6 +53,7 @@ from peerconomy.services.collecting import active_goods, active_tasks, withdraw_
 from peerconomy.services.errors import ConflictError, InputError, NotFoundError
 from peerconomy.services.holdings import carry_holdings, end_holdings_of
 from peerconomy.services.ports import UnitOfWork
+from peerconomy.services.shifts import place_plan, withdraw_placements
 
 __all__ = ["MyPreview", "PeriodInputs", "Preview", "clear_period", "close_period",
            "input_hash", "may_reopen", "next_dates", "period_inputs", "period_scenario",
@@ -155,6 +157,7 @@ def clear_period(
         )
         uow.periods.add_plan(plan)
         uow.periods.set_state(pool, period.number, after)
+        place_plan(uow, period, plan.data)
         record(uow, pool, "period.clear", actor=actor, subject=period.number,
                detail={"input_hash": plan.input_hash}, now=plan.cleared_at)
         messagebus.record(uow, PeriodCleared(plan))
@@ -313,6 +316,7 @@ def reopen_period(
             raise ConflictError(refused)
         moment = now or datetime.now(UTC)
         withdrawn = uow.periods.withdraw_plan(pool, period.number, at=moment, by=actor)
+        withdraw_placements(uow, period)
         uow.periods.set_state(pool, period.number, after)
         record(uow, pool, "period.reopen", actor=actor, subject=period.number,
                detail={"input_hash": None if withdrawn is None else withdrawn.plan.input_hash},

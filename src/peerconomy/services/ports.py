@@ -1,7 +1,7 @@
 """What the services need from a store: repositories and a unit of work, as protocols.
 
 Services never see SQLAlchemy. They receive a :class:`UnitOfWork`, open it with ``with``, use
-its five repositories and call :meth:`UnitOfWork.commit`; leaving the block without a commit
+its repositories and call :meth:`UnitOfWork.commit`; leaving the block without a commit
 rolls everything back, so a service call is one transaction. Two adapters implement these
 protocols: :mod:`peerconomy.store.memory` (in memory, for tests and the simulator) and
 :mod:`peerconomy.store.sql` (SQLite and PostgreSQL).
@@ -40,6 +40,7 @@ from peerconomy.domain.pool import (
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.domain.schedule import PeriodDates
 from peerconomy.domain.security import ResetToken, Session, SignInLimit
+from peerconomy.domain.shifts import Shift
 from peerconomy.ledger.journal import Account, Transaction
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "MailRepository",
     "PeriodRepository",
     "PoolRepository",
+    "ShiftRepository",
     "Store",
     "UnitOfWork",
 ]
@@ -237,6 +239,44 @@ class PeriodRepository(Protocol):
 
     def remove_holding(self, pool: str, id: int) -> None:
         """End a holding."""
+
+
+class ShiftRepository(Protocol):
+    """A pool's shifts, the shifts each offer names as the ones its participant can do, and
+    who a cleared period placed on which shift."""
+
+    def add(self, pool: str, shifts: Sequence[Shift]) -> list[Shift]:
+        """Store new shifts (their ``id`` is ignored); return them numbered, in order, with
+        the pool's next ids."""
+
+    def get(self, pool: str, id: int) -> Shift | None:
+        """One shift of the pool, or None."""
+
+    def of_pool(self, pool: str, *, task: str | None = None) -> list[Shift]:
+        """The pool's shifts (only ``task``'s, if given), cancelled ones included, by day,
+        start and id."""
+
+    def put(self, pool: str, shift: Shift) -> None:
+        """Replace a stored shift (cancelled, say)."""
+
+    def availability(self, pool: str, number: int) -> dict[tuple[str, str], tuple[int, ...]]:
+        """The shifts each offer of the period names, by (participant, task), ids sorted
+        (an offer naming none is left out: any of its task's shifts will do)."""
+
+    def set_availability(self, pool: str, number: int, participant: str, task: str,
+                         shifts: Sequence[int] | None) -> None:
+        """Name the shifts ``participant``'s offer on ``task`` can do (None: any)."""
+
+    def placements(self, pool: str, number: int) -> list[tuple[int, str]]:
+        """Who the period's plan placed on which shift: (shift id, participant), sorted."""
+
+    def add_placements(self, pool: str, number: int, placed: Sequence[tuple[int, str]]) -> None:
+        """Store the placements of the period's plan (none stored for it yet)."""
+
+    def remove_placements(self, pool: str, number: int, *, shift: int | None = None
+                          ) -> list[tuple[int, str]]:
+        """Remove the period's placements (only on ``shift``, if given); return those
+        removed, sorted."""
 
 
 class JournalRepository(Protocol):
@@ -442,6 +482,10 @@ class UnitOfWork(Protocol):
     @property
     def periods(self) -> PeriodRepository:
         """Periods, offers, wishes, plans and work logs."""
+
+    @property
+    def shifts(self) -> ShiftRepository:
+        """Shifts, the shifts offers name, and placements."""
 
     @property
     def journal(self) -> JournalRepository:

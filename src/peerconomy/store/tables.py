@@ -433,6 +433,54 @@ holdings: Final = Table(
 """Units of goods that last, won in period ``won_in`` and held for ``periods_left`` periods,
 the current one included, at the ``premium`` per unit locked then (migration 0012)."""
 
+shifts: Final = Table(
+    "shifts",
+    metadata,
+    _pool(),
+    Column("id", Integer, nullable=False),  # numbered per pool, from 1
+    Column("task", Text, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("start_time", Time, nullable=False),  # local times in the pool's time zone; an
+    Column("end_time", Time, nullable=False),  # end at or before the start: the next day
+    Column("place", Text, nullable=False, server_default=""),
+    Column("slots", Integer, nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("cancelled", Boolean, nullable=False, server_default=false()),
+    PrimaryKeyConstraint("pool", "id"),
+    ForeignKeyConstraint(["pool", "task"], ["tasks.pool", "tasks.id"]),
+    Index("ix_shifts_pool_day", "pool", "day"),
+)
+"""A task's shifts: a day, a start and an end, a place and the people it takes
+(migration 0017)."""
+
+offer_shifts: Final = Table(
+    "offer_shifts",
+    metadata,
+    _pool(),
+    _period(),
+    Column("participant", Text, nullable=False),
+    Column("task", Text, nullable=False),
+    Column("shift", Integer, nullable=False),
+    PrimaryKeyConstraint("pool", "period", "participant", "task", "shift"),
+    ForeignKeyConstraint(["pool", "shift"], ["shifts.pool", "shifts.id"]),
+)
+"""The shifts an offer names as the ones its participant can do (an offer with no rows here:
+any of its task's shifts; migration 0017)."""
+
+shift_placements: Final = Table(
+    "shift_placements",
+    metadata,
+    _pool(),
+    _period(),
+    Column("shift", Integer, nullable=False),
+    Column("participant", Text, nullable=False),
+    PrimaryKeyConstraint("pool", "period", "shift", "participant"),
+    ForeignKeyConstraint(["pool", "shift"], ["shifts.pool", "shifts.id"]),
+    _of_period(),
+)
+"""Who a cleared period's plan placed on which shift, written with the plan and withdrawn
+with it (migration 0017)."""
+
 transactions: Final = Table(
     "transactions",
     metadata,

@@ -191,6 +191,7 @@ def notice_kind_names(_: Callable[[str], str]) -> dict[str, str]:
         "period_opened": _("A period opens"),
         "plan_cleared": _("The plan is made (my assignments and share)"),
         "work_awaits_confirmation": _("Work awaits my confirmation"),
+        "shift_cancelled": _("A shift I am placed on is cancelled"),
     }
 
 

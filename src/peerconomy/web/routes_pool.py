@@ -25,6 +25,7 @@ from peerconomy.services import (
     overview,
     periods,
     privacy,
+    shifts,
     views,
     work,
 )
@@ -96,6 +97,8 @@ def my_period(pool: str, request: Request, uow: UowDep, preview: bool = False) -
                           if access.member is not None else [])
     values["pickup"] = (distribution.my_pickup(uow, pool, access.member.id)
                         if access.member is not None else None)
+    values["my_shifts"] = (shifts.my_shifts(uow, pool, access.member.id)
+                           if access.member is not None else None)
     return pool_page(request, "my_period.html", access, "me", period=period,
                      admission=access.pool.settings.admission,
                      contact_visible=access.member is not None and access.member.contact_visible,
@@ -198,10 +201,12 @@ def tasks(pool: str, request: Request, uow: UowDep) -> Response:
             for o in (views.offers(uow, pool, participant=access.member.id)
                       if access.member else ())
         }
+        by_task = shifts.task_shifts(uow, pool)
     return pool_page(
         request, "tasks.html", access, "tasks", period=period,
         collecting=period.state is PeriodState.COLLECTING,
-        rows=[(row, mine.get(row.task.id), offered.get(row.task.id, 0.0)) for row in rows],
+        rows=[(row, mine.get(row.task.id), offered.get(row.task.id, 0.0),
+               by_task.get(row.task.id, [])) for row in rows],
     )
 
 

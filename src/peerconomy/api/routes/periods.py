@@ -25,11 +25,13 @@ from peerconomy.api.answers import (
     StoredPlan,
 )
 from peerconomy.api.routes.pools import period_out
+from peerconomy.api.routes.shifts import shift_out
 from peerconomy.api.schemas import (
     Body,
     OfferIn,
     PageDep,
     PeriodOut,
+    TaskOut,
     WishChange,
     WishIn,
     WorkIn,
@@ -41,10 +43,20 @@ from peerconomy.http.deps import NowDep, UowDep, pool_access
 from peerconomy.http.errors import body_is
 from peerconomy.http.idempotency import IdempotentRoute
 from peerconomy.http.params import PathNumber
-from peerconomy.services import collecting, hints, lookup, overview, periods, privacy, views, work
+from peerconomy.services import (
+    collecting,
+    hints,
+    lookup,
+    overview,
+    periods,
+    privacy,
+    shifts,
+    views,
+    work,
+)
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access, Level
-from peerconomy.services.overview import GoodRow, TaskRow
+from peerconomy.services.overview import GoodRow
 
 __all__ = ["acting_for", "router"]
 
@@ -173,8 +185,9 @@ def make_offer(pool: str, task: str, body: OfferIn, access: AccessDep, uow: UowD
     with body_is("offer"):
         offer = parse_part(Offer, {"participant": who, "task": task, "hours": body.hours,
                                    "min_weight": body.min_weight}, "offer")
-    return collecting.make_offer(uow, pool, offer, period=body.period, actor=access.user,
-                                 now=now)
+    with body_is("offer"):
+        return collecting.make_offer(uow, pool, offer, period=body.period, actor=access.user,
+                                     now=now, shifts=body.shifts)
 
 
 @router.delete("/pools/{pool}/offers/{task}", status_code=status.HTTP_204_NO_CONTENT)
@@ -311,10 +324,17 @@ def change_my_membership(pool: str, body: MyContact, access: AccessDep,
 @router.get("/pools/{pool}/tasks")
 def tasks(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
           project: Annotated[str | None, Query(description="Only this project's.")] = None,
-          ) -> list[TaskRow]:
-    """Each task with the hours the latest plan needed, its weight and the open hours."""
-    return page.of([row for row in overview.tasks_overview(uow, pool)
-                    if project in (None, row.task.project)])
+          ) -> list[TaskOut]:
+    """Each task with the hours the latest plan needed, its weight and the open hours, and
+    its shifts by date and time with their places taken and free."""
+    rows = [row for row in overview.tasks_overview(uow, pool)
+            if project in (None, row.task.project)]
+    by_task = shifts.task_shifts(uow, pool)
+    return page.of([TaskOut(task=row.task, hours_needed=row.hours_needed, weight=row.weight,
+                            open_hours=row.open_hours,
+                            shifts=[shift_out(r.shift, r.taken)
+                                    for r in by_task.get(row.task.id, [])])
+                    for row in rows])
 
 
 @router.get("/pools/{pool}/goods")

@@ -107,6 +107,12 @@ class MemoryPoolRepository(Repository):
                     accepted_by=new if log.accepted_by == old else log.accepted_by,
                     logged_by=new if log.logged_by == old else log.logged_by,
                 )
+        for key in [k for k in s.offer_shifts if k[0] == pool]:
+            s.offer_shifts[key] = {((new if who == old else who), task): named
+                                   for (who, task), named in s.offer_shifts[key].items()}
+        for key in [k for k in s.placements if k[0] == pool]:
+            s.placements[key] = [(shift, new if who == old else who)
+                                 for shift, who in s.placements[key]]
         for key, holding in s.holdings.items():
             if key[0] == pool and holding.participant == old:
                 s.holdings[key] = replace(holding, participant=new)

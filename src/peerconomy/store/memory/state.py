@@ -23,6 +23,7 @@ from peerconomy.domain.pool import (
 )
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.domain.security import ResetToken, Session, SignInLimit
+from peerconomy.domain.shifts import Shift
 from peerconomy.ledger.journal import Transaction
 
 __all__ = ["PeriodKey", "Repository", "State"]
@@ -53,6 +54,12 @@ class State:
     journal: dict[str, list[Transaction]] = field(default_factory=dict)
     last_log_id: int = 0
     holdings: dict[tuple[str, int], Holding] = field(default_factory=dict)
+    shifts: dict[str, dict[int, Shift]] = field(default_factory=dict)
+    offer_shifts: dict[PeriodKey, dict[tuple[str, str], tuple[int, ...]]] = field(
+        default_factory=dict)
+    """The shifts each offer names, by (participant, task)."""
+    placements: dict[PeriodKey, list[tuple[int, str]]] = field(default_factory=dict)
+    """Who each cleared period's plan placed on which shift: (shift id, participant)."""
     users: dict[str, User] = field(default_factory=dict)
     tokens: dict[str, ApiToken] = field(default_factory=dict)
     invitations: dict[str, Invitation] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from peerconomy.store.memory.journal import MemoryJournalRepository
 from peerconomy.store.memory.mail import MemoryMailRepository
 from peerconomy.store.memory.periods import MemoryPeriodRepository
 from peerconomy.store.memory.pools import MemoryPoolRepository
+from peerconomy.store.memory.shifts import MemoryShiftRepository
 from peerconomy.store.memory.state import State
 from peerconomy.store.unit_of_work import ReentrantUnitOfWork
 
@@ -41,6 +42,7 @@ class MemoryUnitOfWork(ReentrantUnitOfWork):
 
     pools: MemoryPoolRepository
     periods: MemoryPeriodRepository
+    shifts: MemoryShiftRepository
     journal: MemoryJournalRepository
     accounts: MemoryAccountRepository
     audit: MemoryAuditRepository
@@ -57,6 +59,7 @@ class MemoryUnitOfWork(ReentrantUnitOfWork):
         work = self._work = self._store.state.copy()
         self.pools = MemoryPoolRepository(work)
         self.periods = MemoryPeriodRepository(work)
+        self.shifts = MemoryShiftRepository(work)
         self.journal = MemoryJournalRepository(work)
         self.accounts = MemoryAccountRepository(work)
         self.audit = MemoryAuditRepository(work)
@@ -66,8 +69,8 @@ class MemoryUnitOfWork(ReentrantUnitOfWork):
     def _commit(self) -> None:
         self._store.state = self._work
         self._work = self._work.copy()
-        for repository in (self.pools, self.periods, self.journal, self.accounts, self.audit,
-                           self.answers, self.mail):
+        for repository in (self.pools, self.periods, self.shifts, self.journal, self.accounts,
+                           self.audit, self.answers, self.mail):
             repository._s = self._work
 
     def _end(self) -> None:

@@ -14,6 +14,7 @@ from peerconomy.store.sql.mail import SqlMailRepository
 from peerconomy.store.sql.periods import SqlPeriodRepository
 from peerconomy.store.sql.plan_cache import PlanCache
 from peerconomy.store.sql.pools import SqlPoolRepository
+from peerconomy.store.sql.shifts import SqlShiftRepository
 from peerconomy.store.unit_of_work import ReentrantUnitOfWork
 
 __all__ = ["SqlUnitOfWork"]
@@ -29,6 +30,7 @@ class SqlUnitOfWork(ReentrantUnitOfWork):
 
     pools: SqlPoolRepository
     periods: SqlPeriodRepository
+    shifts: SqlShiftRepository
     journal: SqlJournalRepository
     accounts: SqlAccountRepository
     audit: SqlAuditRepository
@@ -54,6 +56,7 @@ class SqlUnitOfWork(ReentrantUnitOfWork):
         self._seen = seen
         self.pools = SqlPoolRepository(connection, seen)
         self.periods = SqlPeriodRepository(connection, seen, self._plans)
+        self.shifts = SqlShiftRepository(connection, seen)
         self.journal = SqlJournalRepository(connection, seen)
         self.accounts = SqlAccountRepository(connection, seen)
         self.audit = SqlAuditRepository(connection, seen)

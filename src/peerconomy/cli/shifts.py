@@ -1,0 +1,137 @@
+"""Shifts on the command line: ``peerconomy shift list|add|repeat|cancel --pool P``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from peerconomy.cli.common import DbOption, JsonOption, PoolOption, print_json, refusals, terminal
+from peerconomy.cli.common import unit_of_work as open_uow
+
+__all__ = ["shift_app"]
+
+shift_app = typer.Typer(help="The tasks' shifts: when and where their hours are worked.",
+                        no_args_is_help=True)
+
+TaskArgument = Annotated[str, typer.Argument(help="The task's id.")]
+StartOption = Annotated[str, typer.Option("--start", help="Start, local time (09:00).")]
+EndOption = Annotated[str, typer.Option(
+    "--end", help="End, local time (12:00; at or before the start: the next day).")]
+PlaceOption = Annotated[str, typer.Option(help="Where (free text).")]
+SlotsOption = Annotated[int, typer.Option(help="How many people the shift takes.")]
+NoteOption = Annotated[str, typer.Option(help="Anything its people should know.")]
+
+
+@shift_app.command("list")
+def list_shifts(
+    pool: PoolOption,
+    task: Annotated[str | None, typer.Option(help="Only this task's.")] = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """List the pool's shifts by date and time, with the places taken and free."""
+    from peerconomy.services import shifts
+
+    uow = open_uow(db)
+    with refusals():
+        found = shifts.task_shifts(uow(), pool)
+    rows = sorted((r for t, listed in found.items() if task in (None, t) for r in listed),
+                  key=lambda r: (r.shift.day, r.shift.start, r.shift.id))
+    if json:
+        print_json([{"id": r.shift.id, "task": r.shift.task, "date": r.shift.day.isoformat(),
+                     "start": r.shift.start.isoformat("minutes"),
+                     "end": r.shift.end.isoformat("minutes"), "place": r.shift.place,
+                     "slots": r.shift.slots, "taken": r.taken, "free": r.free,
+                     "note": r.shift.note, "cancelled": r.shift.cancelled} for r in rows])
+        return
+    table = Table(title=f"shifts of {escape(pool)}")
+    for column in ("id", "task", "date", "time", "place", "taken", "free", ""):
+        table.add_column(column, justify="right" if column in ("id", "taken", "free")
+                         else "left")
+    for r in rows:
+        s = r.shift
+        table.add_row(str(s.id), escape(s.task), s.day.isoformat(),
+                      f"{s.start.isoformat('minutes')}-{s.end.isoformat('minutes')}",
+                      escape(s.place), str(r.taken), str(r.free),
+                      "cancelled" if s.cancelled else "")
+    terminal().print(table)
+
+
+@shift_app.command("add")
+def add(
+    pool: PoolOption,
+    task: TaskArgument,
+    on: Annotated[str, typer.Option("--date", help="The day (2026-05-09).")],
+    start: StartOption,
+    end: EndOption,
+    place: PlaceOption = "",
+    slots: SlotsOption = 1,
+    note: NoteOption = "",
+    db: DbOption = None,
+) -> None:
+    """Add a one-off shift to a task."""
+    from peerconomy.domain.shifts import Shift, parse_date, parse_time
+    from peerconomy.services import shifts
+
+    uow = open_uow(db)
+    with refusals():
+        shift = Shift(task, parse_date(on, "--date"), parse_time(start, "--start"),
+                      parse_time(end, "--end"), place, slots, note)
+        made = shifts.add_shift(uow(), pool, shift)
+    terminal().print(f"[green]✓[/green] shift {made.id} of {escape(made.task)} on"
+                     f" {made.day.isoformat()}, {made.start.isoformat('minutes')} to"
+                     f" {made.end.isoformat('minutes')}")
+
+
+@shift_app.command("repeat")
+def repeat(
+    pool: PoolOption,
+    task: TaskArgument,
+    every: Annotated[str, typer.Option(help="day or week.")],
+    first: Annotated[str, typer.Option("--from", help="The first day (2026-05-02).")],
+    until: Annotated[str, typer.Option(help="The last day (2026-10-31).")],
+    start: StartOption,
+    end: EndOption,
+    on: Annotated[str, typer.Option(
+        "--on", help="Weekdays of a weekly rule (sat, or mon,thu; default: the first day's).")
+    ] = "",
+    interval: Annotated[int, typer.Option(help="Every this many days or weeks.")] = 1,
+    place: PlaceOption = "",
+    slots: SlotsOption = 1,
+    note: NoteOption = "",
+    db: DbOption = None,
+) -> None:
+    """Add shifts from a rule: every day, or every week on some weekdays, until a day."""
+    from peerconomy.domain.shifts import ShiftRule, parse_date, parse_time, parse_weekdays
+    from peerconomy.services import shifts
+
+    uow = open_uow(db)
+    with refusals():
+        rule = ShiftRule(task, every, parse_date(first, "--from"),  # type: ignore[arg-type]
+                         parse_date(until, "--until"), parse_time(start, "--start"),
+                         parse_time(end, "--end"), parse_weekdays(on, "--on"), interval,
+                         place, slots, note)
+        made = shifts.repeat_shifts(uow(), pool, rule)
+    terminal().print(f"[green]✓[/green] {len(made)} shifts of {escape(task)}, ids"
+                     f" {made[0].id} to {made[-1].id}, {made[0].day.isoformat()} to"
+                     f" {made[-1].day.isoformat()}")
+
+
+@shift_app.command("cancel")
+def cancel(
+    pool: PoolOption,
+    shift: Annotated[int, typer.Argument(help="The shift's id (see shift list).", min=1,
+                                         max=2**31 - 1)],
+    db: DbOption = None,
+) -> None:
+    """Cancel a shift: the people placed on it lose their placement and are told."""
+    from peerconomy.services import shifts
+
+    uow = open_uow(db)
+    with refusals():
+        done = shifts.cancel_shift(uow(), pool, shift)
+    terminal().print(f"[green]✓[/green] shift {done.id} of {escape(done.task)} on"
+                     f" {done.day.isoformat()} cancelled")

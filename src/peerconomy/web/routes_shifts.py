@@ -1,0 +1,52 @@
+"""Shifts on the pages: a coordinator adds a one-off shift to a task and cancels one, from
+the tasks page (which lists every task's shifts; *My period* lists the member's own)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from peerconomy.domain.shifts import Shift, parse_date, parse_time
+from peerconomy.http.deps import NowDep, UowDep
+from peerconomy.http.params import PathNumber
+from peerconomy.i18n import gettext_for
+from peerconomy.services import shifts
+from peerconomy.web.forms import FormDep
+from peerconomy.web.rendering import flash, pool_url, redirect
+from peerconomy.web.viewer import Level, pool_access
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.post("/pools/{pool}/tasks/{task}/shifts")
+def add_shift(pool: str, task: str, request: Request, form: FormDep, uow: UowDep,
+              now: NowDep) -> Response:
+    """Add a one-off shift to a task (coordinators)."""
+    with uow:
+        access = pool_access(request, uow, pool, Level.COORDINATOR, "add shifts")
+        with form.all_mistakes():
+            on = parse_date(form.text("date"), "date")
+            start = parse_time(form.text("start"), "start")
+            end = parse_time(form.text("end"), "end")
+            place = form.text("place", default="")
+            slots = form.whole_number("slots", default=1)
+        made = shifts.add_shift(uow, pool, Shift(task, on, start, end, place, slots),
+                                actor=access.user, now=now)
+    _ = gettext_for(request)
+    flash(request, _("Shift added: %(task)s on %(date)s.") % {"task": task,
+                                                              "date": made.day.isoformat()})
+    return redirect(pool_url(pool) + "/tasks")
+
+
+@router.post("/pools/{pool}/tasks/{task}/shifts/{shift}/cancel")
+def cancel_shift(pool: str, task: str, shift: PathNumber, request: Request, form: FormDep,
+                 uow: UowDep, now: NowDep) -> Response:
+    """Cancel a shift (coordinators): its people lose their placement and are told."""
+    access = pool_access(request, uow, pool, Level.COORDINATOR, "cancel shifts")
+    done = shifts.cancel_shift(uow, pool, shift, task=task, actor=access.user, now=now)
+    _ = gettext_for(request)
+    flash(request, _("Shift cancelled: %(task)s on %(date)s.") % {
+        "task": done.task, "date": done.day.isoformat()})
+    return redirect(pool_url(pool) + "/tasks")

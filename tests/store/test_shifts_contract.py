@@ -1,0 +1,115 @@
+"""Shifts on every store: a pool's shifts come back as stored, numbered per pool and sorted
+by day and time; the shifts an offer names are kept per period; placements are added,
+listed and removed (all of a period, or one shift's); a renamed participant keeps theirs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, time
+
+from peerconomy.domain.period import PeriodState
+from peerconomy.domain.pool import Member, Period, Pool, PoolProject
+from peerconomy.domain.scenario import Task
+from peerconomy.domain.shifts import Shift
+from peerconomy.store.memory import MemoryStore
+from peerconomy.store.sql import SqlStore
+
+Store = MemoryStore | SqlStore
+
+SATURDAY = date(2026, 5, 9)
+HARVEST = Shift("harvest", SATURDAY, time(9), time(12), "Feld 3", 4, "Bring gloves")
+MILKING = Shift("milking", SATURDAY, time(5, 30), time(7), "Stall", 1)
+NIGHT = Shift("milking", date(2026, 5, 8), time(22), time(6), "Stall", 1)
+
+
+def _farm(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        for pool in ("farm", "bakery"):
+            uow.pools.add(Pool(pool))
+            uow.pools.put_project(pool, PoolProject("veg"))
+            uow.pools.add_tasks(pool, [Task(id="harvest", project="veg"),
+                                       Task(id="milking", project="veg")])
+            uow.pools.add_members(pool, [Member("ana"), Member("ben")])
+            uow.periods.add(Period(pool, 1, PeriodState.COLLECTING))
+        uow.commit()
+
+
+def test_shifts_are_numbered_per_pool_and_come_back_by_day_and_time(store: Store) -> None:
+    _farm(store)
+    with store.unit_of_work() as uow:
+        stored = uow.shifts.add("farm", [HARVEST, MILKING, NIGHT])
+        other = uow.shifts.add("bakery", [HARVEST])
+        uow.commit()
+    assert [s.id for s in stored] == [1, 2, 3] and other[0].id == 1
+    with store.unit_of_work() as uow:
+        assert uow.shifts.of_pool("farm") == [replace(NIGHT, id=3), replace(MILKING, id=2),
+                                              replace(HARVEST, id=1)]
+        assert uow.shifts.of_pool("farm", task="harvest") == [replace(HARVEST, id=1)]
+        assert uow.shifts.get("farm", 3) == replace(NIGHT, id=3)
+        assert uow.shifts.get("farm", 4) is None and uow.shifts.get("cafe", 1) is None
+        more = uow.shifts.add("farm", [MILKING])
+        uow.shifts.put("farm", replace(HARVEST, id=1, cancelled=True, slots=2))
+        uow.commit()
+    assert more[0].id == 4
+    with store.unit_of_work() as uow:
+        assert uow.shifts.get("farm", 1) == replace(HARVEST, id=1, cancelled=True, slots=2)
+        assert uow.shifts.get("bakery", 1) == replace(HARVEST, id=1)
+
+
+def test_an_offers_shifts_are_kept_per_period_and_any_when_none_are_named(
+        store: Store) -> None:
+    _farm(store)
+    with store.unit_of_work() as uow:
+        uow.shifts.add("farm", [HARVEST, MILKING, NIGHT])
+        uow.shifts.set_availability("farm", 1, "ben", "milking", [3, 2, 2])
+        uow.shifts.set_availability("farm", 1, "ana", "harvest", [1])
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.shifts.availability("farm", 1) == {("ana", "harvest"): (1,),
+                                                      ("ben", "milking"): (2, 3)}
+        assert uow.shifts.availability("farm", 2) == {}
+        uow.shifts.set_availability("farm", 1, "ben", "milking", [3])
+        uow.shifts.set_availability("farm", 1, "ana", "harvest", None)
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.shifts.availability("farm", 1) == {("ben", "milking"): (3,)}
+
+
+def test_placements_are_added_listed_and_removed(store: Store) -> None:
+    _farm(store)
+    with store.unit_of_work() as uow:
+        uow.shifts.add("farm", [HARVEST, MILKING, NIGHT])
+        uow.shifts.add_placements("farm", 1, [(3, "ben"), (1, "ana"), (1, "ben")])
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.shifts.placements("farm", 1) == [(1, "ana"), (1, "ben"), (3, "ben")]
+        assert uow.shifts.placements("bakery", 1) == []
+        assert uow.shifts.remove_placements("farm", 1, shift=1) == [(1, "ana"), (1, "ben")]
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.shifts.placements("farm", 1) == [(3, "ben")]
+        assert uow.shifts.remove_placements("farm", 1) == [(3, "ben")]
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.shifts.placements("farm", 1) == []
+
+
+def test_a_renamed_participant_keeps_their_shifts(store: Store) -> None:
+    _farm(store)
+    with store.unit_of_work() as uow:
+        uow.shifts.add("farm", [HARVEST, MILKING])
+        uow.shifts.set_availability("farm", 1, "ben", "milking", [2])
+        uow.shifts.add_placements("farm", 1, [(2, "ben"), (1, "ana")])
+        uow.pools.rename_participant("farm", "ben", "gone-1")
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.shifts.placements("farm", 1) == [(1, "ana"), (2, "gone-1")]
+        assert uow.shifts.availability("farm", 1) == {("gone-1", "milking"): (2,)}
+
+
+def test_a_rolled_back_shift_is_not_kept(store: Store) -> None:
+    _farm(store)
+    with store.unit_of_work() as uow:
+        uow.shifts.add("farm", [HARVEST])
+    with store.unit_of_work() as uow:
+        assert uow.shifts.of_pool("farm") == []
