@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from peerconomy.domain.bounds import MAX_UNITS
 from peerconomy.domain.ids import check_id
+from peerconomy.domain.names import DESCRIPTION, NAME, check_contacts, check_text
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import PoolProject
 from peerconomy.domain.refusal import InputError
@@ -38,22 +39,31 @@ def join_project(
     tasks: Sequence[Task] = (),
     goods: Sequence[Good] = (),
     *,
+    name: str | None = None,
+    description: str | None = None,
     actor: str | None = None,
 ) -> PoolProject:
-    """A project joins the pool with its tasks and goods (a project that left may rejoin;
-    its earlier tasks and goods come back with it)."""
+    """A project joins the pool with its tasks and goods, and the display name and
+    description people read for it (a project that left may rejoin; its earlier tasks and
+    goods come back with it, its names kept where none are given)."""
+    name = check_text(name, "name", NAME)
+    description = check_text(description, "description", DESCRIPTION)
     with uow:
         lookup.pool(uow, pool, lock=True)
         known = {p.id: p for p in uow.pools.projects(pool)}
         if project in known and known[project].active:
             raise ConflictError(f"project {project!r} is in pool {pool!r} already")
         _check_new(uow, pool, project, tasks, goods)
+        check_contacts([t.contact for t in tasks],
+                       {m.id for m in uow.pools.members(pool) if m.active}, pool)
         before = known.get(project)
         if before is not None:
             _check_returning_goods(uow, pool, project)
         joined = (
-            PoolProject(project) if before is None
-            else replace(before, active=True, version=before.version + 1)
+            PoolProject(project, name=name, description=description) if before is None
+            else replace(before, active=True, version=before.version + 1,
+                         name=name or before.name,
+                         description=description or before.description)
         )
         uow.pools.put_project(pool, joined)
         uow.pools.add_tasks(pool, tasks)

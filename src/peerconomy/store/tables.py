@@ -194,8 +194,11 @@ pools: Final = Table(
     Column("admission", Text, nullable=False, server_default="approval"),
     Column("public", Boolean, nullable=False, server_default=false()),
     _version(),
+    Column("display_name", Text),
+    Column("description", Text),
 )
-"""A pool and its settings (``admission``: ``open`` or ``approval``)."""
+"""A pool and its settings (``admission``: ``open`` or ``approval``), and what people read
+for it (NULL: no display name, no description)."""
 
 projects: Final = Table(
     "projects",
@@ -206,6 +209,8 @@ projects: Final = Table(
     Column("active", Boolean, nullable=False),
     Column("forked_from", Text),
     _version(),
+    Column("name", Text),  # what people read (NULL: the id)
+    Column("description", Text),
     PrimaryKeyConstraint("pool", "id"),
     UniqueConstraint("pool", "position"),
     _of_pool(),
@@ -245,6 +250,10 @@ tasks: Final = Table(
     _position(),
     Column("project", Text, nullable=False),
     Column("fixed_hours", Double, nullable=False),
+    Column("name", Text),  # what people read (NULL: the id)
+    Column("description", Text),
+    Column("place", Text),
+    Column("contact", Text),  # a member's participant id
     PrimaryKeyConstraint("pool", "id"),
     UniqueConstraint("pool", "position"),
     ForeignKeyConstraint(["pool", "project"], ["projects.pool", "projects.id"]),
@@ -263,6 +272,8 @@ goods: Final = Table(
     Column("product_type", Text),
     Column("limit", Integer),  # units per participant and period; NULL: the model's default
     Column("tenure", Integer, nullable=False, server_default="1"),  # periods a unit is held
+    Column("name", Text),  # what people read (NULL: the id)
+    Column("description", Text),
     PrimaryKeyConstraint("pool", "id"),
     UniqueConstraint("pool", "position"),
     ForeignKeyConstraint(["pool", "project"], ["projects.pool", "projects.id"]),
