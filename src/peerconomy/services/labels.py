@@ -1,6 +1,7 @@
-"""Names people read: give a project, a task or a good a display name and a description (a
-task also a place and a contact person), and read a pool's names for a page, a mail or a
-table.
+"""Names people read: give a project or a task a display name and a description (a task
+also a place and a contact person; a good's are changed with its capacity,
+:func:`peerconomy.services.projects.change_good`), and read a pool's names for a page, a
+mail or a table.
 
 A project with its tasks and goods is edited as one (:mod:`peerconomy.services.projects`):
 naming any of them counts as a change of the project, whose version the edit may name. The
@@ -23,7 +24,7 @@ from peerconomy.domain.names import (
     check_text,
 )
 from peerconomy.domain.pool import Member, PoolProject
-from peerconomy.domain.scenario import Good, Task
+from peerconomy.domain.scenario import Task
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.errors import NotFoundError, check_version
@@ -33,7 +34,6 @@ from peerconomy.services.ports import UnitOfWork
 __all__ = [
     "active_ids",
     "labels",
-    "name_good",
     "name_project",
     "name_task",
 ]
@@ -100,29 +100,6 @@ def name_task(
         owner = replace(owner, version=owner.version + 1)
         uow.pools.put_project(pool, owner)
         _record(uow, pool, "task.names", task, old, texts, actor)
-        uow.commit()
-    return new, owner
-
-
-def name_good(
-    uow: UnitOfWork, pool: str, good: str, *, name: Text = KEEP, description: Text = KEEP,
-    version: int | None = None, actor: str | None = None,
-) -> tuple[Good, PoolProject]:
-    """Give a good a display name or a description (either left out: kept). The good and
-    its project at its new version; ``version``: the project's version the edit was made
-    from."""
-    texts = _texts(name=(name, NAME), description=(description, DESCRIPTION))
-    with uow:
-        lookup.pool(uow, pool, lock=True)
-        old = next((g for g in uow.pools.goods(pool) if g.id == good), None)
-        if old is None:
-            raise NotFoundError("good", good, pool)
-        owner = _project(uow, pool, old.project, version)
-        new = replace(old, **texts)
-        uow.pools.put_good(pool, new)
-        owner = replace(owner, version=owner.version + 1)
-        uow.pools.put_project(pool, owner)
-        _record(uow, pool, "good.names", good, old, texts, actor)
         uow.commit()
     return new, owner
 

@@ -19,6 +19,7 @@ from peerconomy.i18n import N_, gettext_for
 from peerconomy.services import (
     collecting,
     holdings,
+    labels,
     lookup,
     membership,
     overview,
@@ -78,6 +79,7 @@ def my_period(pool: str, request: Request, uow: UowDep, preview: bool = False) -
             asked = views.join_request(uow, pool, access.user)
             values["request_pending"] = asked is not None and asked.status == "pending"
         mine = overview.my_period(uow, pool, access.member.id) if access.member else None
+        names = labels.labels(uow, pool)
     if mine is not None:
         _ = gettext_for(request)
         base = pool_url(pool)
@@ -96,7 +98,7 @@ def my_period(pool: str, request: Request, uow: UowDep, preview: bool = False) -
     return pool_page(request, "my_period.html", access, "me", period=period,
                      admission=access.pool.settings.admission,
                      contact_visible=access.member is not None and access.member.contact_visible,
-                     **values)
+                     names=names, **values)
 
 
 @router.post("/pools/{pool}/holdings/{holding}/notice")
@@ -161,6 +163,7 @@ def _decided(pool: str, request: Request, log_id: int, uow: UowDep, *, confirm: 
     if is_htmx(request):
         assert access.member is not None  # member_id found them
         return render_fragment(request, "_work_row.html", log=log, pool_url=pool_url(pool),
+                               names=labels.labels(uow, pool),
                                can_confirm=may_confirm(log, access.member),
                                can_reject=may_reject(log, access.member))
     _ = gettext_for(request)
@@ -195,8 +198,9 @@ def tasks(pool: str, request: Request, uow: UowDep) -> Response:
             for o in (views.offers(uow, pool, participant=access.member.id)
                       if access.member else ())
         }
+        names = labels.labels(uow, pool)
     return pool_page(
-        request, "tasks.html", access, "tasks", period=period,
+        request, "tasks.html", access, "tasks", period=period, names=names,
         collecting=period.state is PeriodState.COLLECTING,
         rows=[(row, mine.get(row.task.id), offered.get(row.task.id, 0.0)) for row in rows],
     )
@@ -239,6 +243,7 @@ def goods(pool: str, request: Request, uow: UowDep) -> Response:
         period = lookup.current_period(uow, pool)
         wishes = views.wishes(uow, pool)
         left = views.periods_left(uow, pool)
+        names = labels.labels(uow, pool)
     me = access.member.id if access.member else None
     types: dict[str, bool] = {}
     for row in rows:
@@ -246,7 +251,7 @@ def goods(pool: str, request: Request, uow: UowDep) -> Response:
             kind = row.good.product_type
             types[kind] = types.get(kind, False) or row.good.model == "auction"
     return pool_page(
-        request, "goods.html", access, "goods", rows=rows, period=period,
+        request, "goods.html", access, "goods", rows=rows, period=period, names=names,
         collecting=period.state is PeriodState.COLLECTING,
         my_wishes=[w for w in wishes if w.participant == me], periods_left=left,
         product_types=sorted(types.items()),

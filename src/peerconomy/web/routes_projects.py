@@ -20,13 +20,14 @@ from peerconomy.domain.refusal import InputError
 from peerconomy.http.deps import NowDep, PolicyDep, UowDep
 from peerconomy.http.state import client_address
 from peerconomy.i18n import gettext_for
-from peerconomy.services import lookup, membership, pools, privacy, projects, roster, views
+from peerconomy.services import labels, lookup, membership, pools, privacy, projects, roster, views
 from peerconomy.services.collecting import active_goods
 from peerconomy.services.errors import ConflictError, StaleEditError
 from peerconomy.services.membership import Access
+from peerconomy.services.pools import KEEP, Keep
 from peerconomy.services.security import TooManyAttemptsError
 from peerconomy.services.throttle import throttle
-from peerconomy.web.forms import FormDep
+from peerconomy.web.forms import Form, FormDep
 from peerconomy.web.project_lines import MODELS, ProjectLines, parse_project, project_id
 from peerconomy.web.rendering import flash, pool_page, pool_url, redirect, render
 from peerconomy.web.routes_accounts import too_many_attempts
@@ -53,15 +54,17 @@ def _projects_page(request: Request, uow: UowDep, access: Access, status_code: i
         members = views.members(uow, pool)
         collecting = lookup.current_period(uow, pool).state is PeriodState.COLLECTING
         serving = active_goods(uow, pool)
+        names = labels.labels(uow, pool)
     tasks = [t for parts in found for t in parts.tasks]
     may_leave = {p.id for p, _, _ in found
                  if p.active and projects.leave_refusal(p.id, tasks, serving) is None}
     return pool_page(request, "projects.html", access, "projects", status_code,
                      projects=found, members=members, settings=current.settings,
-                     pool_version=current.version, collecting=collecting,
+                     pool_version=current.version, pool_display_name=current.display_name,
+                     pool_description=current.description, collecting=collecting,
                      draft=draft, add_error=error, models=MODELS, stale=stale,
                      invited=invited, contacts=_contacts(access, members),
-                     may_leave=may_leave)
+                     may_leave=may_leave, names=names)
 
 
 def _contacts(access: Access, members: Sequence[Member]) -> dict[str, str]:
@@ -158,6 +161,57 @@ def plan_capacity(pool: str, good: str, request: Request, form: FormDep, uow: Uo
         actor=access.user), _("The capacity of %(good)s is planned.") % {"good": good})
 
 
+def _text(form: Form, name: str) -> str | Keep:
+    """A text field people read (a name, a description, a place): as written (checked by
+    the service), or kept where the form has no such field."""
+    return form.block(name) if name in form.data else KEEP
+
+
+@router.post("/pools/{pool}/projects/{project}/names")
+def name_project(pool: str, project: str, request: Request, form: FormDep, uow: UowDep
+                 ) -> Response:
+    """Give a project a display name and a description; empty: none (coordinators)."""
+    access = pool_access(request, uow, pool, Level.COORDINATOR, "name projects")
+    with form.all_mistakes():
+        name, description = _text(form, "name"), _text(form, "description")
+        version = form.whole_number("version")
+    _ = gettext_for(request)
+    return _edited(request, uow, access, lambda: labels.name_project(
+        uow, pool, project, name=name, description=description, version=version,
+        actor=access.user), _("The names are saved."))
+
+
+@router.post("/pools/{pool}/tasks/{task}/names")
+def name_task(pool: str, task: str, request: Request, form: FormDep, uow: UowDep
+              ) -> Response:
+    """Give a task a display name, a description, a place and a contact (a member of the
+    pool); empty: none (coordinators)."""
+    access = pool_access(request, uow, pool, Level.COORDINATOR, "name tasks")
+    with form.all_mistakes():
+        name, description = _text(form, "name"), _text(form, "description")
+        place, contact = _text(form, "place"), _text(form, "contact")
+        version = form.whole_number("version")
+    _ = gettext_for(request)
+    return _edited(request, uow, access, lambda: labels.name_task(
+        uow, pool, task, name=name, description=description, place=place,
+        contact=contact or None, version=version, actor=access.user),
+        _("The names are saved."))
+
+
+@router.post("/pools/{pool}/goods/{good}/names")
+def name_good(pool: str, good: str, request: Request, form: FormDep, uow: UowDep
+              ) -> Response:
+    """Give a good a display name and a description; empty: none (coordinators)."""
+    access = pool_access(request, uow, pool, Level.COORDINATOR, "name goods")
+    with form.all_mistakes():
+        name, description = _text(form, "name"), _text(form, "description")
+        version = form.whole_number("version")
+    _ = gettext_for(request)
+    return _edited(request, uow, access, lambda: projects.change_good(
+        uow, pool, good, name=name, description=description, version=version,
+        actor=access.user), _("The names are saved."))
+
+
 @router.post("/pools/{pool}/members/{participant}")
 def change_member(pool: str, participant: str, request: Request, form: FormDep, uow: UowDep
                   ) -> Response:
@@ -204,17 +258,19 @@ def import_members(pool: str, request: Request, form: FormDep, uow: UowDep) -> R
 
 @router.post("/pools/{pool}/settings")
 def change_settings(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
-    """Change who may join, whether outsiders see the pool, communal validation and the
-    highest weight (coordinators)."""
+    """Change who may join, whether outsiders see the pool, communal validation, the
+    highest weight, and the pool's display name and description (coordinators)."""
     access = pool_access(request, uow, pool, Level.COORDINATOR, "change the pool's settings")
     with form.all_mistakes():
         admission: Any = form.text("admission")  # checked by the service, by name
         public, validation = form.flag("public"), form.flag("communal_validation")
         max_weight, version = form.number("max_weight"), form.whole_number("version")
+        shown, description = _text(form, "display_name"), _text(form, "description")
     _ = gettext_for(request)
     return _edited(request, uow, access, lambda: pools.update_settings(
         uow, pool, admission=admission, public=public, communal_validation=validation,
-        max_weight=max_weight, version=version, actor=access.user),
+        max_weight=max_weight, display_name=shown, description=description,
+        version=version, actor=access.user),
         _("The pool's settings are saved."), "#settings")
 
 
