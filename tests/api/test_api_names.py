@@ -107,7 +107,7 @@ def test_a_hostile_task_name_is_refused_naming_the_field_and_nothing_is_stored(
 def test_a_lone_surrogate_is_no_name(client: TestClient, people: dict[str, Headers]) -> None:
     ana = people["ana"]
     before = _project(client, ana)
-    raw = '{"name": "J\\ud800ten"}'.encode()  # valid JSON, but no Unicode text
+    raw = b'{"name": "J\\ud800ten"}'  # valid JSON, but no Unicode text
     answer = client.patch(f"{POOL}/tasks/garden", content=raw,
                           headers={**ana, "Content-Type": "application/json"})
     assert answer.status_code == 422, answer.text
@@ -118,10 +118,10 @@ def test_names_that_look_alike_are_names_but_ids_stay_identifiers(
     client: TestClient, people: dict[str, Headers]
 ) -> None:
     ana = people["ana"]
-    looks_alike = "Gаrten"  # a Cyrillic а: fine for people to read
+    looks_alike = "G\u0430rten"  # a Cyrillic a: fine for people to read
     named = client.patch(f"{POOL}/tasks/garden", json={"name": looks_alike}, headers=ana)
     assert named.status_code == 200 and named.json()["name"] == looks_alike
-    project = {"id": "bоats", "name": "Boote"}  # the same letter in an id is refused
+    project = {"id": "b\u043eats", "name": "Boote"}  # a Cyrillic o in an id is refused
     refused = client.post(f"{POOL}/projects", json=project, headers=ana)
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["loc"][-1] == "id"

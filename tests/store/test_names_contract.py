@@ -24,7 +24,7 @@ Store = MemoryStore | SqlStore
 FARM = "farm"
 GARDEN = PoolProject("garden", name="Gärtnerei", description="Gemüse vom Hang\nseit 2019")
 WEEDING = Task(id="weeding", project="garden", fixed_hours=1.0, name="Jäten",
-               description="Unkraut zwischen den Reihen", place="Hang, Reihe 3–7",
+               description="Unkraut zwischen den Reihen", place="Hang, Reihe 3 bis 7",
                contact="ana")
 HARVEST = Task(id="harvest", project="garden")
 VEG_BOX = Good(id="veg_box", project="garden", model="flat_allocation", capacity=2,
