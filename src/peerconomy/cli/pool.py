@@ -87,17 +87,23 @@ def import_(
     report_invitations([(m, invitation_link(base, code)) for m, _, code in made], invitations)
 
 
-@pool_app.command("tasks")
-def tasks(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
-    """The pool's tasks: id, display name, project, place and contact (--json: with their
-    descriptions and fixed hours)."""
+def _parts(db: str | None, pool: str, kind: str) -> tuple[Labels, list[tuple[Any, Any]]]:
+    """The pool's names, and each of its tasks or goods (``kind``) with its project."""
     from peerconomy.services import labels, views
 
     uow = open_uow(db)
     with refusals():
         names = labels.labels(uow(), pool)
-        found = [(p, t) for p, parts_tasks, _ in views.projects(uow(), pool)
-                 for t in parts_tasks]
+        found = [(parts.project, part) for parts in views.projects(uow(), pool)
+                 for part in getattr(parts, kind)]
+    return names, found
+
+
+@pool_app.command("tasks")
+def tasks(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
+    """The pool's tasks: id, display name, project, place and contact (--json: with their
+    descriptions and fixed hours)."""
+    names, found = _parts(db, pool, "tasks")
     if json:
         print_json([{"id": t.id, "name": t.name, "project": t.project,
                      "description": t.description, "place": t.place, "contact": t.contact,
@@ -114,13 +120,7 @@ def tasks(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> No
 def goods(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
     """The pool's goods: id, display name, project, model and capacity (--json: with their
     descriptions)."""
-    from peerconomy.services import labels, views
-
-    uow = open_uow(db)
-    with refusals():
-        names = labels.labels(uow(), pool)
-        found = [(p, g) for p, _, parts_goods in views.projects(uow(), pool)
-                 for g in parts_goods]
+    names, found = _parts(db, pool, "goods")
     if json:
         print_json([{"id": g.id, "name": g.name, "project": g.project,
                      "description": g.description, "model": g.model, "capacity": g.capacity,

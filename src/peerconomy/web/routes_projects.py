@@ -167,18 +167,27 @@ def _text(form: Form, name: str) -> str | Keep:
     return form.block(name) if name in form.data else KEEP
 
 
+def _named(request: Request, form: Form, uow: UowDep, pool: str, action: str,
+           fields: tuple[str, ...], edit: Callable[[dict[str, Any], int, str | None], object]
+           ) -> Response:
+    """A form that names something (coordinators): its ``fields`` (a field left out: kept)
+    and the version of the project it was made from, handed to ``edit``."""
+    access = pool_access(request, uow, pool, Level.COORDINATOR, action)
+    with form.all_mistakes():
+        texts = {field: _text(form, field) for field in fields}
+        version = form.whole_number("version")
+    _ = gettext_for(request)
+    return _edited(request, uow, access, lambda: edit(texts, version, access.user),
+                   _("The names are saved."))
+
+
 @router.post("/pools/{pool}/projects/{project}/names")
 def name_project(pool: str, project: str, request: Request, form: FormDep, uow: UowDep
                  ) -> Response:
     """Give a project a display name and a description; empty: none (coordinators)."""
-    access = pool_access(request, uow, pool, Level.COORDINATOR, "name projects")
-    with form.all_mistakes():
-        name, description = _text(form, "name"), _text(form, "description")
-        version = form.whole_number("version")
-    _ = gettext_for(request)
-    return _edited(request, uow, access, lambda: labels.name_project(
-        uow, pool, project, name=name, description=description, version=version,
-        actor=access.user), _("The names are saved."))
+    return _named(request, form, uow, pool, "name projects", ("name", "description"),
+                  lambda texts, version, actor: labels.name_project(
+                      uow, pool, project, **texts, version=version, actor=actor))
 
 
 @router.post("/pools/{pool}/tasks/{task}/names")
@@ -186,30 +195,19 @@ def name_task(pool: str, task: str, request: Request, form: FormDep, uow: UowDep
               ) -> Response:
     """Give a task a display name, a description, a place and a contact (a member of the
     pool); empty: none (coordinators)."""
-    access = pool_access(request, uow, pool, Level.COORDINATOR, "name tasks")
-    with form.all_mistakes():
-        name, description = _text(form, "name"), _text(form, "description")
-        place, contact = _text(form, "place"), _text(form, "contact")
-        version = form.whole_number("version")
-    _ = gettext_for(request)
-    return _edited(request, uow, access, lambda: labels.name_task(
-        uow, pool, task, name=name, description=description, place=place,
-        contact=contact or None, version=version, actor=access.user),
-        _("The names are saved."))
+    return _named(request, form, uow, pool, "name tasks",
+                  ("name", "description", "place", "contact"),
+                  lambda texts, version, actor: labels.name_task(
+                      uow, pool, task, **texts, version=version, actor=actor))
 
 
 @router.post("/pools/{pool}/goods/{good}/names")
 def name_good(pool: str, good: str, request: Request, form: FormDep, uow: UowDep
               ) -> Response:
     """Give a good a display name and a description; empty: none (coordinators)."""
-    access = pool_access(request, uow, pool, Level.COORDINATOR, "name goods")
-    with form.all_mistakes():
-        name, description = _text(form, "name"), _text(form, "description")
-        version = form.whole_number("version")
-    _ = gettext_for(request)
-    return _edited(request, uow, access, lambda: projects.change_good(
-        uow, pool, good, name=name, description=description, version=version,
-        actor=access.user), _("The names are saved."))
+    return _named(request, form, uow, pool, "name goods", ("name", "description"),
+                  lambda texts, version, actor: projects.change_good(
+                      uow, pool, good, **texts, version=version, actor=actor))
 
 
 @router.post("/pools/{pool}/members/{participant}")
