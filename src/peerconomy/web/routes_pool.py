@@ -147,7 +147,8 @@ def log_work(pool: str, request: Request, form: FormDep, uow: UowDep) -> Respons
         task, hours = form.text("task"), form.number("hours")
     work.log_work(uow, pool, me, task, hours, actor=me, logged_by=me)
     _ = gettext_for(request)
-    flash(request, _("Your hours on %(task)s are logged.") % {"task": task})
+    shown = labels.labels(uow, pool).task(task)
+    flash(request, _("Your hours on %(task)s are logged.") % {"task": shown})
     return redirect(pool_url(pool) + "#log-work")
 
 
@@ -219,7 +220,8 @@ def make_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDe
             Offer, {"participant": me, "task": task, "hours": hours, "min_weight": min_weight})
         collecting.make_offer(uow, pool, offer, period=period, actor=me)
     _ = gettext_for(request)
-    flash(request, _("Your offer on %(task)s is recorded.") % {"task": task})
+    shown = labels.labels(uow, pool).task(task)
+    flash(request, _("Your offer on %(task)s is recorded.") % {"task": shown})
     return redirect(pool_url(pool) + "/tasks")
 
 
@@ -230,7 +232,8 @@ def withdraw_offer(pool: str, task: str, request: Request, form: FormDep, uow: U
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "withdraw offers"))
     collecting.withdraw_offer(uow, pool, me, task, actor=me)
     _ = gettext_for(request)
-    flash(request, _("Your offer on %(task)s is withdrawn.") % {"task": task})
+    shown = labels.labels(uow, pool).task(task)
+    flash(request, _("Your offer on %(task)s is withdrawn.") % {"task": shown})
     return redirect(pool_url(pool) + "/tasks")
 
 

@@ -158,7 +158,8 @@ def plan_capacity(pool: str, good: str, request: Request, form: FormDep, uow: Uo
     _ = gettext_for(request)
     return _edited(request, uow, access, lambda: projects.plan_production(
         uow, pool, good, None if units is None else int(units), version=version,
-        actor=access.user), _("The capacity of %(good)s is planned.") % {"good": good})
+        actor=access.user), _("The capacity of %(good)s is planned.")
+        % {"good": labels.labels(uow, pool).good(good)})
 
 
 def _text(form: Form, name: str) -> str | Keep:
