@@ -150,3 +150,29 @@ def test_a_project_joining_with_a_stranger_as_contact_is_refused(
         projects.join_project(farm, "farm", "sheep", [shearing], name="Schäferei")
     assert refused.value.path == "tasks[0].contact"
     assert "sheep" not in {p.id for p, _, _ in _parts(farm)}
+
+
+def test_the_notice_of_a_cleared_plan_names_the_pool_and_the_tasks(
+    farm: MemoryUnitOfWork,
+) -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from peerconomy.services import accounts, lookup
+
+    at = datetime(2026, 5, 4, 7, 0, tzinfo=UTC)
+    accounts.sign_up(farm, "chiara", "chiara@farm.example", "a long enough password",
+                     mode="open", now=at)
+    with farm:
+        farm.accounts.put_user(replace(lookup.user(farm, "chiara"), email_verified_at=at))
+        farm.commit()
+    membership.link_member(farm, "farm", "chiara", "chiara")
+    pools.update_settings(farm, "farm", display_name="Solawi am Hang")
+    with farm:
+        before = max((m.id for m in farm.mail.outbox()), default=0)
+    periods.clear_period(farm, "farm")
+    with farm:
+        queued = [m.notice for m in farm.mail.outbox() if m.id > before]
+    [notice] = queued  # chiara's: her assignments, by the tasks' names
+    assert "Solawi am Hang" in notice and "Jäten" in notice and "Ernte" in notice
+    assert '"weeding' not in notice
