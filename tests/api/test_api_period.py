@@ -38,7 +38,8 @@ def test_a_period_runs_from_offers_to_the_books(
 
     settled = client.post(f"{POOL}/period/settle", headers=ana)
     assert settled.json() == {"pool": "seaside", "number": 2, "state": "collecting",
-                              "weight_estimates": plan.json()["weights"]}
+                              "weight_estimates": plan.json()["weights"],
+                              "starts_on": None, "ends_on": None, "collect_until": None}
     books = client.get(f"{POOL}/ledger/balances", headers=ben).json()
     assert Decimal(books["total"]) == 0
     weight = plan.json()["weights"][task]

@@ -4,15 +4,13 @@ step taken on the command line queues its notices as one taken on the pages or t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from cli_commands import workshop_with_ana_verified
 from peerconomy.cli import app
-from peerconomy.services import accounts
 from peerconomy.services.notices import Notice
 from peerconomy.store.sql import open_store
 from smtp_inbox import Inbox, free_port, receiving
@@ -88,14 +86,8 @@ def test_clearing_and_settling_on_the_command_line_queue_the_members_notices(
 ) -> None:
     store = open_store(db_url)
     try:
-        ana = accounts.sign_up(store.unit_of_work(), "ana.k", "ana@workshop.example",
-                               "ana by the bikes", mode="open")
-        with store.unit_of_work() as uow:  # ana has followed her verification link
-            uow.accounts.put_user(replace(ana, email_verified_at=datetime.now(UTC)))
-            uow.commit()
-        for args in (["pool", "import", str(WORKSHOP), "--pool", "workshop", "--coordinator",
-                      "ana"], ["member", "link", "--pool", "workshop", "ana", "ana.k"],
-                     ["period", "clear", "--pool", "workshop"],
+        workshop_with_ana_verified(store, db_url)
+        for args in (["period", "clear", "--pool", "workshop"],
                      ["period", "settle", "--pool", "workshop"]):
             result = runner.invoke(app, [*args, "--db", db_url])
             assert result.exit_code == 0, result.stderr

@@ -127,7 +127,8 @@ def test_the_wish_served_first_in_the_order_drawn_gets_the_last_unit() -> None:
 def test_orders_that_leave_out_a_wish_are_refused() -> None:
     market = goods_market([(EFFORT, 1, 3.0)], [(1, [(0, NAN)]), (1, [(0, NAN)])])
     none = np.array([], dtype=np.int64)
-    with pytest.raises(ValueError, match="exactly"):
+    with pytest.raises(ValueError, match=r"^the orders must list exactly the auction and the"
+                                         r" lottery wishes$"):
         allocate_goods(market, WishOrders(auction=none, lottery=np.array([0], dtype=np.int64)))
 
 

@@ -7,7 +7,7 @@ the API takes or gives them whole.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Any, Final, Literal, TypeVar
 
@@ -227,12 +227,26 @@ def _version_field(what: str) -> Any:
     )
 
 
+_PERIOD_LENGTH: Final = (
+    "How long each period lasts: a number of days, weeks or months, such as `1 week`,"
+    " `14 days` or `1 month` (null: periods are undated and nothing is scheduled).")
+_CLOSE_DAYS: Final = "Offers and wishes close this many days before a period's last day ..."
+_CLOSE_TIME: Final = "... at this time of day (`HH:MM`), in the pool's time zone."
+_TIME_ZONE: Final = "The pool's time zone, an IANA name such as `Europe/Berlin`."
+_AUTO_CLEAR: Final = "Whether a period clears itself when its offers close."
+
+
 class PoolOut(BaseModel):
     name: str
     admission: Admission
     public: bool
     communal_validation: bool
     max_weight: float
+    period_length: str | None = Field(None, description=_PERIOD_LENGTH)
+    close_days: int = Field(2, description=_CLOSE_DAYS)
+    close_time: str = Field("18:00", description=_CLOSE_TIME)
+    time_zone: str = Field("UTC", description=_TIME_ZONE)
+    auto_clear: bool = Field(False, description=_AUTO_CLEAR)
     my_role: Role | None = None
     version: int = Field(description="Counts the changes of the settings (optimistic locking).")
     display_name: str | None = Field(
@@ -245,6 +259,16 @@ class PoolChange(Body):
     public: bool | None = None
     communal_validation: bool | None = None
     max_weight: PoolMaxWeight | None = None
+    period_length: str | None = Field(None, max_length=40, description=_PERIOD_LENGTH
+                                      + " Send null to make the periods undated.")
+    close_days: int | None = Field(None, ge=0, le=bounds.MAX_CLOSE_DAYS,
+                                   description=_CLOSE_DAYS)
+    close_time: time | None = Field(None, description=_CLOSE_TIME)
+    time_zone: str | None = Field(None, max_length=64, description=_TIME_ZONE)
+    auto_clear: bool | None = Field(None, description=_AUTO_CLEAR)
+    starts_on: date | None = Field(
+        None, description="The first day of the current period, while it collects: its"
+        " dates follow from it and the settings.")
     display_name: NameChange = None
     description: DescriptionChange = None
     version: int | None = _version_field("pool")
@@ -255,6 +279,12 @@ class PeriodOut(BaseModel):
     number: int
     state: PeriodState
     weight_estimates: dict[str, float]
+    starts_on: date | None = Field(
+        None, description="The period's first day (null: an undated period).")
+    ends_on: date | None = Field(None, description="The period's last day (null: undated).")
+    collect_until: datetime | None = Field(
+        None, description="When its offers and wishes close, in UTC (null: they stay open"
+        " until the period is cleared).")
 
 
 class MemberOut(BaseModel):

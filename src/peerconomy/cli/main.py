@@ -28,6 +28,7 @@ from peerconomy.cli.members import member_app
 from peerconomy.cli.pool import hints, period_app, pool_app, work_app
 from peerconomy.cli.serve import serve
 from peerconomy.cli.simulate import simulate
+from peerconomy.cli.tick import tick
 from peerconomy.cli.users import user_app
 from peerconomy.cli.wishes import wish_app
 
@@ -141,6 +142,7 @@ app.add_typer(mail_app, name="mail")
 app.command()(hints)
 app.command()(demo)
 app.command()(serve)
+app.command()(tick)
 app.command()(simulate)
 app.command()(audit)
 app.command(name="warm-up")(warm_up)

@@ -20,6 +20,10 @@ quantity                  units one wish asks for, or one   1 .. 100,000
 term                      periods a subscription stands     1 .. 10,000
 tenure                    periods a won unit is held        1 .. 1,000
 seed                      the lottery's seed                0 .. 2**63 - 1
+period length             days, weeks or months a dated     1 .. 366 days, 52 weeks,
+                          period lasts                      12 months
+closing days              days before a period's last day   0 .. 365, and fewer than
+                          that its offers close             the period's days
 ========================  ================================  ========================
 
 >>> check_number(1e308, "tasks[0].fixed_hours", HOURS)
@@ -41,8 +45,10 @@ __all__ = [
     "CONTRIBUTION",
     "HOURS",
     "LOGGED_HOURS",
+    "MAX_CLOSE_DAYS",
     "MAX_COST",
     "MAX_HOURS",
+    "MAX_PERIOD_COUNT",
     "MAX_QUANTITY",
     "MAX_SEED",
     "MAX_TENURE",
@@ -75,6 +81,11 @@ MAX_TENURE: Final = 1_000
 """The most periods a unit won of a good is held (its ``tenure``)."""
 MAX_SEED: Final = 2**63 - 1
 """The largest lottery seed (what every store keeps as a 64-bit integer)."""
+MAX_PERIOD_COUNT: Final = {"days": 366, "weeks": 52, "months": 12}
+"""The longest dated period in each unit: a year."""
+MAX_CLOSE_DAYS: Final = 365
+"""The most days before a period's last day that its offers may close (and fewer than the
+period has: see :func:`peerconomy.domain.schedule.check_schedule`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Final, Literal
 
 from pydantic import TypeAdapter
@@ -19,6 +19,7 @@ from pydantic import TypeAdapter
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.scenario import Participant
+from peerconomy.domain.schedule import PeriodDates, Schedule
 
 __all__ = [
     "Admission",
@@ -34,6 +35,7 @@ __all__ = [
     "WorkLog",
     "WorkStatus",
     "active_participants",
+    "clears_itself",
 ]
 
 Role = Literal["member", "coordinator"]
@@ -55,6 +57,9 @@ class PoolSettings:
     """Who may join: anyone signed in (``open``), or whom a coordinator approves."""
     public: bool = False
     """Whether people outside the pool may see it (its plans, weights and books)."""
+    schedule: Schedule = field(default_factory=Schedule)
+    """The pool's calendar: period length, when offers close, whether a period clears
+    itself then (:mod:`peerconomy.domain.schedule`; by default undated)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +156,43 @@ class Period:
     number: int
     state: PeriodState
     weight_estimates: dict[str, float] = field(default_factory=dict)
+    starts_on: date | None = None
+    """The period's first day (None: an undated period, as every period of a pool without
+    a period length is)."""
+    ends_on: date | None = None
+    """The period's last day (None: undated)."""
+    collect_until: datetime | None = None
+    """When its offers and wishes close, in UTC (None: they stay open until it is
+    cleared)."""
 
     def moved_to(self, state: PeriodState) -> Period:
         """This period in another state."""
         return replace(self, state=state)
+
+    def dated(self, dates: PeriodDates | None) -> Period:
+        """This period with ``dates`` (None: undated)."""
+        if dates is None:
+            return replace(self, starts_on=None, ends_on=None, collect_until=None)
+        return replace(self, starts_on=dates.starts_on, ends_on=dates.ends_on,
+                       collect_until=dates.collect_until)
+
+    @property
+    def dates(self) -> PeriodDates | None:
+        """The period's dates, or None if it is undated."""
+        if self.starts_on is None or self.ends_on is None or self.collect_until is None:
+            return None
+        return PeriodDates(self.starts_on, self.ends_on, self.collect_until)
+
+    def closed_for_offers(self, now: datetime) -> bool:
+        """Whether its offers and wishes have closed by ``now`` (its deadline passed)."""
+        return self.collect_until is not None and now >= self.collect_until
+
+
+def clears_itself(settings: PoolSettings, period: Period, now: datetime) -> bool:
+    """Whether ``period`` is due to clear itself at ``now``: it is collecting, its offers
+    have closed, and its pool asks for it (``auto_clear``)."""
+    return (settings.schedule.auto_clear and period.state is PeriodState.COLLECTING
+            and period.closed_for_offers(now))
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,8 +56,9 @@ def create_app(store: Store, settings: AppSettings, *, api: InstallApi,
         # Routes are plain functions run in worker threads; a few threads keep a busy process
         # from switching between many requests that hold database locks and wait for the GIL
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
-        # The outbox is drained from a thread of its own; a memory store (tests, the
-        # simulator) takes no second writer, so there it is drained by outbox.flush() alone
+        # The scheduler's jobs and the outbox run in a thread of their own; a memory store
+        # (tests, the simulator) takes no second writer, so there they run by outbox.tick()
+        # and outbox.flush() alone
         if getattr(store, "takes_writers_in_threads", True):
             app.state.outbox.start()
         yield
@@ -77,8 +78,9 @@ def create_app(store: Store, settings: AppSettings, *, api: InstallApi,
     app.state.security = settings.security_policy()
     app.state.mailer = bootstrap.mailer(settings)  # tests swap in a fake
     app.state.clock = bootstrap.clock()  # read by http.state.time_of; tests set their own
-    app.state.outbox = OutboxWorker(  # the store and mailer of now (tests swap them)
-        lambda: app.state.store.unit_of_work(), lambda: app.state.mailer)
+    app.state.outbox = OutboxWorker(  # the store, mailer and clock of now (tests swap them)
+        lambda: app.state.store.unit_of_work(), lambda: app.state.mailer,
+        clock=lambda: app.state.clock())
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

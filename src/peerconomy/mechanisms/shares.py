@@ -159,6 +159,8 @@ def _settle_residue(share: FloatArray, total: float, carriers: NDArray[np.bool_]
     The residue goes to the largest share, then that share is stepped a float at a time
     until the correctly rounded sum lands on ``total``. Where rounding ties make that
     impossible for one share, the carriers' shares nearest zero are tried, finest first.
+    Among equal shares the first carrier is tried first (stable sorts: numpy's default sort
+    may order ties differently by version and CPU, and the plan must not).
     Where refunds make shares cancel (a share below zero) and every share has a coarser float
     step than ``total``, no float value of one share may make the sum exact (their sum is a
     multiple of a coarser step than ``total``'s); then the nearest sum found is kept, off by

@@ -1,4 +1,5 @@
-"""Offers and wishes: made, changed and withdrawn while the period is collecting.
+"""Offers and wishes: made, changed and withdrawn while the period is collecting, until its
+offers close (``collect_until``, where the period is dated).
 
 An offer or wish is checked against the pool as it stands (the participant is a member, the
 task or goods belong to an active project) so that the period always clears; a changed offer
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, replace
+from datetime import UTC, datetime
 
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Period
@@ -53,8 +55,12 @@ def active_goods(uow: UnitOfWork, pool: str) -> list[Good]:
 
 
 def _collecting(
-    uow: UnitOfWork, pool: str, action: str, expected: int | None = None
+    uow: UnitOfWork, pool: str, action: str, expected: int | None = None, *,
+    now: datetime | None = None,
 ) -> Period:
+    """The pool's current period, locked, where offers and wishes may change now: it is
+    collecting (the one ``expected``, if given) and its offers have not closed (the one
+    check of the deadline, whichever door the step came through)."""
     lookup.pool(uow, pool, lock=True)
     period = lookup.current_period(uow, pool)
     if expected is not None and expected != period.number:
@@ -63,17 +69,24 @@ def _collecting(
             " (reload and try again)"
         )
     lookup.require_state(period, PeriodState.COLLECTING, action)
+    moment = now or datetime.now(UTC)
+    if period.closed_for_offers(moment):
+        assert period.collect_until is not None
+        raise ConflictError(
+            f"cannot {action} period {period.number} of pool {pool!r}: offers and wishes"
+            f" closed at {period.collect_until.isoformat(timespec='minutes')}"
+        )
     return period
 
 
 def make_offer(
     uow: UnitOfWork, pool: str, offer: Offer, *, period: int | None = None,
-    actor: str | None = None,
+    actor: str | None = None, now: datetime | None = None,
 ) -> Offer:
     """Offer hours on a task (replacing the participant's earlier offer on it). ``period``,
     if given, is the period the offer was made for: another one current is a stale update."""
     with uow:
-        current = _collecting(uow, pool, "make an offer in", period)
+        current = _collecting(uow, pool, "make an offer in", period, now=now)
         lookup.member(uow, pool, offer.participant)
         if offer.task not in {t.id for t in active_tasks(uow, pool)}:
             raise NotFoundError("task", offer.task, pool)
@@ -87,11 +100,12 @@ def make_offer(
 
 
 def withdraw_offer(
-    uow: UnitOfWork, pool: str, participant: str, task: str, *, actor: str | None = None
+    uow: UnitOfWork, pool: str, participant: str, task: str, *, actor: str | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Withdraw a participant's offer on a task."""
     with uow:
-        period = _collecting(uow, pool, "withdraw an offer in")
+        period = _collecting(uow, pool, "withdraw an offer in", now=now)
         if not uow.periods.remove_offer(pool, period.number, participant, task):
             raise NotFoundError("offer", f"{participant} on {task}", pool)
         record(uow, pool, "offer.withdraw", actor=actor, subject=task,
@@ -101,12 +115,12 @@ def withdraw_offer(
 
 def make_wish(
     uow: UnitOfWork, pool: str, wish: Wish, *, period: int | None = None,
-    actor: str | None = None, new: bool = False,
+    actor: str | None = None, new: bool = False, now: datetime | None = None,
 ) -> Wish:
     """Make a wish (replacing the wish with the same id, which must be the same person's;
     ``new``: refused if the id is taken); ``period`` as for :func:`make_offer`."""
     with uow:
-        current = _collecting(uow, pool, "make a wish in", period)
+        current = _collecting(uow, pool, "make a wish in", period, now=now)
         lookup.member(uow, pool, wish.participant)
         wishes = uow.periods.wishes(pool, current.number)
         earlier = next((w for w in wishes if w.id == wish.id), None)
@@ -139,11 +153,11 @@ def _periods_left(uow: UnitOfWork, period: Period, earlier: Wish | None,
 
 def withdraw_wish(
     uow: UnitOfWork, pool: str, wish: str, *, participant: str | None = None,
-    actor: str | None = None,
+    actor: str | None = None, now: datetime | None = None,
 ) -> None:
     """Withdraw a wish (if ``participant`` is given, only one of theirs)."""
     with uow:
-        period = _collecting(uow, pool, "withdraw a wish in")
+        period = _collecting(uow, pool, "withdraw a wish in", now=now)
         if participant is not None and not any(
             w.id == wish and w.participant == participant
             for w in uow.periods.wishes(pool, period.number)
@@ -158,14 +172,14 @@ def withdraw_wish(
 
 def submit_round(
     uow: UnitOfWork, pool: str, offers: Sequence[Offer], wishes: Sequence[Wish], *,
-    actor: str | None = None,
+    actor: str | None = None, now: datetime | None = None,
 ) -> None:
     """Replace all of the collecting period's offers and wishes at once, as a bidding round
     brought in whole (a CSA's spreadsheet, a simulated period) would: checked like
     :func:`make_offer` and :func:`make_wish`, and refused whole, naming the first bad entry
     (``offers[3].task``), if one fails."""
     with uow:
-        period = _collecting(uow, pool, "submit a round in")
+        period = _collecting(uow, pool, "submit a round in", now=now)
         members = {m.id for m in uow.pools.members(pool) if m.active}
         tasks = {t.id for t in active_tasks(uow, pool)}
         seen_offers: set[tuple[str, str]] = set()

@@ -21,7 +21,7 @@ from peerconomy.domain.mail import MAX_TRIES, QueuedMail, next_try
 from peerconomy.services.notices import Notice
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["CLAIM", "Drained", "Sender", "drain", "queue"]
+__all__ = ["CLAIM", "Drained", "Sender", "drain", "drain_all", "queue"]
 
 log = logging.getLogger(__name__)
 
@@ -98,3 +98,17 @@ def drain(
             uow.mail.put(done)
         uow.commit()
     return Drained(sent, retrying, given_up)
+
+
+def drain_all(
+    new_uow: Callable[[], UnitOfWork], send: Sender | None, *, now: datetime | None = None
+) -> Drained:
+    """:func:`drain` until nothing is due at ``now`` (each round on a new unit of work from
+    ``new_uow``); what was done, added up."""
+    total = Drained()
+    while True:
+        done = drain(new_uow(), send, now=now)
+        if done == Drained():
+            return total
+        total = Drained(total.sent + done.sent, total.retrying + done.retrying,
+                        total.given_up + done.given_up)

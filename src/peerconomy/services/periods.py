@@ -17,7 +17,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -43,6 +43,7 @@ from peerconomy.domain.scenario import (
     Wish,
     within_limits,
 )
+from peerconomy.domain.schedule import PeriodDates, Schedule
 from peerconomy.domain.share_parts import ShareParts, share_parts
 from peerconomy.domain.work import credits
 from peerconomy.ledger.settlement import settlement
@@ -54,8 +55,9 @@ from peerconomy.services.holdings import carry_holdings, end_holdings_of
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = ["MyPreview", "PeriodInputs", "Preview", "clear_period", "close_period",
-           "input_hash", "may_reopen", "period_inputs", "period_scenario", "preview_period",
-           "reopen_period", "reopen_refusal", "require_step", "settle_period"]
+           "input_hash", "may_reopen", "next_dates", "period_inputs", "period_scenario",
+           "preview_period", "reopen_period", "reopen_refusal", "require_step",
+           "settle_period"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,9 +343,10 @@ def settle_period(
 ) -> Period:
     """Post the cleared period's shares and confirmed credits to the ledger, and open the next
     period, collecting, with the offers and wishes standing and the weights just found as its
-    estimates. Return the new period."""
+    estimates, dated where the pool's periods are (:func:`next_dates`). Return the new
+    period."""
     with uow, paused_collection():
-        lookup.pool(uow, pool, lock=True)
+        found = lookup.pool(uow, pool, lock=True)
         period = lookup.current_period(uow, pool)
         after = advance(period.state, "settle")
         plan = uow.periods.plan(pool, period.number)
@@ -360,7 +363,8 @@ def settle_period(
             pool, settlement(period.number, on or date.today(), plan.data.shares, earned)
         )
         uow.periods.set_state(pool, period.number, after)
-        following = Period(pool, period.number + 1, PeriodState.COLLECTING, dict(weights))
+        following = Period(pool, period.number + 1, PeriodState.COLLECTING,
+                           dict(weights)).dated(next_dates(found.settings.schedule, period))
         uow.periods.add(following)
         uow.periods.carry_over(pool, period.number, following.number)
         carry_holdings(uow, period, plan.data, following)
@@ -370,6 +374,18 @@ def settle_period(
         messagebus.record(uow, PeriodOpened(pool, following.number, datetime.now(UTC)))
         messagebus.commit(uow)
     return following
+
+
+def next_dates(schedule: Schedule, before: Period, *, now: datetime | None = None
+               ) -> PeriodDates | None:
+    """The dates of the period after ``before`` in a pool of ``schedule`` (None: undated, the
+    pool has no period length): it begins the day after ``before`` ends, or, where
+    ``before`` was undated, on the pool's today at ``now``."""
+    if schedule.length is None:
+        return None
+    if before.ends_on is not None:
+        return schedule.dates(before.ends_on + timedelta(days=1))
+    return schedule.dates(schedule.today(now or datetime.now(UTC)))
 
 
 def _withdraw_what_left(uow: UnitOfWork, period: Period) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from datetime import date, time
 from enum import Enum
 from typing import Any, Final
 
@@ -30,6 +31,7 @@ from peerconomy.domain.pool import (
 )
 from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Scenario, ScenarioError
+from peerconomy.domain.schedule import PeriodLength, Schedule, check_schedule
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import withdraw_everything_of
@@ -278,13 +280,24 @@ def update_settings(
     public: bool | Keep = KEEP,
     display_name: str | Keep | None = KEEP,
     description: str | Keep | None = KEEP,
+    period_length: PeriodLength | Keep | None = KEEP,
+    close_days: int | Keep = KEEP,
+    close_time: time | Keep = KEEP,
+    time_zone: str | Keep = KEEP,
+    auto_clear: bool | Keep = KEEP,
+    starts_on: date | Keep = KEEP,
     version: int | None = None,
     actor: str | None = None,
 ) -> Pool:
     """Change the pool's settings (the lottery's seed is fixed when the pool is made, so
     that a period's plan can always be cleared again from its input), its display name or
     description (None or blank: none; see :mod:`peerconomy.domain.names`); ``version``: the
-    pool's version the change was made from (None: whatever is stored)."""
+    pool's version the change was made from (None: whatever is stored).
+
+    The calendar (:class:`~peerconomy.domain.schedule.Schedule`: ``period_length``, None
+    for undated periods, ``close_days``, ``close_time``, ``time_zone``, ``auto_clear``) also
+    dates the current period while it collects: from ``starts_on`` where given, else from
+    the first day it has (an undated one needs ``starts_on``); see :func:`_redate`."""
     texts: dict[str, Any] = {field: check_text(value, field, kind) for field, value, kind in (
         ("display_name", display_name, NAME), ("description", description, DESCRIPTION))
         if not isinstance(value, Keep)}
@@ -292,6 +305,14 @@ def update_settings(
         old = lookup.pool(uow, pool, lock=True)
         check_version(f"the settings of pool {pool!r}", old.version, version)
         before = old.settings
+        calendar = before.schedule
+        schedule = Schedule(
+            calendar.length if isinstance(period_length, Keep) else period_length,
+            calendar.close_days if isinstance(close_days, Keep) else close_days,
+            calendar.close_time if isinstance(close_time, Keep) else close_time,
+            calendar.time_zone if isinstance(time_zone, Keep) else time_zone,
+            calendar.auto_clear if isinstance(auto_clear, Keep) else auto_clear,
+        )
         settings = replace(
             before,
             max_weight=before.max_weight if isinstance(max_weight, Keep) else max_weight,
@@ -299,6 +320,7 @@ def update_settings(
             if isinstance(communal_validation, Keep) else communal_validation,
             admission=before.admission if isinstance(admission, Keep) else admission,
             public=before.public if isinstance(public, Keep) else public,
+            schedule=schedule,
         )
         _check_settings(settings)
         new = replace(old, settings=settings, version=old.version + 1, **texts)
@@ -308,13 +330,66 @@ def update_settings(
             for name in ("max_weight", "communal_validation", "admission", "public")
             if getattr(settings, name) != getattr(before, name)
         } | {name: text for name, text in texts.items() if getattr(old, name) != text}
+        changed |= _schedule_changes(calendar, schedule)
+        dated = _redate(uow, pool, schedule, None if isinstance(starts_on, Keep) else starts_on)
+        if dated is not None:
+            changed["period"] = {"number": dated.number, "starts_on": _iso(dated.starts_on),
+                                 "ends_on": _iso(dated.ends_on),
+                                 "collect_until": _iso(dated.collect_until)}
         record(uow, pool, "pool.settings", actor=actor, subject=pool, detail=changed)
         uow.commit()
     return new
 
 
+def _schedule_changes(before: Schedule, after: Schedule) -> dict[str, object]:
+    """The calendar settings that changed, as an audit entry's detail."""
+    old, new = _schedule_detail(before), _schedule_detail(after)
+    return {name: value for name, value in new.items() if old[name] != value}
+
+
+def _schedule_detail(schedule: Schedule) -> dict[str, object]:
+    return {"period_length": None if schedule.length is None else str(schedule.length),
+            "close_days": schedule.close_days,
+            "close_time": schedule.close_time.isoformat("minutes"),
+            "time_zone": schedule.time_zone, "auto_clear": schedule.auto_clear}
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _redate(uow: UnitOfWork, pool: str, schedule: Schedule, starts_on: date | None
+            ) -> Period | None:
+    """Inside the settings' transaction: the current period dated as ``schedule`` says, if
+    it is open or collecting and its dates change (None: they stay). A period already
+    cleared keeps its dates (its offers closed), and ``starts_on`` for it is refused; an
+    undated schedule undates the collecting period."""
+    period = lookup.current_period(uow, pool)
+    if period.state not in (PeriodState.OPEN, PeriodState.COLLECTING):
+        if starts_on is not None:
+            raise ConflictError(f"period {period.number} of pool {pool!r} is"
+                                f" {period.state.value}: its dates stay as they are")
+        return None
+    if schedule.length is None:
+        if starts_on is not None:
+            raise InputError("starts_on", "needs a period_length: periods without a length"
+                                          " are undated")
+        dates = None
+    else:
+        first = starts_on if starts_on is not None else period.starts_on
+        if first is None:
+            raise InputError("starts_on", f"give the first day of period {period.number},"
+                                          " which has no dates yet")
+        dates = schedule.dates(first)
+    if dates == period.dates:
+        return None
+    uow.periods.set_dates(pool, period.number, dates)
+    return period.dated(dates)
+
+
 def _check_settings(settings: PoolSettings) -> None:
     check_number(settings.max_weight, "max_weight", POOL_MAX_WEIGHT)
+    check_schedule(settings.schedule)
     for name in ("communal_validation", "public"):
         if not isinstance(getattr(settings, name), bool):
             raise InputError(name, f"must be true or false, got {getattr(settings, name)!r}")

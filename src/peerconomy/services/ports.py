@@ -37,6 +37,7 @@ from peerconomy.domain.pool import (
     WorkLog,
 )
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
+from peerconomy.domain.schedule import PeriodDates
 from peerconomy.domain.security import ResetToken, Session, SignInLimit
 from peerconomy.ledger.journal import Account, Transaction
 
@@ -138,6 +139,13 @@ class PeriodRepository(Protocol):
 
     def set_state(self, pool: str, number: int, state: PeriodState) -> None:
         """Move a period to ``state`` (the service has checked the step is allowed)."""
+
+    def set_dates(self, pool: str, number: int, dates: PeriodDates | None) -> None:
+        """Give a period its dates (None: undated)."""
+
+    def closed_for_offers(self, now: datetime) -> list[Period]:
+        """Every pool's collecting periods whose offers closed at or before ``now``, by pool
+        and number (what the scheduler's deadline clears look at)."""
 
     def offers(self, pool: str, number: int, *, participant: str | None = None) -> list[Offer]:
         """The period's offers (only ``participant``'s, if given)."""

@@ -52,6 +52,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     Table,
     Text,
+    Time,
     TypeDecorator,
     UniqueConstraint,
     false,
@@ -194,11 +195,19 @@ pools: Final = Table(
     Column("admission", Text, nullable=False, server_default="approval"),
     Column("public", Boolean, nullable=False, server_default=false()),
     _version(),
+    Column("period_count", Integer),  # a dated period's length: count and unit; NULL: undated
+    Column("period_unit", Text),  # days, weeks or months
+    Column("close_days", Integer, nullable=False, server_default="2"),
+    Column("close_time", Time, nullable=False, server_default="18:00:00"),
+    Column("time_zone", Text, nullable=False, server_default="UTC"),
+    Column("auto_clear", Boolean, nullable=False, server_default=false()),
     Column("display_name", Text),
     Column("description", Text),
 )
-"""A pool and its settings (``admission``: ``open`` or ``approval``), and what people read
-for it (NULL: no display name, no description)."""
+"""A pool and its settings (``admission``: ``open`` or ``approval``; the calendar: the
+periods' length, offers closing ``close_days`` before a period's last day at ``close_time``
+in ``time_zone``, and whether a period clears itself then, migration 0015), and what people
+read for it (NULL: no display name, no description; migration 0016)."""
 
 projects: Final = Table(
     "projects",
@@ -286,9 +295,15 @@ periods: Final = Table(
     Column("number", Integer, nullable=False),
     Column("state", Text, nullable=False),
     Column("weight_estimates", Text, nullable=False),  # JSON object
+    Column("starts_on", Date),  # the period's first and last day; NULL: undated
+    Column("ends_on", Date),
+    Column("collect_until", UtcDateTime),  # offers and wishes close; NULL: at the clearing
     PrimaryKeyConstraint("pool", "number"),
+    Index("ix_periods_collect_until", "collect_until"),
     _of_pool(),
 )
+"""A pool's periods, with their dates where the pool's periods are dated (migration 0015);
+the index finds the periods whose offers have closed (the scheduler's deadline clears)."""
 
 offers: Final = Table(
     "offers",

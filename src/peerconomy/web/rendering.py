@@ -13,9 +13,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from babel.core import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from starlette.requests import Request
@@ -106,6 +107,20 @@ def when(value: datetime | date | None) -> str:
     return format_date(value, "medium", locale=active_locale())
 
 
+def deadline(value: datetime, zone: str) -> str:
+    """A moment as the day and time it is in the pool's time zone ``zone``, in the page's
+    language (``Fri, May 8 18:00``): when a period's offers close."""
+    here = ZoneInfo(zone)
+    return " ".join(format_skeleton(skeleton, value, tzinfo=here, locale=active_locale())
+                    for skeleton in ("MMMEd", "Hm"))
+
+
+def day(value: date) -> str:
+    """A day of a period as the page's language writes it, with its weekday
+    (``Mon, May 4``)."""
+    return format_skeleton("MMMEd", value, locale=active_locale())
+
+
 ENVIRONMENT: Final = Environment(
     loader=PackageLoader("peerconomy.web", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
@@ -121,6 +136,8 @@ ENVIRONMENT.install_gettext_callables(  # type: ignore[attr-defined]
 ENVIRONMENT.filters["num"] = number
 ENVIRONMENT.filters["when"] = when
 ENVIRONMENT.filters["shown"] = shown_name  # a project's, task's or good's name, else its id
+ENVIRONMENT.filters["deadline"] = deadline
+ENVIRONMENT.filters["day"] = day
 ENVIRONMENT.filters["seg"] = lambda text: quote(str(text), safe="")
 
 
@@ -244,5 +261,6 @@ def pool_page(
         role=role,
         is_member=access.level >= Level.MEMBER and access.member is not None,
         tab=tab,
+        pool_zone=access.pool.settings.schedule.time_zone,
         **values,
     )

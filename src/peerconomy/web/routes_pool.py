@@ -13,7 +13,7 @@ from peerconomy.domain.ids import new_wish_id
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.scenario import Offer, Wish, parse_part
 from peerconomy.domain.work import may_confirm, may_reject
-from peerconomy.http.deps import UowDep
+from peerconomy.http.deps import NowDep, UowDep
 from peerconomy.http.params import PathNumber
 from peerconomy.i18n import N_, gettext_for
 from peerconomy.services import (
@@ -208,8 +208,8 @@ def tasks(pool: str, request: Request, uow: UowDep) -> Response:
 
 
 @router.post("/pools/{pool}/offers/{task}")
-def make_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDep
-               ) -> Response:
+def make_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDep,
+               now: NowDep) -> Response:
     """Offer hours on a task, or change the offer."""
     with uow:  # the caller's membership checked and the offer made in one transaction
         me = member_id(pool_access(request, uow, pool, Level.MEMBER, "make offers"))
@@ -218,7 +218,7 @@ def make_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDe
             period = form.whole_number("period", default=0) or None
         offer = parse_part(
             Offer, {"participant": me, "task": task, "hours": hours, "min_weight": min_weight})
-        collecting.make_offer(uow, pool, offer, period=period, actor=me)
+        collecting.make_offer(uow, pool, offer, period=period, actor=me, now=now)
     _ = gettext_for(request)
     shown = labels.labels(uow, pool).task(task)
     flash(request, _("Your offer on %(task)s is recorded.") % {"task": shown})
@@ -226,11 +226,11 @@ def make_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDe
 
 
 @router.post("/pools/{pool}/offers/{task}/withdraw")
-def withdraw_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDep
-                   ) -> Response:
+def withdraw_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDep,
+                   now: NowDep) -> Response:
     """Withdraw my offer on a task."""
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "withdraw offers"))
-    collecting.withdraw_offer(uow, pool, me, task, actor=me)
+    collecting.withdraw_offer(uow, pool, me, task, actor=me, now=now)
     _ = gettext_for(request)
     shown = labels.labels(uow, pool).task(task)
     flash(request, _("Your offer on %(task)s is withdrawn.") % {"task": shown})
@@ -262,7 +262,8 @@ def goods(pool: str, request: Request, uow: UowDep) -> Response:
 
 
 @router.post("/pools/{pool}/wishes")
-def make_wish(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
+def make_wish(pool: str, request: Request, form: FormDep, uow: UowDep, now: NowDep
+              ) -> Response:
     """Make a wish: a quantity, the goods or product types any of which would do, and a
     term (periods) for a subscription."""
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "make wishes"))
@@ -289,18 +290,18 @@ def make_wish(pool: str, request: Request, form: FormDep, uow: UowDep) -> Respon
          "quantity": quantity, "alternatives": alternatives, "term": term},
         "wish",
     )
-    collecting.make_wish(uow, pool, wish, period=period, actor=me)
+    collecting.make_wish(uow, pool, wish, period=period, actor=me, now=now)
     _ = gettext_for(request)
     flash(request, _("Your wish is recorded."))
     return redirect(pool_url(pool) + "/goods")
 
 
 @router.post("/pools/{pool}/wishes/{wish}/withdraw")
-def withdraw_wish(pool: str, wish: str, request: Request, form: FormDep, uow: UowDep
-                  ) -> Response:
+def withdraw_wish(pool: str, wish: str, request: Request, form: FormDep, uow: UowDep,
+                  now: NowDep) -> Response:
     """Withdraw one of my wishes."""
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "withdraw wishes"))
-    collecting.withdraw_wish(uow, pool, wish, participant=me, actor=me)
+    collecting.withdraw_wish(uow, pool, wish, participant=me, actor=me, now=now)
     _ = gettext_for(request)
     flash(request, _("Your wish is withdrawn."))
     return redirect(pool_url(pool) + "/goods")

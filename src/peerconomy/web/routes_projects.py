@@ -9,6 +9,7 @@ for the change to be made again (optimistic locking)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, time
 from typing import Any, Final
 
 from fastapi import APIRouter, Request
@@ -17,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Role
 from peerconomy.domain.refusal import InputError
+from peerconomy.domain.schedule import PeriodLength
 from peerconomy.http.deps import NowDep, PolicyDep, UowDep
 from peerconomy.http.state import client_address
 from peerconomy.i18n import gettext_for
@@ -52,7 +54,8 @@ def _projects_page(request: Request, uow: UowDep, access: Access, status_code: i
         current = lookup.pool(uow, pool)
         found = views.projects(uow, pool)
         members = views.members(uow, pool)
-        collecting = lookup.current_period(uow, pool).state is PeriodState.COLLECTING
+        period = lookup.current_period(uow, pool)
+        collecting = period.state is PeriodState.COLLECTING
         serving = active_goods(uow, pool)
         names = labels.labels(uow, pool)
     tasks = [t for parts in found for t in parts.tasks]
@@ -62,6 +65,7 @@ def _projects_page(request: Request, uow: UowDep, access: Access, status_code: i
                      projects=found, members=members, settings=current.settings,
                      pool_version=current.version, pool_display_name=current.display_name,
                      pool_description=current.description, collecting=collecting,
+                     period=period,
                      draft=draft, add_error=error, models=MODELS, stale=stale,
                      invited=invited, contacts=_contacts(access, members),
                      may_leave=may_leave, names=names)
@@ -258,19 +262,48 @@ def import_members(pool: str, request: Request, form: FormDep, uow: UowDep) -> R
 @router.post("/pools/{pool}/settings")
 def change_settings(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     """Change who may join, whether outsiders see the pool, communal validation, the
-    highest weight, and the pool's display name and description (coordinators)."""
+    highest weight, the pool's display name and description, and the calendar
+    (coordinators): the periods' length (empty: undated), the current period's first day,
+    when offers close and whether a period clears itself then."""
     access = pool_access(request, uow, pool, Level.COORDINATOR, "change the pool's settings")
     with form.all_mistakes():
         admission: Any = form.text("admission")  # checked by the service, by name
         public, validation = form.flag("public"), form.flag("communal_validation")
         max_weight, version = form.number("max_weight"), form.whole_number("version")
         shown, description = _text(form, "display_name"), _text(form, "description")
+        calendar = _calendar(form)
     _ = gettext_for(request)
     return _edited(request, uow, access, lambda: pools.update_settings(
         uow, pool, admission=admission, public=public, communal_validation=validation,
         max_weight=max_weight, display_name=shown, description=description,
-        version=version, actor=access.user),
+        version=version, actor=access.user, **calendar),
         _("The pool's settings are saved."), "#settings")
+
+
+def _calendar(form: Form) -> dict[str, Any]:
+    """The calendar fields of the settings form, as :func:`pools.update_settings` takes
+    them; a field the form does not carry (or leaves empty) stays as it is, but for the
+    period length, which empty makes the periods undated, and the box ``auto_clear``."""
+    found: dict[str, Any] = {"auto_clear": form.flag("auto_clear")}
+    if form.data.get("period_length") is not None:
+        text = form.text("period_length")
+        try:
+            found["period_length"] = PeriodLength.parse(text) if text else None
+        except InputError as error:
+            form.refuse("period_length", error.reason)
+    if form.text("close_days", default=""):
+        found["close_days"] = form.whole_number("close_days")
+    for name, parse in (("starts_on", date.fromisoformat), ("close_time", time.fromisoformat)):
+        text = form.text(name, default="")
+        if text:
+            try:
+                found[name] = parse(text)
+            except ValueError:
+                form.refuse(name, f"must be a {'date' if name == 'starts_on' else 'time'},"
+                                  f" got {text[:40]!r}")
+    if form.text("time_zone", default=""):
+        found["time_zone"] = form.text("time_zone")
+    return found
 
 
 @router.get("/invitations/{code}", response_class=HTMLResponse)

@@ -3,6 +3,7 @@ and settling (coordinators), work logged and confirmed, the hint board and *my p
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -36,7 +37,7 @@ from peerconomy.api.schemas import (
 from peerconomy.domain.ids import new_wish_id
 from peerconomy.domain.pool import WorkLog, WorkStatus
 from peerconomy.domain.scenario import Offer, Wish, parse_part
-from peerconomy.http.deps import UowDep, pool_access
+from peerconomy.http.deps import NowDep, UowDep, pool_access
 from peerconomy.http.errors import body_is
 from peerconomy.http.idempotency import IdempotentRoute
 from peerconomy.http.params import PathNumber
@@ -165,21 +166,23 @@ def offers(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
 
 
 @router.put("/pools/{pool}/offers/{task}")
-def make_offer(pool: str, task: str, body: OfferIn, access: AccessDep, uow: UowDep) -> Offer:
+def make_offer(pool: str, task: str, body: OfferIn, access: AccessDep, uow: UowDep,
+               now: NowDep) -> Offer:
     """Offer hours on a task (or change the offer)."""
     who = acting_for(access, body.participant, "make offers")
     with body_is("offer"):
         offer = parse_part(Offer, {"participant": who, "task": task, "hours": body.hours,
                                    "min_weight": body.min_weight}, "offer")
-    return collecting.make_offer(uow, pool, offer, period=body.period, actor=access.user)
+    return collecting.make_offer(uow, pool, offer, period=body.period, actor=access.user,
+                                 now=now)
 
 
 @router.delete("/pools/{pool}/offers/{task}", status_code=status.HTTP_204_NO_CONTENT)
-def withdraw_offer(pool: str, task: str, access: AccessDep, uow: UowDep,
+def withdraw_offer(pool: str, task: str, access: AccessDep, uow: UowDep, now: NowDep,
                    participant: Annotated[str | None, Query()] = None) -> None:
     """Withdraw an offer."""
     who = acting_for(access, participant, "withdraw offers")
-    collecting.withdraw_offer(uow, pool, who, task, actor=access.user)
+    collecting.withdraw_offer(uow, pool, who, task, actor=access.user, now=now)
 
 
 @router.get("/pools/{pool}/wishes")
@@ -191,36 +194,36 @@ def wishes(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
 
 
 @router.post("/pools/{pool}/wishes", status_code=status.HTTP_201_CREATED)
-def make_wish(pool: str, body: WishIn, access: AccessDep, uow: UowDep) -> Wish:
+def make_wish(pool: str, body: WishIn, access: AccessDep, uow: UowDep, now: NowDep) -> Wish:
     """Make a new wish (409 if its id is taken: change a wish with ``PUT``)."""
     who = acting_for(access, body.participant, "make wishes")
     wish_id = body.id or new_wish_id(who)
-    return _put_wish(pool, wish_id, who, body, access, uow, new=True)
+    return _put_wish(pool, wish_id, who, body, access, uow, new=True, now=now)
 
 
 @router.put("/pools/{pool}/wishes/{wish}")
 def replace_wish(pool: str, wish: str, body: WishChange, access: AccessDep,
-                 uow: UowDep) -> Wish:
+                 uow: UowDep, now: NowDep) -> Wish:
     """Make or change the wish ``wish`` whole (one's own; coordinators anyone's)."""
     who = acting_for(access, body.participant, "make wishes")
-    return _put_wish(pool, wish, who, body, access, uow, new=False)
+    return _put_wish(pool, wish, who, body, access, uow, new=False, now=now)
 
 
 def _put_wish(pool: str, wish_id: str, who: str, body: WishChange, access: Access,
-              uow: UowDep, *, new: bool) -> Wish:
+              uow: UowDep, *, new: bool, now: datetime) -> Wish:
     with body_is("wish"):
         wish = parse_part(Wish, {"participant": who, "id": wish_id, "quantity": body.quantity,
                                  "alternatives": body.alternatives, "term": body.term}, "wish")
         return collecting.make_wish(uow, pool, wish, period=body.period, actor=access.user,
-                                    new=new)
+                                    new=new, now=now)
 
 
 @router.delete("/pools/{pool}/wishes/{wish}", status_code=status.HTTP_204_NO_CONTENT)
-def withdraw_wish(pool: str, wish: str, access: AccessDep, uow: UowDep) -> None:
+def withdraw_wish(pool: str, wish: str, access: AccessDep, uow: UowDep, now: NowDep) -> None:
     """Withdraw a wish (one's own; coordinators any)."""
     access.require(Level.MEMBER, "withdraw wishes")
     own = None if access.level is Level.COORDINATOR else acting_for(access, None, "wish")
-    collecting.withdraw_wish(uow, pool, wish, participant=own, actor=access.user)
+    collecting.withdraw_wish(uow, pool, wish, participant=own, actor=access.user, now=now)
 
 
 @router.get("/pools/{pool}/work")

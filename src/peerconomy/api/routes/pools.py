@@ -40,6 +40,7 @@ from peerconomy.api.schemas import (
 )
 from peerconomy.domain.account import JoinRequest, JoinStatus
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, Role
+from peerconomy.domain.schedule import PeriodLength
 from peerconomy.http.deps import CallerDep, NowDep, PolicyDep, UowDep, UserDep, pool_access
 from peerconomy.http.idempotency import IdempotentRoute
 from peerconomy.http.params import STORED_INT_MAX, NumberQuery
@@ -58,12 +59,18 @@ AccessDep = Annotated[Access, Depends(pool_access)]
 
 def pool_out(pool: Pool, role: Role | None = None) -> PoolOut:
     s = pool.settings
+    calendar = s.schedule
     return PoolOut(
         name=pool.name,
         admission=s.admission,
         public=s.public,
         communal_validation=s.communal_validation,
         max_weight=s.max_weight,
+        period_length=None if calendar.length is None else str(calendar.length),
+        close_days=calendar.close_days,
+        close_time=calendar.close_time.isoformat("minutes"),
+        time_zone=calendar.time_zone,
+        auto_clear=calendar.auto_clear,
         my_role=role,
         version=pool.version,
         display_name=pool.display_name,
@@ -85,7 +92,8 @@ def member_out(m: Member, *, coordinator: bool = False) -> MemberOut:
 
 def period_out(p: Period) -> PeriodOut:
     return PeriodOut(pool=p.pool, number=p.number, state=p.state,
-                     weight_estimates=p.weight_estimates)
+                     weight_estimates=p.weight_estimates, starts_on=p.starts_on,
+                     ends_on=p.ends_on, collect_until=p.collect_until)
 
 
 @router.get("/pools")
@@ -114,10 +122,15 @@ def get_pool(access: AccessDep) -> PoolOut:
 
 @router.patch("/pools/{pool}")
 def change_pool(pool: str, body: PoolChange, access: AccessDep, uow: UowDep) -> PoolOut:
-    """Change the pool's settings (coordinators); fields left out stay as they are."""
+    """Change the pool's settings (coordinators); fields left out stay as they are. The
+    calendar (period length, when offers close, whether a period clears itself then) dates
+    the collecting period, from ``starts_on`` or the first day it has."""
     access.require(Level.COORDINATOR, "change the pool's settings")
-    changes = body.model_dump(exclude_none=True,
-                              exclude={"version", "display_name", "description"})
+    changes = body.model_dump(exclude_none=True, exclude={
+        "version", "period_length", "display_name", "description"})
+    if "period_length" in body.model_fields_set:  # null: undated periods
+        text = body.period_length
+        changes["period_length"] = None if text is None else PeriodLength.parse(text)
     changed = pools.update_settings(uow, pool, **changes,
                                     **set_fields(body, "display_name", "description"),
                                     version=body.version, actor=access.user)

@@ -11,6 +11,7 @@ from peerconomy.domain.holding import Holding
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Assignment, Period, Plan, WithdrawnPlan, WorkLog
 from peerconomy.domain.scenario import Offer, Wish
+from peerconomy.domain.schedule import PeriodDates
 from peerconomy.store.memory.state import Repository
 
 __all__ = ["MemoryPeriodRepository"]
@@ -34,6 +35,16 @@ class MemoryPeriodRepository(Repository):
     def set_state(self, pool: str, number: int, state: PeriodState) -> None:
         key = (pool, number)
         self._s.periods[key] = self._s.periods[key].moved_to(state)
+
+    def set_dates(self, pool: str, number: int, dates: PeriodDates | None) -> None:
+        key = (pool, number)
+        self._s.periods[key] = self._s.periods[key].dated(dates)
+
+    def closed_for_offers(self, now: datetime) -> list[Period]:
+        return sorted(
+            (p for p in self._s.periods.values()
+             if p.state is PeriodState.COLLECTING and p.closed_for_offers(now)),
+            key=lambda p: (p.pool, p.number))
 
     def offers(self, pool: str, number: int, *, participant: str | None = None) -> list[Offer]:
         found = self._s.offers[(pool, number)].values()

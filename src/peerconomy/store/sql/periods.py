@@ -28,6 +28,7 @@ from peerconomy.domain.period import PeriodState
 from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.pool import Assignment, Period, Plan, WithdrawnPlan, WorkLog
 from peerconomy.domain.scenario import Offer, Wish
+from peerconomy.domain.schedule import PeriodDates
 from peerconomy.store import tables as t
 from peerconomy.store.sql.bulk import bulk, insert_many, validated
 from peerconomy.store.sql.identity_map import Seen, SqlRepository, remembered, writes
@@ -104,7 +105,15 @@ _WORK_LOGS = (
 
 
 def _period_record(row: Row[Any]) -> Period:
-    return Period(row.pool, row.number, PeriodState(row.state), from_json(row.weight_estimates))
+    return Period(row.pool, row.number, PeriodState(row.state), from_json(row.weight_estimates),
+                  row.starts_on, row.ends_on, row.collect_until)
+
+
+def _date_values(period: Period) -> dict[str, Any]:
+    """The columns of a period's dates (a naive deadline is refused, with a ValueError)."""
+    until = period.collect_until
+    return {"starts_on": period.starts_on, "ends_on": period.ends_on,
+            "collect_until": None if until is None else t.utc(until)}
 
 
 def _work_log(row: Row[Any]) -> WorkLog:
@@ -137,6 +146,7 @@ class SqlPeriodRepository(SqlRepository):
                 number=period.number,
                 state=period.state.value,
                 weight_estimates=to_json(period.weight_estimates),
+                **_date_values(period),
             )
         )
 
@@ -156,6 +166,22 @@ class SqlPeriodRepository(SqlRepository):
         self._c.execute(
             update(t.periods).where(p.pool == pool, p.number == number).values(state=state.value)
         )
+
+    @writes
+    def set_dates(self, pool: str, number: int, dates: PeriodDates | None) -> None:
+        p = t.periods.c
+        values = _date_values(Period(pool, number, PeriodState.OPEN).dated(dates))
+        self._c.execute(update(t.periods).where(p.pool == pool, p.number == number)
+                        .values(**values))
+
+    def closed_for_offers(self, now: datetime) -> list[Period]:
+        p = t.periods.c
+        rows = self._c.execute(
+            select(t.periods)
+            .where(p.collect_until <= t.utc(now), p.state == PeriodState.COLLECTING.value)
+            .order_by(p.pool, p.number)
+        )
+        return [_period_record(row) for row in rows]
 
     # offers
 

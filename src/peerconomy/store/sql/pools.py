@@ -13,6 +13,7 @@ from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.pool import Member, Pool, PoolProject, PoolSettings
 from peerconomy.domain.privacy import renamed_plan
 from peerconomy.domain.scenario import Good, Task
+from peerconomy.domain.schedule import PeriodLength, Schedule
 from peerconomy.ledger.journal import participant_account
 from peerconomy.store import tables as t
 from peerconomy.store.sql.accounts import USER_FIELDS, SqlAccountRepository
@@ -31,12 +32,13 @@ __all__ = ["SqlPoolRepository"]
 
 # The reads every page makes, built once: a statement built anew on each call costs more
 # Python than the query costs the database (the values are bound at execution).
+_SETTINGS = (
+    "max_weight", "seed", "communal_validation", "admission", "public", "period_count",
+    "period_unit", "close_days", "close_time", "time_zone", "auto_clear",
+)
+"""The columns of a pool's settings (:func:`_settings` reads them)."""
 _POOL = select(
-    t.pools.c.max_weight,
-    t.pools.c.seed,
-    t.pools.c.communal_validation,
-    t.pools.c.admission,
-    t.pools.c.public,
+    *(t.pools.c[name] for name in _SETTINGS),
     t.pools.c.version,
     t.pools.c.display_name,
     t.pools.c.description,
@@ -59,11 +61,7 @@ _TASKS = (
 )
 _STANDING = (
     select(
-        t.pools.c.max_weight,
-        t.pools.c.seed,
-        t.pools.c.communal_validation,
-        t.pools.c.admission,
-        t.pools.c.public,
+        *(t.pools.c[name] for name in _SETTINGS),
         t.pools.c.version.label("pool_version"),
         t.pools.c.display_name.label("pool_display_name"),
         t.pools.c.description.label("pool_description"),
@@ -82,11 +80,27 @@ _STANDING = (
 
 def _pool_values(pool: Pool) -> dict[str, Any]:
     """The columns of a pool's row but its name."""
-    s = pool.settings
+    s, calendar = pool.settings, pool.settings.schedule
+    length = calendar.length
     return {"max_weight": s.max_weight, "seed": s.seed,
             "communal_validation": s.communal_validation, "admission": s.admission,
             "public": s.public, "version": pool.version,
+            "period_count": None if length is None else length.count,
+            "period_unit": None if length is None else length.unit,
+            "close_days": calendar.close_days, "close_time": calendar.close_time,
+            "time_zone": calendar.time_zone, "auto_clear": calendar.auto_clear,
             "display_name": pool.display_name, "description": pool.description}
+
+
+def _settings(row: Any) -> PoolSettings:
+    """A pool's settings from a row with the columns of :data:`_SETTINGS`."""
+    length = None if row.period_count is None else PeriodLength(row.period_count,
+                                                                row.period_unit)
+    return PoolSettings(
+        max_weight=row.max_weight, seed=row.seed, communal_validation=row.communal_validation,
+        admission=row.admission, public=row.public,
+        schedule=Schedule(length, row.close_days, row.close_time, row.time_zone,
+                          row.auto_clear))
 
 
 class SqlPoolRepository(SqlRepository):
@@ -114,8 +128,7 @@ class SqlPoolRepository(SqlRepository):
         row = self._c.execute(_POOL_LOCKED if lock else _POOL, {"pool": name}).first()
         if row is None:
             return None
-        *settings, version, display_name, description = row
-        return Pool(name, PoolSettings(*settings), version, display_name, description)
+        return Pool(name, _settings(row), row.version, row.display_name, row.description)
 
     def names(self) -> list[str]:
         return sorted(self._c.scalars(select(t.pools.c.name)))
@@ -154,10 +167,8 @@ class SqlPoolRepository(SqlRepository):
         row = self._c.execute(_STANDING, {"pool": pool, "user": user}).first()
         if row is None:
             return None
-        found = Pool(pool, PoolSettings(
-            max_weight=row.max_weight, seed=row.seed,
-            communal_validation=row.communal_validation, admission=row.admission,
-            public=row.public), row.pool_version, row.pool_display_name, row.pool_description)
+        found = Pool(pool, _settings(row), row.pool_version, row.pool_display_name,
+                     row.pool_description)
         account = None if row.user_name is None else User(
             **{f: getattr(row, f"user_{f}") for f in USER_FIELDS})
         member = None if row.member_id is None else Member(

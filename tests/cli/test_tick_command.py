@@ -1,0 +1,68 @@
+"""``peerconomy tick``: the scheduler's due jobs run once from the command line, as a systemd
+timer or cron would run them. The workshop's weekly period whose offers closed clears itself
+and its members' notices go out in the same tick; a second tick finds nothing to do; bad
+settings are one line and exit code 2."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from cli_commands import WORKSHOP, ok, refused, workshop_with_ana_verified
+from peerconomy.domain.period import PeriodState
+from peerconomy.domain.schedule import PeriodLength
+from peerconomy.services import pools, views
+from peerconomy.store.sql import open_store
+from smtp_inbox import Inbox, receiving
+
+
+@pytest.fixture
+def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    handler = Inbox()
+    with receiving(handler) as port:
+        monkeypatch.setenv("PEERCONOMY_SMTP_URL", f"smtp://127.0.0.1:{port}")
+        monkeypatch.setenv("PEERCONOMY_SECRET_KEY", "workshop key")
+        yield handler
+
+
+def test_a_tick_clears_the_period_whose_offers_closed_and_sends_its_mail(
+    db_url: str, inbox: Inbox,
+) -> None:
+    store = open_store(db_url)
+    try:
+        workshop_with_ana_verified(store, db_url)
+        pools.update_settings(store.unit_of_work(), "workshop", auto_clear=True,
+                              period_length=PeriodLength(1, "weeks"),
+                              starts_on=date(2026, 1, 5))  # long closed
+        assert ok(db_url, "tick") == (
+            "tick: periods cleared at their deadline: 1, mails sent: 2\n")
+        assert ok(db_url, "tick") == (
+            "tick: periods cleared at their deadline: 0, mails sent: 0\n")
+        period = views.latest_period(store.unit_of_work(), "workshop")
+        assert period is not None and period.state is PeriodState.CLEARED
+    finally:
+        store.close()
+    assert [m["Subject"] for m in inbox.messages] == [
+        "Confirm your email address", "[workshop] Period 1 is cleared"]
+    assert {m["To"] for m in inbox.messages} == {"ana@workshop.example"}
+
+
+def test_a_tick_with_nothing_due_says_so(db_url: str, inbox: Inbox) -> None:
+    ok(db_url, "pool", "import", str(WORKSHOP), "--pool", "workshop")
+    assert ok(db_url, "tick") == "tick: periods cleared at their deadline: 0, mails sent: 0\n"
+
+
+def test_a_tick_on_no_database_is_one_line_and_exit_2() -> None:
+    said = refused("nonsense://somewhere", "tick")
+    assert said.startswith("error: --db: peerconomy stores pools in SQLite or PostgreSQL")
+
+
+def test_a_tick_with_a_mail_server_that_is_none_is_one_line_and_exit_2(
+    db_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PEERCONOMY_SMTP_URL", "http://mail.example")
+    monkeypatch.setenv("PEERCONOMY_SECRET_KEY", "workshop key")
+    said = refused(db_url, "tick")
+    assert said.startswith("error: PEERCONOMY_SMTP_URL must be smtp://host[:port]")
