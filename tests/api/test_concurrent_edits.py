@@ -78,7 +78,7 @@ def test_a_goods_capacity_and_its_projects_leaving_are_edits_of_the_project(
                            headers=ana)
     assert planned.status_code == 200, planned.text
     assert planned.json() == {"id": "guest-bed", "project": "flats", "capacity": 3,
-                              "project_version": 2}
+                              "name": None, "description": None, "project_version": 2}
     stale = client.patch(f"{POOL}/goods/guest-bed", json={"capacity": None, "version": 1},
                          headers=root)
     assert stale.status_code == 409

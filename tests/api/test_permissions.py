@@ -84,6 +84,8 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", P + "/projects/{project}/leave"): (Need.COORDINATOR, None),
     ("POST", P + "/projects/{project}/fork"): (Need.COORDINATOR, {"project": "flats2"}),
     ("PATCH", P + "/goods/{good}"): (Need.COORDINATOR, {"capacity": 2}),
+    ("PATCH", P + "/projects/{project}"): (Need.COORDINATOR, {"name": "Ferienwohnungen"}),
+    ("PATCH", P + "/tasks/{task}"): (Need.COORDINATOR, {"place": "im Keller"}),
     ("GET", P + "/period"): (Need.MEMBER, None),
     ("POST", P + "/period/clear"): (Need.COORDINATOR, None),
     ("GET", P + "/period/preview"): (Need.MEMBER, None),
@@ -209,6 +211,12 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", "/pools/{pool}/projects/{project}/leave"): (Need.COORDINATOR, {"version": "1"}),
     ("POST", "/pools/{pool}/goods/{good}/capacity"): (
         Need.COORDINATOR, {"capacity": "2", "version": "1"}),
+    ("POST", "/pools/{pool}/projects/{project}/names"): (
+        Need.COORDINATOR, {"name": "Ferienwohnungen", "version": "1"}),
+    ("POST", "/pools/{pool}/tasks/{task}/names"): (
+        Need.COORDINATOR, {"place": "im Keller", "version": "1"}),
+    ("POST", "/pools/{pool}/goods/{good}/names"): (
+        Need.COORDINATOR, {"name": "Gästebett", "version": "1"}),
     ("POST", "/pools/{pool}/members/{participant}"): (
         Need.COORDINATOR, {"role": "coordinator", "version": "1"}),
     ("POST", "/pools/{pool}/members/{participant}/link"): (

@@ -38,7 +38,7 @@ def test_the_imported_season_shows_its_boxes_and_a_new_share_adds_to_them(db_url
         "dairy": [{"good": "milk_share", "product_type": None, "units": [1]}],
         "vegetables": [{"good": "vegetable_share", "product_type": None, "units": [5] * 25}]}}
     table = ok(db_url, "hints", "--pool", "farm")
-    assert "subscribed units of vegetables" in table
+    assert "subscribed units of Gärtnerei" in table  # the project's name, as people read it
 
 
 def test_a_wish_withdrawn_from_the_command_line_is_gone(db_url: str) -> None:

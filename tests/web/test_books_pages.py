@@ -173,3 +173,21 @@ def test_the_hint_feed_speaks_the_reader_s_language(short_of_hands: People) -> N
                                        **{"Accept-Language": "de"})
     assert answer.headers["Content-Language"] == "de"
     ElementTree.fromstring(answer.content)
+
+
+def test_the_hint_board_and_its_feed_name_tasks_as_people_read_them(short_of_hands: People
+                                                                    ) -> None:
+    short_of_hands["ana"].submit("/pools/seaside/tasks/stairs/names",
+                                 {"name": "Treppenhaus <putzen>", "version": "1"},
+                                 form_on="/pools/seaside/projects")
+    short_of_hands["ana"].submit("/pools/seaside/settings", {
+        "admission": "approval", "max_weight": "5", "display_name": "Häuser am Meer",
+        "communal_validation": "on", "version": "1"}, form_on="/pools/seaside/projects")
+    rows = rows_of(short_of_hands["ben"].page("/pools/seaside/hints"))
+    assert ["Treppenhaus <putzen>", "flats", "4", "5"] in rows
+    feed = ElementTree.fromstring(short_of_hands["ben"].get("/pools/seaside/hints.atom").content)
+    assert feed.findtext(f"{ATOM}title") == "Hint board of Häuser am Meer"
+    titles = {e.findtext(f"{ATOM}id", "").rsplit("/", 1)[1]: e.findtext(f"{ATOM}title")
+              for e in feed.findall(f"{ATOM}entry")}
+    assert titles["stairs"] == "4 open hours of Treppenhaus <putzen>"  # the id stays the key
+    assert titles["garden"] == "1 open hour of garden"

@@ -18,6 +18,15 @@ from peerconomy.domain import bounds
 from peerconomy.domain.account import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, TokenScope
 from peerconomy.domain.ids import ITEM_PATTERN, MAX_ID, NAME_PATTERN
 from peerconomy.domain.mail import NoticeKind
+from peerconomy.domain.names import (
+    DESCRIPTION,
+    LINE_PATTERN,
+    NAME,
+    PLACE,
+    TEXT_PATTERN,
+    Description,
+    DisplayName,
+)
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Admission, Role
 from peerconomy.domain.scenario import Alternative, Good, Task, Term
@@ -31,6 +40,7 @@ __all__ = [
     "BalanceOut",
     "Body",
     "CapacityChange",
+    "ChangedTask",
     "Correction",
     "Decision",
     "Fork",
@@ -56,6 +66,7 @@ __all__ = [
     "PlannedGood",
     "PoolChange",
     "PoolOut",
+    "ProjectChange",
     "ProjectOut",
     "ResetRequest",
     "ShiftChange",
@@ -64,6 +75,7 @@ __all__ = [
     "ShiftRuleIn",
     "SignUp",
     "StoredInt",
+    "TaskChange",
     "TaskOut",
     "TokenOut",
     "TooManyFailures",
@@ -71,6 +83,7 @@ __all__ = [
     "WishChange",
     "WishIn",
     "WorkIn",
+    "set_fields",
 ]
 
 T = TypeVar("T")
@@ -183,11 +196,34 @@ class NoticeSetting(BaseModel):
 
 
 class NewPool(Body):
-    name: str
+    name: str = Field(description="The pool's name, also its address (a path segment).")
     admission: Admission = "approval"
     public: bool = False
     communal_validation: bool = True
     max_weight: PoolMaxWeight = 5.0
+    display_name: DisplayName | None = Field(
+        None, description="What people read for the pool (absent: its name).")
+    description: Description | None = None
+
+
+NameChange = Annotated[str | None, Field(
+    max_length=NAME.most, pattern=LINE_PATTERN,
+    description="A new display name, one line without control characters; absent: kept;"
+    " null or empty: none (the id is shown).")]
+"""A display name as an edit takes it (:mod:`peerconomy.domain.names`)."""
+PlaceChange = Annotated[str | None, Field(
+    max_length=PLACE.most, pattern=LINE_PATTERN,
+    description="Where the work is done; absent: kept; null or empty: none.")]
+DescriptionChange = Annotated[str | None, Field(
+    max_length=DESCRIPTION.most, pattern=TEXT_PATTERN,
+    description="A new description (line breaks allowed, no other control characters);"
+    " absent: kept; null or empty: none.")]
+
+
+def set_fields(body: BaseModel, *fields: str) -> dict[str, Any]:
+    """Those of ``fields`` that ``body`` sets, null included (a field left out is kept by
+    the edit: not among them)."""
+    return {field: getattr(body, field) for field in fields if field in body.model_fields_set}
 
 
 def _version_field(what: str) -> Any:
@@ -221,6 +257,9 @@ class PoolOut(BaseModel):
     auto_clear: bool = Field(False, description=_AUTO_CLEAR)
     my_role: Role | None = None
     version: int = Field(description="Counts the changes of the settings (optimistic locking).")
+    display_name: str | None = Field(
+        None, description="What people read for the pool (null: its name).")
+    description: str | None = None
 
 
 class PoolChange(Body):
@@ -238,6 +277,8 @@ class PoolChange(Body):
     starts_on: date | None = Field(
         None, description="The first day of the current period, while it collects: its"
         " dates follow from it and the settings.")
+    display_name: NameChange = None
+    description: DescriptionChange = None
     version: int | None = _version_field("pool")
 
 
@@ -324,22 +365,55 @@ class InvitationOut(BaseModel):
 
 class NewProject(Body):
     id: NameId
+    name: DisplayName | None = Field(None, description="What people read (absent: the id).")
+    description: Description | None = None
     tasks: list[Task] = Field(default_factory=list)
     goods: list[Good] = Field(default_factory=list)
 
 
 class ProjectOut(BaseModel):
     id: str
+    name: str | None = Field(None, description="What people read (null: the id).")
+    description: str | None = None
     active: bool
     forked_from: str | None
-    version: int = Field(description="Counts the changes of the project and of its goods'"
-                         " capacities (optimistic locking).")
+    version: int = Field(description="Counts the changes of the project, of its tasks' and"
+                         " goods' names and of its goods' capacities (optimistic locking).")
+
+
+class ProjectChange(Body):
+    name: NameChange = None
+    description: DescriptionChange = None
+    version: int | None = _version_field("project")
+
+
+class TaskChange(Body):
+    name: NameChange = None
+    description: DescriptionChange = None
+    place: PlaceChange = None
+    contact: NameId | None = Field(
+        None, description="The participant id of a member to ask about the task; absent:"
+        " kept; null: none.")
+    version: int | None = _version_field("task's project")
+
+
+class ChangedTask(BaseModel):
+    id: str
+    project: str
+    name: str | None
+    description: str | None
+    place: str | None
+    contact: str | None
+    project_version: int = Field(description="The task's project's version after the change.")
 
 
 class CapacityChange(Body):
     capacity: Units | None = Field(
-        description="Units the project can make this period; null: no limit."
+        None, description="Units the project can make this period; null: no limit;"
+        " absent: kept (only the good's names change)."
     )
+    name: NameChange = None
+    description: DescriptionChange = None
     version: int | None = _version_field("good's project")
 
 
@@ -347,6 +421,8 @@ class PlannedGood(BaseModel):
     id: str
     project: str
     capacity: int | None
+    name: str | None = None
+    description: str | None = None
     project_version: int = Field(description="The good's project's version after the plan.")
 
 

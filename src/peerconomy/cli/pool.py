@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,12 +24,13 @@ from peerconomy.cli.members import InvitationsOption, report_invitations
 from peerconomy.domain.bounds import STORED_INT_MAX
 
 if TYPE_CHECKING:
+    from peerconomy.domain.names import Labels
     from peerconomy.domain.plan import ClearedPlan
     from peerconomy.services.hints import HintBoard
 
 __all__ = ["hints", "period_app", "pool_app", "work_app"]
 
-pool_app = typer.Typer(help="Create pools.", no_args_is_help=True)
+pool_app = typer.Typer(help="Create pools; list their tasks and goods.", no_args_is_help=True)
 period_app = typer.Typer(help="Run a pool's period: clear, settle, close.", no_args_is_help=True)
 work_app = typer.Typer(help="Log work and confirm it.", no_args_is_help=True)
 
@@ -86,14 +87,60 @@ def import_(
     report_invitations([(m, invitation_link(base, code)) for m, _, code in made], invitations)
 
 
+def _parts(db: str | None, pool: str, kind: str) -> tuple[Labels, list[tuple[Any, Any]]]:
+    """The pool's names, and each of its tasks or goods (``kind``) with its project."""
+    from peerconomy.services import labels, views
+
+    uow = open_uow(db)
+    with refusals():
+        names = labels.labels(uow(), pool)
+        found = [(parts.project, part) for parts in views.projects(uow(), pool)
+                 for part in getattr(parts, kind)]
+    return names, found
+
+
+@pool_app.command("tasks")
+def tasks(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
+    """The pool's tasks: id, display name, project, place and contact (--json: with their
+    descriptions and fixed hours)."""
+    names, found = _parts(db, pool, "tasks")
+    if json:
+        print_json([{"id": t.id, "name": t.name, "project": t.project,
+                     "description": t.description, "place": t.place, "contact": t.contact,
+                     "fixed_hours": t.fixed_hours, "active": p.active} for p, t in found])
+        return
+    rows = [{"id": t.id, "name": t.name or "", "project": names.project(t.project),
+             "place": t.place, "contact": names.member(t.contact) if t.contact else None,
+             "fixed_h": t.fixed_hours} for p, t in found if p.active]
+    _table(terminal(), f"tasks of {names.pool}", rows,
+           ("id", "name", "project", "place", "contact", "fixed_h"))
+
+
+@pool_app.command("goods")
+def goods(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
+    """The pool's goods: id, display name, project, model and capacity (--json: with their
+    descriptions)."""
+    names, found = _parts(db, pool, "goods")
+    if json:
+        print_json([{"id": g.id, "name": g.name, "project": g.project,
+                     "description": g.description, "model": g.model, "capacity": g.capacity,
+                     "active": p.active} for p, g in found])
+        return
+    rows = [{"id": g.id, "name": g.name or "", "project": names.project(g.project),
+             "model": g.model, "capacity": g.capacity} for p, g in found if p.active]
+    _table(terminal(), f"goods of {names.pool}", rows,
+           ("id", "name", "project", "model", "capacity"))
+
+
 @period_app.command("clear")
 def clear(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
     """Clear the collecting period and keep its plan."""
-    from peerconomy.services import periods
+    from peerconomy.services import labels, periods
 
     uow = open_uow(db)
     with refusals():
         plan = periods.clear_period(uow(), pool)
+        names = labels.labels(uow(), pool)
     if json:
         print_json(plan.data.to_json())
         return
@@ -105,18 +152,20 @@ def clear(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> No
         f" weighted effort {data.weighted_effort:.2f} h (input {plan.input_hash[:12]})"
     )
     console.print(_ranked("task weights", ("task", "weight", "uncovered h"), data.weights,
-                          [data.uncovered], "{:.3f}"))
+                          [data.uncovered], "{:.3f}", shown=names.task))
     console.print(_shares("shares", data))
 
 
 def _ranked(title: str, headings: tuple[str, ...], values: Mapping[str, float],
-            beside: list[Mapping[str, float]], value_format: str) -> Table:
-    """The 20 largest of ``values`` (ties by name), each with its entries of ``beside``."""
+            beside: list[Mapping[str, float]], value_format: str,
+            shown: Callable[[str], str] = str) -> Table:
+    """The 20 largest of ``values`` (ties by id), each with its entries of ``beside``;
+    each id as ``shown`` names it (a task's display name, say)."""
     table = Table(title=title)
     for column in headings:
         table.add_column(column, justify="left" if column == headings[0] else "right")
     for name, value in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:20]:
-        table.add_row(escape(name), value_format.format(value),
+        table.add_row(escape(shown(name)), value_format.format(value),
                       *(f"{column.get(name, 0.0):.2f}" for column in beside))
     return table
 
@@ -310,18 +359,23 @@ def _print_log(log_id: int, status: str, what: str) -> None:
 def hints(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
     """The hint board: what the pool needs most."""
     from peerconomy.services import hints as hint_service
+    from peerconomy.services import labels
 
     uow = open_uow(db)
     with refusals():
         board = hint_service.hint_board(uow(), pool)
+        names = labels.labels(uow(), pool)
     if json:
         print_json(board.as_json())
         return
-    print_hint_board(terminal(), board)
+    print_hint_board(terminal(), board, names)
 
 
-def print_hint_board(console: Console, board: HintBoard) -> None:
-    """The hint board as tables (and the subscribed units, plan or not)."""
+def print_hint_board(console: Console, board: HintBoard, names: Labels | None = None) -> None:
+    """The hint board as tables (and the subscribed units, plan or not); tasks, goods and
+    projects by the names people read (``names``; None: by id)."""
+    if names is not None:
+        board = _named_board(board, names)
     if board.period is None:
         console.print(f"No plan yet in pool {escape(board.pool)}: clear a period first.")
         _print_subscribed(console, board)
@@ -355,6 +409,30 @@ def _print_subscribed(console: Console, board: HintBoard) -> None:
                  **{p: (s.units[i] if i < len(s.units) else 0) for i, p in enumerate(periods)}}
                 for s in subscribed]
         _table(console, f"subscribed units of {project}", rows, ("good", *periods))
+
+
+def _named_board(board: HintBoard, names: Labels) -> HintBoard:
+    """The board with its tasks, goods and projects called by their display names."""
+    from dataclasses import replace
+
+    def named(hint: Mapping[str, Any]) -> dict[str, Any]:
+        kinds: dict[str, Callable[[str], str]] = {
+            "task": names.task, "good": names.good, "project": names.project}
+        return {k: kinds[k](v) if k in kinds and isinstance(v, str) else v
+                for k, v in hint.items()}
+
+    return replace(
+        board, pool=names.pool,
+        uncovered=[named(h) for h in board.uncovered],
+        unmet_wishes=[named(h) for h in board.unmet_wishes],
+        overproduction=[named(h) for h in board.overproduction],
+        underproduction=[named(h) for h in board.underproduction],
+        todo={names.project(p): [replace(t, task=names.task(t.task)) for t in items]
+              for p, items in board.todo.items()},
+        subscribed={names.project(p): [replace(s, good=names.good(s.good)) if s.good else s
+                                       for s in items]
+                    for p, items in board.subscribed.items()},
+    )
 
 
 def _table(

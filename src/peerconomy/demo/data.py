@@ -33,39 +33,48 @@ class _TaskSpec(NamedTuple):
     """The middle of the min_weights people ask for this task (1: a standard hour)."""
     spread: float
     fixed_hours: float = 0.0
+    name: str = ""
+    """What people read for it (the pages, mails and tables show it in place of the id)."""
+    place: str = ""
 
 
 _TASKS: Final = (
-    _TaskSpec("weeding", "farm", 1.15, 0.15),
-    _TaskSpec("harvesting", "farm", 1.0, 0.1),
-    _TaskSpec("milking_at_dawn", "farm", 1.8, 0.4),
-    _TaskSpec("hen_care", "farm", 0.9, 0.1),
-    _TaskSpec("wood_oven", "farm", 0.95, 0.1),
-    _TaskSpec("fence_mending", "farm", 1.5, 0.2, fixed_hours=6.0),
-    _TaskSpec("kneading", "bakery", 1.0, 0.1),
-    _TaskSpec("baking", "bakery", 0.85, 0.1),
-    _TaskSpec("delivery", "bakery", 1.05, 0.1),
-    _TaskSpec("repairing", "workshop", 0.9, 0.1),
-    _TaskSpec("bike_care", "workshop", 1.0, 0.1),
+    _TaskSpec("weeding", "farm", 1.15, 0.15, name="Weeding", place="Market garden"),
+    _TaskSpec("harvesting", "farm", 1.0, 0.1, name="Harvest", place="Market garden"),
+    _TaskSpec("milking_at_dawn", "farm", 1.8, 0.4, name="Milking at dawn", place="Cowshed"),
+    _TaskSpec("hen_care", "farm", 0.9, 0.1, name="Hen care", place="Henhouse"),
+    _TaskSpec("wood_oven", "farm", 0.95, 0.1, name="Wood oven", place="Bakehouse"),
+    _TaskSpec("fence_mending", "farm", 1.5, 0.2, fixed_hours=6.0, name="Fence mending"),
+    _TaskSpec("kneading", "bakery", 1.0, 0.1, name="Kneading"),
+    _TaskSpec("baking", "bakery", 0.85, 0.1, name="Baking"),
+    _TaskSpec("delivery", "bakery", 1.05, 0.1, name="Delivery"),
+    _TaskSpec("repairing", "workshop", 0.9, 0.1, name="Repairs"),
+    _TaskSpec("bike_care", "workshop", 1.0, 0.1, name="Bike care"),
+)
+_PROJECTS: Final = (
+    {"id": "farm", "name": "Hillside farm"},
+    {"id": "bakery", "name": "Sourdough bakery"},
+    {"id": "workshop", "name": "Bicycle workshop"},
 )
 
 _GOODS: Final[tuple[dict[str, Any], ...]] = (
-    {"id": "vegetable_box", "limit": 2, "project": "farm", "model": "flat_rate",
-     "recipe": {"harvesting": 1.0, "weeding": 0.7}},
-    {"id": "eggs", "limit": 3, "project": "farm", "model": "flat_allocation",
+    {"id": "vegetable_box", "name": "Vegetable box", "limit": 2, "project": "farm",
+     "model": "flat_rate", "recipe": {"harvesting": 1.0, "weeding": 0.7}},
+    {"id": "eggs", "name": "Eggs", "limit": 3, "project": "farm", "model": "flat_allocation",
      "recipe": {"hen_care": 0.35}},
-    {"id": "milk", "limit": 2, "project": "farm", "model": "effort",
+    {"id": "milk", "name": "Milk", "limit": 2, "project": "farm", "model": "effort",
      "recipe": {"milking_at_dawn": 0.8}},
-    {"id": "farmhouse_loaf", "limit": 2, "project": "farm", "model": "effort", "capacity": 12,
-     "recipe": {"wood_oven": 0.6}, "product_type": "bread"},
-    {"id": "sourdough", "limit": 5, "project": "bakery", "model": "effort", "capacity": 100,
+    {"id": "farmhouse_loaf", "name": "Farmhouse loaf", "limit": 2, "project": "farm",
+     "model": "effort", "capacity": 12, "recipe": {"wood_oven": 0.6}, "product_type": "bread"},
+    {"id": "sourdough", "name": "Sourdough bread", "limit": 5, "project": "bakery",
+     "model": "effort", "capacity": 100,
      "recipe": {"kneading": 0.25, "baking": 0.2, "delivery": 0.15}, "product_type": "bread"},
-    {"id": "bicycle_repair", "limit": 1, "project": "workshop", "model": "effort",
-     "recipe": {"repairing": 1.5}},
-    {"id": "cargo_bike_weekend", "limit": 1, "project": "workshop", "model": "auction",
-     "capacity": 2, "recipe": {"bike_care": 1.5}},
-    {"id": "tandem_weekend", "limit": 1, "project": "workshop", "model": "auction", "capacity": 1,
-     "recipe": {"bike_care": 1.0}},
+    {"id": "bicycle_repair", "name": "Bicycle repair", "limit": 1, "project": "workshop",
+     "model": "effort", "recipe": {"repairing": 1.5}},
+    {"id": "cargo_bike_weekend", "name": "Cargo bike for a weekend", "limit": 1,
+     "project": "workshop", "model": "auction", "capacity": 2, "recipe": {"bike_care": 1.5}},
+    {"id": "tandem_weekend", "name": "Tandem for a weekend", "limit": 1, "project": "workshop",
+     "model": "auction", "capacity": 1, "recipe": {"bike_care": 1.0}},
 )
 
 
@@ -155,10 +164,11 @@ def demo_scenario(seed: int = 0) -> dict[str, Any]:
         "format": "peerconomy-scenario/1",
         "settings": {"max_weight": MAX_WEIGHT, "seed": seed},
         "participants": participants,
-        "projects": [{"id": "farm"}, {"id": "bakery"}, {"id": "workshop"}],
+        "projects": [dict(p) for p in _PROJECTS],
         "tasks": [
-            {"id": t.id, "project": t.project}
+            {"id": t.id, "project": t.project, "name": t.name}
             | ({"fixed_hours": t.fixed_hours} if t.fixed_hours else {})
+            | ({"place": t.place} if t.place else {})
             for t in _TASKS
         ],
         "goods": [dict(g) for g in _GOODS],

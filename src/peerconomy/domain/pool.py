@@ -71,6 +71,15 @@ class Pool:
     version: int = 1
     """Counts the changes of the settings from 1: an edit made from an older version is
     refused (optimistic locking: of two coordinators, the later is told to reload)."""
+    display_name: str | None = None
+    """What people read for the pool ("Solawi Gartenkoop"; None: its name, which is also
+    the pool's address)."""
+    description: str | None = None
+
+    @property
+    def shown_name(self) -> str:
+        """The name to show: the display name, else the pool's name."""
+        return self.display_name or self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +90,12 @@ class PoolProject:
     active: bool = True
     forked_from: str | None = None
     version: int = 1
-    """Counts the changes of the project's standing and of its goods' capacities from 1 (the
-    project with its tasks and goods is edited as one): an edit made from an older version is
-    refused."""
+    """Counts the changes of the project's standing, of its and its tasks' and goods' names
+    and of its goods' capacities from 1 (the project with its tasks and goods is edited as
+    one): an edit made from an older version is refused."""
+    name: str | None = None
+    """What people read for it (None: its id), see :mod:`peerconomy.domain.names`."""
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

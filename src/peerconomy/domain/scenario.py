@@ -48,6 +48,14 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from peerconomy.domain import bounds
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.ids import ID_REASON, ITEM_ID_REASON, ITEM_PATTERN, NAME_PATTERN
+from peerconomy.domain.names import (
+    LINE_PATTERN,
+    TEXT_PATTERN,
+    Description,
+    DisplayName,
+    Place,
+    control_reason,
+)
 from peerconomy.domain.refusal import Problem, ScenarioError
 from peerconomy.domain.scenario_checks import (
     check_alternatives,
@@ -60,6 +68,7 @@ from peerconomy.domain.scenario_checks import (
 
 __all__ = [
     "FORMAT",
+    "LABELS",
     "Alternative",
     "Good",
     "GoodId",
@@ -150,6 +159,10 @@ class Project:
     """A group that sets its own goals and produces goods or services."""
 
     id: ProjectId
+    name: DisplayName | None = None
+    """What people read for it ("Gärtnerei"; absent: its id). Not read by the clearing, and
+    not part of the input hash (:data:`LABELS`)."""
+    description: Description | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
@@ -160,6 +173,15 @@ class Task:
     project: ProjectId
     fixed_hours: Hours = 0.0
     """Hours needed whatever is produced (bookkeeping, upkeep)."""
+    name: DisplayName | None = None
+    """What people read for it ("Jäten"; absent: its id); like the description, the place
+    and the contact, not read by the clearing and not part of the input hash."""
+    description: Description | None = None
+    place: Place | None = None
+    """Where the work is done (free text)."""
+    contact: ParticipantId | None = None
+    """The member to ask about it (a participant of the pool, checked where a pool takes
+    the task in)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
@@ -180,6 +202,10 @@ class Good:
     a participant holds of the good (``holdings``) count toward it."""
     tenure: Tenure = 1
     """Periods a unit won of it is held (1: it is allocated anew every period)."""
+    name: DisplayName | None = None
+    """What people read for it ("Gemüsekiste"; absent: its id); not read by the clearing,
+    not part of the input hash."""
+    description: Description | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
@@ -258,6 +284,16 @@ class Scenario(BaseModel):
         return self
 
 
+LABELS: Final[dict[str, dict[str, set[str]]]] = {
+    "projects": {"__all__": {"name", "description"}},
+    "tasks": {"__all__": {"name", "description", "place", "contact"}},
+    "goods": {"__all__": {"name", "description"}},
+}
+"""The fields people read and the clearing does not (names, descriptions, places, contacts),
+as pydantic's ``exclude`` of a :class:`Scenario`'s dump: the input hash is taken without
+them, so naming a task changes no plan's hash, and a scenario without names hashes as it
+did before they existed."""
+
 _CROSS_CHECK: Final = "scenario_cross_check"
 _ROOT: Final = "<scenario>"
 
@@ -282,6 +318,10 @@ _TYPE_NAMES: Final = {
     "model_attributes_type": "an object",
     "list_type": "a list",
 }
+
+
+_TEXT_PATTERNS: Final = {LINE_PATTERN: False, TEXT_PATTERN: True}
+"""The patterns of texts people read, and whether each allows line breaks."""
 
 
 def _path(loc: Sequence[int | str]) -> str:
@@ -335,6 +375,12 @@ def _reason(error: ErrorDetails) -> str:
         return f"must have at least {n} item{'s' if n != 1 else ''}, got {got}"
     if kind == "string_too_short":
         return "must not be empty"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in _TEXT_PATTERNS:
+        return f"{control_reason(_TEXT_PATTERNS[ctx['pattern']])}, got {got}"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters, got {len(error['input'])}"
+    if kind == "string_unicode":
+        return "must be Unicode text, got a lone surrogate"
     if kind == "string_pattern_mismatch":
         item = ctx.get("pattern") == ITEM_PATTERN
         return f"{ITEM_ID_REASON if item else ID_REASON}, got {got}"

@@ -26,6 +26,13 @@ from msgspec import Meta, Struct
 from peerconomy.domain import bounds
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.ids import ITEM_PATTERN_PYTHON, NAME_PATTERN_PYTHON
+from peerconomy.domain.names import (
+    DESCRIPTION,
+    LINE_PATTERN_PYTHON,
+    NAME,
+    PLACE,
+    TEXT_PATTERN_PYTHON,
+)
 from peerconomy.domain.scenario import (
     FORMAT,
     GoodModel,
@@ -47,6 +54,11 @@ Count = Annotated[int, Meta(ge=0, le=bounds.MAX_UNITS)]
 Quantity = Annotated[int, Meta(ge=1, le=bounds.MAX_QUANTITY)]
 Term = Annotated[int, Meta(ge=1, le=bounds.MAX_TERM)]
 Tenure = Annotated[int, Meta(ge=1, le=bounds.MAX_TENURE)]
+DisplayName = Annotated[str, Meta(min_length=1, max_length=NAME.most,
+                                  pattern=LINE_PATTERN_PYTHON)]
+Place = Annotated[str, Meta(min_length=1, max_length=PLACE.most, pattern=LINE_PATTERN_PYTHON)]
+Description = Annotated[str, Meta(min_length=1, max_length=DESCRIPTION.most,
+                                  pattern=TEXT_PATTERN_PYTHON)]
 
 
 class _Part(Struct, frozen=True, forbid_unknown_fields=True, gc=False):
@@ -67,12 +79,18 @@ class FastParticipant(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
 
 class FastProject(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
     id: Name
+    name: DisplayName | None = None
+    description: Description | None = None
 
 
 class FastTask(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
     id: Id
     project: Name
     fixed_hours: Hours = 0.0
+    name: DisplayName | None = None
+    description: Description | None = None
+    place: Place | None = None
+    contact: Name | None = None
 
 
 class FastGood(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
@@ -84,6 +102,8 @@ class FastGood(_Part, frozen=True, forbid_unknown_fields=True, gc=False):
     product_type: Annotated[str, Meta(min_length=1)] | None = None
     limit: Count | None = None
     tenure: Tenure = 1
+    name: DisplayName | None = None
+    description: Description | None = None
 
 
 class FastOffer(_Part, frozen=True, forbid_unknown_fields=True, gc=False):

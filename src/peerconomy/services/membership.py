@@ -23,6 +23,7 @@ from peerconomy.domain.account import Invitation, JoinRequest
 from peerconomy.domain.bounds import POOL_MAX_WEIGHT, check_number
 from peerconomy.domain.events import MemberInvited
 from peerconomy.domain.invitations import INVITATION_DAYS
+from peerconomy.domain.names import DESCRIPTION, NAME, check_text
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Admission, Member, Period, Pool, PoolSettings, Role
 from peerconomy.domain.refusal import InputError
@@ -148,10 +149,15 @@ def found_pool(
     public: bool = False,
     communal_validation: bool = True,
     max_weight: float = 5.0,
+    display_name: str | None = None,
+    description: str | None = None,
 ) -> Period:
-    """A user founds an empty pool and becomes its first coordinator; period 1 collects."""
+    """A user founds an empty pool and becomes its first coordinator; period 1 collects.
+    ``display_name`` and ``description``: what people read for it (none: its name)."""
     name = check_pool_name(name)
     check_number(max_weight, "max_weight", POOL_MAX_WEIGHT)
+    display_name = check_text(display_name, "display_name", NAME)
+    description = check_text(description, "description", DESCRIPTION)
     with uow:
         account = uow.accounts.user(founder)
         if account is None:
@@ -163,7 +169,7 @@ def found_pool(
             admission=admission,
             public=public,
         )
-        uow.pools.add(Pool(name, settings))
+        uow.pools.add(Pool(name, settings, display_name=display_name, description=description))
         uow.pools.add_members(name, [Member(
             founder, role="coordinator", account=founder, display_name=account.display_name
         )])

@@ -44,6 +44,7 @@ from peerconomy.domain.account import Invitation, User
 from peerconomy.domain.mail import NoticeKind
 from peerconomy.domain.pool import Member, Plan, WorkLog
 from peerconomy.domain.shifts import Shift
+from peerconomy.services.labels import labels
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
@@ -263,10 +264,11 @@ def period_opened(uow: UnitOfWork, pool: str, number: int) -> list[Notice]:
     """Everyone: period ``number`` collects offers and wishes."""
     with uow:
         to = _addresses(uow, pool, "period_opened")
-    subject = text(N_("[%(pool)s] Period %(number)s is open"), pool=pool, number=number)
+        shown = labels(uow, pool).pool
+    subject = text(N_("[%(pool)s] Period %(number)s is open"), pool=shown, number=number)
     body: tuple[Line, ...] = (
         (text(N_("Period %(number)s of pool %(pool)s is open: offer the hours you can give"
-                 " and wish for what you need."), number=number, pool=pool),),
+                 " and wish for what you need."), number=number, pool=shown),),
         (),
         (text(N_("Tasks: %(link)s"), link=_link(pool, "/tasks")),),
         (text(N_("Goods: %(link)s"), link=_link(pool, "/goods")),),
@@ -278,7 +280,8 @@ def plan_cleared(uow: UnitOfWork, plan: Plan) -> list[Notice]:
     """Each member: the plan is made, with their assignments and share."""
     with uow:
         to = _addresses(uow, plan.pool, "plan_cleared")
-    if not to:
+        names = labels(uow, plan.pool) if to else None
+    if not to or names is None:
         return []
     assignments: dict[str, list[Line]] = {}
     for a in plan.data.assignments:
@@ -287,10 +290,10 @@ def plan_cleared(uow: UnitOfWork, plan: Plan) -> list[Notice]:
         weight = float(plan.data.weights.get(a.task, 1.0))
         assignments.setdefault(a.participant, []).append(
             ("  - ", text(N_("%(task)s: %(hours)s h at weight %(weight)s"),
-                          task=a.task, hours=float(a.hours), weight=weight))
+                          task=names.task(a.task), hours=float(a.hours), weight=weight))
         )
     subject = text(N_("[%(pool)s] Period %(number)s is cleared"),
-                   pool=plan.pool, number=plan.period)
+                   pool=names.pool, number=plan.period)
     notices = []
     for who, (email, locale, account) in to.items():
         mine = assignments.get(who) or [
@@ -299,7 +302,7 @@ def plan_cleared(uow: UnitOfWork, plan: Plan) -> list[Notice]:
         share = float(plan.data.shares.get(who, 0.0))
         body: tuple[Line, ...] = (
             (text(N_("Period %(number)s of pool %(pool)s is cleared."),
-                  number=plan.period, pool=plan.pool),),
+                  number=plan.period, pool=names.pool),),
             (),
             (text(N_("Your assignments:")),),
             *mine,
@@ -326,12 +329,14 @@ def work_awaits_confirmation(uow: UnitOfWork, log: WorkLog) -> list[Notice]:
         coordinators = {m.id for m in uow.pools.members(log.pool) if m.role == "coordinator"}
         people = (coworkers | coordinators) - {log.participant}
         to = _addresses(uow, log.pool, "work_awaits_confirmation", people)
+        names = labels(uow, log.pool)
+    worker = names.member(log.participant)
     subject = text(N_("[%(pool)s] %(participant)s's work awaits confirmation"),
-                   pool=log.pool, participant=log.participant)
+                   pool=names.pool, participant=worker)
     body: tuple[Line, ...] = (
         (text(N_("%(participant)s logged %(hours)s h of %(task)s in pool %(pool)s. It counts"
-                 " once someone confirms it."), participant=log.participant,
-              hours=float(log.hours), task=log.task, pool=log.pool),),
+                 " once someone confirms it."), participant=worker,
+              hours=float(log.hours), task=names.task(log.task), pool=names.pool),),
         (),
         (text(N_("Confirm: %(link)s"), link=_link(log.pool)),),
     )

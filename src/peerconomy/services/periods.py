@@ -32,6 +32,7 @@ from peerconomy.domain.plan_checks import first_non_finite, plan_warnings
 from peerconomy.domain.pool import Period, Plan, active_participants
 from peerconomy.domain.scenario import (
     FORMAT,
+    LABELS,
     Good,
     Holding,
     Offer,
@@ -135,8 +136,11 @@ def period_scenario(uow: UnitOfWork, period: Period) -> Scenario:
 
 
 def input_hash(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's canonical JSON: what a plan was cleared from."""
-    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+    """SHA-256 of the scenario's canonical JSON: what a plan was cleared from. The names,
+    descriptions, places and contacts people read are left out (:data:`LABELS`): the
+    clearing does not read them, so renaming a task changes no plan's hash, and a scenario
+    without them hashes as it did before they existed."""
+    return hashlib.sha256(scenario.model_dump_json(exclude=LABELS).encode()).hexdigest()
 
 
 def clear_period(

@@ -13,11 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, time
 from enum import Enum
-from typing import Final
+from typing import Any, Final
 
 from peerconomy.domain.bounds import HOURS, POOL_MAX_WEIGHT, check_number
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.holding import Holding
+from peerconomy.domain.names import DESCRIPTION, NAME, check_contacts, check_text
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import (
     Admission,
@@ -122,6 +123,10 @@ def import_scenario(
     for i, who in enumerate(leads):
         if who not in ids:
             raise ScenarioError(f"coordinators[{i}]", f"no participant {who!r} in the scenario")
+    try:  # a task's contact is someone of the pool
+        check_contacts([t.contact for t in scenario.tasks], ids, name)
+    except InputError as error:
+        raise ScenarioError(error.path, error.reason) from None
     settings = scenario.settings
     with uow, paused_collection():
         require_free_pool_name(uow, name)
@@ -129,7 +134,8 @@ def import_scenario(
             Pool(name, PoolSettings(settings.max_weight, settings.seed, communal_validation))
         )
         for project in scenario.projects:
-            uow.pools.put_project(name, PoolProject(project.id))
+            uow.pools.put_project(name, PoolProject(
+                project.id, name=project.name, description=project.description))
         role: dict[str, Role] = {who: "coordinator" for who in leads}
         uow.pools.add_members(
             name,
@@ -272,6 +278,8 @@ def update_settings(
     communal_validation: bool | Keep = KEEP,
     admission: Admission | Keep = KEEP,
     public: bool | Keep = KEEP,
+    display_name: str | Keep | None = KEEP,
+    description: str | Keep | None = KEEP,
     period_length: PeriodLength | Keep | None = KEEP,
     close_days: int | Keep = KEEP,
     close_time: time | Keep = KEEP,
@@ -282,13 +290,17 @@ def update_settings(
     actor: str | None = None,
 ) -> Pool:
     """Change the pool's settings (the lottery's seed is fixed when the pool is made, so
-    that a period's plan can always be cleared again from its input); ``version``: the
+    that a period's plan can always be cleared again from its input), its display name or
+    description (None or blank: none; see :mod:`peerconomy.domain.names`); ``version``: the
     pool's version the change was made from (None: whatever is stored).
 
     The calendar (:class:`~peerconomy.domain.schedule.Schedule`: ``period_length``, None
     for undated periods, ``close_days``, ``close_time``, ``time_zone``, ``auto_clear``) also
     dates the current period while it collects: from ``starts_on`` where given, else from
     the first day it has (an undated one needs ``starts_on``); see :func:`_redate`."""
+    texts: dict[str, Any] = {field: check_text(value, field, kind) for field, value, kind in (
+        ("display_name", display_name, NAME), ("description", description, DESCRIPTION))
+        if not isinstance(value, Keep)}
     with uow:
         old = lookup.pool(uow, pool, lock=True)
         check_version(f"the settings of pool {pool!r}", old.version, version)
@@ -311,13 +323,13 @@ def update_settings(
             schedule=schedule,
         )
         _check_settings(settings)
-        new = Pool(pool, settings, old.version + 1)
+        new = replace(old, settings=settings, version=old.version + 1, **texts)
         uow.pools.put_settings(new)
         changed = {
             name: getattr(settings, name)
             for name in ("max_weight", "communal_validation", "admission", "public")
             if getattr(settings, name) != getattr(before, name)
-        }
+        } | {name: text for name, text in texts.items() if getattr(old, name) != text}
         changed |= _schedule_changes(calendar, schedule)
         dated = _redate(uow, pool, schedule, None if isinstance(starts_on, Keep) else starts_on)
         if dated is not None:

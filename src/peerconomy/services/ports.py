@@ -71,7 +71,7 @@ class PoolRepository(Protocol):
         ends (``SELECT ... FOR UPDATE``), so two coordinators' steps on one pool serialise."""
 
     def put_settings(self, pool: Pool) -> None:
-        """Replace a stored pool's settings and version."""
+        """Replace a stored pool's settings, display name, description and version."""
 
     def names(self) -> list[str]:
         """Every pool's name, sorted."""
@@ -104,6 +104,9 @@ class PoolRepository(Protocol):
     def add_tasks(self, pool: str, tasks: Iterable[Task]) -> None:
         """Add new tasks (ids not yet in the pool)."""
 
+    def put_task(self, pool: str, task: Task) -> None:
+        """Replace the task with its id (its name or place, say), keeping its place."""
+
     def goods(self, pool: str) -> list[Good]:
         """Every good of every project the pool ever had."""
 
@@ -122,13 +125,13 @@ class PoolRepository(Protocol):
     def rename_participant(self, pool: str, old: str, new: str) -> None:
         """Call participant ``old`` ``new`` (a pseudonym, not yet taken) everywhere the pool
         names it: its member record, offers, wishes, work logs (as worker, confirmer,
-        accepter or logger), invitations, plans and their assignments, and the postings of
-        its ledger account. Amounts, order and everything else stay as they are, so the
-        books balance as before; a plan (current or withdrawn) that named ``old`` gets
-        ``+new`` added to its input hash (the record of the rename), and a withdrawn plan
-        withdrawn by ``old`` names ``new`` as who withdrew it. The one change of plans and
-        books allowed: erasing a deleted account's participant id (the databases' triggers
-        allow only a rename to a pseudonym)."""
+        accepter or logger), invitations, tasks it is the contact of, plans and their
+        assignments, and the postings of its ledger account. Amounts, order and everything
+        else stay as they are, so the books balance as before; a plan (current or
+        withdrawn) that named ``old`` gets ``+new`` added to its input hash (the record of
+        the rename), and a withdrawn plan withdrawn by ``old`` names ``new`` as who withdrew
+        it. The one change of plans and books allowed: erasing a deleted account's
+        participant id (the databases' triggers allow only a rename to a pseudonym)."""
 
 
 class PeriodRepository(Protocol):

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from peerconomy.domain.bounds import MAX_UNITS
 from peerconomy.domain.ids import check_id
+from peerconomy.domain.names import DESCRIPTION, NAME, check_contacts, check_text
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import PoolProject
 from peerconomy.domain.refusal import InputError
@@ -26,9 +28,11 @@ from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
 from peerconomy.services.errors import ConflictError, NotFoundError, check_version
+from peerconomy.services.pools import KEEP, Keep
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["fork_project", "join_project", "leave_project", "leave_refusal", "plan_production"]
+__all__ = ["change_good", "fork_project", "join_project", "leave_project", "leave_refusal",
+           "plan_production"]
 
 
 def join_project(
@@ -38,22 +42,31 @@ def join_project(
     tasks: Sequence[Task] = (),
     goods: Sequence[Good] = (),
     *,
+    name: str | None = None,
+    description: str | None = None,
     actor: str | None = None,
 ) -> PoolProject:
-    """A project joins the pool with its tasks and goods (a project that left may rejoin;
-    its earlier tasks and goods come back with it)."""
+    """A project joins the pool with its tasks and goods, and the display name and
+    description people read for it (a project that left may rejoin; its earlier tasks and
+    goods come back with it, its names kept where none are given)."""
+    name = check_text(name, "name", NAME)
+    description = check_text(description, "description", DESCRIPTION)
     with uow:
         lookup.pool(uow, pool, lock=True)
         known = {p.id: p for p in uow.pools.projects(pool)}
         if project in known and known[project].active:
             raise ConflictError(f"project {project!r} is in pool {pool!r} already")
         _check_new(uow, pool, project, tasks, goods)
+        check_contacts([t.contact for t in tasks],
+                       {m.id for m in uow.pools.members(pool) if m.active}, pool)
         before = known.get(project)
         if before is not None:
             _check_returning_goods(uow, pool, project)
         joined = (
-            PoolProject(project) if before is None
-            else replace(before, active=True, version=before.version + 1)
+            PoolProject(project, name=name, description=description) if before is None
+            else replace(before, active=True, version=before.version + 1,
+                         name=name or before.name,
+                         description=description or before.description)
         )
         uow.pools.put_project(pool, joined)
         uow.pools.add_tasks(pool, tasks)
@@ -169,38 +182,77 @@ def plan_production(
     (``None``: no limit), as it would after reading the hint board's over- and
     underproduction: the good as planned, and its project at its new version. ``version``:
     the version of the good's project the plan was made from (None: whatever is stored)."""
-    if capacity is not None and (
-        isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0
+    return change_good(uow, pool, good, capacity=capacity, version=version, actor=actor)
+
+
+def change_good(
+    uow: UnitOfWork,
+    pool: str,
+    good: str,
+    *,
+    capacity: int | Keep | None = KEEP,
+    name: str | Keep | None = KEEP,
+    description: str | Keep | None = KEEP,
+    version: int | None = None,
+    actor: str | None = None,
+) -> tuple[Good, PoolProject]:
+    """Change a good in one step: plan its capacity in the collecting period (see
+    :func:`plan_production`), give it a display name or a description (None or blank: none;
+    :mod:`peerconomy.domain.names`); what is left out (:data:`KEEP`) is kept. The good
+    and its project at its new version."""
+    planning = not isinstance(capacity, Keep)
+    units = None if isinstance(capacity, Keep) else capacity
+    if units is not None and (
+        isinstance(units, bool) or not isinstance(units, int) or units < 0
     ):
-        raise InputError("capacity", f"must be a whole number >= 0, got {capacity!r}")
-    if capacity is not None and capacity > MAX_UNITS:
-        raise InputError("capacity", f"must be <= {MAX_UNITS}, got {capacity!r}")
+        raise InputError("capacity", f"must be a whole number >= 0, got {units!r}")
+    if units is not None and units > MAX_UNITS:
+        raise InputError("capacity", f"must be <= {MAX_UNITS}, got {units!r}")
+    texts: dict[str, Any] = {field: check_text(value, field, kind) for field, value, kind in (
+        ("name", name, NAME), ("description", description, DESCRIPTION))
+        if not isinstance(value, Keep)}
     with uow:
         lookup.pool(uow, pool, lock=True)
-        period = lookup.current_period(uow, pool)
-        lookup.require_state(period, PeriodState.COLLECTING, "plan production in")
-        found = next((g for g in active_goods(uow, pool) if g.id == good), None)
+        if planning:
+            period = lookup.current_period(uow, pool)
+            lookup.require_state(period, PeriodState.COLLECTING, "plan production in")
+            found = next((g for g in active_goods(uow, pool) if g.id == good), None)
+        else:  # a good of a project that left may be named still
+            found = next((g for g in uow.pools.goods(pool) if g.id == good), None)
         if found is None:
             raise NotFoundError("good", good, pool)
-        owner = _active_project(uow, pool, found.project)
+        owner = _project(uow, pool, found.project, active=planning)
         check_version(f"project {owner.id!r}", owner.version, version)
-        planned = replace(found, capacity=capacity)
-        held = [h.in_scenario() for h in uow.periods.holdings(pool) if h.good == good]
-        if holdings_problem(held, {h.participant for h in held}, [planned]) is not None:
-            units = sum(h.quantity for h in held)
-            raise InputError("capacity", f"must be at least {units}, the units of {good!r}"
-                                         f" held, got {capacity!r}")
-        uow.pools.put_good(pool, planned)
+        changed = replace(found, **texts)
+        if planning:
+            changed = replace(changed, capacity=units)
+            held = [h.in_scenario() for h in uow.periods.holdings(pool) if h.good == good]
+            if holdings_problem(held, {h.participant for h in held}, [changed]) is not None:
+                least = sum(h.quantity for h in held)
+                raise InputError("capacity", f"must be at least {least}, the units of"
+                                             f" {good!r} held, got {capacity!r}")
+        uow.pools.put_good(pool, changed)
         owner = replace(owner, version=owner.version + 1)
         uow.pools.put_project(pool, owner)
-        record(uow, pool, "good.capacity", actor=actor, subject=good,
-               detail={"before": found.capacity, "capacity": capacity})
+        if planning:
+            record(uow, pool, "good.capacity", actor=actor, subject=good,
+                   detail={"before": found.capacity, "capacity": capacity})
+        named = {k: {"before": getattr(found, k), "after": v} for k, v in texts.items()
+                 if getattr(found, k) != v}
+        if named:
+            record(uow, pool, "good.names", actor=actor, subject=good, detail=named)
         uow.commit()
-    return planned, owner
+    return changed, owner
 
 
 def _active_project(uow: UnitOfWork, pool: str, project: str) -> PoolProject:
-    found = next((p for p in uow.pools.projects(pool) if p.id == project and p.active), None)
+    return _project(uow, pool, project)
+
+
+def _project(uow: UnitOfWork, pool: str, project: str, *, active: bool = True) -> PoolProject:
+    """The pool's project ``project`` (``active``: only while it is in the pool)."""
+    found = next((p for p in uow.pools.projects(pool)
+                  if p.id == project and (p.active or not active)), None)
     if found is None:
         raise NotFoundError("project", project, pool)
     return found

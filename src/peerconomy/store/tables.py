@@ -202,10 +202,13 @@ pools: Final = Table(
     Column("close_time", Time, nullable=False, server_default="18:00:00"),
     Column("time_zone", Text, nullable=False, server_default="UTC"),
     Column("auto_clear", Boolean, nullable=False, server_default=false()),
+    Column("display_name", Text),
+    Column("description", Text),
 )
 """A pool and its settings (``admission``: ``open`` or ``approval``; the calendar: the
 periods' length, offers closing ``close_days`` before a period's last day at ``close_time``
-in ``time_zone``, and whether a period clears itself then, migration 0015)."""
+in ``time_zone``, and whether a period clears itself then, migration 0015), and what people
+read for it (NULL: no display name, no description; migration 0018)."""
 
 projects: Final = Table(
     "projects",
@@ -216,6 +219,8 @@ projects: Final = Table(
     Column("active", Boolean, nullable=False),
     Column("forked_from", Text),
     _version(),
+    Column("name", Text),  # what people read (NULL: the id)
+    Column("description", Text),
     PrimaryKeyConstraint("pool", "id"),
     UniqueConstraint("pool", "position"),
     _of_pool(),
@@ -276,6 +281,10 @@ tasks: Final = Table(
     _position(),
     Column("project", Text, nullable=False),
     Column("fixed_hours", Double, nullable=False),
+    Column("name", Text),  # what people read (NULL: the id)
+    Column("description", Text),
+    Column("place", Text),
+    Column("contact", Text),  # a member's participant id
     PrimaryKeyConstraint("pool", "id"),
     UniqueConstraint("pool", "position"),
     ForeignKeyConstraint(["pool", "project"], ["projects.pool", "projects.id"]),
@@ -294,6 +303,8 @@ goods: Final = Table(
     Column("product_type", Text),
     Column("limit", Integer),  # units per participant and period; NULL: the model's default
     Column("tenure", Integer, nullable=False, server_default="1"),  # periods a unit is held
+    Column("name", Text),  # what people read (NULL: the id)
+    Column("description", Text),
     PrimaryKeyConstraint("pool", "id"),
     UniqueConstraint("pool", "position"),
     ForeignKeyConstraint(["pool", "project"], ["projects.pool", "projects.id"]),

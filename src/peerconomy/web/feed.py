@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 from xml.etree import ElementTree
 
+from peerconomy.domain.names import Labels
 from peerconomy.services.hints import HintBoard
 
 __all__ = ["ATOM", "atom_feed"]
@@ -32,14 +33,16 @@ def _count(value: float) -> int:
     return 1 if float(value) == 1 else 2
 
 
-def _entries(board: HintBoard, _: Gettext, ngettext: Ngettext) -> list[tuple[str, str, str]]:
-    """(key, title, summary) of each hint, in the board's order."""
+def _entries(board: HintBoard, names: Labels, _: Gettext, ngettext: Ngettext
+             ) -> list[tuple[str, str, str]]:
+    """(key, title, summary) of each hint, in the board's order; the key by ids, the title
+    and summary by the names people read."""
     entries: list[tuple[str, str, str]] = []
     for h in board.uncovered:
         entries.append((
             f"uncovered/{h['task']}",
             ngettext("%(hours)s open hour of %(task)s", "%(hours)s open hours of %(task)s",
-                     _count(h["hours"])) % {"hours": _n(h["hours"]), "task": h["task"]},
+                     _count(h["hours"])) % {"hours": _n(h["hours"]), "task": names.task(h["task"])},
             _("Nobody has offered these hours yet; they are credited at a weight of"
               " %(weight)s.") % {"weight": _n(h["weight"])},
         ))
@@ -48,13 +51,15 @@ def _entries(board: HintBoard, _: Gettext, ngettext: Ngettext) -> list[tuple[str
             f"unmet/{h['good']}",
             ngettext("%(units)s unit of %(good)s wished for but not made",
                      "%(units)s units of %(good)s wished for but not made",
-                     _count(h["units"])) % {"units": _n(h["units"]), "good": h["good"]},
+                     _count(h["units"])) % {"units": _n(h["units"]),
+                                           "good": names.good(h["good"])},
             _("More were wished for than the pool could make."),
         ))
     for kind in ("overproduction", "underproduction"):
         hints: list[dict[str, Any]] = getattr(board, kind)
         for h in hints:
             what = h.get("good") or h.get("product_type") or "?"
+            shown = names.good(h["good"]) if h.get("good") else what
             n = _count(h["units"])
             said = (
                 ngettext("%(units)s unit of %(what)s made beyond what was wished",
@@ -65,8 +70,10 @@ def _entries(board: HintBoard, _: Gettext, ngettext: Ngettext) -> list[tuple[str
             )
             entries.append((
                 f"{kind}/{what}",
-                said % {"units": _n(h["units"]), "what": what},
-                _("Project: %(project)s") % {"project": h.get("project") or "\N{EN DASH}"},
+                said % {"units": _n(h["units"]), "what": shown},
+                _("Project: %(project)s") % {
+                    "project": names.project(h["project"]) if h.get("project")
+                    else "\N{EN DASH}"},
             ))
     return entries
 
@@ -77,10 +84,12 @@ def _n(value: float) -> str:
 
 def atom_feed(
     board: HintBoard, *, link: str, updated: datetime, title: str, gettext: Gettext,
-    ngettext: Ngettext = _english_plural,
+    ngettext: Ngettext = _english_plural, names: Labels | None = None,
 ) -> str:
     """The board as Atom XML; ``link`` is the hint board page's full address; ``gettext``
-    and ``ngettext`` translate its words."""
+    and ``ngettext`` translate its words; ``names`` are the pool's names people read (None:
+    ids only)."""
+    names = names or Labels(board.pool)
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed")
 
@@ -97,8 +106,8 @@ def atom_feed(
     add(feed, "link", href=link, rel="alternate", type="text/html")
     add(feed, "link", href=link + ".atom", rel="self", type="application/atom+xml")
     author = add(feed, "author")
-    add(author, "name", f"peerconomy: {board.pool}")
-    for key, entry_title, summary in _entries(board, gettext, ngettext):
+    add(author, "name", f"peerconomy: {names.pool}")
+    for key, entry_title, summary in _entries(board, names, gettext, ngettext):
         entry = add(feed, "entry")
         add(entry, "id", f"{link}#period-{board.period}/{quote(key, safe='/')}")
         add(entry, "title", entry_title)

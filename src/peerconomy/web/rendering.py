@@ -22,6 +22,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
+from peerconomy.domain.names import Labels, shown_name
 from peerconomy.http.csrf import csrf_token
 from peerconomy.http.sessions import session_user
 from peerconomy.i18n import (
@@ -134,6 +135,7 @@ ENVIRONMENT.install_gettext_callables(  # type: ignore[attr-defined]
 )
 ENVIRONMENT.filters["num"] = number
 ENVIRONMENT.filters["when"] = when
+ENVIRONMENT.filters["shown"] = shown_name  # a project's, task's or good's name, else its id
 ENVIRONMENT.filters["deadline"] = deadline
 ENVIRONMENT.filters["day"] = day
 ENVIRONMENT.filters["seg"] = lambda text: quote(str(text), safe="")
@@ -241,15 +243,19 @@ def pool_url(pool: str) -> str:
 
 def pool_page(
     request: Request, template: str, access: Access, tab: str, status_code: int = 200,
-    **values: Any,
+    *, names: Labels, **values: Any,
 ) -> HTMLResponse:
-    """A page of one pool, with the pool's tabs (the coordinators' tab for them only)."""
+    """A page of one pool, with the pool's tabs (the coordinators' tab for them only), and
+    ``names``: the pool's names as people read them, which the page shows in place of ids
+    (``names.task(a.task)``, see :class:`~peerconomy.domain.names.Labels`)."""
     role = access.member.role if access.member else None
     return render(
         request,
         template,
         status_code,
         pool=access.pool.name,
+        pool_title=access.pool.shown_name,
+        names=names,
         pool_url=pool_url(access.pool.name),
         level=int(access.level),
         role=role,

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from peerconomy.http.deps import UowDep
 from peerconomy.i18n import gettext_for, locale_of, translations, using
 from peerconomy.ledger.journal import POOL, participant_of
-from peerconomy.services import books, hints, overview, views
+from peerconomy.services import books, hints, labels, overview, views
 from peerconomy.services.errors import NotFoundError
 from peerconomy.web.charts import line_chart
 from peerconomy.web.feed import atom_feed
@@ -34,7 +34,8 @@ def hint_board(pool: str, request: Request, uow: UowDep) -> Response:
     each project's to-do list."""
     access = pool_access(request, uow, pool)
     board = hints.hint_board(uow, pool)
-    return pool_page(request, "hints.html", access, "hints", board=board)
+    return pool_page(request, "hints.html", access, "hints", board=board,
+                     names=labels.labels(uow, pool))
 
 
 @router.get("/pools/{pool}/hints.atom")
@@ -42,6 +43,7 @@ def hint_feed(pool: str, request: Request, uow: UowDep) -> Response:
     """The hint board as an Atom feed."""
     pool_access(request, uow, pool)
     board = hints.hint_board(uow, pool)
+    names = labels.labels(uow, pool)
     updated = datetime.now(UTC)
     if board.period is not None:
         plan = views.plan(uow, pool, board.period)
@@ -53,9 +55,10 @@ def hint_feed(pool: str, request: Request, uow: UowDep) -> Response:
         board,
         link=f"{base}{pool_url(pool)}/hints",
         updated=updated,
-        title=_("Hint board of %(pool)s") % {"pool": pool},
+        title=_("Hint board of %(pool)s") % {"pool": names.pool},
         gettext=_,
         ngettext=translations(locale_of(request)).ngettext,
+        names=names,
     )
     return Response(text, media_type="application/atom+xml; charset=utf-8",
                     headers={"Content-Language": locale_of(request)})
@@ -98,7 +101,7 @@ def ledger(pool: str, request: Request, uow: UowDep) -> Response:
     return pool_page(
         request, "ledger.html", access, "ledger", statement=statement, balances=balances,
         pool_balance=found.get(POOL, Decimal(0)), total=sum(found.values(), Decimal(0)),
-        charts=charts, me=me,
+        charts=charts, me=me, names=labels.labels(uow, pool),
     )
 
 

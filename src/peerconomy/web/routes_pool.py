@@ -20,6 +20,7 @@ from peerconomy.services import (
     collecting,
     distribution,
     holdings,
+    labels,
     lookup,
     membership,
     overview,
@@ -80,6 +81,7 @@ def my_period(pool: str, request: Request, uow: UowDep, preview: bool = False) -
             asked = views.join_request(uow, pool, access.user)
             values["request_pending"] = asked is not None and asked.status == "pending"
         mine = overview.my_period(uow, pool, access.member.id) if access.member else None
+        names = labels.labels(uow, pool)
     if mine is not None:
         _ = gettext_for(request)
         base = pool_url(pool)
@@ -102,7 +104,7 @@ def my_period(pool: str, request: Request, uow: UowDep, preview: bool = False) -
     return pool_page(request, "my_period.html", access, "me", period=period,
                      admission=access.pool.settings.admission,
                      contact_visible=access.member is not None and access.member.contact_visible,
-                     **values)
+                     names=names, **values)
 
 
 @router.post("/pools/{pool}/holdings/{holding}/notice")
@@ -151,7 +153,8 @@ def log_work(pool: str, request: Request, form: FormDep, uow: UowDep) -> Respons
         task, hours = form.text("task"), form.number("hours")
     work.log_work(uow, pool, me, task, hours, actor=me, logged_by=me)
     _ = gettext_for(request)
-    flash(request, _("Your hours on %(task)s are logged.") % {"task": task})
+    shown = labels.labels(uow, pool).task(task)
+    flash(request, _("Your hours on %(task)s are logged.") % {"task": shown})
     return redirect(pool_url(pool) + "#log-work")
 
 
@@ -167,6 +170,7 @@ def _decided(pool: str, request: Request, log_id: int, uow: UowDep, *, confirm: 
     if is_htmx(request):
         assert access.member is not None  # member_id found them
         return render_fragment(request, "_work_row.html", log=log, pool_url=pool_url(pool),
+                               names=labels.labels(uow, pool),
                                can_confirm=may_confirm(log, access.member),
                                can_reject=may_reject(log, access.member))
     _ = gettext_for(request)
@@ -202,8 +206,9 @@ def tasks(pool: str, request: Request, uow: UowDep) -> Response:
                       if access.member else ())
         }
         by_task = shifts.task_shifts(uow, pool)
+        names = labels.labels(uow, pool)
     return pool_page(
-        request, "tasks.html", access, "tasks", period=period,
+        request, "tasks.html", access, "tasks", period=period, names=names,
         collecting=period.state is PeriodState.COLLECTING,
         rows=[(row, mine.get(row.task.id), offered.get(row.task.id, 0.0),
                by_task.get(row.task.id, [])) for row in rows],
@@ -223,7 +228,8 @@ def make_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDe
             Offer, {"participant": me, "task": task, "hours": hours, "min_weight": min_weight})
         collecting.make_offer(uow, pool, offer, period=period, actor=me, now=now)
     _ = gettext_for(request)
-    flash(request, _("Your offer on %(task)s is recorded.") % {"task": task})
+    shown = labels.labels(uow, pool).task(task)
+    flash(request, _("Your offer on %(task)s is recorded.") % {"task": shown})
     return redirect(pool_url(pool) + "/tasks")
 
 
@@ -234,7 +240,8 @@ def withdraw_offer(pool: str, task: str, request: Request, form: FormDep, uow: U
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "withdraw offers"))
     collecting.withdraw_offer(uow, pool, me, task, actor=me, now=now)
     _ = gettext_for(request)
-    flash(request, _("Your offer on %(task)s is withdrawn.") % {"task": task})
+    shown = labels.labels(uow, pool).task(task)
+    flash(request, _("Your offer on %(task)s is withdrawn.") % {"task": shown})
     return redirect(pool_url(pool) + "/tasks")
 
 
@@ -247,6 +254,7 @@ def goods(pool: str, request: Request, uow: UowDep) -> Response:
         period = lookup.current_period(uow, pool)
         wishes = views.wishes(uow, pool)
         left = views.periods_left(uow, pool)
+        names = labels.labels(uow, pool)
     me = access.member.id if access.member else None
     types: dict[str, bool] = {}
     for row in rows:
@@ -254,7 +262,7 @@ def goods(pool: str, request: Request, uow: UowDep) -> Response:
             kind = row.good.product_type
             types[kind] = types.get(kind, False) or row.good.model == "auction"
     return pool_page(
-        request, "goods.html", access, "goods", rows=rows, period=period,
+        request, "goods.html", access, "goods", rows=rows, period=period, names=names,
         collecting=period.state is PeriodState.COLLECTING,
         my_wishes=[w for w in wishes if w.participant == me], periods_left=left,
         product_types=sorted(types.items()),

@@ -22,10 +22,11 @@ from peerconomy.domain.schedule import PeriodLength
 from peerconomy.http.deps import NowDep, PolicyDep, UowDep
 from peerconomy.http.state import client_address
 from peerconomy.i18n import gettext_for
-from peerconomy.services import lookup, membership, pools, privacy, projects, roster, views
+from peerconomy.services import labels, lookup, membership, pools, privacy, projects, roster, views
 from peerconomy.services.collecting import active_goods
 from peerconomy.services.errors import ConflictError, StaleEditError
 from peerconomy.services.membership import Access
+from peerconomy.services.pools import KEEP, Keep
 from peerconomy.services.security import TooManyAttemptsError
 from peerconomy.services.throttle import throttle
 from peerconomy.web.forms import Form, FormDep
@@ -56,15 +57,18 @@ def _projects_page(request: Request, uow: UowDep, access: Access, status_code: i
         period = lookup.current_period(uow, pool)
         collecting = period.state is PeriodState.COLLECTING
         serving = active_goods(uow, pool)
+        names = labels.labels(uow, pool)
     tasks = [t for parts in found for t in parts.tasks]
     may_leave = {p.id for p, _, _ in found
                  if p.active and projects.leave_refusal(p.id, tasks, serving) is None}
     return pool_page(request, "projects.html", access, "projects", status_code,
                      projects=found, members=members, settings=current.settings,
-                     pool_version=current.version, collecting=collecting, period=period,
+                     pool_version=current.version, pool_display_name=current.display_name,
+                     pool_description=current.description, collecting=collecting,
+                     period=period,
                      draft=draft, add_error=error, models=MODELS, stale=stale,
                      invited=invited, contacts=_contacts(access, members),
-                     may_leave=may_leave)
+                     may_leave=may_leave, names=names)
 
 
 def _contacts(access: Access, members: Sequence[Member]) -> dict[str, str]:
@@ -158,7 +162,57 @@ def plan_capacity(pool: str, good: str, request: Request, form: FormDep, uow: Uo
     _ = gettext_for(request)
     return _edited(request, uow, access, lambda: projects.plan_production(
         uow, pool, good, None if units is None else int(units), version=version,
-        actor=access.user), _("The capacity of %(good)s is planned.") % {"good": good})
+        actor=access.user), _("The capacity of %(good)s is planned.")
+        % {"good": labels.labels(uow, pool).good(good)})
+
+
+def _text(form: Form, name: str) -> str | Keep:
+    """A text field people read (a name, a description, a place): as written (checked by
+    the service), or kept where the form has no such field."""
+    return form.block(name) if name in form.data else KEEP
+
+
+def _named(request: Request, form: Form, uow: UowDep, pool: str, action: str,
+           fields: tuple[str, ...], edit: Callable[[dict[str, Any], int, str | None], object]
+           ) -> Response:
+    """A form that names something (coordinators): its ``fields`` (a field left out: kept)
+    and the version of the project it was made from, handed to ``edit``."""
+    access = pool_access(request, uow, pool, Level.COORDINATOR, action)
+    with form.all_mistakes():
+        texts = {field: _text(form, field) for field in fields}
+        version = form.whole_number("version")
+    _ = gettext_for(request)
+    return _edited(request, uow, access, lambda: edit(texts, version, access.user),
+                   _("The names are saved."))
+
+
+@router.post("/pools/{pool}/projects/{project}/names")
+def name_project(pool: str, project: str, request: Request, form: FormDep, uow: UowDep
+                 ) -> Response:
+    """Give a project a display name and a description; empty: none (coordinators)."""
+    return _named(request, form, uow, pool, "name projects", ("name", "description"),
+                  lambda texts, version, actor: labels.name_project(
+                      uow, pool, project, **texts, version=version, actor=actor))
+
+
+@router.post("/pools/{pool}/tasks/{task}/names")
+def name_task(pool: str, task: str, request: Request, form: FormDep, uow: UowDep
+              ) -> Response:
+    """Give a task a display name, a description, a place and a contact (a member of the
+    pool); empty: none (coordinators)."""
+    return _named(request, form, uow, pool, "name tasks",
+                  ("name", "description", "place", "contact"),
+                  lambda texts, version, actor: labels.name_task(
+                      uow, pool, task, **texts, version=version, actor=actor))
+
+
+@router.post("/pools/{pool}/goods/{good}/names")
+def name_good(pool: str, good: str, request: Request, form: FormDep, uow: UowDep
+              ) -> Response:
+    """Give a good a display name and a description; empty: none (coordinators)."""
+    return _named(request, form, uow, pool, "name goods", ("name", "description"),
+                  lambda texts, version, actor: projects.change_good(
+                      uow, pool, good, **texts, version=version, actor=actor))
 
 
 @router.post("/pools/{pool}/members/{participant}")
@@ -208,19 +262,21 @@ def import_members(pool: str, request: Request, form: FormDep, uow: UowDep) -> R
 @router.post("/pools/{pool}/settings")
 def change_settings(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
     """Change who may join, whether outsiders see the pool, communal validation, the
-    highest weight and the calendar (coordinators): the periods' length (empty: undated),
-    the current period's first day, when offers close and whether a period clears itself
-    then."""
+    highest weight, the pool's display name and description, and the calendar
+    (coordinators): the periods' length (empty: undated), the current period's first day,
+    when offers close and whether a period clears itself then."""
     access = pool_access(request, uow, pool, Level.COORDINATOR, "change the pool's settings")
     with form.all_mistakes():
         admission: Any = form.text("admission")  # checked by the service, by name
         public, validation = form.flag("public"), form.flag("communal_validation")
         max_weight, version = form.number("max_weight"), form.whole_number("version")
+        shown, description = _text(form, "display_name"), _text(form, "description")
         calendar = _calendar(form)
     _ = gettext_for(request)
     return _edited(request, uow, access, lambda: pools.update_settings(
         uow, pool, admission=admission, public=public, communal_validation=validation,
-        max_weight=max_weight, version=version, actor=access.user, **calendar),
+        max_weight=max_weight, display_name=shown, description=description,
+        version=version, actor=access.user, **calendar),
         _("The pool's settings are saved."), "#settings")
 
 

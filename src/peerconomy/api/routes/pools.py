@@ -15,6 +15,7 @@ from peerconomy.api.answers import AuditPage, JoinDecision, JoinRequestOut, Proj
 from peerconomy.api.routes.auth import too_many_failures
 from peerconomy.api.schemas import (
     CapacityChange,
+    ChangedTask,
     Decision,
     Fork,
     InvitationOut,
@@ -31,8 +32,11 @@ from peerconomy.api.schemas import (
     PlannedGood,
     PoolChange,
     PoolOut,
+    ProjectChange,
     ProjectOut,
+    TaskChange,
     TooManyFailures,
+    set_fields,
 )
 from peerconomy.domain.account import JoinRequest, JoinStatus
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, Role
@@ -41,7 +45,7 @@ from peerconomy.http.deps import CallerDep, NowDep, PolicyDep, UowDep, UserDep, 
 from peerconomy.http.idempotency import IdempotentRoute
 from peerconomy.http.params import STORED_INT_MAX, NumberQuery
 from peerconomy.http.state import client_address
-from peerconomy.services import audit, membership, pools, privacy, projects, views
+from peerconomy.services import audit, labels, membership, pools, privacy, projects, views
 from peerconomy.services.membership import Access, Level
 from peerconomy.services.roster import invitation_link
 from peerconomy.services.security import TooManyFailuresError
@@ -69,6 +73,8 @@ def pool_out(pool: Pool, role: Role | None = None) -> PoolOut:
         auto_clear=calendar.auto_clear,
         my_role=role,
         version=pool.version,
+        display_name=pool.display_name,
+        description=pool.description,
     )
 
 
@@ -103,6 +109,7 @@ def found_pool(body: NewPool, user: UserDep, uow: UowDep) -> PeriodOut:
         membership.found_pool(
             uow, body.name, user, admission=body.admission, public=body.public,
             communal_validation=body.communal_validation, max_weight=body.max_weight,
+            display_name=body.display_name, description=body.description,
         )
     )
 
@@ -119,12 +126,14 @@ def change_pool(pool: str, body: PoolChange, access: AccessDep, uow: UowDep) -> 
     calendar (period length, when offers close, whether a period clears itself then) dates
     the collecting period, from ``starts_on`` or the first day it has."""
     access.require(Level.COORDINATOR, "change the pool's settings")
-    changes = body.model_dump(exclude_none=True, exclude={"version", "period_length"})
+    changes = body.model_dump(exclude_none=True, exclude={
+        "version", "period_length", "display_name", "description"})
     if "period_length" in body.model_fields_set:  # null: undated periods
         text = body.period_length
         changes["period_length"] = None if text is None else PeriodLength.parse(text)
-    changed = pools.update_settings(uow, pool, **changes, version=body.version,
-                                    actor=access.user)
+    changed = pools.update_settings(uow, pool, **changes,
+                                    **set_fields(body, "display_name", "description"),
+                                    version=body.version, actor=access.user)
     return pool_out(changed, access.member.role if access.member else None)
 
 
@@ -268,7 +277,8 @@ def remove_member(pool: str, participant: str, access: AccessDep, uow: UowDep,
 
 
 def _project_out(p: PoolProject) -> ProjectOut:
-    return ProjectOut(id=p.id, active=p.active, forked_from=p.forked_from, version=p.version)
+    return ProjectOut(id=p.id, name=p.name, description=p.description, active=p.active,
+                      forked_from=p.forked_from, version=p.version)
 
 
 @router.get("/pools/{pool}/projects")
@@ -289,7 +299,34 @@ def join_project(pool: str, body: NewProject, access: AccessDep,
     """A project joins the pool with its tasks and goods (coordinators)."""
     access.require(Level.COORDINATOR, "add projects")
     return _project_out(projects.join_project(uow, pool, body.id, body.tasks, body.goods,
+                                              name=body.name, description=body.description,
                                               actor=access.user))
+
+
+@router.patch("/pools/{pool}/projects/{project}")
+def change_project(pool: str, project: str, body: ProjectChange, access: AccessDep,
+                   uow: UowDep) -> ProjectOut:
+    """Give a project a display name or a description (coordinators); fields left out stay
+    as they are, null or empty takes them away."""
+    access.require(Level.COORDINATOR, "name projects")
+    return _project_out(labels.name_project(
+        uow, pool, project, **set_fields(body, "name", "description"),
+        version=body.version, actor=access.user))
+
+
+@router.patch("/pools/{pool}/tasks/{task}")
+def change_task(pool: str, task: str, body: TaskChange, access: AccessDep,
+                uow: UowDep) -> ChangedTask:
+    """Give a task a display name, a description, a place or a contact (a member of the
+    pool) (coordinators); fields left out stay as they are, null or empty takes them away.
+    ``version`` is the task's project's version (a task is edited with its project)."""
+    access.require(Level.COORDINATOR, "name tasks")
+    named, owner = labels.name_task(
+        uow, pool, task, **set_fields(body, "name", "description", "place", "contact"),
+        version=body.version, actor=access.user)
+    return ChangedTask(id=named.id, project=named.project, name=named.name,
+                       description=named.description, place=named.place,
+                       contact=named.contact, project_version=owner.version)
 
 
 @router.post("/pools/{pool}/projects/{project}/leave")
@@ -305,13 +342,15 @@ def leave_project(pool: str, project: str, access: AccessDep,
 @router.patch("/pools/{pool}/goods/{good}")
 def plan_production(pool: str, good: str, body: CapacityChange, access: AccessDep,
                     uow: UowDep) -> PlannedGood:
-    """Plan how many units of a good its project can make in the collecting period
-    (coordinators); ``version`` is the good's project's version (a plan is a change of the
-    project)."""
+    """Plan how many units of a good its project can make in the collecting period, give it
+    a display name or a description (coordinators): fields left out stay as they are.
+    ``version`` is the good's project's version (a good is changed with its project)."""
     access.require(Level.COORDINATOR, "plan production")
-    planned, owner = projects.plan_production(uow, pool, good, body.capacity,
-                                              version=body.version, actor=access.user)
+    planned, owner = projects.change_good(
+        uow, pool, good, **set_fields(body, "capacity", "name", "description"),
+        version=body.version, actor=access.user)
     return PlannedGood(id=planned.id, project=planned.project, capacity=planned.capacity,
+                       name=planned.name, description=planned.description,
                        project_version=owner.version)
 
 

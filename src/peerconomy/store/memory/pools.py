@@ -69,6 +69,9 @@ class MemoryPoolRepository(Repository):
     def add_tasks(self, pool: str, tasks: Iterable[Task]) -> None:
         self._s.tasks[pool].update((t.id, t) for t in tasks)
 
+    def put_task(self, pool: str, task: Task) -> None:
+        self._s.tasks[pool][task.id] = task
+
     def goods(self, pool: str) -> list[Good]:
         return list(self._s.goods[pool].values())
 
@@ -116,6 +119,8 @@ class MemoryPoolRepository(Repository):
         for key, holding in s.holdings.items():
             if key[0] == pool and holding.participant == old:
                 s.holdings[key] = replace(holding, participant=new)
+        s.tasks[pool] = {k: replace(x, contact=new) if x.contact == old else x
+                         for k, x in s.tasks[pool].items()}
         for code, invitation in s.invitations.items():
             if invitation.pool == pool and invitation.member == old:
                 s.invitations[code] = replace(invitation, member=new)

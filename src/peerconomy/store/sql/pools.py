@@ -41,10 +41,13 @@ _SETTINGS = (
 _POOL = select(
     *(t.pools.c[name] for name in _SETTINGS),
     t.pools.c.version,
+    t.pools.c.display_name,
+    t.pools.c.description,
 ).where(t.pools.c.name == bindparam("pool"))
 _POOL_LOCKED = _POOL.with_for_update()
 _PROJECTS = (
-    select(t.projects.c.id, t.projects.c.active, t.projects.c.forked_from, t.projects.c.version)
+    select(t.projects.c.id, t.projects.c.active, t.projects.c.forked_from, t.projects.c.version,
+           t.projects.c.name, t.projects.c.description)
     .where(t.projects.c.pool == bindparam("pool"))
     .order_by(t.projects.c.position)
 )
@@ -52,7 +55,8 @@ _MEMBER = select(*MEMBER_COLUMNS).where(
     t.members.c.pool == bindparam("pool"), t.members.c.id == bindparam("participant")
 )
 _TASKS = (
-    select(t.tasks.c.id, t.tasks.c.project, t.tasks.c.fixed_hours)
+    select(t.tasks.c.id, t.tasks.c.project, t.tasks.c.fixed_hours, t.tasks.c.name,
+           t.tasks.c.description, t.tasks.c.place, t.tasks.c.contact)
     .where(t.tasks.c.pool == bindparam("pool"))
     .order_by(t.tasks.c.position)
 )
@@ -60,6 +64,8 @@ _STANDING = (
     select(
         *(t.pools.c[name] for name in _SETTINGS),
         t.pools.c.version.label("pool_version"),
+        t.pools.c.display_name.label("pool_display_name"),
+        t.pools.c.description.label("pool_description"),
         *(t.users.c[f].label(f"user_{f}") for f in USER_FIELDS),
         *(t.members.c[f].label(f"member_{f}") for f in MEMBER_FIELDS),
     )
@@ -83,7 +89,8 @@ def _pool_values(pool: Pool) -> dict[str, Any]:
             "period_count": None if length is None else length.count,
             "period_unit": None if length is None else length.unit,
             "close_days": calendar.close_days, "close_time": calendar.close_time,
-            "time_zone": calendar.time_zone, "auto_clear": calendar.auto_clear}
+            "time_zone": calendar.time_zone, "auto_clear": calendar.auto_clear,
+            "display_name": pool.display_name, "description": pool.description}
 
 
 def _settings(row: Any) -> PoolSettings:
@@ -122,7 +129,7 @@ class SqlPoolRepository(SqlRepository):
         row = self._c.execute(_POOL_LOCKED if lock else _POOL, {"pool": name}).first()
         if row is None:
             return None
-        return Pool(name, _settings(row), row.version)
+        return Pool(name, _settings(row), row.version, row.display_name, row.description)
 
     def names(self) -> list[str]:
         return sorted(self._c.scalars(select(t.pools.c.name)))
@@ -138,7 +145,8 @@ class SqlPoolRepository(SqlRepository):
             t.projects,
             {"pool": pool, "id": project.id},
             {"active": project.active, "forked_from": project.forked_from,
-             "version": project.version},
+             "version": project.version, "name": project.name,
+             "description": project.description},
             scope=("pool",),
         )
 
@@ -160,7 +168,8 @@ class SqlPoolRepository(SqlRepository):
         row = self._c.execute(_STANDING, {"pool": pool, "user": user}).first()
         if row is None:
             return None
-        found = Pool(pool, _settings(row), row.pool_version)
+        found = Pool(pool, _settings(row), row.pool_version, row.pool_display_name,
+                     row.pool_description)
         account = None if row.user_name is None else User(
             **{f: getattr(row, f"user_{f}") for f in USER_FIELDS})
         member = None if row.member_id is None else Member(
@@ -209,23 +218,37 @@ class SqlPoolRepository(SqlRepository):
     @bulk
     def tasks(self, pool: str) -> list[Task]:
         rows = self._c.execute(_TASKS, {"pool": pool})
-        return validated(
-            Task, [{"id": id, "project": project, "fixed_hours": h} for id, project, h in rows]
-        )
+        return validated(Task, [
+            {"id": id, "project": project, "fixed_hours": h, "name": name,
+             "description": description, "place": place, "contact": contact}
+            for id, project, h, name, description, place, contact in rows
+        ])
 
     @writes
     @bulk
     def add_tasks(self, pool: str, tasks: Iterable[Task]) -> None:
         start = next_position(self._c, t.tasks, t.tasks.c.pool == pool)
-        rows = [(pool, x.id, i, x.project, x.fixed_hours) for i, x in enumerate(tasks, start)]
+        rows = [(pool, x.id, i, x.project, x.fixed_hours, x.name, x.description, x.place,
+                 x.contact) for i, x in enumerate(tasks, start)]
         insert_many(self._c, t.tasks, rows)
+
+    @writes
+    def put_task(self, pool: str, task: Task) -> None:
+        put(
+            self._c,
+            t.tasks,
+            {"pool": pool, "id": task.id},
+            {"project": task.project, "fixed_hours": task.fixed_hours, "name": task.name,
+             "description": task.description, "place": task.place, "contact": task.contact},
+            scope=("pool",),
+        )
 
     @bulk
     def goods(self, pool: str) -> list[Good]:
         c = t.goods.c
         rows = self._c.execute(
             select(c.id, c.project, c.model, c.capacity, c.recipe, c.product_type, c.limit,
-                   c.tenure)
+                   c.tenure, c.name, c.description)
             .where(c.pool == pool)
             .order_by(c.position)
         )
@@ -241,8 +264,11 @@ class SqlPoolRepository(SqlRepository):
                     "product_type": product_type,
                     "limit": limit,
                     "tenure": tenure,
+                    "name": name,
+                    "description": description,
                 }
-                for id, project, model, capacity, recipe, product_type, limit, tenure in rows
+                for (id, project, model, capacity, recipe, product_type, limit, tenure, name,
+                     description) in rows
             ],
         )
 
@@ -252,7 +278,7 @@ class SqlPoolRepository(SqlRepository):
         start = next_position(self._c, t.goods, t.goods.c.pool == pool)
         rows = [
             (pool, g.id, i, g.project, g.model, g.capacity, to_json(g.recipe), g.product_type,
-             g.limit, g.tenure)
+             g.limit, g.tenure, g.name, g.description)
             for i, g in enumerate(goods, start)
         ]
         insert_many(self._c, t.goods, rows)
@@ -284,6 +310,7 @@ class SqlPoolRepository(SqlRepository):
             (t.work_logs, "accepted_by"), (t.work_logs, "logged_by"),
             (t.invitations, "member"), (t.assignments, "participant"),
             (t.holdings, "participant"), (t.offer_shifts, "participant"),
+            (t.tasks, "contact"),
             (t.shift_placements, "participant"),
         ]
         for table, column in renames:
@@ -329,6 +356,8 @@ class SqlPoolRepository(SqlRepository):
                 "product_type": good.product_type,
                 "limit": good.limit,
                 "tenure": good.tenure,
+                "name": good.name,
+                "description": good.description,
             },
             scope=("pool",),
         )
