@@ -283,7 +283,7 @@ class SqlPoolRepository(SqlRepository):
             (t.work_logs, "participant"), (t.work_logs, "confirmed_by"),
             (t.work_logs, "accepted_by"), (t.work_logs, "logged_by"),
             (t.invitations, "member"), (t.assignments, "participant"),
-            (t.holdings, "participant"),
+            (t.holdings, "participant"), (t.reminders_sent, "member"),
         ]
         for table, column in renames:
             self._c.execute(update(table).where(table.c.pool == pool, table.c[column] == old)
