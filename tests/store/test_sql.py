@@ -516,7 +516,7 @@ _READS = {
                           "tasks", "goods", "pickup_points"},
     "SqlPeriodRepository": {"latest", "get", "offers", "offered_hours", "wishes", "periods_left",
                             "plan", "assignments", "work_log", "work_logs", "withdrawn_plans",
-                            "closed_for_offers",
+                            "closed_for_offers", "work_awaiting",
                             "holdings"},
     "SqlJournalRepository": {"get", "transactions", "balances", "balance"},
     "SqlAccountRepository": {"user", "user_by_email", "user_count", "users", "memberships",
