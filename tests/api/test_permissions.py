@@ -113,6 +113,8 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("PATCH", P + "/pickup-points/{point}"): (Need.COORDINATOR, {"active": False}),
     ("GET", P + "/me/pickup"): (Need.MEMBER, None),
     ("PUT", P + "/me/pickup"): (Need.MEMBER, {"pickup_point": None}),
+    ("GET", P + "/me/notices"): (Need.MEMBER, None),
+    ("PUT", P + "/me/notices"): (Need.MEMBER, {"offers_closing": False}),
     ("GET", P + "/periods/{number}/distribution"): (Need.COORDINATOR, None),
     ("GET", P + "/me"): (Need.MEMBER, None),
     ("PATCH", P + "/me"): (Need.MEMBER, {"contact_visible": True}),

@@ -17,6 +17,9 @@ from peerconomy.services import pools, views
 from peerconomy.store.sql import open_store
 from smtp_inbox import Inbox, receiving
 
+NOTHING = ("tick: periods cleared at their deadline: 0, reminders that offers close: 0,"
+           " reminders of work to confirm: 0, mails sent: 0\n")
+
 
 @pytest.fixture
 def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
@@ -37,9 +40,9 @@ def test_a_tick_clears_the_period_whose_offers_closed_and_sends_its_mail(
                               period_length=PeriodLength(1, "weeks"),
                               starts_on=date(2026, 1, 5))  # long closed
         assert ok(db_url, "tick") == (
-            "tick: periods cleared at their deadline: 1, mails sent: 2\n")
-        assert ok(db_url, "tick") == (
-            "tick: periods cleared at their deadline: 0, mails sent: 0\n")
+            "tick: periods cleared at their deadline: 1, reminders that offers close: 0,"
+            " reminders of work to confirm: 0, mails sent: 2\n")
+        assert ok(db_url, "tick") == NOTHING
         period = views.latest_period(store.unit_of_work(), "workshop")
         assert period is not None and period.state is PeriodState.CLEARED
     finally:
@@ -51,7 +54,7 @@ def test_a_tick_clears_the_period_whose_offers_closed_and_sends_its_mail(
 
 def test_a_tick_with_nothing_due_says_so(db_url: str, inbox: Inbox) -> None:
     ok(db_url, "pool", "import", str(WORKSHOP), "--pool", "workshop")
-    assert ok(db_url, "tick") == "tick: periods cleared at their deadline: 0, mails sent: 0\n"
+    assert ok(db_url, "tick") == NOTHING
 
 
 def test_a_tick_on_no_database_is_one_line_and_exit_2() -> None:

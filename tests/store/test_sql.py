@@ -47,7 +47,7 @@ from peerconomy.store.sql import (
 from peerconomy.store.tables import metadata
 
 ROOT = Path(__file__).parents[2]
-HEAD = "0018"
+HEAD = "0019"
 """The schema revision this peerconomy works with (the newest migration)."""
 NEXT = f"{int(HEAD) + 1:04d}"
 """The revision of a future peerconomy's first new migration."""
@@ -516,7 +516,7 @@ _READS = {
                           "tasks", "goods", "pickup_points"},
     "SqlPeriodRepository": {"latest", "get", "offers", "offered_hours", "wishes", "periods_left",
                             "plan", "assignments", "work_log", "work_logs", "withdrawn_plans",
-                            "closed_for_offers",
+                            "closed_for_offers", "work_awaiting",
                             "holdings"},
     "SqlJournalRepository": {"get", "transactions", "balances", "balance"},
     "SqlAccountRepository": {"user", "user_by_email", "user_count", "users", "memberships",

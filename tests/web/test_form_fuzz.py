@@ -82,6 +82,7 @@ PLAUSIBLE: dict[str, list[str]] = {
     "{project}": ["flats"], "{code}": ["0123456789ab.nope"], "{token_id}": ["0123456789ab"],
     "{token}": ["not-a-signed-link"], "pool": ["seaside", "hillside"],
     "period_opened": ["on", ""], "plan_cleared": ["on"], "work_awaits_confirmation": [""],
+    "offers_closing": ["on", ""], "logs_waiting": [""],
     "invitation": ["", "0123456789ab.nope"],
 }
 """Values a person would give, so that many posts get through (the others are hostile)."""
@@ -149,7 +150,8 @@ FORMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "/account/tokens": ("ben", "collected", ("label",)),
     "/account/tokens/{token_id}/revoke": ("ben", "collected", ()),
     "/account/notices": ("ben", "collected", ("pool", "period_opened", "plan_cleared",
-                                              "work_awaits_confirmation")),
+                                              "work_awaits_confirmation", "offers_closing",
+                                              "logs_waiting")),
     "/account/verify-email": ("ben", "collected", ()),
     "/unsubscribe/{token}": ("anonymous", "collected", ()),
     "/account/delete": ("ben", "collected", ("password",)),

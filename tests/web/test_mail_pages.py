@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from fakes import Outbox
 from peerconomy.mailer import Mailer
+from peerconomy.services.notices import N_, Notice, text
 from peerconomy.store.memory import MemoryStore
 
 People = dict[str, Browser]
@@ -95,6 +96,37 @@ def test_the_account_page_turns_kinds_of_notice_off_per_pool(
     refused = collected["cleo"].post("/account/notices", {"pool": "seaside"},
                                      form_on="/account")
     assert refused.status_code == 404  # not her pool
+
+
+def test_the_reminders_are_chosen_on_the_account_page_and_by_their_link(
+    app: FastAPI, collected: People, store: MemoryStore, browser: Browsers
+) -> None:
+    ben = collected["ben"]
+    page = ben.page("/account")
+    assert 'name="offers_closing" value="on" checked' in page
+    assert 'name="logs_waiting" value="on" checked' in page
+    assert "Reminder: offers close in two days and I offered nothing" in text_of(page)
+    ben.submit("/account/notices", {"pool": "seaside", "period_opened": "on",
+                                    "plan_cleared": "on", "work_awaits_confirmation": "on",
+                                    "shift_cancelled": "on", "offers_closing": "on"},
+              form_on="/account")
+    with store.unit_of_work() as uow:
+        assert uow.mail.turned_off("ben") == {("seaside", "logs_waiting")}
+    # the link at the foot of a reminder turns its kind off, and the page names it
+    reminder = Notice("ben@seaside.example", text(N_("Reset your password")), (),
+                      unsubscribe=("ben", "seaside", "offers_closing"))
+    mailer = Mailer("smtp://127.0.0.1", "pool@seaside.example",
+                    base_url="http://testserver", secret_key=app.state.settings.secret_key)
+    urls = mailer.unsubscribe_urls(reminder)
+    assert urls is not None
+    path = urls[0].removeprefix("http://testserver")
+    answer = browser().post(path, {}, form_on=path)
+    assert answer.status_code == 200
+    assert ("You get no more notices of this kind from pool seaside: Reminder: offers close in"
+            " two days and I offered nothing") in text_of(answer.text)
+    with store.unit_of_work() as uow:
+        assert uow.mail.turned_off("ben") == {("seaside", "logs_waiting"),
+                                              ("seaside", "offers_closing")}
 
 
 def test_an_unsubscribe_link_works_without_signing_in(
@@ -185,4 +217,5 @@ def test_the_notices_pages_are_in_german_too(people: People) -> None:
     page = text_of(ben.page("/account"))
     assert "Benachrichtigungen per E-Mail" in page
     assert "Der Plan steht (meine Zuteilungen und mein Anteil)" in page
+    assert "Erinnerung: Arbeit, die ich bestätigen darf, wartet seit einem Tag" in page
 

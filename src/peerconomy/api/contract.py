@@ -72,6 +72,8 @@ OPERATION_IDS: Final[dict[str, str]] = {
     "change_pickup_point": "update_pickup_point",
     "my_pickup": "get_my_pickup",
     "choose_pickup": "choose_my_pickup",
+    "my_notices": "get_my_notices",
+    "choose_notices": "choose_my_notices",
     "period_distribution": "get_distribution",
 }
 """Operation ids where the route function's own name would say too little."""

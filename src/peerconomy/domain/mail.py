@@ -6,8 +6,9 @@ a growing pause (:func:`next_try`) until ``max_tries`` tries have failed. So a m
 never sent for a step that was rolled back, and never lost because the server stopped or the
 mail server was down when the step was taken.
 
-Each member may turn off each kind of pool notice (:data:`NOTICE_KINDS`) per pool; every
-notice carries a link that turns its kind off without signing in.
+Each member may turn off each kind of pool notice (:data:`NOTICE_KINDS`, reminders
+included) per pool; every notice carries a link that turns its kind off without signing
+in.
 
 >>> from datetime import UTC, datetime
 >>> at = datetime(2026, 1, 1, tzinfo=UTC)
@@ -24,18 +25,24 @@ from typing import Final, Literal
 __all__ = [
     "MAX_TRIES",
     "NOTICE_KINDS",
+    "REMINDER_KINDS",
     "NoticeKind",
     "QueuedMail",
     "next_try",
 ]
 
 NoticeKind = Literal["period_opened", "plan_cleared", "work_awaits_confirmation",
-                     "shift_cancelled"]
+                     "shift_cancelled", "offers_closing", "logs_waiting"]
 NOTICE_KINDS: Final[tuple[NoticeKind, ...]] = (
     "period_opened", "plan_cleared", "work_awaits_confirmation", "shift_cancelled",
+    "offers_closing", "logs_waiting",
 )
 """The pool notices a member may turn off (account mail, such as a reset link, always goes
-out)."""
+out), the reminders (:data:`REMINDER_KINDS`) among them."""
+REMINDER_KINDS: Final[tuple[NoticeKind, ...]] = ("offers_closing", "logs_waiting")
+"""The notices the scheduler sends because time passed (:mod:`peerconomy.domain.reminders`):
+offers close within 48 hours and you offered nothing; work logs you could confirm have
+waited a day."""
 
 MAX_TRIES: Final = 8
 """Tries before a message is given up on (about eight hours of pauses in all)."""

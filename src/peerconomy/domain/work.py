@@ -23,12 +23,12 @@ of it earns the task's weight in the plan.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from peerconomy.domain.pool import Assignment, Member, WorkLog
 
-__all__ = ["confirm_refusal", "credited_hours", "credits", "done_hours", "may_confirm",
-           "may_reject", "reject_refusal"]
+__all__ = ["awaits", "confirm_refusal", "credited_hours", "credits", "done_hours",
+           "may_confirm", "may_reject", "reject_refusal"]
 
 
 def confirm_refusal(log: WorkLog, by: Member) -> str | None:
@@ -69,6 +69,15 @@ def may_confirm(log: WorkLog, by: Member) -> bool:
     """Whether ``by`` may confirm ``log`` now: it awaits confirmation and
     :func:`confirm_refusal` has nothing against it."""
     return log.status == "pending" and confirm_refusal(log, by) is None
+
+
+def awaits(log: WorkLog, by: Member, tasks: Collection[str]) -> bool:
+    """Whether ``log`` awaits ``by``'s look: it is pending, someone else's, and on one of
+    ``tasks`` (the tasks ``by`` is assigned), or ``by`` coordinates. My period lists these
+    as work to confirm, the notice of new work goes to the same people, and the reminder of
+    waiting logs counts those of them ``by`` may confirm (:func:`may_confirm`)."""
+    return (log.status == "pending" and log.participant != by.id
+            and (log.task in tasks or by.role == "coordinator"))
 
 
 def may_reject(log: WorkLog, by: Member) -> bool:

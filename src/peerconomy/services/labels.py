@@ -28,7 +28,7 @@ from peerconomy.domain.scenario import Task
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.errors import NotFoundError, check_version
-from peerconomy.services.pools import KEEP, Keep
+from peerconomy.services.keep import KEEP, Keep
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 Text = str | None | Keep
-"""A new text (None or blank: none), or :data:`~peerconomy.services.pools.KEEP`."""
+"""A new text (None or blank: none), or :data:`~peerconomy.services.keep.KEEP`."""
 
 
 def labels(uow: UnitOfWork, pool: str) -> Labels:

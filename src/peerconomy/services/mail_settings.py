@@ -4,8 +4,9 @@ an account's email, and turning one kind of a pool's notices off (one-click unsu
 Such a link carries a token signed with the site's secret key for one purpose (itsdangerous,
 as the session cookie is): nobody can make one for another account or another purpose, and
 a verification link stops working once the account's email changes or it is a week old.
-Each person may also turn each kind of notice on or off per pool on their account page
-(:func:`notice_settings`, :func:`set_notices`).
+Each person may also turn each kind of notice (reminders included) on or off per pool on
+their account page and over the API (:func:`notice_settings`, :func:`pool_notice_settings`,
+:func:`set_notices`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = [
     "VERIFY",
     "VERIFY_LINK_AGE",
     "notice_settings",
+    "pool_notice_settings",
     "read_token",
     "set_notices",
     "sign",
@@ -102,6 +104,15 @@ def notice_settings(uow: UnitOfWork, user: str) -> dict[str, dict[NoticeKind, bo
         off = uow.mail.turned_off(user)
         pools = sorted(uow.accounts.memberships(user))
     return {pool: {kind: (pool, kind) not in off for kind in NOTICE_KINDS} for pool in pools}
+
+
+def pool_notice_settings(uow: UnitOfWork, user: str, pool: str) -> dict[NoticeKind, bool]:
+    """Which kinds of the pool's notices (reminders included) the user wants;
+    NotFoundError if they are no member of it."""
+    found = notice_settings(uow, user).get(pool)
+    if found is None:
+        raise NotFoundError("pool", pool)
+    return found
 
 
 def set_notices(uow: UnitOfWork, user: str, pool: str, wanted: dict[NoticeKind, bool]) -> None:

@@ -36,8 +36,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final, cast
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from babel.core import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 
 from peerconomy.domain.account import Invitation, User
@@ -53,13 +55,18 @@ __all__ = [
     "Gettext",
     "Line",
     "Link",
+    "Moment",
     "Notice",
     "Text",
+    "addressees",
     "email_verification",
     "invitation",
+    "moment_written",
     "password_reset",
     "period_opened",
     "plan_cleared",
+    "pool_link",
+    "pool_notices",
     "shift_cancelled",
     "sign_up_tried",
     "text",
@@ -75,6 +82,16 @@ VERIFY: Final = "verify-email"
 
 
 @dataclass(frozen=True, slots=True)
+class Moment:
+    """A moment written as the day and time it is in a pool's time zone ``zone``, in the
+    reader's language when the notice is written (``Fri, May 8 18:00``; German
+    ``Fr., 8. Mai 18:00``), as the pages show a period's deadline (:func:`moment_written`)."""
+
+    at: datetime
+    zone: str
+
+
+@dataclass(frozen=True, slots=True)
 class Link:
     """A link to a page of the site, written out when the notice is sent (the site's address
     before ``path``; where ``purpose`` is given, a token signed with the site's key for that
@@ -85,8 +102,9 @@ class Link:
     payload: tuple[str, ...] = ()
 
 
-Value = str | int | float | Link
-"""What a placeholder is filled with: floats are written with two decimals."""
+Value = str | int | float | Link | Moment
+"""What a placeholder is filled with: floats are written with two decimals, moments in the
+pool's time zone and the reader's language."""
 Links = Callable[[Link], str]
 """Writes a link out in full (the sender knows the site's address and key)."""
 
@@ -182,12 +200,16 @@ def _part(part: Text | Link | str, gettext: Gettext, locale: str, links: Links) 
 
 
 def _value_json(value: Value) -> Any:
+    if isinstance(value, Moment):
+        return {"moment": value.at.isoformat(), "zone": value.zone}
     if isinstance(value, Link):
         return {"link": value.path, "purpose": value.purpose, "payload": list(value.payload)}
     return value
 
 
 def _value_of(kept: Any) -> Value:
+    if isinstance(kept, dict) and "moment" in kept:
+        return Moment(datetime.fromisoformat(kept["moment"]), kept["zone"])
     if isinstance(kept, dict):
         return Link(kept["link"], kept["purpose"], tuple(kept["payload"]))
     return cast(Value, kept)
@@ -223,20 +245,41 @@ def _part_of(kept: Any) -> Text | Link | str:
 def _written(value: Value, locale: str, links: Links) -> str:
     if isinstance(value, Link):
         return links(value)
+    if isinstance(value, Moment):
+        return moment_written(value.at, value.zone, locale)
     if not isinstance(value, float):
         return str(value)
+    return format_decimal(value, format="#,##0.00", locale=_babel_locale(locale))
+
+
+def _babel_locale(locale: str) -> Locale:
+    """Babel's locale of ``locale`` (``de``, ``de-AT``); English if Babel knows none."""
     try:
-        return format_decimal(value, format="#,##0.00", locale=Locale.parse(locale, sep="-"))
+        return Locale.parse(locale, sep="-")
     except (ValueError, UnknownLocaleError):
-        return format_decimal(value, format="#,##0.00", locale=SOURCE_LANGUAGE)
+        return Locale.parse(SOURCE_LANGUAGE)
 
 
-def _addresses(
+def moment_written(at: datetime, zone: str, locale: str) -> str:
+    """``at`` as the day and time it is in the time zone ``zone``, as ``locale`` writes
+    them: ``Fri, May 8 18:00`` (``de``: ``Fr., 8. Mai 18:00``). The pages write a period's
+    deadline so, and the reminders too.
+
+    >>> moment_written(datetime(2026, 5, 8, 16, tzinfo=UTC), "Europe/Berlin", "de")
+    'Fr., 8. Mai 18:00'
+    """
+    here = ZoneInfo(zone)
+    said = _babel_locale(locale)
+    return " ".join(format_skeleton(skeleton, at, tzinfo=here, locale=said)
+                    for skeleton in ("MMMEd", "Hm"))
+
+
+def addressees(
     uow: UnitOfWork, pool: str, kind: NoticeKind, people: set[str] | None = None
 ) -> dict[str, tuple[str, str, str]]:
     """Email address, language and account of the pool's active members (of ``people``
     only) claimed by an account whose email is verified and who want notices of ``kind``
-    from the pool, by member id."""
+    from the pool, by member id: whom a pool notice (a reminder too) may be sent to."""
     found: dict[str, tuple[str, str, str]] = {}
     if uow.accounts.user_count() == 0:  # a simulated or imported pool: nobody to tell
         return found
@@ -250,12 +293,15 @@ def _addresses(
     return found
 
 
-def _link(pool: str, page: str = "") -> Link:
+def pool_link(pool: str, page: str = "") -> Link:
+    """A link to a page of the pool (``page`` after its path: ``/tasks``, ``#confirm``)."""
     return Link(f"/pools/{quote(pool, safe='')}{page}")
 
 
-def _notices(to: dict[str, tuple[str, str, str]], subject: Text, body: tuple[Line, ...],
-             pool: str, kind: NoticeKind) -> list[Notice]:
+def pool_notices(to: dict[str, tuple[str, str, str]], subject: Text, body: tuple[Line, ...],
+                 pool: str, kind: NoticeKind) -> list[Notice]:
+    """The same notice of the pool, of ``kind``, to each of ``to``
+    (:func:`addressees`), in their language, each with its unsubscribe link."""
     return [Notice(email, subject, body, locale, (account, pool, kind))
             for email, locale, account in to.values()]
 
@@ -263,23 +309,23 @@ def _notices(to: dict[str, tuple[str, str, str]], subject: Text, body: tuple[Lin
 def period_opened(uow: UnitOfWork, pool: str, number: int) -> list[Notice]:
     """Everyone: period ``number`` collects offers and wishes."""
     with uow:
-        to = _addresses(uow, pool, "period_opened")
+        to = addressees(uow, pool, "period_opened")
         shown = labels(uow, pool).pool
     subject = text(N_("[%(pool)s] Period %(number)s is open"), pool=shown, number=number)
     body: tuple[Line, ...] = (
         (text(N_("Period %(number)s of pool %(pool)s is open: offer the hours you can give"
                  " and wish for what you need."), number=number, pool=shown),),
         (),
-        (text(N_("Tasks: %(link)s"), link=_link(pool, "/tasks")),),
-        (text(N_("Goods: %(link)s"), link=_link(pool, "/goods")),),
+        (text(N_("Tasks: %(link)s"), link=pool_link(pool, "/tasks")),),
+        (text(N_("Goods: %(link)s"), link=pool_link(pool, "/goods")),),
     )
-    return _notices(to, subject, body, pool, "period_opened")
+    return pool_notices(to, subject, body, pool, "period_opened")
 
 
 def plan_cleared(uow: UnitOfWork, plan: Plan) -> list[Notice]:
     """Each member: the plan is made, with their assignments and share."""
     with uow:
-        to = _addresses(uow, plan.pool, "plan_cleared")
+        to = addressees(uow, plan.pool, "plan_cleared")
         names = labels(uow, plan.pool) if to else None
     if not to or names is None:
         return []
@@ -309,7 +355,7 @@ def plan_cleared(uow: UnitOfWork, plan: Plan) -> list[Notice]:
             (),
             (text(N_("Your share of the period's work: %(share)s weighted hours."),
                   share=share),),
-            (text(N_("My period: %(link)s"), link=_link(plan.pool)),),
+            (text(N_("My period: %(link)s"), link=pool_link(plan.pool)),),
         )
         notices.append(Notice(email, subject, body, locale,
                               (account, plan.pool, "plan_cleared")))
@@ -328,7 +374,7 @@ def work_awaits_confirmation(uow: UnitOfWork, log: WorkLog) -> list[Notice]:
         }
         coordinators = {m.id for m in uow.pools.members(log.pool) if m.role == "coordinator"}
         people = (coworkers | coordinators) - {log.participant}
-        to = _addresses(uow, log.pool, "work_awaits_confirmation", people)
+        to = addressees(uow, log.pool, "work_awaits_confirmation", people)
         names = labels(uow, log.pool)
     worker = names.member(log.participant)
     subject = text(N_("[%(pool)s] %(participant)s's work awaits confirmation"),
@@ -338,9 +384,9 @@ def work_awaits_confirmation(uow: UnitOfWork, log: WorkLog) -> list[Notice]:
                  " once someone confirms it."), participant=worker,
               hours=float(log.hours), task=names.task(log.task), pool=names.pool),),
         (),
-        (text(N_("Confirm: %(link)s"), link=_link(log.pool)),),
+        (text(N_("Confirm: %(link)s"), link=pool_link(log.pool)),),
     )
-    return _notices(to, subject, body, log.pool, "work_awaits_confirmation")
+    return pool_notices(to, subject, body, log.pool, "work_awaits_confirmation")
 
 
 def shift_cancelled(uow: UnitOfWork, pool: str, shift: Shift, people: set[str]
@@ -348,7 +394,7 @@ def shift_cancelled(uow: UnitOfWork, pool: str, shift: Shift, people: set[str]
     """Those placed on a cancelled shift: it will not take place, their placement is
     gone."""
     with uow:
-        to = _addresses(uow, pool, "shift_cancelled", people)
+        to = addressees(uow, pool, "shift_cancelled", people)
     subject = text(N_("[%(pool)s] Shift cancelled: %(task)s on %(date)s"),
                    pool=pool, task=shift.task, date=shift.day.isoformat())
     body: tuple[Line, ...] = (
@@ -357,9 +403,9 @@ def shift_cancelled(uow: UnitOfWork, pool: str, shift: Shift, people: set[str]
               date=shift.day.isoformat(), start=shift.start.isoformat("minutes"),
               end=shift.end.isoformat("minutes"), place=shift.place or "-"),),
         (),
-        (text(N_("My period: %(link)s"), link=_link(pool)),),
+        (text(N_("My period: %(link)s"), link=pool_link(pool)),),
     )
-    return _notices(to, subject, body, pool, "shift_cancelled")
+    return pool_notices(to, subject, body, pool, "shift_cancelled")
 
 
 def invitation(member: Member, pool: str, invited: Invitation, code: str) -> Notice | None:

@@ -16,7 +16,7 @@ from peerconomy.domain.period import PeriodState, has_plan
 from peerconomy.domain.pool import Assignment, Period, Plan, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.domain.share_parts import ShareParts, share_parts
-from peerconomy.domain.work import credits, may_confirm, may_reject
+from peerconomy.domain.work import awaits, credits, may_confirm, may_reject
 from peerconomy.ledger.journal import participant_account
 from peerconomy.services import lookup
 from peerconomy.services.collecting import active_goods, active_tasks
@@ -146,14 +146,7 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         else 0.0
     )
     my_tasks = {a.task for a in mine}
-    is_coordinator = me.role == "coordinator"
-    to_confirm = [
-        log
-        for log in logs
-        if log.status == "pending"
-        and log.participant != participant
-        and (log.task in my_tasks or is_coordinator)
-    ]
+    to_confirm = [log for log in logs if awaits(log, me, my_tasks)]
     confirmable = frozenset(log.id for log in to_confirm if may_confirm(log, me))
     rejectable = frozenset(log.id for log in to_confirm if may_reject(log, me))
     steps: list[str] = []

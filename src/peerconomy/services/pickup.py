@@ -18,7 +18,7 @@ from peerconomy.domain.pool import Member
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, check_version
-from peerconomy.services.pools import KEEP, Keep
+from peerconomy.services.keep import KEEP, Keep
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = ["add_point", "change_point", "choose_point", "pickup_points"]

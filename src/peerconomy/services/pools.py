@@ -12,8 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, time
-from enum import Enum
-from typing import Any, Final
+from typing import Any
 
 from peerconomy.domain.bounds import HOURS, POOL_MAX_WEIGHT, check_number
 from peerconomy.domain.collection import paused_collection
@@ -36,6 +35,7 @@ from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import withdraw_everything_of
 from peerconomy.services.errors import ConflictError, check_version
+from peerconomy.services.keep import KEEP, Keep
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
@@ -55,15 +55,6 @@ __all__ = [
 
 MAX_NAME_LENGTH = 100
 
-
-class Keep(Enum):
-    """Leave a setting as it is (the default of :func:`update_member`'s and
-    :func:`update_settings`' arguments)."""
-
-    KEEP = "keep"
-
-
-KEEP: Final = Keep.KEEP
 
 
 def check_pool_name(name: str) -> str:

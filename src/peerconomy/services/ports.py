@@ -37,6 +37,7 @@ from peerconomy.domain.pool import (
     WithdrawnPlan,
     WorkLog,
 )
+from peerconomy.domain.reminders import SentReminder
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.domain.schedule import PeriodDates
 from peerconomy.domain.security import ResetToken, Session, SignInLimit
@@ -228,6 +229,11 @@ class PeriodRepository(Protocol):
 
     def put_work_log(self, log: WorkLog) -> None:
         """Replace a work log (a confirmation, an acceptance, a rejection)."""
+
+    def work_awaiting(self, logged_before: datetime) -> list[WorkLog]:
+        """Every pool's work logs still pending that were logged at or before
+        ``logged_before``, in periods that are cleared (those whose work may still be
+        confirmed), by id (what the reminder of waiting logs looks at)."""
 
     # holdings (goods that last), the pool's, from period to period
 
@@ -463,6 +469,15 @@ class MailRepository(Protocol):
 
     def set_wanted(self, user: str, pool: str, kind: NoticeKind, wanted: bool) -> None:
         """Turn one kind of the pool's notices on or off for the user."""
+
+    def claim_reminder(self, sent: SentReminder) -> bool:
+        """Keep ``sent`` unless a reminder with its key (kind, pool, member, subject) is kept
+        already; whether it was kept. Two transactions claiming one key at once: the second
+        waits for the first and finds the key taken."""
+
+    def sent_reminders(self, pool: str, kind: NoticeKind, since: datetime
+                       ) -> list[SentReminder]:
+        """The pool's reminders of ``kind`` sent at or after ``since``, oldest first."""
 
 
 class UnitOfWork(Protocol):

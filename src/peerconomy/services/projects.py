@@ -28,7 +28,7 @@ from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
 from peerconomy.services.errors import ConflictError, NotFoundError, check_version
-from peerconomy.services.pools import KEEP, Keep
+from peerconomy.services.keep import KEEP, Keep
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = ["change_good", "fork_project", "join_project", "leave_project", "leave_refusal",

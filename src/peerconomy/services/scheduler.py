@@ -1,11 +1,12 @@
 """The scheduler: the steps that happen because time passed, run as due jobs.
 
 A job is a function of a source of units of work and the time now that does what is due at
-that time and returns how many things it did; :data:`JOBS` names them, and adding one (a
-reminder, say) is one line there. :func:`tick` runs each once. It runs inside ``peerconomy
-serve`` (the server's background worker, :class:`peerconomy.http.mail.OutboxWorker`, every
-few seconds) and as ``peerconomy tick`` (once, for a systemd timer or cron); the mail outbox
-is drained as one more job (:func:`sending`).
+that time and returns how many things it did; :data:`JOBS` names them (the deadline clears,
+the reminders of :mod:`peerconomy.services.reminders`), and adding one is one line there.
+:func:`tick` runs each once. It runs inside ``peerconomy serve`` (the server's background
+worker, :class:`peerconomy.http.mail.OutboxWorker`, every few seconds) and as ``peerconomy
+tick`` (once, for a systemd timer or cron); the mail outbox is drained as one more job
+(:func:`sending`).
 
 Any number of ticks may run at once, on one database or many processes: each job claims its
 work in a transaction of its own (the pool's row lock, then the state checked again), so the
@@ -14,8 +15,8 @@ the clock instead of sleeping.
 
 >>> from peerconomy.bootstrap import memory_store
 >>> from datetime import UTC, datetime
->>> tick(memory_store().unit_of_work, datetime(2026, 5, 8, 16, tzinfo=UTC)).summary()
-'periods cleared at their deadline: 0'
+>>> tick(memory_store().unit_of_work, datetime(2026, 5, 8, 16, tzinfo=UTC)).counts[0]
+('periods cleared at their deadline', 0)
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Final
 
 from peerconomy.domain.pool import Plan, clears_itself
 from peerconomy.domain.refusal import Refusal
-from peerconomy.services import lookup, outbox, periods
+from peerconomy.services import lookup, outbox, periods, reminders
 from peerconomy.services.outbox import Sender
 from peerconomy.services.ports import UnitOfWork
 
@@ -92,6 +93,8 @@ def sending(send: Sender | None) -> Job:
 
 JOBS: Final[tuple[NamedJob, ...]] = (
     ("periods cleared at their deadline", clear_at_deadlines),
+    ("reminders that offers close", reminders.offers_closing),
+    ("reminders of work to confirm", reminders.logs_waiting),
 )
 """The scheduled jobs, in the order they run (the outbox is added by whoever has a mailer,
 :func:`sending`, and runs last, so that what the others queued goes out in the same tick)."""

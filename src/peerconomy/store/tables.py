@@ -84,6 +84,7 @@ __all__ = [
     "pools",
     "postings",
     "projects",
+    "reminders_sent",
     "tasks",
     "to_micro",
     "transactions",
@@ -422,9 +423,12 @@ work_logs: Final = Table(
     Column("accepted_by", Text),
     Column("logged_by", Text),
     Index(None, "pool", "period"),
+    Index(None, "status", "logged_at"),
     _of_period(),
     sqlite_autoincrement=True,
 )
+"""Work logged against a period's plan; the index on ``status`` and ``logged_at`` finds the
+logs that have waited long for confirmation (the reminders, migration 0019)."""
 
 holdings: Final = Table(
     "holdings",
@@ -703,3 +707,18 @@ mail_turned_off: Final = Table(
     ForeignKeyConstraint(["user_name"], ["users.name"]),
 )
 """The kinds of a pool's notices a user does not want (no row: they want it)."""
+
+reminders_sent: Final = Table(
+    "reminders_sent",
+    metadata,
+    Column("kind", Text, nullable=False),
+    _pool(),
+    Column("member", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("kind", "pool", "member", "subject"),
+    Index(None, "pool", "kind", "sent_at"),
+    _of_pool(),
+)
+"""The reminders sent (:class:`~peerconomy.domain.reminders.SentReminder`): the primary key
+makes each go out once, whoever claims it first (migration 0019)."""

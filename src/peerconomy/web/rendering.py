@@ -13,7 +13,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
 from urllib.parse import quote, urlencode
-from zoneinfo import ZoneInfo
 
 from babel.core import Locale
 from babel.dates import format_date, format_datetime, format_skeleton
@@ -33,6 +32,7 @@ from peerconomy.i18n import (
     using,
 )
 from peerconomy.services.membership import Access, Level
+from peerconomy.services.notices import moment_written
 
 __all__ = [
     "ENVIRONMENT",
@@ -110,9 +110,7 @@ def when(value: datetime | date | None) -> str:
 def deadline(value: datetime, zone: str) -> str:
     """A moment as the day and time it is in the pool's time zone ``zone``, in the page's
     language (``Fri, May 8 18:00``): when a period's offers close."""
-    here = ZoneInfo(zone)
-    return " ".join(format_skeleton(skeleton, value, tzinfo=here, locale=active_locale())
-                    for skeleton in ("MMMEd", "Hm"))
+    return moment_written(value, zone, active_locale())
 
 
 def day(value: date) -> str:

@@ -146,12 +146,13 @@ def join(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
 
 
 @router.post("/pools/{pool}/work")
-def log_work(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
+def log_work(pool: str, request: Request, form: FormDep, uow: UowDep, now: NowDep
+             ) -> Response:
     """Log hours worked on a task."""
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "log work"))
     with form.all_mistakes():
         task, hours = form.text("task"), form.number("hours")
-    work.log_work(uow, pool, me, task, hours, actor=me, logged_by=me)
+    work.log_work(uow, pool, me, task, hours, actor=me, logged_by=me, now=now)
     _ = gettext_for(request)
     shown = labels.labels(uow, pool).task(task)
     flash(request, _("Your hours on %(task)s are logged.") % {"task": shown})

@@ -251,11 +251,12 @@ def work_logs(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
 
 
 @router.post("/pools/{pool}/work", status_code=status.HTTP_201_CREATED)
-def log_work(pool: str, body: WorkIn, access: AccessDep, uow: UowDep) -> WorkLog:
+def log_work(pool: str, body: WorkIn, access: AccessDep, uow: UowDep,
+             now: NowDep) -> WorkLog:
     """Log hours worked on a task in the cleared period."""
     who = acting_for(access, body.participant, "log work")
     logged = work.log_work(uow, pool, who, body.task, body.hours, actor=access.user,
-                           logged_by=access.member.id if access.member else None)
+                           logged_by=access.member.id if access.member else None, now=now)
     return logged
 
 

@@ -1,4 +1,4 @@
-"""The outbox and the notices users turned off, in memory
+"""The outbox, the notices users turned off and the reminders sent, in memory
 (:class:`~peerconomy.services.ports.MailRepository`)."""
 
 from __future__ import annotations
@@ -7,13 +7,15 @@ from dataclasses import replace
 from datetime import datetime
 
 from peerconomy.domain.mail import NoticeKind, QueuedMail
+from peerconomy.domain.reminders import SentReminder
 from peerconomy.store.memory.state import Repository
 
 __all__ = ["MemoryMailRepository"]
 
 
 class MemoryMailRepository(Repository):
-    """The outbox, by number, and the notices each user has turned off."""
+    """The outbox, by number, the notices each user has turned off, and the reminders sent
+    by their key."""
 
     def queue(self, mail: QueuedMail) -> QueuedMail:
         self._s.last_mail_id += 1
@@ -53,3 +55,16 @@ class MemoryMailRepository(Repository):
         else:
             off.add((pool, kind))
         self._s.turned_off[user] = off
+
+    def claim_reminder(self, sent: SentReminder) -> bool:
+        key = (sent.kind, sent.pool, sent.member, sent.subject)
+        if key in self._s.reminders_sent:
+            return False
+        self._s.reminders_sent[key] = sent
+        return True
+
+    def sent_reminders(self, pool: str, kind: NoticeKind, since: datetime
+                       ) -> list[SentReminder]:
+        return sorted((r for r in self._s.reminders_sent.values()
+                       if r.pool == pool and r.kind == kind and r.sent_at >= since),
+                      key=lambda r: (r.sent_at, r.member, r.subject))

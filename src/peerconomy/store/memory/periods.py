@@ -147,6 +147,13 @@ class MemoryPeriodRepository(Repository):
     def put_work_log(self, log: WorkLog) -> None:
         self._s.work_logs[log.id] = log
 
+    def work_awaiting(self, logged_before: datetime) -> list[WorkLog]:
+        periods = self._s.periods
+        return [w for _, w in sorted(self._s.work_logs.items())
+                if w.status == "pending" and w.logged_at <= logged_before
+                and (found := periods.get((w.pool, w.period))) is not None
+                and found.state is PeriodState.CLEARED]
+
     # holdings
 
     def holdings(self, pool: str) -> list[Holding]:

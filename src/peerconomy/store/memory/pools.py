@@ -124,6 +124,11 @@ class MemoryPoolRepository(Repository):
         for code, invitation in s.invitations.items():
             if invitation.pool == pool and invitation.member == old:
                 s.invitations[code] = replace(invitation, member=new)
+        s.reminders_sent = {
+            ((kind, p, new, subject) if (p, who) == (pool, old) else (kind, p, who, subject)):
+                replace(sent, member=new) if (p, who) == (pool, old) else sent
+            for (kind, p, who, subject), sent in s.reminders_sent.items()
+        }
         for key, plan in s.plans.items():
             renamed = renamed_plan(plan.data, old, new)
             if key[0] == pool and renamed != plan.data:

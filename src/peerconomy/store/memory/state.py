@@ -21,6 +21,7 @@ from peerconomy.domain.pool import (
     WithdrawnPlan,
     WorkLog,
 )
+from peerconomy.domain.reminders import SentReminder
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.domain.security import ResetToken, Session, SignInLimit
 from peerconomy.domain.shifts import Shift
@@ -73,6 +74,8 @@ class State:
     outbox: dict[int, QueuedMail] = field(default_factory=dict)
     last_mail_id: int = 0
     turned_off: dict[str, set[tuple[str, NoticeKind]]] = field(default_factory=dict)
+    reminders_sent: dict[tuple[str, str, str, str], SentReminder] = field(default_factory=dict)
+    """The reminders sent, by kind, pool, member and subject."""
 
     def copy(self) -> State:
         """A copy whose containers (two levels deep) are new; the frozen records are shared."""

@@ -1,4 +1,4 @@
-"""The outbox and the notices users turned off, in SQL
+"""The outbox, the notices users turned off and the reminders sent, in SQL
 (:class:`~peerconomy.services.ports.MailRepository`)."""
 
 from __future__ import annotations
@@ -9,16 +9,20 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 
 from peerconomy.domain.mail import NoticeKind, QueuedMail
+from peerconomy.domain.reminders import SentReminder
 from peerconomy.store import tables as t
 from peerconomy.store.sql.identity_map import SqlRepository, writes
-from peerconomy.store.sql.rows import field_columns, record_values
+from peerconomy.store.sql.rows import dialect_insert, field_columns, record_values
 
 __all__ = ["SqlMailRepository"]
 
 
 class SqlMailRepository(SqlRepository):
-    """The outbox and the notices users turned off
-    (:class:`~peerconomy.services.ports.MailRepository`)."""
+    """The outbox, the notices users turned off and the reminders sent
+    (:class:`~peerconomy.services.ports.MailRepository`).
+
+    Two schedulers claiming one reminder at once: the second one's insert waits for the
+    first one's transaction (the primary key), then does nothing."""
 
     @writes
     def queue(self, mail: QueuedMail) -> QueuedMail:
@@ -77,3 +81,25 @@ class SqlMailRepository(SqlRepository):
             self._c.execute(insert(t.mail_turned_off).values(user_name=user, pool=pool,
                                                              kind=kind))
 
+
+    @writes
+    def claim_reminder(self, sent: SentReminder) -> bool:
+        r = t.reminders_sent
+        inserted = self._c.execute(
+            dialect_insert(self._c.dialect.name)(r)
+            .values(kind=sent.kind, pool=sent.pool, member=sent.member, subject=sent.subject,
+                    sent_at=t.utc(sent.sent_at))
+            .on_conflict_do_nothing(index_elements=["kind", "pool", "member", "subject"])
+            .returning(r.c.subject)
+        )
+        return inserted.first() is not None  # (rowcount does not say, on PostgreSQL)
+
+    def sent_reminders(self, pool: str, kind: NoticeKind, since: datetime
+                       ) -> list[SentReminder]:
+        r = t.reminders_sent.c
+        rows = self._c.execute(
+            select(r.kind, r.pool, r.member, r.subject, r.sent_at)
+            .where(r.pool == pool, r.kind == kind, r.sent_at >= t.utc(since))
+            .order_by(r.sent_at, r.member, r.subject)
+        )
+        return [SentReminder(**row._asdict()) for row in rows]

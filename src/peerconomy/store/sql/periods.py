@@ -465,6 +465,17 @@ class SqlPeriodRepository(SqlRepository):
         if result.rowcount == 0:
             raise ValueError(f"no work log {log.id} to replace")
 
+    def work_awaiting(self, logged_before: datetime) -> list[WorkLog]:
+        w, p = t.work_logs.c, t.periods.c
+        rows = self._c.execute(
+            select(t.work_logs)
+            .join(t.periods, (p.pool == w.pool) & (p.number == w.period))
+            .where(w.status == "pending", w.logged_at <= t.utc(logged_before),
+                   p.state == PeriodState.CLEARED.value)
+            .order_by(w.id)
+        )
+        return [_work_log(row) for row in rows]
+
     # holdings
 
     def holdings(self, pool: str) -> list[Holding]:

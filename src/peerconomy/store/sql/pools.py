@@ -311,7 +311,7 @@ class SqlPoolRepository(SqlRepository):
             (t.invitations, "member"), (t.assignments, "participant"),
             (t.holdings, "participant"), (t.offer_shifts, "participant"),
             (t.tasks, "contact"),
-            (t.shift_placements, "participant"),
+            (t.shift_placements, "participant"), (t.reminders_sent, "member"),
         ]
         for table, column in renames:
             self._c.execute(update(table).where(table.c.pool == pool, table.c[column] == old)
