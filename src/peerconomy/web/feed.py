@@ -77,10 +77,11 @@ def _n(value: float) -> str:
 
 def atom_feed(
     board: HintBoard, *, link: str, updated: datetime, title: str, gettext: Gettext,
-    ngettext: Ngettext = _english_plural,
+    ngettext: Ngettext = _english_plural, self_link: str | None = None,
 ) -> str:
-    """The board as Atom XML; ``link`` is the hint board page's full address; ``gettext``
-    and ``ngettext`` translate its words."""
+    """The board as Atom XML; ``link`` is the hint board page's full address, ``self_link``
+    the feed's own (by default ``link`` with ``.atom``: a secret address names itself);
+    ``gettext`` and ``ngettext`` translate its words."""
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed")
 
@@ -95,7 +96,8 @@ def atom_feed(
     add(feed, "title", title)
     add(feed, "updated", stamp)
     add(feed, "link", href=link, rel="alternate", type="text/html")
-    add(feed, "link", href=link + ".atom", rel="self", type="application/atom+xml")
+    add(feed, "link", href=self_link or link + ".atom", rel="self",
+        type="application/atom+xml")
     author = add(feed, "author")
     add(author, "name", f"peerconomy: {board.pool}")
     for key, entry_title, summary in _entries(board, gettext, ngettext):
