@@ -218,8 +218,9 @@ def test_a_nul_in_the_address_is_refused_before_anything_looks_at_it(
 def test_me_gives_the_calendar_address_in_its_schema(client: TestClient,
                                                      people: dict[str, Headers]) -> None:
     schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
-    assert schema["UserOut"]["properties"]["calendar_url"]["anyOf"] == [
-        {"type": "string"}, {"type": "null"}]
+    assert schema["MeOut"]["properties"]["calendar_url"]["type"] == "string"
+    assert "calendar_url" in schema["MeOut"]["required"]
+    assert "calendar_url" not in schema["UserOut"]["properties"]  # a sign-up's answer
     assert set(schema["CalendarOut"]["required"]) == {"calendar_url", "pools"}
     assert set(schema["PoolAddressesOut"]["required"]) == {"pool", "calendar_url", "feed_url"}
     changed = client.patch("/api/v1/me", json={"locale": "de"}, headers=people["ben"]).json()
@@ -235,3 +236,15 @@ def test_the_calendar_speaks_its_owners_language(client: TestClient,
     events = _events(answer.content)
     assert str(events["seaside/period-1/offers-close@127.0.0.1"]["SUMMARY"]) == (
         "seaside: Angebote schließen (Periode 1)")
+
+
+def test_a_client_guessing_addresses_is_answered_429_for_a_while(
+    client: TestClient, people: dict[str, Headers],
+) -> None:
+    good = _calendar_url(client, people["ben"])
+    for n in range(20):
+        assert _fetch(client, f"/calendar/{n:016x}{'A' * 43}.ics").status_code == 404
+    locked = _fetch(client, good)
+    assert locked.status_code == 429
+    assert int(locked.headers["retry-after"]) == 15 * 60
+    assert "too many unknown addresses" in locked.text

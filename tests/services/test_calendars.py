@@ -21,7 +21,15 @@ from peerconomy.domain.account import User
 from peerconomy.domain.pickup import PickupPoint
 from peerconomy.domain.scenario import parse_scenario
 from peerconomy.domain.schedule import PeriodLength
-from peerconomy.services import calendar_keys, calendars, membership, periods, pickup, pools
+from peerconomy.services import (
+    calendar_keys,
+    calendars,
+    membership,
+    password_reset,
+    periods,
+    pickup,
+    pools,
+)
 from peerconomy.services.calendars import CalendarEntry, CalendarScope
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.pools import import_scenario
@@ -244,3 +252,17 @@ def test_the_addresses_name_every_pool_the_member_is_in(store: MemoryStore) -> N
     renewed = calendar_keys.addresses(store.unit_of_work(), "ana", KEY,
                                       "https://farm.example", renewing=True)
     assert renewed.calendar_url != found.calendar_url
+
+
+def test_a_password_reset_voids_the_address_and_a_new_one_is_shown(store: MemoryStore) -> None:
+    """A reset is how an account is taken back: whoever held it may have copied the address."""
+    token = calendar_keys.address_token(store.unit_of_work(), "ben", KEY)
+    link = password_reset.request_reset(store.unit_of_work(), "ben@farm.example", now=NOW)
+    assert link is not None
+    password_reset.reset_password(store.unit_of_work(), link.code, "ben's new password",
+                                  now=NOW)
+    with pytest.raises(NotFoundError):
+        calendar_keys.owner(store.unit_of_work(), token)
+    shown = calendar_keys.address_token(store.unit_of_work(), "ben", KEY)
+    assert shown != token
+    assert calendar_keys.owner(store.unit_of_work(), shown).name == "ben"

@@ -523,7 +523,7 @@ _READS = {
                              "token",
                              "tokens", "invitation", "invitations", "join_request",
                              "join_requests", "session", "sessions", "sign_in_limit",
-                             "reset_token"},
+                             "reset_token", "calendar_key", "calendar_key_by_id"},
     "SqlAuditRepository": {"entries"},
 }
 

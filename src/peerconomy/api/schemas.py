@@ -39,6 +39,7 @@ __all__ = [
     "InvitationOut",
     "JoinOut",
     "JsonObject",
+    "MeOut",
     "MemberChange",
     "MemberOut",
     "NewInvitation",
@@ -166,11 +167,15 @@ class UserOut(BaseModel):
     site_admin: bool
     locale: str | None
     email_verified: bool = False
-    calendar_url: str | None = Field(
-        default=None,
+
+
+class MeOut(UserOut):
+    """The caller's own account, with their secret calendar address."""
+
+    calendar_url: str = Field(
         description="The caller's secret calendar address (iCalendar; all their pools in"
-                    " one): a calendar app subscribes to it without signing in. Given by"
-                    " GET and PATCH /me; renewed by POST /me/calendar.")
+                    " one): a calendar app subscribes to it without signing in. Renewed by"
+                    " POST /me/calendar.")
 
 
 class PoolAddressesOut(BaseModel):

@@ -10,7 +10,8 @@ the id under the site's secret key (:func:`address_secret`), so the account page
 database nor the key alone gives any address away. A key is made when its owner first asks
 for their address; renewing it (:func:`renew`) makes a new id, and every old address is
 unknown from then on (404). Where the site's secret key has changed since a key was made,
-the address shown would no longer match: the key is renewed then, as it is shown.
+or a password reset voided the key (:func:`void`), the address shown would no longer match:
+the key is renewed then, as it is shown.
 
 Fetching an unknown address is counted against the client's address, as failed sign-ins
 are; too many lock that client out for a while
@@ -42,7 +43,7 @@ from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import DEFAULT_POLICY, SecurityPolicy, TooManyGuessesError
 
 __all__ = ["Addresses", "PoolAddresses", "address_secret", "address_token", "addresses",
-           "owner", "renew"]
+           "owner", "renew", "void"]
 
 _PURPOSE = b"peerconomy calendar address "
 """What the HMAC of a key's id is for (so that no other signature of the site's key is one
@@ -105,6 +106,15 @@ def _renewed(uow: UnitOfWork, user: str, site_key: str, now: datetime) -> str:
     record(uow, None, "calendar.renew", actor=user, subject=user, now=now)
     uow.commit()
     return key.id + address_secret(site_key, key.id)
+
+
+def void(uow: UnitOfWork, user: str, now: datetime) -> None:
+    """In the caller's transaction: ``user``'s addresses stop working (a password reset,
+    how an account is taken back: whoever held it may have copied them). The key is replaced
+    by one that matches no secret, so new addresses are made when next shown."""
+    if uow.accounts.calendar_key(user) is not None:
+        uow.accounts.put_calendar_key(CalendarKey(user, secrets.token_hex(8), "", now))
+        record(uow, None, "calendar.void", actor=user, subject=user, now=now)
 
 
 def owner(uow: UnitOfWork, token: str, *, client: str | None = None,

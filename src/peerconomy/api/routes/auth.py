@@ -17,6 +17,7 @@ from peerconomy.api.schemas import (
     Accepted,
     Body,
     CalendarOut,
+    MeOut,
     NewPassword,
     NewToken,
     NoticeSetting,
@@ -181,14 +182,14 @@ def reset(code: str, body: NewPassword, request: Request, uow: UowDep, now: NowD
 
 
 def _with_calendar(found: UserOut, user: str, uow: UowDep, settings: SettingsDep,
-                   now: NowDep) -> UserOut:
-    found.calendar_url = calendar_keys.addresses(
-        uow, user, settings.secret_key, settings.base_url, now=now).calendar_url
-    return found
+                   now: NowDep) -> MeOut:
+    url = calendar_keys.addresses(uow, user, settings.secret_key, settings.base_url,
+                                  now=now).calendar_url
+    return MeOut(**found.model_dump(), calendar_url=url)
 
 
 @router.get("/me")
-def me(user: UserDep, uow: UowDep, settings: SettingsDep, now: NowDep) -> UserOut:
+def me(user: UserDep, uow: UowDep, settings: SettingsDep, now: NowDep) -> MeOut:
     """The caller's account, with their secret calendar address (``calendar_url``: one
     address for all their pools, made when first asked for)."""
     found = views.account(uow, user)
@@ -204,7 +205,7 @@ class ProfileChange(Body):
 
 @router.patch("/me")
 def change_me(body: ProfileChange, user: UserDep, uow: UowDep, settings: SettingsDep,
-              now: NowDep) -> UserOut:
+              now: NowDep) -> MeOut:
     """Change the caller's display name or language."""
     changed = accounts.update_profile(uow, user, display_name=body.display_name,
                                       locale=body.locale)
