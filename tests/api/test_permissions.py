@@ -64,6 +64,8 @@ MATRIX: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("DELETE", "/api/v1/me"): (Need.USER, {"password": "{who} by the sea"}),
     ("POST", "/api/v1/me/tokens"): (Need.SESSION, {"label": "laptop"}),
     ("DELETE", "/api/v1/me/tokens/{token_id}"): (Need.USER, None),
+    ("GET", "/api/v1/me/calendar"): (Need.USER, None),
+    ("POST", "/api/v1/me/calendar"): (Need.USER, None),
     ("GET", "/api/v1/pools"): (Need.ANYONE, None),
     ("POST", "/api/v1/pools"): (Need.USER, {"name": "hillside"}),
     ("POST", "/api/v1/invitations/{code}/accept"): (Need.USER, None),
@@ -176,6 +178,7 @@ PAGES: dict[tuple[str, str], tuple[Need, dict[str, Any] | None]] = {
     ("POST", "/account/tokens"): (Need.USER, {"label": "laptop"}),
     ("POST", "/account/tokens/{token_id}/revoke"): (Need.USER, {}),
     ("GET", "/account/export"): (Need.USER, None),
+    ("POST", "/account/calendar"): (Need.USER, {}),
     ("POST", "/account/delete"): (Need.USER, {"password": "{who} by the sea"}),
     ("POST", "/pools/{pool}/contact"): (Need.MEMBER, {"contact_visible": "1"}),
     ("POST", "/pools/{pool}/join"): (Need.MEMBER, {}),
@@ -244,6 +247,13 @@ OTHERS: dict[tuple[str, str], str] = {
 }
 """Routes anybody may fetch, each with a path to try it on (the health check too: a probe
 signs in nowhere)."""
+BY_SECRET: dict[tuple[str, str], str] = {
+    ("GET", "/calendar/{token}.ics"): "/calendar/{token}.ics",
+    ("GET", "/pools/{pool}/calendar/{token}.ics"): "/pools/seaside/calendar/{token}.ics",
+    ("GET", "/pools/{pool}/hints/{token}.atom"): "/pools/seaside/hints/{token}.atom",
+}
+"""Secret addresses (a member's calendar, a pool's calendar and feed): the token in the
+address decides, whoever's session the request carries, or none."""
 PAGE_VALUES = {**PATH_VALUES, "fmt": "csv", "decision": "approve"}
 
 
@@ -270,7 +280,7 @@ def _routes(app: FastAPI) -> set[tuple[str, str]]:
 
 def test_every_route_is_in_the_matrix() -> None:
     app = _app(MemoryStore())
-    listed = [*MATRIX, *PAGES, *OTHERS]
+    listed = [*MATRIX, *PAGES, *OTHERS, *BY_SECRET]
     assert len(listed) == len(set(listed))
     assert _routes(app) == set(listed)
     schema = {(m.upper(), path) for path, ops in app.openapi()["paths"].items() for m in ops}
@@ -413,3 +423,20 @@ def test_the_docs_schema_and_static_files_are_there_for_anybody(
 ) -> None:
     answer = seaside[3][caller].get(OTHERS[route])
     assert answer.status_code == 200, answer.status_code
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+@pytest.mark.parametrize("route", sorted(BY_SECRET))
+def test_a_secret_address_answers_its_token_whoever_asks(
+    seaside: Seaside, fresh: tuple[TestClient, dict[str, Headers]], route: tuple[str, str],
+    caller: str,
+) -> None:
+    client, people = fresh
+    found = client.get("/api/v1/me/calendar", headers=people["ben"]).json()["calendar_url"]
+    bens = found.rsplit("/", 1)[1].removesuffix(".ics")
+    browser = seaside[3][caller]
+    forged = bens[:-1] + ("B" if bens.endswith("A") else "A")
+    for token, status in ((bens, 200), (forged, 404), ("not-a-token", 404)):
+        answer = browser.get(BY_SECRET[route].format(token=token))
+        assert answer.status_code == status, (token, answer.status_code, answer.text[:200])
+        assert "set-cookie" not in answer.headers

@@ -22,7 +22,15 @@ from peerconomy.domain.idempotency import StoredAnswer
 from peerconomy.domain.plan import Allocation, ClearedPlan, TaskAssignment
 from peerconomy.domain.privacy import is_pseudonym, renamed_plan
 from peerconomy.ledger.journal import participant_account
-from peerconomy.services import accounts, membership, periods, privacy, sessions, work
+from peerconomy.services import (
+    accounts,
+    calendar_keys,
+    membership,
+    periods,
+    privacy,
+    sessions,
+    work,
+)
 from peerconomy.services.audit import record
 from peerconomy.services.errors import ConflictError, NotFoundError, SignInError
 from peerconomy.store.memory import MemoryStore, MemoryUnitOfWork
@@ -55,6 +63,7 @@ def settled(store: MemoryStore, uow: MemoryUnitOfWork) -> MemoryStore:
         uow.commit()
     sessions.start_session(uow, "bert", now=NOW)
     accounts.issue_token(uow, "bert", "scripts", now=NOW)
+    calendar_keys.address_token(uow, "bert", "workshop site key", now=NOW)
     return store
 
 
@@ -75,6 +84,7 @@ def test_the_export_holds_the_account_and_its_member_but_no_secret(
     assert all(set(t) >= {"scope", "expires_at"} and "secret_hash" not in t and "id" not in t
                for t in export["api_tokens"])
     assert len(export["sessions"]) == 1 and "id" not in export["sessions"][0]
+    assert export["calendar_key"] == {"created_at": "2026-11-02T09:00:00Z"}  # no id, no hash
     (ben,) = export["memberships"]
     assert ben["member"]["id"] == "ben"
     assert ben["member"]["email"] == "ben.private@example.org"

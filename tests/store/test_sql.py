@@ -47,7 +47,7 @@ from peerconomy.store.sql import (
 from peerconomy.store.tables import metadata
 
 ROOT = Path(__file__).parents[2]
-HEAD = "0019"
+HEAD = "0020"
 """The schema revision this peerconomy works with (the newest migration)."""
 NEXT = f"{int(HEAD) + 1:04d}"
 """The revision of a future peerconomy's first new migration."""
@@ -523,7 +523,7 @@ _READS = {
                              "token",
                              "tokens", "invitation", "invitations", "join_request",
                              "join_requests", "session", "sessions", "sign_in_limit",
-                             "reset_token"},
+                             "reset_token", "calendar_key", "calendar_key_by_id"},
     "SqlAuditRepository": {"entries"},
 }
 

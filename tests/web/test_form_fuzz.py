@@ -149,6 +149,7 @@ FORMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "/account/sessions/end-others": ("ben", "collected", ()),
     "/account/tokens": ("ben", "collected", ("label",)),
     "/account/tokens/{token_id}/revoke": ("ben", "collected", ()),
+    "/account/calendar": ("ben", "collected", ()),
     "/account/notices": ("ben", "collected", ("pool", "period_opened", "plan_cleared",
                                               "work_awaits_confirmation", "offers_closing",
                                               "logs_waiting")),

@@ -39,6 +39,7 @@ __all__ = [
     "Amount",
     "BalanceOut",
     "Body",
+    "CalendarOut",
     "CapacityChange",
     "ChangedTask",
     "Correction",
@@ -49,6 +50,7 @@ __all__ = [
     "InvitationOut",
     "JoinOut",
     "JsonObject",
+    "MeOut",
     "MemberChange",
     "MemberOut",
     "MyShiftOut",
@@ -64,6 +66,7 @@ __all__ = [
     "PageDep",
     "PeriodOut",
     "PlannedGood",
+    "PoolAddressesOut",
     "PoolChange",
     "PoolOut",
     "ProjectChange",
@@ -185,6 +188,32 @@ class UserOut(BaseModel):
     site_admin: bool
     locale: str | None
     email_verified: bool = False
+
+
+class MeOut(UserOut):
+    """The caller's own account, with their secret calendar address."""
+
+    calendar_url: str = Field(
+        description="The caller's secret calendar address (iCalendar; all their pools in"
+                    " one): a calendar app subscribes to it without signing in. Renewed by"
+                    " POST /me/calendar.")
+
+
+class PoolAddressesOut(BaseModel):
+    """The secret addresses of one of the caller's pools."""
+
+    pool: str
+    calendar_url: str = Field(description="The pool's calendar of open slots (iCalendar).")
+    feed_url: str = Field(description="The pool's hint board as an Atom feed.")
+
+
+class CalendarOut(BaseModel):
+    """The caller's secret addresses: one secret serves them all, so renewing it changes
+    every one (the old ones answer 404 at once)."""
+
+    calendar_url: str = Field(description="The caller's calendar (iCalendar): all their"
+                                          " pools' periods, deadlines and pick-ups.")
+    pools: list[PoolAddressesOut]
 
 
 class NoticeSetting(BaseModel):

@@ -173,6 +173,37 @@ def delete(
         console.print(f"  pool {escape(pool)}: its member is now {escape(pseudonym)}")
 
 
+@user_app.command("calendar")
+def calendar(
+    name: NameArgument,
+    renew: Annotated[bool, typer.Option(
+        "--renew", help="Make new addresses; the old ones stop working at once.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Print the account's secret calendar address (all its pools in one), and each pool's
+    calendar of open slots and hint feed; the site's key (``PEERCONOMY_SECRET_KEY``, or the
+    one kept in the data directory) and ``PEERCONOMY_BASE_URL`` make them as the server
+    does."""
+    from peerconomy.bootstrap import data_dir
+    from peerconomy.http.settings import base_url_from_environment, load_secret_key
+    from peerconomy.services import calendar_keys
+
+    uow = open_uow(db)
+    with refusals():
+        found = calendar_keys.addresses(uow(), name, load_secret_key(data_dir()),
+                                        base_url_from_environment(), renewing=renew)
+    console = terminal()
+    said = "new calendar addresses" if renew else "calendar addresses"
+    console.print(f"[green]✓[/green] {said} of {escape(name)} (they work without signing"
+                  " in: pass them on to their owner only):")
+    console.print(found.calendar_url, markup=False, highlight=False, soft_wrap=True)
+    for pool in found.pools:
+        console.print(f"  pool {escape(pool.pool)}:")
+        console.print(f"    {pool.calendar_url}", markup=False, highlight=False,
+                      soft_wrap=True)
+        console.print(f"    {pool.feed_url}", markup=False, highlight=False, soft_wrap=True)
+
+
 def _print_link(what: str, link: PasswordLink) -> None:
     from peerconomy.http.settings import base_url_from_environment
 

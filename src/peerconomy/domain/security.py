@@ -25,10 +25,14 @@ datetime.timedelta(seconds=840)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Final
 
 __all__ = [
+    "CALENDAR_TOKEN",
+    "CalendarKey",
     "LimitRule",
     "ResetToken",
     "Session",
@@ -107,3 +111,26 @@ class ResetToken:
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None = None
+
+
+CALENDAR_TOKEN: Final = re.compile(r"(?P<id>[0-9a-f]{16})(?P<secret>[A-Za-z0-9_-]{43})")
+"""What the secret part of a calendar (or feed) address looks like: the key's id, 16 hex
+digits, then its secret, 43 characters of URL-safe base64 (256 bits). Anything else is
+refused before the store is asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarKey:
+    """The secret of an account's subscription addresses: its calendar, its pools' calendars
+    of open slots and their Atom feeds (one key per account; renewing it replaces the key,
+    and every old address stops working).
+
+    An address carries ``<id><secret>`` (:data:`CALENDAR_TOKEN`); only ``secret_hash`` is
+    kept. The secret is derived from the site's secret key and the id
+    (:func:`peerconomy.services.calendar_keys.address_secret`), so the account page can show
+    the address again while neither the database nor the key alone gives it away."""
+
+    user: str
+    id: str
+    secret_hash: str
+    created_at: datetime

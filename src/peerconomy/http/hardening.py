@@ -29,9 +29,9 @@
 - ``Cache-Control: no-store`` on every answer to a request that carries credentials (an
   ``Authorization`` header or the session cookie), that sets a cookie, that changes
   something (a new API token or an invitation link is shown once, in such an answer), or
-  whose address holds a secret code (a password-reset or invitation link): no browser or
-  proxy keeps a copy of what only its owner may see. The site's static files are the same
-  for everyone and may be kept.
+  whose address holds a secret code (a password-reset or invitation link, a calendar or feed
+  address): no browser or proxy keeps a copy of what only its owner may see. The site's
+  static files are the same for everyone and may be kept.
 - A lost database is 503 with ``Retry-After``, not 500: an error of the store's kind
   ``unavailable`` (for the SQL store, a connection that cannot be opened or was lost)
   anywhere in what the application raised is answered "try again shortly" (JSON under the
@@ -87,8 +87,10 @@ SCENARIO_PATHS: Final = re.compile(r"(/api/v1)?/pools/[^/]+/projects/?")
 """The routes that take a scenario: a project's tasks and goods (the API's JSON, the
 Projects page's form); they get the larger limit."""
 
-NO_STORE_PATHS: Final = re.compile(r"(/api/v1)?/(reset|invitations)/.*")
-"""Addresses that carry a secret code (a password-reset or an invitation link)."""
+NO_STORE_PATHS: Final = re.compile(
+    r"(/api/v1)?/(reset|invitations)/.*|/calendar/.*|/pools/[^/]+/(calendar|hints)/.*")
+"""Addresses that carry a secret code (a password-reset or an invitation link, a member's
+calendar or feed address)."""
 PUBLIC_FILES: Final = ("/static/", "/api/docs/assets/")
 """Where the site's own files are: the same for everyone, so a cache may keep them."""
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})

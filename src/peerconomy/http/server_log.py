@@ -50,10 +50,11 @@ access_logger = logging.getLogger(ACCESS_LOGGER)
 
 SECRET_PATHS: Final = re.compile(
     r"(?P<before>(?:/api/v1)?/(?:auth/password-reset|auth/verify-email|unsubscribe"
-    r"|invitations|verify|reset))/(?P<secret>[^/]+)"
+    r"|invitations|verify|reset)|/calendar|/pools/[^/]+/(?:calendar|hints))/(?P<secret>[^/]+)"
 )
 """The paths whose next segment is a secret code: a password-reset, email-verification,
-unsubscribe or invitation link (whoever reads the code can use it)."""
+unsubscribe or invitation link, a calendar or feed address (whoever reads the code can use
+it)."""
 REDACTED: Final = "[redacted]"
 _SAFE_PATH: Final = "/%:@!$&'()*+,;=-._~"
 """What a path keeps as it is in the log (the rest is percent-encoded)."""

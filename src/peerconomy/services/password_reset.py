@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from peerconomy.domain.account import User, check_email
 from peerconomy.domain.events import PasswordResetRequested
 from peerconomy.domain.security import LimitRule, ResetToken, after_failure, locked_for
-from peerconomy.services import messagebus
+from peerconomy.services import calendar_keys, messagebus
 from peerconomy.services.accounts import (
     account_key,
     hash_secret,
@@ -123,8 +123,9 @@ def reset_password(
     now: datetime | None = None,
 ) -> User:
     """Set a new password with the reset link ``code`` (see :func:`check_reset_link`); the
-    link is used up, every session of the account ends, its API tokens are revoked (a reset
-    is how an account is taken back: whoever held the old password may have made tokens)
+    link is used up, every session of the account ends, its API tokens are revoked and its
+    calendar addresses stop working (a reset is how an account is taken back: whoever held
+    the old password may have made tokens or copied the addresses)
     and its lockout is lifted: the account's as a whole, and the one of the ``client``
     address that used the link."""
     now = now or datetime.now(UTC)
@@ -144,6 +145,7 @@ def reset_password(
                 uow.accounts.put_token(replace(api_token, revoked_at=now))
                 record(uow, None, "token.revoke", actor=user.name, subject=api_token.id,
                        now=now)
+        calendar_keys.void(uow, user.name, now)
         # recorded before the sessions end: end_sessions commits this transaction
         record(uow, None, "account.password_reset", actor=user.name, subject=user.name,
                now=now)

@@ -40,7 +40,7 @@ from peerconomy.domain.pool import (
 from peerconomy.domain.reminders import SentReminder
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.domain.schedule import PeriodDates
-from peerconomy.domain.security import ResetToken, Session, SignInLimit
+from peerconomy.domain.security import CalendarKey, ResetToken, Session, SignInLimit
 from peerconomy.domain.shifts import Shift
 from peerconomy.ledger.journal import Account, Transaction
 
@@ -325,8 +325,8 @@ class AccountRepository(Protocol):
         """Replace a user's record (a new password, display name, locale or admin flag)."""
 
     def remove_user(self, name: str) -> None:
-        """Delete a user for good: their tokens, sessions, reset links and requests to join
-        go with the account; invitations they made or used stay, naming nobody."""
+        """Delete a user for good: their tokens, sessions, reset links, calendar key and
+        requests to join go with the account; invitations they made or used stay, naming nobody."""
 
     def user_count(self) -> int:
         """How many users there are."""
@@ -400,6 +400,20 @@ class AccountRepository(Protocol):
 
     def put_reset_token(self, token: ResetToken) -> None:
         """Replace a reset link's record (its use)."""
+
+    def calendar_key(self, user: str) -> CalendarKey | None:
+        """The secret of the user's calendar and feed addresses, or None (none made yet)."""
+
+    def calendar_key_by_id(self, id: str) -> CalendarKey | None:
+        """The calendar key with this id, or None (unknown, or renewed since)."""
+
+    def add_calendar_key(self, key: CalendarKey) -> CalendarKey:
+        """Keep ``key`` as its user's calendar key if they have none, and return the key they
+        have now (the one made by whoever came first, where two make one at once)."""
+
+    def put_calendar_key(self, key: CalendarKey) -> None:
+        """Make ``key`` its user's calendar key, in place of the one they had (renewal:
+        the old id is forgotten at once)."""
 
     def remove_stale(self, ended: datetime, counted: datetime) -> None:
         """Forget what no longer matters: sessions that expired or ended at or before

@@ -2,22 +2,22 @@
 and decides whether coordinators see their contact.
 
 **Export** (:func:`export_account`): one JSON document of the account (no password hash),
-its sessions (no ids), API tokens (no secrets), each membership with its member record,
-the member's offers, wishes, work logs, assignments, allocations and share, refund and
-credit in every plan (withdrawn plans too), the postings of its ledger account, the
-invitations the account made or used, its requests to join, and the audit entries where
-the account or its members are actor or subject. Other people appear only by their
-participant ids, never with their contact.
+its sessions (no ids), API tokens (no secrets), when its calendar key was made (no secret),
+each membership with its member record, the member's offers, wishes, work logs, assignments,
+allocations and share, refund and credit in every plan (withdrawn plans too), the postings
+of its ledger account, the invitations the account made or used, its requests to join, and
+the audit entries where the account or its members are actor or subject. Other people appear
+only by their participant ids, never with their contact.
 
 **Deletion** (:func:`delete_account` with the password, :func:`erase_account` for the
-operator): in one transaction the account, its sessions, tokens and reset links go; every
-member it claimed is unlinked, its display name, email and phone erased, it leaves the pool
-(its offers and wishes of a collecting period are withdrawn), and its participant id is
-replaced by a pseudonym (``gone-`` and 8 hex digits) everywhere the pool names it, plans and
-ledger included: amounts are untouched, so every transaction still sums to zero and every
-balance is the same under its new name. The audit log records the deletion; its older
-entries, append-only, keep the names they were written with. A pool's last coordinator is
-refused (a pool always keeps one).
+operator): in one transaction the account, its sessions, tokens, reset links and calendar
+key go; every member it claimed is unlinked, its display name, email and phone erased, it
+leaves the pool (its offers and wishes of a collecting period are withdrawn), and its
+participant id is replaced by a pseudonym (``gone-`` and 8 hex digits) everywhere the pool
+names it, plans and ledger included: amounts are untouched, so every transaction still sums
+to zero and every balance is the same under its new name. The audit log records the
+deletion; its older entries, append-only, keep the names they were written with. A pool's
+last coordinator is refused (a pool always keeps one).
 
 **Contact visibility** (:func:`contact_shown`): coordinators see a member's email and phone
 only where the member allowed it (``contact_visible``), or where nobody has claimed the
@@ -124,6 +124,9 @@ def export_account(
                  "expires_at": t.expires_at, "revoked_at": t.revoked_at}
                 for t in uow.accounts.tokens(user)
             ],
+            "calendar_key": (
+                {"created_at": key.created_at}
+                if (key := uow.accounts.calendar_key(user)) is not None else None),
             "memberships": [_membership(uow, pool, m) for pool, m in memberships.items()],
             "invitations": [
                 {"pool": i.pool, "role": i.role, "member": i.member,

@@ -9,7 +9,9 @@ many addresses) lock it for 15 minutes against every address that has failed on 
 against one that has not, so nobody can lock an owner out by failing on purpose. A session
 ends after 14 days, or after two days unused; a password-reset link works once, for an hour,
 and one client address gets at most three links an hour for one email address (ten in 15
-minutes for any), so an anonymous caller never uses up the owner's own allowance. A site
+minutes for any), so an anonymous caller never uses up the owner's own allowance. Twenty
+unknown calendar or feed addresses fetched from one client address within 15 minutes lock
+that address out of them for 15 minutes. A site
 passes its own :class:`SecurityPolicy` to the services (the app keeps one in
 ``app.state.security``).
 """
@@ -30,6 +32,7 @@ __all__ = [
     "SecurityPolicy",
     "TooManyAttemptsError",
     "TooManyFailuresError",
+    "TooManyGuessesError",
     "TooManyResetRequestsError",
 ]
 
@@ -71,13 +74,18 @@ class SecurityPolicy:
     sign_up_limit: LimitRule = field(default_factory=lambda: _rule(20, 60))
     """Sign-ups and invitation acceptances tried from one client address (each counted,
     whether it succeeds or not) before that address is refused for a while."""
+    address_client_limit: LimitRule = field(default_factory=lambda: _rule(20, 15))
+    """Unknown calendar or feed addresses fetched from one client address before that
+    address is refused for a while (a known address is not counted: calendar apps fetch
+    theirs every few minutes)."""
 
     @property
     def longest_window(self) -> timedelta:
         """The longest time a failure (or request) is counted."""
         return max(rule.window for rule in (self.account_limit, self.account_wide_limit,
                                             self.client_limit, self.reset_email_limit,
-                                            self.reset_client_limit, self.sign_up_limit))
+                                            self.reset_client_limit, self.sign_up_limit,
+                                            self.address_client_limit))
 
 
 DEFAULT_POLICY: Final = SecurityPolicy()
@@ -123,3 +131,11 @@ class TooManyAttemptsError(TooManyFailuresError):
 
     what: ClassVar[str] = "too_many_attempts"
     said: ClassVar[str] = "too many sign-ups or invitations from this address"
+
+
+class TooManyGuessesError(TooManyFailuresError):
+    """No calendar or feed addresses for this client address for a while: it fetched too
+    many unknown ones lately."""
+
+    what: ClassVar[str] = "too_many_unknown_addresses"
+    said: ClassVar[str] = "too many unknown addresses from this client"

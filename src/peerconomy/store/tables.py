@@ -67,6 +67,7 @@ __all__ = [
     "api_tokens",
     "assignments",
     "audit_log",
+    "calendar_keys",
     "from_micro",
     "goods",
     "holdings",
@@ -645,6 +646,19 @@ reset_tokens: Final = Table(
     ForeignKeyConstraint(["user_name"], ["users.name"]),
 )
 """Password-reset links, each usable once before it expires."""
+
+calendar_keys: Final = Table(
+    "calendar_keys",
+    metadata,
+    Column("user_name", Text, primary_key=True),
+    Column("id", Text, nullable=False, unique=True),
+    Column("secret_hash", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    ForeignKeyConstraint(["user_name"], ["users.name"]),
+)
+"""Each account's calendar key, the secret of its calendar and feed addresses (one per
+account; renewing replaces the row). An address is found by ``id`` (unique); only the
+SHA-256 hash of its secret is kept."""
 
 audit_log: Final = Table(
     "audit_log",

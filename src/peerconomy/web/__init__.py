@@ -85,6 +85,7 @@ def install_pages(app: FastAPI) -> HtmlRenderer:
     from peerconomy.web import (
         routes_accounts,
         routes_books,
+        routes_calendar,
         routes_period,
         routes_pickup,
         routes_pool,
@@ -95,7 +96,7 @@ def install_pages(app: FastAPI) -> HtmlRenderer:
     app.state.clearing = ClearingJobs()
     # the member's pages first: routes are matched in order, and these are asked for most
     for module in (routes_pool, routes_accounts, routes_period, routes_books, routes_projects,
-                   routes_pickup, routes_shifts):
+                   routes_pickup, routes_shifts, routes_calendar):
         app.include_router(module.router)
     app.add_api_route("/favicon.ico", favicon, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(packages=[("peerconomy.web", "static")]), name="static")

@@ -85,10 +85,12 @@ def _n(value: float) -> str:
 def atom_feed(
     board: HintBoard, *, link: str, updated: datetime, title: str, gettext: Gettext,
     ngettext: Ngettext = _english_plural, names: Labels | None = None,
+    self_link: str | None = None,
 ) -> str:
-    """The board as Atom XML; ``link`` is the hint board page's full address; ``gettext``
-    and ``ngettext`` translate its words; ``names`` are the pool's names people read (None:
-    ids only)."""
+    """The board as Atom XML; ``link`` is the hint board page's full address, ``self_link``
+    the feed's own (by default ``link`` with ``.atom``: a secret address names itself);
+    ``gettext`` and ``ngettext`` translate its words; ``names`` are the pool's names people
+    read (None: ids only)."""
     names = names or Labels(board.pool)
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed")
@@ -104,7 +106,8 @@ def atom_feed(
     add(feed, "title", title)
     add(feed, "updated", stamp)
     add(feed, "link", href=link, rel="alternate", type="text/html")
-    add(feed, "link", href=link + ".atom", rel="self", type="application/atom+xml")
+    add(feed, "link", href=self_link or link + ".atom", rel="self",
+        type="application/atom+xml")
     author = add(feed, "author")
     add(author, "name", f"peerconomy: {names.pool}")
     for key, entry_title, summary in _entries(board, names, gettext, ngettext):

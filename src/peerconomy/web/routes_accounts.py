@@ -24,6 +24,7 @@ from peerconomy.http.state import client_address, time_of
 from peerconomy.i18n import LANGUAGES, gettext_for
 from peerconomy.services import (
     accounts,
+    calendar_keys,
     mail_settings,
     membership,
     password_reset,
@@ -337,7 +338,15 @@ def _account_page(request: Request, uow: UowDep, name: str, status_code: int = 2
         tokens = views.tokens(uow, name)
     kept = privacy.pools_kept_by(uow, name)
     new_token = request.session.pop(SHOWN_ONCE, None)
+    settings = request.app.state.settings
+    # a refusal's page changes nothing: it shows the addresses only if they are made already
+    subscriptions = (calendar_keys.addresses(uow, name, settings.secret_key, settings.base_url,
+                                             now=time_of(request))
+                     if status_code < 400 else
+                     calendar_keys.kept_addresses(uow, name, settings.secret_key,
+                                                  settings.base_url))
     return render(request, "account.html", status_code, account=user, tokens=tokens,
+                  subscriptions=subscriptions,
                   new_token=new_token if isinstance(new_token, str) else None,
                   password_error=password_error, delete_error=delete_error, kept=kept,
                   now=time_of(request),
@@ -373,7 +382,8 @@ def resend_verification(request: Request, form: FormDep, uow: UowDep, now: NowDe
 
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, uow: UowDep) -> Response:
-    """The caller's account: display name, language, password, API tokens."""
+    """The caller's account: display name, language, notices, calendar and feed addresses,
+    password, API tokens."""
     return _account_page(request, uow, who_signed_in(request, uow))
 
 

@@ -21,7 +21,7 @@ from peerconomy.web.feed import atom_feed
 from peerconomy.web.rendering import number, pool_page, pool_url
 from peerconomy.web.viewer import pool_access
 
-__all__ = ["router"]
+__all__ = ["feed_answer", "router"]
 
 router = APIRouter(include_in_schema=False)
 EXPORTS = {"csv": ("text/csv; charset=utf-8", "csv"),
@@ -42,6 +42,13 @@ def hint_board(pool: str, request: Request, uow: UowDep) -> Response:
 def hint_feed(pool: str, request: Request, uow: UowDep) -> Response:
     """The hint board as an Atom feed."""
     pool_access(request, uow, pool)
+    return feed_answer(request, uow, pool, locale_of(request))
+
+
+def feed_answer(request: Request, uow: UowDep, pool: str, locale: str,
+                self_link: str | None = None) -> Response:
+    """The hint board of ``pool`` as an Atom feed in ``locale`` (its own address
+    ``self_link``; by default the hint board's with ``.atom``), for a caller who may see it."""
     board = hints.hint_board(uow, pool)
     names = labels.labels(uow, pool)
     updated = datetime.now(UTC)
@@ -49,7 +56,8 @@ def hint_feed(pool: str, request: Request, uow: UowDep) -> Response:
         plan = views.plan(uow, pool, board.period)
         if plan is not None:
             updated = plan.cleared_at
-    _ = gettext_for(request)
+    found = translations(locale)
+    _ = found.gettext
     base: str = request.app.state.settings.base_url
     text = atom_feed(
         board,
@@ -57,11 +65,12 @@ def hint_feed(pool: str, request: Request, uow: UowDep) -> Response:
         updated=updated,
         title=_("Hint board of %(pool)s") % {"pool": names.pool},
         gettext=_,
-        ngettext=translations(locale_of(request)).ngettext,
+        ngettext=found.ngettext,
         names=names,
+        self_link=self_link,
     )
     return Response(text, media_type="application/atom+xml; charset=utf-8",
-                    headers={"Content-Language": locale_of(request)})
+                    headers={"Content-Language": locale})
 
 
 @router.get("/pools/{pool}/ledger", response_class=HTMLResponse)

@@ -1,6 +1,6 @@
 """Accounts over the API: sign up, get a personal API token with a password, list and
-revoke tokens, reset a forgotten password by a mailed link, and see or change one's own
-account.
+revoke tokens, reset a forgotten password by a mailed link, see or change one's own
+account, and see or renew one's secret calendar and feed addresses.
 
 Too many failed sign-ins lock the account (or the login typed) and the client's address for
 a while: the token route then answers 429 with ``Retry-After`` and a body naming the reason,
@@ -16,10 +16,13 @@ from pydantic import Field
 from peerconomy.api.schemas import (
     Accepted,
     Body,
+    CalendarOut,
+    MeOut,
     NewPassword,
     NewToken,
     NoticeSetting,
     PageDep,
+    PoolAddressesOut,
     ResetRequest,
     SignUp,
     TokenChoice,
@@ -32,7 +35,14 @@ from peerconomy.http.deps import CallerDep, NowDep, PolicyDep, SettingsDep, UowD
 from peerconomy.http.idempotency import IdempotentRoute
 from peerconomy.http.problems import problem
 from peerconomy.http.state import client_address
-from peerconomy.services import accounts, mail_settings, password_reset, privacy, views
+from peerconomy.services import (
+    accounts,
+    calendar_keys,
+    mail_settings,
+    password_reset,
+    privacy,
+    views,
+)
 from peerconomy.services.errors import NotAllowedError, NotFoundError
 from peerconomy.services.security import TooManyFailuresError
 from peerconomy.services.throttle import throttle
@@ -171,13 +181,21 @@ def reset(code: str, body: NewPassword, request: Request, uow: UowDep, now: NowD
                                   now=now)
 
 
+def _with_calendar(found: UserOut, user: str, uow: UowDep, settings: SettingsDep,
+                   now: NowDep) -> MeOut:
+    url = calendar_keys.addresses(uow, user, settings.secret_key, settings.base_url,
+                                  now=now).calendar_url
+    return MeOut(**found.model_dump(), calendar_url=url)
+
+
 @router.get("/me")
-def me(user: UserDep, uow: UowDep) -> UserOut:
-    """The caller's account."""
+def me(user: UserDep, uow: UowDep, settings: SettingsDep, now: NowDep) -> MeOut:
+    """The caller's account, with their secret calendar address (``calendar_url``: one
+    address for all their pools, made when first asked for)."""
     found = views.account(uow, user)
     if found is None:  # pragma: no cover - the caller was found a moment ago
         raise NotFoundError("user", user)
-    return user_out(found)
+    return _with_calendar(user_out(found), user, uow, settings, now)
 
 
 class ProfileChange(Body):
@@ -186,11 +204,36 @@ class ProfileChange(Body):
 
 
 @router.patch("/me")
-def change_me(body: ProfileChange, user: UserDep, uow: UowDep) -> UserOut:
+def change_me(body: ProfileChange, user: UserDep, uow: UowDep, settings: SettingsDep,
+              now: NowDep) -> MeOut:
     """Change the caller's display name or language."""
-    return user_out(
-        accounts.update_profile(uow, user, display_name=body.display_name, locale=body.locale)
-    )
+    changed = accounts.update_profile(uow, user, display_name=body.display_name,
+                                      locale=body.locale)
+    return _with_calendar(user_out(changed), user, uow, settings, now)
+
+
+def _calendar_out(found: calendar_keys.Addresses) -> CalendarOut:
+    return CalendarOut(calendar_url=found.calendar_url,
+                       pools=[PoolAddressesOut(pool=p.pool, calendar_url=p.calendar_url,
+                                               feed_url=p.feed_url) for p in found.pools])
+
+
+@router.get("/me/calendar")
+def my_calendar(user: UserDep, uow: UowDep, settings: SettingsDep, now: NowDep
+                ) -> CalendarOut:
+    """The caller's secret addresses: their calendar (all their pools in one), and for each
+    pool they are an active member of, its calendar of open slots and its hint board's Atom
+    feed. They work without signing in: whoever has one sees what it lists."""
+    return _calendar_out(calendar_keys.addresses(uow, user, settings.secret_key,
+                                                 settings.base_url, now=now))
+
+
+@router.post("/me/calendar")
+def renew_calendar(user: UserDep, uow: UowDep, settings: SettingsDep, now: NowDep
+                   ) -> CalendarOut:
+    """New secret addresses for the caller; every old one answers 404 from now on."""
+    return _calendar_out(calendar_keys.addresses(uow, user, settings.secret_key,
+                                                 settings.base_url, renewing=True, now=now))
 
 
 @router.get("/me/export")

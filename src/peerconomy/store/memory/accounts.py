@@ -10,7 +10,7 @@ from typing import Final
 
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.pool import Member
-from peerconomy.domain.security import ResetToken, Session, SignInLimit
+from peerconomy.domain.security import CalendarKey, ResetToken, Session, SignInLimit
 from peerconomy.store.memory.records import Records
 from peerconomy.store.memory.state import Repository
 
@@ -25,6 +25,7 @@ _JOIN_REQUESTS: Final = Records[JoinRequest](
 _SESSIONS: Final = Records[Session]("sessions", "session")
 _SIGN_IN_LIMITS: Final = Records[SignInLimit]("sign_in_limits", "sign-in limit", attrgetter("key"))
 _RESET_TOKENS: Final = Records[ResetToken]("reset_tokens", "password-reset link")
+_CALENDAR_KEYS: Final = Records[CalendarKey]("calendar_keys", "calendar key", attrgetter("user"))
 
 
 class MemoryAccountRepository(Repository):
@@ -49,6 +50,7 @@ class MemoryAccountRepository(Repository):
         s.tokens = {k: v for k, v in s.tokens.items() if v.user != name}
         s.sessions = {k: v for k, v in s.sessions.items() if v.user != name}
         s.reset_tokens = {k: v for k, v in s.reset_tokens.items() if v.user != name}
+        _CALENDAR_KEYS.remove(s, name)
         s.join_requests = {
             k: replace(v, decided_by=None) if v.decided_by == name else v
             for k, v in s.join_requests.items() if v.user != name
@@ -136,6 +138,22 @@ class MemoryAccountRepository(Repository):
 
     def put_reset_token(self, token: ResetToken) -> None:
         _RESET_TOKENS.replace(self._s, token)
+
+    def calendar_key(self, user: str) -> CalendarKey | None:
+        return _CALENDAR_KEYS.get(self._s, user)
+
+    def calendar_key_by_id(self, id: str) -> CalendarKey | None:
+        return next(iter(_CALENDAR_KEYS.listed(self._s, id=id)), None)
+
+    def add_calendar_key(self, key: CalendarKey) -> CalendarKey:
+        found = _CALENDAR_KEYS.get(self._s, key.user)
+        if found is not None:
+            return found
+        _CALENDAR_KEYS.put(self._s, key)
+        return key
+
+    def put_calendar_key(self, key: CalendarKey) -> None:
+        _CALENDAR_KEYS.put(self._s, key)
 
     def remove_stale(self, ended: datetime, counted: datetime) -> None:
         def over(*moments: datetime | None) -> bool:

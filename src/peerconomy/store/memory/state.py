@@ -23,7 +23,7 @@ from peerconomy.domain.pool import (
 )
 from peerconomy.domain.reminders import SentReminder
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
-from peerconomy.domain.security import ResetToken, Session, SignInLimit
+from peerconomy.domain.security import CalendarKey, ResetToken, Session, SignInLimit
 from peerconomy.domain.shifts import Shift
 from peerconomy.ledger.journal import Transaction
 
@@ -68,6 +68,8 @@ class State:
     sessions: dict[str, Session] = field(default_factory=dict)
     sign_in_limits: dict[str, SignInLimit] = field(default_factory=dict)
     reset_tokens: dict[str, ResetToken] = field(default_factory=dict)
+    calendar_keys: dict[str, CalendarKey] = field(default_factory=dict)
+    """Each account's calendar key, by the account's name."""
     audit: dict[int, AuditEntry] = field(default_factory=dict)
     last_audit_id: int = 0
     answers: dict[tuple[str, str], StoredAnswer] = field(default_factory=dict)

@@ -1,5 +1,5 @@
 """Accounts in SQL: users, their API tokens and sessions, invitations, requests to join,
-failed sign-ins and password-reset links
+failed sign-ins, password-reset links and calendar keys
 (:class:`~peerconomy.services.ports.AccountRepository`).
 
 Each kind of record but the user is one :class:`~peerconomy.store.sql.records.Records`:
@@ -15,11 +15,11 @@ from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from peerconomy.domain.account import ApiToken, Invitation, JoinRequest, User
 from peerconomy.domain.pool import Member
-from peerconomy.domain.security import ResetToken, Session, SignInLimit
+from peerconomy.domain.security import CalendarKey, ResetToken, Session, SignInLimit
 from peerconomy.store import tables as t
 from peerconomy.store.sql.identity_map import SqlRepository, remembered, writes
 from peerconomy.store.sql.records import Records
-from peerconomy.store.sql.rows import MEMBER_COLUMNS
+from peerconomy.store.sql.rows import MEMBER_COLUMNS, dialect_insert, record_values
 
 __all__ = ["USER_FIELDS", "SqlAccountRepository"]
 
@@ -40,6 +40,9 @@ _SIGN_IN_LIMITS: Final = Records(
     t.sign_in_limits, SignInLimit, "sign-in limit", key=("key",), order=()
 )
 _RESET_TOKENS: Final = Records(t.reset_tokens, ResetToken, "password-reset link", order=())
+_CALENDAR_KEYS: Final = Records(
+    t.calendar_keys, CalendarKey, "calendar key", key=("user_name",), order=()
+)
 
 
 class SqlAccountRepository(SqlRepository):
@@ -72,7 +75,8 @@ class SqlAccountRepository(SqlRepository):
 
     @writes
     def remove_user(self, name: str) -> None:
-        for table in (t.api_tokens, t.sessions, t.reset_tokens, t.join_requests):
+        for table in (t.api_tokens, t.sessions, t.reset_tokens, t.calendar_keys,
+                      t.join_requests):
             self._c.execute(delete(table).where(table.c.user_name == name))
         j, i = t.join_requests.c, t.invitations.c
         self._c.execute(update(t.join_requests).where(j.decided_by == name)
@@ -180,6 +184,28 @@ class SqlAccountRepository(SqlRepository):
     @writes
     def put_reset_token(self, token: ResetToken) -> None:
         _RESET_TOKENS.replace(self._c, token)
+
+    # calendar keys
+
+    def calendar_key(self, user: str) -> CalendarKey | None:
+        return _CALENDAR_KEYS.find(self._c, user_name=user)
+
+    def calendar_key_by_id(self, id: str) -> CalendarKey | None:
+        return _CALENDAR_KEYS.find(self._c, id=id)
+
+    @writes
+    def add_calendar_key(self, key: CalendarKey) -> CalendarKey:
+        insert = dialect_insert(self._c.dialect.name)(t.calendar_keys)
+        self._c.execute(insert.values(**record_values(t.calendar_keys, key))
+                        .on_conflict_do_nothing(index_elements=["user_name"]))
+        found = self.calendar_key(key.user)
+        if found is None:  # pragma: no cover - it was inserted, or another one was
+            raise ValueError(f"no calendar key of {key.user!r} after adding one")
+        return found
+
+    @writes
+    def put_calendar_key(self, key: CalendarKey) -> None:
+        _CALENDAR_KEYS.put(self._c, key)
 
     @writes
     def remove_stale(self, ended: datetime, counted: datetime) -> None:
