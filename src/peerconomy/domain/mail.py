@@ -30,9 +30,10 @@ __all__ = [
 ]
 
 NoticeKind = Literal["period_opened", "plan_cleared", "work_awaits_confirmation",
-                     "shift_cancelled"]
+                     "shift_cancelled", "shift_swap", "open_slot"]
 NOTICE_KINDS: Final[tuple[NoticeKind, ...]] = (
     "period_opened", "plan_cleared", "work_awaits_confirmation", "shift_cancelled",
+    "shift_swap", "open_slot",
 )
 """The pool notices a member may turn off (account mail, such as a reset link, always goes
 out)."""

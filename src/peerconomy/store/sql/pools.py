@@ -284,7 +284,8 @@ class SqlPoolRepository(SqlRepository):
             (t.work_logs, "accepted_by"), (t.work_logs, "logged_by"),
             (t.invitations, "member"), (t.assignments, "participant"),
             (t.holdings, "participant"), (t.offer_shifts, "participant"),
-            (t.shift_placements, "participant"),
+            (t.shift_placements, "participant"), (t.shift_swaps, "proposer"),
+            (t.shift_swaps, "recipient"), (t.project_follows, "participant"),
         ]
         for table, column in renames:
             self._c.execute(update(table).where(table.c.pool == pool, table.c[column] == old)
