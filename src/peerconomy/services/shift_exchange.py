@@ -48,6 +48,7 @@ __all__ = [
     "open_slots",
     "propose_swap",
     "swap_choices",
+    "swap_view",
     "take_slot",
 ]
 
@@ -286,17 +287,25 @@ class MySwaps:
     outgoing: tuple[SwapView, ...]
 
 
+def _view(uow: UnitOfWork, pool: str, swap: SwapProposal) -> SwapView:
+    shift = uow.shifts.get(pool, swap.shift)
+    theirs = None if swap.their_shift is None else uow.shifts.get(pool, swap.their_shift)
+    assert shift is not None
+    return SwapView(swap, shift, theirs)
+
+
+def swap_view(uow: UnitOfWork, pool: str, swap: SwapProposal) -> SwapView:
+    """``swap`` with its shifts."""
+    with uow:
+        return _view(uow, pool, swap)
+
+
 def my_swaps(uow: UnitOfWork, pool: str, participant: str) -> MySwaps:
     """``participant``'s pending swap proposals (see :class:`MySwaps`)."""
     with uow:
         lookup.pool(uow, pool)
-        pending = [s for s in uow.shifts.swaps(pool, participant=participant) if s.pending]
-        views = []
-        for s in pending:
-            shift = uow.shifts.get(pool, s.shift)
-            theirs = None if s.their_shift is None else uow.shifts.get(pool, s.their_shift)
-            assert shift is not None
-            views.append(SwapView(s, shift, theirs))
+        views = [_view(uow, pool, s) for s in uow.shifts.swaps(pool, participant=participant)
+                 if s.pending]
     return MySwaps(tuple(v for v in views if v.swap.to == participant),
                    tuple(v for v in views if v.swap.proposer == participant))
 

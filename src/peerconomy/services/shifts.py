@@ -35,6 +35,7 @@ __all__ = [
     "cancel_shift",
     "check_offer_shifts",
     "my_shifts",
+    "offer_shifts",
     "period_of",
     "place_plan",
     "placed_periods",
@@ -162,6 +163,23 @@ def check_offer_shifts(uow: UnitOfWork, pool: str, period: Period, task: str,
                                              f" ({period.starts_on} to {period.ends_on}),"
                                              f" got shift {id} on {shift.day}")
     return tuple(sorted(set(shifts)))
+
+
+def offer_shifts(uow: UnitOfWork, pool: str, participant: str
+                 ) -> tuple[dict[str, list[Shift]], dict[str, tuple[int, ...]]]:
+    """For the current period's offer form: each task's shifts an offer may name (not
+    cancelled, within the period's dates where it is dated), and the shifts
+    ``participant``'s offers name now, by task."""
+    with uow:
+        period = lookup.current_period(uow, pool)
+        named = uow.shifts.availability(pool, period.number)
+        open_to_offers: dict[str, list[Shift]] = {}
+        for s in uow.shifts.of_pool(pool):
+            if not s.cancelled and (period.starts_on is None or period.ends_on is None
+                                    or period.starts_on <= s.day <= period.ends_on):
+                open_to_offers.setdefault(s.task, []).append(s)
+    return open_to_offers, {task: ids for (who, task), ids in named.items()
+                            if who == participant}
 
 
 def place_plan(uow: UnitOfWork, period: Period, plan: ClearedPlan) -> int:

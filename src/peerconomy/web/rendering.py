@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from babel.core import Locale
-from babel.dates import format_date, format_datetime, format_skeleton
+from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from starlette.requests import Request
@@ -120,6 +120,11 @@ def day(value: date) -> str:
     return format_skeleton("MMMEd", value, locale=active_locale())
 
 
+def weekday(index: int) -> str:
+    """Weekday ``index`` (Monday 0) as the page's language abbreviates it (``Sat``)."""
+    return str(get_day_names("abbreviated", locale=active_locale())[index])
+
+
 ENVIRONMENT: Final = Environment(
     loader=PackageLoader("peerconomy.web", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
@@ -136,6 +141,7 @@ ENVIRONMENT.filters["num"] = number
 ENVIRONMENT.filters["when"] = when
 ENVIRONMENT.filters["deadline"] = deadline
 ENVIRONMENT.filters["day"] = day
+ENVIRONMENT.filters["weekday"] = weekday
 ENVIRONMENT.filters["seg"] = lambda text: quote(str(text), safe="")
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from peerconomy.http.deps import UowDep
+from peerconomy.http.deps import NowDep, UowDep
 from peerconomy.i18n import gettext_for, locale_of, translations, using
 from peerconomy.ledger.journal import POOL, participant_of
 from peerconomy.services import books, hints, overview, views
@@ -29,19 +29,19 @@ EXPORTS = {"csv": ("text/csv; charset=utf-8", "csv"),
 
 
 @router.get("/pools/{pool}/hints", response_class=HTMLResponse)
-def hint_board(pool: str, request: Request, uow: UowDep) -> Response:
-    """Uncovered task hours (most wanted first), unmet wishes, over- and underproduction and
-    each project's to-do list."""
+def hint_board(pool: str, request: Request, uow: UowDep, now: NowDep) -> Response:
+    """Uncovered task hours (most wanted first), the open slots on shifts by date, unmet
+    wishes, over- and underproduction and each project's to-do list."""
     access = pool_access(request, uow, pool)
-    board = hints.hint_board(uow, pool)
+    board = hints.hint_board(uow, pool, now=now)
     return pool_page(request, "hints.html", access, "hints", board=board)
 
 
 @router.get("/pools/{pool}/hints.atom")
-def hint_feed(pool: str, request: Request, uow: UowDep) -> Response:
+def hint_feed(pool: str, request: Request, uow: UowDep, now: NowDep) -> Response:
     """The hint board as an Atom feed."""
     pool_access(request, uow, pool)
-    board = hints.hint_board(uow, pool)
+    board = hints.hint_board(uow, pool, now=now)
     updated = datetime.now(UTC)
     if board.period is not None:
         plan = views.plan(uow, pool, board.period)
