@@ -132,6 +132,7 @@ class Seaside:
             "participant": "ben",
             "project": "flats", "code": self.code, "token_id": token_id,
             "transaction": "t1", "good": "guest-bed", "token": "not-a-signed-link",
+            "shift": "1", "swap": "1",
         }
 
     def url(self, path: str) -> str:

@@ -137,7 +137,8 @@ def test_no_page_has_inline_script_style_or_handlers_and_every_post_a_token(
         browser: Callable[[], Browser]) -> None:
     people: dict[str, Browser] = request.getfixturevalue(stage)
     code = invite(people["ana"]).rsplit("/", 1)[1]
-    parts = {"pool": "seaside", "code": code, "fmt": "csv", "token": "not-a-signed-link"}
+    parts = {"pool": "seaside", "code": code, "fmt": "csv", "token": "not-a-signed-link",
+             "number": "1"}
     visits = {
         name: visit_every_page(app, who, parts)
         for name, who in (*people.items(), ("nobody", browser()))
