@@ -131,7 +131,8 @@ class Seaside:
             "log_id": "1", "holding": "1", "point": "kiosk", "user": "cleo", "decision": "approve",
             "participant": "ben",
             "project": "flats", "code": self.code, "token_id": token_id,
-            "transaction": "t1", "good": "guest-bed", "token": "not-a-signed-link", "shift": "1",
+            "transaction": "t1", "good": "guest-bed", "token": "not-a-signed-link",
+            "shift": "1", "swap": "1",
         }
 
     def url(self, path: str) -> str:

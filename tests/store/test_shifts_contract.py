@@ -1,15 +1,18 @@
 """Shifts on every store: a pool's shifts come back as stored, numbered per pool and sorted
 by day and time; the shifts an offer names are kept per period; placements are added,
-listed and removed (all of a period, or one shift's); a renamed participant keeps theirs."""
+listed and removed (all of a period, one shift's, or one member's on a shift); swap proposals
+are numbered per pool and answered; follows are kept per project and member; a renamed
+participant keeps all of theirs."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject
 from peerconomy.domain.scenario import Task
+from peerconomy.domain.shift_exchange import SwapProposal
 from peerconomy.domain.shifts import Shift
 from peerconomy.store.memory import MemoryStore
 from peerconomy.store.sql import SqlStore
@@ -113,3 +116,85 @@ def test_a_rolled_back_shift_is_not_kept(store: Store) -> None:
         uow.shifts.add("farm", [HARVEST])
     with store.unit_of_work() as uow:
         assert uow.shifts.of_pool("farm") == []
+
+
+AT = datetime(2026, 5, 5, 9, 0, tzinfo=UTC)
+
+
+def test_one_members_placement_is_removed_alone(store: Store) -> None:
+    _farm(store)
+    with store.unit_of_work() as uow:
+        uow.shifts.add("farm", [HARVEST, MILKING])
+        uow.shifts.add_placements("farm", 1, [(1, "ana"), (1, "ben"), (2, "ben")])
+        assert uow.shifts.remove_placements("farm", 1, shift=1, participant="ben") == [
+            (1, "ben")]
+        assert uow.shifts.remove_placements("farm", 1, shift=2, participant="ana") == []
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.shifts.placements("farm", 1) == [(1, "ana"), (2, "ben")]
+
+
+def test_swap_proposals_are_numbered_per_pool_listed_by_member_and_answered(
+        store: Store) -> None:
+    _farm(store)
+    proposal = SwapProposal(1, "ben", 2, "ana", 1, AT)
+    with store.unit_of_work() as uow:
+        uow.shifts.add("farm", [HARVEST, MILKING])
+        uow.shifts.add("bakery", [HARVEST])
+        first = uow.shifts.add_swap("farm", proposal)
+        second = uow.shifts.add_swap("farm", replace(proposal, their_shift=None, to="cleo"))
+        other = uow.shifts.add_swap("bakery", replace(proposal, shift=1, their_shift=None))
+        uow.commit()
+    assert (first.id, second.id, other.id) == (1, 2, 1)
+    with store.unit_of_work() as uow:
+        assert uow.shifts.get_swap("farm", 1) == replace(proposal, id=1)
+        assert uow.shifts.get_swap("farm", 3) is None
+        assert [s.id for s in uow.shifts.swaps("farm")] == [1, 2]
+        assert [s.id for s in uow.shifts.swaps("farm", participant="ana")] == [1]
+        assert [s.id for s in uow.shifts.swaps("farm", participant="cleo")] == [2]
+        later = AT + timedelta(hours=2)
+        uow.shifts.put_swap("farm", replace(first, state="accepted", decided_at=later))
+        uow.commit()
+    with store.unit_of_work() as uow:
+        answered = uow.shifts.get_swap("farm", 1)
+        assert answered is not None
+        assert (answered.state, answered.decided_at, answered.pending) == (
+            "accepted", AT + timedelta(hours=2), False)
+        assert uow.shifts.get_swap("bakery", 1) == replace(
+            proposal, shift=1, their_shift=None, id=1)
+
+
+def test_follows_are_kept_per_project_and_member(store: Store) -> None:
+    _farm(store)
+    with store.unit_of_work() as uow:
+        uow.pools.put_project("farm", PoolProject("dairy"))
+        uow.shifts.set_following("farm", "veg", "ben", True)
+        uow.shifts.set_following("farm", "veg", "ana", True)
+        uow.shifts.set_following("farm", "dairy", "ben", True)
+        uow.shifts.set_following("farm", "dairy", "ben", True)  # twice: still once
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.shifts.followers("farm", "veg") == ["ana", "ben"]
+        assert uow.shifts.followed("farm", "ben") == ["dairy", "veg"]
+        assert uow.shifts.followers("bakery", "veg") == []
+        uow.shifts.set_following("farm", "veg", "ben", False)
+        uow.shifts.set_following("farm", "veg", "cleo", False)  # never followed: nothing
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.shifts.followers("farm", "veg") == ["ana"]
+        assert uow.shifts.followed("farm", "ben") == ["dairy"]
+
+
+def test_a_renamed_participant_keeps_their_swaps_and_follows(store: Store) -> None:
+    _farm(store)
+    with store.unit_of_work() as uow:
+        uow.shifts.add("farm", [HARVEST, MILKING])
+        uow.shifts.add_swap("farm", SwapProposal(1, "ben", 2, "ana", 1, AT))
+        uow.shifts.add_swap("farm", SwapProposal(1, "ana", 1, "ben", None, AT))
+        uow.shifts.set_following("farm", "veg", "ben", True)
+        uow.pools.rename_participant("farm", "ben", "gone-1")
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert [(s.proposer, s.to) for s in uow.shifts.swaps("farm")] == [
+            ("gone-1", "ana"), ("ana", "gone-1")]
+        assert uow.shifts.followers("farm", "veg") == ["gone-1"]

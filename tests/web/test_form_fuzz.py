@@ -84,6 +84,10 @@ PLAUSIBLE: dict[str, list[str]] = {
     "period_opened": ["on", ""], "plan_cleared": ["on"], "work_awaits_confirmation": [""],
     "offers_closing": ["on", ""], "logs_waiting": [""],
     "invitation": ["", "0123456789ab.nope"],
+    "every": ["week", "day"], "first": ["2026-05-02"], "until": ["2026-05-30", "2026-05-01"],
+    "weekdays": ["sat", "mon", ""], "interval": ["1", "2"], "with": ["ana", "ana/1", "ana/x"],
+    "answer": ["accept", "decline", "withdraw"], "following": ["1", ""], "{swap}": ["1"],
+    "shift_choice": ["1", ""], "shifts": ["1", "2", ""],
 }
 """Values a person would give, so that many posts get through (the others are hostile)."""
 
@@ -95,7 +99,8 @@ def _value(name: str, hostile: st.SearchStrategy[str]) -> st.SearchStrategy[str]
 
 FORMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # path: (who posts it, the stage of the seaside it is posted in, its fields)
-    "/pools/seaside/offers/{task}": ("ben", "collected", ("hours", "min_weight", "period")),
+    "/pools/seaside/offers/{task}": ("ben", "collected", ("hours", "min_weight", "period",
+                                                          "shift_choice", "shifts")),
     "/pools/seaside/offers/{task}/withdraw": ("ben", "collected", ()),
     "/pools/seaside/wishes": ("ben", "collected", ("quantity", "term", "period",
                                                    "max_cost:good:sea-view")),
@@ -107,6 +112,13 @@ FORMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "/pools/seaside/tasks/{task}/shifts": ("ana", "collected", ("date", "start", "end",
                                                                 "place", "slots")),
     "/pools/seaside/tasks/{task}/shifts/{shift}/cancel": ("ana", "collected", ()),
+    "/pools/seaside/tasks/{task}/shifts/repeat": ("ana", "collected", (
+        "every", "first", "until", "start", "end", "weekdays", "interval", "place", "slots")),
+    "/pools/seaside/shifts/{shift}/take": ("ben", "cleared", ()),
+    "/pools/seaside/me/shifts/{shift}/hand-back": ("ben", "cleared", ()),
+    "/pools/seaside/me/shifts/{shift}/swap": ("ben", "cleared", ("with",)),
+    "/pools/seaside/swaps/{swap}/answer": ("ben", "cleared", ("answer",)),
+    "/pools/seaside/projects/{project}/follow": ("ben", "collected", ("following",)),
     "/pools/seaside/period/clear": ("ana", "collected", ()),
     "/pools/seaside/period/reopen": ("ana", "cleared", ()),
     "/pools/seaside/period/settle": ("ana", "worked", ()),

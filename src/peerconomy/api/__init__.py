@@ -8,7 +8,17 @@ from typing import Final
 from fastapi import APIRouter, Depends, FastAPI
 
 from peerconomy.api.contract import document_contract, operation_id
-from peerconomy.api.routes import auth, books, holdings, notices, periods, pickup, pools, shifts
+from peerconomy.api.routes import (
+    auth,
+    books,
+    holdings,
+    notices,
+    periods,
+    pickup,
+    pools,
+    shift_exchange,
+    shifts,
+)
 from peerconomy.http.csrf import session_csrf
 from peerconomy.http.deps import API_PREFIX
 from peerconomy.http.sessions import SESSION_COOKIE
@@ -32,7 +42,8 @@ def install_api(app: FastAPI) -> None:
     app.description = API_DESCRIPTION
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(session_csrf)],
                     generate_unique_id_function=operation_id)
-    for module in (auth, pools, periods, shifts, holdings, pickup, notices, books):
+    for module in (auth, pools, periods, shifts, shift_exchange, holdings, pickup, notices,
+                   books):
         api.include_router(module.router)
     app.include_router(api)
     document_contract(app, session_cookie=SESSION_COOKIE)

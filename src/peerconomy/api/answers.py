@@ -13,7 +13,7 @@ answer (a work log, a task's or good's row, an audit entry), it is used as it is
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -42,6 +42,7 @@ __all__ = [
     "MyPeriodOut",
     "NextStep",
     "NonFiniteWarning",
+    "OpenSlotOut",
     "PeriodPlans",
     "Plan",
     "PlanAllocation",
@@ -362,6 +363,21 @@ class SubscribedUnits(BaseModel):
     units: list[int]
 
 
+class OpenSlotOut(BaseModel):
+    """A shift still ahead with places nobody fills (handed back, or never filled)."""
+
+    shift: int = Field(description="The shift's id (take a place: POST .../shifts/{shift}/take).")
+    task: str
+    project: str
+    period: int
+    date: date
+    start: time = Field(description="Local time in the pool's time zone.")
+    end: time = Field(description="Local time; at or before the start: the next day.")
+    place: str
+    slots: int
+    free: int = Field(description="Places free.")
+
+
 class HintBoardOut(BaseModel):
     """What the pool needs most, from its latest plan (``period`` null: none yet)."""
 
@@ -377,6 +393,8 @@ class HintBoardOut(BaseModel):
     subscribed: dict[str, list[SubscribedUnits]] = Field(
         description="Per project, the units subscriptions ask for of its goods in the coming"
                     " periods.")
+    open_slots: list[OpenSlotOut] = Field(
+        description="Free places on shifts still ahead, by date and time.")
 
 
 class ContactChoice(BaseModel):

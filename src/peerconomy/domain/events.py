@@ -21,6 +21,7 @@ from datetime import datetime
 
 from peerconomy.domain.account import Invitation, User
 from peerconomy.domain.pool import Member, Plan, WorkLog
+from peerconomy.domain.shift_exchange import SwapProposal
 from peerconomy.domain.shifts import Shift
 
 __all__ = [
@@ -33,6 +34,9 @@ __all__ = [
     "PeriodOpened",
     "ShiftCancelled",
     "SignUpWithKnownEmail",
+    "SlotOpened",
+    "SwapAnswered",
+    "SwapProposed",
     "UserSignedUp",
     "WorkLogged",
 ]
@@ -58,6 +62,37 @@ class ShiftCancelled(Event):
     pool: str
     shift: Shift
     people: tuple[str, ...]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SlotOpened(Event):
+    """A place on ``shift`` of ``pool``, in a cleared period, opened for anyone to take:
+    handed back by ``by``, or a new shift added (``by`` None); ``free`` places are open
+    now."""
+
+    pool: str
+    shift: Shift
+    free: int
+    by: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SwapProposed(Event):
+    """A member proposed a swap of shifts (or handing one over) to another member."""
+
+    pool: str
+    swap: SwapProposal
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SwapAnswered(Event):
+    """A swap proposal was accepted, declined or withdrawn (its ``state`` says which)."""
+
+    pool: str
+    swap: SwapProposal
     at: datetime
 
 

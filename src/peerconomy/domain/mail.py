@@ -32,10 +32,11 @@ __all__ = [
 ]
 
 NoticeKind = Literal["period_opened", "plan_cleared", "work_awaits_confirmation",
-                     "shift_cancelled", "offers_closing", "logs_waiting"]
+                     "shift_cancelled", "shift_swap", "open_slot", "offers_closing",
+                     "logs_waiting"]
 NOTICE_KINDS: Final[tuple[NoticeKind, ...]] = (
     "period_opened", "plan_cleared", "work_awaits_confirmation", "shift_cancelled",
-    "offers_closing", "logs_waiting",
+    "shift_swap", "open_slot", "offers_closing", "logs_waiting",
 )
 """The pool notices a member may turn off (account mail, such as a reset link, always goes
 out), the reminders (:data:`REMINDER_KINDS`) among them."""

@@ -3,13 +3,15 @@
 Stigmergy, not orders: uncovered task hours ordered by weight (the higher, the more wanted),
 wishes no one could meet, goods made beyond or short of what was wished, and each project's
 to-do list (hours planned, done and still open per task, and the units its subscriptions ask
-for in the coming periods, :mod:`peerconomy.services.subscriptions`).
+for in the coming periods, :mod:`peerconomy.services.subscriptions`), and the open slots:
+free places on shifts still ahead, by date (:mod:`peerconomy.services.shift_exchange`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from peerconomy.domain.plan import (
@@ -22,6 +24,7 @@ from peerconomy.domain.plan import (
 from peerconomy.domain.work import credited_hours
 from peerconomy.services import lookup
 from peerconomy.services.ports import UnitOfWork
+from peerconomy.services.shift_exchange import OpenSlot, open_slots
 from peerconomy.services.subscriptions import Subscribed, subscribed_units
 
 __all__ = ["HintBoard", "ToDo", "hint_board"]
@@ -58,6 +61,9 @@ class HintBoard:
     """The period the subscribed units start from: the current one."""
     subscribed: dict[str, list[Subscribed]] = field(default_factory=dict)
     """Per project, the units subscriptions ask for of its goods in the coming periods."""
+    open_slots: tuple[OpenSlot, ...] = ()
+    """Free places on shifts still ahead, by date
+    (:func:`~peerconomy.services.shift_exchange.open_slots`)."""
 
     def as_json(self) -> dict[str, Any]:
         """The board as JSON-ready data."""
@@ -82,11 +88,21 @@ class HintBoard:
                            "units": list(s.units)} for s in rows]
                 for project, rows in self.subscribed.items()
             },
+            "open_slots": [
+                {"shift": o.shift.id, "task": o.shift.task, "project": o.project,
+                 "period": o.period, "date": o.shift.day.isoformat(),
+                 "start": o.shift.start.isoformat("minutes"),
+                 "end": o.shift.end.isoformat("minutes"), "place": o.shift.place,
+                 "slots": o.shift.slots, "free": o.free}
+                for o in self.open_slots
+            ],
         }
 
 
-def hint_board(uow: UnitOfWork, pool: str) -> HintBoard:
-    """The hint board of the pool's latest period that has a plan."""
+def hint_board(uow: UnitOfWork, pool: str, *, now: datetime | None = None) -> HintBoard:
+    """The hint board of the pool's latest period that has a plan (its open slots: those
+    ahead of ``now``)."""
+    slots = tuple(open_slots(uow, pool, now=now))
     with uow:
         lookup.pool(uow, pool)
         period = lookup.current_period(uow, pool)
@@ -147,6 +163,7 @@ def hint_board(uow: UnitOfWork, pool: str) -> HintBoard:
         dict(sorted(todo.items())),
         period.number,
         subscribed,
+        slots,
     )
 
 

@@ -17,6 +17,9 @@ from peerconomy.domain.events import (
     PeriodOpened,
     ShiftCancelled,
     SignUpWithKnownEmail,
+    SlotOpened,
+    SwapAnswered,
+    SwapProposed,
     UserSignedUp,
     WorkLogged,
 )
@@ -25,11 +28,14 @@ from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
     "invitation",
+    "open_slot",
     "password_reset",
     "period_opened",
     "plan_cleared",
     "shift_cancelled",
     "sign_up_tried",
+    "swap_answered",
+    "swap_proposed",
     "verification",
     "work_awaits_confirmation",
 ]
@@ -55,6 +61,22 @@ def shift_cancelled(uow: UnitOfWork, event: ShiftCancelled) -> None:
     """Those placed on a cancelled shift hear of it."""
     outbox.queue(uow, notices.shift_cancelled(uow, event.pool, event.shift,
                                               set(event.people)), now=event.at)
+
+
+def open_slot(uow: UnitOfWork, event: SlotOpened) -> None:
+    """The followers of the shift's project hear of the open place."""
+    outbox.queue(uow, notices.open_slot(uow, event.pool, event.shift, event.free, event.by),
+                 now=event.at)
+
+
+def swap_proposed(uow: UnitOfWork, event: SwapProposed) -> None:
+    """The member a swap is proposed to hears of it."""
+    outbox.queue(uow, notices.swap_proposed(uow, event.pool, event.swap), now=event.at)
+
+
+def swap_answered(uow: UnitOfWork, event: SwapAnswered) -> None:
+    """The other member of the swap hears of the answer."""
+    outbox.queue(uow, notices.swap_answered(uow, event.pool, event.swap), now=event.at)
 
 
 def invitation(uow: UnitOfWork, event: MemberInvited) -> None:

@@ -45,6 +45,7 @@ from babel.numbers import format_decimal
 from peerconomy.domain.account import Invitation, User
 from peerconomy.domain.mail import NoticeKind
 from peerconomy.domain.pool import Member, Plan, WorkLog
+from peerconomy.domain.shift_exchange import SwapProposal
 from peerconomy.domain.shifts import Shift
 from peerconomy.services.labels import labels
 from peerconomy.services.ports import UnitOfWork
@@ -62,6 +63,7 @@ __all__ = [
     "email_verification",
     "invitation",
     "moment_written",
+    "open_slot",
     "password_reset",
     "period_opened",
     "plan_cleared",
@@ -69,6 +71,8 @@ __all__ = [
     "pool_notices",
     "shift_cancelled",
     "sign_up_tried",
+    "swap_answered",
+    "swap_proposed",
     "text",
     "work_awaits_confirmation",
 ]
@@ -406,6 +410,83 @@ def shift_cancelled(uow: UnitOfWork, pool: str, shift: Shift, people: set[str]
         (text(N_("My period: %(link)s"), link=pool_link(pool)),),
     )
     return pool_notices(to, subject, body, pool, "shift_cancelled")
+
+
+def _shift_line(shift: Shift) -> Line:
+    """A shift as a notice's line shows it: task, date, times and place."""
+    return ("  - ", text(N_("%(task)s on %(date)s from %(start)s to %(end)s at %(place)s"),
+                         task=shift.task, date=shift.day.isoformat(),
+                         start=shift.start.isoformat("minutes"),
+                         end=shift.end.isoformat("minutes"), place=shift.place or "-"))
+
+
+def open_slot(uow: UnitOfWork, pool: str, shift: Shift, free: int, by: str | None
+              ) -> list[Notice]:
+    """The followers of the shift's project (but ``by``, who opened the place): a place is
+    free to take."""
+    with uow:
+        project = next((t.project for t in uow.pools.tasks(pool) if t.id == shift.task), "")
+        people = set(uow.shifts.followers(pool, project)) - {by}
+        to = addressees(uow, pool, "open_slot", people) if people else {}
+    subject = text(N_("[%(pool)s] Open slot: %(task)s on %(date)s"),
+                   pool=pool, task=shift.task, date=shift.day.isoformat())
+    body: tuple[Line, ...] = (
+        (text(N_("A shift of project %(project)s has %(free)s of %(slots)s places free:"),
+              project=project, free=free, slots=shift.slots),),
+        _shift_line(shift),
+        (),
+        (text(N_("Take a place on the hint board: %(link)s"), link=pool_link(pool, "/hints")),),
+        (text(N_("You hear of this because you follow project %(project)s."),
+              project=project),),
+    )
+    return pool_notices(to, subject, body, pool, "open_slot")
+
+
+def swap_proposed(uow: UnitOfWork, pool: str, swap: SwapProposal) -> list[Notice]:
+    """The member a swap is proposed to: which shifts, and where to answer."""
+    with uow:
+        shift = uow.shifts.get(pool, swap.shift)
+        theirs = None if swap.their_shift is None else uow.shifts.get(pool, swap.their_shift)
+        to = addressees(uow, pool, "shift_swap", {swap.to})
+    assert shift is not None
+    subject = text(N_("[%(pool)s] %(member)s proposes a swap of shifts"), pool=pool,
+                   member=swap.proposer)
+    if theirs is None:
+        offered: tuple[Line, ...] = (
+            (text(N_("%(member)s asks you to take over their shift:"),
+                  member=swap.proposer),), _shift_line(shift))
+    else:
+        offered = ((text(N_("%(member)s offers you their shift:"), member=swap.proposer),),
+                   _shift_line(shift), (text(N_("for yours:")),), _shift_line(theirs))
+    body: tuple[Line, ...] = (
+        *offered,
+        (),
+        (text(N_("Accept or decline on My period: %(link)s"), link=pool_link(pool)),),
+    )
+    return pool_notices(to, subject, body, pool, "shift_swap")
+
+
+def swap_answered(uow: UnitOfWork, pool: str, swap: SwapProposal) -> list[Notice]:
+    """The other member of an answered swap: the proposer hears it was accepted or
+    declined, the recipient that it was withdrawn."""
+    withdrawn = swap.state == "withdrawn"
+    with uow:
+        shift = uow.shifts.get(pool, swap.shift)
+        to = addressees(uow, pool, "shift_swap", {swap.to if withdrawn else swap.proposer})
+    assert shift is not None
+    said = {
+        "accepted": N_("[%(pool)s] %(member)s accepted your swap of shifts"),
+        "declined": N_("[%(pool)s] %(member)s declined your swap of shifts"),
+        "withdrawn": N_("[%(pool)s] %(member)s withdrew their swap of shifts"),
+    }[swap.state]
+    subject = text(said, pool=pool, member=swap.proposer if withdrawn else swap.to)
+    body: tuple[Line, ...] = (
+        (text(N_("The swap was of this shift:")),),
+        _shift_line(shift),
+        (),
+        (text(N_("My period: %(link)s"), link=pool_link(pool)),),
+    )
+    return pool_notices(to, subject, body, pool, "shift_swap")
 
 
 def invitation(member: Member, pool: str, invited: Invitation, code: str) -> Notice | None:

@@ -41,6 +41,7 @@ from peerconomy.domain.reminders import SentReminder
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.domain.schedule import PeriodDates
 from peerconomy.domain.security import CalendarKey, ResetToken, Session, SignInLimit
+from peerconomy.domain.shift_exchange import SwapProposal
 from peerconomy.domain.shifts import Shift
 from peerconomy.ledger.journal import Account, Transaction
 
@@ -282,10 +283,32 @@ class ShiftRepository(Protocol):
     def add_placements(self, pool: str, number: int, placed: Sequence[tuple[int, str]]) -> None:
         """Store the placements of the period's plan (none stored for it yet)."""
 
-    def remove_placements(self, pool: str, number: int, *, shift: int | None = None
-                          ) -> list[tuple[int, str]]:
-        """Remove the period's placements (only on ``shift``, if given); return those
-        removed, sorted."""
+    def remove_placements(self, pool: str, number: int, *, shift: int | None = None,
+                          participant: str | None = None) -> list[tuple[int, str]]:
+        """Remove the period's placements (only on ``shift``, only ``participant``'s, if
+        given); return those removed, sorted."""
+
+    def add_swap(self, pool: str, swap: SwapProposal) -> SwapProposal:
+        """Store a new swap proposal (its ``id`` is ignored); return it numbered."""
+
+    def get_swap(self, pool: str, id: int) -> SwapProposal | None:
+        """One swap proposal of the pool, or None."""
+
+    def swaps(self, pool: str, *, participant: str | None = None) -> list[SwapProposal]:
+        """The pool's swap proposals (only those ``participant`` made or was made), by id."""
+
+    def put_swap(self, pool: str, swap: SwapProposal) -> None:
+        """Replace a stored swap proposal (answered, say)."""
+
+    def followers(self, pool: str, project: str) -> list[str]:
+        """The members following ``project``, sorted."""
+
+    def followed(self, pool: str, participant: str) -> list[str]:
+        """The projects ``participant`` follows, sorted."""
+
+    def set_following(self, pool: str, project: str, participant: str,
+                      following: bool) -> None:
+        """Start (``following``) or stop ``participant`` following ``project``."""
 
 
 class JournalRepository(Protocol):

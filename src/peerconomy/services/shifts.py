@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from peerconomy.domain.events import ShiftCancelled
+from peerconomy.domain.events import ShiftCancelled, SlotOpened
+from peerconomy.domain.period import PeriodState
 from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.pool import Period
 from peerconomy.domain.schedule import zone
@@ -34,11 +35,18 @@ __all__ = [
     "cancel_shift",
     "check_offer_shifts",
     "my_shifts",
+    "offer_shifts",
+    "period_of",
     "place_plan",
+    "placed_periods",
+    "recent_periods",
     "repeat_shifts",
     "task_shifts",
     "withdraw_placements",
 ]
+
+_PLACED = (PeriodState.CLEARED, PeriodState.SETTLED, PeriodState.CLOSED)
+"""The states of a period whose plan has placed its work on shifts."""
 
 
 def _task_of(uow: UnitOfWork, pool: str, task: str) -> None:
@@ -50,15 +58,21 @@ def _task_of(uow: UnitOfWork, pool: str, task: str) -> None:
 
 def add_shift(uow: UnitOfWork, pool: str, shift: Shift, *, actor: str | None = None,
               now: datetime | None = None) -> Shift:
-    """Add a one-off shift to a task of the pool; return it numbered."""
+    """Add a one-off shift to a task of the pool; return it numbered. Where it falls in a
+    cleared period and is still ahead, its places are open slots: the project's followers
+    are told (:class:`~peerconomy.domain.events.SlotOpened`)."""
     checked = check_shift(shift)
     with uow:
-        lookup.pool(uow, pool, lock=True)
+        found = lookup.pool(uow, pool, lock=True)
         _task_of(uow, pool, checked.task)
         (stored,) = uow.shifts.add(pool, [checked])
         record(uow, pool, "shift.add", actor=actor, subject=stored.id, now=now,
                detail={"task": stored.task, "date": stored.day.isoformat()})
-        uow.commit()
+        moment = now or datetime.now(UTC)
+        if period_of(uow, pool, stored) is not None and stored.span(
+                zone(found.settings.schedule.time_zone))[0] > moment:
+            messagebus.record(uow, SlotOpened(pool, stored, stored.slots, None, moment))
+        messagebus.commit(uow)
     return stored
 
 
@@ -93,7 +107,7 @@ def cancel_shift(uow: UnitOfWork, pool: str, id: int, *, task: str | None = None
         cancelled = replace(shift, cancelled=True)
         uow.shifts.put(pool, cancelled)
         people: set[str] = set()
-        for period in _recent(uow, pool):
+        for period in recent_periods(uow, pool):
             people |= {who for _, who in
                        uow.shifts.remove_placements(pool, period.number, shift=id)}
         record(uow, pool, "shift.cancel", actor=actor, subject=id, now=moment,
@@ -105,13 +119,29 @@ def cancel_shift(uow: UnitOfWork, pool: str, id: int, *, task: str | None = None
     return cancelled
 
 
-def _recent(uow: UnitOfWork, pool: str) -> list[Period]:
+def recent_periods(uow: UnitOfWork, pool: str) -> list[Period]:
     """The pool's current period and the one before it: the periods whose placements are
     still ahead or being worked (a settled period's shifts are worked while the next one
     collects)."""
     latest = lookup.current_period(uow, pool)
     before = uow.periods.get(pool, latest.number - 1) if latest.number > 1 else None
     return [p for p in (before, latest) if p is not None]
+
+
+def placed_periods(uow: UnitOfWork, pool: str) -> list[Period]:
+    """Of :func:`recent_periods`, those whose plan placed work on shifts (cleared, dated)."""
+    return [p for p in recent_periods(uow, pool)
+            if p.state in _PLACED and p.starts_on is not None and p.ends_on is not None]
+
+
+def period_of(uow: UnitOfWork, pool: str, shift: Shift) -> Period | None:
+    """Inside a transaction: the period of :func:`placed_periods` that ``shift`` falls in
+    (None: none; its places are given out when its period is cleared)."""
+    for p in placed_periods(uow, pool):
+        assert p.starts_on is not None and p.ends_on is not None
+        if p.starts_on <= shift.day <= p.ends_on:
+            return p
+    return None
 
 
 def check_offer_shifts(uow: UnitOfWork, pool: str, period: Period, task: str,
@@ -133,6 +163,23 @@ def check_offer_shifts(uow: UnitOfWork, pool: str, period: Period, task: str,
                                              f" ({period.starts_on} to {period.ends_on}),"
                                              f" got shift {id} on {shift.day}")
     return tuple(sorted(set(shifts)))
+
+
+def offer_shifts(uow: UnitOfWork, pool: str, participant: str
+                 ) -> tuple[dict[str, list[Shift]], dict[str, tuple[int, ...]]]:
+    """For the current period's offer form: each task's shifts an offer may name (not
+    cancelled, within the period's dates where it is dated), and the shifts
+    ``participant``'s offers name now, by task."""
+    with uow:
+        period = lookup.current_period(uow, pool)
+        named = uow.shifts.availability(pool, period.number)
+        open_to_offers: dict[str, list[Shift]] = {}
+        for s in uow.shifts.of_pool(pool):
+            if not s.cancelled and (period.starts_on is None or period.ends_on is None
+                                    or period.starts_on <= s.day <= period.ends_on):
+                open_to_offers.setdefault(s.task, []).append(s)
+    return open_to_offers, {task: ids for (who, task), ids in named.items()
+                            if who == participant}
 
 
 def place_plan(uow: UnitOfWork, period: Period, plan: ClearedPlan) -> int:
@@ -189,7 +236,7 @@ def task_shifts(uow: UnitOfWork, pool: str) -> dict[str, list[ShiftRow]]:
         lookup.pool(uow, pool)
         shifts = uow.shifts.of_pool(pool)
         taken: dict[int, int] = {}
-        for period in _recent(uow, pool):
+        for period in recent_periods(uow, pool):
             for id, _ in uow.shifts.placements(pool, period.number):
                 taken[id] = taken.get(id, 0) + 1
     found: dict[str, list[ShiftRow]] = {}
@@ -222,7 +269,7 @@ def my_shifts(uow: UnitOfWork, pool: str, participant: str) -> MyShifts:
         where = zone(found.settings.schedule.time_zone)
         mine: list[MyShift] = []
         hours: list[HoursPlaced] = []
-        for period in _recent(uow, pool):
+        for period in recent_periods(uow, pool):
             plan = uow.periods.plan(pool, period.number)
             if plan is None or period.starts_on is None or period.ends_on is None:
                 continue

@@ -497,6 +497,36 @@ shift_placements: Final = Table(
 """Who a cleared period's plan placed on which shift, written with the plan and withdrawn
 with it (migration 0017)."""
 
+shift_swaps: Final = Table(
+    "shift_swaps",
+    metadata,
+    _pool(),
+    Column("id", Integer, nullable=False),  # numbered per pool, from 1
+    _period(),
+    Column("proposer", Text, nullable=False),
+    Column("shift", Integer, nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("their_shift", Integer),  # null: the shift is offered outright
+    Column("state", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("decided_at", UtcDateTime),
+    PrimaryKeyConstraint("pool", "id"),
+    ForeignKeyConstraint(["pool", "shift"], ["shifts.pool", "shifts.id"]),
+    _of_period(),
+)
+"""Members' proposals to swap a shift, or hand it to another member (migration 0021)."""
+
+project_follows: Final = Table(
+    "project_follows",
+    metadata,
+    _pool(),
+    Column("project", Text, nullable=False),
+    Column("participant", Text, nullable=False),
+    PrimaryKeyConstraint("pool", "project", "participant"),
+    ForeignKeyConstraint(["pool", "project"], ["projects.pool", "projects.id"]),
+)
+"""The members who follow a project to hear of its new open slots (migration 0021)."""
+
 transactions: Final = Table(
     "transactions",
     metadata,

@@ -90,13 +90,14 @@ def install_pages(app: FastAPI) -> HtmlRenderer:
         routes_pickup,
         routes_pool,
         routes_projects,
+        routes_shift_exchange,
         routes_shifts,
     )
 
     app.state.clearing = ClearingJobs()
     # the member's pages first: routes are matched in order, and these are asked for most
     for module in (routes_pool, routes_accounts, routes_period, routes_books, routes_projects,
-                   routes_pickup, routes_shifts, routes_calendar):
+                   routes_pickup, routes_shifts, routes_shift_exchange, routes_calendar):
         app.include_router(module.router)
     app.add_api_route("/favicon.ico", favicon, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(packages=[("peerconomy.web", "static")]), name="static")

@@ -1,7 +1,8 @@
 """The hint board as an Atom feed (RFC 4287), for members who follow their pool in a reader.
 
-One entry per hint of the latest plan: task hours nobody covers (most wanted first), wishes
-nobody could meet, goods made beyond or short of what was wished. An entry's id names the
+One entry per hint of the latest plan: task hours nobody covers (most wanted first), open
+slots on the coming shifts (by date), wishes nobody could meet, goods made beyond or short of
+what was wished. An entry's id names the
 pool, the period and the hint, so a reader shows a hint once per period.
 """
 
@@ -45,6 +46,19 @@ def _entries(board: HintBoard, names: Labels, _: Gettext, ngettext: Ngettext
                      _count(h["hours"])) % {"hours": _n(h["hours"]), "task": names.task(h["task"])},
             _("Nobody has offered these hours yet; they are credited at a weight of"
               " %(weight)s.") % {"weight": _n(h["weight"])},
+        ))
+    for o in board.open_slots:
+        shift = o.shift
+        entries.append((
+            f"open-slot/{shift.id}",
+            ngettext("%(free)s open place: %(task)s on %(date)s, %(start)s to %(end)s",
+                     "%(free)s open places: %(task)s on %(date)s, %(start)s to %(end)s",
+                     o.free) % {"free": o.free, "task": shift.task,
+                                "date": shift.day.isoformat(),
+                                "start": shift.start.isoformat("minutes"),
+                                "end": shift.end.isoformat("minutes")},
+            _("Project %(project)s, at %(place)s: take a place on the hint board.") % {
+                "project": o.project, "place": shift.place or "\N{EN DASH}"},
         ))
     for h in board.unmet_wishes:
         entries.append((

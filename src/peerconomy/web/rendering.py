@@ -15,7 +15,7 @@ from typing import Any, Final
 from urllib.parse import quote, urlencode
 
 from babel.core import Locale
-from babel.dates import format_date, format_datetime, format_skeleton
+from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from starlette.requests import Request
@@ -119,6 +119,11 @@ def day(value: date) -> str:
     return format_skeleton("MMMEd", value, locale=active_locale())
 
 
+def weekday(index: int) -> str:
+    """Weekday ``index`` (Monday 0) as the page's language abbreviates it (``Sat``)."""
+    return str(get_day_names("abbreviated", locale=active_locale())[index])
+
+
 ENVIRONMENT: Final = Environment(
     loader=PackageLoader("peerconomy.web", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
@@ -136,6 +141,7 @@ ENVIRONMENT.filters["when"] = when
 ENVIRONMENT.filters["shown"] = shown_name  # a project's, task's or good's name, else its id
 ENVIRONMENT.filters["deadline"] = deadline
 ENVIRONMENT.filters["day"] = day
+ENVIRONMENT.filters["weekday"] = weekday
 ENVIRONMENT.filters["seg"] = lambda text: quote(str(text), safe="")
 
 

@@ -193,6 +193,8 @@ def notice_kind_names(_: Callable[[str], str]) -> dict[str, str]:
         "plan_cleared": _("The plan is made (my assignments and share)"),
         "work_awaits_confirmation": _("Work awaits my confirmation"),
         "shift_cancelled": _("A shift I am placed on is cancelled"),
+        "shift_swap": _("A swap of shifts is proposed to me, or answered"),
+        "open_slot": _("A project I follow has a new open slot"),
         "offers_closing": _("Reminder: offers close in two days and I offered nothing"),
         "logs_waiting": _("Reminder: work I may confirm has waited a day"),
     }

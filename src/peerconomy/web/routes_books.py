@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from peerconomy.http.deps import UowDep
+from peerconomy.http.deps import NowDep, UowDep
 from peerconomy.i18n import gettext_for, locale_of, translations, using
 from peerconomy.ledger.journal import POOL, participant_of
 from peerconomy.services import books, hints, labels, overview, views
@@ -29,27 +29,28 @@ EXPORTS = {"csv": ("text/csv; charset=utf-8", "csv"),
 
 
 @router.get("/pools/{pool}/hints", response_class=HTMLResponse)
-def hint_board(pool: str, request: Request, uow: UowDep) -> Response:
-    """Uncovered task hours (most wanted first), unmet wishes, over- and underproduction and
-    each project's to-do list."""
+def hint_board(pool: str, request: Request, uow: UowDep, now: NowDep) -> Response:
+    """Uncovered task hours (most wanted first), the open slots on shifts by date, unmet
+    wishes, over- and underproduction and each project's to-do list."""
     access = pool_access(request, uow, pool)
-    board = hints.hint_board(uow, pool)
+    board = hints.hint_board(uow, pool, now=now)
     return pool_page(request, "hints.html", access, "hints", board=board,
                      names=labels.labels(uow, pool))
 
 
 @router.get("/pools/{pool}/hints.atom")
-def hint_feed(pool: str, request: Request, uow: UowDep) -> Response:
+def hint_feed(pool: str, request: Request, uow: UowDep, now: NowDep) -> Response:
     """The hint board as an Atom feed."""
     pool_access(request, uow, pool)
-    return feed_answer(request, uow, pool, locale_of(request))
+    return feed_answer(request, uow, pool, locale_of(request), now=now)
 
 
 def feed_answer(request: Request, uow: UowDep, pool: str, locale: str,
-                self_link: str | None = None) -> Response:
+                self_link: str | None = None, *, now: datetime | None = None) -> Response:
     """The hint board of ``pool`` as an Atom feed in ``locale`` (its own address
-    ``self_link``; by default the hint board's with ``.atom``), for a caller who may see it."""
-    board = hints.hint_board(uow, pool)
+    ``self_link``; by default the hint board's with ``.atom``; the open slots ahead of
+    ``now``), for a caller who may see it."""
+    board = hints.hint_board(uow, pool, now=now)
     names = labels.labels(uow, pool)
     updated = datetime.now(UTC)
     if board.period is not None:

@@ -112,7 +112,7 @@ def hint_feed(pool: str, token: str, request: Request, uow: UowDep, policy: Poli
     except NotFoundError:
         return _not_found()
     base: str = request.app.state.settings.base_url
-    return feed_answer(request, uow, pool, _language(request, user),
+    return feed_answer(request, uow, pool, _language(request, user), now=now,
                        self_link=f"{base}/pools/{quote(pool, safe='')}/hints/{token}.atom")
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -12,6 +12,7 @@ from peerconomy.domain.account import JoinRequest
 from peerconomy.domain.ids import new_wish_id
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.scenario import Offer, Wish, parse_part
+from peerconomy.domain.shifts import WEEKDAYS
 from peerconomy.domain.work import may_confirm, may_reject
 from peerconomy.http.deps import NowDep, UowDep
 from peerconomy.http.params import PathNumber
@@ -26,11 +27,12 @@ from peerconomy.services import (
     overview,
     periods,
     privacy,
+    shift_exchange,
     shifts,
     views,
     work,
 )
-from peerconomy.web.forms import FormDep
+from peerconomy.web.forms import Form, FormDep
 from peerconomy.web.rendering import (
     flash,
     is_htmx,
@@ -65,7 +67,8 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
 
 
 @router.get("/pools/{pool}", response_class=HTMLResponse)
-def my_period(pool: str, request: Request, uow: UowDep, preview: bool = False) -> Response:
+def my_period(pool: str, request: Request, uow: UowDep, now: NowDep,
+              preview: bool = False) -> Response:
     """My share, credits so far, balance, assignments and next steps; work to confirm; with
     ``preview``, while the period collects, what the plan would give me if it were cleared
     now (provisional, nothing stored)."""
@@ -101,6 +104,10 @@ def my_period(pool: str, request: Request, uow: UowDep, preview: bool = False) -
                         if access.member is not None else None)
     values["my_shifts"] = (shifts.my_shifts(uow, pool, access.member.id)
                            if access.member is not None else None)
+    values["swap_choices"] = (shift_exchange.swap_choices(uow, pool, access.member.id, now=now)
+                              if access.member is not None else {})
+    values["swaps"] = (shift_exchange.my_swaps(uow, pool, access.member.id)
+                       if access.member is not None else None)
     return pool_page(request, "my_period.html", access, "me", period=period,
                      admission=access.pool.settings.admission,
                      contact_visible=access.member is not None and access.member.contact_visible,
@@ -208,11 +215,14 @@ def tasks(pool: str, request: Request, uow: UowDep) -> Response:
         }
         by_task = shifts.task_shifts(uow, pool)
         names = labels.labels(uow, pool)
+        offerable, named = shifts.offer_shifts(uow, pool, access.member.id if access.member
+                                               else "")
     return pool_page(
         request, "tasks.html", access, "tasks", period=period, names=names,
         collecting=period.state is PeriodState.COLLECTING,
         rows=[(row, mine.get(row.task.id), offered.get(row.task.id, 0.0),
                by_task.get(row.task.id, [])) for row in rows],
+        offerable=offerable, named=named, weekdays=WEEKDAYS,
     )
 
 
@@ -225,13 +235,29 @@ def make_offer(pool: str, task: str, request: Request, form: FormDep, uow: UowDe
         with form.all_mistakes():
             hours, min_weight = form.number("hours"), form.number("min_weight")
             period = form.whole_number("period", default=0) or None
+            named = _named_shifts(form)
         offer = parse_part(
             Offer, {"participant": me, "task": task, "hours": hours, "min_weight": min_weight})
-        collecting.make_offer(uow, pool, offer, period=period, actor=me, now=now)
+        collecting.make_offer(uow, pool, offer, period=period, actor=me, now=now,
+                              shifts=named)
     _ = gettext_for(request)
     shown = labels.labels(uow, pool).task(task)
     flash(request, _("Your offer on %(task)s is recorded.") % {"task": shown})
     return redirect(pool_url(pool) + "/tasks")
+
+
+def _named_shifts(form: Form) -> list[int] | Literal["keep"] | None:
+    """The shifts an offer form ticks (none ticked: any); ``"keep"`` where the form had no
+    boxes (a task without shifts in the period)."""
+    if not form.flag("shift_choice"):
+        return "keep"
+    ids = []
+    for value in form.texts("shifts"):
+        if not value.isdigit() or len(value) > 9:
+            form.refuse("shifts", f"must be shift numbers, got {value[:40]!r}")
+            continue
+        ids.append(int(value))
+    return ids or None
 
 
 @router.post("/pools/{pool}/offers/{task}/withdraw")

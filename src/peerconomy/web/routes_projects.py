@@ -22,7 +22,17 @@ from peerconomy.domain.schedule import PeriodLength
 from peerconomy.http.deps import NowDep, PolicyDep, UowDep
 from peerconomy.http.state import client_address
 from peerconomy.i18n import gettext_for
-from peerconomy.services import labels, lookup, membership, pools, privacy, projects, roster, views
+from peerconomy.services import (
+    labels,
+    lookup,
+    membership,
+    pools,
+    privacy,
+    projects,
+    roster,
+    shift_exchange,
+    views,
+)
 from peerconomy.services.collecting import active_goods
 from peerconomy.services.errors import ConflictError, StaleEditError
 from peerconomy.services.membership import Access
@@ -58,6 +68,8 @@ def _projects_page(request: Request, uow: UowDep, access: Access, status_code: i
         collecting = period.state is PeriodState.COLLECTING
         serving = active_goods(uow, pool)
         names = labels.labels(uow, pool)
+        followed = (set(shift_exchange.followed(uow, pool, access.member.id))
+                    if access.member is not None else set())
     tasks = [t for parts in found for t in parts.tasks]
     may_leave = {p.id for p, _, _ in found
                  if p.active and projects.leave_refusal(p.id, tasks, serving) is None}
@@ -68,7 +80,7 @@ def _projects_page(request: Request, uow: UowDep, access: Access, status_code: i
                      period=period,
                      draft=draft, add_error=error, models=MODELS, stale=stale,
                      invited=invited, contacts=_contacts(access, members),
-                     may_leave=may_leave, names=names)
+                     may_leave=may_leave, names=names, followed=followed)
 
 
 def _contacts(access: Access, members: Sequence[Member]) -> dict[str, str]:

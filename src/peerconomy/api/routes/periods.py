@@ -281,10 +281,10 @@ def _me(access: Access) -> str:
 
 
 @router.get("/pools/{pool}/hints")
-def hint_board(pool: str, access: AccessDep, uow: UowDep) -> HintBoardOut:
+def hint_board(pool: str, access: AccessDep, uow: UowDep, now: NowDep) -> HintBoardOut:
     """What the pool needs most: open task hours, unmet wishes, over- and underproduction,
-    each project's to-do list."""
-    return HintBoardOut.model_validate(hints.hint_board(uow, pool).as_json())
+    each project's to-do list, the open slots on shifts by date."""
+    return HintBoardOut.model_validate(hints.hint_board(uow, pool, now=now).as_json())
 
 
 @router.get("/pools/{pool}/me")

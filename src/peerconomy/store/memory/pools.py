@@ -116,6 +116,11 @@ class MemoryPoolRepository(Repository):
         for key in [k for k in s.placements if k[0] == pool]:
             s.placements[key] = [(shift, new if who == old else who)
                                  for shift, who in s.placements[key]]
+        for id, swap in s.swaps.get(pool, {}).items():
+            s.swaps[pool][id] = replace(swap, proposer=new if swap.proposer == old
+                                        else swap.proposer, to=new if swap.to == old else swap.to)
+        s.follows[pool] = [(project, new if who == old else who)
+                           for project, who in s.follows.get(pool, [])]
         for key, holding in s.holdings.items():
             if key[0] == pool and holding.participant == old:
                 s.holdings[key] = replace(holding, participant=new)

@@ -1,10 +1,12 @@
-"""The memory store's shifts: a pool's shifts by id, the shifts offers name, placements."""
+"""The memory store's shifts: a pool's shifts by id, the shifts offers name, placements,
+swap proposals and who follows which project."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
 
+from peerconomy.domain.shift_exchange import SwapProposal
 from peerconomy.domain.shifts import Shift
 from peerconomy.store.memory.state import Repository
 
@@ -52,9 +54,42 @@ class MemoryShiftRepository(Repository):
     def add_placements(self, pool: str, number: int, placed: Sequence[tuple[int, str]]) -> None:
         self._s.placements.setdefault((pool, number), []).extend(placed)
 
-    def remove_placements(self, pool: str, number: int, *, shift: int | None = None
-                          ) -> list[tuple[int, str]]:
+    def remove_placements(self, pool: str, number: int, *, shift: int | None = None,
+                          participant: str | None = None) -> list[tuple[int, str]]:
         kept = self._s.placements.get((pool, number), [])
-        gone = sorted(p for p in kept if shift in (None, p[0]))
-        self._s.placements[(pool, number)] = [p for p in kept if shift not in (None, p[0])]
-        return gone
+
+        def chosen(p: tuple[int, str]) -> bool:
+            return shift in (None, p[0]) and participant in (None, p[1])
+
+        self._s.placements[(pool, number)] = [p for p in kept if not chosen(p)]
+        return sorted(p for p in kept if chosen(p))
+
+    def add_swap(self, pool: str, swap: SwapProposal) -> SwapProposal:
+        kept = self._s.swaps.setdefault(pool, {})
+        stored = replace(swap, id=max(kept, default=0) + 1)
+        kept[stored.id] = stored
+        return stored
+
+    def get_swap(self, pool: str, id: int) -> SwapProposal | None:
+        return self._s.swaps.get(pool, {}).get(id)
+
+    def swaps(self, pool: str, *, participant: str | None = None) -> list[SwapProposal]:
+        return [s for _, s in sorted(self._s.swaps.get(pool, {}).items())
+                if participant in (None, s.proposer, s.to)]
+
+    def put_swap(self, pool: str, swap: SwapProposal) -> None:
+        kept = self._s.swaps.get(pool, {})
+        if swap.id not in kept:
+            raise ValueError(f"no swap {swap.id} to replace")
+        kept[swap.id] = swap
+
+    def followers(self, pool: str, project: str) -> list[str]:
+        return sorted(who for p, who in self._s.follows.get(pool, []) if p == project)
+
+    def followed(self, pool: str, participant: str) -> list[str]:
+        return sorted(p for p, who in self._s.follows.get(pool, []) if who == participant)
+
+    def set_following(self, pool: str, project: str, participant: str,
+                      following: bool) -> None:
+        kept = [f for f in self._s.follows.get(pool, []) if f != (project, participant)]
+        self._s.follows[pool] = [*kept, (project, participant)] if following else kept

@@ -24,6 +24,7 @@ from peerconomy.domain.pool import (
 from peerconomy.domain.reminders import SentReminder
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.domain.security import CalendarKey, ResetToken, Session, SignInLimit
+from peerconomy.domain.shift_exchange import SwapProposal
 from peerconomy.domain.shifts import Shift
 from peerconomy.ledger.journal import Transaction
 
@@ -61,6 +62,9 @@ class State:
     """The shifts each offer names, by (participant, task)."""
     placements: dict[PeriodKey, list[tuple[int, str]]] = field(default_factory=dict)
     """Who each cleared period's plan placed on which shift: (shift id, participant)."""
+    swaps: dict[str, dict[int, SwapProposal]] = field(default_factory=dict)
+    follows: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Who follows which project of a pool: (project, participant)."""
     users: dict[str, User] = field(default_factory=dict)
     tokens: dict[str, ApiToken] = field(default_factory=dict)
     invitations: dict[str, Invitation] = field(default_factory=dict)

@@ -312,6 +312,8 @@ class SqlPoolRepository(SqlRepository):
             (t.holdings, "participant"), (t.offer_shifts, "participant"),
             (t.tasks, "contact"),
             (t.shift_placements, "participant"), (t.reminders_sent, "member"),
+            (t.shift_swaps, "proposer"), (t.shift_swaps, "recipient"),
+            (t.project_follows, "participant"),
         ]
         for table, column in renames:
             self._c.execute(update(table).where(table.c.pool == pool, table.c[column] == old)

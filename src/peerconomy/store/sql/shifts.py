@@ -1,4 +1,5 @@
-"""The SQL store's shifts: a pool's shifts, the shifts offers name, and placements."""
+"""The SQL store's shifts: a pool's shifts, the shifts offers name, placements, swap
+proposals and who follows which project."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import Row, delete, func, insert, or_, select, update
 
+from peerconomy.domain.shift_exchange import SwapProposal
 from peerconomy.domain.shifts import Shift
 from peerconomy.store import tables as t
 from peerconomy.store.sql.identity_map import SqlRepository, writes
@@ -97,13 +99,77 @@ class SqlShiftRepository(SqlRepository):
                 for shift, who in placed])
 
     @writes
-    def remove_placements(self, pool: str, number: int, *, shift: int | None = None
-                          ) -> list[tuple[int, str]]:
+    def remove_placements(self, pool: str, number: int, *, shift: int | None = None,
+                          participant: str | None = None) -> list[tuple[int, str]]:
         p = t.shift_placements.c
         where = [p.pool == pool, p.period == number]
         if shift is not None:
             where.append(p.shift == shift)
+        if participant is not None:
+            where.append(p.participant == participant)
         gone = self._c.execute(select(p.shift, p.participant).where(*where)
                                .order_by(p.shift, p.participant)).all()
         self._c.execute(delete(t.shift_placements).where(*where))
         return [(s, who) for s, who in gone]
+
+    @writes
+    def add_swap(self, pool: str, swap: SwapProposal) -> SwapProposal:
+        w = t.shift_swaps.c
+        last = self._c.execute(select(func.max(w.id)).where(w.pool == pool)).scalar() or 0
+        stored = replace(swap, id=last + 1)
+        self._c.execute(insert(t.shift_swaps), [{"pool": pool, "id": stored.id,
+                                                 **_swap_values(stored)}])
+        return stored
+
+    def get_swap(self, pool: str, id: int) -> SwapProposal | None:
+        w = t.shift_swaps.c
+        row = self._c.execute(select(t.shift_swaps).where(w.pool == pool, w.id == id)).first()
+        return None if row is None else _swap(row)
+
+    def swaps(self, pool: str, *, participant: str | None = None) -> list[SwapProposal]:
+        w = t.shift_swaps.c
+        query = select(t.shift_swaps).where(w.pool == pool)
+        if participant is not None:
+            query = query.where(or_(w.proposer == participant, w.recipient == participant))
+        return [_swap(row) for row in self._c.execute(query.order_by(w.id))]
+
+    @writes
+    def put_swap(self, pool: str, swap: SwapProposal) -> None:
+        w = t.shift_swaps.c
+        result = self._c.execute(update(t.shift_swaps).where(w.pool == pool, w.id == swap.id)
+                                 .values(**_swap_values(swap)))
+        if result.rowcount == 0:
+            raise ValueError(f"no swap {swap.id} to replace")
+
+    def followers(self, pool: str, project: str) -> list[str]:
+        f = t.project_follows.c
+        return list(self._c.execute(select(f.participant).where(
+            f.pool == pool, f.project == project).order_by(f.participant)).scalars())
+
+    def followed(self, pool: str, participant: str) -> list[str]:
+        f = t.project_follows.c
+        return list(self._c.execute(select(f.project).where(
+            f.pool == pool, f.participant == participant).order_by(f.project)).scalars())
+
+    @writes
+    def set_following(self, pool: str, project: str, participant: str,
+                      following: bool) -> None:
+        f = t.project_follows.c
+        self._c.execute(delete(t.project_follows).where(
+            f.pool == pool, f.project == project, f.participant == participant))
+        if following:
+            self._c.execute(insert(t.project_follows).values(
+                pool=pool, project=project, participant=participant))
+
+
+def _swap(row: Row[Any]) -> SwapProposal:
+    return SwapProposal(period=row.period, proposer=row.proposer, shift=row.shift,
+                        to=row.recipient, their_shift=row.their_shift,
+                        created_at=row.created_at, state=row.state,
+                        decided_at=row.decided_at, id=row.id)
+
+
+def _swap_values(swap: SwapProposal) -> dict[str, Any]:
+    return {"period": swap.period, "proposer": swap.proposer, "shift": swap.shift,
+            "recipient": swap.to, "their_shift": swap.their_shift, "state": swap.state,
+            "created_at": swap.created_at, "decided_at": swap.decided_at}
