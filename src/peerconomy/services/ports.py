@@ -226,6 +226,10 @@ class PeriodRepository(Protocol):
     def put_work_log(self, log: WorkLog) -> None:
         """Replace a work log (a confirmation, an acceptance, a rejection)."""
 
+    def remove_work_log(self, pool: str, log_id: int) -> bool:
+        """Remove a work log (its worker withdrew it); whether there was one. Its id is never
+        given again."""
+
     # holdings (goods that last), the pool's, from period to period
 
     def holdings(self, pool: str) -> list[Holding]:

@@ -410,8 +410,13 @@ work_logs: Final = Table(
     Column("confirmed_by", Text),
     Column("accepted_by", Text),
     Column("logged_by", Text),
+    Column("worked_on", Date),  # migration 0018: the day the work was done (None before)
+    Column("note", Text, nullable=False, server_default=""),
+    Column("shift", Integer),  # the shift it was logged from, if any
     Index(None, "pool", "period"),
     _of_period(),
+    ForeignKeyConstraint(["pool", "shift"], ["shifts.pool", "shifts.id"]),
+    UniqueConstraint("pool", "participant", "shift"),  # one log per person and shift
     sqlite_autoincrement=True,
 )
 
