@@ -23,7 +23,7 @@ from peerconomy.domain.work_log import from_shift
 from peerconomy.services import lookup
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["LoggedWork", "ShiftToLog", "lines_of", "logged_work", "shifts_to_log",
+__all__ = ["LoggedWork", "ShiftToLog", "line_of", "lines_of", "logged_work", "shifts_to_log",
            "task_label"]
 
 
@@ -60,6 +60,12 @@ def lines_of(uow: UnitOfWork, pool: str, number: int, logs: Iterable[WorkLog]
     return [LoggedWork(log, task_label(log.task),
                        None if log.shift is None else shifts.get(log.shift),
                        beyond.get((log.participant, log.task), 0.0)) for log in logs]
+
+
+def line_of(uow: UnitOfWork, log: WorkLog) -> LoggedWork:
+    """One stored log as :func:`lines_of` gives it."""
+    with uow:
+        return lines_of(uow, log.pool, log.period, [log])[0]
 
 
 def logged_work(uow: UnitOfWork, pool: str, *, participant: str | None = None,

@@ -16,7 +16,13 @@ from peerconomy.domain.period import PeriodState, has_plan
 from peerconomy.domain.pool import Assignment, Period, Plan, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.domain.share_parts import ShareParts, share_parts
-from peerconomy.domain.work import beyond_assignment, credits, may_confirm, may_reject
+from peerconomy.domain.work import (
+    beyond_assignment,
+    credits,
+    may_confirm,
+    may_reject,
+    may_withdraw,
+)
 from peerconomy.ledger.journal import participant_account
 from peerconomy.services import lookup
 from peerconomy.services.collecting import active_goods, active_tasks
@@ -78,6 +84,9 @@ class MyPeriod:
     """The period's logs (those of ``logs`` and ``to_confirm`` among them), by id, as their
     readers see them: the task's name, the shift it came from, the hours beyond the worker's
     assignment."""
+    withdrawable: frozenset[int] = frozenset()
+    """The ids of the logs of ``logs`` they may withdraw (:func:`may_withdraw`: those
+    awaiting confirmation)."""
     beyond_assignment: dict[str, float] = field(default_factory=dict)
     """The hours they logged beyond their assignment, by task (tasks without excess left
     out): shown as such, they earn nothing."""
@@ -203,6 +212,8 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         share_parts(plan.data, participant, auctioned) if plan else None,
         {w.id: left[w.id] for w in wishes if w.id in left},
         lines,
+        frozenset(log.id for log in logs if may_withdraw(log, participant)
+                  and log.participant == participant),
         {task: hours for (who, task), hours in beyond_assignment(all_assignments, logs).items()
          if who == participant},
     )

@@ -81,14 +81,17 @@ def log_shift(
     *,
     hours: float | None = None,
     note: str = "",
+    task: str | None = None,
+    worked_on: date | None = None,
     logged_by: str | None = None,
     now: datetime | None = None,
     actor: str | None = None,
 ) -> WorkLog:
     """Log a shift ``participant`` was placed on in the cleared period, once it has ended:
     its task, its day and (unless ``hours`` says otherwise) its length fill the log. A shift
-    not theirs is refused naming ``shift``; one not ended yet, or logged by them already, is
-    a conflict."""
+    not theirs is refused naming ``shift`` (a ``task`` or ``worked_on`` given that is not
+    the shift's, naming that); one not ended yet, or logged by them already, is a
+    conflict."""
     if hours is not None:
         _check_hours(hours, "hours")
     note = check_note(note)
@@ -101,6 +104,12 @@ def log_shift(
                 pool, period.number):
             raise InputError("shift", f"must be a shift {participant!r} was placed on in"
                                       f" period {period.number}, got {shift!r}"[:200])
+        if task is not None and task != found.task:
+            raise InputError("task", f"must be the shift's task {found.task!r} or left out,"
+                                     f" got {task!r}"[:200])
+        if worked_on is not None and worked_on != found.day:
+            raise InputError("worked_on", f"must be the shift's date {found.day} or left out,"
+                                          f" got {worked_on}")
         done = from_shift(found, zone(the_pool.settings.schedule.time_zone), at)
         logged = next((log for log in uow.periods.work_logs(pool, period.number)
                        if (log.participant, log.shift) == (participant, shift)), None)
