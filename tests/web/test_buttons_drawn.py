@@ -16,6 +16,7 @@ from peerconomy.domain.pool import WorkLog
 from peerconomy.domain.scenario import Good
 from peerconomy.services import projects, work
 from peerconomy.store.memory import MemoryStore
+from peerconomy.web.rendering import day
 
 People = dict[str, Browser]
 POOL = "/pools/seaside"
@@ -24,6 +25,12 @@ POOL = "/pools/seaside"
 def logs_in(store: MemoryStore) -> list[WorkLog]:
     with store.unit_of_work() as uow:
         return list(uow.periods.work_logs("seaside", 1))
+
+
+def on(log: WorkLog) -> str:
+    """The day a row names for ``log`` (logged today: no day given), in English."""
+    assert log.worked_on is not None
+    return day(log.worked_on)
 
 
 def confirm_form(log: WorkLog) -> str:
@@ -48,8 +55,8 @@ def test_a_member_sees_confirm_only_on_work_he_may_confirm(
 
     page = ben.page(POOL)
     said = text_of(page)
-    assert ("ana: 1 h on garden (not assigned: a coordinator accepts it) — awaiting"
-            " confirmation") in said  # shown, so he knows of it, but no button
+    assert (f"ana: 1 h on garden, {on(garden)} (not assigned: a coordinator accepts it)"
+            " — awaiting confirmation") in said  # shown, so he knows of it, but no button
     assert confirm_form(garden) not in page
     assert confirm_form(stairs) in page
     assert "/reject" not in page  # a member rejects nothing
@@ -58,7 +65,7 @@ def test_a_member_sees_confirm_only_on_work_he_may_confirm(
     assert refused.status_code == 403
     taken = ben.post(f"{POOL}/work/{stairs.id}/confirm", form_on=POOL, **HX)
     assert taken.status_code == 200
-    assert text_of(taken.text) == "ana: 3 h on stairs — confirmed"
+    assert text_of(taken.text) == f"ana: 3 h on stairs, {on(stairs)} — confirmed"
 
 
 def test_the_next_step_asks_to_confirm_only_work_one_may_confirm(
@@ -94,7 +101,7 @@ def test_a_coordinator_who_logged_a_member_s_hours_is_not_offered_to_confirm_the
     logged = work.log_work(store.unit_of_work(), "seaside", "ben", "garden", 2.0,
                            logged_by="ana", actor="ana")
     page = ana.page(POOL)
-    assert "ben: 2 h on garden — awaiting confirmation" in text_of(page)
+    assert f"ben: 2 h on garden, {on(logged)} — awaiting confirmation" in text_of(page)
     assert confirm_form(logged) not in page
     assert reject_form(logged) in page
     refused = ana.post(f"{POOL}/work/{logged.id}/confirm", form_on=POOL, **HX)
