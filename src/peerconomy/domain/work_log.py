@@ -46,7 +46,9 @@ def earliest_day(today: date, starts_on: date | None) -> date:
     :data:`~peerconomy.domain.bounds.MAX_WORK_LOG_DAYS` days before ``today``."""
     if starts_on is not None:
         return starts_on
-    return max(today - timedelta(days=MAX_WORK_LOG_DAYS), date.min)
+    if (today - date.min).days <= MAX_WORK_LOG_DAYS:  # the calendar's first year
+        return date.min
+    return today - timedelta(days=MAX_WORK_LOG_DAYS)
 
 
 def check_worked_on(value: object, *, today: date, starts_on: date | None,
