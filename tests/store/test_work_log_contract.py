@@ -8,8 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 import pytest
-from alembic import command
-from alembic.config import Config
+from migrating import downgrade, upgraded_from
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
@@ -17,9 +16,8 @@ from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Member, Period, Pool, PoolProject, WorkLog
 from peerconomy.domain.scenario import Task
 from peerconomy.domain.shifts import Shift
-from peerconomy.store import sql
 from peerconomy.store.memory import MemoryStore
-from peerconomy.store.sql import SqlStore, create_engine_for, open_store, upgrade_database
+from peerconomy.store.sql import SqlStore, create_engine_for, open_store
 
 Store = MemoryStore | SqlStore
 
@@ -118,30 +116,19 @@ BEFORE_0018 = [
 
 
 def test_logs_from_before_0018_keep_working(database_url: str) -> None:
-    upgrade_database(database_url, "0017")
+    upgraded_from(database_url, "0017", BEFORE_0018)
+    with open_store(database_url) as store, store.unit_of_work() as uow:
+        (log,) = uow.periods.work_logs("farm", 1)
+    assert (log.participant, log.hours, log.worked_on, log.note, log.shift) == (
+        "ana", 2.5, None, "", None)
     engine = create_engine_for(database_url)
     try:
-        with engine.begin() as connection:
-            for statement in BEFORE_0018:
-                connection.execute(text(statement))
-        upgrade_database(database_url)
-        store = open_store(database_url)
-        try:
-            with store.unit_of_work() as uow:
-                (log,) = uow.periods.work_logs("farm", 1)
-            assert (log.participant, log.hours, log.worked_on, log.note, log.shift) == (
-                "ana", 2.5, None, "", None)
-        finally:
-            store.close()
         with (  # the plans' guard still reads work_logs: a plan with work on it stays
             engine.connect() as connection,
             pytest.raises(IntegrityError, match="a cleared plan is never changed"),
         ):
             connection.execute(text("DELETE FROM plans WHERE pool = 'farm'"))
-        config = Config()
-        config.set_main_option("script_location", sql.MIGRATIONS)
-        config.attributes["url"] = database_url
-        command.downgrade(config, "0017")
+        downgrade(database_url, "0017")
         with engine.connect() as connection:
             columns = {c["name"] for c in inspect(connection).get_columns("work_logs")}
             hours = connection.execute(text("SELECT hours FROM work_logs")).scalar_one()
