@@ -129,10 +129,10 @@ class Seaside:
         self.parts = {
             "pool": "seaside", "task": "stairs", "wish": "ana-room", "number": "1",
             "log_id": "1", "holding": "1", "point": "kiosk", "user": "cleo", "decision": "approve",
-            "participant": "ben",
+            "participant": "ben", "shift": "1",
             "project": "flats", "code": self.code, "token_id": token_id,
             "transaction": "t1", "good": "guest-bed", "token": "not-a-signed-link",
-            "shift": "1", "swap": "1",
+            "swap": "1",
         }
 
     def url(self, path: str) -> str:

@@ -87,7 +87,8 @@ def test_a_member_turns_the_reminder_off_over_the_api(weekly: Seaside) -> None:
     assert wanted.status_code == 200
     assert {s["kind"]: s["wanted"] for s in wanted.json()} == {
         "period_opened": True, "plan_cleared": True, "work_awaits_confirmation": True,
-        "shift_cancelled": True, "offers_closing": True, "logs_waiting": True}
+        "shift_cancelled": True, "shift_swap": True, "open_slot": True, "offers_closing": True,
+        "logs_waiting": True}
     changed = client.put(f"{POOL}/me/notices", json={"offers_closing": False}, headers=ben)
     assert changed.status_code == 200, changed.text
     assert [s["kind"] for s in changed.json() if not s["wanted"]] == ["offers_closing"]

@@ -4,13 +4,11 @@ columns (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import inspect, text
+from migrating import downgrade, upgraded_from
+from sqlalchemy import inspect
 
 from peerconomy.domain.scenario import Alternative, Wish
-from peerconomy.store import sql
-from peerconomy.store.sql import create_engine_for, open_store, upgrade_database
+from peerconomy.store.sql import create_engine_for, open_store
 
 ROWS = [
     "INSERT INTO pools (name, max_weight, seed, communal_validation, admission, public)"
@@ -23,25 +21,14 @@ ROWS = [
 
 
 def test_wishes_from_before_terms_stay_ordinary_wishes(database_url: str) -> None:
-    upgrade_database(database_url, "0011")
+    upgraded_from(database_url, "0011", ROWS)
+    with open_store(database_url) as store, store.unit_of_work() as uow:
+        assert uow.periods.wishes("farm", 1) == [Wish(
+            participant="ana", id="ana-box", alternatives=[Alternative(good="veg_box")])]
+        assert uow.periods.periods_left("farm", 1) == {}
+    downgrade(database_url, "0011")
     engine = create_engine_for(database_url)
     try:
-        with engine.begin() as connection:
-            for statement in ROWS:
-                connection.execute(text(statement))
-        upgrade_database(database_url)
-        store = open_store(database_url)
-        try:
-            with store.unit_of_work() as uow:
-                assert uow.periods.wishes("farm", 1) == [Wish(
-                    participant="ana", id="ana-box", alternatives=[Alternative(good="veg_box")])]
-                assert uow.periods.periods_left("farm", 1) == {}
-        finally:
-            store.close()
-        config = Config()
-        config.set_main_option("script_location", sql.MIGRATIONS)
-        config.attributes["url"] = database_url
-        command.downgrade(config, "0011")
         with engine.connect() as connection:
             columns = {c["name"] for c in inspect(connection).get_columns("wishes")}
         assert not columns & {"term", "periods_left"}

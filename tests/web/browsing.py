@@ -13,12 +13,16 @@ from typing import Any, Final
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
+from peerconomy.domain.pool import WorkLog
+from peerconomy.web.rendering import day
+
 __all__ = [
     "BLANK",
     "HX",
     "TIMES",
     "Browser",
     "clear",
+    "day_of",
     "invite",
     "offer",
     "rows_of",
@@ -35,6 +39,12 @@ HX: Final = {"HX-Request": "true"}
 """The header htmx sends with its requests (a page answers them with a fragment)."""
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def day_of(log: WorkLog) -> str:
+    """The day a work row on the pages names for ``log``, in English (``Mon, Dec 7``)."""
+    assert log.worked_on is not None
+    return day(log.worked_on)
 
 
 class Browser:

@@ -10,7 +10,7 @@ missing its POST is refused, where it is drawn its POST goes through.
 
 from __future__ import annotations
 
-from browsing import HX, Browser, text_of
+from browsing import HX, Browser, day_of, text_of
 
 from peerconomy.domain.pool import WorkLog
 from peerconomy.domain.scenario import Good
@@ -48,8 +48,8 @@ def test_a_member_sees_confirm_only_on_work_he_may_confirm(
 
     page = ben.page(POOL)
     said = text_of(page)
-    assert ("ana: 1 h on garden (not assigned: a coordinator accepts it) — awaiting"
-            " confirmation") in said  # shown, so he knows of it, but no button
+    assert (f"ana: 1 h on garden, {day_of(garden)} (not assigned: a coordinator accepts it)"
+            " — awaiting confirmation") in said  # shown, so he knows of it, but no button
     assert confirm_form(garden) not in page
     assert confirm_form(stairs) in page
     assert "/reject" not in page  # a member rejects nothing
@@ -58,7 +58,7 @@ def test_a_member_sees_confirm_only_on_work_he_may_confirm(
     assert refused.status_code == 403
     taken = ben.post(f"{POOL}/work/{stairs.id}/confirm", form_on=POOL, **HX)
     assert taken.status_code == 200
-    assert text_of(taken.text) == "ana: 3 h on stairs — confirmed"
+    assert text_of(taken.text) == f"ana: 3 h on stairs, {day_of(stairs)} — confirmed"
 
 
 def test_the_next_step_asks_to_confirm_only_work_one_may_confirm(
@@ -94,7 +94,7 @@ def test_a_coordinator_who_logged_a_member_s_hours_is_not_offered_to_confirm_the
     logged = work.log_work(store.unit_of_work(), "seaside", "ben", "garden", 2.0,
                            logged_by="ana", actor="ana")
     page = ana.page(POOL)
-    assert "ben: 2 h on garden — awaiting confirmation" in text_of(page)
+    assert f"ben: 2 h on garden, {day_of(logged)} — awaiting confirmation" in text_of(page)
     assert confirm_form(logged) not in page
     assert reject_form(logged) in page
     refused = ana.post(f"{POOL}/work/{logged.id}/confirm", form_on=POOL, **HX)

@@ -108,7 +108,8 @@ def test_the_reminders_are_chosen_on_the_account_page_and_by_their_link(
     assert "Reminder: offers close in two days and I offered nothing" in text_of(page)
     ben.submit("/account/notices", {"pool": "seaside", "period_opened": "on",
                                     "plan_cleared": "on", "work_awaits_confirmation": "on",
-                                    "shift_cancelled": "on", "offers_closing": "on"},
+                                    "shift_cancelled": "on", "shift_swap": "on",
+                                    "open_slot": "on", "offers_closing": "on"},
               form_on="/account")
     with store.unit_of_work() as uow:
         assert uow.mail.turned_off("ben") == {("seaside", "logs_waiting")}

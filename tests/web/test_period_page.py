@@ -10,7 +10,7 @@ from dataclasses import replace
 from urllib.parse import unquote
 
 import pytest
-from browsing import BLANK, HX, Browser, clear, invite, rows_of, text_of
+from browsing import BLANK, HX, Browser, clear, day_of, invite, rows_of, text_of
 
 from peerconomy.domain.pool import WorkLog
 from peerconomy.services import lookup, periods
@@ -65,29 +65,31 @@ def test_a_whole_period_through_the_forms(collected: People, store: MemoryStore)
     log_work(ben, "garden", "2")
     mine = ben.text("/pools/seaside")
     assert "Your hours on garden are logged." in mine
-    assert "2 h on garden — awaiting confirmation" in mine
+    (logged,) = logs_in(store)
+    assert f"2 h on garden, {day_of(logged)} — awaiting confirmation" in mine
     assert "My credits so far 0 h" in mine
 
     # Ana confirms it as htmx does: the row alone comes back, confirmed.
-    assert "ben: 2 h on garden — awaiting confirmation" in ana.text("/pools/seaside")
-    (logged,) = logs_in(store)
+    assert (f"ben: 2 h on garden, {day_of(logged)} — awaiting confirmation"
+            in ana.text("/pools/seaside"))
     fragment = ana.post(f"/pools/seaside/work/{logged.id}/confirm", form_on="/pools/seaside",
                         **HX)
     assert fragment.status_code == 200
     assert fragment.text.lstrip().startswith(f'<li id="work-{logged.id}">')
     assert "<html" not in fragment.text and "<form" not in fragment.text
-    assert text_of(fragment.text) == "ben: 2 h on garden — confirmed"
+    assert text_of(fragment.text) == f"ben: 2 h on garden, {day_of(logged)} — confirmed"
     assert "My credits so far 2 h" in ben.text("/pools/seaside")
 
     # Ana logs her stairs; ben confirms with the plain form (no htmx).
     log_work(ana, "stairs", "3")
-    assert "ana: 3 h on stairs — awaiting confirmation" in ben.text("/pools/seaside")
     (_, hers) = logs_in(store)
+    assert (f"ana: 3 h on stairs, {day_of(hers)} — awaiting confirmation"
+            in ben.text("/pools/seaside"))
     assert ben.submit(f"/pools/seaside/work/{hers.id}/confirm",
                       form_on="/pools/seaside") == "/pools/seaside#confirm"
     mine = ana.text("/pools/seaside")
     assert "My credits so far 4.5 h" in mine  # 3 h at a weight of 1.5
-    assert "3 h on stairs — confirmed" in mine
+    assert f"3 h on stairs, {day_of(hers)} — confirmed" in mine
 
     # Ana settles: the books get the period, period 2 collects.
     ana.submit("/pools/seaside/period/settle", form_on="/pools/seaside/period")
@@ -177,7 +179,7 @@ def test_a_coordinator_rejects_work(cleared: People, store: MemoryStore) -> None
     assert "/reject" not in ben.page("/pools/seaside")
     fragment = ana.post(f"/pools/seaside/work/{logged.id}/reject", form_on="/pools/seaside",
                         **HX)
-    assert text_of(fragment.text) == "ben: 5 h on garden — rejected"
+    assert text_of(fragment.text) == f"ben: 5 h on garden, {day_of(logged)} — rejected"
     assert logs_in(store)[0].status == "rejected"
     assert "My credits so far 0 h" in ben.text("/pools/seaside")
 
@@ -188,8 +190,9 @@ def test_work_nobody_was_assigned_counts_once_a_coordinator_accepts_it(
     ana, ben = cleared["ana"], cleared["ben"]
     log_work(ben, "laundry", "1")  # the plan gave the laundry to ana
     said = ana.text("/pools/seaside")
-    assert "ben: 1 h on laundry (not assigned: a coordinator accepts it)" in said
     (logged,) = logs_in(store)
+    assert (f"ben: 1 h on laundry, {day_of(logged)} (not assigned: a coordinator accepts"
+            " it)") in said
     ana.submit(f"/pools/seaside/work/{logged.id}/confirm", form_on="/pools/seaside")
     assert logs_in(store)[0].status == "confirmed"
 

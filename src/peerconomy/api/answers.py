@@ -18,11 +18,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from peerconomy.api.schemas import Amount, PeriodOut, ProjectOut
+from peerconomy.api.schemas import Amount, PeriodOut, ProjectOut, ShiftOut
 from peerconomy.domain.account import JoinStatus
 from peerconomy.domain.audit import AuditEntry
 from peerconomy.domain.holding import Holding
-from peerconomy.domain.pool import Assignment, WorkLog
+from peerconomy.domain.pool import Assignment, WorkStatus
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.ledger.journal import Kind
 from peerconomy.services.hints import ToDo
@@ -57,12 +57,14 @@ __all__ = [
     "ProductTypeProduction",
     "ProjectWithParts",
     "ShareParts",
+    "ShiftToLogOut",
     "StatementLineOut",
     "StoredPlan",
     "SubscribedUnits",
     "TransactionOut",
     "UncoveredTask",
     "UnmetWish",
+    "WorkLogOut",
 ]
 
 class Strict(BaseModel):
@@ -325,6 +327,50 @@ class ShareParts(BaseModel):
     refund: float = Field(description="Their part of the period's premiums, given back.")
 
 
+class WorkLogOut(BaseModel):
+    """A work log as those who confirm it read it: the task (and its name), the day, the
+    shift it came from with its time and place, the hours, the note, and the hours its worker
+    logged on the task beyond their assignment."""
+
+    model_config = ConfigDict(extra="forbid")  # every field of a work log, and no other
+
+    id: int
+    pool: str
+    period: int
+    participant: str
+    task: str
+    task_name: str = Field(description="The task as people read it.")
+    hours: float
+    logged_at: datetime
+    worked_on: date | None = Field(
+        description="The day the work was done, in the pool's time zone (null: logged"
+                    " before logs carried a day).")
+    note: str = Field(description="What the worker tells those who confirm it.")
+    shift: int | None = Field(description="The shift it was logged from (null: by hand).")
+    on_shift: ShiftOut | None = Field(
+        description="That shift: its date, start, end and place (null: by hand).")
+    assigned: bool = Field(description="Whether the plan gave the worker this task"
+                                       " (unassigned work counts once a coordinator accepts"
+                                       " it).")
+    beyond_assignment: float = Field(
+        description="Hours the worker logged on this task beyond their assignment, all their"
+                    " logs of it together (0: none, or no assignment on it). Shown as such:"
+                    " they earn nothing.")
+    status: WorkStatus
+    confirmed_by: str | None
+    accepted_by: str | None
+    logged_by: str | None
+
+
+class ShiftToLogOut(BaseModel):
+    """A shift the caller was placed on that has ended and is not logged yet: post its id as
+    ``shift`` to ``/pools/{pool}/work`` to log it with these hours."""
+
+    shift: ShiftOut
+    task_name: str
+    hours: float = Field(description="How long it lasted: the hours a log from it carries.")
+
+
 class MyPeriodOut(BaseModel):
     """A member's view of the current period."""
 
@@ -346,10 +392,17 @@ class MyPeriodOut(BaseModel):
                     " of format peerconomy-plan/1, made before the premium refund).")
     credits: float = Field(description="Credit of their confirmed work so far.")
     balance: Amount
-    logs: list[WorkLog] = Field(description="Work they logged in the current period.")
-    to_confirm: list[WorkLog] = Field(description="Others' pending work on their tasks.")
+    logs: list[WorkLogOut] = Field(description="Work they logged in the current period.")
+    to_confirm: list[WorkLogOut] = Field(description="Others' pending work on their tasks.")
     confirmable: list[int] = Field(description="The logs of to_confirm they may confirm.")
     rejectable: list[int] = Field(description="The logs of to_confirm they may reject.")
+    withdrawable: list[int] = Field(
+        description="The logs of logs they may withdraw (those awaiting confirmation).")
+    beyond_assignment: dict[str, float] = Field(
+        description="The hours they logged beyond their assignment, by task (tasks without"
+                    " excess left out): they earn nothing.")
+    shifts_to_log: list[ShiftToLogOut] = Field(
+        description="Their shifts of the cleared period that have ended and are not logged.")
     next_steps: list[NextStep]
 
 

@@ -494,8 +494,24 @@ class WishIn(WishChange):
 
 
 class WorkIn(Body):
-    task: ItemId
-    hours: float = Field(gt=0, le=bounds.MAX_HOURS, allow_inf_nan=False)
+    """Work done: hours on a task, or a shift the worker was placed on (its task, date and
+    length fill the log once it has ended)."""
+
+    task: ItemId | None = Field(
+        None, description="The task worked on (required without shift; with shift, the"
+                          " shift's task or left out).")
+    hours: float | None = Field(
+        None, gt=0, le=bounds.MAX_HOURS, allow_inf_nan=False,
+        description="Hours worked (required without shift; with shift, default: its length).")
+    shift: StoredInt | None = Field(
+        None, description="A shift the worker was placed on in the cleared period, ended and"
+                          " not logged yet: the log takes its task, date and length.")
+    worked_on: date | None = Field(
+        None, description="The day the work was done (default: today in the pool's time zone;"
+                          " with shift, its date): from the period's first day (an undated"
+                          f" period: {bounds.MAX_WORK_LOG_DAYS} days back) to today.")
+    note: str = Field("", max_length=bounds.MAX_WORK_NOTE,
+                      description="What those who confirm it should know (line breaks allowed).")
     participant: NameId | None = Field(
         None, description="Whose work (coordinators only; default: the caller).")
 

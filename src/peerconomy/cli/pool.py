@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from peerconomy.domain.names import Labels
     from peerconomy.domain.plan import ClearedPlan
     from peerconomy.services.hints import HintBoard
+    from peerconomy.services.logged_work import LoggedWork
 
 __all__ = ["hints", "period_app", "pool_app", "work_app"]
 
@@ -303,21 +304,129 @@ def close(
 def log(
     pool: PoolOption,
     participant: ParticipantOption,
-    task: Annotated[str, typer.Option("--task", metavar="T", help="The task worked on.")],
-    hours: Annotated[float, typer.Option("--hours", metavar="H", help="Hours worked.")],
+    task: Annotated[str | None, typer.Option(
+        "--task", metavar="T", help="The task worked on (with --shift: the shift's).")] = None,
+    hours: Annotated[float | None, typer.Option(
+        "--hours", metavar="H", help="Hours worked (with --shift: default its length).")
+    ] = None,
+    shift: Annotated[int | None, typer.Option(
+        "--shift", metavar="ID", min=1, max=STORED_INT_MAX,
+        help="A shift the participant was placed on, ended: its task, date and length fill"
+             " the log (see shift list).")] = None,
+    on: Annotated[str | None, typer.Option(
+        "--date", metavar="D", help="The day the work was done (default: today in the pool's"
+                                    " time zone).")] = None,
+    note: Annotated[str, typer.Option(
+        "--note", metavar="TEXT", help="What those who confirm it should know.")] = "",
     confirmed_by: Annotated[
         str | None,
         typer.Option("--confirmed-by", metavar="Q", help="Another member who confirms it."),
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Log hours worked on a task in the cleared period."""
+    """Log work done in the cleared period: hours on a task, or a shift once it has ended."""
+    from peerconomy.domain.refusal import InputError
+    from peerconomy.domain.shifts import parse_date
     from peerconomy.services import work
 
     uow = open_uow(db)
     with refusals():
-        logged = work.log_work(uow(), pool, participant, task, hours, confirmed_by=confirmed_by)
-    _print_log(logged.id, logged.status, f"{participant} {hours:g} h on {task}")
+        worked_on = None if on is None else parse_date(on, "--date")
+        if shift is not None:
+            if confirmed_by is not None:
+                raise InputError("--confirmed-by", "must be left out with --shift (confirm"
+                                                   " the log with work confirm)")
+            logged = work.log_shift(uow(), pool, participant, shift, hours=hours, note=note,
+                                    task=task, worked_on=worked_on)
+        else:
+            if task is None:
+                raise InputError("--task", "must name the task worked on (or give --shift)")
+            if hours is None:
+                raise InputError("--hours", "must say the hours worked (or give --shift)")
+            logged = work.log_work(uow(), pool, participant, task, hours, worked_on=worked_on,
+                                   note=note, confirmed_by=confirmed_by)
+    on_shift = f", shift {logged.shift}" if logged.shift is not None else ""
+    _print_log(logged.id, logged.status, f"{participant} {logged.hours:g} h on {logged.task}"
+                                         f" on {logged.worked_on}{on_shift}")
+
+
+@work_app.command("list")
+def list_work(
+    pool: PoolOption,
+    participant: Annotated[str | None, typer.Option(
+        "--participant", metavar="P", help="Only this participant's.")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", metavar="S", help="Only work that is pending, confirmed or rejected.")
+    ] = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """The current period's work logs: task, date, shift (time and place), hours, note,
+    status, and the hours beyond the worker's assignment."""
+    from peerconomy.domain.refusal import InputError
+    from peerconomy.services import logged_work
+
+    uow = open_uow(db)
+    with refusals():
+        if status not in (None, "pending", "confirmed", "rejected"):
+            raise InputError("--status", f"must be pending, confirmed or rejected, got"
+                                         f" {status!r}"[:200])
+        lines = logged_work.logged_work(uow(), pool, participant=participant,
+                                        status=status)  # type: ignore[arg-type]
+    rows = [_work_row(line) for line in lines]
+    if json:
+        print_json(rows)
+        return
+    table = Table(title=f"work logged in {escape(pool)}", title_justify="left",
+                  caption="beyond: hours logged beyond the worker's assignment (no credit)")
+    for column in ("id", "who", "task", "date", "shift", "h", "status", "note"):
+        table.add_column(column, justify="right" if column in ("id", "h") else "left",
+                         overflow="fold", min_width=11 if column == "shift" else None)
+    for row, line in zip(rows, lines, strict=True):
+        shift = line.shift
+        beyond = (f"\n{row['beyond_assignment']:g} h beyond" if row["beyond_assignment"]
+                  else "")
+        table.add_row(str(row["id"]), escape(str(row["participant"])),
+                      escape(str(row["task_name"])), row["worked_on"] or "",
+                      "" if shift is None else escape(
+                          f"{shift.start.isoformat('minutes')}-"
+                          f"{shift.end.isoformat('minutes')} {shift.place}".strip()),
+                      f"{row['hours']:g}", str(row["status"]) + beyond,
+                      escape(str(row["note"])))
+    terminal().print(table)
+
+
+def _work_row(line: LoggedWork) -> dict[str, Any]:
+    """A work log as ``work list`` shows it (and writes it with ``--json``)."""
+    log, shift = line.log, line.shift
+    shift_at = None if shift is None else (
+        f"{shift.day.isoformat()} {shift.start.isoformat('minutes')}-"
+        f"{shift.end.isoformat('minutes')}" + (f" {shift.place}" if shift.place else ""))
+    return {"id": log.id, "participant": log.participant, "task": log.task,
+            "task_name": line.task_name,
+            "worked_on": None if log.worked_on is None else log.worked_on.isoformat(),
+            "shift": log.shift, "shift_at": shift_at, "hours": log.hours,
+            "note": log.note, "status": log.status, "beyond_assignment": line.beyond,
+            "assigned": log.assigned, "confirmed_by": log.confirmed_by}
+
+
+@work_app.command("withdraw")
+def withdraw(
+    pool: PoolOption,
+    log_id: Annotated[int, typer.Option("--log", metavar="ID", help="The work log's id.")],
+    by: Annotated[str, typer.Option("--by", metavar="P",
+                                    help="Who withdraws it: its worker (or who logged it).")],
+    db: DbOption = None,
+) -> None:
+    """Withdraw a work log that awaits confirmation (confirmed work stays)."""
+    from peerconomy.services import work
+
+    uow = open_uow(db)
+    with refusals():
+        withdrawn = work.withdraw_work(uow(), pool, log_id, by)
+    terminal().print(f"[green]✓[/green] work log {withdrawn.id} withdrawn:"
+                     f" {escape(withdrawn.participant)} {withdrawn.hours:g} h on"
+                     f" {escape(withdrawn.task)}")
 
 
 @work_app.command("confirm")

@@ -65,6 +65,8 @@ __all__ = [
     "MAX_TERM",
     "MAX_UNITS",
     "MAX_WEIGHT",
+    "MAX_WORK_LOG_DAYS",
+    "MAX_WORK_NOTE",
     "MIN_MAX_WEIGHT",
     "POOL_MAX_WEIGHT",
     "RECIPE",
@@ -106,6 +108,11 @@ MAX_SHIFT_PLACE: Final = 200
 """The most characters of a shift's place."""
 MAX_SHIFT_NOTE: Final = 1_000
 """The most characters of a shift's note."""
+MAX_WORK_NOTE: Final = 1_000
+"""The most characters of a work log's note."""
+MAX_WORK_LOG_DAYS: Final = 366
+"""The most days back a work log of an undated period may be dated (a dated period's logs
+go back to its first day)."""
 
 
 @dataclass(frozen=True, slots=True)

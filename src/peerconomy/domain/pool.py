@@ -259,3 +259,10 @@ class WorkLog:
     logged_by: str | None = None
     """The member who logged it, where that was someone else (a coordinator logging a
     member's hours): they may not confirm it too (None: the worker, or the operator's CLI)."""
+    worked_on: date | None = None
+    """The day the work was done, in the pool's time zone (None: a log from before logs
+    carried a day; :func:`peerconomy.domain.work_log.check_worked_on` holds its bounds)."""
+    note: str = ""
+    """What the worker tells those who confirm it (free text, line breaks allowed)."""
+    shift: int | None = None
+    """The shift it was logged from (None: logged by hand): one log per person and shift."""

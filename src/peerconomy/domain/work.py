@@ -27,8 +27,9 @@ from collections.abc import Collection, Iterable, Mapping
 
 from peerconomy.domain.pool import Assignment, Member, WorkLog
 
-__all__ = ["awaits", "confirm_refusal", "credited_hours", "credits", "done_hours",
-           "may_confirm", "may_reject", "reject_refusal"]
+__all__ = ["awaits", "beyond_assignment", "confirm_refusal", "credited_hours", "credits",
+           "done_hours", "may_confirm", "may_reject", "may_withdraw", "reject_refusal",
+           "withdraw_refusal"]
 
 
 def confirm_refusal(log: WorkLog, by: Member) -> str | None:
@@ -65,6 +66,21 @@ def reject_refusal(log: WorkLog, by: Member) -> str | None:
     return None
 
 
+def withdraw_refusal(log: WorkLog, by: str) -> str | None:
+    """Why ``by`` may not withdraw ``log`` (None: they may): only the worker, or whoever
+    logged it for them, takes a log back. (That it still awaits confirmation is the other
+    condition: confirmed or rejected work stays, see :func:`may_withdraw`.)"""
+    if by not in (log.participant, log.logged_by):
+        return f"only {log.participant!r} may withdraw their work; {by!r} may not"
+    return None
+
+
+def may_withdraw(log: WorkLog, by: str) -> bool:
+    """Whether ``by`` may withdraw ``log`` now: it awaits confirmation and
+    :func:`withdraw_refusal` has nothing against it."""
+    return log.status == "pending" and withdraw_refusal(log, by) is None
+
+
 def may_confirm(log: WorkLog, by: Member) -> bool:
     """Whether ``by`` may confirm ``log`` now: it awaits confirmation and
     :func:`confirm_refusal` has nothing against it."""
@@ -93,6 +109,34 @@ def done_hours(logs: Iterable[WorkLog]) -> dict[tuple[str, str], float]:
         if log.status == "confirmed":
             done[(log.participant, log.task)] += log.hours
     return dict(done)
+
+
+def beyond_assignment(
+    assignments: Iterable[Assignment], logs: Iterable[WorkLog]
+) -> dict[tuple[str, str], float]:
+    """Hours logged beyond the assignment per (participant, task): the hours of their logs
+    on a task they were assigned (pending or confirmed, not rejected) less the hours
+    assigned, where that is more than nothing. Shown as such, never credited (see
+    :func:`credited_hours`); work on a task without an assignment is not counted here (a
+    coordinator accepts it or not).
+
+    >>> from datetime import UTC, datetime
+    >>> now = datetime(2026, 11, 1, tzinfo=UTC)
+    >>> beyond_assignment([Assignment("ana", "weed", 4.0, 2.0)],
+    ...                   [WorkLog(1, "farm", 1, "ana", "weed", 3.0, now, True, "confirmed"),
+    ...                    WorkLog(2, "farm", 1, "ana", "weed", 3.0, now, True),
+    ...                    WorkLog(3, "farm", 1, "ana", "weed", 5.0, now, True, "rejected")])
+    {('ana', 'weed'): 2.0}
+    """
+    assigned: dict[tuple[str, str], float] = defaultdict(float)
+    for a in assignments:
+        assigned[(a.participant, a.task)] += a.hours
+    logged: dict[tuple[str, str], float] = defaultdict(float)
+    for log in logs:
+        if log.status != "rejected" and (log.participant, log.task) in assigned:
+            logged[(log.participant, log.task)] += log.hours
+    return {key: round(hours - assigned[key], 9) for key, hours in logged.items()
+            if hours - assigned[key] > 1e-9}
 
 
 def credited_hours(

@@ -16,10 +16,18 @@ from peerconomy.domain.period import PeriodState, has_plan
 from peerconomy.domain.pool import Assignment, Period, Plan, WorkLog
 from peerconomy.domain.scenario import Good, Offer, Task, Wish
 from peerconomy.domain.share_parts import ShareParts, share_parts
-from peerconomy.domain.work import awaits, credits, may_confirm, may_reject
+from peerconomy.domain.work import (
+    awaits,
+    beyond_assignment,
+    credits,
+    may_confirm,
+    may_reject,
+    may_withdraw,
+)
 from peerconomy.ledger.journal import participant_account
 from peerconomy.services import lookup
 from peerconomy.services.collecting import active_goods, active_tasks
+from peerconomy.services.logged_work import LoggedWork, lines_of
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
@@ -73,6 +81,16 @@ class MyPeriod:
     periods_left: dict[str, int] = field(default_factory=dict)
     """Of their subscriptions (wishes with a term), the periods each still stands, this one
     included."""
+    lines: dict[int, LoggedWork] = field(default_factory=dict)
+    """The period's logs (those of ``logs`` and ``to_confirm`` among them), by id, as their
+    readers see them: the task's name, the shift it came from, the hours beyond the worker's
+    assignment."""
+    withdrawable: frozenset[int] = frozenset()
+    """The ids of the logs of ``logs`` they may withdraw (:func:`may_withdraw`: those
+    awaiting confirmation)."""
+    beyond_assignment: dict[str, float] = field(default_factory=dict)
+    """The hours they logged beyond their assignment, by task (tasks without excess left
+    out): shown as such, they earn nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +154,7 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         logs = uow.periods.work_logs(pool, number) if plan else []
         balance = uow.journal.balance(pool, participant_account(participant))
         auctioned = auction_goods(uow, pool) if plan else frozenset()
+        lines = {line.log.id: line for line in lines_of(uow, pool, number, logs)}
     mine = [a for a in all_assignments if a.participant == participant]
     share = float(plan.data.shares.get(participant, 0.0)) if plan else None
     earned = (
@@ -186,6 +205,11 @@ def my_period(uow: UnitOfWork, pool: str, participant: str) -> MyPeriod:
         steps,
         share_parts(plan.data, participant, auctioned) if plan else None,
         {w.id: left[w.id] for w in wishes if w.id in left},
+        lines,
+        frozenset(log.id for log in logs if may_withdraw(log, participant)
+                  and log.participant == participant),
+        {task: hours for (who, task), hours in beyond_assignment(all_assignments, logs).items()
+         if who == participant},
     )
 
 

@@ -236,6 +236,10 @@ class PeriodRepository(Protocol):
         ``logged_before``, in periods that are cleared (those whose work may still be
         confirmed), by id (what the reminder of waiting logs looks at)."""
 
+    def remove_work_log(self, pool: str, log_id: int) -> bool:
+        """Remove a work log (its worker withdrew it); whether there was one. Its id is never
+        given again."""
+
     # holdings (goods that last), the pool's, from period to period
 
     def holdings(self, pool: str) -> list[Holding]:

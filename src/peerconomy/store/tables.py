@@ -423,9 +423,14 @@ work_logs: Final = Table(
     Column("confirmed_by", Text),
     Column("accepted_by", Text),
     Column("logged_by", Text),
+    Column("worked_on", Date),  # migration 0022: the day the work was done (None before)
+    Column("note", Text, nullable=False, server_default=""),
+    Column("shift", Integer),  # the shift it was logged from, if any
     Index(None, "pool", "period"),
     Index(None, "status", "logged_at"),
     _of_period(),
+    ForeignKeyConstraint(["pool", "shift"], ["shifts.pool", "shifts.id"]),
+    UniqueConstraint("pool", "participant", "shift"),  # one log per person and shift
     sqlite_autoincrement=True,
 )
 """Work logged against a period's plan; the index on ``status`` and ``logged_at`` finds the

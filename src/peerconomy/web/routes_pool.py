@@ -9,11 +9,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from peerconomy.domain.account import JoinRequest
+from peerconomy.domain.bounds import MAX_WORK_NOTE
 from peerconomy.domain.ids import new_wish_id
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.scenario import Offer, Wish, parse_part
-from peerconomy.domain.shifts import WEEKDAYS
+from peerconomy.domain.schedule import zone
+from peerconomy.domain.shifts import WEEKDAYS, parse_date
 from peerconomy.domain.work import may_confirm, may_reject
+from peerconomy.domain.work_log import today_in
 from peerconomy.http.deps import NowDep, UowDep
 from peerconomy.http.params import PathNumber
 from peerconomy.i18n import N_, gettext_for
@@ -22,6 +25,7 @@ from peerconomy.services import (
     distribution,
     holdings,
     labels,
+    logged_work,
     lookup,
     membership,
     overview,
@@ -108,6 +112,10 @@ def my_period(pool: str, request: Request, uow: UowDep, now: NowDep,
                               if access.member is not None else {})
     values["swaps"] = (shift_exchange.my_swaps(uow, pool, access.member.id)
                        if access.member is not None else None)
+    values["to_log"] = (logged_work.shifts_to_log(uow, pool, access.member.id, now)
+                        if access.member is not None else [])
+    values["today"] = today_in(zone(access.pool.settings.schedule.time_zone), now)
+    values["note_max"] = MAX_WORK_NOTE
     return pool_page(request, "my_period.html", access, "me", period=period,
                      admission=access.pool.settings.admission,
                      contact_visible=access.member is not None and access.member.contact_visible,
@@ -155,14 +163,36 @@ def join(pool: str, request: Request, form: FormDep, uow: UowDep) -> Response:
 @router.post("/pools/{pool}/work")
 def log_work(pool: str, request: Request, form: FormDep, uow: UowDep, now: NowDep
              ) -> Response:
-    """Log hours worked on a task."""
+    """Log work done: a shift of mine once it has ended (its task, day and length filled in;
+    the hours may be changed), or hours on a task by hand; a day and a note with either."""
     me = member_id(pool_access(request, uow, pool, Level.MEMBER, "log work"))
-    with form.all_mistakes():
-        task, hours = form.text("task"), form.number("hours")
-    work.log_work(uow, pool, me, task, hours, actor=me, logged_by=me, now=now)
+    if form.text("shift", default=""):
+        with form.all_mistakes():
+            shift, hours = form.whole_number("shift"), form.optional_number("hours")
+            note = form.block("note")
+        logged = work.log_shift(uow, pool, me, shift, hours=hours, note=note, actor=me,
+                                logged_by=me, now=now)
+    else:
+        with form.all_mistakes():
+            task, hours, note = form.text("task"), form.number("hours"), form.block("note")
+            day = form.text("worked_on", default="")
+            worked_on = parse_date(day, "worked_on") if day else None
+        logged = work.log_work(uow, pool, me, task, hours, worked_on=worked_on, note=note,
+                               actor=me, logged_by=me, now=now)
     _ = gettext_for(request)
-    shown = labels.labels(uow, pool).task(task)
-    flash(request, _("Your hours on %(task)s are logged.") % {"task": shown})
+    flash(request, _("Your hours on %(task)s are logged.") % {
+        "task": labels.labels(uow, pool).task(logged.task)})
+    return redirect(pool_url(pool) + "#log-work")
+
+
+@router.post("/pools/{pool}/work/{log_id}/withdraw")
+def withdraw_work(pool: str, log_id: PathNumber, request: Request, form: FormDep,
+                  uow: UowDep, now: NowDep) -> Response:
+    """Withdraw work I logged while it awaits confirmation."""
+    me = member_id(pool_access(request, uow, pool, Level.MEMBER, "withdraw work"))
+    work.withdraw_work(uow, pool, log_id, me, now=now, actor=me)
+    _ = gettext_for(request)
+    flash(request, _("Your log is withdrawn."))
     return redirect(pool_url(pool) + "#log-work")
 
 
@@ -179,6 +209,7 @@ def _decided(pool: str, request: Request, log_id: int, uow: UowDep, *, confirm: 
         assert access.member is not None  # member_id found them
         return render_fragment(request, "_work_row.html", log=log, pool_url=pool_url(pool),
                                names=labels.labels(uow, pool),
+                               line=logged_work.line_of(uow, log),
                                can_confirm=may_confirm(log, access.member),
                                can_reject=may_reject(log, access.member))
     _ = gettext_for(request)

@@ -3,6 +3,7 @@ and settling (coordinators), work logged and confirmed, the hint board and *my p
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
@@ -22,7 +23,9 @@ from peerconomy.api.answers import (
     PlanPreview,
     PlanWarning,
     ShareParts,
+    ShiftToLogOut,
     StoredPlan,
+    WorkLogOut,
 )
 from peerconomy.api.routes.pools import period_out
 from peerconomy.api.routes.shifts import shift_out
@@ -38,6 +41,7 @@ from peerconomy.api.schemas import (
 )
 from peerconomy.domain.ids import new_wish_id
 from peerconomy.domain.pool import WorkLog, WorkStatus
+from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Offer, Wish, parse_part
 from peerconomy.http.deps import NowDep, UowDep, pool_access
 from peerconomy.http.errors import body_is
@@ -46,6 +50,7 @@ from peerconomy.http.params import PathNumber
 from peerconomy.services import (
     collecting,
     hints,
+    logged_work,
     lookup,
     overview,
     periods,
@@ -55,6 +60,7 @@ from peerconomy.services import (
     work,
 )
 from peerconomy.services.errors import NotFoundError
+from peerconomy.services.logged_work import LoggedWork
 from peerconomy.services.membership import Access, Level
 from peerconomy.services.overview import GoodRow
 
@@ -239,25 +245,57 @@ def withdraw_wish(pool: str, wish: str, access: AccessDep, uow: UowDep, now: Now
     collecting.withdraw_wish(uow, pool, wish, participant=own, actor=access.user, now=now)
 
 
+def work_log_out(line: LoggedWork) -> WorkLogOut:
+    """A work log as the API answers it: with its task's name, its shift and the hours
+    beyond the assignment."""
+    return WorkLogOut(**asdict(line.log), task_name=line.task_name,
+                      on_shift=None if line.shift is None else shift_out(line.shift),
+                      beyond_assignment=line.beyond)
+
+
 @router.get("/pools/{pool}/work")
 def work_logs(pool: str, access: AccessDep, uow: UowDep, page: PageDep,
               participant: Annotated[str | None, Query(
                   description="Only this participant's.")] = None,
               status: Annotated[WorkStatus | None, Query(
-                  description="Only work of this status.")] = None) -> list[WorkLog]:
-    """Work logged in the current period."""
-    return page.of([log for log in views.work_logs(uow, pool)
-                    if participant in (None, log.participant) and status in (None, log.status)])
+                  description="Only work of this status.")] = None) -> list[WorkLogOut]:
+    """Work logged in the current period: each log with its task's name, its day, the
+    shift it came from (date, time, place), its hours and note, and the hours its worker
+    logged beyond their assignment."""
+    return page.of([work_log_out(line) for line in logged_work.logged_work(
+        uow, pool, participant=participant, status=status)])
 
 
 @router.post("/pools/{pool}/work", status_code=status.HTTP_201_CREATED)
 def log_work(pool: str, body: WorkIn, access: AccessDep, uow: UowDep,
-             now: NowDep) -> WorkLog:
-    """Log hours worked on a task in the cleared period."""
+             now: NowDep) -> WorkLogOut:
+    """Log work done in the cleared period: hours on a task, or a shift the worker was
+    placed on once it has ended (its task, date and length fill the log; 409 if it has not
+    ended or is logged already)."""
     who = acting_for(access, body.participant, "log work")
-    logged = work.log_work(uow, pool, who, body.task, body.hours, actor=access.user,
-                           logged_by=access.member.id if access.member else None, now=now)
-    return logged
+    by = access.member.id if access.member else None
+    if body.shift is not None:
+        logged = work.log_shift(uow, pool, who, body.shift, hours=body.hours, note=body.note,
+                                task=body.task, worked_on=body.worked_on, logged_by=by,
+                                now=now, actor=access.user)
+    else:
+        if body.task is None:
+            raise InputError("task", "must name the task worked on (or a shift)")
+        if body.hours is None:
+            raise InputError("hours", "must say the hours worked (or name a shift)")
+        logged = work.log_work(uow, pool, who, body.task, body.hours,
+                               worked_on=body.worked_on, note=body.note, logged_by=by,
+                               now=now, actor=access.user)
+    return work_log_out(logged_work.line_of(uow, logged))
+
+
+@router.delete("/pools/{pool}/work/{log_id}", status_code=status.HTTP_204_NO_CONTENT)
+def withdraw_work(pool: str, log_id: PathNumber, access: AccessDep, uow: UowDep,
+                  now: NowDep) -> None:
+    """Withdraw work one logged (or logged for someone) while it awaits confirmation: it is
+    gone (403 for someone else's, 409 once confirmed or rejected)."""
+    access.require(Level.MEMBER, "withdraw work")
+    work.withdraw_work(uow, pool, log_id, _me(access), now=now, actor=access.user)
 
 
 @router.post("/pools/{pool}/work/{log_id}/confirm")
@@ -288,10 +326,13 @@ def hint_board(pool: str, access: AccessDep, uow: UowDep, now: NowDep) -> HintBo
 
 
 @router.get("/pools/{pool}/me")
-def my_period(pool: str, access: AccessDep, uow: UowDep) -> MyPeriodOut:
-    """The caller's share, credits so far, balance, assignments and next steps."""
+def my_period(pool: str, access: AccessDep, uow: UowDep, now: NowDep) -> MyPeriodOut:
+    """The caller's share, credits so far, balance, assignments and next steps; their work
+    logged (and which they may withdraw), the hours beyond their assignment, the shifts
+    they may log, and others' work to confirm."""
     access.require(Level.MEMBER, "have a period of their own")
     mine = overview.my_period(uow, pool, _me(access))
+    to_log = logged_work.shifts_to_log(uow, pool, mine.participant, now)
     return MyPeriodOut(
         pool=mine.pool, participant=mine.participant, period=period_out(mine.period),
         offers=mine.offers, wishes=mine.wishes, periods_left=mine.periods_left,
@@ -301,9 +342,14 @@ def my_period(pool: str, access: AccessDep, uow: UowDep) -> MyPeriodOut:
         share_parts=None if mine.share_parts is None else ShareParts(
             goods=mine.share_parts.goods, premiums=mine.share_parts.premiums,
             overhead=mine.share_parts.overhead, refund=mine.share_parts.refund),
-        credits=mine.credits, balance=mine.balance, logs=mine.logs,
-        to_confirm=mine.to_confirm, confirmable=sorted(mine.confirmable),
-        rejectable=sorted(mine.rejectable), next_steps=mine.next_steps,
+        credits=mine.credits, balance=mine.balance,
+        logs=[work_log_out(mine.lines[log.id]) for log in mine.logs],
+        to_confirm=[work_log_out(mine.lines[log.id]) for log in mine.to_confirm],
+        confirmable=sorted(mine.confirmable), rejectable=sorted(mine.rejectable),
+        withdrawable=sorted(mine.withdrawable), beyond_assignment=mine.beyond_assignment,
+        shifts_to_log=[ShiftToLogOut(shift=shift_out(s.shift), task_name=s.task_name,
+                                     hours=s.hours) for s in to_log],
+        next_steps=mine.next_steps,
     )
 
 

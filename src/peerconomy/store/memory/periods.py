@@ -132,6 +132,11 @@ class MemoryPeriodRepository(Repository):
         ]
 
     def add_work_log(self, log: WorkLog) -> WorkLog:
+        if log.shift is not None and any(
+                (w.pool, w.participant, w.shift) == (log.pool, log.participant, log.shift)
+                for w in self._s.work_logs.values()):
+            raise ValueError(f"{log.participant!r} logged shift {log.shift} of pool"
+                             f" {log.pool!r} already")
         self._s.last_log_id += 1
         stored = replace(log, id=self._s.last_log_id)
         self._s.work_logs[stored.id] = stored
@@ -153,6 +158,12 @@ class MemoryPeriodRepository(Repository):
                 if w.status == "pending" and w.logged_at <= logged_before
                 and (found := periods.get((w.pool, w.period))) is not None
                 and found.state is PeriodState.CLEARED]
+
+    def remove_work_log(self, pool: str, log_id: int) -> bool:
+        if self.work_log(pool, log_id) is None:
+            return False
+        del self._s.work_logs[log_id]
+        return True
 
     # holdings
 

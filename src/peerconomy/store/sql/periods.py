@@ -441,6 +441,12 @@ class SqlPeriodRepository(SqlRepository):
 
     @writes
     def add_work_log(self, log: WorkLog) -> WorkLog:
+        w = t.work_logs.c
+        if log.shift is not None and self._c.execute(select(w.id).where(
+                w.pool == log.pool, w.participant == log.participant, w.shift == log.shift)
+                ).first() is not None:
+            raise ValueError(f"{log.participant!r} logged shift {log.shift} of pool"
+                             f" {log.pool!r} already")
         values = _work_log_values(log)
         result = self._c.execute(insert(t.work_logs).values(**values))
         key = result.inserted_primary_key
@@ -475,6 +481,12 @@ class SqlPeriodRepository(SqlRepository):
             .order_by(w.id)
         )
         return [_work_log(row) for row in rows]
+
+    @writes
+    def remove_work_log(self, pool: str, log_id: int) -> bool:
+        w = t.work_logs.c
+        result = self._c.execute(delete(t.work_logs).where(w.id == log_id, w.pool == pool))
+        return bool(result.rowcount)
 
     # holdings
 

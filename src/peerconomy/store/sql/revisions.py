@@ -45,7 +45,7 @@ MIGRATIONS = "peerconomy.store:migrations"
 
 _MIGRATION_LOCK: Final = 0x70656572636F6E  # "peercon": a PostgreSQL advisory lock key
 _VERSION_TABLE: Final = "alembic_version"
-SCHEMA_REVISION: Final = "0021"
+SCHEMA_REVISION: Final = "0022"
 """The newest migration's revision, the schema this version works with. ``head_revision``
 reads it from the migrations with Alembic, and a test holds the two equal; opening a database
 already at it needs no Alembic (whose import costs a command a sixth of a second)."""
