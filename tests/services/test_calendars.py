@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from peerconomy.domain.account import User
 from peerconomy.domain.pickup import PickupPoint
 from peerconomy.domain.scenario import parse_scenario
 from peerconomy.domain.schedule import PeriodLength
+from peerconomy.domain.shifts import Shift
 from peerconomy.services import (
     calendar_keys,
     calendars,
@@ -29,6 +30,7 @@ from peerconomy.services import (
     periods,
     pickup,
     pools,
+    shifts,
 )
 from peerconomy.services.calendars import CalendarEntry, CalendarScope
 from peerconomy.services.errors import NotFoundError
@@ -266,3 +268,32 @@ def test_a_password_reset_voids_the_address_and_a_new_one_is_shown(store: Memory
     shown = calendar_keys.address_token(store.unit_of_work(), "ben", KEY)
     assert shown != token
     assert calendar_keys.owner(store.unit_of_work(), shown).name == "ben"
+
+
+def test_a_member_sees_their_shifts_and_the_pool_its_open_slots(store: MemoryStore) -> None:
+    # the books on Saturday 28 March, 9:00 to 12:00 in Berlin (8:00 to 11:00 UTC, before
+    # the clocks go forward that night), in the farm office, four places; the clear assigns
+    # ana and greta hours of bookkeeping, so both are placed on it and two places stay open
+    books = shifts.add_shift(store.unit_of_work(), "farm", Shift(
+        "bookkeeping", date(2026, 3, 28), time(9), time(12), "Hofbüro", 4, "Bring receipts"))
+    periods.clear_period(store.unit_of_work(), "farm", now=FIRST_CLOSE)
+    with store.unit_of_work() as uow:
+        placed = sorted(who for id, who in uow.shifts.placements("farm", 1) if id == books.id)
+    assert placed == ["ana", "greta"]
+
+    mine = _entries(store, "ana")[f"farm/shift/{books.id}/ana"]
+    assert (mine.starts, mine.ends) == (datetime(2026, 3, 28, 8, tzinfo=UTC),
+                                        datetime(2026, 3, 28, 11, tzinfo=UTC))
+    assert (mine.time_zone, mine.location) == ("Europe/Berlin", "Hofbüro")
+    assert dict(mine.summary.values)["task"] == "Buchhaltung"  # the task as people read it
+    assert [dict(line.values)["note"] for line in mine.description] == ["Bring receipts"]
+
+    open_slots = calendars.pool_calendar(store.unit_of_work(), _user(store, "ben"), "farm",
+                                         now=FIRST_CLOSE)
+    (slot,) = [e for e in open_slots.entries if e.uid == f"farm/shift/{books.id}/open"]
+    assert (dict(slot.summary.values)["free"], dict(slot.summary.values)["slots"]) == (2, 4)
+    assert (slot.starts, slot.location) == (datetime(2026, 3, 28, 8, tzinfo=UTC), "Hofbüro")
+    # once the shift has begun it is no open slot any more
+    later = calendars.pool_calendar(store.unit_of_work(), _user(store, "ben"), "farm",
+                                    now=datetime(2026, 3, 28, 8, 30, tzinfo=UTC))
+    assert not [e for e in later.entries if "/shift/" in e.uid]

@@ -6,8 +6,8 @@ seen by one member (:class:`CalendarScope`), it yields :class:`CalendarEntry` va
 member's calendar asks each of :data:`MEMBER_SOURCES` once per pool they are an active
 member of; a pool's calendar of open slots asks each of :data:`POOL_SOURCES` for that pool
 (``scope.member`` None). Today's sources are the period's days, its deadline for offers
-and wishes, and the member's pick-up; shifts plug in as one more source each (a member's
-placements, a pool's open slots: docs/design.md, "Calendars"). Each entry's ``uid`` is
+and wishes, the member's pick-up and the shifts they are placed on; a pool's calendar lists
+its open slots. Each entry's ``uid`` is
 stable, so a calendar app updates an event rather than adding it twice, and an entry that
 is gone from a source disappears from the calendar at the app's next fetch.
 
@@ -28,10 +28,12 @@ from peerconomy.domain.account import User
 from peerconomy.domain.distribution import distribution
 from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.pool import Member, Period, Pool
-from peerconomy.services import lookup
+from peerconomy.services import lookup, shift_exchange
 from peerconomy.services.errors import NotFoundError
+from peerconomy.services.labels import labels
 from peerconomy.services.notices import N_, Text, text
 from peerconomy.services.ports import UnitOfWork
+from peerconomy.services.shifts import my_shifts
 
 __all__ = [
     "MEMBER_SOURCES",
@@ -44,8 +46,10 @@ __all__ = [
     "deadlines",
     "member_calendar",
     "member_of",
+    "open_slots",
     "period_days",
     "pickups",
+    "placed_shifts",
     "pool_calendar",
 ]
 
@@ -88,6 +92,8 @@ class CalendarScope:
     member: Member | None
     periods: tuple[Period, ...]
     """The dated ones of the pool's latest :data:`PERIODS_SHOWN` periods, oldest first."""
+    now: datetime | None = None
+    """The time of the fetch (None: the clock's), for what lies ahead (open slots)."""
 
     @property
     def time_zone(self) -> str:
@@ -184,10 +190,47 @@ def pickups(uow: UnitOfWork, scope: CalendarScope) -> Iterator[CalendarEntry]:
             description=tuple(notes), busy=False)
 
 
-MEMBER_SOURCES: Final[tuple[Source, ...]] = (period_days, deadlines, pickups)
-"""What a member's calendar lists, pool by pool (the shifts add the member's placements)."""
-POOL_SOURCES: Final[tuple[Source, ...]] = (period_days, deadlines)
-"""What a pool's calendar of open slots lists (the shifts add the open slots)."""
+def placed_shifts(uow: UnitOfWork, scope: CalendarScope) -> Iterator[CalendarEntry]:
+    """The shifts the member is placed on (the current period's and the one before's): the
+    task as people read it, from its start to its end in the pool's time zone, at its place,
+    with its note. A shift handed back or cancelled is no placement, so it disappears."""
+    member = scope.member
+    if member is None:
+        return
+    pool = scope.pool.name
+    names = labels(uow, pool)
+    where = ZoneInfo(scope.time_zone)
+    for mine in my_shifts(uow, pool, member.id).shifts:
+        shift = mine.shift
+        begins, ends = shift.span(where)
+        yield CalendarEntry(
+            f"{pool}/shift/{shift.id}/{member.id}",
+            text(N_("%(pool)s: shift, %(task)s"), pool=pool, task=names.task(shift.task)),
+            begins, ends, scope.time_zone, location=shift.place,
+            description=(text(N_("Note: %(note)s"), note=shift.note),) if shift.note else ())
+
+
+def open_slots(uow: UnitOfWork, scope: CalendarScope) -> Iterator[CalendarEntry]:
+    """The pool's open slots ahead (the hint board's: free places on shifts of a cleared,
+    dated period that have not begun), each with how many places are free."""
+    pool = scope.pool.name
+    names = labels(uow, pool)
+    where = ZoneInfo(scope.time_zone)
+    for slot in shift_exchange.open_slots(uow, pool, now=scope.now):
+        shift = slot.shift
+        begins, ends = shift.span(where)
+        yield CalendarEntry(
+            f"{pool}/shift/{shift.id}/open",
+            text(N_("%(pool)s: %(task)s, %(free)s of %(slots)s places free"), pool=pool,
+                 task=names.task(shift.task), free=slot.free, slots=shift.slots),
+            begins, ends, scope.time_zone, location=shift.place,
+            description=(text(N_("Note: %(note)s"), note=shift.note),) if shift.note else ())
+
+
+MEMBER_SOURCES: Final[tuple[Source, ...]] = (period_days, deadlines, pickups, placed_shifts)
+"""What a member's calendar lists, pool by pool."""
+POOL_SOURCES: Final[tuple[Source, ...]] = (period_days, deadlines, open_slots)
+"""What a pool's calendar of open slots lists."""
 
 
 def _periods(uow: UnitOfWork, pool: str) -> tuple[Period, ...]:
@@ -203,7 +246,8 @@ def _entries(uow: UnitOfWork, scope: CalendarScope, sources: Iterable[Source]
 
 
 def member_calendar(uow: UnitOfWork, user: User, *,
-                    sources: Iterable[Source] = MEMBER_SOURCES) -> Calendar:
+                    sources: Iterable[Source] = MEMBER_SOURCES,
+                    now: datetime | None = None) -> Calendar:
     """``user``'s calendar: the entries of every pool they are an active member of (a pool
     they have left shows nothing of itself any more)."""
     entries: list[CalendarEntry] = []
@@ -212,7 +256,7 @@ def member_calendar(uow: UnitOfWork, user: User, *,
             if not member.active:
                 continue
             pool = lookup.pool(uow, name)
-            scope = CalendarScope(pool, member, _periods(uow, name))
+            scope = CalendarScope(pool, member, _periods(uow, name), now)
             entries.extend(_entries(uow, scope, tuple(sources)))
     return Calendar(f"member/{user.name}",
                     text(N_("peerconomy: %(name)s"), name=user.display_name or user.name),
@@ -231,12 +275,13 @@ def member_of(uow: UnitOfWork, user: User, pool: str) -> tuple[Pool, Member]:
 
 
 def pool_calendar(uow: UnitOfWork, user: User, pool: str, *,
-                  sources: Iterable[Source] = POOL_SOURCES) -> Calendar:
+                  sources: Iterable[Source] = POOL_SOURCES,
+                  now: datetime | None = None) -> Calendar:
     """The calendar of ``pool``'s open slots, for ``user``, one of its active members
     (else :class:`NotFoundError`)."""
     with uow:
         found, _member = member_of(uow, user, pool)
-        scope = CalendarScope(found, None, _periods(uow, pool))
+        scope = CalendarScope(found, None, _periods(uow, pool), now)
         entries = _entries(uow, scope, tuple(sources))
     return Calendar(f"pool/{pool}", text(N_("%(pool)s: open slots"), pool=pool),
                     tuple(entries), user.locale)

@@ -82,7 +82,7 @@ def member_calendar(token: str, request: Request, uow: UowDep, policy: PolicyDep
         user = _owner(request, uow, token, policy, now)
     except _Refused as refused:
         return refused.answer
-    return _written(request, calendars.member_calendar(uow, user), user, now)
+    return _written(request, calendars.member_calendar(uow, user, now=now), user, now)
 
 
 @router.get("/pools/{pool}/calendar/{token}.ics")
@@ -91,7 +91,7 @@ def pool_calendar(pool: str, token: str, request: Request, uow: UowDep, policy: 
     """A pool's calendar of open slots, for one of its members."""
     try:
         user = _owner(request, uow, token, policy, now)
-        calendar = calendars.pool_calendar(uow, user, pool)
+        calendar = calendars.pool_calendar(uow, user, pool, now=now)
     except _Refused as refused:
         return refused.answer
     except NotFoundError:
