@@ -269,11 +269,11 @@ def my_shifts(uow: UnitOfWork, pool: str, participant: str) -> MyShifts:
         where = zone(found.settings.schedule.time_zone)
         mine: list[MyShift] = []
         hours: list[HoursPlaced] = []
+        shifts = {s.id: s for s in uow.shifts.of_pool(pool)}  # read once for both periods
         for period in recent_periods(uow, pool):
             plan = uow.periods.plan(pool, period.number)
             if plan is None or period.starts_on is None or period.ends_on is None:
                 continue
-            shifts = {s.id: s for s in uow.shifts.of_pool(pool)}
             placed = [shifts[id] for id, who in uow.shifts.placements(pool, period.number)
                       if who == participant]
             mine += [MyShift(period.number, s) for s in placed]
