@@ -238,3 +238,40 @@ def test_the_plans_of_a_period_not_there_or_a_pool_with_a_nul_are_refused(db_url
         db_url, "period", "plans", "--pool", "workshop", "--period", "7")
     assert "--pool: holds a NUL character" in refused(
         db_url, "period", "plans", "--pool", "work\x00shop")
+
+
+def test_pool_settings_shows_and_changes_the_calendar_and_the_name(db_url: str) -> None:
+    imported(db_url)
+    before = json.loads(ok(db_url, "pool", "settings", "--pool", "workshop", "--json"))
+    assert (before["period_length"], before["period"]["starts_on"]) == (None, None)
+    out = ok(db_url, "pool", "settings", "--pool", "workshop", "--period-length", "2 Wochen",
+             "--starts-on", "2026-05-04", "--close-days", "1", "--close-time", "12:00",
+             "--time-zone", "Europe/Berlin", "--name", "Fahrradwerkstatt")
+    assert ("changed: close_days, close_time, display_name, period_length, starts_on,"
+            " time_zone") in " ".join(out.split())
+    after = json.loads(ok(db_url, "pool", "settings", "--pool", "workshop", "--json"))
+    assert after["name"] == "Fahrradwerkstatt" and after["period_length"] == "2 weeks"
+    assert (after["period"]["ends_on"], after["period"]["collect_until"]) == (
+        "2026-05-17", "2026-05-16T10:00:00+00:00")  # noon, CEST, the day before the last
+    ok(db_url, "pool", "settings", "--pool", "workshop", "--period-length", "none")
+    undated = json.loads(ok(db_url, "pool", "settings", "--pool", "workshop", "--json"))
+    assert (undated["period_length"], undated["period"]["starts_on"]) == (None, None)
+
+
+@pytest.mark.parametrize(("option", "value", "named"), [
+    ("--period-length", "1 fortnight", "--period-length"),
+    ("--starts-on", "2026-02-30", "--starts-on"),
+    ("--close-time", "25:00", "--close-time"),
+    ("--close-days", "999", "close_days"),
+    ("--time-zone", "Mars/Olympus", "time_zone"),
+    ("--name", "bad\x00name", "display_name"),
+])
+def test_pool_settings_refuses_bad_input_in_one_line_and_changes_nothing(
+    db_url: str, option: str, value: str, named: str,
+) -> None:
+    imported(db_url)
+    before = ok(db_url, "pool", "settings", "--pool", "workshop", "--json")
+    error = refused(db_url, "pool", "settings", "--pool", "workshop", option, value,
+                    "--auto-clear")
+    assert error.startswith(f"error: {named}: ")
+    assert ok(db_url, "pool", "settings", "--pool", "workshop", "--json") == before

@@ -133,6 +133,95 @@ def goods(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> No
            ("id", "name", "project", "model", "capacity"))
 
 
+_OptionalText = Annotated[str | None, typer.Option(metavar="TEXT")]
+
+
+@pool_app.command("settings")
+def settings(
+    pool: PoolOption,
+    period_length: Annotated[str | None, typer.Option(
+        metavar="LENGTH", help="How long each period lasts: '1 week', '14 days', '1 month';"
+        " 'none': undated periods.")] = None,
+    starts_on: Annotated[str | None, typer.Option(
+        metavar="DATE", help="The first day of the collecting period (2026-05-04): its dates"
+        " follow from it.")] = None,
+    close_days: Annotated[int | None, typer.Option(
+        help="Offers and wishes close this many days before a period's last day ...")] = None,
+    close_time: Annotated[str | None, typer.Option(
+        metavar="HH:MM", help="... at this time of day, in the pool's time zone.")] = None,
+    time_zone: Annotated[str | None, typer.Option(
+        metavar="ZONE", help="The pool's time zone (Europe/Berlin).")] = None,
+    auto_clear: Annotated[bool | None, typer.Option(
+        "--auto-clear/--no-auto-clear",
+        help="Whether a period clears itself when its offers close.")] = None,
+    name: Annotated[str | None, typer.Option(
+        help="The pool's name people read ('' for none).")] = None,
+    description: Annotated[str | None, typer.Option(
+        help="What the pool is ('' for none).")] = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Show the pool's settings, or change those given: its calendar (period length, when
+    offers close, whether a period clears itself then) and the name people read. A calendar
+    dates the collecting period."""
+    from peerconomy.domain.schedule import PeriodLength, zone
+    from peerconomy.domain.shifts import parse_date, parse_time
+    from peerconomy.services import lookup, pools
+
+    changes: dict[str, Any] = {}
+    with refusals():
+        if period_length is not None:
+            changes["period_length"] = (None if period_length.strip().lower() == "none"
+                                        else PeriodLength.parse(period_length, "--period-length"))
+        if starts_on is not None:
+            changes["starts_on"] = parse_date(starts_on, "--starts-on")
+        if close_time is not None:
+            changes["close_time"] = parse_time(close_time, "--close-time")
+    for key, value in (("close_days", close_days), ("time_zone", time_zone),
+                       ("auto_clear", auto_clear), ("display_name", name),
+                       ("description", description)):
+        if value is not None:
+            changes[key] = value
+    uow = open_uow(db)
+    with refusals():
+        if changes:
+            pools.update_settings(uow(), pool, **changes)
+        with uow() as read:
+            found = lookup.pool(read, pool)
+            period = lookup.current_period(read, pool)
+    calendar = found.settings.schedule
+    shown: dict[str, Any] = {
+        "pool": found.name, "name": found.display_name, "description": found.description,
+        "period_length": None if calendar.length is None else str(calendar.length),
+        "close_days": calendar.close_days, "close_time": calendar.close_time.isoformat("minutes"),
+        "time_zone": calendar.time_zone, "auto_clear": calendar.auto_clear,
+        "period": {"number": period.number, "state": period.state.value,
+                   "starts_on": period.starts_on and period.starts_on.isoformat(),
+                   "ends_on": period.ends_on and period.ends_on.isoformat(),
+                   "collect_until": period.collect_until and period.collect_until.isoformat()},
+    }
+    if json:
+        print_json(shown)
+        return
+    console = terminal()
+    if changes:
+        console.print(f"[green]✓[/green] settings of [bold]{escape(pool)}[/bold] changed:"
+                      f" {escape(', '.join(sorted(changes)))}")
+    table = Table(title=f"settings of {escape(found.display_name or found.name)}",
+                  show_header=False)
+    table.add_column("setting")
+    table.add_column("value")
+    for key, value in shown.items():
+        if key == "period":
+            closes = period.collect_until and period.collect_until.astimezone(
+                zone(calendar.time_zone)).strftime("%Y-%m-%d %H:%M")
+            dated = (f"{value['starts_on']} to {value['ends_on']}, offers close {closes}"
+                     if value["starts_on"] else "undated")
+            value = f"{value['number']} ({value['state']}): {dated}"
+        table.add_row(key.replace("_", " "), escape("" if value is None else str(value)))
+    console.print(table)
+
+
 @period_app.command("clear")
 def clear(pool: PoolOption, json: JsonOption = False, db: DbOption = None) -> None:
     """Clear the collecting period and keep its plan."""
