@@ -11,15 +11,23 @@ Thirty people offer work and make wishes; Rosa, 91, is exempt and the others car
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, time
 from typing import Any, Final, NamedTuple, TypeVar
 
 import numpy as np
 
-__all__ = ["COORDINATORS", "EXEMPT", "MAX_WEIGHT", "POOL_NAME", "demo_scenario", "pick"]
+from peerconomy.domain.pickup import PickupPoint
+from peerconomy.domain.shifts import ShiftRule
+
+__all__ = ["COORDINATORS", "EXEMPT", "MAX_WEIGHT", "PICKUP_POINTS", "POOL_DISPLAY_NAME",
+           "POOL_NAME", "TIME_ZONE", "demo_scenario", "pick", "pickup_point_of", "shift_rules"]
 
 _T = TypeVar("_T")
 
 POOL_NAME: Final = "demo"
+POOL_DISPLAY_NAME: Final = "Hof, Backstube & Werkstatt"
+"""The pool's name people read: the demo's members speak German and English."""
+TIME_ZONE: Final = "Europe/Berlin"
 COORDINATORS: Final = ("ana", "kofi")
 MAX_WEIGHT: Final = 3.0
 
@@ -39,8 +47,8 @@ class _TaskSpec(NamedTuple):
 
 
 _TASKS: Final = (
-    _TaskSpec("weeding", "farm", 1.15, 0.15, name="Weeding", place="Market garden"),
-    _TaskSpec("harvesting", "farm", 1.0, 0.1, name="Harvest", place="Market garden"),
+    _TaskSpec("weeding", "farm", 1.15, 0.15, name="Jäten", place="Market garden"),
+    _TaskSpec("harvesting", "farm", 1.0, 0.1, name="Ernte", place="Market garden"),
     _TaskSpec("milking_at_dawn", "farm", 1.8, 0.4, name="Milking at dawn", place="Cowshed"),
     _TaskSpec("hen_care", "farm", 0.9, 0.1, name="Hen care", place="Henhouse"),
     _TaskSpec("wood_oven", "farm", 0.95, 0.1, name="Wood oven", place="Bakehouse"),
@@ -52,19 +60,19 @@ _TASKS: Final = (
     _TaskSpec("bike_care", "workshop", 1.0, 0.1, name="Bike care"),
 )
 _PROJECTS: Final = (
-    {"id": "farm", "name": "Hillside farm"},
+    {"id": "farm", "name": "Hof am Hang"},
     {"id": "bakery", "name": "Sourdough bakery"},
     {"id": "workshop", "name": "Bicycle workshop"},
 )
 
 _GOODS: Final[tuple[dict[str, Any], ...]] = (
-    {"id": "vegetable_box", "name": "Vegetable box", "limit": 2, "project": "farm",
+    {"id": "vegetable_box", "name": "Gemüsekiste", "limit": 2, "project": "farm",
      "model": "flat_rate", "recipe": {"harvesting": 1.0, "weeding": 0.7}},
     {"id": "eggs", "name": "Eggs", "limit": 3, "project": "farm", "model": "flat_allocation",
      "recipe": {"hen_care": 0.35}},
     {"id": "milk", "name": "Milk", "limit": 2, "project": "farm", "model": "effort",
      "recipe": {"milking_at_dawn": 0.8}},
-    {"id": "farmhouse_loaf", "name": "Farmhouse loaf", "limit": 2, "project": "farm",
+    {"id": "farmhouse_loaf", "name": "Bauernbrot", "limit": 2, "project": "farm",
      "model": "effort", "capacity": 12, "recipe": {"wood_oven": 0.6}, "product_type": "bread"},
     {"id": "sourdough", "name": "Sourdough bread", "limit": 5, "project": "bakery",
      "model": "effort", "capacity": 100,
@@ -122,6 +130,48 @@ _PEOPLE: Final = (
 _FIXED_OFFERS: Final = {("rosa", "hen_care"): 2, ("kofi", "fence_mending"): 2}
 """Offers whose hours the story needs as they are: Rosa's two hours with the hens, and the
 two of the six hours of fence mending that anyone offers at first."""
+
+
+class _ShiftSpec(NamedTuple):
+    task: str
+    weekdays: tuple[int, ...]
+    """Monday 0; none: every day."""
+    start: time
+    end: time
+    place: str
+    slots: int
+    note: str = ""
+
+
+_SHIFTS: Final = (
+    _ShiftSpec("milking_at_dawn", (), time(5, 30), time(7), "Cowshed", 2,
+               "Gummistiefel stehen an der Tür / boots by the door"),
+    _ShiftSpec("hen_care", (), time(7, 30), time(8, 30), "Henhouse", 2),
+    _ShiftSpec("weeding", (1, 3), time(17), time(19, 30), "Market garden", 5),
+    _ShiftSpec("harvesting", (5,), time(8), time(12), "Market garden", 10,
+               "Packing the boxes from 11 / ab 11 Uhr Kisten packen"),
+)
+"""The farm's shifts: milking at dawn and the hens every day, weeding on Tuesday and
+Thursday evenings, the harvest on Saturday morning. The bakery and the workshop have none:
+their hours are worked whenever suits."""
+
+PICKUP_POINTS: Final = (
+    PickupPoint("hofladen", "Hofladen am Hang", "Am Hang 3", "Sat 10:00-13:00"),
+    PickupPoint("nord", "Stadtteilladen Nord", "Lindenstraße 12", "Fri 16:00-19:00"),
+)
+"""Where the members collect their goods: the farm shop, and a shop in town."""
+
+
+def shift_rules(first: date, until: date) -> list[ShiftRule]:
+    """The farm's shifts (:data:`_SHIFTS`) from ``first`` to ``until``, as rules."""
+    return [ShiftRule(s.task, "week" if s.weekdays else "day", first, until, s.start, s.end,
+                      s.weekdays, 1, s.place, s.slots, s.note) for s in _SHIFTS]
+
+
+def pickup_point_of(person: str) -> str:
+    """Where ``person`` collects their goods: every second person in town."""
+    index = [p.id for p in _PEOPLE].index(person)
+    return PICKUP_POINTS[index % 2].id
 
 
 def demo_scenario(seed: int = 0) -> dict[str, Any]:

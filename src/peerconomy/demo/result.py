@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from peerconomy.domain.plan import ClearedPlan
-from peerconomy.domain.pool import Assignment
+from peerconomy.domain.pool import Assignment, Period
 from peerconomy.domain.scenario import Offer
 from peerconomy.ledger.journal import Account
 from peerconomy.services.hints import HintBoard
@@ -57,6 +57,8 @@ class PeriodFigures:
     work: WorkSummary
     balances: Mapping[Account, Decimal]
     hint_board: HintBoard
+    period: Period | None = None
+    """The period as it collected: its dates (None: undated)."""
 
 
 @dataclass(frozen=True, slots=True)

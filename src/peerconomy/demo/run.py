@@ -9,27 +9,55 @@ from __future__ import annotations
 
 import math
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Final, TypeVar
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from peerconomy.demo.data import COORDINATORS, POOL_NAME, demo_scenario, pick
+from peerconomy.demo.data import (
+    COORDINATORS,
+    PICKUP_POINTS,
+    POOL_DISPLAY_NAME,
+    POOL_NAME,
+    TIME_ZONE,
+    demo_scenario,
+    pick,
+    pickup_point_of,
+    shift_rules,
+)
 from peerconomy.demo.result import DemoResult, LoggedWork, PeriodFigures, WorkSummary
 from peerconomy.domain.plan import ClearedPlan
-from peerconomy.domain.pool import Assignment, Member
+from peerconomy.domain.pool import Assignment, Member, Period, WorkLog
 from peerconomy.domain.scenario import Offer, parse_scenario
-from peerconomy.services import accounts, books, collecting, hints, membership, pools, views, work
+from peerconomy.domain.schedule import PeriodLength
+from peerconomy.services import (
+    accounts,
+    books,
+    collecting,
+    hints,
+    membership,
+    pickup,
+    pools,
+    scheduler,
+    shifts,
+    views,
+    work,
+)
 from peerconomy.services.hints import HintBoard
-from peerconomy.services.periods import clear_period, settle_period
+from peerconomy.services.periods import settle_period
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["DEMO_SIGN_INS", "UnitOfWorkFactory", "add_demo_accounts", "run_periods",
-           "simulate_work"]
+__all__ = ["DEMO_SIGN_INS", "UnitOfWorkFactory", "add_demo_accounts", "first_day",
+           "run_periods", "set_up_week", "simulate_work"]
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 _T = TypeVar("_T")
+_WEEK: Final = timedelta(days=7)
+_SEASON_AHEAD: Final = 12
+"""Weeks of shifts made beyond the collecting period."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +96,19 @@ def _half_hours(hours: float) -> float:
 
 
 def simulate_work(
-    uow_factory: UnitOfWorkFactory, pool: str, rng: np.random.Generator
+    uow_factory: UnitOfWorkFactory, pool: str, rng: np.random.Generator,
+    now: datetime | None = None,
 ) -> WorkSummary:
     """Members work the cleared period's plan, through the work services only.
 
     Most log their assignments in full, about one in six only partly, and one member forgets
-    to log at all. Each log is confirmed by another member (a co-worker on the task where
-    there is one: communal validation). One member who has no assignment on the most wanted
-    task (open hours first) does two hours of it anyway, and a coordinator accepts that work.
+    to log at all. Work on a task with shifts is logged shift by shift (one tap each: the
+    shift's day and length fill the log), the hours that fit no shift as plain work on the
+    period's last day; a partial log leaves the last shift out. Each log is confirmed by
+    another member (a co-worker on the task where there is one: communal validation). One
+    member who has no assignment on the most wanted task (open hours first) does two hours
+    of it anyway, and a coordinator accepts that work. ``now``: when the logs are made (by
+    default, now), after the period's last shift.
     """
     seen = _snapshot(uow_factory, pool)
     assignments = seen.assignments
@@ -92,16 +125,16 @@ def simulate_work(
     for a in assignments:
         if a.participant == forgetter:
             continue
-        hours = a.hours
-        if rng.random() < 1 / 6 and a.hours > 1:
-            hours = min(_half_hours(a.hours * float(rng.uniform(0.4, 0.8))), a.hours)
-        logged = work.log_work(uow_factory(), pool, a.participant, a.task, hours)
+        partly = rng.random() < 1 / 6 and a.hours > 1
         peers = [p for p in on_task[a.task] if p != a.participant]
         by = _choice(rng, peers or [p for p in everyone if p != a.participant])
-        work.confirm_work(uow_factory(), pool, logged.id, by)
+        hours = 0.0
+        for logged in _log_assignment(uow_factory, pool, seen.period, a, partly, rng, now):
+            work.confirm_work(uow_factory(), pool, logged.id, by)
+            hours += logged.hours
         logs.append(LoggedWork(a.participant, a.task, a.hours, hours, by))
 
-    extra = _unassigned_work(uow_factory, pool, rng, seen, forgetter)
+    extra = _unassigned_work(uow_factory, pool, rng, seen, forgetter, now)
     return WorkSummary(
         seen.period,
         tuple(logs),
@@ -110,12 +143,43 @@ def simulate_work(
     )
 
 
+def _log_assignment(
+    uow_factory: UnitOfWorkFactory, pool: str, number: int, a: Assignment, partly: bool,
+    rng: np.random.Generator, now: datetime | None,
+) -> list[WorkLog]:
+    """Log assignment ``a`` of period ``number``: its placed shifts one by one, and the
+    hours that fit no shift (all its hours, on a task without shifts) as plain work on the
+    period's last day; ``partly``: the last shift left out, or the plain hours cut to
+    40-80 %."""
+    placed = [held.shift for held in shifts.my_shifts(uow_factory(), pool, a.participant).shifts
+              if held.period == number and held.shift.task == a.task]
+    rest = a.hours - math.fsum(s.hours(ZoneInfo(TIME_ZONE)) for s in placed)
+    if partly and placed:
+        placed = placed[:-1]
+    made = [work.log_shift(uow_factory(), pool, a.participant, s.id, now=now) for s in placed]
+    if rest >= 0.5:
+        hours = rest
+        if partly and not placed:
+            hours = min(_half_hours(rest * float(rng.uniform(0.4, 0.8))), rest)
+        made.append(work.log_work(uow_factory(), pool, a.participant, a.task, hours,
+                                  worked_on=_period_last_day(uow_factory, pool, number),
+                                  now=now))
+    return made
+
+
+def _period_last_day(uow_factory: UnitOfWorkFactory, pool: str, number: int) -> date | None:
+    with uow_factory() as uow:
+        found = uow.periods.get(pool, number)
+    return None if found is None else found.ends_on
+
+
 def _unassigned_work(
     uow_factory: UnitOfWorkFactory,
     pool: str,
     rng: np.random.Generator,
     seen: _Snapshot,
     forgetter: str | None,
+    now: datetime | None = None,
 ) -> LoggedWork | None:
     if seen.plan is None or not seen.plan.weights:
         return None
@@ -133,18 +197,20 @@ def _unassigned_work(
     helper = _choice(rng, helpers)
     lead = _choice(rng, leads)
     hours = 2.0 if uncovered[task] <= 0 else min(2.0, _half_hours(uncovered[task]))
-    logged = work.log_work(uow_factory(), pool, helper, task, hours)
+    logged = work.log_work(uow_factory(), pool, helper, task, hours,
+                           worked_on=_period_last_day(uow_factory, pool, seen.period), now=now)
     work.confirm_work(uow_factory(), pool, logged.id, lead)
     return LoggedWork(helper, task, 0.0, hours, lead)
 
 
 def _answer_hint_board(
-    uow_factory: UnitOfWorkFactory, pool: str, rng: np.random.Generator, board: HintBoard
+    uow_factory: UnitOfWorkFactory, pool: str, rng: np.random.Generator, board: HintBoard,
+    now: datetime | None = None,
 ) -> tuple[Offer, ...]:
     """Before the next period clears, a few members answer the hint board: someone offers
     each task's open hours, and three more people offer the weightiest covered task."""
     before = _snapshot(uow_factory, pool, board.period)
-    now = _snapshot(uow_factory, pool)
+    current = _snapshot(uow_factory, pool)
     busy: dict[str, float] = {}
     for a in before.assignments:
         busy[a.participant] = busy.get(a.participant, 0.0) + a.hours
@@ -152,18 +218,18 @@ def _answer_hint_board(
     made: list[Offer] = []
 
     def free(m: Member, task: str, hours: float) -> bool:
-        offered = any(o.participant == m.id and o.task == task for o in now.offers)
+        offered = any(o.participant == m.id and o.task == task for o in current.offers)
         spare = math.inf if m.capacity is None else m.capacity - busy.get(m.id, 0.0)
         answered = any(o.participant == m.id for o in made)
         return not m.exempt and not offered and not answered and spare >= hours
 
     def offer(who: str, task: str, hours: float, min_weight: float) -> None:
         o = Offer(participant=who, task=task, hours=hours, min_weight=min_weight)
-        made.append(collecting.make_offer(uow_factory(), pool, o))
+        made.append(collecting.make_offer(uow_factory(), pool, o, now=now))
 
     for hint in board.uncovered:
         task, hours = str(hint["task"]), float(math.ceil(hint["hours"]))
-        takers = [m for m in now.members if free(m, task, hours)]
+        takers = [m for m in current.members if free(m, task, hours)]
         if takers:
             asked = round(float(rng.uniform(1.1, 1.6)), 1)
             offer(_choice(rng, takers).id, task, hours, asked)
@@ -172,36 +238,84 @@ def _answer_hint_board(
     if covered:
         top = max(covered, key=lambda t: (t.weight, t.task))
         if top.weight > 1.2:
-            takers = [m for m in now.members if free(m, top.task, 3.0)]
+            takers = [m for m in current.members if free(m, top.task, 3.0)]
             for m in pick(rng, takers, 3):
                 asked = round(float(rng.uniform(1.1, max(1.1, top.weight - 0.1))), 1)
                 offer(m.id, top.task, float(rng.integers(3, 5)), asked)
     return tuple(made)
 
 
-def run_periods(uow_factory: UnitOfWorkFactory, periods: int = 2, seed: int = 0) -> DemoResult:
-    """Import the demo pool (coordinated by Ana and Kofi) into a fresh store and run
-    ``periods`` periods end to end (clear, simulated work, settle); what each period showed.
-    From period 2 on, a few members first answer the hint board with offers."""
+def first_day(periods: int, today: date) -> date:
+    """The first day of the demo's period 1: ``periods`` weeks before ``today``, so that the
+    periods run lie in the past and the one collecting after them starts ``today``."""
+    return today - periods * _WEEK
+
+
+def run_periods(
+    uow_factory: UnitOfWorkFactory, periods: int = 2, seed: int = 0, today: date | None = None
+) -> DemoResult:
+    """Import the demo pool (coordinated by Ana and Kofi) into a fresh store, give it its
+    week (:func:`set_up_week`: weekly periods, the farm's shifts, two pick-up points) and run
+    ``periods`` periods end to end, each a week, the last ending the day before ``today``
+    (default: today): offers close on the period's Friday-equivalent, two days before its
+    end, at 18:00, when the scheduler clears it (the pool asks for that); the members log
+    their shifts and work after the period's last day, the coordinators settle. From period
+    2 on, a few members first answer the hint board with offers, a day before the offers
+    close. The period after them collects from ``today`` on."""
     if periods < 1:
         raise ValueError(f"periods: must be >= 1, got {periods}")
     data = demo_scenario(seed)
     scenario = parse_scenario(data)
     rng = np.random.default_rng([seed, 1])
+    start = first_day(periods, today or date.today())
     pools.import_scenario(uow_factory(), POOL_NAME, scenario, coordinators=COORDINATORS)
+    set_up_week(uow_factory, start, start + (periods + 1 + _SEASON_AHEAD) * _WEEK)
     figures: list[PeriodFigures] = []
     for number in range(1, periods + 1):
+        period = _current(uow_factory, POOL_NAME)
+        deadline = period.collect_until
+        if deadline is None or period.ends_on is None:  # pragma: no cover - dated above
+            raise LookupError(f"period {number} of the demo is not dated")
         changed: tuple[Offer, ...] = ()
         if figures:
-            changed = _answer_hint_board(uow_factory, POOL_NAME, rng, figures[-1].hint_board)
-        estimates = dict(_period_estimates(uow_factory, POOL_NAME))
-        plan = clear_period(uow_factory(), POOL_NAME).data
-        done = simulate_work(uow_factory, POOL_NAME, rng)
-        settle_period(uow_factory(), POOL_NAME)
+            changed = _answer_hint_board(uow_factory, POOL_NAME, rng, figures[-1].hint_board,
+                                         now=deadline - timedelta(days=1))
+        estimates = dict(period.weight_estimates)
+        cleared = scheduler.clear_if_due(uow_factory(), POOL_NAME, deadline)
+        if cleared is None:  # pragma: no cover - the pool clears itself at the deadline
+            raise LookupError(f"period {number} of the demo did not clear at {deadline}")
+        after = datetime.combine(period.ends_on + timedelta(days=1), time(9),
+                                 ZoneInfo(TIME_ZONE)).astimezone(UTC)
+        done = simulate_work(uow_factory, POOL_NAME, rng, now=after)
+        settle_period(uow_factory(), POOL_NAME, on=period.ends_on)
         held = books.balances(uow_factory(), POOL_NAME)
         board = hints.hint_board(uow_factory(), POOL_NAME)
-        figures.append(PeriodFigures(number, estimates, plan, changed, done, held, board))
+        figures.append(PeriodFigures(number, estimates, cleared.data, changed, done, held,
+                                     board, period))
     return DemoResult(POOL_NAME, data, tuple(figures))
+
+
+def set_up_week(uow_factory: UnitOfWorkFactory, first: date, until: date) -> None:
+    """Give the demo pool its calendar, through the services as a coordinator would: its
+    name people read, weekly periods from ``first`` in Berlin time whose offers close two
+    days before a period's last day at 18:00 and which then clear themselves, the farm's
+    shifts up to ``until`` and two pick-up points, each member at one of them."""
+    pools.update_settings(uow_factory(), POOL_NAME, display_name=POOL_DISPLAY_NAME,
+                          period_length=PeriodLength(1, "weeks"), time_zone=TIME_ZONE,
+                          auto_clear=True, starts_on=first)
+    for rule in shift_rules(first, until):
+        shifts.repeat_shifts(uow_factory(), POOL_NAME, rule)
+    for point in PICKUP_POINTS:
+        pickup.add_point(uow_factory(), POOL_NAME, point)
+    for member in views.members(uow_factory(), POOL_NAME):
+        pickup.choose_point(uow_factory(), POOL_NAME, member.id, pickup_point_of(member.id))
+
+
+def _current(uow_factory: UnitOfWorkFactory, pool: str) -> Period:
+    latest = views.latest_period(uow_factory(), pool)
+    if latest is None:  # pragma: no cover - every pool has its first period
+        raise LookupError(f"pool {pool!r} has no period")
+    return latest
 
 
 DEMO_SIGN_INS: Final = (("ana", "coordinator"), ("ben", "member"), ("chiara", "member"))
@@ -222,6 +336,3 @@ def add_demo_accounts(uow_factory: UnitOfWorkFactory) -> list[tuple[str, str, st
     return made
 
 
-def _period_estimates(uow_factory: UnitOfWorkFactory, pool: str) -> Mapping[str, float]:
-    latest = views.latest_period(uow_factory(), pool)
-    return {} if latest is None else dict(latest.weight_estimates)
