@@ -70,7 +70,7 @@ def seed(store: SqlStore) -> None:
     """The demo pool after two periods, and its people's accounts, token, invitation,
     request to join and a correction."""
     uow = store.unit_of_work
-    run_demo(uow, Console(file=io.StringIO()), periods=2)
+    run_demo(uow, Console(file=io.StringIO()), periods=2, today=date(2026, 3, 1))
     add_demo_accounts(uow)
     accounts.issue_token(uow(), "ana", "scripts")
     membership.invite(uow(), POOL_NAME, "ana")

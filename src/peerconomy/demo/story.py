@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
@@ -27,11 +28,13 @@ __all__ = ["run_demo", "tell"]
 
 
 def run_demo(
-    uow_factory: UnitOfWorkFactory, console: Console, periods: int = 2, seed: int = 0
+    uow_factory: UnitOfWorkFactory, console: Console, periods: int = 2, seed: int = 0,
+    today: date | None = None,
 ) -> DemoResult:
-    """Import the demo pool into a fresh store, run ``periods`` periods end to end
-    (:func:`~.run.run_periods`) and print what each period shows (:func:`tell`)."""
-    result = run_periods(uow_factory, periods, seed)
+    """Import the demo pool into a fresh store, run ``periods`` periods end to end, the last
+    ending the day before ``today`` (:func:`~.run.run_periods`), and print what each period
+    shows (:func:`tell`)."""
+    result = run_periods(uow_factory, periods, seed, today)
     tell(console, result)
     return result
 
