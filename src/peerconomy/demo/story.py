@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.table import Table
 
-from peerconomy.demo.data import EXEMPT
+from peerconomy.demo.data import EXEMPT, PICKUP_POINTS
 from peerconomy.demo.result import DemoResult, PeriodFigures, WorkSummary
 from peerconomy.demo.run import UnitOfWorkFactory, run_periods
 from peerconomy.domain.plan import ClearedPlan
@@ -48,7 +48,7 @@ def tell(console: Console, result: DemoResult) -> None:
     previous: PeriodFigures | None = None
     for figures in result.periods:
         console.print()
-        console.print(Rule(f"[bold]Period {figures.number}[/bold]"))
+        console.print(Rule(f"[bold]Period {figures.number}{_dates(figures)}[/bold]"))
         if previous is not None:
             _show_changes(console, figures.offers_changed, previous)
         _show_weights(console, data, figures.plan, figures.weight_estimates, figures.number)
@@ -56,7 +56,7 @@ def tell(console: Console, result: DemoResult) -> None:
         _show_shares(console, figures.plan)
         _show_work(console, figures.work)
         _show_balances(console, figures.balances, figures.number)
-        _show_board(console, figures.hint_board)
+        _show_board(console, figures.hint_board, _called(data))
         previous = figures
     _epilogue(console, result.periods)
 
@@ -70,6 +70,21 @@ _LISTED: Final = 4
 def _name(item: str) -> str:
     """An id in words: ``milking_at_dawn`` -> ``milking at dawn``."""
     return item.replace("_", " ")
+
+
+def _called(data: Mapping[str, Any]) -> dict[str, str]:
+    """The names people read of the pool's projects, tasks and goods, by id (the tables show
+    them; the sentences say the ids in words)."""
+    return {part["id"]: part.get("name") or _name(part["id"])
+            for kind in ("projects", "tasks", "goods") for part in data[kind]}
+
+
+def _dates(figures: PeriodFigures) -> str:
+    """``: Mon 23 Nov to Sun 29 Nov 2026``, for a dated period; nothing for one undated."""
+    period = figures.period
+    if period is None or period.starts_on is None or period.ends_on is None:
+        return ""
+    return f": {period.starts_on:%a %d %b} to {period.ends_on:%a %d %b %Y}"
 
 
 def _cap(text: str) -> str:
@@ -130,14 +145,24 @@ def _intro(console: Console, data: Mapping[str, Any]) -> None:
         " settled. Rosa, 91, is exempt: she cannot contribute, so the others carry her share."
         " Ana and Kofi coordinate."
     )
+    points = " or ".join(p.name for p in PICKUP_POINTS)
+    console.print(
+        "Periods run a week, in Berlin time; offers and wishes close two days before a"
+        " period's last day at 18:00, when the period clears itself. The farm works in shifts"
+        " (milking at dawn and the hens every day, weeding on Tuesday and Thursday evenings,"
+        " the harvest on Saturday morning): the clearing places everyone's hours on them, and"
+        f" they log their work shift by shift. Each member collects their goods at one of"
+        f" {len(PICKUP_POINTS)} pick-up points, {points}."
+    )
+    called = _called(data)
     table = _table("Project", "Tasks", "Goods (model)", numeric_from=3)
     for project in data["projects"]:
         pid = project["id"]
-        tasks = [_name(t["id"]) for t in data["tasks"] if t["project"] == pid]
+        tasks = [called[t["id"]] for t in data["tasks"] if t["project"] == pid]
         goods = [
-            f"{_name(g['id'])} ({_name(g['model'])})" for g in data["goods"] if g["project"] == pid
+            f"{called[g['id']]} ({_name(g['model'])})" for g in data["goods"] if g["project"] == pid
         ]
-        table.add_row(pid, ", ".join(tasks), ", ".join(goods))
+        table.add_row(called[pid], ", ".join(tasks), ", ".join(goods))
     _say(console, "The projects, their tasks and their goods:")
     console.print(table)
 
@@ -207,13 +232,14 @@ def _show_weights(
     _say(console, *story)
     table = _table("Project", "Task", "Needed h", "Assigned h", "Open h", "Estimate", "Weight",
                    numeric_from=2)
+    called = _called(data)
     for task in data["tasks"]:
         tid = task["id"]
         if tid not in weights:
             continue
         done = assigned.get(tid, 0.0)
         table.add_row(
-            task["project"], _name(tid), _hours(done + uncovered[tid]), _hours(done),
+            called[task["project"]], called[tid], _hours(done + uncovered[tid]), _hours(done),
             _hours(uncovered[tid]) if uncovered[tid] > 0 else "",
             _times(estimates.get(tid, 1.0)), f"[bold]{_times(weights[tid])}[/bold]",
         )
@@ -254,10 +280,11 @@ def _show_goods(console: Console, data: Mapping[str, Any], plan: ClearedPlan) ->
     _say(console, *story)
     table = _table("Good", "Project", "Model", "Wished", "Made", "Premium", "Unit cost",
                    numeric_from=3)
+    called = _called(data)
     for g in data["goods"]:
         figures = goods[g["id"]]
         table.add_row(
-            _name(g["id"]), g["project"], _name(g["model"]), str(figures.wished),
+            called[g["id"]], called[g["project"]], _name(g["model"]), str(figures.wished),
             str(figures.allocated), _hours(figures.premium) if figures.premium else "",
             f"{figures.unit_cost:.2f}",
         )
@@ -355,7 +382,7 @@ def _show_balances(console: Console, held: Mapping[Account, Decimal], number: in
     console.print(table)
 
 
-def _show_board(console: Console, board: HintBoard) -> None:
+def _show_board(console: Console, board: HintBoard, called: Mapping[str, str]) -> None:
     _say(
         console,
         f"The hint board after period {board.period} shows what the pool needs most"
@@ -385,7 +412,8 @@ def _show_board(console: Console, board: HintBoard) -> None:
                    "Open h", numeric_from=2)
     for project, items in board.todo.items():
         for item in items:
-            table.add_row(project, _name(item.task), _times(item.weight), _hours(item.planned),
+            table.add_row(called.get(project, project), called.get(item.task, item.task),
+                          _times(item.weight), _hours(item.planned),
                           _hours(item.done), _hours(item.open) if item.open else "",
                           _hours(item.uncovered) if item.uncovered else "")
     console.print(table)
