@@ -1,4 +1,6 @@
-"""Shifts on the command line: ``peerconomy shift list|add|repeat|cancel --pool P``."""
+"""Shifts on the command line: ``peerconomy shift list|add|repeat|cancel --pool P``; and,
+merged in from :mod:`peerconomy.cli.shift_exchange`, a member's shifts changing hands
+(``shift mine|open|take|hand-back|swap|follow|unfollow|following``)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from rich.table import Table
 
 from peerconomy.cli.common import DbOption, JsonOption, PoolOption, print_json, refusals, terminal
 from peerconomy.cli.common import unit_of_work as open_uow
+from peerconomy.cli.shift_exchange import exchange_app
 
 if TYPE_CHECKING:
     from peerconomy.domain.shifts import Shift, ShiftRule
@@ -20,6 +23,7 @@ __all__ = ["shift_app"]
 
 shift_app = typer.Typer(help="The tasks' shifts: when and where their hours are worked.",
                         no_args_is_help=True)
+shift_app.add_typer(exchange_app)
 
 TaskArgument = Annotated[str, typer.Argument(help="The task's id.")]
 StartOption = Annotated[str, typer.Option("--start", help="Start, local time (09:00).")]
