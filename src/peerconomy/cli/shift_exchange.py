@@ -11,7 +11,8 @@ stored. Tables and messages name tasks, projects and members as people read them
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.markup import escape
@@ -33,9 +34,12 @@ if TYPE_CHECKING:
     from peerconomy.domain.names import Labels
     from peerconomy.domain.shift_exchange import SwapState
     from peerconomy.domain.shifts import Shift
+    from peerconomy.services.ports import UnitOfWork
     from peerconomy.services.shift_exchange import SwapView
 
 __all__ = ["exchange_app"]
+
+_T = TypeVar("_T")
 
 exchange_app = typer.Typer()
 """The commands merged into ``peerconomy shift`` (:mod:`peerconomy.cli.shifts`)."""
@@ -69,12 +73,16 @@ ProjectArgument = Annotated[str, typer.Argument(
     metavar="PROJECT", callback=_text("project"), help="The project's id.")]
 
 
-def _labels(db: str | None, pool: str) -> Labels:
+def _named(db: str | None, pool: str, call: Callable[[Callable[[], UnitOfWork]], _T]
+           ) -> tuple[_T, Labels]:
+    """What every command here does first: open the store, ``call`` the service with its
+    units of work (a refusal: one line and exit code 2, nothing stored), and read the pool's
+    names people read, to show what it returns by."""
     from peerconomy.services import labels
 
     uow = open_uow(db)
     with refusals():
-        return labels.labels(uow(), pool)
+        return call(uow), labels.labels(uow(), pool)
 
 
 def _when(shift: Shift) -> str:
@@ -105,10 +113,7 @@ def mine(pool: PoolOption, member: MemberOption, json: JsonOption = False,
     """List the shifts a member is placed on (this period's and the last), by date."""
     from peerconomy.services import shifts
 
-    uow = open_uow(db)
-    with refusals():
-        found = shifts.my_shifts(uow(), pool, member)
-    names = _labels(db, pool)
+    found, names = _named(db, pool, lambda uow: shifts.my_shifts(uow(), pool, member))
     if json:
         print_json([{"period": m.period, **_shift_json(m.shift, names)}
                     for m in found.shifts])
@@ -135,10 +140,8 @@ def open_slots(
     """List the open slots: places on shifts ahead that nobody fills, by date."""
     from peerconomy.services import shift_exchange
 
-    uow = open_uow(db)
-    with refusals():
-        found = shift_exchange.open_slots(uow(), pool, project=project)
-    names = _labels(db, pool)
+    found, names = _named(db, pool, lambda uow: shift_exchange.open_slots(uow(), pool,
+                                                                          project=project))
     if json:
         print_json([{**_shift_json(o.shift, names), "period": o.period, "project": o.project,
                      "project_name": names.project(o.project), "free": o.free}
@@ -160,10 +163,8 @@ def take(pool: PoolOption, member: MemberOption, shift: ShiftArgument,
     """Take an open slot: a free place on a shift ahead (see shift open)."""
     from peerconomy.services import shift_exchange
 
-    uow = open_uow(db)
-    with refusals():
-        taken = shift_exchange.take_slot(uow(), pool, member, shift)
-    names = _labels(db, pool)
+    taken, names = _named(db, pool, lambda uow: shift_exchange.take_slot(uow(), pool, member,
+                                                                         shift))
     _done(f"{names.member(member)} is on {_said(taken, names)}")
 
 
@@ -174,10 +175,8 @@ def hand_back(pool: PoolOption, member: MemberOption, shift: ShiftArgument,
     (the plan stays as cleared)."""
     from peerconomy.services import shift_exchange
 
-    uow = open_uow(db)
-    with refusals():
-        given = shift_exchange.hand_back(uow(), pool, member, shift)
-    names = _labels(db, pool)
+    given, names = _named(db, pool, lambda uow: shift_exchange.hand_back(uow(), pool, member,
+                                                                         shift))
     _done(f"{names.member(member)} handed back {_said(given, names)}: an open slot now")
 
 
@@ -199,12 +198,12 @@ def propose(
     they are told, and the shifts change hands when they accept."""
     from peerconomy.services import shift_exchange
 
-    uow = open_uow(db)
-    with refusals():
+    def propose(uow: Callable[[], UnitOfWork]) -> SwapView:
         made = shift_exchange.propose_swap(uow(), pool, member, shift, to, their_shift)
-        view = shift_exchange.swap_view(uow(), pool, made)
-    names = _labels(db, pool)
-    _done(f"swap {made.id} proposed to {names.member(to)}: {_offered(view, names)}")
+        return shift_exchange.swap_view(uow(), pool, made)
+
+    view, names = _named(db, pool, propose)
+    _done(f"swap {view.swap.id} proposed to {names.member(to)}: {_offered(view, names)}")
 
 
 def _offered(view: SwapView, names: Labels) -> str:
@@ -220,10 +219,7 @@ def list_swaps(pool: PoolOption, member: MemberOption, json: JsonOption = False,
     """List the swaps waiting for an answer: proposed to a member, and by them."""
     from peerconomy.services import shift_exchange
 
-    uow = open_uow(db)
-    with refusals():
-        found = shift_exchange.my_swaps(uow(), pool, member)
-    names = _labels(db, pool)
+    found, names = _named(db, pool, lambda uow: shift_exchange.my_swaps(uow(), pool, member))
     if json:
         print_json({"incoming": [_swap_json(v, names) for v in found.incoming],
                     "outgoing": [_swap_json(v, names) for v in found.outgoing]})
@@ -254,12 +250,12 @@ def _answer(pool: str, member: str, swap: int, answer: SwapState, db: str | None
     """Answer swap ``swap`` as ``member``; say what it did."""
     from peerconomy.services import shift_exchange
 
-    uow = open_uow(db)
-    with refusals():
+    def answered(uow: Callable[[], UnitOfWork]) -> SwapView:
         done = shift_exchange.answer_swap(uow(), pool, member, swap, answer)
-        view = shift_exchange.swap_view(uow(), pool, done)
-    names = _labels(db, pool)
-    _done(f"swap {done.id} {answer} by {names.member(member)}: {_offered(view, names)}")
+        return shift_exchange.swap_view(uow(), pool, done)
+
+    view, names = _named(db, pool, answered)
+    _done(f"swap {swap} {answer} by {names.member(member)}: {_offered(view, names)}")
 
 
 @swap_app.command("accept")
@@ -286,10 +282,8 @@ def withdraw(pool: PoolOption, member: MemberOption, swap: SwapArgument,
 def _follow(pool: str, member: str, project: str, following: bool, db: str | None) -> None:
     from peerconomy.services import shift_exchange
 
-    uow = open_uow(db)
-    with refusals():
-        shift_exchange.follow(uow(), pool, member, project, following)
-    names = _labels(db, pool)
+    _, names = _named(db, pool, lambda uow: shift_exchange.follow(uow(), pool, member, project,
+                                                                  following))
     _done(f"{names.member(member)} {'follows' if following else 'no longer follows'}"
           f" {names.project(project)}" + (": told of its new open slots" if following else ""))
 
@@ -314,10 +308,7 @@ def following(pool: PoolOption, member: MemberOption, json: JsonOption = False,
     """List the projects a member follows."""
     from peerconomy.services import shift_exchange
 
-    uow = open_uow(db)
-    with refusals():
-        found = shift_exchange.followed(uow(), pool, member)
-    names = _labels(db, pool)
+    found, names = _named(db, pool, lambda uow: shift_exchange.followed(uow(), pool, member))
     if json:
         print_json([{"id": p, "name": names.project(p)} for p in found])
         return
