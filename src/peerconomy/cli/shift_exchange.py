@@ -48,7 +48,8 @@ swap_app = typer.Typer(help="Swaps of shifts between two members: propose one, l
                        no_args_is_help=True)
 exchange_app.add_typer(swap_app, name="swap")
 
-def _text(option: str) -> Any:
+
+def _text(option: str) -> Callable[[str | None], str | None]:
     """A callback refusing, as one line naming ``option`` and exit code 2, a text no store
     can hold (a NUL, a lone surrogate), as ``--pool`` does."""
     def check(value: str | None) -> str | None:
