@@ -1,8 +1,12 @@
-"""Shifts on the command line: ``peerconomy shift list|add|repeat|cancel --pool P``."""
+"""Shifts on the command line: ``peerconomy shift list|add|repeat|cancel --pool P``; and,
+merged in from :mod:`peerconomy.cli.shift_exchange`, a member's shifts changing hands
+(``shift mine|open|take|hand-back|swap|follow|unfollow|following``)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from datetime import time
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -10,11 +14,16 @@ from rich.table import Table
 
 from peerconomy.cli.common import DbOption, JsonOption, PoolOption, print_json, refusals, terminal
 from peerconomy.cli.common import unit_of_work as open_uow
+from peerconomy.cli.shift_exchange import exchange_app
+
+if TYPE_CHECKING:
+    from peerconomy.domain.shifts import Shift, ShiftRule
 
 __all__ = ["shift_app"]
 
 shift_app = typer.Typer(help="The tasks' shifts: when and where their hours are worked.",
                         no_args_is_help=True)
+shift_app.add_typer(exchange_app)
 
 TaskArgument = Annotated[str, typer.Argument(help="The task's id.")]
 StartOption = Annotated[str, typer.Option("--start", help="Start, local time (09:00).")]
@@ -73,14 +82,10 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Add a one-off shift to a task."""
-    from peerconomy.domain.shifts import Shift, parse_date, parse_time
-    from peerconomy.services import shifts
+    from peerconomy.domain.shifts import Shift, parse_date
 
-    uow = open_uow(db)
-    with refusals():
-        shift = Shift(task, parse_date(on, "--date"), parse_time(start, "--start"),
-                      parse_time(end, "--end"), place, slots, note)
-        made = shifts.add_shift(uow(), pool, shift)
+    (made,) = _added(db, pool, lambda: Shift(task, parse_date(on, "--date"),
+                                             *_times(start, end), place, slots, note))
     terminal().print(f"[green]✓[/green] shift {made.id} of {escape(made.task)} on"
                      f" {made.day.isoformat()}, {made.start.isoformat('minutes')} to"
                      f" {made.end.isoformat('minutes')}")
@@ -105,19 +110,38 @@ def repeat(
     db: DbOption = None,
 ) -> None:
     """Add shifts from a rule: every day, or every week on some weekdays, until a day."""
-    from peerconomy.domain.shifts import ShiftRule, parse_date, parse_time, parse_weekdays
+    from peerconomy.domain.shifts import ShiftRule, parse_date, parse_weekdays
+
+    made = _added(db, pool, lambda: ShiftRule(
+        task, every, parse_date(first, "--from"),  # type: ignore[arg-type]
+        parse_date(until, "--until"), *_times(start, end), parse_weekdays(on, "--on"),
+        interval, place, slots, note))
+    terminal().print(f"[green]✓[/green] {len(made)} shifts of {escape(task)}, ids"
+                     f" {made[0].id} to {made[-1].id}, {made[0].day.isoformat()} to"
+                     f" {made[-1].day.isoformat()}")
+
+
+def _times(start: str, end: str) -> tuple[time, time]:
+    """A shift's ``--start`` and ``--end`` as times of day (a bad one: refused, naming it)."""
+    from peerconomy.domain.shifts import parse_time
+
+    return parse_time(start, "--start"), parse_time(end, "--end")
+
+
+def _added(db: str | None, pool: str, given: Callable[[], Shift | ShiftRule]) -> list[Shift]:
+    """What ``add`` and ``repeat`` share: open the store, read the shift or the rule from the
+    options (``given``, which parses them in the order they are listed) and add it to
+    ``pool``: the shifts made. A refusal (a bad option first) is one line and exit code 2,
+    and nothing is stored."""
+    from peerconomy.domain.shifts import Shift
     from peerconomy.services import shifts
 
     uow = open_uow(db)
     with refusals():
-        rule = ShiftRule(task, every, parse_date(first, "--from"),  # type: ignore[arg-type]
-                         parse_date(until, "--until"), parse_time(start, "--start"),
-                         parse_time(end, "--end"), parse_weekdays(on, "--on"), interval,
-                         place, slots, note)
-        made = shifts.repeat_shifts(uow(), pool, rule)
-    terminal().print(f"[green]✓[/green] {len(made)} shifts of {escape(task)}, ids"
-                     f" {made[0].id} to {made[-1].id}, {made[0].day.isoformat()} to"
-                     f" {made[-1].day.isoformat()}")
+        made = given()
+        if isinstance(made, Shift):
+            return [shifts.add_shift(uow(), pool, made)]
+        return shifts.repeat_shifts(uow(), pool, made)
 
 
 @shift_app.command("cancel")

@@ -10,6 +10,8 @@ exchanges the placements in one step, checked again then.
 
 What holds for every change (:func:`may_join`): nobody joins a shift that has begun, is
 cancelled or is full, that they are already on, or that overlaps one of their other shifts.
+Nor does anyone leave, take or give away a shift that has begun (:func:`not_begun`: the one
+check, and the one wording, every path uses).
 
 >>> from datetime import date, time
 >>> from peerconomy.domain.shifts import Shift
@@ -17,6 +19,11 @@ cancelled or is full, that they are already on, or that overlaps one of their ot
 >>> harvest = Shift("harvest", date(2026, 5, 9), time(9), time(12), id=1)
 >>> begun(harvest, berlin, datetime(2026, 5, 9, 7, 0, tzinfo=UTC))  # 09:00 in Berlin
 True
+>>> try:
+...     not_begun(harvest, berlin, datetime(2026, 5, 9, 7, 0, tzinfo=UTC), "handed back")
+... except ConflictError as refused:
+...     print(refused)
+shift 1 (harvest on 2026-05-09) has begun: it cannot be handed back
 >>> overlap(harvest, Shift("milking", date(2026, 5, 9), time(11), time(13), id=2), berlin)
 True
 """
@@ -39,6 +46,7 @@ __all__ = [
     "SwapState",
     "begun",
     "may_join",
+    "not_begun",
     "overlap",
     "zone",
 ]
@@ -74,6 +82,20 @@ def begun(shift: Shift, where: ZoneInfo, now: datetime) -> bool:
     return shift.span(where)[0] <= now.astimezone(UTC)
 
 
+def _said(shift: Shift) -> str:
+    """How a refusal names ``shift``: its id, task and day."""
+    return f"shift {shift.id} ({shift.task} on {shift.day.isoformat()})"
+
+
+def not_begun(shift: Shift, where: ZoneInfo, now: datetime, doing: str = "") -> None:
+    """Refuse (:class:`ConflictError`) a change to ``shift`` where it has begun at ``now``
+    (a pool in time zone ``where``): "shift 4 (paint on 2026-05-07) has begun", followed by
+    ": it cannot be <doing>" where ``doing`` is given ("handed back", "swapped")."""
+    if begun(shift, where, now):
+        raise ConflictError(f"{_said(shift)} has begun"
+                            + (f": it cannot be {doing}" if doing else ""))
+
+
 def overlap(a: Shift, b: Shift, where: ZoneInfo) -> bool:
     """Whether shifts ``a`` and ``b`` share a moment (touching ends do not)."""
     a_begins, a_ends = a.span(where)
@@ -87,11 +109,10 @@ def may_join(who: str, shift: Shift, people: Iterable[str], theirs: Iterable[Shi
     ``people`` are on it now and ``theirs`` are ``who``'s other shifts: a shift cancelled,
     begun, full, already theirs, or overlapping one of theirs."""
     on = list(people)
-    said = f"shift {shift.id} ({shift.task} on {shift.day.isoformat()})"
+    said = _said(shift)
     if shift.cancelled:
         raise ConflictError(f"{said} is cancelled")
-    if begun(shift, where, now):
-        raise ConflictError(f"{said} has begun")
+    not_begun(shift, where, now)
     if who in on:
         raise ConflictError(f"{who!r} is on {said} already")
     if len(on) >= shift.slots:

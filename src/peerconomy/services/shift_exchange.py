@@ -27,7 +27,13 @@ from zoneinfo import ZoneInfo
 from peerconomy.domain.events import SlotOpened, SwapAnswered, SwapProposed
 from peerconomy.domain.pool import Period
 from peerconomy.domain.schedule import zone
-from peerconomy.domain.shift_exchange import SwapProposal, SwapState, begun, may_join
+from peerconomy.domain.shift_exchange import (
+    SwapProposal,
+    SwapState,
+    begun,
+    may_join,
+    not_begun,
+)
 from peerconomy.domain.shifts import Shift
 from peerconomy.services import lookup, messagebus
 from peerconomy.services.audit import record
@@ -97,9 +103,7 @@ def hand_back(uow: UnitOfWork, pool: str, participant: str, shift: int, *,
     with uow:
         where = _where(uow, pool, lock=True)
         found, period = _placed_shift(uow, pool, participant, shift)
-        if begun(found, where, moment):
-            raise ConflictError(f"shift {shift} ({found.task} on {found.day.isoformat()})"
-                                " has begun: it cannot be handed back")
+        not_begun(found, where, moment, "handed back")
         uow.shifts.remove_placements(pool, period.number, shift=shift, participant=participant)
         record(uow, pool, "shift.hand_back", actor=participant, subject=shift, now=moment,
                detail={"period": period.number, "task": found.task})
@@ -167,9 +171,7 @@ def propose_swap(uow: UnitOfWork, pool: str, proposer: str, shift: int, to: str,
     with uow:
         where = _where(uow, pool, lock=True)
         found, period = _placed_shift(uow, pool, proposer, shift)
-        if begun(found, where, moment):
-            raise ConflictError(f"shift {shift} ({found.task} on {found.day.isoformat()})"
-                                " has begun: it cannot be swapped")
+        not_begun(found, where, moment, "swapped")
         other = uow.pools.member(pool, to)
         if to == proposer or other is None or not other.active:
             raise InputError("to", f"must be another member of the pool, got {to!r}"[:200])
@@ -182,8 +184,7 @@ def propose_swap(uow: UnitOfWork, pool: str, proposer: str, shift: int, to: str,
                 raise InputError("their_shift", f"must be a shift of task {found.task!r}"
                                                 f" (a swap keeps the tasks), got {their_shift}"
                                                 f" of {theirs.task!r}")
-            if begun(theirs, where, moment):
-                raise ConflictError(f"shift {their_shift} has begun: it cannot be swapped")
+            not_begun(theirs, where, moment, "swapped")
         _check_exchange(uow, pool, proposer, found, to, their_shift, period, where, moment)
         for pending in uow.shifts.swaps(pool, participant=proposer):
             if pending.pending and (pending.shift, pending.to, pending.their_shift) == (
