@@ -14,9 +14,9 @@ Four reminders go out, each a job of :data:`peerconomy.services.scheduler.JOBS`:
   and times in the pool's time zone, its place and note, and a link to *My period*'s shifts
   (to hand it back or swap it). Once per member and shift.
 - :func:`shift_unlogged`: a shift a member was placed on in the current, cleared period
-  ended half a day ago (up to a week ago: older shifts are left alone) and no log of theirs
-  holds its work (:func:`~peerconomy.domain.reminders.shift_logged`), with a link to its
-  "log it" form on *My period*. Once per member and shift.
+  ended at least half a day ago (and at most a week ago: older shifts are left alone) and
+  no log of theirs holds its work (:func:`~peerconomy.domain.reminders.shift_logged`),
+  with a link to its "log it" form on *My period*. Once per member and shift.
 
 Each goes, as every pool notice does, only to members whose account's email is verified and
 who have not turned that kind off for the pool (on their account page, by the API's
@@ -40,7 +40,7 @@ after a shift). A reminder is one kind and one job:
    (the account page, the API, the unsubscribe link) then works as for every kind;
 2. a job here, ``(new_uow, now) -> count``: it finds the pools where something is due (for
    the shifts: the placements on shifts that start within the next day in the pool's time
-   zone; the placements on shifts that ended and whose hours nobody logged) and calls
+   zone; the placements on shifts that ended and whose member has not logged them) and calls
    :func:`send` for each with a ``compose`` that returns one :class:`Due` per member to
    remind, whose ``subject`` is the shift's id (``shift:17``): the record then makes the
    reminder go out once per member and shift, however often the job runs;
@@ -261,9 +261,10 @@ def _logs_waiting(uow: UnitOfWork, pool: str, now: datetime) -> list[Due]:
 
 
 def _days(since: datetime, until: datetime) -> tuple[date, date]:
-    """The days a shift may begin on, in any time zone, whose start or end falls from
-    ``since`` to ``until``: a day more on either side of those in UTC (a pool's day is at
-    most 14 hours off UTC's, and a night shift ends on the day after it begins)."""
+    """The days, in any pool's time zone, that a shift whose start or end falls from
+    ``since`` to ``until`` may begin on: from two days before ``since``'s day in UTC (a
+    pool's day may be one behind UTC's, and a night shift begins the day before it ends)
+    to the day after ``until``'s (a pool's day may be one ahead)."""
     return (since.date() - timedelta(days=2), until.date() + timedelta(days=1))
 
 
@@ -289,7 +290,8 @@ def _shift_tomorrow(uow: UnitOfWork, pool: str, now: datetime) -> list[Due]:
             if (shift is not None and shift_tomorrow_due(shift, where, now)
                     and (who, shift_subject(shift)) not in sent):
                 due[who].append(shift)
-    return _dues(uow, pool, "shift_tomorrow", due, _shift_tomorrow_notice)
+    return _dues(uow, pool, "shift_tomorrow", due, _shift_tomorrow_notice,
+                 found.settings.schedule.time_zone)
 
 
 def shift_unlogged(new_uow: UnitsOfWork, now: datetime) -> int:
@@ -320,7 +322,8 @@ def _shift_unlogged(uow: UnitOfWork, pool: str, now: datetime) -> list[Due]:
                 and (who, shift_subject(shift)) not in sent
                 and not shift_logged(shift, who, logs)):
             due[who].append(shift)
-    return _dues(uow, pool, "shift_unlogged", due, _shift_unlogged_notice)
+    return _dues(uow, pool, "shift_unlogged", due, _shift_unlogged_notice,
+                 found.settings.schedule.time_zone)
 
 
 def _sent(uow: UnitOfWork, pool: str, kind: NoticeKind, since: datetime
@@ -335,16 +338,15 @@ in the pool's time zone."""
 
 
 def _dues(uow: UnitOfWork, pool: str, kind: NoticeKind, due: dict[str, list[Shift]],
-          compose: ShiftNotice) -> list[Due]:
+          compose: ShiftNotice, time_zone: str) -> list[Due]:
     """A reminder of ``kind`` for each member of ``due`` who may get one, of each of their
-    shifts, by day and time."""
+    shifts, by day and time (the pool's in ``time_zone``)."""
     if not due:
         return []
     to = addressees(uow, pool, kind, set(due))
     if not to:
         return []
     names = labels(uow, pool)
-    time_zone = lookup.pool(uow, pool).settings.schedule.time_zone
     reminders = []
     for member, (email, locale, account) in sorted(to.items()):
         for shift in sorted(due[member], key=lambda s: (s.day, s.start, s.id)):
