@@ -88,7 +88,7 @@ def test_a_member_turns_the_reminder_off_over_the_api(weekly: Seaside) -> None:
     assert {s["kind"]: s["wanted"] for s in wanted.json()} == {
         "period_opened": True, "plan_cleared": True, "work_awaits_confirmation": True,
         "shift_cancelled": True, "shift_swap": True, "open_slot": True, "offers_closing": True,
-        "logs_waiting": True}
+        "logs_waiting": True, "shift_tomorrow": True, "shift_unlogged": True}
     changed = client.put(f"{POOL}/me/notices", json={"offers_closing": False}, headers=ben)
     assert changed.status_code == 200, changed.text
     assert [s["kind"] for s in changed.json() if not s["wanted"]] == ["offers_closing"]
@@ -164,3 +164,57 @@ def test_work_waiting_a_day_reminds_the_coordinator_with_a_link_to_confirm(
     assert "Confirm what you saw done: https://seaside.example/pools/seaside#confirm" in said
     clock.wait(hours=12)
     assert tick(client)["reminders of work to confirm"] == 0  # at most once a day
+
+
+def test_the_shift_reminders_arrive_before_and_after_the_shift_with_their_links(
+    weekly: Seaside,
+) -> None:
+    """Ben is placed on the stairs on Sunday 10 May, 10:00 to 12:00 in Berlin (8:00 to
+    10:00 UTC), in the pool ana names "Seaside Flats": he hears of it a day before, and
+    half a day after it ended, not having logged it, is asked to log it."""
+    client, people, clock, mail = weekly
+    ana, ben = people["ana"], people["ben"]
+    assert client.patch(POOL, json={"display_name": "Seaside Flats"},
+                        headers=ana).status_code == 200
+    made = client.post(f"{POOL}/tasks/stairs/shifts", headers=ana, json={
+        "date": "2026-05-10", "start": "10:00", "end": "12:00", "place": "Treppenhaus"})
+    assert made.status_code == 201, made.text
+    shift = made.json()["id"]
+    clock.now = DEADLINE
+    assert client.post(f"{POOL}/period/clear", headers=ana).status_code == 200
+    assert [m["shift"]["id"] for m in client.get(f"{POOL}/me/shifts", headers=ben).json()[
+        "shifts"]] == [shift]
+    tick(client)
+    mail.messages.clear()
+
+    begins = datetime(2026, 5, 10, 8, 0, tzinfo=UTC)
+    clock.now = begins - timedelta(hours=24, minutes=1)
+    assert tick(client)["reminders of shifts tomorrow"] == 0
+    clock.now = begins - timedelta(hours=23)
+    assert tick(client)["reminders of shifts tomorrow"] == 1
+    [tomorrow] = mail.messages
+    assert tomorrow["To"] == "ben@seaside.example"
+    assert tomorrow["Subject"] == "[Seaside Flats] Your shift: stairs, Sun, May 10 10:00"
+    said = _body(tomorrow)
+    assert "You are placed on a shift in pool Seaside Flats:" in said
+    assert "When: Sun, May 10 10:00 to 12:00 (Europe/Berlin)" in said
+    assert "Place: Treppenhaus" in said
+    assert ("Cannot come? Hand the shift back or swap it on My period:"
+            " https://seaside.example/pools/seaside#shifts") in said
+    assert tomorrow["List-Unsubscribe"].startswith(
+        "<https://seaside.example/api/v1/unsubscribe/")
+    mail.messages.clear()
+
+    ended = begins + timedelta(hours=2)
+    clock.now = ended + timedelta(hours=11)
+    assert tick(client)["reminders of shifts to log"] == 0
+    clock.now = ended + timedelta(hours=12)
+    assert tick(client)["reminders of shifts to log"] == 1
+    [unlogged] = mail.messages
+    assert unlogged["To"] == "ben@seaside.example"
+    assert unlogged["Subject"] == "[Seaside Flats] Log your shift: stairs, Sun, May 10 10:00"
+    assert (f"Log it in one step on My period: https://seaside.example/pools/seaside"
+            f"#to-log-{shift}") in _body(unlogged)
+    clock.wait(hours=1)
+    assert tick(client)["reminders of shifts to log"] == 0
+    assert len(mail.messages) == 1

@@ -18,7 +18,8 @@ from peerconomy.store.sql import open_store
 from smtp_inbox import Inbox, receiving
 
 NOTHING = ("tick: periods cleared at their deadline: 0, reminders that offers close: 0,"
-           " reminders of work to confirm: 0, mails sent: 0\n")
+           " reminders of work to confirm: 0, reminders of shifts tomorrow: 0,"
+           " reminders of shifts to log: 0, mails sent: 0\n")
 
 
 @pytest.fixture
@@ -41,7 +42,8 @@ def test_a_tick_clears_the_period_whose_offers_closed_and_sends_its_mail(
                               starts_on=date(2026, 1, 5))  # long closed
         assert ok(db_url, "tick") == (
             "tick: periods cleared at their deadline: 1, reminders that offers close: 0,"
-            " reminders of work to confirm: 0, mails sent: 2\n")
+            " reminders of work to confirm: 0, reminders of shifts tomorrow: 0,"
+            " reminders of shifts to log: 0, mails sent: 2\n")
         assert ok(db_url, "tick") == NOTHING
         period = views.latest_period(store.unit_of_work(), "workshop")
         assert period is not None and period.state is PeriodState.CLEARED

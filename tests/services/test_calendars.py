@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import icalendar
 import pytest
 
 from peerconomy.domain.account import User
@@ -38,6 +39,7 @@ from peerconomy.services.pools import import_scenario
 from peerconomy.services.ports import UnitOfWork
 from peerconomy.services.security import TooManyGuessesError
 from peerconomy.store.memory import MemoryStore
+from peerconomy.web.ical import calendar_text
 
 FARM = parse_scenario(json.loads(
     (Path(__file__).parents[2] / "examples" / "farm.json").read_text()))
@@ -297,3 +299,34 @@ def test_a_member_sees_their_shifts_and_the_pool_its_open_slots(store: MemorySto
     later = calendars.pool_calendar(store.unit_of_work(), _user(store, "ben"), "farm",
                                     now=datetime(2026, 3, 28, 8, 30, tzinfo=UTC))
     assert not [e for e in later.entries if "/shift/" in e.uid]
+
+
+def test_the_calendars_name_the_pool_as_people_read_it(store: MemoryStore) -> None:
+    """A pool with a display name is called so in every entry's summary and in the name of
+    its calendar of open slots (X-WR-CALNAME); the UIDs keep its id."""
+    pools.update_settings(store.unit_of_work(), "farm", display_name="Hof Sonnenwiese")
+    books = shifts.add_shift(store.unit_of_work(), "farm", Shift(
+        "bookkeeping", date(2026, 3, 28), time(9), time(12), "Hofbüro", 4))
+    periods.clear_period(store.unit_of_work(), "farm", now=FIRST_CLOSE)
+    ana = {uid: e.summary.written() for uid, e in _entries(store, "ana").items()}
+    assert ana == {
+        "farm/period-1": "Hof Sonnenwiese: period 1",
+        "farm/period-1/offers-close": "Hof Sonnenwiese: offers close (period 1)",
+        "farm/period-1/pickup/ana": "Hof Sonnenwiese: pick-up at Hofladen",
+        f"farm/shift/{books.id}/ana": "Hof Sonnenwiese: shift, Buchhaltung",
+    }
+    ben = {uid: e.summary.written() for uid, e in _entries(store, "ben").items()}
+    assert ben["farm/period-1/pickup/ben"] == (
+        "Hof Sonnenwiese: pick-up (choose a pick-up point)")
+    open_slots = calendars.pool_calendar(store.unit_of_work(), _user(store, "ben"), "farm",
+                                         now=FIRST_CLOSE)
+    assert open_slots.uid == "pool/farm"
+    assert open_slots.name.written() == "Hof Sonnenwiese: open slots"
+    assert {e.uid: e.summary.written() for e in open_slots.entries}[
+        f"farm/shift/{books.id}/open"] == "Hof Sonnenwiese: Buchhaltung, 2 of 4 places free"
+    written = icalendar.Calendar.from_ical(calendar_text(
+        open_slots, host="farm.example", now=FIRST_CLOSE, gettext=lambda m: m, locale="en"))
+    assert written["X-WR-CALNAME"] == "Hof Sonnenwiese: open slots"
+    # without a display name, the id again
+    pools.update_settings(store.unit_of_work(), "farm", display_name=None)
+    assert _entries(store, "ana")["farm/period-1"].summary.written() == "farm: period 1"

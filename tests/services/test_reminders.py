@@ -12,6 +12,7 @@ once a day, until someone confirms it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -21,7 +22,15 @@ from peerconomy.domain.pool import Member, WorkLog
 from peerconomy.domain.scenario import Alternative, Offer, Wish
 from peerconomy.domain.schedule import PeriodLength
 from peerconomy.mailer import catalog
-from peerconomy.services import collecting, mail_settings, periods, pools, scheduler, work
+from peerconomy.services import (
+    collecting,
+    labels,
+    mail_settings,
+    periods,
+    pools,
+    scheduler,
+    work,
+)
 from peerconomy.services.notices import Notice
 from peerconomy.store.memory import MemoryStore, MemoryUnitOfWork
 
@@ -189,3 +198,31 @@ def test_a_settled_period_reminds_of_no_logs(logged: MemoryStore) -> None:
 def work_logs(store: MemoryStore) -> list[WorkLog]:
     with store.unit_of_work() as uow:
         return list(uow.periods.work_logs("workshop", 1))
+
+
+def test_the_reminders_name_the_pool_its_tasks_and_people_as_people_read_them(
+        logged: MemoryStore) -> None:
+    """With display names, the pool is "Fahrradwerkstatt", painting "Lackieren" and ben
+    "Ben Brandt" in both reminders; their links keep the ids."""
+    pools.update_settings(logged.unit_of_work(), "workshop", display_name="Fahrradwerkstatt")
+    labels.name_task(logged.unit_of_work(), "workshop", "paint", name="Lackieren")
+    with logged.unit_of_work() as setup:
+        ben = setup.pools.member("workshop", "ben")
+        assert ben is not None
+        setup.pools.put_member("workshop", replace(ben, display_name="Ben Brandt"))
+        setup.commit()
+    counts(logged, LOGGED + timedelta(hours=25))
+    subject, body = reminders(logged, "logs_waiting")[0].written()
+    assert subject == "[Fahrradwerkstatt] Work awaits your confirmation"
+    assert ("Work logs in pool Fahrradwerkstatt that you may confirm have waited more than a"
+            " day: 1.") in body
+    assert "Ben Brandt: 4.00 h of Lackieren, logged Fri, May 8 20:00" in body
+    assert "/pools/workshop#confirm" in body
+    # the next period's deadline: its reminder that offers close names the pool so too
+    periods.settle_period(logged.unit_of_work(), "workshop", on=date(2026, 5, 11))
+    counts(logged, DEADLINE + timedelta(days=7, hours=-40))
+    subject, body = reminders(logged, "offers_closing")[-1].written()
+    assert subject == "[Fahrradwerkstatt] Offers close Fri, May 15 18:00"
+    assert body.startswith("Offers and wishes for period 2 of pool Fahrradwerkstatt close"
+                           " Fri, May 15 18:00 (Europe/Berlin)")
+    assert "/pools/workshop/tasks" in body

@@ -25,10 +25,13 @@ WEEK = PeriodLength(1, "weeks")
 MONDAY = date(2026, 5, 4)
 DEADLINE = datetime(2026, 5, 8, 16, 0, tzinfo=UTC)  # Friday 18:00 in Berlin
 BEFORE = DEADLINE - timedelta(minutes=1)
-NO_REMINDERS = (("reminders that offers close", 0), ("reminders of work to confirm", 0))
+NO_REMINDERS = (("reminders that offers close", 0), ("reminders of work to confirm", 0),
+                ("reminders of shifts tomorrow", 0), ("reminders of shifts to log", 0))
 """The reminders' counts: nobody in the workshop has an account to mail them to (the
-reminders have tests of their own, tests/services/test_reminders.py)."""
-QUIET = ", reminders that offers close: 0, reminders of work to confirm: 0"
+reminders have tests of their own, tests/services/test_reminders.py and
+test_shift_reminders.py)."""
+QUIET = (", reminders that offers close: 0, reminders of work to confirm: 0,"
+         " reminders of shifts tomorrow: 0, reminders of shifts to log: 0")
 
 
 def weekly(store: MemoryStore, *, auto_clear: bool) -> None:

@@ -16,7 +16,15 @@ from peerconomy.domain.account import User
 from peerconomy.domain.refusal import ConflictError, InputError, NotFoundError
 from peerconomy.domain.schedule import PeriodLength
 from peerconomy.domain.shifts import Shift, ShiftRule
-from peerconomy.services import hints, mail_settings, periods, pools, shift_exchange, shifts
+from peerconomy.services import (
+    hints,
+    labels,
+    mail_settings,
+    periods,
+    pools,
+    shift_exchange,
+    shifts,
+)
 from peerconomy.services.notices import Notice
 from peerconomy.store.memory import MemoryStore, MemoryUnitOfWork
 
@@ -258,3 +266,40 @@ def test_followers_hear_of_open_slots_unless_they_turned_it_off(week: MemoryStor
         ("chiara@example.org", "[workshop] Shift cancelled: paint on 2026-05-06")]
     with pytest.raises(NotFoundError, match="no project 'boats'"):
         shift_exchange.follow(week.unit_of_work(), POOL, "dario", "boats", True, now=NOW)
+
+
+def test_the_shift_notices_name_the_pool_its_tasks_and_people_as_people_read_them(
+        week: MemoryStore) -> None:
+    """With display names, the notices of a swap, an open slot and a cancelled shift say
+    "Fahrradwerkstatt", "Lackieren", "Werkstatt" and "Ben Brandt", not the ids."""
+    pools.update_settings(week.unit_of_work(), POOL, display_name="Fahrradwerkstatt")
+    labels.name_project(week.unit_of_work(), POOL, "workshop", name="Werkstatt")
+    labels.name_task(week.unit_of_work(), POOL, "paint", name="Lackieren")
+    with week.unit_of_work() as setup:
+        ben = setup.pools.member(POOL, "ben")
+        assert ben is not None
+        setup.pools.put_member(POOL, replace(ben, display_name="Ben Brandt"))
+        setup.commit()
+    shift_exchange.follow(week.unit_of_work(), POOL, "dario", "workshop", True, now=NOW)
+    sent = len(outbox(week))
+    shift_exchange.propose_swap(week.unit_of_work(), POOL, "ben", 4, "chiara", 3, now=NOW)
+    shift_exchange.answer_swap(week.unit_of_work(), POOL, "chiara", 1, "accepted", now=NOW)
+    shift_exchange.hand_back(week.unit_of_work(), POOL, "chiara", 4, now=NOW)
+    shifts.cancel_shift(week.unit_of_work(), POOL, 3, now=NOW)
+    told = outbox(week)[sent:]
+    assert [(to, subject) for to, subject, _ in told] == [
+        ("chiara@example.org", "[Fahrradwerkstatt] Ben Brandt proposes a swap of shifts"),
+        ("ben@example.org", "[Fahrradwerkstatt] chiara accepted your swap of shifts"),
+        ("dario@example.org", "[Fahrradwerkstatt] Open slot: Lackieren on 2026-05-07"),
+        ("ben@example.org", "[Fahrradwerkstatt] Shift cancelled: Lackieren on 2026-05-06")]
+    proposal, accepted, slot, cancelled = (body for _, _, body in told)
+    assert proposal.splitlines()[:4] == [
+        "Ben Brandt offers you their shift:",
+        "  - Lackieren on 2026-05-07 from 17:00 to 20:00 at Lackierraum", "for yours:",
+        "  - Lackieren on 2026-05-06 from 17:00 to 20:00 at Lackierraum"]
+    assert "  - Lackieren on 2026-05-07 from 17:00 to 20:00 at Lackierraum" in accepted
+    assert "A shift of project Werkstatt has 1 of 1 places free:" in slot
+    assert "You hear of this because you follow project Werkstatt." in slot
+    assert "/pools/workshop/hints" in slot  # links keep the ids
+    assert cancelled.startswith("The shift of Lackieren on 2026-05-06 from 17:00 to 20:00 at"
+                                " Lackierraum is cancelled")

@@ -4,7 +4,7 @@ are found across pools, only in cleared periods; a member renamed (erased) keeps
 reminders under the new name. And on SQLite and PostgreSQL two schedulers ticking at once
 mail each reminder exactly once: the workshop's eva and fritz, who offered nothing, two days
 before the deadline; ana and chiara, who may confirm ben's painting, a day after he logged
-it.
+it; the two placed on Saturday's assembly, the day before it and half a day after it.
 
 Each contract test runs on the in-memory reference store and on the SQL store with SQLite
 and with PostgreSQL (see ``conftest.py``)."""
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,8 @@ from peerconomy.domain.pool import Member, Period, Pool, WorkLog
 from peerconomy.domain.reminders import SentReminder
 from peerconomy.domain.scenario import load_scenario_file
 from peerconomy.domain.schedule import PeriodLength
-from peerconomy.services import periods, pools, scheduler, work
+from peerconomy.domain.shifts import Shift
+from peerconomy.services import periods, pools, scheduler, shifts, work
 from peerconomy.services.notices import Notice
 from peerconomy.services.ports import Store as StoreLike
 from peerconomy.store.memory import MemoryStore
@@ -182,5 +183,43 @@ def test_two_ticks_at_once_remind_each_member_once(database_url: str, run: int) 
         assert sorted(c["reminders of work to confirm"] for c in counts) == [0, 2]
         assert reminded(store, "logs_waiting") == {"ana@workshop.example": 1,
                                                    "chiara@workshop.example": 1}
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("run", range(2))
+def test_two_ticks_at_once_remind_each_member_of_their_shift_once(database_url: str,
+                                                                   run: int) -> None:
+    store = open_store(database_url)
+    try:
+        workshop_with_accounts(store)
+        pools.update_settings(store.unit_of_work(), "workshop",
+                              display_name="Fahrradwerkstatt")
+        saturday = shifts.add_shift(store.unit_of_work(), "workshop", Shift(
+            "assemble", date(2026, 5, 9), time(9), time(13), "Werkstatt", 2))
+        periods.clear_period(store.unit_of_work(), "workshop", now=DEADLINE)
+        with store.unit_of_work() as uow:
+            assert uow.shifts.placements("workshop", 1) == [(saturday.id, "ana"),
+                                                             (saturday.id, "ben")]
+        begins = datetime(2026, 5, 9, 7, tzinfo=UTC)  # 9:00 in Berlin
+        counts = tick_twice_at_once(store, begins - timedelta(hours=12))
+        assert sorted(c["reminders of shifts tomorrow"] for c in counts) == [0, 2]
+        assert reminded(store, "shift_tomorrow") == {"ana@workshop.example": 1,
+                                                     "ben@workshop.example": 1}
+        with store.unit_of_work() as uow:
+            notices = [Notice.from_json(m.notice) for m in uow.mail.outbox()]
+        assert {n.written()[0] for n in notices if n.unsubscribe
+                and n.unsubscribe[2] == "shift_tomorrow"} == {
+            "[Fahrradwerkstatt] Your shift: assemble, Sat, May 9 09:00"}
+
+        ended = datetime(2026, 5, 9, 11, tzinfo=UTC)
+        counts = tick_twice_at_once(store, ended + timedelta(hours=12))
+        assert sorted(c["reminders of shifts to log"] for c in counts) == [0, 2]
+        assert reminded(store, "shift_unlogged") == {"ana@workshop.example": 1,
+                                                     "ben@workshop.example": 1}
+        with store.unit_of_work() as uow:
+            assert sorted((r.member, r.subject) for r in uow.mail.sent_reminders(
+                "workshop", "shift_unlogged", AT)) == [("ana", f"shift:{saturday.id}"),
+                                                       ("ben", f"shift:{saturday.id}")]
     finally:
         store.close()

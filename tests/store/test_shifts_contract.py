@@ -97,6 +97,33 @@ def test_placements_are_added_listed_and_removed(store: Store) -> None:
         assert uow.shifts.placements("farm", 1) == []
 
 
+def test_the_pools_with_people_placed_on_shifts_of_some_days_are_found(store: Store) -> None:
+    """Where the shift reminders look: pools with a placement on a shift, not cancelled, of
+    a day in the range (both ends included)."""
+    _farm(store)
+    with store.unit_of_work() as uow:
+        uow.pools.add(Pool("cafe"))
+        uow.shifts.add("farm", [HARVEST, NIGHT])  # Saturday 9, Friday 8 May
+        uow.shifts.add("bakery", [replace(HARVEST, day=date(2026, 5, 12)), MILKING])
+        uow.shifts.add("cafe", [])
+        uow.shifts.add_placements("farm", 1, [(1, "ana"), (2, "ben")])
+        uow.shifts.add_placements("bakery", 1, [(1, "ana")])  # on the 12th; MILKING empty
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.shifts.placed_pools(date(2026, 5, 1), date(2026, 5, 31)) == ["bakery",
+                                                                                 "farm"]
+        assert uow.shifts.placed_pools(SATURDAY, SATURDAY) == ["farm"]  # nobody on MILKING
+        assert uow.shifts.placed_pools(date(2026, 5, 8), date(2026, 5, 8)) == ["farm"]
+        assert uow.shifts.placed_pools(date(2026, 5, 10), date(2026, 5, 12)) == ["bakery"]
+        assert uow.shifts.placed_pools(date(2026, 5, 13), date(2026, 6, 1)) == []
+        uow.shifts.put("bakery", replace(HARVEST, id=1, day=date(2026, 5, 12), cancelled=True))
+        uow.shifts.remove_placements("farm", 1, shift=1)
+        uow.commit()
+    with store.unit_of_work() as uow:  # a cancelled shift's people are not looked for
+        assert uow.shifts.placed_pools(date(2026, 5, 1), date(2026, 5, 31)) == ["farm"]
+        assert uow.shifts.placed_pools(SATURDAY, SATURDAY) == []
+
+
 def test_a_renamed_participant_keeps_their_shifts(store: Store) -> None:
     _farm(store)
     with store.unit_of_work() as uow:

@@ -105,14 +105,21 @@ def test_the_reminders_are_chosen_on_the_account_page_and_by_their_link(
     page = ben.page("/account")
     assert 'name="offers_closing" value="on" checked' in page
     assert 'name="logs_waiting" value="on" checked' in page
+    assert 'name="shift_tomorrow" value="on" checked' in page
+    assert 'name="shift_unlogged" value="on" checked' in page
     assert "Reminder: offers close in two days and I offered nothing" in text_of(page)
+    assert "Reminder: a shift of mine begins within a day" in text_of(page)
+    assert ("Reminder: a shift of mine has ended and I have not logged it"
+            in text_of(page))
     ben.submit("/account/notices", {"pool": "seaside", "period_opened": "on",
                                     "plan_cleared": "on", "work_awaits_confirmation": "on",
                                     "shift_cancelled": "on", "shift_swap": "on",
-                                    "open_slot": "on", "offers_closing": "on"},
+                                    "open_slot": "on", "offers_closing": "on",
+                                    "shift_tomorrow": "on"},
               form_on="/account")
     with store.unit_of_work() as uow:
-        assert uow.mail.turned_off("ben") == {("seaside", "logs_waiting")}
+        assert uow.mail.turned_off("ben") == {("seaside", "logs_waiting"),
+                                              ("seaside", "shift_unlogged")}
     # the link at the foot of a reminder turns its kind off, and the page names it
     reminder = Notice("ben@seaside.example", text(N_("Reset your password")), (),
                       unsubscribe=("ben", "seaside", "offers_closing"))
@@ -127,6 +134,7 @@ def test_the_reminders_are_chosen_on_the_account_page_and_by_their_link(
             " two days and I offered nothing") in text_of(answer.text)
     with store.unit_of_work() as uow:
         assert uow.mail.turned_off("ben") == {("seaside", "logs_waiting"),
+                                              ("seaside", "shift_unlogged"),
                                               ("seaside", "offers_closing")}
 
 

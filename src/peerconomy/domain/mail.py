@@ -33,17 +33,20 @@ __all__ = [
 
 NoticeKind = Literal["period_opened", "plan_cleared", "work_awaits_confirmation",
                      "shift_cancelled", "shift_swap", "open_slot", "offers_closing",
-                     "logs_waiting"]
+                     "logs_waiting", "shift_tomorrow", "shift_unlogged"]
 NOTICE_KINDS: Final[tuple[NoticeKind, ...]] = (
     "period_opened", "plan_cleared", "work_awaits_confirmation", "shift_cancelled",
-    "shift_swap", "open_slot", "offers_closing", "logs_waiting",
+    "shift_swap", "open_slot", "offers_closing", "logs_waiting", "shift_tomorrow",
+    "shift_unlogged",
 )
 """The pool notices a member may turn off (account mail, such as a reset link, always goes
 out), the reminders (:data:`REMINDER_KINDS`) among them."""
-REMINDER_KINDS: Final[tuple[NoticeKind, ...]] = ("offers_closing", "logs_waiting")
+REMINDER_KINDS: Final[tuple[NoticeKind, ...]] = ("offers_closing", "logs_waiting",
+                                                 "shift_tomorrow", "shift_unlogged")
 """The notices the scheduler sends because time passed (:mod:`peerconomy.domain.reminders`):
 offers close within 48 hours and you offered nothing; work logs you could confirm have
-waited a day."""
+waited a day; a shift you are placed on begins within a day; a shift you were placed on
+ended and you have not logged its work."""
 
 MAX_TRIES: Final = 8
 """Tries before a message is given up on (about eight hours of pauses in all)."""

@@ -124,7 +124,7 @@ def period_days(uow: UnitOfWork, scope: CalendarScope) -> Iterator[CalendarEntry
             continue
         yield CalendarEntry(
             f"{scope.pool.name}/period-{period.number}",
-            text(N_("%(pool)s: period %(number)s"), pool=scope.pool.name,
+            text(N_("%(pool)s: period %(number)s"), pool=scope.pool.shown_name,
                  number=period.number),
             period.starts_on, period.ends_on, scope.time_zone, busy=False)
 
@@ -142,7 +142,8 @@ def deadlines(uow: UnitOfWork, scope: CalendarScope) -> Iterator[CalendarEntry]:
             notes.append(text(N_("The period clears itself then.")))
         yield CalendarEntry(
             f"{scope.pool.name}/period-{period.number}/offers-close",
-            text(N_("%(pool)s: offers close (period %(number)s)"), pool=scope.pool.name,
+            text(N_("%(pool)s: offers close (period %(number)s)"),
+                 pool=scope.pool.shown_name,
                  number=period.number),
             period.collect_until, None, scope.time_zone, description=tuple(notes))
 
@@ -155,7 +156,7 @@ def pickups(uow: UnitOfWork, scope: CalendarScope) -> Iterator[CalendarEntry]:
     member = scope.member
     if member is None:
         return
-    pool = scope.pool.name
+    pool, shown = scope.pool.name, scope.pool.shown_name
     points = uow.pools.pickup_points(pool)
     goods = uow.pools.goods(pool)
     for period in scope.periods:
@@ -175,9 +176,9 @@ def pickups(uow: UnitOfWork, scope: CalendarScope) -> Iterator[CalendarEntry]:
             first = min(closing + timedelta(days=1), period.ends_on)
         notes: list[Text] = []
         if point is None:
-            summary = text(N_("%(pool)s: pick-up (choose a pick-up point)"), pool=pool)
+            summary = text(N_("%(pool)s: pick-up (choose a pick-up point)"), pool=shown)
         else:
-            summary = text(N_("%(pool)s: pick-up at %(point)s"), pool=pool, point=point.name)
+            summary = text(N_("%(pool)s: pick-up at %(point)s"), pool=shown, point=point.name)
             if point.opening_times:
                 notes.append(text(N_("Opening times: %(times)s"), times=point.opening_times))
         notes.extend(text(N_("%(good)s: %(units)s"), good=good, units=units)
@@ -205,7 +206,8 @@ def placed_shifts(uow: UnitOfWork, scope: CalendarScope) -> Iterator[CalendarEnt
         begins, ends = shift.span(where)
         yield CalendarEntry(
             f"{pool}/shift/{shift.id}/{member.id}",
-            text(N_("%(pool)s: shift, %(task)s"), pool=pool, task=names.task(shift.task)),
+            text(N_("%(pool)s: shift, %(task)s"), pool=names.pool,
+                 task=names.task(shift.task)),
             begins, ends, scope.time_zone, location=shift.place,
             description=(text(N_("Note: %(note)s"), note=shift.note),) if shift.note else ())
 
@@ -221,7 +223,7 @@ def open_slots(uow: UnitOfWork, scope: CalendarScope) -> Iterator[CalendarEntry]
         begins, ends = shift.span(where)
         yield CalendarEntry(
             f"{pool}/shift/{shift.id}/open",
-            text(N_("%(pool)s: %(task)s, %(free)s of %(slots)s places free"), pool=pool,
+            text(N_("%(pool)s: %(task)s, %(free)s of %(slots)s places free"), pool=names.pool,
                  task=names.task(shift.task), free=slot.free, slots=shift.slots),
             begins, ends, scope.time_zone, location=shift.place,
             description=(text(N_("Note: %(note)s"), note=shift.note),) if shift.note else ())
@@ -283,5 +285,5 @@ def pool_calendar(uow: UnitOfWork, user: User, pool: str, *,
         found, _member = member_of(uow, user, pool)
         scope = CalendarScope(found, None, _periods(uow, pool), now)
         entries = _entries(uow, scope, tuple(sources))
-    return Calendar(f"pool/{pool}", text(N_("%(pool)s: open slots"), pool=pool),
+    return Calendar(f"pool/{pool}", text(N_("%(pool)s: open slots"), pool=found.shown_name),
                     tuple(entries), user.locale)

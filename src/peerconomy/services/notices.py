@@ -44,6 +44,7 @@ from babel.numbers import format_decimal
 
 from peerconomy.domain.account import Invitation, User
 from peerconomy.domain.mail import NoticeKind
+from peerconomy.domain.names import Labels
 from peerconomy.domain.pool import Member, Plan, WorkLog
 from peerconomy.domain.shift_exchange import SwapProposal
 from peerconomy.domain.shifts import Shift
@@ -399,11 +400,13 @@ def shift_cancelled(uow: UnitOfWork, pool: str, shift: Shift, people: set[str]
     gone."""
     with uow:
         to = addressees(uow, pool, "shift_cancelled", people)
+        names = labels(uow, pool)
+    task = names.task(shift.task)
     subject = text(N_("[%(pool)s] Shift cancelled: %(task)s on %(date)s"),
-                   pool=pool, task=shift.task, date=shift.day.isoformat())
+                   pool=names.pool, task=task, date=shift.day.isoformat())
     body: tuple[Line, ...] = (
         (text(N_("The shift of %(task)s on %(date)s from %(start)s to %(end)s at %(place)s"
-                 " is cancelled; you are no longer placed on it."), task=shift.task,
+                 " is cancelled; you are no longer placed on it."), task=task,
               date=shift.day.isoformat(), start=shift.start.isoformat("minutes"),
               end=shift.end.isoformat("minutes"), place=shift.place or "-"),),
         (),
@@ -412,10 +415,11 @@ def shift_cancelled(uow: UnitOfWork, pool: str, shift: Shift, people: set[str]
     return pool_notices(to, subject, body, pool, "shift_cancelled")
 
 
-def _shift_line(shift: Shift) -> Line:
-    """A shift as a notice's line shows it: task, date, times and place."""
+def _shift_line(shift: Shift, names: Labels) -> Line:
+    """A shift as a notice's line shows it: task (as people read it), date, times and
+    place."""
     return ("  - ", text(N_("%(task)s on %(date)s from %(start)s to %(end)s at %(place)s"),
-                         task=shift.task, date=shift.day.isoformat(),
+                         task=names.task(shift.task), date=shift.day.isoformat(),
                          start=shift.start.isoformat("minutes"),
                          end=shift.end.isoformat("minutes"), place=shift.place or "-"))
 
@@ -428,16 +432,17 @@ def open_slot(uow: UnitOfWork, pool: str, shift: Shift, free: int, by: str | Non
         project = next((t.project for t in uow.pools.tasks(pool) if t.id == shift.task), "")
         people = set(uow.shifts.followers(pool, project)) - {by}
         to = addressees(uow, pool, "open_slot", people) if people else {}
+        names = labels(uow, pool)
     subject = text(N_("[%(pool)s] Open slot: %(task)s on %(date)s"),
-                   pool=pool, task=shift.task, date=shift.day.isoformat())
+                   pool=names.pool, task=names.task(shift.task), date=shift.day.isoformat())
     body: tuple[Line, ...] = (
         (text(N_("A shift of project %(project)s has %(free)s of %(slots)s places free:"),
-              project=project, free=free, slots=shift.slots),),
-        _shift_line(shift),
+              project=names.project(project), free=free, slots=shift.slots),),
+        _shift_line(shift, names),
         (),
         (text(N_("Take a place on the hint board: %(link)s"), link=pool_link(pool, "/hints")),),
         (text(N_("You hear of this because you follow project %(project)s."),
-              project=project),),
+              project=names.project(project)),),
     )
     return pool_notices(to, subject, body, pool, "open_slot")
 
@@ -448,16 +453,19 @@ def swap_proposed(uow: UnitOfWork, pool: str, swap: SwapProposal) -> list[Notice
         shift = uow.shifts.get(pool, swap.shift)
         theirs = None if swap.their_shift is None else uow.shifts.get(pool, swap.their_shift)
         to = addressees(uow, pool, "shift_swap", {swap.to})
+        names = labels(uow, pool)
     assert shift is not None
-    subject = text(N_("[%(pool)s] %(member)s proposes a swap of shifts"), pool=pool,
-                   member=swap.proposer)
+    proposer = names.member(swap.proposer)
+    subject = text(N_("[%(pool)s] %(member)s proposes a swap of shifts"), pool=names.pool,
+                   member=proposer)
     if theirs is None:
         offered: tuple[Line, ...] = (
             (text(N_("%(member)s asks you to take over their shift:"),
-                  member=swap.proposer),), _shift_line(shift))
+                  member=proposer),), _shift_line(shift, names))
     else:
-        offered = ((text(N_("%(member)s offers you their shift:"), member=swap.proposer),),
-                   _shift_line(shift), (text(N_("for yours:")),), _shift_line(theirs))
+        offered = ((text(N_("%(member)s offers you their shift:"), member=proposer),),
+                   _shift_line(shift, names), (text(N_("for yours:")),),
+                   _shift_line(theirs, names))
     body: tuple[Line, ...] = (
         *offered,
         (),
@@ -473,16 +481,18 @@ def swap_answered(uow: UnitOfWork, pool: str, swap: SwapProposal) -> list[Notice
     with uow:
         shift = uow.shifts.get(pool, swap.shift)
         to = addressees(uow, pool, "shift_swap", {swap.to if withdrawn else swap.proposer})
+        names = labels(uow, pool)
     assert shift is not None
     said = {
         "accepted": N_("[%(pool)s] %(member)s accepted your swap of shifts"),
         "declined": N_("[%(pool)s] %(member)s declined your swap of shifts"),
         "withdrawn": N_("[%(pool)s] %(member)s withdrew their swap of shifts"),
     }[swap.state]
-    subject = text(said, pool=pool, member=swap.proposer if withdrawn else swap.to)
+    subject = text(said, pool=names.pool,
+                   member=names.member(swap.proposer if withdrawn else swap.to))
     body: tuple[Line, ...] = (
         (text(N_("The swap was of this shift:")),),
-        _shift_line(shift),
+        _shift_line(shift, names),
         (),
         (text(N_("My period: %(link)s"), link=pool_link(pool)),),
     )

@@ -14,7 +14,7 @@ place), so a pool imported from a scenario clears exactly as the scenario file d
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Protocol, Self
@@ -283,6 +283,10 @@ class ShiftRepository(Protocol):
 
     def placements(self, pool: str, number: int) -> list[tuple[int, str]]:
         """Who the period's plan placed on which shift: (shift id, participant), sorted."""
+
+    def placed_pools(self, first: date, last: date) -> list[str]:
+        """Every pool with someone placed on a shift that is not cancelled and begins on a
+        day from ``first`` to ``last``, by name (where the shift reminders look)."""
 
     def add_placements(self, pool: str, number: int, placed: Sequence[tuple[int, str]]) -> None:
         """Store the placements of the period's plan (none stored for it yet)."""

@@ -95,6 +95,8 @@ JOBS: Final[tuple[NamedJob, ...]] = (
     ("periods cleared at their deadline", clear_at_deadlines),
     ("reminders that offers close", reminders.offers_closing),
     ("reminders of work to confirm", reminders.logs_waiting),
+    ("reminders of shifts tomorrow", reminders.shift_tomorrow),
+    ("reminders of shifts to log", reminders.shift_unlogged),
 )
 """The scheduled jobs, in the order they run (the outbox is added by whoever has a mailer,
 :func:`sending`, and runs last, so that what the others queued goes out in the same tick)."""

@@ -197,6 +197,8 @@ def notice_kind_names(_: Callable[[str], str]) -> dict[str, str]:
         "open_slot": _("A project I follow has a new open slot"),
         "offers_closing": _("Reminder: offers close in two days and I offered nothing"),
         "logs_waiting": _("Reminder: work I may confirm has waited a day"),
+        "shift_tomorrow": _("Reminder: a shift of mine begins within a day"),
+        "shift_unlogged": _("Reminder: a shift of mine has ended and I have not logged it"),
     }
 
 

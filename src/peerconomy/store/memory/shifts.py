@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 from peerconomy.domain.shift_exchange import SwapProposal
 from peerconomy.domain.shifts import Shift
@@ -50,6 +51,15 @@ class MemoryShiftRepository(Repository):
 
     def placements(self, pool: str, number: int) -> list[tuple[int, str]]:
         return sorted(self._s.placements.get((pool, number), []))
+
+    def placed_pools(self, first: date, last: date) -> list[str]:
+        found = set()
+        for (pool, _), placed in self._s.placements.items():
+            shifts = self._s.shifts.get(pool, {})
+            if any((s := shifts.get(id)) is not None and not s.cancelled
+                   and first <= s.day <= last for id, _ in placed):
+                found.add(pool)
+        return sorted(found)
 
     def add_placements(self, pool: str, number: int, placed: Sequence[tuple[int, str]]) -> None:
         self._s.placements.setdefault((pool, number), []).extend(placed)

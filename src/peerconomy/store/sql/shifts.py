@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Row, delete, func, insert, or_, select, update
@@ -90,6 +91,14 @@ class SqlShiftRepository(SqlRepository):
                                .where(p.pool == pool, p.period == number)
                                .order_by(p.shift, p.participant))
         return [(shift, who) for shift, who in rows]
+
+    def placed_pools(self, first: date, last: date) -> list[str]:
+        p, s = t.shift_placements.c, t.shifts.c
+        rows = self._c.execute(
+            select(p.pool).distinct()
+            .join_from(t.shift_placements, t.shifts, (s.pool == p.pool) & (s.id == p.shift))
+            .where(s.cancelled.is_(False), s.day >= first, s.day <= last).order_by(p.pool))
+        return [pool for (pool,) in rows]
 
     @writes
     def add_placements(self, pool: str, number: int, placed: Sequence[tuple[int, str]]) -> None:
