@@ -1,10 +1,12 @@
 """``peerconomy tick``: the scheduler's due jobs run once from the command line, as a systemd
 timer or cron would run them. The workshop's weekly period whose offers closed clears itself
-and its members' notices go out in the same tick; a second tick finds nothing to do; bad
-settings are one line and exit code 2."""
+and its members' notices go out in the same tick; a second tick finds nothing to do; without
+a mail server the mail is given up on, and the tick says so only when it did; bad settings
+are one line and exit code 2."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import date
 
@@ -52,6 +54,32 @@ def test_a_tick_clears_the_period_whose_offers_closed_and_sends_its_mail(
     assert [m["Subject"] for m in inbox.messages] == [
         "Confirm your email address", "[workshop] Period 1 is cleared"]
     assert {m["To"] for m in inbox.messages} == {"ana@workshop.example"}
+
+
+def test_without_a_mail_server_a_tick_says_it_gave_up_on_the_mail_only_when_it_did(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.delenv("PEERCONOMY_SMTP_URL", raising=False)
+    store = open_store(db_url)
+    try:
+        workshop_with_ana_verified(store, db_url)  # her verification mail waits
+        pools.update_settings(store.unit_of_work(), "workshop", auto_clear=True,
+                              period_length=PeriodLength(1, "weeks"),
+                              starts_on=date(2026, 1, 5))
+        with caplog.at_level(logging.ERROR, logger="peerconomy.services.outbox"):
+            assert ok(db_url, "tick") == (
+                "tick: periods cleared at their deadline: 1, reminders that offers close: 0,"
+                " reminders of work to confirm: 0, mails sent: 0,"
+                " mails given up (no mail server is set up): 2\n")
+        given_up = [r.getMessage() for r in caplog.records]
+        assert len(given_up) == 2
+        assert all(" to ana@workshop.example without sending it: no mail server is set up"
+                   in line for line in given_up), given_up
+        caplog.clear()
+        assert ok(db_url, "tick") == NOTHING  # nothing left to give up on: not said
+        assert caplog.records == []
+    finally:
+        store.close()
 
 
 def test_a_tick_with_nothing_due_says_so(db_url: str, inbox: Inbox) -> None:

@@ -69,7 +69,7 @@ def test_a_note_is_trimmed_and_keeps_its_lines() -> None:
     ("\u202eenod", "note: holds a character that reorders text (0x202e)"),
     ("\ud800", "note: holds a lone surrogate"),
     ("x" * 1001, "note: must be at most 1000 characters, got 1001"),
-    (3, "note: must be text, got int"),
+    (3, "note: must be a string, got 3"),
 ])
 def test_a_note_that_is_not_plain_text_is_refused(note: object, reason: str) -> None:
     with pytest.raises(InputError, match=re.escape(reason)):

@@ -61,7 +61,8 @@ def test_the_edit_path_changes_the_hours_and_adds_a_note_the_confirmer_reads(
         saturday: People) -> None:
     ana, ben = saturday["ana"], saturday["ben"]
     ben.submit(f"{ME}/work", {"shift": "1", "hours": "1,5",
-                              "note": "Hedge cut;\nthe rest next week"}, form_on=ME)
+                              "note": "Hedge cut;\r\nthe rest next week"},  # a browser's
+               form_on=ME)  # line end, made plain
     seen = ana.page(ME)
     row = text_of(seen)
     assert (f"ben: 1.5 h on garden, Sat, May 9 (shift 09:00{DASH}11:00, Hinterhof)"

@@ -18,18 +18,11 @@ from peerconomy.domain import bounds
 from peerconomy.domain.account import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, TokenScope
 from peerconomy.domain.ids import ITEM_PATTERN, MAX_ID, NAME_PATTERN
 from peerconomy.domain.mail import NoticeKind
-from peerconomy.domain.names import (
-    DESCRIPTION,
-    LINE_PATTERN,
-    NAME,
-    PLACE,
-    TEXT_PATTERN,
-    Description,
-    DisplayName,
-)
+from peerconomy.domain.names import DESCRIPTION, NAME, PLACE, Description, DisplayName
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Admission, Role
 from peerconomy.domain.scenario import Alternative, Good, Task, Term
+from peerconomy.domain.text import LINE_PATTERN, TEXT_PATTERN
 from peerconomy.http.params import STORED_INT_MAX
 from peerconomy.http.problems import Problem
 

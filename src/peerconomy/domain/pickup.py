@@ -23,7 +23,7 @@ from typing import Final
 
 from peerconomy.domain.ids import check_id
 from peerconomy.domain.refusal import InputError, Problems
-from peerconomy.domain.text import check_text
+from peerconomy.domain.text import TextKind, check_text
 
 __all__ = [
     "MAX_ADDRESS",
@@ -61,13 +61,12 @@ def checked(point: PickupPoint) -> PickupPoint:
     problems = Problems()
     with problems.gathering():
         check_id(point.id, "id")
-    texts = {"name": (MAX_NAME, True), "address": (MAX_ADDRESS, False),
-             "opening_times": (MAX_OPENING_TIMES, False)}
+    texts = {"name": (TextKind(MAX_NAME), True), "address": (TextKind(MAX_ADDRESS), False),
+             "opening_times": (TextKind(MAX_OPENING_TIMES), False)}
     trimmed: dict[str, str] = {}
-    for field, (bound, required) in texts.items():
+    for field, (kind, required) in texts.items():
         with problems.gathering():
-            trimmed[field] = check_text(getattr(point, field), field, max_length=bound,
-                                        required=required)
+            trimmed[field] = check_text(getattr(point, field), field, kind, required=required)
     if not isinstance(point.active, bool):
         problems.note("active", f"must be true or false, got {point.active!r}")
     problems.refuse()

@@ -48,14 +48,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from peerconomy.domain import bounds
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.ids import ID_REASON, ITEM_ID_REASON, ITEM_PATTERN, NAME_PATTERN
-from peerconomy.domain.names import (
-    LINE_PATTERN,
-    TEXT_PATTERN,
-    Description,
-    DisplayName,
-    Place,
-    control_reason,
-)
+from peerconomy.domain.names import Description, DisplayName, Place
 from peerconomy.domain.refusal import Problem, ScenarioError
 from peerconomy.domain.scenario_checks import (
     check_alternatives,
@@ -65,6 +58,7 @@ from peerconomy.domain.scenario_checks import (
     limit_of,
     within_limits,
 )
+from peerconomy.domain.text import LINE_PATTERN, TEXT_PATTERN, text_problem
 
 __all__ = [
     "FORMAT",
@@ -376,11 +370,12 @@ def _reason(error: ErrorDetails) -> str:
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_pattern_mismatch" and ctx.get("pattern") in _TEXT_PATTERNS:
-        return f"{control_reason(_TEXT_PATTERNS[ctx['pattern']])}, got {got}"
+        found = text_problem(str(error["input"]), _TEXT_PATTERNS[ctx["pattern"]])
+        return found or f"must be text without control characters, got {got}"
     if kind == "string_too_long":
         return f"must be at most {ctx.get('max_length')} characters, got {len(error['input'])}"
     if kind == "string_unicode":
-        return "must be Unicode text, got a lone surrogate"
+        return "holds a lone surrogate (not valid Unicode)"
     if kind == "string_pattern_mismatch":
         item = ctx.get("pattern") == ITEM_PATTERN
         return f"{ITEM_ID_REASON if item else ID_REASON}, got {got}"

@@ -26,13 +26,7 @@ from msgspec import Meta, Struct
 from peerconomy.domain import bounds
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.ids import ITEM_PATTERN_PYTHON, NAME_PATTERN_PYTHON
-from peerconomy.domain.names import (
-    DESCRIPTION,
-    LINE_PATTERN_PYTHON,
-    NAME,
-    PLACE,
-    TEXT_PATTERN_PYTHON,
-)
+from peerconomy.domain.names import DESCRIPTION, NAME, PLACE
 from peerconomy.domain.scenario import (
     FORMAT,
     GoodModel,
@@ -41,6 +35,7 @@ from peerconomy.domain.scenario import (
     load_scenario_file,
     parse_scenario_json,
 )
+from peerconomy.domain.text import LINE_PATTERN_PYTHON, TEXT_PATTERN_PYTHON
 
 __all__ = ["AnyScenario", "FastHolding", "FastScenario", "decode_scenario", "read_scenario_file"]
 

@@ -42,7 +42,7 @@ from peerconomy.domain.bounds import (
 from peerconomy.domain.ids import check_id
 from peerconomy.domain.refusal import InputError, Problems
 from peerconomy.domain.schedule import zone
-from peerconomy.domain.text import check_text
+from peerconomy.domain.text import TextKind, check_text
 
 __all__ = [
     "WEEKDAYS",
@@ -151,9 +151,9 @@ def check_shift(shift: Shift) -> Shift:
         problems.note("date", "must leave the shift's end inside the calendar")
     place = note = ""
     with problems.gathering():
-        place = check_text(shift.place, "place", max_length=MAX_SHIFT_PLACE)
+        place = check_text(shift.place, "place", TextKind(MAX_SHIFT_PLACE))
     with problems.gathering():
-        note = check_text(shift.note, "note", max_length=MAX_SHIFT_NOTE, lines=True)
+        note = check_text(shift.note, "note", TextKind(MAX_SHIFT_NOTE, lines=True))
     _check_slots(shift.slots, problems)
     if not isinstance(shift.cancelled, bool):
         problems.note("cancelled", f"must be true or false, got {shift.cancelled!r}")

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from peerconomy.domain.bounds import MAX_WORK_LOG_DAYS, MAX_WORK_NOTE
 from peerconomy.domain.refusal import ConflictError, InputError
 from peerconomy.domain.shifts import Shift
-from peerconomy.domain.text import check_text
+from peerconomy.domain.text import TextKind, check_text
 
 __all__ = ["ShiftDone", "check_note", "check_worked_on", "earliest_day", "from_shift",
            "today_in"]
@@ -71,7 +71,7 @@ def check_note(value: object, path: str = "note") -> str:
     """A log's note, trimmed, if it is text by :func:`~peerconomy.domain.text.check_text`
     (line breaks allowed) within :data:`~peerconomy.domain.bounds.MAX_WORK_NOTE`
     characters; else :class:`InputError` naming ``path``."""
-    return check_text(value, path, max_length=MAX_WORK_NOTE, lines=True)
+    return check_text(value, path, TextKind(MAX_WORK_NOTE, lines=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,10 +21,10 @@ from peerconomy.domain.names import (
     PLACE,
     Labels,
     check_contact,
-    check_text,
 )
 from peerconomy.domain.pool import Member, PoolProject
 from peerconomy.domain.scenario import Task
+from peerconomy.domain.text import optional_text
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.errors import NotFoundError, check_version
@@ -86,7 +86,7 @@ def name_task(
     texts = _texts(name=(name, NAME), description=(description, DESCRIPTION),
                    place=(place, PLACE))
     if not isinstance(contact, Keep):
-        contact = check_text(contact, "contact", NAME)
+        contact = optional_text(contact, "contact", NAME)
     with uow:
         lookup.pool(uow, pool, lock=True)
         old = lookup.task(uow, pool, task)
@@ -107,7 +107,7 @@ def name_task(
 def _texts(**given: tuple[Text, Any]) -> dict[str, Any]:
     """The texts given (not :data:`KEEP`), each checked by its rule and named by its
     field."""
-    return {field: check_text(value, field, kind) for field, (value, kind) in given.items()
+    return {field: optional_text(value, field, kind) for field, (value, kind) in given.items()
             if not isinstance(value, Keep)}
 
 

@@ -23,10 +23,11 @@ from peerconomy.domain.account import Invitation, JoinRequest
 from peerconomy.domain.bounds import POOL_MAX_WEIGHT, check_number
 from peerconomy.domain.events import MemberInvited
 from peerconomy.domain.invitations import INVITATION_DAYS
-from peerconomy.domain.names import DESCRIPTION, NAME, check_text
+from peerconomy.domain.names import DESCRIPTION, NAME
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import Admission, Member, Period, Pool, PoolSettings, Role
 from peerconomy.domain.refusal import InputError
+from peerconomy.domain.text import optional_text
 from peerconomy.services import lookup, messagebus
 from peerconomy.services.accounts import hash_secret
 from peerconomy.services.audit import record
@@ -156,8 +157,8 @@ def found_pool(
     ``display_name`` and ``description``: what people read for it (none: its name)."""
     name = check_pool_name(name)
     check_number(max_weight, "max_weight", POOL_MAX_WEIGHT)
-    display_name = check_text(display_name, "display_name", NAME)
-    description = check_text(description, "description", DESCRIPTION)
+    display_name = optional_text(display_name, "display_name", NAME)
+    description = optional_text(description, "description", DESCRIPTION)
     with uow:
         account = uow.accounts.user(founder)
         if account is None:

@@ -93,8 +93,12 @@ def drain(
                 done = replace(mail, tries=tries, failed_at=moment, notice="",
                                last_error=outcome[:1000])
                 given_up += 1
-                log.error("gave up on mail %d to %s after %d tries: %s",
-                          mail.id, mail.recipient, tries, outcome)
+                if tries_left:
+                    log.error("gave up on mail %d to %s after %d %s: %s", mail.id,
+                              mail.recipient, tries, "try" if tries == 1 else "tries", outcome)
+                else:  # nothing was tried
+                    log.error("gave up on mail %d to %s without sending it: %s",
+                              mail.id, mail.recipient, outcome)
             uow.mail.put(done)
         uow.commit()
     return Drained(sent, retrying, given_up)

@@ -17,7 +17,7 @@ from typing import Any
 from peerconomy.domain.bounds import HOURS, POOL_MAX_WEIGHT, check_number
 from peerconomy.domain.collection import paused_collection
 from peerconomy.domain.holding import Holding
-from peerconomy.domain.names import DESCRIPTION, NAME, check_contacts, check_text
+from peerconomy.domain.names import DESCRIPTION, NAME, check_contacts
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import (
     Admission,
@@ -31,6 +31,7 @@ from peerconomy.domain.pool import (
 from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Scenario, ScenarioError
 from peerconomy.domain.schedule import PeriodLength, Schedule, check_schedule
+from peerconomy.domain.text import optional_text
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import withdraw_everything_of
@@ -289,7 +290,7 @@ def update_settings(
     for undated periods, ``close_days``, ``close_time``, ``time_zone``, ``auto_clear``) also
     dates the current period while it collects: from ``starts_on`` where given, else from
     the first day it has (an undated one needs ``starts_on``); see :func:`_redate`."""
-    texts: dict[str, Any] = {field: check_text(value, field, kind) for field, value, kind in (
+    texts: dict[str, Any] = {field: optional_text(value, field, kind) for field, value, kind in (
         ("display_name", display_name, NAME), ("description", description, DESCRIPTION))
         if not isinstance(value, Keep)}
     with uow:

@@ -18,12 +18,13 @@ from typing import Any
 
 from peerconomy.domain.bounds import MAX_UNITS
 from peerconomy.domain.ids import check_id
-from peerconomy.domain.names import DESCRIPTION, NAME, check_contacts, check_text
+from peerconomy.domain.names import DESCRIPTION, NAME, check_contacts
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import PoolProject
 from peerconomy.domain.refusal import InputError
 from peerconomy.domain.scenario import Good, Task
 from peerconomy.domain.scenario_checks import holdings_problem
+from peerconomy.domain.text import optional_text
 from peerconomy.services import lookup
 from peerconomy.services.audit import record
 from peerconomy.services.collecting import active_goods, active_tasks, withdraw_everything_of
@@ -49,8 +50,8 @@ def join_project(
     """A project joins the pool with its tasks and goods, and the display name and
     description people read for it (a project that left may rejoin; its earlier tasks and
     goods come back with it, its names kept where none are given)."""
-    name = check_text(name, "name", NAME)
-    description = check_text(description, "description", DESCRIPTION)
+    name = optional_text(name, "name", NAME)
+    description = optional_text(description, "description", DESCRIPTION)
     with uow:
         lookup.pool(uow, pool, lock=True)
         known = {p.id: p for p in uow.pools.projects(pool)}
@@ -208,7 +209,7 @@ def change_good(
         raise InputError("capacity", f"must be a whole number >= 0, got {units!r}")
     if units is not None and units > MAX_UNITS:
         raise InputError("capacity", f"must be <= {MAX_UNITS}, got {units!r}")
-    texts: dict[str, Any] = {field: check_text(value, field, kind) for field, value, kind in (
+    texts: dict[str, Any] = {field: optional_text(value, field, kind) for field, value, kind in (
         ("name", name, NAME), ("description", description, DESCRIPTION))
         if not isinstance(value, Keep)}
     with uow:

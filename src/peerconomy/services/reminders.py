@@ -180,8 +180,10 @@ def _offers_closing(uow: UnitOfWork, number: int, pool: str, now: datetime) -> l
         pool, "offers_closing", period.collect_until - OFFERS_CLOSING_NOTICE)
         if r.subject == subject}
     offered = {o.participant for o in uow.periods.offers(pool, number) if o.hours > 0}
-    idle = {m.id for m in uow.pools.members(pool)
-            if m.active and not m.exempt and m.id not in offered and m.id not in sent}
+    # a member no account claims has no address: once the others are reminded, the tick
+    # reads no account (this job runs every few seconds for two days)
+    idle = {m.id for m in uow.pools.members(pool) if m.active and not m.exempt
+            and m.account is not None and m.id not in offered and m.id not in sent}
     if not idle:
         return []
     to = addressees(uow, pool, "offers_closing", idle)
@@ -236,8 +238,10 @@ def _logs_waiting(uow: UnitOfWork, pool: str, now: datetime) -> list[Due]:
     mine = {m.id: [w for w in waiting if awaits(w, m, tasks[m.id]) and may_confirm(w, m)]
             for m in uow.pools.members(pool) if m.active}
     quiet = {r.member for r in uow.mail.sent_reminders(pool, "logs_waiting", quiet_since(now))}
-    to = addressees(uow, pool, "logs_waiting",
-                    {who for who, logs in mine.items() if logs and who not in quiet})
+    due = {who for who, logs in mine.items() if logs and who not in quiet}
+    if not due:  # all reminded today: no account read (this job runs every few seconds)
+        return []
+    to = addressees(uow, pool, "logs_waiting", due)
     zone = lookup.pool(uow, pool).settings.schedule.time_zone
     day = day_of(now, zone)
     names = labels(uow, pool)

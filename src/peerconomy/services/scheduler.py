@@ -33,7 +33,7 @@ from peerconomy.services import lookup, outbox, periods, reminders
 from peerconomy.services.outbox import Sender
 from peerconomy.services.ports import UnitOfWork
 
-__all__ = ["JOBS", "SCHEDULER", "Job", "NamedJob", "Ticked", "clear_at_deadlines",
+__all__ = ["JOBS", "SCHEDULER", "Job", "NamedJob", "Sending", "Ticked", "clear_at_deadlines",
            "clear_if_due", "sending", "tick"]
 
 log = logging.getLogger(__name__)
@@ -81,14 +81,23 @@ def clear_at_deadlines(new_uow: UnitsOfWork, now: datetime) -> int:
     return cleared
 
 
-def sending(send: Sender | None) -> Job:
+class Sending:
     """The job that drains the mail outbox through ``send`` (None: no mail server is set
-    up, and queued mail is given up on); its count is the messages sent."""
+    up, and queued mail is given up on); its count is the messages sent, and
+    :attr:`drained` says what its last run did (the messages given up on too)."""
 
-    def send_due(new_uow: UnitsOfWork, now: datetime) -> int:
-        return outbox.drain_all(new_uow, send, now=now).sent
+    def __init__(self, send: Sender | None) -> None:
+        self.send = send
+        self.drained = outbox.Drained()
 
-    return send_due
+    def __call__(self, new_uow: UnitsOfWork, now: datetime) -> int:
+        self.drained = outbox.drain_all(new_uow, self.send, now=now)
+        return self.drained.sent
+
+
+def sending(send: Sender | None) -> Sending:
+    """:class:`Sending` through ``send``."""
+    return Sending(send)
 
 
 JOBS: Final[tuple[NamedJob, ...]] = (

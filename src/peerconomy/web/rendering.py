@@ -21,7 +21,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from peerconomy.domain.names import Labels, shown_name
+from peerconomy.domain.names import shown_name
 from peerconomy.http.csrf import csrf_token
 from peerconomy.http.sessions import session_user
 from peerconomy.i18n import (
@@ -31,8 +31,10 @@ from peerconomy.i18n import (
     locale_of,
     using,
 )
+from peerconomy.services import labels
 from peerconomy.services.membership import Access, Level
 from peerconomy.services.notices import moment_written
+from peerconomy.services.ports import UnitOfWork
 
 __all__ = [
     "ENVIRONMENT",
@@ -247,12 +249,15 @@ def pool_url(pool: str) -> str:
 
 def pool_page(
     request: Request, template: str, access: Access, tab: str, status_code: int = 200,
-    *, names: Labels, **values: Any,
+    *, uow: UnitOfWork, **values: Any,
 ) -> HTMLResponse:
     """A page of one pool, with the pool's tabs (the coordinators' tab for them only), and
     ``names``: the pool's names as people read them, which the page shows in place of ids
-    (``names.task(a.task)``, see :class:`~peerconomy.domain.names.Labels`)."""
+    (``names.task(a.task)``, see :class:`~peerconomy.domain.names.Labels`), read here from
+    ``uow`` (in the caller's transaction where it is in one) so that no page goes without
+    them."""
     role = access.member.role if access.member else None
+    names = labels.labels(uow, access.pool.name)
     return render(
         request,
         template,

@@ -34,8 +34,7 @@ def hint_board(pool: str, request: Request, uow: UowDep, now: NowDep) -> Respons
     wishes, over- and underproduction and each project's to-do list."""
     access = pool_access(request, uow, pool)
     board = hints.hint_board(uow, pool, now=now)
-    return pool_page(request, "hints.html", access, "hints", board=board,
-                     names=labels.labels(uow, pool))
+    return pool_page(request, "hints.html", access, "hints", board=board, uow=uow)
 
 
 @router.get("/pools/{pool}/hints.atom")
@@ -111,7 +110,7 @@ def ledger(pool: str, request: Request, uow: UowDep) -> Response:
     return pool_page(
         request, "ledger.html", access, "ledger", statement=statement, balances=balances,
         pool_balance=found.get(POOL, Decimal(0)), total=sum(found.values(), Decimal(0)),
-        charts=charts, me=me, names=labels.labels(uow, pool),
+        charts=charts, me=me, uow=uow,
     )
 
 

@@ -16,7 +16,7 @@ from peerconomy.http.deps import UowDep
 from peerconomy.http.params import NumberQuery, PathNumber
 from peerconomy.http.state import Store
 from peerconomy.i18n import gettext_for
-from peerconomy.services import audit, holdings, labels, membership, periods, views
+from peerconomy.services import audit, holdings, membership, periods, views
 from peerconomy.services.errors import NotFoundError
 from peerconomy.services.membership import Access
 from peerconomy.web.clearing import ClearingJobs
@@ -102,7 +102,7 @@ def period_page(pool: str, request: Request, uow: UowDep, preview: bool = False)
         holdings=holdings.holdings_of(uow, pool),
         invitation=invitation if isinstance(invitation, str) else None,
         unclaimed=[m for m in members if m.account is None],
-        names=labels.labels(uow, pool),
+        uow=uow,
     )
 
 
@@ -119,7 +119,7 @@ def audit_page(pool: str, request: Request, uow: UowDep, before: NumberQuery = N
     entries = audit.audit_log(uow, pool, limit=AUDIT_PAGE, before=before)
     older = entries[-1].id if len(entries) == AUDIT_PAGE else None
     return pool_page(request, "audit.html", access, "period", entries=entries, older=older,
-                     paged=before is not None, names=labels.labels(uow, pool))
+                     paged=before is not None, uow=uow)
 
 
 @router.get("/pools/{pool}/period/clearing", response_class=HTMLResponse)

@@ -12,7 +12,7 @@ from peerconomy.domain.pickup import PickupPoint
 from peerconomy.http.deps import UowDep
 from peerconomy.http.params import PathNumber
 from peerconomy.i18n import gettext_for
-from peerconomy.services import distribution, labels, pickup
+from peerconomy.services import distribution, pickup
 from peerconomy.services.errors import StaleEditError
 from peerconomy.web.forms import FormDep
 from peerconomy.web.rendering import flash, pool_page, pool_url, redirect
@@ -27,7 +27,7 @@ def _points_page(request: Request, uow: UowDep, pool: str, status_code: int = 20
                  stale: bool = False) -> Response:
     access = pool_access(request, uow, pool, Level.COORDINATOR, "manage the pick-up points")
     return pool_page(request, "pickup_points.html", access, "period", status_code,
-                     names=labels.labels(uow, pool), points=pickup.pickup_points(uow, pool),
+                     uow=uow, points=pickup.pickup_points(uow, pool),
                      stale=stale)
 
 
@@ -91,4 +91,4 @@ def distribution_page(pool: str, number: PathNumber, request: Request, uow: UowD
     access = pool_access(request, uow, pool, Level.COORDINATOR, "see the distribution lists")
     _, found = distribution.period_distribution(uow, pool, number)
     return pool_page(request, "distribution.html", access, "period",
-                     names=labels.labels(uow, pool), number=number, lists=found)
+                     uow=uow, number=number, lists=found)

@@ -88,7 +88,6 @@ def my_period(pool: str, request: Request, uow: UowDep, now: NowDep,
             asked = views.join_request(uow, pool, access.user)
             values["request_pending"] = asked is not None and asked.status == "pending"
         mine = overview.my_period(uow, pool, access.member.id) if access.member else None
-        names = labels.labels(uow, pool)
     if mine is not None:
         _ = gettext_for(request)
         base = pool_url(pool)
@@ -119,7 +118,7 @@ def my_period(pool: str, request: Request, uow: UowDep, now: NowDep,
     return pool_page(request, "my_period.html", access, "me", period=period,
                      admission=access.pool.settings.admission,
                      contact_visible=access.member is not None and access.member.contact_visible,
-                     names=names, **values)
+                     uow=uow, **values)
 
 
 @router.post("/pools/{pool}/holdings/{holding}/notice")
@@ -245,16 +244,15 @@ def tasks(pool: str, request: Request, uow: UowDep) -> Response:
                       if access.member else ())
         }
         by_task = shifts.task_shifts(uow, pool)
-        names = labels.labels(uow, pool)
         offerable, named = shifts.offer_shifts(uow, pool, access.member.id if access.member
                                                else "")
-    return pool_page(
-        request, "tasks.html", access, "tasks", period=period, names=names,
-        collecting=period.state is PeriodState.COLLECTING,
-        rows=[(row, mine.get(row.task.id), offered.get(row.task.id, 0.0),
-               by_task.get(row.task.id, [])) for row in rows],
-        offerable=offerable, named=named, weekdays=WEEKDAYS,
-    )
+        return pool_page(
+            request, "tasks.html", access, "tasks", period=period, uow=uow,
+            collecting=period.state is PeriodState.COLLECTING,
+            rows=[(row, mine.get(row.task.id), offered.get(row.task.id, 0.0),
+                   by_task.get(row.task.id, [])) for row in rows],
+            offerable=offerable, named=named, weekdays=WEEKDAYS,
+        )
 
 
 @router.post("/pools/{pool}/offers/{task}")
@@ -312,19 +310,18 @@ def goods(pool: str, request: Request, uow: UowDep) -> Response:
         period = lookup.current_period(uow, pool)
         wishes = views.wishes(uow, pool)
         left = views.periods_left(uow, pool)
-        names = labels.labels(uow, pool)
-    me = access.member.id if access.member else None
-    types: dict[str, bool] = {}
-    for row in rows:
-        if row.good.product_type is not None:
-            kind = row.good.product_type
-            types[kind] = types.get(kind, False) or row.good.model == "auction"
-    return pool_page(
-        request, "goods.html", access, "goods", rows=rows, period=period, names=names,
-        collecting=period.state is PeriodState.COLLECTING,
-        my_wishes=[w for w in wishes if w.participant == me], periods_left=left,
-        product_types=sorted(types.items()),
-    )
+        me = access.member.id if access.member else None
+        types: dict[str, bool] = {}
+        for row in rows:
+            if row.good.product_type is not None:
+                kind = row.good.product_type
+                types[kind] = types.get(kind, False) or row.good.model == "auction"
+        return pool_page(
+            request, "goods.html", access, "goods", rows=rows, period=period, uow=uow,
+            collecting=period.state is PeriodState.COLLECTING,
+            my_wishes=[w for w in wishes if w.participant == me], periods_left=left,
+            product_types=sorted(types.items()),
+        )
 
 
 @router.post("/pools/{pool}/wishes")

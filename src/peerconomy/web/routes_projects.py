@@ -67,20 +67,19 @@ def _projects_page(request: Request, uow: UowDep, access: Access, status_code: i
         period = lookup.current_period(uow, pool)
         collecting = period.state is PeriodState.COLLECTING
         serving = active_goods(uow, pool)
-        names = labels.labels(uow, pool)
         followed = (set(shift_exchange.followed(uow, pool, access.member.id))
                     if access.member is not None else set())
-    tasks = [t for parts in found for t in parts.tasks]
-    may_leave = {p.id for p, _, _ in found
-                 if p.active and projects.leave_refusal(p.id, tasks, serving) is None}
-    return pool_page(request, "projects.html", access, "projects", status_code,
-                     projects=found, members=members, settings=current.settings,
-                     pool_version=current.version, pool_display_name=current.display_name,
-                     pool_description=current.description, collecting=collecting,
-                     period=period,
-                     draft=draft, add_error=error, models=MODELS, stale=stale,
-                     invited=invited, contacts=_contacts(access, members),
-                     may_leave=may_leave, names=names, followed=followed)
+        tasks = [t for parts in found for t in parts.tasks]
+        may_leave = {p.id for p, _, _ in found
+                     if p.active and projects.leave_refusal(p.id, tasks, serving) is None}
+        return pool_page(request, "projects.html", access, "projects", status_code,
+                         projects=found, members=members, settings=current.settings,
+                         pool_version=current.version, pool_display_name=current.display_name,
+                         pool_description=current.description, collecting=collecting,
+                         period=period,
+                         draft=draft, add_error=error, models=MODELS, stale=stale,
+                         invited=invited, contacts=_contacts(access, members),
+                         may_leave=may_leave, uow=uow, followed=followed)
 
 
 def _contacts(access: Access, members: Sequence[Member]) -> dict[str, str]:
