@@ -69,7 +69,8 @@ def test_without_a_mail_server_a_tick_says_it_gave_up_on_the_mail_only_when_it_d
         with caplog.at_level(logging.ERROR, logger="peerconomy.services.outbox"):
             assert ok(db_url, "tick") == (
                 "tick: periods cleared at their deadline: 1, reminders that offers close: 0,"
-                " reminders of work to confirm: 0, mails sent: 0,"
+                " reminders of work to confirm: 0, reminders of shifts tomorrow: 0,"
+                " reminders of shifts to log: 0, mails sent: 0,"
                 " mails given up (no mail server is set up): 2\n")
         given_up = [r.getMessage() for r in caplog.records]
         assert len(given_up) == 2
