@@ -87,6 +87,8 @@ def test_the_farm_s_week_dated_on_shifts_and_by_pick_up_point(farm_week: str) ->
         "weeding": ("2027-05-04", "17:00", "19:00", "Gemüseacker", 3),  # a Tuesday
     }
     assert max(s["date"] for s in listed) == "2027-10-31"
+    table = ok(farm_week, "shift", "list", "--pool", "farm", "--task", "milking")
+    assert "shifts of Solawi am Hang" in table and "Melken" in table and "milking" not in table
 
     ok(farm_week, "period", "clear", "--pool", "farm")
     store = open_store(farm_week)

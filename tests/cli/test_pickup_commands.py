@@ -74,4 +74,5 @@ def test_the_distribution_prints_and_its_csv_sums_to_the_plan(db_url: str) -> No
                                              "chiara": "zentrum", "dario": ""}
     shown = ok(db_url, "period", "distribution", "--pool", "farm", "--period", "1")
     assert "Hofladen (hofladen)" in shown and "no pick-up point chosen" in shown
-    assert "packing list of dairy" in shown
+    assert "packing list of Hofmolkerei" in shown  # the dairy, as people read it
+    assert "x Gemüsekiste" in shown and "vegetable_share" not in shown

@@ -22,6 +22,7 @@ from peerconomy.cli.common import unit_of_work as open_uow
 
 if TYPE_CHECKING:
     from peerconomy.domain.distribution import Distribution
+    from peerconomy.domain.names import Labels
     from peerconomy.domain.pickup import PickupPoint
 
 __all__ = ["distribution", "pickup_app"]
@@ -139,18 +140,22 @@ def distribution(
 ) -> None:
     """Print a period's distribution list per pick-up point and packing list per project."""
     from peerconomy.services import distribution as lists
+    from peerconomy.services import labels
 
     uow = open_uow(db)
     with refusals():
         number, found = lists.period_distribution(uow(), pool, period)
+        called = labels.labels(uow(), pool)
     if csv:
         write_text(lists.to_csv(found))
         return
-    _print_lists(pool, number, found)
+    _print_lists(called, number, found)
 
 
-def _print_lists(pool: str, number: int, found: Distribution) -> None:
+def _print_lists(called: Labels, number: int, found: Distribution) -> None:
+    """The lists as tables, goods, projects and the pool named as people read them."""
     console = terminal()
+    pool = called.pool
     names = []
     for group in found.lists:
         point = group.point
@@ -164,12 +169,14 @@ def _print_lists(pool: str, number: int, found: Distribution) -> None:
             table.add_column(column)
         for parcel in group.rows:
             table.add_row(escape(parcel.name), escape(", ".join(
-                f"{units} x {good}" for good, units in parcel.goods)), "[ ]")
+                f"{units} x {called.good(good)}" for good, units in parcel.goods)), "[ ]")
         console.print(table)
     for packing in found.packing:
-        table = Table(title=f"packing list of {escape(packing.project or '-')}")
+        project = called.project(packing.project) if packing.project else "-"
+        table = Table(title=f"packing list of {escape(project)}")
         for column in ("good", *names, "total"):
             table.add_column(escape(column), justify="left" if column == "good" else "right")
         for line in packing.lines:
-            table.add_row(escape(line.good), *map(str, line.at), str(line.total))
+            table.add_row(escape(called.good(line.good)), *map(str, line.at),
+                          str(line.total))
         console.print(table)

@@ -41,12 +41,14 @@ def list_shifts(
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """List the pool's shifts by date and time, with the places taken and free."""
-    from peerconomy.services import shifts
+    """List the pool's shifts by date and time, with the places taken and free (the tasks
+    named as people read them; --json: by id)."""
+    from peerconomy.services import labels, shifts
 
     uow = open_uow(db)
     with refusals():
         found = shifts.task_shifts(uow(), pool)
+        called = labels.labels(uow(), pool)
     rows = sorted((r for t, listed in found.items() if task in (None, t) for r in listed),
                   key=lambda r: (r.shift.day, r.shift.start, r.shift.id))
     if json:
@@ -56,13 +58,13 @@ def list_shifts(
                      "slots": r.shift.slots, "taken": r.taken, "free": r.free,
                      "note": r.shift.note, "cancelled": r.shift.cancelled} for r in rows])
         return
-    table = Table(title=f"shifts of {escape(pool)}")
+    table = Table(title=f"shifts of {escape(called.pool)}")
     for column in ("id", "task", "date", "time", "place", "taken", "free", ""):
         table.add_column(column, justify="right" if column in ("id", "taken", "free")
                          else "left")
     for r in rows:
         s = r.shift
-        table.add_row(str(s.id), escape(s.task), s.day.isoformat(),
+        table.add_row(str(s.id), escape(called.task(s.task)), s.day.isoformat(),
                       f"{s.start.isoformat('minutes')}-{s.end.isoformat('minutes')}",
                       escape(s.place), str(r.taken), str(r.free),
                       "cancelled" if s.cancelled else "")
