@@ -14,6 +14,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 __all__ = [
     "FLATS",
+    "ORCHARD",
+    "ORCHARD_PLACE",
     "Api",
     "People",
     "Person",
@@ -24,6 +26,16 @@ __all__ = [
     "email_of",
     "password_of",
 ]
+
+ORCHARD: dict[str, Any] = {
+    "id": "orchard",
+    "tasks": [{"id": "harvest", "project": "orchard", "fixed_hours": 4}],
+    "goods": [{"id": "apples", "project": "orchard", "model": "effort",
+               "recipe": {"harvest": 0.5}}],
+}
+"""An orchard whose apples take half an hour's harvest each: the shift pages' project."""
+ORCHARD_PLACE = ("Streuobstwiese Ναυτίλος 名前 " * 4)[:100]
+"""A place at its longest (100 characters), in three scripts: it must wrap on a phone."""
 
 FLATS: dict[str, Any] = {
     "id": "flats",

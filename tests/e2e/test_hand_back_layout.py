@@ -11,23 +11,26 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from e2e_support import Api, People, Person, Shots, accept_the_confirmation, api_as
+from e2e_support import (
+    ORCHARD,
+    ORCHARD_PLACE,
+    Api,
+    People,
+    Person,
+    Shots,
+    accept_the_confirmation,
+    api_as,
+)
 from playwright.sync_api import APIRequestContext, Dialog, expect
 from test_layout import _OVERFLOW
 
 pytestmark = pytest.mark.postgres  # the server under test runs on PostgreSQL
 
 PHONE = {"width": 390, "height": 844}
-PLACE = ("Streuobstwiese Ναυτίλος 名前 " * 4)[:100]
+PLACE = ORCHARD_PLACE
 TOMORROW = datetime.now(UTC).date() + timedelta(days=1)
 ASKED = ("Hand this shift back? Its place becomes an open slot for others; your assigned"
          " hours stay as planned.")
-ORCHARD = {
-    "id": "orchard",
-    "tasks": [{"id": "harvest", "project": "orchard", "fixed_hours": 4}],
-    "goods": [{"id": "apples", "project": "orchard", "model": "effort",
-               "recipe": {"harvest": 0.5}}],
-}
 
 
 @pytest.fixture(scope="module")

@@ -10,22 +10,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from e2e_support import People, Person, Shots, api_as, signed_in_once
+from e2e_support import ORCHARD, ORCHARD_PLACE, People, Person, Shots, api_as, signed_in_once
 from playwright.sync_api import APIRequestContext, expect
 from test_layout import _OVERFLOW
 
 pytestmark = pytest.mark.postgres  # the server under test runs on PostgreSQL
 
 PHONE = {"width": 390, "height": 844}
-PLACE = ("Streuobstwiese Ναυτίλος 名前 " * 4)[:100]
+PLACE = ORCHARD_PLACE
 NOTE = ("Äpfel gepflückt, Leiter zurück in die Scheune gebracht; " * 6).strip()
 TODAY = datetime.now(UTC).date()
-ORCHARD = {
-    "id": "orchard",
-    "tasks": [{"id": "harvest", "project": "orchard", "fixed_hours": 4}],
-    "goods": [{"id": "apples", "project": "orchard", "model": "effort",
-               "recipe": {"harvest": 0.5}}],
-}
 
 
 @pytest.fixture(scope="module")
