@@ -3,7 +3,9 @@ weeks up to Monday 4 May 2026, its third week collecting. A member who offered n
 reminded 47 hours before the offers close, once; the period clears itself at its deadline
 (the scheduler's tick with the clock moved, not a coordinator); ben then finds his shifts,
 with their date, time and place, in the calendar his account's secret address gives, read
-by a real iCalendar parser without a session; and the distribution list of the period, as
+by a real iCalendar parser without a session; ana is reminded of her Saturday harvest
+when the period clears (it begins within a day) and of logging it half a day after, once
+each; and the distribution list of the period, as
 CSV from the API, lists each member's goods at the pick-up point they chose and sums to the
 plan's allocations. On SQLite and PostgreSQL."""
 
@@ -27,6 +29,7 @@ from peerconomy.asgi import create_app
 from peerconomy.demo import POOL_NAME, add_demo_accounts, run_demo
 from peerconomy.demo.data import pickup_point_of
 from peerconomy.domain.period import PeriodState
+from peerconomy.domain.shifts import Shift
 from peerconomy.http.settings import AppSettings
 from peerconomy.services import accounts, collecting, scheduler, shifts, views
 from peerconomy.services.notices import Notice
@@ -69,11 +72,12 @@ def _tick(store: SqlStore, at: datetime) -> dict[str, int]:
     return dict(done.counts)
 
 
-def _offers_closing(store: SqlStore) -> list[str]:
+def _reminded(store: SqlStore, kind: str) -> list[str]:
+    """To whom the reminders of ``kind`` waiting in the outbox go, sorted (the site's own
+    worker, while the app runs, gives up on mail at once here: no mail server)."""
     with store.unit_of_work() as uow:
-        queued = [Notice.from_json(m.notice) for m in uow.mail.outbox()]
-    return sorted(n.to for n in queued
-                  if n.unsubscribe is not None and n.unsubscribe[2] == "offers_closing")
+        queued = [Notice.from_json(m.notice) for m in uow.mail.outbox() if m.notice]
+    return sorted(n.to for n in queued if n.unsubscribe is not None and n.unsubscribe[2] == kind)
 
 
 def test_the_demo_s_week_reminds_clears_itself_and_lands_in_the_calendar(
@@ -88,7 +92,7 @@ def test_the_demo_s_week_reminds_clears_itself_and_lands_in_the_calendar(
     assert _tick(demo, DEADLINE - timedelta(hours=49))["reminders that offers close"] == 0
     assert _tick(demo, DEADLINE - timedelta(hours=47))["reminders that offers close"] == 1
     assert _tick(demo, DEADLINE - timedelta(hours=46))["reminders that offers close"] == 0
-    assert _offers_closing(demo) == ["chiara@demo.example"]
+    assert _reminded(demo, "offers_closing") == ["chiara@demo.example"]
 
     # the period clears itself at its deadline, not a minute before
     assert _tick(demo, DEADLINE - timedelta(minutes=1))["periods cleared at their deadline"] == 0
@@ -139,3 +143,39 @@ def test_the_demo_s_week_reminds_clears_itself_and_lands_in_the_calendar(
         allocated[a.participant, a.good] += a.quantity
     assert got == allocated
     assert {r["pickup_point"] for r in rows} == {"hofladen", "nord"}
+
+    # the shifts of ana (harvest) and ben (weeding): a day before each, once, its person is
+    # reminded of it, at the clearing for those that begin within a day (the harvest on
+    # Saturday morning), none for those that began before it; half a day after a shift
+    # ends, of logging it, once (at the clearing, for those that ended before it: their
+    # hours are theirs to log)
+    def reminded(kind: str, who: str) -> list[str]:
+        with demo.unit_of_work() as uow:
+            sent = uow.mail.sent_reminders(POOL_NAME, kind, datetime(2026, 5, 1, tzinfo=UTC))
+        return sorted(r.subject for r in sent if r.member == who)
+
+    def span(shift: Shift) -> tuple[datetime, datetime]:
+        return (datetime.combine(shift.day, shift.start, BERLIN),
+                datetime.combine(shift.day, shift.end, BERLIN))
+
+    day = timedelta(hours=24)
+    theirs = {who: [h.shift for h in shifts.my_shifts(demo.unit_of_work(), POOL_NAME, who)
+                    .shifts if h.period == 3] for who in ("ana", "ben")}
+    for who, placed_on in theirs.items():
+        assert reminded("shift_tomorrow", who) == sorted(
+            f"shift:{s.id}" for s in placed_on if DEADLINE < span(s)[0] <= DEADLINE + day)
+        assert reminded("shift_unlogged", who) == sorted(
+            f"shift:{s.id}" for s in placed_on if span(s)[1] + timedelta(hours=12) <= DEADLINE)
+    ahead = sorted((span(s), s.id, who) for who, placed_on in theirs.items()
+                   for s in placed_on if span(s)[0] > DEADLINE)
+    assert [who for *_, who in ahead] == ["ana"], "ana harvests on Saturday, after the clearing"
+    assert reminded("shift_tomorrow", "ana") == [f"shift:{ahead[0][1]}"]
+    for (_, ends), number, who in ahead:
+        subject = f"shift:{number}"
+        _tick(demo, ends - timedelta(hours=1))
+        assert reminded("shift_tomorrow", who).count(subject) == 1  # once, however many ticks
+        _tick(demo, ends + timedelta(hours=11))
+        assert subject not in reminded("shift_unlogged", who)
+        _tick(demo, ends + timedelta(hours=13))
+        _tick(demo, ends + timedelta(hours=14))
+        assert reminded("shift_unlogged", who).count(subject) == 1
