@@ -474,6 +474,37 @@ def test_premiums_are_competitive_and_none_could_be_lower(scenario: dict[str, An
             assert envious({**premium, g["id"]: premium[g["id"]] - 1e-4})
 
 
+def test_units_over_the_limit_do_not_raise_the_premium() -> None:
+    # the property test's find: three units of g0 (limit 3 a participant); p1 alone wishes
+    # four (3 + 1 at 1.0 over effort) and may take three. The fourth is out of p1's reach at
+    # any premium, so nobody is left wanting at premium 0: g0's premium is 0, not 1
+    scenario = {
+        "format": "peerconomy-scenario/1", "settings": {"max_weight": 3.0, "seed": 0},
+        "participants": [{"id": p, "exempt": True} for p in ("p0", "p1", "p2", "p3")],
+        "projects": [{"id": "j0"}, {"id": "j1"}],
+        "tasks": [{"id": "t0", "project": "j0", "fixed_hours": 0.0}],
+        "goods": [
+            {"id": "g0", "project": "j0", "model": "auction", "recipe": {}, "capacity": 3,
+             "limit": 3},
+            {"id": "g1", "project": "j0", "model": "flat_rate", "recipe": {}, "limit": 3}],
+        "offers": [],
+        "wishes": [
+            {"participant": "p0", "id": "w0", "quantity": 1, "alternatives": [{"good": "g1"}]},
+            {"participant": "p1", "id": "w1", "quantity": 3,
+             "alternatives": [{"good": "g0", "max_cost": 1.0}]},
+            {"participant": "p1", "id": "w2", "quantity": 1,
+             "alternatives": [{"good": "g0", "max_cost": 1.0}]}],
+    }
+    plan = peerconomy.clear(scenario)
+    assert {(p, g): allocated(plan, p, g) for p in ("p0", "p1", "p2", "p3")
+            for g in ("g0", "g1")} == {
+        ("p0", "g0"): 0, ("p0", "g1"): 1, ("p1", "g0"): 3, ("p1", "g1"): 0,
+        ("p2", "g0"): 0, ("p2", "g1"): 0, ("p3", "g0"): 0, ("p3", "g1"): 0}
+    assert plan["goods"]["g0"]["premium"] == 0.0
+    assert plan["goods"]["g1"]["premium"] == 0.0
+    assert all(a["cost"] == 0.0 for a in plan["allocations"])
+
+
 def test_a_project_at_capacity_with_unmet_wishes_is_told_to_make_more() -> None:
     # three households want a bicycle; the workshop can make two
     scenario = load("workshop.json")

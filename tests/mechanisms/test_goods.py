@@ -550,3 +550,76 @@ def test_units_held_count_toward_the_limit_over_a_households_several_wishes() ->
     result = allocate(market)
     assert received(market, result) == {(0, 0): 1, (1, 0): 1}
     assert result.premium.tolist() == [0.0]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_units_over_a_participants_limit_do_not_raise_the_premium(seed: int) -> None:
+    # three garden flats, limit 3 a household: Ana alone bids for four (3 and 1, at 1 over
+    # effort). She takes three and the fourth is beyond her limit at any premium, so nobody
+    # wants a flat that is taken: the premium is 0, not 1
+    market = limited(goods_market(
+        [(AUCTION, 3, 0.0)], [(3, [(0, 1.0)]), (1, [(0, 1.0)])],
+    ), [3.0], [0, 0])
+    result = allocate(market, seed)
+    assert received(market, result) == {(0, 0): 3}
+    assert result.premium.tolist() == [0.0]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_limit_reached_with_a_unit_held_leaves_the_others_to_price_a_flat(seed: int) -> None:
+    # one garden flat on offer, limit 2 a household: Ana holds one and bids 9 and 8 over
+    # effort in two wishes, Ben 3. Ana takes it by her 9 and so reaches her limit: her 8 is
+    # out of her reach and does not price the flat, Ben's 3 does (premium 3, not 8)
+    market = holding(limited(goods_market(
+        [(AUCTION, 1, 0.0)], [(1, [(0, 9.0)]), (1, [(0, 8.0)]), (1, [(0, 3.0)])],
+    ), [2.0], [0, 0, 1]), [1.0, 1.0, 0.0])
+    result = allocate(market, seed)
+    assert units_per_wish(market, result) == [{0: 1}, {}, {}]
+    assert received(market, result) == {(0, 0): 1, (1, 0): 0}
+    assert result.premium.tolist() == [3.0]
+
+
+def _envies(market: GoodsMarket, result: GoodsAllocation, premium: list[float]) -> bool:
+    """Whether, at ``premium``, some auction wish wants a good more than what it got (or some
+    unit costs more than its wish's value): a good its participant has the limit of (units
+    held included) is out of reach at any premium and is not wanted."""
+    assert market.good_limit is not None and market.wish_participant is not None
+    have = received(market, result)
+    held = {(int(market.wish_participant[market.alt_wish[a]]), int(market.alt_good[a])):
+            float(market.alt_held[a]) if market.alt_held is not None else 0.0
+            for a in range(len(market.alt_good))}
+    for w, quantity in enumerate(market.wish_quantity):
+        mine = np.flatnonzero(market.alt_wish == w)
+        owner = int(market.wish_participant[w])
+        value = {int(market.alt_good[a]): float(market.alt_max_cost[a]
+                                                - market.good_effort[market.alt_good[a]])
+                 for a in mine}
+        units = {int(market.alt_good[a]): int(result.alt_units[a]) for a in mine
+                 if result.alt_units[a]}
+        floor = 0.0 if sum(units.values()) < quantity else min(
+            value[g] - premium[g] for g in units)
+        if any(value[g] - premium[g] > floor + 1e-9 for g in value
+               if have.get((owner, g), 0) + held.get((owner, g), 0.0)
+               < market.good_limit[g]):
+            return True
+        if any(value[g] - premium[g] < -1e-9 for g in units):
+            return True
+    return False
+
+
+@settings(max_examples=200, deadline=None)
+@given(market=limited_markets(), seed=st.integers(0, 100))
+def test_limited_auction_premiums_are_competitive_and_none_could_be_lower(
+        market: GoodsMarket, seed: int) -> None:
+    # by brute force on tiny limited auctions: at the premiums nobody wants more than they
+    # got of a good within their limit, and lowering any positive premium a little leaves
+    # someone wanting it
+    assume(bool(np.all(market.good_model == AUCTION)))
+    assume(bool(np.all(np.isfinite(market.alt_max_cost))))
+    result = allocate(market, seed)
+    premium = result.premium.tolist()
+    assert not _envies(market, result, premium)
+    for g, p in enumerate(premium):
+        if p > 0:
+            assert result.production[g] == market.good_capacity[g]
+            assert _envies(market, result, [*premium[:g], p - 1e-4, *premium[g + 1:]])

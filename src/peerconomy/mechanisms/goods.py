@@ -33,8 +33,10 @@ period, summed over all their wishes. The lottery passes over an alternative who
 wisher has reached the limit of. The auction caps each wish's units of a good at the limit;
 where one participant's several auction wishes would together exceed it, the units over the
 limit are withdrawn from the wishes served last and the auction is cleared again with those
-wishes' units of that good capped at what is left to them (until no limit is passed), so the
-premiums are the minimal competitive ones of the market as capped. Units a wisher already
+wishes' units of that good capped at what is left to them (until no limit is passed); where
+they got just the limit, their wishes' units of the good are capped at what they got, so units
+out of their reach at any premium never raise it. So the premiums are the minimal competitive
+ones of the market as capped. Units a wisher already
 holds of a good (won in an earlier period, ``alt_held``) count toward its limit.
 
 Only wished goods are produced: production is allocation.
@@ -229,10 +231,12 @@ def _cap_shared_limits(
     market: GoodsMarket, arcs: IntArray, flow: IntArray, row_of: IntArray,
     arc_capacity: FloatArray,
 ) -> bool:
-    """Where one participant's auction wishes got more units of a good than its limit, cap
-    their arcs to that good (in ``arc_capacity``) at the units they got, in the order the
-    wishes are served, until the limit is used up; whether any was over. Caps only fall, by
-    at least a unit each time one is over, so the passes end."""
+    """Where one participant's auction wishes got a good's limit of it or more, cap their arcs
+    to that good (in ``arc_capacity``) at the units they got, in the order the wishes are
+    served, until the limit is used up; whether any cap fell. A participant at the limit can
+    get no more of the good at any premium, so their wishes' units beyond it must not price
+    it: capped, they go unserved at no premium. Caps only fall, by at least a unit each time
+    (a flow is whole units), so the passes end."""
     assert market.good_limit is not None and market.wish_participant is not None
     n_goods = len(market.good_model)
     wish = market.alt_wish[arcs]
@@ -243,16 +247,16 @@ def _cap_shared_limits(
     held = np.zeros(len(keys), dtype=np.float64)
     np.maximum.at(held, inverse, _held(market)[arcs])  # the same for every arc of a key
     room = np.maximum(market.good_limit[keys % n_goods] - held, 0.0)
-    over = got > room
-    if not np.any(over):
-        return False
-    for k in np.flatnonzero(over).tolist():
+    fell = False
+    for k in np.flatnonzero(got >= room).tolist():
         left = float(room[k])
         mine = np.flatnonzero(inverse == k)
         for arc in mine[np.argsort(row_of[wish[mine]], kind="stable")].tolist():
-            arc_capacity[arc] = min(float(flow[arc]), left)
-            left -= arc_capacity[arc]
-    return True
+            cap = min(float(flow[arc]), left)
+            fell = fell or cap < arc_capacity[arc]
+            arc_capacity[arc] = cap
+            left -= cap
+    return fell
 
 
 def _held(market: GoodsMarket) -> FloatArray:
