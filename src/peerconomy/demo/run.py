@@ -154,12 +154,11 @@ def _log_assignment(
     placed = [held.shift for held in shifts.my_shifts(uow_factory(), pool, a.participant).shifts
               if held.period == number and held.shift.task == a.task]
     rest = a.hours - math.fsum(s.hours(ZoneInfo(TIME_ZONE)) for s in placed)
-    if partly and placed:
-        placed = placed[:-1]
-    made = [work.log_shift(uow_factory(), pool, a.participant, s.id, now=now) for s in placed]
+    done = placed[:-1] if partly else placed
+    made = [work.log_shift(uow_factory(), pool, a.participant, s.id, now=now) for s in done]
     if rest >= 0.5:
         hours = rest
-        if partly and not placed:
+        if partly and not placed:  # no shift to leave out: the plain hours are cut
             hours = min(_half_hours(rest * float(rng.uniform(0.4, 0.8))), rest)
         made.append(work.log_work(uow_factory(), pool, a.participant, a.task, hours,
                                   worked_on=_period_last_day(uow_factory, pool, number),
