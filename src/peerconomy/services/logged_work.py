@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from peerconomy.domain.names import Labels
 from peerconomy.domain.period import PeriodState
 from peerconomy.domain.pool import WorkLog, WorkStatus
 from peerconomy.domain.schedule import zone
@@ -24,13 +25,14 @@ from peerconomy.services import lookup
 from peerconomy.services.ports import UnitOfWork
 
 __all__ = ["LoggedWork", "ShiftToLog", "line_of", "lines_of", "logged_work", "shifts_to_log",
-           "task_label"]
+           "task_names"]
 
 
-def task_label(task: str) -> str:
-    """How a task is named to people: its id, until tasks have display names. The one place
-    the work pages, the API's ``task_name`` and the command line ask."""
-    return task
+def task_names(uow: UnitOfWork, pool: str) -> Labels:
+    """Inside a transaction: the pool's tasks as people read them (``.task(id)``: the
+    display name, else the id). The one place the work lines, the API's ``task_name`` and
+    the command line ask."""
+    return Labels.of(pool, tasks=uow.pools.tasks(pool))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,8 @@ def lines_of(uow: UnitOfWork, pool: str, number: int, logs: Iterable[WorkLog]
                                uow.periods.work_logs(pool, number))
     shifts = ({s.id: s for s in uow.shifts.of_pool(pool)}
               if any(log.shift is not None for log in logs) else {})
-    return [LoggedWork(log, task_label(log.task),
+    names = task_names(uow, pool)
+    return [LoggedWork(log, names.task(log.task),
                        None if log.shift is None else shifts.get(log.shift),
                        beyond.get((log.participant, log.task), 0.0)) for log in logs]
 
@@ -108,7 +111,8 @@ def shifts_to_log(uow: UnitOfWork, pool: str, participant: str,
                   if log.participant == participant}
         shifts = [s for s in uow.shifts.of_pool(pool)
                   if s.id in mine and s.id not in logged and not s.cancelled]
+        names = task_names(uow, pool)
     where = zone(found.settings.schedule.time_zone)
     ended = [s for s in shifts if s.span(where)[1] <= at]
     ended.sort(key=lambda s: (s.day, s.start, s.id))
-    return [ShiftToLog(s, task_label(s.task), from_shift(s, where, at).hours) for s in ended]
+    return [ShiftToLog(s, names.task(s.task), from_shift(s, where, at).hours) for s in ended]

@@ -53,12 +53,13 @@ def _entries(board: HintBoard, names: Labels, _: Gettext, ngettext: Ngettext
             f"open-slot/{shift.id}",
             ngettext("%(free)s open place: %(task)s on %(date)s, %(start)s to %(end)s",
                      "%(free)s open places: %(task)s on %(date)s, %(start)s to %(end)s",
-                     o.free) % {"free": o.free, "task": shift.task,
+                     o.free) % {"free": o.free, "task": names.task(shift.task),
                                 "date": shift.day.isoformat(),
                                 "start": shift.start.isoformat("minutes"),
                                 "end": shift.end.isoformat("minutes")},
             _("Project %(project)s, at %(place)s: take a place on the hint board.") % {
-                "project": o.project, "place": shift.place or "\N{EN DASH}"},
+                "project": names.project(o.project),
+                "place": shift.place or "\N{EN DASH}"},
         ))
     for h in board.unmet_wishes:
         entries.append((

@@ -121,7 +121,8 @@ def add_project(pool: str, request: Request, form: FormDep, uow: UowDep) -> Resp
         said = lines.named(str(error)) if lines else str(error)
         return _projects_page(request, uow, access, 409, draft, said)
     _ = gettext_for(request)
-    flash(request, _("%(project)s joins the pool.") % {"project": project})
+    flash(request, _("%(project)s joins the pool.") % {
+        "project": labels.labels(uow, pool).project(project)})
     return redirect(pool_url(pool) + "/projects")
 
 
@@ -133,7 +134,7 @@ def fork(pool: str, project: str, request: Request, form: FormDep, uow: UowDep) 
     projects.fork_project(uow, pool, project, new, actor=access.user)
     _ = gettext_for(request)
     flash(request, _("%(new)s is forked from %(project)s.")
-          % {"new": new, "project": project})
+          % {"new": new, "project": labels.labels(uow, pool).project(project)})
     return redirect(pool_url(pool) + "/projects")
 
 

@@ -13,7 +13,7 @@ from peerconomy.domain.shift_exchange import SwapState
 from peerconomy.http.deps import NowDep, UowDep
 from peerconomy.http.params import PathNumber
 from peerconomy.i18n import gettext_for
-from peerconomy.services import shift_exchange
+from peerconomy.services import labels, shift_exchange
 from peerconomy.web.forms import Form, FormDep
 from peerconomy.web.rendering import flash, pool_url, redirect
 from peerconomy.web.viewer import Level, member_id, pool_access
@@ -37,7 +37,7 @@ def take_slot(pool: str, shift: PathNumber, request: Request, form: FormDep, uow
     taken = shift_exchange.take_slot(uow, pool, me, shift, now=now)
     _ = gettext_for(request)
     flash(request, _("You are on the shift: %(task)s on %(date)s.") % {
-        "task": taken.task, "date": taken.day.isoformat()})
+        "task": labels.labels(uow, pool).task(taken.task), "date": taken.day.isoformat()})
     return _my_shifts(pool)
 
 
@@ -49,7 +49,7 @@ def hand_back(pool: str, shift: PathNumber, request: Request, form: FormDep, uow
     given = shift_exchange.hand_back(uow, pool, me, shift, now=now)
     _ = gettext_for(request)
     flash(request, _("Shift handed back: %(task)s on %(date)s. It is an open slot now.") % {
-        "task": given.task, "date": given.day.isoformat()})
+        "task": labels.labels(uow, pool).task(given.task), "date": given.day.isoformat()})
     return _my_shifts(pool)
 
 
@@ -72,7 +72,7 @@ def propose_swap(pool: str, shift: PathNumber, request: Request, form: FormDep, 
     shift_exchange.propose_swap(uow, pool, me, shift, to, theirs, now=now)
     _ = gettext_for(request)
     flash(request, _("Swap proposed to %(member)s: they are told and may accept.") % {
-        "member": to})
+        "member": labels.labels(uow, pool).member(to)})
     return _my_shifts(pool)
 
 
@@ -101,5 +101,6 @@ def follow(pool: str, project: str, request: Request, form: FormDep, uow: UowDep
     shift_exchange.follow(uow, pool, me, project, following, now=now)
     _ = gettext_for(request)
     flash(request, (_("You follow %(project)s: you hear of its open slots.") if following
-                    else _("You no longer follow %(project)s.")) % {"project": project})
+                    else _("You no longer follow %(project)s.")) % {
+                       "project": labels.labels(uow, pool).project(project)})
     return redirect(pool_url(pool) + "/projects")

@@ -11,7 +11,7 @@ from peerconomy.domain.shifts import WEEKDAYS, Shift, ShiftRule, parse_date, par
 from peerconomy.http.deps import NowDep, UowDep
 from peerconomy.http.params import PathNumber
 from peerconomy.i18n import gettext_for
-from peerconomy.services import shifts
+from peerconomy.services import labels, shifts
 from peerconomy.web.forms import Form, FormDep
 from peerconomy.web.rendering import flash, pool_url, redirect
 from peerconomy.web.viewer import Level, pool_access
@@ -36,8 +36,8 @@ def add_shift(pool: str, task: str, request: Request, form: FormDep, uow: UowDep
         made = shifts.add_shift(uow, pool, Shift(task, on, start, end, place, slots),
                                 actor=access.user, now=now)
     _ = gettext_for(request)
-    flash(request, _("Shift added: %(task)s on %(date)s.") % {"task": task,
-                                                              "date": made.day.isoformat()})
+    flash(request, _("Shift added: %(task)s on %(date)s.") % {
+        "task": labels.labels(uow, pool).task(task), "date": made.day.isoformat()})
     return redirect(pool_url(pool) + "/tasks")
 
 
@@ -64,8 +64,8 @@ def repeat_shifts(pool: str, task: str, request: Request, form: FormDep, uow: Uo
         made = shifts.repeat_shifts(uow, pool, rule, actor=access.user, now=now)
     _ = gettext_for(request)
     flash(request, _("Shifts added to %(task)s: %(count)s, %(first)s to %(last)s.") % {
-        "count": len(made), "task": task, "first": made[0].day.isoformat(),
-        "last": made[-1].day.isoformat()})
+        "count": len(made), "task": labels.labels(uow, pool).task(task),
+        "first": made[0].day.isoformat(), "last": made[-1].day.isoformat()})
     return redirect(pool_url(pool) + "/tasks")
 
 
@@ -88,5 +88,5 @@ def cancel_shift(pool: str, task: str, shift: PathNumber, request: Request, form
     done = shifts.cancel_shift(uow, pool, shift, task=task, actor=access.user, now=now)
     _ = gettext_for(request)
     flash(request, _("Shift cancelled: %(task)s on %(date)s.") % {
-        "task": done.task, "date": done.day.isoformat()})
+        "task": labels.labels(uow, pool).task(done.task), "date": done.day.isoformat()})
     return redirect(pool_url(pool) + "/tasks")
