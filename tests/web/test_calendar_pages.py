@@ -40,3 +40,18 @@ def test_the_calendar_section_speaks_german(people: dict[str, Browser]) -> None:
     text = text_of(people["ben"].page("/account?lang=de"))
     assert "Kalender und Feeds" in text
     assert "Neue Adressen erstellen (die alten funktionieren dann nicht mehr)" in text
+
+
+def test_the_pools_addresses_name_each_pool_as_people_read_it(
+    people: dict[str, Browser],
+) -> None:
+    ana, ben = people["ana"], people["ben"]
+    from_table = re.compile(r"<td>([^<]*)</td>\s*<td><a href=\"[^\"]*/pools/seaside/calendar/")
+    found = from_table.search(ben.page("/account"))
+    assert found is not None and found.group(1) == "seaside"  # no display name: its name
+    ana.submit("/pools/seaside/settings", {
+        "admission": "approval", "max_weight": "5", "display_name": "Strandhäuser am Meer",
+        "description": "", "communal_validation": "on", "version": "1"},
+        form_on="/pools/seaside/projects")
+    found = from_table.search(ben.page("/account"))
+    assert found is not None and found.group(1) == "Strandhäuser am Meer"

@@ -152,6 +152,8 @@ class PoolAddresses:
     pool: str
     calendar_url: str
     feed_url: str
+    title: str = ""
+    """The pool as people read it (its display name, else its name)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,12 +185,14 @@ def kept_addresses(uow: UnitOfWork, user: str, site_key: str, base_url: str
 
 def _addresses(uow: UnitOfWork, user: str, token: str, base_url: str) -> Addresses:
     with uow:
-        pools = [name for name, member in uow.accounts.memberships(user).items()
+        pools = [lookup.pool(uow, name) for name, member in uow.accounts.memberships(user).items()
                  if member.active]
     base = base_url.rstrip("/")
     return Addresses(
         f"{base}/calendar/{token}.ics",
-        tuple(PoolAddresses(pool, f"{base}/pools/{quote(pool, safe='')}/calendar/{token}.ics",
-                            f"{base}/pools/{quote(pool, safe='')}/hints/{token}.atom")
+        tuple(PoolAddresses(pool.name,
+                            f"{base}/pools/{quote(pool.name, safe='')}/calendar/{token}.ics",
+                            f"{base}/pools/{quote(pool.name, safe='')}/hints/{token}.atom",
+                            pool.display_name or pool.name)
               for pool in pools),
     )
