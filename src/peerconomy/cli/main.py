@@ -31,6 +31,7 @@ from peerconomy.cli.serve import serve
 from peerconomy.cli.shifts import shift_app
 from peerconomy.cli.simulate import simulate
 from peerconomy.cli.tick import tick
+from peerconomy.cli.usage import OneLineUsage
 from peerconomy.cli.users import user_app
 from peerconomy.cli.wishes import wish_app
 
@@ -42,6 +43,7 @@ __all__ = ["app"]
 app = typer.Typer(
     name="peerconomy",
     help="Share out a pool's work and goods by contributions, not exchange.",
+    cls=OneLineUsage,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
