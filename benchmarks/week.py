@@ -11,7 +11,8 @@ wishing a vegetable box, most of them eggs and milk too) is imported into the st
 (default: in memory; ``--url``: a database, which must be new; one pool per size), dated
 weekly in Berlin time. Four of its tasks have shifts for the season, as the demo's farm:
 milking at dawn and the hens every day, weeding on Tuesday and Thursday evenings, the
-harvest on Saturday morning, with places for about the hours the plan needs. Then, for each
+harvest on Saturday morning, with places for about the hours the plan needs (a shift takes
+100 people at most: a big farm has several at once, in several fields). Then, for each
 size:
 
 - **clear** (no shifts: the baseline) and **+ placement**: the period cleared
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import random
 import statistics
 import time
@@ -45,6 +47,7 @@ from rich.table import Table
 from peerconomy.bootstrap import memory_store, open_store
 from peerconomy.demo.data import shift_rules
 from peerconomy.domain.account import User
+from peerconomy.domain.bounds import MAX_SHIFT_SLOTS
 from peerconomy.domain.scenario import parse_scenario
 from peerconomy.domain.schedule import PeriodLength
 from peerconomy.mechanisms.warm_up import warm_up
@@ -135,8 +138,11 @@ def measure(new_uow: Callable[[], UnitOfWork], members: int, args: argparse.Name
     bare = clear_ms(new_uow, pool, args.runs)
     periods.reopen_period(new_uow(), pool, now=DEADLINE)
     for rule in shift_rules(MONDAY, MONDAY + timedelta(weeks=26, days=-1)):
-        slots = max(rule.slots, members // (10 if rule.every == "day" else 4))
-        shifts.repeat_shifts(new_uow(), pool, dataclasses.replace(rule, slots=slots))
+        wanted = max(rule.slots, members // (10 if rule.every == "day" else 4))
+        for field in range(math.ceil(wanted / MAX_SHIFT_SLOTS)):  # a shift takes 100 at most
+            slots = min(MAX_SHIFT_SLOTS, wanted - field * MAX_SHIFT_SLOTS)
+            shifts.repeat_shifts(new_uow(), pool, dataclasses.replace(
+                rule, slots=slots, place=f"{rule.place} {field + 1}"))
     placed = clear_ms(new_uow, pool, args.runs)
     on_shifts = sum(r.taken for rows in shifts.task_shifts(new_uow(), pool).values()
                     for r in rows)
