@@ -33,6 +33,7 @@ from peerconomy.domain.plan import ClearedPlan
 from peerconomy.domain.pool import Assignment, Member, Period, WorkLog
 from peerconomy.domain.scenario import Offer, parse_scenario
 from peerconomy.domain.schedule import PeriodLength
+from peerconomy.domain.shifts import Shift
 from peerconomy.services import (
     accounts,
     books,
@@ -69,6 +70,8 @@ class _Snapshot:
     offers: tuple[Offer, ...]
     assignments: tuple[Assignment, ...]
     plan: ClearedPlan | None
+    last_day: date | None = None
+    """The period's last day (None: undated)."""
 
 
 def _snapshot(uow_factory: UnitOfWorkFactory, pool: str, number: int | None = None) -> _Snapshot:
@@ -78,12 +81,14 @@ def _snapshot(uow_factory: UnitOfWorkFactory, pool: str, number: int | None = No
             raise LookupError(f"pool {pool!r} has no period")
         n = latest.number if number is None else number
         plan = views.plan(uow, pool, n)
+        period = latest if n == latest.number else uow.periods.get(pool, n)
         return _Snapshot(
             n,
             tuple(views.members(uow, pool, active=True)),
             tuple(views.offers(uow, pool, n)),
             tuple(views.assignments(uow, pool, n)),
             None if plan is None else plan.data,
+            None if period is None else period.ends_on,
         )
 
 
@@ -120,6 +125,8 @@ def simulate_work(
     for a in assignments:
         on_task.setdefault(a.task, []).append(a.participant)
     everyone = [m.id for m in seen.members]
+    placed = {w: [held.shift for held in shifts.my_shifts(uow_factory(), pool, w).shifts
+                  if held.period == seen.period] for w in workers if w != forgetter}
 
     logs: list[LoggedWork] = []
     for a in assignments:
@@ -129,7 +136,9 @@ def simulate_work(
         peers = [p for p in on_task[a.task] if p != a.participant]
         by = _choice(rng, peers or [p for p in everyone if p != a.participant])
         hours = 0.0
-        for logged in _log_assignment(uow_factory, pool, seen.period, a, partly, rng, now):
+        on_shifts = [s for s in placed[a.participant] if s.task == a.task]
+        for logged in _log_assignment(uow_factory, pool, seen.last_day, a, on_shifts, partly,
+                                      rng, now):
             work.confirm_work(uow_factory(), pool, logged.id, by)
             hours += logged.hours
         logs.append(LoggedWork(a.participant, a.task, a.hours, hours, by))
@@ -144,15 +153,12 @@ def simulate_work(
 
 
 def _log_assignment(
-    uow_factory: UnitOfWorkFactory, pool: str, number: int, a: Assignment, partly: bool,
-    rng: np.random.Generator, now: datetime | None,
+    uow_factory: UnitOfWorkFactory, pool: str, last_day: date | None, a: Assignment,
+    placed: list[Shift], partly: bool, rng: np.random.Generator, now: datetime | None,
 ) -> list[WorkLog]:
-    """Log assignment ``a`` of period ``number``: its placed shifts one by one, and the
-    hours that fit no shift (all its hours, on a task without shifts) as plain work on the
-    period's last day; ``partly``: the last shift left out, or the plain hours cut to
-    40-80 %."""
-    placed = [held.shift for held in shifts.my_shifts(uow_factory(), pool, a.participant).shifts
-              if held.period == number and held.shift.task == a.task]
+    """Log assignment ``a``: the shifts it is ``placed`` on one by one, and the hours that
+    fit no shift (all its hours, on a task without shifts) as plain work on the period's
+    ``last_day``; ``partly``: the last shift left out, or the plain hours cut to 40-80 %."""
     rest = a.hours - math.fsum(s.hours(ZoneInfo(TIME_ZONE)) for s in placed)
     done = placed[:-1] if partly else placed
     made = [work.log_shift(uow_factory(), pool, a.participant, s.id, now=now) for s in done]
@@ -161,15 +167,8 @@ def _log_assignment(
         if partly and not placed:  # no shift to leave out: the plain hours are cut
             hours = min(_half_hours(rest * float(rng.uniform(0.4, 0.8))), rest)
         made.append(work.log_work(uow_factory(), pool, a.participant, a.task, hours,
-                                  worked_on=_period_last_day(uow_factory, pool, number),
-                                  now=now))
+                                  worked_on=last_day, now=now))
     return made
-
-
-def _period_last_day(uow_factory: UnitOfWorkFactory, pool: str, number: int) -> date | None:
-    with uow_factory() as uow:
-        found = uow.periods.get(pool, number)
-    return None if found is None else found.ends_on
 
 
 def _unassigned_work(
@@ -197,7 +196,7 @@ def _unassigned_work(
     lead = _choice(rng, leads)
     hours = 2.0 if uncovered[task] <= 0 else min(2.0, _half_hours(uncovered[task]))
     logged = work.log_work(uow_factory(), pool, helper, task, hours,
-                           worked_on=_period_last_day(uow_factory, pool, seen.period), now=now)
+                           worked_on=seen.last_day, now=now)
     work.confirm_work(uow_factory(), pool, logged.id, lead)
     return LoggedWork(helper, task, 0.0, hours, lead)
 

@@ -44,19 +44,21 @@ def tell(console: Console, result: DemoResult) -> None:
     board, the weights, goods and shares of its plan, the work, the balances and the board),
     then what the periods show together."""
     data = result.scenario
-    _intro(console, data)
+    called = _called(data)
+    _intro(console, data, called)
     previous: PeriodFigures | None = None
     for figures in result.periods:
         console.print()
         console.print(Rule(f"[bold]Period {figures.number}{_dates(figures)}[/bold]"))
         if previous is not None:
             _show_changes(console, figures.offers_changed, previous)
-        _show_weights(console, data, figures.plan, figures.weight_estimates, figures.number)
-        _show_goods(console, data, figures.plan)
+        _show_weights(console, data, called, figures.plan, figures.weight_estimates,
+                      figures.number)
+        _show_goods(console, data, called, figures.plan)
         _show_shares(console, figures.plan)
         _show_work(console, figures.work)
         _show_balances(console, figures.balances, figures.number)
-        _show_board(console, figures.hint_board, _called(data))
+        _show_board(console, figures.hint_board, called)
         previous = figures
     _epilogue(console, result.periods)
 
@@ -134,7 +136,7 @@ def _bullets(console: Console, lines: Sequence[str]) -> None:
     console.print(grid)
 
 
-def _intro(console: Console, data: Mapping[str, Any]) -> None:
+def _intro(console: Console, data: Mapping[str, Any], called: Mapping[str, str]) -> None:
     people = data["participants"]
     console.print(Rule("[bold]peerconomy demo: a distribution pool, period by period[/bold]"))
     console.print(
@@ -154,7 +156,6 @@ def _intro(console: Console, data: Mapping[str, Any]) -> None:
         f" they log their work shift by shift. Each member collects their goods at one of"
         f" {len(PICKUP_POINTS)} pick-up points, {points}."
     )
-    called = _called(data)
     table = _table("Project", "Tasks", "Goods (model)", numeric_from=3)
     for project in data["projects"]:
         pid = project["id"]
@@ -193,6 +194,7 @@ def _show_changes(console: Console, changed: Sequence[Offer], before: PeriodFigu
 def _show_weights(
     console: Console,
     data: Mapping[str, Any],
+    called: Mapping[str, str],
     plan: ClearedPlan,
     estimates: Mapping[str, float],
     number: int,
@@ -232,7 +234,6 @@ def _show_weights(
     _say(console, *story)
     table = _table("Project", "Task", "Needed h", "Assigned h", "Open h", "Estimate", "Weight",
                    numeric_from=2)
-    called = _called(data)
     for task in data["tasks"]:
         tid = task["id"]
         if tid not in weights:
@@ -246,7 +247,8 @@ def _show_weights(
     console.print(table)
 
 
-def _show_goods(console: Console, data: Mapping[str, Any], plan: ClearedPlan) -> None:
+def _show_goods(console: Console, data: Mapping[str, Any], called: Mapping[str, str],
+                plan: ClearedPlan) -> None:
     goods = plan.goods
     story = ["Goods: how often each was wished, how many are made, and what a unit asks of"
              " whoever takes it (its unit cost, in weighted hours)."]
@@ -280,7 +282,6 @@ def _show_goods(console: Console, data: Mapping[str, Any], plan: ClearedPlan) ->
     _say(console, *story)
     table = _table("Good", "Project", "Model", "Wished", "Made", "Premium", "Unit cost",
                    numeric_from=3)
-    called = _called(data)
     for g in data["goods"]:
         figures = goods[g["id"]]
         table.add_row(
