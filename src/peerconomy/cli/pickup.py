@@ -145,11 +145,10 @@ def distribution(
     uow = open_uow(db)
     with refusals():
         number, found = lists.period_distribution(uow(), pool, period)
-        called = labels.labels(uow(), pool)
     if csv:
         write_text(lists.to_csv(found))
         return
-    _print_lists(called, number, found)
+    _print_lists(labels.labels(uow(), pool), number, found)
 
 
 def _print_lists(called: Labels, number: int, found: Distribution) -> None:
